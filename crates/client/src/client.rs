@@ -1,0 +1,89 @@
+//! `Client`: the one object the desktop shell holds. It owns the store and the sync client and
+//! reads the wall clock, so everything below it gets time passed in.
+
+use crate::error::Result;
+use crate::model::{Evidence, NewEvidence, NewReview, ReviewSummary, SyncStatus};
+use crate::store::Store;
+use crate::sync::{self, lock, SyncClient, SyncReport};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+/// File name of the store inside the app's data folder.
+pub const STORE_FILE: &str = "qar-field.db";
+
+pub struct Client {
+    store: Mutex<Store>,
+    sync: SyncClient,
+    syncing: AtomicBool,
+    /// One sync at a time: a timer tick and a button press must not push the same ops twice.
+    sync_gate: tokio::sync::Mutex<()>,
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+impl Client {
+    pub fn open(data_dir: &Path, server_url: &str) -> Result<Client> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|source| crate::ClientError::DataDir { path: data_dir.display().to_string(), source })?;
+        let store = Store::open(&data_dir.join(STORE_FILE))?;
+        Ok(Client {
+            store: Mutex::new(store),
+            sync: SyncClient::new(server_url),
+            syncing: AtomicBool::new(false),
+            sync_gate: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    pub fn list_reviews(&self) -> Result<Vec<ReviewSummary>> {
+        lock(&self.store).list_reviews()
+    }
+
+    pub fn create_review(&self, new: &NewReview) -> Result<ReviewSummary> {
+        lock(&self.store).create_review(new, now_ms())
+    }
+
+    pub fn review(&self, id: &str) -> Result<ReviewSummary> {
+        lock(&self.store).review(id)
+    }
+
+    pub fn list_evidence(&self, review_id: &str) -> Result<Vec<Evidence>> {
+        lock(&self.store).list_evidence(review_id)
+    }
+
+    pub fn add_evidence(&self, new: &NewEvidence) -> Result<Evidence> {
+        lock(&self.store).add_evidence(new, now_ms())
+    }
+
+    pub fn update_evidence_field(&self, id: &str, field: &str, value: Value) -> Result<Evidence> {
+        lock(&self.store).update_evidence_field(id, field, value, now_ms())
+    }
+
+    pub fn status(&self) -> Result<SyncStatus> {
+        let store = lock(&self.store);
+        let rfc3339 = |ms: u64| DateTime::<Utc>::from_timestamp_millis(ms as i64).map(|t| t.to_rfc3339());
+        Ok(SyncStatus {
+            pending_ops: store.pending_count()?,
+            last_sync_at: store.last_sync_ms()?.and_then(rfc3339),
+            last_error: store.last_sync_error()?,
+            server_url: self.sync.base_url().to_owned(),
+            syncing: self.syncing.load(Ordering::Relaxed),
+        })
+    }
+
+    /// Pushes and pulls once. A failure (server down, say) is recorded in the status in plain
+    /// words and returned; local work is untouched either way.
+    pub async fn sync_now(&self) -> Result<SyncReport> {
+        let _gate = self.sync_gate.lock().await;
+        self.syncing.store(true, Ordering::Relaxed);
+        let outcome = sync::sync_once(&self.store, &self.sync, now_ms).await;
+        self.syncing.store(false, Ordering::Relaxed);
+        let message = outcome.as_ref().err().map(|e| e.to_string());
+        lock(&self.store).record_sync_outcome(now_ms(), message.as_deref())?;
+        outcome
+    }
+}

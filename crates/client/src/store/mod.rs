@@ -1,0 +1,64 @@
+//! The laptop's local store: one SQLite file (WAL) per user. All SQL of the client lives in
+//! this module. Every user edit is one transaction: entity row + outbox op(s) + audit row.
+
+mod columns;
+mod evidence;
+mod inbox;
+mod meta;
+mod outbox;
+mod reviews;
+mod schema;
+
+pub use outbox::PendingBatch;
+
+use crate::error::Result;
+use qar_core::{Hlc, HlcClock};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    device_id: Uuid,
+    clock: HlcClock,
+}
+
+impl Store {
+    /// Opens or creates the store file, migrating it forward. A file written by a newer app is
+    /// refused rather than damaged.
+    pub fn open(path: &Path) -> Result<Store> {
+        let mut conn = qar_dbkit::open(path, qar_dbkit::Durability::Normal)?;
+        qar_dbkit::migrate(&mut conn, schema::MIGRATIONS)?;
+        let device_id = meta::device_id(&conn)?;
+        let last = meta::clock(&conn)?.unwrap_or(Hlc { wall_ms: 0, counter: 0, node: node_of(device_id) });
+        Ok(Store { conn, path: path.to_owned(), device_id, clock: HlcClock::resume(last) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn device_id(&self) -> Uuid {
+        self.device_id
+    }
+
+    /// Schema version of the file (the number of the last migration applied).
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    pub fn integrity_ok(&self) -> Result<bool> {
+        let verdict: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        Ok(verdict == "ok")
+    }
+}
+
+/// The HLC node of a device: the random tail of its UUIDv7, so two laptops never tie.
+fn node_of(device_id: Uuid) -> u64 {
+    let b = device_id.as_bytes();
+    u64::from_be_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]])
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,56 @@
+//! Sync with the server: push the outbox in order, then pull pages until caught up.
+
+mod http;
+
+pub use http::SyncClient;
+
+use crate::error::Result;
+use crate::store::Store;
+use std::sync::Mutex;
+
+/// Ops per push request. Large enough that an initial sync needs few round trips, small enough
+/// that one request stays well under the server's body limit.
+pub const PUSH_BATCH: usize = 1000;
+/// Changes per pull page; each page is applied in one transaction.
+pub const PULL_PAGE: u32 = 2000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SyncReport {
+    pub pushed: usize,
+    pub pulled: usize,
+    /// Server clock minus this laptop's clock, as seen on the last reply.
+    pub skew_ms: i64,
+}
+
+/// One full sync. The store lock is held only between network calls, never across them, so
+/// the user keeps typing while a slow request is in flight.
+pub async fn sync_once(store: &Mutex<Store>, client: &SyncClient, now_ms: impl Fn() -> u64) -> Result<SyncReport> {
+    let mut report = SyncReport::default();
+    loop {
+        let batch = lock(store).pending_batch(PUSH_BATCH)?;
+        if batch.ops.is_empty() {
+            break;
+        }
+        let sent = batch.ops.len();
+        let reply = client.push(batch.device_id, batch.ops).await?;
+        report.skew_ms = reply.server_time_ms as i64 - now_ms() as i64;
+        lock(store).record_push(&reply, now_ms())?;
+        report.pushed += sent;
+    }
+    loop {
+        let cursor = lock(store).pull_cursor()?;
+        let page = client.pull(cursor, PULL_PAGE).await?;
+        report.skew_ms = page.server_time_ms as i64 - now_ms() as i64;
+        report.pulled += lock(store).apply_pull(&page, now_ms())?;
+        if !page.has_more {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// A panic while the lock was held rolled its transaction back (rusqlite's Drop), so the
+/// connection is consistent and the store stays usable.
+pub(crate) fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

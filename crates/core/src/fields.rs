@@ -1,0 +1,214 @@
+//! The synced fields of each kind of record and the rule each value must satisfy. Sync works per
+//! field (architecture.md §4), so this table is what client and server both validate against,
+//! and the only list of column names the stores may build SQL from.
+
+use crate::{ActivityType, ReviewState, Urn, ValidationError};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Review,
+    Evidence,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 2] = [EntityKind::Review, EntityKind::Evidence];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EntityKind::Review => "review",
+            EntityKind::Evidence => "evidence",
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<Self, ValidationError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code() == code)
+            .ok_or_else(|| ValidationError::UnknownEntity(code.to_owned()))
+    }
+
+    pub fn fields(self) -> &'static [FieldSpec] {
+        match self {
+            EntityKind::Review => REVIEW_FIELDS,
+            EntityKind::Evidence => EVIDENCE_FIELDS,
+        }
+    }
+
+    pub fn field(self, name: &str) -> Result<&'static FieldSpec, ValidationError> {
+        self.fields()
+            .iter()
+            .find(|f| f.name == name)
+            .ok_or_else(|| ValidationError::UnknownField { entity: self.code(), field: name.to_owned() })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// Free text up to `max` characters; `required` refuses blank text.
+    Text { max: usize, required: bool },
+    Urn,
+    /// Calendar date `YYYY-MM-DD`.
+    Date,
+    /// Local date and time `YYYY-MM-DDTHH:MM` (what a person types; no zone, the visit is in one place).
+    DateTime,
+    ActivityType,
+    ReviewState,
+    Bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    /// Words a reviewer recognises, used in error messages.
+    pub label: &'static str,
+    pub ty: FieldType,
+}
+
+/// Notes of 2 KB are typical; 20,000 characters is about eight pages and still "sane".
+pub const MAX_NOTES: usize = 20_000;
+
+const REVIEW_FIELDS: &[FieldSpec] = &[
+    FieldSpec { name: "school_name", label: "School name", ty: FieldType::Text { max: 200, required: true } },
+    FieldSpec { name: "school_urn", label: "URN", ty: FieldType::Urn },
+    FieldSpec { name: "start_date", label: "Visit start date", ty: FieldType::Date },
+    FieldSpec { name: "state", label: "Review state", ty: FieldType::ReviewState },
+    FieldSpec { name: "framework_version", label: "Framework version", ty: FieldType::Text { max: 20, required: true } },
+    FieldSpec { name: "deleted", label: "Deleted", ty: FieldType::Bool },
+];
+
+const EVIDENCE_FIELDS: &[FieldSpec] = &[
+    FieldSpec { name: "activity_type", label: "Activity type", ty: FieldType::ActivityType },
+    FieldSpec { name: "started_at", label: "Time of activity", ty: FieldType::DateTime },
+    FieldSpec { name: "notes", label: "Notes", ty: FieldType::Text { max: MAX_NOTES, required: false } },
+    FieldSpec { name: "deleted", label: "Deleted", ty: FieldType::Bool },
+];
+
+/// Checks one synced value. Called by the client before it writes and by the server before it
+/// accepts a pushed op, so the two can never disagree about what is valid.
+pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<(), ValidationError> {
+    let spec = entity.field(field)?;
+    // The time of an activity is optional: null clears it.
+    if value.is_null() && spec.ty == FieldType::DateTime {
+        return Ok(());
+    }
+    let text = || {
+        value.as_str().ok_or_else(|| ValidationError::WrongType { field: spec.label.to_owned(), expected: "text" })
+    };
+    match spec.ty {
+        FieldType::Text { max, required } => {
+            let s = text()?;
+            let len = s.chars().count();
+            if required && s.trim().is_empty() {
+                return Err(ValidationError::Empty { field: spec.label });
+            }
+            if len > max {
+                return Err(ValidationError::TooLong { field: spec.label, len, max });
+            }
+        }
+        FieldType::Urn => {
+            Urn::parse(text()?)?;
+        }
+        FieldType::Date => {
+            let s = text()?;
+            if !is_date(s) {
+                return Err(ValidationError::BadDate { field: spec.label, value: s.chars().take(40).collect() });
+            }
+        }
+        FieldType::DateTime => {
+            let s = text()?;
+            let ok = s.len() == 16 && is_date(&s[..10]) && s.as_bytes()[10] == b'T' && is_time(&s[11..]);
+            if !ok {
+                return Err(ValidationError::BadDate { field: spec.label, value: s.chars().take(40).collect() });
+            }
+        }
+        FieldType::ActivityType => {
+            ActivityType::parse(text()?)?;
+        }
+        FieldType::ReviewState => {
+            ReviewState::parse(text()?)?;
+        }
+        FieldType::Bool => {
+            if !value.is_boolean() {
+                return Err(ValidationError::WrongType { field: spec.label.to_owned(), expected: "true or false" });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD` with a real day of that month (leap years included).
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit()))?.parse::<u32>().ok();
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    y >= 1900 && (1..=days).contains(&d)
+}
+
+fn is_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 5
+        && b[2] == b':'
+        && s[..2].parse::<u32>().is_ok_and(|h| h < 24 && s[..2].bytes().all(|c| c.is_ascii_digit()))
+        && s[3..].parse::<u32>().is_ok_and(|m| m < 60 && s[3..].bytes().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn accepts_good_values() {
+        validate_field(EntityKind::Review, "school_urn", &json!("123456")).unwrap();
+        validate_field(EntityKind::Review, "start_date", &json!("2028-02-29")).unwrap();
+        validate_field(EntityKind::Evidence, "started_at", &json!("2026-11-23T09:05")).unwrap();
+        validate_field(EntityKind::Evidence, "activity_type", &json!("pupil_voice")).unwrap();
+        validate_field(EntityKind::Evidence, "notes", &json!("")).unwrap();
+        validate_field(EntityKind::Evidence, "deleted", &json!(true)).unwrap();
+        validate_field(EntityKind::Evidence, "started_at", &json!(null)).unwrap();
+    }
+
+    #[test]
+    fn refuses_bad_values_with_readable_reasons() {
+        let cases = [
+            (EntityKind::Review, "school_urn", json!("12345"), "URN '12345' is not valid"),
+            (EntityKind::Review, "start_date", json!("2027-02-29"), "Visit start date must be a date"),
+            (EntityKind::Review, "start_date", json!("29/02/2028"), "YYYY-MM-DD"),
+            (EntityKind::Review, "school_name", json!("   "), "School name must not be empty"),
+            (EntityKind::Review, "state", json!("done"), "not a state"),
+            (EntityKind::Evidence, "activity_type", json!("deep_dive"), "not one we record"),
+            (EntityKind::Evidence, "started_at", json!("2026-11-23T25:00"), "Time of activity"),
+            (EntityKind::Evidence, "notes", json!(42), "expected text"),
+            (EntityKind::Evidence, "deleted", json!("yes"), "true or false"),
+            (EntityKind::Review, "school_urn", json!(null), "expected text"),
+            (EntityKind::Evidence, "colour", json!("red"), "'colour' is not a field of a evidence"),
+        ];
+        for (entity, field, value, want) in cases {
+            let e = validate_field(entity, field, &value).unwrap_err().to_string();
+            assert!(e.contains(want), "{field}={value}: got '{e}', want '{want}'");
+        }
+    }
+
+    #[test]
+    fn text_limit_counts_characters_not_bytes() {
+        let at_limit = "é".repeat(MAX_NOTES);
+        validate_field(EntityKind::Evidence, "notes", &json!(at_limit)).unwrap();
+        let over = "a".repeat(MAX_NOTES + 1);
+        let e = validate_field(EntityKind::Evidence, "notes", &json!(over)).unwrap_err();
+        assert_eq!(e, ValidationError::TooLong { field: "Notes", len: MAX_NOTES + 1, max: MAX_NOTES });
+    }
+}

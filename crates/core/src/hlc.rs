@@ -1,0 +1,196 @@
+//! Hybrid logical clock (architecture.md §2). Orders every change across devices whose wall
+//! clocks disagree: a stamp is (wall ms, counter, node). Wall time only moves the clock forward,
+//! so a laptop whose clock is behind still produces stamps later than anything it has seen.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// One stamp. Field order gives the total order: wall, then counter, then node as tie-break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Hlc {
+    pub wall_ms: u64,
+    pub counter: u32,
+    pub node: u64,
+}
+
+/// Upper bound for wall time (year ~2286) so the fixed-width text form stays sortable.
+const MAX_WALL_MS: u64 = 9_999_999_999_999;
+
+impl Hlc {
+    pub const ZERO: Hlc = Hlc { wall_ms: 0, counter: 0, node: 0 };
+}
+
+/// Text form `wwwwwwwwwwwww-ccccc...-nnnnnnnnnnnnnnnn`: fixed width, so comparing the strings
+/// (as SQLite does on TEXT columns) gives the same order as comparing the stamps.
+impl fmt::Display for Hlc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:013}-{:010}-{:016x}", self.wall_ms, self.counter, self.node)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a clock stamp (expected wall-counter-node)")]
+pub struct BadHlc(pub String);
+
+impl FromStr for Hlc {
+    type Err = BadHlc;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || BadHlc(s.chars().take(64).collect());
+        let mut parts = s.split('-');
+        let (w, c, n) = (parts.next(), parts.next(), parts.next());
+        if parts.next().is_some() {
+            return Err(bad());
+        }
+        let (w, c, n) = (w.ok_or_else(bad)?, c.ok_or_else(bad)?, n.ok_or_else(bad)?);
+        if w.len() != 13 || c.len() != 10 || n.len() != 16 {
+            return Err(bad());
+        }
+        Ok(Hlc {
+            wall_ms: w.parse().map_err(|_| bad())?,
+            counter: c.parse().map_err(|_| bad())?,
+            node: u64::from_str_radix(n, 16).map_err(|_| bad())?,
+        })
+    }
+}
+impl TryFrom<String> for Hlc {
+    type Error = BadHlc;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+impl From<Hlc> for String {
+    fn from(h: Hlc) -> String {
+        h.to_string()
+    }
+}
+
+/// The clock of one device. The caller passes the current wall time in, so tests control it.
+#[derive(Debug, Clone)]
+pub struct HlcClock {
+    last: Hlc,
+}
+
+impl HlcClock {
+    pub fn new(node: u64) -> Self {
+        HlcClock { last: Hlc { wall_ms: 0, counter: 0, node } }
+    }
+
+    /// Restores a clock from its last issued stamp (persisted by the store).
+    pub fn resume(last: Hlc) -> Self {
+        HlcClock { last }
+    }
+
+    pub fn last(&self) -> Hlc {
+        self.last
+    }
+
+    /// A stamp for a local event, later than every stamp issued or observed so far.
+    pub fn tick(&mut self, now_ms: u64) -> Hlc {
+        let now = now_ms.min(MAX_WALL_MS);
+        self.last = if now > self.last.wall_ms {
+            Hlc { wall_ms: now, counter: 0, node: self.last.node }
+        } else {
+            self.bump(self.last.wall_ms)
+        };
+        self.last
+    }
+
+    /// Merges a stamp received from elsewhere so later local stamps sort after it.
+    pub fn observe(&mut self, remote: Hlc, now_ms: u64) {
+        let now = now_ms.min(MAX_WALL_MS);
+        let wall = now.max(self.last.wall_ms).max(remote.wall_ms.min(MAX_WALL_MS));
+        if wall == now && wall > self.last.wall_ms && wall > remote.wall_ms {
+            self.last = Hlc { wall_ms: wall, counter: 0, node: self.last.node };
+            return;
+        }
+        let counter = match (wall == self.last.wall_ms, wall == remote.wall_ms) {
+            (true, true) => self.last.counter.max(remote.counter),
+            (true, false) => self.last.counter,
+            (false, true) => remote.counter,
+            (false, false) => 0,
+        };
+        self.last = Hlc { wall_ms: wall, counter, node: self.last.node };
+        self.last = self.bump(wall);
+    }
+
+    fn bump(&self, wall: u64) -> Hlc {
+        // Counter overflow (4 billion events in one millisecond) moves to the next millisecond.
+        match self.last.counter.checked_add(1) {
+            Some(c) => Hlc { wall_ms: wall, counter: c, node: self.last.node },
+            None => Hlc { wall_ms: wall + 1, counter: 0, node: self.last.node },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn monotonic_when_wall_clock_goes_backwards() {
+        let mut c = HlcClock::new(7);
+        let a = c.tick(1_000);
+        let b = c.tick(900); // clock stepped back (NTP correction)
+        let d = c.tick(900);
+        assert!(a < b && b < d, "{a} {b} {d}");
+        assert_eq!(b.wall_ms, 1_000);
+    }
+
+    #[test]
+    fn observing_a_skewed_remote_keeps_local_stamps_later() {
+        let mut laptop = HlcClock::new(1);
+        laptop.tick(1_000);
+        // A peer whose clock is ten minutes ahead.
+        let remote = Hlc { wall_ms: 601_000, counter: 3, node: 2 };
+        laptop.observe(remote, 1_001);
+        let next = laptop.tick(1_002);
+        assert!(next > remote, "{next} must sort after {remote}");
+    }
+
+    #[test]
+    fn node_breaks_ties() {
+        let a = Hlc { wall_ms: 5, counter: 1, node: 1 };
+        let b = Hlc { wall_ms: 5, counter: 1, node: 2 };
+        assert!(a < b);
+        assert!(a.to_string() < b.to_string());
+    }
+
+    #[test]
+    fn bad_text_is_refused() {
+        for s in ["", "1-2-3", "0000000000001-0000000001", "x000000000001-0000000001-0000000000000001"] {
+            assert!(s.parse::<Hlc>().is_err(), "{s}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn text_order_equals_stamp_order(a in (0u64..MAX_WALL_MS, any::<u32>(), any::<u64>()),
+                                         b in (0u64..MAX_WALL_MS, any::<u32>(), any::<u64>())) {
+            let a = Hlc { wall_ms: a.0, counter: a.1, node: a.2 };
+            let b = Hlc { wall_ms: b.0, counter: b.1, node: b.2 };
+            prop_assert_eq!(a.cmp(&b), a.to_string().cmp(&b.to_string()));
+            prop_assert_eq!(a.to_string().parse::<Hlc>().unwrap(), a);
+        }
+
+        #[test]
+        fn every_stamp_is_later_than_all_before(events in proptest::collection::vec((any::<bool>(), 0u64..10_000, 0u64..10_000, 0u32..5), 1..200)) {
+            let mut c = HlcClock::new(9);
+            let mut seen = Hlc::ZERO;
+            for (local, now, remote_wall, remote_counter) in events {
+                if local {
+                    let s = c.tick(now);
+                    prop_assert!(s > seen);
+                    seen = s;
+                } else {
+                    let r = Hlc { wall_ms: remote_wall, counter: remote_counter, node: 3 };
+                    c.observe(r, now);
+                    prop_assert!(c.last() > r && c.last() > seen);
+                    seen = c.last();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! qar-core: the QAR domain, shared by the laptop client and the sync server so both apply
+//! exactly the same rules. Pure: no IO, no SQL, no HTTP, no clock reads (time is passed in).
+
+pub mod error;
+pub mod evidence;
+pub mod fields;
+pub mod hlc;
+pub mod protocol;
+pub mod review;
+pub mod school;
+
+pub use error::ValidationError;
+pub use evidence::ActivityType;
+pub use fields::{validate_field, EntityKind};
+pub use hlc::{Hlc, HlcClock};
+pub use review::ReviewState;
+pub use school::Urn;
+
+/// Version of the op/field schema this build writes. The server accepts this and the previous one.
+pub const SCHEMA_VERSION: u32 = 1;

@@ -1,0 +1,115 @@
+//! Sync wire types, `/v1` (architecture.md §4). Shared by client and server so both ends
+//! serialise exactly the same JSON.
+
+use crate::{EntityKind, Hlc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// One change to one field of one record, as written on a device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Op {
+    /// Per-device sequence number, contiguous from 1.
+    pub seq: u64,
+    pub entity: EntityKind,
+    pub id: Uuid,
+    /// The review the record belongs to (for a review, its own id); scopes who may read it.
+    pub review_id: Uuid,
+    pub field: String,
+    pub value: Value,
+    pub hlc: Hlc,
+    /// The version of the field this edit was made on; `None` when the device had no value.
+    pub base_version: Option<Hlc>,
+    pub schema_version: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub device_id: Uuid,
+    pub schema_version: u32,
+    pub ops: Vec<Op>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Every op of this device with `seq <= acked_through` is durably handled by the server.
+    pub acked_through: u64,
+    pub results: Vec<OpResult>,
+    pub server_time_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpResult {
+    pub seq: u64,
+    #[serde(flatten)]
+    pub outcome: OpOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum OpOutcome {
+    Applied,
+    /// Already handled in an earlier push (a retry): nothing changed.
+    Duplicate,
+    /// Another device wrote the same field concurrently; both values are kept on the server.
+    Conflict { current_version: Hlc, kept_as_current: bool },
+    /// Refused for good (invalid value, not permitted); acknowledged so later ops are not blocked.
+    Rejected { code: String, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// Pass this as `cursor` in the next pull.
+    pub cursor: u64,
+    pub has_more: bool,
+    pub server_time_ms: u64,
+}
+
+/// The current value of one field, as the server holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub server_seq: u64,
+    pub entity: EntityKind,
+    pub id: Uuid,
+    pub review_id: Uuid,
+    pub field: String,
+    pub value: Value,
+    pub version: Hlc,
+    pub device_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+    pub schema_version: u32,
+    pub server_time_ms: u64,
+}
+
+/// Every error the server sends has this body, with a matching HTTP status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable machine-readable code; clients branch on this, never on `message`.
+    pub code: String,
+    pub message: String,
+    #[serde(default)]
+    pub details: Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn outcome_json_is_flat_and_tagged() {
+        let r = OpResult { seq: 4, outcome: OpOutcome::Rejected { code: "invalid".into(), message: "m".into() } };
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"seq": 4, "status": "rejected", "code": "invalid", "message": "m"})
+        );
+        let back: OpResult = serde_json::from_value(json!({"seq": 1, "status": "applied"})).unwrap();
+        assert_eq!(back.outcome, OpOutcome::Applied);
+    }
+}
