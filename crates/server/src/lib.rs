@@ -1,1 +1,85 @@
-//! qar-server
+//! qar-server: the sync server. `app(state)` builds the axum router (tests drive it without a
+//! socket); `start` binds a listener and serves until stopped (tests and the binary use it).
+
+mod api;
+pub mod error;
+pub mod store;
+
+pub use api::app;
+pub use error::{ApiError, ServerError};
+pub use store::ServerStore;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<ServerStore>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    /// Load the synthetic demo hub, schools, people and reviews (idempotent).
+    pub demo: bool,
+}
+
+/// A server running on a background task. Dropping it stops the server.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl RunningServer {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (their commits included),
+    /// and returns once the server is down.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Opens the store in `config.data_dir`, binds `config.listen` (port 0 picks a free port) and
+/// serves on the current tokio runtime.
+pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> {
+    let store = ServerStore::open(&config.data_dir)?;
+    if config.demo {
+        store.seed_demo(store::now_ms())?;
+    }
+    let state = AppState { store: Arc::new(store) };
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServerError::Bind { addr: config.listen, source })?;
+    let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: config.listen, source })?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let router = app(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(RunningServer { addr, shutdown: Some(tx), task: Some(task) })
+}

@@ -1,0 +1,96 @@
+//! Two laptops with separate data folders and a real qar-server on a loopback port.
+
+use qar_client::{Client, NewEvidence, NewReview};
+use qar_server::{start, ServerConfig};
+
+async fn server(dir: &std::path::Path) -> qar_server::RunningServer {
+    start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: false })
+        .await
+        .expect("server starts on a free loopback port")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evidence_written_offline_on_one_laptop_reaches_the_other_once() {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let srv = server(dirs[0].path()).await;
+    let a = Client::open(dirs[1].path(), &srv.url()).unwrap();
+    let b = Client::open(dirs[2].path(), &srv.url()).unwrap();
+
+    let review = a
+        .create_review(&NewReview {
+            school_name: "Heron Vale Academy".into(),
+            school_urn: "990102".into(),
+            start_date: "2027-01-19".into(),
+        })
+        .unwrap();
+    for (kind, text) in [("work_scrutiny", "Y9 science books: feedback acted on in most books."), ("pupil_voice", "Y8 pupils felt safe; clear on how to report concerns.")] {
+        a.add_evidence(&NewEvidence { review_id: review.id.clone(), activity_type: kind.into(), started_at: None, notes: text.into() })
+            .unwrap();
+    }
+    assert_eq!(a.status().unwrap().pending_ops, 5 + 2 * 3);
+
+    let report = a.sync_now().await.unwrap();
+    assert_eq!(report.pushed, 11);
+    let status = a.status().unwrap();
+    assert_eq!(status.pending_ops, 0);
+    assert!(status.last_sync_at.is_some() && status.last_error.is_none());
+
+    b.sync_now().await.unwrap();
+    let on_b = b.list_reviews().unwrap();
+    assert_eq!(on_b.len(), 1);
+    assert_eq!((on_b[0].school_name.as_str(), on_b[0].school_urn.as_str(), on_b[0].evidence_count), ("Heron Vale Academy", "990102", 2));
+    let notes: Vec<String> = b.list_evidence(&review.id).unwrap().into_iter().map(|e| e.notes).collect();
+    assert!(notes.contains(&"Y9 science books: feedback acted on in most books.".to_string()));
+
+    // A pushes the very same batch again (as after a lost reply): the server holds no duplicate.
+    let store = qar_server::ServerStore::open(dirs[0].path()).unwrap();
+    let before = store.dump().unwrap();
+    let (device, ops) = all_outbox_ops(dirs[1].path());
+    let sync = qar_client::sync::SyncClient::new(&srv.url());
+    let reply = sync.push(device, ops).await.unwrap();
+    assert_eq!(reply.acked_through, 11);
+    assert!(reply.results.iter().all(|r| r.outcome == qar_core::protocol::OpOutcome::Duplicate));
+    assert_eq!(store.dump().unwrap(), before, "replay changed nothing on the server");
+    b.sync_now().await.unwrap();
+    assert_eq!(b.list_evidence(&review.id).unwrap().len(), 2, "no duplicate reached laptop B");
+    srv.stop().await;
+}
+
+/// Every op in a laptop's outbox, acknowledged or not (as if no reply had ever arrived).
+fn all_outbox_ops(dir: &std::path::Path) -> (uuid::Uuid, Vec<qar_core::protocol::Op>) {
+    let conn = rusqlite::Connection::open(dir.join("qar-field.db")).unwrap();
+    conn.execute("UPDATE outbox SET acked_at_ms = NULL", []).unwrap();
+    let s = qar_client::Store::open(&dir.join("qar-field.db")).unwrap();
+    let batch = s.pending_batch(1000).unwrap();
+    (batch.device_id, batch.ops)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_server_down_work_is_kept_and_the_error_is_plain() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port nothing listens on: bind, note it, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let a = Client::open(dir.path(), &url).unwrap();
+    let review = a
+        .create_review(&NewReview { school_name: "Larkspur Hill Primary".into(), school_urn: "990103".into(), start_date: "2027-03-09".into() })
+        .unwrap();
+    let err = a.sync_now().await.unwrap_err();
+    assert_eq!(err.code(), "offline");
+    let status = a.status().unwrap();
+    assert_eq!(status.pending_ops, 5);
+    let message = status.last_error.unwrap();
+    assert!(message.contains("can't reach the sync server") && message.contains("saved on this laptop"), "{message}");
+    assert_eq!(a.review(&review.id).unwrap().school_name, "Larkspur Hill Primary");
+
+    // The server comes up on that port: the next sync sends everything and clears the error.
+    let srv_dir = tempfile::tempdir().unwrap();
+    let srv = start(&ServerConfig { data_dir: srv_dir.path().to_owned(), listen: format!("127.0.0.1:{port}").parse().unwrap(), demo: true })
+        .await
+        .unwrap();
+    a.sync_now().await.unwrap();
+    let status = a.status().unwrap();
+    assert_eq!((status.pending_ops, status.last_error), (0, None));
+    assert_eq!(a.list_reviews().unwrap().len(), 4, "own review plus the three demo reviews");
+    srv.stop().await;
+}

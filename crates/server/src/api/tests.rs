@@ -1,0 +1,92 @@
+use super::*;
+use crate::store::ServerStore;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+fn router() -> (tempfile::TempDir, Router) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = ServerStore::open(dir.path()).unwrap();
+    (dir, app(AppState { store: Arc::new(store) }))
+}
+
+async fn call(router: &Router, req: Request<Body>) -> (StatusCode, Value) {
+    let resp = router.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+fn post_json(path: &str, body: impl Into<Body>) -> Request<Body> {
+    Request::post(path).header("content-type", "application/json").body(body.into()).unwrap()
+}
+
+#[tokio::test]
+async fn health_answers() {
+    let (_d, r) = router();
+    let (status, body) = call(&r, Request::get("/v1/health").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+    assert!(body["server_time_ms"].as_u64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn bad_requests_get_clear_json_errors_and_write_nothing() {
+    let (_d, r) = router();
+    let device = uuid::Uuid::now_v7();
+    let big_note = "x".repeat(MAX_BODY_BYTES);
+    let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
+        (post_json("/v1/sync/push", "{not json"), StatusCode::BAD_REQUEST, "malformed_json"),
+        (post_json("/v1/sync/push", r#"{"device_id": 5, "ops": []}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (
+            Request::post("/v1/sync/push").header("content-type", "text/plain").body(Body::from("{}")).unwrap(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "expected_json",
+        ),
+        (
+            post_json("/v1/sync/push", json!({"device_id": device, "schema_version": 1, "ops": [], "pad": big_note}).to_string()),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+        ),
+        (
+            post_json("/v1/sync/push", json!({"device_id": device, "schema_version": 0, "ops": []}).to_string()),
+            StatusCode::UPGRADE_REQUIRED,
+            "update_required",
+        ),
+        (Request::get("/v1/sync/pull?cursor=-4").body(Body::empty()).unwrap(), StatusCode::BAD_REQUEST, "bad_query"),
+        (Request::get("/v1/nothing").body(Body::empty()).unwrap(), StatusCode::NOT_FOUND, "not_found"),
+        (Request::delete("/v1/sync/push").body(Body::empty()).unwrap(), StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+    ];
+    for (req, want_status, want_code) in cases {
+        let label = format!("{} {}", req.method(), req.uri());
+        let (status, body) = call(&r, req).await;
+        assert_eq!(status, want_status, "{label}: {body}");
+        assert_eq!(body["code"], want_code, "{label}: {body}");
+        assert!(!body["message"].as_str().unwrap_or("").is_empty(), "{label} has a message");
+    }
+    let (_, page) = call(&r, Request::get("/v1/sync/pull").body(Body::empty()).unwrap()).await;
+    assert_eq!(page["changes"], json!([]), "nothing was written");
+}
+
+#[tokio::test]
+async fn push_then_pull_over_http() {
+    let (_d, r) = router();
+    let device = uuid::Uuid::now_v7();
+    let review = uuid::Uuid::now_v7();
+    let body = json!({
+        "device_id": device, "schema_version": 1,
+        "ops": [{"seq": 1, "entity": "review", "id": review, "review_id": review, "field": "school_name",
+                 "value": "Heron Vale Academy", "hlc": "1795000000000-0000000000-0000000000000001",
+                 "base_version": null, "schema_version": 1}]
+    });
+    let (status, reply) = call(&r, post_json("/v1/sync/push", body.to_string())).await;
+    assert_eq!(status, StatusCode::OK, "{reply}");
+    assert_eq!(reply["acked_through"], 1);
+    assert_eq!(reply["results"][0]["status"], "applied");
+    let (_, page) = call(&r, Request::get("/v1/sync/pull?cursor=0&limit=10").body(Body::empty()).unwrap()).await;
+    assert_eq!(page["changes"][0]["value"], "Heron Vale Academy");
+    assert_eq!(page["cursor"], 1);
+}

@@ -1,0 +1,99 @@
+//! Errors at the two edges of the server: HTTP replies (`ApiError`) and start-up (`ServerError`).
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use qar_core::protocol::ErrorBody;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+
+/// Every error reply: a status and the JSON body `{code, message, details}`.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Value,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into(), details: Value::Null }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        tracing::error!("internal error: {e}");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server hit an unexpected error; nothing was changed")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody { code: self.code.to_owned(), message: self.message, details: self.details };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let (status, code) = match &r {
+            JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+            JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
+            JsonRejection::MissingJsonContentType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected_json"),
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
+            _ => (r.status(), "bad_body"),
+        };
+        ApiError::new(status, code, r.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_query", r.body_text())
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::StoreError as E;
+        match e {
+            E::SeqGap { expected, got } => ApiError::new(
+                StatusCode::CONFLICT,
+                "seq_gap",
+                format!("ops must continue from seq {expected}, this batch starts at {got}; push the earlier ops first"),
+            )
+            .with_details(json!({ "expected": expected, "got": got })),
+            E::NotContiguous { after, got } => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "not_contiguous",
+                format!("ops in one push must have consecutive seq numbers: {got} follows {after}"),
+            ),
+            E::UpdateRequired { got, oldest } => ApiError::new(
+                StatusCode::UPGRADE_REQUIRED,
+                "update_required",
+                format!("this app writes data schema {got}; the server accepts {oldest} or newer. Update QAR Field, then sync again"),
+            )
+            .with_details(json!({ "got": got, "oldest_accepted": oldest })),
+            E::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("could not create the data folder {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error(transparent)]
+    Db(#[from] qar_dbkit::DbError),
+    #[error("database error: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("could not listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}

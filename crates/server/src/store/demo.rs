@@ -1,0 +1,124 @@
+//! Synthetic demo data so a newcomer sees something real at once. Every school, person and
+//! note here is invented: URNs in the unused 990xxx range, e-mail on example.org, ZZ99 postcodes.
+
+use super::push::{apply_op, max_server_seq};
+use super::{ServerStore, StoreError};
+use qar_core::protocol::{Op, OpOutcome};
+use qar_core::{EntityKind, Hlc, SCHEMA_VERSION};
+use rusqlite::params;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+pub const DEMO_HUB_ID: &str = "hub-riverside-fells";
+
+const SCHOOLS: [(&str, &str, &str, &str, &str); 3] = [
+    ("990101", "Kestrel Brook Primary School", "Primary", "Fellside", "ZZ99 1KB"),
+    ("990102", "Heron Vale Academy", "Secondary", "Westmere", "ZZ99 2HV"),
+    ("990103", "Larkspur Hill Church of England Primary School", "Primary", "Fellside", "ZZ99 3LH"),
+];
+
+const USERS: [(&str, &str, &str, &str); 3] = [
+    ("user-anika-marsh", "Dr Anika Marsh", "anika.marsh@example.org", "lead_reviewer"),
+    ("user-owen-pritchard", "Owen Pritchard", "owen.pritchard@example.org", "reviewer"),
+    ("user-hollie-brennan", "Hollie Brennan", "hollie.brennan@example.org", "hub_coordinator"),
+];
+
+/// (review id, URN, school, start date, state)
+const REVIEWS: [(u128, &str, &str, &str, &str); 3] = [
+    (0x0190_0000_0000_7000_8000_0000_0000_0101, "990101", "Kestrel Brook Primary School", "2026-11-24", "in_visit"),
+    (0x0190_0000_0000_7000_8000_0000_0000_0102, "990102", "Heron Vale Academy", "2027-01-19", "preparing"),
+    (0x0190_0000_0000_7000_8000_0000_0000_0103, "990103", "Larkspur Hill Church of England Primary School", "2027-03-09", "scheduled"),
+];
+
+/// (evidence id, activity, time, notes) — all on the first review.
+const NOTES: [(u128, &str, &str, &str); 3] = [
+    (
+        0x0190_0000_0000_7000_8000_0000_0001_0001,
+        "joint_lesson_observation",
+        "2026-11-24T09:15",
+        "Y5 maths with the deputy head. Pupils used bar models to compare fractions; most explained \
+         their reasoning in full sentences. Two disadvantaged pupils needed the model re-drawn before \
+         starting — adult support was quick and precise.",
+    ),
+    (
+        0x0190_0000_0000_7000_8000_0000_0001_0002,
+        "learning_walk",
+        "2026-11-24T11:00",
+        "KS1 phonics walk with the English lead. Consistent routines across three classes; decodable \
+         books matched to the sounds taught. Pace dipped in one group while resources were handed out.",
+    ),
+    (
+        0x0190_0000_0000_7000_8000_0000_0001_0003,
+        "pupil_voice",
+        "2026-11-24T13:30",
+        "Eight Y6 pupils (mixed attainment). They named the school values unprompted and could say how \
+         feedback helped them improve a piece of writing. Less sure how to get help in science.",
+    ),
+];
+
+impl ServerStore {
+    /// Loads the demo hub, schools, people and reviews once; later calls change nothing.
+    pub fn seed_demo(&self, now_ms: u64) -> Result<(), StoreError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let seeded = tx.prepare("SELECT 1 FROM meta WHERE key = 'demo_seeded'")?.exists([])?;
+        if seeded {
+            return Ok(());
+        }
+        tx.execute("INSERT INTO hubs(id, name, region) VALUES (?1, 'Riverside & Fells Hub', 'North West')", [DEMO_HUB_ID])?;
+        for (urn, name, phase, la, postcode) in SCHOOLS {
+            tx.execute(
+                "INSERT INTO schools(urn, establishment_name, phase, la_name, postcode, hub_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![urn, name, phase, la, postcode, DEMO_HUB_ID],
+            )?;
+        }
+        for (id, name, email, role) in USERS {
+            tx.execute(
+                "INSERT INTO users(id, name, email, role, hub_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, name, email, role, DEMO_HUB_ID],
+            )?;
+        }
+
+        let mut ops: Vec<(EntityKind, Uuid, Uuid, &str, Value)> = Vec::new();
+        for (id, urn, school, start, state) in REVIEWS {
+            let id = Uuid::from_u128(id);
+            for (field, value) in [
+                ("school_name", json!(school)),
+                ("school_urn", json!(urn)),
+                ("start_date", json!(start)),
+                ("state", json!(state)),
+                ("framework_version", json!("2019")),
+            ] {
+                ops.push((EntityKind::Review, id, id, field, value));
+            }
+        }
+        let first_review = Uuid::from_u128(REVIEWS[0].0);
+        for (id, activity, at, notes) in NOTES {
+            let id = Uuid::from_u128(id);
+            for (field, value) in [("activity_type", json!(activity)), ("started_at", json!(at)), ("notes", json!(notes))] {
+                ops.push((EntityKind::Evidence, id, first_review, field, value));
+            }
+        }
+
+        let device = Uuid::nil().to_string();
+        let mut next_seq = max_server_seq(&tx)?;
+        for (i, (entity, id, review_id, field, value)) in ops.into_iter().enumerate() {
+            let op = Op {
+                seq: i as u64 + 1,
+                entity,
+                id,
+                review_id,
+                field: field.to_owned(),
+                value,
+                hlc: Hlc { wall_ms: now_ms, counter: i as u32, node: 0 },
+                base_version: None,
+                schema_version: SCHEMA_VERSION,
+            };
+            let outcome = apply_op(&tx, &op, &device, &mut next_seq, now_ms)?;
+            debug_assert_eq!(outcome, OpOutcome::Applied, "demo data must be valid: {field}");
+        }
+        tx.execute("INSERT INTO meta(key, value) VALUES ('demo_seeded', ?1)", [now_ms.to_string()])?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,85 @@
+//! The server's store: one SQLite file (WAL, synchronous=FULL) in the data folder. All SQL of
+//! the server lives in this module. A push is answered only after its transaction commits.
+
+mod demo;
+mod pull;
+mod push;
+
+use qar_dbkit::{Durability, Migration};
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+pub const STORE_FILE: &str = "qar-server.db";
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    number: 1,
+    name: "fields, devices, conflicts, directory",
+    sql: include_str!("migrations/0001_init.sql"),
+}];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("ops must continue from seq {expected}, got {got}")]
+    SeqGap { expected: u64, got: u64 },
+    #[error("seq {got} does not follow {after}")]
+    NotContiguous { after: u64, got: u64 },
+    #[error("schema {got} is older than {oldest}")]
+    UpdateRequired { got: u32, oldest: u32 },
+    #[error(transparent)]
+    Db(#[from] rusqlite::Error),
+}
+
+pub struct ServerStore {
+    /// The one writer. SQLite allows one writer at a time anyway; a mutex makes it explicit.
+    writer: Mutex<Connection>,
+    /// Pulls read from their own connection so they never wait behind a push (WAL readers).
+    reader: Mutex<Connection>,
+}
+
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+impl ServerStore {
+    pub fn open(data_dir: &Path) -> Result<ServerStore, crate::ServerError> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|source| crate::ServerError::DataDir { path: data_dir.display().to_string(), source })?;
+        let path = data_dir.join(STORE_FILE);
+        let mut writer = qar_dbkit::open(&path, Durability::Full)?;
+        qar_dbkit::migrate(&mut writer, MIGRATIONS)?;
+        let reader = qar_dbkit::open(&path, Durability::Full)?;
+        Ok(ServerStore { writer: Mutex::new(writer), reader: Mutex::new(reader) })
+    }
+
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        // A panic inside a transaction rolled it back (Drop), so the connection is consistent.
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Number of field rows and conflicts: what a replay must leave unchanged.
+    pub fn counts(&self) -> Result<(u64, u64), StoreError> {
+        let c = self.reader();
+        let fields = c.query_row("SELECT count(*) FROM fields", [], |r| r.get(0))?;
+        let conflicts = c.query_row("SELECT count(*) FROM conflicts", [], |r| r.get(0))?;
+        Ok((fields, conflicts))
+    }
+
+    /// Every field row in a stable order, for comparing whole server states in tests.
+    pub fn dump(&self) -> Result<Vec<String>, StoreError> {
+        let c = self.reader();
+        let mut stmt = c.prepare(
+            "SELECT entity || '|' || id || '|' || field || '|' || value || '|' || version || '|' || server_seq
+             FROM fields ORDER BY entity, id, field",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests;
