@@ -1,0 +1,71 @@
+//! qar-app: the Tauri shell. Commands translate IPC calls to `qar_client::Client` calls and
+//! errors to `{code, message}`; no domain rule and no SQL live here.
+
+mod background;
+mod commands;
+mod error;
+
+pub use commands::AppState;
+pub use error::IpcError;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use tauri::{Manager, Runtime};
+
+/// Where the app stores its data and which server it syncs with. Environment overrides exist
+/// for the run script and the end-to-end tests (a throwaway data folder, a loopback server).
+pub struct Settings {
+    pub data_dir: Option<PathBuf>,
+    pub server_url: String,
+}
+
+impl Settings {
+    pub fn from_env() -> Settings {
+        Settings {
+            data_dir: std::env::var_os("QAR_DATA_DIR").map(PathBuf::from),
+            server_url: std::env::var("QAR_SERVER_URL").unwrap_or_else(|_| "http://127.0.0.1:8787".into()),
+        }
+    }
+}
+
+/// Every command the UI may call. Shared by the app and the IPC tests.
+pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::list_reviews,
+        commands::create_review,
+        commands::get_review,
+        commands::list_evidence,
+        commands::add_evidence,
+        commands::update_evidence_field,
+        commands::activity_types,
+        commands::sync_status,
+        commands::sync_now,
+    ]
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar=info".into()))
+        .init();
+    let settings = Settings::from_env();
+    let result = tauri::Builder::default()
+        .invoke_handler(invoke_handler())
+        .setup(move |app| {
+            let data_dir = match settings.data_dir.clone() {
+                Some(d) => d,
+                None => app.path().app_data_dir()?,
+            };
+            tracing::info!(data_dir = %data_dir.display(), server = %settings.server_url, "opening local store");
+            let client = qar_client::Client::open(&data_dir, &settings.server_url)?;
+            let state = AppState::new(Arc::new(client));
+            background::spawn_sync_loop(app.handle().clone(), state.clone());
+            app.manage(state);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        // Without a store there is nothing safe to show; say why on the terminal and exit.
+        eprintln!("QAR Field could not start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,39 @@
+//! The background sync loop: soon after an edit, and on a timer, so work leaves the laptop
+//! whenever the network allows without anyone pressing a button.
+
+use crate::commands::{emit_status, AppState};
+use qar_client::{ClientError, SyncStatus};
+use std::time::Duration;
+use tauri::{AppHandle, Runtime};
+
+/// Quiet period after an edit before syncing, so a burst of typing becomes one push.
+const AFTER_EDIT: Duration = Duration::from_secs(2);
+/// Sync at least this often, to pick up colleagues' work and retry after an outage.
+const EVERY: Duration = Duration::from_secs(30);
+
+pub fn spawn_sync_loop<R: Runtime>(app: AppHandle<R>, state: AppState) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let _ = sync_and_report(&app, &state).await;
+            tokio::select! {
+                _ = state.edited.notified() => tokio::time::sleep(AFTER_EDIT).await,
+                _ = tokio::time::sleep(EVERY) => {}
+            }
+        }
+    });
+}
+
+/// Runs one sync and tells the window how it went. Offline is reported in the status, not as
+/// an error; only a broken local store is an error.
+pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Result<SyncStatus, ClientError> {
+    if let Ok(status) = state.client.status() {
+        emit_status(app, &SyncStatus { syncing: true, ..status });
+    }
+    let outcome = state.client.sync_now().await;
+    let status = state.client.status()?;
+    emit_status(app, &status);
+    match outcome {
+        Err(e @ (ClientError::Store(_) | ClientError::Open(_))) => Err(e),
+        _ => Ok(status),
+    }
+}

@@ -1,0 +1,116 @@
+//! The app's IPC commands, called as the webview calls them, on Tauri's mock runtime (no display).
+
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+
+fn window(data_dir: &std::path::Path, server_url: &str) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let client = qar_client::Client::open(data_dir, server_url).unwrap();
+    let app = mock_builder()
+        .invoke_handler(qar_app::invoke_handler())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    app.manage(qar_app::AppState::new(Arc::new(client)));
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
+    (app, w)
+}
+
+fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        w,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+}
+
+/// A real sync server on a loopback port, on its own runtime thread.
+fn server(dir: std::path::PathBuf) -> (String, std::sync::mpsc::Sender<()>) {
+    let (url_tx, url_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let cfg = qar_server::ServerConfig { data_dir: dir, listen: "127.0.0.1:0".parse().unwrap(), demo: true };
+            let srv = qar_server::start(&cfg).await.unwrap();
+            url_tx.send(srv.url()).unwrap();
+            tokio::task::spawn_blocking(move || stop_rx.recv()).await.unwrap().ok();
+            srv.stop().await;
+        });
+    });
+    (url_rx.recv().unwrap(), stop_tx)
+}
+
+#[test]
+fn commands_round_trip_through_ipc() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = window(dir.path(), "http://127.0.0.1:9");
+
+    let review = invoke(
+        &w,
+        "create_review",
+        json!({"input": {"schoolName": "Kestrel Brook Primary School", "schoolUrn": "990101", "startDate": "2026-11-24"}}),
+    )
+    .unwrap();
+    assert_eq!(review["schoolName"], "Kestrel Brook Primary School");
+    assert_eq!(review["state"], "scheduled");
+    let id = review["id"].as_str().unwrap().to_owned();
+
+    let bad = invoke(&w, "create_review", json!({"input": {"schoolName": "X", "schoolUrn": "12345", "startDate": "2026-11-24"}}))
+        .unwrap_err();
+    assert_eq!(bad["code"], "invalid");
+    assert!(bad["message"].as_str().unwrap().contains("exactly six digits"), "{bad}");
+
+    let note = invoke(
+        &w,
+        "add_evidence",
+        json!({"input": {"reviewId": id, "activityType": "learning_walk", "startedAt": "2026-11-24T10:30", "notes": "Calm corridors; Y3 reading areas well used."}}),
+    )
+    .unwrap();
+    assert_eq!(note["activityType"], "learning_walk");
+    let edited = invoke(&w, "update_evidence_field", json!({"evidenceId": note["id"], "field": "notes", "value": "Edited note"})).unwrap();
+    assert_eq!(edited["notes"], "Edited note");
+
+    let listed = invoke(&w, "list_evidence", json!({"reviewId": id})).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(invoke(&w, "get_review", json!({"reviewId": id})).unwrap()["evidenceCount"], 1);
+    assert_eq!(invoke(&w, "list_reviews", json!({})).unwrap().as_array().unwrap().len(), 1);
+    let missing = invoke(&w, "get_review", json!({"reviewId": "nope"})).unwrap_err();
+    assert_eq!(missing["code"], "not_found");
+
+    let types = invoke(&w, "activity_types", json!({})).unwrap();
+    assert_eq!(types.as_array().unwrap().len(), 8);
+    assert_eq!(types[0], json!({"code": "joint_lesson_observation", "label": "Joint lesson observation"}));
+
+    // Nothing listens on port 9: sync reports offline in the status and keeps every change.
+    let status = invoke(&w, "sync_now", json!({})).unwrap();
+    assert_eq!(status["pendingOps"], 5 + 3 + 1);
+    assert!(status["lastError"].as_str().unwrap().contains("can't reach the sync server"), "{status}");
+    assert_eq!(invoke(&w, "sync_status", json!({})).unwrap()["pendingOps"], 9);
+}
+
+#[test]
+fn sync_now_sends_everything_to_a_real_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, stop) = server(dir.path().join("server"));
+    let (_app, w) = window(&dir.path().join("laptop"), &url);
+    invoke(&w, "create_review", json!({"input": {"schoolName": "Heron Vale Academy", "schoolUrn": "990102", "startDate": "2027-01-19"}}))
+        .unwrap();
+    let status = invoke(&w, "sync_now", json!({})).unwrap();
+    assert_eq!(status["pendingOps"], 0, "{status}");
+    assert_eq!(status["lastError"], Value::Null);
+    assert!(status["lastSyncAt"].is_string());
+    let reviews = invoke(&w, "list_reviews", json!({})).unwrap();
+    assert_eq!(reviews.as_array().unwrap().len(), 4, "own review plus three demo reviews: {reviews}");
+    stop.send(()).unwrap();
+}

@@ -1,0 +1,120 @@
+// Starts the real pieces for an end-to-end run: a qar-server on a free loopback port, and
+// tauri-driver (which drives WebKitWebDriver, which starts the real app binary).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { remote } from 'webdriverio';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+const TARGET = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
+export const APP_BIN = process.env.QAR_APP_BIN ?? join(TARGET, 'debug', 'qar-field');
+export const SERVER_BIN = process.env.QAR_SERVER_BIN ?? join(TARGET, 'debug', 'qar-server');
+
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export async function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function waitFor(url, what, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+      last = `HTTP ${r.status}`;
+    } catch (e) {
+      last = e.cause?.code ?? e.message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not come up at ${url} within ${timeoutMs} ms (${last})`);
+}
+
+function start(cmd, args, env, name) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = [];
+  child.stdout.on('data', (d) => log.push(d.toString()));
+  child.stderr.on('data', (d) => log.push(d.toString()));
+  child.on('error', (e) => log.push(`${name} failed to start: ${e.message}`));
+  child.log = () => log.join('');
+  return child;
+}
+
+async function stop(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** A qar-server with demo data in its own temp folder. */
+export async function startServer({ port, dataDir } = {}) {
+  port ??= await freePort();
+  dataDir ??= mkdtempSync(join(tmpdir(), 'qar-e2e-server-'));
+  const child = start(SERVER_BIN, ['--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--demo'], {}, 'qar-server');
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/v1/health`, 'qar-server');
+  return { url, port, dataDir, stop: () => stop(child), log: child.log };
+}
+
+/** tauri-driver on free ports; the app it launches inherits `appEnv`. */
+export async function startDriver(appEnv) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  // Without this WebKitGTK under Xvfb keeps showing its first frame in screenshots.
+  const env = { WEBKIT_DISABLE_DMABUF_RENDERER: '1', ...appEnv };
+  const child = start('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], env, 'tauri-driver');
+  await waitFor(`http://127.0.0.1:${port}/status`, 'tauri-driver');
+  return { port, stop: () => stop(child), log: child.log };
+}
+
+/** A WebDriver session: starts the app in a real webview window. */
+export async function openApp(driver) {
+  return remote({
+    hostname: '127.0.0.1',
+    port: driver.port,
+    logLevel: 'warn',
+    connectionRetryCount: 0,
+    capabilities: {
+      'tauri:options': { application: APP_BIN },
+      'wdio:enforceWebDriverClassic': true,
+    },
+  });
+}
+
+/** A fresh temp folder for the app's local store. */
+export function appDataDir() {
+  return mkdtempSync(join(tmpdir(), 'qar-e2e-app-'));
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Sets a date or datetime input the way a user's picker would (typing into them varies by engine). */
+export async function setPickerValue(browser, selector, value) {
+  const el = await browser.$(selector);
+  await el.waitForExist();
+  await browser.execute(
+    (node, v) => {
+      node.value = v;
+      node.dispatchEvent(new Event('input', { bubbles: true }));
+      node.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    el,
+    value,
+  );
+}

@@ -1,0 +1,94 @@
+// The walking skeleton through the real webview: create a review, add evidence, quit, start
+// again, and the evidence is still there; sync reaches a real server; offline is said clearly.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { join } from 'node:path';
+import { appDataDir, ARTIFACTS, openApp, removeDir, setPickerValue, startDriver, startServer } from './harness.mjs';
+
+const SCHOOL = 'Wrenfield Community Primary School';
+const NOTE = 'Y2 phonics: pupils blended CVCC words accurately; the teacher’s modelling was crisp — “sound buttons” used well.';
+
+let server, driver, dataDir;
+
+before(async () => {
+  server = await startServer();
+  dataDir = appDataDir();
+  driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url });
+});
+
+after(async () => {
+  await driver?.stop();
+  await server?.stop();
+  if (dataDir) removeDir(dataDir);
+});
+
+async function text(browser, selector) {
+  return (await browser.$(selector)).getText();
+}
+
+test('review and evidence survive a restart of the app, and sync with the server', { timeout: 180_000 }, async () => {
+  let browser = await openApp(driver);
+  try {
+    await (await browser.$('h1=Reviews')).waitForDisplayed({ timeout: 20_000 });
+    // The app syncs at start: the three demo reviews arrive from the server.
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="review-row"]')).length >= 3, {
+      timeout: 20_000,
+      timeoutMsg: 'demo reviews did not arrive from the server',
+    });
+    await browser.saveScreenshot(join(ARTIFACTS, 'e2e-01-reviews.png'));
+
+    await (await browser.$('[data-testid="new-review"]')).click();
+    await (await browser.$('#school-name')).setValue(SCHOOL);
+    await (await browser.$('#school-urn')).setValue('12345');
+    await setPickerValue(browser, '#start-date', '2026-12-01');
+    await (await browser.$('[data-testid="create-review"]')).click();
+    const formError = await browser.$('[data-testid="form-error"]');
+    await formError.waitForDisplayed();
+    assert.match(await formError.getText(), /six digits/);
+    assert.equal(await (await browser.$('#school-name')).getValue(), SCHOOL, 'typed text is kept after an error');
+
+    await (await browser.$('#school-urn')).setValue('990999');
+    await (await browser.$('[data-testid="create-review"]')).click();
+    const row = await browser.$(`[data-testid="review-row"]*=${SCHOOL}`);
+    await row.waitForDisplayed();
+    await row.click();
+
+    await (await browser.$('select#activity-type')).selectByAttribute('value', 'joint_lesson_observation');
+    await setPickerValue(browser, '#started-at', '2026-12-01T09:20');
+    await (await browser.$('#evidence-notes')).setValue(NOTE);
+    await (await browser.$('[data-testid="save-evidence"]')).click();
+    await browser.waitUntil(async () => (await text(browser, '[data-testid="save-state"]')) === 'Saved', {
+      timeout: 10_000,
+      timeoutMsg: 'the note never showed "Saved"',
+    });
+    const items = await browser.$$('[data-testid="evidence-item"]');
+    assert.equal(items.length, 1);
+    assert.match(await items[0].getText(), /sound buttons/);
+
+    // The edit reaches the server by itself (sync soon after an edit).
+    await browser.waitUntil(async () => /All changes synced/i.test(await text(browser, '[data-testid="sync-status"]')), {
+      timeout: 20_000,
+      timeoutMsg: 'changes did not sync to the server',
+    });
+  } finally {
+    await browser.deleteSession();
+  }
+
+  // The server goes away; the app restarts from its own SQLite file.
+  await server.stop();
+  browser = await openApp(driver);
+  try {
+    const row = await browser.$(`[data-testid="review-row"]*=${SCHOOL}`);
+    await row.waitForDisplayed({ timeout: 20_000 });
+    await row.click();
+    const item = await browser.$('[data-testid="evidence-item"]');
+    await item.waitForDisplayed();
+    assert.match(await item.getText(), /sound buttons/);
+    const offline = await browser.$('[data-testid="sync-error"]');
+    await offline.waitForDisplayed({ timeout: 20_000 });
+    assert.match(await offline.getText(), /can.t reach the sync server/i);
+    await browser.saveScreenshot(join(ARTIFACTS, 'e2e-02-evidence-after-restart.png'));
+  } finally {
+    await browser.deleteSession();
+  }
+});

@@ -1,0 +1,43 @@
+import { render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import App from './App.svelte';
+import { contextFor } from './lib/context';
+import { MockBackend } from './lib/mockBackend';
+import { SyncState } from './lib/sync.svelte';
+
+function renderApp(backend: MockBackend) {
+  return render(App, { props: {}, context: contextFor(backend, new SyncState(backend)) });
+}
+
+describe('App', () => {
+  it('goes from the list to a review, records evidence, and comes back', async () => {
+    const user = userEvent.setup();
+    const backend = new MockBackend({ online: false, reviews: [{ id: 'r1', schoolName: 'Oakfield Primary', state: 'in_visit' }] });
+    renderApp(backend);
+
+    expect(screen.getByText('QAR Field')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1, name: 'Reviews' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId('pending-ops')).toHaveTextContent('All changes synced'));
+
+    const row = await screen.findByTestId('review-row');
+    row.focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(window.location.hash).toBe('#/reviews/r1'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Oakfield Primary' })).toBeInTheDocument();
+
+    await user.type(screen.getByLabelText('Notes'), 'Strong phonics teaching');
+    await user.click(screen.getByTestId('save-evidence'));
+    await waitFor(() => expect(screen.getByTestId('save-state').textContent).toBe('Saved'));
+    await waitFor(() => expect(screen.getByTestId('pending-ops')).toHaveTextContent('3 changes waiting to sync'));
+
+    await user.click(screen.getByTestId('sync-now'));
+    expect(await screen.findByTestId('sync-error')).toBeInTheDocument();
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('3 changes waiting to sync');
+
+    await user.click(screen.getByTestId('back-to-reviews'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Reviews' })).toBeInTheDocument();
+    expect(await screen.findByText('1 note')).toBeInTheDocument();
+    expect(screen.getByTestId('pending-badge')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,78 @@
+import { screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { MockBackend } from '../mockBackend';
+import { deferred, renderWith } from '../../test/render';
+import StatusBar from './StatusBar.svelte';
+
+async function mount(backend: MockBackend) {
+  const result = renderWith(StatusBar, {}, backend);
+  const stop = result.sync.start();
+  await waitFor(() => expect(result.sync.status).not.toBeNull());
+  return { ...result, stop };
+}
+
+describe('StatusBar', () => {
+  it('shows the pending count, the last sync and no error when all is well', async () => {
+    const lastSyncAt = new Date();
+    lastSyncAt.setHours(14, 32, 0, 0);
+    const backend = new MockBackend({ reviews: [{ schoolName: 'Oakfield Primary', pendingOps: 3 }], lastSyncAt: lastSyncAt.toISOString() });
+    await mount(backend);
+
+    expect(screen.getByTestId('sync-status')).toBeInTheDocument();
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('3 changes waiting to sync');
+    expect(screen.getByTestId('pending-ops')).toHaveAttribute('data-pending', '3');
+    expect(screen.getByTestId('last-sync')).toHaveTextContent('Last synced 14:32');
+    expect(screen.queryByTestId('sync-error')).not.toBeInTheDocument();
+  });
+
+  it('shows the offline message when the last sync failed, and keeps the count', async () => {
+    const backend = new MockBackend({ online: false, reviews: [{ schoolName: 'Oakfield Primary', pendingOps: 2 }] });
+    await mount(backend);
+    expect(screen.getByTestId('last-sync')).toHaveTextContent('Never synced');
+
+    await userEvent.click(screen.getByTestId('sync-now'));
+
+    const error = await screen.findByTestId('sync-error');
+    expect(error).toHaveTextContent("Offline — can't reach the sync server. Your work is saved on this laptop.");
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('2 changes waiting to sync');
+  });
+
+  it('disables "Sync now" while syncing and reports success', async () => {
+    const backend = new MockBackend({ reviews: [{ schoolName: 'Oakfield Primary', pendingOps: 4 }] });
+    const gate = deferred();
+    const real = backend.syncNow.bind(backend);
+    vi.spyOn(backend, 'syncNow').mockImplementation(async () => {
+      await gate.promise;
+      return real();
+    });
+    await mount(backend);
+
+    const button = screen.getByTestId('sync-now');
+    await userEvent.click(button);
+    expect(button).toBeDisabled();
+    expect(button).toHaveTextContent('Syncing…');
+
+    gate.resolve();
+    await waitFor(() => expect(button).toBeEnabled());
+    expect(button).toHaveTextContent('Sync now');
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('All changes synced');
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('0');
+    expect(screen.getByTestId('last-sync')).toHaveTextContent(/^Last synced \d\d:\d\d$/);
+  });
+
+  it('follows sync-status events from background syncs', async () => {
+    const backend = new MockBackend({ reviews: [{ schoolName: 'Oakfield Primary', pendingOps: 1 }] });
+    const { stop } = await mount(backend);
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 change waiting to sync');
+
+    backend.emit({ pendingOps: 0, lastSyncAt: null, lastError: 'server down', serverUrl: 'https://x', syncing: false });
+    await waitFor(() => expect(screen.getByTestId('sync-error')).toBeInTheDocument());
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('All changes synced');
+
+    stop();
+    backend.emit({ pendingOps: 7, lastSyncAt: null, lastError: null, serverUrl: 'https://x', syncing: false });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('All changes synced');
+  });
+});

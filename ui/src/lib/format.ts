@@ -1,0 +1,102 @@
+// Dates are formatted by hand, not with Intl: British reviewers expect "23 Nov 2026", and ICU
+// versions disagree on details such as "Sep" versus "Sept".
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** A calendar date from 'YYYY-MM-DD' (no time zone involved), or null if it isn't one. */
+function parseDay(value: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!m) return null;
+  const date = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return date.getMonth() === Number(m[2]) - 1 ? date : null;
+}
+
+function parseInstant(value: string): Date | null {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function sameDay(a: Date, b: Date): boolean {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+
+/** '2026-11-23' → '23 Nov 2026'. Anything unparseable is shown as it came. */
+export function formatDate(value: string): string {
+  const d = parseDay(value);
+  return d ? `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}` : value;
+}
+
+/** '2026-11-23' → 'Mon 23 Nov 2026'. */
+export function formatDayDate(value: string): string {
+  const d = parseDay(value);
+  return d ? `${WEEKDAYS[d.getDay()]} ${formatDate(value)}` : value;
+}
+
+/** An RFC 3339 instant → local 'HH:MM'. */
+export function formatTime(value: string): string {
+  const d = parseInstant(value);
+  return d ? `${pad(d.getHours())}:${pad(d.getMinutes())}` : value;
+}
+
+/** When an activity happened, from the 'YYYY-MM-DDTHH:MM' a reviewer typed: 'Tue 24 Nov, 09:15'. */
+export function formatActivityTime(value: string | null): string {
+  if (!value) return 'No time given';
+  const d = parseDay(value);
+  const time = /T(\d{2}:\d{2})/.exec(value)?.[1];
+  if (!d || !time) return value;
+  return `${WEEKDAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]}, ${time}`;
+}
+
+/** 'Last synced 14:32', 'Last synced yesterday at 14:32', 'Last synced 21 Nov at 14:32' or 'Never synced'. */
+export function formatLastSynced(value: string | null, now: Date = new Date()): string {
+  const d = value ? parseInstant(value) : null;
+  if (!d) return 'Never synced';
+  const time = formatTime(value!);
+  if (sameDay(d, now)) return `Last synced ${time}`;
+  const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+  if (sameDay(d, yesterday)) return `Last synced yesterday at ${time}`;
+  const year = d.getFullYear() === now.getFullYear() ? '' : ` ${d.getFullYear()}`;
+  return `Last synced ${d.getDate()} ${MONTHS[d.getMonth()]}${year} at ${time}`;
+}
+
+/** Pending outbox ops in words: '3 changes waiting to sync', '1 change waiting to sync'. */
+export function formatPending(count: number): string {
+  if (count === 0) return 'All changes synced';
+  return `${count} ${count === 1 ? 'change' : 'changes'} waiting to sync`;
+}
+
+const STATE_LABELS: Record<string, string> = {
+  scheduled: 'Scheduled',
+  preparing: 'Preparing',
+  in_visit: 'In visit',
+  estimates_agreed: 'Estimates agreed',
+  drafting: 'Drafting report',
+  submitted: 'Submitted',
+  returned: 'Returned for changes',
+  approved: 'Approved',
+  issued: 'Report issued',
+  archived: 'Archived',
+  cancelled: 'Cancelled',
+};
+
+/** A review state code as a person would say it: 'in_visit' → 'In visit'. */
+export function stateLabel(code: string): string {
+  if (STATE_LABELS[code]) return STATE_LABELS[code];
+  const words = code.replace(/_/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The current local time in the 'YYYY-MM-DDTHH:MM' form a datetime-local input holds. */
+export function localDateTimeValue(now: Date = new Date()): string {
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:${pad(now.getMinutes())}`;
+}
+
+/** 'evidence note' → '1 evidence note' / '3 evidence notes'. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

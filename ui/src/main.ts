@@ -1,0 +1,22 @@
+import { mount } from 'svelte';
+import { isTauri } from '@tauri-apps/api/core';
+import App from './App.svelte';
+import { TauriBackend, type Backend } from './lib/backend';
+import { contextFor } from './lib/context';
+import { SyncState } from './lib/sync.svelte';
+import './app.css';
+
+async function chooseBackend(): Promise<{ backend: Backend; preview: boolean }> {
+  if (isTauri()) return { backend: new TauriBackend(), preview: false };
+  // Opened in an ordinary browser (`npm run dev`): show sample data so the screens can be
+  // worked on without the Rust side. The chunk is only loaded here.
+  const { previewBackend } = await import('./lib/previewData');
+  return { backend: previewBackend(), preview: true };
+}
+
+const target = document.getElementById('app');
+if (!target) throw new Error('index.html has no #app element');
+
+void chooseBackend().then(({ backend, preview }) => {
+  mount(App, { target, props: { preview }, context: contextFor(backend, new SyncState(backend)) });
+});
