@@ -77,7 +77,7 @@ fn run_trial(exe: &Path, db: &Path, rng: &mut fastrand::Rng) -> Result<Trial, St
     });
     let mut trial = Trial { reported: Vec::new(), review: None };
     let deadline = Instant::now() + Duration::from_secs(20);
-    let mut record = |line: String, trial: &mut Trial| {
+    let record = |line: String, trial: &mut Trial| {
         let mut parts = line.split_whitespace();
         match (parts.next(), parts.next(), parts.next()) {
             (Some("review"), Some(id), None) => trial.review = Some(id.to_owned()),
