@@ -21,4 +21,29 @@ pub enum ValidationError {
     UnknownField { entity: &'static str, field: String },
     #[error("'{0}' is not a kind of record we sync")]
     UnknownEntity(String),
+    #[error("Framework version '{0}' is not known")]
+    UnknownFramework(String),
+    #[error("Area '{area}' is not part of framework {version}")]
+    UnknownArea { area: String, version: &'static str },
+    #[error("Estimate '{value}' is not in framework {version} area '{area}' (choose {choices})")]
+    EstimateNotInScale { value: String, version: &'static str, area: &'static str, choices: String },
+    #[error("{field} must be between {min} and {max}, got {value}")]
+    OutOfRange { field: &'static str, value: i64, min: i64, max: i64 },
+    #[error("'{0}' is not an email address")]
+    BadEmail(String),
+    #[error("{later} must not be before {earlier}")]
+    DateOrder { later: &'static str, earlier: &'static str },
+    #[error("{field} '{value}' must be a short code of lower-case letters, digits and underscores")]
+    BadCode { field: &'static str, value: String },
+    #[error("A review cannot move from {from} to {to}")]
+    NoTransition { from: &'static str, to: &'static str },
+}
+
+/// "a, b or c": how a list of choices reads in a message.
+pub(crate) fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
 }

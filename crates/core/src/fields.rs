@@ -119,8 +119,7 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
         }
         FieldType::DateTime => {
             let s = text()?;
-            let ok = s.len() == 16 && is_date(&s[..10]) && s.as_bytes()[10] == b'T' && is_time(&s[11..]);
-            if !ok {
+            if !is_local_datetime(s) {
                 return Err(ValidationError::BadDate { field: spec.label, value: s.chars().take(40).collect() });
             }
         }
@@ -139,8 +138,13 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
     Ok(())
 }
 
+/// `YYYY-MM-DDTHH:MM`, local time as a person types it.
+pub(crate) fn is_local_datetime(s: &str) -> bool {
+    s.len() == 16 && s.is_char_boundary(10) && is_date(&s[..10]) && s.as_bytes()[10] == b'T' && is_time(&s[11..])
+}
+
 /// `YYYY-MM-DD` with a real day of that month (leap years included).
-fn is_date(s: &str) -> bool {
+pub(crate) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
@@ -201,6 +205,13 @@ mod tests {
             let e = validate_field(entity, field, &value).unwrap_err().to_string();
             assert!(e.contains(want), "{field}={value}: got '{e}', want '{want}'");
         }
+    }
+
+    #[test]
+    fn non_ascii_date_text_is_refused_not_a_panic() {
+        // 16 bytes whose 10th byte falls inside 'é': slicing by bytes used to panic here.
+        let e = validate_field(EntityKind::Evidence, "started_at", &json!("2026-11-0é09:05")).unwrap_err();
+        assert!(e.to_string().contains("Time of activity"), "{e}");
     }
 
     #[test]
