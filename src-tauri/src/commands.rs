@@ -1,7 +1,7 @@
 //! The IPC commands. Each one is a single call into qar-client.
 
 use crate::error::IpcError;
-use qar_client::{Client, Evidence, NewEvidence, NewReview, ReviewSummary, SyncStatus};
+use qar_client::{Client, Evidence, EvidenceQuery, NewEvidence, NewReview, ReviewSummary, SyncStatus};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -60,6 +60,25 @@ pub fn update_evidence_field(state: State<'_, AppState>, evidence_id: String, fi
     let evidence = state.client.update_evidence_field(&evidence_id, &field, value)?;
     state.edited.notify_one();
     Ok(evidence)
+}
+
+#[tauri::command]
+pub fn delete_evidence(state: State<'_, AppState>, evidence_id: String) -> Reply<()> {
+    state.client.delete_evidence(&evidence_id)?;
+    state.edited.notify_one();
+    Ok(())
+}
+
+#[tauri::command]
+pub fn search_evidence(state: State<'_, AppState>, review_id: String, query: EvidenceQuery) -> Reply<Vec<Evidence>> {
+    Ok(state.client.search_evidence(&review_id, &query)?)
+}
+
+/// The judgement framework a review is judged against: its areas (for tags and filters) and
+/// its estimate scale, as data, so new wording needs no new app.
+#[tauri::command]
+pub fn framework(version: String) -> Reply<&'static qar_core::framework::Framework> {
+    Ok(qar_core::framework::framework(&version).map_err(qar_client::ClientError::from)?)
 }
 
 #[derive(Debug, Clone, Serialize)]

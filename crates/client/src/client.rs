@@ -2,7 +2,7 @@
 //! reads the wall clock, so everything below it gets time passed in.
 
 use crate::error::Result;
-use crate::model::{Evidence, NewEvidence, NewReview, ReviewSummary, SyncStatus};
+use crate::model::{Evidence, EvidenceQuery, NewEvidence, NewReview, ReviewSummary, SyncStatus};
 use crate::store::Store;
 use crate::sync::{self, lock, SyncClient, SyncReport};
 use chrono::{DateTime, Utc};
@@ -61,6 +61,14 @@ impl Client {
 
     pub fn update_evidence_field(&self, id: &str, field: &str, value: Value) -> Result<Evidence> {
         lock(&self.store).update_evidence_field(id, field, value, now_ms())
+    }
+
+    pub fn delete_evidence(&self, id: &str) -> Result<()> {
+        lock(&self.store).delete_evidence(id, now_ms())
+    }
+
+    pub fn search_evidence(&self, review_id: &str, query: &EvidenceQuery) -> Result<Vec<Evidence>> {
+        lock(&self.store).search_evidence(review_id, query)
     }
 
     pub fn status(&self) -> Result<SyncStatus> {

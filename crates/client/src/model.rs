@@ -23,25 +23,55 @@ pub struct NewReview {
     pub start_date: String,
 }
 
+/// One evidence record as the app shows it: every field of the data model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
     pub id: String,
     pub review_id: String,
+    pub author_id: String,
     pub activity_type: String,
+    /// `YYYY-MM-DDTHH:MM`, local time of the activity.
     pub started_at: Option<String>,
+    pub year_group: String,
+    pub subject: String,
+    pub host_colleague_role: String,
+    /// Framework area codes this evidence bears on.
+    pub area_tags: Vec<String>,
     pub notes: String,
-    /// RFC 3339, local edit time.
+    pub strengths: String,
+    pub development_points: String,
+    /// RFC 3339, time of the last change on any device.
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// A new note. Only the activity type is required; empty fields are simply not written.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct NewEvidence {
     pub review_id: String,
     pub activity_type: String,
     pub started_at: Option<String>,
+    pub year_group: String,
+    pub subject: String,
+    pub host_colleague_role: String,
+    pub area_tags: Vec<String>,
     pub notes: String,
+    pub strengths: String,
+    pub development_points: String,
+}
+
+/// Search and filters over one review's evidence. Empty means "any".
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EvidenceQuery {
+    /// Words to find in notes, strengths and development points (prefix match, all words).
+    pub text: String,
+    pub area: Option<String>,
+    pub activity_type: Option<String>,
+    pub author_id: Option<String>,
+    /// `YYYY-MM-DD`: the day of the activity (or, without a time, of writing).
+    pub day: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

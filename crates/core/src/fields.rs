@@ -57,6 +57,8 @@ pub enum FieldType {
     ActivityType,
     ReviewState,
     Bool,
+    /// A list of framework area codes (each known to some framework version, no repeats).
+    AreaTags,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +86,13 @@ const EVIDENCE_FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "started_at", label: "Time of activity", ty: FieldType::DateTime },
     FieldSpec { name: "notes", label: "Notes", ty: FieldType::Text { max: MAX_NOTES, required: false } },
     FieldSpec { name: "deleted", label: "Deleted", ty: FieldType::Bool },
+    FieldSpec { name: "author_id", label: "Author", ty: FieldType::Text { max: 100, required: false } },
+    FieldSpec { name: "year_group", label: "Year group", ty: FieldType::Text { max: 40, required: false } },
+    FieldSpec { name: "subject", label: "Subject", ty: FieldType::Text { max: 100, required: false } },
+    FieldSpec { name: "host_colleague_role", label: "Host colleague's role", ty: FieldType::Text { max: 100, required: false } },
+    FieldSpec { name: "area_tags", label: "Areas", ty: FieldType::AreaTags },
+    FieldSpec { name: "strengths", label: "Strengths", ty: FieldType::Text { max: MAX_NOTES, required: false } },
+    FieldSpec { name: "development_points", label: "Development points", ty: FieldType::Text { max: MAX_NOTES, required: false } },
 ];
 
 /// Checks one synced value. Called by the client before it writes and by the server before it
@@ -128,6 +137,22 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
         }
         FieldType::ReviewState => {
             ReviewState::parse(text()?)?;
+        }
+        FieldType::AreaTags => {
+            let wrong = || ValidationError::WrongType { field: spec.label.to_owned(), expected: "a list of area codes" };
+            let tags = value.as_array().ok_or_else(wrong)?;
+            let mut seen = Vec::with_capacity(tags.len());
+            for tag in tags {
+                let code = tag.as_str().ok_or_else(wrong)?;
+                let known = crate::framework::FRAMEWORKS.iter().any(|f| f.area(code).is_ok());
+                if !known {
+                    return Err(ValidationError::UnknownArea { area: code.chars().take(60).collect(), version: crate::framework::CURRENT_FRAMEWORK });
+                }
+                if seen.contains(&code) {
+                    return Err(ValidationError::WrongType { field: spec.label.to_owned(), expected: "each area at most once" });
+                }
+                seen.push(code);
+            }
         }
         FieldType::Bool => {
             if !value.is_boolean() {
@@ -184,6 +209,9 @@ mod tests {
         validate_field(EntityKind::Evidence, "notes", &json!("")).unwrap();
         validate_field(EntityKind::Evidence, "deleted", &json!(true)).unwrap();
         validate_field(EntityKind::Evidence, "started_at", &json!(null)).unwrap();
+        validate_field(EntityKind::Evidence, "area_tags", &json!(["leadership", "provision_outcomes"])).unwrap();
+        validate_field(EntityKind::Evidence, "area_tags", &json!([])).unwrap();
+        validate_field(EntityKind::Evidence, "year_group", &json!("Y4")).unwrap();
     }
 
     #[test]
@@ -199,6 +227,9 @@ mod tests {
             (EntityKind::Evidence, "notes", json!(42), "expected text"),
             (EntityKind::Evidence, "deleted", json!("yes"), "true or false"),
             (EntityKind::Review, "school_urn", json!(null), "expected text"),
+            (EntityKind::Evidence, "area_tags", json!(["safeguarding"]), "'safeguarding'"),
+            (EntityKind::Evidence, "area_tags", json!("leadership"), "a list of area codes"),
+            (EntityKind::Evidence, "area_tags", json!(["leadership", "leadership"]), "at most once"),
             (EntityKind::Evidence, "colour", json!("red"), "'colour' is not a field of a evidence"),
         ];
         for (entity, field, value, want) in cases {

@@ -1,10 +1,14 @@
 //! qar-core: the QAR domain, shared by the laptop client and the sync server so both apply
 //! exactly the same rules. Pure: no IO, no SQL, no HTTP, no clock reads (time is passed in).
 
+pub mod entities;
 pub mod error;
 pub mod evidence;
 pub mod fields;
+pub mod framework;
 pub mod hlc;
+pub mod lifecycle;
+pub mod permissions;
 pub mod protocol;
 pub mod review;
 pub mod school;
@@ -12,7 +16,9 @@ pub mod school;
 pub use error::ValidationError;
 pub use evidence::ActivityType;
 pub use fields::{validate_field, EntityKind};
+pub use framework::{framework, Area, Framework, ScaleValue, CURRENT_FRAMEWORK};
 pub use hlc::{Hlc, HlcClock};
+pub use permissions::{allowed_actions, decide, Action, Actor, Decision, DenialReason, Denied, ReviewFacts};
 pub use review::ReviewState;
 pub use school::Urn;
 

@@ -4,9 +4,12 @@
 use crate::{EntityKind, Hlc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// One change to one field of one record, as written on a device.
+/// One local edit of one record, as written on a device: the fields it changed, each with the
+/// version it was based on. Merging is still per field; grouping a user's edit into one op keeps
+/// the outbox, the wire and the server's rows small (one row per record, not per field).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Op {
     /// Per-device sequence number, contiguous from 1.
@@ -15,12 +18,17 @@ pub struct Op {
     pub id: Uuid,
     /// The review the record belongs to (for a review, its own id); scopes who may read it.
     pub review_id: Uuid,
-    pub field: String,
-    pub value: Value,
+    /// Changed fields in name order. Every field of one op carries the op's `hlc` as its version.
+    pub fields: BTreeMap<String, FieldWrite>,
     pub hlc: Hlc,
-    /// The version of the field this edit was made on; `None` when the device had no value.
-    pub base_version: Option<Hlc>,
     pub schema_version: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldWrite {
+    pub value: Value,
+    /// The version of the field this edit was made on; `None` when the device had no value.
+    pub base: Option<Hlc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -51,10 +59,19 @@ pub enum OpOutcome {
     Applied,
     /// Already handled in an earlier push (a retry): nothing changed.
     Duplicate,
-    /// Another device wrote the same field concurrently; both values are kept on the server.
-    Conflict { current_version: Hlc, kept_as_current: bool },
+    /// Another device wrote some of these fields concurrently. Fields not listed were applied;
+    /// for each listed one both values are kept on the server and the HLC-later one is current.
+    Conflict { fields: Vec<FieldConflict> },
     /// Refused for good (invalid value, not permitted); acknowledged so later ops are not blocked.
     Rejected { code: String, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldConflict {
+    pub field: String,
+    pub current_version: Hlc,
+    /// True when this op's value became current (the other one is kept as the conflict).
+    pub kept_as_current: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,17 +83,20 @@ pub struct PullResponse {
     pub server_time_ms: u64,
 }
 
-/// The current value of one field, as the server holds it.
+/// The current state of one record, as the server holds it: every field with its version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub server_seq: u64,
     pub entity: EntityKind,
     pub id: Uuid,
     pub review_id: Uuid,
-    pub field: String,
+    pub fields: BTreeMap<String, FieldValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldValue {
     pub value: Value,
     pub version: Hlc,
-    pub device_id: Uuid,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

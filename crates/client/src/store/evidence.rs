@@ -1,24 +1,37 @@
-//! Evidence notes of a review.
+//! Evidence notes of a review: capture, field edits, tombstones, search.
 
-use super::Store;
+use super::{meta, Store};
 use crate::error::{ClientError, Result};
-use crate::model::{Evidence, NewEvidence};
+use crate::model::{Evidence, EvidenceQuery, NewEvidence};
 use chrono::{DateTime, Utc};
 use qar_core::{EntityKind, ValidationError};
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, OptionalExtension, Row};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-const SELECT_SQL: &str = "SELECT id, review_id, activity_type, started_at, notes, updated_at_ms FROM evidence";
+const COLUMNS: &str = "e.id, e.review_id, e.author_id, e.activity_type, e.started_at, e.year_group, e.subject, \
+     e.host_colleague_role, e.area_tags, e.notes, e.strengths, e.development_points, e.updated_at_ms";
+
+/// Most notes one search returns; a review has a few hundred at most.
+const SEARCH_LIMIT: i64 = 1000;
 
 fn evidence(r: &Row) -> rusqlite::Result<Evidence> {
-    let ms: i64 = r.get(5)?;
+    let tags: String = r.get(8)?;
+    let ms: i64 = r.get(12)?;
     Ok(Evidence {
         id: r.get(0)?,
         review_id: r.get(1)?,
-        activity_type: r.get(2)?,
-        started_at: r.get(3)?,
-        notes: r.get(4)?,
+        author_id: r.get(2)?,
+        activity_type: r.get(3)?,
+        started_at: r.get(4)?,
+        year_group: r.get(5)?,
+        subject: r.get(6)?,
+        host_colleague_role: r.get(7)?,
+        area_tags: serde_json::from_str(&tags).unwrap_or_default(),
+        notes: r.get(9)?,
+        strengths: r.get(10)?,
+        development_points: r.get(11)?,
         updated_at: DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339(),
     })
 }
@@ -27,19 +40,39 @@ fn parse_id(what: &str, raw: &str) -> Result<Uuid> {
     Uuid::parse_str(raw).map_err(|_| ClientError::NotFound { what: format!("{what} '{raw}'") })
 }
 
+/// The user's words as an FTS5 query: every word must occur, as a word or a word's start.
+/// Quoting each word means nothing the user types is read as FTS syntax.
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
 impl Store {
     pub fn add_evidence(&mut self, new: &NewEvidence, now_ms: u64) -> Result<Evidence> {
         let review_id = parse_id("Review", &new.review_id)?;
         let id = Uuid::now_v7();
-        let started_at = match new.started_at.as_deref().map(str::trim) {
-            None | Some("") => Value::Null,
-            Some(t) => json!(t),
-        };
-        let fields = [
-            ("activity_type", json!(new.activity_type)),
-            ("started_at", started_at),
-            ("notes", json!(new.notes)),
+        let mut fields = vec![("activity_type", json!(new.activity_type)), ("notes", json!(new.notes))];
+        let author = meta::get(&self.conn, "user_id")?.unwrap_or_default();
+        let texts = [
+            ("author_id", author.as_str()),
+            ("year_group", new.year_group.trim()),
+            ("subject", new.subject.trim()),
+            ("host_colleague_role", new.host_colleague_role.trim()),
+            ("strengths", new.strengths.as_str()),
+            ("development_points", new.development_points.as_str()),
         ];
+        fields.extend(texts.into_iter().filter(|(_, v)| !v.is_empty()).map(|(f, v)| (f, json!(v))));
+        if let Some(t) = new.started_at.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            fields.push(("started_at", json!(t)));
+        }
+        if !new.area_tags.is_empty() {
+            fields.push(("area_tags", json!(new.area_tags)));
+        }
         self.write_record(EntityKind::Evidence, id, review_id, &fields, "create", now_ms)?;
         self.evidence(&id.to_string())
     }
@@ -48,7 +81,7 @@ impl Store {
     pub fn update_evidence_field(&mut self, id: &str, field: &str, value: Value, now_ms: u64) -> Result<Evidence> {
         let current = self.evidence(id)?;
         let spec = EntityKind::Evidence.field(field)?;
-        if spec.name == "deleted" {
+        if matches!(spec.name, "deleted" | "author_id") {
             return Err(ValidationError::UnknownField { entity: "evidence note edit", field: field.into() }.into());
         }
         let review_id = parse_id("Review", &current.review_id)?;
@@ -56,21 +89,75 @@ impl Store {
         self.evidence(id)
     }
 
+    /// Deletes a note as a tombstone: it disappears here and, after sync, everywhere, but the
+    /// deletion is an op like any other edit and the row stays for the record.
+    pub fn delete_evidence(&mut self, id: &str, now_ms: u64) -> Result<()> {
+        let current = self.evidence(id)?;
+        let review_id = parse_id("Review", &current.review_id)?;
+        self.write_record(EntityKind::Evidence, parse_id("Evidence", id)?, review_id, &[("deleted", json!(true))], "delete", now_ms)
+    }
+
     /// Notes of one review, newest first.
     pub fn list_evidence(&self, review_id: &str) -> Result<Vec<Evidence>> {
+        self.search_evidence(review_id, &EvidenceQuery::default())
+    }
+
+    /// Full-text search plus filters within one review; best matches first when searching
+    /// words, otherwise newest first.
+    pub fn search_evidence(&self, review_id: &str, q: &EvidenceQuery) -> Result<Vec<Evidence>> {
         self.review(review_id)?;
-        let sql = format!("{SELECT_SQL} WHERE review_id = ?1 AND deleted = 0 ORDER BY created_at_ms DESC, id DESC");
+        let mut sql = format!("SELECT {COLUMNS} FROM evidence e");
+        let mut args: Vec<SqlValue> = Vec::new();
+        let fts = fts_query(&q.text);
+        if let Some(query) = &fts {
+            sql.push_str(" JOIN evidence_fts f ON f.rowid = e.rowid AND evidence_fts MATCH ?");
+            args.push(SqlValue::Text(query.clone()));
+        }
+        sql.push_str(" WHERE e.review_id = ? AND e.deleted = 0");
+        args.push(SqlValue::Text(review_id.to_owned()));
+        let mut filter = |clause: &str, value: &Option<String>| {
+            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                sql.push_str(clause);
+                args.push(SqlValue::Text(v.to_owned()));
+            }
+        };
+        filter(" AND e.activity_type = ?", &q.activity_type);
+        filter(" AND e.author_id = ?", &q.author_id);
+        filter(" AND EXISTS (SELECT 1 FROM json_each(e.area_tags) WHERE value = ?)", &q.area);
+        filter(
+            " AND coalesce(substr(e.started_at, 1, 10), date(e.created_at_ms / 1000, 'unixepoch', 'localtime')) = ?",
+            &q.day,
+        );
+        sql.push_str(if fts.is_some() { " ORDER BY f.rank, e.created_at_ms DESC" } else { " ORDER BY e.created_at_ms DESC, e.id DESC" });
+        sql.push_str(&format!(" LIMIT {SEARCH_LIMIT}"));
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([review_id], evidence)?;
+        let rows = stmt.query_map(params_from_iter(args), evidence)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn evidence(&self, id: &str) -> Result<Evidence> {
-        let sql = format!("{SELECT_SQL} WHERE id = ?1 AND deleted = 0");
+        let sql = format!("SELECT {COLUMNS} FROM evidence e WHERE e.id = ?1 AND e.deleted = 0");
         self.conn
             .prepare_cached(&sql)?
             .query_row([id], evidence)
             .optional()?
             .ok_or_else(|| ClientError::NotFound { what: format!("Evidence '{id}'") })
+    }
+
+    /// Who is signed in on this laptop; new notes carry this as their author.
+    pub fn set_current_user(&self, user_id: &str) -> Result<()> {
+        meta::set(&self.conn, "user_id", user_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn user_text_never_becomes_fts_syntax() {
+        assert_eq!(fts_query("  "), None);
+        assert_eq!(fts_query("phonics Y2").as_deref(), Some("\"phonics\"* \"Y2\"*"));
+        assert_eq!(fts_query("\"NEAR(a b)\" OR -x*").as_deref(), Some("\"NEAR\"* \"a\"* \"b\"* \"OR\"* \"x\"*"));
     }
 }

@@ -1,11 +1,12 @@
 //! The pull path: applying a page of server changes and the cursor in one transaction.
 
-use super::outbox::{field_version, set_field};
-use super::{meta, Store};
+use super::{columns, meta, Store};
 use crate::error::Result;
 use qar_core::protocol::{Change, PullResponse};
 use qar_core::{validate_field, EntityKind};
 use rusqlite::{params, Transaction};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Store {
     pub fn pull_cursor(&self) -> Result<u64> {
@@ -13,13 +14,17 @@ impl Store {
     }
 
     /// Applies one pulled page and advances the cursor atomically, so a crash between pages
-    /// re-pulls at most one page and never skips one. Returns how many fields changed here.
+    /// re-pulls at most one page and never skips one. Returns how many records changed here.
     pub fn apply_pull(&mut self, page: &PullResponse, now_ms: u64) -> Result<usize> {
         let tx = self.conn.transaction()?;
+        // Most pulls happen with nothing in flight: then no record needs the pending-edit check.
+        let any_pending = tx.prepare_cached("SELECT 1 FROM outbox WHERE acked_at_ms IS NULL")?.exists([])?;
         let mut applied = 0;
         for change in &page.changes {
-            self.clock.observe(change.version, now_ms);
-            if apply_change(&tx, change)? {
+            for f in change.fields.values() {
+                self.clock.observe(f.version, now_ms);
+            }
+            if apply_change(&tx, change, any_pending)? {
                 applied += 1;
             }
         }
@@ -30,29 +35,52 @@ impl Store {
     }
 }
 
-fn apply_change(tx: &Transaction, c: &Change) -> Result<bool> {
-    if let Err(e) = validate_field(c.entity, &c.field, &c.value) {
-        // A value this build cannot hold (say, from a newer schema) must not block the rest.
-        tracing::warn!(entity = c.entity.code(), id = %c.id, field = %c.field, "skipping pulled value: {e}");
+/// Fields of a record with a local edit still in flight. Those keep the local value: the server
+/// merges the two when the edit arrives and sends the outcome back.
+fn pending_fields(tx: &Transaction, c: &Change) -> Result<BTreeSet<String>> {
+    let mut stmt =
+        tx.prepare_cached("SELECT fields FROM outbox WHERE entity = ?1 AND entity_id = ?2 AND acked_at_ms IS NULL")?;
+    let rows = stmt.query_map(params![c.entity.code(), c.id.to_string()], |r| r.get::<_, String>(0))?;
+    let mut names = BTreeSet::new();
+    for raw in rows {
+        let fields: BTreeMap<String, Value> = serde_json::from_str(&raw?).unwrap_or_default();
+        names.extend(fields.into_keys());
+    }
+    Ok(names)
+}
+
+fn apply_change(tx: &Transaction, c: &Change, any_pending: bool) -> Result<bool> {
+    let pending = if any_pending { pending_fields(tx, c)? } else { BTreeSet::new() };
+    let existing = columns::versions(tx, c.entity, c.id)?;
+    let mut versions = existing.clone().unwrap_or_default();
+    let mut writes: Vec<(&str, &Value)> = Vec::new();
+    for (name, f) in &c.fields {
+        if pending.contains(name) || versions.get(name) == Some(&f.version) {
+            continue;
+        }
+        if let Err(e) = validate_field(c.entity, name, &f.value) {
+            // A value this build cannot hold (say, from a newer schema) must not block the rest.
+            tracing::warn!(entity = c.entity.code(), id = %c.id, field = %name, "skipping pulled value: {e}");
+            continue;
+        }
+        versions.insert(name.clone(), f.version);
+        writes.push((name.as_str(), &f.value));
+    }
+    if writes.is_empty() {
         return Ok(false);
     }
-    // A field with a local edit still in flight keeps the local value: the server will merge
-    // the two when the edit arrives and send the outcome back.
-    let pending: bool = tx
-        .prepare_cached("SELECT 1 FROM outbox WHERE entity = ?1 AND entity_id = ?2 AND field = ?3 AND acked_at_ms IS NULL")?
-        .exists(params![c.entity.code(), c.id.to_string(), c.field])?;
-    if pending || field_version(tx, c.entity, c.id, &c.field)? == Some(c.version) {
-        return Ok(false);
+    let at = c.fields.values().map(|f| f.version.wall_ms).max().unwrap_or(0);
+    match existing {
+        Some(_) => columns::update(tx, c.entity, c.id, &writes, &versions, at)?,
+        None => {
+            if c.entity == EntityKind::Evidence {
+                // Pages are ordered by server sequence, not by record, so a note may arrive before
+                // its review: hold a placeholder row that the review's own change fills in.
+                tx.prepare_cached("INSERT OR IGNORE INTO reviews(id, created_at_ms, updated_at_ms) VALUES (?1, ?2, ?2)")?
+                    .execute(params![c.review_id.to_string(), at as i64])?;
+            }
+            columns::insert(tx, c.entity, c.id, c.review_id, &writes, &versions, at)?;
+        }
     }
-    let at = c.version.wall_ms as i64;
-    // Pages are ordered by server sequence, not by record, so evidence may arrive before the
-    // fields of its review: hold a placeholder row that the review's own fields fill in.
-    tx.prepare_cached("INSERT OR IGNORE INTO reviews(id, created_at_ms, updated_at_ms) VALUES (?1, ?2, ?2)")?
-        .execute(params![c.review_id.to_string(), at])?;
-    if c.entity == EntityKind::Evidence {
-        tx.prepare_cached("INSERT OR IGNORE INTO evidence(id, review_id, created_at_ms, updated_at_ms) VALUES (?1, ?2, ?3, ?3)")?
-            .execute(params![c.id.to_string(), c.review_id.to_string(), at])?;
-    }
-    set_field(tx, c.entity, c.id, &c.field, &c.value, c.version, c.version.wall_ms)?;
     Ok(true)
 }

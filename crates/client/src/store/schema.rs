@@ -1,8 +1,7 @@
 use qar_dbkit::Migration;
 
 /// The client's schema, in order. Append only: a released migration never changes.
-pub(super) const MIGRATIONS: &[Migration] = &[Migration {
-    number: 1,
-    name: "reviews, evidence, outbox, audit",
-    sql: include_str!("migrations/0001_init.sql"),
-}];
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration { number: 1, name: "reviews, evidence, outbox, audit", sql: include_str!("migrations/0001_init.sql") },
+    Migration { number: 2, name: "evidence detail and full-text search", sql: include_str!("migrations/0002_evidence_detail.sql") },
+];

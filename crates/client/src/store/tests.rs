@@ -1,9 +1,9 @@
 use super::*;
-use crate::model::{NewEvidence, NewReview};
+use crate::model::{EvidenceQuery, NewEvidence, NewReview};
 use crate::ClientError;
-use qar_core::protocol::{Change, OpOutcome, OpResult, PullResponse, PushResponse};
+use qar_core::protocol::{Change, FieldValue, OpOutcome, OpResult, PullResponse, PushResponse};
 use qar_core::EntityKind;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const T0: u64 = 1_795_000_000_000;
 
@@ -17,7 +17,14 @@ fn note(review_id: &str, text: &str) -> NewEvidence {
         activity_type: "learning_walk".into(),
         started_at: Some("2026-11-23T09:40".into()),
         notes: text.into(),
+        ..Default::default()
     }
+}
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("s.db")).unwrap();
+    (dir, s)
 }
 
 fn counts(s: &Store) -> (i64, i64, i64, i64) {
@@ -55,39 +62,64 @@ fn a_save_survives_closing_and_reopening_the_file() {
 }
 
 #[test]
-fn each_save_writes_row_one_op_per_field_and_an_audit_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+fn each_save_writes_the_row_one_op_and_one_audit_row() {
+    let (_d, mut s) = open();
     let r = s.create_review(&new_review(), T0).unwrap();
-    assert_eq!(counts(&s), (1, 0, 5, 1));
+    assert_eq!(counts(&s), (1, 0, 1, 1));
     s.add_evidence(&note(&r.id, "n"), T0).unwrap();
-    assert_eq!(counts(&s), (1, 1, 8, 2));
-    let batch = s.pending_batch(100).unwrap();
-    let seqs: Vec<u64> = batch.ops.iter().map(|o| o.seq).collect();
-    assert_eq!(seqs, (1..=8).collect::<Vec<_>>(), "seq is contiguous from 1");
-    assert!(batch.ops.windows(2).all(|w| w[0].hlc < w[1].hlc), "stamps strictly increase");
-    assert!(batch.ops.iter().all(|o| o.base_version.is_none()), "new records have no base");
-    assert_eq!(s.review(&r.id).unwrap().pending_ops, 8);
+    assert_eq!(counts(&s), (1, 1, 2, 2));
+    let ops = s.pending_batch(100).unwrap().ops;
+    assert_eq!(ops.iter().map(|o| o.seq).collect::<Vec<_>>(), [1, 2], "seq is contiguous from 1");
+    assert!(ops[0].hlc < ops[1].hlc, "stamps strictly increase");
+    let fields: Vec<&str> = ops[0].fields.keys().map(String::as_str).collect();
+    assert_eq!(fields, ["framework_version", "school_name", "school_urn", "start_date", "state"]);
+    assert!(ops.iter().flat_map(|o| o.fields.values()).all(|w| w.base.is_none()), "new records have no base");
+    assert_eq!(s.review(&r.id).unwrap().pending_ops, 2);
 }
 
 #[test]
 fn an_edit_carries_the_version_it_was_made_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+    let (_d, mut s) = open();
     let r = s.create_review(&new_review(), T0).unwrap();
     let e = s.add_evidence(&note(&r.id, "first"), T0).unwrap();
-    let before = s.pending_batch(100).unwrap().ops.into_iter().find(|o| o.field == "notes").unwrap();
+    let created = s.pending_batch(100).unwrap().ops[1].hlc;
     let edited = s.update_evidence_field(&e.id, "notes", json!("second"), T0 + 1).unwrap();
     assert_eq!(edited.notes, "second");
-    let ops = s.pending_batch(100).unwrap().ops;
-    let last = ops.last().unwrap();
-    assert_eq!((last.field.as_str(), last.base_version), ("notes", Some(before.hlc)));
+    let last = s.pending_batch(100).unwrap().ops.pop().unwrap();
+    assert_eq!(last.fields.len(), 1, "a field edit sends only that field");
+    assert_eq!(last.fields["notes"].base, Some(created));
+}
+
+#[test]
+fn every_evidence_field_is_stored_and_edited() {
+    let (_d, mut s) = open();
+    s.set_current_user("user-anika-marsh").unwrap();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    let new = NewEvidence {
+        review_id: r.id.clone(),
+        activity_type: "joint_lesson_observation".into(),
+        started_at: Some("2026-11-23T10:05".into()),
+        year_group: "Y5".into(),
+        subject: "Mathematics".into(),
+        host_colleague_role: "Deputy headteacher".into(),
+        area_tags: vec!["provision_outcomes".into(), "disadvantaged_additional_needs".into()],
+        notes: "Bar models used to compare fractions.".into(),
+        strengths: "Precise questioning.".into(),
+        development_points: "Pace in the starter.".into(),
+    };
+    let e = s.add_evidence(&new, T0).unwrap();
+    assert_eq!(e.author_id, "user-anika-marsh");
+    assert_eq!((e.year_group.as_str(), e.subject.as_str()), ("Y5", "Mathematics"));
+    assert_eq!(e.area_tags, ["provision_outcomes", "disadvantaged_additional_needs"]);
+    let e = s.update_evidence_field(&e.id, "area_tags", json!(["leadership"]), T0 + 1).unwrap();
+    assert_eq!(e.area_tags, ["leadership"]);
+    let e = s.update_evidence_field(&e.id, "started_at", Value::Null, T0 + 2).unwrap();
+    assert_eq!(e.started_at, None);
 }
 
 #[test]
 fn bad_input_is_refused_and_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+    let (_d, mut s) = open();
     let r = s.create_review(&new_review(), T0).unwrap();
     let e = s.add_evidence(&note(&r.id, "kept"), T0).unwrap();
     let before = counts(&s);
@@ -98,11 +130,14 @@ fn bad_input_is_refused_and_changes_nothing() {
     assert!(matches!(s.create_review(&bad_date, T0), Err(ClientError::Invalid(_))));
     let bad_type = NewEvidence { activity_type: "deep_dive".into(), ..note(&r.id, "x") };
     assert_eq!(s.add_evidence(&bad_type, T0).unwrap_err().code(), "invalid");
+    let bad_area = NewEvidence { area_tags: vec!["safeguarding".into()], ..note(&r.id, "x") };
+    assert_eq!(s.add_evidence(&bad_area, T0).unwrap_err().code(), "invalid");
     let too_long = note(&r.id, &"x".repeat(qar_core::fields::MAX_NOTES + 1));
     assert_eq!(s.add_evidence(&too_long, T0).unwrap_err().code(), "invalid");
     let no_review = note("0190f0f0-0000-7000-8000-000000000000", "x");
     assert_eq!(s.add_evidence(&no_review, T0).unwrap_err().code(), "not_found");
     assert_eq!(s.update_evidence_field(&e.id, "deleted", json!(true), T0).unwrap_err().code(), "invalid");
+    assert_eq!(s.update_evidence_field(&e.id, "author_id", json!("someone"), T0).unwrap_err().code(), "invalid");
     assert_eq!(s.update_evidence_field(&e.id, "colour", json!("red"), T0).unwrap_err().code(), "invalid");
 
     assert_eq!(counts(&s), before, "no refused edit left a trace");
@@ -110,55 +145,133 @@ fn bad_input_is_refused_and_changes_nothing() {
 }
 
 #[test]
-fn push_results_acknowledge_through_the_high_water_mark() {
+fn search_finds_words_and_filters_narrow() {
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    let mk = |activity: &str, at: &str, tags: &[&str], notes: &str, strengths: &str| NewEvidence {
+        review_id: r.id.clone(),
+        activity_type: activity.into(),
+        started_at: Some(at.into()),
+        area_tags: tags.iter().map(|t| t.to_string()).collect(),
+        notes: notes.into(),
+        strengths: strengths.into(),
+        ..Default::default()
+    };
+    s.add_evidence(&mk("learning_walk", "2026-11-23T09:00", &["provision_outcomes"], "Phonics across KS1 was consistent.", ""), T0).unwrap();
+    s.add_evidence(&mk("pupil_voice", "2026-11-24T13:00", &["leadership"], "Pupils named the school values.", "Pupils felt safe."), T0 + 1).unwrap();
+    let x = s.add_evidence(&mk("learning_walk", "2026-11-24T10:00", &["leadership", "provision_outcomes"], "Café-style reading corner.", ""), T0 + 2).unwrap();
+
+    let find = |s: &Store, q: EvidenceQuery| s.search_evidence(&r.id, &q).unwrap().into_iter().map(|e| e.notes).collect::<Vec<_>>();
+    assert_eq!(find(&s, EvidenceQuery { text: "phon".into(), ..Default::default() }), ["Phonics across KS1 was consistent."]);
+    assert_eq!(find(&s, EvidenceQuery { text: "safe".into(), ..Default::default() }), ["Pupils named the school values."], "strengths are searched");
+    assert_eq!(find(&s, EvidenceQuery { text: "cafe".into(), ..Default::default() }).len(), 1, "accents folded");
+    assert_eq!(find(&s, EvidenceQuery { text: "pupils values".into(), ..Default::default() }).len(), 1, "all words must match");
+    assert_eq!(find(&s, EvidenceQuery { area: Some("leadership".into()), ..Default::default() }).len(), 2);
+    assert_eq!(find(&s, EvidenceQuery { activity_type: Some("learning_walk".into()), day: Some("2026-11-24".into()), ..Default::default() }).len(), 1);
+    assert_eq!(find(&s, EvidenceQuery { text: "\"NEAR(".into(), ..Default::default() }), Vec::<String>::new(), "syntax is not an error");
+
+    // Edits re-index; tombstones disappear from lists and search but stay as a row.
+    s.update_evidence_field(&x.id, "notes", json!("Reading corner well stocked."), T0 + 3).unwrap();
+    assert_eq!(find(&s, EvidenceQuery { text: "cafe".into(), ..Default::default() }).len(), 0);
+    s.delete_evidence(&x.id, T0 + 4).unwrap();
+    assert_eq!(find(&s, EvidenceQuery { text: "stocked".into(), ..Default::default() }).len(), 0);
+    assert_eq!(s.list_evidence(&r.id).unwrap().len(), 2);
+    assert_eq!(s.evidence(&x.id).unwrap_err().code(), "not_found");
+    assert_eq!(counts(&s).1, 3, "the deleted note's row is kept as a tombstone");
+    assert_eq!(s.pending_batch(100).unwrap().ops.last().unwrap().fields["deleted"].value, json!(true));
+}
+
+#[test]
+fn a_database_from_migration_1_moves_forward_with_nothing_lost() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("s.db")).unwrap();
-    s.create_review(&new_review(), T0).unwrap();
+    let path = dir.path().join("old.db");
+    {
+        // What the first release wrote: schema 1 only, with a review, a note and its outbox op.
+        let mut c = qar_dbkit::open(&path, qar_dbkit::Durability::Normal).unwrap();
+        qar_dbkit::migrate(&mut c, &schema::MIGRATIONS[..1]).unwrap();
+        c.execute_batch(
+            "INSERT INTO meta(key, value) VALUES ('device_id', '0190f0f0-0000-7000-8000-00000000abcd');
+             INSERT INTO reviews(id, school_name, school_urn, start_date, created_at_ms, updated_at_ms)
+               VALUES ('0190f0f0-0000-7000-8000-000000000001', 'Heron Vale Academy', '990102', '2027-01-19', 1, 1);
+             INSERT INTO evidence(id, review_id, activity_type, notes, created_at_ms, updated_at_ms)
+               VALUES ('0190f0f0-0000-7000-8000-000000000002', '0190f0f0-0000-7000-8000-000000000001',
+                       'work_scrutiny', 'Books show feedback acted upon in Y9 science.', 2, 2);
+             INSERT INTO outbox(entity, entity_id, review_id, fields, hlc, schema_version)
+               VALUES ('evidence', '0190f0f0-0000-7000-8000-000000000002', '0190f0f0-0000-7000-8000-000000000001',
+                       '{\"notes\":{\"value\":\"Books show feedback acted upon in Y9 science.\",\"base\":null}}',
+                       '0000000000002-0000000000-00000000000abcd0', 1);",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), schema::MIGRATIONS.len() as u32);
+    assert_eq!(s.device_id().to_string(), "0190f0f0-0000-7000-8000-00000000abcd");
+    let review = "0190f0f0-0000-7000-8000-000000000001";
+    assert_eq!(s.review(review).unwrap().school_name, "Heron Vale Academy");
+    let notes = s.list_evidence(review).unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!((notes[0].activity_type.as_str(), notes[0].area_tags.len()), ("work_scrutiny", 0));
+    let found = s.search_evidence(review, &EvidenceQuery { text: "feedback".into(), ..Default::default() }).unwrap();
+    assert_eq!(found.len(), 1, "notes written before the migration are searchable");
+    assert_eq!(s.pending_count().unwrap(), 1, "unsent work is still unsent");
+    assert!(s.integrity_ok().unwrap());
+}
+
+#[test]
+fn push_results_acknowledge_through_the_high_water_mark() {
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    for i in 0..3 {
+        s.add_evidence(&note(&r.id, &format!("n{i}")), T0).unwrap();
+    }
     let reply = PushResponse {
         acked_through: 3,
         results: vec![OpResult { seq: 2, outcome: OpOutcome::Rejected { code: "invalid".into(), message: "m".into() } }],
         server_time_ms: T0,
     };
     s.record_push(&reply, T0).unwrap();
-    assert_eq!(s.pending_count().unwrap(), 2);
+    assert_eq!(s.pending_count().unwrap(), 1);
     assert_eq!(s.pending_batch(10).unwrap().ops[0].seq, 4);
 }
 
-#[test]
-fn pulled_values_apply_but_never_over_a_pending_local_edit() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open(&dir.path().join("s.db")).unwrap();
-    let r = s.create_review(&new_review(), T0).unwrap();
-    let e = s.add_evidence(&note(&r.id, "mine, not yet sent"), T0).unwrap();
-    let remote = Hlc { wall_ms: T0 + 10_000, counter: 0, node: 42 };
-    let other_review = uuid::Uuid::now_v7();
-    let other_note = uuid::Uuid::now_v7();
-    let change = |seq, entity, id, review_id, field: &str, value| Change {
+fn change(seq: u64, entity: EntityKind, id: uuid::Uuid, review_id: uuid::Uuid, fields: &[(&str, Value)], version: Hlc) -> Change {
+    Change {
         server_seq: seq,
         entity,
         id,
         review_id,
-        field: field.into(),
-        value,
-        version: remote,
-        device_id: uuid::Uuid::nil(),
-    };
+        fields: fields.iter().map(|(f, v)| (f.to_string(), FieldValue { value: v.clone(), version })).collect(),
+    }
+}
+
+#[test]
+fn pulled_values_apply_but_never_over_a_pending_local_edit() {
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    let e = s.add_evidence(&note(&r.id, "mine, not yet sent"), T0).unwrap();
+    let remote = Hlc { wall_ms: T0 + 10_000, counter: 0, node: 42 };
+    let (other_review, other_note) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let (rid, eid) = (r.id.parse().unwrap(), e.id.parse().unwrap());
     let page = PullResponse {
         changes: vec![
-            change(1, EntityKind::Evidence, e.id.parse().unwrap(), r.id.parse().unwrap(), "notes", json!("theirs")),
-            // Evidence before its review's fields: a placeholder review holds it.
-            change(2, EntityKind::Evidence, other_note, other_review, "notes", json!("from a colleague")),
-            change(3, EntityKind::Review, other_review, other_review, "school_name", json!("Heron Vale Academy")),
+            // Notes is pending here, subject is not: only subject is taken.
+            change(1, EntityKind::Evidence, eid, rid, &[("notes", json!("theirs")), ("subject", json!("History"))], remote),
+            // A note before its review's own change: a placeholder review holds it.
+            change(2, EntityKind::Evidence, other_note, other_review, &[("notes", json!("from a colleague")), ("activity_type", json!("pupil_voice"))], remote),
+            change(3, EntityKind::Review, other_review, other_review, &[("school_name", json!("Heron Vale Academy")), ("school_urn", json!("990102"))], remote),
         ],
         cursor: 3,
         has_more: false,
         server_time_ms: T0,
     };
-    assert_eq!(s.apply_pull(&page, T0).unwrap(), 2);
-    assert_eq!(s.evidence(&e.id).unwrap().notes, "mine, not yet sent");
+    assert_eq!(s.apply_pull(&page, T0).unwrap(), 3);
+    let mine = s.evidence(&e.id).unwrap();
+    assert_eq!((mine.notes.as_str(), mine.subject.as_str()), ("mine, not yet sent", "History"));
     assert_eq!(s.evidence(&other_note.to_string()).unwrap().notes, "from a colleague");
     assert_eq!(s.review(&other_review.to_string()).unwrap().school_name, "Heron Vale Academy");
     assert_eq!(s.pull_cursor().unwrap(), 3);
+    // Re-applying the same page changes nothing.
+    assert_eq!(s.apply_pull(&page, T0).unwrap(), 0);
     // The next local stamp sorts after what was pulled, even though the laptop clock is behind.
     s.update_evidence_field(&e.id, "notes", json!("edited"), T0 + 1).unwrap();
     assert!(s.pending_batch(100).unwrap().ops.last().unwrap().hlc > remote);

@@ -78,15 +78,15 @@ async fn push_then_pull_over_http() {
     let review = uuid::Uuid::now_v7();
     let body = json!({
         "device_id": device, "schema_version": 1,
-        "ops": [{"seq": 1, "entity": "review", "id": review, "review_id": review, "field": "school_name",
-                 "value": "Heron Vale Academy", "hlc": "1795000000000-0000000000-0000000000000001",
-                 "base_version": null, "schema_version": 1}]
+        "ops": [{"seq": 1, "entity": "review", "id": review, "review_id": review,
+                 "fields": {"school_name": {"value": "Heron Vale Academy", "base": null}},
+                 "hlc": "1795000000000-0000000000-0000000000000001", "schema_version": 1}]
     });
     let (status, reply) = call(&r, post_json("/v1/sync/push", body.to_string())).await;
     assert_eq!(status, StatusCode::OK, "{reply}");
     assert_eq!(reply["acked_through"], 1);
     assert_eq!(reply["results"][0]["status"], "applied");
     let (_, page) = call(&r, Request::get("/v1/sync/pull?cursor=0&limit=10").body(Body::empty()).unwrap()).await;
-    assert_eq!(page["changes"][0]["value"], "Heron Vale Academy");
+    assert_eq!(page["changes"][0]["fields"]["school_name"]["value"], "Heron Vale Academy");
     assert_eq!(page["cursor"], 1);
 }

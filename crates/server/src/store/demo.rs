@@ -3,7 +3,7 @@
 
 use super::push::{apply_op, max_server_seq};
 use super::{ServerStore, StoreError};
-use qar_core::protocol::{Op, OpOutcome};
+use qar_core::protocol::{FieldWrite, Op, OpOutcome};
 use qar_core::{EntityKind, Hlc, SCHEMA_VERSION};
 use rusqlite::params;
 use serde_json::{json, Value};
@@ -30,8 +30,8 @@ const REVIEWS: [(u128, &str, &str, &str, &str); 3] = [
     (0x0190_0000_0000_7000_8000_0000_0000_0103, "990103", "Larkspur Hill Church of England Primary School", "2027-03-09", "scheduled"),
 ];
 
-/// (evidence id, activity, time, notes) — all on the first review.
-const NOTES: [(u128, &str, &str, &str); 3] = [
+/// (evidence id, activity, time, notes, areas) — all on the first review.
+const NOTES: [(u128, &str, &str, &str, &[&str]); 3] = [
     (
         0x0190_0000_0000_7000_8000_0000_0001_0001,
         "joint_lesson_observation",
@@ -39,6 +39,7 @@ const NOTES: [(u128, &str, &str, &str); 3] = [
         "Y5 maths with the deputy head. Pupils used bar models to compare fractions; most explained \
          their reasoning in full sentences. Two disadvantaged pupils needed the model re-drawn before \
          starting — adult support was quick and precise.",
+        &["provision_outcomes", "disadvantaged_additional_needs"],
     ),
     (
         0x0190_0000_0000_7000_8000_0000_0001_0002,
@@ -46,6 +47,7 @@ const NOTES: [(u128, &str, &str, &str); 3] = [
         "2026-11-24T11:00",
         "KS1 phonics walk with the English lead. Consistent routines across three classes; decodable \
          books matched to the sounds taught. Pace dipped in one group while resources were handed out.",
+        &["provision_outcomes"],
     ),
     (
         0x0190_0000_0000_7000_8000_0000_0001_0003,
@@ -53,6 +55,7 @@ const NOTES: [(u128, &str, &str, &str); 3] = [
         "2026-11-24T13:30",
         "Eight Y6 pupils (mixed attainment). They named the school values unprompted and could say how \
          feedback helped them improve a piece of writing. Less sure how to get help in science.",
+        &["leadership", "provision_outcomes"],
     ),
 ];
 
@@ -79,43 +82,43 @@ impl ServerStore {
             )?;
         }
 
-        let mut ops: Vec<(EntityKind, Uuid, Uuid, &str, Value)> = Vec::new();
+        let mut records: Vec<(EntityKind, Uuid, Uuid, Vec<(&str, Value)>)> = Vec::new();
         for (id, urn, school, start, state) in REVIEWS {
             let id = Uuid::from_u128(id);
-            for (field, value) in [
+            let fields = vec![
                 ("school_name", json!(school)),
                 ("school_urn", json!(urn)),
                 ("start_date", json!(start)),
                 ("state", json!(state)),
                 ("framework_version", json!("2019")),
-            ] {
-                ops.push((EntityKind::Review, id, id, field, value));
-            }
+            ];
+            records.push((EntityKind::Review, id, id, fields));
         }
         let first_review = Uuid::from_u128(REVIEWS[0].0);
-        for (id, activity, at, notes) in NOTES {
-            let id = Uuid::from_u128(id);
-            for (field, value) in [("activity_type", json!(activity)), ("started_at", json!(at)), ("notes", json!(notes))] {
-                ops.push((EntityKind::Evidence, id, first_review, field, value));
-            }
+        for (id, activity, at, notes, tags) in NOTES {
+            let fields = vec![
+                ("activity_type", json!(activity)),
+                ("started_at", json!(at)),
+                ("notes", json!(notes)),
+                ("author_id", json!(USERS[0].0)),
+                ("area_tags", json!(tags)),
+            ];
+            records.push((EntityKind::Evidence, Uuid::from_u128(id), first_review, fields));
         }
 
-        let device = Uuid::nil().to_string();
         let mut next_seq = max_server_seq(&tx)?;
-        for (i, (entity, id, review_id, field, value)) in ops.into_iter().enumerate() {
+        for (i, (entity, id, review_id, fields)) in records.into_iter().enumerate() {
             let op = Op {
                 seq: i as u64 + 1,
                 entity,
                 id,
                 review_id,
-                field: field.to_owned(),
-                value,
+                fields: fields.into_iter().map(|(f, value)| (f.to_owned(), FieldWrite { value, base: None })).collect(),
                 hlc: Hlc { wall_ms: now_ms, counter: i as u32, node: 0 },
-                base_version: None,
                 schema_version: SCHEMA_VERSION,
             };
-            let outcome = apply_op(&tx, &op, &device, &mut next_seq, now_ms)?;
-            debug_assert_eq!(outcome, OpOutcome::Applied, "demo data must be valid: {field}");
+            let outcome = apply_op(&tx, &op, &mut next_seq, now_ms)?;
+            debug_assert_eq!(outcome, OpOutcome::Applied, "demo data must be valid: {id}");
         }
         tx.execute("INSERT INTO meta(key, value) VALUES ('demo_seeded', ?1)", [now_ms.to_string()])?;
         tx.commit()?;

@@ -14,7 +14,7 @@ pub const STORE_FILE: &str = "qar-server.db";
 
 const MIGRATIONS: &[Migration] = &[Migration {
     number: 1,
-    name: "fields, devices, conflicts, directory",
+    name: "records, devices, conflicts, directory",
     sql: include_str!("migrations/0001_init.sql"),
 }];
 
@@ -61,20 +61,22 @@ impl ServerStore {
         self.reader.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Number of field rows and conflicts: what a replay must leave unchanged.
+    /// Number of records and kept conflicts: what a replay must leave unchanged.
     pub fn counts(&self) -> Result<(u64, u64), StoreError> {
         let c = self.reader();
-        let fields = c.query_row("SELECT count(*) FROM fields", [], |r| r.get(0))?;
+        let records = c.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
         let conflicts = c.query_row("SELECT count(*) FROM conflicts", [], |r| r.get(0))?;
-        Ok((fields, conflicts))
+        Ok((records, conflicts))
     }
 
-    /// Every field row in a stable order, for comparing whole server states in tests.
+    /// Every record and conflict in a stable order, for comparing whole server states in tests.
     pub fn dump(&self) -> Result<Vec<String>, StoreError> {
         let c = self.reader();
         let mut stmt = c.prepare(
-            "SELECT entity || '|' || id || '|' || field || '|' || value || '|' || version || '|' || server_seq
-             FROM fields ORDER BY entity, id, field",
+            "SELECT entity || '|' || id || '|' || review_id || '|' || fields || '|' || server_seq FROM records
+             UNION ALL
+             SELECT 'conflict|' || entity || '|' || id || '|' || field || '|' || value || '|' || version || '|' || winner
+             FROM conflicts ORDER BY 1",
         )?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -12,8 +12,7 @@ impl ServerStore {
         let limit = limit.clamp(1, MAX_PULL_LIMIT);
         let conn = self.reader();
         let mut stmt = conn.prepare_cached(
-            "SELECT server_seq, entity, id, review_id, field, value, version, device_id
-             FROM fields WHERE server_seq > ?1 ORDER BY server_seq LIMIT ?2",
+            "SELECT server_seq, entity, id, review_id, fields FROM records WHERE server_seq > ?1 ORDER BY server_seq LIMIT ?2",
         )?;
         let mut rows = stmt.query(params![cursor as i64, limit as i64 + 1])?;
         let mut changes = Vec::new();
@@ -30,10 +29,7 @@ impl ServerStore {
                 entity: EntityKind::parse(&text(1)?).map_err(|e| bad(1, e.to_string()))?,
                 id: text(2)?.parse().map_err(|e: uuid::Error| bad(2, e.to_string()))?,
                 review_id: text(3)?.parse().map_err(|e: uuid::Error| bad(3, e.to_string()))?,
-                field: text(4)?,
-                value: serde_json::from_str(&text(5)?).map_err(|e| bad(5, e.to_string()))?,
-                version: text(6)?.parse().map_err(|e: qar_core::hlc::BadHlc| bad(6, e.to_string()))?,
-                device_id: text(7)?.parse().map_err(|e: uuid::Error| bad(7, e.to_string()))?,
+                fields: serde_json::from_str(&text(4)?).map_err(|e| bad(4, e.to_string()))?,
             });
         }
         let next = changes.last().map_or(cursor, |c| c.server_seq);

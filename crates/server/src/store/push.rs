@@ -1,8 +1,9 @@
 //! Applying pushed ops: idempotent by (device, seq), merged per field by version and HLC.
 
 use super::{ServerStore, StoreError};
-use qar_core::protocol::{Op, OpOutcome, OpResult, PushRequest, PushResponse};
-use qar_core::{validate_field, EntityKind, Hlc, SCHEMA_VERSION};
+use qar_core::protocol::{FieldConflict, FieldValue, Op, OpOutcome, OpResult, PushRequest, PushResponse};
+use qar_core::{validate_field, EntityKind, SCHEMA_VERSION};
+use std::collections::BTreeMap;
 use rusqlite::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
 
@@ -41,7 +42,7 @@ impl ServerStore {
             let outcome = if op.seq <= high_water {
                 OpOutcome::Duplicate
             } else {
-                apply_op(&tx, op, &device, &mut next_seq, now_ms)?
+                apply_op(&tx, op, &mut next_seq, now_ms)?
             };
             results.push(OpResult { seq: op.seq, outcome });
         }
@@ -57,7 +58,7 @@ impl ServerStore {
 }
 
 pub(super) fn max_server_seq(tx: &Transaction) -> rusqlite::Result<u64> {
-    tx.query_row("SELECT coalesce(max(server_seq), 0) FROM fields", [], |r| r.get::<_, i64>(0)).map(|v| v as u64)
+    tx.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get::<_, i64>(0)).map(|v| v as u64)
 }
 
 fn rejected(code: &str, message: impl Into<String>) -> OpOutcome {
@@ -65,110 +66,97 @@ fn rejected(code: &str, message: impl Into<String>) -> OpOutcome {
 }
 
 /// Applies one op that is new for its device. A refusal is an outcome, not an error: the op is
-/// acknowledged with its reason so it never blocks the device's later ops.
-pub(super) fn apply_op(
-    tx: &Transaction,
-    op: &Op,
-    device: &str,
-    next_seq: &mut u64,
-    now_ms: u64,
-) -> rusqlite::Result<OpOutcome> {
+/// acknowledged with its reason so it never blocks the device's later ops. An op is one edit,
+/// so it is refused whole if any of its fields is invalid.
+pub(super) fn apply_op(tx: &Transaction, op: &Op, next_seq: &mut u64, now_ms: u64) -> rusqlite::Result<OpOutcome> {
     if op.schema_version > SCHEMA_VERSION {
         return Ok(rejected("unknown_schema", format!("data schema {} is newer than this server knows", op.schema_version)));
     }
-    if let Err(e) = validate_field(op.entity, &op.field, &op.value) {
-        return Ok(rejected("invalid", e.to_string()));
+    if op.fields.is_empty() {
+        return Ok(rejected("invalid", "an edit must change at least one field"));
+    }
+    for (name, write) in &op.fields {
+        if let Err(e) = validate_field(op.entity, name, &write.value) {
+            return Ok(rejected("invalid", e.to_string()));
+        }
     }
     if op.entity == EntityKind::Review && op.review_id != op.id {
         return Ok(rejected("invalid", "a review belongs to itself: review_id must equal id"));
     }
     let (entity, id, review_id) = (op.entity.code(), op.id.to_string(), op.review_id.to_string());
-    let owner: Option<String> = tx
-        .prepare_cached("SELECT review_id FROM records WHERE entity = ?1 AND id = ?2")?
-        .query_row(params![entity, id], |r| r.get(0))
+    let current: Option<(String, String)> = tx
+        .prepare_cached("SELECT review_id, fields FROM records WHERE entity = ?1 AND id = ?2")?
+        .query_row(params![entity, id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    match owner {
-        Some(o) if o != review_id => {
+    let mut doc: BTreeMap<String, FieldValue> = match &current {
+        Some((owner, _)) if *owner != review_id => {
             return Ok(rejected("wrong_review", format!("this {entity} belongs to another review and cannot move")))
         }
-        Some(_) => {}
+        Some((_, fields)) => serde_json::from_str(fields).unwrap_or_default(),
         None => {
             if op.entity != EntityKind::Review && !review_known(tx, op.review_id)? {
                 return Ok(rejected("unknown_review", format!("review {review_id} does not exist on the server")));
             }
-            tx.prepare_cached("INSERT INTO records(entity, id, review_id) VALUES (?1, ?2, ?3)")?
-                .execute(params![entity, id, review_id])?;
+            BTreeMap::new()
         }
-    }
+    };
 
-    let current: Option<(String, String, String)> = tx
-        .prepare_cached("SELECT value, version, device_id FROM fields WHERE entity = ?1 AND id = ?2 AND field = ?3")?
-        .query_row(params![entity, id, op.field], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    let value = op.value.to_string();
-    let current_version = current.as_ref().and_then(|(_, v, _)| v.parse::<Hlc>().ok());
-    match (current, current_version) {
-        (None, _) => {
-            write_field(tx, op, &value, device, next_seq)?;
-            Ok(OpOutcome::Applied)
-        }
-        (Some(_), Some(v)) if op.base_version == Some(v) => {
-            write_field(tx, op, &value, device, next_seq)?;
-            Ok(OpOutcome::Applied)
-        }
-        (Some(_), Some(v)) if v == op.hlc => Ok(OpOutcome::Duplicate),
-        (Some((cur_value, cur_version, cur_device)), v) => {
-            // Concurrent write to the same field: keep both. The HLC-later value is current; the
-            // other is kept as a conflict to be resolved by a person.
-            let v = v.unwrap_or(Hlc::ZERO);
-            let keep_incoming = op.hlc > v;
-            let (loser_value, loser_version, loser_device, winner) = if keep_incoming {
-                (cur_value, cur_version, cur_device, op.hlc.to_string())
-            } else {
-                (value.clone(), op.hlc.to_string(), device.to_owned(), v.to_string())
-            };
-            tx.prepare_cached(
-                "INSERT INTO conflicts(entity, id, field, review_id, value, version, device_id, winner, recorded_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![entity, id, op.field, review_id, loser_value, loser_version, loser_device, winner, now_ms as i64])?;
-            if keep_incoming {
-                write_field(tx, op, &value, device, next_seq)?;
-            } else {
-                // Re-announce the current value so the losing device, whose local copy shows its
-                // own value, pulls the winner again.
-                *next_seq += 1;
-                tx.prepare_cached("UPDATE fields SET server_seq = ?1 WHERE entity = ?2 AND id = ?3 AND field = ?4")?
-                    .execute(params![*next_seq as i64, entity, id, op.field])?;
+    let mut changed = false;
+    let mut conflicts = Vec::new();
+    for (name, write) in &op.fields {
+        let incoming = FieldValue { value: write.value.clone(), version: op.hlc };
+        match doc.get(name) {
+            None => {
+                doc.insert(name.clone(), incoming);
+                changed = true;
             }
-            let current_version = if keep_incoming { op.hlc } else { v };
-            Ok(OpOutcome::Conflict { current_version, kept_as_current: keep_incoming })
+            Some(cur) if Some(cur.version) == write.base => {
+                doc.insert(name.clone(), incoming);
+                changed = true;
+            }
+            Some(cur) if cur.version == op.hlc => {} // this very write, already here
+            Some(cur) => {
+                // Concurrent write to the same field: keep both. The HLC-later value is current;
+                // the other is kept as a conflict for a person to resolve.
+                let keep_incoming = op.hlc > cur.version;
+                let (loser, winner) = if keep_incoming { (cur.clone(), op.hlc) } else { (incoming.clone(), cur.version) };
+                tx.prepare_cached(
+                    "INSERT INTO conflicts(entity, id, field, review_id, value, version, winner, recorded_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![
+                    entity,
+                    id,
+                    name,
+                    review_id,
+                    loser.value.to_string(),
+                    loser.version.to_string(),
+                    winner.to_string(),
+                    now_ms as i64
+                ])?;
+                if keep_incoming {
+                    doc.insert(name.clone(), incoming);
+                }
+                changed = true; // a losing device must pull the winner again: announce the record anew
+                conflicts.push(FieldConflict { field: name.clone(), current_version: winner, kept_as_current: keep_incoming });
+            }
         }
     }
+    if !changed {
+        return Ok(OpOutcome::Duplicate);
+    }
+    *next_seq += 1;
+    let fields = serde_json::to_string(&doc).unwrap_or_default();
+    if current.is_some() {
+        tx.prepare_cached("UPDATE records SET fields = ?1, server_seq = ?2 WHERE entity = ?3 AND id = ?4")?
+            .execute(params![fields, *next_seq as i64, entity, id])?;
+    } else {
+        tx.prepare_cached("INSERT INTO records(entity, id, review_id, fields, server_seq) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![entity, id, review_id, fields, *next_seq as i64])?;
+    }
+    Ok(if conflicts.is_empty() { OpOutcome::Applied } else { OpOutcome::Conflict { fields: conflicts } })
 }
 
 fn review_known(tx: &Transaction, review_id: Uuid) -> rusqlite::Result<bool> {
     tx.prepare_cached("SELECT 1 FROM records WHERE entity = 'review' AND id = ?1")?.exists([review_id.to_string()])
-}
-
-fn write_field(tx: &Transaction, op: &Op, value: &str, device: &str, next_seq: &mut u64) -> rusqlite::Result<()> {
-    *next_seq += 1;
-    tx.prepare_cached(
-        "INSERT INTO fields(entity, id, field, review_id, value, version, device_id, server_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT(entity, id, field) DO UPDATE SET
-           value = excluded.value, version = excluded.version,
-           device_id = excluded.device_id, server_seq = excluded.server_seq",
-    )?
-    .execute(params![
-        op.entity.code(),
-        op.id.to_string(),
-        op.field,
-        op.review_id.to_string(),
-        value,
-        op.hlc.to_string(),
-        device,
-        *next_seq as i64
-    ])?;
-    Ok(())
 }

@@ -1,4 +1,4 @@
--- Migration 1: reviews, evidence notes, per-field versions, the outbox and the audit trail.
+-- Migration 1: reviews, evidence notes, the outbox and the audit trail.
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -13,6 +13,9 @@ CREATE TABLE reviews (
     state             TEXT NOT NULL DEFAULT 'scheduled',
     framework_version TEXT NOT NULL DEFAULT '2019',
     deleted           INTEGER NOT NULL DEFAULT 0,
+    -- JSON map field -> version (HLC text) of the write each field holds, local or pulled:
+    -- the base of the next local edit, and how a pulled echo of our own write is recognised.
+    versions          TEXT NOT NULL DEFAULT '{}',
     created_at_ms     INTEGER NOT NULL,
     updated_at_ms     INTEGER NOT NULL
 ) STRICT;
@@ -24,37 +27,27 @@ CREATE TABLE evidence (
     started_at    TEXT,
     notes         TEXT NOT NULL DEFAULT '',
     deleted       INTEGER NOT NULL DEFAULT 0,
+    versions      TEXT NOT NULL DEFAULT '{}',
     created_at_ms INTEGER NOT NULL,
     updated_at_ms INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX evidence_by_review ON evidence(review_id, created_at_ms);
 
--- The version (HLC text) of the last write each field holds, local or pulled: the base of the
--- next local edit, and how a pulled echo of our own write is recognised.
-CREATE TABLE field_versions (
-    entity  TEXT NOT NULL,
-    id      TEXT NOT NULL,
-    field   TEXT NOT NULL,
-    version TEXT NOT NULL,
-    PRIMARY KEY (entity, id, field)
-) STRICT, WITHOUT ROWID;
-
--- Every local edit, one row per field, in device order. seq is the rowid, so it is contiguous
--- (rows are never deleted and a rolled-back insert frees its number).
+-- Every local edit, one row per edit of one record, in device order. seq is the rowid, so it is
+-- contiguous (rows are never deleted and a rolled-back insert frees its number).
 CREATE TABLE outbox (
     seq            INTEGER PRIMARY KEY,
     entity         TEXT NOT NULL,
     entity_id      TEXT NOT NULL,
     review_id      TEXT NOT NULL,
-    field          TEXT NOT NULL,
-    value          TEXT NOT NULL,
+    -- JSON map field -> {"value": …, "base": HLC or null}
+    fields         TEXT NOT NULL,
     hlc            TEXT NOT NULL,
-    base_version   TEXT,
     schema_version INTEGER NOT NULL,
     acked_at_ms    INTEGER,
     outcome        TEXT
 ) STRICT;
-CREATE INDEX outbox_pending ON outbox(entity, entity_id, field) WHERE acked_at_ms IS NULL;
+CREATE INDEX outbox_pending ON outbox(entity, entity_id) WHERE acked_at_ms IS NULL;
 
 CREATE TABLE audit (
     id        INTEGER PRIMARY KEY,

@@ -1,4 +1,4 @@
--- Migration 1: synced field values, devices' high-water marks, kept conflicts, directory.
+-- Migration 1: synced records, devices' high-water marks, kept conflicts, directory.
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
@@ -12,27 +12,19 @@ CREATE TABLE devices (
     last_seen_ms INTEGER NOT NULL
 ) STRICT;
 
--- Which review each synced record belongs to (fixed at its first op; scopes reads).
+-- The current state of every synced record: its fields as JSON (field -> {"value", "version"}),
+-- the review it belongs to (fixed at its first op; scopes reads) and its place in the pull feed.
+-- One row per record, merged per field in code: a record edit is one row write, not one per field.
 CREATE TABLE records (
-    entity    TEXT NOT NULL,
-    id        TEXT NOT NULL,
-    review_id TEXT NOT NULL,
-    PRIMARY KEY (entity, id)
-) STRICT, WITHOUT ROWID;
-
--- The current value of every synced field. server_seq orders the pull feed.
-CREATE TABLE fields (
     entity     TEXT NOT NULL,
     id         TEXT NOT NULL,
-    field      TEXT NOT NULL,
     review_id  TEXT NOT NULL,
-    value      TEXT NOT NULL,
-    version    TEXT NOT NULL,
-    device_id  TEXT NOT NULL,
+    fields     TEXT NOT NULL,
     server_seq INTEGER NOT NULL,
-    PRIMARY KEY (entity, id, field)
-) STRICT, WITHOUT ROWID;
-CREATE UNIQUE INDEX fields_by_seq ON fields(server_seq);
+    UNIQUE (entity, id)
+) STRICT;
+CREATE UNIQUE INDEX records_by_seq ON records(server_seq);
+CREATE INDEX records_by_review ON records(review_id);
 
 -- The losing side of a concurrent same-field write: kept, never silently dropped.
 CREATE TABLE conflicts (
@@ -42,8 +34,8 @@ CREATE TABLE conflicts (
     field        TEXT NOT NULL,
     review_id    TEXT NOT NULL,
     value        TEXT NOT NULL,
+    -- The losing write's version; its node identifies the device that wrote it.
     version      TEXT NOT NULL,
-    device_id    TEXT NOT NULL,
     winner       TEXT NOT NULL,
     recorded_ms  INTEGER NOT NULL,
     resolved     INTEGER NOT NULL DEFAULT 0
