@@ -2,7 +2,7 @@
 //! reads the wall clock, so everything below it gets time passed in.
 
 use crate::error::Result;
-use crate::model::{Evidence, EvidenceQuery, NewEvidence, NewReview, ReviewSummary, SyncStatus};
+use crate::model::{Estimate, Evidence, EvidenceQuery, NewEvidence, NewReview, ReviewSummary, SyncStatus};
 use crate::store::Store;
 use crate::sync::{self, lock, SyncClient, SyncReport};
 use chrono::{DateTime, Utc};
@@ -16,6 +16,7 @@ pub const STORE_FILE: &str = "qar-field.db";
 
 pub struct Client {
     store: Mutex<Store>,
+    _checkpointer: crate::store::Checkpointer,
     sync: SyncClient,
     syncing: AtomicBool,
     /// One sync at a time: a timer tick and a button press must not push the same ops twice.
@@ -30,9 +31,12 @@ impl Client {
     pub fn open(data_dir: &Path, server_url: &str) -> Result<Client> {
         std::fs::create_dir_all(data_dir)
             .map_err(|source| crate::ClientError::DataDir { path: data_dir.display().to_string(), source })?;
-        let store = Store::open(&data_dir.join(STORE_FILE))?;
+        let path = data_dir.join(STORE_FILE);
+        let store = Store::open(&path)?;
+        let checkpointer = crate::store::Checkpointer::start(&path, std::time::Duration::from_secs(1))?;
         Ok(Client {
             store: Mutex::new(store),
+            _checkpointer: checkpointer,
             sync: SyncClient::new(server_url),
             syncing: AtomicBool::new(false),
             sync_gate: tokio::sync::Mutex::new(()),
@@ -61,6 +65,18 @@ impl Client {
 
     pub fn update_evidence_field(&self, id: &str, field: &str, value: Value) -> Result<Evidence> {
         lock(&self.store).update_evidence_field(id, field, value, now_ms())
+    }
+
+    pub fn transition_review(&self, review_id: &str, to_state: &str) -> Result<ReviewSummary> {
+        lock(&self.store).transition_review(review_id, to_state, now_ms())
+    }
+
+    pub fn set_estimate(&self, review_id: &str, area_code: &str, value: &str, rationale: &str) -> Result<Estimate> {
+        lock(&self.store).set_estimate(review_id, area_code, value, rationale, now_ms())
+    }
+
+    pub fn list_estimates(&self, review_id: &str) -> Result<Vec<Estimate>> {
+        lock(&self.store).list_estimates(review_id)
     }
 
     pub fn delete_evidence(&self, id: &str) -> Result<()> {

@@ -6,6 +6,9 @@ use qar_core::ValidationError;
 pub enum ClientError {
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// The permission table refused: `reason` is its stable code (not_your_role, wrong_state…).
+    #[error("{message}")]
+    Denied { reason: &'static str, message: String },
     #[error("{what} was not found on this laptop")]
     NotFound { what: String },
     #[error("the local database could not be opened: {0}")]
@@ -26,6 +29,7 @@ impl ClientError {
     pub fn code(&self) -> &'static str {
         match self {
             ClientError::Invalid(_) => "invalid",
+            ClientError::Denied { .. } => "forbidden",
             ClientError::NotFound { .. } => "not_found",
             ClientError::Open(qar_dbkit::DbError::TooNew { .. }) => "app_too_old",
             ClientError::Open(_) | ClientError::DataDir { .. } => "store_unavailable",

@@ -9,5 +9,5 @@ pub mod sync;
 
 pub use client::Client;
 pub use error::ClientError;
-pub use model::{Evidence, EvidenceQuery, NewEvidence, NewReview, ReviewSummary, SyncStatus};
-pub use store::Store;
+pub use model::{Estimate, Evidence, EvidenceQuery, NewEvidence, NewReview, ReviewSummary, SyncStatus};
+pub use store::{Checkpointer, Store};

@@ -61,6 +61,20 @@ pub struct NewEvidence {
     pub development_points: String,
 }
 
+/// The estimate for one area of one review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Estimate {
+    pub id: String,
+    pub review_id: String,
+    /// Framework area code, e.g. `leadership`.
+    pub area_code: String,
+    /// Estimate scale code, e.g. `effective`.
+    pub value: String,
+    pub rationale: String,
+    pub updated_at: String,
+}
+
 /// Search and filters over one review's evidence. Empty means "any".
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]

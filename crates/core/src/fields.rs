@@ -11,15 +11,20 @@ use serde_json::Value;
 pub enum EntityKind {
     Review,
     Evidence,
+    /// The team's estimate for one area of one review (LR only). Its id is derived from the
+    /// review and area, so two laptops estimating the same area write the same record and a
+    /// disagreement surfaces as a conflict instead of two estimates.
+    Estimate,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 2] = [EntityKind::Review, EntityKind::Evidence];
+    pub const ALL: [EntityKind; 3] = [EntityKind::Review, EntityKind::Evidence, EntityKind::Estimate];
 
     pub fn code(self) -> &'static str {
         match self {
             EntityKind::Review => "review",
             EntityKind::Evidence => "evidence",
+            EntityKind::Estimate => "estimate",
         }
     }
 
@@ -34,6 +39,7 @@ impl EntityKind {
         match self {
             EntityKind::Review => REVIEW_FIELDS,
             EntityKind::Evidence => EVIDENCE_FIELDS,
+            EntityKind::Estimate => ESTIMATE_FIELDS,
         }
     }
 
@@ -59,6 +65,10 @@ pub enum FieldType {
     Bool,
     /// A list of framework area codes (each known to some framework version, no repeats).
     AreaTags,
+    /// One framework area code.
+    AreaCode,
+    /// One estimate scale code (the review's own framework is checked where it is known).
+    EstimateValue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +88,13 @@ const REVIEW_FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "start_date", label: "Visit start date", ty: FieldType::Date },
     FieldSpec { name: "state", label: "Review state", ty: FieldType::ReviewState },
     FieldSpec { name: "framework_version", label: "Framework version", ty: FieldType::Text { max: 20, required: true } },
+    FieldSpec { name: "deleted", label: "Deleted", ty: FieldType::Bool },
+];
+
+const ESTIMATE_FIELDS: &[FieldSpec] = &[
+    FieldSpec { name: "area_code", label: "Area", ty: FieldType::AreaCode },
+    FieldSpec { name: "value", label: "Estimate", ty: FieldType::EstimateValue },
+    FieldSpec { name: "rationale", label: "Rationale", ty: FieldType::Text { max: 2_000, required: false } },
     FieldSpec { name: "deleted", label: "Deleted", ty: FieldType::Bool },
 ];
 
@@ -137,6 +154,19 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
         }
         FieldType::ReviewState => {
             ReviewState::parse(text()?)?;
+        }
+        FieldType::AreaCode => {
+            let code = text()?;
+            if !crate::framework::FRAMEWORKS.iter().any(|f| f.area(code).is_ok()) {
+                return Err(ValidationError::UnknownArea { area: code.chars().take(60).collect(), version: crate::framework::CURRENT_FRAMEWORK });
+            }
+        }
+        FieldType::EstimateValue => {
+            let code = text()?;
+            if !crate::framework::FRAMEWORKS.iter().any(|f| f.scale_value(code).is_some()) {
+                let fw = crate::framework::framework(crate::framework::CURRENT_FRAMEWORK)?;
+                return fw.validate_estimate(fw.areas[0].code, code);
+            }
         }
         FieldType::AreaTags => {
             let wrong = || ValidationError::WrongType { field: spec.label.to_owned(), expected: "a list of area codes" };
@@ -228,6 +258,8 @@ mod tests {
             (EntityKind::Evidence, "deleted", json!("yes"), "true or false"),
             (EntityKind::Review, "school_urn", json!(null), "expected text"),
             (EntityKind::Evidence, "area_tags", json!(["safeguarding"]), "'safeguarding'"),
+            (EntityKind::Estimate, "value", json!("outstanding"), "Estimate 'outstanding' is not in framework 2019"),
+            (EntityKind::Estimate, "area_code", json!("behaviour"), "'behaviour'"),
             (EntityKind::Evidence, "area_tags", json!("leadership"), "a list of area codes"),
             (EntityKind::Evidence, "area_tags", json!(["leadership", "leadership"]), "at most once"),
             (EntityKind::Evidence, "colour", json!("red"), "'colour' is not a field of a evidence"),

@@ -16,6 +16,7 @@ pub(super) fn table(entity: EntityKind) -> &'static str {
     match entity {
         EntityKind::Review => "reviews",
         EntityKind::Evidence => "evidence",
+        EntityKind::Estimate => "estimates",
     }
 }
 
@@ -87,7 +88,7 @@ pub(super) fn insert(
 ) -> Result<()> {
     let mut cols = String::from("id, ");
     let mut args: Vec<SqlValue> = vec![SqlValue::Text(id.to_string())];
-    if entity == EntityKind::Evidence {
+    if entity != EntityKind::Review {
         cols.push_str("review_id, ");
         args.push(SqlValue::Text(review_id.to_string()));
     }

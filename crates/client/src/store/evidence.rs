@@ -4,6 +4,7 @@ use super::{meta, Store};
 use crate::error::{ClientError, Result};
 use crate::model::{Evidence, EvidenceQuery, NewEvidence};
 use chrono::{DateTime, Utc};
+use qar_core::permissions::Action;
 use qar_core::{EntityKind, ValidationError};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, OptionalExtension, Row};
@@ -13,8 +14,9 @@ use uuid::Uuid;
 const COLUMNS: &str = "e.id, e.review_id, e.author_id, e.activity_type, e.started_at, e.year_group, e.subject, \
      e.host_colleague_role, e.area_tags, e.notes, e.strengths, e.development_points, e.updated_at_ms";
 
-/// Most notes one search returns; a review has a few hundred at most.
-const SEARCH_LIMIT: i64 = 1000;
+/// Most notes one search or filter returns: the best matches first, a screenful or two. A
+/// review has a few hundred notes; a page, not all of them, keeps search time flat.
+pub const SEARCH_LIMIT: i64 = 100;
 
 fn evidence(r: &Row) -> rusqlite::Result<Evidence> {
     let tags: String = r.get(8)?;
@@ -36,7 +38,7 @@ fn evidence(r: &Row) -> rusqlite::Result<Evidence> {
     })
 }
 
-fn parse_id(what: &str, raw: &str) -> Result<Uuid> {
+pub(super) fn parse_id(what: &str, raw: &str) -> Result<Uuid> {
     Uuid::parse_str(raw).map_err(|_| ClientError::NotFound { what: format!("{what} '{raw}'") })
 }
 
@@ -55,6 +57,8 @@ fn fts_query(text: &str) -> Option<String> {
 impl Store {
     pub fn add_evidence(&mut self, new: &NewEvidence, now_ms: u64) -> Result<Evidence> {
         let review_id = parse_id("Review", &new.review_id)?;
+        let info = self.review_info(&new.review_id)?;
+        self.check(&info, Action::CreateEvidence, true)?;
         let id = Uuid::now_v7();
         let mut fields = vec![("activity_type", json!(new.activity_type)), ("notes", json!(new.notes))];
         let author = meta::get(&self.conn, "user_id")?.unwrap_or_default();
@@ -84,6 +88,8 @@ impl Store {
         if matches!(spec.name, "deleted" | "author_id") {
             return Err(ValidationError::UnknownField { entity: "evidence note edit", field: field.into() }.into());
         }
+        let own = self.is_own(&current.author_id)?;
+        self.check(&self.review_info(&current.review_id)?, Action::edit_evidence(own), own)?;
         let review_id = parse_id("Review", &current.review_id)?;
         self.write_record(EntityKind::Evidence, parse_id("Evidence", id)?, review_id, &[(spec.name, value)], "edit", now_ms)?;
         self.evidence(id)
@@ -93,6 +99,8 @@ impl Store {
     /// deletion is an op like any other edit and the row stays for the record.
     pub fn delete_evidence(&mut self, id: &str, now_ms: u64) -> Result<()> {
         let current = self.evidence(id)?;
+        let own = self.is_own(&current.author_id)?;
+        self.check(&self.review_info(&current.review_id)?, Action::DeleteOwnEvidence, own)?;
         let review_id = parse_id("Review", &current.review_id)?;
         self.write_record(EntityKind::Evidence, parse_id("Evidence", id)?, review_id, &[("deleted", json!(true))], "delete", now_ms)
     }

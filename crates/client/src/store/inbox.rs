@@ -73,7 +73,7 @@ fn apply_change(tx: &Transaction, c: &Change, any_pending: bool) -> Result<bool>
     match existing {
         Some(_) => columns::update(tx, c.entity, c.id, &writes, &versions, at)?,
         None => {
-            if c.entity == EntityKind::Evidence {
+            if c.entity != EntityKind::Review {
                 // Pages are ordered by server sequence, not by record, so a note may arrive before
                 // its review: hold a placeholder row that the review's own change fills in.
                 tx.prepare_cached("INSERT OR IGNORE INTO reviews(id, created_at_ms, updated_at_ms) VALUES (?1, ?2, ?2)")?

@@ -1,7 +1,10 @@
 //! The laptop's local store: one SQLite file (WAL) per user. All SQL of the client lives in
 //! this module. Every user edit is one transaction: entity row + outbox op(s) + audit row.
 
+mod access;
+mod checkpoint;
 mod columns;
+mod estimates;
 mod evidence;
 mod inbox;
 mod meta;
@@ -9,6 +12,8 @@ mod outbox;
 mod reviews;
 mod schema;
 
+pub use checkpoint::Checkpointer;
+pub use evidence::SEARCH_LIMIT;
 pub use outbox::PendingBatch;
 
 use crate::error::Result;
@@ -29,6 +34,7 @@ impl Store {
     /// refused rather than damaged.
     pub fn open(path: &Path) -> Result<Store> {
         let mut conn = qar_dbkit::open(path, qar_dbkit::Durability::Normal)?;
+        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::SAFETY_NET_PAGES)?;
         qar_dbkit::migrate(&mut conn, schema::MIGRATIONS)?;
         let device_id = meta::device_id(&conn)?;
         let last = meta::clock(&conn)?.unwrap_or(Hlc { wall_ms: 0, counter: 0, node: node_of(device_id) });

@@ -128,19 +128,21 @@ impl Store {
     }
 }
 
-/// Evidence must belong to a review this laptop holds, and can never move to another review.
+/// Evidence and estimates must belong to a review this laptop holds, and never move to another.
 fn check_owner(tx: &Transaction, entity: EntityKind, id: Uuid, review_id: Uuid) -> Result<()> {
-    if entity != EntityKind::Evidence {
+    if entity == EntityKind::Review {
         return Ok(());
     }
     let review_exists = tx.prepare_cached("SELECT 1 FROM reviews WHERE id = ?1 AND deleted = 0")?.exists([review_id.to_string()])?;
     if !review_exists {
         return Err(ClientError::NotFound { what: format!("Review {review_id}") });
     }
-    let owner: Option<String> =
-        tx.prepare_cached("SELECT review_id FROM evidence WHERE id = ?1")?.query_row([id.to_string()], |r| r.get(0)).optional()?;
+    let sql = format!("SELECT review_id FROM {} WHERE id = ?1", columns::table(entity));
+    let owner: Option<String> = tx.prepare_cached(&sql)?.query_row([id.to_string()], |r| r.get(0)).optional()?;
     match owner {
-        Some(o) if o != review_id.to_string() => Err(ClientError::NotFound { what: format!("Evidence {id} in review {review_id}") }),
+        Some(o) if o != review_id.to_string() => {
+            Err(ClientError::NotFound { what: format!("{} {id} in review {review_id}", entity.code()) })
+        }
         _ => Ok(()),
     }
 }

@@ -27,17 +27,30 @@ fn summary(r: &Row) -> rusqlite::Result<ReviewSummary> {
 
 impl Store {
     /// Creates a review on this laptop (it syncs later). Refused whole if any field is invalid.
+    /// Scheduling belongs to the hub; a review a Lead Reviewer sets up here starts in preparation.
     pub fn create_review(&mut self, new: &NewReview, now_ms: u64) -> Result<ReviewSummary> {
         let id = Uuid::now_v7();
         let fields = [
             ("school_name", json!(new.school_name.trim())),
             ("school_urn", json!(new.school_urn.trim())),
             ("start_date", json!(new.start_date.trim())),
-            ("state", json!(ReviewState::Scheduled.code())),
+            ("state", json!(ReviewState::Preparing.code())),
             ("framework_version", json!("2019")),
         ];
         self.write_record(EntityKind::Review, id, id, &fields, "create", now_ms)?;
         self.review(&id.to_string())
+    }
+
+    /// Moves a review along its lifecycle, if the permission table allows it here and now.
+    pub fn transition_review(&mut self, review_id: &str, to: &str, now_ms: u64) -> Result<ReviewSummary> {
+        let to = ReviewState::parse(to)?;
+        let info = self.review_info(review_id)?;
+        let action = qar_core::lifecycle::action_for(info.state, to)?;
+        let decision = self.check(&info, action, false)?;
+        let next = decision.next_state.unwrap_or(to);
+        let id = super::evidence::parse_id("Review", review_id)?;
+        self.write_record(EntityKind::Review, id, id, &[("state", json!(next.code()))], action.code(), now_ms)?;
+        self.review(review_id)
     }
 
     /// Reviews with a school name, soonest visit last (newest first), placeholders hidden.

@@ -4,4 +4,5 @@ use qar_dbkit::Migration;
 pub(super) const MIGRATIONS: &[Migration] = &[
     Migration { number: 1, name: "reviews, evidence, outbox, audit", sql: include_str!("migrations/0001_init.sql") },
     Migration { number: 2, name: "evidence detail and full-text search", sql: include_str!("migrations/0002_evidence_detail.sql") },
+    Migration { number: 3, name: "estimates and roles", sql: include_str!("migrations/0003_estimates_and_roles.sql") },
 ];

@@ -276,3 +276,80 @@ fn pulled_values_apply_but_never_over_a_pending_local_edit() {
     s.update_evidence_field(&e.id, "notes", json!("edited"), T0 + 1).unwrap();
     assert!(s.pending_batch(100).unwrap().ops.last().unwrap().hlc > remote);
 }
+
+fn set_role(s: &Store, review_id: &str, role: &str) {
+    s.conn.execute("UPDATE reviews SET my_role = ?1 WHERE id = ?2", [role, review_id]).unwrap();
+}
+
+#[test]
+fn the_lifecycle_moves_only_along_allowed_edges() {
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    assert_eq!(r.state, "preparing", "a review set up on the laptop starts in preparation");
+    let before = counts(&s);
+    let e = s.transition_review(&r.id, "submitted", T0).unwrap_err();
+    assert_eq!(e.code(), "invalid", "preparing → submitted is not an edge: {e}");
+    assert_eq!(counts(&s), before);
+    for (i, to) in ["in_visit", "estimates_agreed", "drafting", "submitted"].into_iter().enumerate() {
+        assert_eq!(s.transition_review(&r.id, to, T0 + i as u64).unwrap().state, to);
+    }
+    // Approving is the coordinator's, and online only: refused here with the table's reason.
+    let e = s.transition_review(&r.id, "approved", T0 + 9).unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    assert!(!e.to_string().is_empty());
+    // Evidence is read-only once submitted.
+    let e = s.add_evidence(&note(&r.id, "late"), T0 + 10).unwrap_err();
+    assert!(matches!(e, ClientError::Denied { reason: "evidence_read_only", .. }), "{e:?}");
+    assert_eq!(s.review(&r.id).unwrap().state, "submitted");
+}
+
+#[test]
+fn roles_limit_what_a_laptop_may_write() {
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    s.transition_review(&r.id, "in_visit", T0).unwrap();
+    let own = s.add_evidence(&note(&r.id, "mine"), T0).unwrap();
+
+    set_role(&s, &r.id, "reviewer");
+    let before = counts(&s);
+    let e = s.set_estimate(&r.id, "leadership", "effective", "Clear vision shared by all staff.", T0).unwrap_err();
+    assert!(matches!(e, ClientError::Denied { reason: "not_your_role", .. }), "{e:?}");
+    s.update_evidence_field(&own.id, "notes", json!("a reviewer edits their own note"), T0).unwrap();
+
+    set_role(&s, &r.id, "shadow");
+    let after_edit = counts(&s);
+    assert_eq!(s.add_evidence(&note(&r.id, "x"), T0).unwrap_err().code(), "forbidden");
+    assert_eq!(counts(&s), after_edit, "refusals write nothing");
+    assert_eq!(after_edit.2, before.2 + 1, "only the permitted edit reached the outbox");
+
+    // Someone else's note cannot be changed, not even by the Lead Reviewer.
+    set_role(&s, &r.id, "lead_reviewer");
+    s.set_current_user("user-another-reviewer").unwrap();
+    let e = s.update_evidence_field(&own.id, "notes", json!("not mine"), T0).unwrap_err();
+    assert!(matches!(e, ClientError::Denied { reason: "not_your_evidence", .. }), "{e:?}");
+}
+
+#[test]
+fn estimates_follow_the_reviews_framework() {
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    let e = s.set_estimate(&r.id, "leadership", "effective", "", T0).unwrap_err();
+    assert_eq!(e.code(), "forbidden", "no estimates before the visit: {e}");
+    s.transition_review(&r.id, "in_visit", T0).unwrap();
+    let before = counts(&s);
+    let e = s.set_estimate(&r.id, "leadership", "outstanding", "", T0).unwrap_err();
+    assert_eq!(e.code(), "invalid");
+    assert!(e.to_string().contains("Estimate 'outstanding' is not in framework 2019 area 'Leadership at all levels'"), "{e}");
+    let e = s.set_estimate(&r.id, "safeguarding", "leading", "", T0).unwrap_err();
+    assert!(e.to_string().contains("'safeguarding'"), "{e}");
+    assert_eq!(counts(&s), before);
+
+    let first = s.set_estimate(&r.id, "leadership", "effective", "Leaders at all levels share one plan.", T0).unwrap();
+    let again = s.set_estimate(&r.id, "leadership", "leading", "Middle leaders drive improvement.", T0 + 1).unwrap();
+    assert_eq!(first.id, again.id, "one record per area");
+    assert_eq!(s.list_estimates(&r.id).unwrap().len(), 1);
+    assert_eq!(again.value, "leading");
+    let last = s.pending_batch(100).unwrap().ops.pop().unwrap();
+    assert_eq!(last.entity, EntityKind::Estimate);
+    assert!(last.fields["value"].base.is_some(), "the change is based on the first estimate");
+}

@@ -78,6 +78,10 @@ impl TeamRole {
         }
     }
 
+    pub fn parse(code: &str) -> Option<TeamRole> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             TeamRole::LeadReviewer => "Lead Reviewer",

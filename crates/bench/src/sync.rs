@@ -1,0 +1,159 @@
+//! Sync measures against a real qar-server on loopback with a fresh data folder: initial push,
+//! initial pull into a fresh laptop, one changed record, and a raw SQLite insert of the same
+//! rows as the yardstick.
+
+use crate::counting::{CountingListener, Counters};
+use crate::report::Row;
+use crate::stats::summarize;
+use crate::workload::generate;
+use qar_client::sync::{SyncClient, PULL_PAGE, PUSH_BATCH};
+use qar_client::{NewReview, Store};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+pub struct Server {
+    pub url: String,
+    pub counters: Arc<Counters>,
+}
+
+/// The real router over the real store, served through a byte-counting listener.
+pub async fn start_server(dir: &std::path::Path) -> anyhow::Result<Server> {
+    let store = qar_server::ServerStore::open(dir)?;
+    let counters = Arc::new(Counters::default());
+    let c = counters.clone();
+    let router = qar_server::app(qar_server::AppState { store: Arc::new(store) }).layer(axum::middleware::from_fn(
+        move |req: axum::extract::Request, next: axum::middleware::Next| {
+            c.requests.fetch_add(1, Ordering::Relaxed);
+            next.run(req)
+        },
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let listener = CountingListener { inner: listener, counters: counters.clone() };
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Ok(Server { url, counters })
+}
+
+async fn push_all(store: &mut Store, client: &SyncClient) -> anyhow::Result<usize> {
+    let mut pushed = 0;
+    loop {
+        let batch = store.pending_batch(PUSH_BATCH)?;
+        if batch.ops.is_empty() {
+            return Ok(pushed);
+        }
+        pushed += batch.ops.len();
+        let reply = client.push(batch.device_id, batch.ops).await?;
+        store.record_push(&reply, now_ms())?;
+    }
+}
+
+async fn pull_all(store: &mut Store, client: &SyncClient) -> anyhow::Result<usize> {
+    let mut pulled = 0;
+    loop {
+        let page = client.pull(store.pull_cursor()?, PULL_PAGE).await?;
+        pulled += store.apply_pull(&page, now_ms())?;
+        if !page.has_more {
+            return Ok(pulled);
+        }
+    }
+}
+
+/// Inserts the same notes' JSON into a fresh SQLite file in one transaction (WAL, NORMAL):
+/// the floor any local store can reach for these bytes.
+fn raw_sqlite_insert(path: &std::path::Path, docs: &[String]) -> anyhow::Result<Duration> {
+    let mut conn = rusqlite::Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.execute_batch("CREATE TABLE evidence(id TEXT PRIMARY KEY, rev INTEGER NOT NULL, body TEXT NOT NULL)")?;
+    let t = Instant::now();
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare("INSERT INTO evidence(id, rev, body) VALUES (?1, 1, ?2)")?;
+        for (i, d) in docs.iter().enumerate() {
+            stmt.execute(rusqlite::params![format!("evidence:{i:06}"), d])?;
+        }
+    }
+    tx.commit()?;
+    Ok(t.elapsed())
+}
+
+pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Result<Vec<Row>> {
+    let server = start_server(&dir.join("server")).await?;
+    let client = SyncClient::new(&server.url);
+    let mut a = Store::open(&dir.join("laptop-a.db"))?;
+    let review = a.create_review(
+        &NewReview { school_name: "Benchmark Primary School".into(), school_urn: "990100".into(), start_date: "2026-11-24".into() },
+        now_ms(),
+    )?;
+    let work = generate(n, &review.id);
+    let mut ids = Vec::with_capacity(n);
+    for note in &work.notes {
+        ids.push(a.add_evidence(note, now_ms())?.id);
+    }
+    let mean_bytes = work.notes.iter().map(|d| serde_json::to_vec(d).map_or(0, |v| v.len())).sum::<usize>() / n.max(1);
+    println!("workload: {n} notes, mean {mean_bytes} B of JSON each");
+
+    let (in0, out0, req0) = server.counters.snapshot();
+    let t = Instant::now();
+    let pushed = push_all(&mut a, &client).await?;
+    let push_s = t.elapsed().as_secs_f64();
+    let (in1, out1, req1) = server.counters.snapshot();
+    println!(
+        "initial push: {pushed} ops in {push_s:.3} s, {:.2} MB up, {:.2} MB down, {} requests",
+        (in1 - in0) as f64 / 1e6,
+        (out1 - out0) as f64 / 1e6,
+        req1 - req0
+    );
+
+    let mut b = Store::open(&dir.join("laptop-b.db"))?;
+    let t = Instant::now();
+    let pulled = pull_all(&mut b, &client).await?;
+    let pull_s = t.elapsed().as_secs_f64();
+    let (in2, out2, req2) = server.counters.snapshot();
+    println!(
+        "initial pull: {pulled} records in {pull_s:.3} s, {:.2} MB down, {} requests",
+        (out2 - out1) as f64 / 1e6,
+        req2 - req1
+    );
+    let _ = in2;
+
+    let docs: Vec<String> = work.notes.iter().map(|d| serde_json::to_string(d).unwrap_or_default()).collect();
+    let raw_s = raw_sqlite_insert(&dir.join("raw.db"), &docs)?.as_secs_f64();
+    pull_all(&mut a, &client).await?; // A catches up with its own echo before the incremental runs
+
+    // One changed record: A edits one field and pushes; B pulls it.
+    let (mut push_lat, mut round_lat) = (Vec::with_capacity(reps), Vec::with_capacity(reps));
+    let (bi, bo, br) = server.counters.snapshot();
+    for i in 0..reps {
+        let text = serde_json::Value::String(format!("{} (rev {i})", work.notes[i % n].strengths));
+        a.update_evidence_field(&ids[i % n], "strengths", text, now_ms())?;
+        let t = Instant::now();
+        push_all(&mut a, &client).await?;
+        push_lat.push(t.elapsed());
+        pull_all(&mut b, &client).await?;
+        round_lat.push(t.elapsed());
+    }
+    let (ai, ao, ar) = server.counters.snapshot();
+    let per_op_bytes = ((ai - bi) + (ao - bo)) as f64 / reps as f64;
+    let per_op_requests = (ar - br) as f64 / reps as f64;
+    let push = summarize(&mut push_lat);
+    let round = summarize(&mut round_lat);
+
+    let n_label = format!("{n}");
+    Ok(vec![
+        Row::new(&format!("initial push of {n_label} notes, one laptop"), n as f64 / push_s, "docs/s", "≥ 10× PouchDB push", None),
+        Row::new(&format!("initial pull of {n_label} notes into a fresh laptop"), n as f64 / pull_s, "docs/s", "≥ 10× PouchDB pull", None),
+        Row::new("raw one-transaction SQLite insert, same notes", n as f64 / raw_s, "docs/s", "yardstick", None),
+        Row::new("initial pull ÷ raw SQLite insert", raw_s / pull_s, "×", "≥ 0.7", Some(raw_s / pull_s >= 0.7)),
+        Row::new("one changed record: HTTP requests (push + pull)", per_op_requests, "req", "1", Some(per_op_requests <= 1.0)),
+        Row::new("one changed record: bytes on the wire (push + pull)", per_op_bytes, "B", "≤ 2 KB", Some(per_op_bytes <= 2048.0)),
+        Row::new(&format!("one changed record: push latency p50 ({reps} reps)"), push.p50_ms, "ms", "–", None),
+        Row::new(&format!("one changed record: push latency p95 ({reps} reps)"), push.p95_ms, "ms", "p95 ≤ 3 ms", Some(push.p95_ms <= 3.0)),
+        Row::new("one changed record: A push → B pull, p95 (no long-poll yet)", round.p95_ms, "ms", "p95 ≤ 10 ms", Some(round.p95_ms <= 10.0)),
+    ])
+}
