@@ -50,6 +50,7 @@ CREATE TABLE outbox (
 -- Both partial: they hold only unsent ops, so they stay tiny however long the outbox grows.
 CREATE INDEX outbox_pending ON outbox(entity, entity_id) WHERE acked_at_ms IS NULL;
 CREATE INDEX outbox_unacked ON outbox(seq) WHERE acked_at_ms IS NULL;
+CREATE INDEX outbox_unacked_by_review ON outbox(review_id) WHERE acked_at_ms IS NULL;
 
 CREATE TABLE audit (
     id        INTEGER PRIMARY KEY,

@@ -10,26 +10,36 @@ ALTER TABLE evidence ADD COLUMN strengths TEXT NOT NULL DEFAULT '';
 ALTER TABLE evidence ADD COLUMN development_points TEXT NOT NULL DEFAULT '';
 CREATE INDEX evidence_by_author ON evidence(review_id, author_id);
 
+-- The review as one FTS token ('r' + the id's hex digits), so a search is scoped to a review
+-- inside the full-text index itself: ranking and the result limit then run there, and only the
+-- best rows are read from this table.
+ALTER TABLE evidence ADD COLUMN review_key TEXT GENERATED ALWAYS AS ('r' || replace(review_id, '-', '')) VIRTUAL;
+
 -- Full-text index over what reviewers write. External content: the text is stored once, in
--- evidence; triggers keep the index in step inside the same transaction as each edit.
+-- evidence; triggers keep the index in step inside the same transaction as each edit. Deleted
+-- notes (tombstones) leave the index.
 CREATE VIRTUAL TABLE evidence_fts USING fts5(
-    notes, strengths, development_points,
+    notes, strengths, development_points, review_key,
     content = 'evidence', content_rowid = 'rowid',
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3 4'
 );
-CREATE TRIGGER evidence_fts_insert AFTER INSERT ON evidence BEGIN
-    INSERT INTO evidence_fts(rowid, notes, strengths, development_points)
-    VALUES (new.rowid, new.notes, new.strengths, new.development_points);
+CREATE TRIGGER evidence_fts_insert AFTER INSERT ON evidence WHEN new.deleted = 0 BEGIN
+    INSERT INTO evidence_fts(rowid, notes, strengths, development_points, review_key)
+    VALUES (new.rowid, new.notes, new.strengths, new.development_points, new.review_key);
 END;
-CREATE TRIGGER evidence_fts_delete AFTER DELETE ON evidence BEGIN
-    INSERT INTO evidence_fts(evidence_fts, rowid, notes, strengths, development_points)
-    VALUES ('delete', old.rowid, old.notes, old.strengths, old.development_points);
+CREATE TRIGGER evidence_fts_delete AFTER DELETE ON evidence WHEN old.deleted = 0 BEGIN
+    INSERT INTO evidence_fts(evidence_fts, rowid, notes, strengths, development_points, review_key)
+    VALUES ('delete', old.rowid, old.notes, old.strengths, old.development_points, old.review_key);
 END;
-CREATE TRIGGER evidence_fts_update AFTER UPDATE OF notes, strengths, development_points ON evidence BEGIN
-    INSERT INTO evidence_fts(evidence_fts, rowid, notes, strengths, development_points)
-    VALUES ('delete', old.rowid, old.notes, old.strengths, old.development_points);
-    INSERT INTO evidence_fts(rowid, notes, strengths, development_points)
-    VALUES (new.rowid, new.notes, new.strengths, new.development_points);
+-- One trigger, two ordered statements: the old entry must go before the new one is added
+-- (an FTS5 delete recorded after an insert of the same row would hide the new entry).
+CREATE TRIGGER evidence_fts_update AFTER UPDATE OF notes, strengths, development_points, review_id, deleted ON evidence BEGIN
+    INSERT INTO evidence_fts(evidence_fts, rowid, notes, strengths, development_points, review_key)
+    SELECT 'delete', old.rowid, old.notes, old.strengths, old.development_points, old.review_key WHERE old.deleted = 0;
+    INSERT INTO evidence_fts(rowid, notes, strengths, development_points, review_key)
+    SELECT new.rowid, new.notes, new.strengths, new.development_points, new.review_key WHERE new.deleted = 0;
 END;
--- Index the notes written before this migration.
+-- Index the notes written before this migration (none of them can be deleted yet: the first
+-- release had no way to delete a note).
 INSERT INTO evidence_fts(evidence_fts) VALUES ('rebuild');
