@@ -99,6 +99,12 @@ impl Client {
         })
     }
 
+    /// Holds a pull open for up to `wait_ms` and applies whatever other devices changed.
+    /// Returns how many records changed on this laptop.
+    pub async fn wait_for_changes(&self, wait_ms: u64) -> Result<usize> {
+        sync::wait_and_pull(&self.store, &self.sync, wait_ms, now_ms).await
+    }
+
     /// Pushes and pulls once. A failure (server down, say) is recorded in the status in plain
     /// words and returned; local work is untouched either way.
     pub async fn sync_now(&self) -> Result<SyncReport> {

@@ -47,7 +47,7 @@ async fn evidence_written_offline_on_one_laptop_reaches_the_other_once() {
     let before = store.dump().unwrap();
     let (device, ops) = all_outbox_ops(dirs[1].path());
     let sync = qar_client::sync::SyncClient::new(&srv.url());
-    let reply = sync.push(device, ops).await.unwrap();
+    let reply = sync.push(device, ops, None).await.unwrap();
     assert_eq!(reply.acked_through, 3);
     assert!(reply.results.iter().all(|r| r.outcome == qar_core::protocol::OpOutcome::Duplicate));
     assert_eq!(store.dump().unwrap(), before, "replay changed nothing on the server");

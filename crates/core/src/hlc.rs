@@ -20,6 +20,13 @@ const MAX_WALL_MS: u64 = 9_999_999_999_999;
 
 impl Hlc {
     pub const ZERO: Hlc = Hlc { wall_ms: 0, counter: 0, node: 0 };
+
+    /// The clock node of a device: the random tail of its UUIDv7, so two laptops never tie and
+    /// the server can tell which device wrote a version.
+    pub fn node_of(device_id: &uuid::Uuid) -> u64 {
+        let b = device_id.as_bytes();
+        u64::from_be_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]])
+    }
 }
 
 /// Text form `wwwwwwwwwwwww-ccccc...-nnnnnnnnnnnnnnnn`: fixed width, so comparing the strings

@@ -36,6 +36,10 @@ pub struct PushRequest {
     pub device_id: Uuid,
     pub schema_version: u32,
     pub ops: Vec<Op>,
+    /// When set, the reply also carries the first page of changes after this cursor, so one
+    /// edit costs one round trip instead of a push and a pull.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pull_cursor: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +48,9 @@ pub struct PushResponse {
     pub acked_through: u64,
     pub results: Vec<OpResult>,
     pub server_time_ms: u64,
+    /// Changes after the request's `pull_cursor`, when it asked for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pull: Option<PullResponse>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,7 +90,8 @@ pub struct PullResponse {
     pub server_time_ms: u64,
 }
 
-/// The current state of one record, as the server holds it: every field with its version.
+/// The current state of one record, as the server holds it: every field with its version,
+/// except fields whose current value the asking device wrote itself (it has them already).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub server_seq: u64,

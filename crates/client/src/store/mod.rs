@@ -37,7 +37,7 @@ impl Store {
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::SAFETY_NET_PAGES)?;
         qar_dbkit::migrate(&mut conn, schema::MIGRATIONS)?;
         let device_id = meta::device_id(&conn)?;
-        let last = meta::clock(&conn)?.unwrap_or(Hlc { wall_ms: 0, counter: 0, node: node_of(device_id) });
+        let last = meta::clock(&conn)?.unwrap_or(Hlc { wall_ms: 0, counter: 0, node: Hlc::node_of(&device_id) });
         Ok(Store { conn, path: path.to_owned(), device_id, clock: HlcClock::resume(last) })
     }
 
@@ -58,12 +58,6 @@ impl Store {
         let verdict: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         Ok(verdict == "ok")
     }
-}
-
-/// The HLC node of a device: the random tail of its UUIDv7, so two laptops never tie.
-fn node_of(device_id: Uuid) -> u64 {
-    let b = device_id.as_bytes();
-    u64::from_be_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]])
 }
 
 #[cfg(test)]

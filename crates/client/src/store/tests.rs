@@ -228,6 +228,7 @@ fn push_results_acknowledge_through_the_high_water_mark() {
         acked_through: 3,
         results: vec![OpResult { seq: 2, outcome: OpOutcome::Rejected { code: "invalid".into(), message: "m".into() } }],
         server_time_ms: T0,
+        pull: None,
     };
     s.record_push(&reply, T0).unwrap();
     assert_eq!(s.pending_count().unwrap(), 1);

@@ -17,6 +17,7 @@ impl SyncClient {
     pub fn new(base_url: &str) -> SyncClient {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
+            // Above the server's longest long-poll (25 s), so a waiting pull is not cut short.
             .timeout(Duration::from_secs(60))
             .build()
             .expect("a TLS backend is compiled in");
@@ -31,14 +32,18 @@ impl SyncClient {
         self.send(self.http.get(self.url("/v1/health"))).await
     }
 
-    pub async fn push(&self, device_id: Uuid, ops: Vec<Op>) -> Result<PushResponse> {
-        let body = PushRequest { device_id, schema_version: SCHEMA_VERSION, ops };
+    /// Pushes ops; with `pull_cursor`, the reply also brings the first page of news.
+    pub async fn push(&self, device_id: Uuid, ops: Vec<Op>, pull_cursor: Option<u64>) -> Result<PushResponse> {
+        let body = PushRequest { device_id, schema_version: SCHEMA_VERSION, ops, pull_cursor };
         self.send(self.http.post(self.url("/v1/sync/push")).json(&body)).await
     }
 
-    pub async fn pull(&self, cursor: u64, limit: u32) -> Result<PullResponse> {
+    /// Changes after `cursor`, without this device's own writes. With `wait_ms > 0` the server
+    /// holds the request until something changes or the time is up (long-poll).
+    pub async fn pull(&self, cursor: u64, limit: u32, device_id: Uuid, wait_ms: u64) -> Result<PullResponse> {
         let url = self.url("/v1/sync/pull");
-        self.send(self.http.get(url).query(&[("cursor", cursor), ("limit", limit as u64)])).await
+        let query = [("cursor", cursor.to_string()), ("limit", limit.to_string()), ("device_id", device_id.to_string()), ("wait_ms", wait_ms.to_string())];
+        self.send(self.http.get(url).query(&query)).await
     }
 
     fn url(&self, path: &str) -> String {

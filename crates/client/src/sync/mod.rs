@@ -23,30 +23,54 @@ pub struct SyncReport {
 }
 
 /// One full sync. The store lock is held only between network calls, never across them, so
-/// the user keeps typing while a slow request is in flight.
+/// the user keeps typing while a slow request is in flight. Each push also asks for news, so
+/// a single edit costs a single round trip.
 pub async fn sync_once(store: &Mutex<Store>, client: &SyncClient, now_ms: impl Fn() -> u64) -> Result<SyncReport> {
     let mut report = SyncReport::default();
+    let device = lock(store).device_id();
+    let mut more_to_pull = true;
     loop {
-        let batch = lock(store).pending_batch(PUSH_BATCH)?;
+        let (batch, cursor) = {
+            let s = lock(store);
+            (s.pending_batch(PUSH_BATCH)?, s.pull_cursor()?)
+        };
         if batch.ops.is_empty() {
             break;
         }
         let sent = batch.ops.len();
-        let reply = client.push(batch.device_id, batch.ops).await?;
+        let reply = client.push(batch.device_id, batch.ops, Some(cursor)).await?;
         report.skew_ms = reply.server_time_ms as i64 - now_ms() as i64;
-        lock(store).record_push(&reply, now_ms())?;
+        let mut s = lock(store);
+        s.record_push(&reply, now_ms())?;
+        if let Some(page) = &reply.pull {
+            report.pulled += s.apply_pull(page, now_ms())?;
+            more_to_pull = page.has_more;
+        }
         report.pushed += sent;
     }
-    loop {
+    while more_to_pull {
         let cursor = lock(store).pull_cursor()?;
-        let page = client.pull(cursor, PULL_PAGE).await?;
+        let page = client.pull(cursor, PULL_PAGE, device, 0).await?;
         report.skew_ms = page.server_time_ms as i64 - now_ms() as i64;
         report.pulled += lock(store).apply_pull(&page, now_ms())?;
-        if !page.has_more {
-            break;
-        }
+        more_to_pull = page.has_more;
     }
     Ok(report)
+}
+
+/// Waits (long-poll, up to `wait_ms`) for changes from other devices and applies them.
+/// Returns how many records changed here.
+pub async fn wait_and_pull(store: &Mutex<Store>, client: &SyncClient, wait_ms: u64, now_ms: impl Fn() -> u64) -> Result<usize> {
+    let (device, cursor) = {
+        let s = lock(store);
+        (s.device_id(), s.pull_cursor()?)
+    };
+    let page = client.pull(cursor, PULL_PAGE, device, wait_ms).await?;
+    let mut applied = lock(store).apply_pull(&page, now_ms())?;
+    if page.has_more {
+        applied += sync_once(store, client, now_ms).await?.pulled;
+    }
+    Ok(applied)
 }
 
 /// A panic while the lock was held rolled its transaction back (rusqlite's Drop), so the

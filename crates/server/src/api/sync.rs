@@ -25,9 +25,21 @@ pub async fn push(
         ));
     }
     let store = state.store.clone();
-    let reply = blocking(move || Ok(store.push(&req, now_ms())?)).await?;
+    let reply = blocking(move || {
+        let mut reply = store.push(&req, now_ms())?;
+        if let Some(cursor) = req.pull_cursor {
+            reply.pull = Some(store.pull(cursor, DEFAULT_PULL_LIMIT, Some(req.device_id), now_ms())?);
+        }
+        Ok(reply)
+    })
+    .await?;
     Ok(Json(reply))
 }
+
+/// Changes per page unless the client asks otherwise.
+pub const DEFAULT_PULL_LIMIT: u32 = 1000;
+/// Longest a pull may wait for news. Below common proxy idle timeouts (30–60 s).
+pub const MAX_WAIT_MS: u64 = 25_000;
 
 #[derive(Debug, Deserialize)]
 pub struct PullParams {
@@ -35,10 +47,15 @@ pub struct PullParams {
     cursor: u64,
     #[serde(default = "default_limit")]
     limit: u32,
+    /// The asking device: its own writes are not sent back to it.
+    device_id: Option<uuid::Uuid>,
+    /// Long-poll: when nothing is new, wait up to this long for a change before answering.
+    #[serde(default)]
+    wait_ms: u64,
 }
 
 fn default_limit() -> u32 {
-    1000
+    DEFAULT_PULL_LIMIT
 }
 
 pub async fn pull(
@@ -46,7 +63,23 @@ pub async fn pull(
     params: Result<Query<PullParams>, QueryRejection>,
 ) -> Result<Json<PullResponse>, ApiError> {
     let Query(p) = params?;
-    let store = state.store.clone();
-    let page = blocking(move || Ok(store.pull(p.cursor, p.limit, now_ms())?)).await?;
-    Ok(Json(page))
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(p.wait_ms.min(MAX_WAIT_MS));
+    let mut latest = state.store.subscribe();
+    let mut cursor = p.cursor;
+    loop {
+        let store = state.store.clone();
+        let page = blocking(move || Ok(store.pull(cursor, p.limit, p.device_id, now_ms())?)).await?;
+        // Answer with news, with a cursor that moved (even past only our own writes), or at the end.
+        if !page.changes.is_empty() || page.cursor != p.cursor || tokio::time::Instant::now() >= deadline {
+            return Ok(Json(page));
+        }
+        cursor = page.cursor;
+        // Sleep until a commit announces a newer seq, or until the deadline.
+        let newer = latest.wait_for(|seq| *seq > cursor);
+        if tokio::time::timeout_at(deadline, newer).await.is_err() {
+            let store = state.store.clone();
+            let page = blocking(move || Ok(store.pull(cursor, p.limit, p.device_id, now_ms())?)).await?;
+            return Ok(Json(page));
+        }
+    }
 }

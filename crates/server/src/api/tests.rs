@@ -90,3 +90,37 @@ async fn push_then_pull_over_http() {
     assert_eq!(page["changes"][0]["fields"]["school_name"]["value"], "Heron Vale Academy");
     assert_eq!(page["cursor"], 1);
 }
+
+#[tokio::test]
+async fn a_waiting_pull_answers_when_another_device_pushes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(ServerStore::open(dir.path()).unwrap());
+    let r = app(AppState { store: store.clone() });
+    let review = uuid::Uuid::now_v7();
+    let waiting = {
+        let r = r.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let (status, page) = call(&r, Request::get("/v1/sync/pull?cursor=0&wait_ms=5000").body(Body::empty()).unwrap()).await;
+            (status, page, started.elapsed())
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let body = json!({
+        // Device id whose clock node (its last 8 bytes, 8000000000000007) is the node of the stamp below.
+        "device_id": "01900000-0000-7000-8000-000000000007", "schema_version": 1, "pull_cursor": 0,
+        "ops": [{"seq": 1, "entity": "review", "id": review, "review_id": review,
+                 "fields": {"school_name": {"value": "Heron Vale Academy", "base": null}},
+                 "hlc": "1795000000000-0000000000-8000000000000007", "schema_version": 1}]
+    });
+    let (status, reply) = call(&r, post_json("/v1/sync/push", body.to_string())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(reply["pull"]["changes"], json!([]), "the pusher is not sent its own write");
+    assert_eq!(reply["pull"]["cursor"], 1);
+    let (status, page, waited) = waiting.await.unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["changes"][0]["fields"]["school_name"]["value"], "Heron Vale Academy");
+    assert!(waited < std::time::Duration::from_millis(3000), "answered on the push, not at the deadline: {waited:?}");
+    let (_, empty) = call(&r, Request::get("/v1/sync/pull?cursor=1&wait_ms=50").body(Body::empty()).unwrap()).await;
+    assert_eq!(empty["changes"], json!([]), "nothing new: answers empty at the deadline");
+}

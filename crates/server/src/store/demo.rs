@@ -122,6 +122,8 @@ impl ServerStore {
         }
         tx.execute("INSERT INTO meta(key, value) VALUES ('demo_seeded', ?1)", [now_ms.to_string()])?;
         tx.commit()?;
+        drop(conn);
+        self.announce(next_seq);
         Ok(())
     }
 }

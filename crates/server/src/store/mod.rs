@@ -35,6 +35,8 @@ pub struct ServerStore {
     writer: Mutex<Connection>,
     /// Pulls read from their own connection so they never wait behind a push (WAL readers).
     reader: Mutex<Connection>,
+    /// The newest server_seq, announced after each commit; waiting pulls wake on it.
+    latest: tokio::sync::watch::Sender<u64>,
 }
 
 pub fn now_ms() -> u64 {
@@ -49,7 +51,25 @@ impl ServerStore {
         let mut writer = qar_dbkit::open(&path, Durability::Full)?;
         qar_dbkit::migrate(&mut writer, MIGRATIONS)?;
         let reader = qar_dbkit::open(&path, Durability::Full)?;
-        Ok(ServerStore { writer: Mutex::new(writer), reader: Mutex::new(reader) })
+        let latest: i64 = reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
+        let (latest, _) = tokio::sync::watch::channel(latest as u64);
+        Ok(ServerStore { writer: Mutex::new(writer), reader: Mutex::new(reader), latest })
+    }
+
+    /// A receiver of the newest server_seq, for pulls that wait for changes.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.latest.subscribe()
+    }
+
+    /// Tells waiting pulls that commits up to `seq` are readable.
+    fn announce(&self, seq: u64) {
+        self.latest.send_if_modified(|cur| {
+            let newer = seq > *cur;
+            if newer {
+                *cur = seq;
+            }
+            newer
+        });
     }
 
     fn writer(&self) -> MutexGuard<'_, Connection> {

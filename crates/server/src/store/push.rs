@@ -53,7 +53,9 @@ impl ServerStore {
         )?
         .execute(params![device, acked_through as i64, now_ms as i64])?;
         tx.commit()?;
-        Ok(PushResponse { acked_through, results, server_time_ms: now_ms })
+        drop(conn);
+        self.announce(next_seq);
+        Ok(PushResponse { acked_through, results, server_time_ms: now_ms, pull: None })
     }
 }
 

@@ -34,11 +34,11 @@ fn create_review(seq: u64, review: Uuid, node: u64) -> Op {
 }
 
 fn push(s: &ServerStore, device: Uuid, ops: Vec<Op>) -> qar_core::protocol::PushResponse {
-    s.push(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops }, T).unwrap()
+    s.push(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, T).unwrap()
 }
 
 fn current(s: &ServerStore, field: &str) -> Value {
-    let page = s.pull(0, 100, T).unwrap();
+    let page = s.pull(0, 100, None, T).unwrap();
     page.changes.iter().find_map(|c| c.fields.get(field)).unwrap().value.clone()
 }
 
@@ -66,10 +66,10 @@ fn replaying_a_batch_changes_nothing() {
 fn a_gap_in_seq_is_refused_and_nothing_is_written() {
     let (_d, s) = store();
     let review = Uuid::now_v7();
-    let req = PushRequest { device_id: Uuid::now_v7(), schema_version: SCHEMA_VERSION, ops: vec![create_review(3, review, 1)] };
+    let req = PushRequest { device_id: Uuid::now_v7(), schema_version: SCHEMA_VERSION, ops: vec![create_review(3, review, 1)], pull_cursor: None };
     assert!(matches!(s.push(&req, T), Err(StoreError::SeqGap { expected: 1, got: 3 })));
     let shuffled = vec![create_review(2, review, 1), create_review(1, Uuid::now_v7(), 1)];
-    let req = PushRequest { device_id: Uuid::now_v7(), schema_version: SCHEMA_VERSION, ops: shuffled };
+    let req = PushRequest { device_id: Uuid::now_v7(), schema_version: SCHEMA_VERSION, ops: shuffled, pull_cursor: None };
     assert!(matches!(s.push(&req, T), Err(StoreError::NotContiguous { .. })));
     assert_eq!(s.counts().unwrap(), (0, 0));
 }
@@ -142,12 +142,12 @@ fn a_losing_write_is_kept_and_the_winner_is_announced_again() {
     push(&s, a, vec![create_review(1, review, 1)]);
     let base = Some(hlc(T, 1));
     push(&s, a, vec![op(2, EntityKind::Review, review, review, &[("school_name", json!("later"), base)], hlc(T + 50, 1))]);
-    let cursor = s.pull(0, 100, T).unwrap().cursor;
+    let cursor = s.pull(0, 100, None, T).unwrap().cursor;
     let early = op(1, EntityKind::Review, review, review, &[("school_name", json!("earlier"), base)], hlc(T + 5, 2));
     let r = push(&s, b, vec![early]);
     let want = vec![FieldConflict { field: "school_name".into(), current_version: hlc(T + 50, 1), kept_as_current: false }];
     assert_eq!(r.results[0].outcome, OpOutcome::Conflict { fields: want });
-    let page = s.pull(cursor, 100, T).unwrap();
+    let page = s.pull(cursor, 100, None, T).unwrap();
     assert_eq!(page.changes.len(), 1, "the record is announced again for the losing device");
     assert_eq!(page.changes[0].fields["school_name"].value, json!("later"));
 }
@@ -161,12 +161,12 @@ fn pull_pages_in_server_order() {
         ops.push(op(i + 2, EntityKind::Evidence, Uuid::now_v7(), review, &[("notes", json!(format!("note {i}")), None)], hlc(T + i, 1)));
     }
     push(&s, Uuid::now_v7(), ops);
-    let p1 = s.pull(0, 2, T).unwrap();
+    let p1 = s.pull(0, 2, None, T).unwrap();
     assert_eq!((p1.changes.len(), p1.has_more, p1.cursor), (2, true, 2));
-    let p2 = s.pull(p1.cursor, 2, T).unwrap();
-    let p3 = s.pull(p2.cursor, 2, T).unwrap();
+    let p2 = s.pull(p1.cursor, 2, None, T).unwrap();
+    let p3 = s.pull(p2.cursor, 2, None, T).unwrap();
     assert_eq!((p3.changes.len(), p3.has_more, p3.cursor), (1, false, 5));
-    assert_eq!(s.pull(5, 2, T).unwrap().changes.len(), 0);
+    assert_eq!(s.pull(5, 2, None, T).unwrap().changes.len(), 0);
 }
 
 #[test]
@@ -189,4 +189,26 @@ fn store_survives_reopen() {
     }
     let s = ServerStore::open(dir.path()).unwrap();
     assert_eq!(s.counts().unwrap(), (1, 0));
+}
+
+#[test]
+fn a_device_is_not_sent_its_own_writes_back() {
+    let (_d, s) = store();
+    // Device ids whose clock nodes are the `node` numbers used in the stamps below.
+    let a = Uuid::from_u128(1);
+    let b = Uuid::from_u128(2);
+    let review = Uuid::now_v7();
+    push(&s, a, vec![create_review(1, review, 1)]);
+    let page = s.pull(0, 100, Some(a), T).unwrap();
+    assert_eq!((page.changes.len(), page.cursor), (0, 1), "nothing new for A, but the cursor moves on");
+    // B changes one field of A's record: A gets exactly that field.
+    let base = Some(hlc(T, 1));
+    push(&s, b, vec![op(1, EntityKind::Review, review, review, &[("school_urn", json!("990777"), base)], hlc(T + 9, 2))]);
+    let for_a = s.pull(1, 100, Some(a), T).unwrap();
+    let fields: Vec<&str> = for_a.changes[0].fields.keys().map(String::as_str).collect();
+    assert_eq!(fields, ["school_urn"]);
+    let for_b = s.pull(1, 100, Some(b), T).unwrap();
+    let fields: Vec<&str> = for_b.changes[0].fields.keys().map(String::as_str).collect();
+    assert_eq!(fields, ["school_name"], "B gets A's field it never had, not its own back");
+    assert_eq!(s.pull(0, 100, None, T).unwrap().changes[0].fields.len(), 2, "without a device, everything");
 }
