@@ -1,7 +1,7 @@
 //! The background sync loop: soon after an edit, and on a timer, so work leaves the laptop
 //! whenever the network allows without anyone pressing a button.
 
-use crate::commands::{emit_status, AppState};
+use crate::commands::{emit_data_changed, emit_status, AppState};
 use qar_client::{ClientError, SyncStatus};
 use std::time::Duration;
 use tauri::{AppHandle, Runtime};
@@ -11,7 +11,14 @@ const AFTER_EDIT: Duration = Duration::from_secs(2);
 /// Sync at least this often, to pick up colleagues' work and retry after an outage.
 const EVERY: Duration = Duration::from_secs(30);
 
+/// How long one live pull may wait on the server for news.
+const LIVE_WAIT_MS: u64 = 25_000;
+/// Retry pauses for the live pull while the server is unreachable: doubling, with jitter.
+const RETRY_FIRST: Duration = Duration::from_secs(1);
+const RETRY_MAX: Duration = Duration::from_secs(30);
+
 pub fn spawn_sync_loop<R: Runtime>(app: AppHandle<R>, state: AppState) {
+    spawn_live_loop(app.clone(), state.clone());
     tauri::async_runtime::spawn(async move {
         loop {
             let _ = sync_and_report(&app, &state).await;
@@ -36,4 +43,31 @@ pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>, state: &AppState) -
         Err(e @ (ClientError::Store(_) | ClientError::Open(_))) => Err(e),
         _ => Ok(status),
     }
+}
+
+/// Keeps a long-poll open so colleagues' changes appear within milliseconds while online.
+fn spawn_live_loop<R: Runtime>(app: AppHandle<R>, state: AppState) {
+    tauri::async_runtime::spawn(async move {
+        let mut pause = RETRY_FIRST;
+        loop {
+            match state.client.wait_for_changes(LIVE_WAIT_MS).await {
+                Ok(changed) => {
+                    pause = RETRY_FIRST;
+                    if changed > 0 {
+                        if let Ok(status) = state.client.status() {
+                            emit_status(&app, &status);
+                        }
+                        emit_data_changed(&app, changed);
+                    }
+                }
+                Err(_) => {
+                    // Offline: the timed loop reports it; here just wait, doubling, with jitter
+                    // so a room of laptops does not retry in step when the Wi-Fi returns.
+                    let jitter = Duration::from_millis(fastrand::u64(0..=pause.as_millis() as u64 / 2));
+                    tokio::time::sleep(pause + jitter).await;
+                    pause = (pause * 2).min(RETRY_MAX);
+                }
+            }
+        }
+    });
 }

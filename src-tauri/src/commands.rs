@@ -1,7 +1,7 @@
 //! The IPC commands. Each one is a single call into qar-client.
 
 use crate::error::IpcError;
-use qar_client::{Client, Evidence, EvidenceQuery, NewEvidence, NewReview, ReviewSummary, SyncStatus};
+use qar_client::{Client, Estimate, Evidence, EvidenceQuery, NewEvidence, NewReview, ReviewSummary, SyncStatus};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -10,6 +10,8 @@ use tokio::sync::Notify;
 
 /// Name of the event that carries a fresh `SyncStatus` to the UI.
 pub const SYNC_STATUS_EVENT: &str = "sync-status";
+/// Name of the event that tells the UI records changed from elsewhere (payload: how many).
+pub const DATA_CHANGED_EVENT: &str = "data-changed";
 
 #[derive(Clone)]
 pub struct AppState {
@@ -62,6 +64,32 @@ pub fn update_evidence_field(state: State<'_, AppState>, evidence_id: String, fi
     Ok(evidence)
 }
 
+/// Moves a review along its lifecycle (start visit, submit…) if the permission table allows.
+#[tauri::command]
+pub fn transition_review(state: State<'_, AppState>, review_id: String, to_state: String) -> Reply<ReviewSummary> {
+    let review = state.client.transition_review(&review_id, &to_state)?;
+    state.edited.notify_one();
+    Ok(review)
+}
+
+#[tauri::command]
+pub fn set_estimate(
+    state: State<'_, AppState>,
+    review_id: String,
+    area_code: String,
+    value: String,
+    rationale: String,
+) -> Reply<Estimate> {
+    let estimate = state.client.set_estimate(&review_id, &area_code, &value, &rationale)?;
+    state.edited.notify_one();
+    Ok(estimate)
+}
+
+#[tauri::command]
+pub fn list_estimates(state: State<'_, AppState>, review_id: String) -> Reply<Vec<Estimate>> {
+    Ok(state.client.list_estimates(&review_id)?)
+}
+
 #[tauri::command]
 pub fn delete_evidence(state: State<'_, AppState>, evidence_id: String) -> Reply<()> {
     state.client.delete_evidence(&evidence_id)?;
@@ -106,5 +134,11 @@ pub async fn sync_now<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>)
 pub(crate) fn emit_status<R: Runtime>(app: &AppHandle<R>, status: &SyncStatus) {
     if let Err(e) = app.emit(SYNC_STATUS_EVENT, status) {
         tracing::warn!("could not send sync status to the window: {e}");
+    }
+}
+
+pub(crate) fn emit_data_changed<R: Runtime>(app: &AppHandle<R>, changed: usize) {
+    if let Err(e) = app.emit(DATA_CHANGED_EVENT, changed) {
+        tracing::warn!("could not tell the window about new data: {e}");
     }
 }

@@ -63,7 +63,7 @@ fn commands_round_trip_through_ipc() {
     )
     .unwrap();
     assert_eq!(review["schoolName"], "Kestrel Brook Primary School");
-    assert_eq!(review["state"], "scheduled");
+    assert_eq!(review["state"], "preparing");
     let id = review["id"].as_str().unwrap().to_owned();
 
     let bad = invoke(&w, "create_review", json!({"input": {"schoolName": "X", "schoolUrn": "12345", "startDate": "2026-11-24"}}))
@@ -101,14 +101,24 @@ fn commands_round_trip_through_ipc() {
     assert_eq!(types.as_array().unwrap().len(), 8);
     assert_eq!(types[0], json!({"code": "joint_lesson_observation", "label": "Joint lesson observation"}));
 
+    let denied = invoke(&w, "set_estimate", json!({"reviewId": id, "areaCode": "leadership", "value": "effective", "rationale": ""}))
+        .unwrap_err();
+    assert_eq!(denied["code"], "forbidden", "no estimates while preparing: {denied}");
+    let moved = invoke(&w, "transition_review", json!({"reviewId": id, "toState": "in_visit"})).unwrap();
+    assert_eq!(moved["state"], "in_visit");
+    let est = invoke(&w, "set_estimate", json!({"reviewId": id, "areaCode": "leadership", "value": "effective", "rationale": "Shared plan."}))
+        .unwrap();
+    assert_eq!(est["value"], "effective");
+    assert_eq!(invoke(&w, "list_estimates", json!({"reviewId": id})).unwrap().as_array().unwrap().len(), 1);
+
     invoke(&w, "delete_evidence", json!({"evidenceId": note["id"]})).unwrap();
     assert_eq!(invoke(&w, "list_evidence", json!({"reviewId": id})).unwrap(), json!([]));
 
     // Nothing listens on port 9: sync reports offline in the status and keeps every change.
     let status = invoke(&w, "sync_now", json!({})).unwrap();
-    assert_eq!(status["pendingOps"], 4, "create review, add note, edit note, delete note");
+    assert_eq!(status["pendingOps"], 6, "create review, add note, edit note, start visit, estimate, delete note");
     assert!(status["lastError"].as_str().unwrap().contains("can't reach the sync server"), "{status}");
-    assert_eq!(invoke(&w, "sync_status", json!({})).unwrap()["pendingOps"], 4);
+    assert_eq!(invoke(&w, "sync_status", json!({})).unwrap()["pendingOps"], 6);
 }
 
 #[test]
