@@ -1,7 +1,9 @@
 //! `qar-bench`: measures the local store and sync and prints a table plus JSON.
-//!   cargo run --release -p qar-bench -- [--n 10000] [--saves 10000] [--json out.json]
+//!   cargo run --release -p qar-bench -- [--with-anchor] [--n 10000] [--json out.json]
 
+mod anchor;
 mod counting;
+mod load;
 mod local;
 mod report;
 mod stats;
@@ -26,9 +28,35 @@ struct Args {
     /// Repetitions of the one-changed-record measure.
     #[arg(long, default_value_t = 100)]
     reps: usize,
+    /// Simulated devices in the load test (600 teams of four is every visit at once).
+    #[arg(long, default_value_t = 2400)]
+    devices: usize,
+    /// Pushes per simulated device.
+    #[arg(long, default_value_t = 3)]
+    batches: usize,
+    /// Requests in flight at once during the load test.
+    #[arg(long, default_value_t = 200)]
+    in_flight: usize,
+    /// Also run the PouchDB anchor (shared/anchors/pouchdb) and compare row by row.
+    #[arg(long)]
+    with_anchor: bool,
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<std::path::PathBuf>,
+}
+
+/// Puts the anchor's figure beside ours; `higher_better` for rates, `goal_ratio` when the goal
+/// is "at least this many times the anchor".
+fn attach(rows: &mut [report::Row], name_starts: &str, anchor: Option<f64>, higher_better: bool, goal_ratio: Option<f64>) {
+    let Some(a) = anchor else { return };
+    for r in rows.iter_mut().filter(|r| r.name.starts_with(name_starts)) {
+        r.anchor = Some(a);
+        let ratio = if higher_better { r.ours / a } else if r.ours > 0.0 { a / r.ours } else { f64::INFINITY };
+        r.ratio = Some(ratio);
+        if let Some(g) = goal_ratio {
+            r.met = Some(ratio >= g);
+        }
+    }
 }
 
 #[tokio::main]
@@ -42,6 +70,19 @@ async fn main() -> anyhow::Result<()> {
     rows.extend(local::field_save(dir.path(), args.saves)?);
     rows.extend(local::search(dir.path(), args.n, args.queries)?);
     rows.extend(sync::measure(dir.path(), args.n, args.reps).await?);
+    let load_server = sync::start_server(&dir.path().join("load-server")).await?;
+    rows.extend(load::measure(&load_server.url, args.devices, args.batches, args.in_flight).await?);
+    if args.with_anchor {
+        let a = anchor::run_anchor(args.n, args.reps, &dir.path().join("anchor.json"))?;
+        attach(&mut rows, "initial push", a.push_docs_per_s, true, Some(10.0));
+        attach(&mut rows, "initial pull of", a.pull_docs_per_s, true, Some(10.0));
+        attach(&mut rows, "one changed record: HTTP requests", a.change_requests, false, None);
+        attach(&mut rows, "one changed record: bytes", a.change_bytes, false, None);
+        attach(&mut rows, "one changed record: sync latency p50", a.change_p50_ms, false, None);
+        attach(&mut rows, "one changed record: sync latency p95", a.change_p95_ms, false, None);
+        attach(&mut rows, "live propagation A → server → B, p50", a.live_p50_ms, false, None);
+        attach(&mut rows, "live propagation A → server → B, p95", a.live_p95_ms, false, None);
+    }
     let report = report::Report { machine: report::machine(), date: chrono::Utc::now().to_rfc3339(), rows };
     report::print_table(&report);
     let json = serde_json::to_string_pretty(&report)?;

@@ -182,8 +182,8 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
 
     let n_label = format!("{n}");
     Ok(vec![
-        Row::new(&format!("initial push of {n_label} notes, one laptop"), n as f64 / push_s, "docs/s", "≥ 10× PouchDB push", None),
-        Row::new(&format!("initial pull of {n_label} notes into a fresh laptop"), n as f64 / pull_s, "docs/s", "≥ 10× PouchDB pull", None),
+        Row::new(&format!("initial push of {n_label} notes, one laptop"), n as f64 / push_s, "docs/s", "≥ 10× PouchDB push (--with-anchor)", None),
+        Row::new(&format!("initial pull of {n_label} notes into a fresh laptop"), n as f64 / pull_s, "docs/s", "≥ 10× PouchDB pull (--with-anchor)", None),
         Row::new("raw one-transaction SQLite insert, same notes", n as f64 / raw_s, "docs/s", "yardstick", None),
         Row::new("initial pull ÷ raw SQLite insert", raw_s / pull_s, "×", "≥ 0.7", Some(raw_s / pull_s >= 0.7)),
         Row::new("one changed record: HTTP requests per sync", per_op_requests, "req", "1", Some(per_op_requests <= 1.0)),

@@ -1,0 +1,98 @@
+//! Every visiting team at once: 2,400 simulated devices (600 reviews × 4 laptops) each push a
+//! few small batches to one server, with many requests in flight. Reports push latency, errors
+//! and throughput.
+
+use crate::report::Row;
+use crate::stats::summarize;
+use qar_client::sync::SyncClient;
+use qar_core::protocol::{FieldWrite, Op, OpOutcome};
+use qar_core::{EntityKind, Hlc, SCHEMA_VERSION};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Semaphore;
+use uuid::Uuid;
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+fn op(seq: u64, entity: EntityKind, id: Uuid, review: Uuid, fields: &[(&str, serde_json::Value)], hlc: Hlc) -> Op {
+    Op {
+        seq,
+        entity,
+        id,
+        review_id: review,
+        fields: fields.iter().map(|(f, v)| (f.to_string(), FieldWrite { value: v.clone(), base: None })).collect(),
+        hlc,
+        schema_version: SCHEMA_VERSION,
+    }
+}
+
+pub async fn measure(url: &str, devices: usize, batches: usize, in_flight: usize) -> anyhow::Result<Vec<Row>> {
+    let client = SyncClient::new(url);
+    // Each team's review exists first (its Lead Reviewer's laptop created it).
+    let teams = devices.div_ceil(4);
+    let reviews: Vec<Uuid> = (0..teams).map(|_| Uuid::now_v7()).collect();
+    let setup_device = Uuid::now_v7();
+    let node = Hlc::node_of(&setup_device);
+    let setup: Vec<Op> = reviews
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let fields = [("school_name", json!(format!("Load Test School {i:03}"))), ("school_urn", json!("990100")), ("state", json!("in_visit"))];
+            op(i as u64 + 1, EntityKind::Review, *r, *r, &fields, Hlc { wall_ms: now_ms(), counter: i as u32, node })
+        })
+        .collect();
+    client.push(setup_device, setup, None).await?;
+
+    let gate = Arc::new(Semaphore::new(in_flight));
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(devices);
+    for d in 0..devices {
+        let (client, gate, review) = (client.clone(), gate.clone(), reviews[d / 4]);
+        tasks.push(tokio::spawn(async move {
+            let device = Uuid::now_v7();
+            let node = Hlc::node_of(&device);
+            let mut latencies = Vec::with_capacity(batches);
+            let mut errors = 0usize;
+            let mut seq = 0u64;
+            for b in 0..batches {
+                // A small batch: one new note and an edit of it, as a reviewer's laptop sends.
+                let note = Uuid::now_v7();
+                let t0 = now_ms();
+                let ops = vec![
+                    op(seq + 1, EntityKind::Evidence, note, review, &[("activity_type", json!("learning_walk")), ("notes", json!(format!("Device {d} note {b}: calm transitions between lessons.")))], Hlc { wall_ms: t0, counter: 0, node }),
+                    op(seq + 2, EntityKind::Evidence, note, review, &[("strengths", json!("Routines are consistent."))], Hlc { wall_ms: t0, counter: 1, node }),
+                ];
+                let _permit = gate.acquire().await.expect("semaphore open");
+                let t = Instant::now();
+                match client.push(device, ops, None).await {
+                    Ok(reply) if reply.acked_through == seq + 2 && reply.results.iter().all(|r| r.outcome == OpOutcome::Applied) => {
+                        latencies.push(t.elapsed())
+                    }
+                    _ => errors += 1,
+                }
+                seq += 2;
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut all = Vec::with_capacity(devices * batches);
+    let mut errors = 0;
+    for t in tasks {
+        let (lat, err) = t.await?;
+        all.extend(lat);
+        errors += err;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let pushes = all.len();
+    let s = summarize(&mut all);
+    println!("load: {devices} devices × {batches} pushes, {in_flight} in flight: {pushes} ok, {errors} errors in {elapsed:.2} s");
+    Ok(vec![
+        Row::new(&format!("{devices} devices pushing small batches: p99 push"), s.p99_ms, "ms", "p99 ≤ 100 ms", Some(s.p99_ms <= 100.0)),
+        Row::new(&format!("{devices} devices pushing small batches: errors"), errors as f64, "errors", "0", Some(errors == 0)),
+        Row::new(&format!("{devices} devices pushing small batches: throughput"), pushes as f64 / elapsed, "pushes/s", "report", None),
+        Row::new(&format!("{devices} devices pushing small batches: p50 push"), s.p50_ms, "ms", "–", None),
+    ])
+}
