@@ -14,8 +14,8 @@ use uuid::Uuid;
 const COLUMNS: &str = "e.id, e.review_id, e.author_id, e.activity_type, e.started_at, e.year_group, e.subject, \
      e.host_colleague_role, e.area_tags, e.notes, e.strengths, e.development_points, e.updated_at_ms";
 
-/// Most notes one search or filter returns: the best matches first, a screenful or two. A
-/// review has a few hundred notes; a page, not all of them, keeps search time flat.
+/// Most notes one *text* search returns: the best matches first, a screenful or two, which
+/// keeps search time flat. Lists and filters without words return every note.
 pub const SEARCH_LIMIT: i64 = 100;
 /// Relevance is computed over at most this many of the newest matches. A real review has a few
 /// hundred notes, so its ranking is exact; a corpus larger than this ranks its newest part,
@@ -160,8 +160,11 @@ impl Store {
             " AND coalesce(substr(e.started_at, 1, 10), date(e.created_at_ms / 1000, 'unixepoch', 'localtime')) = ?",
             &q.day,
         );
-        sql.push_str(if fts.is_some() { " ORDER BY h.score, e.created_at_ms DESC" } else { " ORDER BY e.created_at_ms DESC, e.id DESC" });
-        sql.push_str(&format!(" LIMIT {SEARCH_LIMIT}"));
+        if fts.is_some() {
+            sql.push_str(&format!(" ORDER BY h.score, e.created_at_ms DESC LIMIT {SEARCH_LIMIT}"));
+        } else {
+            sql.push_str(" ORDER BY e.created_at_ms DESC, e.id DESC");
+        }
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(args), evidence)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

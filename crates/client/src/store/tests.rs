@@ -354,3 +354,17 @@ fn estimates_follow_the_reviews_framework() {
     assert_eq!(last.entity, EntityKind::Estimate);
     assert!(last.fields["value"].base.is_some(), "the change is based on the first estimate");
 }
+
+#[test]
+fn a_list_shows_every_note_and_a_text_search_the_best_hundred() {
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    for i in 0..150 {
+        s.add_evidence(&note(&r.id, &format!("Observation {i} of reading fluency")), T0 + i).unwrap();
+    }
+    assert_eq!(s.list_evidence(&r.id).unwrap().len(), 150, "no note is hidden from the list");
+    let q = EvidenceQuery { activity_type: Some("learning_walk".into()), ..Default::default() };
+    assert_eq!(s.search_evidence(&r.id, &q).unwrap().len(), 150, "filters without words return all");
+    let q = EvidenceQuery { text: "fluency".into(), ..Default::default() };
+    assert_eq!(s.search_evidence(&r.id, &q).unwrap().len() as i64, super::SEARCH_LIMIT);
+}
