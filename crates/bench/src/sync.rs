@@ -58,12 +58,21 @@ async fn push_all(store: &mut Store, client: &SyncClient) -> anyhow::Result<usiz
 }
 
 async fn pull_all(store: &mut Store, client: &SyncClient) -> anyhow::Result<usize> {
-    let mut pulled = 0;
+    Ok(pull_all_timed(store, client).await?.0)
+}
+
+/// Pulls everything, returning (records, seconds in HTTP + decoding, seconds applying).
+async fn pull_all_timed(store: &mut Store, client: &SyncClient) -> anyhow::Result<(usize, f64, f64)> {
+    let (mut pulled, mut fetch_s, mut apply_s) = (0, 0.0, 0.0);
     loop {
+        let t = Instant::now();
         let page = client.pull(store.pull_cursor()?, PULL_PAGE, store.device_id(), 0).await?;
+        fetch_s += t.elapsed().as_secs_f64();
+        let t = Instant::now();
         pulled += store.apply_pull(&page, now_ms())?;
+        apply_s += t.elapsed().as_secs_f64();
         if !page.has_more {
-            return Ok(pulled);
+            return Ok((pulled, fetch_s, apply_s));
         }
     }
 }
@@ -117,8 +126,9 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
 
     let mut b = Store::open(&dir.join("laptop-b.db"))?;
     let t = Instant::now();
-    let pulled = pull_all(&mut b, &client).await?;
+    let (pulled, fetch_s, apply_s) = pull_all_timed(&mut b, &client).await?;
     let pull_s = t.elapsed().as_secs_f64();
+    println!("initial pull: {fetch_s:.3} s fetching and decoding, {apply_s:.3} s applying to the laptop store");
     let (in2, out2, req2) = server.counters.snapshot();
     println!(
         "initial pull: {pulled} records in {pull_s:.3} s, {:.2} MB down, {} requests",
