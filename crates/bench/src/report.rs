@@ -39,7 +39,7 @@ pub fn machine() -> String {
 
 pub fn print_table(report: &Report) {
     println!("\nQAR Field benchmark — {} — {}", report.date, report.machine);
-    println!("{:<52} {:>12} {:>12} {:>8}  {:<28} {}", "measure", "ours", "anchor", "ratio", "goal", "met");
+    println!("{:<52} {:>12} {:>12} {:>8}  {:<28} met", "measure", "ours", "anchor", "ratio", "goal");
     for r in &report.rows {
         let anchor = r.anchor.map_or("–".into(), |a| format!("{a:.2}"));
         let ratio = r.ratio.map_or("–".into(), |x| format!("{x:.1}×"));

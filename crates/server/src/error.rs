@@ -97,3 +97,63 @@ pub enum ServerError {
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
 }
+
+/// Sign-in and device refusals (crate::auth).
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(e: crate::auth::AuthError) -> ApiError {
+        use crate::auth::AuthError as E;
+        let unauthorized = StatusCode::UNAUTHORIZED;
+        match e {
+            E::Unauthenticated => ApiError::new(
+                unauthorized,
+                "unauthenticated",
+                "Sign in first: this request needs an 'Authorization: Bearer <token>' header.",
+            ),
+            E::InvalidToken => ApiError::new(unauthorized, "invalid_token", "This sign-in is not recognised. Sign in again."),
+            E::DeviceRevoked { reason, by_admin, revoked_ms } => {
+                let message = if by_admin {
+                    format!("This laptop was signed out by an administrator: {reason}. Unsent work is kept on it.")
+                } else {
+                    format!("This laptop was signed out ({reason}). Sign in again to sync; unsent work is kept on it.")
+                };
+                ApiError::new(unauthorized, "device_revoked", message)
+                    .with_details(json!({ "reason": reason, "by_admin": by_admin, "revoked_ms": revoked_ms }))
+            }
+            E::TokenExpired { expired_ms } => ApiError::new(
+                unauthorized,
+                "token_expired",
+                "This laptop's sign-in has expired. Sign in again to sync; unsent work is kept on it.",
+            )
+            .with_details(json!({ "expired_ms": expired_ms })),
+            E::InvalidCredentials => ApiError::new(unauthorized, "invalid_credentials", crate::auth::INVALID_CREDENTIALS_MESSAGE),
+            E::AccountDisabled => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "account_disabled",
+                "This account is switched off. Ask your Challenge Partners administrator to switch it back on.",
+            ),
+            E::TooManyAttempts { retry_after_s } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!("Too many sign-in attempts. Wait {} and try again.", minutes(retry_after_s)),
+            )
+            .with_details(json!({ "retry_after_s": retry_after_s })),
+            E::DeviceInUse => ApiError::new(
+                StatusCode::CONFLICT,
+                "device_in_use",
+                "This laptop is signed in for someone else. They must sign out (or an administrator must sign the laptop out) first.",
+            ),
+            E::Forbidden(reason) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", reason),
+            E::DeviceNotFound => ApiError::new(StatusCode::NOT_FOUND, "device_not_found", "No laptop with that id has signed in."),
+            E::Invalid { code, message } => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
+            E::Crypto(e) => ApiError::internal(e),
+            E::Db(e) => ApiError::internal(e),
+        }
+    }
+}
+
+fn minutes(seconds: u64) -> String {
+    match seconds {
+        0..=60 => "a minute".to_owned(),
+        s => format!("{} minutes", s.div_ceil(60)),
+    }
+}

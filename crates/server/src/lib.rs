@@ -1,11 +1,14 @@
 //! qar-server: the sync server. `app(state)` builds the axum router (tests drive it without a
 //! socket); `start` binds a listener and serves until stopped (tests and the binary use it).
 
+pub mod admin;
 mod api;
+pub mod auth;
 pub mod error;
 pub mod store;
 
 pub use api::app;
+pub use auth::{AuthDevice, AuthError, Role};
 pub use error::{ApiError, ServerError};
 pub use store::ServerStore;
 

@@ -1,13 +1,22 @@
 //! `qar-server`: run the sync server. `qar-server --data-dir DIR --listen 127.0.0.1:8787`.
+//! Administration: `qar-server create-admin …` and `qar-server import-users …` (see `--help`).
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use std::io::{Read, Write};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
-#[command(name = "qar-server", version, about = "QAR Field sync server (embedded SQLite, no other service needed)")]
+#[command(
+    name = "qar-server",
+    version,
+    about = "QAR Field sync server (embedded SQLite, no other service needed)",
+    args_conflicts_with_subcommands = true
+)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Folder for the server's database; created if missing.
     #[arg(long, default_value = "qar-server-data")]
     data_dir: PathBuf,
@@ -15,18 +24,155 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
     /// Load the synthetic demo hub, schools, people and reviews (only once per data folder).
+    /// DEMO ONLY: the demo people get published passwords; never use on real data.
     #[arg(long)]
     demo: bool,
 }
 
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Make an administrator: prints an initial password and the TOTP secret, once.
+    CreateAdmin {
+        /// The server's data folder.
+        #[arg(long, default_value = "qar-server-data")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Read the password from standard input (one line) instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Go ahead although an administrator exists (also resets this email's sign-in).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Add or update people from a CSV file (header: name,email,role,hub).
+    ///
+    /// role: lead_reviewer, reviewer, hub_coordinator or admin; hub: a hub id or name, created if
+    /// missing (required for a hub coordinator). Bad rows are reported with their line and
+    /// skipped; good rows are imported. Running the same file again changes nothing. New people
+    /// get an initial password and TOTP secret, shown once. Exits 2 when any row was rejected.
+    ImportUsers {
+        /// The server's data folder.
+        #[arg(long, default_value = "qar-server-data")]
+        data_dir: PathBuf,
+        /// The CSV file.
+        file: PathBuf,
+        /// Write new people's initial passwords and TOTP secrets to this new file (mode 0600)
+        /// instead of printing them.
+        #[arg(long)]
+        credentials_out: Option<PathBuf>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    match args.command {
+        None => serve(args),
+        Some(Command::CreateAdmin { data_dir, email, name, password_stdin, force }) => {
+            create_admin(&data_dir, &email, &name, password_stdin, force)
+        }
+        Some(Command::ImportUsers { data_dir, file, credentials_out }) => {
+            let all_accepted = import_users(&data_dir, &file, credentials_out.as_deref())?;
+            if !all_accepted {
+                std::process::exit(2);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn create_admin(data_dir: &Path, email: &str, name: &str, password_stdin: bool, force: bool) -> anyhow::Result<()> {
+    let password = if password_stdin {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).context("reading the password from standard input")?;
+        Some(text.lines().next().unwrap_or("").to_owned())
+    } else {
+        None
+    };
+    let store = qar_server::ServerStore::open(data_dir).context("opening the data folder")?;
+    let issued = qar_server::admin::create_admin(&store, email, name, password, force, qar_server::store::now_ms())?;
+    println!("Administrator {} <{}> (user id {}) can now sign in.", issued.name, issued.email, issued.user_id);
+    if let Some(p) = &issued.password {
+        println!("Initial password (shown once, not stored): {p}");
+    }
+    println!("Authenticator secret (base32):             {}", issued.totp_secret);
+    println!("Authenticator URI (paste or make a QR code): {}", issued.otpauth_uri);
+    println!("Keep these safe: the server cannot show the password again.");
+    Ok(())
+}
+
+/// Returns whether every row was accepted.
+fn import_users(data_dir: &Path, file: &Path, credentials_out: Option<&Path>) -> anyhow::Result<bool> {
+    let input = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    // Created before importing, so a path we cannot write is found before anyone gets a password.
+    let mut out = match credentials_out {
+        Some(path) => Some((path, create_private_file(path)?)),
+        None => None,
+    };
+    let store = qar_server::ServerStore::open(data_dir).context("opening the data folder")?;
+    let report = qar_server::admin::import_users(&store, input, qar_server::store::now_ms())
+        .with_context(|| format!("importing {}", file.display()))?;
+    for l in &report.lines {
+        use qar_server::admin::LineOutcome as O;
+        match &l.outcome {
+            O::Added => println!("line {}: added {}", l.line, l.email),
+            O::Updated(what) => println!("line {}: updated {} ({})", l.line, l.email, what.join(", ")),
+            O::Unchanged => println!("line {}: unchanged {}", l.line, l.email),
+            O::Rejected(why) if l.email.is_empty() => println!("line {}: rejected: {why}", l.line),
+            O::Rejected(why) => println!("line {}: rejected {}: {why}", l.line, l.email),
+        }
+    }
+    for (id, name) in &report.hubs_created {
+        println!("created hub '{name}' (id {id})");
+    }
+    println!("{}.", report.summary());
+    if !report.credentials.is_empty() {
+        match &mut out {
+            Some((path, f)) => {
+                f.write_all(qar_server::admin::credentials_csv(&report.credentials)?.as_bytes())
+                    .and_then(|_| f.sync_all())
+                    .with_context(|| format!("writing {}", path.display()))?;
+                println!("Initial sign-ins of {} people written to {}.", report.credentials.len(), path.display());
+            }
+            None => {
+                println!("\nInitial sign-ins (shown once; give each person theirs privately):");
+                for c in &report.credentials {
+                    println!(
+                        "{} <{}>\n  password: {}\n  TOTP secret: {}\n  TOTP URI: {}",
+                        c.name,
+                        c.email,
+                        c.password.as_deref().unwrap_or("(chosen by the administrator)"),
+                        c.totp_secret,
+                        c.otpauth_uri
+                    );
+                }
+            }
+        }
+    }
+    Ok(report.rejected() == 0)
+}
+
+/// A new file only its owner can read; refuses to overwrite an existing one.
+fn create_private_file(path: &Path) -> anyhow::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).with_context(|| format!("creating {} (it must not exist yet)", path.display()))
+}
+
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn serve(args: Args) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar_server=info,tower_http=warn".into()),
         )
         .init();
-    let args = Args::parse();
     let config = qar_server::ServerConfig { data_dir: args.data_dir.clone(), listen: args.listen, demo: args.demo };
     let server = qar_server::start(&config).await.context("starting the sync server")?;
     tracing::info!(addr = %server.addr, data_dir = %args.data_dir.display(), demo = args.demo, "qar-server listening");

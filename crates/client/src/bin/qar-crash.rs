@@ -117,7 +117,7 @@ fn verify(db: &Path, trial: &Trial) -> Result<usize, String> {
     let last_reported = trial.reported.last().map(|(k, _)| *k);
     for (k, id) in trial.reported.iter().filter(|(k, _)| k % 2 == 0) {
         let notes = store.evidence(id).map_err(|e| format!("step {k}: reported note missing: {e}"))?.notes;
-        let edit_reported = last_reported.is_some_and(|last| k + 1 <= last);
+        let edit_reported = last_reported.is_some_and(|last| *k < last);
         let ok = if edit_reported { notes == step_text(k + 1) } else { notes == step_text(*k) || notes == step_text(k + 1) };
         if !ok {
             return Err(format!("step {k}: note {id} holds '{notes}'"));

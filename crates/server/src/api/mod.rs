@@ -1,5 +1,6 @@
 //! The HTTP API under /v1. Handlers only parse, call the store on a blocking thread, and reply.
 
+mod auth;
 mod health;
 mod sync;
 
@@ -19,6 +20,10 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/health", get(health::health))
         .route("/v1/sync/push", post(sync::push))
         .route("/v1/sync/pull", get(sync::pull))
+        .route("/v1/auth/login", post(auth::login))
+        .route("/v1/auth/logout", post(auth::logout))
+        .route("/v1/devices", get(auth::list_devices))
+        .route("/v1/devices/{device_id}/revoke", post(auth::revoke_device))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")

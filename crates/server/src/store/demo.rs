@@ -9,6 +9,9 @@ use rusqlite::params;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+/// (kind, id, review id, fields) of one demo record.
+type DemoRecord = (EntityKind, Uuid, Uuid, Vec<(&'static str, Value)>);
+
 pub const DEMO_HUB_ID: &str = "hub-riverside-fells";
 
 const SCHOOLS: [(&str, &str, &str, &str, &str); 3] = [
@@ -66,6 +69,9 @@ impl ServerStore {
         let tx = conn.transaction()?;
         let seeded = tx.prepare("SELECT 1 FROM meta WHERE key = 'demo_seeded'")?.exists([])?;
         if seeded {
+            // A data folder seeded before accounts existed gets the demo sign-ins now.
+            seed_demo_accounts(&tx, now_ms)?;
+            tx.commit()?;
             return Ok(());
         }
         tx.execute("INSERT INTO hubs(id, name, region) VALUES (?1, 'Riverside & Fells Hub', 'North West')", [DEMO_HUB_ID])?;
@@ -82,7 +88,7 @@ impl ServerStore {
             )?;
         }
 
-        let mut records: Vec<(EntityKind, Uuid, Uuid, Vec<(&str, Value)>)> = Vec::new();
+        let mut records: Vec<DemoRecord> = Vec::new();
         for (id, urn, school, start, state) in REVIEWS {
             let id = Uuid::from_u128(id);
             let fields = vec![
@@ -120,10 +126,79 @@ impl ServerStore {
             let outcome = apply_op(&tx, &op, &mut next_seq, now_ms)?;
             debug_assert_eq!(outcome, OpOutcome::Applied, "demo data must be valid: {id}");
         }
+        seed_demo_accounts(&tx, now_ms)?;
         tx.execute("INSERT INTO meta(key, value) VALUES ('demo_seeded', ?1)", [now_ms.to_string()])?;
         tx.commit()?;
         drop(conn);
         self.announce(next_seq);
         Ok(())
     }
+}
+
+// ============================================================================================
+// DEMO ONLY. These sign-ins are published in the source code: anyone can use them. They exist
+// so the app's sign-in can be tried against `qar-server --demo`. Never run a server with
+// `--demo` on real data or where anyone but you can reach it.
+//
+//   password for every demo person:  demo-password-2026
+//   TOTP secrets (base32; add one to an authenticator app, or compute codes with any TOTP tool):
+//     admin@example.org            QARDEMOADMINISTRATORCPCENTRAL234   admin
+//     anika.marsh@example.org      QARDEMOANIKAMARSHLEADREVIEWER234   lead reviewer
+//     owen.pritchard@example.org   QARDEMOOWENPRITCHARDREVIEWER2345   reviewer
+//     hollie.brennan@example.org   QARDEMOHOLLIEBRENNANHUBCOORD2345   hub coordinator, demo hub
+// ============================================================================================
+
+/// DEMO ONLY: the password of every demo person.
+pub const DEMO_PASSWORD: &str = "demo-password-2026";
+
+/// DEMO ONLY: argon2id of [`DEMO_PASSWORD`] with a fixed salt, precomputed so seeding is quick
+/// (a test checks it still matches). Real accounts each get a random salt.
+const DEMO_PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$cWFyLWRlbW8tc2FsdC0yNg$/DNFBclwEx8QJiftPQA5CnsjPUbcSptp89rKV+V2114";
+
+/// The demo administrator (CP central), added with the demo accounts.
+pub const DEMO_ADMIN: (&str, &str, &str) = ("user-demo-admin", "Demo Administrator", "admin@example.org");
+
+/// DEMO ONLY: (email, TOTP secret in base32).
+pub const DEMO_TOTP_SECRETS: [(&str, &str); 4] = [
+    ("admin@example.org", "QARDEMOADMINISTRATORCPCENTRAL234"),
+    ("anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234"),
+    ("owen.pritchard@example.org", "QARDEMOOWENPRITCHARDREVIEWER2345"),
+    ("hollie.brennan@example.org", "QARDEMOHOLLIEBRENNANHUBCOORD2345"),
+];
+
+/// Gives the demo people their DEMO ONLY sign-ins, adds the demo admin and makes Hollie
+/// Brennan coordinator of the demo hub. Once per data folder; later calls change nothing.
+fn seed_demo_accounts(tx: &rusqlite::Transaction, now_ms: u64) -> Result<(), StoreError> {
+    if tx.prepare("SELECT 1 FROM meta WHERE key = 'demo_accounts_seeded'")?.exists([])? {
+        return Ok(());
+    }
+    let (admin_id, admin_name, admin_email) = DEMO_ADMIN;
+    tx.execute(
+        "INSERT OR IGNORE INTO users(id, name, email, role) VALUES (?1, ?2, ?3, 'admin')",
+        params![admin_id, admin_name, admin_email],
+    )?;
+    for (email, secret) in DEMO_TOTP_SECRETS {
+        let Some(user_id) = tx
+            .query_row("SELECT id FROM users WHERE email = ?1", [email], |r| r.get::<_, String>(0))
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?
+        else {
+            continue;
+        };
+        tx.execute(
+            "INSERT OR IGNORE INTO accounts(user_id, password_hash, totp_secret, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![user_id, DEMO_PASSWORD_HASH, secret, now_ms as i64],
+        )?;
+        if email == admin_email {
+            tx.execute("INSERT OR IGNORE INTO user_roles(user_id, role) VALUES (?1, 'admin')", [&user_id])?;
+        }
+        if email == USERS[2].2 {
+            tx.execute(
+                "INSERT OR IGNORE INTO user_roles(user_id, role, hub_id) VALUES (?1, 'hub_coordinator', ?2)",
+                params![user_id, DEMO_HUB_ID],
+            )?;
+        }
+    }
+    tx.execute("INSERT INTO meta(key, value) VALUES ('demo_accounts_seeded', ?1)", [now_ms.to_string()])?;
+    Ok(())
 }

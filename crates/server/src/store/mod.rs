@@ -1,7 +1,9 @@
 //! The server's store: one SQLite file (WAL, synchronous=FULL) in the data folder. All SQL of
 //! the server lives in this module. A push is answered only after its transaction commits.
 
-mod demo;
+mod accounts;
+pub mod demo;
+pub mod directory;
 mod pull;
 mod push;
 
@@ -12,11 +14,10 @@ use std::sync::{Mutex, MutexGuard};
 
 pub const STORE_FILE: &str = "qar-server.db";
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    number: 1,
-    name: "records, devices, conflicts, directory",
-    sql: include_str!("migrations/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration { number: 1, name: "records, devices, conflicts, directory", sql: include_str!("migrations/0001_init.sql") },
+    Migration { number: 2, name: "accounts, roles, device registry, login attempts", sql: include_str!("migrations/0002_accounts.sql") },
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

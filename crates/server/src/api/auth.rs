@@ -1,0 +1,59 @@
+//! Sign-in and the device registry: `POST /v1/auth/login`, `POST /v1/auth/logout`,
+//! `GET /v1/devices`, `POST /v1/devices/{device_id}/revoke`.
+
+use super::blocking;
+use crate::auth::{AuthDevice, DeviceInfo, LoginGrant, LoginRequest};
+use crate::error::ApiError;
+use crate::store::now_ms;
+use crate::AppState;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// 200 `{token, user: {id, name, email, roles}, expires_at_ms}`; 401 `invalid_credentials`;
+/// 403 `account_disabled`; 409 `device_in_use`; 429 `too_many_attempts`.
+pub async fn login(
+    State(state): State<AppState>,
+    body: Result<Json<LoginRequest>, JsonRejection>,
+) -> Result<Json<LoginGrant>, ApiError> {
+    let Json(req) = body?;
+    let store = state.store.clone();
+    let grant = blocking(move || Ok(store.login(&req, now_ms())?)).await?;
+    Ok(Json(grant))
+}
+
+/// Signs the caller's laptop out: 200 with its registry entry, now revoked.
+pub async fn logout(State(state): State<AppState>, device: AuthDevice) -> Result<Json<DeviceInfo>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.logout(&device, now_ms())?)).await?))
+}
+
+/// Every laptop for an admin; the caller's own otherwise.
+pub async fn list_devices(State(state): State<AppState>, device: AuthDevice) -> Result<Json<Vec<DeviceInfo>>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.list_devices(&device, now_ms())?)).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevokeRequest {
+    pub reason: String,
+}
+
+/// Admin only (403 `forbidden` otherwise). 200 with the entry; 404 `device_not_found`.
+pub async fn revoke_device(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Json<RevokeRequest>, JsonRejection>,
+) -> Result<Json<DeviceInfo>, ApiError> {
+    let Path(device_id) = path.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", r.body_text()))?;
+    let device_id = Uuid::parse_str(&device_id).map_err(|_| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", format!("'{device_id}' is not a device id (a UUID)"))
+    })?;
+    let Json(req) = body?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.revoke_device(&caller, device_id, &req.reason, now_ms())?)).await?))
+}

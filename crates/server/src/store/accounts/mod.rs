@@ -1,0 +1,340 @@
+//! Sign-in, the device registry and the login rate limit (tables of migration 2). Every function
+//! takes the time (`now_ms`) so tests can move the clock.
+
+use super::ServerStore;
+use crate::auth::crypto;
+use crate::auth::{
+    AccountSummary, AuthDevice, AuthError, DeviceInfo, DeviceStatus, LoginGrant, LoginRequest, Role, ATTEMPT_WINDOW_MS,
+    LAST_SEEN_EVERY_MS, MAX_DEVICE_NAME, MAX_FAILED_ATTEMPTS, MAX_PASSWORD_LEN, MAX_REVOKE_REASON, TOKEN_TTL_MS,
+};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use uuid::Uuid;
+
+/// What a self sign-out records as its reason.
+pub const SIGNED_OUT_REASON: &str = "signed out on the laptop";
+
+/// What sign-in needs to know about an account.
+struct Credentials {
+    user_id: String,
+    name: String,
+    email: String,
+    password_hash: String,
+    totp_secret: String,
+    active: bool,
+}
+
+/// How emails are compared: trimmed, lower-case.
+pub(crate) fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub(crate) fn roles_of(conn: &Connection, user_id: &str) -> rusqlite::Result<Vec<Role>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT role, hub_id FROM user_roles WHERE user_id = ?1 ORDER BY role, hub_id")?;
+    let rows = stmt.query_map([user_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+    let mut roles = Vec::new();
+    for row in rows {
+        match row? {
+            (role, _) if role == "admin" => roles.push(Role::Admin),
+            (_, Some(hub_id)) => roles.push(Role::HubCoordinator { hub_id }),
+            (role, None) => tracing::warn!(user_id, role, "skipping a role without a hub"),
+        }
+    }
+    Ok(roles)
+}
+
+impl ServerStore {
+    /// Signs a laptop in: checks the rate limit, the password and the TOTP code, then registers
+    /// the device with a new token (replacing any earlier token of the same laptop).
+    ///
+    /// A wrong password, a wrong code and an unknown email all give `InvalidCredentials`, after
+    /// the same work. A switched-off account is told so only once its credentials are right.
+    pub fn login(&self, req: &LoginRequest, now_ms: u64) -> Result<LoginGrant, AuthError> {
+        let email = email_key(&req.email);
+        let device_id = req.device_id.to_string();
+        let device_name = req.device_name.trim();
+        if device_name.chars().count() > MAX_DEVICE_NAME {
+            return Err(AuthError::Invalid {
+                code: "invalid_device_name",
+                message: format!("The laptop's name is too long: at most {MAX_DEVICE_NAME} characters."),
+            });
+        }
+        let device_name = if device_name.is_empty() { "Unnamed laptop" } else { device_name };
+
+        // 1. Count this attempt as failed before checking anything: parallel guesses all count.
+        let attempt_id = self.begin_attempt(&email, &device_id, now_ms)?;
+
+        // 2. Check the secrets outside any lock (argon2 takes tens of milliseconds on purpose).
+        let creds = self.credentials(&email)?;
+        let password_ok = req.password.len() <= MAX_PASSWORD_LEN
+            && match &creds {
+                Some(c) => crypto::verify_password(&c.password_hash, &req.password),
+                None => {
+                    crypto::verify_against_dummy(&req.password);
+                    false
+                }
+            };
+        let step = match (&creds, password_ok) {
+            (Some(c), true) => crypto::totp_step(&c.totp_secret, &req.totp_code, now_ms),
+            _ => None,
+        };
+        let (Some(creds), Some(step)) = (creds, step) else {
+            return Err(AuthError::InvalidCredentials);
+        };
+
+        // 3. Right credentials: the attempt no longer counts against anyone.
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM login_attempts WHERE attempt_id = ?1", [attempt_id])?;
+        if !creds.active {
+            tx.commit()?;
+            return Err(AuthError::AccountDisabled);
+        }
+        // A code is good once: refuse a replay of one already used (RFC 6238 §5.2).
+        let fresh = tx.execute(
+            "UPDATE accounts SET totp_last_step = ?2 WHERE user_id = ?1 AND totp_last_step < ?2",
+            params![creds.user_id, step as i64],
+        )?;
+        if fresh == 0 {
+            drop(tx);
+            // Not a guess, but not a sign-in either: it counts as a failed attempt.
+            return Err(AuthError::InvalidCredentials);
+        }
+        let owner: Option<(String, Option<i64>)> = tx
+            .query_row("SELECT user_id, revoked_ms FROM device_registry WHERE device_id = ?1", [&device_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((owner, None)) = &owner {
+            if owner != &creds.user_id {
+                tx.commit()?;
+                return Err(AuthError::DeviceInUse);
+            }
+        }
+        let (token, token_hash) = crypto::new_token()?;
+        let expires_ms = now_ms + TOKEN_TTL_MS;
+        tx.execute(
+            "INSERT INTO device_registry(device_id, user_id, token_hash, name, created_ms, signed_in_ms, last_seen_ms, expires_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5, ?6)
+             ON CONFLICT(device_id) DO UPDATE SET
+                user_id = excluded.user_id, token_hash = excluded.token_hash, name = excluded.name,
+                signed_in_ms = excluded.signed_in_ms, last_seen_ms = excluded.last_seen_ms,
+                expires_ms = excluded.expires_ms, revoked_ms = NULL, revoked_reason = NULL, revoked_by = NULL",
+            params![device_id, creds.user_id, token_hash, device_name, now_ms as i64, expires_ms as i64],
+        )?;
+        // A success clears the failures of this email and of this laptop.
+        tx.execute("DELETE FROM login_attempts WHERE email = ?1 OR device_id = ?2", params![email, device_id])?;
+        let roles = roles_of(&tx, &creds.user_id)?;
+        tx.commit()?;
+        tracing::info!(user_id = creds.user_id, device_id, "signed in");
+        Ok(LoginGrant {
+            token,
+            user: AccountSummary { id: creds.user_id, name: creds.name, email: creds.email, roles },
+            expires_at_ms: expires_ms,
+        })
+    }
+
+    /// Refuses when the email or the device has [`MAX_FAILED_ATTEMPTS`] failures in the window;
+    /// otherwise records this attempt (as a failure until it succeeds) and returns its id.
+    fn begin_attempt(&self, email: &str, device_id: &str, now_ms: u64) -> Result<i64, AuthError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let since = now_ms.saturating_sub(ATTEMPT_WINDOW_MS) as i64;
+        tx.execute("DELETE FROM login_attempts WHERE at_ms <= ?1", [since])?;
+        // The attempt that must leave the window before another is allowed: the Nth newest.
+        let nth = MAX_FAILED_ATTEMPTS as i64 - 1;
+        let mut blocked_until = 0u64;
+        for (column, key) in [("email", email), ("device_id", device_id)] {
+            let sql = format!(
+                "SELECT at_ms FROM login_attempts WHERE {column} = ?1 AND at_ms > ?2 ORDER BY at_ms DESC LIMIT 1 OFFSET ?3"
+            );
+            let nth_newest: Option<i64> = tx.query_row(&sql, params![key, since, nth], |r| r.get(0)).optional()?;
+            if let Some(at) = nth_newest {
+                blocked_until = blocked_until.max(at as u64 + ATTEMPT_WINDOW_MS);
+            }
+        }
+        if blocked_until > now_ms {
+            tracing::warn!(email, device_id, "sign-in refused: too many failed attempts");
+            return Err(AuthError::TooManyAttempts { retry_after_s: (blocked_until - now_ms).div_ceil(1000) });
+        }
+        tx.execute(
+            "INSERT INTO login_attempts(email, device_id, at_ms) VALUES (?1, ?2, ?3)",
+            params![email, device_id, now_ms as i64],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(id)
+    }
+
+    fn credentials(&self, email: &str) -> Result<Option<Credentials>, AuthError> {
+        let conn = self.reader();
+        let found = conn
+            .query_row(
+                "SELECT u.id, u.name, u.email, a.password_hash, a.totp_secret, a.active
+                 FROM users u JOIN accounts a ON a.user_id = u.id WHERE lower(u.email) = ?1",
+                [email],
+                |r| {
+                    Ok(Credentials {
+                        user_id: r.get(0)?,
+                        name: r.get(1)?,
+                        email: r.get(2)?,
+                        password_hash: r.get(3)?,
+                        totp_secret: r.get(4)?,
+                        active: r.get::<_, i64>(5)? == 1,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(found)
+    }
+
+    /// The signed-in laptop a bearer token belongs to. Writes `last_seen_ms` at most once a
+    /// minute per device, and skips it when a write is in progress (it is only a hint).
+    pub fn authenticate(&self, token: &str, now_ms: u64) -> Result<AuthDevice, AuthError> {
+        let hash = crypto::token_hash(token);
+        let (device, last_seen) = {
+            let conn = self.reader();
+            let row = conn
+                .query_row(
+                    "SELECT d.device_id, d.user_id, d.expires_ms, d.revoked_ms, d.revoked_reason, d.revoked_by,
+                            d.last_seen_ms, coalesce(a.active, 0)
+                     FROM device_registry d LEFT JOIN accounts a ON a.user_id = d.user_id
+                     WHERE d.token_hash = ?1",
+                    [&hash],
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, i64>(2)? as u64,
+                            r.get::<_, Option<i64>>(3)?,
+                            r.get::<_, Option<String>>(4)?,
+                            r.get::<_, Option<String>>(5)?,
+                            r.get::<_, i64>(6)? as u64,
+                            r.get::<_, i64>(7)? == 1,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((device_id, user_id, expires_ms, revoked_ms, reason, revoked_by, last_seen, active)) = row else {
+                return Err(AuthError::InvalidToken);
+            };
+            if let Some(revoked_ms) = revoked_ms {
+                let by_admin = revoked_by.as_deref() != Some(user_id.as_str());
+                let reason = reason.unwrap_or_else(|| "no reason was given".to_owned());
+                return Err(AuthError::DeviceRevoked { reason, by_admin, revoked_ms: revoked_ms as u64 });
+            }
+            if now_ms >= expires_ms {
+                return Err(AuthError::TokenExpired { expired_ms: expires_ms });
+            }
+            if !active {
+                return Err(AuthError::AccountDisabled);
+            }
+            let device_id = Uuid::parse_str(&device_id).map_err(|_| AuthError::InvalidToken)?;
+            let roles = roles_of(&conn, &user_id)?;
+            (AuthDevice { user_id, device_id, roles }, last_seen)
+        };
+        if now_ms >= last_seen + LAST_SEEN_EVERY_MS {
+            if let Ok(conn) = self.writer.try_lock() {
+                conn.execute(
+                    "UPDATE device_registry SET last_seen_ms = ?2 WHERE device_id = ?1 AND last_seen_ms < ?2",
+                    params![device.device_id.to_string(), now_ms as i64],
+                )?;
+            }
+        }
+        Ok(device)
+    }
+
+    /// The registry as `viewer` may see it: everything for an admin, otherwise their own laptops.
+    pub fn list_devices(&self, viewer: &AuthDevice, now_ms: u64) -> Result<Vec<DeviceInfo>, AuthError> {
+        let conn = self.reader();
+        let sql = format!("{DEVICE_SELECT} WHERE ?1 OR d.user_id = ?2 ORDER BY d.last_seen_ms DESC, d.device_id");
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![viewer.is_admin(), viewer.user_id], |r| device_info(r, now_ms))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One device, by id.
+    pub fn device(&self, device_id: Uuid, now_ms: u64) -> Result<DeviceInfo, AuthError> {
+        let conn = self.reader();
+        let sql = format!("{DEVICE_SELECT} WHERE d.device_id = ?1");
+        conn.query_row(&sql, [device_id.to_string()], |r| device_info(r, now_ms)).optional()?.ok_or(AuthError::DeviceNotFound)
+    }
+
+    /// An administrator signs a laptop out: its next request gets 401 `device_revoked` with the
+    /// reason. Revoking a revoked device changes nothing (the first reason stays).
+    pub fn revoke_device(&self, actor: &AuthDevice, device_id: Uuid, reason: &str, now_ms: u64) -> Result<DeviceInfo, AuthError> {
+        if !actor.is_admin() {
+            return Err(AuthError::Forbidden(
+                "Only an administrator can sign out a laptop. To sign out this laptop, use sign out (POST /v1/auth/logout)."
+                    .to_owned(),
+            ));
+        }
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > MAX_REVOKE_REASON {
+            return Err(AuthError::Invalid {
+                code: "invalid_reason",
+                message: format!(
+                    "Give a reason (1 to {MAX_REVOKE_REASON} characters): the laptop's user is shown it, e.g. \"laptop reported lost\"."
+                ),
+            });
+        }
+        {
+            let conn = self.writer();
+            let changed = conn.execute(
+                "UPDATE device_registry SET revoked_ms = ?2, revoked_reason = ?3, revoked_by = ?4
+                 WHERE device_id = ?1 AND revoked_ms IS NULL",
+                params![device_id.to_string(), now_ms as i64, reason, actor.user_id],
+            )?;
+            if changed == 1 {
+                tracing::warn!(%device_id, by = actor.user_id, reason, "device revoked");
+            }
+        }
+        self.device(device_id, now_ms)
+    }
+
+    /// The caller signs their own laptop out (its token stops working at once).
+    pub fn logout(&self, device: &AuthDevice, now_ms: u64) -> Result<DeviceInfo, AuthError> {
+        {
+            let conn = self.writer();
+            conn.execute(
+                "UPDATE device_registry SET revoked_ms = ?3, revoked_reason = ?4, revoked_by = ?2
+                 WHERE device_id = ?1 AND user_id = ?2 AND revoked_ms IS NULL",
+                params![device.device_id.to_string(), device.user_id, now_ms as i64, SIGNED_OUT_REASON],
+            )?;
+        }
+        self.device(device.device_id, now_ms)
+    }
+}
+
+const DEVICE_SELECT: &str = "SELECT d.device_id, d.user_id, u.name, u.email, d.name, d.created_ms, d.signed_in_ms,
+        d.last_seen_ms, d.expires_ms, d.revoked_ms, d.revoked_reason, d.revoked_by
+    FROM device_registry d JOIN users u ON u.id = d.user_id";
+
+fn device_info(r: &Row, now_ms: u64) -> rusqlite::Result<DeviceInfo> {
+    let device_id: String = r.get(0)?;
+    let expires_ms = r.get::<_, i64>(8)? as u64;
+    let revoked_ms = r.get::<_, Option<i64>>(9)?.map(|v| v as u64);
+    let status = match revoked_ms {
+        Some(_) => DeviceStatus::Revoked,
+        None if now_ms >= expires_ms => DeviceStatus::Expired,
+        None => DeviceStatus::Active,
+    };
+    Ok(DeviceInfo {
+        device_id: Uuid::parse_str(&device_id).unwrap_or_default(),
+        user_id: r.get(1)?,
+        user_name: r.get(2)?,
+        user_email: r.get(3)?,
+        name: r.get(4)?,
+        status,
+        created_ms: r.get::<_, i64>(5)? as u64,
+        signed_in_ms: r.get::<_, i64>(6)? as u64,
+        last_seen_ms: r.get::<_, i64>(7)? as u64,
+        expires_ms,
+        revoked_ms,
+        revoked_reason: r.get(10)?,
+        revoked_by: r.get(11)?,
+    })
+}
+
+#[cfg(test)]
+mod tests;
