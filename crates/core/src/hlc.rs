@@ -37,6 +37,21 @@ impl fmt::Display for Hlc {
     }
 }
 
+/// On the wire a stamp is its fixed-width text form.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Hlc {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^[0-9]{13}-[0-9]{10}-[0-9a-f]{16}$"))
+            .description(Some("Hybrid logical clock stamp: wall ms, counter, device node (sorts as text)"))
+            .examples([serde_json::json!("1795000000000-0000000000-8d14977970fdfb18")])
+            .into()
+    }
+}
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Hlc {}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{0}' is not a clock stamp (expected wall-counter-node)")]
 pub struct BadHlc(pub String);

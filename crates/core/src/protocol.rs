@@ -11,6 +11,7 @@ use uuid::Uuid;
 /// version it was based on. Merging is still per field; grouping a user's edit into one op keeps
 /// the outbox, the wire and the server's rows small (one row per record, not per field).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Op {
     /// Per-device sequence number, contiguous from 1.
     pub seq: u64,
@@ -25,6 +26,7 @@ pub struct Op {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldWrite {
     pub value: Value,
     /// The version of the field this edit was made on; `None` when the device had no value.
@@ -32,6 +34,7 @@ pub struct FieldWrite {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub device_id: Uuid,
     pub schema_version: u32,
@@ -43,6 +46,7 @@ pub struct PushRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// Every op of this device with `seq <= acked_through` is durably handled by the server.
     pub acked_through: u64,
@@ -54,6 +58,7 @@ pub struct PushResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpResult {
     pub seq: u64,
     #[serde(flatten)]
@@ -61,6 +66,7 @@ pub struct OpResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum OpOutcome {
     Applied,
@@ -74,6 +80,7 @@ pub enum OpOutcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldConflict {
     pub field: String,
     pub current_version: Hlc,
@@ -82,6 +89,7 @@ pub struct FieldConflict {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     pub changes: Vec<Change>,
     /// Pass this as `cursor` in the next pull.
@@ -93,6 +101,7 @@ pub struct PullResponse {
 /// The current state of one record, as the server holds it: every field with its version,
 /// except fields whose current value the asking device wrote itself (it has them already).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     pub server_seq: u64,
     pub entity: EntityKind,
@@ -102,12 +111,14 @@ pub struct Change {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldValue {
     pub value: Value,
     pub version: Hlc,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     pub status: String,
     pub version: String,
@@ -117,6 +128,7 @@ pub struct Health {
 
 /// Every error the server sends has this body, with a matching HTTP status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// Stable machine-readable code; clients branch on this, never on `message`.
     pub code: String,

@@ -4,6 +4,7 @@
 use super::blocking;
 use crate::auth::{AuthDevice, DeviceInfo, LoginGrant, LoginRequest};
 use crate::error::ApiError;
+use qar_core::protocol::ErrorBody;
 use crate::store::now_ms;
 use crate::AppState;
 use axum::extract::rejection::{JsonRejection, PathRejection};
@@ -15,6 +16,16 @@ use uuid::Uuid;
 
 /// 200 `{token, user: {id, name, email, roles}, expires_at_ms}`; 401 `invalid_credentials`;
 /// 403 `account_disabled`; 409 `device_in_use`; 429 `too_many_attempts`.
+#[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; the token is shown once", body = LoginGrant),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 401, description = "invalid_credentials (same for unknown e-mail, password or code)", body = ErrorBody),
+        (status = 403, description = "account_disabled", body = ErrorBody),
+        (status = 409, description = "device_in_use", body = ErrorBody),
+        (status = 422, description = "Wrong field types", body = ErrorBody),
+        (status = 429, description = "too_many_attempts; details.retry_after_s", body = ErrorBody),
+    ))]
 pub async fn login(
     State(state): State<AppState>,
     body: Result<Json<LoginRequest>, JsonRejection>,
@@ -26,23 +37,44 @@ pub async fn login(
 }
 
 /// Signs the caller's laptop out: 200 with its registry entry, now revoked.
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "This laptop is signed out", body = DeviceInfo),
+        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
+    ))]
 pub async fn logout(State(state): State<AppState>, device: AuthDevice) -> Result<Json<DeviceInfo>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.logout(&device, now_ms())?)).await?))
 }
 
 /// Every laptop for an admin; the caller's own otherwise.
+#[utoipa::path(get, path = "/v1/devices", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Devices (tokens never included)", body = [DeviceInfo]),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ))]
 pub async fn list_devices(State(state): State<AppState>, device: AuthDevice) -> Result<Json<Vec<DeviceInfo>>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.list_devices(&device, now_ms())?)).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct RevokeRequest {
     pub reason: String,
 }
 
 /// Admin only (403 `forbidden` otherwise). 200 with the entry; 404 `device_not_found`.
+#[utoipa::path(post, path = "/v1/devices/{device_id}/revoke", tag = "auth", security(("bearer" = [])),
+    params(("device_id" = String, Path, description = "The laptop's device id (UUID)")),
+    request_body = RevokeRequest,
+    responses(
+        (status = 200, description = "Revoked: its next request gets 401 device_revoked", body = DeviceInfo),
+        (status = 400, description = "invalid_device_id", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "forbidden: only an administrator can sign out a laptop", body = ErrorBody),
+        (status = 404, description = "device_not_found", body = ErrorBody),
+        (status = 422, description = "invalid_reason or invalid_body", body = ErrorBody),
+    ))]
 pub async fn revoke_device(
     State(state): State<AppState>,
     caller: AuthDevice,

@@ -2,6 +2,7 @@
 
 mod auth;
 mod health;
+mod openapi;
 mod sync;
 
 use crate::error::ApiError;
@@ -18,6 +19,7 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/v1/health", get(health::health))
+        .route("/v1/openapi.json", get(openapi::openapi_json))
         .route("/v1/sync/push", post(sync::push))
         .route("/v1/sync/pull", get(sync::pull))
         .route("/v1/auth/login", post(auth::login))

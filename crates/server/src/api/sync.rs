@@ -6,12 +6,24 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use qar_core::protocol::{PullResponse, PushRequest, PushResponse};
+use qar_core::protocol::{ErrorBody, PullResponse, PushRequest, PushResponse};
 use serde::Deserialize;
 
 /// Most ops accepted in one push; clients send at most 1,000.
 pub const MAX_OPS_PER_PUSH: usize = 5000;
 
+/// Applies a device's ops in one transaction with its high-water mark, answering only after
+/// commit; optionally returns the first page of news (`pull_cursor`).
+#[utoipa::path(post, path = "/v1/sync/push", tag = "sync", request_body = PushRequest,
+    responses(
+        (status = 200, description = "Per-op results; everything up to acked_through is durable", body = PushResponse),
+        (status = 400, description = "malformed_json or not_contiguous", body = ErrorBody),
+        (status = 409, description = "seq_gap: push the earlier ops first; details.expected", body = ErrorBody),
+        (status = 413, description = "body_too_large or too_many_ops", body = ErrorBody),
+        (status = 415, description = "expected_json", body = ErrorBody),
+        (status = 422, description = "invalid_body (wrong field types)", body = ErrorBody),
+        (status = 426, description = "update_required: the app's data schema is too old", body = ErrorBody),
+    ))]
 pub async fn push(
     State(state): State<AppState>,
     body: Result<Json<PushRequest>, JsonRejection>,
@@ -41,7 +53,8 @@ pub const DEFAULT_PULL_LIMIT: u32 = 1000;
 /// Longest a pull may wait for news. Below common proxy idle timeouts (30–60 s).
 pub const MAX_WAIT_MS: u64 = 25_000;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullParams {
     #[serde(default)]
     cursor: u64,
@@ -58,6 +71,12 @@ fn default_limit() -> u32 {
     DEFAULT_PULL_LIMIT
 }
 
+/// Records changed after the cursor, in server order, without the asker's own writes.
+#[utoipa::path(get, path = "/v1/sync/pull", tag = "sync", params(PullParams),
+    responses(
+        (status = 200, description = "A page of changes and the next cursor", body = PullResponse),
+        (status = 400, description = "bad_query", body = ErrorBody),
+    ))]
 pub async fn pull(
     State(state): State<AppState>,
     params: Result<Query<PullParams>, QueryRejection>,

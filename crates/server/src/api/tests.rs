@@ -124,3 +124,28 @@ async fn a_waiting_pull_answers_when_another_device_pushes() {
     let (_, empty) = call(&r, Request::get("/v1/sync/pull?cursor=1&wait_ms=50").body(Body::empty()).unwrap()).await;
     assert_eq!(empty["changes"], json!([]), "nothing new: answers empty at the deadline");
 }
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_route_and_the_error_body() {
+    let (_d, r) = router();
+    let (status, doc) = call(&r, Request::get("/v1/openapi.json").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let routes = [
+        ("/v1/health", "get"),
+        ("/v1/openapi.json", "get"),
+        ("/v1/sync/push", "post"),
+        ("/v1/sync/pull", "get"),
+        ("/v1/auth/login", "post"),
+        ("/v1/auth/logout", "post"),
+        ("/v1/devices", "get"),
+        ("/v1/devices/{device_id}/revoke", "post"),
+    ];
+    for (path, method) in routes {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");
+    }
+    assert_eq!(doc["paths"].as_object().unwrap().len(), routes.len(), "no route left out, none invented");
+    for schema in ["ErrorBody", "PushRequest", "PushResponse", "PullResponse", "Op", "OpOutcome", "LoginRequest", "DeviceInfo"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema}");
+    }
+    assert_eq!(doc["paths"]["/v1/sync/push"]["post"]["responses"]["409"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody");
+}

@@ -36,7 +36,7 @@ pub const MAX_REVOKE_REASON: usize = 300;
 /// A global role (architecture.md §6). Same JSON as `qar_core::entities::GlobalRole`
 /// (`{"role": "admin"}`, `{"role": "hub_coordinator", "hub_id": …}`), but the hub id is the
 /// server's text id: the directory's hubs are not all UUIDs (the demo hub is `hub-riverside-fells`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "role", rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -61,7 +61,7 @@ impl Role {
 }
 
 /// `POST /v1/auth/login`.
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
@@ -86,7 +86,7 @@ impl std::fmt::Debug for LoginRequest {
 }
 
 /// The signed-in person, as the app shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AccountSummary {
     pub id: String,
     pub name: String,
@@ -95,7 +95,7 @@ pub struct AccountSummary {
 }
 
 /// A successful sign-in. `token` is shown here once; the server cannot show it again.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LoginGrant {
     pub token: String,
     pub user: AccountSummary,
@@ -108,7 +108,7 @@ impl std::fmt::Debug for LoginGrant {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceStatus {
     Active,
@@ -117,7 +117,7 @@ pub enum DeviceStatus {
 }
 
 /// One row of the device registry, as `GET /v1/devices` lists it (never the token or its hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DeviceInfo {
     pub device_id: Uuid,
     pub user_id: String,

@@ -1,0 +1,33 @@
+//! `GET /v1/openapi.json`: the API described from the handlers and wire types themselves, so
+//! the document cannot drift from the code.
+
+use super::{auth, health, sync};
+use axum::Json;
+use qar_core::protocol::ErrorBody;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "QAR Field sync API", version = "1", description = "Sync, sign-in and devices for QAR Field laptops. Every error is JSON {code, message, details}."),
+    paths(health::health, sync::push, sync::pull, auth::login, auth::logout, auth::list_devices, auth::revoke_device, openapi_json),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerToken),
+    tags((name = "sync", description = "Push and pull of edits"), (name = "auth", description = "Sign-in and the device registry"), (name = "meta"))
+)]
+pub struct ApiDoc;
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/v1/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3.1 document")))]
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
