@@ -81,6 +81,7 @@ impl From<crate::store::StoreError> for ApiError {
             )
             .with_details(json!({ "got": got, "oldest_accepted": oldest })),
             E::Db(e) => ApiError::internal(e),
+            E::Commit(e) => ApiError::internal(e),
         }
     }
 }

@@ -29,6 +29,9 @@ pub enum StoreError {
     UpdateRequired { got: u32, oldest: u32 },
     #[error(transparent)]
     Db(#[from] rusqlite::Error),
+    /// The group commit carrying this push failed: nothing of it is durable; retry.
+    #[error("commit failed: {0}")]
+    Commit(String),
 }
 
 pub struct ServerStore {
@@ -38,6 +41,8 @@ pub struct ServerStore {
     reader: Mutex<Connection>,
     /// The newest server_seq, announced after each commit; waiting pulls wake on it.
     latest: tokio::sync::watch::Sender<u64>,
+    /// Pushes waiting for the next group commit.
+    queue: Mutex<Vec<push::Queued>>,
 }
 
 pub fn now_ms() -> u64 {
@@ -54,7 +59,7 @@ impl ServerStore {
         let reader = qar_dbkit::open(&path, Durability::Full)?;
         let latest: i64 = reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
         let (latest, _) = tokio::sync::watch::channel(latest as u64);
-        Ok(ServerStore { writer: Mutex::new(writer), reader: Mutex::new(reader), latest })
+        Ok(ServerStore { writer: Mutex::new(writer), reader: Mutex::new(reader), latest, queue: Mutex::new(Vec::new()) })
     }
 
     /// A receiver of the newest server_seq, for pulls that wait for changes.

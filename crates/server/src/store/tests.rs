@@ -212,3 +212,39 @@ fn a_device_is_not_sent_its_own_writes_back() {
     assert_eq!(fields, ["school_name"], "B gets A's field it never had, not its own back");
     assert_eq!(s.pull(0, 100, None, T).unwrap().changes[0].fields.len(), 2, "without a device, everything");
 }
+
+#[test]
+fn concurrent_pushes_commit_together_and_a_refused_one_changes_nothing() {
+    let (_d, s) = store();
+    let s = std::sync::Arc::new(s);
+    let review = Uuid::now_v7();
+    push(&s, Uuid::now_v7(), vec![create_review(1, review, 1)]);
+    let before = s.counts().unwrap();
+    let handles: Vec<_> = (0..32u64)
+        .map(|i| {
+            let s = s.clone();
+            std::thread::spawn(move || {
+                let device = Uuid::now_v7();
+                // Device 7 starts at seq 5: a gap the server must refuse, alone.
+                let first = if i == 7 { 5 } else { 1 };
+                let ops = (first..first + 3)
+                    .map(|seq| op(seq, EntityKind::Evidence, Uuid::now_v7(), review, &[("notes", json!(format!("t{i} s{seq}")), None)], hlc(T + seq, 100 + i)))
+                    .collect();
+                s.push(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, T)
+            })
+        })
+        .collect();
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    for (i, r) in results.iter().enumerate() {
+        if i == 7 {
+            assert!(matches!(r, Err(StoreError::SeqGap { expected: 1, got: 5 })), "{r:?}");
+        } else {
+            let reply = r.as_ref().unwrap();
+            assert_eq!((reply.acked_through, reply.results.len()), (3, 3));
+        }
+    }
+    assert_eq!(s.counts().unwrap().0, before.0 + 31 * 3, "every accepted note once, none of the refused push");
+    let page = s.pull(0, 1000, None, T).unwrap();
+    let seqs: Vec<u64> = page.changes.iter().map(|c| c.server_seq).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "server order has no repeats");
+}
