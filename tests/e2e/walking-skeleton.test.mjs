@@ -56,6 +56,8 @@ test('review and evidence survive a restart of the app, and sync with the server
     await (await browser.$('select#activity-type')).selectByAttribute('value', 'joint_lesson_observation');
     await setPickerValue(browser, '#started-at', '2026-12-01T09:20');
     await (await browser.$('#evidence-notes')).setValue(NOTE);
+    await (await browser.$('#year-group')).setValue('Y2');
+    await (await browser.$('input[name="area-tags"][value="provision_outcomes"]')).click();
     await (await browser.$('[data-testid="save-evidence"]')).click();
     await browser.waitUntil(async () => (await text(browser, '[data-testid="save-state"]')) === 'Saved', {
       timeout: 10_000,
@@ -84,6 +86,24 @@ test('review and evidence survive a restart of the app, and sync with the server
     const item = await browser.$('[data-testid="evidence-item"]');
     await item.waitForDisplayed();
     assert.match(await item.getText(), /sound buttons/);
+    assert.match(await item.getText(), /Y2/, 'the year group was saved with the note');
+
+    // Search and filters run in the app's own SQLite (FTS5), offline.
+    const search = await browser.$('#evidence-search');
+    await search.setValue('buttons');
+    const count = async () => (await browser.$$('[data-testid="evidence-item"]')).length;
+    await browser.waitUntil(async () => (await count()) === 1, { timeout: 5000, timeoutMsg: 'search for "buttons" did not find the note' });
+    await search.setValue('photosynthesis');
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="evidence-item"]')).length === 0, {
+      timeout: 5000,
+      timeoutMsg: 'a search with no match still lists notes',
+    });
+    await setPickerValue(browser, '#evidence-search', ''); // clearValue() fires no input event in WebKit
+    await (await browser.$('#filter-area')).selectByAttribute('value', 'leadership');
+    await browser.waitUntil(async () => (await count()) === 0, { timeout: 5000, timeoutMsg: 'the leadership filter still lists the note' });
+    await (await browser.$('#filter-area')).selectByAttribute('value', 'provision_outcomes');
+    await browser.waitUntil(async () => (await count()) === 1, { timeout: 5000, timeoutMsg: 'the provision filter lost the note' });
+
     const offline = await browser.$('[data-testid="sync-error"]');
     await offline.waitForDisplayed({ timeout: 20_000 });
     assert.match(await offline.getText(), /can.t reach the sync server/i);

@@ -11,6 +11,15 @@ function renderApp(backend: MockBackend) {
 }
 
 describe('App', () => {
+  it('keeps the status bar out of the scrolling content, at the end of the window', () => {
+    renderApp(new MockBackend());
+    const main = screen.getByRole('main');
+    const bar = screen.getByTestId('sync-status');
+    expect(main).not.toContainElement(bar);
+    expect(bar.parentElement).toBe(main.parentElement);
+    expect(bar.parentElement?.lastElementChild).toBe(bar);
+  });
+
   it('goes from the list to a review, records evidence, and comes back', async () => {
     const user = userEvent.setup();
     const backend = new MockBackend({ online: false, reviews: [{ id: 'r1', schoolName: 'Oakfield Primary', state: 'in_visit' }] });
@@ -29,11 +38,11 @@ describe('App', () => {
     await user.type(screen.getByLabelText('Notes'), 'Strong phonics teaching');
     await user.click(screen.getByTestId('save-evidence'));
     await waitFor(() => expect(screen.getByTestId('save-state').textContent).toBe('Saved'));
-    await waitFor(() => expect(screen.getByTestId('pending-ops')).toHaveTextContent('3 changes waiting to sync'));
+    await waitFor(() => expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 change waiting to sync'));
 
     await user.click(screen.getByTestId('sync-now'));
     expect(await screen.findByTestId('sync-error')).toBeInTheDocument();
-    expect(screen.getByTestId('pending-ops')).toHaveTextContent('3 changes waiting to sync');
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 change waiting to sync');
 
     await user.click(screen.getByTestId('back-to-reviews'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Reviews' })).toBeInTheDocument();

@@ -102,7 +102,12 @@ impl Client {
     /// Holds a pull open for up to `wait_ms` and applies whatever other devices changed.
     /// Returns how many records changed on this laptop.
     pub async fn wait_for_changes(&self, wait_ms: u64) -> Result<usize> {
-        sync::wait_and_pull(&self.store, &self.sync, wait_ms, now_ms).await
+        let changed = sync::wait_and_pull(&self.store, &self.sync, wait_ms, now_ms).await?;
+        if changed > 0 {
+            // A successful exchange: the status (and the screens that follow it) move on.
+            lock(&self.store).record_sync_outcome(now_ms(), None)?;
+        }
+        Ok(changed)
     }
 
     /// Pushes and pulls once. A failure (server down, say) is recorded in the status in plain

@@ -26,6 +26,12 @@ describe('TauriBackend', () => {
     await b.activityTypes();
     await b.syncStatus();
     await b.syncNow();
+    await b.updateEvidenceField('e1', 'notes', 'Calmer corridors');
+    await b.updateEvidenceField('e1', 'started_at', null);
+    await b.updateEvidenceField('e1', 'area_tags', ['leadership']);
+    await b.deleteEvidence('e1');
+    await b.searchEvidence('r1', { text: 'phonics', area: 'leadership', activityType: null, day: '2026-11-23' });
+    await b.framework('2019');
     expect(invoke.mock.calls).toEqual([
       ['list_reviews', undefined],
       ['create_review', { input: review }],
@@ -35,7 +41,20 @@ describe('TauriBackend', () => {
       ['activity_types', undefined],
       ['sync_status', undefined],
       ['sync_now', undefined],
+      ['update_evidence_field', { evidenceId: 'e1', field: 'notes', value: 'Calmer corridors' }],
+      ['update_evidence_field', { evidenceId: 'e1', field: 'started_at', value: null }],
+      ['update_evidence_field', { evidenceId: 'e1', field: 'area_tags', value: ['leadership'] }],
+      ['delete_evidence', { evidenceId: 'e1' }],
+      ['search_evidence', { reviewId: 'r1', query: { text: 'phonics', area: 'leadership', activityType: null, day: '2026-11-23' } }],
+      ['framework', { version: '2019' }],
     ]);
+  });
+
+  it('resolves delete_evidence to nothing and passes its refusals on', async () => {
+    invoke.mockResolvedValueOnce(null);
+    await expect(new TauriBackend().deleteEvidence('e1')).resolves.toBeUndefined();
+    invoke.mockRejectedValueOnce({ code: 'forbidden', message: 'only the author can delete this note' });
+    await expect(new TauriBackend().deleteEvidence('e1')).rejects.toEqual({ code: 'forbidden', message: 'only the author can delete this note' });
   });
 
   it('passes the Rust error object through unchanged', async () => {

@@ -25,20 +25,74 @@ export type NewReview = {
 export type Evidence = {
   id: string;
   reviewId: string;
+  /** Who wrote the note; empty for notes written on this laptop before anyone signed in. */
+  authorId: string;
   activityType: string;
   /** Local time of the activity, YYYY-MM-DDTHH:MM, or null when not given. */
   startedAt: string | null;
+  yearGroup: string;
+  subject: string;
+  hostColleagueRole: string;
+  /** Framework area codes the note bears on, e.g. 'leadership'. */
+  areaTags: string[];
   notes: string;
-  /** RFC 3339 */
+  strengths: string;
+  developmentPoints: string;
+  /** RFC 3339, time of the last change on any device. */
   updatedAt: string;
 };
 
+/** A new note. Only the review and activity type are needed; empty fields are not written. */
 export type NewEvidence = {
   reviewId: string;
   activityType: string;
-  startedAt: string | null;
-  notes: string;
+  startedAt?: string | null;
+  yearGroup?: string;
+  subject?: string;
+  hostColleagueRole?: string;
+  areaTags?: string[];
+  notes?: string;
+  strengths?: string;
+  developmentPoints?: string;
 };
+
+/** The fields `update_evidence_field` accepts, by their Rust (snake_case) names, with their value types. */
+export type EvidenceFieldValues = {
+  activity_type: string;
+  /** null clears the time. */
+  started_at: string | null;
+  year_group: string;
+  subject: string;
+  host_colleague_role: string;
+  area_tags: string[];
+  notes: string;
+  strengths: string;
+  development_points: string;
+};
+
+export type EvidenceField = keyof EvidenceFieldValues;
+
+/** Search and filters over one review's notes. Empty or null means "any"; filters combine with AND. */
+export type EvidenceQuery = {
+  /** Words to find in notes, strengths and development points: every word, as a word or a word's start. */
+  text?: string;
+  area?: string | null;
+  activityType?: string | null;
+  authorId?: string | null;
+  /** YYYY-MM-DD: the day of the activity (or, for a note without a time, of writing). */
+  day?: string | null;
+};
+
+export type FrameworkArea = { code: string; label: string; description: string };
+
+/** One step of the estimate scale; rank 1 is the best. */
+export type ScaleValue = { code: string; label: string; rank: number };
+
+/** A version of the judgement framework: its areas (for tags and filters) and its estimate scale. */
+export type Framework = { version: string; areas: FrameworkArea[]; scale: ScaleValue[] };
+
+/** The framework version new reviews are judged against. */
+export const CURRENT_FRAMEWORK = '2019';
 
 export type ActivityType = { code: string; label: string };
 
@@ -65,6 +119,13 @@ export interface Backend {
   /** Newest first. */
   listEvidence(reviewId: string): Promise<Evidence[]>;
   addEvidence(input: NewEvidence): Promise<Evidence>;
+  /** Changes one field of one note: one durable write. Resolves to the note as stored. */
+  updateEvidenceField<F extends EvidenceField>(evidenceId: string, field: F, value: EvidenceFieldValues[F]): Promise<Evidence>;
+  /** Deletes a note (a tombstone: it leaves lists and search, here and after sync everywhere). */
+  deleteEvidence(evidenceId: string): Promise<void>;
+  /** Best match first when words are given, otherwise newest first. */
+  searchEvidence(reviewId: string, query: EvidenceQuery): Promise<Evidence[]>;
+  framework(version: string): Promise<Framework>;
   activityTypes(): Promise<ActivityType[]>;
   syncStatus(): Promise<SyncStatus>;
   /** Resolves even when the server is down: the status's lastError says so. */
@@ -120,6 +181,18 @@ export class TauriBackend implements Backend {
   }
   addEvidence(input: NewEvidence) {
     return call<Evidence>('add_evidence', { input });
+  }
+  updateEvidenceField<F extends EvidenceField>(evidenceId: string, field: F, value: EvidenceFieldValues[F]) {
+    return call<Evidence>('update_evidence_field', { evidenceId, field, value });
+  }
+  async deleteEvidence(evidenceId: string) {
+    await call<null>('delete_evidence', { evidenceId });
+  }
+  searchEvidence(reviewId: string, query: EvidenceQuery) {
+    return call<Evidence[]>('search_evidence', { reviewId, query });
+  }
+  framework(version: string) {
+    return call<Framework>('framework', { version });
   }
   activityTypes() {
     return call<ActivityType[]>('activity_types');

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  areaShortLabel,
   formatActivityTime,
+  formatShortDay,
+  localDay,
   formatDate,
   formatDayDate,
   formatLastSynced,
@@ -82,5 +85,28 @@ describe('words', () => {
   it('pluralises', () => {
     expect(plural(1, 'note')).toBe('1 note');
     expect(plural(0, 'note')).toBe('0 notes');
+  });
+});
+
+describe('days and areas', () => {
+  it('gives the local day of an instant and a short day of the visit', () => {
+    expect(localDay(local(2026, 11, 23, 23, 59))).toBe('2026-11-23');
+    expect(localDay('not a time')).toBe('');
+    expect(formatShortDay('2026-11-24')).toBe('Tue 24 Nov');
+  });
+
+  it('shortens the framework area labels for chips', () => {
+    expect(areaShortLabel({ code: 'leadership', label: 'Leadership at all levels' })).toBe('Leadership');
+    expect(
+      areaShortLabel({
+        code: 'disadvantaged_additional_needs',
+        label: 'The quality of provision and outcomes for disadvantaged pupils and pupils with additional needs',
+      }),
+    ).toBe('Disadvantaged and additional needs');
+    // An area this build has no short name for: short labels stay, long ones are cut at a word.
+    expect(areaShortLabel({ code: 'personal_development', label: 'Personal development' })).toBe('Personal development');
+    expect(areaShortLabel({ code: 'x', label: 'The effectiveness of the curriculum, across all key stages' })).toBe(
+      'The effectiveness of the curriculum…',
+    );
   });
 });

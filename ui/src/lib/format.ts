@@ -100,3 +100,36 @@ export function localDateTimeValue(now: Date = new Date()): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** The local calendar day of an RFC 3339 instant, 'YYYY-MM-DD' ('' if it is not one). */
+export function localDay(value: string): string {
+  const d = parseInstant(value);
+  return d ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` : '';
+}
+
+/** '2026-11-23' → 'Mon 23 Nov': a day of the visit, whose year goes without saying. */
+export function formatShortDay(value: string): string {
+  const d = parseDay(value);
+  return d ? `${WEEKDAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]}` : value;
+}
+
+// The framework's area labels are long sentences; chips and filter options use these.
+const AREA_SHORT_LABELS: Record<string, string> = {
+  leadership: 'Leadership',
+  provision_outcomes: 'Provision and outcomes',
+  disadvantaged_additional_needs: 'Disadvantaged and additional needs',
+};
+
+const MAX_SHORT_LABEL = 36;
+
+/** A framework area's label short enough for a chip; an area this build has no short name for is cut at a word. */
+export function areaShortLabel(area: { code: string; label: string }): string {
+  if (AREA_SHORT_LABELS[area.code]) return AREA_SHORT_LABELS[area.code];
+  if (area.label.length <= MAX_SHORT_LABEL) return area.label;
+  let cut = area.label.slice(0, MAX_SHORT_LABEL);
+  // Cut inside a word: go back to the space before it.
+  const endsWord = /[\s,;:.]/.test(area.label.charAt(MAX_SHORT_LABEL)) || /[\s,;:.]$/.test(cut);
+  const space = cut.lastIndexOf(' ');
+  if (!endsWord && space > 12) cut = cut.slice(0, space);
+  return `${cut.replace(/[\s,;:.]+$/, '')}…`;
+}

@@ -1,13 +1,28 @@
 import type {
   ActivityType,
   Backend,
-  BackendError,
   Evidence,
+  EvidenceField,
+  EvidenceFieldValues,
+  EvidenceQuery,
+  Framework,
   NewEvidence,
   NewReview,
   ReviewSummary,
   SyncStatus,
 } from './backend';
+import {
+  ACTIVITY_TYPES,
+  badDate,
+  checkText,
+  FRAMEWORKS,
+  invalid,
+  isDate,
+  MAX_SCHOOL_NAME,
+  notFound,
+  validateEvidenceField,
+} from './mockRules';
+import { matchScore, queryWords } from './mockSearch';
 
 /*
  * An in-memory Backend for component tests and the browser preview. It follows the Rust
@@ -15,27 +30,17 @@ import type {
  * refusals, wording and pending-change counts it will meet in the app.
  */
 
-export const ACTIVITY_TYPES: ActivityType[] = [
-  { code: 'joint_lesson_observation', label: 'Joint lesson observation' },
-  { code: 'learning_walk', label: 'Learning walk' },
-  { code: 'work_scrutiny', label: 'Work scrutiny' },
-  { code: 'pupil_voice', label: 'Pupil voice' },
-  { code: 'staff_meeting', label: 'Meeting with staff' },
-  { code: 'leadership_meeting', label: 'Meeting with leaders' },
-  { code: 'data_document_review', label: 'Data or document review' },
-  { code: 'other', label: 'Other' },
-];
+export { ACTIVITY_TYPES, FRAMEWORKS };
 
-const MAX_SCHOOL_NAME = 200;
-const MAX_NOTES = 20_000;
-// The client writes one outbox op per field: a review has five, a new evidence note three.
-const REVIEW_FIELDS = 5;
-const EVIDENCE_FIELDS = 3;
+/** Most notes one text search returns (the store's SEARCH_LIMIT). */
+const SEARCH_LIMIT = 100;
 
 type StoredReview = Omit<ReviewSummary, 'evidenceCount' | 'pendingOps'>;
+type StoredEvidence = Evidence & { seq: number; createdAtMs: number; deleted: boolean };
 
 export type SeedReview = Partial<StoredReview> & { schoolName: string; pendingOps?: number };
-export type SeedEvidence = Partial<Evidence> & { reviewId: string; notes: string };
+/** A note as it was written; `createdAt` (RFC 3339) defaults to `updatedAt`, then to now. */
+export type SeedEvidence = Partial<Evidence> & { reviewId: string; createdAt?: string };
 
 export type MockOptions = {
   reviews?: SeedReview[];
@@ -44,54 +49,42 @@ export type MockOptions = {
   online?: boolean;
   serverUrl?: string;
   lastSyncAt?: string | null;
+  /** Who is signed in: the author of new notes. Defaults to '' (nobody yet). */
+  userId?: string;
   /** Delay before each answer, to make "Saving…" visible in the browser preview. */
   latencyMs?: number;
   now?: () => Date;
 };
 
-function invalid(message: string): BackendError {
-  return { code: 'invalid', message };
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
 }
 
-function notFound(what: string): BackendError {
-  return { code: 'not_found', message: `${what} was not found on this laptop` };
+/** The local calendar day of an instant, as SQLite's date(…, 'localtime') gives it. */
+function localDay(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-function isDate(s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return y >= 1900 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth;
-}
-
-function isDateTime(s: string): boolean {
-  const m = /^(.{10})T(\d{2}):(\d{2})$/.exec(s);
-  return !!m && isDate(m[1]) && Number(m[2]) < 24 && Number(m[3]) < 60;
-}
-
-function badDate(field: string, value: string): BackendError {
-  return invalid(`${field} must be a date written as YYYY-MM-DD, got '${[...value].slice(0, 40).join('')}'`);
-}
-
-function checkText(field: string, value: string, max: number, required: boolean) {
-  if (required && value.trim() === '') throw invalid(`${field} must not be empty`);
-  const len = [...value].length;
-  if (len > max) throw invalid(`${field} is too long: ${len} characters, the limit is ${max}`);
+function filled(value: string | null | undefined): string | null {
+  const v = value?.trim();
+  return v ? v : null;
 }
 
 export class MockBackend implements Backend {
   private reviews: StoredReview[] = [];
-  private evidence: Evidence[] = [];
-  /** One entry per unacknowledged op: the review it belongs to. */
+  private evidence: StoredEvidence[] = [];
+  /** One entry per unacknowledged op (one per edit): the review it belongs to. */
   private outbox: string[] = [];
   private listeners = new Set<(status: SyncStatus) => void>();
   private nextId = 1;
+  private nextSeq = 1;
   private syncing = false;
   private lastSyncAt: string | null;
   private lastError: string | null = null;
   online: boolean;
   readonly serverUrl: string;
+  readonly userId: string;
   private readonly latencyMs: number;
   private readonly now: () => Date;
 
@@ -99,6 +92,7 @@ export class MockBackend implements Backend {
     this.online = options.online ?? true;
     this.serverUrl = options.serverUrl ?? 'https://sync.example.org';
     this.lastSyncAt = options.lastSyncAt ?? null;
+    this.userId = options.userId ?? '';
     this.latencyMs = options.latencyMs ?? 0;
     this.now = options.now ?? (() => new Date());
     for (const seed of options.reviews ?? []) {
@@ -112,15 +106,26 @@ export class MockBackend implements Backend {
       this.reviews.push(review);
       for (let i = 0; i < (seed.pendingOps ?? 0); i++) this.outbox.push(review.id);
     }
-    // Seeds are given oldest first, as they were written; the store lists newest first.
+    // Seeds are given oldest first, as they were written.
     for (const seed of options.evidence ?? []) {
-      this.evidence.unshift({
+      const updatedAt = seed.updatedAt ?? this.now().toISOString();
+      this.evidence.push({
         id: seed.id ?? this.newId('evidence'),
         reviewId: seed.reviewId,
+        authorId: seed.authorId ?? '',
         activityType: seed.activityType ?? 'learning_walk',
         startedAt: seed.startedAt ?? null,
-        notes: seed.notes,
-        updatedAt: seed.updatedAt ?? this.now().toISOString(),
+        yearGroup: seed.yearGroup ?? '',
+        subject: seed.subject ?? '',
+        hostColleagueRole: seed.hostColleagueRole ?? '',
+        areaTags: [...(seed.areaTags ?? [])],
+        notes: seed.notes ?? '',
+        strengths: seed.strengths ?? '',
+        developmentPoints: seed.developmentPoints ?? '',
+        updatedAt,
+        seq: this.nextSeq++,
+        createdAtMs: new Date(seed.createdAt ?? updatedAt).getTime(),
+        deleted: false,
       });
     }
   }
@@ -148,9 +153,10 @@ export class MockBackend implements Backend {
       throw invalid(`URN '${schoolUrn}' is not valid: a school's URN is exactly six digits`);
     }
     if (!isDate(startDate)) throw badDate('Visit start date', startDate);
-    const review: StoredReview = { id: this.newId('review'), schoolName, schoolUrn, startDate, state: 'scheduled' };
+    // As the Rust store: a review set up on the laptop starts in preparation.
+    const review: StoredReview = { id: this.newId('review'), schoolName, schoolUrn, startDate, state: 'preparing' };
     this.reviews.push(review);
-    for (let i = 0; i < REVIEW_FIELDS; i++) this.outbox.push(review.id);
+    this.outbox.push(review.id);
     return this.summary(review);
   }
 
@@ -160,32 +166,107 @@ export class MockBackend implements Backend {
   }
 
   async listEvidence(reviewId: string): Promise<Evidence[]> {
-    await this.pause();
-    this.findReview(reviewId, `Review ${reviewId}`);
-    return this.evidence.filter((e) => e.reviewId === reviewId).map((e) => ({ ...e }));
+    return this.searchEvidence(reviewId, {});
   }
 
   async addEvidence(input: NewEvidence): Promise<Evidence> {
     await this.pause();
     this.findReview(input.reviewId, `Review '${input.reviewId}'`);
-    if (!ACTIVITY_TYPES.some((a) => a.code === input.activityType)) {
-      const codes = ACTIVITY_TYPES.map((a) => a.code).join(', ');
-      throw invalid(`Activity type '${input.activityType}' is not one we record (use one of: ${codes})`);
-    }
-    const startedAt = input.startedAt?.trim() || null;
-    if (startedAt !== null && !isDateTime(startedAt)) throw badDate('Time of activity', startedAt);
-    checkText('Notes', input.notes, MAX_NOTES, false);
-    const evidence: Evidence = {
+    // As the store writes them: short texts trimmed, the time trimmed and dropped when blank.
+    const values: EvidenceFieldValues = {
+      activity_type: input.activityType,
+      started_at: filled(input.startedAt),
+      notes: input.notes ?? '',
+      year_group: (input.yearGroup ?? '').trim(),
+      subject: (input.subject ?? '').trim(),
+      host_colleague_role: (input.hostColleagueRole ?? '').trim(),
+      area_tags: [...(input.areaTags ?? [])],
+      strengths: input.strengths ?? '',
+      development_points: input.developmentPoints ?? '',
+    };
+    for (const [field, value] of Object.entries(values)) validateEvidenceField(field, value);
+    const now = this.now();
+    const evidence: StoredEvidence = {
       id: this.newId('evidence'),
       reviewId: input.reviewId,
-      activityType: input.activityType,
-      startedAt,
-      notes: input.notes,
-      updatedAt: this.now().toISOString(),
+      authorId: this.userId,
+      activityType: values.activity_type,
+      startedAt: values.started_at,
+      yearGroup: values.year_group,
+      subject: values.subject,
+      hostColleagueRole: values.host_colleague_role,
+      areaTags: values.area_tags,
+      notes: values.notes,
+      strengths: values.strengths,
+      developmentPoints: values.development_points,
+      updatedAt: now.toISOString(),
+      seq: this.nextSeq++,
+      createdAtMs: now.getTime(),
+      deleted: false,
     };
-    this.evidence.unshift(evidence);
-    for (let i = 0; i < EVIDENCE_FIELDS; i++) this.outbox.push(input.reviewId);
-    return { ...evidence };
+    this.evidence.push(evidence);
+    this.outbox.push(input.reviewId);
+    return this.publicEvidence(evidence);
+  }
+
+  async updateEvidenceField<F extends EvidenceField>(evidenceId: string, field: F, value: EvidenceFieldValues[F]): Promise<Evidence> {
+    await this.pause();
+    const evidence = this.findEvidence(evidenceId);
+    validateEvidenceField(field, value);
+    const v = value as EvidenceFieldValues[EvidenceField];
+    switch (field as EvidenceField) {
+      case 'activity_type': evidence.activityType = v as string; break;
+      case 'started_at': evidence.startedAt = v as string | null; break;
+      case 'year_group': evidence.yearGroup = v as string; break;
+      case 'subject': evidence.subject = v as string; break;
+      case 'host_colleague_role': evidence.hostColleagueRole = v as string; break;
+      case 'area_tags': evidence.areaTags = [...(v as string[])]; break;
+      case 'notes': evidence.notes = v as string; break;
+      case 'strengths': evidence.strengths = v as string; break;
+      case 'development_points': evidence.developmentPoints = v as string; break;
+    }
+    evidence.updatedAt = this.now().toISOString();
+    this.outbox.push(evidence.reviewId);
+    return this.publicEvidence(evidence);
+  }
+
+  async deleteEvidence(evidenceId: string): Promise<void> {
+    await this.pause();
+    const evidence = this.findEvidence(evidenceId);
+    evidence.deleted = true;
+    evidence.updatedAt = this.now().toISOString();
+    this.outbox.push(evidence.reviewId);
+  }
+
+  async searchEvidence(reviewId: string, query: EvidenceQuery): Promise<Evidence[]> {
+    await this.pause();
+    this.findReview(reviewId, `Review ${reviewId}`);
+    const area = filled(query.area);
+    const activityType = filled(query.activityType);
+    const authorId = filled(query.authorId);
+    const day = filled(query.day);
+    const terms = queryWords(query.text ?? '');
+    const newestFirst = (a: StoredEvidence, b: StoredEvidence) => b.createdAtMs - a.createdAtMs || b.seq - a.seq;
+    const notes = this.evidence
+      .filter((e) => e.reviewId === reviewId && !e.deleted)
+      .filter((e) => activityType === null || e.activityType === activityType)
+      .filter((e) => authorId === null || e.authorId === authorId)
+      .filter((e) => area === null || e.areaTags.includes(area))
+      .filter((e) => day === null || (e.startedAt?.slice(0, 10) ?? localDay(e.createdAtMs)) === day);
+    if (terms.length === 0) return notes.sort(newestFirst).map((e) => this.publicEvidence(e));
+    return notes
+      .map((e) => ({ e, score: matchScore(e, terms) }))
+      .filter((hit): hit is { e: StoredEvidence; score: number } => hit.score !== null)
+      .sort((a, b) => b.score - a.score || newestFirst(a.e, b.e))
+      .slice(0, SEARCH_LIMIT)
+      .map((hit) => this.publicEvidence(hit.e));
+  }
+
+  async framework(version: string): Promise<Framework> {
+    await this.pause();
+    const framework = FRAMEWORKS.find((f) => f.version === version);
+    if (!framework) throw invalid(`Framework version '${version}' is not known`);
+    return structuredClone(framework);
   }
 
   async activityTypes(): Promise<ActivityType[]> {
@@ -239,7 +320,7 @@ export class MockBackend implements Backend {
   private summary(review: StoredReview): ReviewSummary {
     return {
       ...review,
-      evidenceCount: this.evidence.filter((e) => e.reviewId === review.id).length,
+      evidenceCount: this.evidence.filter((e) => e.reviewId === review.id && !e.deleted).length,
       pendingOps: this.outbox.filter((id) => id === review.id).length,
     };
   }
@@ -248,6 +329,17 @@ export class MockBackend implements Backend {
     const review = this.reviews.find((r) => r.id === reviewId);
     if (!review) throw notFound(what);
     return review;
+  }
+
+  private findEvidence(evidenceId: string): StoredEvidence {
+    const evidence = this.evidence.find((e) => e.id === evidenceId && !e.deleted);
+    if (!evidence) throw notFound(`Evidence '${evidenceId}'`);
+    return evidence;
+  }
+
+  private publicEvidence(stored: StoredEvidence): Evidence {
+    const { seq: _seq, createdAtMs: _created, deleted: _deleted, ...evidence } = stored;
+    return { ...evidence, areaTags: [...evidence.areaTags] };
   }
 
   private newId(kind: string): string {

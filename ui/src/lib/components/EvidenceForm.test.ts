@@ -1,113 +1,275 @@
-import { screen, waitFor } from '@testing-library/svelte';
+import { screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { Evidence, NewEvidence } from '../backend';
-import { ACTIVITY_TYPES, MockBackend } from '../mockBackend';
+import { ACTIVITY_TYPES, FRAMEWORKS, MockBackend } from '../mockBackend';
 import { deferred, renderWith } from '../../test/render';
 import EvidenceForm from './EvidenceForm.svelte';
 
-function setup() {
+// Autosave runs on timers: these tests drive the clock by hand.
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(new Date(2026, 10, 23, 9, 5));
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function setup(options: { delay?: number } = {}) {
   const backend = new MockBackend({ reviews: [{ id: 'r1', schoolName: 'Oakfield Primary' }] });
   const onsaved = vi.fn();
-  renderWith(EvidenceForm, { reviewId: 'r1', activityTypes: ACTIVITY_TYPES, onsaved }, backend);
-  return { backend, onsaved, user: userEvent.setup() };
+  const ondeleted = vi.fn();
+  const add = vi.spyOn(backend, 'addEvidence');
+  const update = vi.spyOn(backend, 'updateEvidenceField');
+  renderWith(EvidenceForm, { reviewId: 'r1', activityTypes: ACTIVITY_TYPES, areas: FRAMEWORKS[0].areas, onsaved, ondeleted }, backend);
+  const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime, delay: options.delay ?? 0 });
+  return { backend, onsaved, ondeleted, add, update, user };
+}
+
+/** Moves the clock on and lets every answer that is due arrive. */
+async function wait(ms = 0) {
+  await vi.advanceTimersByTimeAsync(ms);
+  for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(0);
 }
 
 /** Holds addEvidence open until the test releases it. */
-function holdSaves(backend: MockBackend) {
+function holdAdds(backend: MockBackend, add: MockInstance<MockBackend['addEvidence']>) {
   const gate = deferred();
-  const real = backend.addEvidence.bind(backend);
-  const spy = vi.spyOn(backend, 'addEvidence').mockImplementation(async (input: NewEvidence): Promise<Evidence> => {
+  const real = MockBackend.prototype.addEvidence.bind(backend);
+  add.mockImplementation(async (input: NewEvidence): Promise<Evidence> => {
     await gate.promise;
     return real(input);
   });
-  return { release: gate.resolve, spy };
+  return gate.resolve;
 }
 
-describe('EvidenceForm', () => {
-  it('shows "Saving…" until the backend resolves, then "Saved", and clears the notes', async () => {
-    const { backend, onsaved, user } = setup();
-    const { release, spy } = holdSaves(backend);
+const notes = () => screen.getByLabelText('Notes') as HTMLTextAreaElement;
+const saveState = () => screen.getByTestId('save-state').textContent;
+
+describe('EvidenceForm autosave', () => {
+  it('creates the note once after a quiet spell, then writes each later change as one field', async () => {
+    const { backend, add, update, user } = setup();
 
     await user.selectOptions(screen.getByLabelText('Activity'), 'pupil_voice');
-    await user.type(screen.getByLabelText(/Notes/), 'Year 6 pupils{enter}talk confidently about reading');
-    await user.click(screen.getByTestId('save-evidence'));
+    await user.type(notes(), 'Year 6 pupils{enter}talk about reading');
+    await wait(299);
+    expect(add).not.toHaveBeenCalled();
+    expect(saveState()).toBe('Saving…');
 
-    const state = screen.getByTestId('save-state');
-    expect(state).toHaveTextContent('Saving…');
-    expect(state).not.toHaveTextContent('Saved');
-    expect(screen.getByTestId('save-evidence')).toBeDisabled();
-    expect(onsaved).not.toHaveBeenCalled();
-    expect(spy).toHaveBeenCalledWith({
-      reviewId: 'r1',
-      activityType: 'pupil_voice',
-      startedAt: null,
-      notes: 'Year 6 pupils\ntalk confidently about reading',
-    });
+    await wait(1);
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(add).toHaveBeenCalledWith(
+      expect.objectContaining({ reviewId: 'r1', activityType: 'pupil_voice', startedAt: null, notes: 'Year 6 pupils\ntalk about reading' }),
+    );
+    expect(saveState()).toBe('Saved');
+
+    await user.type(screen.getByLabelText('Year group'), 'Y6');
+    await user.click(screen.getByRole('checkbox', { name: 'Leadership at all levels' }));
+    await user.type(screen.getByLabelText('Strengths'), 'Fluent readers');
+    await user.click(screen.getByRole('button', { name: 'Now' }));
+    await wait(300);
+
+    const id = (await backend.listEvidence('r1'))[0].id;
+    expect(update.mock.calls).toEqual([
+      [id, 'year_group', 'Y6'],
+      [id, 'area_tags', ['leadership']],
+      [id, 'strengths', 'Fluent readers'],
+      [id, 'started_at', '2026-11-23T09:05'],
+    ]);
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(saveState()).toBe('Saved');
+    expect(await backend.listEvidence('r1')).toEqual([
+      expect.objectContaining({
+        activityType: 'pupil_voice',
+        startedAt: '2026-11-23T09:05',
+        yearGroup: 'Y6',
+        areaTags: ['leadership'],
+        notes: 'Year 6 pupils\ntalk about reading',
+        strengths: 'Fluent readers',
+      }),
+    ]);
+  });
+
+  it('coalesces steady typing into one write of the latest text', async () => {
+    const { add, update, user } = setup({ delay: 120 });
+
+    await user.type(notes(), 'Calm');
+    await wait(300);
+    expect(add).toHaveBeenCalledTimes(1);
+
+    // A key every 120 ms never leaves the field quiet for 300 ms: nothing is written until the end.
+    await user.type(notes(), ' corridors at lunch');
+    expect(update).not.toHaveBeenCalled();
+    expect(saveState()).toBe('Saving…');
+    await wait(300);
+    expect(update).toHaveBeenCalledTimes(1);
+    expect(update).toHaveBeenCalledWith(expect.any(String), 'notes', 'Calm corridors at lunch');
+  });
+
+  it('says "Saving…" until the backend has answered, and only then "Saved"', async () => {
+    const { backend, add, user } = setup();
+    const release = holdAdds(backend, add);
+
+    expect(saveState()).toBe('');
+    await user.type(notes(), 'Do not lose me');
+    expect(saveState()).toBe('Saving…');
+    await wait(300);
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(saveState()).toBe('Saving…');
 
     release();
-    await waitFor(() => expect(state.textContent).toBe('Saved'));
-    expect(screen.getByLabelText(/Notes/)).toHaveValue('');
-    expect(screen.getByLabelText('Activity')).toHaveValue('pupil_voice');
-    expect(onsaved).toHaveBeenCalledWith(expect.objectContaining({ notes: 'Year 6 pupils\ntalk confidently about reading' }));
+    await wait();
+    expect(saveState()).toBe('Saved');
+    expect(screen.getByTestId('save-state')).toHaveAttribute('aria-live', 'polite');
+  });
+
+  it('keeps the text and shows the refusal when a save fails, and tries again on the next edit', async () => {
+    const { backend, add, update, user } = setup();
+    add.mockRejectedValueOnce({ code: 'store_error', message: 'the local database refused the change, nothing was saved: disk full' });
+
+    await user.type(notes(), 'Do not lose me');
+    await wait(300);
+    expect(screen.getByTestId('form-error')).toHaveTextContent('The local database refused the change, nothing was saved: disk full');
+    expect(saveState()).toBe('Not saved');
+    expect(notes()).toHaveValue('Do not lose me');
+    expect(await backend.listEvidence('r1')).toHaveLength(0);
+
+    await user.type(notes(), '!');
+    await wait(300);
+    expect(add).toHaveBeenCalledTimes(2);
+    expect(saveState()).toBe('Saved');
+    expect(screen.queryByTestId('form-error')).not.toBeInTheDocument();
+    expect((await backend.listEvidence('r1')).map((e) => e.notes)).toEqual(['Do not lose me!']);
+
+    // A refused field edit is retried with the next edit, of any field.
+    update.mockRejectedValueOnce({ code: 'invalid', message: 'Subject is too long: 101 characters, the limit is 100' });
+    await user.type(screen.getByLabelText('Subject'), 'Maths');
+    await wait(300);
+    expect(screen.getByTestId('form-error')).toHaveTextContent('Subject is too long');
+    await user.type(notes(), ' Really.');
+    await wait(300);
+    expect(screen.queryByTestId('form-error')).not.toBeInTheDocument();
+    expect(await backend.listEvidence('r1')).toEqual([expect.objectContaining({ subject: 'Maths', notes: 'Do not lose me! Really.' })]);
+  });
+
+  it('saves at once on "Save note", then clears the form for the next note', async () => {
+    const { backend, add, onsaved, user } = setup();
+
+    await user.selectOptions(screen.getByLabelText('Activity'), 'work_scrutiny');
+    await user.type(notes(), 'Books show feedback acted upon');
+    await user.type(screen.getByLabelText('Development points'), 'Presentation in Y5');
+    await user.click(screen.getByTestId('save-evidence'));
+    await wait();
+
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(saveState()).toBe('Saved');
+    expect(onsaved).toHaveBeenCalledWith(expect.objectContaining({ notes: 'Books show feedback acted upon' }), true);
+    expect(notes()).toHaveValue('');
+    expect(screen.getByLabelText('Development points')).toHaveValue('');
+    expect(screen.getByLabelText('Activity')).toHaveValue('work_scrutiny');
+    expect(notes()).toHaveFocus();
+    expect(await backend.listEvidence('r1')).toEqual([
+      expect.objectContaining({ notes: 'Books show feedback acted upon', developmentPoints: 'Presentation in Y5' }),
+    ]);
+
+    // Nothing is written later for the note that was finished.
+    await wait(1000);
+    expect(add).toHaveBeenCalledTimes(1);
     expect(await backend.listEvidence('r1')).toHaveLength(1);
   });
 
-  it('saves with Ctrl+Enter and sends the time when one is given', async () => {
-    const { backend, onsaved, user } = setup();
+  it('saves with Ctrl+Enter, taking values set by script', async () => {
+    const { backend, user } = setup();
     // Set by script, with no input event: the form reads the field itself when saving.
     const time = screen.getByLabelText(/Time of activity/) as HTMLInputElement;
     time.value = '2026-11-23T10:15';
 
-    await user.type(screen.getByLabelText(/Notes/), 'Calm corridors');
+    await user.type(notes(), 'Calm corridors');
     await user.keyboard('{Control>}{Enter}{/Control}');
+    await wait();
 
-    await waitFor(() => expect(screen.getByTestId('save-state').textContent).toBe('Saved'));
-    expect(onsaved).toHaveBeenCalledWith(expect.objectContaining({ startedAt: '2026-11-23T10:15', notes: 'Calm corridors' }));
+    expect(saveState()).toBe('Saved');
     expect(time).toHaveValue('');
-    expect((await backend.listEvidence('r1'))[0].activityType).toBe('joint_lesson_observation');
+    expect(await backend.listEvidence('r1')).toEqual([
+      expect.objectContaining({ startedAt: '2026-11-23T10:15', notes: 'Calm corridors', activityType: 'joint_lesson_observation' }),
+    ]);
   });
 
-  it('shows the refusal and keeps the text when the backend rejects', async () => {
-    const { backend, onsaved, user } = setup();
-    vi.spyOn(backend, 'addEvidence').mockRejectedValue({ code: 'store_error', message: 'the local database refused the change, nothing was saved: disk full' });
+  it('makes one note with the latest text when the first save is slow and typing goes on', async () => {
+    const { backend, add, update, user } = setup();
+    const release = holdAdds(backend, add);
 
-    await user.type(screen.getByLabelText(/Notes/), 'Do not lose me');
+    await user.type(notes(), 'First');
+    await wait(300);
+    expect(add).toHaveBeenCalledTimes(1);
+    await user.type(notes(), ' thoughts');
+    await wait(300);
+    await user.type(notes(), ' and the rest');
+    // Still waiting for the first save: the edits queue behind it, none runs alongside.
+    expect(update).not.toHaveBeenCalled();
     await user.click(screen.getByTestId('save-evidence'));
+    expect(saveState()).toBe('Saving…');
 
-    expect(await screen.findByTestId('form-error')).toHaveTextContent('The local database refused the change, nothing was saved: disk full');
-    expect(screen.getByTestId('save-state').textContent).toBe('');
-    expect(screen.getByLabelText(/Notes/)).toHaveValue('Do not lose me');
-    expect(onsaved).not.toHaveBeenCalled();
+    release();
+    await wait();
+    expect(add).toHaveBeenCalledTimes(1);
+    expect(update).toHaveBeenCalledTimes(1);
+    expect(update).toHaveBeenCalledWith(expect.any(String), 'notes', 'First thoughts and the rest');
+    expect((await backend.listEvidence('r1')).map((e) => e.notes)).toEqual(['First thoughts and the rest']);
+    expect(saveState()).toBe('Saved');
+    expect(notes()).toHaveValue('');
+  });
+
+  it('asks for notes instead of saving an empty one', async () => {
+    const { add, user } = setup();
+    await user.click(screen.getByTestId('save-evidence'));
+    expect(screen.getByTestId('form-error')).toHaveTextContent('Write your notes before saving.');
+    expect(notes()).toHaveFocus();
+    expect(add).not.toHaveBeenCalled();
+  });
+
+  it('does not create a note for an activity, time or areas alone', async () => {
+    const { add, user } = setup();
+    await user.selectOptions(screen.getByLabelText('Activity'), 'learning_walk');
+    await user.click(screen.getByRole('button', { name: 'Now' }));
+    await user.click(screen.getByRole('checkbox', { name: 'The quality of provision and outcomes' }));
+    await user.type(notes(), '   ');
+    await wait(1000);
+    expect(add).not.toHaveBeenCalled();
+    expect(saveState()).toBe('');
+
+    await user.type(notes(), 'Quiet');
+    await wait(300);
+    expect(add).toHaveBeenCalledWith(
+      expect.objectContaining({ activityType: 'learning_walk', startedAt: '2026-11-23T09:05', areaTags: ['provision_outcomes'] }),
+    );
   });
 
   it('fills in the current time on "Now"', async () => {
     const { user } = setup();
     await user.click(screen.getByRole('button', { name: 'Now' }));
-    expect((screen.getByLabelText(/Time of activity/) as HTMLInputElement).value).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    expect(screen.getByLabelText(/Time of activity/)).toHaveValue('2026-11-23T09:05');
   });
 
-  it('asks for notes instead of saving an empty one', async () => {
-    const { backend, user } = setup();
-    const spy = vi.spyOn(backend, 'addEvidence');
-    await user.click(screen.getByTestId('save-evidence'));
-    expect(await screen.findByTestId('form-error')).toHaveTextContent('Write your notes before saving.');
-    expect(screen.getByLabelText(/Notes/)).toHaveFocus();
-    expect(spy).not.toHaveBeenCalled();
-  });
-
-  it('keeps text typed while a save was under way', async () => {
-    const { backend, user } = setup();
-    const { release } = holdSaves(backend);
-    const notes = screen.getByLabelText(/Notes/);
-
-    await user.type(notes, 'First note');
-    await user.keyboard('{Control>}{Enter}{/Control}');
-    await user.type(notes, ' and the next');
-    release();
-
-    await waitFor(() => expect(screen.getByTestId('save-state').textContent).toBe('Saved'));
-    expect(notes).toHaveValue('and the next');
-    expect((await backend.listEvidence('r1'))[0].notes).toBe('First note');
+  it('labels every field', () => {
+    setup();
+    for (const [label, id] of [
+      ['Activity', 'activity-type'],
+      [/Time of activity/, 'started-at'],
+      ['Notes', 'evidence-notes'],
+      ['Year group', 'year-group'],
+      ['Subject', 'subject'],
+      ["Host colleague's role", 'host-role'],
+      ['Strengths', 'strengths'],
+      ['Development points', 'development-points'],
+    ] as const) {
+      expect(screen.getByLabelText(label)).toHaveAttribute('id', id);
+    }
+    const boxes = screen.getAllByRole('checkbox');
+    expect(boxes.map((b) => b.getAttribute('value'))).toEqual(['leadership', 'provision_outcomes', 'disadvantaged_additional_needs']);
+    expect(screen.getByRole('group', { name: 'Areas' })).toBeInTheDocument();
+    // The essentials come first in reading (and tab) order.
+    const order = [...document.querySelectorAll('select, input, textarea')].map((el) => el.id || el.getAttribute('value'));
+    expect(order.slice(0, 3)).toEqual(['activity-type', 'started-at', 'evidence-notes']);
   });
 });
