@@ -1,3 +1,6 @@
+//! Background upkeep of the store on its own connection: WAL checkpoints off the save path,
+//! and indexing of notes a bulk pull deferred.
+//!
 //! Moves WAL checkpoints off the save path. SQLite's automatic checkpoint runs inside whichever
 //! commit crosses the threshold, so one save in a few hundred paid for copying the whole WAL
 //! back (p99 ~4 ms). A background thread with its own connection checkpoints instead; the
@@ -29,6 +32,12 @@ impl Checkpointer {
             .spawn(move || {
                 while !flag.load(Ordering::Relaxed) {
                     std::thread::park_timeout(every);
+                    // Index what a bulk pull deferred, a slice at a time so saves never wait long.
+                    while let Ok(n) = super::search_index::catch_up(&conn, 500) {
+                        if n == 0 || flag.load(Ordering::Relaxed) {
+                            break;
+                        }
+                    }
                     if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
                         tracing::warn!("background checkpoint failed (will retry): {e}");
                     }

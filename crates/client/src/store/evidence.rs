@@ -127,6 +127,10 @@ impl Store {
             .any(|f| f.as_deref().is_some_and(|v| !v.trim().is_empty()));
         let mut args: Vec<SqlValue> = Vec::new();
         let fts = fts_query(&q.text, review_id);
+        if fts.is_some() {
+            // Notes from a recent bulk pull may still wait for the background indexer.
+            self.catch_up_search_index()?;
+        }
         let mut sql = match &fts {
             Some(query) => {
                 args.push(SqlValue::Text(query.clone()));

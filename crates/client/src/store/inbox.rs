@@ -4,7 +4,7 @@ use super::{columns, meta, Store};
 use crate::error::Result;
 use qar_core::protocol::{Change, PullResponse};
 use qar_core::{validate_field, EntityKind};
-use rusqlite::{params, Transaction};
+use rusqlite::{TransactionBehavior, params, Transaction};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,7 +16,13 @@ impl Store {
     /// Applies one pulled page and advances the cursor atomically, so a crash between pages
     /// re-pulls at most one page and never skips one. Returns how many records changed here.
     pub fn apply_pull(&mut self, page: &PullResponse, now_ms: u64) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let bulk = page.changes.len() >= super::search_index::BULK_PAGE;
+        if bulk {
+            // Indexing thousands of notes here would triple the time to a usable laptop; the
+            // background thread indexes them right after (see migration 2).
+            tx.execute("INSERT OR IGNORE INTO fts_defer(one) VALUES (1)", [])?;
+        }
         // Most pulls happen with nothing in flight: then no record needs the pending-edit check.
         let any_pending = tx.prepare_cached("SELECT 1 FROM outbox WHERE acked_at_ms IS NULL")?.exists([])?;
         let mut applied = 0;
@@ -27,6 +33,9 @@ impl Store {
             if apply_change(&tx, change, any_pending)? {
                 applied += 1;
             }
+        }
+        if bulk {
+            tx.execute("DELETE FROM fts_defer", [])?;
         }
         meta::set(&tx, "pull_cursor", &page.cursor.to_string())?;
         meta::set_clock(&tx, self.clock.last())?;

@@ -1,5 +1,7 @@
 //! The laptop's local store: one SQLite file (WAL) per user. All SQL of the client lives in
 //! this module. Every user edit is one transaction: entity row + outbox op(s) + audit row.
+//! Write transactions begin IMMEDIATE: the background thread also writes (index catch-up),
+//! and a read-then-write transaction could otherwise be refused outright instead of waiting.
 
 mod access;
 mod checkpoint;
@@ -11,6 +13,7 @@ mod meta;
 mod outbox;
 mod reviews;
 mod schema;
+mod search_index;
 
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;

@@ -4,7 +4,7 @@ use super::{columns, meta, Store};
 use crate::error::{ClientError, Result};
 use qar_core::protocol::{FieldWrite, Op, OpOutcome, PushResponse};
 use qar_core::{validate_field, EntityKind, SCHEMA_VERSION};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{TransactionBehavior, params, OptionalExtension, Transaction};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -34,7 +34,7 @@ impl Store {
         }
         let saved_clock = self.clock.clone();
         let result = (|| {
-            let tx = self.conn.transaction()?;
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             check_owner(&tx, entity, id, review_id)?;
             let existing = columns::versions(&tx, entity, id)?;
             let hlc = self.clock.tick(now_ms);
@@ -114,7 +114,7 @@ impl Store {
     /// Records what the server said about a push, in one transaction. Everything up to
     /// `acked_through` is acknowledged, including ops the server rejected (their reason is kept).
     pub fn record_push(&mut self, response: &PushResponse, now_ms: u64) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         for r in &response.results {
             if !matches!(r.outcome, OpOutcome::Applied | OpOutcome::Duplicate) {
                 let outcome = serde_json::to_string(&r.outcome).unwrap_or_default();

@@ -368,3 +368,34 @@ fn a_list_shows_every_note_and_a_text_search_the_best_hundred() {
     let q = EvidenceQuery { text: "fluency".into(), ..Default::default() };
     assert_eq!(s.search_evidence(&r.id, &q).unwrap().len() as i64, super::SEARCH_LIMIT);
 }
+
+#[test]
+fn a_bulk_pull_defers_indexing_and_search_stays_complete() {
+    let (_d, mut s) = open();
+    let review = uuid::Uuid::now_v7();
+    let v = |i: u64| Hlc { wall_ms: T0 + i, counter: 0, node: 7 };
+    let mut changes = vec![change(1, EntityKind::Review, review, review, &[("school_name", json!("Heron Vale Academy")), ("state", json!("in_visit"))], v(0))];
+    let notes: Vec<uuid::Uuid> = (0..100).map(|_| uuid::Uuid::now_v7()).collect();
+    for (i, id) in notes.iter().enumerate() {
+        let text = if i == 42 { "Oracy: pupils debated persuasively".to_string() } else { format!("Routine note {i}") };
+        changes.push(change(i as u64 + 2, EntityKind::Evidence, *id, review, &[("notes", json!(text)), ("activity_type", json!("learning_walk"))], v(i as u64 + 1)));
+    }
+    let page = PullResponse { changes, cursor: 101, has_more: false, server_time_ms: T0 };
+    s.apply_pull(&page, T0).unwrap();
+    assert_eq!(s.search_backlog().unwrap(), 100, "a bulk page is indexed later, not inside the pull");
+
+    // A local edit of a waiting note indexes its new text at once (and never 'deletes' text
+    // that was never indexed, which would corrupt FTS5).
+    s.conn.execute("UPDATE reviews SET my_role = 'lead_reviewer' WHERE id = ?1", [review.to_string()]).unwrap();
+    s.update_evidence_field(&notes[7].to_string(), "notes", json!("Phonics: blending secure"), T0 + 500).unwrap();
+    assert_eq!(s.search_backlog().unwrap(), 99);
+
+    let find = |s: &Store, text: &str| s.search_evidence(&review.to_string(), &EvidenceQuery { text: text.into(), ..Default::default() }).unwrap().len();
+    assert_eq!(find(&s, "debated"), 1, "a search catches the index up first");
+    assert_eq!(s.search_backlog().unwrap(), 0);
+    assert_eq!(find(&s, "blending"), 1);
+    assert_eq!(find(&s, "Routine"), 98, "every other note is searchable (the edited one changed its text)");
+    s.delete_evidence(&notes[42].to_string(), T0 + 600).unwrap();
+    assert_eq!(find(&s, "debated"), 0, "a tombstone leaves the index");
+    assert!(s.integrity_ok().unwrap());
+}

@@ -27,21 +27,38 @@ CREATE VIRTUAL TABLE evidence_fts USING fts5(
     -- indexing time on a first pull).
     prefix = '2 3'
 );
+-- A bulk pull (a new laptop's first sync) defers indexing: while `fts_defer` holds a row (only
+-- ever inside the pull's own transaction, so no other connection sees it), new text goes to
+-- `fts_backlog` instead of the index, and a background pass indexes it afterwards. A search
+-- first catches the index up, so results are always complete.
+CREATE TABLE fts_defer (one INTEGER PRIMARY KEY CHECK (one = 1)) STRICT;
+CREATE TABLE fts_backlog (doc INTEGER PRIMARY KEY) STRICT;
+
 CREATE TRIGGER evidence_fts_insert AFTER INSERT ON evidence WHEN new.deleted = 0 BEGIN
+    INSERT INTO fts_backlog(doc) SELECT new.rowid WHERE EXISTS (SELECT 1 FROM fts_defer);
     INSERT INTO evidence_fts(rowid, notes, strengths, development_points, review_key)
-    VALUES (new.rowid, new.notes, new.strengths, new.development_points, new.review_key);
+    SELECT new.rowid, new.notes, new.strengths, new.development_points, new.review_key
+    WHERE NOT EXISTS (SELECT 1 FROM fts_defer);
 END;
-CREATE TRIGGER evidence_fts_delete AFTER DELETE ON evidence WHEN old.deleted = 0 BEGIN
+-- An entry is removed from the index only if it is there (not waiting in the backlog): an FTS5
+-- 'delete' of values that were never indexed would corrupt it.
+CREATE TRIGGER evidence_fts_delete AFTER DELETE ON evidence BEGIN
     INSERT INTO evidence_fts(evidence_fts, rowid, notes, strengths, development_points, review_key)
-    VALUES ('delete', old.rowid, old.notes, old.strengths, old.development_points, old.review_key);
+    SELECT 'delete', old.rowid, old.notes, old.strengths, old.development_points, old.review_key
+    WHERE old.deleted = 0 AND NOT EXISTS (SELECT 1 FROM fts_backlog WHERE doc = old.rowid);
+    DELETE FROM fts_backlog WHERE doc = old.rowid;
 END;
--- One trigger, two ordered statements: the old entry must go before the new one is added
--- (an FTS5 delete recorded after an insert of the same row would hide the new entry).
+-- One trigger, ordered statements: the old entry must go before the new one is added (an FTS5
+-- delete recorded after an insert of the same row would hide the new entry).
 CREATE TRIGGER evidence_fts_update AFTER UPDATE OF notes, strengths, development_points, review_id, deleted ON evidence BEGIN
     INSERT INTO evidence_fts(evidence_fts, rowid, notes, strengths, development_points, review_key)
-    SELECT 'delete', old.rowid, old.notes, old.strengths, old.development_points, old.review_key WHERE old.deleted = 0;
+    SELECT 'delete', old.rowid, old.notes, old.strengths, old.development_points, old.review_key
+    WHERE old.deleted = 0 AND NOT EXISTS (SELECT 1 FROM fts_backlog WHERE doc = old.rowid);
+    DELETE FROM fts_backlog WHERE doc = old.rowid;
+    INSERT INTO fts_backlog(doc) SELECT new.rowid WHERE new.deleted = 0 AND EXISTS (SELECT 1 FROM fts_defer);
     INSERT INTO evidence_fts(rowid, notes, strengths, development_points, review_key)
-    SELECT new.rowid, new.notes, new.strengths, new.development_points, new.review_key WHERE new.deleted = 0;
+    SELECT new.rowid, new.notes, new.strengths, new.development_points, new.review_key
+    WHERE new.deleted = 0 AND NOT EXISTS (SELECT 1 FROM fts_defer);
 END;
 -- Index the notes written before this migration (none of them can be deleted yet: the first
 -- release had no way to delete a note).
