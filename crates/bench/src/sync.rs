@@ -42,18 +42,30 @@ pub async fn start_server(dir: &std::path::Path) -> anyhow::Result<Server> {
 
 /// Pushes everything pending; each push also brings back news (one round trip per batch).
 async fn push_all(store: &mut Store, client: &SyncClient) -> anyhow::Result<usize> {
-    let mut pushed = 0;
+    Ok(push_all_timed(store, client).await?.0)
+}
+
+/// Pushes everything, returning (ops, s reading the outbox, s in HTTP incl. the server, s recording).
+async fn push_all_timed(store: &mut Store, client: &SyncClient) -> anyhow::Result<(usize, f64, f64, f64)> {
+    let (mut pushed, mut read_s, mut http_s, mut record_s) = (0, 0.0, 0.0, 0.0);
     loop {
+        let t = Instant::now();
         let batch = store.pending_batch(PUSH_BATCH)?;
+        let cursor = store.pull_cursor()?;
+        read_s += t.elapsed().as_secs_f64();
         if batch.ops.is_empty() {
-            return Ok(pushed);
+            return Ok((pushed, read_s, http_s, record_s));
         }
         pushed += batch.ops.len();
-        let reply = client.push(batch.device_id, batch.ops, Some(store.pull_cursor()?)).await?;
+        let t = Instant::now();
+        let reply = client.push(batch.device_id, batch.ops, Some(cursor)).await?;
+        http_s += t.elapsed().as_secs_f64();
+        let t = Instant::now();
         store.record_push(&reply, now_ms())?;
         if let Some(page) = &reply.pull {
             store.apply_pull(page, now_ms())?;
         }
+        record_s += t.elapsed().as_secs_f64();
     }
 }
 
@@ -114,8 +126,9 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
 
     let (in0, out0, req0) = server.counters.snapshot();
     let t = Instant::now();
-    let pushed = push_all(&mut a, &client).await?;
+    let (pushed, read_s, http_s, record_s) = push_all_timed(&mut a, &client).await?;
     let push_s = t.elapsed().as_secs_f64();
+    println!("initial push: {read_s:.3} s reading the outbox, {http_s:.3} s in HTTP and the server, {record_s:.3} s recording replies");
     let (in1, out1, req1) = server.counters.snapshot();
     println!(
         "initial push: {pushed} ops in {push_s:.3} s, {:.2} MB up, {:.2} MB down, {} requests",
