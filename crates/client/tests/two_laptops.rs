@@ -59,7 +59,7 @@ async fn evidence_written_offline_on_one_laptop_reaches_the_other_once() {
 /// Every op in a laptop's outbox, acknowledged or not (as if no reply had ever arrived).
 fn all_outbox_ops(dir: &std::path::Path) -> (uuid::Uuid, Vec<qar_core::protocol::Op>) {
     let conn = rusqlite::Connection::open(dir.join("qar-field.db")).unwrap();
-    conn.execute("UPDATE outbox SET acked_at_ms = NULL", []).unwrap();
+    conn.execute("DELETE FROM meta WHERE key = 'acked_through'", []).unwrap();
     let s = qar_client::Store::open(&dir.join("qar-field.db")).unwrap();
     let batch = s.pending_batch(1000).unwrap();
     (batch.device_id, batch.ops)

@@ -24,13 +24,14 @@ impl Store {
             tx.execute("INSERT OR IGNORE INTO fts_defer(one) VALUES (1)", [])?;
         }
         // Most pulls happen with nothing in flight: then no record needs the pending-edit check.
-        let any_pending = tx.prepare_cached("SELECT 1 FROM outbox WHERE acked_at_ms IS NULL")?.exists([])?;
+        let acked = meta::acked_through(&tx)?;
+        let any_pending = tx.prepare_cached("SELECT 1 FROM outbox WHERE seq > ?1")?.exists([acked as i64])?;
         let mut applied = 0;
         for change in &page.changes {
             for f in change.fields.values() {
                 self.clock.observe(f.version, now_ms);
             }
-            if apply_change(&tx, change, any_pending)? {
+            if apply_change(&tx, change, any_pending.then_some(acked))? {
                 applied += 1;
             }
         }
@@ -46,10 +47,9 @@ impl Store {
 
 /// Fields of a record with a local edit still in flight. Those keep the local value: the server
 /// merges the two when the edit arrives and sends the outcome back.
-fn pending_fields(tx: &Transaction, c: &Change) -> Result<BTreeSet<String>> {
-    let mut stmt =
-        tx.prepare_cached("SELECT fields FROM outbox WHERE entity = ?1 AND entity_id = ?2 AND acked_at_ms IS NULL")?;
-    let rows = stmt.query_map(params![c.entity.code(), c.id.to_string()], |r| r.get::<_, String>(0))?;
+fn pending_fields(tx: &Transaction, c: &Change, acked: u64) -> Result<BTreeSet<String>> {
+    let mut stmt = tx.prepare_cached("SELECT fields FROM outbox WHERE entity = ?1 AND entity_id = ?2 AND seq > ?3")?;
+    let rows = stmt.query_map(params![c.entity.code(), c.id.to_string(), acked as i64], |r| r.get::<_, String>(0))?;
     let mut names = BTreeSet::new();
     for raw in rows {
         let fields: BTreeMap<String, Value> = serde_json::from_str(&raw?).unwrap_or_default();
@@ -58,8 +58,12 @@ fn pending_fields(tx: &Transaction, c: &Change) -> Result<BTreeSet<String>> {
     Ok(names)
 }
 
-fn apply_change(tx: &Transaction, c: &Change, any_pending: bool) -> Result<bool> {
-    let pending = if any_pending { pending_fields(tx, c)? } else { BTreeSet::new() };
+/// `acked`: the acknowledged mark when some local ops are pending, `None` when none are.
+fn apply_change(tx: &Transaction, c: &Change, acked: Option<u64>) -> Result<bool> {
+    let pending = match acked {
+        Some(a) => pending_fields(tx, c, a)?,
+        None => BTreeSet::new(),
+    };
     let existing = columns::versions(tx, c.entity, c.id)?;
     let mut versions = existing.clone().unwrap_or_default();
     let mut writes: Vec<(&str, &Value)> = Vec::new();

@@ -43,3 +43,8 @@ pub(super) fn set_clock(conn: &Connection, last: Hlc) -> Result<()> {
 pub(super) fn parse_u64(v: Option<String>) -> u64 {
     v.and_then(|s| s.parse().ok()).unwrap_or(0)
 }
+
+/// Every op with a seq up to this is acknowledged by the server.
+pub(super) fn acked_through(conn: &Connection) -> Result<u64> {
+    Ok(parse_u64(get(conn, "acked_through")?))
+}

@@ -77,9 +77,10 @@ impl Store {
     pub fn pending_batch(&self, limit: usize) -> Result<PendingBatch> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT seq, entity, entity_id, review_id, fields, hlc, schema_version
-             FROM outbox WHERE acked_at_ms IS NULL ORDER BY seq LIMIT ?1",
+             FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
-        let rows = stmt.query_map([limit.min(i64::MAX as usize) as i64], |r| {
+        let acked = meta::acked_through(&self.conn)? as i64;
+        let rows = stmt.query_map([acked, limit.min(i64::MAX as usize) as i64], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -108,7 +109,8 @@ impl Store {
     }
 
     pub fn pending_count(&self) -> Result<u32> {
-        Ok(self.conn.query_row("SELECT count(*) FROM outbox WHERE acked_at_ms IS NULL", [], |r| r.get(0))?)
+        let acked = meta::acked_through(&self.conn)? as i64;
+        Ok(self.conn.query_row("SELECT count(*) FROM outbox WHERE seq > ?1", [acked], |r| r.get(0))?)
     }
 
     /// Records what the server said about a push, in one transaction. Everything up to
@@ -121,8 +123,10 @@ impl Store {
                 tx.prepare_cached("UPDATE outbox SET outcome = ?1 WHERE seq = ?2")?.execute(params![outcome, r.seq as i64])?;
             }
         }
-        tx.prepare_cached("UPDATE outbox SET acked_at_ms = ?1 WHERE seq <= ?2 AND acked_at_ms IS NULL")?
-            .execute(params![now_ms as i64, response.acked_through as i64])?;
+        // The server acknowledges a prefix: one number moves, no row is rewritten.
+        let through = meta::acked_through(&tx)?.max(response.acked_through);
+        meta::set(&tx, "acked_through", &through.to_string())?;
+        meta::set(&tx, "acked_at_ms", &now_ms.to_string())?;
         tx.commit()?;
         Ok(())
     }

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 const SUMMARY_SQL: &str = "SELECT r.id, r.school_name, r.school_urn, r.start_date, r.state,
         (SELECT count(*) FROM evidence e WHERE e.review_id = r.id AND e.deleted = 0),
-        (SELECT count(*) FROM outbox o WHERE o.review_id = r.id AND o.acked_at_ms IS NULL)
+        (SELECT count(*) FROM outbox o WHERE o.review_id = r.id
+           AND o.seq > coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'acked_through'), 0))
      FROM reviews r WHERE r.deleted = 0";
 
 fn summary(r: &Row) -> rusqlite::Result<ReviewSummary> {

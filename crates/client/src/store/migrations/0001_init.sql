@@ -34,7 +34,9 @@ CREATE TABLE evidence (
 CREATE INDEX evidence_by_review ON evidence(review_id, created_at_ms);
 
 -- Every local edit, one row per edit of one record, in device order. seq is the rowid, so it is
--- contiguous (rows are never deleted and a rolled-back insert frees its number).
+-- contiguous (rows are never deleted and a rolled-back insert frees its number). The server
+-- acknowledges a prefix, so what is sent is one number, meta 'acked_through': an op is pending
+-- while seq > acked_through (no per-row stamp to rewrite on every acknowledgement).
 CREATE TABLE outbox (
     seq            INTEGER PRIMARY KEY,
     entity         TEXT NOT NULL,
@@ -44,13 +46,12 @@ CREATE TABLE outbox (
     fields         TEXT NOT NULL,
     hlc            TEXT NOT NULL,
     schema_version INTEGER NOT NULL,
-    acked_at_ms    INTEGER,
+    -- What the server said, when it was not a plain "applied" (rejected, conflict).
     outcome        TEXT
 ) STRICT;
--- Both partial: they hold only unsent ops, so they stay tiny however long the outbox grows.
-CREATE INDEX outbox_pending ON outbox(entity, entity_id) WHERE acked_at_ms IS NULL;
-CREATE INDEX outbox_unacked ON outbox(seq) WHERE acked_at_ms IS NULL;
-CREATE INDEX outbox_unacked_by_review ON outbox(review_id) WHERE acked_at_ms IS NULL;
+-- Pending ops of one record (a pulled value must not overwrite them) and of one review (counts).
+CREATE INDEX outbox_by_record ON outbox(entity, entity_id, seq);
+CREATE INDEX outbox_by_review ON outbox(review_id, seq);
 
 CREATE TABLE audit (
     id        INTEGER PRIMARY KEY,
