@@ -96,6 +96,7 @@ impl Client {
             last_error: store.last_sync_error()?,
             server_url: self.sync.base_url().to_owned(),
             syncing: self.syncing.load(Ordering::Relaxed),
+            clock_warning: store.clock_skew_ms()?.and_then(clock_warning),
         })
     }
 
@@ -118,7 +119,40 @@ impl Client {
         let outcome = sync::sync_once(&self.store, &self.sync, now_ms).await;
         self.syncing.store(false, Ordering::Relaxed);
         let message = outcome.as_ref().err().map(|e| e.to_string());
-        lock(&self.store).record_sync_outcome(now_ms(), message.as_deref())?;
+        let store = lock(&self.store);
+        store.record_sync_outcome(now_ms(), message.as_deref())?;
+        if let Ok(report) = &outcome {
+            store.record_clock_skew(report.skew_ms)?;
+        }
+        drop(store);
         outcome
+    }
+}
+
+/// Words for a clock that is off by more than two minutes; `None` when it is close enough.
+/// Order never depends on wall clocks (hybrid logical clocks), but times people read do.
+fn clock_warning(skew_ms: i64) -> Option<String> {
+    const LIMIT_MS: i64 = 2 * 60 * 1000;
+    if skew_ms.abs() <= LIMIT_MS {
+        return None;
+    }
+    let minutes = (skew_ms.abs() + 30_000) / 60_000;
+    let way = if skew_ms > 0 { "behind" } else { "ahead of" };
+    Some(format!(
+        "This laptop's clock is about {minutes} minutes {way} the server's. Your notes stay in the right order, \
+         but times shown may be off: set the date and time to update automatically."
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_warning;
+
+    #[test]
+    fn clock_warning_only_beyond_two_minutes_and_says_which_way() {
+        assert_eq!(clock_warning(119_000), None);
+        assert_eq!(clock_warning(-120_000), None);
+        assert!(clock_warning(10 * 60_000).unwrap().contains("about 10 minutes behind"));
+        assert!(clock_warning(-3 * 60_000 - 40_000).unwrap().contains("about 4 minutes ahead of"));
     }
 }

@@ -98,4 +98,6 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     pub server_url: String,
     pub syncing: bool,
+    /// Set when this laptop's clock disagrees with the server's by more than two minutes.
+    pub clock_warning: Option<String>,
 }

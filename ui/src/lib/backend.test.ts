@@ -76,7 +76,7 @@ describe('TauriBackend', () => {
     const seen: unknown[] = [];
     const stop = await new TauriBackend().onSyncStatus((s) => seen.push(s));
     expect(listen).toHaveBeenCalledWith('sync-status', expect.any(Function));
-    const payload = { pendingOps: 2, lastSyncAt: null, lastError: null, serverUrl: 'https://x', syncing: false };
+    const payload = { pendingOps: 2, lastSyncAt: null, lastError: null, serverUrl: 'https://x', syncing: false, clockWarning: null };
     listen.mock.calls[0][1]({ event: 'sync-status', id: 1, payload });
     expect(seen).toEqual([payload]);
     stop();

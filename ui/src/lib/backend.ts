@@ -104,6 +104,8 @@ export type SyncStatus = {
   lastError: string | null;
   serverUrl: string;
   syncing: boolean;
+  /** Plain words when this laptop's clock is more than two minutes off the server's; else null. */
+  clockWarning: string | null;
 };
 
 /** How every failed command rejects. Branch on `code`; show `message` to the person. */

@@ -77,6 +77,8 @@ export class MockBackend implements Backend {
   /** One entry per unacknowledged op (one per edit): the review it belongs to. */
   private outbox: string[] = [];
   private listeners = new Set<(status: SyncStatus) => void>();
+  /** What the Rust client reports when the laptop clock is off; tests set it directly. */
+  clockWarning: string | null = null;
   private nextId = 1;
   private nextSeq = 1;
   private syncing = false;
@@ -314,6 +316,7 @@ export class MockBackend implements Backend {
       lastError: this.lastError,
       serverUrl: this.serverUrl,
       syncing: this.syncing,
+      clockWarning: this.clockWarning,
     };
   }
 

@@ -79,6 +79,15 @@ impl Store {
         meta::get(&self.conn, "last_sync_error")
     }
 
+    /// Server clock minus this laptop's, as last measured by a sync.
+    pub fn clock_skew_ms(&self) -> Result<Option<i64>> {
+        Ok(meta::get(&self.conn, "clock_skew_ms")?.and_then(|s| s.parse().ok()))
+    }
+
+    pub fn record_clock_skew(&self, skew_ms: i64) -> Result<()> {
+        meta::set(&self.conn, "clock_skew_ms", &skew_ms.to_string())
+    }
+
     /// Remembers how the last sync attempt ended, so the status survives a restart.
     pub fn record_sync_outcome(&self, now_ms: u64, error: Option<&str>) -> Result<()> {
         match error {

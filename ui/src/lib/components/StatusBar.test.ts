@@ -26,6 +26,15 @@ describe('StatusBar', () => {
     expect(screen.queryByTestId('sync-error')).not.toBeInTheDocument();
   });
 
+  it('warns in plain words when the laptop clock is off, and only then', async () => {
+    const backend = new MockBackend({ reviews: [{ schoolName: 'Oakfield Primary' }] });
+    await mount(backend);
+    expect(screen.queryByTestId('clock-warning')).not.toBeInTheDocument();
+    backend.clockWarning = "This laptop's clock is about 10 minutes behind the server's.";
+    backend.emit();
+    expect(await screen.findByTestId('clock-warning')).toHaveTextContent('about 10 minutes behind');
+  });
+
   it('shows the offline message when the last sync failed, and keeps the count', async () => {
     const backend = new MockBackend({ online: false, reviews: [{ schoolName: 'Oakfield Primary', pendingOps: 2 }] });
     await mount(backend);
@@ -66,12 +75,12 @@ describe('StatusBar', () => {
     const { stop } = await mount(backend);
     expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 change waiting to sync');
 
-    backend.emit({ pendingOps: 0, lastSyncAt: null, lastError: 'server down', serverUrl: 'https://x', syncing: false });
+    backend.emit({ pendingOps: 0, lastSyncAt: null, lastError: 'server down', serverUrl: 'https://x', syncing: false, clockWarning: null });
     await waitFor(() => expect(screen.getByTestId('sync-error')).toBeInTheDocument());
     expect(screen.getByTestId('pending-ops')).toHaveTextContent('All changes synced');
 
     stop();
-    backend.emit({ pendingOps: 7, lastSyncAt: null, lastError: null, serverUrl: 'https://x', syncing: false });
+    backend.emit({ pendingOps: 7, lastSyncAt: null, lastError: null, serverUrl: 'https://x', syncing: false, clockWarning: null });
     await new Promise((r) => setTimeout(r, 0));
     expect(screen.getByTestId('pending-ops')).toHaveTextContent('All changes synced');
   });
