@@ -5,6 +5,7 @@ pub mod admin;
 mod api;
 pub mod auth;
 pub mod error;
+pub mod gias;
 pub mod store;
 
 pub use api::app;

@@ -1,5 +1,6 @@
 //! `qar-server`: run the sync server. `qar-server --data-dir DIR --listen 127.0.0.1:8787`.
-//! Administration: `qar-server create-admin …` and `qar-server import-users …` (see `--help`).
+//! Administration: `qar-server create-admin …`, `qar-server import-users …` and
+//! `qar-server import-schools …` (see `--help`).
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -64,6 +65,25 @@ enum Command {
         #[arg(long)]
         credentials_out: Option<PathBuf>,
     },
+    /// Load or refresh the school register from the GIAS "all establishments" CSV.
+    ///
+    /// The file is edubasealldata{YYYYMMDD}.csv from get-information-schools.service.gov.uk, in
+    /// UTF-8 or Windows-1252. Columns are found by name; URN, EstablishmentName,
+    /// "PhaseOfEducation (name)", "EstablishmentStatus (name)" and "LA (name)" are required.
+    /// All rows are written in one transaction; bad rows (bad URN, wrong number of values, a
+    /// number or date that is not one) are reported with their line and skipped. Running the same
+    /// file again changes nothing. Hubs of schools are kept. Exits 0 when the file was read, even
+    /// if rows were rejected; 1 when it could not be (nothing is written then).
+    ImportSchools {
+        /// The server's data folder.
+        #[arg(long, default_value = "qar-server-data")]
+        data_dir: PathBuf,
+        /// The GIAS CSV file.
+        file: PathBuf,
+        /// List every rejected row (otherwise the first 20).
+        #[arg(long)]
+        verbose: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -80,7 +100,39 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Some(Command::ImportSchools { data_dir, file, verbose }) => import_schools(&data_dir, &file, verbose),
     }
+}
+
+/// Rejected rows listed without `--verbose`.
+const SHOWN_REJECTIONS: usize = 20;
+
+fn import_schools(data_dir: &Path, file: &Path, verbose: bool) -> anyhow::Result<()> {
+    let store = qar_server::ServerStore::open(data_dir).context("opening the data folder")?;
+    let started = std::time::Instant::now();
+    let summary = qar_server::gias::import(file, &store, qar_server::store::now_ms())
+        .with_context(|| format!("importing {}", file.display()))?;
+    let shown = if verbose { summary.rejections.len() } else { SHOWN_REJECTIONS };
+    for r in summary.rejections.iter().take(shown) {
+        match r.urn.as_str() {
+            "" => println!("line {}: rejected: {}", r.line, r.reason),
+            urn => println!("line {}: rejected URN {urn}: {}", r.line, r.reason),
+        }
+    }
+    if summary.rejections.len() > shown {
+        println!("… and {} more rejected rows (--verbose lists them all)", summary.rejections.len() - shown);
+    }
+    let encoding = match summary.encoding {
+        qar_server::gias::FileEncoding::Utf8 => "UTF-8",
+        qar_server::gias::FileEncoding::Windows1252 => "Windows-1252",
+    };
+    println!(
+        "{}: {} ({encoding}, {:.1} s).",
+        file.display(),
+        summary.summary(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn create_admin(data_dir: &Path, email: &str, name: &str, password_stdin: bool, force: bool) -> anyhow::Result<()> {

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod directory;
 mod pull;
 mod push;
+pub mod schools;
 
 use qar_dbkit::{Durability, Migration};
 use rusqlite::Connection;
@@ -17,6 +18,7 @@ pub const STORE_FILE: &str = "qar-server.db";
 const MIGRATIONS: &[Migration] = &[
     Migration { number: 1, name: "records, devices, conflicts, directory", sql: include_str!("migrations/0001_init.sql") },
     Migration { number: 2, name: "accounts, roles, device registry, login attempts", sql: include_str!("migrations/0002_accounts.sql") },
+    Migration { number: 3, name: "school register from GIAS", sql: include_str!("migrations/0003_school_register.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]
