@@ -207,15 +207,19 @@ pub(crate) fn is_date(s: &str) -> bool {
     }
     let num = |r: std::ops::Range<usize>| s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit()))?.parse::<u32>().ok();
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
+    y >= 1900 && days_in_month(y, m).is_some_and(|days| (1..=days).contains(&d))
+}
+
+/// Days in month `m` (1–12) of year `y`, leap years included; `None` for a month that isn't one.
+pub fn days_in_month(y: u32, m: u32) -> Option<u32> {
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    y >= 1900 && (1..=days).contains(&d)
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => Some(31),
+        4 | 6 | 9 | 11 => Some(30),
+        2 if leap => Some(29),
+        2 => Some(28),
+        _ => None,
+    }
 }
 
 fn is_time(s: &str) -> bool {

@@ -319,14 +319,7 @@ pub fn parse_date(v: &str) -> Result<Option<String>, String> {
     let (Some(d), Some(m), Some(y)) = (digits(0..2), digits(3..5), digits(6..10)) else {
         return Err(bad());
     };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
+    let days = qar_core::fields::days_in_month(y, m).ok_or_else(bad)?;
     if !(1..=days).contains(&d) || y < 1800 {
         return Err(bad());
     }

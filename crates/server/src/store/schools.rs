@@ -3,7 +3,7 @@
 //! unchanged) is decided by the caller, who reads the stored row first.
 
 use super::{ServerStore, StoreError};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{OptionalExtension, Row, Transaction};
 
 /// One school as the register holds it. Text is '' when unknown; numbers and dates `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -76,25 +76,7 @@ impl SchoolWriter<'_> {
                 open_date, gias_updated_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?;
-        stmt.execute(params![
-            s.urn,
-            s.establishment_name,
-            s.establishment_type,
-            s.phase,
-            s.status,
-            s.la_name,
-            s.trust_name,
-            s.town,
-            s.postcode,
-            s.region,
-            s.number_of_pupils,
-            s.percentage_fsm,
-            s.head_first_name,
-            s.head_last_name,
-            s.ofsted_last_insp,
-            s.open_date,
-            self.now_ms
-        ])?;
+        stmt.execute(register_params(s, &self.now_ms).as_slice())?;
         Ok(())
     }
 
@@ -106,27 +88,32 @@ impl SchoolWriter<'_> {
                 head_first_name = ?13, head_last_name = ?14, ofsted_last_insp = ?15, open_date = ?16, gias_updated_ms = ?17
              WHERE urn = ?1",
         )?;
-        stmt.execute(params![
-            s.urn,
-            s.establishment_name,
-            s.establishment_type,
-            s.phase,
-            s.status,
-            s.la_name,
-            s.trust_name,
-            s.town,
-            s.postcode,
-            s.region,
-            s.number_of_pupils,
-            s.percentage_fsm,
-            s.head_first_name,
-            s.head_last_name,
-            s.ofsted_last_insp,
-            s.open_date,
-            self.now_ms
-        ])?;
+        stmt.execute(register_params(s, &self.now_ms).as_slice())?;
         Ok(())
     }
+}
+
+/// The 17 values `insert` and `update` bind, in their `?1`…`?17` order (hub_id is never among them).
+fn register_params<'a>(s: &'a School, now_ms: &'a i64) -> [&'a dyn rusqlite::ToSql; 17] {
+    [
+        &s.urn,
+        &s.establishment_name,
+        &s.establishment_type,
+        &s.phase,
+        &s.status,
+        &s.la_name,
+        &s.trust_name,
+        &s.town,
+        &s.postcode,
+        &s.region,
+        &s.number_of_pupils,
+        &s.percentage_fsm,
+        &s.head_first_name,
+        &s.head_last_name,
+        &s.ofsted_last_insp,
+        &s.open_date,
+        now_ms,
+    ]
 }
 
 impl ServerStore {
