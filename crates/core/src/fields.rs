@@ -16,16 +16,34 @@ pub enum EntityKind {
     /// review and area, so two laptops estimating the same area write the same record and a
     /// disagreement surfaces as a conflict instead of two estimates.
     Estimate,
+    /// One section of the report (LR only). Its id is derived from the review and section code.
+    ReportSection,
+    /// A coordinator's return comment on a section or an estimate. Written by the server when a
+    /// report is returned; the LR may only mark it addressed.
+    Comment,
+    /// The losing side of a concurrent same-field write (or an edit that arrived after a delete),
+    /// written by the server so it syncs down; resolving it is an op that sets `resolved`.
+    Conflict,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 3] = [EntityKind::Review, EntityKind::Evidence, EntityKind::Estimate];
+    pub const ALL: [EntityKind; 6] = [
+        EntityKind::Review,
+        EntityKind::Evidence,
+        EntityKind::Estimate,
+        EntityKind::ReportSection,
+        EntityKind::Comment,
+        EntityKind::Conflict,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             EntityKind::Review => "review",
             EntityKind::Evidence => "evidence",
             EntityKind::Estimate => "estimate",
+            EntityKind::ReportSection => "report_section",
+            EntityKind::Comment => "comment",
+            EntityKind::Conflict => "conflict",
         }
     }
 
@@ -41,6 +59,19 @@ impl EntityKind {
             EntityKind::Review => REVIEW_FIELDS,
             EntityKind::Evidence => EVIDENCE_FIELDS,
             EntityKind::Estimate => ESTIMATE_FIELDS,
+            EntityKind::ReportSection => REPORT_SECTION_FIELDS,
+            EntityKind::Comment => COMMENT_FIELDS,
+            EntityKind::Conflict => CONFLICT_FIELDS,
+        }
+    }
+
+    /// Only the server writes this field (team lists, approval stamps, comments, conflicts):
+    /// a device op that sets it is refused, so a laptop cannot approve its own report.
+    pub fn server_written(self, field: &str) -> bool {
+        match self {
+            EntityKind::Review => matches!(field, "hub_id" | "team" | "approved_hash" | "approved_by"),
+            EntityKind::Comment | EntityKind::Conflict => field != "resolved",
+            EntityKind::Evidence | EntityKind::Estimate | EntityKind::ReportSection => false,
         }
     }
 
@@ -70,7 +101,20 @@ pub enum FieldType {
     AreaCode,
     /// One estimate scale code (the review's own framework is checked where it is known).
     EstimateValue,
+    /// A short snake_case code chosen by configuration (a report section, an entity kind).
+    Code,
+    /// Milliseconds since the Unix epoch (a non-negative integer).
+    Millis,
+    /// What a comment is about: `section:<code>` or `estimate:<area code>`.
+    CommentTarget,
+    /// A review's team: a list of `{user_id, name, role}` with a team role code.
+    Team,
+    /// Any JSON value up to [`MAX_JSON_BYTES`] (a conflict keeps the losing value as it was).
+    Json,
 }
+
+/// A kept conflict value is at most a field's own limit, in JSON text.
+pub const MAX_JSON_BYTES: usize = 4 * MAX_NOTES + 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSpec {
@@ -90,6 +134,43 @@ const REVIEW_FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "state", label: "Review state", ty: FieldType::ReviewState },
     FieldSpec { name: "framework_version", label: "Framework version", ty: FieldType::Text { max: 20, required: true } },
     FieldSpec { name: "deleted", label: "Deleted", ty: FieldType::Bool },
+];
+
+const fn spec(name: &'static str, label: &'static str, ty: FieldType) -> FieldSpec {
+    FieldSpec { name, label, ty }
+}
+
+const fn text(max: usize, required: bool) -> FieldType {
+    FieldType::Text { max, required }
+}
+
+const REPORT_SECTION_FIELDS: &[FieldSpec] = &[
+    spec("section_code", "Report section", FieldType::Code),
+    spec("body", "Section text", text(MAX_NOTES, false)),
+    spec("deleted", "Deleted", FieldType::Bool),
+];
+
+const COMMENT_FIELDS: &[FieldSpec] = &[
+    spec("target", "What the comment is about", FieldType::CommentTarget),
+    spec("text", "Comment", text(2_000, true)),
+    spec("author_id", "Author", text(100, false)),
+    spec("author_name", "Author's name", text(200, false)),
+    spec("created_ms", "Time of the comment", FieldType::Millis),
+    spec("report_hash", "Report version", text(100, false)),
+    spec("resolved", "Addressed", FieldType::Bool),
+];
+
+const CONFLICT_FIELDS: &[FieldSpec] = &[
+    spec("entity", "Record kind", FieldType::Code),
+    spec("record_id", "Record", text(40, true)),
+    spec("field", "Field", FieldType::Code),
+    spec("value", "Other value", FieldType::Json),
+    spec("version", "Other value's version", text(60, true)),
+    spec("winner_version", "Current value's version", text(60, true)),
+    spec("author_id", "Author of the other value", text(100, false)),
+    spec("kind", "Kind of conflict", FieldType::Code),
+    spec("recorded_ms", "Time the conflict was found", FieldType::Millis),
+    spec("resolved", "Resolved", FieldType::Bool),
 ];
 
 const ESTIMATE_FIELDS: &[FieldSpec] = &[
@@ -188,6 +269,41 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
         FieldType::Bool => {
             if !value.is_boolean() {
                 return Err(ValidationError::WrongType { field: spec.label.to_owned(), expected: "true or false" });
+            }
+        }
+        FieldType::Code => crate::entities::check_code(spec.label, text()?)?,
+        FieldType::Millis => {
+            if value.as_u64().is_none() {
+                return Err(ValidationError::WrongType { field: spec.label.to_owned(), expected: "a time in milliseconds" });
+            }
+        }
+        FieldType::CommentTarget => {
+            let wrong = || ValidationError::WrongType { field: spec.label.to_owned(), expected: "section:<code> or estimate:<area>" };
+            let (kind, code) = text()?.split_once(':').ok_or_else(wrong)?;
+            match kind {
+                "section" => crate::entities::check_code("Report section", code)?,
+                "estimate" => {
+                    if !crate::framework::FRAMEWORKS.iter().any(|f| f.area(code).is_ok()) {
+                        return Err(ValidationError::UnknownArea { area: code.chars().take(60).collect(), version: crate::framework::CURRENT_FRAMEWORK });
+                    }
+                }
+                _ => return Err(wrong()),
+            }
+        }
+        FieldType::Team => {
+            let wrong = || ValidationError::WrongType { field: spec.label.to_owned(), expected: "a list of {user_id, name, role}" };
+            for member in value.as_array().ok_or_else(wrong)? {
+                let part = |k: &str| member.get(k).and_then(Value::as_str).ok_or_else(wrong);
+                let (id, name, role) = (part("user_id")?, part("name")?, part("role")?);
+                if id.is_empty() || id.len() > 100 || name.chars().count() > 200 || crate::entities::TeamRole::parse(role).is_none() {
+                    return Err(wrong());
+                }
+            }
+        }
+        FieldType::Json => {
+            let len = value.to_string().len();
+            if len > MAX_JSON_BYTES {
+                return Err(ValidationError::TooLong { field: spec.label, len, max: MAX_JSON_BYTES });
             }
         }
     }

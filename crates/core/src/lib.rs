@@ -10,6 +10,7 @@ pub mod hlc;
 pub mod lifecycle;
 pub mod permissions;
 pub mod protocol;
+pub mod report_template;
 pub mod review;
 pub mod school;
 

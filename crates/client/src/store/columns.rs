@@ -17,12 +17,24 @@ pub(super) fn table(entity: EntityKind) -> &'static str {
         EntityKind::Review => "reviews",
         EntityKind::Evidence => "evidence",
         EntityKind::Estimate => "estimates",
+        EntityKind::ReportSection => "report_sections",
+        EntityKind::Comment => "comments",
+        EntityKind::Conflict => "conflicts",
     }
 }
 
 /// The column for `field`, checked against the field table.
 pub(super) fn column(entity: EntityKind, field: &str) -> Result<&'static str, ValidationError> {
     Ok(entity.field(field)?.name)
+}
+
+/// A field's value as its column holds it: free JSON (a kept conflict value) always as JSON
+/// text, so a string and a number stay distinguishable; everything else by [`to_sql`].
+pub(super) fn field_to_sql(entity: EntityKind, field: &str, value: &Value) -> Result<SqlValue, ValidationError> {
+    Ok(match entity.field(field)?.ty {
+        qar_core::fields::FieldType::Json => SqlValue::Text(value.to_string()),
+        _ => to_sql(value),
+    })
 }
 
 /// JSON values as SQLite stores them: booleans as 0/1, lists as JSON text.
@@ -56,7 +68,7 @@ pub(super) fn update(
     let mut args: Vec<SqlValue> = Vec::with_capacity(fields.len() + 3);
     for (i, (field, value)) in fields.iter().enumerate() {
         sets.push_str(&format!("{} = ?{}, ", column(entity, field)?, i + 1));
-        args.push(to_sql(value));
+        args.push(field_to_sql(entity, field, value)?);
     }
     let n = fields.len();
     let sql = format!(
@@ -95,7 +107,7 @@ pub(super) fn insert(
     for (field, value) in fields {
         cols.push_str(column(entity, field)?);
         cols.push_str(", ");
-        args.push(to_sql(value));
+        args.push(field_to_sql(entity, field, value)?);
     }
     cols.push_str("versions, created_at_ms, updated_at_ms");
     args.push(SqlValue::Text(serde_json::to_string(versions).unwrap_or_else(|_| "{}".into())));

@@ -11,6 +11,9 @@ use uuid::Uuid;
 pub struct SyncClient {
     http: reqwest::Client,
     base_url: String,
+    /// This laptop's bearer token once someone has signed in; shared by clones, so signing in
+    /// once reaches the background sync loop too.
+    token: std::sync::Arc<std::sync::RwLock<Option<String>>>,
 }
 
 impl SyncClient {
@@ -21,7 +24,22 @@ impl SyncClient {
             .timeout(Duration::from_secs(60))
             .build()
             .expect("a TLS backend is compiled in");
-        SyncClient { http, base_url: base_url.trim_end_matches('/').to_owned() }
+        SyncClient { http, base_url: base_url.trim_end_matches('/').to_owned(), token: Default::default() }
+    }
+
+    /// A client that sends `token` as `Authorization: Bearer` on every request.
+    pub fn with_token(base_url: &str, token: &str) -> SyncClient {
+        let c = SyncClient::new(base_url);
+        c.set_token(Some(token.to_owned()));
+        c
+    }
+
+    pub fn set_token(&self, token: Option<String>) {
+        *self.token.write().unwrap_or_else(|p| p.into_inner()) = token;
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token.read().unwrap_or_else(|p| p.into_inner()).is_some()
     }
 
     pub fn base_url(&self) -> &str {
@@ -51,6 +69,11 @@ impl SyncClient {
     }
 
     async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
+        let token = self.token.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let req = match token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        };
         let offline = |_| ClientError::Offline { url: self.base_url.clone() };
         let resp = req.send().await.map_err(offline)?;
         let status = resp.status();

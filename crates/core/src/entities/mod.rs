@@ -51,7 +51,7 @@ pub(crate) fn check_opt_text(field: &'static str, value: &Option<String>, max: u
     value.as_deref().map_or(Ok(()), |v| check_text(field, v, max, false))
 }
 
-pub(crate) fn check_code(field: &'static str, value: &str) -> Result<(), ValidationError> {
+pub fn check_code(field: &'static str, value: &str) -> Result<(), ValidationError> {
     let ok = !value.is_empty()
         && value.len() <= MAX_CODE
         && value.starts_with(|c: char| c.is_ascii_lowercase())
