@@ -13,7 +13,149 @@ export type ReviewSummary = {
   evidenceCount: number;
   /** Local changes to this review the server has not acknowledged yet. */
   pendingOps: number;
+  /** The signed-in person's place on the team; null when they are not on it (a coordinator). */
+  myRole: TeamRole | null;
+  /** Where this review's changes are: see SyncBadge. */
+  syncBadge: SyncBadge;
+  /** The report was approved and has changed since: it needs approving again. */
+  changedSinceApproval: boolean;
+  /** Coordinator comments not yet marked addressed. */
+  openComments: number;
+  /** Concurrent edits kept for a person to resolve. */
+  openConflicts: number;
 };
+
+export type TeamRole = 'lead_reviewer' | 'reviewer' | 'shadow';
+
+/**
+ * local: made on this laptop and never acknowledged by the server; queued: changes wait to be
+ * sent; sent: a push carrying them is in flight; acknowledged: the server holds everything.
+ */
+export type SyncBadge = 'local' | 'queued' | 'sent' | 'acknowledged';
+
+export type TeamMember = { userId: string; name: string; role: TeamRole };
+
+/** One review with what its overview screen shows. */
+export type ReviewDetail = {
+  summary: ReviewSummary;
+  team: TeamMember[];
+  hubId: string;
+  /** The three visit days, YYYY-MM-DD. */
+  visitDays: string[];
+  /** Action codes the permission table allows the signed-in person now (e.g. 'set_estimate',
+   *  'edit_report', 'submit', 'approve', 'return'); the UI hides or disables the rest. */
+  allowedActions: string[];
+  /** SHA-256 of the report content as this laptop holds it. */
+  reportHash: string;
+  /** The hash the coordinator approved, or '' before any approval. */
+  approvedHash: string;
+  approvedBy: string;
+};
+
+/** A global role: what the person is beyond any one review's team. */
+export type GlobalRole = { role: 'admin' } | { role: 'hub_coordinator'; hubId: string };
+
+/** Who is signed in on this laptop. Survives restarts; works offline after the first sign-in. */
+export type Session = {
+  userId: string;
+  name: string;
+  email: string;
+  serverUrl: string;
+  roles: GlobalRole[];
+  deviceName: string;
+  /** RFC 3339 */
+  signedInAt: string;
+};
+
+export type SignInInput = {
+  serverUrl: string;
+  email: string;
+  password: string;
+  /** Six digits from the authenticator app. */
+  totpCode: string;
+  deviceName?: string;
+};
+
+export type Estimate = {
+  id: string;
+  reviewId: string;
+  areaCode: string;
+  /** Scale code, '' when not yet set. */
+  value: string;
+  rationale: string;
+  /** RFC 3339 */
+  updatedAt: string;
+};
+
+export type SectionKind = 'context' | 'www' | 'ebi' | 'aoe' | 'next_steps';
+
+export type SectionSpec = {
+  code: string;
+  title: string;
+  kind: SectionKind;
+  areaCode?: string;
+  guidance: string;
+  /** Guidance, not a hard limit: count words and warn past it. */
+  wordLimit: number;
+  required: boolean;
+};
+
+/** The report's shape (data, per framework version). */
+export type ReportTemplate = { version: string; frameworkVersion: string; title: string; sections: SectionSpec[] };
+
+export type ReportSection = {
+  code: string;
+  body: string;
+  wordCount: number;
+  /** RFC 3339; null when never written. */
+  updatedAt: string | null;
+};
+
+/** A coordinator's return comment. target is 'section:<code>' or 'estimate:<area code>'. */
+export type ReviewComment = {
+  id: string;
+  reviewId: string;
+  target: string;
+  text: string;
+  authorName: string;
+  /** RFC 3339 */
+  createdAt: string;
+  resolved: boolean;
+};
+
+export type NewComment = { target: string; text: string };
+
+/** What still stops a submit. */
+export type Missing =
+  | { kind: 'estimate'; areaCode: string; areaLabel: string }
+  | { kind: 'section'; code: string; title: string; areaLabel: string | null };
+
+/** Two values of one field written concurrently: both kept until a person chooses. */
+export type Conflict = {
+  id: string;
+  reviewId: string;
+  /** 'evidence' | 'estimate' | 'report_section' | 'review' */
+  entity: string;
+  recordId: string;
+  field: string;
+  /** The field as people know it, e.g. 'Notes', 'Estimate'. */
+  fieldLabel: string;
+  /** What the record is, e.g. 'Learning walk, 09:10' or 'Leadership at all levels'. */
+  recordLabel: string;
+  currentValue: unknown;
+  otherValue: unknown;
+  /** True when the signed-in person wrote the current value (so "mine" is current). */
+  currentIsMine: boolean;
+  /** 'concurrent', or 'after_delete' when an edit arrived for a deleted record. */
+  kind: string;
+  /** RFC 3339 */
+  recordedAt: string;
+};
+
+export type ConflictChoice = 'keep_current' | 'keep_other' | 'merged';
+
+/** A long first sync: how far it is. */
+export type SyncProgress = { done: number; total: number | null };
 
 export type NewReview = {
   schoolName: string;
@@ -106,7 +248,19 @@ export type SyncStatus = {
   syncing: boolean;
   /** Plain words when this laptop's clock is more than two minutes off the server's; else null. */
   clockWarning: string | null;
+  /** Stable code of the last failure ('offline', 'signed_out', 'server_refused', …); null after a success. */
+  lastErrorCode: string | null;
+  /** Conflicts on this laptop waiting for a person. */
+  openConflicts: number;
+  /** Set while a sync brings many changes (the first sync of a laptop); null otherwise. */
+  progress: SyncProgress | null;
+  /** True when the server no longer accepts this laptop's sign-in (revoked or expired). */
+  needsSignIn: boolean;
 };
+
+/** Sent by the app when synced changes arrived, so open screens reload. */
+export const DATA_CHANGED_EVENT = 'data-changed';
+export type DataChanged = { reviewIds: string[] };
 
 /** How every failed command rejects. Branch on `code`; show `message` to the person. */
 export type BackendError = { code: string; message: string };
@@ -115,6 +269,38 @@ export const SYNC_STATUS_EVENT = 'sync-status';
 
 /** Everything the UI asks of the app. Components only ever see this interface. */
 export interface Backend {
+  /** Who is signed in on this laptop, or null. Works offline. */
+  session(): Promise<Session | null>;
+  /** Rejects with code 'invalid_credentials', 'rate_limited', 'offline', 'invalid' (bad address) … */
+  signIn(input: SignInInput): Promise<Session>;
+  /** Forgets this laptop's token. Local work stays and syncs after the next sign-in. */
+  signOut(): Promise<void>;
+  reviewDetail(reviewId: string): Promise<ReviewDetail>;
+  /** Moves the review (e.g. 'in_visit', 'submitted'). Submitting an incomplete report rejects with
+   *  code 'incomplete' and a message listing what is missing. */
+  transitionReview(reviewId: string, toState: string): Promise<ReviewSummary>;
+  listEstimates(reviewId: string): Promise<Estimate[]>;
+  setEstimate(reviewId: string, areaCode: string, value: string, rationale: string): Promise<Estimate>;
+  reportTemplate(reviewId: string): Promise<ReportTemplate>;
+  listReportSections(reviewId: string): Promise<ReportSection[]>;
+  /** One durable write of one section's text. */
+  saveReportSection(reviewId: string, code: string, body: string): Promise<ReportSection>;
+  listComments(reviewId: string): Promise<ReviewComment[]>;
+  /** The LR marks a comment addressed. */
+  resolveComment(commentId: string): Promise<ReviewComment>;
+  /** Empty when the report can be submitted. */
+  submitCheck(reviewId: string): Promise<Missing[]>;
+  /** Coordinator, online only: binds the approval to the report hash this laptop shows. Rejects with
+   *  'offline', 'report_changed' (someone edited meanwhile: reload and look again), 'forbidden'. */
+  approveReview(reviewId: string): Promise<ReviewSummary>;
+  /** Coordinator, online only; at least one comment, none blank. */
+  returnReview(reviewId: string, comments: NewComment[]): Promise<ReviewSummary>;
+  /** Open conflicts, of one review or (null) of all. */
+  listConflicts(reviewId: string | null): Promise<Conflict[]>;
+  /** 'merged' needs mergedValue (the text the person wrote). */
+  resolveConflict(conflictId: string, choice: ConflictChoice, mergedValue?: unknown): Promise<void>;
+  /** Called when synced changes arrive. Resolves to an unsubscribe. */
+  onDataChanged(handler: (change: DataChanged) => void): Promise<() => void>;
   listReviews(): Promise<ReviewSummary[]>;
   createReview(input: NewReview): Promise<ReviewSummary>;
   getReview(reviewId: string): Promise<ReviewSummary>;
@@ -169,6 +355,60 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 /** The real backend: Tauri IPC to the Rust side. */
 export class TauriBackend implements Backend {
+  session() {
+    return call<Session | null>('session');
+  }
+  signIn(input: SignInInput) {
+    return call<Session>('sign_in', { input });
+  }
+  async signOut() {
+    await call<null>('sign_out');
+  }
+  reviewDetail(reviewId: string) {
+    return call<ReviewDetail>('review_detail', { reviewId });
+  }
+  transitionReview(reviewId: string, toState: string) {
+    return call<ReviewSummary>('transition_review', { reviewId, toState });
+  }
+  listEstimates(reviewId: string) {
+    return call<Estimate[]>('list_estimates', { reviewId });
+  }
+  setEstimate(reviewId: string, areaCode: string, value: string, rationale: string) {
+    return call<Estimate>('set_estimate', { reviewId, areaCode, value, rationale });
+  }
+  reportTemplate(reviewId: string) {
+    return call<ReportTemplate>('report_template', { reviewId });
+  }
+  listReportSections(reviewId: string) {
+    return call<ReportSection[]>('list_report_sections', { reviewId });
+  }
+  saveReportSection(reviewId: string, code: string, body: string) {
+    return call<ReportSection>('save_report_section', { reviewId, code, body });
+  }
+  listComments(reviewId: string) {
+    return call<ReviewComment[]>('list_comments', { reviewId });
+  }
+  resolveComment(commentId: string) {
+    return call<ReviewComment>('resolve_comment', { commentId });
+  }
+  submitCheck(reviewId: string) {
+    return call<Missing[]>('submit_check', { reviewId });
+  }
+  approveReview(reviewId: string) {
+    return call<ReviewSummary>('approve_review', { reviewId });
+  }
+  returnReview(reviewId: string, comments: NewComment[]) {
+    return call<ReviewSummary>('return_review', { reviewId, comments });
+  }
+  listConflicts(reviewId: string | null) {
+    return call<Conflict[]>('list_conflicts', { reviewId });
+  }
+  async resolveConflict(conflictId: string, choice: ConflictChoice, mergedValue?: unknown) {
+    await call<null>('resolve_conflict', { conflictId, choice, mergedValue: mergedValue ?? null });
+  }
+  onDataChanged(handler: (change: DataChanged) => void) {
+    return listen<DataChanged>(DATA_CHANGED_EVENT, (event) => handler(event.payload));
+  }
   listReviews() {
     return call<ReviewSummary[]>('list_reviews');
   }
