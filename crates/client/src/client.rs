@@ -1,10 +1,14 @@
 //! `Client`: the one object the desktop shell holds. It owns the store and the sync client and
 //! reads the wall clock, so everything below it gets time passed in.
 
-use crate::error::Result;
-use crate::model::{Estimate, Evidence, EvidenceQuery, NewEvidence, NewReview, ReviewSummary, SyncStatus};
+use crate::error::{ClientError, Result};
+use crate::model::{
+    Conflict, ConflictChoice, Estimate, Evidence, EvidenceQuery, Missing, NewComment, NewEvidence, NewReview, ReportSection,
+    ReviewComment, ReviewDetail, ReviewSummary, Session, SessionRole, SignIn, SyncProgress, SyncStatus,
+};
 use crate::store::Store;
-use crate::sync::{self, lock, SyncClient, SyncReport};
+use crate::sync::{self, lock, LoginBody, ReturnComment, SyncClient, SyncReport};
+use qar_core::report_template::ReportTemplate;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::path::Path;
@@ -17,8 +21,11 @@ pub const STORE_FILE: &str = "qar-field.db";
 pub struct Client {
     store: Mutex<Store>,
     _checkpointer: crate::store::Checkpointer,
-    sync: SyncClient,
+    /// Replaced when someone signs in to another server address.
+    sync: std::sync::RwLock<SyncClient>,
     syncing: AtomicBool,
+    /// Records pulled so far by the sync in progress, when it is a long one.
+    progress: Mutex<Option<SyncProgress>>,
     /// One sync at a time: a timer tick and a button press must not push the same ops twice.
     sync_gate: tokio::sync::Mutex<()>,
 }
@@ -34,13 +41,138 @@ impl Client {
         let path = data_dir.join(STORE_FILE);
         let store = Store::open(&path)?;
         let checkpointer = crate::store::Checkpointer::start(&path, std::time::Duration::from_secs(1))?;
+        // The address someone signed in to wins over the configured default.
+        let url = store.session()?.map_or_else(|| server_url.to_owned(), |s| s.server_url);
+        let sync = SyncClient::new(&url);
+        sync.set_token(store.token()?);
         Ok(Client {
             store: Mutex::new(store),
             _checkpointer: checkpointer,
-            sync: SyncClient::new(server_url),
+            sync: std::sync::RwLock::new(sync),
             syncing: AtomicBool::new(false),
+            progress: Mutex::new(None),
             sync_gate: tokio::sync::Mutex::new(()),
         })
+    }
+
+    fn sync_client(&self) -> SyncClient {
+        self.sync.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn session(&self) -> Result<Option<Session>> {
+        let store = lock(&self.store);
+        // Signed out (or never in): the token is what makes a session.
+        if store.token()?.is_none() {
+            return Ok(None);
+        }
+        store.session()
+    }
+
+    /// Signs this laptop in (online). Afterwards the app works offline under this person.
+    pub async fn sign_in(&self, input: &SignIn) -> Result<Session> {
+        let url = input.server_url.trim().trim_end_matches('/');
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(qar_core::ValidationError::WrongType { field: "Server address".into(), expected: "an address starting with https://" }.into());
+        }
+        let device_id = lock(&self.store).device_id();
+        let device_name = input.device_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(default_device_name);
+        let body = LoginBody {
+            email: input.email.trim().to_owned(),
+            password: input.password.clone(),
+            totp_code: input.totp_code.trim().to_owned(),
+            device_id,
+            device_name: device_name.clone(),
+        };
+        let client = SyncClient::new(url);
+        let grant = client.login(&body).await?;
+        let session = Session {
+            user_id: grant.user.id,
+            name: grant.user.name,
+            email: grant.user.email,
+            server_url: url.to_owned(),
+            roles: grant.user.roles.into_iter().map(|r| SessionRole { role: r.role, hub_id: r.hub_id }).collect(),
+            device_name,
+            signed_in_at: rfc3339(now_ms()).unwrap_or_default(),
+        };
+        lock(&self.store).save_session(&session, &grant.token)?;
+        client.set_token(Some(grant.token));
+        *self.sync.write().unwrap_or_else(|p| p.into_inner()) = client;
+        Ok(session)
+    }
+
+    /// Forgets this laptop's token (telling the server when it can be reached). The person's
+    /// work stays here and syncs after they sign in again.
+    pub async fn sign_out(&self) -> Result<()> {
+        let client = self.sync_client();
+        if client.has_token() {
+            // Best effort: offline, the token simply expires or an admin revokes the laptop.
+            let _ = client.logout().await;
+        }
+        client.set_token(None);
+        lock(&self.store).clear_token()
+    }
+
+    pub fn review_detail(&self, id: &str) -> Result<ReviewDetail> {
+        lock(&self.store).review_detail(id)
+    }
+
+    pub fn report_template(&self, review_id: &str) -> Result<&'static ReportTemplate> {
+        lock(&self.store).report_template(review_id)
+    }
+
+    pub fn list_report_sections(&self, review_id: &str) -> Result<Vec<ReportSection>> {
+        lock(&self.store).list_report_sections(review_id)
+    }
+
+    pub fn save_report_section(&self, review_id: &str, code: &str, body: &str) -> Result<ReportSection> {
+        lock(&self.store).save_report_section(review_id, code, body, now_ms())
+    }
+
+    pub fn list_comments(&self, review_id: &str) -> Result<Vec<ReviewComment>> {
+        lock(&self.store).list_comments(review_id)
+    }
+
+    pub fn resolve_comment(&self, comment_id: &str) -> Result<ReviewComment> {
+        lock(&self.store).resolve_comment(comment_id, now_ms())
+    }
+
+    pub fn submit_check(&self, review_id: &str) -> Result<Vec<Missing>> {
+        lock(&self.store).submit_check(review_id)
+    }
+
+    pub fn list_conflicts(&self, review_id: Option<&str>) -> Result<Vec<Conflict>> {
+        lock(&self.store).list_conflicts(review_id)
+    }
+
+    pub fn resolve_conflict(&self, id: &str, choice: ConflictChoice, merged: Option<Value>) -> Result<()> {
+        lock(&self.store).resolve_conflict(id, choice, merged, now_ms())
+    }
+
+    /// Coordinator: approves the report as this laptop shows it (online only). Local edits go
+    /// first, so the server compares against the same report the coordinator read.
+    pub async fn approve_review(&self, review_id: &str) -> Result<ReviewSummary> {
+        self.sync_now().await?;
+        let hash = lock(&self.store).report_hash(review_id)?;
+        self.sync_client().approve(review_id, &hash).await?;
+        self.sync_now().await?;
+        self.review(review_id)
+    }
+
+    /// Coordinator: returns the report with comments (online only; at least one, none blank).
+    pub async fn return_review(&self, review_id: &str, comments: &[NewComment]) -> Result<ReviewSummary> {
+        if comments.is_empty() {
+            return Err(qar_core::ValidationError::Empty { field: "Return comments" }.into());
+        }
+        let mut sent = Vec::with_capacity(comments.len());
+        for c in comments {
+            for (field, value) in [("target", &c.target), ("text", &c.text)] {
+                qar_core::validate_field(qar_core::EntityKind::Comment, field, &Value::String(value.trim().to_owned()))?;
+            }
+            sent.push(ReturnComment { id: uuid::Uuid::now_v7(), target: c.target.clone(), text: c.text.trim().to_owned() });
+        }
+        self.sync_client().return_review(review_id, &sent).await?;
+        self.sync_now().await?;
+        self.review(review_id)
     }
 
     pub fn list_reviews(&self) -> Result<Vec<ReviewSummary>> {
@@ -89,21 +221,29 @@ impl Client {
 
     pub fn status(&self) -> Result<SyncStatus> {
         let store = lock(&self.store);
-        let rfc3339 = |ms: u64| DateTime::<Utc>::from_timestamp_millis(ms as i64).map(|t| t.to_rfc3339());
+        let (last_error, last_error_code) = store.last_sync_error()?;
         Ok(SyncStatus {
             pending_ops: store.pending_count()?,
             last_sync_at: store.last_sync_ms()?.and_then(rfc3339),
-            last_error: store.last_sync_error()?,
-            server_url: self.sync.base_url().to_owned(),
+            last_error,
+            last_error_code,
+            server_url: self.sync_client().base_url().to_owned(),
             syncing: self.syncing.load(Ordering::Relaxed),
             clock_warning: store.clock_skew_ms()?.and_then(clock_warning),
+            open_conflicts: store.open_conflict_count()?,
+            progress: *self.progress.lock().unwrap_or_else(|p| p.into_inner()),
+            needs_sign_in: store.needs_sign_in()?,
         })
     }
 
     /// Holds a pull open for up to `wait_ms` and applies whatever other devices changed.
     /// Returns how many records changed on this laptop.
     pub async fn wait_for_changes(&self, wait_ms: u64) -> Result<usize> {
-        let changed = sync::wait_and_pull(&self.store, &self.sync, wait_ms, now_ms).await?;
+        let client = self.sync_client();
+        if !client.has_token() {
+            return Err(ClientError::NotSignedIn);
+        }
+        let changed = sync::wait_and_pull(&self.store, &client, wait_ms, now_ms).await?;
         if changed > 0 {
             // A successful exchange: the status (and the screens that follow it) move on.
             lock(&self.store).record_sync_outcome(now_ms(), None)?;
@@ -115,18 +255,44 @@ impl Client {
     /// words and returned; local work is untouched either way.
     pub async fn sync_now(&self) -> Result<SyncReport> {
         let _gate = self.sync_gate.lock().await;
+        let client = self.sync_client();
+        if !client.has_token() {
+            let e = ClientError::NotSignedIn;
+            lock(&self.store).record_sync_outcome(now_ms(), Some((&e.to_string(), e.code())))?;
+            return Err(e);
+        }
         self.syncing.store(true, Ordering::Relaxed);
-        let outcome = sync::sync_once(&self.store, &self.sync, now_ms).await;
+        // Shown once a sync has brought a page's worth: small syncs never flash a progress bar.
+        let progress = |done: u64| {
+            if done >= sync::PULL_PAGE as u64 {
+                *self.progress.lock().unwrap_or_else(|p| p.into_inner()) = Some(SyncProgress { done, total: None });
+            }
+        };
+        let outcome = sync::sync_once_with_progress(&self.store, &client, now_ms, &progress).await;
+        *self.progress.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.syncing.store(false, Ordering::Relaxed);
-        let message = outcome.as_ref().err().map(|e| e.to_string());
+        let failure = outcome.as_ref().err().map(|e| (e.to_string(), e.code().to_owned()));
         let store = lock(&self.store);
-        store.record_sync_outcome(now_ms(), message.as_deref())?;
+        store.record_sync_outcome(now_ms(), failure.as_ref().map(|(m, c)| (m.as_str(), c.as_str())))?;
+        if failure.as_ref().is_some_and(|(_, c)| c == "signed_out") {
+            store.mark_needs_sign_in()?;
+        }
         if let Ok(report) = &outcome {
             store.record_clock_skew(report.skew_ms)?;
         }
         drop(store);
         outcome
     }
+}
+
+fn rfc3339(ms: u64) -> Option<String> {
+    DateTime::<Utc>::from_timestamp_millis(ms as i64).map(|t| t.to_rfc3339())
+}
+
+/// "Laptop (hostname)" when the system says its name; shown in the device list.
+fn default_device_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()).filter(|h| !h.is_empty());
+    host.map_or_else(|| "Laptop".to_owned(), |h| format!("Laptop ({h})"))
 }
 
 /// Words for a clock that is off by more than two minutes; `None` when it is close enough.

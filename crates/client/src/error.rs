@@ -19,15 +19,29 @@ pub enum ClientError {
     Store(#[from] rusqlite::Error),
     #[error("can't reach the sync server at {url}. Your work is saved on this laptop and will sync when the connection is back")]
     Offline { url: String },
-    #[error("the sync server refused the request ({code}): {message}")]
+    #[error("{message}")]
     Server { status: u16, code: String, message: String },
     #[error("the sync server sent a reply this app does not understand: {0}")]
     Protocol(String),
+    #[error("The report can't be submitted yet. Still missing: {}", items.join("; "))]
+    Incomplete { items: Vec<String> },
+    #[error("This laptop holds {name}'s reviews. Sign in as {name}, or use another laptop.")]
+    OtherUser { name: String },
+    #[error("Nobody is signed in on this laptop: sign in to sync")]
+    NotSignedIn,
 }
 
 impl ClientError {
-    pub fn code(&self) -> &'static str {
+    /// The server's own code for a refusal it explained (`invalid_credentials`, `report_changed`,
+    /// `rate_limited`…), `signed_out` for a token it no longer accepts, else this crate's code.
+    pub fn code(&self) -> &str {
         match self {
+            ClientError::Server { status: 401, code, .. } if code != "invalid_credentials" => "signed_out",
+            ClientError::Server { status: 429, .. } => "rate_limited",
+            ClientError::Server { code, .. } if !code.is_empty() && code != "http_error" => code,
+            ClientError::Incomplete { .. } => "incomplete",
+            ClientError::OtherUser { .. } => "other_user",
+            ClientError::NotSignedIn => "signed_out",
             ClientError::Invalid(_) => "invalid",
             ClientError::Denied { .. } => "forbidden",
             ClientError::NotFound { .. } => "not_found",

@@ -13,6 +13,144 @@ pub struct ReviewSummary {
     pub evidence_count: u32,
     /// Local changes to this review not yet acknowledged by the server.
     pub pending_ops: u32,
+    /// The signed-in person's team role (`lead_reviewer`, `reviewer`, `shadow`), if on the team.
+    pub my_role: Option<String>,
+    /// `local` (never acknowledged), `queued`, `sent` (in flight) or `acknowledged`.
+    pub sync_badge: String,
+    /// Approved, and the report has changed since: it needs approving again.
+    pub changed_since_approval: bool,
+    pub open_comments: u32,
+    pub open_conflicts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamMember {
+    pub user_id: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// One review with what its overview shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewDetail {
+    pub summary: ReviewSummary,
+    pub team: Vec<TeamMember>,
+    pub hub_id: String,
+    /// The visit days, `YYYY-MM-DD`.
+    pub visit_days: Vec<String>,
+    /// Action codes the permission table allows the signed-in person now.
+    pub allowed_actions: Vec<String>,
+    pub report_hash: String,
+    pub approved_hash: String,
+    pub approved_by: String,
+}
+
+/// A global role as the screens see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRole {
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub_id: Option<String>,
+}
+
+/// Who is signed in on this laptop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub server_url: String,
+    pub roles: Vec<SessionRole>,
+    pub device_name: String,
+    pub signed_in_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignIn {
+    pub server_url: String,
+    pub email: String,
+    pub password: String,
+    pub totp_code: String,
+    #[serde(default)]
+    pub device_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportSection {
+    pub code: String,
+    pub body: String,
+    pub word_count: u32,
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewComment {
+    pub id: String,
+    pub review_id: String,
+    /// `section:<code>` or `estimate:<area code>`.
+    pub target: String,
+    pub text: String,
+    pub author_name: String,
+    pub created_at: String,
+    pub resolved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewComment {
+    pub target: String,
+    pub text: String,
+}
+
+/// What still stops a submit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Missing {
+    #[serde(rename = "estimate", rename_all = "camelCase")]
+    Estimate { area_code: String, area_label: String },
+    #[serde(rename = "section", rename_all = "camelCase")]
+    Section { code: String, title: String, area_label: Option<String> },
+}
+
+/// Two values of one field, both kept until a person chooses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conflict {
+    pub id: String,
+    pub review_id: String,
+    pub entity: String,
+    pub record_id: String,
+    pub field: String,
+    pub field_label: String,
+    pub record_label: String,
+    pub current_value: serde_json::Value,
+    pub other_value: serde_json::Value,
+    pub current_is_mine: bool,
+    pub kind: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictChoice {
+    KeepCurrent,
+    KeepOther,
+    Merged,
+}
+
+/// How far a long sync is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProgress {
+    pub done: u64,
+    pub total: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,4 +238,10 @@ pub struct SyncStatus {
     pub syncing: bool,
     /// Set when this laptop's clock disagrees with the server's by more than two minutes.
     pub clock_warning: Option<String>,
+    /// Stable code of the last failure (`offline`, `signed_out`, …); `None` after a success.
+    pub last_error_code: Option<String>,
+    pub open_conflicts: u32,
+    pub progress: Option<SyncProgress>,
+    /// The server no longer accepts this laptop's sign-in.
+    pub needs_sign_in: bool,
 }

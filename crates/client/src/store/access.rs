@@ -4,13 +4,14 @@
 use super::{meta, Store};
 use crate::error::{ClientError, Result};
 use qar_core::entities::TeamRole;
-use qar_core::permissions::{decide, Action, Actor, Decision, ReviewFacts};
+use qar_core::permissions::{decide, Action, Decision, ReviewFacts};
 use qar_core::ReviewState;
 use rusqlite::OptionalExtension;
 use uuid::Uuid;
 
 /// What the store knows about a review that the rules need.
 pub(super) struct ReviewInfo {
+    pub hub_id: String,
     pub state: ReviewState,
     pub framework_version: String,
     pub facts: ReviewFacts,
@@ -26,18 +27,18 @@ impl Store {
         let (state, framework_version, role, hub) =
             row.ok_or_else(|| ClientError::NotFound { what: format!("Review {review_id}") })?;
         let state = ReviewState::parse(&state)?;
-        let hub_id = Uuid::parse_str(&hub).unwrap_or(Uuid::nil());
+        let hub_uuid = if hub.is_empty() { Uuid::nil() } else { qar_core::entities::hub_uuid(&hub) };
         // Decisions on a laptop are never "online": approve/return/issue stay with the server.
-        let mut facts = ReviewFacts::new(state, hub_id, false);
+        let mut facts = ReviewFacts::new(state, hub_uuid, false);
         facts.team_role = TeamRole::parse(&role);
-        Ok(ReviewInfo { state, framework_version, facts })
+        Ok(ReviewInfo { hub_id: hub, state, framework_version, facts })
     }
 
     /// Runs the permission table for the signed-in user on this review.
     pub(super) fn check(&self, info: &ReviewInfo, action: Action, own_evidence: bool) -> Result<Decision> {
         let facts = ReviewFacts { own_evidence, ..info.facts };
-        // Global roles (admin, coordinator) arrive with sign-in; a laptop user acts by team role.
-        decide(&Actor::default(), action, &facts)
+        // Global roles (admin, coordinator) arrive with sign-in; team roles with the team list.
+        decide(&self.actor()?, action, &facts)
             .map_err(|d| ClientError::Denied { reason: d.reason.code(), message: d.message })
     }
 

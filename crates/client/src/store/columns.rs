@@ -37,6 +37,20 @@ pub(super) fn field_to_sql(entity: EntityKind, field: &str, value: &Value) -> Re
     })
 }
 
+/// A column's value back as the JSON of its field's type (the inverse of [`field_to_sql`]).
+pub(super) fn from_sql(ty: qar_core::fields::FieldType, raw: SqlValue) -> Value {
+    use qar_core::fields::FieldType as T;
+    match (ty, raw) {
+        (_, SqlValue::Null) => Value::Null,
+        (T::Bool, SqlValue::Integer(i)) => Value::Bool(i != 0),
+        (T::AreaTags | T::Team | T::Json, SqlValue::Text(s)) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
+        (_, SqlValue::Text(s)) => Value::String(s),
+        (_, SqlValue::Integer(i)) => Value::from(i),
+        (_, SqlValue::Real(f)) => Value::from(f),
+        (_, SqlValue::Blob(_)) => Value::Null,
+    }
+}
+
 /// JSON values as SQLite stores them: booleans as 0/1, lists as JSON text.
 pub(super) fn to_sql(value: &Value) -> SqlValue {
     match value {

@@ -27,7 +27,9 @@ impl Store {
         let acked = meta::acked_through(&tx)?;
         let any_pending = tx.prepare_cached("SELECT 1 FROM outbox WHERE seq > ?1")?.exists([acked as i64])?;
         let mut applied = 0;
+        let mut teams_changed = false;
         for change in &page.changes {
+            teams_changed |= change.entity == EntityKind::Review && change.fields.contains_key("team");
             for f in change.fields.values() {
                 self.clock.observe(f.version, now_ms);
             }
@@ -37,6 +39,11 @@ impl Store {
         }
         if bulk {
             tx.execute("DELETE FROM fts_defer", [])?;
+        }
+        if teams_changed {
+            if let Some(me) = meta::get(&tx, "user_id")?.filter(|u| !u.is_empty()) {
+                super::session::refresh_my_roles(&tx, &me)?;
+            }
         }
         meta::set(&tx, "pull_cursor", &page.cursor.to_string())?;
         meta::set_clock(&tx, self.clock.last())?;

@@ -14,6 +14,10 @@ mod outbox;
 mod reviews;
 mod schema;
 mod search_index;
+mod session;
+mod report;
+mod conflicts;
+mod review_detail;
 
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
@@ -30,6 +34,8 @@ pub struct Store {
     path: PathBuf,
     device_id: Uuid,
     clock: HlcClock,
+    /// Ops up to this seq are in a push now in flight (for the "sent" badge); 0 when none.
+    in_flight_through: u64,
 }
 
 impl Store {
@@ -41,7 +47,7 @@ impl Store {
         qar_dbkit::migrate(&mut conn, schema::MIGRATIONS)?;
         let device_id = meta::device_id(&conn)?;
         let last = meta::clock(&conn)?.unwrap_or(Hlc { wall_ms: 0, counter: 0, node: Hlc::node_of(&device_id) });
-        Ok(Store { conn, path: path.to_owned(), device_id, clock: HlcClock::resume(last) })
+        Ok(Store { conn, path: path.to_owned(), device_id, clock: HlcClock::resume(last), in_flight_through: 0 })
     }
 
     pub fn path(&self) -> &Path {

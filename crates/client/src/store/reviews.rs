@@ -10,20 +10,63 @@ use uuid::Uuid;
 
 const SUMMARY_SQL: &str = "SELECT r.id, r.school_name, r.school_urn, r.start_date, r.state,
         (SELECT count(*) FROM evidence e WHERE e.review_id = r.id AND e.deleted = 0),
-        (SELECT count(*) FROM outbox o WHERE o.review_id = r.id
-           AND o.seq > coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'acked_through'), 0))
-     FROM reviews r WHERE r.deleted = 0";
+        (SELECT count(*) FROM outbox o WHERE o.review_id = r.id AND o.seq > a.acked),
+        r.my_role,
+        (SELECT min(seq) FROM outbox o WHERE o.entity = 'review' AND o.entity_id = r.id),
+        (SELECT max(seq) FROM outbox o WHERE o.review_id = r.id),
+        r.approved_hash,
+        (SELECT count(*) FROM comments c WHERE c.review_id = r.id AND c.resolved = 0 AND c.deleted = 0),
+        (SELECT count(*) FROM conflicts k WHERE k.review_id = r.id AND k.resolved = 0),
+        a.acked
+     FROM reviews r,
+          (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'acked_through'), 0) AS acked) a
+     WHERE r.deleted = 0";
 
-fn summary(r: &Row) -> rusqlite::Result<ReviewSummary> {
-    Ok(ReviewSummary {
-        id: r.get(0)?,
-        school_name: r.get(1)?,
-        school_urn: r.get(2)?,
-        start_date: r.get(3)?,
-        state: r.get(4)?,
-        evidence_count: r.get(5)?,
-        pending_ops: r.get(6)?,
+/// A summary row before the parts computed in Rust (badge, approval check).
+struct Row0 {
+    summary: ReviewSummary,
+    first_seq: Option<u64>,
+    last_seq: Option<u64>,
+    acked: u64,
+    approved_hash: String,
+}
+
+fn summary(r: &Row) -> rusqlite::Result<Row0> {
+    let role: String = r.get(7)?;
+    Ok(Row0 {
+        summary: ReviewSummary {
+            id: r.get(0)?,
+            school_name: r.get(1)?,
+            school_urn: r.get(2)?,
+            start_date: r.get(3)?,
+            state: r.get(4)?,
+            evidence_count: r.get(5)?,
+            pending_ops: r.get(6)?,
+            my_role: (!role.is_empty()).then_some(role),
+            sync_badge: String::new(),
+            changed_since_approval: false,
+            open_comments: r.get(11)?,
+            open_conflicts: r.get(12)?,
+        },
+        first_seq: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
+        last_seq: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
+        approved_hash: r.get(10)?,
+        acked: r.get::<_, i64>(13)? as u64,
     })
+}
+
+/// Where a review's changes are: made here and never acknowledged, waiting, on their way, or
+/// all held by the server.
+fn badge(row: &Row0, in_flight_through: u64) -> &'static str {
+    if row.summary.pending_ops == 0 {
+        "acknowledged"
+    } else if row.first_seq.is_some_and(|s| s > row.acked) {
+        "local"
+    } else if row.last_seq.is_some_and(|s| s <= in_flight_through) {
+        "sent"
+    } else {
+        "queued"
+    }
 }
 
 impl Store {
@@ -49,6 +92,7 @@ impl Store {
         let action = qar_core::lifecycle::action_for(info.state, to)?;
         let decision = self.check(&info, action, false)?;
         let next = decision.next_state.unwrap_or(to);
+        self.ensure_complete(review_id, next)?;
         let id = super::evidence::parse_id("Review", review_id)?;
         self.write_record(EntityKind::Review, id, id, &[("state", json!(next.code()))], action.code(), now_ms)?;
         self.review(review_id)
@@ -58,25 +102,43 @@ impl Store {
     pub fn list_reviews(&self) -> Result<Vec<ReviewSummary>> {
         let sql = format!("{SUMMARY_SQL} AND r.school_name <> '' ORDER BY r.start_date DESC, r.school_name");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], summary)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt.query_map([], summary)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().map(|r| self.finish_summary(r)).collect()
     }
 
     pub fn review(&self, id: &str) -> Result<ReviewSummary> {
         let sql = format!("{SUMMARY_SQL} AND r.id = ?1");
-        self.conn
+        let row = self
+            .conn
             .prepare_cached(&sql)?
             .query_row([id], summary)
             .optional()?
-            .ok_or_else(|| ClientError::NotFound { what: format!("Review {id}") })
+            .ok_or_else(|| ClientError::NotFound { what: format!("Review {id}") })?;
+        self.finish_summary(row)
+    }
+
+    fn finish_summary(&self, row: Row0) -> Result<ReviewSummary> {
+        let badge = badge(&row, self.in_flight_through);
+        let mut s = row.summary;
+        s.sync_badge = badge.to_owned();
+        if !row.approved_hash.is_empty() {
+            s.changed_since_approval = self.report_hash(&s.id)? != row.approved_hash;
+        }
+        Ok(s)
+    }
+
+    /// Marks ops up to `seq` as on their way to the server (0: nothing in flight).
+    pub fn set_in_flight(&mut self, seq: u64) {
+        self.in_flight_through = seq;
     }
 
     pub fn last_sync_ms(&self) -> Result<Option<u64>> {
         Ok(meta::get(&self.conn, "last_sync_ms")?.and_then(|s| s.parse().ok()))
     }
 
-    pub fn last_sync_error(&self) -> Result<Option<String>> {
-        meta::get(&self.conn, "last_sync_error")
+    /// The last sync failure's message and code, or `(None, None)` after a success.
+    pub fn last_sync_error(&self) -> Result<(Option<String>, Option<String>)> {
+        Ok((meta::get(&self.conn, "last_sync_error")?, meta::get(&self.conn, "last_sync_error_code")?))
     }
 
     /// Server clock minus this laptop's, as last measured by a sync.
@@ -89,13 +151,19 @@ impl Store {
     }
 
     /// Remembers how the last sync attempt ended, so the status survives a restart.
-    pub fn record_sync_outcome(&self, now_ms: u64, error: Option<&str>) -> Result<()> {
+    /// `error`: the failure's message and stable code.
+    pub fn record_sync_outcome(&self, now_ms: u64, error: Option<(&str, &str)>) -> Result<()> {
         match error {
             None => {
                 meta::set(&self.conn, "last_sync_ms", &now_ms.to_string())?;
-                meta::delete(&self.conn, "last_sync_error")
+                meta::delete(&self.conn, "last_sync_error")?;
+                meta::delete(&self.conn, "last_sync_error_code")?;
+                meta::delete(&self.conn, "needs_sign_in")
             }
-            Some(e) => meta::set(&self.conn, "last_sync_error", e),
+            Some((message, code)) => {
+                meta::set(&self.conn, "last_sync_error", message)?;
+                meta::set(&self.conn, "last_sync_error_code", code)
+            }
         }
     }
 }

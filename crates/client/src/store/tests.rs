@@ -278,6 +278,18 @@ fn pulled_values_apply_but_never_over_a_pending_local_edit() {
     assert!(s.pending_batch(100).unwrap().ops.last().unwrap().hlc > remote);
 }
 
+/// Estimates every area and writes every required section.
+fn complete_report(s: &mut Store, review_id: &str) {
+    for area in qar_core::framework("2019").unwrap().areas {
+        s.set_estimate(review_id, area.code, "effective", "Seen across the visit.", T0).unwrap();
+    }
+    let codes: Vec<String> = s.report_template(review_id).unwrap().sections.iter().filter(|x| x.required).map(|x| x.code.clone()).collect();
+    for code in codes {
+        s.save_report_section(review_id, &code, "Written with the school.", T0).unwrap();
+    }
+    assert!(s.submit_check(review_id).unwrap().is_empty());
+}
+
 fn set_role(s: &Store, review_id: &str, role: &str) {
     s.conn.execute("UPDATE reviews SET my_role = ?1 WHERE id = ?2", [role, review_id]).unwrap();
 }
@@ -291,9 +303,15 @@ fn the_lifecycle_moves_only_along_allowed_edges() {
     let e = s.transition_review(&r.id, "submitted", T0).unwrap_err();
     assert_eq!(e.code(), "invalid", "preparing → submitted is not an edge: {e}");
     assert_eq!(counts(&s), before);
-    for (i, to) in ["in_visit", "estimates_agreed", "drafting", "submitted"].into_iter().enumerate() {
+    for (i, to) in ["in_visit", "estimates_agreed", "drafting"].into_iter().enumerate() {
         assert_eq!(s.transition_review(&r.id, to, T0 + i as u64).unwrap().state, to);
     }
+    // Submitting needs every area estimated and every required section written.
+    let e = s.transition_review(&r.id, "submitted", T0 + 5).unwrap_err();
+    assert_eq!(e.code(), "incomplete");
+    assert!(e.to_string().contains("the estimate for Leadership at all levels"), "{e}");
+    complete_report(&mut s, &r.id);
+    assert_eq!(s.transition_review(&r.id, "submitted", T0 + 6).unwrap().state, "submitted");
     // Approving is the coordinator's, and online only: refused here with the table's reason.
     let e = s.transition_review(&r.id, "approved", T0 + 9).unwrap_err();
     assert_eq!(e.code(), "forbidden");

@@ -7,6 +7,48 @@ use serde::de::DeserializeOwned;
 use std::time::Duration;
 use uuid::Uuid;
 
+/// `POST /v1/auth/login` as the server reads it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LoginBody {
+    pub email: String,
+    pub password: String,
+    pub totp_code: String,
+    pub device_id: Uuid,
+    pub device_name: String,
+}
+
+/// A global role as the server writes it (`{"role": "hub_coordinator", "hub_id": "…"}`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ServerRole {
+    pub role: String,
+    #[serde(default)]
+    pub hub_id: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub roles: Vec<ServerRole>,
+}
+
+#[derive(Clone, serde::Deserialize)]
+pub struct LoginGrant {
+    pub token: String,
+    pub user: Account,
+    pub expires_at_ms: u64,
+}
+
+/// One return comment as sent: its id is made here, so a retried return adds nothing twice.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReturnComment {
+    pub id: Uuid,
+    pub target: String,
+    pub text: String,
+}
+
 #[derive(Clone)]
 pub struct SyncClient {
     http: reqwest::Client,
@@ -62,6 +104,28 @@ impl SyncClient {
         let url = self.url("/v1/sync/pull");
         let query = [("cursor", cursor.to_string()), ("limit", limit.to_string()), ("device_id", device_id.to_string()), ("wait_ms", wait_ms.to_string())];
         self.send(self.http.get(url).query(&query)).await
+    }
+
+    /// Signs this laptop in: email, password and authenticator code give a device token.
+    pub async fn login(&self, body: &LoginBody) -> Result<LoginGrant> {
+        self.send(self.http.post(self.url("/v1/auth/login")).json(body)).await
+    }
+
+    /// Tells the server this laptop's token is no longer wanted.
+    pub async fn logout(&self) -> Result<serde_json::Value> {
+        self.send(self.http.post(self.url("/v1/auth/logout"))).await
+    }
+
+    /// Coordinator: approves the report whose content hash is `report_hash` (online only).
+    pub async fn approve(&self, review_id: &str, report_hash: &str) -> Result<serde_json::Value> {
+        let url = self.url(&format!("/v1/reviews/{review_id}/approve"));
+        self.send(self.http.post(url).json(&serde_json::json!({ "report_hash": report_hash }))).await
+    }
+
+    /// Coordinator: returns the report with comments (online only).
+    pub async fn return_review(&self, review_id: &str, comments: &[ReturnComment]) -> Result<serde_json::Value> {
+        let url = self.url(&format!("/v1/reviews/{review_id}/return"));
+        self.send(self.http.post(url).json(&serde_json::json!({ "comments": comments }))).await
     }
 
     fn url(&self, path: &str) -> String {

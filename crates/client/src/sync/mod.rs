@@ -2,7 +2,7 @@
 
 mod http;
 
-pub use http::SyncClient;
+pub use http::{LoginBody, LoginGrant, ReturnComment, SyncClient};
 
 use crate::error::Result;
 use crate::store::Store;
@@ -26,6 +26,28 @@ pub struct SyncReport {
 /// the user keeps typing while a slow request is in flight. Each push also asks for news, so
 /// a single edit costs a single round trip.
 pub async fn sync_once(store: &Mutex<Store>, client: &SyncClient, now_ms: impl Fn() -> u64) -> Result<SyncReport> {
+    sync_once_with_progress(store, client, now_ms, &|_| {}).await
+}
+
+/// [`sync_once`], telling `progress` how many records have arrived so far (a first sync of a
+/// laptop can bring thousands).
+pub async fn sync_once_with_progress(
+    store: &Mutex<Store>,
+    client: &SyncClient,
+    now_ms: impl Fn() -> u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<SyncReport> {
+    let outcome = sync_steps(store, client, &now_ms, progress).await;
+    lock(store).set_in_flight(0);
+    outcome
+}
+
+async fn sync_steps(
+    store: &Mutex<Store>,
+    client: &SyncClient,
+    now_ms: &impl Fn() -> u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<SyncReport> {
     let mut report = SyncReport::default();
     let device = lock(store).device_id();
     let mut more_to_pull = true;
@@ -38,6 +60,7 @@ pub async fn sync_once(store: &Mutex<Store>, client: &SyncClient, now_ms: impl F
             break;
         }
         let sent = batch.ops.len();
+        lock(store).set_in_flight(batch.ops.last().map_or(0, |o| o.seq));
         let reply = client.push(batch.device_id, batch.ops, Some(cursor)).await?;
         report.skew_ms = reply.server_time_ms as i64 - now_ms() as i64;
         let mut s = lock(store);
@@ -45,6 +68,7 @@ pub async fn sync_once(store: &Mutex<Store>, client: &SyncClient, now_ms: impl F
         if let Some(page) = &reply.pull {
             report.pulled += s.apply_pull(page, now_ms())?;
             more_to_pull = page.has_more;
+            progress(report.pulled as u64);
         }
         report.pushed += sent;
     }
@@ -54,6 +78,7 @@ pub async fn sync_once(store: &Mutex<Store>, client: &SyncClient, now_ms: impl F
         report.skew_ms = page.server_time_ms as i64 - now_ms() as i64;
         report.pulled += lock(store).apply_pull(&page, now_ms())?;
         more_to_pull = page.has_more;
+        progress(report.pulled as u64);
     }
     Ok(report)
 }

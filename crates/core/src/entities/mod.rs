@@ -20,7 +20,7 @@ mod review;
 pub use audit::AuditEvent;
 pub use evidence::EvidenceRecord;
 pub use judgement::{AreaOfExcellence, Estimate, Finding, FindingKind};
-pub use org::{GlobalRole, Hub, School, User};
+pub use org::{hub_uuid, GlobalRole, Hub, School, User};
 pub use report::{CommentTarget, ReportSection, ReviewComment};
 pub use review::{Review, TeamMember, TeamRole, DEFAULT_VISIT_DAYS};
 

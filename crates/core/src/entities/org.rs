@@ -58,6 +58,14 @@ pub enum GlobalRole {
     HubCoordinator { hub_id: Uuid },
 }
 
+/// The UUID that stands for a hub's text id in decisions: the id itself when it is a UUID,
+/// otherwise a fixed v5 UUID of the text (directory hub ids such as `hub-riverside-fells` are
+/// not all UUIDs). Client and server both map through here, so their decisions agree.
+pub fn hub_uuid(hub_id: &str) -> Uuid {
+    const HUB_NAMESPACE: Uuid = Uuid::from_u128(0x5a1d_9c2e_7b3f_4e61_9d0a_8c4b_2e6f_1a73);
+    Uuid::parse_str(hub_id).unwrap_or_else(|_| Uuid::new_v5(&HUB_NAMESPACE, hub_id.as_bytes()))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: Uuid,

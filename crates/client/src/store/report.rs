@@ -1,0 +1,155 @@
+//! The report: sections drafted by the Lead Reviewer, the completeness check before submitting,
+//! the content hash an approval is bound to, and the coordinator's return comments.
+
+use super::evidence::parse_id;
+use super::Store;
+use crate::error::{ClientError, Result};
+use crate::model::{Missing, ReportSection, ReviewComment};
+use chrono::{DateTime, Utc};
+use qar_core::permissions::Action;
+use qar_core::report_template::{self, ReportTemplate};
+use qar_core::{EntityKind, ReviewState};
+use rusqlite::OptionalExtension;
+use serde_json::json;
+
+fn rfc3339(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339()
+}
+
+impl Store {
+    pub fn report_template(&self, review_id: &str) -> Result<&'static ReportTemplate> {
+        let info = self.review_info(review_id)?;
+        Ok(report_template::template_for(&info.framework_version)?)
+    }
+
+    /// Every section of the review's template, written or not, in template order.
+    pub fn list_report_sections(&self, review_id: &str) -> Result<Vec<ReportSection>> {
+        let template = self.report_template(review_id)?;
+        let written = self.section_texts(review_id)?;
+        Ok(template
+            .sections
+            .iter()
+            .map(|spec| {
+                let found = written.iter().find(|(code, _, _)| *code == spec.code);
+                let body = found.map(|(_, b, _)| b.clone()).unwrap_or_default();
+                ReportSection {
+                    code: spec.code.clone(),
+                    word_count: report_template::word_count(&body),
+                    body,
+                    updated_at: found.map(|(_, _, at)| rfc3339(*at)),
+                }
+            })
+            .collect())
+    }
+
+    /// (code, body, updated ms) of the sections held here.
+    fn section_texts(&self, review_id: &str) -> Result<Vec<(String, String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT section_code, body, updated_at_ms FROM report_sections
+             WHERE review_id = ?1 AND deleted = 0 AND section_code <> ''",
+        )?;
+        let rows = stmt.query_map([review_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Saves one section's text: one durable write. Editing an approved report sends it back
+    /// for approval (the permission table says so), as an op of its own before the text.
+    pub fn save_report_section(&mut self, review_id: &str, code: &str, body: &str, now_ms: u64) -> Result<ReportSection> {
+        let info = self.review_info(review_id)?;
+        let decision = self.check(&info, Action::EditReport, false)?;
+        let template = report_template::template_for(&info.framework_version)?;
+        if !template.sections.iter().any(|s| s.code == code) {
+            return Err(ClientError::NotFound { what: format!("Report section '{code}'") });
+        }
+        let review = parse_id("Review", review_id)?;
+        if let Some(next) = decision.next_state.filter(|n| *n != info.state) {
+            self.write_record(EntityKind::Review, review, review, &[("state", json!(next.code()))], "edit_after_approval", now_ms)?;
+        }
+        let id = report_template::section_id(review, code);
+        let fields = [("section_code", json!(code)), ("body", json!(body))];
+        self.write_record(EntityKind::ReportSection, id, review, &fields, "edit_report", now_ms)?;
+        let saved = self.list_report_sections(review_id)?.into_iter().find(|s| s.code == code);
+        saved.ok_or_else(|| ClientError::NotFound { what: format!("Report section '{code}'") })
+    }
+
+    /// The report's content hash as this laptop holds it (see `qar_core::report_template`).
+    pub fn report_hash(&self, review_id: &str) -> Result<String> {
+        let sections: Vec<(String, String)> = self.section_texts(review_id)?.into_iter().map(|(c, b, _)| (c, b)).collect();
+        let estimates: Vec<(String, String, String)> =
+            self.list_estimates(review_id)?.into_iter().map(|e| (e.area_code, e.value, e.rationale)).collect();
+        Ok(report_template::content_hash(&sections, &estimates))
+    }
+
+    /// What still stops the report from being submitted; empty when it can go.
+    pub fn submit_check(&self, review_id: &str) -> Result<Vec<Missing>> {
+        let template = self.report_template(review_id)?;
+        let estimates: Vec<(String, String)> = self.list_estimates(review_id)?.into_iter().map(|e| (e.area_code, e.value)).collect();
+        let sections: Vec<(String, String)> = self.section_texts(review_id)?.into_iter().map(|(c, b, _)| (c, b)).collect();
+        let missing = report_template::missing_for_submit(template, &estimates, &sections)?;
+        Ok(missing
+            .into_iter()
+            .map(|m| match m {
+                report_template::Missing::Estimate { area_code, area_label } => Missing::Estimate { area_code, area_label },
+                report_template::Missing::Section { code, title, area_label } => Missing::Section { code, title, area_label },
+            })
+            .collect())
+    }
+
+    /// Refuses a submit while anything is missing, naming each gap.
+    pub(super) fn ensure_complete(&self, review_id: &str, to: ReviewState) -> Result<()> {
+        if to != ReviewState::Submitted {
+            return Ok(());
+        }
+        let missing = self.submit_check(review_id)?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let items = missing
+            .iter()
+            .map(|m| match m {
+                Missing::Estimate { area_label, .. } => format!("the estimate for {area_label}"),
+                Missing::Section { title, area_label: Some(area), .. } => format!("{title} ({area})"),
+                Missing::Section { title, .. } => title.clone(),
+            })
+            .collect();
+        Err(ClientError::Incomplete { items })
+    }
+
+    pub fn list_comments(&self, review_id: &str) -> Result<Vec<ReviewComment>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, review_id, target, text, author_name, created_ms, resolved FROM comments
+             WHERE review_id = ?1 AND deleted = 0 AND text <> '' ORDER BY created_ms, id",
+        )?;
+        let rows = stmt.query_map([review_id], comment_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The Lead Reviewer marks a comment addressed (an op that syncs back to the coordinator).
+    pub fn resolve_comment(&mut self, comment_id: &str, now_ms: u64) -> Result<ReviewComment> {
+        let review_id: Option<String> = self
+            .conn
+            .prepare_cached("SELECT review_id FROM comments WHERE id = ?1 AND deleted = 0")?
+            .query_row([comment_id], |r| r.get(0))
+            .optional()?;
+        let review_id = review_id.ok_or_else(|| ClientError::NotFound { what: "That comment".into() })?;
+        let info = self.review_info(&review_id)?;
+        self.check(&info, Action::EditReport, false)?;
+        let id = parse_id("Comment", comment_id)?;
+        let review = parse_id("Review", &review_id)?;
+        self.write_record(EntityKind::Comment, id, review, &[("resolved", json!(true))], "resolve_comment", now_ms)?;
+        let found = self.list_comments(&review_id)?.into_iter().find(|c| c.id == comment_id);
+        found.ok_or_else(|| ClientError::NotFound { what: "That comment".into() })
+    }
+}
+
+fn comment_row(r: &rusqlite::Row) -> rusqlite::Result<ReviewComment> {
+    Ok(ReviewComment {
+        id: r.get(0)?,
+        review_id: r.get(1)?,
+        target: r.get(2)?,
+        text: r.get(3)?,
+        author_name: r.get(4)?,
+        created_at: rfc3339(r.get(5)?),
+        resolved: r.get::<_, i64>(6)? != 0,
+    })
+}
