@@ -2,6 +2,7 @@
 //! whenever the network allows without anyone pressing a button.
 
 use crate::commands::{emit_data_changed, emit_status, AppState};
+use qar_client::sync::Backoff;
 use qar_client::{ClientError, SyncStatus};
 use std::time::Duration;
 use tauri::{AppHandle, Runtime};
@@ -13,18 +14,28 @@ const EVERY: Duration = Duration::from_secs(30);
 
 /// How long one live pull may wait on the server for news.
 const LIVE_WAIT_MS: u64 = 25_000;
-/// Retry pauses for the live pull while the server is unreachable: doubling, with jitter.
-const RETRY_FIRST: Duration = Duration::from_secs(1);
-const RETRY_MAX: Duration = Duration::from_secs(30);
+/// Retry pauses while the server is unreachable: doubling, with jitter.
+const RETRY_FIRST: Duration = Duration::from_secs(2);
+const RETRY_MAX: Duration = Duration::from_secs(60);
 
 pub fn spawn_sync_loop<R: Runtime>(app: AppHandle<R>, state: AppState) {
     spawn_live_loop(app.clone(), state.clone());
     tauri::async_runtime::spawn(async move {
+        let mut backoff = Backoff::new(RETRY_FIRST, RETRY_MAX);
         loop {
-            let _ = sync_and_report(&app, &state).await;
+            let ok = matches!(sync_and_report(&app, &state).await, Ok(s) if s.last_error.is_none());
+            // Healthy: the regular timer. Failing: back off, but an edit or the live pull
+            // seeing the server again still brings the next attempt forward.
+            let wait = if ok {
+                backoff.reset();
+                EVERY
+            } else {
+                backoff.next(fastrand::f64())
+            };
             tokio::select! {
                 _ = state.edited.notified() => tokio::time::sleep(AFTER_EDIT).await,
-                _ = tokio::time::sleep(EVERY) => {}
+                _ = state.reconnected.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
             }
         }
     });
@@ -39,6 +50,7 @@ pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>, state: &AppState) -
     let outcome = state.client.sync_now().await;
     let status = state.client.status()?;
     emit_status(app, &status);
+    emit_data_changed(app, &state.client);
     match outcome {
         Err(e @ (ClientError::Store(_) | ClientError::Open(_))) => Err(e),
         _ => Ok(status),
@@ -48,24 +60,27 @@ pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>, state: &AppState) -
 /// Keeps a long-poll open so colleagues' changes appear within milliseconds while online.
 fn spawn_live_loop<R: Runtime>(app: AppHandle<R>, state: AppState) {
     tauri::async_runtime::spawn(async move {
-        let mut pause = RETRY_FIRST;
+        let mut backoff = Backoff::new(RETRY_FIRST, RETRY_MAX);
+        let mut failing = false;
         loop {
             match state.client.wait_for_changes(LIVE_WAIT_MS).await {
                 Ok(changed) => {
-                    pause = RETRY_FIRST;
+                    backoff.reset();
+                    if std::mem::take(&mut failing) {
+                        // The server is back: send what piled up now, not at the next tick.
+                        state.reconnected.notify_one();
+                    }
                     if changed > 0 {
                         if let Ok(status) = state.client.status() {
                             emit_status(&app, &status);
                         }
-                        emit_data_changed(&app, changed);
+                        emit_data_changed(&app, &state.client);
                     }
                 }
                 Err(_) => {
-                    // Offline: the timed loop reports it; here just wait, doubling, with jitter
-                    // so a room of laptops does not retry in step when the Wi-Fi returns.
-                    let jitter = Duration::from_millis(fastrand::u64(0..=pause.as_millis() as u64 / 2));
-                    tokio::time::sleep(pause + jitter).await;
-                    pause = (pause * 2).min(RETRY_MAX);
+                    // Offline or signed out: the timed loop reports it; here just wait.
+                    failing = true;
+                    tokio::time::sleep(backoff.next(fastrand::f64())).await;
                 }
             }
         }

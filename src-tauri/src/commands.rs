@@ -1,7 +1,10 @@
 //! The IPC commands. Each one is a single call into qar-client.
 
 use crate::error::IpcError;
-use qar_client::{Client, Estimate, Evidence, EvidenceQuery, NewEvidence, NewReview, ReviewSummary, SyncStatus};
+use qar_client::{
+    Client, Conflict, ConflictChoice, Estimate, Evidence, EvidenceQuery, Missing, NewComment, NewEvidence, NewReview,
+    ReportSection, ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SignIn, SyncStatus,
+};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -18,11 +21,13 @@ pub struct AppState {
     pub client: Arc<Client>,
     /// Poked after each local edit so the background loop syncs soon, not only on its timer.
     pub edited: Arc<Notify>,
+    /// Poked when the live pull reaches the server again after failing.
+    pub reconnected: Arc<Notify>,
 }
 
 impl AppState {
     pub fn new(client: Arc<Client>) -> AppState {
-        AppState { client, edited: Arc::new(Notify::new()) }
+        AppState { client, edited: Arc::new(Notify::new()), reconnected: Arc::new(Notify::new()) }
     }
 }
 
@@ -137,8 +142,103 @@ pub(crate) fn emit_status<R: Runtime>(app: &AppHandle<R>, status: &SyncStatus) {
     }
 }
 
-pub(crate) fn emit_data_changed<R: Runtime>(app: &AppHandle<R>, changed: usize) {
-    if let Err(e) = app.emit(DATA_CHANGED_EVENT, changed) {
+/// What `data-changed` carries: the reviews synced changes touched.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DataChanged {
+    pub review_ids: Vec<String>,
+}
+
+/// Tells the window which reviews changed from elsewhere, if any did.
+pub(crate) fn emit_data_changed<R: Runtime>(app: &AppHandle<R>, client: &Client) {
+    let review_ids = client.take_changed_reviews();
+    if review_ids.is_empty() {
+        return;
+    }
+    if let Err(e) = app.emit(DATA_CHANGED_EVENT, DataChanged { review_ids }) {
         tracing::warn!("could not tell the window about new data: {e}");
     }
+}
+
+#[tauri::command]
+pub fn session(state: State<'_, AppState>) -> Reply<Option<Session>> {
+    Ok(state.client.session()?)
+}
+
+#[tauri::command]
+pub async fn sign_in(state: State<'_, AppState>, input: SignIn) -> Reply<Session> {
+    let session = state.client.sign_in(&input).await?;
+    state.edited.notify_one();
+    Ok(session)
+}
+
+#[tauri::command]
+pub async fn sign_out(state: State<'_, AppState>) -> Reply<()> {
+    Ok(state.client.sign_out().await?)
+}
+
+#[tauri::command]
+pub fn review_detail(state: State<'_, AppState>, review_id: String) -> Reply<ReviewDetail> {
+    Ok(state.client.review_detail(&review_id)?)
+}
+
+#[tauri::command]
+pub fn report_template(state: State<'_, AppState>, review_id: String) -> Reply<ReportTemplateView> {
+    Ok(state.client.report_template(&review_id)?)
+}
+
+#[tauri::command]
+pub fn list_report_sections(state: State<'_, AppState>, review_id: String) -> Reply<Vec<ReportSection>> {
+    Ok(state.client.list_report_sections(&review_id)?)
+}
+
+#[tauri::command]
+pub fn save_report_section(state: State<'_, AppState>, review_id: String, code: String, body: String) -> Reply<ReportSection> {
+    let saved = state.client.save_report_section(&review_id, &code, &body)?;
+    state.edited.notify_one();
+    Ok(saved)
+}
+
+#[tauri::command]
+pub fn list_comments(state: State<'_, AppState>, review_id: String) -> Reply<Vec<ReviewComment>> {
+    Ok(state.client.list_comments(&review_id)?)
+}
+
+#[tauri::command]
+pub fn resolve_comment(state: State<'_, AppState>, comment_id: String) -> Reply<ReviewComment> {
+    let c = state.client.resolve_comment(&comment_id)?;
+    state.edited.notify_one();
+    Ok(c)
+}
+
+#[tauri::command]
+pub fn submit_check(state: State<'_, AppState>, review_id: String) -> Reply<Vec<Missing>> {
+    Ok(state.client.submit_check(&review_id)?)
+}
+
+#[tauri::command]
+pub async fn approve_review(state: State<'_, AppState>, review_id: String) -> Reply<ReviewSummary> {
+    Ok(state.client.approve_review(&review_id).await?)
+}
+
+#[tauri::command]
+pub async fn return_review(state: State<'_, AppState>, review_id: String, comments: Vec<NewComment>) -> Reply<ReviewSummary> {
+    Ok(state.client.return_review(&review_id, &comments).await?)
+}
+
+#[tauri::command]
+pub fn list_conflicts(state: State<'_, AppState>, review_id: Option<String>) -> Reply<Vec<Conflict>> {
+    Ok(state.client.list_conflicts(review_id.as_deref())?)
+}
+
+#[tauri::command]
+pub fn resolve_conflict(
+    state: State<'_, AppState>,
+    conflict_id: String,
+    choice: ConflictChoice,
+    merged_value: Option<Value>,
+) -> Reply<()> {
+    state.client.resolve_conflict(&conflict_id, choice, merged_value)?;
+    state.edited.notify_one();
+    Ok(())
 }

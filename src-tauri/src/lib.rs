@@ -46,6 +46,20 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::activity_types,
         commands::sync_status,
         commands::sync_now,
+        commands::session,
+        commands::sign_in,
+        commands::sign_out,
+        commands::review_detail,
+        commands::report_template,
+        commands::list_report_sections,
+        commands::save_report_section,
+        commands::list_comments,
+        commands::resolve_comment,
+        commands::submit_check,
+        commands::approve_review,
+        commands::return_review,
+        commands::list_conflicts,
+        commands::resolve_conflict,
     ]
 }
 

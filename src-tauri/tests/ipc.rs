@@ -114,11 +114,32 @@ fn commands_round_trip_through_ipc() {
     invoke(&w, "delete_evidence", json!({"evidenceId": note["id"]})).unwrap();
     assert_eq!(invoke(&w, "list_evidence", json!({"reviewId": id})).unwrap(), json!([]));
 
-    // Nothing listens on port 9: sync reports offline in the status and keeps every change.
+    // Nobody has signed in: sync says so in the status and keeps every change.
+    assert_eq!(invoke(&w, "session", json!({})).unwrap(), Value::Null);
     let status = invoke(&w, "sync_now", json!({})).unwrap();
     assert_eq!(status["pendingOps"], 6, "create review, add note, edit note, start visit, estimate, delete note");
-    assert!(status["lastError"].as_str().unwrap().contains("can't reach the sync server"), "{status}");
+    assert_eq!(status["lastErrorCode"], "signed_out", "{status}");
+    assert!(status["lastError"].as_str().unwrap().contains("sign in"), "{status}");
+    // Nothing listens on port 9: signing in says the server can't be reached.
+    let offline = invoke(
+        &w,
+        "sign_in",
+        json!({"input": {"serverUrl": "http://127.0.0.1:9", "email": "anika.marsh@example.org", "password": "x", "totpCode": "000000"}}),
+    )
+    .unwrap_err();
+    assert_eq!(offline["code"], "offline", "{offline}");
+    let bad_url = invoke(&w, "sign_in", json!({"input": {"serverUrl": "ftp://x", "email": "a@b.c", "password": "x", "totpCode": "1"}}))
+        .unwrap_err();
+    assert_eq!(bad_url["code"], "invalid");
     assert_eq!(invoke(&w, "sync_status", json!({})).unwrap()["pendingOps"], 6);
+}
+
+/// Signs in as a demo account through IPC, with the code its authenticator would show now.
+fn sign_in(w: &WebviewWindow<MockRuntime>, url: &str, email: &str, secret: &str) -> Value {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    let code = qar_server::auth::crypto::totp_code(secret, now).unwrap();
+    let input = json!({"serverUrl": url, "email": email, "password": "demo-password-2026", "totpCode": code, "deviceName": "Test laptop"});
+    invoke(w, "sign_in", json!({ "input": input })).unwrap()
 }
 
 #[test]
@@ -126,6 +147,16 @@ fn sync_now_sends_everything_to_a_real_server() {
     let dir = tempfile::tempdir().unwrap();
     let (url, stop) = server(dir.path().join("server"));
     let (_app, w) = window(&dir.path().join("laptop"), &url);
+    let wrong = invoke(
+        &w,
+        "sign_in",
+        json!({"input": {"serverUrl": url, "email": "anika.marsh@example.org", "password": "wrong-password-1", "totpCode": "123456"}}),
+    )
+    .unwrap_err();
+    assert_eq!(wrong["code"], "invalid_credentials", "{wrong}");
+    let session = sign_in(&w, &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234");
+    assert_eq!(session["name"], "Dr Anika Marsh");
+    assert_eq!(invoke(&w, "session", json!({})).unwrap()["email"], "anika.marsh@example.org");
     invoke(&w, "create_review", json!({"input": {"schoolName": "Heron Vale Academy", "schoolUrn": "990102", "startDate": "2027-01-19"}}))
         .unwrap();
     let status = invoke(&w, "sync_now", json!({})).unwrap();

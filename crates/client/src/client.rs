@@ -4,11 +4,10 @@
 use crate::error::{ClientError, Result};
 use crate::model::{
     Conflict, ConflictChoice, Estimate, Evidence, EvidenceQuery, Missing, NewComment, NewEvidence, NewReview, ReportSection,
-    ReviewComment, ReviewDetail, ReviewSummary, Session, SessionRole, SignIn, SyncProgress, SyncStatus,
+    ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SessionRole, SignIn, SyncProgress, SyncStatus,
 };
 use crate::store::Store;
 use crate::sync::{self, lock, LoginBody, ReturnComment, SyncClient, SyncReport};
-use qar_core::report_template::ReportTemplate;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::path::Path;
@@ -112,12 +111,17 @@ impl Client {
         lock(&self.store).clear_token()
     }
 
+    /// Reviews that synced changes touched since the last call (for refreshing open screens).
+    pub fn take_changed_reviews(&self) -> Vec<String> {
+        lock(&self.store).take_changed_reviews()
+    }
+
     pub fn review_detail(&self, id: &str) -> Result<ReviewDetail> {
         lock(&self.store).review_detail(id)
     }
 
-    pub fn report_template(&self, review_id: &str) -> Result<&'static ReportTemplate> {
-        lock(&self.store).report_template(review_id)
+    pub fn report_template(&self, review_id: &str) -> Result<ReportTemplateView> {
+        Ok(lock(&self.store).report_template(review_id)?.into())
     }
 
     pub fn list_report_sections(&self, review_id: &str) -> Result<Vec<ReportSection>> {

@@ -9,5 +9,5 @@ pub mod sync;
 
 pub use client::Client;
 pub use error::ClientError;
-pub use model::{Estimate, Evidence, EvidenceQuery, NewEvidence, NewReview, ReviewSummary, SyncStatus};
+pub use model::*;
 pub use store::{Checkpointer, Store};

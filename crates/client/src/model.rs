@@ -80,6 +80,52 @@ pub struct SignIn {
     pub device_name: Option<String>,
 }
 
+/// The report template as the screens read it (camelCase; the template file is snake_case).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportTemplateView {
+    pub version: String,
+    pub framework_version: String,
+    pub title: String,
+    pub sections: Vec<SectionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SectionView {
+    pub code: String,
+    pub title: String,
+    pub kind: qar_core::report_template::SectionKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_code: Option<String>,
+    pub guidance: String,
+    pub word_limit: u32,
+    pub required: bool,
+}
+
+impl From<&qar_core::report_template::ReportTemplate> for ReportTemplateView {
+    fn from(t: &qar_core::report_template::ReportTemplate) -> Self {
+        ReportTemplateView {
+            version: t.version.clone(),
+            framework_version: t.framework_version.clone(),
+            title: t.title.clone(),
+            sections: t
+                .sections
+                .iter()
+                .map(|s| SectionView {
+                    code: s.code.clone(),
+                    title: s.title.clone(),
+                    kind: s.kind,
+                    area_code: s.area_code.clone(),
+                    guidance: s.guidance.clone(),
+                    word_limit: s.word_limit,
+                    required: s.required,
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportSection {

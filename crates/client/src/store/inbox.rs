@@ -35,6 +35,7 @@ impl Store {
             }
             if apply_change(&tx, change, any_pending.then_some(acked))? {
                 applied += 1;
+                self.changed_reviews.insert(change.review_id.to_string());
             }
         }
         if bulk {

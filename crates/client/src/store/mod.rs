@@ -36,6 +36,8 @@ pub struct Store {
     clock: HlcClock,
     /// Ops up to this seq are in a push now in flight (for the "sent" badge); 0 when none.
     in_flight_through: u64,
+    /// Reviews that pulled changes touched since the app last asked (to refresh open screens).
+    changed_reviews: std::collections::BTreeSet<String>,
 }
 
 impl Store {
@@ -47,7 +49,12 @@ impl Store {
         qar_dbkit::migrate(&mut conn, schema::MIGRATIONS)?;
         let device_id = meta::device_id(&conn)?;
         let last = meta::clock(&conn)?.unwrap_or(Hlc { wall_ms: 0, counter: 0, node: Hlc::node_of(&device_id) });
-        Ok(Store { conn, path: path.to_owned(), device_id, clock: HlcClock::resume(last), in_flight_through: 0 })
+        Ok(Store { conn, path: path.to_owned(), device_id, clock: HlcClock::resume(last), in_flight_through: 0, changed_reviews: Default::default() })
+    }
+
+    /// The reviews pulled changes touched since the last call.
+    pub fn take_changed_reviews(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.changed_reviews).into_iter().collect()
     }
 
     pub fn path(&self) -> &Path {

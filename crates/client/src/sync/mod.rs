@@ -1,6 +1,9 @@
 //! Sync with the server: push the outbox in order, then pull pages until caught up.
 
+mod backoff;
 mod http;
+
+pub use backoff::Backoff;
 
 pub use http::{LoginBody, LoginGrant, ReturnComment, SyncClient};
 
