@@ -134,6 +134,10 @@ const REVIEW_FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "state", label: "Review state", ty: FieldType::ReviewState },
     FieldSpec { name: "framework_version", label: "Framework version", ty: FieldType::Text { max: 20, required: true } },
     FieldSpec { name: "deleted", label: "Deleted", ty: FieldType::Bool },
+    spec("hub_id", "Hub", text(100, false)),
+    spec("team", "Review team", FieldType::Team),
+    spec("approved_hash", "Approved report version", text(100, false)),
+    spec("approved_by", "Approved by", text(200, false)),
 ];
 
 const fn spec(name: &'static str, label: &'static str, ty: FieldType) -> FieldSpec {
@@ -389,6 +393,31 @@ mod tests {
             let e = validate_field(entity, field, &value).unwrap_err().to_string();
             assert!(e.contains(want), "{field}={value}: got '{e}', want '{want}'");
         }
+    }
+
+    #[test]
+    fn desk_fields_are_checked() {
+        let team = json!([{"user_id": "u1", "name": "Anika", "role": "lead_reviewer"}]);
+        validate_field(EntityKind::Review, "team", &team).unwrap();
+        validate_field(EntityKind::Comment, "target", &json!("section:context")).unwrap();
+        validate_field(EntityKind::Comment, "target", &json!("estimate:leadership")).unwrap();
+        validate_field(EntityKind::Conflict, "value", &json!({"any": ["json"]})).unwrap();
+        validate_field(EntityKind::Conflict, "recorded_ms", &json!(1_795_000_000_000u64)).unwrap();
+        let bad = [
+            (EntityKind::Review, "team", json!([{"user_id": "u1", "name": "A", "role": "boss"}]), "user_id, name, role"),
+            (EntityKind::Comment, "target", json!("page:3"), "section:<code>"),
+            (EntityKind::Comment, "target", json!("estimate:behaviour"), "'behaviour'"),
+            (EntityKind::Comment, "text", json!("  "), "Comment must not be empty"),
+            (EntityKind::Conflict, "recorded_ms", json!(-1), "milliseconds"),
+            (EntityKind::ReportSection, "section_code", json!("Context"), "short code"),
+        ];
+        for (entity, field, value, want) in bad {
+            let e = validate_field(entity, field, &value).unwrap_err().to_string();
+            assert!(e.contains(want), "{field}={value}: got '{e}', want '{want}'");
+        }
+        assert!(EntityKind::Review.server_written("approved_hash"));
+        assert!(!EntityKind::Review.server_written("state"));
+        assert!(EntityKind::Comment.server_written("text") && !EntityKind::Comment.server_written("resolved"));
     }
 
     #[test]

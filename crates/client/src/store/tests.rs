@@ -5,13 +5,13 @@ use qar_core::protocol::{Change, FieldValue, OpOutcome, OpResult, PullResponse, 
 use qar_core::EntityKind;
 use serde_json::{json, Value};
 
-const T0: u64 = 1_795_000_000_000;
+pub(super) const T0: u64 = 1_795_000_000_000;
 
-fn new_review() -> NewReview {
+pub(super) fn new_review() -> NewReview {
     NewReview { school_name: "Kestrel Brook Primary".into(), school_urn: "900101".into(), start_date: "2026-11-23".into() }
 }
 
-fn note(review_id: &str, text: &str) -> NewEvidence {
+pub(super) fn note(review_id: &str, text: &str) -> NewEvidence {
     NewEvidence {
         review_id: review_id.into(),
         activity_type: "learning_walk".into(),
@@ -21,7 +21,7 @@ fn note(review_id: &str, text: &str) -> NewEvidence {
     }
 }
 
-fn open() -> (tempfile::TempDir, Store) {
+pub(super) fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let s = Store::open(&dir.path().join("s.db")).unwrap();
     (dir, s)
@@ -235,7 +235,7 @@ fn push_results_acknowledge_through_the_high_water_mark() {
     assert_eq!(s.pending_batch(10).unwrap().ops[0].seq, 4);
 }
 
-fn change(seq: u64, entity: EntityKind, id: uuid::Uuid, review_id: uuid::Uuid, fields: &[(&str, Value)], version: Hlc) -> Change {
+pub(super) fn change(seq: u64, entity: EntityKind, id: uuid::Uuid, review_id: uuid::Uuid, fields: &[(&str, Value)], version: Hlc) -> Change {
     Change {
         server_seq: seq,
         entity,
@@ -279,7 +279,7 @@ fn pulled_values_apply_but_never_over_a_pending_local_edit() {
 }
 
 /// Estimates every area and writes every required section.
-fn complete_report(s: &mut Store, review_id: &str) {
+pub(super) fn complete_report(s: &mut Store, review_id: &str) {
     for area in qar_core::framework("2019").unwrap().areas {
         s.set_estimate(review_id, area.code, "effective", "Seen across the visit.", T0).unwrap();
     }
