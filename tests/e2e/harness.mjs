@@ -1,7 +1,8 @@
 // Starts the real pieces for an end-to-end run: a qar-server on a free loopback port, and
 // tauri-driver (which drives WebKitWebDriver, which starts the real app binary).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -117,4 +118,46 @@ export async function setPickerValue(browser, selector, value) {
     el,
     value,
   );
+}
+
+/** Signs in on the app's sign-in screen as a person would, with their authenticator's code now. */
+export async function signIn(browser, serverUrl, account, password) {
+  const { totpCode } = await import('../../scripts/totp.mjs');
+  await (await browser.$('#email')).waitForDisplayed({ timeout: 20_000 });
+  await setText(browser, '#server-url', serverUrl);
+  await setText(browser, '#email', account.email);
+  await setText(browser, '#password', password);
+  await setText(browser, '#totp-code', totpCode(account.secret));
+  await (await browser.$('[data-testid="sign-in"]')).click();
+  await (await browser.$('[data-testid="session-menu"]')).waitForDisplayed({ timeout: 20_000 });
+}
+
+/** Replaces an input's text (WebKit's clear() does not fire input events, so select and type). */
+export async function setText(browser, selector, value) {
+  const el = await browser.$(selector);
+  await el.waitForDisplayed();
+  await browser.execute((node) => {
+    node.value = '';
+    node.dispatchEvent(new Event('input', { bubbles: true }));
+  }, el);
+  if (value) await el.addValue(value);
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core on the current screen. Returns the serious and critical violations (the ones
+ * the issue forbids) and writes every finding to test-artifacts/axe-<name>.json for review.
+ */
+export async function axeCheck(browser, name) {
+  await browser.execute(AXE_SOURCE);
+  const violations = await browser.executeAsync((done) => {
+    // eslint-disable-next-line no-undef
+    axe.run(document, { resultTypes: ['violations'] }).then(
+      (r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }))),
+      (e) => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]),
+    );
+  });
+  writeFileSync(join(ARTIFACTS, `axe-${name}.json`), JSON.stringify(violations, null, 2));
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
