@@ -16,12 +16,13 @@ const EVERY: Duration = Duration::from_secs(30);
 const LIVE_WAIT_MS: u64 = 25_000;
 /// Retry pauses while the server is unreachable: doubling, with jitter.
 const RETRY_FIRST: Duration = Duration::from_secs(2);
-const RETRY_MAX: Duration = Duration::from_secs(60);
+pub const RETRY_MAX: Duration = Duration::from_secs(60);
 
-pub fn spawn_sync_loop<R: Runtime>(app: AppHandle<R>, state: AppState) {
-    spawn_live_loop(app.clone(), state.clone());
+pub fn spawn_sync_loop<R: Runtime>(app: AppHandle<R>, state: AppState, retry_max: Duration) {
+    let first = RETRY_FIRST.min(retry_max);
+    spawn_live_loop(app.clone(), state.clone(), Backoff::new(first, retry_max));
     tauri::async_runtime::spawn(async move {
-        let mut backoff = Backoff::new(RETRY_FIRST, RETRY_MAX);
+        let mut backoff = Backoff::new(first, retry_max);
         loop {
             let ok = matches!(sync_and_report(&app, &state).await, Ok(s) if s.last_error.is_none());
             // Healthy: the regular timer. Failing: back off, but an edit or the live pull
@@ -58,9 +59,8 @@ pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>, state: &AppState) -
 }
 
 /// Keeps a long-poll open so colleagues' changes appear within milliseconds while online.
-fn spawn_live_loop<R: Runtime>(app: AppHandle<R>, state: AppState) {
+fn spawn_live_loop<R: Runtime>(app: AppHandle<R>, state: AppState, mut backoff: Backoff) {
     tauri::async_runtime::spawn(async move {
-        let mut backoff = Backoff::new(RETRY_FIRST, RETRY_MAX);
         let mut failing = false;
         loop {
             match state.client.wait_for_changes(LIVE_WAIT_MS).await {
@@ -80,7 +80,10 @@ fn spawn_live_loop<R: Runtime>(app: AppHandle<R>, state: AppState) {
                 Err(_) => {
                     // Offline or signed out: the timed loop reports it; here just wait.
                     failing = true;
-                    tokio::time::sleep(backoff.next(fastrand::f64())).await;
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff.next(fastrand::f64())) => {}
+                        _ = state.signed_in.notified() => backoff.reset(),
+                    }
                 }
             }
         }

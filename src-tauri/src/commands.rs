@@ -23,11 +23,13 @@ pub struct AppState {
     pub edited: Arc<Notify>,
     /// Poked when the live pull reaches the server again after failing.
     pub reconnected: Arc<Notify>,
+    /// Poked after a sign-in, so the live pull starts at once instead of after its back-off.
+    pub signed_in: Arc<Notify>,
 }
 
 impl AppState {
     pub fn new(client: Arc<Client>) -> AppState {
-        AppState { client, edited: Arc::new(Notify::new()), reconnected: Arc::new(Notify::new()) }
+        AppState { client, edited: Arc::new(Notify::new()), reconnected: Arc::new(Notify::new()), signed_in: Arc::new(Notify::new()) }
     }
 }
 
@@ -169,6 +171,7 @@ pub fn session(state: State<'_, AppState>) -> Reply<Option<Session>> {
 pub async fn sign_in(state: State<'_, AppState>, input: SignIn) -> Reply<Session> {
     let session = state.client.sign_in(&input).await?;
     state.edited.notify_one();
+    state.signed_in.notify_one();
     Ok(session)
 }
 

@@ -17,6 +17,8 @@ use tauri::{Manager, Runtime};
 pub struct Settings {
     pub data_dir: Option<PathBuf>,
     pub server_url: String,
+    /// Longest pause between retries while the server is unreachable (tests shorten it).
+    pub retry_max: std::time::Duration,
 }
 
 impl Settings {
@@ -24,6 +26,10 @@ impl Settings {
         Settings {
             data_dir: std::env::var_os("QAR_DATA_DIR").map(PathBuf::from),
             server_url: std::env::var("QAR_SERVER_URL").unwrap_or_else(|_| "http://127.0.0.1:8787".into()),
+            retry_max: std::env::var("QAR_SYNC_RETRY_MAX_MS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .map_or(background::RETRY_MAX, std::time::Duration::from_millis),
         }
     }
 }
@@ -78,7 +84,7 @@ pub fn run() {
             tracing::info!(data_dir = %data_dir.display(), server = %settings.server_url, "opening local store");
             let client = qar_client::Client::open(&data_dir, &settings.server_url)?;
             let state = AppState::new(Arc::new(client));
-            background::spawn_sync_loop(app.handle().clone(), state.clone());
+            background::spawn_sync_loop(app.handle().clone(), state.clone(), settings.retry_max);
             app.manage(state);
             Ok(())
         })
