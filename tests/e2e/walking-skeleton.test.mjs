@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { appDataDir, ARTIFACTS, openApp, removeDir, setPickerValue, startDriver, startServer } from './harness.mjs';
+import { DEMO, DEMO_PASSWORD } from '../../scripts/totp.mjs';
+import { appDataDir, ARTIFACTS, openApp, removeDir, setPickerValue, signIn, startDriver, startServer } from './harness.mjs';
 
 const SCHOOL = 'Wrenfield Community Primary School';
 const NOTE = 'Y2 phonics: pupils blended CVCC words accurately; the teacher’s modelling was crisp — “sound buttons” used well.';
@@ -29,6 +30,8 @@ async function text(browser, selector) {
 test('review and evidence survive a restart of the app, and sync with the server', { timeout: 180_000 }, async () => {
   let browser = await openApp(driver);
   try {
+    // First start: sign in (a reviewer; a review they set up on their laptop they lead).
+    await signIn(browser, server.url, DEMO.reviewer, DEMO_PASSWORD);
     await (await browser.$('h1=Reviews')).waitForDisplayed({ timeout: 20_000 });
     // The app syncs at start: the three demo reviews arrive from the server.
     await browser.waitUntil(async () => (await browser.$$('[data-testid="review-row"]')).length >= 3, {
@@ -76,10 +79,11 @@ test('review and evidence survive a restart of the app, and sync with the server
     await browser.deleteSession();
   }
 
-  // The server goes away; the app restarts from its own SQLite file.
+  // The server goes away; the app restarts from its own SQLite file, still signed in.
   await server.stop();
   browser = await openApp(driver);
   try {
+    await (await browser.$('[data-testid="session-menu"]')).waitForDisplayed({ timeout: 20_000 });
     const row = await browser.$(`[data-testid="review-row"]*=${SCHOOL}`);
     await row.waitForDisplayed({ timeout: 20_000 });
     await row.click();

@@ -171,7 +171,7 @@ impl Store {
                     let spec = qar_core::report_template::template_for(qar_core::CURRENT_FRAMEWORK)
                         .ok()
                         .and_then(|t| t.sections.iter().find(|s| s.code == c).cloned());
-                    spec.map_or(c, |s| match s.area_code.as_deref().and_then(|a| area_label(a)) {
+                    spec.map_or(c, |s| match s.area_code.as_deref().and_then(area_label) {
                         Some(area) => format!("{} ({area})", s.title),
                         None => s.title,
                     })
