@@ -80,6 +80,23 @@ impl From<crate::store::StoreError> for ApiError {
                 format!("this app writes data schema {got}; the server accepts {oldest} or newer. Update QAR Field, then sync again"),
             )
             .with_details(json!({ "got": got, "oldest_accepted": oldest })),
+            E::NotOnReview { review_id, seq } => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "not_on_review",
+                "This push includes work on a review you are not part of, so none of it was saved. Ask the review's hub coordinator to add you to its team.",
+            )
+            .with_details(json!({ "review_id": review_id, "seq": seq })),
+            E::UnknownReview(id) => {
+                ApiError::new(StatusCode::NOT_FOUND, "unknown_review", format!("There is no review {id} on the server.")).with_details(json!({ "review_id": id }))
+            }
+            E::Denied { code, message } => ApiError::new(StatusCode::FORBIDDEN, code, message),
+            E::ReportChanged { current_hash } => ApiError::new(
+                StatusCode::CONFLICT,
+                "report_changed",
+                "The report changed after you read it. Sync, read it again, then decide.",
+            )
+            .with_details(json!({ "current_hash": current_hash })),
+            E::Invalid(message) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message),
             E::Db(e) => ApiError::internal(e),
             E::Commit(e) => ApiError::internal(e),
         }

@@ -35,6 +35,7 @@ pub struct ServerConfig {
 /// A server running on a background task. Dropping it stops the server.
 pub struct RunningServer {
     pub addr: SocketAddr,
+    store: Arc<ServerStore>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -42,6 +43,12 @@ pub struct RunningServer {
 impl RunningServer {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The running server's store (tests use its test-support functions, e.g.
+    /// [`ServerStore::test_token_for_email`], and `dump()`).
+    pub fn store(&self) -> &Arc<ServerStore> {
+        &self.store
     }
 
     /// Stops accepting connections, lets requests in flight finish (their commits included),
@@ -71,7 +78,8 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     if config.demo {
         store.seed_demo(store::now_ms())?;
     }
-    let state = AppState { store: Arc::new(store) };
+    let store = Arc::new(store);
+    let state = AppState { store: store.clone() };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServerError::Bind { addr: config.listen, source })?;
@@ -85,5 +93,5 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
             })
             .await
     });
-    Ok(RunningServer { addr, shutdown: Some(tx), task: Some(task) })
+    Ok(RunningServer { addr, store, shutdown: Some(tx), task: Some(task) })
 }

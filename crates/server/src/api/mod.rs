@@ -3,6 +3,7 @@
 mod auth;
 mod health;
 mod openapi;
+mod reviews;
 mod sync;
 
 use crate::error::ApiError;
@@ -26,6 +27,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/auth/logout", post(auth::logout))
         .route("/v1/devices", get(auth::list_devices))
         .route("/v1/devices/{device_id}/revoke", post(auth::revoke_device))
+        .route("/v1/reviews/{review_id}/approve", post(reviews::approve))
+        .route("/v1/reviews/{review_id}/return", post(reviews::return_report))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")

@@ -1,6 +1,7 @@
 use super::blocking;
+use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::store::now_ms;
+use crate::store::{now_ms, ReadScope};
 use crate::AppState;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
@@ -13,11 +14,16 @@ use serde::Deserialize;
 pub const MAX_OPS_PER_PUSH: usize = 5000;
 
 /// Applies a device's ops in one transaction with its high-water mark, answering only after
-/// commit; optionally returns the first page of news (`pull_cursor`).
-#[utoipa::path(post, path = "/v1/sync/push", tag = "sync", request_body = PushRequest,
+/// commit; optionally returns the first page of news (`pull_cursor`). Each op is checked
+/// against the permission table: a refused op is answered `rejected` with the reason code
+/// (`not_your_role`, `wrong_state`, `not_your_evidence`, `server_field`, …) and never blocks
+/// later ops.
+#[utoipa::path(post, path = "/v1/sync/push", tag = "sync", request_body = PushRequest, security(("bearer" = [])),
     responses(
         (status = 200, description = "Per-op results; everything up to acked_through is durable", body = PushResponse),
         (status = 400, description = "malformed_json or not_contiguous", body = ErrorBody),
+        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
+        (status = 403, description = "device_mismatch (the body's device_id is not the signed-in laptop), account_disabled, or not_on_review (an op for a review the caller has no part in; details.review_id, details.seq; nothing written)", body = ErrorBody),
         (status = 409, description = "seq_gap: push the earlier ops first; details.expected", body = ErrorBody),
         (status = 413, description = "body_too_large or too_many_ops", body = ErrorBody),
         (status = 415, description = "expected_json", body = ErrorBody),
@@ -26,9 +32,11 @@ pub const MAX_OPS_PER_PUSH: usize = 5000;
     ))]
 pub async fn push(
     State(state): State<AppState>,
+    device: AuthDevice,
     body: Result<Json<PushRequest>, JsonRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
     let Json(req) = body?;
+    same_device(&device, Some(req.device_id))?;
     if req.ops.len() > MAX_OPS_PER_PUSH {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -38,9 +46,9 @@ pub async fn push(
     }
     let store = state.store.clone();
     let reply = blocking(move || {
-        let mut reply = store.push(&req, now_ms())?;
+        let mut reply = store.push(&req, &device, now_ms())?;
         if let Some(cursor) = req.pull_cursor {
-            reply.pull = Some(store.pull(cursor, DEFAULT_PULL_LIMIT, Some(req.device_id), now_ms())?);
+            reply.pull = Some(store.pull(cursor, DEFAULT_PULL_LIMIT, Some(req.device_id), &ReadScope::of(&device), now_ms())?);
         }
         Ok(reply)
     })
@@ -71,23 +79,31 @@ fn default_limit() -> u32 {
     DEFAULT_PULL_LIMIT
 }
 
-/// Records changed after the cursor, in server order, without the asker's own writes.
-#[utoipa::path(get, path = "/v1/sync/pull", tag = "sync", params(PullParams),
+/// Records changed after the cursor, in server order, without the asker's own writes, scoped
+/// to what the caller may read: every record of their reviews; for a hub coordinator, their
+/// hub's reviews without evidence and kept conflicts; everything for an administrator. The
+/// cursor moves past records the caller cannot see.
+#[utoipa::path(get, path = "/v1/sync/pull", tag = "sync", params(PullParams), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of changes and the next cursor", body = PullResponse),
         (status = 400, description = "bad_query", body = ErrorBody),
+        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
+        (status = 403, description = "device_mismatch: device_id is not the signed-in laptop", body = ErrorBody),
     ))]
 pub async fn pull(
     State(state): State<AppState>,
+    device: AuthDevice,
     params: Result<Query<PullParams>, QueryRejection>,
 ) -> Result<Json<PullResponse>, ApiError> {
     let Query(p) = params?;
+    same_device(&device, p.device_id)?;
+    let scope = std::sync::Arc::new(ReadScope::of(&device));
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(p.wait_ms.min(MAX_WAIT_MS));
     let mut latest = state.store.subscribe();
     let mut cursor = p.cursor;
     loop {
-        let store = state.store.clone();
-        let page = blocking(move || Ok(store.pull(cursor, p.limit, p.device_id, now_ms())?)).await?;
+        let (store, page_scope) = (state.store.clone(), scope.clone());
+        let page = blocking(move || Ok(store.pull(cursor, p.limit, p.device_id, &page_scope, now_ms())?)).await?;
         // Answer with news, with a cursor that moved (even past only our own writes), or at the end.
         if !page.changes.is_empty() || page.cursor != p.cursor || tokio::time::Instant::now() >= deadline {
             return Ok(Json(page));
@@ -97,8 +113,21 @@ pub async fn pull(
         let newer = latest.wait_for(|seq| *seq > cursor);
         if tokio::time::timeout_at(deadline, newer).await.is_err() {
             let store = state.store.clone();
-            let page = blocking(move || Ok(store.pull(cursor, p.limit, p.device_id, now_ms())?)).await?;
+            let page = blocking(move || Ok(store.pull(cursor, p.limit, p.device_id, &scope, now_ms())?)).await?;
             return Ok(Json(page));
         }
+    }
+}
+
+/// The device a request names must be the signed-in one: a token is one laptop's credential.
+fn same_device(device: &AuthDevice, named: Option<uuid::Uuid>) -> Result<(), ApiError> {
+    match named {
+        Some(id) if id != device.device_id => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "device_mismatch",
+            "This request names another laptop than the one signed in. Each laptop syncs with its own sign-in.",
+        )
+        .with_details(serde_json::json!({ "device_id": id, "signed_in_device_id": device.device_id }))),
+        _ => Ok(()),
     }
 }

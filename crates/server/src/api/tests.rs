@@ -8,9 +8,25 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 fn router() -> (tempfile::TempDir, Router) {
+    let (dir, _, router) = router_with_store();
+    (dir, router)
+}
+
+fn router_with_store() -> (tempfile::TempDir, Arc<ServerStore>, Router) {
     let dir = tempfile::tempdir().unwrap();
-    let store = ServerStore::open(dir.path()).unwrap();
-    (dir, app(AppState { store: Arc::new(store) }))
+    let store = Arc::new(ServerStore::open(dir.path()).unwrap());
+    store.test_user("user-lead", "Lena Lead", &[]).unwrap();
+    (dir, store.clone(), app(AppState { store }))
+}
+
+/// A signed-in device of the test person: (device id, token).
+fn device(store: &ServerStore, id: uuid::Uuid) -> (uuid::Uuid, String) {
+    (id, store.test_token("user-lead", id, crate::store::now_ms()).unwrap())
+}
+
+fn with_token(mut req: Request<Body>, token: &str) -> Request<Body> {
+    req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+    req
 }
 
 async fn call(router: &Router, req: Request<Body>) -> (StatusCode, Value) {
@@ -35,8 +51,8 @@ async fn health_answers() {
 
 #[tokio::test]
 async fn bad_requests_get_clear_json_errors_and_write_nothing() {
-    let (_d, r) = router();
-    let device = uuid::Uuid::now_v7();
+    let (_d, store, r) = router_with_store();
+    let (device, token) = device(&store, uuid::Uuid::now_v7());
     let big_note = "x".repeat(MAX_BODY_BYTES);
     let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
         (post_json("/v1/sync/push", "{not json"), StatusCode::BAD_REQUEST, "malformed_json"),
@@ -62,19 +78,20 @@ async fn bad_requests_get_clear_json_errors_and_write_nothing() {
     ];
     for (req, want_status, want_code) in cases {
         let label = format!("{} {}", req.method(), req.uri());
-        let (status, body) = call(&r, req).await;
+        let (status, body) = call(&r, with_token(req, &token)).await;
         assert_eq!(status, want_status, "{label}: {body}");
         assert_eq!(body["code"], want_code, "{label}: {body}");
         assert!(!body["message"].as_str().unwrap_or("").is_empty(), "{label} has a message");
     }
-    let (_, page) = call(&r, Request::get("/v1/sync/pull").body(Body::empty()).unwrap()).await;
+    let (_, page) = call(&r, with_token(Request::get("/v1/sync/pull").body(Body::empty()).unwrap(), &token)).await;
     assert_eq!(page["changes"], json!([]), "nothing was written");
+    assert_eq!(store.counts().unwrap(), (0, 0));
 }
 
 #[tokio::test]
 async fn push_then_pull_over_http() {
-    let (_d, r) = router();
-    let device = uuid::Uuid::now_v7();
+    let (_d, store, r) = router_with_store();
+    let (device, token) = device(&store, uuid::Uuid::now_v7());
     let review = uuid::Uuid::now_v7();
     let body = json!({
         "device_id": device, "schema_version": 1,
@@ -82,26 +99,27 @@ async fn push_then_pull_over_http() {
                  "fields": {"school_name": {"value": "Heron Vale Academy", "base": null}},
                  "hlc": "1795000000000-0000000000-0000000000000001", "schema_version": 1}]
     });
-    let (status, reply) = call(&r, post_json("/v1/sync/push", body.to_string())).await;
+    let (status, reply) = call(&r, with_token(post_json("/v1/sync/push", body.to_string()), &token)).await;
     assert_eq!(status, StatusCode::OK, "{reply}");
     assert_eq!(reply["acked_through"], 1);
     assert_eq!(reply["results"][0]["status"], "applied");
-    let (_, page) = call(&r, Request::get("/v1/sync/pull?cursor=0&limit=10").body(Body::empty()).unwrap()).await;
+    let (_, page) = call(&r, with_token(Request::get("/v1/sync/pull?cursor=0&limit=10").body(Body::empty()).unwrap(), &token)).await;
     assert_eq!(page["changes"][0]["fields"]["school_name"]["value"], "Heron Vale Academy");
     assert_eq!(page["cursor"], 1);
 }
 
 #[tokio::test]
 async fn a_waiting_pull_answers_when_another_device_pushes() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(ServerStore::open(dir.path()).unwrap());
-    let r = app(AppState { store: store.clone() });
+    let (_dir, store, r) = router_with_store();
+    let (_, waiter) = device(&store, uuid::Uuid::now_v7());
+    let (_, pusher) = device(&store, "01900000-0000-7000-8000-000000000007".parse().unwrap());
     let review = uuid::Uuid::now_v7();
     let waiting = {
-        let r = r.clone();
+        let (r, waiter) = (r.clone(), waiter.clone());
         tokio::spawn(async move {
             let started = std::time::Instant::now();
-            let (status, page) = call(&r, Request::get("/v1/sync/pull?cursor=0&wait_ms=5000").body(Body::empty()).unwrap()).await;
+            let req = Request::get("/v1/sync/pull?cursor=0&wait_ms=5000").body(Body::empty()).unwrap();
+            let (status, page) = call(&r, with_token(req, &waiter)).await;
             (status, page, started.elapsed())
         })
     };
@@ -113,15 +131,16 @@ async fn a_waiting_pull_answers_when_another_device_pushes() {
                  "fields": {"school_name": {"value": "Heron Vale Academy", "base": null}},
                  "hlc": "1795000000000-0000000000-8000000000000007", "schema_version": 1}]
     });
-    let (status, reply) = call(&r, post_json("/v1/sync/push", body.to_string())).await;
+    let (status, reply) = call(&r, with_token(post_json("/v1/sync/push", body.to_string()), &pusher)).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(reply["pull"]["changes"], json!([]), "the pusher is not sent its own write");
+    let echo = &reply["pull"]["changes"][0]["fields"];
+    assert!(echo["school_name"].is_null() && echo["team"]["value"].is_array(), "the pusher is not sent its own write, only the server's: {echo}");
     assert_eq!(reply["pull"]["cursor"], 1);
     let (status, page, waited) = waiting.await.unwrap();
     assert_eq!(status, StatusCode::OK);
     assert_eq!(page["changes"][0]["fields"]["school_name"]["value"], "Heron Vale Academy");
     assert!(waited < std::time::Duration::from_millis(3000), "answered on the push, not at the deadline: {waited:?}");
-    let (_, empty) = call(&r, Request::get("/v1/sync/pull?cursor=1&wait_ms=50").body(Body::empty()).unwrap()).await;
+    let (_, empty) = call(&r, with_token(Request::get("/v1/sync/pull?cursor=1&wait_ms=50").body(Body::empty()).unwrap(), &waiter)).await;
     assert_eq!(empty["changes"], json!([]), "nothing new: answers empty at the deadline");
 }
 
@@ -139,13 +158,40 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/auth/logout", "post"),
         ("/v1/devices", "get"),
         ("/v1/devices/{device_id}/revoke", "post"),
+        ("/v1/reviews/{review_id}/approve", "post"),
+        ("/v1/reviews/{review_id}/return", "post"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");
     }
     assert_eq!(doc["paths"].as_object().unwrap().len(), routes.len(), "no route left out, none invented");
-    for schema in ["ErrorBody", "PushRequest", "PushResponse", "PullResponse", "Op", "OpOutcome", "LoginRequest", "DeviceInfo"] {
+    let schemas = [
+        "ErrorBody", "PushRequest", "PushResponse", "PullResponse", "Op", "OpOutcome", "LoginRequest", "DeviceInfo",
+        "ApproveRequest", "ReturnRequest", "ReturnCommentBody", "Change",
+    ];
+    for schema in schemas {
         assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema}");
     }
     assert_eq!(doc["paths"]["/v1/sync/push"]["post"]["responses"]["409"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody");
+}
+
+#[tokio::test]
+async fn sync_needs_a_sign_in_and_the_signed_in_device() {
+    let (_d, store, r) = router_with_store();
+    let (device, token) = device(&store, uuid::Uuid::now_v7());
+    let other = uuid::Uuid::now_v7();
+    let push = |id: uuid::Uuid| post_json("/v1/sync/push", json!({"device_id": id, "schema_version": 1, "ops": []}).to_string());
+    let (status, body) = call(&r, push(device)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+    let (status, body) = call(&r, with_token(push(other), &token)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("device_mismatch")), "{body}");
+    let pull = Request::get(format!("/v1/sync/pull?device_id={other}")).body(Body::empty()).unwrap();
+    let (status, body) = call(&r, with_token(pull, &token)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("device_mismatch")));
+    let (status, _) = call(&r, with_token(push(device), &token)).await;
+    assert_eq!(status, StatusCode::OK);
+    for path in ["/v1/reviews/not-a-uuid/approve", &format!("/v1/reviews/{other}/approve")] {
+        let (status, body) = call(&r, with_token(post_json(path, r#"{"report_hash": "x"}"#), &token)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("unknown_review")), "{path}");
+    }
 }

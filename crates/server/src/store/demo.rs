@@ -1,10 +1,11 @@
 //! Synthetic demo data so a newcomer sees something real at once. Every school, person and
 //! note here is invented: URNs in the unused 990xxx range, e-mail on example.org, ZZ99 postcodes.
 
-use super::push::{apply_op, max_server_seq};
-use super::{ServerStore, StoreError};
-use qar_core::protocol::{FieldWrite, Op, OpOutcome};
-use qar_core::{EntityKind, Hlc, SCHEMA_VERSION};
+use super::push::max_server_seq;
+use super::records::{self, Ctx};
+use super::{access, clock, ServerStore, StoreError};
+use qar_core::entities::TeamRole;
+use qar_core::EntityKind;
 use rusqlite::params;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -66,73 +67,88 @@ impl ServerStore {
     /// Loads the demo hub, schools, people and reviews once; later calls change nothing.
     pub fn seed_demo(&self, now_ms: u64) -> Result<(), StoreError> {
         let mut conn = self.writer();
+        let mut clock = self.clock();
         let tx = conn.transaction()?;
+        let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
         let seeded = tx.prepare("SELECT 1 FROM meta WHERE key = 'demo_seeded'")?.exists([])?;
-        if seeded {
-            // A data folder seeded before accounts existed gets the demo sign-ins now.
-            seed_demo_accounts(&tx, now_ms)?;
-            tx.commit()?;
-            return Ok(());
+        if !seeded {
+            seed_demo_records(&tx, &mut ctx, now_ms)?;
         }
-        tx.execute("INSERT INTO hubs(id, name, region) VALUES (?1, 'Riverside & Fells Hub', 'North West')", [DEMO_HUB_ID])?;
-        for (urn, name, phase, la, postcode) in SCHOOLS {
-            tx.execute(
-                "INSERT INTO schools(urn, establishment_name, phase, la_name, postcode, hub_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![urn, name, phase, la, postcode, DEMO_HUB_ID],
-            )?;
-        }
-        for (id, name, email, role) in USERS {
-            tx.execute(
-                "INSERT INTO users(id, name, email, role, hub_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, name, email, role, DEMO_HUB_ID],
-            )?;
-        }
-
-        let mut records: Vec<DemoRecord> = Vec::new();
-        for (id, urn, school, start, state) in REVIEWS {
-            let id = Uuid::from_u128(id);
-            let fields = vec![
-                ("school_name", json!(school)),
-                ("school_urn", json!(urn)),
-                ("start_date", json!(start)),
-                ("state", json!(state)),
-                ("framework_version", json!("2019")),
-            ];
-            records.push((EntityKind::Review, id, id, fields));
-        }
-        let first_review = Uuid::from_u128(REVIEWS[0].0);
-        for (id, activity, at, notes, tags) in NOTES {
-            let fields = vec![
-                ("activity_type", json!(activity)),
-                ("started_at", json!(at)),
-                ("notes", json!(notes)),
-                ("author_id", json!(USERS[0].0)),
-                ("area_tags", json!(tags)),
-            ];
-            records.push((EntityKind::Evidence, Uuid::from_u128(id), first_review, fields));
-        }
-
-        let mut next_seq = max_server_seq(&tx)?;
-        for (i, (entity, id, review_id, fields)) in records.into_iter().enumerate() {
-            let op = Op {
-                seq: i as u64 + 1,
-                entity,
-                id,
-                review_id,
-                fields: fields.into_iter().map(|(f, value)| (f.to_owned(), FieldWrite { value, base: None })).collect(),
-                hlc: Hlc { wall_ms: now_ms, counter: i as u32, node: 0 },
-                schema_version: SCHEMA_VERSION,
-            };
-            let outcome = apply_op(&tx, &op, &mut next_seq, now_ms)?;
-            debug_assert_eq!(outcome, OpOutcome::Applied, "demo data must be valid: {id}");
-        }
+        // A data folder seeded before accounts or review teams existed gets them now.
         seed_demo_accounts(&tx, now_ms)?;
-        tx.execute("INSERT INTO meta(key, value) VALUES ('demo_seeded', ?1)", [now_ms.to_string()])?;
+        seed_demo_teams(&tx, &mut ctx)?;
+        let seq = ctx.seq;
+        clock::save(&tx, &clock)?;
         tx.commit()?;
+        drop(clock);
         drop(conn);
-        self.announce(next_seq);
+        self.announce(seq);
         Ok(())
     }
+}
+
+/// The hub, schools, people, reviews and notes (server writes, so every laptop receives them).
+fn seed_demo_records(tx: &rusqlite::Transaction, ctx: &mut Ctx, now_ms: u64) -> Result<(), StoreError> {
+    tx.execute("INSERT INTO hubs(id, name, region) VALUES (?1, 'Riverside & Fells Hub', 'North West')", [DEMO_HUB_ID])?;
+    for (urn, name, phase, la, postcode) in SCHOOLS {
+        tx.execute(
+            "INSERT INTO schools(urn, establishment_name, phase, la_name, postcode, hub_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![urn, name, phase, la, postcode, DEMO_HUB_ID],
+        )?;
+    }
+    for (id, name, email, role) in USERS {
+        tx.execute(
+            "INSERT INTO users(id, name, email, role, hub_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, name, email, role, DEMO_HUB_ID],
+        )?;
+    }
+
+    let mut demo: Vec<DemoRecord> = Vec::new();
+    for (id, urn, school, start, state) in REVIEWS {
+        let id = Uuid::from_u128(id);
+        let fields = vec![
+            ("school_name", json!(school)),
+            ("school_urn", json!(urn)),
+            ("start_date", json!(start)),
+            ("state", json!(state)),
+            ("framework_version", json!("2019")),
+        ];
+        demo.push((EntityKind::Review, id, id, fields));
+    }
+    let first_review = Uuid::from_u128(REVIEWS[0].0);
+    for (id, activity, at, notes, tags) in NOTES {
+        let fields = vec![
+            ("activity_type", json!(activity)),
+            ("started_at", json!(at)),
+            ("notes", json!(notes)),
+            ("author_id", json!(USERS[0].0)),
+            ("area_tags", json!(tags)),
+        ];
+        demo.push((EntityKind::Evidence, Uuid::from_u128(id), first_review, fields));
+    }
+    for (entity, id, review_id, fields) in demo {
+        debug_assert!(fields.iter().all(|(f, v)| qar_core::validate_field(entity, f, v).is_ok()), "demo data must be valid: {id}");
+        records::server_write(tx, ctx, entity, &id.to_string(), &review_id.to_string(), &fields)?;
+    }
+    tx.execute("INSERT INTO meta(key, value) VALUES ('demo_seeded', ?1)", [now_ms.to_string()])?;
+    Ok(())
+}
+
+/// Every demo review in the demo hub, with Anika Marsh leading and Owen Pritchard reviewing.
+/// Once per data folder; the review records' `team` and `hub_id` fields follow.
+fn seed_demo_teams(tx: &rusqlite::Transaction, ctx: &mut Ctx) -> Result<(), StoreError> {
+    if tx.prepare("SELECT 1 FROM meta WHERE key = 'demo_teams_seeded'")?.exists([])? {
+        return Ok(());
+    }
+    for (id, urn, ..) in REVIEWS {
+        let review_id = Uuid::from_u128(id).to_string();
+        access::place_in_school_hub(tx, &review_id, urn)?;
+        access::add_member(tx, &review_id, USERS[0].0, TeamRole::LeadReviewer)?;
+        access::add_member(tx, &review_id, USERS[1].0, TeamRole::Reviewer)?;
+        access::refresh_fields(tx, ctx, &review_id)?;
+    }
+    tx.execute("INSERT INTO meta(key, value) VALUES ('demo_teams_seeded', ?1)", [ctx.now_ms.to_string()])?;
+    Ok(())
 }
 
 // ============================================================================================

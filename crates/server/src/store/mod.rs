@@ -1,12 +1,24 @@
 //! The server's store: one SQLite file (WAL, synchronous=FULL) in the data folder. All SQL of
 //! the server lives in this module. A push is answered only after its transaction commits.
 
+mod access;
 mod accounts;
+mod authorize;
+mod clock;
+mod conflicts;
 pub mod demo;
 pub mod directory;
+mod merge;
 mod pull;
 mod push;
+mod records;
 pub mod schools;
+mod testkit;
+mod workflow;
+
+pub use conflicts::conflict_id;
+pub use pull::ReadScope;
+pub use workflow::{NewComment, MAX_RETURN_COMMENTS};
 
 use qar_dbkit::{Durability, Migration};
 use rusqlite::Connection;
@@ -19,6 +31,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 1, name: "records, devices, conflicts, directory", sql: include_str!("migrations/0001_init.sql") },
     Migration { number: 2, name: "accounts, roles, device registry, login attempts", sql: include_str!("migrations/0002_accounts.sql") },
     Migration { number: 3, name: "school register from GIAS", sql: include_str!("migrations/0003_school_register.sql") },
+    Migration { number: 4, name: "review hubs and teams, writers' clock nodes", sql: include_str!("migrations/0004_review_access.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +42,19 @@ pub enum StoreError {
     NotContiguous { after: u64, got: u64 },
     #[error("schema {got} is older than {oldest}")]
     UpdateRequired { got: u32, oldest: u32 },
+    /// The push touches a review the pusher has no relation to: refused whole, nothing written.
+    #[error("not on review {review_id} (op {seq})")]
+    NotOnReview { review_id: uuid::Uuid, seq: u64 },
+    #[error("unknown review {0}")]
+    UnknownReview(uuid::Uuid),
+    /// The permission table refused a workflow decision; `code` is `DenialReason::code()`.
+    #[error("{message}")]
+    Denied { code: &'static str, message: String },
+    /// The report changed after the coordinator read it.
+    #[error("the report changed; its hash is now {current_hash}")]
+    ReportChanged { current_hash: String },
+    #[error("{0}")]
+    Invalid(String),
     #[error(transparent)]
     Db(#[from] rusqlite::Error),
     /// The group commit carrying this push failed: nothing of it is durable; retry.
@@ -45,6 +71,8 @@ pub struct ServerStore {
     latest: tokio::sync::watch::Sender<u64>,
     /// Pushes waiting for the next group commit.
     queue: Mutex<Vec<push::Queued>>,
+    /// The server's own clock, for its writes. Locked only while holding the writer.
+    clock: Mutex<qar_core::HlcClock>,
 }
 
 pub fn now_ms() -> u64 {
@@ -58,10 +86,17 @@ impl ServerStore {
         let path = data_dir.join(STORE_FILE);
         let mut writer = qar_dbkit::open(&path, Durability::Full)?;
         qar_dbkit::migrate(&mut writer, MIGRATIONS)?;
+        let clock = clock::load(&writer).map_err(StoreError::from)?;
         let reader = qar_dbkit::open(&path, Durability::Full)?;
         let latest: i64 = reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
         let (latest, _) = tokio::sync::watch::channel(latest as u64);
-        Ok(ServerStore { writer: Mutex::new(writer), reader: Mutex::new(reader), latest, queue: Mutex::new(Vec::new()) })
+        Ok(ServerStore {
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+            latest,
+            queue: Mutex::new(Vec::new()),
+            clock: Mutex::new(clock),
+        })
     }
 
     /// A receiver of the newest server_seq, for pulls that wait for changes.
@@ -89,22 +124,41 @@ impl ServerStore {
         self.reader.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Number of records and kept conflicts: what a replay must leave unchanged.
+    /// The server clock; take it only while holding the writer.
+    fn clock(&self) -> MutexGuard<'_, qar_core::HlcClock> {
+        self.clock.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Number of records other than kept conflicts, and of kept conflicts (conflict records and
+    /// any rows of the legacy `conflicts` table): what a replay must leave unchanged.
     pub fn counts(&self) -> Result<(u64, u64), StoreError> {
         let c = self.reader();
-        let records = c.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
-        let conflicts = c.query_row("SELECT count(*) FROM conflicts", [], |r| r.get(0))?;
+        let records = c.query_row("SELECT count(*) FROM records WHERE entity <> 'conflict'", [], |r| r.get(0))?;
+        let conflicts = c.query_row(
+            "SELECT (SELECT count(*) FROM records WHERE entity = 'conflict') + (SELECT count(*) FROM conflicts)",
+            [],
+            |r| r.get(0),
+        )?;
         Ok((records, conflicts))
     }
 
-    /// Every record and conflict in a stable order, for comparing whole server states in tests.
+    /// The whole server state in a stable order, for comparing states in tests: every record
+    /// (conflict records included), legacy conflict rows, review hubs and teams, and each
+    /// device's high-water mark.
     pub fn dump(&self) -> Result<Vec<String>, StoreError> {
         let c = self.reader();
         let mut stmt = c.prepare(
             "SELECT entity || '|' || id || '|' || review_id || '|' || fields || '|' || server_seq FROM records
              UNION ALL
              SELECT 'conflict|' || entity || '|' || id || '|' || field || '|' || value || '|' || version || '|' || winner
-             FROM conflicts ORDER BY 1",
+             FROM conflicts
+             UNION ALL
+             SELECT 'hub|' || review_id || '|' || hub_id FROM review_hub
+             UNION ALL
+             SELECT 'team|' || review_id || '|' || user_id || '|' || role FROM review_team
+             UNION ALL
+             SELECT 'device|' || device_id || '|' || high_water FROM devices
+             ORDER BY 1",
         )?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)

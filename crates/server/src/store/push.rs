@@ -1,12 +1,19 @@
-//! Applying pushed ops: idempotent by (device, seq), merged per field by version and HLC.
+//! Applying pushed ops: idempotent by (device, seq), checked against the permission table with
+//! the server's own facts, merged per field by version and HLC.
 
-use super::{ServerStore, StoreError};
-use qar_core::protocol::{FieldConflict, FieldValue, Op, OpOutcome, OpResult, PushRequest, PushResponse};
-use qar_core::{validate_field, EntityKind, SCHEMA_VERSION};
-use std::collections::BTreeMap;
+use super::access::{self, ReviewAccess};
+use super::authorize::{authorize, OpFacts};
+use super::merge::merge;
+use super::records::{self, text, Ctx};
+use super::{clock, conflicts, ServerStore, StoreError};
+use crate::auth::AuthDevice;
+use qar_core::protocol::{Op, OpOutcome, OpResult, PushRequest, PushResponse};
+use qar_core::{validate_field, EntityKind, ReviewState, SCHEMA_VERSION};
+use qar_core::entities::TeamRole;
 use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::json;
+use std::collections::BTreeSet;
 use std::sync::{Arc, Condvar, Mutex};
-use uuid::Uuid;
 
 /// The oldest op schema still accepted (and upcast); anything older must update the app first.
 pub const OLDEST_ACCEPTED_SCHEMA: u32 = if SCHEMA_VERSION > 1 { SCHEMA_VERSION - 1 } else { 1 };
@@ -14,6 +21,7 @@ pub const OLDEST_ACCEPTED_SCHEMA: u32 = if SCHEMA_VERSION > 1 { SCHEMA_VERSION -
 /// One push waiting for the group commit that will carry it.
 pub(super) struct Queued {
     req: PushRequest,
+    caller: AuthDevice,
     now_ms: u64,
     slot: Arc<Slot>,
 }
@@ -28,14 +36,17 @@ pub(super) struct Slot {
 impl ServerStore {
     /// Applies a device's batch and its new high-water mark, answering only after commit. Ops at
     /// or below the mark are answered `duplicate` and change nothing, so a retry is harmless.
+    /// `caller` is the signed-in device; its `device_id` must be the request's (the HTTP layer
+    /// refuses a mismatch).
     ///
     /// Group commit: pushes that arrive while another is committing queue up, and whoever takes
     /// the writer next commits all of them in one transaction (one fsync), each inside its own
     /// savepoint so a refused push changes nothing and does not affect the others.
-    pub fn push(&self, req: &PushRequest, now_ms: u64) -> Result<PushResponse, StoreError> {
+    pub fn push(&self, req: &PushRequest, caller: &AuthDevice, now_ms: u64) -> Result<PushResponse, StoreError> {
         check_shape(req)?;
         let slot = Arc::new(Slot::default());
-        self.queue.lock().unwrap_or_else(|p| p.into_inner()).push(Queued { req: req.clone(), now_ms, slot: slot.clone() });
+        let queued = Queued { req: req.clone(), caller: caller.clone(), now_ms, slot: slot.clone() };
+        self.queue.lock().unwrap_or_else(|p| p.into_inner()).push(queued);
         {
             let mut conn = self.writer();
             let batch = std::mem::take(&mut *self.queue.lock().unwrap_or_else(|p| p.into_inner()));
@@ -53,14 +64,16 @@ impl ServerStore {
     fn commit_group(&self, conn: &mut Connection, batch: Vec<Queued>) {
         let mut answers: Vec<Result<PushResponse, StoreError>> = Vec::with_capacity(batch.len());
         let mut latest = 0;
+        let mut clock = self.clock();
         let outcome = (|| -> rusqlite::Result<()> {
             let mut tx = conn.transaction()?;
             for q in &batch {
                 let mut sp = tx.savepoint()?;
-                match apply_push(&sp, &q.req, q.now_ms) {
-                    Ok((reply, seq)) => {
+                let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&sp)?, now_ms: q.now_ms };
+                match apply_push(&sp, &mut ctx, &q.req, &q.caller) {
+                    Ok(reply) => {
+                        latest = latest.max(ctx.seq);
                         sp.commit()?;
-                        latest = latest.max(seq);
                         answers.push(Ok(reply));
                     }
                     Err(e) => {
@@ -69,8 +82,10 @@ impl ServerStore {
                     }
                 }
             }
+            clock::save(&tx, &clock)?;
             tx.commit()
         })();
+        drop(clock);
         if let Err(e) = outcome {
             // Nothing of this group is durable: every push in it fails and will be retried.
             answers = batch.iter().map(|_| Err(StoreError::Commit(e.to_string()))).collect();
@@ -98,8 +113,8 @@ fn check_shape(req: &PushRequest) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// One device's push inside the group's transaction. Returns the reply and the newest seq.
-fn apply_push(conn: &Connection, req: &PushRequest, now_ms: u64) -> Result<(PushResponse, u64), StoreError> {
+/// One device's push inside the group's transaction.
+fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &PushRequest, caller: &AuthDevice) -> Result<PushResponse, StoreError> {
     let device = req.device_id.to_string();
     let high_water: u64 = conn
         .prepare_cached("SELECT high_water FROM devices WHERE device_id = ?1")?
@@ -111,10 +126,14 @@ fn apply_push(conn: &Connection, req: &PushRequest, now_ms: u64) -> Result<(Push
             return Err(StoreError::SeqGap { expected: high_water + 1, got: first.seq });
         }
     }
-    let mut next_seq = max_server_seq(conn)?;
+    let fresh: Vec<&Op> = req.ops.iter().filter(|o| o.seq > high_water).collect();
+    check_related(conn, caller, &fresh)?;
+    if !fresh.is_empty() {
+        conflicts::note_writer(conn, req.device_id, &caller.user_id)?;
+    }
     let mut results = Vec::with_capacity(req.ops.len());
     for op in &req.ops {
-        let outcome = if op.seq <= high_water { OpOutcome::Duplicate } else { apply_op(conn, op, &mut next_seq, now_ms)? };
+        let outcome = if op.seq <= high_water { OpOutcome::Duplicate } else { apply_op(conn, ctx, caller, op)? };
         results.push(OpResult { seq: op.seq, outcome });
     }
     let acked_through = req.ops.last().map_or(high_water, |o| o.seq.max(high_water));
@@ -122,8 +141,26 @@ fn apply_push(conn: &Connection, req: &PushRequest, now_ms: u64) -> Result<(Push
         "INSERT INTO devices(device_id, high_water, last_seen_ms) VALUES (?1, ?2, ?3)
          ON CONFLICT(device_id) DO UPDATE SET high_water = excluded.high_water, last_seen_ms = excluded.last_seen_ms",
     )?
-    .execute(params![device, acked_through as i64, now_ms as i64])?;
-    Ok((PushResponse { acked_through, results, server_time_ms: now_ms, pull: None }, next_seq))
+    .execute(params![device, acked_through as i64, ctx.now_ms as i64])?;
+    Ok(PushResponse { acked_through, results, server_time_ms: ctx.now_ms, pull: None })
+}
+
+/// A push that touches a review the caller has nothing to do with (not on its team, not its
+/// hub's coordinator, not an administrator) is refused whole: it is not a mistake to show
+/// per op but a device syncing someone else's work.
+fn check_related(conn: &Connection, caller: &AuthDevice, ops: &[&Op]) -> Result<(), StoreError> {
+    let mut seen = BTreeSet::new();
+    for op in ops {
+        if !seen.insert(op.review_id) {
+            continue;
+        }
+        if let Some(access) = access::review_access(conn, &op.review_id.to_string(), &caller.user_id)? {
+            if !access.related(caller) {
+                return Err(StoreError::NotOnReview { review_id: op.review_id, seq: op.seq });
+            }
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn max_server_seq(tx: &Connection) -> rusqlite::Result<u64> {
@@ -136,8 +173,9 @@ fn rejected(code: &str, message: impl Into<String>) -> OpOutcome {
 
 /// Applies one op that is new for its device. A refusal is an outcome, not an error: the op is
 /// acknowledged with its reason so it never blocks the device's later ops. An op is one edit,
-/// so it is refused whole if any of its fields is invalid.
-pub(super) fn apply_op(tx: &Connection, op: &Op, next_seq: &mut u64, now_ms: u64) -> rusqlite::Result<OpOutcome> {
+/// so it is refused whole if any of its fields is invalid or not permitted.
+pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: &Op) -> rusqlite::Result<OpOutcome> {
+    ctx.clock.observe(op.hlc, ctx.now_ms);
     if op.schema_version > SCHEMA_VERSION {
         return Ok(rejected("unknown_schema", format!("data schema {} is newer than this server knows", op.schema_version)));
     }
@@ -152,80 +190,63 @@ pub(super) fn apply_op(tx: &Connection, op: &Op, next_seq: &mut u64, now_ms: u64
     if op.entity == EntityKind::Review && op.review_id != op.id {
         return Ok(rejected("invalid", "a review belongs to itself: review_id must equal id"));
     }
-    let (entity, id, review_id) = (op.entity.code(), op.id.to_string(), op.review_id.to_string());
-    let current: Option<(String, String)> = tx
-        .prepare_cached("SELECT review_id, fields FROM records WHERE entity = ?1 AND id = ?2")?
-        .query_row(params![entity, id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let mut doc: BTreeMap<String, FieldValue> = match &current {
-        Some((owner, _)) if *owner != review_id => {
-            return Ok(rejected("wrong_review", format!("this {entity} belongs to another review and cannot move")))
-        }
-        Some((_, fields)) => serde_json::from_str(fields).unwrap_or_default(),
-        None => {
-            if op.entity != EntityKind::Review && !review_known(tx, op.review_id)? {
-                return Ok(rejected("unknown_review", format!("review {review_id} does not exist on the server")));
-            }
-            BTreeMap::new()
-        }
+    let (id, review_id) = (op.id.to_string(), op.review_id.to_string());
+    let stored = records::load(tx, op.entity, &id)?;
+    if stored.as_ref().is_some_and(|s| s.review_id != review_id) {
+        return Ok(rejected("wrong_review", format!("this {} belongs to another review and cannot move", op.entity.code())));
+    }
+    let review: Option<ReviewAccess> = access::review_access(tx, &review_id, &caller.user_id)?;
+    let target = match (op.entity, &stored) {
+        (EntityKind::Conflict, Some(s)) => match EntityKind::parse(text(&s.doc, "entity")) {
+            Ok(kind) => records::load(tx, kind, text(&s.doc, "record_id"))?.map(|t| (kind, t.doc)),
+            Err(_) => None,
+        },
+        _ => None,
+    };
+    let facts = OpFacts {
+        caller,
+        review: review.as_ref(),
+        current: stored.as_ref().map(|s| &s.doc),
+        target: target.as_ref().map(|(kind, doc)| (*kind, doc)),
+    };
+    let permit = match authorize(op, &facts) {
+        Ok(p) => p,
+        Err(r) => return Ok(rejected(r.code, r.message)),
     };
 
-    let mut changed = false;
-    let mut conflicts = Vec::new();
-    for (name, write) in &op.fields {
-        let incoming = FieldValue { value: write.value.clone(), version: op.hlc };
-        match doc.get(name) {
-            None => {
-                doc.insert(name.clone(), incoming);
-                changed = true;
-            }
-            Some(cur) if Some(cur.version) == write.base => {
-                doc.insert(name.clone(), incoming);
-                changed = true;
-            }
-            Some(cur) if cur.version == op.hlc => {} // this very write, already here
-            Some(cur) => {
-                // Concurrent write to the same field: keep both. The HLC-later value is current;
-                // the other is kept as a conflict for a person to resolve.
-                let keep_incoming = op.hlc > cur.version;
-                let (loser, winner) = if keep_incoming { (cur.clone(), op.hlc) } else { (incoming.clone(), cur.version) };
-                tx.prepare_cached(
-                    "INSERT INTO conflicts(entity, id, field, review_id, value, version, winner, recorded_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?
-                .execute(params![
-                    entity,
-                    id,
-                    name,
-                    review_id,
-                    loser.value.to_string(),
-                    loser.version.to_string(),
-                    winner.to_string(),
-                    now_ms as i64
-                ])?;
-                if keep_incoming {
-                    doc.insert(name.clone(), incoming);
-                }
-                changed = true; // a losing device must pull the winner again: announce the record anew
-                conflicts.push(FieldConflict { field: name.clone(), current_version: winner, kept_as_current: keep_incoming });
-            }
+    let exists = stored.is_some();
+    let mut doc = stored.map(|s| s.doc).unwrap_or_default();
+    let merged = merge(&mut doc, op);
+    for lost in &merged.lost {
+        conflicts::keep(tx, ctx, op.entity, &id, &review_id, lost, &caller.user_id)?;
+    }
+    if !merged.changed {
+        return Ok(merged.outcome());
+    }
+    if permit.set_author {
+        records::set_server_fields(ctx, &mut doc, &[("author_id", json!(caller.user_id))]);
+    }
+    let cancelled = op.entity == EntityKind::Review && records::tombstone(&doc).is_some_and(|v| v == op.hlc);
+    if cancelled {
+        records::set_server_fields(ctx, &mut doc, &[("state", json!(ReviewState::Cancelled.code()))]);
+    }
+    if op.entity == EntityKind::Review {
+        // The team and hub as the server knows them travel in the same record write.
+        if permit.creates_review {
+            access::add_member(tx, &review_id, &caller.user_id, TeamRole::LeadReviewer)?;
         }
+        let urn = text(&doc, "school_urn");
+        if !urn.is_empty() {
+            access::place_in_school_hub(tx, &review_id, urn)?;
+        }
+        records::set_server_fields(ctx, &mut doc, &access::access_fields(tx, &review_id)?);
     }
-    if !changed {
-        return Ok(OpOutcome::Duplicate);
+    records::save(tx, ctx, op.entity, &id, &review_id, &doc, exists)?;
+    if permit.reapproval {
+        // Edited after approval: back to the coordinator. The approval hash stays, so every
+        // laptop can tell the report changed since it was approved.
+        let state = [("state", json!(ReviewState::Submitted.code()))];
+        records::server_write(tx, ctx, EntityKind::Review, &review_id, &review_id, &state)?;
     }
-    *next_seq += 1;
-    let fields = serde_json::to_string(&doc).unwrap_or_default();
-    if current.is_some() {
-        tx.prepare_cached("UPDATE records SET fields = ?1, server_seq = ?2 WHERE entity = ?3 AND id = ?4")?
-            .execute(params![fields, *next_seq as i64, entity, id])?;
-    } else {
-        tx.prepare_cached("INSERT INTO records(entity, id, review_id, fields, server_seq) VALUES (?1, ?2, ?3, ?4, ?5)")?
-            .execute(params![entity, id, review_id, fields, *next_seq as i64])?;
-    }
-    Ok(if conflicts.is_empty() { OpOutcome::Applied } else { OpOutcome::Conflict { fields: conflicts } })
-}
-
-fn review_known(tx: &Connection, review_id: Uuid) -> rusqlite::Result<bool> {
-    tx.prepare_cached("SELECT 1 FROM records WHERE entity = 'review' AND id = ?1")?.exists([review_id.to_string()])
+    Ok(merged.outcome())
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::auth::AuthDevice;
 use qar_core::protocol::{FieldConflict, FieldWrite, Op, OpOutcome, PushRequest};
 use qar_core::{EntityKind, Hlc, SCHEMA_VERSION};
 use serde_json::{json, Value};
@@ -6,10 +7,23 @@ use uuid::Uuid;
 
 const T: u64 = 1_795_000_000_000;
 
+/// The person every device of these tests belongs to (lead reviewer of the reviews they create).
+const LR: &str = "user-lead";
+
 fn store() -> (tempfile::TempDir, ServerStore) {
     let dir = tempfile::tempdir().unwrap();
     let s = ServerStore::open(dir.path()).unwrap();
+    s.test_user(LR, "Lena Lead", &[]).unwrap();
     (dir, s)
+}
+
+/// `device` signed in as the lead reviewer.
+fn who(device: Uuid) -> AuthDevice {
+    AuthDevice { user_id: LR.into(), device_id: device, roles: vec![] }
+}
+
+fn all() -> ReadScope {
+    ReadScope::everything()
 }
 
 fn hlc(wall: u64, node: u64) -> Hlc {
@@ -34,11 +48,11 @@ fn create_review(seq: u64, review: Uuid, node: u64) -> Op {
 }
 
 fn push(s: &ServerStore, device: Uuid, ops: Vec<Op>) -> qar_core::protocol::PushResponse {
-    s.push(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, T).unwrap()
+    s.push(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, &who(device), T).unwrap()
 }
 
 fn current(s: &ServerStore, field: &str) -> Value {
-    let page = s.pull(0, 100, None, T).unwrap();
+    let page = s.pull(0, 100, None, &all(), T).unwrap();
     page.changes.iter().find_map(|c| c.fields.get(field)).unwrap().value.clone()
 }
 
@@ -67,10 +81,10 @@ fn a_gap_in_seq_is_refused_and_nothing_is_written() {
     let (_d, s) = store();
     let review = Uuid::now_v7();
     let req = PushRequest { device_id: Uuid::now_v7(), schema_version: SCHEMA_VERSION, ops: vec![create_review(3, review, 1)], pull_cursor: None };
-    assert!(matches!(s.push(&req, T), Err(StoreError::SeqGap { expected: 1, got: 3 })));
+    assert!(matches!(s.push(&req, &who(req.device_id), T), Err(StoreError::SeqGap { expected: 1, got: 3 })));
     let shuffled = vec![create_review(2, review, 1), create_review(1, Uuid::now_v7(), 1)];
     let req = PushRequest { device_id: Uuid::now_v7(), schema_version: SCHEMA_VERSION, ops: shuffled, pull_cursor: None };
-    assert!(matches!(s.push(&req, T), Err(StoreError::NotContiguous { .. })));
+    assert!(matches!(s.push(&req, &who(req.device_id), T), Err(StoreError::NotContiguous { .. })));
     assert_eq!(s.counts().unwrap(), (0, 0));
 }
 
@@ -142,14 +156,18 @@ fn a_losing_write_is_kept_and_the_winner_is_announced_again() {
     push(&s, a, vec![create_review(1, review, 1)]);
     let base = Some(hlc(T, 1));
     push(&s, a, vec![op(2, EntityKind::Review, review, review, &[("school_name", json!("later"), base)], hlc(T + 50, 1))]);
-    let cursor = s.pull(0, 100, None, T).unwrap().cursor;
+    let cursor = s.pull(0, 100, None, &all(), T).unwrap().cursor;
     let early = op(1, EntityKind::Review, review, review, &[("school_name", json!("earlier"), base)], hlc(T + 5, 2));
     let r = push(&s, b, vec![early]);
     let want = vec![FieldConflict { field: "school_name".into(), current_version: hlc(T + 50, 1), kept_as_current: false }];
     assert_eq!(r.results[0].outcome, OpOutcome::Conflict { fields: want });
-    let page = s.pull(cursor, 100, None, T).unwrap();
-    assert_eq!(page.changes.len(), 1, "the record is announced again for the losing device");
-    assert_eq!(page.changes[0].fields["school_name"].value, json!("later"));
+    let page = s.pull(cursor, 100, None, &all(), T).unwrap();
+    let kinds: Vec<EntityKind> = page.changes.iter().map(|c| c.entity).collect();
+    assert_eq!(kinds, [EntityKind::Conflict, EntityKind::Review], "the kept value, and the record announced again for the losing device");
+    assert_eq!(page.changes[1].fields["school_name"].value, json!("later"));
+    let kept = &page.changes[0].fields;
+    assert_eq!((&kept["value"].value, &kept["kind"].value, &kept["field"].value), (&json!("earlier"), &json!("concurrent"), &json!("school_name")));
+    assert_eq!(kept["author_id"].value, json!(LR));
 }
 
 #[test]
@@ -161,12 +179,12 @@ fn pull_pages_in_server_order() {
         ops.push(op(i + 2, EntityKind::Evidence, Uuid::now_v7(), review, &[("notes", json!(format!("note {i}")), None)], hlc(T + i, 1)));
     }
     push(&s, Uuid::now_v7(), ops);
-    let p1 = s.pull(0, 2, None, T).unwrap();
+    let p1 = s.pull(0, 2, None, &all(), T).unwrap();
     assert_eq!((p1.changes.len(), p1.has_more, p1.cursor), (2, true, 2));
-    let p2 = s.pull(p1.cursor, 2, None, T).unwrap();
-    let p3 = s.pull(p2.cursor, 2, None, T).unwrap();
+    let p2 = s.pull(p1.cursor, 2, None, &all(), T).unwrap();
+    let p3 = s.pull(p2.cursor, 2, None, &all(), T).unwrap();
     assert_eq!((p3.changes.len(), p3.has_more, p3.cursor), (1, false, 5));
-    assert_eq!(s.pull(5, 2, None, T).unwrap().changes.len(), 0);
+    assert_eq!(s.pull(5, 2, None, &all(), T).unwrap().changes.len(), 0);
 }
 
 #[test]
@@ -174,7 +192,16 @@ fn demo_seed_is_idempotent() {
     let (_d, s) = store();
     s.seed_demo(T).unwrap();
     let once = s.dump().unwrap();
-    assert_eq!(once.len(), 3 + 3, "three reviews and three notes");
+    assert_eq!(once.len(), 3 + 3 + 3 + 6, "three reviews and three notes; their hubs; two people on each team");
+    let page = s.pull(0, 100, None, &all(), T).unwrap();
+    let review = page.changes.iter().find(|c| c.entity == EntityKind::Review).unwrap();
+    assert_eq!(review.fields["hub_id"].value, json!(demo::DEMO_HUB_ID));
+    let team = review.fields["team"].value.clone();
+    assert_eq!(
+        team,
+        json!([{"user_id": "user-anika-marsh", "name": "Dr Anika Marsh", "role": "lead_reviewer"},
+               {"user_id": "user-owen-pritchard", "name": "Owen Pritchard", "role": "reviewer"}])
+    );
     s.seed_demo(T + 1000).unwrap();
     assert_eq!(s.dump().unwrap(), once);
 }
@@ -185,6 +212,7 @@ fn store_survives_reopen() {
     let review = Uuid::now_v7();
     {
         let s = ServerStore::open(dir.path()).unwrap();
+        s.test_user(LR, "Lena Lead", &[]).unwrap();
         push(&s, Uuid::now_v7(), vec![create_review(1, review, 1)]);
     }
     let s = ServerStore::open(dir.path()).unwrap();
@@ -199,18 +227,19 @@ fn a_device_is_not_sent_its_own_writes_back() {
     let b = Uuid::from_u128(2);
     let review = Uuid::now_v7();
     push(&s, a, vec![create_review(1, review, 1)]);
-    let page = s.pull(0, 100, Some(a), T).unwrap();
-    assert_eq!((page.changes.len(), page.cursor), (0, 1), "nothing new for A, but the cursor moves on");
+    let page = s.pull(0, 100, Some(a), &all(), T).unwrap();
+    let fields: Vec<&str> = page.changes[0].fields.keys().map(String::as_str).collect();
+    assert_eq!((fields, page.cursor), (vec!["team"], 1), "A gets only what the server wrote (the team), not its own fields");
     // B changes one field of A's record: A gets exactly that field.
     let base = Some(hlc(T, 1));
     push(&s, b, vec![op(1, EntityKind::Review, review, review, &[("school_urn", json!("990777"), base)], hlc(T + 9, 2))]);
-    let for_a = s.pull(1, 100, Some(a), T).unwrap();
+    let for_a = s.pull(1, 100, Some(a), &all(), T).unwrap();
     let fields: Vec<&str> = for_a.changes[0].fields.keys().map(String::as_str).collect();
-    assert_eq!(fields, ["school_urn"]);
-    let for_b = s.pull(1, 100, Some(b), T).unwrap();
+    assert_eq!(fields, ["school_urn", "team"], "B's field, and the server's (never A's own)");
+    let for_b = s.pull(1, 100, Some(b), &all(), T).unwrap();
     let fields: Vec<&str> = for_b.changes[0].fields.keys().map(String::as_str).collect();
-    assert_eq!(fields, ["school_name"], "B gets A's field it never had, not its own back");
-    assert_eq!(s.pull(0, 100, None, T).unwrap().changes[0].fields.len(), 2, "without a device, everything");
+    assert_eq!(fields, ["school_name", "team"], "B gets the fields it never had, not its own back");
+    assert_eq!(s.pull(0, 100, None, &all(), T).unwrap().changes[0].fields.len(), 3, "without a device, everything");
 }
 
 #[test]
@@ -230,7 +259,7 @@ fn concurrent_pushes_commit_together_and_a_refused_one_changes_nothing() {
                 let ops = (first..first + 3)
                     .map(|seq| op(seq, EntityKind::Evidence, Uuid::now_v7(), review, &[("notes", json!(format!("t{i} s{seq}")), None)], hlc(T + seq, 100 + i)))
                     .collect();
-                s.push(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, T)
+                s.push(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, &who(device), T)
             })
         })
         .collect();
@@ -244,7 +273,7 @@ fn concurrent_pushes_commit_together_and_a_refused_one_changes_nothing() {
         }
     }
     assert_eq!(s.counts().unwrap().0, before.0 + 31 * 3, "every accepted note once, none of the refused push");
-    let page = s.pull(0, 1000, None, T).unwrap();
+    let page = s.pull(0, 1000, None, &all(), T).unwrap();
     let seqs: Vec<u64> = page.changes.iter().map(|c| c.server_seq).collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "server order has no repeats");
 }

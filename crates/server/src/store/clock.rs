@@ -1,0 +1,42 @@
+//! The server's own hybrid logical clock. The server writes some fields itself (a review's team
+//! and hub, approval stamps, comments, conflict records, an evidence note's author); those
+//! writes need versions like any other. The clock's node is random, made once per data folder
+//! and kept in `meta`, and the clock observes every pushed op's stamp, so a server write is
+//! always later than every write the server has seen.
+
+use qar_core::{Hlc, HlcClock};
+use rusqlite::{Connection, OptionalExtension};
+
+const NODE_KEY: &str = "server_node";
+const LAST_KEY: &str = "server_hlc";
+
+/// Reads (or, in a new data folder, makes) the node and the last stamp issued.
+pub(super) fn load(conn: &Connection) -> rusqlite::Result<HlcClock> {
+    let get = |key: &str| conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get::<_, String>(0)).optional();
+    let node = match get(NODE_KEY)?.and_then(|v| u64::from_str_radix(&v, 16).ok()) {
+        Some(node) => node,
+        None => {
+            let node = new_node();
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", [NODE_KEY, &format!("{node:016x}")])?;
+            node
+        }
+    };
+    let last = get(LAST_KEY)?.and_then(|v| v.parse::<Hlc>().ok()).unwrap_or(Hlc::ZERO);
+    Ok(HlcClock::resume(Hlc { node, ..last }))
+}
+
+/// Keeps the clock's last stamp with the writes that used it (same transaction).
+pub(super) fn save(conn: &Connection, clock: &HlcClock) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?
+        .execute([LAST_KEY, &clock.last().to_string()])?;
+    Ok(())
+}
+
+/// A random node, shaped like a device's (the variant bits of a UUID tail), never 0.
+fn new_node() -> u64 {
+    let mut buf = [0u8; 8];
+    if getrandom::fill(&mut buf).is_err() {
+        buf = crate::store::now_ms().to_be_bytes();
+    }
+    (u64::from_be_bytes(buf) & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000
+}

@@ -1,0 +1,64 @@
+//! Kept conflicts as synced `conflict` records (core's CONFLICT_FIELDS), in the same review as
+//! the conflicted record, so they reach every laptop that may see it.
+
+use super::merge::Lost;
+use super::records::{self, Ctx};
+use qar_core::{EntityKind, Hlc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+const CONFLICT_NAMESPACE: Uuid = Uuid::from_u128(0x7c0f_3a52_91de_4b8e_a64f_2d1c_5e83_b907);
+
+/// The id of the conflict record for one losing write: the same every time that write loses,
+/// so a replay writes the same record, not a second one.
+pub fn conflict_id(entity: EntityKind, record_id: &str, field: &str, losing_version: Hlc) -> Uuid {
+    Uuid::new_v5(&CONFLICT_NAMESPACE, format!("{}|{record_id}|{field}|{losing_version}", entity.code()).as_bytes())
+}
+
+/// Remembers which person writes with a device's clock node.
+pub(super) fn note_writer(tx: &Connection, device_id: Uuid, user_id: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT OR REPLACE INTO device_nodes(node, device_id, user_id) VALUES (?1, ?2, ?3)")?
+        .execute(params![Hlc::node_of(&device_id) as i64, device_id.to_string(), user_id])?;
+    Ok(())
+}
+
+/// The person who wrote a version ("" when unknown, e.g. a server write).
+fn author_of(tx: &Connection, version: Hlc) -> rusqlite::Result<String> {
+    Ok(tx
+        .prepare_cached("SELECT user_id FROM device_nodes WHERE node = ?1")?
+        .query_row([version.node as i64], |r| r.get::<_, String>(0))
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Writes the conflict record for one losing write, unless it is already kept.
+pub(super) fn keep(
+    tx: &Connection,
+    ctx: &mut Ctx,
+    entity: EntityKind,
+    record_id: &str,
+    review_id: &str,
+    lost: &Lost,
+    pusher: &str,
+) -> rusqlite::Result<()> {
+    let id = conflict_id(entity, record_id, &lost.field, lost.version).to_string();
+    if records::load(tx, EntityKind::Conflict, &id)?.is_some() {
+        return Ok(());
+    }
+    let author = if lost.from_op { pusher.to_owned() } else { author_of(tx, lost.version)? };
+    let fields: [(&str, Value); 10] = [
+        ("entity", json!(entity.code())),
+        ("record_id", json!(record_id)),
+        ("field", json!(lost.field)),
+        ("value", lost.value.clone()),
+        ("version", json!(lost.version.to_string())),
+        ("winner_version", json!(lost.winner.to_string())),
+        ("author_id", json!(author)),
+        ("kind", json!(lost.kind)),
+        ("recorded_ms", json!(ctx.now_ms)),
+        ("resolved", json!(false)),
+    ];
+    records::server_write(tx, ctx, EntityKind::Conflict, &id, review_id, &fields)?;
+    Ok(())
+}

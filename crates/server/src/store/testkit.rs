@@ -1,0 +1,115 @@
+//! TEST SUPPORT: people, team places and device tokens made directly in the store, for
+//! integration tests and benchmarks that need signed-in laptops without going through
+//! password + TOTP sign-in (which `tests/auth_api.rs` covers over HTTP). The server itself
+//! never calls these; nothing here is reachable over HTTP.
+//!
+//! ```ignore
+//! let srv = qar_server::start(&config).await?;
+//! // A demo person (with `demo: true`): a token for this laptop's device id.
+//! let token = srv.store().test_token_for_email("anika.marsh@example.org", device_id, now_ms)?;
+//! let sync = qar_client::sync::SyncClient::with_token(&srv.url(), &token);
+//! // Or anyone: a person, their place on a review's team, tokens for many devices at once.
+//! srv.store().test_user("user-tess", "Tess Reviewer", &[])?;
+//! srv.store().test_team_member(review_id, "user-tess", TeamRole::Reviewer, now_ms)?;
+//! let tokens = srv.store().test_tokens("user-tess", &device_ids, now_ms)?;
+//! ```
+
+use super::records::Ctx;
+use super::{access, clock, ServerStore, StoreError};
+use crate::auth::{crypto, Role, TOKEN_TTL_MS};
+use qar_core::entities::TeamRole;
+use rusqlite::{params, OptionalExtension};
+use uuid::Uuid;
+
+/// Stands in for a password hash: no password verifies against it, so a test person can sign
+/// in only with a token made here.
+const NO_PASSWORD: &str = "$argon2id$test-support-no-password";
+
+impl ServerStore {
+    /// TEST SUPPORT: adds a person who can hold device tokens (directory entry, an account with
+    /// no usable password, and the given global roles). Idempotent; roles are added, not replaced.
+    pub fn test_user(&self, user_id: &str, name: &str, roles: &[Role]) -> Result<(), StoreError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let email = format!("{user_id}@test.invalid");
+        tx.execute("INSERT OR IGNORE INTO users(id, name, email, role) VALUES (?1, ?2, ?3, 'reviewer')", params![user_id, name, email])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO accounts(user_id, password_hash, totp_secret, created_ms, updated_ms) VALUES (?1, ?2, '', 0, 0)",
+            params![user_id, NO_PASSWORD],
+        )?;
+        for role in roles {
+            match role {
+                Role::Admin => tx.execute("INSERT OR IGNORE INTO user_roles(user_id, role) VALUES (?1, 'admin')", [user_id])?,
+                Role::HubCoordinator { hub_id } => {
+                    tx.execute("INSERT OR IGNORE INTO hubs(id, name, region) VALUES (?1, ?1, '')", [hub_id])?;
+                    tx.execute(
+                        "INSERT OR IGNORE INTO user_roles(user_id, role, hub_id) VALUES (?1, 'hub_coordinator', ?2)",
+                        params![user_id, hub_id],
+                    )?
+                }
+            };
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// TEST SUPPORT: puts a person on a review's team (someone already on it keeps their role).
+    /// The review need not exist yet; once it does, its `team` field lists them.
+    pub fn test_team_member(&self, review_id: Uuid, user_id: &str, role: TeamRole, now_ms: u64) -> Result<(), StoreError> {
+        let seq = {
+            let mut conn = self.writer();
+            let mut clock = self.clock();
+            let tx = conn.transaction()?;
+            let mut ctx = Ctx { clock: &mut clock, seq: super::push::max_server_seq(&tx)?, now_ms };
+            access::add_member(&tx, &review_id.to_string(), user_id, role)?;
+            access::refresh_fields(&tx, &mut ctx, &review_id.to_string())?;
+            let seq = ctx.seq;
+            clock::save(&tx, &clock)?;
+            tx.commit()?;
+            seq
+        };
+        self.announce(seq);
+        Ok(())
+    }
+
+    /// TEST SUPPORT: a fresh device token for `user_id` on `device_id`, as a sign-in would give.
+    pub fn test_token(&self, user_id: &str, device_id: Uuid, now_ms: u64) -> Result<String, StoreError> {
+        Ok(self.test_tokens(user_id, &[device_id], now_ms)?.remove(0))
+    }
+
+    /// TEST SUPPORT: tokens for many devices of one person, in one transaction (load tests).
+    pub fn test_tokens(&self, user_id: &str, device_ids: &[Uuid], now_ms: u64) -> Result<Vec<String>, StoreError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let mut tokens = Vec::with_capacity(device_ids.len());
+        {
+            let mut stmt = tx.prepare(
+                "INSERT INTO device_registry(device_id, user_id, token_hash, name, created_ms, signed_in_ms, last_seen_ms, expires_ms)
+                 VALUES (?1, ?2, ?3, 'Test laptop', ?4, ?4, ?4, ?5)
+                 ON CONFLICT(device_id) DO UPDATE SET user_id = excluded.user_id, token_hash = excluded.token_hash,
+                    signed_in_ms = excluded.signed_in_ms, expires_ms = excluded.expires_ms,
+                    revoked_ms = NULL, revoked_reason = NULL, revoked_by = NULL",
+            )?;
+            for device_id in device_ids {
+                let (token, hash) = crypto::new_token().map_err(|e| StoreError::Invalid(e.to_string()))?;
+                stmt.execute(params![device_id.to_string(), user_id, hash, now_ms as i64, (now_ms + TOKEN_TTL_MS) as i64])?;
+                tokens.push(token);
+            }
+        }
+        tx.commit()?;
+        Ok(tokens)
+    }
+
+    /// TEST SUPPORT: a token for the person with this e-mail (e.g. a demo person).
+    pub fn test_token_for_email(&self, email: &str, device_id: Uuid, now_ms: u64) -> Result<String, StoreError> {
+        let user_id = self.user_id_by_email(email)?.ok_or_else(|| StoreError::Invalid(format!("nobody has the e-mail {email}")))?;
+        self.test_token(&user_id, device_id, now_ms)
+    }
+
+    /// The directory id of the person with this e-mail (compared case-insensitively).
+    pub fn user_id_by_email(&self, email: &str) -> Result<Option<String>, StoreError> {
+        let conn = self.reader();
+        let key = super::accounts::email_key(email);
+        Ok(conn.query_row("SELECT id FROM users WHERE lower(email) = ?1", [key], |r| r.get(0)).optional()?)
+    }
+}

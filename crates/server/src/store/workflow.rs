@@ -1,0 +1,187 @@
+//! The coordinator's decisions on a submitted report, made live on the server: approve (bound
+//! to the report's content hash) and return with comments (architecture.md §5).
+
+use super::access::{self, ReviewAccess};
+use super::records::{self, text, Ctx, Doc};
+use super::{clock, ServerStore, StoreError};
+use crate::auth::AuthDevice;
+use qar_core::protocol::Change;
+use qar_core::report_template::content_hash;
+use qar_core::{decide, validate_field, Action, EntityKind, ReviewState};
+use rusqlite::{params, Connection};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// Most comments one return may carry.
+pub const MAX_RETURN_COMMENTS: usize = 200;
+
+/// One return comment as the coordinator's laptop sends it (its id made there, so a retried
+/// return adds nothing twice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewComment {
+    pub id: Uuid,
+    pub target: String,
+    pub text: String,
+}
+
+impl ServerStore {
+    /// Approves the review's report if the caller may (`decide(Approve)`) and `report_hash` is
+    /// the hash of the report as the server holds it. Writes state, approved_hash and
+    /// approved_by as server writes; answers the review record. Approving again with the same
+    /// hash changes nothing.
+    pub fn approve(&self, review_id: Uuid, report_hash: &str, caller: &AuthDevice, now_ms: u64) -> Result<Change, StoreError> {
+        self.decision(review_id, caller, now_ms, |tx, ctx, rid, review, doc| {
+            let current_hash = report_hash_of(tx, rid)?;
+            if review.state == ReviewState::Approved && text(doc, "approved_hash") == report_hash && current_hash == report_hash {
+                return Ok(()); // a retry of the approval that happened
+            }
+            check(caller, Action::Approve, review)?;
+            if current_hash != report_hash {
+                return Err(StoreError::ReportChanged { current_hash });
+            }
+            let name = access::user_name(tx, &caller.user_id)?;
+            let fields = [
+                ("state", json!(ReviewState::Approved.code())),
+                ("approved_hash", json!(report_hash)),
+                ("approved_by", json!(name)),
+            ];
+            records::server_write(tx, ctx, EntityKind::Review, rid, rid, &fields)?;
+            Ok(())
+        })
+    }
+
+    /// Returns the report to its Lead Reviewer with comments (at least one, none blank), if the
+    /// caller may (`decide(Return)`): state `returned` and one comment record per comment, in one
+    /// transaction. Comments whose ids are already stored are not written again, so a retried
+    /// return changes nothing.
+    pub fn return_report(&self, review_id: Uuid, comments: &[NewComment], caller: &AuthDevice, now_ms: u64) -> Result<Change, StoreError> {
+        check_comments(comments)?;
+        self.decision(review_id, caller, now_ms, |tx, ctx, rid, review, _doc| {
+            let mut fresh = Vec::new();
+            for c in comments {
+                match records::load(tx, EntityKind::Comment, &c.id.to_string())? {
+                    Some(stored) if stored.review_id == rid => {}
+                    Some(_) => return Err(StoreError::Invalid(format!("comment id {} is already used elsewhere", c.id))),
+                    None => fresh.push(c),
+                }
+            }
+            if fresh.is_empty() {
+                return Ok(()); // a retry of the return that happened
+            }
+            check(caller, Action::Return, review)?;
+            if id_used_by_another_kind(tx, &fresh)? {
+                return Err(StoreError::Invalid("a comment id is already used by another record".into()));
+            }
+            let hash = report_hash_of(tx, rid)?;
+            let name = access::user_name(tx, &caller.user_id)?;
+            records::server_write(tx, ctx, EntityKind::Review, rid, rid, &[("state", json!(ReviewState::Returned.code()))])?;
+            for c in fresh {
+                let fields = [
+                    ("target", json!(c.target)),
+                    ("text", json!(c.text.trim())),
+                    ("author_id", json!(caller.user_id)),
+                    ("author_name", json!(name)),
+                    ("created_ms", json!(ctx.now_ms)),
+                    ("report_hash", json!(hash)),
+                    ("resolved", json!(false)),
+                ];
+                records::server_write(tx, ctx, EntityKind::Comment, &c.id.to_string(), rid, &fields)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs one workflow decision in its own transaction with the server clock, then answers
+    /// the review record as it now is and wakes waiting pulls.
+    fn decision(
+        &self,
+        review_id: Uuid,
+        caller: &AuthDevice,
+        now_ms: u64,
+        act: impl FnOnce(&Connection, &mut Ctx, &str, &ReviewAccess, &Doc) -> Result<(), StoreError>,
+    ) -> Result<Change, StoreError> {
+        let rid = review_id.to_string();
+        let mut conn = self.writer();
+        let mut clock = self.clock();
+        let tx = conn.transaction()?;
+        let mut ctx = Ctx { clock: &mut clock, seq: super::push::max_server_seq(&tx)?, now_ms };
+        let review = access::review_access(&tx, &rid, &caller.user_id)?.ok_or(StoreError::UnknownReview(review_id))?;
+        let doc = records::load(&tx, EntityKind::Review, &rid)?.map(|s| s.doc).unwrap_or_default();
+        act(&tx, &mut ctx, &rid, &review, &doc)?;
+        let seq = ctx.seq;
+        clock::save(&tx, &clock)?;
+        let (server_seq, doc) = tx.query_row("SELECT server_seq, fields FROM records WHERE entity = 'review' AND id = ?1", [&rid], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
+        })?;
+        tx.commit()?;
+        drop(clock);
+        drop(conn);
+        self.announce(seq);
+        Ok(Change {
+            server_seq,
+            entity: EntityKind::Review,
+            id: review_id,
+            review_id,
+            fields: serde_json::from_str(&doc).unwrap_or_default(),
+        })
+    }
+}
+
+fn check(caller: &AuthDevice, action: Action, review: &ReviewAccess) -> Result<(), StoreError> {
+    decide(&caller.actor(), action, &review.facts(false))
+        .map(|_| ())
+        .map_err(|d| StoreError::Denied { code: d.reason.code(), message: d.message })
+}
+
+fn check_comments(comments: &[NewComment]) -> Result<(), StoreError> {
+    if comments.is_empty() {
+        return Err(StoreError::Invalid("Returning a report needs at least one comment".into()));
+    }
+    if comments.len() > MAX_RETURN_COMMENTS {
+        return Err(StoreError::Invalid(format!("At most {MAX_RETURN_COMMENTS} comments in one return")));
+    }
+    for (i, c) in comments.iter().enumerate() {
+        if comments[..i].iter().any(|o| o.id == c.id) {
+            return Err(StoreError::Invalid(format!("comment id {} appears twice", c.id)));
+        }
+        for (field, value) in [("target", c.target.as_str()), ("text", c.text.trim())] {
+            validate_field(EntityKind::Comment, field, &Value::String(value.to_owned()))
+                .map_err(|e| StoreError::Invalid(format!("comment {}: {e}", i + 1)))?;
+        }
+    }
+    Ok(())
+}
+
+/// Some id is taken by a record of another kind (ids are UUIDs, so only by mistake or malice).
+fn id_used_by_another_kind(tx: &Connection, comments: &[&NewComment]) -> rusqlite::Result<bool> {
+    let mut stmt = tx.prepare_cached("SELECT 1 FROM records WHERE id = ?1 AND entity <> 'comment'")?;
+    for c in comments {
+        if stmt.exists([c.id.to_string()])? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The content hash of the report as the server holds it: every section's text and every
+/// estimate (deleted ones left out), hashed by qar-core exactly as the laptops do.
+pub(super) fn report_hash_of(tx: &Connection, review_id: &str) -> rusqlite::Result<String> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT entity, fields FROM records WHERE review_id = ?1 AND entity IN ('report_section', 'estimate')",
+    )?;
+    let rows = stmt.query_map(params![review_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let (mut sections, mut estimates) = (Vec::new(), Vec::new());
+    for row in rows {
+        let (entity, fields) = row?;
+        let doc: Doc = serde_json::from_str(&fields).unwrap_or_default();
+        if records::tombstone(&doc).is_some() {
+            continue;
+        }
+        if entity == "report_section" {
+            sections.push((text(&doc, "section_code").to_owned(), text(&doc, "body").to_owned()));
+        } else {
+            estimates.push((text(&doc, "area_code").to_owned(), text(&doc, "value").to_owned(), text(&doc, "rationale").to_owned()));
+        }
+    }
+    Ok(content_hash(&sections, &estimates))
+}
