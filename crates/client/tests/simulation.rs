@@ -8,7 +8,7 @@
 //! Reproduce a failure with QAR_SIM_SEED=<seed printed in the failure>.
 
 use qar_client::sync::SyncClient;
-use qar_client::{NewEvidence, NewReview, Store};
+use qar_client::{NewEvidence, NewReview, Session, Store};
 use qar_core::protocol::{Op, PullResponse};
 use qar_core::Hlc;
 use qar_server::{start, RunningServer, ServerConfig};
@@ -18,6 +18,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 const LAPTOPS: usize = 5;
+const USER: &str = "user-lena";
 
 fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
@@ -25,6 +26,8 @@ fn now_ms() -> u64 {
 
 struct Laptop {
     store: Store,
+    /// Sends this laptop's own sign-in (every laptop is the same Lead Reviewer's).
+    client: SyncClient,
     /// Notes this laptop knows of (created here or pulled).
     notes: Vec<String>,
 }
@@ -53,7 +56,8 @@ fn apply(l: &mut Laptop, page: &PullResponse) {
 }
 
 /// Pushes what is pending and applies the reply, unless the fault plan says otherwise.
-async fn sync(l: &mut Laptop, client: &SyncClient, rng: &mut fastrand::Rng, faults: bool, acked: &mut Vec<Acked>) {
+async fn sync(l: &mut Laptop, rng: &mut fastrand::Rng, faults: bool, acked: &mut Vec<Acked>) {
+    let client = l.client.clone();
     let batch = l.store.pending_batch(50).unwrap();
     let cursor = l.store.pull_cursor().unwrap();
     if !batch.ops.is_empty() {
@@ -112,21 +116,39 @@ async fn simulate(seed: u64, rounds: usize) -> (usize, usize) {
     let dir = tempfile::tempdir().unwrap();
     let server_dir: PathBuf = dir.path().join("server");
     let addr: SocketAddr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let mut server = Some(serve(&server_dir, addr).await);
-    let client = SyncClient::new(&format!("http://{addr}"));
-
+    let url = format!("http://{addr}");
+    // One Lead Reviewer on five laptops, each signed in with its own device token (test support:
+    // the sign-in itself is covered by the server's auth tests).
+    let server_store = qar_server::ServerStore::open(&server_dir).unwrap();
+    server_store.test_user(USER, "Lena Lead", &[]).unwrap();
     let mut laptops: Vec<Laptop> = (0..LAPTOPS)
-        .map(|i| Laptop { store: Store::open(&dir.path().join(format!("laptop-{i}.db"))).unwrap(), notes: Vec::new() })
+        .map(|i| {
+            let mut store = Store::open(&dir.path().join(format!("laptop-{i}.db"))).unwrap();
+            let token = server_store.test_token(USER, store.device_id(), now_ms()).unwrap();
+            let session = Session {
+                user_id: USER.into(),
+                name: "Lena Lead".into(),
+                email: "lena@test.invalid".into(),
+                server_url: url.clone(),
+                roles: vec![],
+                device_name: format!("Laptop {i}"),
+                signed_in_at: String::new(),
+            };
+            store.save_session(&session, &token).unwrap();
+            Laptop { store, client: SyncClient::with_token(&url, &token), notes: Vec::new() }
+        })
         .collect();
+    drop(server_store);
+    let mut server = Some(serve(&server_dir, addr).await);
     let review = laptops[0]
         .store
         .create_review(&NewReview { school_name: "Simulation Primary".into(), school_urn: "990150".into(), start_date: "2026-11-24".into() }, now_ms())
         .unwrap()
         .id;
     let mut acked = Vec::new();
-    sync(&mut laptops[0], &client, &mut rng, false, &mut acked).await;
+    sync(&mut laptops[0], &mut rng, false, &mut acked).await;
     for l in laptops.iter_mut() {
-        sync(l, &client, &mut rng, false, &mut acked).await;
+        sync(l, &mut rng, false, &mut acked).await;
     }
 
     let mut edits = 0;
@@ -157,7 +179,7 @@ async fn simulate(seed: u64, rounds: usize) -> (usize, usize) {
             }
             _ => {
                 if rng.bool() {
-                    sync(l, &client, &mut rng, true, &mut acked).await;
+                    sync(l, &mut rng, true, &mut acked).await;
                 } // else: this laptop is offline this round
             }
         }
@@ -165,7 +187,7 @@ async fn simulate(seed: u64, rounds: usize) -> (usize, usize) {
     // The network heals: everyone syncs until nothing moves.
     for _ in 0..3 {
         for l in laptops.iter_mut() {
-            sync(l, &client, &mut rng, false, &mut acked).await;
+            sync(l, &mut rng, false, &mut acked).await;
         }
     }
     server.take().unwrap().stop().await;
@@ -174,7 +196,7 @@ async fn simulate(seed: u64, rounds: usize) -> (usize, usize) {
     let server_db = rusqlite::Connection::open(server_dir.join("qar-server.db")).unwrap();
     let mut server_notes = BTreeMap::new();
     let mut current: BTreeMap<(String, String), Hlc> = BTreeMap::new();
-    let mut stmt = server_db.prepare("SELECT id, fields FROM records").unwrap();
+    let mut stmt = server_db.prepare("SELECT id, fields FROM records WHERE entity <> 'conflict'").unwrap();
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).unwrap() {
         let (id, fields) = row.unwrap();
         let fields: BTreeMap<String, qar_core::protocol::FieldValue> = serde_json::from_str(&fields).unwrap();
@@ -200,14 +222,23 @@ async fn simulate(seed: u64, rounds: usize) -> (usize, usize) {
         }
         assert_eq!(local, server_notes, "seed {seed}: laptop {i} differs from the server");
     }
-    // 2. No acknowledged write is lost: it is current, was built upon, or is kept as a conflict.
+    // 2. No acknowledged write is lost: it is current, was built upon, or is kept as a conflict
+    //    record (which syncs to the laptops too).
     let conflicts: BTreeSet<(String, String, String)> = server_db
-        .prepare("SELECT id, field, version FROM conflicts")
+        .prepare("SELECT fields FROM records WHERE entity = 'conflict'")
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map([], |r| r.get::<_, String>(0))
         .unwrap()
-        .map(Result::unwrap)
+        .map(|fields| {
+            let f: BTreeMap<String, qar_core::protocol::FieldValue> = serde_json::from_str(&fields.unwrap()).unwrap();
+            let text = |k: &str| f[k].value.as_str().unwrap().to_owned();
+            (text("record_id"), text("field"), text("version"))
+        })
         .collect();
+    let on_laptops: i64 = rusqlite::Connection::open(dir.path().join("laptop-0.db"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM conflicts", [], |r| r.get(0))
+        .unwrap_or(-1);
     let built_on: BTreeSet<(String, String, Hlc)> =
         acked.iter().filter_map(|(id, f, _, base)| base.map(|b| (id.clone(), f.clone(), b))).collect();
     for (id, field, hlc, _) in &acked {
@@ -225,6 +256,19 @@ async fn simulate(seed: u64, rounds: usize) -> (usize, usize) {
     if concurrent > 0 {
         assert!(!conflicts.is_empty(), "seed {seed}: {concurrent} concurrent same-field writes but no conflict kept");
     }
+    // 4. Every concurrent same-field write (two acknowledged writes on one base) is kept: all
+    //    but the current one are conflict records.
+    for ((id, f, _), versions) in by_base.iter().filter(|(_, v)| v.len() > 1) {
+        for v in versions {
+            let current_here = current.get(&(id.clone(), f.clone())) == Some(v);
+            let built_upon = built_on.contains(&(id.clone(), f.clone(), *v));
+            assert!(
+                current_here || built_upon || conflicts.contains(&(id.clone(), f.clone(), v.to_string())),
+                "seed {seed}: concurrent write {id}.{f}@{v} is neither current nor a conflict record"
+            );
+        }
+    }
+    println!("seed {seed}: {} conflict records on the server; laptop 0 holds {on_laptops}", conflicts.len());
     (edits, acked.len())
 }
 

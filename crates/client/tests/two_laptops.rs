@@ -1,7 +1,32 @@
 //! Two laptops with separate data folders and a real qar-server on a loopback port.
 
-use qar_client::{Client, NewEvidence, NewReview};
-use qar_server::{start, ServerConfig};
+use qar_client::{Client, NewEvidence, NewReview, Session, Store};
+use qar_core::entities::TeamRole;
+use qar_server::{start, ServerConfig, ServerStore};
+use std::path::Path;
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// Opens a laptop signed in as `user_id`: a device token made with the server's test support
+/// (real sign-in with password + TOTP is covered by the server's auth tests).
+fn signed_in_laptop(dir: &Path, url: &str, server: &ServerStore, user_id: &str, name: &str) -> (Client, String) {
+    let mut store = Store::open(&dir.join("qar-field.db")).unwrap();
+    let token = server.test_token(user_id, store.device_id(), now_ms()).unwrap();
+    let session = Session {
+        user_id: user_id.into(),
+        name: name.into(),
+        email: format!("{user_id}@test.invalid"),
+        server_url: url.into(),
+        roles: vec![],
+        device_name: "Test laptop".into(),
+        signed_in_at: String::new(),
+    };
+    store.save_session(&session, &token).unwrap();
+    drop(store);
+    (Client::open(dir, url).unwrap(), token)
+}
 
 async fn server(dir: &std::path::Path) -> qar_server::RunningServer {
     start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: false })
@@ -13,8 +38,11 @@ async fn server(dir: &std::path::Path) -> qar_server::RunningServer {
 async fn evidence_written_offline_on_one_laptop_reaches_the_other_once() {
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let srv = server(dirs[0].path()).await;
-    let a = Client::open(dirs[1].path(), &srv.url()).unwrap();
-    let b = Client::open(dirs[2].path(), &srv.url()).unwrap();
+    // A is the Lead Reviewer who sets the review up; B a reviewer put on its team.
+    srv.store().test_user("user-lena", "Lena Lead", &[]).unwrap();
+    srv.store().test_user("user-rhys", "Rhys Reviewer", &[]).unwrap();
+    let (a, token_a) = signed_in_laptop(dirs[1].path(), &srv.url(), srv.store(), "user-lena", "Lena Lead");
+    let (b, _) = signed_in_laptop(dirs[2].path(), &srv.url(), srv.store(), "user-rhys", "Rhys Reviewer");
 
     let review = a
         .create_review(&NewReview {
@@ -31,6 +59,8 @@ async fn evidence_written_offline_on_one_laptop_reaches_the_other_once() {
 
     let report = a.sync_now().await.unwrap();
     assert_eq!(report.pushed, 3);
+    let review_id: uuid::Uuid = review.id.parse().unwrap();
+    srv.store().test_team_member(review_id, "user-rhys", TeamRole::Reviewer, now_ms()).unwrap();
     let status = a.status().unwrap();
     assert_eq!(status.pending_ops, 0);
     assert!(status.last_sync_at.is_some() && status.last_error.is_none());
@@ -43,10 +73,10 @@ async fn evidence_written_offline_on_one_laptop_reaches_the_other_once() {
     assert!(notes.contains(&"Y9 science books: feedback acted on in most books.".to_string()));
 
     // A pushes the very same batch again (as after a lost reply): the server holds no duplicate.
-    let store = qar_server::ServerStore::open(dirs[0].path()).unwrap();
+    let store = srv.store().clone();
     let before = store.dump().unwrap();
     let (device, ops) = all_outbox_ops(dirs[1].path());
-    let sync = qar_client::sync::SyncClient::new(&srv.url());
+    let sync = qar_client::sync::SyncClient::with_token(&srv.url(), &token_a);
     let reply = sync.push(device, ops, None).await.unwrap();
     assert_eq!(reply.acked_through, 3);
     assert!(reply.results.iter().all(|r| r.outcome == qar_core::protocol::OpOutcome::Duplicate));
@@ -71,7 +101,14 @@ async fn with_the_server_down_work_is_kept_and_the_error_is_plain() {
     // A port nothing listens on: bind, note it, close.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let url = format!("http://127.0.0.1:{port}");
-    let a = Client::open(dir.path(), &url).unwrap();
+    // Anika (a demo Lead Reviewer) signed in on this laptop earlier; the server is down now.
+    let srv_dir = tempfile::tempdir().unwrap();
+    let (a, _) = {
+        let server_store = ServerStore::open(srv_dir.path()).unwrap();
+        server_store.seed_demo(now_ms()).unwrap();
+        let anika = server_store.user_id_by_email("anika.marsh@example.org").unwrap().unwrap();
+        signed_in_laptop(dir.path(), &url, &server_store, &anika, "Dr Anika Marsh")
+    };
     let review = a
         .create_review(&NewReview { school_name: "Larkspur Hill Primary".into(), school_urn: "990103".into(), start_date: "2027-03-09".into() })
         .unwrap();
@@ -84,13 +121,12 @@ async fn with_the_server_down_work_is_kept_and_the_error_is_plain() {
     assert_eq!(a.review(&review.id).unwrap().school_name, "Larkspur Hill Primary");
 
     // The server comes up on that port: the next sync sends everything and clears the error.
-    let srv_dir = tempfile::tempdir().unwrap();
     let srv = start(&ServerConfig { data_dir: srv_dir.path().to_owned(), listen: format!("127.0.0.1:{port}").parse().unwrap(), demo: true })
         .await
         .unwrap();
     a.sync_now().await.unwrap();
     let status = a.status().unwrap();
     assert_eq!((status.pending_ops, status.last_error), (0, None));
-    assert_eq!(a.list_reviews().unwrap().len(), 4, "own review plus the three demo reviews");
+    assert_eq!(a.list_reviews().unwrap().len(), 4, "own review plus the three demo reviews Anika leads");
     srv.stop().await;
 }

@@ -71,8 +71,16 @@ fn no_acknowledged_op_is_lost_or_doubled_across_kills() {
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
     let device = Uuid::now_v7();
+    // The laptop's person and sign-in, made in the data folder before the server starts.
+    let token = {
+        let store = qar_server::ServerStore::open(dir.path()).unwrap();
+        store.test_user("user-kill-test", "Kim Killtest", &[]).unwrap();
+        store.test_token("user-kill-test", device, qar_server::store::now_ms()).unwrap()
+    };
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+    let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(5)).default_headers(headers).build().unwrap();
     let review = Uuid::now_v7();
     let total: u64 = 2_000;
     let kills = 25;
