@@ -1,56 +1,157 @@
 import type {
   ActivityType,
   Backend,
+  Conflict,
+  ConflictChoice,
+  DataChanged,
+  Estimate,
   Evidence,
   EvidenceField,
   EvidenceFieldValues,
   EvidenceQuery,
   Framework,
+  GlobalRole,
+  Missing,
+  NewComment,
   NewEvidence,
   NewReview,
+  ReportSection,
+  ReportTemplate,
+  ReviewComment,
+  ReviewDetail,
   ReviewSummary,
+  Session,
+  SignInInput,
+  SyncBadge,
+  SyncProgress,
   SyncStatus,
+  TeamMember,
+  TeamRole,
 } from './backend';
 import {
   ACTIVITY_TYPES,
+  actionFor,
+  allowedActions,
   badDate,
+  checkCommentTarget,
   checkText,
+  contentHash,
+  decide,
+  denied,
+  EVIDENCE_RULES,
   FRAMEWORKS,
+  incomplete,
   invalid,
   isDate,
   MAX_SCHOOL_NAME,
+  missingForSubmit,
+  noTransition,
   notFound,
+  REPORT_TEMPLATES,
+  REVIEW_STATES,
   validateEvidenceField,
+  wordCount,
+  type MockAction,
+  type MockRole,
 } from './mockRules';
 import { matchScore, queryWords } from './mockSearch';
 
 /*
  * An in-memory Backend for component tests and the browser preview. It follows the Rust
- * client's rules (crates/core fields.rs, crates/client store) so the UI meets the same
- * refusals, wording and pending-change counts it will meet in the app.
+ * client's rules (crates/core fields.rs, permissions, report_template.rs; crates/client store)
+ * so the UI meets the same refusals, wording and pending-change counts it will meet in the app.
+ *
+ * It holds one small world: this laptop and, for approve/return and sign-in, the server. Anyone
+ * may sign in on it (the real store is one person's; see `other_user`), which lets the preview
+ * show the Lead Reviewer's and the coordinator's screens in one browser tab.
+ *
+ * Deliberate differences: a note's author is not checked on edit (the evidence screen does not
+ * yet show other people's notes read-only), and the report hash is a stand-in for SHA-256.
  */
 
-export { ACTIVITY_TYPES, FRAMEWORKS };
+export { ACTIVITY_TYPES, FRAMEWORKS, REPORT_TEMPLATES };
 
 /** Most notes one text search returns (the store's SEARCH_LIMIT). */
 const SEARCH_LIMIT = 100;
+/** Failed sign-ins in a row before the server says "slow down". */
+const SIGN_IN_ATTEMPTS = 5;
 
-type StoredReview = Omit<ReviewSummary, 'evidenceCount' | 'pendingOps'>;
+export type MockPerson = { userId: string; name: string; email: string; roles: GlobalRole[] };
+
+/** The sample people of the preview; every one signs in with MOCK_PASSWORD and any six-digit code but 000000. */
+export const MOCK_PEOPLE = {
+  lead: { userId: 'user-lead', name: 'Amara Lewis', email: 'amara.lewis@example.org', roles: [] },
+  reviewer: { userId: 'user-reviewer', name: 'Tom Okafor', email: 'tom.okafor@example.org', roles: [] },
+  coordinator: {
+    userId: 'user-coordinator',
+    name: 'Priya Shah',
+    email: 'priya.shah@example.org',
+    roles: [{ role: 'hub_coordinator', hubId: 'hub-north' }],
+  },
+} satisfies Record<string, MockPerson>;
+
+export const MOCK_PASSWORD = 'review-desk';
+export const DEFAULT_HUB = 'hub-north';
+
+type StoredReview = {
+  id: string;
+  schoolName: string;
+  schoolUrn: string;
+  startDate: string;
+  state: string;
+  hubId: string;
+  frameworkVersion: string;
+  team: TeamMember[];
+  approvedHash: string;
+  approvedBy: string;
+  /** Made on this laptop and never acknowledged by the server. */
+  localOnly: boolean;
+};
 type StoredEvidence = Evidence & { seq: number; createdAtMs: number; deleted: boolean };
+type StoredSection = { body: string; updatedAt: string };
+type StoredConflict = Omit<Conflict, 'currentValue'> & { resolved: boolean; fallbackValue: unknown };
 
-export type SeedReview = Partial<StoredReview> & { schoolName: string; pendingOps?: number };
+export type SeedReview = Partial<Omit<StoredReview, 'team'>> & {
+  schoolName: string;
+  pendingOps?: number;
+  /** The team; by default whoever is signed in, as `myRole` (Lead Reviewer unless said). */
+  team?: TeamMember[];
+  /** The signed-in person's role when no team is given; null: not on the team. */
+  myRole?: TeamRole | null;
+};
 /** A note as it was written; `createdAt` (RFC 3339) defaults to `updatedAt`, then to now. */
 export type SeedEvidence = Partial<Evidence> & { reviewId: string; createdAt?: string };
+export type SeedEstimate = { reviewId: string; areaCode: string; value: string; rationale?: string; updatedAt?: string };
+export type SeedSection = { reviewId: string; code: string; body: string; updatedAt?: string };
+export type SeedComment = Partial<ReviewComment> & { reviewId: string; target: string; text: string };
+/** `recordId` of an estimate is `estimateId(review, area)`, of a section `sectionId(review, code)`. */
+export type SeedConflict = Partial<Omit<Conflict, 'currentValue'>> & {
+  reviewId: string;
+  entity: string;
+  recordId: string;
+  field: string;
+  otherValue: unknown;
+  /** Shown as the current value when the record is not held here. */
+  currentValue?: unknown;
+};
 
 export type MockOptions = {
   reviews?: SeedReview[];
   evidence?: SeedEvidence[];
+  estimates?: SeedEstimate[];
+  sections?: SeedSection[];
+  comments?: SeedComment[];
+  conflicts?: SeedConflict[];
   /** Whether the sync server answers. Defaults to true. */
   online?: boolean;
   serverUrl?: string;
   lastSyncAt?: string | null;
-  /** Who is signed in: the author of new notes. Defaults to '' (nobody yet). */
+  /** Who is signed in: the author of new notes. Defaults to '' (notes written before anyone signed in). */
   userId?: string;
+  /** The session; by default a Lead Reviewer with `userId`. null: nobody is signed in. */
+  session?: Session | null;
+  /** People who can sign in (with MOCK_PASSWORD). Defaults to MOCK_PEOPLE. */
+  people?: MockPerson[];
   /** Delay before each answer, to make "Saving…" visible in the browser preview. */
   latencyMs?: number;
   now?: () => Date;
@@ -71,22 +172,55 @@ function filled(value: string | null | undefined): string | null {
   return v ? v : null;
 }
 
+/** The three visit days from the start date (review_detail.rs `visit_days`). */
+export function visitDays(start: string): string[] {
+  if (!isDate(start)) return [];
+  const [y, m, d] = start.split('-').map(Number);
+  return [0, 1, 2].map((i) => {
+    const day = new Date(Date.UTC(y, m - 1, d + i));
+    return `${day.getUTCFullYear()}-${pad(day.getUTCMonth() + 1)}-${pad(day.getUTCDate())}`;
+  });
+}
+
+export function estimateId(reviewId: string, areaCode: string): string {
+  return `${reviewId}:estimate:${areaCode}`;
+}
+
+export function sectionId(reviewId: string, code: string): string {
+  return `${reviewId}:section:${code}`;
+}
+
 export class MockBackend implements Backend {
   private reviews: StoredReview[] = [];
   private evidence: StoredEvidence[] = [];
+  private estimates = new Map<string, Estimate>();
+  private sections = new Map<string, StoredSection>();
+  private comments: ReviewComment[] = [];
+  private conflicts: StoredConflict[] = [];
   /** One entry per unacknowledged op (one per edit): the review it belongs to. */
   private outbox: string[] = [];
   private listeners = new Set<(status: SyncStatus) => void>();
+  private dataListeners = new Set<(change: DataChanged) => void>();
+  /** Edits another laptop made that the server holds and this laptop has not pulled yet. */
+  private remote: { reviewId: string; apply: () => void }[] = [];
   /** What the Rust client reports when the laptop clock is off; tests set it directly. */
   clockWarning: string | null = null;
+  /** A long first sync under way; tests and the preview set it directly. */
+  progress: SyncProgress | null = null;
   private nextId = 1;
   private nextSeq = 1;
   private syncing = false;
   private lastSyncAt: string | null;
   private lastError: string | null = null;
+  private lastErrorCode: string | null = null;
+  private needsSignIn = false;
+  private failedSignIns = 0;
+  private currentSession: Session | null;
+  /** Whose work this laptop holds: stays after sign-out, so the work keeps its owner. */
+  private owner: string;
   online: boolean;
-  readonly serverUrl: string;
-  readonly userId: string;
+  serverUrl: string;
+  private readonly people: MockPerson[];
   private readonly latencyMs: number;
   private readonly now: () => Date;
 
@@ -94,16 +228,42 @@ export class MockBackend implements Backend {
     this.online = options.online ?? true;
     this.serverUrl = options.serverUrl ?? 'https://sync.example.org';
     this.lastSyncAt = options.lastSyncAt ?? null;
-    this.userId = options.userId ?? '';
     this.latencyMs = options.latencyMs ?? 0;
     this.now = options.now ?? (() => new Date());
+    this.people = options.people ?? Object.values(MOCK_PEOPLE);
+    this.currentSession =
+      options.session === undefined
+        ? {
+            userId: options.userId ?? '',
+            name: 'Amara Lewis',
+            email: 'amara.lewis@example.org',
+            serverUrl: this.serverUrl,
+            roles: [],
+            deviceName: 'This laptop',
+            signedInAt: this.now().toISOString(),
+          }
+        : options.session;
+    this.owner = this.currentSession?.userId ?? options.userId ?? '';
+    const me = this.currentSession;
     for (const seed of options.reviews ?? []) {
+      let team = seed.team;
+      if (!team) {
+        const role = seed.myRole === undefined ? 'lead_reviewer' : seed.myRole;
+        team = role === null ? [] : [{ userId: this.owner, name: me?.name ?? 'You', role }];
+        if (role !== null && role !== 'lead_reviewer') team.unshift({ userId: 'user-lead-other', name: 'Jordan Ellis', role: 'lead_reviewer' });
+      }
       const review: StoredReview = {
         id: seed.id ?? this.newId('review'),
         schoolName: seed.schoolName,
         schoolUrn: seed.schoolUrn ?? '100000',
         startDate: seed.startDate ?? '2026-11-23',
-        state: seed.state ?? 'scheduled',
+        state: seed.state ?? 'preparing',
+        hubId: seed.hubId ?? DEFAULT_HUB,
+        frameworkVersion: seed.frameworkVersion ?? '2019',
+        team: team.map((m) => ({ ...m })),
+        approvedHash: seed.approvedHash ?? '',
+        approvedBy: seed.approvedBy ?? '',
+        localOnly: seed.localOnly ?? false,
       };
       this.reviews.push(review);
       for (let i = 0; i < (seed.pendingOps ?? 0); i++) this.outbox.push(review.id);
@@ -130,6 +290,21 @@ export class MockBackend implements Backend {
         deleted: false,
       });
     }
+    for (const seed of options.estimates ?? []) {
+      this.estimates.set(estimateId(seed.reviewId, seed.areaCode), {
+        id: estimateId(seed.reviewId, seed.areaCode),
+        reviewId: seed.reviewId,
+        areaCode: seed.areaCode,
+        value: seed.value,
+        rationale: seed.rationale ?? '',
+        updatedAt: seed.updatedAt ?? this.now().toISOString(),
+      });
+    }
+    for (const seed of options.sections ?? []) {
+      this.sections.set(sectionId(seed.reviewId, seed.code), { body: seed.body, updatedAt: seed.updatedAt ?? this.now().toISOString() });
+    }
+    for (const seed of options.comments ?? []) this.addComment(seed);
+    for (const seed of options.conflicts ?? []) this.addConflict(seed);
   }
 
   /** Pretend the network went away or came back. */
@@ -137,10 +312,69 @@ export class MockBackend implements Backend {
     this.online = online;
   }
 
+  /* ----------------------------------------------------------------------- session */
+
+  async session(): Promise<Session | null> {
+    await this.pause();
+    return this.currentSession ? structuredClone(this.currentSession) : null;
+  }
+
+  async signIn(input: SignInInput): Promise<Session> {
+    await this.pause();
+    const url = input.serverUrl.trim().replace(/\/+$/, '');
+    if (!/^https?:\/\//.test(url)) {
+      throw invalid('Server address has the wrong kind of value: expected an address starting with https://');
+    }
+    if (!this.online) throw this.offlineError(url);
+    if (this.failedSignIns >= SIGN_IN_ATTEMPTS) {
+      throw { code: 'rate_limited', message: 'Too many sign-in attempts. Wait a minute, then try again' };
+    }
+    const person = this.people.find((p) => p.email.toLowerCase() === input.email.trim().toLowerCase());
+    const code = input.totpCode.trim();
+    if (!person || input.password !== MOCK_PASSWORD || !/^\d{6}$/.test(code) || code === '000000') {
+      this.failedSignIns++;
+      throw { code: 'invalid_credentials', message: 'The email, password or code was not right' };
+    }
+    this.failedSignIns = 0;
+    this.serverUrl = url;
+    this.owner = person.userId;
+    this.needsSignIn = false;
+    if (this.lastErrorCode === 'signed_out') {
+      this.lastError = null;
+      this.lastErrorCode = null;
+    }
+    this.currentSession = {
+      userId: person.userId,
+      name: person.name,
+      email: person.email,
+      serverUrl: url,
+      roles: structuredClone(person.roles),
+      deviceName: input.deviceName?.trim() || 'This laptop',
+      signedInAt: this.now().toISOString(),
+    };
+    this.emit();
+    return structuredClone(this.currentSession);
+  }
+
+  async signOut(): Promise<void> {
+    await this.pause();
+    this.currentSession = null;
+  }
+
+  /** The server stopped accepting this laptop's sign-in (revoked or expired). */
+  expireSignIn() {
+    this.needsSignIn = true;
+    this.lastError = 'The server no longer accepts this laptop’s sign-in. Sign in again to sync';
+    this.lastErrorCode = 'signed_out';
+    this.emit();
+  }
+
+  /* ----------------------------------------------------------------------- reviews */
+
   async listReviews(): Promise<ReviewSummary[]> {
     await this.pause();
     return this.reviews
-      .filter((r) => r.schoolName !== '')
+      .filter((r) => r.schoolName !== '' && this.visible(r))
       .sort((a, b) => b.startDate.localeCompare(a.startDate) || a.schoolName.localeCompare(b.schoolName))
       .map((r) => this.summary(r));
   }
@@ -155,8 +389,21 @@ export class MockBackend implements Backend {
       throw invalid(`URN '${schoolUrn}' is not valid: a school's URN is exactly six digits`);
     }
     if (!isDate(startDate)) throw badDate('Visit start date', startDate);
-    // As the Rust store: a review set up on the laptop starts in preparation.
-    const review: StoredReview = { id: this.newId('review'), schoolName, schoolUrn, startDate, state: 'preparing' };
+    // As the Rust store: a review set up on the laptop starts in preparation, led by its maker.
+    const me = this.currentSession;
+    const review: StoredReview = {
+      id: this.newId('review'),
+      schoolName,
+      schoolUrn,
+      startDate,
+      state: 'preparing',
+      hubId: me?.roles.find((r) => r.role === 'hub_coordinator')?.hubId ?? DEFAULT_HUB,
+      frameworkVersion: '2019',
+      team: [{ userId: this.owner, name: me?.name ?? 'You', role: 'lead_reviewer' }],
+      approvedHash: '',
+      approvedBy: '',
+      localOnly: true,
+    };
     this.reviews.push(review);
     this.outbox.push(review.id);
     return this.summary(review);
@@ -164,8 +411,266 @@ export class MockBackend implements Backend {
 
   async getReview(reviewId: string): Promise<ReviewSummary> {
     await this.pause();
-    return this.summary(this.findReview(reviewId, `Review ${reviewId}`));
+    return this.summary(this.findReview(reviewId));
   }
+
+  async reviewDetail(reviewId: string): Promise<ReviewDetail> {
+    await this.pause();
+    const review = this.findReview(reviewId);
+    return {
+      summary: this.summary(review),
+      team: review.team.map((m) => ({ ...m })),
+      hubId: review.hubId,
+      visitDays: visitDays(review.startDate),
+      allowedActions: allowedActions(this.facts(review)),
+      reportHash: this.reportHash(review.id),
+      approvedHash: review.approvedHash,
+      approvedBy: review.approvedBy,
+    };
+  }
+
+  async transitionReview(reviewId: string, toState: string): Promise<ReviewSummary> {
+    await this.pause();
+    const review = this.findReview(reviewId);
+    if (!REVIEW_STATES.some(([code]) => code === toState)) throw invalid(`'${toState}' is not a review state`);
+    const action = actionFor(review.state, toState);
+    if (!action) throw noTransition(review.state, toState);
+    const next = this.check(review, action).next ?? toState;
+    if (next === 'submitted') {
+      const missing = this.missing(review);
+      if (missing.length > 0) throw incomplete(missing);
+    }
+    review.state = next;
+    this.outbox.push(review.id);
+    return this.summary(review);
+  }
+
+  /* ----------------------------------------------------------------------- estimates */
+
+  async listEstimates(reviewId: string): Promise<Estimate[]> {
+    await this.pause();
+    this.findReview(reviewId);
+    return this.estimatesOf(reviewId).map((e) => ({ ...e }));
+  }
+
+  async setEstimate(reviewId: string, areaCode: string, value: string, rationale: string): Promise<Estimate> {
+    await this.pause();
+    const review = this.findReview(reviewId);
+    this.check(review, 'set_estimate');
+    this.validateEstimate(review, areaCode, value);
+    const estimate: Estimate = {
+      id: estimateId(reviewId, areaCode),
+      reviewId,
+      areaCode,
+      value,
+      rationale,
+      updatedAt: this.now().toISOString(),
+    };
+    this.estimates.set(estimate.id, estimate);
+    this.outbox.push(reviewId);
+    return { ...estimate };
+  }
+
+  /* ----------------------------------------------------------------------- report */
+
+  async reportTemplate(reviewId: string): Promise<ReportTemplate> {
+    await this.pause();
+    return structuredClone(this.templateOf(this.findReview(reviewId)));
+  }
+
+  async listReportSections(reviewId: string): Promise<ReportSection[]> {
+    await this.pause();
+    return this.sectionsOf(this.findReview(reviewId));
+  }
+
+  async saveReportSection(reviewId: string, code: string, body: string): Promise<ReportSection> {
+    await this.pause();
+    const review = this.findReview(reviewId);
+    const decision = this.check(review, 'edit_report');
+    if (!this.templateOf(review).sections.some((s) => s.code === code)) throw notFound(`Report section '${code}'`);
+    // Editing an approved report sends it back for approval: an op of its own before the text.
+    if (decision.next && decision.next !== review.state) {
+      review.state = decision.next;
+      this.outbox.push(review.id);
+    }
+    this.sections.set(sectionId(reviewId, code), { body, updatedAt: this.now().toISOString() });
+    this.outbox.push(reviewId);
+    return this.sectionsOf(review).find((s) => s.code === code)!;
+  }
+
+  async submitCheck(reviewId: string): Promise<Missing[]> {
+    await this.pause();
+    return this.missing(this.findReview(reviewId));
+  }
+
+  /* ----------------------------------------------------------------------- comments */
+
+  async listComments(reviewId: string): Promise<ReviewComment[]> {
+    await this.pause();
+    this.findReview(reviewId);
+    return this.comments
+      .filter((c) => c.reviewId === reviewId && c.text !== '')
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+      .map((c) => ({ ...c }));
+  }
+
+  async resolveComment(commentId: string): Promise<ReviewComment> {
+    await this.pause();
+    const comment = this.comments.find((c) => c.id === commentId);
+    if (!comment) throw notFound('That comment');
+    this.check(this.findReview(comment.reviewId), 'edit_report');
+    comment.resolved = true;
+    this.outbox.push(comment.reviewId);
+    return { ...comment };
+  }
+
+  /** A coordinator's comment as it arrives by sync (tests and the preview). */
+  addComment(seed: SeedComment): ReviewComment {
+    const comment: ReviewComment = {
+      id: seed.id ?? this.newId('comment'),
+      reviewId: seed.reviewId,
+      target: seed.target,
+      text: seed.text,
+      authorName: seed.authorName ?? MOCK_PEOPLE.coordinator.name,
+      createdAt: seed.createdAt ?? this.now().toISOString(),
+      resolved: seed.resolved ?? false,
+    };
+    this.comments.push(comment);
+    return { ...comment };
+  }
+
+  /* ----------------------------------------------------------------------- coordinator */
+
+  async approveReview(reviewId: string): Promise<ReviewSummary> {
+    await this.pause();
+    const review = this.findReview(reviewId);
+    // As the app: sync first, so the server compares against the report this laptop shows.
+    if (!this.online) throw this.offlineError(this.serverUrl);
+    this.check(review, 'approve', true);
+    const held = this.remote.filter((r) => r.reviewId === reviewId);
+    if (held.length > 0) {
+      this.pull();
+      throw { code: 'report_changed', message: 'The report changed while you were reading it. Read it again before approving' };
+    }
+    review.approvedHash = this.reportHash(reviewId);
+    review.approvedBy = this.currentSession?.name ?? '';
+    review.state = 'approved';
+    this.acknowledge();
+    return this.summary(review);
+  }
+
+  async returnReview(reviewId: string, comments: NewComment[]): Promise<ReviewSummary> {
+    await this.pause();
+    const review = this.findReview(reviewId);
+    if (comments.length === 0) throw invalid('Return comments must not be empty');
+    const template = this.templateOf(review);
+    for (const c of comments) {
+      checkCommentTarget(c.target.trim(), template);
+      checkText('Comment', c.text.trim(), 2_000, true);
+    }
+    if (!this.online) throw this.offlineError(this.serverUrl);
+    this.check(review, 'return', true);
+    for (const c of comments) {
+      this.addComment({ reviewId, target: c.target.trim(), text: c.text.trim(), authorName: this.currentSession?.name ?? '' });
+    }
+    review.state = 'returned';
+    this.acknowledge();
+    return this.summary(review);
+  }
+
+  /**
+   * Another laptop changes a review (e.g. the Lead Reviewer edits a section): the server holds the
+   * change until this laptop's next sync, which brings it in and announces `data-changed`.
+   */
+  changeRemotely(reviewId: string, apply: (mock: MockBackend) => void) {
+    this.remote.push({ reviewId, apply: () => apply(this) });
+  }
+
+  /** Writes a section as another laptop's synced edit would (no op here). */
+  writeSectionDirect(reviewId: string, code: string, body: string) {
+    this.sections.set(sectionId(reviewId, code), { body, updatedAt: this.now().toISOString() });
+  }
+
+  /* ----------------------------------------------------------------------- conflicts */
+
+  async listConflicts(reviewId: string | null): Promise<Conflict[]> {
+    await this.pause();
+    return this.conflicts
+      .filter((c) => !c.resolved && (reviewId === null || c.reviewId === reviewId))
+      .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt) || a.id.localeCompare(b.id))
+      .map((c) => {
+        const { resolved: _resolved, fallbackValue, ...rest } = c;
+        const current = this.fieldValue(c.entity, c.recordId, c.field);
+        return structuredClone({ ...rest, currentValue: current === undefined ? fallbackValue : current });
+      });
+  }
+
+  async resolveConflict(conflictId: string, choice: ConflictChoice, mergedValue?: unknown): Promise<void> {
+    await this.pause();
+    const conflict = this.conflicts.find((c) => c.id === conflictId && !c.resolved);
+    if (!conflict) throw notFound('That conflict (it may be resolved already)');
+    const review = this.findReview(conflict.reviewId);
+    const action: MockAction =
+      conflict.entity === 'evidence'
+        ? 'edit_own_evidence'
+        : conflict.entity === 'estimate'
+          ? 'set_estimate'
+          : conflict.entity === 'report_section'
+            ? 'edit_report'
+            : 'resolve_conflict';
+    this.check(review, action);
+    let value: unknown = undefined;
+    if (choice === 'keep_other') value = conflict.otherValue;
+    if (choice === 'merged') {
+      if (mergedValue === undefined || mergedValue === null) throw invalid('Merged text must not be empty');
+      value = mergedValue;
+    }
+    if (choice !== 'keep_current' && choice !== 'keep_other' && choice !== 'merged') throw invalid(`'${choice}' is not a way to resolve a conflict`);
+    if (value !== undefined) {
+      this.writeField(conflict.entity, conflict.recordId, conflict.field, value);
+      this.outbox.push(review.id);
+    }
+    conflict.resolved = true;
+    this.outbox.push(review.id);
+  }
+
+  /** A conflict as the server sends it down (tests and the preview). */
+  addConflict(seed: SeedConflict): Conflict {
+    const stored: StoredConflict = {
+      id: seed.id ?? this.newId('conflict'),
+      reviewId: seed.reviewId,
+      entity: seed.entity,
+      recordId: seed.recordId,
+      field: seed.field,
+      fieldLabel: seed.fieldLabel ?? this.fieldLabel(seed.entity, seed.field),
+      recordLabel: seed.recordLabel ?? this.recordLabel(seed.entity, seed.recordId),
+      otherValue: seed.otherValue,
+      currentIsMine: seed.currentIsMine ?? true,
+      kind: seed.kind ?? 'concurrent',
+      recordedAt: seed.recordedAt ?? this.now().toISOString(),
+      resolved: false,
+      fallbackValue: seed.currentValue ?? null,
+    };
+    this.conflicts.push(stored);
+    const { resolved: _r, fallbackValue, ...rest } = stored;
+    return { ...rest, currentValue: this.fieldValue(stored.entity, stored.recordId, stored.field) ?? fallbackValue };
+  }
+
+  /* ----------------------------------------------------------------------- events */
+
+  async onDataChanged(handler: (change: DataChanged) => void): Promise<() => void> {
+    this.dataListeners.add(handler);
+    return () => {
+      this.dataListeners.delete(handler);
+    };
+  }
+
+  /** Sends a `data-changed` event, as the app does after a sync brought changes. */
+  emitDataChanged(reviewIds: string[]) {
+    for (const listener of this.dataListeners) listener({ reviewIds: [...reviewIds] });
+  }
+
+  /* ----------------------------------------------------------------------- evidence */
 
   async listEvidence(reviewId: string): Promise<Evidence[]> {
     return this.searchEvidence(reviewId, {});
@@ -173,7 +678,7 @@ export class MockBackend implements Backend {
 
   async addEvidence(input: NewEvidence): Promise<Evidence> {
     await this.pause();
-    this.findReview(input.reviewId, `Review '${input.reviewId}'`);
+    const review = this.findReview(input.reviewId, `Review '${input.reviewId}'`);
     // As the store writes them: short texts trimmed, the time trimmed and dropped when blank.
     const values: EvidenceFieldValues = {
       activity_type: input.activityType,
@@ -187,11 +692,12 @@ export class MockBackend implements Backend {
       development_points: input.developmentPoints ?? '',
     };
     for (const [field, value] of Object.entries(values)) validateEvidenceField(field, value);
+    this.check(review, 'create_evidence');
     const now = this.now();
     const evidence: StoredEvidence = {
       id: this.newId('evidence'),
       reviewId: input.reviewId,
-      authorId: this.userId,
+      authorId: this.currentSession?.userId ?? this.owner,
       activityType: values.activity_type,
       startedAt: values.started_at,
       yearGroup: values.year_group,
@@ -215,19 +721,8 @@ export class MockBackend implements Backend {
     await this.pause();
     const evidence = this.findEvidence(evidenceId);
     validateEvidenceField(field, value);
-    const v = value as EvidenceFieldValues[EvidenceField];
-    switch (field as EvidenceField) {
-      case 'activity_type': evidence.activityType = v as string; break;
-      case 'started_at': evidence.startedAt = v as string | null; break;
-      case 'year_group': evidence.yearGroup = v as string; break;
-      case 'subject': evidence.subject = v as string; break;
-      case 'host_colleague_role': evidence.hostColleagueRole = v as string; break;
-      case 'area_tags': evidence.areaTags = [...(v as string[])]; break;
-      case 'notes': evidence.notes = v as string; break;
-      case 'strengths': evidence.strengths = v as string; break;
-      case 'development_points': evidence.developmentPoints = v as string; break;
-    }
-    evidence.updatedAt = this.now().toISOString();
+    this.check(this.findReview(evidence.reviewId), 'edit_own_evidence');
+    this.setEvidenceField(evidence, field, value);
     this.outbox.push(evidence.reviewId);
     return this.publicEvidence(evidence);
   }
@@ -235,6 +730,7 @@ export class MockBackend implements Backend {
   async deleteEvidence(evidenceId: string): Promise<void> {
     await this.pause();
     const evidence = this.findEvidence(evidenceId);
+    this.check(this.findReview(evidence.reviewId), 'delete_own_evidence');
     evidence.deleted = true;
     evidence.updatedAt = this.now().toISOString();
     this.outbox.push(evidence.reviewId);
@@ -242,7 +738,9 @@ export class MockBackend implements Backend {
 
   async searchEvidence(reviewId: string, query: EvidenceQuery): Promise<Evidence[]> {
     await this.pause();
-    this.findReview(reviewId, `Review ${reviewId}`);
+    const review = this.findReview(reviewId);
+    // Team evidence never reaches a laptop whose person may not read it (a coordinator's).
+    if (!this.canRead(review)) return [];
     const area = filled(query.area);
     const activityType = filled(query.activityType);
     const authorId = filled(query.authorId);
@@ -276,6 +774,8 @@ export class MockBackend implements Backend {
     return ACTIVITY_TYPES.map((a) => ({ ...a }));
   }
 
+  /* ----------------------------------------------------------------------- sync */
+
   async syncStatus(): Promise<SyncStatus> {
     await this.pause();
     return this.status();
@@ -284,12 +784,19 @@ export class MockBackend implements Backend {
   async syncNow(): Promise<SyncStatus> {
     this.syncing = true;
     await this.pause();
-    if (this.online) {
-      this.outbox = [];
-      this.lastSyncAt = this.now().toISOString();
-      this.lastError = null;
+    if (!this.currentSession) {
+      this.lastError = 'Nobody is signed in on this laptop: sign in to sync';
+      this.lastErrorCode = 'signed_out';
+    } else if (this.needsSignIn) {
+      this.lastError = 'The server no longer accepts this laptop’s sign-in. Sign in again to sync';
+      this.lastErrorCode = 'signed_out';
+    } else if (this.online) {
+      this.acknowledge();
+      this.pull();
     } else {
-      this.lastError = `can't reach the sync server at ${this.serverUrl}. Your work is saved on this laptop and will sync when the connection is back`;
+      const error = this.offlineError(this.serverUrl);
+      this.lastError = error.message;
+      this.lastErrorCode = error.code;
     }
     this.syncing = false;
     const status = this.status();
@@ -304,10 +811,13 @@ export class MockBackend implements Backend {
     };
   }
 
-  /** Sends a `sync-status` event, as the app's background sync does. */
-  emit(status: SyncStatus = this.status()) {
-    for (const listener of this.listeners) listener({ ...status });
+  /** Sends a `sync-status` event, as the app's background sync does; given fields override the mock's own. */
+  emit(status: Partial<SyncStatus> = {}) {
+    const full = { ...this.status(), ...status };
+    for (const listener of this.listeners) listener({ ...full });
   }
+
+  /* ----------------------------------------------------------------------- internals */
 
   private status(): SyncStatus {
     return {
@@ -317,18 +827,220 @@ export class MockBackend implements Backend {
       serverUrl: this.serverUrl,
       syncing: this.syncing,
       clockWarning: this.clockWarning,
+      lastErrorCode: this.lastErrorCode,
+      openConflicts: this.conflicts.filter((c) => !c.resolved).length,
+      progress: this.progress ? { ...this.progress } : null,
+      needsSignIn: this.needsSignIn,
     };
+  }
+
+  /** Everything sent and acknowledged: a successful push. */
+  private acknowledge() {
+    this.outbox = [];
+    for (const r of this.reviews) r.localOnly = false;
+    this.lastSyncAt = this.now().toISOString();
+    this.lastError = null;
+    this.lastErrorCode = null;
+  }
+
+  /** A pull: other laptops' changes arrive, and open screens are told. */
+  private pull() {
+    if (this.remote.length === 0) return;
+    const arrived = this.remote;
+    this.remote = [];
+    for (const r of arrived) r.apply();
+    this.emitDataChanged([...new Set(arrived.map((r) => r.reviewId))]);
+  }
+
+  private offlineError(url: string) {
+    return {
+      code: 'offline',
+      message: `can't reach the sync server at ${url}. Your work is saved on this laptop and will sync when the connection is back`,
+    };
+  }
+
+  private me(): string {
+    return this.currentSession?.userId ?? this.owner;
+  }
+
+  private rolesOn(review: StoredReview): MockRole[] {
+    const held: MockRole[] = [];
+    const member = review.team.find((m) => m.userId === this.me());
+    if (member) held.push(member.role);
+    const roles = this.currentSession?.roles ?? [];
+    if (roles.some((r) => r.role === 'hub_coordinator' && r.hubId === review.hubId)) held.push('hub_coordinator');
+    if (roles.some((r) => r.role === 'admin')) held.push('admin');
+    return held;
+  }
+
+  private facts(review: StoredReview) {
+    return {
+      state: review.state,
+      held: this.rolesOn(review),
+      coordinatesElsewhere: (this.currentSession?.roles ?? []).some((r) => r.role === 'hub_coordinator'),
+    };
+  }
+
+  /** Runs the permission table; throws the refusal (code 'forbidden') the app would. */
+  private check(review: StoredReview, action: MockAction, online = false) {
+    const decision = decide(action, { ...this.facts(review), online, ownEvidence: true });
+    if (!decision.ok) throw denied(decision.message);
+    return decision;
+  }
+
+  private visible(review: StoredReview): boolean {
+    return this.rolesOn(review).length > 0;
+  }
+
+  private canRead(review: StoredReview): boolean {
+    return decide('read_team_evidence', { ...this.facts(review), online: false }).ok;
   }
 
   private summary(review: StoredReview): ReviewSummary {
+    const pendingOps = this.outbox.filter((id) => id === review.id).length;
+    let syncBadge: SyncBadge = 'acknowledged';
+    if (pendingOps > 0) syncBadge = review.localOnly ? 'local' : this.syncing ? 'sent' : 'queued';
     return {
-      ...review,
-      evidenceCount: this.evidence.filter((e) => e.reviewId === review.id && !e.deleted).length,
-      pendingOps: this.outbox.filter((id) => id === review.id).length,
+      id: review.id,
+      schoolName: review.schoolName,
+      schoolUrn: review.schoolUrn,
+      startDate: review.startDate,
+      state: review.state,
+      evidenceCount: this.canRead(review) ? this.evidence.filter((e) => e.reviewId === review.id && !e.deleted).length : 0,
+      pendingOps,
+      myRole: review.team.find((m) => m.userId === this.me())?.role ?? null,
+      syncBadge,
+      changedSinceApproval: review.approvedHash !== '' && this.reportHash(review.id) !== review.approvedHash,
+      openComments: this.comments.filter((c) => c.reviewId === review.id && !c.resolved && c.text !== '').length,
+      openConflicts: this.conflicts.filter((c) => c.reviewId === review.id && !c.resolved).length,
     };
   }
 
-  private findReview(reviewId: string, what: string): StoredReview {
+  private templateOf(review: StoredReview): ReportTemplate {
+    const template = REPORT_TEMPLATES.find((t) => t.frameworkVersion === review.frameworkVersion);
+    if (!template) throw invalid(`Framework version '${review.frameworkVersion}' is not known`);
+    return template;
+  }
+
+  private estimatesOf(reviewId: string): Estimate[] {
+    return [...this.estimates.values()].filter((e) => e.reviewId === reviewId).sort((a, b) => a.areaCode.localeCompare(b.areaCode));
+  }
+
+  private sectionsOf(review: StoredReview): ReportSection[] {
+    return this.templateOf(review).sections.map((spec) => {
+      const stored = this.sections.get(sectionId(review.id, spec.code));
+      const body = stored?.body ?? '';
+      return { code: spec.code, body, wordCount: wordCount(body), updatedAt: stored?.updatedAt ?? null };
+    });
+  }
+
+  private missing(review: StoredReview): Missing[] {
+    const estimates = new Map(this.estimatesOf(review.id).map((e) => [e.areaCode, e.value]));
+    const sections = new Map(this.sectionsOf(review).map((s) => [s.code, s.body]));
+    return missingForSubmit(this.templateOf(review), estimates, sections);
+  }
+
+  private reportHash(reviewId: string): string {
+    const sections: [string, string][] = [];
+    for (const [id, s] of this.sections) {
+      const prefix = `${reviewId}:section:`;
+      if (id.startsWith(prefix)) sections.push([id.slice(prefix.length), s.body]);
+    }
+    const estimates = this.estimatesOf(reviewId).map((e): [string, string, string] => [e.areaCode, e.value, e.rationale]);
+    return contentHash(sections, estimates);
+  }
+
+  private validateEstimate(review: StoredReview, areaCode: string, value: string) {
+    const framework = FRAMEWORKS.find((f) => f.version === review.frameworkVersion)!;
+    const area = framework.areas.find((a) => a.code === areaCode);
+    if (!area) throw invalid(`Area '${areaCode}' is not part of framework ${framework.version}`);
+    if (!framework.scale.some((v) => v.code === value)) {
+      const labels = framework.scale.map((v) => v.label);
+      const choices = `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
+      throw invalid(`Estimate '${value}' is not in framework ${framework.version} area '${area.label}' (choose ${choices})`);
+    }
+  }
+
+  private fieldLabel(entity: string, field: string): string {
+    if (entity === 'evidence') return (EVIDENCE_RULES as Record<string, { label: string }>)[field]?.label ?? field;
+    if (entity === 'estimate') return field === 'value' ? 'Estimate' : field === 'rationale' ? 'Rationale' : field;
+    if (entity === 'report_section') return 'Text';
+    return field.replace(/_/g, ' ');
+  }
+
+  private recordLabel(entity: string, recordId: string): string {
+    if (entity === 'evidence') {
+      const e = this.evidence.find((x) => x.id === recordId);
+      if (!e) return 'evidence';
+      const activity = ACTIVITY_TYPES.find((a) => a.code === e.activityType)?.label ?? e.activityType;
+      return e.startedAt ? `${activity}, ${e.startedAt.replace('T', ' ')}` : activity;
+    }
+    if (entity === 'estimate') {
+      const area = recordId.split(':estimate:')[1] ?? '';
+      const label = FRAMEWORKS[0].areas.find((a) => a.code === area)?.label ?? area;
+      return `Estimate: ${label}`;
+    }
+    if (entity === 'report_section') {
+      const code = recordId.split(':section:')[1] ?? '';
+      const spec = REPORT_TEMPLATES[0].sections.find((s) => s.code === code);
+      if (!spec) return code;
+      const area = spec.areaCode ? FRAMEWORKS[0].areas.find((a) => a.code === spec.areaCode)?.label : null;
+      return area ? `${spec.title} (${area})` : spec.title;
+    }
+    return this.reviews.find((r) => r.id === recordId)?.schoolName ?? entity.replace(/_/g, ' ');
+  }
+
+  /** A record's field as the conflict list shows it; undefined when the record is not held here. */
+  private fieldValue(entity: string, recordId: string, field: string): unknown {
+    if (entity === 'evidence') {
+      const e = this.evidence.find((x) => x.id === recordId);
+      if (!e) return undefined;
+      const key = field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof Evidence;
+      return e[key];
+    }
+    if (entity === 'estimate') {
+      const e = this.estimates.get(recordId);
+      return e ? (field === 'value' ? e.value : field === 'rationale' ? e.rationale : undefined) : undefined;
+    }
+    if (entity === 'report_section') return this.sections.get(recordId)?.body;
+    return undefined;
+  }
+
+  private writeField(entity: string, recordId: string, field: string, value: unknown) {
+    if (entity === 'evidence') {
+      const e = this.evidence.find((x) => x.id === recordId);
+      if (!e) throw notFound(`Evidence '${recordId}'`);
+      validateEvidenceField(field, value);
+      e.deleted = false;
+      this.setEvidenceField(e, field as EvidenceField, value as EvidenceFieldValues[EvidenceField]);
+    } else if (entity === 'estimate') {
+      const [reviewId, area] = recordId.split(':estimate:');
+      const current = this.estimates.get(recordId) ?? { id: recordId, reviewId, areaCode: area, value: '', rationale: '', updatedAt: '' };
+      if (typeof value !== 'string') throw invalid(`${this.fieldLabel(entity, field)} has the wrong kind of value: expected text`);
+      if (field === 'value') this.validateEstimate(this.findReview(reviewId), area, value);
+      this.estimates.set(recordId, { ...current, [field]: value, updatedAt: this.now().toISOString() });
+    } else if (entity === 'report_section') {
+      if (typeof value !== 'string') throw invalid('Text has the wrong kind of value: expected text');
+      this.sections.set(recordId, { body: value, updatedAt: this.now().toISOString() });
+    }
+  }
+
+  private setEvidenceField(evidence: StoredEvidence, field: EvidenceField, value: EvidenceFieldValues[EvidenceField]) {
+    switch (field) {
+      case 'activity_type': evidence.activityType = value as string; break;
+      case 'started_at': evidence.startedAt = value as string | null; break;
+      case 'year_group': evidence.yearGroup = value as string; break;
+      case 'subject': evidence.subject = value as string; break;
+      case 'host_colleague_role': evidence.hostColleagueRole = value as string; break;
+      case 'area_tags': evidence.areaTags = [...(value as string[])]; break;
+      case 'notes': evidence.notes = value as string; break;
+      case 'strengths': evidence.strengths = value as string; break;
+      case 'development_points': evidence.developmentPoints = value as string; break;
+    }
+    evidence.updatedAt = this.now().toISOString();
+  }
+
+  private findReview(reviewId: string, what = `Review ${reviewId}`): StoredReview {
     const review = this.reviews.find((r) => r.id === reviewId);
     if (!review) throw notFound(what);
     return review;
