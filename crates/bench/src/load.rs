@@ -5,8 +5,8 @@
 
 use crate::report::Row;
 use crate::stats::summarize;
-use qar_client::sync::SyncClient;
-use qar_core::protocol::{FieldWrite, Op, OpOutcome};
+use crate::sync::{Server, BENCH_USER};
+use qar_core::protocol::{FieldWrite, Op, OpOutcome, PushRequest, PushResponse};
 use qar_core::{EntityKind, Hlc, SCHEMA_VERSION};
 use serde_json::json;
 use std::sync::Arc;
@@ -30,36 +30,49 @@ fn op(seq: u64, entity: EntityKind, id: Uuid, review: Uuid, fields: &[(&str, ser
     }
 }
 
+/// One push with a device's own token over a shared HTTP client (one connection pool for all
+/// simulated laptops, as before sign-in existed; each request carries its laptop's token).
+async fn push(http: &reqwest::Client, url: &str, token: &str, device_id: Uuid, ops: Vec<Op>) -> anyhow::Result<PushResponse> {
+    let body = PushRequest { device_id, schema_version: SCHEMA_VERSION, ops, pull_cursor: None };
+    let resp = http.post(format!("{url}/v1/sync/push")).bearer_auth(token).json(&body).send().await?;
+    anyhow::ensure!(resp.status().is_success(), "push refused: {}", resp.status());
+    Ok(resp.json().await?)
+}
+
 /// How often each simulated laptop syncs during the burst.
 const PERIOD: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// `paced`: each device syncs once a second (the realistic burst). Not paced: every device
 /// pushes back to back with `in_flight` requests outstanding, which finds the server's capacity.
-pub async fn measure(url: &str, devices: usize, batches: usize, in_flight: usize, paced: bool) -> anyhow::Result<Vec<Row>> {
-    let client = SyncClient::new(url);
-    // Each team's review exists first (its Lead Reviewer's laptop created it).
+pub async fn measure(server: &Server, devices: usize, batches: usize, in_flight: usize, paced: bool) -> anyhow::Result<Vec<Row>> {
+    let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build()?;
+    let url = server.url.clone();
+    // Every simulated laptop is signed in (tokens made in bulk with the server's test support).
+    let device_ids: Vec<Uuid> = (0..=devices).map(|_| Uuid::now_v7()).collect();
+    let tokens = server.store.test_tokens(BENCH_USER, &device_ids, now_ms())?;
+    // Each team's review exists first (its Lead Reviewer's laptop created it, in preparation).
     let teams = devices.div_ceil(4);
     let reviews: Vec<Uuid> = (0..teams).map(|_| Uuid::now_v7()).collect();
-    let setup_device = Uuid::now_v7();
+    let setup_device = device_ids[devices];
     let node = Hlc::node_of(&setup_device);
     let setup: Vec<Op> = reviews
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let fields = [("school_name", json!(format!("Load Test School {i:03}"))), ("school_urn", json!("990100")), ("state", json!("in_visit"))];
+            let fields = [("school_name", json!(format!("Load Test School {i:03}"))), ("school_urn", json!("990100")), ("state", json!("preparing"))];
             op(i as u64 + 1, EntityKind::Review, *r, *r, &fields, Hlc { wall_ms: now_ms(), counter: i as u32, node })
         })
         .collect();
-    client.push(setup_device, setup, None).await?;
+    push(&http, &url, &tokens[devices], setup_device, setup).await?;
 
     let gate = Arc::new(Semaphore::new(in_flight));
     let started = Instant::now();
     let start_at = tokio::time::Instant::now();
     let mut tasks = Vec::with_capacity(devices);
     for d in 0..devices {
-        let (client, gate, review) = (client.clone(), gate.clone(), reviews[d / 4]);
+        let (http, url, gate, review) = (http.clone(), url.clone(), gate.clone(), reviews[d / 4]);
+        let (device, token) = (device_ids[d], tokens[d].clone());
         tasks.push(tokio::spawn(async move {
-            let device = Uuid::now_v7();
             let node = Hlc::node_of(&device);
             let mut latencies = Vec::with_capacity(batches);
             let mut errors = 0usize;
@@ -78,7 +91,7 @@ pub async fn measure(url: &str, devices: usize, batches: usize, in_flight: usize
                 ];
                 let _permit = gate.acquire().await.expect("semaphore open");
                 let t = Instant::now();
-                match client.push(device, ops, None).await {
+                match push(&http, &url, &token, device, ops).await {
                     Ok(reply) if reply.acked_through == seq + 2 && reply.results.iter().all(|r| r.outcome == OpOutcome::Applied) => {
                         latencies.push(t.elapsed())
                     }

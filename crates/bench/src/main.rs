@@ -71,9 +71,9 @@ async fn main() -> anyhow::Result<()> {
     rows.extend(local::search(dir.path(), args.n, args.queries)?);
     rows.extend(sync::measure(dir.path(), args.n, args.reps).await?);
     let load_server = sync::start_server(&dir.path().join("load-server")).await?;
-    rows.extend(load::measure(&load_server.url, args.devices, args.batches, args.in_flight, true).await?);
+    rows.extend(load::measure(&load_server, args.devices, args.batches, args.in_flight, true).await?);
     let capacity_server = sync::start_server(&dir.path().join("capacity-server")).await?;
-    rows.extend(load::measure(&capacity_server.url, args.devices, args.batches, 200, false).await?);
+    rows.extend(load::measure(&capacity_server, args.devices, args.batches, 200, false).await?);
     if args.with_anchor {
         let a = anchor::run_anchor(args.n, args.reps, &dir.path().join("anchor.json"))?;
         attach(&mut rows, "initial push", a.push_docs_per_s, true, Some(10.0));

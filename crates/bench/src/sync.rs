@@ -20,14 +20,20 @@ fn now_ms() -> u64 {
 pub struct Server {
     pub url: String,
     pub counters: Arc<Counters>,
+    /// For signing benchmark laptops in (test support: tokens without password + TOTP).
+    pub store: Arc<qar_server::ServerStore>,
 }
+
+/// The person every benchmark laptop belongs to: the Lead Reviewer of the reviews it creates.
+pub const BENCH_USER: &str = "user-bench";
 
 /// The real router over the real store, served through a byte-counting listener.
 pub async fn start_server(dir: &std::path::Path) -> anyhow::Result<Server> {
-    let store = qar_server::ServerStore::open(dir)?;
+    let store = Arc::new(qar_server::ServerStore::open(dir)?);
+    store.test_user(BENCH_USER, "Bea Bench", &[])?;
     let counters = Arc::new(Counters::default());
     let c = counters.clone();
-    let router = qar_server::app(qar_server::AppState { store: Arc::new(store) }).layer(axum::middleware::from_fn(
+    let router = qar_server::app(qar_server::AppState { store: store.clone() }).layer(axum::middleware::from_fn(
         move |req: axum::extract::Request, next: axum::middleware::Next| {
             c.requests.fetch_add(1, Ordering::Relaxed);
             next.run(req)
@@ -37,7 +43,24 @@ pub async fn start_server(dir: &std::path::Path) -> anyhow::Result<Server> {
     let url = format!("http://{}", listener.local_addr()?);
     let listener = CountingListener { inner: listener, counters: counters.clone() };
     tokio::spawn(async move { axum::serve(listener, router).await });
-    Ok(Server { url, counters })
+    Ok(Server { url, counters, store })
+}
+
+/// Signs a benchmark laptop in as [`BENCH_USER`]: its session in the laptop store and a sync
+/// client sending its device token.
+pub fn sign_in(server: &Server, store: &mut Store) -> anyhow::Result<SyncClient> {
+    let token = server.store.test_token(BENCH_USER, store.device_id(), now_ms())?;
+    let session = qar_client::Session {
+        user_id: BENCH_USER.into(),
+        name: "Bea Bench".into(),
+        email: "bench@test.invalid".into(),
+        server_url: server.url.clone(),
+        roles: vec![],
+        device_name: "Benchmark laptop".into(),
+        signed_in_at: String::new(),
+    };
+    store.save_session(&session, &token)?;
+    Ok(SyncClient::with_token(&server.url, &token))
 }
 
 /// Pushes everything pending; each push also brings back news (one round trip per batch).
@@ -110,8 +133,8 @@ fn raw_sqlite_insert(path: &std::path::Path, docs: &[String]) -> anyhow::Result<
 
 pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Result<Vec<Row>> {
     let server = start_server(&dir.join("server")).await?;
-    let client = SyncClient::new(&server.url);
     let mut a = Store::open(&dir.join("laptop-a.db"))?;
+    let client = sign_in(&server, &mut a)?;
     let review = a.create_review(
         &NewReview { school_name: "Benchmark Primary School".into(), school_urn: "990100".into(), start_date: "2026-11-24".into() },
         now_ms(),
@@ -138,8 +161,9 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
     );
 
     let mut b = Store::open(&dir.join("laptop-b.db"))?;
+    let client_b = sign_in(&server, &mut b)?;
     let t = Instant::now();
-    let (pulled, fetch_s, apply_s) = pull_all_timed(&mut b, &client).await?;
+    let (pulled, fetch_s, apply_s) = pull_all_timed(&mut b, &client_b).await?;
     let pull_s = t.elapsed().as_secs_f64();
     println!("initial pull: {fetch_s:.3} s fetching and decoding, {apply_s:.3} s applying to the laptop store");
     // What a bulk pull defers: indexing the notes' text, done next by the background thread.
@@ -173,13 +197,13 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
     let per_op_bytes = ((ai - bi) + (ao - bo)) as f64 / reps as f64;
     let per_op_requests = (ar - br) as f64 / reps as f64;
     let push = summarize(&mut push_lat);
-    pull_all(&mut b, &client).await?;
+    pull_all(&mut b, &client_b).await?;
 
     // Live: B holds a long-poll open; A edits and syncs; time until B has applied the change.
     let b = Arc::new(std::sync::Mutex::new(b));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
     let listener = {
-        let (b, client) = (b.clone(), client.clone());
+        let (b, client) = (b.clone(), client_b.clone());
         tokio::spawn(async move {
             loop {
                 match qar_client::sync::wait_and_pull(&b, &client, 5_000, now_ms).await {
