@@ -133,3 +133,65 @@ export function areaShortLabel(area: { code: string; label: string }): string {
   if (!endsWord && space > 12) cut = cut.slice(0, space);
   return `${cut.replace(/[\s,;:.]+$/, '')}…`;
 }
+
+const ROLE_LABELS: Record<string, string> = {
+  lead_reviewer: 'Lead Reviewer',
+  reviewer: 'Reviewer',
+  shadow: 'Shadow reviewer',
+  hub_coordinator: 'Hub coordinator',
+  admin: 'Administrator',
+};
+
+/** A role code as people say it: 'lead_reviewer' → 'Lead Reviewer'. */
+export function roleLabel(code: string | null): string {
+  if (code === null) return 'Not on the team';
+  return ROLE_LABELS[code] ?? stateLabel(code);
+}
+
+const SYNC_BADGES: Record<string, { label: string; description: string }> = {
+  local: { label: 'Only on this laptop', description: 'Made here and not yet sent to the server' },
+  queued: { label: 'Waiting to send', description: 'Changes are waiting to be sent to the server' },
+  sent: { label: 'Sending', description: 'Changes are on their way to the server' },
+  acknowledged: { label: 'Synced', description: 'The server holds every change' },
+};
+
+/** Where a review's changes are, in words (not only a colour). */
+export function syncBadgeLabel(badge: string): { label: string; description: string } {
+  return SYNC_BADGES[badge] ?? { label: stateLabel(badge), description: '' };
+}
+
+/** '2026-11-23' → 'Mon 23 – Wed 25 Nov 2026': a three-day visit from its first day. */
+export function formatVisitDates(startDate: string, days = 3): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(startDate);
+  if (!m) return startDate;
+  const first = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const last = new Date(first.getFullYear(), first.getMonth(), first.getDate() + days - 1);
+  const end = `${WEEKDAYS[last.getDay()]} ${last.getDate()} ${MONTHS[last.getMonth()]} ${last.getFullYear()}`;
+  if (first.getMonth() === last.getMonth() && first.getFullYear() === last.getFullYear()) {
+    return `${WEEKDAYS[first.getDay()]} ${first.getDate()} – ${end}`;
+  }
+  const startYear = first.getFullYear() === last.getFullYear() ? '' : ` ${first.getFullYear()}`;
+  return `${WEEKDAYS[first.getDay()]} ${first.getDate()} ${MONTHS[first.getMonth()]}${startYear} – ${end}`;
+}
+
+/** An RFC 3339 instant as 'Mon 23 Nov, 14:32'. */
+export function formatMoment(value: string): string {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  return `${WEEKDAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]}, ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Words as a reader counts them (the Rust `word_count`). */
+export function countWords(text: string): number {
+  return text.split(/\s+/).filter((w) => w !== '').length;
+}
+
+/** The visit's days from its start date, 'YYYY-MM-DD' (three by default, as review_detail.rs gives them). */
+export function visitDays(start: string, days = 3): string[] {
+  const d = parseDay(start);
+  if (!d || !/^\d{4}-\d{2}-\d{2}$/.test(start)) return [];
+  return Array.from({ length: days }, (_, i) => {
+    const day = new Date(d.getFullYear(), d.getMonth(), d.getDate() + i);
+    return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+  });
+}

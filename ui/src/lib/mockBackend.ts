@@ -55,6 +55,7 @@ import {
   type MockRole,
 } from './mockRules';
 import { matchScore, queryWords } from './mockSearch';
+import { visitDays } from './format';
 
 /*
  * An in-memory Backend for component tests and the browser preview. It follows the Rust
@@ -172,15 +173,6 @@ function filled(value: string | null | undefined): string | null {
   return v ? v : null;
 }
 
-/** The three visit days from the start date (review_detail.rs `visit_days`). */
-export function visitDays(start: string): string[] {
-  if (!isDate(start)) return [];
-  const [y, m, d] = start.split('-').map(Number);
-  return [0, 1, 2].map((i) => {
-    const day = new Date(Date.UTC(y, m - 1, d + i));
-    return `${day.getUTCFullYear()}-${pad(day.getUTCMonth() + 1)}-${pad(day.getUTCDate())}`;
-  });
-}
 
 export function estimateId(reviewId: string, areaCode: string): string {
   return `${reviewId}:estimate:${areaCode}`;
@@ -421,7 +413,7 @@ export class MockBackend implements Backend {
       summary: this.summary(review),
       team: review.team.map((m) => ({ ...m })),
       hubId: review.hubId,
-      visitDays: visitDays(review.startDate),
+      visitDays: isDate(review.startDate) ? visitDays(review.startDate) : [],
       allowedActions: allowedActions(this.facts(review)),
       reportHash: this.reportHash(review.id),
       approvedHash: review.approvedHash,

@@ -1,21 +1,62 @@
 // Screens live in the URL hash so the webview's back/forward and a reload keep the place.
 
-export type Route = { name: 'reviews' } | { name: 'review'; reviewId: string };
+export const REVIEW_TABS = ['overview', 'evidence', 'estimates', 'report', 'submit'] as const;
+export type ReviewTab = (typeof REVIEW_TABS)[number];
+
+export type Route =
+  | { name: 'reviews' }
+  /** `tab` is absent when the address names none: the workspace picks one for the review's state. */
+  | { name: 'review'; reviewId: string; tab?: ReviewTab }
+  | { name: 'queue' }
+  | { name: 'queue-review'; reviewId: string }
+  | { name: 'sync' };
+
+function decode(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    // A malformed escape: the caller falls through to the list rather than fail.
+    return null;
+  }
+}
+
+function isTab(value: string): value is ReviewTab {
+  return (REVIEW_TABS as readonly string[]).includes(value);
+}
 
 export function parseRoute(hash: string): Route {
-  const m = /^#\/reviews\/([^/]+)\/?$/.exec(hash);
+  let m = /^#\/reviews\/([^/]+)(?:\/([^/]*))?\/?$/.exec(hash);
   if (m) {
-    try {
-      return { name: 'review', reviewId: decodeURIComponent(m[1]) };
-    } catch {
-      // A malformed escape: fall through to the list rather than fail.
+    const reviewId = decode(m[1]);
+    if (reviewId !== null) {
+      const tab = m[2] ?? '';
+      return isTab(tab) ? { name: 'review', reviewId, tab } : { name: 'review', reviewId };
     }
   }
+  if (/^#\/queue\/?$/.test(hash)) return { name: 'queue' };
+  m = /^#\/queue\/([^/]+)\/?$/.exec(hash);
+  if (m) {
+    const reviewId = decode(m[1]);
+    if (reviewId !== null) return { name: 'queue-review', reviewId };
+  }
+  if (/^#\/sync\/?$/.test(hash)) return { name: 'sync' };
   return { name: 'reviews' };
 }
 
 export const REVIEWS_HREF = '#/';
+export const QUEUE_HREF = '#/queue';
+export const SYNC_HREF = '#/sync';
 
-export function reviewHref(reviewId: string): string {
-  return `#/reviews/${encodeURIComponent(reviewId)}`;
+export function reviewHref(reviewId: string, tab?: ReviewTab): string {
+  const base = `#/reviews/${encodeURIComponent(reviewId)}`;
+  return tab ? `${base}/${tab}` : base;
+}
+
+export function queueReviewHref(reviewId: string): string {
+  return `${QUEUE_HREF}/${encodeURIComponent(reviewId)}`;
+}
+
+/** The tab a review opens on when the address names none: evidence while it is being gathered. */
+export function defaultTab(state: string): ReviewTab {
+  return state === 'preparing' || state === 'in_visit' ? 'evidence' : 'overview';
 }
