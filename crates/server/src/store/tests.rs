@@ -277,3 +277,24 @@ fn concurrent_pushes_commit_together_and_a_refused_one_changes_nothing() {
     let seqs: Vec<u64> = page.changes.iter().map(|c| c.server_seq).collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "server order has no repeats");
 }
+
+#[test]
+fn server_writes_are_stamped_after_every_stamp_the_server_has_seen() {
+    let (dir, s) = store();
+    let review = Uuid::now_v7();
+    // A laptop whose clock runs a day ahead.
+    let ahead = Hlc { wall_ms: now_ms() + 86_400_000, counter: 7, node: 1 };
+    push(&s, Uuid::from_u128(1), vec![op(1, EntityKind::Review, review, review, &[("school_name", json!("Ahead Academy"), None)], ahead)]);
+    s.test_user("user-rex", "Rex Reviewer", &[]).unwrap();
+    s.test_team_member(review, "user-rex", qar_core::entities::TeamRole::Reviewer, now_ms()).unwrap();
+    let team = s.pull(0, 100, None, &all(), T).unwrap().changes[0].fields["team"].clone();
+    assert!(team.version > ahead, "{} must sort after {ahead}", team.version);
+    assert_eq!(team.value.as_array().unwrap().len(), 2);
+    // The clock survives a restart: reopened, it still stamps after what it issued.
+    drop(s);
+    let s = ServerStore::open(dir.path()).unwrap();
+    s.test_user("user-sue", "Sue Shadow", &[]).unwrap();
+    s.test_team_member(review, "user-sue", qar_core::entities::TeamRole::Shadow, now_ms()).unwrap();
+    let again = s.pull(0, 100, None, &all(), T).unwrap().changes[0].fields["team"].version;
+    assert!(again > team.version && again.node == team.version.node, "{again} after {}", team.version);
+}

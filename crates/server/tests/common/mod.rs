@@ -91,18 +91,25 @@ impl Env {
         self.send(self.http.post(self.url(path)).json(&body), token).await
     }
 
-    /// Pushes one op per item; the laptop's seq moves on when the server answers 200.
+    /// Pushes one op per item, stamped by the laptop's clock; the laptop's seq moves on when
+    /// the server answers 200.
     pub async fn push(&self, l: &mut Laptop, ops: &[(EntityKind, Uuid, Uuid, Vec<W<'_>>)]) -> (StatusCode, Value) {
+        let stamped: Vec<_> = ops.iter().map(|o| (o.clone(), l.clock.tick(now_ms()))).collect();
+        self.push_stamped(l, &stamped).await
+    }
+
+    /// Pushes ops with the given stamps (to place an edit before or after another).
+    pub async fn push_stamped(&self, l: &mut Laptop, ops: &[((EntityKind, Uuid, Uuid, Vec<W<'_>>), Hlc)]) -> (StatusCode, Value) {
         let ops: Vec<Op> = ops
             .iter()
             .enumerate()
-            .map(|(i, (entity, id, review, fields))| Op {
+            .map(|(i, ((entity, id, review, fields), hlc))| Op {
                 seq: l.seq + 1 + i as u64,
                 entity: *entity,
                 id: *id,
                 review_id: *review,
                 fields: fields.iter().map(|(f, v, b)| (f.to_string(), FieldWrite { value: v.clone(), base: *b })).collect(),
-                hlc: l.clock.tick(now_ms()),
+                hlc: *hlc,
                 schema_version: SCHEMA_VERSION,
             })
             .collect();
