@@ -43,6 +43,8 @@ pub struct Laptop {
 
 /// One field write of an op: (field, value, base version).
 pub type W<'a> = (&'a str, Value, Option<Hlc>);
+/// One op to push: (kind, record id, review id, field writes).
+pub type OpSpec<'a> = (EntityKind, Uuid, Uuid, Vec<W<'a>>);
 
 impl Env {
     /// The demo data plus a shadow on every demo review, a coordinator of another hub and a
@@ -93,13 +95,13 @@ impl Env {
 
     /// Pushes one op per item, stamped by the laptop's clock; the laptop's seq moves on when
     /// the server answers 200.
-    pub async fn push(&self, l: &mut Laptop, ops: &[(EntityKind, Uuid, Uuid, Vec<W<'_>>)]) -> (StatusCode, Value) {
+    pub async fn push(&self, l: &mut Laptop, ops: &[OpSpec<'_>]) -> (StatusCode, Value) {
         let stamped: Vec<_> = ops.iter().map(|o| (o.clone(), l.clock.tick(now_ms()))).collect();
         self.push_stamped(l, &stamped).await
     }
 
     /// Pushes ops with the given stamps (to place an edit before or after another).
-    pub async fn push_stamped(&self, l: &mut Laptop, ops: &[((EntityKind, Uuid, Uuid, Vec<W<'_>>), Hlc)]) -> (StatusCode, Value) {
+    pub async fn push_stamped(&self, l: &mut Laptop, ops: &[(OpSpec<'_>, Hlc)]) -> (StatusCode, Value) {
         let ops: Vec<Op> = ops
             .iter()
             .enumerate()
