@@ -130,7 +130,9 @@ fn the_report_is_drafted_by_section_and_edits_after_approval_need_reapproval() {
     assert_eq!(summary.state, "submitted");
     assert!(summary.changed_since_approval);
     let ops = s.pending_batch(10).unwrap().ops;
-    assert_eq!((ops[0].entity, ops[1].entity), (EntityKind::Review, EntityKind::ReportSection), "state first, then text");
+    assert_eq!(ops.iter().map(|o| o.entity).collect::<Vec<_>>(), [EntityKind::ReportSection], "the server moves the state");
+    let e = s.save_report_section(&r.id, "context", "A second edit.", T0 + 80_000).unwrap_err();
+    assert_eq!(e.code(), "forbidden", "submitted again: no more edits until it is returned");
 }
 
 #[test]

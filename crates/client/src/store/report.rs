@@ -53,7 +53,9 @@ impl Store {
     }
 
     /// Saves one section's text: one durable write. Editing an approved report sends it back
-    /// for approval (the permission table says so), as an op of its own before the text.
+    /// for approval: the server moves the review when the edit arrives (the edit is the only op,
+    /// so it cannot be refused for a state its own companion op just changed); this laptop shows
+    /// the new state at once and the pulled state confirms it.
     pub fn save_report_section(&mut self, review_id: &str, code: &str, body: &str, now_ms: u64) -> Result<ReportSection> {
         let info = self.review_info(review_id)?;
         let decision = self.check(&info, Action::EditReport, false)?;
@@ -62,12 +64,12 @@ impl Store {
             return Err(ClientError::NotFound { what: format!("Report section '{code}'") });
         }
         let review = parse_id("Review", review_id)?;
-        if let Some(next) = decision.next_state.filter(|n| *n != info.state) {
-            self.write_record(EntityKind::Review, review, review, &[("state", json!(next.code()))], "edit_after_approval", now_ms)?;
-        }
         let id = report_template::section_id(review, code);
         let fields = [("section_code", json!(code)), ("body", json!(body))];
         self.write_record(EntityKind::ReportSection, id, review, &fields, "edit_report", now_ms)?;
+        if let Some(next) = decision.next_state.filter(|n| *n != info.state) {
+            self.show_state(review_id, next)?;
+        }
         let saved = self.list_report_sections(review_id)?.into_iter().find(|s| s.code == code);
         saved.ok_or_else(|| ClientError::NotFound { what: format!("Report section '{code}'") })
     }

@@ -17,7 +17,8 @@ const SUMMARY_SQL: &str = "SELECT r.id, r.school_name, r.school_urn, r.start_dat
         r.approved_hash,
         (SELECT count(*) FROM comments c WHERE c.review_id = r.id AND c.resolved = 0 AND c.deleted = 0),
         (SELECT count(*) FROM conflicts k WHERE k.review_id = r.id AND k.resolved = 0),
-        a.acked
+        a.acked,
+        r.versions
      FROM reviews r,
           (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'acked_through'), 0) AS acked) a
      WHERE r.deleted = 0";
@@ -29,6 +30,8 @@ struct Row0 {
     last_seq: Option<u64>,
     acked: u64,
     approved_hash: String,
+    /// Field versions of the review row: whether anything in it came from elsewhere.
+    versions: String,
 }
 
 fn summary(r: &Row) -> rusqlite::Result<Row0> {
@@ -52,15 +55,21 @@ fn summary(r: &Row) -> rusqlite::Result<Row0> {
         last_seq: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
         approved_hash: r.get(10)?,
         acked: r.get::<_, i64>(13)? as u64,
+        versions: r.get(14)?,
     })
 }
 
 /// Where a review's changes are: made here and never acknowledged, waiting, on their way, or
-/// all held by the server.
-fn badge(row: &Row0, in_flight_through: u64) -> &'static str {
+/// all held by the server. "Made here" means every field this laptop holds was written here:
+/// a review that came by sync, or whose creation the server answered, is not local.
+fn badge(row: &Row0, in_flight_through: u64, my_node: u64) -> &'static str {
+    let all_mine = || {
+        serde_json::from_str::<std::collections::BTreeMap<String, qar_core::Hlc>>(&row.versions)
+            .is_ok_and(|v| v.values().all(|h| h.node == my_node))
+    };
     if row.summary.pending_ops == 0 {
         "acknowledged"
-    } else if row.first_seq.is_some_and(|s| s > row.acked) {
+    } else if row.first_seq.is_some_and(|s| s > row.acked) && all_mine() {
         "local"
     } else if row.last_seq.is_some_and(|s| s <= in_flight_through) {
         "sent"
@@ -118,13 +127,19 @@ impl Store {
     }
 
     fn finish_summary(&self, row: Row0) -> Result<ReviewSummary> {
-        let badge = badge(&row, self.in_flight_through);
+        let badge = badge(&row, self.in_flight_through, qar_core::Hlc::node_of(&self.device_id));
         let mut s = row.summary;
         s.sync_badge = badge.to_owned();
         if !row.approved_hash.is_empty() {
             s.changed_since_approval = self.report_hash(&s.id)? != row.approved_hash;
         }
         Ok(s)
+    }
+
+    /// Shows a state the server will set itself (no op: the server decides it from an edit).
+    pub(super) fn show_state(&self, review_id: &str, state: ReviewState) -> Result<()> {
+        self.conn.prepare_cached("UPDATE reviews SET state = ?1 WHERE id = ?2")?.execute([state.code(), review_id])?;
+        Ok(())
     }
 
     /// Marks ops up to `seq` as on their way to the server (0: nothing in flight).
