@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import App from './App.svelte';
@@ -30,7 +30,7 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByTestId('pending-ops')).toHaveTextContent('All changes synced'));
 
     const row = await screen.findByTestId('review-row');
-    row.focus();
+    within(row).getByRole('link').focus();
     await user.keyboard('{Enter}');
     await waitFor(() => expect(window.location.hash).toBe('#/reviews/r1'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Oakfield Primary' })).toBeInTheDocument();
