@@ -1,0 +1,278 @@
+import { screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { MockBackend, type MockOptions } from '../mockBackend';
+import { SessionState } from '../session.svelte';
+import { contextFor } from '../context';
+import { SyncState } from '../sync.svelte';
+import { render } from '@testing-library/svelte';
+import { AREAS, REQUIRED_SECTIONS, sessionOf, TEAM } from '../../test/people';
+import ReviewView from './ReviewView.svelte';
+
+function backendIn(state: string, options: MockOptions = {}) {
+  return new MockBackend({
+    session: sessionOf('lead'),
+    reviews: [{ id: 'r1', schoolName: 'Oakfield Primary', schoolUrn: '123456', startDate: '2026-11-23', state, team: TEAM }],
+    evidence: [
+      { id: 'e1', reviewId: 'r1', activityType: 'learning_walk', startedAt: '2026-11-24T10:15', areaTags: ['leadership'], notes: 'Calm corridors', authorId: TEAM[1].userId },
+      { id: 'e2', reviewId: 'r1', activityType: 'leadership_meeting', startedAt: '2026-11-23T08:45', areaTags: ['leadership', 'provision_outcomes'], notes: 'Meeting with the head', authorId: TEAM[0].userId },
+      { id: 'e3', reviewId: 'r1', activityType: 'pupil_voice', startedAt: '2026-11-23T13:30', notes: 'Pupils feel safe', authorId: TEAM[1].userId },
+    ],
+    ...options,
+  });
+}
+
+async function open(backend: MockBackend, tab?: 'overview' | 'evidence' | 'estimates' | 'report' | 'submit') {
+  const user = userEvent.setup();
+  const sync = new SyncState(backend);
+  const session = new SessionState(backend);
+  await session.load();
+  const result = render(ReviewView, { props: { reviewId: 'r1', tab }, context: contextFor(backend, sync, session) });
+  await screen.findByRole('heading', { level: 1, name: 'Oakfield Primary' });
+  return { ...result, user, backend, sync };
+}
+
+const tab = (name: string) => screen.getByRole('tab', { name: new RegExp(`^${name}`) });
+
+describe('Review workspace', () => {
+  it('has a keyboard tablist: arrows move between tabs and the address follows', async () => {
+    const { user } = await open(backendIn('drafting'));
+    const tabs = screen.getAllByRole('tab');
+    expect(tabs.map((t) => t.dataset.testid)).toEqual(['tab-overview', 'tab-evidence', 'tab-estimates', 'tab-report', 'tab-submit']);
+    expect(screen.getByRole('tablist')).toHaveAccessibleName('Parts of the review');
+    // Drafting opens on the overview.
+    expect(tab('Overview')).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', 'tab-overview');
+    expect(tabs.filter((t) => t.tabIndex === 0)).toEqual([tab('Overview')]);
+
+    tab('Overview').focus();
+    await user.keyboard('{ArrowRight}');
+    expect(tab('Evidence')).toHaveAttribute('aria-selected', 'true');
+    expect(tab('Evidence')).toHaveFocus();
+    expect(window.location.hash).toBe('#/reviews/r1/evidence');
+    await user.keyboard('{ArrowLeft}{ArrowLeft}');
+    expect(tab('Submit')).toHaveFocus();
+    await user.keyboard('{Home}');
+    expect(tab('Overview')).toHaveAttribute('aria-selected', 'true');
+    await user.keyboard('{End}');
+    expect(await screen.findByRole('heading', { level: 2, name: 'Submit' })).toBeInTheDocument();
+  });
+
+  it('opens on evidence during the visit, and Alt+N from another tab starts a new note', async () => {
+    const { user } = await open(backendIn('in_visit'));
+    expect(tab('Evidence')).toHaveAttribute('aria-selected', 'true');
+    await user.click(tab('Overview'));
+    await screen.findByRole('heading', { level: 2, name: 'Timetable' });
+    await user.keyboard('{Alt>}n{/Alt}');
+    await waitFor(() => expect(screen.getByLabelText('Activity')).toHaveFocus());
+    expect(tab('Evidence')).toHaveAttribute('aria-selected', 'true');
+    expect(screen.getByTestId('new-note')).toHaveAttribute('aria-keyshortcuts', 'Alt+N');
+    expect(screen.getByText(/for a new note from anywhere in the review/)).toBeInTheDocument();
+  });
+
+  it('shows the overview: facts, team, a three-day timetable by time, and the lifecycle buttons allowed', async () => {
+    const { user, backend } = await open(backendIn('in_visit'), 'overview');
+    const overview = await screen.findByRole('region', { name: 'Overview' });
+    expect(overview).toHaveTextContent('123456');
+    expect(overview).toHaveTextContent('Mon 23 Nov 2026 to Wed 25 Nov 2026');
+    const team = screen.getByRole('region', { name: 'Team' });
+    expect(team).toHaveTextContent('Amara Lewis');
+    expect(team).toHaveTextContent('Lead Reviewer');
+    expect(team).toHaveTextContent('Tom Okafor');
+
+    const day1 = await screen.findByRole('region', { name: 'Mon 23 Nov' });
+    await waitFor(() => expect(within(day1).getAllByRole('listitem')).toHaveLength(2));
+    const [first, second] = within(day1).getAllByRole('listitem');
+    expect(first).toHaveTextContent('08:45');
+    expect(first).toHaveTextContent('Meeting with leaders');
+    expect(first).toHaveTextContent('You');
+    expect(second).toHaveTextContent('13:30');
+    expect(second).toHaveTextContent('Tom Okafor');
+    expect(within(screen.getByRole('region', { name: 'Tue 24 Nov' })).getByRole('listitem')).toHaveTextContent('Learning walk');
+    expect(within(screen.getByRole('region', { name: 'Wed 25 Nov' })).getByText('No activities recorded.')).toBeInTheDocument();
+
+    expect(screen.queryByTestId('transition-submitted')).not.toBeInTheDocument();
+    const transition = vi.spyOn(backend, 'transitionReview');
+    await user.click(screen.getByTestId('transition-estimates_agreed'));
+    await waitFor(() => expect(screen.getByTestId('review-state')).toHaveTextContent('Estimates agreed'));
+    expect(transition).toHaveBeenCalledWith('r1', 'estimates_agreed');
+    expect(await screen.findByTestId('transition-drafting')).toBeInTheDocument();
+  });
+
+  it('hides lifecycle buttons from a reviewer', async () => {
+    await open(backendIn('in_visit', { session: sessionOf('reviewer') }), 'overview');
+    await screen.findByRole('heading', { level: 2, name: 'Next step' });
+    expect(screen.queryByTestId('transition-estimates_agreed')).not.toBeInTheDocument();
+    expect(screen.getByText('The Lead Reviewer moves the review on to its next stage.')).toBeInTheDocument();
+  });
+
+  it('sets estimates with radios and a rationale, autosaved as one write, with tagged evidence beside each', async () => {
+    const backend = backendIn('in_visit');
+    backend.addComment({ reviewId: 'r1', target: 'estimate:leadership', text: 'Say which leaders.' });
+    const set = vi.spyOn(backend, 'setEstimate');
+    const { user } = await open(backend, 'estimates');
+    const leadership = await screen.findByRole('article', { name: 'Leadership at all levels' });
+    const group = within(leadership).getByRole('group', { name: 'Estimate' });
+    expect(group).toHaveAttribute('id', 'estimate-leadership');
+    const effective = within(group).getByRole('radio', { name: 'Effective' });
+    expect(effective).toHaveAttribute('id', 'estimate-leadership-effective');
+
+    await user.type(within(leadership).getByLabelText('Rationale'), 'Clear');
+    expect(within(leadership).getByText('Choose an estimate: the rationale is saved with it.')).toBeInTheDocument();
+    await user.click(effective);
+    await user.type(within(leadership).getByLabelText('Rationale'), ' vision');
+    expect(within(leadership).getByLabelText('Rationale')).toHaveAttribute('id', 'rationale-leadership');
+    await waitFor(() => expect(within(leadership).getByTestId('save-state')).toHaveTextContent('Saved'), { timeout: 2000 });
+    expect(set).toHaveBeenCalledTimes(1);
+    expect(set).toHaveBeenCalledWith('r1', 'leadership', 'effective', 'Clear vision');
+    expect((await backend.listEstimates('r1'))[0]).toMatchObject({ value: 'effective', rationale: 'Clear vision' });
+
+    const tagged = within(leadership).getByRole('complementary', { name: 'Evidence for Leadership at all levels' });
+    expect(tagged).toHaveTextContent('Evidence tagged to this area (2 notes)');
+    expect(tagged).toHaveTextContent('Calm corridors');
+    expect(tagged).toHaveTextContent('Tom Okafor');
+    const comment = within(leadership).getByTestId('comment');
+    expect(comment).toHaveAttribute('data-target', 'estimate:leadership');
+    expect(comment).toHaveTextContent('Say which leaders.');
+  });
+
+  it('shows estimates read-only to a reviewer', async () => {
+    const backend = backendIn('in_visit', {
+      session: sessionOf('reviewer'),
+      estimates: [{ reviewId: 'r1', areaCode: 'leadership', value: 'leading', rationale: 'Strong' }],
+    });
+    await open(backend, 'estimates');
+    expect(await screen.findByText('The Lead Reviewer sets the estimates. You can read them here.')).toBeInTheDocument();
+    expect(screen.queryAllByRole('radio')).toHaveLength(0);
+    const leadership = screen.getByRole('article', { name: 'Leadership at all levels' });
+    expect(leadership).toHaveTextContent('Leading');
+    expect(leadership).toHaveTextContent('Strong');
+  });
+
+  it('writes report sections grouped by area, autosaved one write per pause, counting words against the guide', async () => {
+    const backend = backendIn('drafting');
+    const save = vi.spyOn(backend, 'saveReportSection');
+    const { user } = await open(backend, 'report');
+    const context = await screen.findByLabelText('Context and character of the school');
+    expect(context).toHaveAttribute('id', 'section-context');
+    expect(screen.getByRole('heading', { level: 3, name: 'Leadership at all levels' })).toBeInTheDocument();
+    expect(screen.getAllByRole('heading', { level: 4, name: /What went well/ })).toHaveLength(3);
+    expect(screen.getByLabelText('Even better if…: Leadership at all levels')).toHaveAttribute('id', 'section-leadership_ebi');
+
+    await user.type(context, 'A large primary school');
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(1), { timeout: 2000 });
+    expect(save).toHaveBeenCalledWith('r1', 'context', 'A large primary school');
+    const section = context.closest('.section') as HTMLElement;
+    expect(within(section).getByTestId('word-count')).toHaveTextContent('4 of 400 words');
+    await waitFor(() => expect(within(section).getByTestId('save-state')).toHaveTextContent('Saved'));
+
+    // Past the guide: a warning, not a block.
+    const next = screen.getByLabelText('Support from the Challenge Partners network');
+    await user.click(next);
+    await user.paste(Array.from({ length: 260 }, (_, i) => `w${i}`).join(' '));
+    const nextSection = next.closest('.section') as HTMLElement;
+    expect(within(nextSection).getByTestId('word-count')).toHaveTextContent('260 words: 10 over the guide of 250');
+    await waitFor(() => expect(within(nextSection).getByTestId('save-state')).toHaveTextContent('Saved'), { timeout: 2000 });
+    expect((await backend.listReportSections('r1')).find((s) => s.code === 'next_steps')?.wordCount).toBe(260);
+
+    const tagged = within(screen.getByRole('region', { name: 'Leadership at all levels' })).getAllByText(/Evidence tagged to this area/)[0];
+    expect(tagged.closest('details')).not.toHaveAttribute('open');
+  });
+
+  it('shows return comments on their section and marks them addressed', async () => {
+    const backend = backendIn('returned', {
+      sections: [{ reviewId: 'r1', code: 'leadership_ebi', body: 'Old text' }],
+    });
+    backend.addComment({ reviewId: 'r1', target: 'section:leadership_ebi', text: 'Name which leaders.' });
+    const { user } = await open(backend, 'report');
+    const comment = await screen.findByTestId('comment');
+    expect(comment).toHaveAttribute('data-target', 'section:leadership_ebi');
+    expect(comment).toHaveTextContent('Name which leaders.');
+    expect(comment).toHaveTextContent('Priya Shah');
+    expect(screen.getByText(/returned the report with a comment/)).toBeInTheDocument();
+    expect(tab('Report')).toHaveTextContent('1');
+    await user.click(within(comment).getByTestId('mark-addressed'));
+    await waitFor(() => expect(screen.getByTestId('comment')).toHaveTextContent('Addressed'));
+    expect(screen.queryByTestId('mark-addressed')).not.toBeInTheDocument();
+    expect((await backend.listComments('r1'))[0].resolved).toBe(true);
+  });
+
+  it('opens a print preview with the estimates table, closed with Escape', async () => {
+    const backend = backendIn('drafting', {
+      estimates: [{ reviewId: 'r1', areaCode: 'leadership', value: 'leading', rationale: 'Strong leaders' }],
+      sections: [{ reviewId: 'r1', code: 'context', body: 'A large primary school.' }],
+    });
+    const { user } = await open(backend, 'report');
+    await screen.findByLabelText('Context and character of the school');
+    const print = vi.spyOn(window, 'print').mockImplementation(() => {});
+    await user.click(screen.getByTestId('print-preview'));
+    const dialog = screen.getByRole('dialog', { name: 'Print preview' });
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    const table = within(dialog).getByTestId('estimates-table');
+    expect(within(table).getByRole('row', { name: /Leadership at all levels Leading Strong leaders/ })).toBeInTheDocument();
+    expect(within(table).getAllByText('Not set')).toHaveLength(2);
+    expect(dialog).toHaveTextContent('A large primary school.');
+    expect(dialog).toHaveTextContent('Amara Lewis');
+    await user.click(within(dialog).getByRole('button', { name: 'Print…' }));
+    expect(print).toHaveBeenCalled();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(screen.getByTestId('print-preview')).toHaveFocus();
+    print.mockRestore();
+  });
+
+  it('lists what is missing before submitting, each linking to its place, and submits once complete', async () => {
+    const backend = backendIn('drafting', {
+      estimates: AREAS.slice(1).map((areaCode) => ({ reviewId: 'r1', areaCode, value: 'effective' })),
+      sections: REQUIRED_SECTIONS.slice(1).map((code) => ({ reviewId: 'r1', code, body: 'Written.' })),
+    });
+    const { user } = await open(backend, 'submit');
+    await waitFor(() => expect(screen.getAllByTestId('missing-item')).toHaveLength(2));
+    const [estimate, section] = screen.getAllByTestId('missing-item');
+    expect(estimate).toHaveTextContent('Set the estimate for Leadership at all levels');
+    expect(section).toHaveTextContent('Write “Context and character of the school”');
+    expect(screen.getByTestId('submit-review')).toBeDisabled();
+    expect(screen.getByText(/Without a connection it is kept on this laptop/)).toBeInTheDocument();
+
+    await user.click(within(estimate).getByRole('button'));
+    await waitFor(() => expect(document.getElementById('estimate-leadership-leading')).toHaveFocus());
+    await user.click(document.getElementById('estimate-leadership-effective')!);
+    await waitFor(() => expect(within(screen.getByRole('article', { name: 'Leadership at all levels' })).getByTestId('save-state')).toHaveTextContent('Saved'), { timeout: 2000 });
+
+    await user.click(tab('Submit'));
+    await waitFor(() => expect(screen.getAllByTestId('missing-item')).toHaveLength(1));
+    await user.click(within(screen.getByTestId('missing-item')).getByRole('button'));
+    await waitFor(() => expect(document.getElementById('section-context')).toHaveFocus());
+    await user.type(document.getElementById('section-context')!, 'A primary school.');
+    await waitFor(() => expect((document.getElementById('section-context')!.closest('.section') as HTMLElement).querySelector('[data-testid="save-state"]')).toHaveTextContent('Saved'), { timeout: 2000 });
+
+    await user.click(tab('Submit'));
+    expect(await screen.findByTestId('submit-complete')).toHaveTextContent('Nothing is missing.');
+    await user.click(screen.getByTestId('submit-review'));
+    await waitFor(() => expect(screen.getByTestId('review-state')).toHaveTextContent('Submitted'));
+    expect(await screen.findByTestId('submit-status')).toHaveTextContent('The report is submitted on this laptop and waits to sync');
+    expect(screen.queryByTestId('submit-review')).not.toBeInTheDocument();
+  });
+
+  it('marks a report changed since approval, and warns before an edit of an approved report', async () => {
+    const backend = backendIn('approved', {
+      sections: REQUIRED_SECTIONS.map((code) => ({ reviewId: 'r1', code, body: 'Written.' })),
+      reviews: [{ id: 'r1', schoolName: 'Oakfield Primary', state: 'approved', team: TEAM, approvedHash: 'x', approvedBy: 'Priya Shah' }],
+    });
+    await open(backend, 'report');
+    expect(screen.getByTestId('changed-since-approval')).toHaveTextContent('Changed since approval');
+    expect(await screen.findByText(/If you change it, it goes back to the hub coordinator/)).toBeInTheDocument();
+  });
+
+  it('reloads when synced changes arrive for this review', async () => {
+    const backend = backendIn('returned');
+    await open(backend, 'report');
+    await screen.findByLabelText('Context and character of the school');
+    backend.addComment({ reviewId: 'r1', target: 'section:context', text: 'Add the school’s size.' });
+    backend.emitDataChanged(['other']);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByTestId('comment')).not.toBeInTheDocument();
+    backend.emitDataChanged(['r1']);
+    expect(await screen.findByTestId('comment')).toHaveTextContent('Add the school’s size.');
+  });
+});
