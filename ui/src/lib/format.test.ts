@@ -110,3 +110,18 @@ describe('days and areas', () => {
     );
   });
 });
+
+describe('review desk wording', () => {
+  it('says roles, sync badges, visit dates and word counts in plain words', async () => {
+    const { roleLabel, syncBadgeLabel, formatVisitDates, countWords, visitDays } = await import('./format');
+    expect(roleLabel('lead_reviewer')).toBe('Lead Reviewer');
+    expect(roleLabel(null)).toBe('Not on the team');
+    expect(syncBadgeLabel('local').label).toBe('Only on this laptop');
+    expect(syncBadgeLabel('acknowledged').label).toBe('Synced');
+    expect(formatVisitDates('2026-11-23')).toBe('Mon 23 – Wed 25 Nov 2026');
+    expect(formatVisitDates('2026-11-29')).toBe('Sun 29 Nov – Tue 1 Dec 2026');
+    expect(visitDays('2027-02-27')).toEqual(['2027-02-27', '2027-02-28', '2027-03-01']);
+    expect(visitDays('nope')).toEqual([]);
+    expect(countWords('  Pupils  read\nwidely. ')).toBe(3);
+  });
+});
