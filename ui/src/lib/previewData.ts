@@ -16,7 +16,8 @@ export function previewBackend(): MockBackend {
   ];
   const backend = new MockBackend({
     latencyMs: 250,
-    online: false,
+    // Online, so sign-in, approving and returning work; choose "Sync now" to send the sample changes.
+    online: true,
     session: {
       userId: lead.userId,
       name: lead.name,
