@@ -480,13 +480,11 @@ export class MockBackend implements Backend {
     const review = this.findReview(reviewId);
     const decision = this.check(review, 'edit_report');
     if (!this.templateOf(review).sections.some((s) => s.code === code)) throw notFound(`Report section '${code}'`);
-    // Editing an approved report sends it back for approval: an op of its own before the text.
-    if (decision.next && decision.next !== review.state) {
-      review.state = decision.next;
-      this.outbox.push(review.id);
-    }
     this.sections.set(sectionId(reviewId, code), { body, updatedAt: this.now().toISOString() });
     this.outbox.push(reviewId);
+    // Editing an approved report sends it back for approval: the server moves the review when the
+    // edit arrives (the edit is the only op); this laptop shows the new state at once.
+    if (decision.next && decision.next !== review.state) review.state = decision.next;
     return this.sectionsOf(review).find((s) => s.code === code)!;
   }
 
