@@ -129,18 +129,44 @@ export async function signIn(browser, serverUrl, account, password) {
   await setText(browser, '#password', password);
   await setText(browser, '#totp-code', totpCode(account.secret));
   await (await browser.$('[data-testid="sign-in"]')).click();
-  await (await browser.$('[data-testid="session-menu"]')).waitForDisplayed({ timeout: 20_000 });
+  // Either the app moves on, or it says why not: report the app's own words.
+  await browser.waitUntil(
+    async () =>
+      (await (await browser.$('[data-testid="session-menu"]')).isDisplayed().catch(() => false)) ||
+      (await (await browser.$('[data-testid="sign-in-error"]')).isDisplayed().catch(() => false)),
+    { timeout: 20_000, timeoutMsg: 'sign-in neither finished nor showed an error' },
+  );
+  const error = await browser.$('[data-testid="sign-in-error"]');
+  if (await error.isDisplayed().catch(() => false)) {
+    await browser.saveScreenshot(join(ARTIFACTS, 'sign-in-failed.png'));
+    throw new Error(`sign-in refused: ${await error.getText()}`);
+  }
 }
 
-/** Replaces an input's text (WebKit's clear() does not fire input events, so select and type). */
+/**
+ * Replaces an input's or textarea's text and fires the input event, as typing would (WebKit's
+ * clear() fires none). Checks the field holds exactly the text afterwards: a value the app
+ * fills in late (a prefilled address) must not end up concatenated with ours.
+ */
 export async function setText(browser, selector, value) {
   const el = await browser.$(selector);
   await el.waitForDisplayed();
-  await browser.execute((node) => {
-    node.value = '';
-    node.dispatchEvent(new Event('input', { bubbles: true }));
-  }, el);
-  if (value) await el.addValue(value);
+  await browser.waitUntil(
+    async () => {
+      await browser.execute(
+        (node, v) => {
+          node.focus();
+          node.value = v;
+          node.dispatchEvent(new Event('input', { bubbles: true }));
+        },
+        el,
+        value,
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      return (await el.getValue()) === value;
+    },
+    { timeout: 5_000, timeoutMsg: `${selector} would not hold the text` },
+  );
 }
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -84,4 +84,16 @@ describe('StatusBar', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(screen.getByTestId('pending-ops')).toHaveTextContent('All changes synced');
   });
+
+  it('says in plain words why sync stopped: offline, signed out, or refused', async () => {
+    const backend = new MockBackend({ reviews: [{ schoolName: 'Oakfield Primary', pendingOps: 2 }] });
+    await mount(backend);
+    const base = { pendingOps: 2, lastSyncAt: null, serverUrl: 'https://x', syncing: false, clockWarning: null, openConflicts: 0, progress: null, needsSignIn: false };
+    backend.emit({ ...base, lastError: "can't reach the sync server", lastErrorCode: 'offline' });
+    await waitFor(() => expect(screen.getByTestId('sync-error')).toHaveTextContent("Offline — can't reach the sync server"));
+    backend.emit({ ...base, lastError: 'Nobody is signed in on this laptop: sign in to sync', lastErrorCode: 'signed_out' });
+    await waitFor(() => expect(screen.getByTestId('sync-error')).toHaveTextContent('Not signed in — your work is saved on this laptop'));
+    backend.emit({ ...base, lastError: 'This laptop was revoked.', lastErrorCode: 'device_revoked' });
+    await waitFor(() => expect(screen.getByTestId('sync-error')).toHaveTextContent("Sync didn't finish: This laptop was revoked."));
+  });
 });
