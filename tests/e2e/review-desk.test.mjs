@@ -5,23 +5,16 @@
 // Every screen is checked with axe-core (0 serious or critical findings) and photographed.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO, DEMO_PASSWORD } from '../../scripts/totp.mjs';
-import { appDataDir, ARTIFACTS, axeCheck, freePort, openApp, removeDir, setText, signIn, startDriver, startServer } from './harness.mjs';
+import { appDataDir, ARTIFACTS, ROOT, axeCheck, freePort, openApp, removeDir, setText, signIn, startDriver, startServer } from './harness.mjs';
 
 const SCHOOL = 'Kestrel Brook Primary School';
-const AREAS = ['leadership', 'provision_outcomes', 'disadvantaged_additional_needs'];
-const REQUIRED_SECTIONS = [
-  'context',
-  'leadership_www',
-  'leadership_ebi',
-  'provision_outcomes_www',
-  'provision_outcomes_ebi',
-  'disadvantaged_additional_needs_www',
-  'disadvantaged_additional_needs_ebi',
-  'next_steps',
-];
+// Areas and required sections come from the report template itself (data, not a copy here).
+const TEMPLATE = JSON.parse(readFileSync(join(ROOT, 'crates/core/templates/report-2019.json'), 'utf8'));
+const AREAS = [...new Set(TEMPLATE.sections.map((x) => x.area_code).filter(Boolean))];
+const REQUIRED_SECTIONS = TEMPLATE.sections.filter((x) => x.required).map((x) => x.code);
 const RETURN_COMMENT = 'Name which leaders the first EBI point is for, and by when.';
 
 const cleanup = [];
