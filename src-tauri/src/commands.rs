@@ -245,3 +245,8 @@ pub fn resolve_conflict(
     state.edited.notify_one();
     Ok(())
 }
+
+#[tauri::command]
+pub fn wipe_check(state: State<'_, AppState>) -> Reply<qar_client::WipeCheck> {
+    Ok(state.client.wipe_check()?)
+}

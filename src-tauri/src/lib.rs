@@ -66,6 +66,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::return_review,
         commands::list_conflicts,
         commands::resolve_conflict,
+        commands::wipe_check,
     ]
 }
 

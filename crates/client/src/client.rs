@@ -116,6 +116,10 @@ impl Client {
         lock(&self.store).take_changed_reviews()
     }
 
+    pub fn wipe_check(&self) -> Result<crate::model::WipeCheck> {
+        lock(&self.store).wipe_check()
+    }
+
     pub fn review_detail(&self, id: &str) -> Result<ReviewDetail> {
         lock(&self.store).review_detail(id)
     }

@@ -291,3 +291,20 @@ pub struct SyncStatus {
     /// The server no longer accepts this laptop's sign-in.
     pub needs_sign_in: bool,
 }
+
+/// Whether the server holds every change made on this laptop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WipeCheck {
+    pub safe: bool,
+    /// What is still only on this laptop, per review.
+    pub unsent: Vec<UnsentWork>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnsentWork {
+    pub review_id: String,
+    pub school_name: String,
+    pub changes: u32,
+}

@@ -154,6 +154,9 @@ export type Conflict = {
 
 export type ConflictChoice = 'keep_current' | 'keep_other' | 'merged';
 
+/** Whether the server holds every change made on this laptop (so it may be wiped or handed back). */
+export type WipeCheck = { safe: boolean; unsent: { reviewId: string; schoolName: string; changes: number }[] };
+
 /** A long first sync: how far it is. */
 export type SyncProgress = { done: number; total: number | null };
 
@@ -299,6 +302,8 @@ export interface Backend {
   listConflicts(reviewId: string | null): Promise<Conflict[]>;
   /** 'merged' needs mergedValue (the text the person wrote). */
   resolveConflict(conflictId: string, choice: ConflictChoice, mergedValue?: unknown): Promise<void>;
+  /** Safe to wipe only when every change made here is acknowledged; otherwise what is unsent. */
+  wipeCheck(): Promise<WipeCheck>;
   /** Called when synced changes arrive. Resolves to an unsubscribe. */
   onDataChanged(handler: (change: DataChanged) => void): Promise<() => void>;
   listReviews(): Promise<ReviewSummary[]>;
@@ -405,6 +410,9 @@ export class TauriBackend implements Backend {
   }
   async resolveConflict(conflictId: string, choice: ConflictChoice, mergedValue?: unknown) {
     await call<null>('resolve_conflict', { conflictId, choice, mergedValue: mergedValue ?? null });
+  }
+  wipeCheck() {
+    return call<WipeCheck>('wipe_check');
   }
   onDataChanged(handler: (change: DataChanged) => void) {
     return listen<DataChanged>(DATA_CHANGED_EVENT, (event) => handler(event.payload));

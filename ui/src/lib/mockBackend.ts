@@ -27,6 +27,7 @@ import type {
   SyncStatus,
   TeamMember,
   TeamRole,
+  WipeCheck,
 } from './backend';
 import {
   ACTIVITY_TYPES,
@@ -362,6 +363,19 @@ export class MockBackend implements Backend {
   }
 
   /* ----------------------------------------------------------------------- reviews */
+
+  async wipeCheck(): Promise<WipeCheck> {
+    await this.pause();
+    const counts = new Map<string, number>();
+    for (const id of this.outbox) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const unsent = [...counts].map(([reviewId, changes]) => ({
+      reviewId,
+      schoolName: this.reviews.find((r) => r.id === reviewId)?.schoolName || 'A review not yet named',
+      changes,
+    }));
+    unsent.sort((a, b) => a.schoolName.localeCompare(b.schoolName));
+    return { safe: unsent.length === 0, unsent };
+  }
 
   async listReviews(): Promise<ReviewSummary[]> {
     await this.pause();

@@ -212,3 +212,18 @@ fn a_kept_conflict_is_listed_side_by_side_and_resolved_by_an_op() {
     assert_eq!(e.code(), "not_found");
 }
 
+
+#[test]
+fn safe_to_wipe_only_when_the_server_holds_everything() {
+    let (_d, mut s) = open();
+    assert!(s.wipe_check().unwrap().safe, "nothing made here yet");
+    let r = s.create_review(&new_review(), T0).unwrap();
+    s.add_evidence(&note(&r.id, "Y1 phonics"), T0).unwrap();
+    let check = s.wipe_check().unwrap();
+    assert!(!check.safe);
+    assert_eq!((check.unsent[0].school_name.as_str(), check.unsent[0].changes), ("Kestrel Brook Primary", 2));
+    ack(&mut s);
+    assert!(s.wipe_check().unwrap().safe);
+    s.update_evidence_field(&s.list_evidence(&r.id).unwrap()[0].id, "notes", json!("Y1 phonics, edited"), T0).unwrap();
+    assert!(!s.wipe_check().unwrap().safe, "one unsent edit is enough to say no");
+}

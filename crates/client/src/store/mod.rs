@@ -18,6 +18,7 @@ mod session;
 mod report;
 mod conflicts;
 mod review_detail;
+mod wipe;
 
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;

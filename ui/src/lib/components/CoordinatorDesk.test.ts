@@ -171,6 +171,16 @@ describe('Sync panel', () => {
     expect(bar).toHaveAttribute('aria-valuemax', '200');
   });
 
+  it('says the laptop is safe to wipe only when nothing is waiting to send', async () => {
+    const backend = new MockBackend({ reviews: [{ id: 'r1', schoolName: 'Oakfield Primary', pendingOps: 2 }] });
+    const { sync, user } = mount(SyncPanel, {}, backend);
+    sync.start();
+    expect(await screen.findByTestId('wipe-unsafe')).toHaveTextContent('Not yet');
+    expect(screen.getByTestId('wipe-check')).toHaveTextContent('Oakfield Primary: 2 changes');
+    await user.click(await screen.findByRole('button', { name: 'Sync now' }));
+    expect(await screen.findByTestId('wipe-safe')).toHaveTextContent('The server holds every change');
+  });
+
   it('shows each conflict side by side as Yours and Theirs and keeps the one chosen', async () => {
     const backend = conflicted();
     const resolve = vi.spyOn(backend, 'resolveConflict');
