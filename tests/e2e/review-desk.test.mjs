@@ -267,6 +267,7 @@ test('the Lead Reviewer writes offline, the coordinator returns and approves', {
   await (await b.$('[data-testid="changed-since-approval"]')).waitForDisplayed({ timeout: 30_000 });
   await look(b, 'changed-since-approval');
   await click(b, '[data-testid="sync-panel-link"]');
+  await (await b.$('[data-testid="wipe-safe"]')).waitForDisplayed({ timeout: 10_000 });
   await look(b, 'sync-panel');
   await hub.close();
 });

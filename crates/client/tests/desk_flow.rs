@@ -71,7 +71,9 @@ async fn a_report_goes_from_offline_draft_to_return_to_approval() {
     complete_report(&lead, KESTREL);
     lead.transition_review(KESTREL, "submitted").unwrap();
     assert_eq!(lead.review(KESTREL).unwrap().sync_badge, "queued");
+    assert!(!lead.wipe_check().unwrap().safe, "unsent work: not safe to wipe");
     lead.sync_now().await.unwrap();
+    assert!(lead.wipe_check().unwrap().safe, "the server acknowledged everything");
     assert_eq!(lead.status().unwrap().pending_ops, 0);
     assert_eq!(lead.review(KESTREL).unwrap().sync_badge, "acknowledged");
 
