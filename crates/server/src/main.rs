@@ -84,6 +84,28 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Check the audit log's hash chain: exits 0 when every entry is intact, 1 naming the first
+    /// entry that was changed or removed.
+    VerifyAudit {
+        /// The server's data folder.
+        #[arg(long, default_value = "qar-server-data")]
+        data_dir: PathBuf,
+    },
+}
+
+fn verify_audit(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    let store = qar_server::ServerStore::open(data_dir)?;
+    let verdict = store.verify_audit()?;
+    match verdict.broken {
+        None => {
+            println!("audit log intact: {} entries", verdict.entries);
+            Ok(())
+        }
+        Some((seq, why)) => {
+            eprintln!("audit log BROKEN at entry {seq}: {why} ({} entries before it are intact)", verdict.entries);
+            std::process::exit(1);
+        }
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -101,6 +123,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::ImportSchools { data_dir, file, verbose }) => import_schools(&data_dir, &file, verbose),
+        Some(Command::VerifyAudit { data_dir }) => verify_audit(&data_dir),
     }
 }
 

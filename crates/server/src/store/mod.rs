@@ -2,6 +2,7 @@
 //! the server lives in this module. A push is answered only after its transaction commits.
 
 mod access;
+mod audit_log;
 mod accounts;
 mod authorize;
 mod clock;
@@ -25,6 +26,8 @@ use rusqlite::Connection;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+pub use audit_log::AuditVerdict;
+
 pub const STORE_FILE: &str = "qar-server.db";
 
 const MIGRATIONS: &[Migration] = &[
@@ -32,6 +35,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 2, name: "accounts, roles, device registry, login attempts", sql: include_str!("migrations/0002_accounts.sql") },
     Migration { number: 3, name: "school register from GIAS", sql: include_str!("migrations/0003_school_register.sql") },
     Migration { number: 4, name: "review hubs and teams, writers' clock nodes", sql: include_str!("migrations/0004_review_access.sql") },
+    Migration { number: 5, name: "hash-chained audit log", sql: include_str!("migrations/0005_audit_log.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]

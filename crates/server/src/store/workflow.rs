@@ -3,6 +3,7 @@
 
 use super::access::{self, ReviewAccess};
 use super::records::{self, text, Ctx, Doc};
+use super::audit_log::{self, Event};
 use super::{clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use qar_core::protocol::Change;
@@ -46,6 +47,8 @@ impl ServerStore {
                 ("approved_by", json!(name)),
             ];
             records::server_write(tx, ctx, EntityKind::Review, rid, rid, &fields)?;
+            let detail = json!({ "report_hash": report_hash }).to_string();
+            audit(tx, caller, "approve", rid, detail, ctx.now_ms)?;
             Ok(())
         })
     }
@@ -87,6 +90,8 @@ impl ServerStore {
                 ];
                 records::server_write(tx, ctx, EntityKind::Comment, &c.id.to_string(), rid, &fields)?;
             }
+            let detail = json!({ "report_hash": hash, "comments": comments.len() }).to_string();
+            audit(tx, caller, "return", rid, detail, ctx.now_ms)?;
             Ok(())
         })
     }
@@ -125,6 +130,13 @@ impl ServerStore {
             fields: serde_json::from_str(&doc).unwrap_or_default(),
         })
     }
+}
+
+/// Records a coordinator's decision in the audit chain, inside the decision's transaction.
+fn audit(tx: &Connection, caller: &AuthDevice, kind: &str, review_id: &str, detail: String, now_ms: u64) -> rusqlite::Result<()> {
+    let device = caller.device_id.to_string();
+    let event = Event { kind, actor: &caller.user_id, device_id: &device, subject: review_id, detail };
+    audit_log::append(tx, &event, now_ms)
 }
 
 fn check(caller: &AuthDevice, action: Action, review: &ReviewAccess) -> Result<(), StoreError> {

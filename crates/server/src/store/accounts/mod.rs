@@ -1,6 +1,7 @@
 //! Sign-in, the device registry and the login rate limit (tables of migration 2). Every function
 //! takes the time (`now_ms`) so tests can move the clock.
 
+use super::audit_log::{self, Event};
 use super::ServerStore;
 use crate::auth::crypto;
 use crate::auth::{
@@ -125,6 +126,8 @@ impl ServerStore {
         // A success clears the failures of this email and of this laptop.
         tx.execute("DELETE FROM login_attempts WHERE email = ?1 OR device_id = ?2", params![email, device_id])?;
         let roles = roles_of(&tx, &creds.user_id)?;
+        let event = Event { kind: "sign_in", actor: &creds.user_id, device_id: &device_id, subject: &creds.user_id, detail: String::new() };
+        audit_log::append(&tx, &event, now_ms)?;
         tx.commit()?;
         tracing::info!(user_id = creds.user_id, device_id, "signed in");
         Ok(LoginGrant {
@@ -279,15 +282,21 @@ impl ServerStore {
             });
         }
         {
-            let conn = self.writer();
-            let changed = conn.execute(
+            let mut conn = self.writer();
+            let tx = conn.transaction()?;
+            let changed = tx.execute(
                 "UPDATE device_registry SET revoked_ms = ?2, revoked_reason = ?3, revoked_by = ?4
                  WHERE device_id = ?1 AND revoked_ms IS NULL",
                 params![device_id.to_string(), now_ms as i64, reason, actor.user_id],
             )?;
             if changed == 1 {
+                let (device, detail) = (device_id.to_string(), serde_json::json!({ "reason": reason }).to_string());
+                let by = actor.device_id.to_string();
+                let event = Event { kind: "revoke_device", actor: &actor.user_id, device_id: &by, subject: &device, detail };
+                audit_log::append(&tx, &event, now_ms)?;
                 tracing::warn!(%device_id, by = actor.user_id, reason, "device revoked");
             }
+            tx.commit()?;
         }
         self.device(device_id, now_ms)
     }
@@ -295,12 +304,19 @@ impl ServerStore {
     /// The caller signs their own laptop out (its token stops working at once).
     pub fn logout(&self, device: &AuthDevice, now_ms: u64) -> Result<DeviceInfo, AuthError> {
         {
-            let conn = self.writer();
-            conn.execute(
+            let mut conn = self.writer();
+            let tx = conn.transaction()?;
+            let changed = tx.execute(
                 "UPDATE device_registry SET revoked_ms = ?3, revoked_reason = ?4, revoked_by = ?2
                  WHERE device_id = ?1 AND user_id = ?2 AND revoked_ms IS NULL",
                 params![device.device_id.to_string(), device.user_id, now_ms as i64, SIGNED_OUT_REASON],
             )?;
+            if changed == 1 {
+                let id = device.device_id.to_string();
+                let event = Event { kind: "sign_out", actor: &device.user_id, device_id: &id, subject: &id, detail: String::new() };
+                audit_log::append(&tx, &event, now_ms)?;
+            }
+            tx.commit()?;
         }
         self.device(device.device_id, now_ms)
     }
