@@ -21,6 +21,7 @@ async fn a_push_touching_a_review_you_are_not_on_is_refused_whole() {
     let env = Env::demo().await;
     let mut nadia = env.laptop(NADIA_NOBODY);
     let before = env.srv.store().dump().unwrap();
+    let audit_before = env.srv.store().verify_audit().unwrap().entries;
     let own = Uuid::now_v7();
     let ops = [
         (EntityKind::Review, own, own, vec![("school_name", json!("Nadia's own review"), None)]),
@@ -30,6 +31,7 @@ async fn a_push_touching_a_review_you_are_not_on_is_refused_whole() {
     assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("not_on_review")), "{body}");
     assert_eq!(body["details"], json!({"review_id": KESTREL, "seq": 2}));
     assert_eq!(env.srv.store().dump().unwrap(), before, "nothing written, not even the high-water mark");
+    assert_eq!(env.srv.store().verify_audit().unwrap().entries, audit_before, "a refused push is not in the audit log");
     // Her own review alone goes through, from seq 1: she sets it up and leads it.
     let (status, body) = env.push(&mut nadia, &ops[..1]).await;
     assert_eq!((status.as_u16(), outcomes(&body)), (200, vec!["applied".to_owned()]));
@@ -111,6 +113,10 @@ async fn approval_is_bound_to_the_report_and_an_edit_after_it_needs_approval_aga
     // A laptop may not approve its own report by writing the fields.
     let (_, b) = env.push(&mut lr, &[(EntityKind::Review, HERON, HERON, vec![("approved_hash", json!(now), None)])]).await;
     assert_eq!(outcomes(&b), ["server_field"]);
+    // Every push, the approval included, is in the audit chain, and the chain is whole.
+    let verdict = env.srv.store().verify_audit().unwrap();
+    assert_eq!(verdict.broken, None);
+    assert!(verdict.entries >= 4, "pushes and the approval: {verdict:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

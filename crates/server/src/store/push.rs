@@ -2,6 +2,7 @@
 //! the server's own facts, merged per field by version and HLC.
 
 use super::access::{self, ReviewAccess};
+use super::audit_log::{self, Event};
 use super::authorize::{authorize, OpFacts};
 use super::merge::merge;
 use super::records::{self, text, Ctx};
@@ -142,7 +143,47 @@ fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &PushRequest, caller: &Auth
          ON CONFLICT(device_id) DO UPDATE SET high_water = excluded.high_water, last_seen_ms = excluded.last_seen_ms",
     )?
     .execute(params![device, acked_through as i64, ctx.now_ms as i64])?;
+    if !fresh.is_empty() {
+        audit_push(conn, caller, &device, &fresh, &results, ctx.now_ms)?;
+    }
     Ok(PushResponse { acked_through, results, server_time_ms: ctx.now_ms, pull: None })
+}
+
+/// One audit entry per push, in its savepoint: the seq range, what became of the ops, and a
+/// SHA-256 over every new op's identity and outcome, so each accepted op is in the chain
+/// without an entry (and a hash) per op on the hot path.
+fn audit_push(conn: &Connection, caller: &AuthDevice, device: &str, fresh: &[&Op], results: &[OpResult], now_ms: u64) -> rusqlite::Result<()> {
+    use sha2::{Digest, Sha256};
+    let mut digest = Sha256::new();
+    let (mut applied, mut conflicted, mut rejected) = (0u32, 0u32, 0u32);
+    for r in results.iter().filter(|r| r.seq >= fresh[0].seq) {
+        let status = match &r.outcome {
+            OpOutcome::Applied => {
+                applied += 1;
+                "applied"
+            }
+            OpOutcome::Conflict { .. } => {
+                conflicted += 1;
+                "conflict"
+            }
+            OpOutcome::Rejected { .. } => {
+                rejected += 1;
+                "rejected"
+            }
+            OpOutcome::Duplicate => "duplicate",
+        };
+        digest.update(format!("{}|{status};", r.seq).as_bytes());
+    }
+    for op in fresh {
+        digest.update(format!("{}|{}|{}|{}|{};", op.seq, op.entity.code(), op.id, op.review_id, op.hlc).as_bytes());
+    }
+    let ops_sha256: String = digest.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let detail = json!({
+        "from_seq": fresh[0].seq, "to_seq": fresh[fresh.len() - 1].seq,
+        "applied": applied, "conflicts": conflicted, "rejected": rejected, "ops_sha256": ops_sha256,
+    });
+    let event = Event { kind: "push", actor: &caller.user_id, device_id: device, subject: device, detail: detail.to_string() };
+    audit_log::append(conn, &event, now_ms)
 }
 
 /// A push that touches a review the caller has nothing to do with (not on its team, not its
