@@ -1,11 +1,11 @@
-//! Times both exports of a ~3,000-word report: median of 5 runs each, after one warm-up (which
-//! also parses the bundled fonts once, as the app does on its first export).
+//! Times both exports of a ~3,000-word report: median of 5 runs each with Typst's cache emptied
+//! before every run, after a first run (which also parses the bundled fonts, once per process).
 //!
 //!     cargo run --release -p qar-report --example export_timing [-- WORDS]
 
 use qar_report::docx::render_docx;
 use qar_report::fixtures::long_fixture;
-use qar_report::pdf::render_pdf;
+use qar_report::pdf::{clear_cache, render_pdf};
 use std::time::Instant;
 
 fn median_ms(mut f: impl FnMut() -> usize) -> (f64, f64, usize) {
@@ -14,6 +14,8 @@ fn median_ms(mut f: impl FnMut() -> usize) -> (f64, f64, usize) {
     let first = t.elapsed().as_secs_f64() * 1000.0;
     let mut runs: Vec<f64> = (0..5)
         .map(|_| {
+            // Cold each time: Typst would otherwise answer an identical document from its cache.
+            clear_cache();
             let t = Instant::now();
             std::hint::black_box(f());
             t.elapsed().as_secs_f64() * 1000.0

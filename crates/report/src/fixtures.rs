@@ -16,7 +16,7 @@ const BODIES: &[(&str, &str)] = &[
     ("next_steps", "The school would welcome links with other bilingual schools in the hub — especially on early reading."),
 ];
 
-/// A complete, approved-looking report with every 2019 section, as a draft.
+/// A complete report with every 2019 section written, still a draft.
 pub fn fixture() -> ReportDocument {
     let fw = framework("2019").expect("2019 framework");
     let t = template_for("2019").expect("2019 template");

@@ -173,11 +173,16 @@ impl World for ReportWorld {
 /// The report as a PDF file (A4, page numbers, headings in the PDF outline).
 pub fn render_pdf(doc: &ReportDocument) -> Result<Vec<u8>, RenderError> {
     let world = ReportWorld { source: Source::detached(typst_source(doc)) };
-    let compiled: PagedDocument = typst::compile(&world)
-        .output
-        .map_err(|errs| RenderError::Pdf(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))?;
-    typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default())
-        .map_err(|errs| RenderError::Pdf(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))
+    let compiled: Result<PagedDocument, _> = typst::compile(&world).output;
+    let pdf = compiled.and_then(|c| typst_pdf::pdf(&c, &typst_pdf::PdfOptions::default()));
+    // Typst memoises across compilations; like its CLI, drop what the last few did not use.
+    comemo::evict(10);
+    pdf.map_err(|errs| RenderError::Pdf(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; ")))
+}
+
+/// Empties Typst's memoisation cache, so the next [`render_pdf`] starts cold (timings).
+pub fn clear_cache() {
+    comemo::evict(0);
 }
 
 #[cfg(test)]

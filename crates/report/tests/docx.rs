@@ -28,6 +28,9 @@ fn xml(s: &str) -> String {
 fn docx_is_a_zip_with_styled_headings_estimates_and_non_ascii() {
     let doc = fixture();
     let bytes = render_docx(&doc).unwrap();
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts/report");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("draft.docx"), &bytes).unwrap();
     let body = part(&bytes, "word/document.xml");
     assert!(body.contains(r#"<w:pStyle w:val="Heading1" />"#) || body.contains(r#"<w:pStyle w:val="Heading1"/>"#), "Heading1 used");
     assert!(body.contains(r#"w:val="Heading2""#), "Heading2 used");
