@@ -28,12 +28,14 @@ impl Store {
         let any_pending = tx.prepare_cached("SELECT 1 FROM outbox WHERE seq > ?1")?.exists([acked as i64])?;
         let mut applied = 0;
         let mut teams_changed = false;
+        // Reviews known to have a row here (real or placeholder) during this page.
+        let mut held: BTreeSet<uuid::Uuid> = BTreeSet::new();
         for change in &page.changes {
             teams_changed |= change.entity == EntityKind::Review && change.fields.contains_key("team");
             for f in change.fields.values() {
                 self.clock.observe(f.version, now_ms);
             }
-            if apply_change(&tx, change, any_pending.then_some(acked))? {
+            if apply_change(&tx, change, any_pending.then_some(acked), &mut held)? {
                 applied += 1;
                 self.changed_reviews.insert(change.review_id.to_string());
             }
@@ -67,7 +69,7 @@ fn pending_fields(tx: &Transaction, c: &Change, acked: u64) -> Result<BTreeSet<S
 }
 
 /// `acked`: the acknowledged mark when some local ops are pending, `None` when none are.
-fn apply_change(tx: &Transaction, c: &Change, acked: Option<u64>) -> Result<bool> {
+fn apply_change(tx: &Transaction, c: &Change, acked: Option<u64>, held: &mut BTreeSet<uuid::Uuid>) -> Result<bool> {
     let pending = match acked {
         Some(a) => pending_fields(tx, c, a)?,
         None => BTreeSet::new(),
@@ -94,9 +96,10 @@ fn apply_change(tx: &Transaction, c: &Change, acked: Option<u64>) -> Result<bool
     match existing {
         Some(_) => columns::update(tx, c.entity, c.id, &writes, &versions, at)?,
         None => {
-            if c.entity != EntityKind::Review {
+            if c.entity != EntityKind::Review && held.insert(c.review_id) {
                 // Pages are ordered by server sequence, not by record, so a note may arrive before
-                // its review: hold a placeholder row that the review's own change fills in.
+                // its review: hold a placeholder row that the review's own change fills in
+                // (once per review and page: the row stays for the rest of the page).
                 tx.prepare_cached("INSERT OR IGNORE INTO reviews(id, created_at_ms, updated_at_ms) VALUES (?1, ?2, ?2)")?
                     .execute(params![c.review_id.to_string(), at as i64])?;
             }

@@ -13,7 +13,7 @@ use qar_core::{validate_field, EntityKind, ReviewState, SCHEMA_VERSION};
 use qar_core::entities::TeamRole;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Condvar, Mutex};
 
 /// The oldest op schema still accepted (and upcast); anything older must update the app first.
@@ -128,13 +128,14 @@ fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &PushRequest, caller: &Auth
         }
     }
     let fresh: Vec<&Op> = req.ops.iter().filter(|o| o.seq > high_water).collect();
-    check_related(conn, caller, &fresh)?;
+    let mut reviews = ReviewCache::default();
+    check_related(conn, caller, &fresh, &mut reviews)?;
     if !fresh.is_empty() {
         conflicts::note_writer(conn, req.device_id, &caller.user_id)?;
     }
     let mut results = Vec::with_capacity(req.ops.len());
     for op in &req.ops {
-        let outcome = if op.seq <= high_water { OpOutcome::Duplicate } else { apply_op(conn, ctx, caller, op)? };
+        let outcome = if op.seq <= high_water { OpOutcome::Duplicate } else { apply_op(conn, ctx, caller, op, &mut reviews)? };
         results.push(OpResult { seq: op.seq, outcome });
     }
     let acked_through = req.ops.last().map_or(high_water, |o| o.seq.max(high_water));
@@ -189,19 +190,43 @@ fn audit_push(conn: &Connection, caller: &AuthDevice, device: &str, fresh: &[&Op
 /// A push that touches a review the caller has nothing to do with (not on its team, not its
 /// hub's coordinator, not an administrator) is refused whole: it is not a mistake to show
 /// per op but a device syncing someone else's work.
-fn check_related(conn: &Connection, caller: &AuthDevice, ops: &[&Op]) -> Result<(), StoreError> {
+fn check_related(conn: &Connection, caller: &AuthDevice, ops: &[&Op], reviews: &mut ReviewCache) -> Result<(), StoreError> {
     let mut seen = BTreeSet::new();
     for op in ops {
         if !seen.insert(op.review_id) {
             continue;
         }
-        if let Some(access) = access::review_access(conn, &op.review_id.to_string(), &caller.user_id)? {
+        if let Some(access) = reviews.get(conn, &op.review_id.to_string(), &caller.user_id)? {
             if !access.related(caller) {
                 return Err(StoreError::NotOnReview { review_id: op.review_id, seq: op.seq });
             }
         }
     }
     Ok(())
+}
+
+/// The caller's access facts per review, read once per push: a push of 1,000 notes to one
+/// review asks the review record, hub and team once, not 2,000 times. An op that writes the
+/// review record itself (state, team, hub, cancel) or sends it back for re-approval drops the
+/// entry, so the next op decides on the facts as they are then.
+#[derive(Default)]
+pub(super) struct ReviewCache {
+    known: HashMap<String, Option<ReviewAccess>>,
+}
+
+impl ReviewCache {
+    pub(super) fn get(&mut self, conn: &Connection, review_id: &str, user_id: &str) -> rusqlite::Result<Option<ReviewAccess>> {
+        if let Some(hit) = self.known.get(review_id) {
+            return Ok(hit.clone());
+        }
+        let access = access::review_access(conn, review_id, user_id)?;
+        self.known.insert(review_id.to_owned(), access.clone());
+        Ok(access)
+    }
+
+    pub(super) fn forget(&mut self, review_id: &str) {
+        self.known.remove(review_id);
+    }
 }
 
 pub(super) fn max_server_seq(tx: &Connection) -> rusqlite::Result<u64> {
@@ -215,7 +240,7 @@ fn rejected(code: &str, message: impl Into<String>) -> OpOutcome {
 /// Applies one op that is new for its device. A refusal is an outcome, not an error: the op is
 /// acknowledged with its reason so it never blocks the device's later ops. An op is one edit,
 /// so it is refused whole if any of its fields is invalid or not permitted.
-pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: &Op) -> rusqlite::Result<OpOutcome> {
+pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: &Op, reviews: &mut ReviewCache) -> rusqlite::Result<OpOutcome> {
     ctx.clock.observe(op.hlc, ctx.now_ms);
     if op.schema_version > SCHEMA_VERSION {
         return Ok(rejected("unknown_schema", format!("data schema {} is newer than this server knows", op.schema_version)));
@@ -236,7 +261,15 @@ pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: 
     if stored.as_ref().is_some_and(|s| s.review_id != review_id) {
         return Ok(rejected("wrong_review", format!("this {} belongs to another review and cannot move", op.entity.code())));
     }
-    let review: Option<ReviewAccess> = access::review_access(tx, &review_id, &caller.user_id)?;
+    if op.entity == EntityKind::Review {
+        // This op may change the review's state, team or hub: decide on fresh facts, and
+        // let the next op read them again.
+        reviews.forget(&review_id);
+    }
+    let review: Option<ReviewAccess> = reviews.get(tx, &review_id, &caller.user_id)?;
+    if op.entity == EntityKind::Review {
+        reviews.forget(&review_id);
+    }
     let target = match (op.entity, &stored) {
         (EntityKind::Conflict, Some(s)) => match EntityKind::parse(text(&s.doc, "entity")) {
             Ok(kind) => records::load(tx, kind, text(&s.doc, "record_id"))?.map(|t| (kind, t.doc)),
@@ -284,6 +317,7 @@ pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: 
     }
     records::save(tx, ctx, op.entity, &id, &review_id, &doc, exists)?;
     if permit.reapproval {
+        reviews.forget(&review_id);
         // Edited after approval: back to the coordinator. The approval hash stays, so every
         // laptop can tell the report changed since it was approved.
         let state = [("state", json!(ReviewState::Submitted.code()))];
