@@ -1,87 +1,116 @@
-//! Synthetic reports for tests and timing. Invented school and people; non-ASCII on purpose.
+//! Synthetic reports for tests, timings and previews. The school and every person are invented;
+//! the text is full of non-ASCII on purpose (Welsh ŵ ŷ ȳ, accents, curly quotes, em dashes) so
+//! both renderers are always exercised on it.
 
 use crate::model::*;
 use qar_core::framework::framework;
-use qar_core::report_template::template_for;
+use qar_core::report_template::{content_hash, template_for};
 
+/// Section bodies by template code, for the 2019 template.
 const BODIES: &[(&str, &str)] = &[
-    ("context", "Ysgol Gymraeg Llanfair — Cymraeg is a bilingual primary school of 412 pupils; leaders asked the team to look at ‘reading for pleasure’ and how staff use the phrase “independent learner”.\n\nPupils greet visitors with “Bore da” and talk about the ŵ and ŷ they learnt this week."),
-    ("leadership_www", "Leaders at all levels share one clear picture of the school — its strengths and what comes next.\n\nThe headteacher, Siân Prȳs-Jones, has built a team in which middle leaders ‘own’ their subjects."),
+    ("context", "Ysgol Gymraeg Llanfair — Cymraeg is a bilingual primary school of 412 pupils. Leaders asked the team to look at ‘reading for pleasure’ and at how staff use the phrase “independent learner”.\n\nPupils greet visitors with “Bore da” and talk confidently about the letters “ŵ ŷ” they learnt this week."),
+    ("leadership_www", "Leaders at all levels share one clear picture of the school — its strengths and what comes next.\n\nThe headteacher, Gwenllïan Hughes, has built a team in which middle leaders ‘own’ their subjects and can say why each unit sits where it does."),
     ("leadership_ebi", "Middle leaders could check the impact of their actions on pupils’ learning more often — not only through book looks."),
-    ("provision_outcomes_www", "Teaching builds vocabulary deliberately; pupils used words such as “photosynthesis” accurately in Year 4."),
-    ("provision_outcomes_ebi", "Questioning could probe further, so that pupils explain *why* — not just *what*."),
-    ("disadvantaged_additional_needs_www", "Disadvantaged pupils are known as individuals; adaptations are planned — not improvised."),
-    ("disadvantaged_additional_needs_ebi", "Leaders could track attendance of pupils with additional needs weekly, as they do for reading."),
-    ("area_of_excellence", "Bilingual reading: older pupils read to younger ones in Cymraeg and English — the team saw this working in every class."),
-    ("next_steps", "The school would welcome links with other bilingual schools in the hub — especially on early reading."),
+    ("provision_outcomes_www", "Teaching builds vocabulary deliberately; pupils in Year 4 used words such as “photosynthesis” and “cydweithio” accurately and without prompting."),
+    ("provision_outcomes_ebi", "Questioning could probe further, so that pupils explain why — not just what."),
+    ("disadvantaged_additional_needs_www", "Disadvantaged pupils are known as individuals; adaptations are planned — not improvised — and reviewed every half term with parents."),
+    ("disadvantaged_additional_needs_ebi", "Leaders could track the attendance of pupils with additional needs weekly, as they already do for reading."),
+    ("area_of_excellence", "Bilingual reading: older pupils read to younger ones in Cymraeg and English. The team saw this working in every class — Siân Prȳs-Jones called it “the best reading culture I have seen this year”."),
+    ("next_steps", "The school would welcome links with other bilingual schools in the hub — especially on early reading and on assessment in Welsh."),
 ];
 
-/// A complete report with every 2019 section written, still a draft.
+/// Estimate value codes for the three 2019 areas, in area order.
+const VALUES: [&str; 3] = ["leading", "effective", "working_towards_effective"];
+
+/// A complete 2019 report for "Ysgol Gymraeg Llanfair — Cymraeg" (URN 999123, visited
+/// 4–6 March 2025, Lead Reviewer Siân Prȳs-Jones): every section written, every area estimated,
+/// still a [`ReportStatus::Draft`].
 pub fn fixture() -> ReportDocument {
     let fw = framework("2019").expect("2019 framework");
-    let t = template_for("2019").expect("2019 template");
-    let values = ["Leading", "Effective", "Working Towards Effective"];
+    let template = template_for("2019").expect("2019 template").clone();
     let estimates = fw
         .areas
         .iter()
-        .zip(values)
-        .map(|(a, v)| EstimateLine {
+        .zip(VALUES)
+        .map(|(a, v)| EstimateRow {
             area_code: a.code.to_owned(),
             area_label: a.label.to_owned(),
-            value_label: v.to_owned(),
-            rationale: format!("Agreed with the headteacher on day 3 — see ‘{}’.", a.label),
+            value_label: fw.scale_value(v).expect("2019 scale value").label.to_owned(),
+            rationale: format!("Agreed with the headteacher on day 3 — see ‘{}’ below.", a.label),
         })
         .collect();
-    let sections = t
+    let sections = template
         .sections
         .iter()
-        .map(|s| SectionBlock {
-            code: s.code.clone(),
-            title: s.title.clone(),
-            kind: s.kind,
-            area_label: s.area_code.as_deref().and_then(|c| fw.area(c).ok()).map(|a| a.label.to_owned()),
-            body: BODIES.iter().find(|(c, _)| *c == s.code).map(|(_, b)| (*b).to_owned()).unwrap_or_default(),
-        })
+        .filter_map(|s| BODIES.iter().find(|(c, _)| *c == s.code))
+        .map(|(code, body)| SectionText { code: (*code).to_owned(), body: (*body).to_owned() })
         .collect();
     ReportDocument {
         school_name: "Ysgol Gymraeg Llanfair — Cymraeg".into(),
         school_urn: "999123".into(),
-        visit_days: vec!["Tuesday 4 March 2025".into(), "Wednesday 5 March 2025".into(), "Thursday 6 March 2025".into()],
+        visit_days: vec!["2025-03-04".into(), "2025-03-05".into(), "2025-03-06".into()],
         lead_reviewer: "Siân Prȳs-Jones".into(),
         team: vec![
-            TeamLine { name: "Siân Prȳs-Jones".into(), role_label: "Lead Reviewer".into() },
-            TeamLine { name: "Dafydd ap Gwŷn".into(), role_label: "Reviewer".into() },
-            TeamLine { name: "Zoë O’Connor".into(), role_label: "Reviewer".into() },
+            ("Siân Prȳs-Jones".into(), "Lead Reviewer".into()),
+            ("Dafydd ap Gwŷn".into(), "Reviewer".into()),
+            ("Zoë O’Connor".into(), "Reviewer".into()),
+            ("Renée Okafor-Björk".into(), "Shadow Reviewer".into()),
         ],
-        title: t.title.clone(),
+        framework_version: "2019".into(),
+        template,
+        area_labels: fw.areas.iter().map(|a| (a.code.to_owned(), a.label.to_owned())).collect(),
         estimates,
         sections,
-        status: ExportStatus::Draft,
+        status: ReportStatus::Draft,
     }
 }
 
-/// The fixture, approved.
+/// The first 12 hex digits of [`fixture`]'s content hash, as the server would bind an approval.
+pub fn fixture_short_hash() -> String {
+    short_hash(&fixture())
+}
+
+fn short_hash(d: &ReportDocument) -> String {
+    let sections: Vec<(String, String)> = d.sections.iter().map(|s| (s.code.clone(), s.body.clone())).collect();
+    let estimates: Vec<(String, String, String)> =
+        d.estimates.iter().zip(VALUES).map(|(e, v)| (e.area_code.clone(), v.to_owned(), e.rationale.clone())).collect();
+    content_hash(&sections, &estimates)[..12].to_owned()
+}
+
+/// [`fixture`], approved by Gwen Ellis on 14 March 2025.
 pub fn approved_fixture() -> ReportDocument {
     ReportDocument {
-        status: ExportStatus::Approved {
-            approved_on: "14 March 2025".into(),
+        status: ReportStatus::Approved {
+            approved_on: "2025-03-14".into(),
             approved_by: "Gwen Ellis".into(),
-            short_hash: "3f9a2c1b".into(),
+            short_hash: fixture_short_hash(),
         },
         ..fixture()
     }
 }
 
-/// The fixture with about `words` words of body text spread over its sections, in paragraphs
-/// of about 80 words.
+/// [`fixture`], issued to the school as version 2 on 24 March 2025.
+pub fn issued_fixture() -> ReportDocument {
+    ReportDocument {
+        status: ReportStatus::Issued {
+            version: 2,
+            issued_on: "2025-03-24".into(),
+            approved_by: "Gwen Ellis".into(),
+            short_hash: fixture_short_hash(),
+        },
+        ..fixture()
+    }
+}
+
+/// [`fixture`] with about `words` words of body text spread evenly over its sections, in
+/// paragraphs of about 80 words (a long real report is ~3,000).
 pub fn long_fixture(words: usize) -> ReportDocument {
-    let mut d = fixture();
-    let n = d.sections.len();
-    let per_section = words / n;
     const WORDS: &[&str] = &[
         "leaders", "pupils", "curriculum", "reading", "Cymraeg", "‘assessment’", "—", "teaching", "“evidence”",
         "Siân", "outcomes", "attendance", "ŵ", "ŷ", "vocabulary", "confidently", "explained", "the", "and", "of",
     ];
+    let mut d = fixture();
+    let per_section = words / d.sections.len().max(1);
     for (i, s) in d.sections.iter_mut().enumerate() {
         let mut body = String::new();
         for w in 0..per_section {

@@ -1,18 +1,21 @@
-//! Renders one [`model::ReportDocument`] to DOCX ([`docx::render_docx`]) and PDF
-//! ([`pdf::render_pdf`]). Both read the same blocks ([`model::ReportDocument::body_blocks`]), so
-//! the two files cannot disagree on content or heading structure. Pure: bytes in, bytes out.
+//! Renders one [`ReportDocument`] to PDF ([`render_pdf`], Typst as a library) and DOCX
+//! ([`render_docx`], docx-rs). Both walk the same [`Block`]s and print the same derived words
+//! ([`wording`]), so the two files cannot disagree on content, order or heading structure.
+//! Pure: a model in, bytes out; no files, network or clock.
 
+pub mod blocks;
 pub mod docx;
+mod error;
+pub mod escape;
 pub mod fixtures;
+pub mod markup;
 pub mod model;
 pub mod pdf;
+pub mod wording;
+mod world;
 
-pub use model::*;
-
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    #[error("DOCX could not be written: {0}")]
-    Docx(String),
-    #[error("PDF could not be typeset: {0}")]
-    Pdf(String),
-}
+pub use blocks::Block;
+pub use docx::render_docx;
+pub use error::ReportError;
+pub use model::{EstimateRow, ReportDocument, ReportStatus, SectionText};
+pub use pdf::render_pdf;

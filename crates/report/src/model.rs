@@ -1,32 +1,36 @@
-//! The one report model both renderers read. Everything here is already worded for the reader
-//! (labels, not codes), so PDF and DOCX only lay it out and cannot disagree on content.
+//! The one report model both renderers read: plain data, no IO. The app fills it from its store;
+//! labels arrive already worded (area and estimate labels come from `qar_core::framework`), so
+//! the renderers only lay it out and PDF and DOCX cannot disagree on content.
 
-use qar_core::report_template::SectionKind;
+use crate::ReportError;
+use qar_core::report_template::ReportTemplate;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportDocument {
     pub school_name: String,
+    /// Six-digit GIAS URN, kept as text.
     pub school_urn: String,
-    /// Visit days as the reader sees them, e.g. "Tuesday 4 March 2025".
+    /// The visit days, `YYYY-MM-DD`, in order. Shown as e.g. "Tuesday 4 March 2025".
     pub visit_days: Vec<String>,
     pub lead_reviewer: String,
-    pub team: Vec<TeamLine>,
-    pub title: String,
-    pub estimates: Vec<EstimateLine>,
-    /// In template order.
-    pub sections: Vec<SectionBlock>,
-    pub status: ExportStatus,
+    /// `(name, role label)` in the order the team is listed, e.g. `("Zoë O’Connor", "Reviewer")`.
+    pub team: Vec<(String, String)>,
+    pub framework_version: String,
+    /// Section order, titles and kinds; which sections belong to which framework area.
+    pub template: ReportTemplate,
+    /// Framework area code → label, for the area headings.
+    pub area_labels: BTreeMap<String, String>,
+    /// The estimates table, in row order.
+    pub estimates: Vec<EstimateRow>,
+    /// Section texts by template code, any order; sections missing here count as unwritten.
+    pub sections: Vec<SectionText>,
+    pub status: ReportStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TeamLine {
-    pub name: String,
-    pub role_label: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EstimateLine {
+pub struct EstimateRow {
     pub area_code: String,
     pub area_label: String,
     pub value_label: String,
@@ -34,115 +38,125 @@ pub struct EstimateLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SectionBlock {
+pub struct SectionText {
     pub code: String,
-    pub title: String,
-    pub kind: SectionKind,
-    /// The framework area of a WWW/EBI section: consecutive sections with the same area share
-    /// one area heading.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub area_label: Option<String>,
-    /// Plain text; blank lines separate paragraphs.
+    /// Plain text, never markup; blank lines separate paragraphs.
     pub body: String,
 }
 
+/// Where the report is in its life. Dates are `YYYY-MM-DD` (shown in words) or already worded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
-pub enum ExportStatus {
+pub enum ReportStatus {
     Draft,
-    Approved { approved_on: String, approved_by: String, short_hash: String },
-    Issued { version: u32, issued_on: String, approved_by: String, short_hash: String },
-}
-
-/// What both renderers lay out, in order: area headings are emitted once per run of sections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Block<'a> {
-    /// A level-1 heading.
-    Heading1(&'a str),
-    /// A level-2 heading.
-    Heading2(&'a str),
-    /// A paragraph of body text.
-    Para(&'a str),
+    Approved {
+        approved_on: String,
+        approved_by: String,
+        /// First 12 hex digits of `qar_core::report_template::content_hash`.
+        short_hash: String,
+    },
+    Issued {
+        version: u32,
+        issued_on: String,
+        approved_by: String,
+        short_hash: String,
+    },
 }
 
 impl ReportDocument {
-    /// The line shown at the top of every page: the draft warning or the approval.
-    pub fn status_line(&self) -> String {
-        match &self.status {
-            ExportStatus::Draft => "DRAFT — not approved".to_owned(),
-            ExportStatus::Approved { approved_on, approved_by, short_hash } => {
-                format!("Approved by {approved_by} on {approved_on} · content {short_hash}")
+    /// Everything a renderer relies on, checked once so both refuse the same documents.
+    pub fn check(&self) -> Result<(), ReportError> {
+        for d in &self.visit_days {
+            crate::wording::parse_day(d).ok_or_else(|| ReportError::VisitDay(d.clone()))?;
+        }
+        if self.template.framework_version != self.framework_version {
+            return Err(ReportError::FrameworkMismatch {
+                template: self.template.version.clone(),
+                template_framework: self.template.framework_version.clone(),
+                report: self.framework_version.clone(),
+            });
+        }
+        for (i, s) in self.sections.iter().enumerate() {
+            if !self.template.sections.iter().any(|t| t.code == s.code) {
+                return Err(ReportError::UnknownSection(s.code.clone(), self.template.version.clone()));
             }
-            ExportStatus::Issued { version, issued_on, approved_by, short_hash } => {
-                format!("Issued (version {version}) on {issued_on} · approved by {approved_by} · content {short_hash}")
+            if self.sections[..i].iter().any(|earlier| earlier.code == s.code) {
+                return Err(ReportError::RepeatedSection(s.code.clone()));
+            }
+        }
+        for area in self.template.sections.iter().filter_map(|s| s.area_code.as_ref()) {
+            if !self.area_labels.contains_key(area) {
+                return Err(ReportError::MissingAreaLabel(area.clone()));
+            }
+        }
+        match &self.status {
+            ReportStatus::Draft => Ok(()),
+            ReportStatus::Approved { short_hash, .. } | ReportStatus::Issued { short_hash, .. } => {
+                let ok = short_hash.len() == 12 && short_hash.bytes().all(|b| b.is_ascii_hexdigit());
+                if ok {
+                    Ok(())
+                } else {
+                    Err(ReportError::ShortHash(short_hash.clone()))
+                }
             }
         }
     }
 
     pub fn is_draft(&self) -> bool {
-        matches!(self.status, ExportStatus::Draft)
+        matches!(self.status, ReportStatus::Draft)
     }
 
-    /// The body after the header block and estimates table, shared by both renderers so the
-    /// heading structure is decided once. Sections with an area get the area as a level-1
-    /// heading (once per consecutive run) and their own title as level 2; others are level 1.
-    pub fn body_blocks(&self) -> Vec<Block<'_>> {
-        let mut out = Vec::new();
-        let mut current_area: Option<&str> = None;
-        for s in &self.sections {
-            match s.area_label.as_deref() {
-                Some(area) => {
-                    if current_area != Some(area) {
-                        out.push(Block::Heading1(area));
-                        current_area = Some(area);
-                    }
-                    out.push(Block::Heading2(&s.title));
-                }
-                None => {
-                    current_area = None;
-                    out.push(Block::Heading1(&s.title));
-                }
-            }
-            for p in paragraphs(&s.body) {
-                out.push(Block::Para(p));
-            }
-        }
-        out
+    /// The text of a section, or "" when it has none.
+    pub fn body_of(&self, code: &str) -> &str {
+        self.sections.iter().find(|s| s.code == code).map_or("", |s| s.body.as_str())
     }
-}
-
-/// Blank-line separated paragraphs, trimmed, empties dropped.
-pub fn paragraphs(body: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut start, mut pos) = (0, 0);
-    for line in body.split_inclusive('\n') {
-        if line.trim().is_empty() {
-            out.push(body[start..pos].trim());
-            start = pos + line.len();
-        }
-        pos += line.len();
-    }
-    out.push(body[start..].trim());
-    out.retain(|p| !p.is_empty());
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::{approved_fixture, fixture};
 
     #[test]
-    fn paragraphs_split_on_blank_lines() {
-        assert_eq!(paragraphs("a\nb\n\n  \nc\n"), vec!["a\nb", "c"]);
-        assert!(paragraphs("  \n\n").is_empty());
+    fn fixtures_pass_the_check() {
+        fixture().check().unwrap();
+        approved_fixture().check().unwrap();
     }
 
     #[test]
-    fn area_heading_once_per_run() {
-        let d = crate::fixtures::fixture();
-        let blocks = d.body_blocks();
-        let h1: Vec<_> = blocks.iter().filter_map(|b| if let Block::Heading1(t) = b { Some(*t) } else { None }).collect();
-        assert_eq!(h1.len(), 6, "{h1:?}");
-        assert_eq!(h1[1], "Leadership at all levels");
+    fn check_refuses_what_a_renderer_could_not_show_faithfully() {
+        let mut d = fixture();
+        d.visit_days[1] = "5 March".into();
+        assert_eq!(d.check(), Err(ReportError::VisitDay("5 March".into())));
+
+        let mut d = fixture();
+        d.sections.push(SectionText { code: "behaviour".into(), body: "x".into() });
+        assert!(matches!(d.check(), Err(ReportError::UnknownSection(c, _)) if c == "behaviour"));
+
+        let mut d = fixture();
+        d.sections.push(d.sections[0].clone());
+        assert!(matches!(d.check(), Err(ReportError::RepeatedSection(_))));
+
+        let mut d = fixture();
+        d.area_labels.remove("leadership");
+        assert_eq!(d.check(), Err(ReportError::MissingAreaLabel("leadership".into())));
+
+        let mut d = fixture();
+        d.framework_version = "2024".into();
+        assert!(matches!(d.check(), Err(ReportError::FrameworkMismatch { .. })));
+
+        let mut d = approved_fixture();
+        if let ReportStatus::Approved { short_hash, .. } = &mut d.status {
+            *short_hash = "3f9a2c1b".into();
+        }
+        assert_eq!(d.check(), Err(ReportError::ShortHash("3f9a2c1b".into())));
+    }
+
+    #[test]
+    fn model_round_trips_through_json() {
+        let d = approved_fixture();
+        let json = serde_json::to_string(&d).unwrap();
+        assert!(json.contains(r#""state":"approved""#));
+        assert_eq!(serde_json::from_str::<ReportDocument>(&json).unwrap(), d);
     }
 }

@@ -1,94 +1,114 @@
 //! The PDF read back with poppler (`pdftotext`, `pdfinfo`, `pdftoppm`; `./x` installs
-//! poppler-utils), so these check what a reader would actually see.
+//! poppler-utils), so these check what a reader actually sees.
 
-use qar_report::fixtures::{approved_fixture, fixture};
-use qar_report::pdf::render_pdf;
-use std::path::PathBuf;
-use std::process::Command;
+mod support;
 
-fn artifacts() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts/report");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn save(name: &str, bytes: &[u8]) -> PathBuf {
-    let p = artifacts().join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
-fn poppler(tool: &str, args: &[&str]) -> String {
-    let out = Command::new(tool)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} not runnable ({e}): install poppler-utils (./x does)"));
-    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// The PDF's text in drawing order with all whitespace runs made one space, so wrapped lines
-/// still match.
-fn text_of(pdf: &std::path::Path) -> String {
-    squash(&poppler("pdftotext", &["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"]))
-}
-
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+use qar_report::fixtures::{approved_fixture, fixture, fixture_short_hash, issued_fixture, long_fixture};
+use qar_report::{render_pdf, Block};
+use support::*;
 
 #[test]
-fn pdf_text_has_headings_estimates_school_urn_non_ascii_and_draft() {
+fn pdf_text_has_every_heading_estimate_school_urn_and_non_ascii_string() {
     let doc = fixture();
     let path = save("draft.pdf", &render_pdf(&doc).unwrap());
-    let text = text_of(&path);
-    let mut needles: Vec<String> = vec![doc.school_name.clone(), doc.school_urn.clone(), doc.title.clone(), "Estimates".into()];
-    for e in &doc.estimates {
-        needles.push(e.area_label.clone());
-        needles.push(e.value_label.clone());
+    let text = pdf_text(&path);
+    let mut needles: Vec<String> = vec![
+        doc.template.title.clone(),
+        doc.school_name.clone(),
+        format!("URN {}", doc.school_urn),
+        "Review dates Tuesday 4, Wednesday 5 and Thursday 6 March 2025".into(),
+        "Lead Reviewer Siân Prȳs-Jones".into(),
+        "Estimates".into(),
+    ];
+    for b in doc.body_blocks() {
+        if let Block::Heading1(t) | Block::Heading2(t) = b {
+            needles.push(t.to_owned());
+        }
     }
-    for s in &doc.sections {
-        needles.push(s.title.clone());
+    for e in &doc.estimates {
+        needles.extend([e.area_label.clone(), e.value_label.clone(), e.rationale.clone()]);
     }
     needles.extend(
-        ["Siân Prȳs-Jones", "‘reading for pleasure’", "“independent learner”", "ŵ and ŷ", "Zoë O’Connor", "DRAFT — not approved"]
-            .map(String::from),
+        [
+            "Ysgol Gymraeg Llanfair — Cymraeg",
+            "Siân Prȳs-Jones, Lead Reviewer",
+            "Dafydd ap Gwŷn, Reviewer",
+            "Zoë O’Connor, Reviewer",
+            "Renée Okafor-Björk, Shadow Reviewer",
+            "‘reading for pleasure’",
+            "“independent learner”",
+            "“ŵ ŷ”",
+            "Gwenllïan Hughes",
+        ]
+        .map(String::from),
     );
     for n in needles {
         assert!(text.contains(&squash(&n)), "{n:?} missing from the PDF text:\n{text}");
     }
-    // The status line is in the page header, so on every page. (The diagonal watermark is page
-    // background, so also on every page, but pdftotext does not extract rotated text: see the
-    // PNGs and `pdf::tests::draft_watermark_is_page_background`.)
-    let pages: usize = poppler("pdfinfo", &[path.to_str().unwrap()])
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
-        .unwrap();
-    for p in 1..=pages {
-        let ps = p.to_string();
-        let page = poppler("pdftotext", &["-f", &ps, "-l", &ps, path.to_str().unwrap(), "-"]);
-        assert!(page.contains("DRAFT — not approved"), "page {p} of {pages} has the draft line");
+    // Sections in template order.
+    let mut last = 0;
+    for s in &doc.sections {
+        let start: String = squash(&s.body).chars().take(40).collect();
+        let at = text.find(&start).unwrap_or_else(|| panic!("{} body in the PDF", s.code));
+        assert!(at > last, "{} after the section before it", s.code);
+        last = at;
     }
 }
 
 #[test]
-fn pdf_approved_has_no_draft_and_names_the_approver() {
-    let path = save("approved.pdf", &render_pdf(&approved_fixture()).unwrap());
-    let text = text_of(&path);
-    assert!(!text.contains("DRAFT"), "{text}");
-    assert!(text.contains("Approved by Gwen Ellis on 14 March 2025"), "{text}");
+fn pdf_draft_is_marked_on_every_page_header_and_watermark() {
+    let path = save("draft-long.pdf", &render_pdf(&long_fixture(3000)).unwrap());
+    let pages = page_count(&path);
+    assert!(pages >= 5, "3,000 words make several pages, got {pages}");
+    for p in 1..=pages {
+        let t = page_text_no_spaces(&path, p);
+        assert!(t.starts_with("DRAFTnotapproved"), "page {p}: the diagonal watermark (drawn first): {t:.80}");
+        assert!(t.contains("DRAFT—notapproved"), "page {p}: the header line");
+    }
 }
 
 #[test]
-fn pdf_is_a4_with_page_numbers_and_an_outline() {
-    let bytes = render_pdf(&qar_report::fixtures::long_fixture(3000)).unwrap();
+fn pdf_approved_and_issued_carry_no_draft_mark_and_say_who_when_and_which_content() {
+    let hash = fixture_short_hash();
+    let path = save("approved.pdf", &render_pdf(&approved_fixture()).unwrap());
+    let text = pdf_text(&path);
+    assert!(!text.contains("DRAFT") && !page_text_no_spaces(&path, 1).contains("notapproved"), "{text}");
+    assert!(text.contains(&format!("Approved by Gwen Ellis on Friday 14 March 2025 · content hash {hash}")), "{text}");
+    for p in 1..=page_count(&path) {
+        assert!(page_text_no_spaces(&path, p).contains(&hash), "short hash in the header of page {p}");
+    }
+
+    let path = save("issued.pdf", &render_pdf(&issued_fixture()).unwrap());
+    let text = pdf_text(&path);
+    assert!(!text.contains("DRAFT"));
+    assert!(text.contains("Issued as version 2 on Monday 24 March 2025 · approved by Gwen Ellis"), "{text}");
+    assert!(text.contains(&format!("Version 2 · issued Monday 24 March 2025 · {hash}")), "header: {text}");
+}
+
+#[test]
+fn pdf_is_a4_tagged_with_embedded_fonts_page_numbers_and_an_outline() {
+    let bytes = render_pdf(&long_fixture(3000)).unwrap();
     let path = save("long.pdf", &bytes);
-    let info = poppler("pdfinfo", &[path.to_str().unwrap()]);
-    assert!(info.contains("595.276 x 841.89") || info.contains("595.28 x 841.89"), "A4: {info}");
-    let text = text_of(&path);
-    assert!(text.contains("Page 1 of") && text.contains("Page 2 of"), "{text}");
+    let info = pdf_info(&path);
+    assert!(info.contains("(A4)"), "A4: {info}");
+    assert!(info.contains("Tagged:          yes"), "tagged PDF: {info}");
+    assert!(info.contains("Title:           Quality Assurance Review: written report — Ysgol Gymraeg Llanfair — Cymraeg"));
+    let fonts = poppler("pdffonts", &[path.to_str().unwrap()]);
+    let font_rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!font_rows.is_empty());
+    for row in font_rows {
+        // Columns: name type encoding emb sub uni object-id.
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cols[cols.len() - 5], "yes", "font embedded: {row}");
+    }
+    let pages = page_count(&path);
+    let text = pdf_text(&path);
+    for p in 1..=pages {
+        assert!(text.contains(&format!("Page {p} of {pages}")), "footer of page {p}");
+    }
     let raw = String::from_utf8_lossy(&bytes);
-    assert!(raw.contains("/Outlines"), "headings become a PDF outline");
+    assert!(raw.contains("/Outlines"), "headings become PDF bookmarks");
+    assert!(raw.contains("/StructTreeRoot"), "tag tree");
 }
 
 #[test]
@@ -101,31 +121,42 @@ fn pdf_user_text_that_looks_like_typst_comes_out_literally() {
         "*not bold* and _not italic_",
         "= not a heading",
         "<label> and @ref",
-        r"C:\Users\siân\notes and \\ two",
-        r#"a "quoted" word and a ] bracket ) paren"#,
-        "// not a comment",
+        r"C:\Users\siân\notes and \\ two \n",
+        r#"a "quoted" word and a ] bracket ) paren } brace"#,
+        "// not a comment /* nor this */",
         "``` not raw ```",
+        "#{ panic(\"boom\") }",
     ];
     doc.sections[1].body = tricky.join("\n\n");
-    doc.school_name = "#strong[School] $y$".into();
+    doc.school_name = "#strong[School] $y$ {school}".into();
+    doc.estimates[0].rationale = "#text(size: 40pt)[big]".into();
     let path = save("tricky.pdf", &render_pdf(&doc).unwrap());
-    let text = text_of(&path);
-    for t in tricky.iter().chain([&"#strong[School] $y$"]) {
+    let text = pdf_text(&path);
+    for t in tricky.iter().chain(&["#strong[School] $y$ {school}", "#text(size: 40pt)[big]"]) {
         assert!(text.contains(&squash(t)), "{t:?} not literal in:\n{text}");
     }
-    let info = poppler("pdfinfo", &[path.to_str().unwrap()]);
-    assert!(info.contains("841.89"), "page size untouched by the body: {info}");
+    assert!(pdf_info(&path).contains("(A4)"), "page size untouched by the body");
+    assert_eq!(page_count(&path), page_count(&save("plain.pdf", &render_pdf(&fixture()).unwrap())), "no page break added");
 }
 
 #[test]
 fn pdf_pages_1_and_2_render_to_png_for_a_look() {
-    let path = save("draft-for-png.pdf", &render_pdf(&fixture()).unwrap());
-    let prefix = artifacts().join("draft-page");
-    poppler("pdftoppm", &["-r", "60", "-png", "-f", "1", "-l", "2", path.to_str().unwrap(), prefix.to_str().unwrap()]);
-    let pngs: Vec<_> = std::fs::read_dir(artifacts())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with("draft-page") && e.file_name().to_string_lossy().ends_with(".png"))
-        .collect();
-    assert!(!pngs.is_empty(), "pdftoppm wrote page images");
+    for (name, doc) in [("draft", fixture()), ("approved", approved_fixture())] {
+        let path = save(&format!("{name}-for-png.pdf"), &render_pdf(&doc).unwrap());
+        let prefix = artifacts().join(format!("{name}-page"));
+        poppler("pdftoppm", &["-r", "60", "-png", "-f", "1", "-l", "2", path.to_str().unwrap(), prefix.to_str().unwrap()]);
+        for page in 1..=2 {
+            let png = artifacts().join(format!("{name}-page-{page}.png"));
+            let bytes = std::fs::read(&png).unwrap_or_else(|_| panic!("{} written", png.display()));
+            assert!(bytes.starts_with(b"\x89PNG"), "{} is a PNG", png.display());
+        }
+    }
+}
+
+#[test]
+fn invalid_models_are_refused_before_rendering() {
+    let mut doc = fixture();
+    doc.visit_days.push("next Tuesday".into());
+    assert!(matches!(render_pdf(&doc), Err(qar_report::ReportError::VisitDay(_))));
+    assert!(matches!(qar_report::render_docx(&doc), Err(qar_report::ReportError::VisitDay(_))));
 }
