@@ -89,14 +89,14 @@ fn heading(style: &str, t: &str) -> Paragraph {
     Paragraph::new().style(style).keep_next(true).add_run(Run::new().add_text(t))
 }
 
-fn field(label: &str, lines: &[String]) -> Paragraph {
+fn field(label: &str, lines: &[impl AsRef<str>]) -> Paragraph {
     let mut p = Paragraph::new().add_run(Run::new().add_text(format!("{label}: ")).bold().color("595959"));
     for (i, l) in lines.iter().enumerate() {
         let mut r = Run::new();
         if i > 0 {
             r = r.add_break(BreakType::TextWrapping);
         }
-        p = p.add_run(r.add_text(l));
+        p = p.add_run(r.add_text(l.as_ref()));
     }
     p.line_spacing(LineSpacing::new().after(60))
 }
@@ -158,9 +158,9 @@ pub fn render_docx(doc: &ReportDocument) -> Result<Vec<u8>, ReportError> {
         .footer(footer)
         .add_paragraph(Paragraph::new().style(SUBTITLE).add_run(Run::new().add_text(&doc.template.title)))
         .add_paragraph(Paragraph::new().style(TITLE).add_run(Run::new().add_text(&doc.school_name)))
-        .add_paragraph(field("URN", &[doc.school_urn.clone()]))
+        .add_paragraph(field("URN", &[&doc.school_urn]))
         .add_paragraph(field("Review dates", &[visit_days_line(&doc.visit_days)]))
-        .add_paragraph(field("Lead Reviewer", &[doc.lead_reviewer.clone()]))
+        .add_paragraph(field("Lead Reviewer", &[&doc.lead_reviewer]))
         .add_paragraph(field("Review team", &team_lines(doc)))
         .add_paragraph(
             Paragraph::new()
