@@ -8,11 +8,12 @@
 
 use crate::blocks::{Block, ESTIMATES_HEADING};
 use crate::model::ReportDocument;
+use crate::ooxml_order::canonical;
 use crate::wording::{header_status, status_line, team_lines, visit_days_line};
 use crate::ReportError;
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin, PageNum, Paragraph, Run,
-    RunFonts, Shading, ShdType, Style, StyleType, Table, TableCell, TableRow, WidthType,
+    RunFonts, Shading, ShdType, Style, StyleType, Table, TableCell, TableRow, WidthType, XMLDocx,
 };
 
 /// Style ids written into styles.xml and referenced by heading paragraphs.
@@ -130,6 +131,13 @@ fn estimates_table(doc: &ReportDocument) -> Table {
 
 /// The report as a .docx file.
 pub fn render_docx(doc: &ReportDocument) -> Result<Vec<u8>, ReportError> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    xml_parts(doc)?.pack(&mut out).map_err(|e| ReportError::Docx(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+/// The package parts before zipping, property elements in schema order.
+pub(crate) fn xml_parts(doc: &ReportDocument) -> Result<XMLDocx, ReportError> {
     doc.check()?;
     let status = status_line(doc);
     let colour = if doc.is_draft() { DRAFT_RED } else { APPROVED_GREEN };
@@ -179,7 +187,9 @@ pub fn render_docx(doc: &ReportDocument) -> Result<Vec<u8>, ReportError> {
         });
     }
 
-    let mut out = std::io::Cursor::new(Vec::new());
-    d.build().pack(&mut out).map_err(|e| ReportError::Docx(e.to_string()))?;
-    Ok(out.into_inner())
+    let mut x = d.build();
+    for part in [&mut x.document, &mut x.styles].into_iter().chain(&mut x.headers).chain(&mut x.footers) {
+        *part = canonical(part);
+    }
+    Ok(x)
 }

@@ -10,6 +10,7 @@ pub mod escape;
 pub mod fixtures;
 pub mod markup;
 pub mod model;
+mod ooxml_order;
 pub mod pdf;
 pub mod wording;
 mod world;
