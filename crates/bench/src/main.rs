@@ -5,6 +5,7 @@ mod anchor;
 mod counting;
 mod load;
 mod local;
+mod profile;
 mod report;
 mod stats;
 mod sync;
@@ -43,6 +44,10 @@ struct Args {
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<std::path::PathBuf>,
+    /// Only run a profiling driver without the network: `push` (laptop → ServerStore) or
+    /// `pull` (push, then ServerStore pages → a fresh laptop store).
+    #[arg(long)]
+    profile: Option<String>,
 }
 
 /// Puts the anchor's figure beside ours; `higher_better` for rates, `goal_ratio` when the goal
@@ -66,6 +71,9 @@ async fn main() -> anyhow::Result<()> {
         eprintln!("note: this is a debug build; run with --release for real numbers");
     }
     let dir = tempfile::tempdir().context("temp folder")?;
+    if let Some(what) = &args.profile {
+        return profile::run(what, dir.path(), args.n);
+    }
     let mut rows = Vec::new();
     rows.extend(local::field_save(dir.path(), args.saves)?);
     rows.extend(local::search(dir.path(), args.n, args.queries)?);

@@ -5,7 +5,9 @@ use crate::store::{now_ms, ReadScope};
 use crate::AppState;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
+use axum::http::header::{self, HeaderValue};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use qar_core::protocol::{ErrorBody, PullResponse, PushRequest, PushResponse};
 use serde::Deserialize;
@@ -34,7 +36,7 @@ pub async fn push(
     State(state): State<AppState>,
     device: AuthDevice,
     body: Result<Json<PushRequest>, JsonRejection>,
-) -> Result<Json<PushResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let Json(req) = body?;
     same_device(&device, Some(req.device_id))?;
     if req.ops.len() > MAX_OPS_PER_PUSH {
@@ -45,15 +47,29 @@ pub async fn push(
         ));
     }
     let store = state.store.clone();
-    let reply = blocking(move || {
-        let mut reply = store.push(&req, &device, now_ms())?;
-        if let Some(cursor) = req.pull_cursor {
-            reply.pull = Some(store.pull(cursor, DEFAULT_PULL_LIMIT, Some(req.device_id), &ReadScope::of(&device), now_ms())?);
+    let (device_id, pull_cursor) = (req.device_id, req.pull_cursor);
+    let body = blocking(move || {
+        let reply: PushResponse = store.push_owned(req, &device, now_ms())?;
+        let mut body = serde_json::to_string(&reply).map_err(ApiError::internal)?;
+        if let Some(cursor) = pull_cursor {
+            // The news page goes in as the store wrote it: `{…, "pull": {…}}`.
+            let page = store.pull_json(cursor, DEFAULT_PULL_LIMIT, Some(device_id), &ReadScope::of(&device), now_ms())?;
+            debug_assert!(body.ends_with('}') && !body.contains("\"pull\""));
+            body.pop();
+            body.reserve(page.json.len() + 10);
+            body.push_str(",\"pull\":");
+            body.push_str(&page.json);
+            body.push('}');
         }
-        Ok(reply)
+        Ok(body)
     })
     .await?;
-    Ok(Json(reply))
+    Ok(json_body(body))
+}
+
+/// A JSON body written by the store (see `ServerStore::pull_json`).
+fn json_body(body: String) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
 }
 
 /// Changes per page unless the client asks otherwise.
@@ -94,7 +110,7 @@ pub async fn pull(
     State(state): State<AppState>,
     device: AuthDevice,
     params: Result<Query<PullParams>, QueryRejection>,
-) -> Result<Json<PullResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let Query(p) = params?;
     same_device(&device, p.device_id)?;
     let scope = std::sync::Arc::new(ReadScope::of(&device));
@@ -103,18 +119,18 @@ pub async fn pull(
     let mut cursor = p.cursor;
     loop {
         let (store, page_scope) = (state.store.clone(), scope.clone());
-        let page = blocking(move || Ok(store.pull(cursor, p.limit, p.device_id, &page_scope, now_ms())?)).await?;
+        let page = blocking(move || Ok(store.pull_json(cursor, p.limit, p.device_id, &page_scope, now_ms())?)).await?;
         // Answer with news, with a cursor that moved (even past only our own writes), or at the end.
-        if !page.changes.is_empty() || page.cursor != p.cursor || tokio::time::Instant::now() >= deadline {
-            return Ok(Json(page));
+        if page.changes > 0 || page.cursor != p.cursor || tokio::time::Instant::now() >= deadline {
+            return Ok(json_body(page.json));
         }
         cursor = page.cursor;
         // Sleep until a commit announces a newer seq, or until the deadline.
         let newer = latest.wait_for(|seq| *seq > cursor);
         if tokio::time::timeout_at(deadline, newer).await.is_err() {
             let store = state.store.clone();
-            let page = blocking(move || Ok(store.pull(cursor, p.limit, p.device_id, &scope, now_ms())?)).await?;
-            return Ok(Json(page));
+            let page = blocking(move || Ok(store.pull_json(cursor, p.limit, p.device_id, &scope, now_ms())?)).await?;
+            return Ok(json_body(page.json));
         }
     }
 }

@@ -38,7 +38,8 @@ impl Merged {
     }
 }
 
-/// Merges `op` into `doc`:
+/// Merges `op` into `doc`, moving the op's values out (the op is spent afterwards: a first
+/// push would otherwise copy every note's text once more):
 /// - a field written on its current version (or new) takes the op's value;
 /// - a concurrent write of the same value is no conflict: the later version stays;
 /// - a concurrent write of another value keeps both: the HLC-later value is current, the other
@@ -46,15 +47,15 @@ impl Merged {
 /// - a deleted record (`deleted: true` at version V) takes edits older than V (it stays
 ///   deleted), while an edit newer than V is not applied but kept, kind "after_delete". An op
 ///   that writes `deleted` itself (a restore) merges normally.
-pub(super) fn merge(doc: &mut Doc, op: &Op) -> Merged {
+pub(super) fn merge(doc: &mut Doc, op: &mut Op) -> Merged {
     let mut m = Merged::default();
     if let Some(deleted_at) = tombstone(doc) {
         if !op.fields.contains_key("deleted") && op.hlc > deleted_at {
-            for (name, write) in &op.fields {
+            for (name, write) in op.fields.iter_mut() {
                 let current = doc.get(name).map_or(deleted_at, |f| f.version);
                 m.lost.push(Lost {
                     field: name.clone(),
-                    value: write.value.clone(),
+                    value: std::mem::take(&mut write.value),
                     version: op.hlc,
                     winner: deleted_at,
                     from_op: true,
@@ -65,8 +66,8 @@ pub(super) fn merge(doc: &mut Doc, op: &Op) -> Merged {
             return m;
         }
     }
-    for (name, write) in &op.fields {
-        let incoming = FieldValue { value: write.value.clone(), version: op.hlc };
+    for (name, write) in op.fields.iter_mut() {
+        let incoming = FieldValue { value: std::mem::take(&mut write.value), version: op.hlc };
         match doc.get(name) {
             None => {
                 doc.insert(name.clone(), incoming);

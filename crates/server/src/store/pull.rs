@@ -3,10 +3,11 @@
 
 use super::{ServerStore, StoreError};
 use crate::auth::{AuthDevice, Role};
-use qar_core::protocol::{Change, FieldValue, PullResponse};
+use qar_core::protocol::{FieldValue, PullResponse};
 use qar_core::{EntityKind, Hlc};
 use rusqlite::params;
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use uuid::Uuid;
 
 pub const MAX_PULL_LIMIT: u32 = 5000;
@@ -46,7 +47,18 @@ impl ServerStore {
     /// echo of its own push), and a record with nothing else new is skipped. The cursor moves
     /// past skipped and unreadable records too, so nobody waits on what they cannot see.
     pub fn pull(&self, cursor: u64, limit: u32, for_device: Option<Uuid>, scope: &ReadScope, now_ms: u64) -> Result<PullResponse, StoreError> {
+        let page = self.pull_json(cursor, limit, for_device, scope, now_ms)?;
+        serde_json::from_str(&page.json).map_err(|e| StoreError::Invalid(format!("stored record does not read back: {e}")))
+    }
+
+    /// [`ServerStore::pull`] as the JSON text of its `PullResponse`, which is what the HTTP
+    /// layer sends. A record's `fields` column already is the JSON of a change's `fields`, so a
+    /// record with nothing to leave out is copied into the page as it is stored instead of being
+    /// parsed and written again (a first pull is tens of megabytes of it).
+    pub fn pull_json(&self, cursor: u64, limit: u32, for_device: Option<Uuid>, scope: &ReadScope, now_ms: u64) -> Result<PullPage, StoreError> {
         let own_node = for_device.map(|d| Hlc::node_of(&d));
+        // Every version the device wrote ends with this; a record without it has nothing to hide.
+        let own_marker = own_node.map(|n| format!("-{n:016x}\""));
         let limit = limit.clamp(1, MAX_PULL_LIMIT);
         let mut conn = self.reader();
         // One snapshot for the page and the newest seq, so the cursor never skips a commit.
@@ -61,38 +73,163 @@ impl ServerStore {
              ORDER BY r.server_seq LIMIT ?2",
         )?;
         let mut rows = stmt.query(params![cursor as i64, limit as i64 + 1, scope.everything, scope.user_id, hubs])?;
-        let mut changes = Vec::new();
+        let mut out = String::with_capacity(4096);
+        out.push_str("{\"changes\":[");
+        let mut changes = 0usize;
         let mut has_more = false;
         let mut returned = 0u32;
         let mut last_seq = cursor;
+        let mut uuid_buf = Uuid::encode_buffer();
         while let Some(r) = rows.next()? {
             if returned == limit {
                 has_more = true;
                 break;
             }
             returned += 1;
-            let text = |i: usize| r.get::<_, String>(i);
             let bad = |i: usize, e: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into());
+            let text = |i: usize| -> rusqlite::Result<&str> { r.get_ref(i)?.as_str().map_err(|e| bad(i, e.to_string())) };
             let server_seq = r.get::<_, i64>(0)? as u64;
             last_seq = server_seq;
-            let mut fields: BTreeMap<String, FieldValue> = serde_json::from_str(&text(4)?).map_err(|e| bad(4, e.to_string()))?;
-            if let Some(node) = own_node {
-                fields.retain(|_, f| f.version.node != node);
-                if fields.is_empty() {
-                    continue;
-                }
+            let raw = text(4)?;
+            let filtered = match (own_node, &own_marker) {
+                (Some(node), Some(marker)) if raw.contains(marker.as_str()) || raw == "{}" => match only_own(raw, node) {
+                    Ok(true) => continue,
+                    _ => {
+                        let mut fields: BTreeMap<String, FieldValue> = serde_json::from_str(raw).map_err(|e| bad(4, e.to_string()))?;
+                        fields.retain(|_, f| f.version.node != node);
+                        if fields.is_empty() {
+                            continue;
+                        }
+                        Some(super::records::doc_json(&fields))
+                    }
+                },
+                _ => None,
+            };
+            let entity = EntityKind::parse(text(1)?).map_err(|e| bad(1, e.to_string()))?;
+            let id: Uuid = text(2)?.parse().map_err(|e: uuid::Error| bad(2, e.to_string()))?;
+            let review_id: Uuid = text(3)?.parse().map_err(|e: uuid::Error| bad(3, e.to_string()))?;
+            if changes > 0 {
+                out.push(',');
             }
-            changes.push(Change {
-                server_seq,
-                entity: EntityKind::parse(&text(1)?).map_err(|e| bad(1, e.to_string()))?,
-                id: text(2)?.parse().map_err(|e: uuid::Error| bad(2, e.to_string()))?,
-                review_id: text(3)?.parse().map_err(|e: uuid::Error| bad(3, e.to_string()))?,
-                fields,
-            });
+            changes += 1;
+            out.reserve(raw.len() + 160);
+            let _ = write!(out, "{{\"server_seq\":{server_seq},\"entity\":\"{}\",\"id\":\"", entity.code());
+            out.push_str(id.hyphenated().encode_lower(&mut uuid_buf));
+            out.push_str("\",\"review_id\":\"");
+            out.push_str(review_id.hyphenated().encode_lower(&mut uuid_buf));
+            out.push_str("\",\"fields\":");
+            out.push_str(filtered.as_deref().unwrap_or(raw));
+            out.push('}');
         }
         drop(rows);
         drop(stmt);
         let next = if has_more { last_seq } else { super::push::max_server_seq(&tx)?.max(cursor) };
-        Ok(PullResponse { changes, cursor: next, has_more, server_time_ms: now_ms })
+        let _ = write!(out, "],\"cursor\":{next},\"has_more\":{has_more},\"server_time_ms\":{now_ms}}}");
+        Ok(PullPage { json: out, changes, cursor: next, has_more })
+    }
+}
+
+/// A pull page as the JSON text of a `PullResponse`, with what the HTTP layer needs to know
+/// about it without reading it back.
+#[derive(Debug, Clone)]
+pub struct PullPage {
+    pub json: String,
+    /// Number of changes in the page.
+    pub changes: usize,
+    pub cursor: u64,
+    pub has_more: bool,
+}
+
+/// True when every field of a stored record carries a version of `node` (the asker's own
+/// writes only, so the record is skipped), read without building any value.
+fn only_own(raw: &str, node: u64) -> serde_json::Result<bool> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+    #[derive(serde::Deserialize)]
+    struct VersionOnly<'a> {
+        #[serde(borrow)]
+        version: std::borrow::Cow<'a, str>,
+    }
+    struct AllOwn(u64);
+    impl<'de> Visitor<'de> for AllOwn {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a record's fields")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            let mut all = true;
+            while map.next_key::<IgnoredAny>()?.is_some() {
+                let v: VersionOnly = map.next_value()?;
+                let node = v.version.rsplit('-').next().and_then(|n| u64::from_str_radix(n, 16).ok());
+                all &= node == Some(self.0);
+            }
+            Ok(all)
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for AllOwn {
+        type Value = bool;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(raw);
+    let all = AllOwn(node).deserialize(&mut de)?;
+    de.end()?;
+    Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qar_core::protocol::{FieldWrite, Op, PushRequest};
+    use qar_core::SCHEMA_VERSION;
+    use serde_json::json;
+
+    const T: u64 = 1_795_000_000_000;
+
+    fn op(seq: u64, entity: EntityKind, id: Uuid, review: Uuid, fields: &[(&str, serde_json::Value)], node: u64) -> Op {
+        Op {
+            seq,
+            entity,
+            id,
+            review_id: review,
+            fields: fields.iter().map(|(f, v)| (f.to_string(), FieldWrite { value: v.clone(), base: None })).collect(),
+            hlc: Hlc { wall_ms: T + seq, counter: 0, node },
+            schema_version: SCHEMA_VERSION,
+        }
+    }
+
+    #[test]
+    fn the_page_text_skips_only_what_is_all_the_askers_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = ServerStore::open(dir.path()).unwrap();
+        s.test_user("user-lead", "Lena Lead", &[]).unwrap();
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let who = |d: Uuid| AuthDevice { user_id: "user-lead".into(), device_id: d, roles: vec![] };
+        let (review, own, tricky) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        // B's note quotes A's version marker in its text: it must still reach A whole.
+        let quote = format!("copied: \"version\":\"{T}-0000000000-{:016x}\"}}", 1u64);
+        let ops = vec![
+            op(1, EntityKind::Review, review, review, &[("school_name", json!("Kestrel Brook"))], 1),
+            op(2, EntityKind::Evidence, own, review, &[("notes", json!("A's own note")), ("author_id", json!("user-lead"))], 1),
+        ];
+        s.push(&PushRequest { device_id: a, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, &who(a), T).unwrap();
+        let ops = vec![op(1, EntityKind::Evidence, tricky, review, &[("notes", json!(quote)), ("author_id", json!("user-lead"))], 2)];
+        s.push(&PushRequest { device_id: b, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, &who(b), T).unwrap();
+
+        let everything = ReadScope::everything();
+        let page = s.pull_json(0, 100, Some(a), &everything, T).unwrap();
+        let parsed: PullResponse = serde_json::from_str(&page.json).unwrap();
+        assert_eq!((page.changes, page.cursor, page.has_more), (parsed.changes.len(), parsed.cursor, parsed.has_more));
+        let ids: Vec<Uuid> = parsed.changes.iter().map(|c| c.id).collect();
+        assert_eq!(ids, [review, tricky], "A's own note is skipped; the review (server-written team) and B's note come");
+        assert_eq!(parsed.changes[0].fields.keys().collect::<Vec<_>>(), ["team"]);
+        assert_eq!(parsed.changes[1].fields["notes"].value, json!(quote));
+        assert_eq!(parsed.cursor, 3, "the cursor moves past the skipped note");
+
+        // Without a device every record comes whole, exactly as stored (the text is copied).
+        let whole: PullResponse = serde_json::from_str(&s.pull_json(0, 100, None, &everything, T).unwrap().json).unwrap();
+        assert_eq!(whole.changes.len(), 3);
+        assert_eq!(whole.changes[1].fields["notes"].value, json!("A's own note"));
+        assert_eq!(whole.changes[1].fields["notes"].version, Hlc { wall_ms: T + 2, counter: 0, node: 1 });
     }
 }

@@ -19,6 +19,10 @@ use std::sync::{Arc, Condvar, Mutex};
 /// The oldest op schema still accepted (and upcast); anything older must update the app first.
 pub const OLDEST_ACCEPTED_SCHEMA: u32 = if SCHEMA_VERSION > 1 { SCHEMA_VERSION - 1 } else { 1 };
 
+/// The writer's page cache, in KiB (SQLite's negative `cache_size`): a 5,000-op push of
+/// 2 KB notes fits without spilling.
+const WRITER_CACHE_KIB: i64 = -64 * 1024;
+
 /// One push waiting for the group commit that will carry it.
 pub(super) struct Queued {
     req: PushRequest,
@@ -44,9 +48,15 @@ impl ServerStore {
     /// the writer next commits all of them in one transaction (one fsync), each inside its own
     /// savepoint so a refused push changes nothing and does not affect the others.
     pub fn push(&self, req: &PushRequest, caller: &AuthDevice, now_ms: u64) -> Result<PushResponse, StoreError> {
-        check_shape(req)?;
+        self.push_owned(req.clone(), caller, now_ms)
+    }
+
+    /// [`ServerStore::push`] taking the request (the HTTP handler's way): the ops' values move
+    /// into the records instead of being copied.
+    pub fn push_owned(&self, req: PushRequest, caller: &AuthDevice, now_ms: u64) -> Result<PushResponse, StoreError> {
+        check_shape(&req)?;
         let slot = Arc::new(Slot::default());
-        let queued = Queued { req: req.clone(), caller: caller.clone(), now_ms, slot: slot.clone() };
+        let queued = Queued { req, caller: caller.clone(), now_ms, slot: slot.clone() };
         self.queue.lock().unwrap_or_else(|p| p.into_inner()).push(queued);
         {
             let mut conn = self.writer();
@@ -62,16 +72,20 @@ impl ServerStore {
         answer.take().expect("answered")
     }
 
-    fn commit_group(&self, conn: &mut Connection, batch: Vec<Queued>) {
+    fn commit_group(&self, conn: &mut Connection, mut batch: Vec<Queued>) {
         let mut answers: Vec<Result<PushResponse, StoreError>> = Vec::with_capacity(batch.len());
         let mut latest = 0;
         let mut clock = self.clock();
         let outcome = (|| -> rusqlite::Result<()> {
+            // A first push brings megabytes: with SQLite's default 2 MB page cache the
+            // transaction spills dirty pages to the WAL mid-way and reads them back. Keep a
+            // group's pages in memory until its one commit (a no-op after the first time).
+            conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
             let mut tx = conn.transaction()?;
-            for q in &batch {
+            for q in &mut batch {
                 let mut sp = tx.savepoint()?;
                 let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&sp)?, now_ms: q.now_ms };
-                match apply_push(&sp, &mut ctx, &q.req, &q.caller) {
+                match apply_push(&sp, &mut ctx, &mut q.req, &q.caller) {
                     Ok(reply) => {
                         latest = latest.max(ctx.seq);
                         sp.commit()?;
@@ -114,8 +128,9 @@ fn check_shape(req: &PushRequest) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// One device's push inside the group's transaction.
-fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &PushRequest, caller: &AuthDevice) -> Result<PushResponse, StoreError> {
+/// One device's push inside the group's transaction. The ops' values are spent (moved into
+/// the records).
+fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &mut PushRequest, caller: &AuthDevice) -> Result<PushResponse, StoreError> {
     let device = req.device_id.to_string();
     let high_water: u64 = conn
         .prepare_cached("SELECT high_water FROM devices WHERE device_id = ?1")?
@@ -130,11 +145,12 @@ fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &PushRequest, caller: &Auth
     let fresh: Vec<&Op> = req.ops.iter().filter(|o| o.seq > high_water).collect();
     let mut reviews = ReviewCache::default();
     check_related(conn, caller, &fresh, &mut reviews)?;
-    if !fresh.is_empty() {
+    let any_fresh = !fresh.is_empty();
+    if any_fresh {
         conflicts::note_writer(conn, req.device_id, &caller.user_id)?;
     }
     let mut results = Vec::with_capacity(req.ops.len());
-    for op in &req.ops {
+    for op in req.ops.iter_mut() {
         let outcome = if op.seq <= high_water { OpOutcome::Duplicate } else { apply_op(conn, ctx, caller, op, &mut reviews)? };
         results.push(OpResult { seq: op.seq, outcome });
     }
@@ -144,7 +160,8 @@ fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &PushRequest, caller: &Auth
          ON CONFLICT(device_id) DO UPDATE SET high_water = excluded.high_water, last_seen_ms = excluded.last_seen_ms",
     )?
     .execute(params![device, acked_through as i64, ctx.now_ms as i64])?;
-    if !fresh.is_empty() {
+    if any_fresh {
+        let fresh: Vec<&Op> = req.ops.iter().filter(|o| o.seq > high_water).collect();
         audit_push(conn, caller, &device, &fresh, &results, ctx.now_ms)?;
     }
     Ok(PushResponse { acked_through, results, server_time_ms: ctx.now_ms, pull: None })
@@ -155,7 +172,11 @@ fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &PushRequest, caller: &Auth
 /// without an entry (and a hash) per op on the hot path.
 fn audit_push(conn: &Connection, caller: &AuthDevice, device: &str, fresh: &[&Op], results: &[OpResult], now_ms: u64) -> rusqlite::Result<()> {
     use sha2::{Digest, Sha256};
+    use std::fmt::Write;
     let mut digest = Sha256::new();
+    let mut line = String::with_capacity(128);
+    let mut uuid_buf = uuid::Uuid::encode_buffer();
+    let mut hlc: Vec<u8> = Vec::with_capacity(48);
     let (mut applied, mut conflicted, mut rejected) = (0u32, 0u32, 0u32);
     for r in results.iter().filter(|r| r.seq >= fresh[0].seq) {
         let status = match &r.outcome {
@@ -173,10 +194,24 @@ fn audit_push(conn: &Connection, caller: &AuthDevice, device: &str, fresh: &[&Op
             }
             OpOutcome::Duplicate => "duplicate",
         };
-        digest.update(format!("{}|{status};", r.seq).as_bytes());
+        line.clear();
+        let _ = write!(line, "{}|{status};", r.seq);
+        digest.update(line.as_bytes());
     }
     for op in fresh {
-        digest.update(format!("{}|{}|{}|{}|{};", op.seq, op.entity.code(), op.id, op.review_id, op.hlc).as_bytes());
+        // The same bytes as format!("{}|{}|{}|{}|{};", seq, entity, id, review_id, hlc), in one
+        // reused buffer.
+        line.clear();
+        let _ = write!(line, "{}|{}|", op.seq, op.entity.code());
+        line.push_str(op.id.hyphenated().encode_lower(&mut uuid_buf));
+        line.push('|');
+        line.push_str(op.review_id.hyphenated().encode_lower(&mut uuid_buf));
+        line.push('|');
+        hlc.clear();
+        records::write_hlc(&mut hlc, op.hlc);
+        line.push_str(std::str::from_utf8(&hlc).unwrap_or_default());
+        line.push(';');
+        digest.update(line.as_bytes());
     }
     let ops_sha256: String = digest.finalize().iter().map(|b| format!("{b:02x}")).collect();
     let detail = json!({
@@ -240,7 +275,7 @@ fn rejected(code: &str, message: impl Into<String>) -> OpOutcome {
 /// Applies one op that is new for its device. A refusal is an outcome, not an error: the op is
 /// acknowledged with its reason so it never blocks the device's later ops. An op is one edit,
 /// so it is refused whole if any of its fields is invalid or not permitted.
-pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: &Op, reviews: &mut ReviewCache) -> rusqlite::Result<OpOutcome> {
+pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: &mut Op, reviews: &mut ReviewCache) -> rusqlite::Result<OpOutcome> {
     ctx.clock.observe(op.hlc, ctx.now_ms);
     if op.schema_version > SCHEMA_VERSION {
         return Ok(rejected("unknown_schema", format!("data schema {} is newer than this server knows", op.schema_version)));
