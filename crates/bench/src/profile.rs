@@ -107,7 +107,10 @@ pub fn run(what: &str, dir: &std::path::Path, n: usize) -> anyhow::Result<()> {
     server.test_user(BENCH_USER, "Bea Bench", &[])?;
     let mut a = laptop(dir, n)?;
     let t = Instant::now();
+    // CLOCK_MONOTONIC marks, for `perf record -k CLOCK_MONOTONIC` + `perf report --time a,b`.
+    println!("push from {t:?}");
     let [enc, srv, reply, record, srv_push] = push_direct(&server, &mut a)?;
+    println!("push until {:?}", Instant::now());
     println!(
         "push {n}: {:.3} s in all: {enc:.3} s request JSON, {srv:.3} s server push + news ({srv_push:.3} s push), {reply:.3} s reply JSON, {record:.3} s recording",
         t.elapsed().as_secs_f64()
@@ -121,6 +124,7 @@ pub fn run(what: &str, dir: &std::path::Path, n: usize) -> anyhow::Result<()> {
     let scope = ReadScope::of(&caller);
     let (mut srv, mut wire, mut apply, mut pulled) = (0.0, 0.0, 0.0, 0);
     let t_all = Instant::now();
+    println!("pull from {t_all:?}");
     loop {
         let t = Instant::now();
         let bytes = server.pull_json(b.pull_cursor()?, PULL_PAGE, Some(b.device_id()), &scope, now_ms())?.json.into_bytes();
@@ -135,6 +139,7 @@ pub fn run(what: &str, dir: &std::path::Path, n: usize) -> anyhow::Result<()> {
             break;
         }
     }
+    println!("pull until {:?}", Instant::now());
     println!(
         "pull {pulled}: {:.3} s in all: {srv:.3} s server page + JSON, {wire:.3} s decoding, {apply:.3} s applying",
         t_all.elapsed().as_secs_f64()

@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use qar_core::{EntityKind, Hlc, ValidationError};
-use rusqlite::types::Value as SqlValue;
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -69,6 +69,65 @@ pub(super) fn versions(tx: &Transaction, entity: EntityKind, id: Uuid) -> Result
     Ok(raw.map(|s| serde_json::from_str(&s).unwrap_or_default()))
 }
 
+/// A field's value bound straight from the JSON it came in (text is not copied: a note's text
+/// is most of a pulled page), or as [`field_to_sql`] makes it.
+fn field_param<'v>(entity: EntityKind, field: &str, value: &'v Value) -> Result<ToSqlOutput<'v>, ValidationError> {
+    Ok(match value {
+        Value::String(s) if entity.field(field)?.ty != qar_core::fields::FieldType::Json => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        _ => ToSqlOutput::Owned(field_to_sql(entity, field, value)?),
+    })
+}
+
+/// The JSON text of a version map, byte for byte what `serde_json::to_string(versions)` writes,
+/// without making a `String` of every stamp first (a pulled note has a dozen).
+pub(super) fn versions_json(versions: &Versions) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(2 + versions.len() * 64);
+    out.push(b'{');
+    for (i, (name, version)) in versions.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, name);
+        out.extend_from_slice(b":\"");
+        write_hlc(&mut out, *version);
+        out.push(b'"');
+    }
+    out.push(b'}');
+    String::from_utf8(out).unwrap_or_else(|_| "{}".into())
+}
+
+/// `Hlc`'s text form (`{:013}-{:010}-{:016x}`) appended to `out`.
+fn write_hlc(out: &mut Vec<u8>, h: Hlc) {
+    fn digits(out: &mut Vec<u8>, mut v: u64, width: usize, radix: u64) {
+        let mut buf = [b'0'; 20];
+        let mut i = buf.len();
+        loop {
+            i -= 1;
+            buf[i] = b"0123456789abcdef"[(v % radix) as usize];
+            v /= radix;
+            if v == 0 {
+                break;
+            }
+        }
+        for _ in (buf.len() - i)..width {
+            out.push(b'0');
+        }
+        out.extend_from_slice(&buf[i..]);
+    }
+    digits(out, h.wall_ms, 13, 10);
+    out.push(b'-');
+    digits(out, u64::from(h.counter), 10, 10);
+    out.push(b'-');
+    digits(out, h.node, 16, 16);
+}
+
+/// `?n` appended to SQL text.
+fn push_mark(sql: &mut String, n: usize) {
+    use std::fmt::Write;
+    let _ = write!(sql, "?{n}");
+}
+
 /// Writes field values and the record's new version map into an existing row.
 pub(super) fn update(
     tx: &Transaction,
@@ -78,24 +137,29 @@ pub(super) fn update(
     versions: &Versions,
     at_ms: u64,
 ) -> Result<()> {
-    let mut sets = String::new();
-    let mut args: Vec<SqlValue> = Vec::with_capacity(fields.len() + 3);
-    for (i, (field, value)) in fields.iter().enumerate() {
-        sets.push_str(&format!("{} = ?{}, ", column(entity, field)?, i + 1));
-        args.push(field_to_sql(entity, field, value)?);
-    }
     let n = fields.len();
-    let sql = format!(
-        "UPDATE {} SET {sets}versions = ?{}, updated_at_ms = max(updated_at_ms, ?{}) WHERE id = ?{}",
-        table(entity),
-        n + 1,
-        n + 2,
-        n + 3
-    );
+    let mut sql = String::with_capacity(96 + n * 24);
+    sql.push_str("UPDATE ");
+    sql.push_str(table(entity));
+    sql.push_str(" SET ");
+    let mut args: Vec<ToSqlOutput> = Vec::with_capacity(n + 3);
+    for (i, (field, value)) in fields.iter().enumerate() {
+        sql.push_str(column(entity, field)?);
+        sql.push_str(" = ");
+        push_mark(&mut sql, i + 1);
+        sql.push_str(", ");
+        args.push(field_param(entity, field, value)?);
+    }
+    sql.push_str("versions = ");
+    push_mark(&mut sql, n + 1);
+    sql.push_str(", updated_at_ms = max(updated_at_ms, ");
+    push_mark(&mut sql, n + 2);
+    sql.push_str(") WHERE id = ");
+    push_mark(&mut sql, n + 3);
     args.extend([
-        SqlValue::Text(serde_json::to_string(versions).unwrap_or_else(|_| "{}".into())),
-        SqlValue::Integer(at_ms as i64),
-        SqlValue::Text(id.to_string()),
+        ToSqlOutput::Owned(SqlValue::Text(versions_json(versions))),
+        ToSqlOutput::Owned(SqlValue::Integer(at_ms as i64)),
+        ToSqlOutput::Owned(SqlValue::Text(id.to_string())),
     ]);
     tx.prepare_cached(&sql)?.execute(params_from_iter(args))?;
     Ok(())
@@ -112,23 +176,55 @@ pub(super) fn insert(
     versions: &Versions,
     at_ms: u64,
 ) -> Result<()> {
-    let mut cols = String::from("id, ");
-    let mut args: Vec<SqlValue> = vec![SqlValue::Text(id.to_string())];
+    let mut sql = String::with_capacity(128 + fields.len() * 28);
+    sql.push_str("INSERT INTO ");
+    sql.push_str(table(entity));
+    sql.push_str("(id, ");
+    let mut args: Vec<ToSqlOutput> = Vec::with_capacity(fields.len() + 5);
+    args.push(ToSqlOutput::Owned(SqlValue::Text(id.to_string())));
     if entity != EntityKind::Review {
-        cols.push_str("review_id, ");
-        args.push(SqlValue::Text(review_id.to_string()));
+        sql.push_str("review_id, ");
+        args.push(ToSqlOutput::Owned(SqlValue::Text(review_id.to_string())));
     }
     for (field, value) in fields {
-        cols.push_str(column(entity, field)?);
-        cols.push_str(", ");
-        args.push(field_to_sql(entity, field, value)?);
+        sql.push_str(column(entity, field)?);
+        sql.push_str(", ");
+        args.push(field_param(entity, field, value)?);
     }
-    cols.push_str("versions, created_at_ms, updated_at_ms");
-    args.push(SqlValue::Text(serde_json::to_string(versions).unwrap_or_else(|_| "{}".into())));
-    args.push(SqlValue::Integer(at_ms as i64));
-    args.push(SqlValue::Integer(at_ms as i64));
-    let marks: Vec<String> = (1..=args.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!("INSERT INTO {}({cols}) VALUES ({})", table(entity), marks.join(", "));
+    sql.push_str("versions, created_at_ms, updated_at_ms) VALUES (");
+    args.push(ToSqlOutput::Owned(SqlValue::Text(versions_json(versions))));
+    args.push(ToSqlOutput::Owned(SqlValue::Integer(at_ms as i64)));
+    args.push(ToSqlOutput::Owned(SqlValue::Integer(at_ms as i64)));
+    for i in 1..=args.len() {
+        if i > 1 {
+            sql.push_str(", ");
+        }
+        push_mark(&mut sql, i);
+    }
+    sql.push(')');
     tx.prepare_cached(&sql)?.execute(params_from_iter(args))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_json_is_what_serde_writes() {
+        let stamps = [
+            Hlc::ZERO,
+            Hlc { wall_ms: 1_795_000_000_000, counter: 42, node: 0x8d14_9779_70fd_fb18 },
+            Hlc { wall_ms: 9_999_999_999_999, counter: u32::MAX, node: u64::MAX },
+            Hlc { wall_ms: 5, counter: 0, node: 0xb },
+        ];
+        let mut versions = Versions::new();
+        assert_eq!(versions_json(&versions), serde_json::to_string(&versions).unwrap());
+        for (i, name) in ["notes", "area_tags", "we\"ird\\name ✓", "deleted", "z"].iter().enumerate() {
+            versions.insert((*name).to_owned(), stamps[i % stamps.len()]);
+            assert_eq!(versions_json(&versions), serde_json::to_string(&versions).unwrap());
+        }
+        let back: Versions = serde_json::from_str(&versions_json(&versions)).unwrap();
+        assert_eq!(back, versions);
+    }
 }

@@ -8,6 +8,9 @@ use rusqlite::{TransactionBehavior, params, Transaction};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The page cache while applying bulk pages, in KiB (SQLite's negative `cache_size`).
+const BULK_CACHE_KIB: i64 = -32 * 1024;
+
 impl Store {
     pub fn pull_cursor(&self) -> Result<u64> {
         Ok(meta::parse_u64(meta::get(&self.conn, "pull_cursor")?))
@@ -19,6 +22,9 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let bulk = page.changes.len() >= super::search_index::BULK_PAGE;
         if bulk {
+            // A bulk page is megabytes: with SQLite's default 2 MB page cache the transaction
+            // would spill pages to the WAL half-way and read them back. Stays set afterwards.
+            tx.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
             // Indexing thousands of notes here would triple the time to a usable laptop; the
             // background thread indexes them right after (see migration 2).
             tx.execute("INSERT OR IGNORE INTO fts_defer(one) VALUES (1)", [])?;
@@ -30,6 +36,7 @@ impl Store {
         let mut teams_changed = false;
         // Reviews known to have a row here (real or placeholder) during this page.
         let mut held: BTreeSet<uuid::Uuid> = BTreeSet::new();
+        let mut touched: BTreeSet<uuid::Uuid> = BTreeSet::new();
         for change in &page.changes {
             teams_changed |= change.entity == EntityKind::Review && change.fields.contains_key("team");
             for f in change.fields.values() {
@@ -37,7 +44,7 @@ impl Store {
             }
             if apply_change(&tx, change, any_pending.then_some(acked), &mut held)? {
                 applied += 1;
-                self.changed_reviews.insert(change.review_id.to_string());
+                touched.insert(change.review_id);
             }
         }
         if bulk {
@@ -51,6 +58,7 @@ impl Store {
         meta::set(&tx, "pull_cursor", &page.cursor.to_string())?;
         meta::set_clock(&tx, self.clock.last())?;
         tx.commit()?;
+        self.changed_reviews.extend(touched.iter().map(uuid::Uuid::to_string));
         Ok(applied)
     }
 }

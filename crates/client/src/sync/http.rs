@@ -56,6 +56,23 @@ pub struct SyncClient {
     /// This laptop's bearer token once someone has signed in; shared by clones, so signing in
     /// once reaches the background sync loop too.
     token: std::sync::Arc<std::sync::RwLock<Option<String>>>,
+    /// The next page of a paged pull, already being fetched while the caller applies this one.
+    prefetch: std::sync::Arc<std::sync::Mutex<Option<Prefetch>>>,
+}
+
+/// A pull page requested ahead: what it was asked with, and the request under way.
+struct Prefetch {
+    key: PullKey,
+    task: tokio::task::JoinHandle<Result<PullResponse>>,
+}
+
+/// What makes two pull requests the same request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PullKey {
+    cursor: u64,
+    limit: u32,
+    device_id: Uuid,
+    token: Option<String>,
 }
 
 impl SyncClient {
@@ -66,7 +83,7 @@ impl SyncClient {
             .timeout(Duration::from_secs(60))
             .build()
             .expect("a TLS backend is compiled in");
-        SyncClient { http, base_url: base_url.trim_end_matches('/').to_owned(), token: Default::default() }
+        SyncClient { http, base_url: base_url.trim_end_matches('/').to_owned(), token: Default::default(), prefetch: Default::default() }
     }
 
     /// A client that sends `token` as `Authorization: Bearer` on every request.
@@ -100,10 +117,61 @@ impl SyncClient {
 
     /// Changes after `cursor`, without this device's own writes. With `wait_ms > 0` the server
     /// holds the request until something changes or the time is up (long-poll).
+    ///
+    /// A page that says `has_more` starts the request for the next page at once (its cursor is
+    /// in the page), so the server reads and sends it and this side decodes it while the caller
+    /// applies the page it has: on a first sync of thousands of records fetching and applying
+    /// overlap instead of taking turns. Asking for that next page then takes the answer already
+    /// under way. Any other request drops it. The feed is append-only by server sequence, so a
+    /// page fetched a moment early is as valid as one fetched now; anything newer comes after
+    /// its cursor.
     pub async fn pull(&self, cursor: u64, limit: u32, device_id: Uuid, wait_ms: u64) -> Result<PullResponse> {
+        let key = PullKey { cursor, limit, device_id, token: self.current_token() };
+        let ahead = self.prefetch.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let page = match ahead {
+            Some(a) if wait_ms == 0 && a.key == key => match a.task.await {
+                Ok(Ok(page)) => Ok(page),
+                // Failed or cancelled ahead of time: ask again now, and answer as that does.
+                _ => self.fetch_pull(&key, wait_ms).await,
+            },
+            other => {
+                if let Some(a) = other {
+                    a.task.abort();
+                }
+                self.fetch_pull(&key, wait_ms).await
+            }
+        }?;
+        let runtime = tokio::runtime::Handle::try_current();
+        if let (true, Ok(runtime)) = (page.has_more && page.cursor != cursor, runtime) {
+            let next = PullKey { cursor: page.cursor, ..key };
+            let client = self.clone();
+            let fetch_key = next.clone();
+            let task = runtime.spawn(async move { client.fetch_pull(&fetch_key, 0).await });
+            if let Some(old) = self.prefetch.lock().unwrap_or_else(|p| p.into_inner()).replace(Prefetch { key: next, task }) {
+                old.task.abort();
+            }
+        }
+        Ok(page)
+    }
+
+    async fn fetch_pull(&self, key: &PullKey, wait_ms: u64) -> Result<PullResponse> {
         let url = self.url("/v1/sync/pull");
-        let query = [("cursor", cursor.to_string()), ("limit", limit.to_string()), ("device_id", device_id.to_string()), ("wait_ms", wait_ms.to_string())];
-        self.send(self.http.get(url).query(&query)).await
+        let query = [
+            ("cursor", key.cursor.to_string()),
+            ("limit", key.limit.to_string()),
+            ("device_id", key.device_id.to_string()),
+            ("wait_ms", wait_ms.to_string()),
+        ];
+        let req = self.http.get(url).query(&query);
+        let req = match &key.token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        };
+        self.send_request(req).await
+    }
+
+    fn current_token(&self) -> Option<String> {
+        self.token.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Signs this laptop in: email, password and authenticator code give a device token.
@@ -133,11 +201,15 @@ impl SyncClient {
     }
 
     async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
-        let token = self.token.read().unwrap_or_else(|p| p.into_inner()).clone();
-        let req = match token {
+        let req = match self.current_token() {
             Some(t) => req.bearer_auth(t),
             None => req,
         };
+        self.send_request(req).await
+    }
+
+    /// Sends a request that already carries its credentials and reads the JSON answer.
+    async fn send_request<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
         let offline = |_| ClientError::Offline { url: self.base_url.clone() };
         let resp = req.send().await.map_err(offline)?;
         let status = resp.status();
@@ -151,5 +223,65 @@ impl SyncClient {
             details: serde_json::Value::Null,
         });
         Err(ClientError::Server { status: status.as_u16(), code: body.code, message: body.message })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qar_core::protocol::FieldWrite;
+    use qar_core::{EntityKind, Hlc};
+
+    fn now_ms() -> u64 {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    }
+
+    /// Paging through the feed with the next page fetched ahead gives exactly the pages asked
+    /// one at a time; a request for another cursor is answered for that cursor.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pages_fetched_ahead_are_the_pages_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = qar_server::ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: false };
+        let srv = qar_server::start(&config).await.unwrap();
+        srv.store().test_user("user-lena", "Lena Lead", &[]).unwrap();
+        let (writer, reader) = (Uuid::now_v7(), Uuid::now_v7());
+        let tokens = srv.store().test_tokens("user-lena", &[writer, reader], now_ms()).unwrap();
+        let review = Uuid::now_v7();
+        let node = Hlc::node_of(&writer);
+        let op = |seq: u64, entity: EntityKind, id: Uuid, field: &str, value: &str| Op {
+            seq,
+            entity,
+            id,
+            review_id: review,
+            fields: [(field.to_owned(), FieldWrite { value: serde_json::json!(value), base: None })].into(),
+            hlc: Hlc { wall_ms: 1_795_000_000_000 + seq, counter: 0, node },
+            schema_version: SCHEMA_VERSION,
+        };
+        let mut ops = vec![op(1, EntityKind::Review, review, "school_name", "Heron Vale Academy")];
+        ops.extend((2..=9).map(|seq| op(seq, EntityKind::Evidence, Uuid::now_v7(), "notes", &format!("note {seq}"))));
+        let pushed = SyncClient::with_token(&srv.url(), &tokens[0]).push(writer, ops, None).await.unwrap();
+        assert_eq!(pushed.acked_through, 9);
+
+        let client = SyncClient::with_token(&srv.url(), &tokens[1]);
+        let whole = client.pull(0, 100, reader, 0).await.unwrap();
+        assert_eq!(whole.changes.len(), 9);
+        let mut paged = Vec::new();
+        let mut cursor = 0;
+        loop {
+            let page = client.pull(cursor, 2, reader, 0).await.unwrap();
+            paged.extend(page.changes.clone());
+            cursor = page.cursor;
+            if !page.has_more {
+                break;
+            }
+        }
+        assert_eq!(paged, whole.changes);
+        assert_eq!(cursor, whole.cursor);
+        // A page is fetched ahead (cursor 2); asking for another cursor answers that one.
+        let first = client.pull(0, 2, reader, 0).await.unwrap();
+        assert!(first.has_more);
+        let other = client.pull(5, 2, reader, 0).await.unwrap();
+        assert_eq!(other.changes, whole.changes[5..7].to_vec());
+        srv.stop().await;
     }
 }

@@ -14,6 +14,9 @@ use serde::Deserialize;
 
 /// Most ops accepted in one push; clients send at most 1,000.
 pub const MAX_OPS_PER_PUSH: usize = 5000;
+/// Ops in one push from which the WAL is checkpointed right after answering it
+/// (`ServerStore::checkpoint`).
+pub const BULK_PUSH_OPS: usize = 100;
 
 /// Applies a device's ops in one transaction with its high-water mark, answering only after
 /// commit; optionally returns the first page of news (`pull_cursor`). Each op is checked
@@ -48,6 +51,7 @@ pub async fn push(
     }
     let store = state.store.clone();
     let (device_id, pull_cursor) = (req.device_id, req.pull_cursor);
+    let bulk = req.ops.len() >= BULK_PUSH_OPS;
     let body = blocking(move || {
         let reply: PushResponse = store.push_owned(req, &device, now_ms())?;
         let mut body = serde_json::to_string(&reply).map_err(ApiError::internal)?;
@@ -64,6 +68,15 @@ pub async fn push(
         Ok(body)
     })
     .await?;
+    if bulk {
+        // After the answer, not inside the commit that answers (ServerStore::checkpoint).
+        let store = state.store.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = store.checkpoint() {
+                tracing::warn!("checkpoint after a bulk push: {e}");
+            }
+        });
+    }
     Ok(json_body(body))
 }
 

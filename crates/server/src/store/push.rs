@@ -72,6 +72,18 @@ impl ServerStore {
         answer.take().expect("answered")
     }
 
+    /// Copies committed WAL frames back into the database file (PASSIVE: never waits for a
+    /// reader). SQLite's automatic checkpoint runs inside the commit that crosses its threshold,
+    /// so with bulk pushes (a laptop's first sync) nearly every commit paid for copying and
+    /// fsyncing megabytes before its push was answered: ~40% of a first push. The HTTP layer
+    /// calls this after answering a bulk push instead, while the laptop prepares its next
+    /// batch; the automatic checkpoint stays as the safety net for everything else.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let conn = self.writer();
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     fn commit_group(&self, conn: &mut Connection, mut batch: Vec<Queued>) {
         let mut answers: Vec<Result<PushResponse, StoreError>> = Vec::with_capacity(batch.len());
         let mut latest = 0;
