@@ -108,9 +108,9 @@ pub fn typst_source(doc: &ReportDocument) -> String {
         let _ = writeln!(
             s,
             "  {}, text(weight: \"bold\", fill: navy, {}), {},",
-            typst_str(&e.area_label),
-            typst_str(&e.value_label),
-            typst_str(&e.rationale)
+            typst_str(&breakable(&e.area_label)),
+            typst_str(&breakable(&e.value_label)),
+            typst_str(&breakable(&e.rationale))
         );
     }
     s.push_str(")\n\n");
@@ -119,12 +119,49 @@ pub fn typst_source(doc: &ReportDocument) -> String {
         let _ = match b {
             Block::Heading1(t) => writeln!(s, "#heading(level: 1, {})", typst_str(t)),
             Block::Heading2(t) => writeln!(s, "#heading(level: 2, {})", typst_str(t)),
-            Block::Para(t) => writeln!(s, "#par({})", typst_str(t)),
+            Block::Para(t) => writeln!(s, "#par({})", typst_str(&breakable(t))),
             Block::NotWritten => writeln!(s, "#par(text(style: \"italic\", fill: luma(120), \"Not yet written.\"))"),
         };
     }
     debug_assert!(!doc.is_draft() || s.contains(&typst_str(DRAFT_LINE)));
     s
+}
+
+/// Runs of characters with no break opportunity longer than this are not words (hashes, ids,
+/// URL segments) and get break opportunities every [`SLICE`] characters.
+const MAX_UNBROKEN: usize = 24;
+/// Fine enough that a justified line holding such a run is not stretched much.
+const SLICE: usize = 6;
+
+/// `t` with zero-width spaces inside overlong runs, so a pasted hash or identifier wraps instead
+/// of running off the page (Typst, like a browser without `overflow-wrap`, never breaks inside a
+/// word). Real words are left alone, so they still hyphenate properly.
+fn breakable(t: &str) -> std::borrow::Cow<'_, str> {
+    let opens_break = |c: char| c.is_whitespace() || matches!(c, '-' | '/' | '\u{200B}' | '—' | '–');
+    let overlong = |run: &str| run.chars().count() > MAX_UNBROKEN;
+    if !t.split(opens_break).any(overlong) {
+        return t.into();
+    }
+    let mut out = String::with_capacity(t.len() + t.len() / 4);
+    let mut rest = t;
+    while !rest.is_empty() {
+        let run_end = rest.find(opens_break).unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(run_end);
+        if overlong(run) {
+            for (i, c) in run.chars().enumerate() {
+                if i > 0 && i % SLICE == 0 {
+                    out.push('\u{200B}');
+                }
+                out.push(c);
+            }
+        } else {
+            out.push_str(run);
+        }
+        let sep_len = tail.chars().next().map_or(0, char::len_utf8);
+        out.push_str(&tail[..sep_len]);
+        rest = &tail[sep_len..];
+    }
+    out.into()
 }
 
 /// Writes `template` with each `{name}` replaced by its value and `{{`/`}}` as braces, in one
@@ -171,6 +208,17 @@ mod tests {
         assert!(!src.contains("\n#set page(width: 1cm)"));
         assert!(src.contains("\"#set page(width: 1cm)\""));
         assert!(src.contains("#par(\"= Not a heading\")"));
+    }
+
+    #[test]
+    fn long_unbroken_runs_get_break_opportunities() {
+        assert_eq!(breakable("short words — and a/very/long/path-with-hyphens"), "short words — and a/very/long/path-with-hyphens");
+        let hash = "9d166b7677829d166b7677829d166b767782";
+        let b = breakable(hash);
+        assert_eq!(b.replace('\u{200B}', ""), hash);
+        assert!(b.split('\u{200B}').all(|part| part.chars().count() <= SLICE), "{b:?}");
+        assert_eq!(breakable("Llanfairpwllgwyngyllgogerych"), "Llanfairpwllgwyngyllgogerych".chars().collect::<Vec<_>>().chunks(SLICE).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("\u{200B}"));
+        assert_eq!(breakable("Internationalisation, ŵ"), "Internationalisation, ŵ", "a long word is still a word");
     }
 
     #[test]

@@ -160,3 +160,24 @@ fn invalid_models_are_refused_before_rendering() {
     assert!(matches!(render_pdf(&doc), Err(qar_report::ReportError::VisitDay(_))));
     assert!(matches!(qar_report::render_docx(&doc), Err(qar_report::ReportError::VisitDay(_))));
 }
+
+#[test]
+fn pdf_long_unbroken_text_stays_inside_the_page() {
+    let mut doc = fixture();
+    let long = "x".repeat(120);
+    doc.sections[0].body = format!("See https://example.org/{long}/evidence.pdf and {long}.");
+    doc.estimates[0].rationale = format!("Hash {long}");
+    let path = save("long-words.pdf", &render_pdf(&doc).unwrap());
+    let bbox = poppler("pdftotext", &["-bbox", "-enc", "UTF-8", path.to_str().unwrap(), "-"]);
+    let right_margin = 595.276 - 2.5 / 2.54 * 72.0;
+    let mut words = 0;
+    for line in bbox.lines().filter(|l| l.trim_start().starts_with("<word ")) {
+        let x_max: f64 = line.split("xMax=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().parse().unwrap();
+        // A few points of slack: Typst hangs line-end hyphens and punctuation into the margin.
+        assert!(x_max <= right_margin + 6.0, "past the right margin ({x_max:.1} > {right_margin:.1}): {line}");
+        words += 1;
+    }
+    assert!(words > 100);
+    let text: String = pdf_text(&path).chars().filter(|c| !c.is_whitespace() && *c != '\u{200B}').collect();
+    assert!(text.contains(&long), "the long run is all there, only wrapped");
+}
