@@ -8,7 +8,8 @@ use crate::wording::{header_status, status_line, team_lines, visit_days_line, DR
 use crate::world::BODY_FONT;
 use std::fmt::Write as _;
 
-/// Page setup and styles shared by every report. `{{`/`}}` are literal braces (format string).
+/// Page setup, styles and the page-1 header block. [`fill`] replaces each `{name}` with an
+/// already-escaped value; `{{`/`}}` are literal braces.
 const PREAMBLE: &str = r##"#set document(title: {doc_title}, author: ({lead},))
 #set text(font: {font}, size: 10.5pt, lang: "en", region: "gb", fill: luma(30))
 #set par(justify: true, leading: 0.62em, spacing: 1em)
