@@ -69,7 +69,7 @@ impl EntityKind {
     /// a device op that sets it is refused, so a laptop cannot approve its own report.
     pub fn server_written(self, field: &str) -> bool {
         match self {
-            EntityKind::Review => matches!(field, "hub_id" | "team" | "approved_hash" | "approved_by"),
+            EntityKind::Review => matches!(field, "hub_id" | "team" | "approved_hash" | "approved_by" | "visit_dates" | "school_context"),
             EntityKind::Comment | EntityKind::Conflict => field != "resolved",
             EntityKind::Evidence | EntityKind::Estimate | EntityKind::ReportSection => false,
         }
@@ -138,6 +138,9 @@ const REVIEW_FIELDS: &[FieldSpec] = &[
     spec("team", "Review team", FieldType::Team),
     spec("approved_hash", "Approved report version", text(100, false)),
     spec("approved_by", "Approved by", text(200, false)),
+    // Written by hub scheduling (issue 9): the three visit days and the school's register facts.
+    spec("visit_dates", "Visit days", FieldType::Json),
+    spec("school_context", "School context", FieldType::Json),
 ];
 
 const fn spec(name: &'static str, label: &'static str, ty: FieldType) -> FieldSpec {

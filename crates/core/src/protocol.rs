@@ -96,6 +96,10 @@ pub struct PullResponse {
     pub cursor: u64,
     pub has_more: bool,
     pub server_time_ms: u64,
+    /// Reviews the asker was taken off since the request's cursor (issue 9): the laptop pushes
+    /// any unsent work, then drops its copy. Absent when empty (older servers never send it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_revoked: Vec<Uuid>,
 }
 
 /// The current state of one record, as the server holds it: every field with its version,

@@ -97,6 +97,9 @@ impl From<crate::store::StoreError> for ApiError {
             )
             .with_details(json!({ "current_hash": current_hash })),
             E::Invalid(message) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message),
+            E::Refused { status, code, message, details } => {
+                ApiError::new(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), code, message).with_details(details)
+            }
             E::Db(e) => ApiError::internal(e),
             E::Commit(e) => ApiError::internal(e),
         }

@@ -264,6 +264,7 @@ fn pulled_values_apply_but_never_over_a_pending_local_edit() {
         cursor: 3,
         has_more: false,
         server_time_ms: T0,
+        access_revoked: vec![],
     };
     assert_eq!(s.apply_pull(&page, T0).unwrap(), 3);
     let mine = s.evidence(&e.id).unwrap();
@@ -398,7 +399,7 @@ fn a_bulk_pull_defers_indexing_and_search_stays_complete() {
         let text = if i == 42 { "Oracy: pupils debated persuasively".to_string() } else { format!("Routine note {i}") };
         changes.push(change(i as u64 + 2, EntityKind::Evidence, *id, review, &[("notes", json!(text)), ("activity_type", json!("learning_walk"))], v(i as u64 + 1)));
     }
-    let page = PullResponse { changes, cursor: 101, has_more: false, server_time_ms: T0 };
+    let page = PullResponse { changes, cursor: 101, has_more: false, server_time_ms: T0, access_revoked: vec![] };
     s.apply_pull(&page, T0).unwrap();
     assert_eq!(s.search_backlog().unwrap(), 100, "a bulk page is indexed later, not inside the pull");
 

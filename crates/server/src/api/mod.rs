@@ -1,16 +1,20 @@
 //! The HTTP API under /v1. Handlers only parse, call the store on a blocking thread, and reply.
 
+mod admin;
 mod auth;
 mod health;
+mod hub_openapi;
 mod openapi;
+mod outbox_report;
 mod reviews;
+mod scheduling;
 mod sync;
 
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use tower_http::trace::TraceLayer;
 
@@ -29,6 +33,20 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/devices/{device_id}/revoke", post(auth::revoke_device))
         .route("/v1/reviews/{review_id}/approve", post(reviews::approve))
         .route("/v1/reviews/{review_id}/return", post(reviews::return_report))
+        // Hub administration and scheduling (issue 9).
+        .route("/v1/hubs", get(admin::list_hubs).post(admin::create_hub))
+        .route("/v1/hubs/{hub_id}/settings", put(admin::hub_settings))
+        .route("/v1/hubs/{hub_id}/schools", get(admin::hub_schools).post(admin::assign_schools))
+        .route("/v1/hubs/{hub_id}/reviews", post(scheduling::schedule))
+        .route("/v1/hubs/{hub_id}/overview", get(scheduling::overview))
+        .route("/v1/schools", get(admin::search_schools))
+        .route("/v1/users", get(admin::list_users))
+        .route("/v1/users/{user_id}/roles", put(admin::set_roles))
+        .route("/v1/users/{user_id}/deactivate", post(admin::deactivate))
+        .route("/v1/invitations", post(admin::invite))
+        .route("/v1/invitations/redeem", post(admin::redeem))
+        .route("/v1/invitations/confirm", post(admin::confirm))
+        .route("/v1/reviews/{review_id}/team", put(scheduling::set_team))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")

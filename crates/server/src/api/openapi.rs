@@ -29,5 +29,5 @@ impl Modify for BearerToken {
 /// This document.
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3.1 document")))]
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(super::hub_openapi::with_hub_admin(ApiDoc::openapi()))
 }

@@ -38,8 +38,10 @@ pub const BULK_PUSH_OPS: usize = 100;
 pub async fn push(
     State(state): State<AppState>,
     device: AuthDevice,
+    headers: axum::http::HeaderMap,
     body: Result<Json<PushRequest>, JsonRejection>,
 ) -> Result<Response, ApiError> {
+    super::outbox_report::note(&state, &device, &headers);
     let Json(req) = body?;
     same_device(&device, Some(req.device_id))?;
     if req.ops.len() > MAX_OPS_PER_PUSH {
@@ -122,8 +124,10 @@ fn default_limit() -> u32 {
 pub async fn pull(
     State(state): State<AppState>,
     device: AuthDevice,
+    headers: axum::http::HeaderMap,
     params: Result<Query<PullParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    super::outbox_report::note(&state, &device, &headers);
     let Query(p) = params?;
     same_device(&device, p.device_id)?;
     let scope = std::sync::Arc::new(ReadScope::of(&device));

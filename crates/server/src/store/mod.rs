@@ -15,6 +15,10 @@ mod push;
 mod records;
 pub mod schools;
 mod testkit;
+pub mod hub_admin;
+pub mod invitations;
+pub mod scheduling;
+pub mod overview;
 mod workflow;
 
 pub use conflicts::conflict_id;
@@ -36,6 +40,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 3, name: "school register from GIAS", sql: include_str!("migrations/0003_school_register.sql") },
     Migration { number: 4, name: "review hubs and teams, writers' clock nodes", sql: include_str!("migrations/0004_review_access.sql") },
     Migration { number: 5, name: "hash-chained audit log", sql: include_str!("migrations/0005_audit_log.sql") },
+    Migration { number: 7, name: "hub administration: invitations, report deadlines, team removals, outbox reports", sql: include_str!("migrations/0007_hub_admin.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +64,9 @@ pub enum StoreError {
     ReportChanged { current_hash: String },
     #[error("{0}")]
     Invalid(String),
+    /// A hub-administration request refused with its HTTP status and stable code (issue 9).
+    #[error("{message}")]
+    Refused { status: u16, code: &'static str, message: String, details: serde_json::Value },
     #[error(transparent)]
     Db(#[from] rusqlite::Error),
     /// The group commit carrying this push failed: nothing of it is durable; retry.

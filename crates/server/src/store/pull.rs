@@ -124,7 +124,20 @@ impl ServerStore {
         drop(rows);
         drop(stmt);
         let next = if has_more { last_seq } else { super::push::max_server_seq(&tx)?.max(cursor) };
-        let _ = write!(out, "],\"cursor\":{next},\"has_more\":{has_more},\"server_time_ms\":{now_ms}}}");
+        let _ = write!(out, "],\"cursor\":{next},\"has_more\":{has_more},\"server_time_ms\":{now_ms}");
+        // Reviews the asker was taken off within this page's span of the feed (issue 9).
+        if !scope.everything {
+            let mut revoked = super::scheduling::removed_between(&tx, &scope.user_id, cursor, next)?;
+            revoked.retain(|r| {
+                let hub = super::access::hub_of(&tx, &r.to_string()).ok().flatten();
+                !hub.is_some_and(|h| scope.coordinated_hubs.contains(&h))
+            });
+            if !revoked.is_empty() {
+                let ids: Vec<String> = revoked.iter().map(|r| format!("\"{r}\"")).collect();
+                let _ = write!(out, ",\"access_revoked\":[{}]", ids.join(","));
+            }
+        }
+        out.push('}');
         Ok(PullPage { json: out, changes, cursor: next, has_more })
     }
 }

@@ -156,14 +156,21 @@ fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &mut PushRequest, caller: &
     }
     let fresh: Vec<&Op> = req.ops.iter().filter(|o| o.seq > high_water).collect();
     let mut reviews = ReviewCache::default();
-    check_related(conn, caller, &fresh, &mut reviews)?;
+    let removed = check_related(conn, caller, &fresh, &mut reviews)?;
     let any_fresh = !fresh.is_empty();
     if any_fresh {
         conflicts::note_writer(conn, req.device_id, &caller.user_id)?;
     }
     let mut results = Vec::with_capacity(req.ops.len());
     for op in req.ops.iter_mut() {
-        let outcome = if op.seq <= high_water { OpOutcome::Duplicate } else { apply_op(conn, ctx, caller, op, &mut reviews)? };
+        let outcome = if op.seq <= high_water {
+            OpOutcome::Duplicate
+        } else if removed.contains(&op.review_id) {
+            // Unsent work of someone taken off the team: refused clearly, never blocking later ops.
+            rejected("removed_from_team", "You were taken off this review's team before this change reached the server, so it was not saved. Ask the hub coordinator if it is needed.")
+        } else {
+            apply_op(conn, ctx, caller, op, &mut reviews)?
+        };
         results.push(OpResult { seq: op.seq, outcome });
     }
     let acked_through = req.ops.last().map_or(high_water, |o| o.seq.max(high_water));
@@ -237,19 +244,26 @@ fn audit_push(conn: &Connection, caller: &AuthDevice, device: &str, fresh: &[&Op
 /// A push that touches a review the caller has nothing to do with (not on its team, not its
 /// hub's coordinator, not an administrator) is refused whole: it is not a mistake to show
 /// per op but a device syncing someone else's work.
-fn check_related(conn: &Connection, caller: &AuthDevice, ops: &[&Op], reviews: &mut ReviewCache) -> Result<(), StoreError> {
+/// Reviews the caller was taken off (issue 9) are returned instead: their ops are refused one
+/// by one, so a laptop can still send the rest of its outbox.
+fn check_related(conn: &Connection, caller: &AuthDevice, ops: &[&Op], reviews: &mut ReviewCache) -> Result<BTreeSet<uuid::Uuid>, StoreError> {
     let mut seen = BTreeSet::new();
+    let mut removed = BTreeSet::new();
     for op in ops {
         if !seen.insert(op.review_id) {
             continue;
         }
         if let Some(access) = reviews.get(conn, &op.review_id.to_string(), &caller.user_id)? {
             if !access.related(caller) {
+                if super::scheduling::was_removed(conn, &op.review_id.to_string(), &caller.user_id)? {
+                    removed.insert(op.review_id);
+                    continue;
+                }
                 return Err(StoreError::NotOnReview { review_id: op.review_id, seq: op.seq });
             }
         }
     }
-    Ok(())
+    Ok(removed)
 }
 
 /// The caller's access facts per review, read once per push: a push of 1,000 notes to one

@@ -1,0 +1,75 @@
+//! Scheduling reviews and the hub overview (issue 9), online.
+
+use super::blocking;
+use crate::auth::AuthDevice;
+use crate::error::ApiError;
+use crate::store::now_ms;
+use crate::store::overview::HubOverview;
+use crate::store::scheduling::{ScheduleRequest, Scheduled, TeamChoice};
+use crate::AppState;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use qar_core::protocol::ErrorBody;
+use uuid::Uuid;
+
+/// A hub coordinator (of this hub) or an administrator schedules a review of one of the hub's
+/// schools. Warnings (e.g. `conflict_of_interest`) do not stop it.
+#[utoipa::path(post, path = "/v1/hubs/{hub_id}/reviews", tag = "scheduling", request_body = ScheduleRequest, security(("bearer" = [])),
+    params(("hub_id" = String, Path, description = "The hub's id")),
+    responses(
+        (status = 201, description = "The scheduled review record and warnings", body = Scheduled),
+        (status = 403, description = "not_your_hub (a coordinator of another hub) or not_your_role", body = ErrorBody),
+        (status = 404, description = "unknown_hub or unknown_school", body = ErrorBody),
+        (status = 409, description = "review_exists", body = ErrorBody),
+        (status = 422, description = "invalid_dates, unknown_framework, school_not_in_hub, no_lead_reviewer, duplicate_member, unknown_user, user_deactivated", body = ErrorBody),
+    ))]
+pub async fn schedule(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    Path(hub_id): Path<String>,
+    body: Result<Json<ScheduleRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<Scheduled>), ApiError> {
+    let Json(req) = body?;
+    let store = state.store.clone();
+    let done = blocking(move || Ok(store.schedule_review(&caller, &hub_id, &req, now_ms())?)).await?;
+    Ok((StatusCode::CREATED, Json(done)))
+}
+
+/// Replaces the review's team. People taken off stop receiving it; their laptops are told on
+/// their next pull (`access_revoked`) and drop it after sending unsent work.
+#[utoipa::path(put, path = "/v1/reviews/{review_id}/team", tag = "scheduling", request_body = TeamChoice, security(("bearer" = [])),
+    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    responses(
+        (status = 200, description = "The review record, warnings and who was taken off", body = Scheduled),
+        (status = 403, description = "not_your_hub, not_your_role or wrong_state", body = ErrorBody),
+        (status = 404, description = "unknown_review", body = ErrorBody),
+        (status = 422, description = "no_lead_reviewer, duplicate_member, unknown_user, user_deactivated", body = ErrorBody),
+    ))]
+pub async fn set_team(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Json<TeamChoice>, JsonRejection>,
+) -> Result<Json<Scheduled>, ApiError> {
+    let Path(text) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", r.body_text()))?;
+    let id = Uuid::parse_str(&text).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", "There is no such review."))?;
+    let Json(team) = body?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.set_review_team(&caller, id, &team, now_ms())?)).await?))
+}
+
+/// Reviews by state and date with overdue reports marked, and laptops with unsent work older
+/// than a day (as they last reported it).
+#[utoipa::path(get, path = "/v1/hubs/{hub_id}/overview", tag = "scheduling", security(("bearer" = [])),
+    params(("hub_id" = String, Path, description = "The hub's id")),
+    responses(
+        (status = 200, description = "The overview", body = HubOverview),
+        (status = 403, description = "not_your_hub", body = ErrorBody),
+        (status = 404, description = "unknown_hub", body = ErrorBody),
+    ))]
+pub async fn overview(State(state): State<AppState>, caller: AuthDevice, Path(hub_id): Path<String>) -> Result<Json<HubOverview>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.hub_overview(&caller, &hub_id, now_ms())?)).await?))
+}

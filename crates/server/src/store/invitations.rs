@@ -1,0 +1,260 @@
+//! One-time invitations (issue 9): an administrator invites a person and is shown a code once;
+//! the person redeems it with a password of their choice and is given a TOTP secret; a first
+//! authenticator code confirms it and switches the account on. Only the code's SHA-256 is kept.
+
+use super::accounts::email_key;
+use super::hub_admin::{audit, refused, require_admin, set_roles_in, user_info, UserInfo};
+use super::{ServerStore, StoreError};
+use crate::auth::{crypto, AccountSummary, AuthDevice, Role, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+/// How long an invitation code can be redeemed.
+pub const INVITATION_TTL_MS: u64 = 7 * 24 * 60 * 60 * 1000;
+
+/// The role an invitation gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum InviteRole {
+    Admin,
+    HubCoordinator { hub_id: String },
+    Reviewer,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct NewInvitation {
+    pub email: String,
+    pub name: String,
+    pub role: InviteRole,
+    /// The school the person works at (URN), for conflict-of-interest warnings.
+    #[serde(default)]
+    pub home_school_urn: Option<String>,
+}
+
+/// An invitation just made. `code` is shown here once; the server keeps only its hash.
+#[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct InvitationIssued {
+    pub invitation_id: String,
+    pub user: UserInfo,
+    pub code: String,
+    pub expires_ms: u64,
+}
+
+impl std::fmt::Debug for InvitationIssued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvitationIssued").field("invitation_id", &self.invitation_id).field("code", &"<redacted>").finish()
+    }
+}
+
+/// A redeemed code: add the secret to an authenticator app, then confirm with its first code.
+#[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Redeemed {
+    pub email: String,
+    pub totp_secret: String,
+    pub otpauth_url: String,
+}
+
+impl std::fmt::Debug for Redeemed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redeemed").field("email", &self.email).field("totp_secret", &"<redacted>").finish()
+    }
+}
+
+struct Invitation {
+    id: String,
+    user_id: String,
+    expires_ms: u64,
+    redeemed: bool,
+    password_hash: Option<String>,
+    totp_secret: Option<String>,
+    confirmed: bool,
+    cancelled: bool,
+}
+
+fn find(conn: &Connection, code: &str) -> rusqlite::Result<Option<Invitation>> {
+    let hash = crypto::token_hash(code.trim());
+    conn.prepare_cached(
+        "SELECT invitation_id, user_id, expires_ms, redeemed_ms, password_hash, totp_secret, confirmed_ms, cancelled_ms
+         FROM invitations WHERE code_hash = ?1",
+    )?
+    .query_row([hash], |r| {
+        Ok(Invitation {
+            id: r.get(0)?,
+            user_id: r.get(1)?,
+            expires_ms: r.get::<_, i64>(2)? as u64,
+            redeemed: r.get::<_, Option<i64>>(3)?.is_some(),
+            password_hash: r.get(4)?,
+            totp_secret: r.get(5)?,
+            confirmed: r.get::<_, Option<i64>>(6)?.is_some(),
+            cancelled: r.get::<_, Option<i64>>(7)?.is_some(),
+        })
+    })
+    .optional()
+}
+
+fn unknown_code() -> StoreError {
+    refused(404, "unknown_code", "This invitation code is not recognised. Check it, or ask your administrator for a new one.")
+}
+
+/// Refuses a code that can no longer be used, in the order a person would want to hear it.
+fn usable(inv: &Invitation, now_ms: u64) -> Result<(), StoreError> {
+    if inv.confirmed {
+        return Err(refused(409, "code_used", "This invitation code was already used. Sign in with your email and password."));
+    }
+    if inv.cancelled {
+        return Err(refused(410, "invitation_cancelled", "This invitation was withdrawn. Ask your administrator for a new one."));
+    }
+    if now_ms >= inv.expires_ms {
+        return Err(StoreError::Refused {
+            status: 410,
+            code: "code_expired",
+            message: "This invitation code has expired. Ask your administrator for a new one.".into(),
+            details: json!({ "expired_ms": inv.expires_ms }),
+        });
+    }
+    Ok(())
+}
+
+fn system_actor(user_id: &str) -> AuthDevice {
+    AuthDevice { user_id: user_id.to_owned(), device_id: Uuid::nil(), roles: vec![] }
+}
+
+impl ServerStore {
+    /// Invites a person (added to the directory when their email is new). Refused (409) for a
+    /// person who can already sign in or who has an invitation still pending.
+    pub fn invite(&self, caller: &AuthDevice, new: &NewInvitation, now_ms: u64) -> Result<InvitationIssued, StoreError> {
+        require_admin(caller, "invite people")?;
+        let email = email_key(&new.email);
+        let name = new.name.trim();
+        if !email.contains('@') || email.len() > 254 || email.contains(char::is_whitespace) {
+            return Err(refused(422, "invalid_email", "Give a valid email address."));
+        }
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(refused(422, "invalid", "A name must be 1 to 200 characters."));
+        }
+        let roles = match &new.role {
+            InviteRole::Admin => vec![Role::Admin],
+            InviteRole::HubCoordinator { hub_id } => vec![Role::HubCoordinator { hub_id: hub_id.clone() }],
+            InviteRole::Reviewer => vec![],
+        };
+        let home = new.home_school_urn.as_deref().map(str::trim).filter(|u| !u.is_empty());
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        if let Some(urn) = home {
+            if !tx.prepare_cached("SELECT 1 FROM schools WHERE urn = ?1")?.exists([urn])? {
+                return Err(refused(422, "unknown_school", format!("No school with URN {urn} is in the register.")));
+            }
+        }
+        let existing: Option<String> =
+            tx.query_row("SELECT id FROM users WHERE lower(email) = ?1", [&email], |r| r.get(0)).optional()?;
+        let user_id = match existing {
+            Some(id) => {
+                let active: Option<i64> = tx.query_row("SELECT active FROM accounts WHERE user_id = ?1", [&id], |r| r.get(0)).optional()?;
+                if active == Some(1) {
+                    return Err(StoreError::Refused {
+                        status: 409,
+                        code: "already_active",
+                        message: format!("{email} can already sign in: there is nothing to invite them to."),
+                        details: json!({ "user_id": id }),
+                    });
+                }
+                let pending = tx
+                    .prepare_cached(
+                        "SELECT 1 FROM invitations WHERE user_id = ?1 AND confirmed_ms IS NULL AND cancelled_ms IS NULL AND expires_ms > ?2",
+                    )?
+                    .exists(params![id, now_ms as i64])?;
+                if pending {
+                    return Err(StoreError::Refused {
+                        status: 409,
+                        code: "invitation_pending",
+                        message: format!("{email} already has an invitation that has not expired. Wait for it to expire, or deactivate them to withdraw it."),
+                        details: json!({ "user_id": id }),
+                    });
+                }
+                tx.execute("UPDATE users SET name = ?2, home_school_urn = coalesce(?3, home_school_urn) WHERE id = ?1", params![id, name, home])?;
+                id
+            }
+            None => {
+                let id = Uuid::now_v7().to_string();
+                tx.execute(
+                    "INSERT INTO users(id, name, email, role, home_school_urn) VALUES (?1, ?2, ?3, 'reviewer', ?4)",
+                    params![id, name, email, home],
+                )?;
+                id
+            }
+        };
+        set_roles_in(&tx, &user_id, &roles)?;
+        let code = crypto::generate_password().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let invitation_id = Uuid::now_v7().to_string();
+        let expires_ms = now_ms + INVITATION_TTL_MS;
+        tx.execute(
+            "INSERT INTO invitations(invitation_id, user_id, code_hash, invited_by, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![invitation_id, user_id, crypto::token_hash(&code), caller.user_id, now_ms as i64, expires_ms as i64],
+        )?;
+        audit(&tx, caller, "invite", &user_id, json!({ "invitation_id": invitation_id, "roles": roles }), now_ms)?;
+        let user = user_info(&tx, &user_id, now_ms)?.ok_or_else(|| StoreError::Invalid("the invited person vanished".into()))?;
+        tx.commit()?;
+        Ok(InvitationIssued { invitation_id, user, code, expires_ms })
+    }
+
+    /// Sets the invited person's password and gives them a new TOTP secret. A code redeems once.
+    pub fn redeem_invitation(&self, code: &str, password: &str, now_ms: u64) -> Result<Redeemed, StoreError> {
+        if password.chars().count() < MIN_PASSWORD_LEN || password.len() > MAX_PASSWORD_LEN {
+            return Err(refused(422, "weak_password", format!("Choose a password of at least {MIN_PASSWORD_LEN} characters.")));
+        }
+        let inv = find(&self.reader(), code)?.ok_or_else(unknown_code)?;
+        usable(&inv, now_ms)?;
+        if inv.redeemed {
+            return Err(refused(409, "code_used", "This invitation code was already used to set a password. Finish with your authenticator code, or ask for a new invitation."));
+        }
+        // argon2 takes tens of milliseconds on purpose: outside the writer lock.
+        let hash = crypto::hash_password(password).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let secret = crypto::new_totp_secret().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        // Only one of two racing redemptions wins.
+        let won = tx.execute(
+            "UPDATE invitations SET redeemed_ms = ?2, password_hash = ?3, totp_secret = ?4 WHERE invitation_id = ?1 AND redeemed_ms IS NULL",
+            params![inv.id, now_ms as i64, hash, secret],
+        )?;
+        if won == 0 {
+            return Err(refused(409, "code_used", "This invitation code was already used."));
+        }
+        let email: String = tx.query_row("SELECT email FROM users WHERE id = ?1", [&inv.user_id], |r| r.get(0))?;
+        audit(&tx, &system_actor(&inv.user_id), "redeem_invitation", &inv.user_id, json!({ "invitation_id": inv.id }), now_ms)?;
+        tx.commit()?;
+        let otpauth_url = crypto::totp_uri(&secret, &email).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Ok(Redeemed { email, totp_secret: secret, otpauth_url })
+    }
+
+    /// Checks the first authenticator code against the secret given on redemption and switches
+    /// the account on. A wrong code can be tried again; the invitation is then used up.
+    pub fn confirm_invitation(&self, code: &str, totp_code: &str, now_ms: u64) -> Result<AccountSummary, StoreError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let inv = find(&tx, code)?.ok_or_else(unknown_code)?;
+        usable(&inv, now_ms)?;
+        let (Some(password_hash), Some(secret), true) = (inv.password_hash, inv.totp_secret, inv.redeemed) else {
+            return Err(refused(409, "not_redeemed", "Set a password with this code first (redeem), then confirm."));
+        };
+        let Some(step) = crypto::totp_step(&secret, totp_code, now_ms) else {
+            return Err(refused(422, "invalid_totp", "That authenticator code is not right. Check the time on your phone and try the next code."));
+        };
+        tx.execute(
+            "INSERT INTO accounts(user_id, password_hash, totp_secret, totp_last_step, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+             ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash, totp_secret = excluded.totp_secret,
+                totp_last_step = excluded.totp_last_step, active = 1, updated_ms = excluded.updated_ms",
+            params![inv.user_id, password_hash, secret, step as i64, now_ms as i64],
+        )?;
+        tx.execute(
+            "UPDATE invitations SET confirmed_ms = ?2, password_hash = NULL, totp_secret = NULL WHERE invitation_id = ?1",
+            params![inv.id, now_ms as i64],
+        )?;
+        audit(&tx, &system_actor(&inv.user_id), "activate_account", &inv.user_id, json!({ "invitation_id": inv.id }), now_ms)?;
+        let info = user_info(&tx, &inv.user_id, now_ms)?.ok_or_else(unknown_code)?;
+        tx.commit()?;
+        Ok(AccountSummary { id: info.id, name: info.name, email: info.email, roles: info.roles })
+    }
+}

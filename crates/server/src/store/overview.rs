@@ -1,0 +1,204 @@
+//! The hub overview for coordinators (issue 9): the hub's reviews by state and date with
+//! overdue reports marked, and laptops whose unsent work is older than a day. The server cannot
+//! see unsent work, so laptops report their outbox on each sync request (`X-QAR-Outbox`).
+
+use super::hub_admin::{hub_info, refused, unknown_hub, HubInfo};
+use super::records::{self, Doc};
+use super::{ServerStore, StoreError};
+use crate::auth::AuthDevice;
+use qar_core::ReviewState;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+/// Unsent work older than this is worth a coordinator's phone call.
+pub const STALE_UNSENT_MS: u64 = DAY_MS;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OverviewReview {
+    pub review_id: String,
+    pub school_urn: String,
+    pub school_name: String,
+    pub state: String,
+    pub start_date: String,
+    /// The visit's last day.
+    pub last_day: String,
+    /// Report due: the last day plus the hub's deadline; `None` without dates.
+    pub report_due: Option<String>,
+    /// Due date passed and the report not yet submitted.
+    pub overdue: bool,
+    pub lead_reviewer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StaleDevice {
+    pub device_id: String,
+    pub device_name: String,
+    pub user_id: String,
+    pub user_name: String,
+    pub pending_ops: u64,
+    pub oldest_unsent_ms: u64,
+    pub reported_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct HubOverview {
+    pub hub: HubInfo,
+    /// By visit start date, then school.
+    pub reviews: Vec<OverviewReview>,
+    /// Number of reviews per state code.
+    pub by_state: BTreeMap<String, u32>,
+    pub stale_devices: Vec<StaleDevice>,
+    pub today: String,
+}
+
+/// States in which the report is still the team's to send.
+fn report_outstanding(state: ReviewState) -> bool {
+    use ReviewState::*;
+    matches!(state, Scheduled | Preparing | InVisit | EstimatesAgreed | Drafting | Returned)
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (Howard Hinnant's days_from_civil).
+fn days_from_civil(date: &str) -> Option<i64> {
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+fn civil_from_days(z: i64) -> String {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn review_row(id: String, doc: &Doc, deadline_days: u32, today: i64) -> OverviewReview {
+    let text = |f: &str| records::text(doc, f).to_owned();
+    let state_code = text("state");
+    let state = ReviewState::parse(&state_code).unwrap_or(ReviewState::Preparing);
+    let start_date = text("start_date");
+    let last_day = doc
+        .get("visit_dates")
+        .and_then(|f| f.value.as_array())
+        .and_then(|a| a.last())
+        .and_then(|d| d.as_str())
+        .map(str::to_owned)
+        .unwrap_or_else(|| days_from_civil(&start_date).map(|d| civil_from_days(d + 2)).unwrap_or_default());
+    let due = days_from_civil(&last_day).map(|d| d + i64::from(deadline_days));
+    let lead = doc
+        .get("team")
+        .and_then(|f| f.value.as_array())
+        .and_then(|t| t.iter().find(|m| m["role"] == "lead_reviewer"))
+        .and_then(|m| m["name"].as_str())
+        .unwrap_or("")
+        .to_owned();
+    OverviewReview {
+        review_id: id,
+        school_urn: text("school_urn"),
+        school_name: text("school_name"),
+        state: state.code().to_owned(),
+        start_date,
+        last_day,
+        report_due: due.map(civil_from_days),
+        overdue: due.is_some_and(|d| today > d) && report_outstanding(state),
+        lead_reviewer: lead,
+    }
+}
+
+impl ServerStore {
+    /// Remembers what a laptop said about its unsent work (writes only when it changed).
+    pub fn note_outbox(&self, device: &AuthDevice, pending_ops: u64, oldest_unsent_ms: Option<u64>, now_ms: u64) -> Result<(), StoreError> {
+        let oldest = if pending_ops == 0 { None } else { oldest_unsent_ms.map(|v| v as i64) };
+        let conn = self.writer();
+        let same: Option<bool> = conn
+            .prepare_cached("SELECT pending_ops = ?2 AND oldest_unsent_ms IS ?3 FROM device_outbox WHERE device_id = ?1")?
+            .query_row(params![device.device_id.to_string(), pending_ops as i64, oldest], |r| r.get(0))
+            .optional()?;
+        if same == Some(true) {
+            return Ok(());
+        }
+        conn.prepare_cached(
+            "INSERT INTO device_outbox(device_id, user_id, pending_ops, oldest_unsent_ms, reported_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(device_id) DO UPDATE SET user_id = excluded.user_id, pending_ops = excluded.pending_ops,
+                oldest_unsent_ms = excluded.oldest_unsent_ms, reported_ms = excluded.reported_ms",
+        )?
+        .execute(params![device.device_id.to_string(), device.user_id, pending_ops as i64, oldest, now_ms as i64])?;
+        Ok(())
+    }
+
+    /// The overview of one hub, for its coordinator or an administrator.
+    pub fn hub_overview(&self, caller: &AuthDevice, hub_id: &str, now_ms: u64) -> Result<HubOverview, StoreError> {
+        if !(caller.is_admin() || caller.coordinates(hub_id)) {
+            return Err(refused(403, "not_your_hub", "Only this hub's coordinator or an administrator can see its overview."));
+        }
+        let conn = self.reader();
+        let hub = hub_info(&conn, hub_id)?.ok_or_else(|| unknown_hub(hub_id))?;
+        let today = (now_ms / DAY_MS) as i64;
+        let mut stmt = conn.prepare_cached(
+            "SELECT r.id, r.fields FROM review_hub h JOIN records r ON r.entity = 'review' AND r.id = h.review_id WHERE h.hub_id = ?1",
+        )?;
+        let rows = stmt.query_map([hub_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut reviews = Vec::new();
+        for row in rows {
+            let (id, fields) = row?;
+            let doc: Doc = serde_json::from_str(&fields).unwrap_or_default();
+            if records::tombstone(&doc).is_some() {
+                continue;
+            }
+            reviews.push(review_row(id, &doc, hub.report_deadline_days, today));
+        }
+        reviews.sort_by(|a, b| (&a.start_date, &a.school_name).cmp(&(&b.start_date, &b.school_name)));
+        let mut by_state = BTreeMap::new();
+        for r in &reviews {
+            *by_state.entry(r.state.clone()).or_insert(0) += 1;
+        }
+        // Laptops of people on this hub's review teams with unsent work older than a day.
+        let mut stmt = conn.prepare_cached(
+            "SELECT o.device_id, coalesce(d.name, ''), o.user_id, u.name, o.pending_ops, o.oldest_unsent_ms, o.reported_ms
+             FROM device_outbox o JOIN users u ON u.id = o.user_id LEFT JOIN device_registry d ON d.device_id = o.device_id
+             WHERE o.pending_ops > 0 AND o.oldest_unsent_ms < ?2
+               AND EXISTS (SELECT 1 FROM review_team t JOIN review_hub h ON h.review_id = t.review_id
+                           WHERE t.user_id = o.user_id AND h.hub_id = ?1)
+             ORDER BY o.oldest_unsent_ms",
+        )?;
+        let rows = stmt.query_map(params![hub_id, now_ms.saturating_sub(STALE_UNSENT_MS) as i64], |r| {
+            Ok(StaleDevice {
+                device_id: r.get(0)?,
+                device_name: r.get(1)?,
+                user_id: r.get(2)?,
+                user_name: r.get(3)?,
+                pending_ops: r.get::<_, i64>(4)? as u64,
+                oldest_unsent_ms: r.get::<_, i64>(5)? as u64,
+                reported_ms: r.get::<_, i64>(6)? as u64,
+            })
+        })?;
+        let stale_devices = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(HubOverview { hub, reviews, by_state, stale_devices, today: civil_from_days(today) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_round_trip() {
+        for d in ["1970-01-01", "2000-02-29", "2026-11-24", "2027-03-01"] {
+            assert_eq!(civil_from_days(days_from_civil(d).unwrap()), d);
+        }
+        assert_eq!(civil_from_days(days_from_civil("2026-12-30").unwrap() + 3), "2027-01-02");
+    }
+}

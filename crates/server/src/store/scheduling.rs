@@ -1,0 +1,313 @@
+//! Scheduling (issue 9): a hub coordinator (or an administrator) puts a review of a school of
+//! their hub in `scheduled`, with its visit days, framework, Lead Reviewer and team. The review
+//! record carries the school's context, so it syncs down to every team member ready to work
+//! offline. Changing the team later records who was taken off (`review_removals`), which their
+//! laptop's next pull reports so it drops its copy.
+
+use super::access::{self, team_json};
+use super::hub_admin::{audit, refused};
+use super::push::max_server_seq;
+use super::records::{self, Ctx};
+use super::{clock, ServerStore, StoreError};
+use crate::auth::{hub_uuid, AuthDevice};
+use qar_core::entities::TeamRole;
+use qar_core::protocol::Change;
+use qar_core::{decide, validate_field, Action, DenialReason, EntityKind, ReviewFacts, ReviewState};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// A QAR visit is three days (domain.md §1).
+pub const VISIT_DAYS: usize = 3;
+
+/// Who works on the review.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TeamChoice {
+    pub lead_reviewer_id: String,
+    #[serde(default)]
+    pub reviewers: Vec<String>,
+    #[serde(default)]
+    pub shadows: Vec<String>,
+}
+
+/// `POST /v1/hubs/{hub_id}/reviews`.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct ScheduleRequest {
+    /// Made by the caller so a retried request schedules nothing twice; new when absent.
+    #[serde(default)]
+    pub review_id: Option<Uuid>,
+    pub school_urn: String,
+    /// The three visit days, `YYYY-MM-DD`, in order.
+    pub visit_dates: Vec<String>,
+    #[serde(default = "default_framework")]
+    pub framework_version: String,
+    #[serde(flatten)]
+    pub team: TeamChoice,
+}
+
+fn default_framework() -> String {
+    qar_core::CURRENT_FRAMEWORK.to_owned()
+}
+
+/// Something the scheduler should know but that does not stop scheduling.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ScheduleWarning {
+    /// `conflict_of_interest`.
+    pub code: String,
+    pub message: String,
+    pub user_id: String,
+}
+
+/// The review record as it now is, and warnings.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Scheduled {
+    pub review: Change,
+    pub warnings: Vec<ScheduleWarning>,
+    /// People taken off the team by this change (their laptops drop the review).
+    #[serde(default)]
+    pub removed: Vec<String>,
+}
+
+/// The school facts a team needs before the visit, from the register.
+fn school_context(tx: &Connection, urn: &str) -> rusqlite::Result<Option<(String, Option<String>, Value)>> {
+    tx.prepare_cached(
+        "SELECT establishment_name, hub_id, establishment_type, phase, status, la_name, trust_name, town, postcode, region,
+                number_of_pupils, percentage_fsm, trim(head_first_name || ' ' || head_last_name), ofsted_last_insp
+         FROM schools WHERE urn = ?1",
+    )?
+    .query_row([urn], |r| {
+        let name: String = r.get(0)?;
+        let context = json!({
+            "urn": urn, "name": name, "type": r.get::<_, String>(2)?, "phase": r.get::<_, String>(3)?,
+            "status": r.get::<_, String>(4)?, "la_name": r.get::<_, String>(5)?, "trust_name": r.get::<_, String>(6)?,
+            "town": r.get::<_, String>(7)?, "postcode": r.get::<_, String>(8)?, "region": r.get::<_, String>(9)?,
+            "number_of_pupils": r.get::<_, Option<i64>>(10)?, "percentage_fsm": r.get::<_, Option<f64>>(11)?,
+            "head_name": r.get::<_, String>(12)?, "ofsted_last_inspection": r.get::<_, Option<String>>(13)?,
+        });
+        Ok((name, r.get(1)?, context))
+    })
+    .optional()
+}
+
+fn check_dates(dates: &[String]) -> Result<(), StoreError> {
+    if dates.len() != VISIT_DAYS {
+        return Err(refused(422, "invalid_dates", format!("Give the {VISIT_DAYS} visit days.")));
+    }
+    for d in dates {
+        validate_field(EntityKind::Review, "start_date", &json!(d)).map_err(|e| refused(422, "invalid_dates", e.to_string()))?;
+    }
+    if !dates.windows(2).all(|w| w[0] < w[1]) {
+        return Err(refused(422, "invalid_dates", "The visit days must be different and in order."));
+    }
+    Ok(())
+}
+
+/// The members in role order, checked: a lead, nobody twice, everyone known and not switched off.
+fn check_team(tx: &Connection, team: &TeamChoice) -> Result<Vec<(String, TeamRole)>, StoreError> {
+    let lead = team.lead_reviewer_id.trim();
+    if lead.is_empty() {
+        return Err(refused(422, "no_lead_reviewer", "Choose the Lead Reviewer."));
+    }
+    let mut members = vec![(lead.to_owned(), TeamRole::LeadReviewer)];
+    members.extend(team.reviewers.iter().map(|u| (u.trim().to_owned(), TeamRole::Reviewer)));
+    members.extend(team.shadows.iter().map(|u| (u.trim().to_owned(), TeamRole::Shadow)));
+    for (i, (user, _)) in members.iter().enumerate() {
+        if members[..i].iter().any(|(o, _)| o == user) {
+            return Err(refused(422, "duplicate_member", "A person can have only one place on the team."));
+        }
+        let active: Option<Option<i64>> = tx
+            .prepare_cached("SELECT a.active FROM users u LEFT JOIN accounts a ON a.user_id = u.id WHERE u.id = ?1")?
+            .query_row([user], |r| r.get(0))
+            .optional()?;
+        match active {
+            None => {
+                return Err(StoreError::Refused {
+                    status: 422,
+                    code: "unknown_user",
+                    message: "A chosen team member is not in the directory.".into(),
+                    details: json!({ "user_id": user }),
+                })
+            }
+            Some(Some(0)) => {
+                return Err(StoreError::Refused {
+                    status: 422,
+                    code: "user_deactivated",
+                    message: format!("{} is deactivated and cannot join a team.", access::user_name(tx, user)?),
+                    details: json!({ "user_id": user }),
+                })
+            }
+            _ => {}
+        }
+    }
+    Ok(members)
+}
+
+/// A warning per member whose home school is the school being reviewed.
+fn conflicts_of_interest(tx: &Connection, urn: &str, members: &[(String, TeamRole)]) -> rusqlite::Result<Vec<ScheduleWarning>> {
+    let mut out = Vec::new();
+    let mut stmt = tx.prepare_cached("SELECT name FROM users WHERE id = ?1 AND home_school_urn = ?2")?;
+    for (user, _) in members {
+        if let Some(name) = stmt.query_row(params![user, urn], |r| r.get::<_, String>(0)).optional()? {
+            out.push(ScheduleWarning {
+                code: "conflict_of_interest".into(),
+                message: format!("{name} works at the school being reviewed: a conflict of interest."),
+                user_id: user.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn denied(d: qar_core::Denied, hub_name: &str) -> StoreError {
+    if d.reason == DenialReason::OtherHub {
+        return StoreError::Refused {
+            status: 403,
+            code: "not_your_hub",
+            message: format!("This review is in {hub_name}, which you do not coordinate: only its coordinator or an administrator can schedule it or change its team."),
+            details: Value::Null,
+        };
+    }
+    StoreError::Denied { code: d.reason.code(), message: d.message }
+}
+
+impl ServerStore {
+    /// Schedules a review of a school of the caller's hub: state `scheduled`, the school's
+    /// context, the visit days, and the team (review_team), all server writes in one
+    /// transaction, audited. Answers the review record and warnings (conflict of interest).
+    pub fn schedule_review(&self, caller: &AuthDevice, hub_id: &str, req: &ScheduleRequest, now_ms: u64) -> Result<Scheduled, StoreError> {
+        check_dates(&req.visit_dates)?;
+        qar_core::framework(&req.framework_version).map_err(|e| refused(422, "unknown_framework", e.to_string()))?;
+        let review_id = req.review_id.unwrap_or_else(Uuid::now_v7);
+        let rid = review_id.to_string();
+        let urn = req.school_urn.trim();
+        let mut conn = self.writer();
+        let mut clock = self.clock();
+        let tx = conn.transaction()?;
+        let hub = super::hub_admin::hub_info(&tx, hub_id)?.ok_or_else(|| super::hub_admin::unknown_hub(hub_id))?;
+        let (name, school_hub, context) =
+            school_context(&tx, urn)?.ok_or_else(|| refused(404, "unknown_school", format!("No school with URN {urn} is in the register.")))?;
+        let facts = ReviewFacts::new(ReviewState::Scheduled, hub_uuid(hub_id), true);
+        decide(&caller.actor(), Action::ScheduleReview, &facts).map_err(|d| denied(d, &hub.name))?;
+        if school_hub.as_deref() != Some(hub_id) {
+            return Err(refused(422, "school_not_in_hub", format!("{name} is not a school of {}. An administrator assigns schools to hubs.", hub.name)));
+        }
+        if records::load(&tx, EntityKind::Review, &rid)?.is_some() {
+            return Err(refused(409, "review_exists", "A review with this id already exists."));
+        }
+        let members = check_team(&tx, &req.team)?;
+        let warnings = conflicts_of_interest(&tx, urn, &members)?;
+        let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
+        tx.execute("INSERT INTO review_hub(review_id, hub_id) VALUES (?1, ?2)", params![rid, hub_id])?;
+        for (user, role) in &members {
+            access::add_member(&tx, &rid, user, *role)?;
+            tx.execute("DELETE FROM review_removals WHERE review_id = ?1 AND user_id = ?2", params![rid, user])?;
+        }
+        let mut fields = vec![
+            ("school_name", json!(name)),
+            ("school_urn", json!(urn)),
+            ("start_date", json!(req.visit_dates[0])),
+            ("state", json!(ReviewState::Scheduled.code())),
+            ("framework_version", json!(req.framework_version)),
+            ("visit_dates", json!(req.visit_dates)),
+            ("school_context", context),
+        ];
+        fields.extend(access::access_fields(&tx, &rid)?);
+        for (f, v) in &fields {
+            validate_field(EntityKind::Review, f, v).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        }
+        records::server_write(&tx, &mut ctx, EntityKind::Review, &rid, &rid, &fields)?;
+        let detail = json!({ "hub_id": hub_id, "school_urn": urn, "visit_dates": req.visit_dates, "team": team_json(&tx, &rid)?, "warnings": warnings.len() });
+        audit(&tx, caller, "schedule_review", &rid, detail, now_ms)?;
+        let seq = ctx.seq;
+        clock::save(&tx, &clock)?;
+        let review = review_change(&tx, review_id)?;
+        tx.commit()?;
+        drop(clock);
+        drop(conn);
+        self.announce(seq);
+        Ok(Scheduled { review, warnings, removed: vec![] })
+    }
+
+    /// Replaces a review's team (`decide(ManageTeam)`). Someone taken off stops receiving the
+    /// review and is told on their next pull; someone added receives every record of it (the
+    /// review's records move up the feed, since their laptop's cursor may be past them).
+    pub fn set_review_team(&self, caller: &AuthDevice, review_id: Uuid, team: &TeamChoice, now_ms: u64) -> Result<Scheduled, StoreError> {
+        let rid = review_id.to_string();
+        let mut conn = self.writer();
+        let mut clock = self.clock();
+        let tx = conn.transaction()?;
+        let review = access::review_access(&tx, &rid, &caller.user_id)?.ok_or(StoreError::UnknownReview(review_id))?;
+        let hub_name = match review.hub_id.as_deref() {
+            Some(h) => super::hub_admin::hub_info(&tx, h)?.map(|h| h.name).unwrap_or_default(),
+            None => String::new(),
+        };
+        decide(&caller.actor(), Action::ManageTeam, &review.facts(false)).map_err(|d| denied(d, &hub_name))?;
+        let members = check_team(&tx, team)?;
+        let urn = records::load(&tx, EntityKind::Review, &rid)?.map(|s| records::text(&s.doc, "school_urn").to_owned()).unwrap_or_default();
+        let warnings = conflicts_of_interest(&tx, &urn, &members)?;
+        let before: Vec<String> = tx
+            .prepare_cached("SELECT user_id FROM review_team WHERE review_id = ?1")?
+            .query_map([&rid], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let removed: Vec<String> = before.iter().filter(|u| !members.iter().any(|(m, _)| m == *u)).cloned().collect();
+        let added = members.iter().any(|(m, _)| !before.contains(m));
+        tx.execute("DELETE FROM review_team WHERE review_id = ?1", [&rid])?;
+        for (user, role) in &members {
+            access::add_member(&tx, &rid, user, *role)?;
+            tx.execute("DELETE FROM review_removals WHERE review_id = ?1 AND user_id = ?2", params![rid, user])?;
+        }
+        let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
+        if added {
+            // Every record of the review moves to a new place in the feed, so a new member's
+            // laptop receives what was written before they joined.
+            let ids: Vec<(String, String)> = tx
+                .prepare("SELECT entity, id FROM records WHERE review_id = ?1 ORDER BY server_seq")?
+                .query_map([&rid], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut stmt = tx.prepare_cached("UPDATE records SET server_seq = ?3 WHERE entity = ?1 AND id = ?2")?;
+            for (entity, id) in ids {
+                ctx.seq += 1;
+                stmt.execute(params![entity, id, ctx.seq as i64])?;
+            }
+        }
+        access::refresh_fields(&tx, &mut ctx, &rid)?;
+        for user in &removed {
+            tx.execute(
+                "INSERT INTO review_removals(review_id, user_id, server_seq, removed_ms) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(review_id, user_id) DO UPDATE SET server_seq = excluded.server_seq, removed_ms = excluded.removed_ms",
+                params![rid, user, ctx.seq as i64, now_ms as i64],
+            )?;
+        }
+        audit(&tx, caller, "set_team", &rid, json!({ "team": team_json(&tx, &rid)?, "removed": removed }), now_ms)?;
+        let seq = ctx.seq;
+        clock::save(&tx, &clock)?;
+        let change = review_change(&tx, review_id)?;
+        tx.commit()?;
+        drop(clock);
+        drop(conn);
+        self.announce(seq);
+        Ok(Scheduled { review: change, warnings, removed })
+    }
+}
+
+fn review_change(tx: &Connection, review_id: Uuid) -> Result<Change, StoreError> {
+    let (server_seq, doc) = tx.query_row("SELECT server_seq, fields FROM records WHERE entity = 'review' AND id = ?1", [review_id.to_string()], |r| {
+        Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
+    })?;
+    Ok(Change { server_seq, entity: EntityKind::Review, id: review_id, review_id, fields: serde_json::from_str(&doc).unwrap_or_default() })
+}
+
+/// Reviews `user_id` was taken off whose removal lies in `(after, through]` of the feed.
+pub(super) fn removed_between(tx: &Connection, user_id: &str, after: u64, through: u64) -> rusqlite::Result<Vec<Uuid>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT review_id FROM review_removals WHERE user_id = ?1 AND server_seq > ?2 AND server_seq <= ?3 ORDER BY review_id",
+    )?;
+    let rows = stmt.query_map(params![user_id, after as i64, through as i64], |r| r.get::<_, String>(0))?;
+    Ok(rows.filter_map(|r| r.ok().and_then(|s| Uuid::parse_str(&s).ok())).collect())
+}
+
+/// True when `user_id` was taken off this review (and not put back).
+pub(super) fn was_removed(tx: &Connection, review_id: &str, user_id: &str) -> rusqlite::Result<bool> {
+    tx.prepare_cached("SELECT 1 FROM review_removals WHERE review_id = ?1 AND user_id = ?2")?.exists([review_id, user_id])
+}
