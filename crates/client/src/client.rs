@@ -14,12 +14,16 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+mod protect;
+pub use protect::HandoverExport;
+
 /// File name of the store inside the app's data folder.
 pub const STORE_FILE: &str = "qar-field.db";
 
 pub struct Client {
     store: Mutex<Store>,
-    _checkpointer: crate::store::Checkpointer,
+    /// Taken (stopped) only by a wipe.
+    checkpointer: Mutex<Option<crate::store::Checkpointer>>,
     /// Replaced when someone signs in to another server address.
     sync: std::sync::RwLock<SyncClient>,
     syncing: AtomicBool,
@@ -34,19 +38,27 @@ fn now_ms() -> u64 {
 }
 
 impl Client {
+    /// Opens an unencrypted store (tests and tools); the app uses [`Client::open_encrypted`].
     pub fn open(data_dir: &Path, server_url: &str) -> Result<Client> {
+        Client::open_with(data_dir, server_url, None)
+    }
+
+    fn open_with(data_dir: &Path, server_url: &str, key: Option<&crate::vault::StoreKey>) -> Result<Client> {
         std::fs::create_dir_all(data_dir)
             .map_err(|source| crate::ClientError::DataDir { path: data_dir.display().to_string(), source })?;
         let path = data_dir.join(STORE_FILE);
-        let store = Store::open(&path)?;
-        let checkpointer = crate::store::Checkpointer::start(&path, std::time::Duration::from_secs(1))?;
+        let every = std::time::Duration::from_secs(1);
+        let (store, checkpointer) = match key {
+            Some(key) => (Store::open_encrypted(&path, key)?, crate::store::Checkpointer::start_keyed(&path, key, every)?),
+            None => (Store::open(&path)?, crate::store::Checkpointer::start(&path, every)?),
+        };
         // The address someone signed in to wins over the configured default.
         let url = store.session()?.map_or_else(|| server_url.to_owned(), |s| s.server_url);
         let sync = SyncClient::new(&url);
         sync.set_token(store.token()?);
         Ok(Client {
             store: Mutex::new(store),
-            _checkpointer: checkpointer,
+            checkpointer: Mutex::new(Some(checkpointer)),
             sync: std::sync::RwLock::new(sync),
             syncing: AtomicBool::new(false),
             progress: Mutex::new(None),
@@ -241,6 +253,8 @@ impl Client {
             open_conflicts: store.open_conflict_count()?,
             progress: *self.progress.lock().unwrap_or_else(|p| p.into_inner()),
             needs_sign_in: store.needs_sign_in()?,
+            revoked: store.revoked_reason()?.is_some(),
+            revoked_reason: store.revoked_reason()?,
         })
     }
 
@@ -248,10 +262,19 @@ impl Client {
     /// Returns how many records changed on this laptop.
     pub async fn wait_for_changes(&self, wait_ms: u64) -> Result<usize> {
         let client = self.sync_client();
+        if let Some(reason) = lock(&self.store).revoked_reason()? {
+            return Err(ClientError::Revoked { reason });
+        }
         if !client.has_token() {
             return Err(ClientError::NotSignedIn);
         }
-        let changed = sync::wait_and_pull(&self.store, &client, wait_ms, now_ms).await?;
+        let changed = match sync::wait_and_pull(&self.store, &client, wait_ms, now_ms).await {
+            Err(ClientError::Revoked { reason }) => {
+                lock(&self.store).mark_revoked(&reason)?;
+                return Err(ClientError::Revoked { reason });
+            }
+            other => other?,
+        };
         if changed > 0 {
             // A successful exchange: the status (and the screens that follow it) move on.
             lock(&self.store).record_sync_outcome(now_ms(), None)?;
@@ -264,6 +287,9 @@ impl Client {
     pub async fn sync_now(&self) -> Result<SyncReport> {
         let _gate = self.sync_gate.lock().await;
         let client = self.sync_client();
+        if let Some(reason) = lock(&self.store).revoked_reason()? {
+            return Err(ClientError::Revoked { reason });
+        }
         if !client.has_token() {
             let e = ClientError::NotSignedIn;
             lock(&self.store).record_sync_outcome(now_ms(), Some((&e.to_string(), e.code())))?;
@@ -284,6 +310,9 @@ impl Client {
         store.record_sync_outcome(now_ms(), failure.as_ref().map(|(m, c)| (m.as_str(), c.as_str())))?;
         if failure.as_ref().is_some_and(|(_, c)| c == "signed_out") {
             store.mark_needs_sign_in()?;
+        }
+        if let Err(ClientError::Revoked { reason }) = &outcome {
+            store.mark_revoked(reason)?;
         }
         if let Ok(report) = &outcome {
             store.record_clock_skew(report.skew_ms)?;

@@ -29,6 +29,19 @@ pub enum ClientError {
     OtherUser { name: String },
     #[error("Nobody is signed in on this laptop: sign in to sync")]
     NotSignedIn,
+    /// SQLCipher could not decrypt the store with the key it was given.
+    #[error("The store could not be unlocked: wrong key or passphrase")]
+    WrongKey,
+    #[error("That passphrase is not the right one")]
+    WrongPassphrase,
+    #[error("Enter the passphrase that protects review data on this laptop")]
+    PassphraseNeeded,
+    /// The keychain, a key file or a handover file could not be used.
+    #[error("{0}")]
+    Vault(String),
+    /// An administrator revoked this laptop: it must not sync again.
+    #[error("This laptop was revoked by an administrator ({reason}). Export unsent work, then wipe this laptop")]
+    Revoked { reason: String },
 }
 
 impl ClientError {
@@ -42,6 +55,11 @@ impl ClientError {
             ClientError::Incomplete { .. } => "incomplete",
             ClientError::OtherUser { .. } => "other_user",
             ClientError::NotSignedIn => "signed_out",
+            ClientError::WrongKey | ClientError::Open(qar_dbkit::DbError::WrongKey) => "wrong_key",
+            ClientError::WrongPassphrase => "wrong_passphrase",
+            ClientError::PassphraseNeeded => "passphrase_needed",
+            ClientError::Vault(_) => "vault",
+            ClientError::Revoked { .. } => "device_revoked",
             ClientError::Invalid(_) => "invalid",
             ClientError::Denied { .. } => "forbidden",
             ClientError::NotFound { .. } => "not_found",

@@ -6,8 +6,14 @@ pub mod error;
 pub mod model;
 pub mod store;
 pub mod sync;
+pub mod vault;
 
-pub use client::Client;
+pub use client::{Client, HandoverExport};
+
+/// File name of the store inside the app's data folder (the vault keeps its key files beside it).
+pub fn client_store_file() -> &'static str {
+    client::STORE_FILE
+}
 pub use error::ClientError;
 pub use model::*;
 pub use store::{Checkpointer, Store};

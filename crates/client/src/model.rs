@@ -290,6 +290,9 @@ pub struct SyncStatus {
     pub progress: Option<SyncProgress>,
     /// The server no longer accepts this laptop's sign-in.
     pub needs_sign_in: bool,
+    /// An administrator revoked this laptop: sync has stopped for good; offer export, then wipe.
+    pub revoked: bool,
+    pub revoked_reason: Option<String>,
 }
 
 /// Whether the server holds every change made on this laptop.

@@ -18,6 +18,9 @@ pub enum DbError {
     Migration { number: u32, name: &'static str, source: rusqlite::Error },
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
+    /// SQLCipher could not decrypt the file with the key given (or the file is not a database).
+    #[error("The store could not be unlocked: wrong key or passphrase")]
+    WrongKey,
 }
 
 /// How hard each commit must reach the disk.
@@ -45,6 +48,28 @@ pub fn open(path: &Path, durability: Durability) -> Result<Connection, DbError> 
         .map_err(|source| DbError::Open { path: path.display().to_string(), source })?;
     configure(&conn, durability)?;
     Ok(conn)
+}
+
+/// [`open`] for an encrypted (SQLCipher) file. `key` is SQLCipher's raw-key form `x'<64 hex>'`;
+/// it must be set before any other statement, and a wrong key only shows at the first read, so
+/// that read happens here and becomes [`DbError::WrongKey`] instead of a later, vaguer failure.
+pub fn open_keyed(path: &Path, durability: Durability, key: &str) -> Result<Connection, DbError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)
+        .map_err(|source| DbError::Open { path: path.display().to_string(), source })?;
+    conn.pragma_update(None, "key", key)?;
+    check_key(&conn)?;
+    configure(&conn, durability)?;
+    Ok(conn)
+}
+
+/// First read after `PRAGMA key`: "file is not a database" means the key does not fit.
+pub fn check_key(conn: &Connection) -> Result<(), DbError> {
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => Err(DbError::WrongKey),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn configure(conn: &Connection, durability: Durability) -> Result<(), DbError> {

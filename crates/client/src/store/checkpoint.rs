@@ -24,7 +24,17 @@ pub struct Checkpointer {
 impl Checkpointer {
     /// Checkpoints `path` every `every` (PASSIVE: never blocks a writer) until dropped.
     pub fn start(path: &Path, every: Duration) -> Result<Checkpointer> {
-        let conn = qar_dbkit::open(path, qar_dbkit::Durability::Normal)?;
+        Checkpointer::start_with(qar_dbkit::open(path, qar_dbkit::Durability::Normal)?, path, every)
+    }
+
+    /// [`Checkpointer::start`] for an encrypted store: its own connection needs the key too.
+    pub fn start_keyed(path: &Path, key: &crate::vault::StoreKey, every: Duration) -> Result<Checkpointer> {
+        let conn = qar_dbkit::open_keyed(path, qar_dbkit::Durability::Normal, &key.sqlcipher_pragma())
+            .map_err(super::encrypt::map_open_error)?;
+        Checkpointer::start_with(conn, path, every)
+    }
+
+    fn start_with(conn: rusqlite::Connection, path: &Path, every: Duration) -> Result<Checkpointer> {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let handle = std::thread::Builder::new()

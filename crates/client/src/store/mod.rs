@@ -19,6 +19,10 @@ mod report;
 mod conflicts;
 mod review_detail;
 mod wipe;
+mod lost_access;
+pub mod encrypt;
+mod revoke;
+mod handover;
 
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
@@ -45,7 +49,12 @@ impl Store {
     /// Opens or creates the store file, migrating it forward. A file written by a newer app is
     /// refused rather than damaged.
     pub fn open(path: &Path) -> Result<Store> {
-        let mut conn = qar_dbkit::open(path, qar_dbkit::Durability::Normal)?;
+        let conn = qar_dbkit::open(path, qar_dbkit::Durability::Normal)?;
+        Store::from_connection(conn, path)
+    }
+
+    /// The rest of opening, for a plain or an encrypted (already keyed) connection.
+    fn from_connection(mut conn: Connection, path: &Path) -> Result<Store> {
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::SAFETY_NET_PAGES)?;
         qar_dbkit::migrate(&mut conn, schema::MIGRATIONS)?;
         let device_id = meta::device_id(&conn)?;

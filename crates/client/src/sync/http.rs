@@ -58,6 +58,8 @@ pub struct SyncClient {
     token: std::sync::Arc<std::sync::RwLock<Option<String>>>,
     /// The next page of a paged pull, already being fetched while the caller applies this one.
     prefetch: std::sync::Arc<std::sync::Mutex<Option<Prefetch>>>,
+    /// `X-QAR-Outbox` value sent with sync requests (issue 9): this laptop's unsent work.
+    outbox_report: std::sync::Arc<std::sync::RwLock<Option<String>>>,
 }
 
 /// A pull page requested ahead: what it was asked with, and the request under way.
@@ -83,7 +85,29 @@ impl SyncClient {
             .timeout(Duration::from_secs(60))
             .build()
             .expect("a TLS backend is compiled in");
-        SyncClient { http, base_url: base_url.trim_end_matches('/').to_owned(), token: Default::default(), prefetch: Default::default() }
+        SyncClient {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            token: Default::default(),
+            prefetch: Default::default(),
+            outbox_report: Default::default(),
+        }
+    }
+
+    /// What the next sync requests tell the server about unsent work (ops, oldest op's ms).
+    pub fn set_outbox_report(&self, pending: u64, oldest_ms: Option<u64>) {
+        let value = match oldest_ms {
+            Some(ms) => format!("pending={pending}; oldest={ms}"),
+            None => format!("pending={pending}"),
+        };
+        *self.outbox_report.write().unwrap_or_else(|p| p.into_inner()) = Some(value);
+    }
+
+    fn with_outbox_report(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self.outbox_report.read().unwrap_or_else(|p| p.into_inner()).as_deref() {
+            Some(v) => req.header("X-QAR-Outbox", v),
+            None => req,
+        }
     }
 
     /// A client that sends `token` as `Authorization: Bearer` on every request.
@@ -112,7 +136,7 @@ impl SyncClient {
     /// Pushes ops; with `pull_cursor`, the reply also brings the first page of news.
     pub async fn push(&self, device_id: Uuid, ops: Vec<Op>, pull_cursor: Option<u64>) -> Result<PushResponse> {
         let body = PushRequest { device_id, schema_version: SCHEMA_VERSION, ops, pull_cursor };
-        self.send(self.http.post(self.url("/v1/sync/push")).json(&body)).await
+        self.send(self.with_outbox_report(self.http.post(self.url("/v1/sync/push")).json(&body))).await
     }
 
     /// Changes after `cursor`, without this device's own writes. With `wait_ms > 0` the server
@@ -162,7 +186,7 @@ impl SyncClient {
             ("device_id", key.device_id.to_string()),
             ("wait_ms", wait_ms.to_string()),
         ];
-        let req = self.http.get(url).query(&query);
+        let req = self.with_outbox_report(self.http.get(url).query(&query));
         let req = match &key.token {
             Some(t) => req.bearer_auth(t),
             None => req,
@@ -222,6 +246,11 @@ impl SyncClient {
             message: format!("HTTP {status}"),
             details: serde_json::Value::Null,
         });
+        // An administrator's revoke (not the person's own sign-out elsewhere) ends this laptop's sync.
+        if status.as_u16() == 401 && body.code == "device_revoked" && body.details.get("by_admin").and_then(|b| b.as_bool()) == Some(true) {
+            let reason = body.details.get("reason").and_then(|r| r.as_str()).unwrap_or("no reason given").to_owned();
+            return Err(ClientError::Revoked { reason });
+        }
         Err(ClientError::Server { status: status.as_u16(), code: body.code, message: body.message })
     }
 }
