@@ -2,6 +2,7 @@
 
 mod backoff;
 mod http;
+mod lost_access;
 
 pub use backoff::Backoff;
 
@@ -53,6 +54,7 @@ async fn sync_steps(
 ) -> Result<SyncReport> {
     let mut report = SyncReport::default();
     let device = lock(store).device_id();
+    lost_access::report_outbox(store, client)?;
     let mut more_to_pull = true;
     loop {
         let (batch, cursor) = {
@@ -70,6 +72,7 @@ async fn sync_steps(
         s.record_push(&reply, now_ms())?;
         if let Some(page) = &reply.pull {
             report.pulled += s.apply_pull(page, now_ms())?;
+            s.note_access_revoked(&page.access_revoked)?;
             more_to_pull = page.has_more;
             progress(report.pulled as u64);
         }
@@ -80,9 +83,11 @@ async fn sync_steps(
         let page = client.pull(cursor, PULL_PAGE, device, 0).await?;
         report.skew_ms = page.server_time_ms as i64 - now_ms() as i64;
         report.pulled += lock(store).apply_pull(&page, now_ms())?;
+        lock(store).note_access_revoked(&page.access_revoked)?;
         more_to_pull = page.has_more;
         progress(report.pulled as u64);
     }
+    report.pushed += lost_access::finish(store, client, now_ms).await?;
     Ok(report)
 }
 
@@ -95,7 +100,8 @@ pub async fn wait_and_pull(store: &Mutex<Store>, client: &SyncClient, wait_ms: u
     };
     let page = client.pull(cursor, PULL_PAGE, device, wait_ms).await?;
     let mut applied = lock(store).apply_pull(&page, now_ms())?;
-    if page.has_more {
+    lock(store).note_access_revoked(&page.access_revoked)?;
+    if page.has_more || !page.access_revoked.is_empty() {
         applied += sync_once(store, client, now_ms).await?.pulled;
     }
     Ok(applied)
