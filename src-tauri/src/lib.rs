@@ -1,6 +1,7 @@
 //! qar-app: the Tauri shell. Commands translate IPC calls to `qar_client::Client` calls and
 //! errors to `{code, message}`; no domain rule and no SQL live here.
 
+mod admin_commands;
 mod background;
 mod commands;
 mod error;
@@ -67,6 +68,18 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::list_conflicts,
         commands::resolve_conflict,
         commands::wipe_check,
+        admin_commands::admin_list_hubs,
+        admin_commands::admin_create_hub,
+        admin_commands::admin_set_report_deadline,
+        admin_commands::admin_assign_schools,
+        admin_commands::admin_search_schools,
+        admin_commands::admin_list_users,
+        admin_commands::admin_invite,
+        admin_commands::admin_set_roles,
+        admin_commands::admin_deactivate_user,
+        admin_commands::schedule_review,
+        admin_commands::set_review_team,
+        admin_commands::hub_overview,
     ]
 }
 

@@ -66,6 +66,11 @@ impl Client {
         })
     }
 
+    /// The signed-in server connection, for online-only hub administration (issue 9).
+    pub fn server_api(&self) -> SyncClient {
+        self.sync_client()
+    }
+
     fn sync_client(&self) -> SyncClient {
         self.sync.read().unwrap_or_else(|p| p.into_inner()).clone()
     }

@@ -7,6 +7,10 @@ use serde::de::DeserializeOwned;
 use std::time::Duration;
 use uuid::Uuid;
 
+/// Hub administration and scheduling calls (issue 9); a child module, so it shares `send`.
+#[path = "admin_http.rs"]
+mod admin;
+
 /// `POST /v1/auth/login` as the server reads it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LoginBody {

@@ -1,0 +1,75 @@
+//! Hub administration and scheduling calls (issue 9), online only. Replies are passed on as
+//! JSON: the server's types are the contract (OpenAPI), and the UI reads them as they are.
+
+use super::SyncClient;
+use crate::error::Result;
+use serde_json::{json, Value};
+
+impl SyncClient {
+    pub async fn list_hubs(&self) -> Result<Value> {
+        self.send(self.http.get(self.url("/v1/hubs"))).await
+    }
+
+    pub async fn create_hub(&self, name: &str, region: &str, report_deadline_days: Option<u32>) -> Result<Value> {
+        let body = json!({ "name": name, "region": region, "report_deadline_days": report_deadline_days });
+        self.send(self.http.post(self.url("/v1/hubs")).json(&body)).await
+    }
+
+    pub async fn set_report_deadline(&self, hub_id: &str, days: u32) -> Result<Value> {
+        let url = self.url(&format!("/v1/hubs/{}/settings", enc(hub_id)));
+        self.send(self.http.put(url).json(&json!({ "report_deadline_days": days }))).await
+    }
+
+    pub async fn assign_schools(&self, hub_id: &str, urns: &[String]) -> Result<Value> {
+        let url = self.url(&format!("/v1/hubs/{}/schools", enc(hub_id)));
+        self.send(self.http.post(url).json(&json!({ "urns": urns }))).await
+    }
+
+    /// Schools of a hub (`Some`) or of the whole register (`None`, administrators) matching `q`.
+    pub async fn search_schools(&self, hub_id: Option<&str>, q: &str) -> Result<Value> {
+        let url = match hub_id {
+            Some(h) => self.url(&format!("/v1/hubs/{}/schools", enc(h))),
+            None => self.url("/v1/schools"),
+        };
+        self.send(self.http.get(url).query(&[("q", q)])).await
+    }
+
+    pub async fn list_users(&self) -> Result<Value> {
+        self.send(self.http.get(self.url("/v1/users"))).await
+    }
+
+    /// `invitation`: `{email, name, role: {role, hub_id?}, home_school_urn?}`.
+    pub async fn invite(&self, invitation: &Value) -> Result<Value> {
+        self.send(self.http.post(self.url("/v1/invitations")).json(invitation)).await
+    }
+
+    pub async fn set_roles(&self, user_id: &str, roles: &Value) -> Result<Value> {
+        let url = self.url(&format!("/v1/users/{}/roles", enc(user_id)));
+        self.send(self.http.put(url).json(&json!({ "roles": roles }))).await
+    }
+
+    pub async fn deactivate_user(&self, user_id: &str, reason: &str) -> Result<Value> {
+        let url = self.url(&format!("/v1/users/{}/deactivate", enc(user_id)));
+        self.send(self.http.post(url).json(&json!({ "reason": reason }))).await
+    }
+
+    /// `request`: `{school_urn, visit_dates, framework_version, lead_reviewer_id, reviewers, shadows}`.
+    pub async fn schedule_review(&self, hub_id: &str, request: &Value) -> Result<Value> {
+        let url = self.url(&format!("/v1/hubs/{}/reviews", enc(hub_id)));
+        self.send(self.http.post(url).json(request)).await
+    }
+
+    pub async fn set_review_team(&self, review_id: &str, team: &Value) -> Result<Value> {
+        let url = self.url(&format!("/v1/reviews/{}/team", enc(review_id)));
+        self.send(self.http.put(url).json(team)).await
+    }
+
+    pub async fn hub_overview(&self, hub_id: &str) -> Result<Value> {
+        self.send(self.http.get(self.url(&format!("/v1/hubs/{}/overview", enc(hub_id))))).await
+    }
+}
+
+/// A path segment: ids are UUIDs or slugs, but never trust them to be.
+fn enc(segment: &str) -> String {
+    segment.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}

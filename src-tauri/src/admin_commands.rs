@@ -1,0 +1,74 @@
+//! Hub administration and scheduling commands (issue 9): online only, each one server call.
+//! Replies are the server's JSON as it is; errors carry the server's code and message.
+
+use crate::commands::AppState;
+use crate::error::IpcError;
+use serde_json::Value;
+use tauri::State;
+
+type Reply = Result<Value, IpcError>;
+
+#[tauri::command]
+pub async fn admin_list_hubs(state: State<'_, AppState>) -> Reply {
+    Ok(state.client.server_api().list_hubs().await?)
+}
+
+#[tauri::command]
+pub async fn admin_create_hub(state: State<'_, AppState>, name: String, region: String, report_deadline_days: Option<u32>) -> Reply {
+    Ok(state.client.server_api().create_hub(&name, &region, report_deadline_days).await?)
+}
+
+#[tauri::command]
+pub async fn admin_set_report_deadline(state: State<'_, AppState>, hub_id: String, days: u32) -> Reply {
+    Ok(state.client.server_api().set_report_deadline(&hub_id, days).await?)
+}
+
+#[tauri::command]
+pub async fn admin_assign_schools(state: State<'_, AppState>, hub_id: String, urns: Vec<String>) -> Reply {
+    Ok(state.client.server_api().assign_schools(&hub_id, &urns).await?)
+}
+
+#[tauri::command]
+pub async fn admin_search_schools(state: State<'_, AppState>, hub_id: Option<String>, query: String) -> Reply {
+    Ok(state.client.server_api().search_schools(hub_id.as_deref(), &query).await?)
+}
+
+#[tauri::command]
+pub async fn admin_list_users(state: State<'_, AppState>) -> Reply {
+    Ok(state.client.server_api().list_users().await?)
+}
+
+#[tauri::command]
+pub async fn admin_invite(state: State<'_, AppState>, invitation: Value) -> Reply {
+    Ok(state.client.server_api().invite(&invitation).await?)
+}
+
+#[tauri::command]
+pub async fn admin_set_roles(state: State<'_, AppState>, user_id: String, roles: Value) -> Reply {
+    Ok(state.client.server_api().set_roles(&user_id, &roles).await?)
+}
+
+#[tauri::command]
+pub async fn admin_deactivate_user(state: State<'_, AppState>, user_id: String, reason: String) -> Reply {
+    Ok(state.client.server_api().deactivate_user(&user_id, &reason).await?)
+}
+
+/// Schedules, then syncs so a coordinator who is also on the team sees it at once.
+#[tauri::command]
+pub async fn schedule_review(state: State<'_, AppState>, hub_id: String, request: Value) -> Reply {
+    let done = state.client.server_api().schedule_review(&hub_id, &request).await?;
+    state.edited.notify_one();
+    Ok(done)
+}
+
+#[tauri::command]
+pub async fn set_review_team(state: State<'_, AppState>, review_id: String, team: Value) -> Reply {
+    let done = state.client.server_api().set_review_team(&review_id, &team).await?;
+    state.edited.notify_one();
+    Ok(done)
+}
+
+#[tauri::command]
+pub async fn hub_overview(state: State<'_, AppState>, hub_id: String) -> Reply {
+    Ok(state.client.server_api().hub_overview(&hub_id).await?)
+}
