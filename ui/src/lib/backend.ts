@@ -1,5 +1,6 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { TauriHubAdmin, type HubAdmin } from './hubAdmin';
 
 /** A review held on this laptop, as `list_reviews` and friends return it. */
 export type ReviewSummary = {
@@ -325,6 +326,8 @@ export interface Backend {
   syncNow(): Promise<SyncStatus>;
   /** Called after every sync attempt, background ones included. Resolves to an unsubscribe. */
   onSyncStatus(handler: (status: SyncStatus) => void): Promise<() => void>;
+  /** Hub administration and scheduling, online only (issue 9). */
+  hubAdmin(): HubAdmin;
 }
 
 export function isBackendError(value: unknown): value is BackendError {
@@ -455,5 +458,9 @@ export class TauriBackend implements Backend {
   }
   onSyncStatus(handler: (status: SyncStatus) => void) {
     return listen<SyncStatus>(SYNC_STATUS_EVENT, (event) => handler(event.payload));
+  }
+  private admin = new TauriHubAdmin();
+  hubAdmin() {
+    return this.admin;
   }
 }

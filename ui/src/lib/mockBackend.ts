@@ -57,6 +57,7 @@ import {
 } from './mockRules';
 import { matchScore, queryWords } from './mockSearch';
 import { visitDays } from './format';
+import { MockHubAdmin } from './mockHubAdmin';
 
 /*
  * An in-memory Backend for component tests and the browser preview. It follows the Rust
@@ -1067,5 +1068,11 @@ export class MockBackend implements Backend {
 
   private pause(): Promise<void> {
     return this.latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, this.latencyMs)) : Promise.resolve();
+  }
+
+  /** Hub administration (issue 9), as the signed-in person. */
+  readonly admin = new MockHubAdmin(() => this.currentSession?.roles ?? []);
+  hubAdmin() {
+    return this.admin;
   }
 }

@@ -9,7 +9,9 @@ export type Route =
   | { name: 'review'; reviewId: string; tab?: ReviewTab }
   | { name: 'queue' }
   | { name: 'queue-review'; reviewId: string }
-  | { name: 'sync' };
+  | { name: 'sync' }
+  | { name: 'hub' }
+  | { name: 'admin' };
 
 function decode(part: string): string | null {
   try {
@@ -40,12 +42,16 @@ export function parseRoute(hash: string): Route {
     if (reviewId !== null) return { name: 'queue-review', reviewId };
   }
   if (/^#\/sync\/?$/.test(hash)) return { name: 'sync' };
+  if (/^#\/hub\/?$/.test(hash)) return { name: 'hub' };
+  if (/^#\/admin\/?$/.test(hash)) return { name: 'admin' };
   return { name: 'reviews' };
 }
 
 export const REVIEWS_HREF = '#/';
 export const QUEUE_HREF = '#/queue';
 export const SYNC_HREF = '#/sync';
+export const HUB_HREF = '#/hub';
+export const ADMIN_HREF = '#/admin';
 
 export function reviewHref(reviewId: string, tab?: ReviewTab): string {
   const base = `#/reviews/${encodeURIComponent(reviewId)}`;

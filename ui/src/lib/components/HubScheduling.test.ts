@@ -1,0 +1,64 @@
+import { screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { MockBackend, MOCK_PEOPLE } from '../mockBackend';
+import { renderWith } from '../../test/render';
+import HubScheduling from './HubScheduling.svelte';
+
+function coordinatorBackend(roles = MOCK_PEOPLE.coordinator.roles) {
+  return new MockBackend({
+    session: { userId: 'user-coordinator', name: 'Priya Shah', email: 'priya.shah@example.org', serverUrl: 'https://sync.example.org', roles, deviceName: 'Laptop', signedInAt: '' },
+  });
+}
+
+async function fillForm(user: ReturnType<typeof userEvent.setup>, query: string) {
+  await user.type(screen.getByTestId('school-search'), query);
+  await user.keyboard('{Enter}');
+  await user.click(await screen.findByTestId('school-option'));
+  const day = screen.getByTestId('first-day') as HTMLInputElement;
+  await user.type(day, '2027-05-11');
+  await user.selectOptions(screen.getByTestId('lead-select'), 'user-lead');
+}
+
+describe('HubScheduling', () => {
+  it('schedules a review with the keyboard and shows the conflict-of-interest warning', async () => {
+    const backend = coordinatorBackend();
+    renderWith(HubScheduling, { hubId: 'hub-north' }, backend);
+    const user = userEvent.setup();
+    await fillForm(user, 'Curlew');
+    expect(screen.getByTestId('visit-days')).toHaveTextContent('2027');
+    expect(await screen.findByTestId('coi-hint')).toBeInTheDocument();
+    await user.click(screen.getByTestId('reviewer-user-reviewer'));
+    await user.click(screen.getByTestId('schedule-submit'));
+    const ok = await screen.findByTestId('scheduled-ok');
+    expect(ok).toHaveTextContent('Curlew Rise Academy');
+    expect(within(ok).getByTestId('schedule-warning')).toHaveTextContent('conflict of interest');
+    await waitFor(() => expect(screen.getAllByTestId('hub-review-row')).toHaveLength(1));
+  });
+
+  it('shows the reason when the hub is not the coordinator’s', async () => {
+    const backend = coordinatorBackend([{ role: 'hub_coordinator', hubId: 'hub-south' }]);
+    renderWith(HubScheduling, { hubId: 'hub-north' }, backend);
+    expect(await screen.findByText(/The overview could not be loaded/)).toHaveTextContent("Only this hub's coordinator");
+  });
+
+  it('asks for what is missing before sending', async () => {
+    renderWith(HubScheduling, { hubId: 'hub-north' }, coordinatorBackend());
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId('schedule-submit'));
+    expect(await screen.findByTestId('schedule-error')).toHaveTextContent('Choose the school.');
+  });
+
+  it('highlights overdue reports in the overview', async () => {
+    const backend = coordinatorBackend();
+    const admin = backend.admin;
+    await admin.scheduleReview('hub-north', {
+      school_urn: '990301', visit_dates: ['2025-01-13', '2025-01-14', '2025-01-15'], framework_version: '2019', lead_reviewer_id: 'user-lead', reviewers: [], shadows: [],
+    });
+    admin.today = '2025-06-01';
+    renderWith(HubScheduling, { hubId: 'hub-north' }, backend);
+    const row = (await screen.findAllByTestId('hub-review-row'))[0];
+    expect(row).toHaveClass('overdue');
+    expect(within(row).getByTestId('overdue')).toHaveTextContent('Overdue');
+  });
+});

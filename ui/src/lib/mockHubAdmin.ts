@@ -1,0 +1,216 @@
+import type { BackendError } from './backend';
+import type {
+  AssignOutcome,
+  Hub,
+  HubAdmin,
+  HubOverview,
+  InvitationIssued,
+  NewInvitation,
+  OverviewReview,
+  Person,
+  ScheduleRequest,
+  Scheduled,
+  School,
+  ServerRole,
+  StaleDevice,
+  TeamChoice,
+} from './hubAdmin';
+
+// The in-memory hub administration the vitest suites and the browser preview use. It follows
+// the server's rules (issue 9): admin-only actions, coordinators schedule in their own hub,
+// duplicate invitations refused, conflict-of-interest warnings, overdue reports.
+
+type Caller = { role: string; hubId?: string }[];
+
+const DAY_MS = 86_400_000;
+
+function refused(code: string, message: string): BackendError {
+  return { code, message };
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+export const MOCK_SCHOOLS: School[] = [
+  { urn: '990301', name: 'Brackenfield Primary School', phase: 'Primary', la_name: 'Northmere', town: 'Brackenfield', postcode: 'ZZ99 1BF', hub_id: 'hub-north' },
+  { urn: '990302', name: 'Curlew Rise Academy', phase: 'Secondary', la_name: 'Northmere', town: 'Curlew', postcode: 'ZZ99 2CR', hub_id: 'hub-north' },
+  { urn: '990303', name: 'Dunlin Shore Infant School', phase: 'Primary', la_name: 'Southmere', town: 'Dunlin', postcode: 'ZZ99 3DS', hub_id: null },
+];
+
+export const MOCK_DIRECTORY: Person[] = [
+  { id: 'user-lead', name: 'Amara Lewis', email: 'amara.lewis@example.org', roles: [], home_school_urn: null, status: 'active' },
+  { id: 'user-reviewer', name: 'Tom Okafor', email: 'tom.okafor@example.org', roles: [], home_school_urn: '990302', status: 'active' },
+  { id: 'user-coordinator', name: 'Priya Shah', email: 'priya.shah@example.org', roles: [{ role: 'hub_coordinator', hub_id: 'hub-north' }], home_school_urn: null, status: 'active' },
+];
+
+export class MockHubAdmin implements HubAdmin {
+  hubs: Hub[] = [{ id: 'hub-north', name: 'Northmere Hub', region: 'North', report_deadline_days: 28, schools: 2 }];
+  schools: School[] = MOCK_SCHOOLS.map((s) => ({ ...s }));
+  people: Person[] = MOCK_DIRECTORY.map((p) => ({ ...p, roles: [...p.roles] }));
+  reviews: (OverviewReview & { hub_id: string; team: TeamChoice })[] = [];
+  staleDevices: (StaleDevice & { hub_id: string })[] = [];
+  private pending = new Set<string>();
+  private next = 1;
+  /** "Today" for overdue reports; tests move it. */
+  today = new Date().toISOString().slice(0, 10);
+
+  constructor(private caller: () => Caller) {}
+
+  private isAdmin() {
+    return this.caller().some((r) => r.role === 'admin');
+  }
+  private coordinates(hubId: string) {
+    return this.caller().some((r) => r.role === 'hub_coordinator' && r.hubId === hubId);
+  }
+  private requireAdmin(what: string) {
+    if (!this.isAdmin()) throw refused('admin_only', `Only an administrator can ${what}.`);
+  }
+  private hub(hubId: string) {
+    const hub = this.hubs.find((h) => h.id === hubId);
+    if (!hub) throw refused('unknown_hub', `There is no hub '${hubId}'.`);
+    hub.schools = this.schools.filter((s) => s.hub_id === hubId).length;
+    return hub;
+  }
+
+  async listHubs() {
+    return this.hubs.filter((h) => this.isAdmin() || this.coordinates(h.id)).map((h) => ({ ...this.hub(h.id) }));
+  }
+  async createHub(name: string, region: string, reportDeadlineDays: number | null) {
+    this.requireAdmin('create hubs');
+    if (!name.trim()) throw refused('invalid', "A hub's name must be 1 to 200 characters.");
+    if (this.hubs.some((h) => h.name.toLowerCase() === name.trim().toLowerCase())) throw refused('hub_exists', `A hub called '${name.trim()}' already exists.`);
+    const hub: Hub = { id: `hub-${this.next++}`, name: name.trim(), region, report_deadline_days: reportDeadlineDays ?? 28, schools: 0 };
+    this.hubs.push(hub);
+    return { ...hub };
+  }
+  async setReportDeadline(hubId: string, days: number) {
+    this.requireAdmin("change a hub's report deadline");
+    if (!(days >= 1 && days <= 365)) throw refused('invalid', 'The report deadline must be 1 to 365 days after the visit.');
+    this.hub(hubId).report_deadline_days = days;
+    return { ...this.hub(hubId) };
+  }
+  async assignSchools(hubId: string, urns: string[]): Promise<AssignOutcome> {
+    this.requireAdmin('assign schools to hubs');
+    this.hub(hubId);
+    const out: AssignOutcome = { assigned: [], unknown: [] };
+    for (const urn of urns.map((u) => u.trim()).filter(Boolean)) {
+      const school = this.schools.find((s) => s.urn === urn);
+      if (school) {
+        school.hub_id = hubId;
+        out.assigned.push(urn);
+      } else out.unknown.push(urn);
+    }
+    return out;
+  }
+  async searchSchools(hubId: string | null, query: string) {
+    if (hubId === null) this.requireAdmin('search the whole register');
+    else if (!this.isAdmin() && !this.coordinates(hubId)) throw refused('not_your_hub', 'You can search only the schools of a hub you coordinate.');
+    const q = query.trim().toLowerCase();
+    return this.schools
+      .filter((s) => hubId === null || s.hub_id === hubId)
+      .filter((s) => [s.urn, s.name, s.town, s.postcode].some((v) => v.toLowerCase().includes(q)))
+      .map((s) => ({ ...s }));
+  }
+  async listUsers() {
+    if (!this.isAdmin() && !this.caller().some((r) => r.role === 'hub_coordinator')) throw refused('admin_only', 'Only an administrator or a hub coordinator can list people.');
+    return this.people.map((p) => ({ ...p }));
+  }
+  async invite(invitation: NewInvitation): Promise<InvitationIssued> {
+    this.requireAdmin('invite people');
+    const email = invitation.email.trim().toLowerCase();
+    if (!email.includes('@')) throw refused('invalid_email', 'Give a valid email address.');
+    if (!invitation.name.trim()) throw refused('invalid', 'A name must be 1 to 200 characters.');
+    let person = this.people.find((p) => p.email === email);
+    if (person?.status === 'active') throw refused('already_active', `${email} can already sign in: there is nothing to invite them to.`);
+    if (person && this.pending.has(person.id)) throw refused('invitation_pending', `${email} already has an invitation that has not expired.`);
+    const roles: ServerRole[] = invitation.role.role === 'reviewer' ? [] : [invitation.role];
+    if (!person) {
+      person = { id: `user-${this.next++}`, name: invitation.name.trim(), email, roles, home_school_urn: invitation.home_school_urn ?? null, status: 'invited' };
+      this.people.push(person);
+    }
+    this.pending.add(person.id);
+    return { invitation_id: `inv-${this.next++}`, user: { ...person }, code: `abcd-efgh-${this.next}`, expires_ms: Date.now() + 7 * DAY_MS };
+  }
+  async setRoles(userId: string, roles: ServerRole[]) {
+    this.requireAdmin('change roles');
+    const person = this.people.find((p) => p.id === userId);
+    if (!person) throw refused('unknown_user', 'There is no such person in the directory.');
+    person.roles = [...roles];
+    return { ...person };
+  }
+  async deactivateUser(userId: string, _reason: string) {
+    this.requireAdmin('deactivate people');
+    const person = this.people.find((p) => p.id === userId);
+    if (!person) throw refused('unknown_user', 'There is no such person in the directory.');
+    person.status = 'deactivated';
+    this.pending.delete(userId);
+    return { ...person };
+  }
+  async scheduleReview(hubId: string, request: ScheduleRequest): Promise<Scheduled> {
+    const hub = this.hub(hubId);
+    if (!this.isAdmin() && !this.coordinates(hubId)) {
+      if (this.caller().some((r) => r.role === 'hub_coordinator'))
+        throw refused('not_your_hub', `This review is in ${hub.name}, which you do not coordinate: only its coordinator or an administrator can schedule it.`);
+      throw refused('not_your_role', 'Only the hub coordinator or an administrator can schedule the review');
+    }
+    const dates = request.visit_dates;
+    if (dates.length !== 3 || dates.some((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d)) || !(dates[0] < dates[1] && dates[1] < dates[2]))
+      throw refused('invalid_dates', 'Give the 3 visit days, in order.');
+    const school = this.schools.find((s) => s.urn === request.school_urn);
+    if (!school) throw refused('unknown_school', `No school with URN ${request.school_urn} is in the register.`);
+    if (school.hub_id !== hubId) throw refused('school_not_in_hub', `${school.name} is not a school of ${hub.name}.`);
+    if (!request.lead_reviewer_id) throw refused('no_lead_reviewer', 'Choose the Lead Reviewer.');
+    const members = [request.lead_reviewer_id, ...request.reviewers, ...request.shadows];
+    if (new Set(members).size !== members.length) throw refused('duplicate_member', 'A person can have only one place on the team.');
+    const warnings = members.flatMap((id) => {
+      const p = this.people.find((x) => x.id === id);
+      if (!p) throw refused('unknown_user', 'A chosen team member is not in the directory.');
+      return p.home_school_urn === school.urn
+        ? [{ code: 'conflict_of_interest', message: `${p.name} works at the school being reviewed: a conflict of interest.`, user_id: id }]
+        : [];
+    });
+    const id = `review-${this.next++}`;
+    const lead = this.people.find((p) => p.id === request.lead_reviewer_id)?.name ?? '';
+    this.reviews.push({
+      review_id: id,
+      school_urn: school.urn,
+      school_name: school.name,
+      state: 'scheduled',
+      start_date: dates[0],
+      last_day: dates[2],
+      report_due: null,
+      overdue: false,
+      lead_reviewer: lead,
+      hub_id: hubId,
+      team: { lead_reviewer_id: request.lead_reviewer_id, reviewers: [...request.reviewers], shadows: [...request.shadows] },
+    });
+    const fields = { state: { value: 'scheduled' }, school_name: { value: school.name }, visit_dates: { value: dates } };
+    return { review: { id, fields }, warnings, removed: [] };
+  }
+  async setReviewTeam(reviewId: string, team: TeamChoice): Promise<Scheduled> {
+    const review = this.reviews.find((r) => r.review_id === reviewId);
+    if (!review) throw refused('unknown_review', 'There is no such review.');
+    if (!this.isAdmin() && !this.coordinates(review.hub_id)) throw refused('not_your_hub', 'This review is in a hub you do not coordinate.');
+    const before = [review.team.lead_reviewer_id, ...review.team.reviewers, ...review.team.shadows];
+    const after = [team.lead_reviewer_id, ...team.reviewers, ...team.shadows];
+    review.team = { ...team };
+    return { review: { id: reviewId, fields: {} }, warnings: [], removed: before.filter((u) => !after.includes(u)) };
+  }
+  async hubOverview(hubId: string): Promise<HubOverview> {
+    const hub = this.hub(hubId);
+    if (!this.isAdmin() && !this.coordinates(hubId)) throw refused('not_your_hub', "Only this hub's coordinator or an administrator can see its overview.");
+    const outstanding = ['scheduled', 'preparing', 'in_visit', 'estimates_agreed', 'drafting', 'returned'];
+    const reviews = this.reviews
+      .filter((r) => r.hub_id === hubId)
+      .map(({ hub_id: _h, team: _t, ...r }) => {
+        const due = addDays(r.last_day, hub.report_deadline_days);
+        return { ...r, report_due: due, overdue: this.today > due && outstanding.includes(r.state) };
+      })
+      .sort((a, b) => (a.start_date + a.school_name).localeCompare(b.start_date + b.school_name));
+    const by_state: Record<string, number> = {};
+    for (const r of reviews) by_state[r.state] = (by_state[r.state] ?? 0) + 1;
+    const stale_devices = this.staleDevices.filter((d) => d.hub_id === hubId).map(({ hub_id: _h, ...d }) => d);
+    return { hub: { ...hub }, reviews, by_state, stale_devices, today: this.today };
+  }
+}
