@@ -33,7 +33,8 @@ function laptop(server) {
   let browser;
   return {
     async open() {
-      driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_SYNC_RETRY_MAX_MS: '1500' });
+      // No OS keychain under Xvfb: the store key comes from a passphrase, as automation does.
+      driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_SYNC_RETRY_MAX_MS: '1500', QAR_STORE_PASSPHRASE: 'e2e scheduling passphrase' });
       browser = await openApp(driver);
       return browser;
     },
