@@ -277,3 +277,27 @@ async fn overview_marks_overdue_reports_and_stale_laptops() {
     let stale = &view["stale_devices"][0];
     assert_eq!((stale["user_id"].as_str(), stale["pending_ops"].as_u64()), (Some(ANIKA), Some(7)), "{view}");
 }
+
+#[tokio::test]
+async fn the_admin_screen_imports_the_register() {
+    let env = Env::demo().await;
+    let (admin, hollie) = (env.laptop(ADMIN), env.laptop(HOLLIE));
+    // Windows-1252 (\xe9 is é), an extra column, a quoted comma, and one bad row.
+    let csv: &[u8] = b"\"URN\",\"EstablishmentName\",\"Extra\",\"PhaseOfEducation (name)\",\"EstablishmentStatus (name)\",\"LA (name)\"\n\
+\"990401\",\"Caf\xe9 Lane School, The\",\"x\",\"Primary\",\"Open\",\"Northmere\"\n\
+\"9904\",\"Short Urn School\",\"x\",\"Primary\",\"Open\",\"Northmere\"\n";
+    let post = |token: &str| env.http.post(env.url("/v1/schools/import")).bearer_auth(token.to_owned()).body(csv.to_vec());
+    let (s, b) = env.send(post(&hollie.token), None).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::FORBIDDEN, Some("admin_only")));
+    let (s, b) = env.send(post(&admin.token), None).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!((b["added"].as_u64(), b["rejected"].as_u64(), b["encoding"].as_str()), (Some(1), Some(1), Some("windows-1252")));
+    assert_eq!(b["rejections"][0]["line"], 3);
+    let (_, again) = env.send(post(&admin.token), None).await;
+    assert_eq!((again["added"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(1)), "idempotent");
+    let (_, found) = env.get("/v1/schools?q=990401", Some(&admin.token)).await;
+    assert_eq!(found[0]["name"], "Caf\u{e9} Lane School, The");
+    // A file without the required columns is refused whole.
+    let (s, b) = env.send(env.http.post(env.url("/v1/schools/import")).bearer_auth(&admin.token).body("a,b\n1,2\n"), None).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_file")), "{b}");
+}

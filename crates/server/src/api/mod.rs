@@ -8,6 +8,7 @@ mod openapi;
 mod outbox_report;
 mod reviews;
 mod scheduling;
+mod school_import;
 mod sync;
 
 use crate::error::ApiError;
@@ -40,6 +41,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/hubs/{hub_id}/reviews", post(scheduling::schedule))
         .route("/v1/hubs/{hub_id}/overview", get(scheduling::overview))
         .route("/v1/schools", get(admin::search_schools))
+        .route("/v1/schools/import", post(school_import::import_schools).layer(DefaultBodyLimit::max(school_import::MAX_IMPORT_BYTES)))
         .route("/v1/users", get(admin::list_users))
         .route("/v1/users/{user_id}/roles", put(admin::set_roles))
         .route("/v1/users/{user_id}/deactivate", post(admin::deactivate))

@@ -169,6 +169,7 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/hubs/{hub_id}/reviews", "post"),
         ("/v1/hubs/{hub_id}/overview", "get"),
         ("/v1/schools", "get"),
+        ("/v1/schools/import", "post"),
         ("/v1/users", "get"),
         ("/v1/users/{user_id}/roles", "put"),
         ("/v1/users/{user_id}/deactivate", "post"),

@@ -314,6 +314,15 @@ impl ServerStore {
         Ok(out)
     }
 
+    /// Records an import of the school register made from the admin screen.
+    pub fn audit_school_import(&self, caller: &AuthDevice, summary: &str, now_ms: u64) -> Result<(), StoreError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        audit(&tx, caller, "import_schools", "schools", json!({ "summary": summary }), now_ms)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Replaces a person's global roles. The last active administrator keeps theirs.
     pub fn set_user_roles(&self, caller: &AuthDevice, user_id: &str, roles: &[Role], now_ms: u64) -> Result<UserInfo, StoreError> {
         require_admin(caller, "change roles")?;
