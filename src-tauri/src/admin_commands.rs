@@ -72,3 +72,12 @@ pub async fn set_review_team(state: State<'_, AppState>, review_id: String, team
 pub async fn hub_overview(state: State<'_, AppState>, hub_id: String) -> Reply {
     Ok(state.client.server_api().hub_overview(&hub_id).await?)
 }
+
+/// The GIAS file's bytes come as the raw IPC body (a 60 MB file is not sent as JSON numbers).
+#[tauri::command]
+pub async fn admin_import_schools(state: State<'_, AppState>, request: tauri::ipc::Request<'_>) -> Reply {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(IpcError { code: "invalid".into(), message: "Send the CSV file's bytes.".into() });
+    };
+    Ok(state.client.server_api().import_schools(bytes.clone()).await?)
+}

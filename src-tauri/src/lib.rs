@@ -80,6 +80,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         admin_commands::schedule_review,
         admin_commands::set_review_team,
         admin_commands::hub_overview,
+        admin_commands::admin_import_schools,
     ]
 }
 

@@ -14,6 +14,15 @@ export type NewInvitation = { email: string; name: string; role: InviteRole; hom
 /** The code is shown once: the server keeps only its hash. */
 export type InvitationIssued = { invitation_id: string; user: Person; code: string; expires_ms: number };
 export type AssignOutcome = { assigned: string[]; unknown: string[] };
+export type ImportReply = {
+  summary: string;
+  encoding: string;
+  added: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  rejections: { line: number; urn: string; reason: string }[];
+};
 export type TeamChoice = { lead_reviewer_id: string; reviewers: string[]; shadows: string[] };
 export type ScheduleRequest = TeamChoice & { school_urn: string; visit_dates: string[]; framework_version: string };
 export type ScheduleWarning = { code: string; message: string; user_id: string };
@@ -51,6 +60,9 @@ export interface HubAdmin {
   assignSchools(hubId: string, urns: string[]): Promise<AssignOutcome>;
   /** A hub's schools (its coordinator), or the whole register (hubId null, administrators). */
   searchSchools(hubId: string | null, query: string): Promise<School[]>;
+  /** The GIAS CSV (UTF-8 or Windows-1252), administrators: rejects with 'invalid_file' when a
+   *  required column is missing (nothing written); bad rows come back with their line. */
+  importSchools(csv: Uint8Array): Promise<ImportReply>;
   listUsers(): Promise<Person[]>;
   /** Rejects with 'invitation_pending' or 'already_active' (409) for a duplicate. */
   invite(invitation: NewInvitation): Promise<InvitationIssued>;
@@ -97,6 +109,10 @@ export class TauriHubAdmin implements HubAdmin {
   }
   searchSchools(hubId: string | null, query: string) {
     return call<School[]>('admin_search_schools', { hubId, query });
+  }
+  importSchools(csv: Uint8Array) {
+    // The raw bytes are the IPC body: a national file is tens of megabytes.
+    return call<ImportReply>('admin_import_schools', csv as unknown as Record<string, unknown>);
   }
   listUsers() {
     return call<Person[]>('admin_list_users');

@@ -53,3 +53,15 @@ describe('hub administration rules (mock, as the server)', () => {
     expect(coordinatedHubs([{ role: 'admin' }, { role: 'hub_coordinator', hubId: 'hub-a' }])).toEqual(['hub-a']);
   });
 });
+
+describe('school register import (mock)', () => {
+  it('adds, reports bad rows by line, refuses a file without the required columns, and is idempotent', async () => {
+    const admin = new MockHubAdmin(adminRole);
+    const csv = new TextEncoder().encode('"URN","EstablishmentName","Extra"\n"990501","Fenwick School","x"\n"99X","Bad","x"\n');
+    const first = await admin.importSchools(csv);
+    expect(first).toMatchObject({ added: 1, rejected: 1, rejections: [{ line: 3, urn: '99X' }] });
+    expect((await admin.importSchools(csv)).unchanged).toBe(1);
+    await expect(admin.importSchools(new TextEncoder().encode('a,b\n1,2\n'))).rejects.toMatchObject({ code: 'invalid_file' });
+    await expect(new MockHubAdmin(coordinator).importSchools(csv)).rejects.toMatchObject({ code: 'admin_only' });
+  });
+});

@@ -3,6 +3,7 @@ import type {
   AssignOutcome,
   Hub,
   HubAdmin,
+  ImportReply,
   HubOverview,
   InvitationIssued,
   NewInvitation,
@@ -111,6 +112,37 @@ export class MockHubAdmin implements HubAdmin {
       .filter((s) => hubId === null || s.hub_id === hubId)
       .filter((s) => [s.urn, s.name, s.town, s.postcode].some((v) => v.toLowerCase().includes(q)))
       .map((s) => ({ ...s }));
+  }
+  /** A small CSV reader for the preview: URN, EstablishmentName and PhaseOfEducation (name) by header. */
+  async importSchools(csv: Uint8Array): Promise<ImportReply> {
+    this.requireAdmin('import the school register');
+    const lines = new TextDecoder().decode(csv).split(/\r?\n/).filter(Boolean);
+    const header = (lines[0] ?? '').split(',').map((h) => h.replace(/^"|"$/g, ''));
+    const col = (name: string) => header.indexOf(name);
+    const missing = ['URN', 'EstablishmentName'].filter((c) => col(c) < 0);
+    if (missing.length) throw refused('invalid_file', `the header has no ${missing.map((m) => `"${m}"`).join(', ')} column(s)`);
+    const out: ImportReply = { summary: '', encoding: 'utf-8', added: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [] };
+    lines.slice(1).forEach((line, i) => {
+      const cells = line.split(',').map((c) => c.replace(/^"|"$/g, ''));
+      const urn = cells[col('URN')] ?? '';
+      if (!/^\d{6}$/.test(urn)) {
+        out.rejected += 1;
+        out.rejections.push({ line: i + 2, urn, reason: `bad URN '${urn}': a URN is 6 digits` });
+        return;
+      }
+      const name = cells[col('EstablishmentName')] ?? '';
+      const known = this.schools.find((s) => s.urn === urn);
+      if (!known) {
+        this.schools.push({ urn, name, phase: cells[col('PhaseOfEducation (name)')] ?? '', la_name: '', town: '', postcode: '', hub_id: null });
+        out.added += 1;
+      } else if (known.name !== name) {
+        known.name = name;
+        out.updated += 1;
+      } else out.unchanged += 1;
+    });
+    const rows = out.added + out.updated + out.unchanged + out.rejected;
+    out.summary = `${rows} rows: ${out.added} added, ${out.updated} updated, ${out.unchanged} unchanged, ${out.rejected} rejected`;
+    return out;
   }
   async listUsers() {
     if (!this.isAdmin() && !this.caller().some((r) => r.role === 'hub_coordinator')) throw refused('admin_only', 'Only an administrator or a hub coordinator can list people.');

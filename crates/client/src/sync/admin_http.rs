@@ -34,6 +34,12 @@ impl SyncClient {
         self.send(self.http.get(url).query(&[("q", q)])).await
     }
 
+    /// The GIAS CSV as it is (administrators): the import's summary with rejected rows.
+    pub async fn import_schools(&self, csv: Vec<u8>) -> Result<Value> {
+        let req = self.http.post(self.url("/v1/schools/import")).header(reqwest::header::CONTENT_TYPE, "text/csv").body(csv);
+        self.send(req).await
+    }
+
     pub async fn list_users(&self) -> Result<Value> {
         self.send(self.http.get(self.url("/v1/users"))).await
     }
