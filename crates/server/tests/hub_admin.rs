@@ -273,6 +273,7 @@ async fn overview_marks_overdue_reports_and_stale_laptops() {
     assert_eq!(past["overdue"], true, "{view}");
     let larkspur = reviews.iter().find(|r| r["review_id"] == json!(LARKSPUR)).unwrap();
     assert_eq!(larkspur["overdue"], false, "a visit in 2027 is not overdue");
+    assert_eq!(larkspur["team"][0]["role"], "lead_reviewer", "the team comes along for the team editor");
     assert_eq!(view["by_state"]["scheduled"], 2);
     let stale = &view["stale_devices"][0];
     assert_eq!((stale["user_id"].as_str(), stale["pending_ops"].as_u64()), (Some(ANIKA), Some(7)), "{view}");

@@ -41,6 +41,7 @@ export type OverviewReview = {
   report_due: string | null;
   overdue: boolean;
   lead_reviewer: string;
+  team: { user_id: string; name: string; role: 'lead_reviewer' | 'reviewer' | 'shadow' }[];
 };
 export type StaleDevice = {
   device_id: string;

@@ -49,7 +49,7 @@ export class MockHubAdmin implements HubAdmin {
   hubs: Hub[] = [{ id: 'hub-north', name: 'Northmere Hub', region: 'North', report_deadline_days: 28, schools: 2 }];
   schools: School[] = MOCK_SCHOOLS.map((s) => ({ ...s }));
   people: Person[] = MOCK_DIRECTORY.map((p) => ({ ...p, roles: [...p.roles] }));
-  reviews: (OverviewReview & { hub_id: string; team: TeamChoice })[] = [];
+  reviews: (Omit<OverviewReview, 'team'> & { hub_id: string; choice: TeamChoice })[] = [];
   staleDevices: (StaleDevice & { hub_id: string })[] = [];
   private pending = new Set<string>();
   private next = 1;
@@ -215,7 +215,7 @@ export class MockHubAdmin implements HubAdmin {
       overdue: false,
       lead_reviewer: lead,
       hub_id: hubId,
-      team: { lead_reviewer_id: request.lead_reviewer_id, reviewers: [...request.reviewers], shadows: [...request.shadows] },
+      choice: { lead_reviewer_id: request.lead_reviewer_id, reviewers: [...request.reviewers], shadows: [...request.shadows] },
     });
     const fields = { state: { value: 'scheduled' }, school_name: { value: school.name }, visit_dates: { value: dates } };
     return { review: { id, fields }, warnings, removed: [] };
@@ -224,9 +224,9 @@ export class MockHubAdmin implements HubAdmin {
     const review = this.reviews.find((r) => r.review_id === reviewId);
     if (!review) throw refused('unknown_review', 'There is no such review.');
     if (!this.isAdmin() && !this.coordinates(review.hub_id)) throw refused('not_your_hub', 'This review is in a hub you do not coordinate.');
-    const before = [review.team.lead_reviewer_id, ...review.team.reviewers, ...review.team.shadows];
+    const before = [review.choice.lead_reviewer_id, ...review.choice.reviewers, ...review.choice.shadows];
     const after = [team.lead_reviewer_id, ...team.reviewers, ...team.shadows];
-    review.team = { ...team };
+    review.choice = { ...team };
     return { review: { id: reviewId, fields: {} }, warnings: [], removed: before.filter((u) => !after.includes(u)) };
   }
   async hubOverview(hubId: string): Promise<HubOverview> {
@@ -235,9 +235,15 @@ export class MockHubAdmin implements HubAdmin {
     const outstanding = ['scheduled', 'preparing', 'in_visit', 'estimates_agreed', 'drafting', 'returned'];
     const reviews = this.reviews
       .filter((r) => r.hub_id === hubId)
-      .map(({ hub_id: _h, team: _t, ...r }) => {
+      .map(({ hub_id: _h, choice: t, ...r }) => {
         const due = addDays(r.last_day, hub.report_deadline_days);
-        return { ...r, report_due: due, overdue: this.today > due && outstanding.includes(r.state) };
+        const name = (id: string) => this.people.find((p) => p.id === id)?.name ?? id;
+        const members = [
+          { user_id: t.lead_reviewer_id, name: name(t.lead_reviewer_id), role: 'lead_reviewer' as const },
+          ...t.reviewers.map((id) => ({ user_id: id, name: name(id), role: 'reviewer' as const })),
+          ...t.shadows.map((id) => ({ user_id: id, name: name(id), role: 'shadow' as const })),
+        ];
+        return { ...r, team: members, report_due: due, overdue: this.today > due && outstanding.includes(r.state) };
       })
       .sort((a, b) => (a.start_date + a.school_name).localeCompare(b.start_date + b.school_name));
     const by_state: Record<string, number> = {};

@@ -29,6 +29,9 @@ pub struct OverviewReview {
     /// Due date passed and the report not yet submitted.
     pub overdue: bool,
     pub lead_reviewer: String,
+    /// `[{user_id, name, role}]`, lead first: for the coordinator's team editor.
+    #[schema(value_type = Vec<Object>)]
+    pub team: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -115,6 +118,7 @@ fn review_row(id: String, doc: &Doc, deadline_days: u32, today: i64) -> Overview
         report_due: due.map(civil_from_days),
         overdue: due.is_some_and(|d| today > d) && report_outstanding(state),
         lead_reviewer: lead,
+        team: doc.get("team").map_or(serde_json::Value::Array(vec![]), |f| f.value.clone()),
     }
 }
 

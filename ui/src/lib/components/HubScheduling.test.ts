@@ -62,3 +62,18 @@ describe('HubScheduling', () => {
     expect(within(row).getByTestId('overdue')).toHaveTextContent('Overdue');
   });
 });
+
+describe('HubScheduling team editor', () => {
+  it('takes someone off a review and says so', async () => {
+    const backend = coordinatorBackend();
+    await backend.admin.scheduleReview('hub-north', {
+      school_urn: '990301', visit_dates: ['2027-05-11', '2027-05-12', '2027-05-13'], framework_version: '2019', lead_reviewer_id: 'user-lead', reviewers: ['user-reviewer'], shadows: [],
+    });
+    renderWith(HubScheduling, { hubId: 'hub-north' }, backend);
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('edit-team'));
+    await user.click(screen.getByTestId('edit-reviewer-user-reviewer'));
+    await user.click(screen.getByTestId('team-save'));
+    expect(await screen.findByTestId('team-message')).toHaveTextContent('Taken off: Tom Okafor');
+  });
+});
