@@ -4,7 +4,7 @@
 //! ```text
 //! scheduled → preparing → in_visit → estimates_agreed → drafting → submitted → approved → issued → archived
 //! submitted → returned → drafting     (the coordinator returns the report with comments)
-//! approved → submitted                (the LR edits an approved report: it needs re-approval)
+//! approved | issued → submitted       (the LR edits an approved or issued report: it needs re-approval)
 //! scheduled | preparing → cancelled
 //! ```
 

@@ -94,8 +94,8 @@ pub static RULES: &[Rule] = &[
     // EditOthersEvidence: no row. Evidence is author-owned (domain.md §5).
     stay(SetEstimate, LEAD, ESTIMATES_OPEN),
     stay(EditReport, LEAD, REPORT_OPEN),
-    // Editing an approved report sends it back for approval.
-    Rule { action: EditReport, who: LEAD, from: &[Approved], to: Some(Submitted), online_only: None, reapproval: true },
+    // Editing an approved or issued report (a correction) sends it back for approval.
+    Rule { action: EditReport, who: LEAD, from: &[Approved, Issued], to: Some(Submitted), online_only: None, reapproval: true },
     stay(ResolveConflict, LEAD, EVIDENCE_OPEN),
     go(StartPreparation, LEAD, &[Scheduled], Preparing),
     go(StartVisit, LEAD, &[Preparing], InVisit),

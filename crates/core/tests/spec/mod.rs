@@ -35,7 +35,7 @@ delete_own_evidence
 set_estimate
   lead_reviewer        .   .   x   x   x   .   x   .   .   .   .
 edit_report
-  lead_reviewer        .   .   .   x   x   .   x   x   .   .   .
+  lead_reviewer        .   .   .   x   x   .   x   x   x   .   .
 resolve_conflict
   lead_reviewer        .   x   x   x   x   .   x   .   .   .   .
 start_preparation
@@ -93,6 +93,7 @@ submitted         return             returned
 returned          start_drafting     drafting
 approved          edit_report        submitted
 approved          issue              issued
+issued            edit_report        submitted
 issued            archive            archived
 scheduled         cancel             cancelled
 preparing         cancel             cancelled
