@@ -21,9 +21,10 @@ fn review(store: &mut Store) -> anyhow::Result<String> {
 
 /// `saves` edits of the notes field of one note (~1.5 KB each), each its own transaction.
 pub fn field_save(dir: &std::path::Path, saves: usize) -> anyhow::Result<Vec<Row>> {
-    let mut store = Store::open(&dir.join("save.db"))?;
+    let laptop = crate::laptop::Laptop::open(&dir.join("save.db"))?;
     // As in the app: checkpoints run beside the saves, not inside them.
-    let _checkpointer = qar_client::Checkpointer::start(&dir.join("save.db"), Duration::from_secs(1))?;
+    let _checkpointer = laptop.checkpointer(Duration::from_secs(1))?;
+    let mut store = laptop.store;
     let review_id = review(&mut store)?;
     let work = generate(64, &review_id);
     let note = store.add_evidence(&work.notes[0], now_ms())?;
@@ -44,8 +45,9 @@ pub fn field_save(dir: &std::path::Path, saves: usize) -> anyhow::Result<Vec<Row
 
 /// `n` notes in one review, then `queries` searches of one or two vocabulary words.
 pub fn search(dir: &std::path::Path, n: usize, queries: usize) -> anyhow::Result<Vec<Row>> {
-    let mut store = Store::open(&dir.join("search.db"))?;
-    let _checkpointer = qar_client::Checkpointer::start(&dir.join("search.db"), Duration::from_secs(1))?;
+    let laptop = crate::laptop::Laptop::open(&dir.join("search.db"))?;
+    let _checkpointer = laptop.checkpointer(Duration::from_secs(1))?;
+    let mut store = laptop.store;
     let review_id = review(&mut store)?;
     let work = generate(n, &review_id);
     for note in &work.notes {

@@ -3,6 +3,7 @@
 
 mod anchor;
 mod counting;
+mod laptop;
 mod load;
 mod local;
 mod profile;

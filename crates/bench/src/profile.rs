@@ -45,7 +45,7 @@ fn sign_in(store: &mut Store) -> anyhow::Result<()> {
 
 /// A laptop holding `n` notes of one review, nothing pushed yet.
 fn laptop(dir: &std::path::Path, n: usize) -> anyhow::Result<Store> {
-    let mut a = Store::open(&dir.join("profile-laptop-a.db"))?;
+    let mut a = crate::laptop::Laptop::open(&dir.join("profile-laptop-a.db"))?.store;
     sign_in(&mut a)?;
     let review = a.create_review(
         &NewReview { school_name: "Benchmark Primary School".into(), school_urn: "990100".into(), start_date: "2026-11-24".into() },
@@ -118,7 +118,7 @@ pub fn run(what: &str, dir: &std::path::Path, n: usize) -> anyhow::Result<()> {
     if what == "push" {
         return Ok(());
     }
-    let mut b = Store::open(&dir.join("profile-laptop-b.db"))?;
+    let mut b = crate::laptop::Laptop::open(&dir.join("profile-laptop-b.db"))?.store;
     sign_in(&mut b)?;
     let caller = device(&b);
     let scope = ReadScope::of(&caller);

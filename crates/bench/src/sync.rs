@@ -6,7 +6,8 @@ use crate::counting::{CountingListener, Counters};
 use crate::report::Row;
 use crate::stats::summarize;
 use crate::workload::generate;
-use qar_client::sync::{SyncClient, PULL_PAGE, PUSH_BATCH};
+use qar_client::sync::{SyncClient, PULL_PAGE};
+use crate::laptop::Laptop;
 use qar_client::{NewReview, Store};
 use std::sync::atomic::Ordering;
 
@@ -63,33 +64,13 @@ pub fn sign_in(server: &Server, store: &mut Store) -> anyhow::Result<SyncClient>
     Ok(SyncClient::with_token(&server.url, &token))
 }
 
-/// Pushes everything pending; each push also brings back news (one round trip per batch).
-async fn push_all(store: &mut Store, client: &SyncClient) -> anyhow::Result<usize> {
-    Ok(push_all_timed(store, client).await?.0)
-}
-
-/// Pushes everything, returning (ops, s reading the outbox, s in HTTP incl. the server, s recording).
-async fn push_all_timed(store: &mut Store, client: &SyncClient) -> anyhow::Result<(usize, f64, f64, f64)> {
-    let (mut pushed, mut read_s, mut http_s, mut record_s) = (0, 0.0, 0.0, 0.0);
-    loop {
-        let t = Instant::now();
-        let batch = store.pending_batch(PUSH_BATCH)?;
-        let cursor = store.pull_cursor()?;
-        read_s += t.elapsed().as_secs_f64();
-        if batch.ops.is_empty() {
-            return Ok((pushed, read_s, http_s, record_s));
-        }
-        pushed += batch.ops.len();
-        let t = Instant::now();
-        let reply = client.push(batch.device_id, batch.ops, Some(cursor)).await?;
-        http_s += t.elapsed().as_secs_f64();
-        let t = Instant::now();
-        store.record_push(&reply, now_ms())?;
-        if let Some(page) = &reply.pull {
-            store.apply_pull(page, now_ms())?;
-        }
-        record_s += t.elapsed().as_secs_f64();
-    }
+/// One sync exactly as the app runs it (`qar_client::sync::sync_once`: push batches with news,
+/// the next batch read while one is on the wire, then pull until caught up).
+async fn sync_product(store: Store, client: &SyncClient) -> anyhow::Result<(Store, usize)> {
+    let shared = std::sync::Mutex::new(store);
+    let report = qar_client::sync::sync_once(&shared, client, now_ms).await;
+    let store = shared.into_inner().map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+    Ok((store, report?.pushed))
 }
 
 async fn pull_all(store: &mut Store, client: &SyncClient) -> anyhow::Result<usize> {
@@ -133,7 +114,7 @@ fn raw_sqlite_insert(path: &std::path::Path, docs: &[String]) -> anyhow::Result<
 
 pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Result<Vec<Row>> {
     let server = start_server(&dir.join("server")).await?;
-    let mut a = Store::open(&dir.join("laptop-a.db"))?;
+    let mut a = Laptop::open(&dir.join("laptop-a.db"))?.store;
     let client = sign_in(&server, &mut a)?;
     let review = a.create_review(
         &NewReview { school_name: "Benchmark Primary School".into(), school_urn: "990100".into(), start_date: "2026-11-24".into() },
@@ -149,9 +130,9 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
 
     let (in0, out0, req0) = server.counters.snapshot();
     let t = Instant::now();
-    let (pushed, read_s, http_s, record_s) = push_all_timed(&mut a, &client).await?;
+    let (a_back, pushed) = sync_product(a, &client).await?;
     let push_s = t.elapsed().as_secs_f64();
-    println!("initial push: {read_s:.3} s reading the outbox, {http_s:.3} s in HTTP and the server, {record_s:.3} s recording replies");
+    let mut a = a_back;
     let (in1, out1, req1) = server.counters.snapshot();
     println!(
         "initial push: {pushed} ops in {push_s:.3} s, {:.2} MB up, {:.2} MB down, {} requests",
@@ -160,7 +141,7 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
         req1 - req0
     );
 
-    let mut b = Store::open(&dir.join("laptop-b.db"))?;
+    let mut b = Laptop::open(&dir.join("laptop-b.db"))?.store;
     let client_b = sign_in(&server, &mut b)?;
     let t = Instant::now();
     let (pulled, fetch_s, apply_s) = pull_all_timed(&mut b, &client_b).await?;
@@ -179,6 +160,15 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
     );
     let _ = in2;
 
+    // The same pull into an unencrypted store: what SQLCipher adds to a first sync.
+    let mut c = Store::open(&dir.join("laptop-c-plain.db"))?;
+    let client_c = sign_in(&server, &mut c)?;
+    let t = Instant::now();
+    pull_all(&mut c, &client_c).await?;
+    let plain_pull_s = t.elapsed().as_secs_f64();
+    println!("initial pull into an unencrypted store: {plain_pull_s:.3} s (encrypted: {pull_s:.3} s)");
+    drop(c);
+
     let docs: Vec<String> = work.notes.iter().map(|d| serde_json::to_string(d).unwrap_or_default()).collect();
     let raw_s = raw_sqlite_insert(&dir.join("raw.db"), &docs)?.as_secs_f64();
     pull_all(&mut a, &client).await?; // A catches up with its own echo before the incremental runs
@@ -190,7 +180,7 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
         let text = serde_json::Value::String(format!("{} (rev {i})", work.notes[i % n].strengths));
         a.update_evidence_field(&ids[i % n], "strengths", text, now_ms())?;
         let t = Instant::now();
-        push_all(&mut a, &client).await?;
+        a = sync_product(a, &client).await?.0;
         push_lat.push(t.elapsed());
     }
     let (ai, ao, ar) = server.counters.snapshot();
@@ -224,7 +214,7 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
         let text = serde_json::Value::String(format!("{} (live {i})", work.notes[i % n].strengths));
         a.update_evidence_field(&ids[i % n], "strengths", text, now_ms())?;
         let t = Instant::now();
-        push_all(&mut a, &client).await?;
+        a = sync_product(a, &client).await?.0;
         let applied = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await?.ok_or_else(|| anyhow::anyhow!("B stopped"))?;
         live.push(applied.saturating_duration_since(t));
         tokio::time::sleep(Duration::from_millis(5)).await; // let B re-open its long-poll
@@ -236,6 +226,7 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
     Ok(vec![
         Row::new(&format!("initial push of {n_label} notes, one laptop"), n as f64 / push_s, "docs/s", "≥ 10× PouchDB push (--with-anchor)", None),
         Row::new(&format!("initial pull of {n_label} notes into a fresh laptop"), n as f64 / pull_s, "docs/s", "≥ 10× PouchDB pull (--with-anchor)", None),
+        Row::new("… same pull into an unencrypted store (SQLCipher's share)", n as f64 / plain_pull_s, "docs/s", "report", None),
         Row::new("search index catch-up after that pull (background)", index_s, "s", "report", None),
         Row::new("raw one-transaction SQLite insert, same notes", n as f64 / raw_s, "docs/s", "yardstick", None),
         Row::new("initial pull ÷ raw SQLite insert", raw_s / pull_s, "×", "≥ 0.7", Some(raw_s / pull_s >= 0.7)),

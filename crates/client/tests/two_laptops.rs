@@ -130,3 +130,42 @@ async fn with_the_server_down_work_is_kept_and_the_error_is_plain() {
     assert_eq!(a.list_reviews().unwrap().len(), 4, "own review plus the three demo reviews Anika leads");
     srv.stop().await;
 }
+
+/// More than two push batches in one sync: the next batch is read while one is on the wire, so
+/// this checks that nothing is skipped or sent twice across batch boundaries, including edits
+/// made between syncs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_of_several_full_batches_sends_every_op_once_in_order() {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let srv = server(dirs[0].path()).await;
+    srv.store().test_user("user-lena", "Lena Lead", &[]).unwrap();
+    srv.store().test_user("user-rhys", "Rhys Reviewer", &[]).unwrap();
+    let (a, _) = signed_in_laptop(dirs[1].path(), &srv.url(), srv.store(), "user-lena", "Lena Lead");
+    let (b, _) = signed_in_laptop(dirs[2].path(), &srv.url(), srv.store(), "user-rhys", "Rhys Reviewer");
+    let review = a
+        .create_review(&NewReview { school_name: "Larkspur Fields Primary".into(), school_urn: "990177".into(), start_date: "2027-02-02".into() })
+        .unwrap();
+    let batch = qar_client::sync::PUSH_BATCH;
+    let first = 2 * batch + 300; // two full batches and a partial one, plus the review
+    for i in 0..first {
+        let note = NewEvidence { review_id: review.id.clone(), activity_type: "learning_walk".into(), notes: format!("Walk note {i:05}"), ..Default::default() };
+        a.add_evidence(&note).unwrap();
+    }
+    let report = a.sync_now().await.unwrap();
+    assert_eq!(report.pushed, first + 1, "every op once");
+    assert_eq!(a.status().unwrap().pending_ops, 0);
+    // Exactly one full batch more: the read-ahead after it finds nothing and the loop ends.
+    for i in first..first + batch {
+        let note = NewEvidence { review_id: review.id.clone(), activity_type: "learning_walk".into(), notes: format!("Walk note {i:05}"), ..Default::default() };
+        a.add_evidence(&note).unwrap();
+    }
+    assert_eq!(a.sync_now().await.unwrap().pushed, batch);
+    assert_eq!(a.status().unwrap().pending_ops, 0);
+
+    srv.store().test_team_member(review.id.parse().unwrap(), "user-rhys", TeamRole::Reviewer, now_ms()).unwrap();
+    b.sync_now().await.unwrap();
+    let mut notes: Vec<String> = b.list_evidence(&review.id).unwrap().into_iter().map(|e| e.notes).collect();
+    notes.sort();
+    let expected: Vec<String> = (0..first + batch).map(|i| format!("Walk note {i:05}")).collect();
+    assert_eq!(notes, expected);
+}

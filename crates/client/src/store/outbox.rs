@@ -75,12 +75,18 @@ impl Store {
 
     /// Up to `limit` unacknowledged ops, in seq order.
     pub fn pending_batch(&self, limit: usize) -> Result<PendingBatch> {
+        let acked = meta::acked_through(&self.conn)?;
+        self.pending_batch_after(acked, limit)
+    }
+
+    /// Up to `limit` ops after `after_seq`, in seq order: the batch that follows one still on
+    /// the wire (read while the server works on that one).
+    pub fn pending_batch_after(&self, after_seq: u64, limit: usize) -> Result<PendingBatch> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT seq, entity, entity_id, review_id, fields, hlc, schema_version
              FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
-        let acked = meta::acked_through(&self.conn)? as i64;
-        let rows = stmt.query_map([acked, limit.min(i64::MAX as usize) as i64], |r| {
+        let rows = stmt.query_map([after_seq.min(i64::MAX as u64) as i64, limit.min(i64::MAX as usize) as i64], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,

@@ -56,17 +56,36 @@ async fn sync_steps(
     let device = lock(store).device_id();
     lost_access::report_outbox(store, client)?;
     let mut more_to_pull = true;
+    let mut read_ahead: Option<crate::store::PendingBatch> = None;
     loop {
         let (batch, cursor) = {
             let s = lock(store);
-            (s.pending_batch(PUSH_BATCH)?, s.pull_cursor()?)
+            let batch = match read_ahead.take() {
+                Some(b) => b,
+                None => s.pending_batch(PUSH_BATCH)?,
+            };
+            (batch, s.pull_cursor()?)
         };
         if batch.ops.is_empty() {
             break;
         }
         let sent = batch.ops.len();
-        lock(store).set_in_flight(batch.ops.last().map_or(0, |o| o.seq));
-        let reply = client.push(batch.device_id, batch.ops, Some(cursor)).await?;
+        let last = batch.ops.last().map_or(0, |o| o.seq);
+        lock(store).set_in_flight(last);
+        let request = client.push(batch.device_id, batch.ops, Some(cursor));
+        let reply = if sent == PUSH_BATCH {
+            // A full batch means more is waiting (a laptop's first sync): read the next batch
+            // while this one is on the wire and the server applies it, instead of taking turns.
+            // The outbox only grows at its end, so that batch still follows this one, as long
+            // as the server acknowledges all of this one (checked below).
+            let (reply, ahead) = tokio::join!(request, async { lock(store).pending_batch_after(last, PUSH_BATCH) });
+            let reply = reply?;
+            // Anything else (a partial acknowledgement, a failed read) reads afresh next time.
+            read_ahead = ahead.ok().filter(|b| reply.acked_through == last && !b.ops.is_empty());
+            reply
+        } else {
+            request.await?
+        };
         report.skew_ms = reply.server_time_ms as i64 - now_ms() as i64;
         let mut s = lock(store);
         s.record_push(&reply, now_ms())?;
