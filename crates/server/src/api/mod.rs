@@ -6,6 +6,7 @@ mod health;
 mod hub_openapi;
 mod openapi;
 mod outbox_report;
+mod report_versions;
 mod reviews;
 mod scheduling;
 mod school_import;
@@ -34,6 +35,10 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/devices/{device_id}/revoke", post(auth::revoke_device))
         .route("/v1/reviews/{review_id}/approve", post(reviews::approve))
         .route("/v1/reviews/{review_id}/return", post(reviews::return_report))
+        // Issuing to the school and the versions kept (issue 10).
+        .route("/v1/reviews/{review_id}/issue", post(report_versions::issue))
+        .route("/v1/reviews/{review_id}/versions", get(report_versions::list_versions))
+        .route("/v1/reviews/{review_id}/versions/{version}", get(report_versions::get_version))
         // Hub administration and scheduling (issue 9).
         .route("/v1/hubs", get(admin::list_hubs).post(admin::create_hub))
         .route("/v1/hubs/{hub_id}/settings", put(admin::hub_settings))

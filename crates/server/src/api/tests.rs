@@ -160,6 +160,9 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/devices/{device_id}/revoke", "post"),
         ("/v1/reviews/{review_id}/approve", "post"),
         ("/v1/reviews/{review_id}/return", "post"),
+        ("/v1/reviews/{review_id}/issue", "post"),
+        ("/v1/reviews/{review_id}/versions", "get"),
+        ("/v1/reviews/{review_id}/versions/{version}", "get"),
         // Hub administration and scheduling (issue 9); two methods on a path count once.
         ("/v1/hubs", "get"),
         ("/v1/hubs", "post"),

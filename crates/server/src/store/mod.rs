@@ -20,6 +20,7 @@ pub mod invitations;
 pub mod scheduling;
 pub mod overview;
 mod workflow;
+pub mod report_versions;
 
 pub use conflicts::conflict_id;
 pub use pull::ReadScope;
@@ -40,6 +41,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 3, name: "school register from GIAS", sql: include_str!("migrations/0003_school_register.sql") },
     Migration { number: 4, name: "review hubs and teams, writers' clock nodes", sql: include_str!("migrations/0004_review_access.sql") },
     Migration { number: 5, name: "hash-chained audit log", sql: include_str!("migrations/0005_audit_log.sql") },
+    Migration { number: 6, name: "issued report versions", sql: include_str!("migrations/0006_report_versions.sql") },
     Migration { number: 7, name: "hub administration: invitations, report deadlines, team removals, outbox reports", sql: include_str!("migrations/0007_hub_admin.sql") },
 ];
 

@@ -98,7 +98,7 @@ impl ServerStore {
 
     /// Runs one workflow decision in its own transaction with the server clock, then answers
     /// the review record as it now is and wakes waiting pulls.
-    fn decision(
+    pub(super) fn decision(
         &self,
         review_id: Uuid,
         caller: &AuthDevice,
@@ -133,13 +133,13 @@ impl ServerStore {
 }
 
 /// Records a coordinator's decision in the audit chain, inside the decision's transaction.
-fn audit(tx: &Connection, caller: &AuthDevice, kind: &str, review_id: &str, detail: String, now_ms: u64) -> rusqlite::Result<()> {
+pub(super) fn audit(tx: &Connection, caller: &AuthDevice, kind: &str, review_id: &str, detail: String, now_ms: u64) -> rusqlite::Result<()> {
     let device = caller.device_id.to_string();
     let event = Event { kind, actor: &caller.user_id, device_id: &device, subject: review_id, detail };
     audit_log::append(tx, &event, now_ms)
 }
 
-fn check(caller: &AuthDevice, action: Action, review: &ReviewAccess) -> Result<(), StoreError> {
+pub(super) fn check(caller: &AuthDevice, action: Action, review: &ReviewAccess) -> Result<(), StoreError> {
     decide(&caller.actor(), action, &review.facts(false))
         .map(|_| ())
         .map_err(|d| StoreError::Denied { code: d.reason.code(), message: d.message })

@@ -1,0 +1,107 @@
+//! Issuing the report to the school and reading its versions (issue 10):
+//! `POST /v1/reviews/{id}/issue`, `GET /v1/reviews/{id}/versions`, `GET /v1/reviews/{id}/versions/{n}`.
+
+use super::blocking;
+use crate::auth::AuthDevice;
+use crate::error::ApiError;
+use crate::store::now_ms;
+use crate::store::report_versions::ReportVersion;
+use crate::AppState;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use qar_core::protocol::{Change, ErrorBody};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// `POST /v1/reviews/{id}/issue`: the approved hash as the coordinator read it, and for a
+/// correction (version 2 onwards) why it replaces the issued one.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct IssueRequest {
+    pub report_hash: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The review as it now is and the version just stored.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IssueReply {
+    pub review: Change,
+    pub version: ReportVersion,
+}
+
+fn parse_review(text: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(text)
+        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", format!("There is no review '{}'.", text.chars().take(60).collect::<String>())))
+}
+
+fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError> {
+    let Path(text) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", r.body_text()))?;
+    parse_review(&text)
+}
+
+/// Hub coordinator of the review's hub (or an admin), while the review is approved and the
+/// report is still the approved one. Freezes the next version, moves the review to `issued`,
+/// writes an audit entry. Issuing the same approved report again changes nothing.
+#[utoipa::path(post, path = "/v1/reviews/{review_id}/issue", tag = "workflow", security(("bearer" = [])),
+    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    request_body = IssueRequest,
+    responses(
+        (status = 200, description = "Issued: the review record and the version stored", body = IssueReply),
+        (status = 400, description = "reason_required (a correction needs a reason), reason_too_long, malformed_json", body = ErrorBody),
+        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
+        (status = 403, description = "The permission table's reason: not_your_role, other_hub, wrong_state, review_closed", body = ErrorBody),
+        (status = 404, description = "unknown_review", body = ErrorBody),
+        (status = 409, description = "report_changed: not the approved report; details.current_hash", body = ErrorBody),
+        (status = 415, description = "expected_json", body = ErrorBody),
+        (status = 422, description = "invalid_body", body = ErrorBody),
+    ))]
+pub async fn issue(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Json<IssueRequest>, JsonRejection>,
+) -> Result<Json<IssueReply>, ApiError> {
+    let id = review_id(path)?;
+    let Json(req) = body?;
+    let store = state.store.clone();
+    let reason = req.reason.unwrap_or_default();
+    let (review, version) = blocking(move || Ok(store.issue_report(id, req.report_hash.trim(), &reason, &caller, now_ms())?)).await?;
+    Ok(Json(IssueReply { review, version }))
+}
+
+/// The review's issued versions, oldest first: anyone on the team, its hub's coordinator, admins.
+#[utoipa::path(get, path = "/v1/reviews/{review_id}/versions", tag = "workflow", security(("bearer" = [])),
+    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    responses(
+        (status = 200, description = "Versions, oldest first", body = Vec<ReportVersion>),
+        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
+        (status = 403, description = "not_your_role, other_hub", body = ErrorBody),
+        (status = 404, description = "unknown_review", body = ErrorBody),
+    ))]
+pub async fn list_versions(State(state): State<AppState>, caller: AuthDevice, path: Result<Path<String>, PathRejection>) -> Result<Json<Vec<ReportVersion>>, ApiError> {
+    let id = review_id(path)?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.report_versions(id, &caller)?)).await?))
+}
+
+/// One version's frozen snapshot: canonical JSON, served byte for byte as stored; its SHA-256
+/// is the listed `sha256` (also in the `X-QAR-Sha256` header).
+#[utoipa::path(get, path = "/v1/reviews/{review_id}/versions/{version}", tag = "workflow", security(("bearer" = [])),
+    params(("review_id" = String, Path, description = "The review's id (UUID)"), ("version" = u32, Path, description = "Version number, from 1")),
+    responses(
+        (status = 200, description = "The frozen snapshot (JSON object)", content_type = "application/json"),
+        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
+        (status = 403, description = "not_your_role, other_hub", body = ErrorBody),
+        (status = 404, description = "unknown_review, unknown_version", body = ErrorBody),
+    ))]
+pub async fn get_version(State(state): State<AppState>, caller: AuthDevice, path: Result<Path<(String, String)>, PathRejection>) -> Result<Response, ApiError> {
+    let Path((review, number)) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_version", r.body_text()))?;
+    let id = parse_review(&review)?;
+    let number: u32 = number.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_version", "A version is a number from 1."))?;
+    let store = state.store.clone();
+    let frozen = blocking(move || Ok(store.report_version(id, number, &caller)?)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json".to_owned()), (header::HeaderName::from_static("x-qar-sha256"), frozen.version.sha256)], frozen.snapshot).into_response())
+}

@@ -1,0 +1,184 @@
+//! Issuing a report to the school, and the versions kept (issue 10). Issuing freezes the
+//! approved report as a canonical JSON snapshot (sorted keys, no whitespace) with its SHA-256;
+//! a correction after issue goes back through approval (the permission table's EditReport from
+//! `issued`) and issuing again adds version 2 with its reason. Rows are never changed.
+
+use super::access;
+use super::records::{self, text, Doc};
+use super::workflow::{audit, check, report_hash_of};
+use super::{ServerStore, StoreError};
+use crate::auth::AuthDevice;
+use qar_core::protocol::Change;
+use qar_core::{Action, EntityKind, ReviewState};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// Longest reason for a correction, in characters.
+pub const MAX_REASON_CHARS: usize = 2_000;
+
+/// One issued version as listed (the snapshot itself is fetched on its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ReportVersion {
+    pub version: u32,
+    /// Hex SHA-256 of the snapshot's bytes, as served.
+    pub sha256: String,
+    /// The approved content hash the version was issued from.
+    pub report_hash: String,
+    pub issued_ms: u64,
+    pub issued_by: String,
+    /// Why this version replaced the previous one; empty for version 1.
+    pub reason: String,
+}
+
+/// A version with its frozen snapshot (canonical JSON text, served as stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrozenVersion {
+    pub version: ReportVersion,
+    pub snapshot: String,
+}
+
+impl ServerStore {
+    /// Issues the approved report: the caller may (`decide(Issue)`: the hub's coordinator or an
+    /// admin), `report_hash` is the approved hash and still the report's hash. Stores the next
+    /// version with its snapshot, moves the review to `issued`, audits. A later version needs a
+    /// reason. Issuing again what was just issued changes nothing.
+    pub fn issue_report(&self, review_id: Uuid, report_hash: &str, reason: &str, caller: &AuthDevice, now_ms: u64) -> Result<(Change, ReportVersion), StoreError> {
+        let reason = reason.trim().to_owned();
+        if reason.chars().count() > MAX_REASON_CHARS {
+            return Err(refused(400, "reason_too_long", format!("The reason is longer than {MAX_REASON_CHARS} characters.")));
+        }
+        let mut issued = None;
+        let change = self.decision(review_id, caller, now_ms, |tx, ctx, rid, review, doc| {
+            let latest = latest(tx, rid)?;
+            if review.state == ReviewState::Issued {
+                if let Some(v) = latest.as_ref().filter(|v| v.report_hash == report_hash) {
+                    issued = Some(v.clone()); // a retry of the issue that happened
+                    return Ok(());
+                }
+            }
+            check(caller, Action::Issue, review)?;
+            let current_hash = report_hash_of(tx, rid)?;
+            if text(doc, "approved_hash") != report_hash || current_hash != report_hash {
+                return Err(StoreError::ReportChanged { current_hash });
+            }
+            let number = latest.as_ref().map_or(1, |v| v.version + 1);
+            if number > 1 && reason.is_empty() {
+                return Err(refused(400, "reason_required", format!("Version {number} corrects an issued report: say why.")));
+            }
+            let issued_by = access::user_name(tx, &caller.user_id)?;
+            let snapshot = snapshot(tx, rid, doc, number, report_hash, now_ms, &issued_by, &reason)?;
+            let sha256 = hex::encode(Sha256::digest(snapshot.as_bytes()));
+            tx.execute(
+                "INSERT INTO report_versions (review_id, version, snapshot, sha256, report_hash, issued_ms, issued_by, issued_by_name, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![rid, number, snapshot, sha256, report_hash, now_ms as i64, caller.user_id, issued_by, reason],
+            )?;
+            records::server_write(tx, ctx, EntityKind::Review, rid, rid, &[("state", json!(ReviewState::Issued.code()))])?;
+            let detail = json!({ "report_hash": report_hash, "version": number, "sha256": sha256, "reason": reason }).to_string();
+            audit(tx, caller, "issue", rid, detail, ctx.now_ms)?;
+            issued = Some(ReportVersion { version: number, sha256, report_hash: report_hash.to_owned(), issued_ms: now_ms, issued_by, reason: reason.clone() });
+            Ok(())
+        })?;
+        Ok((change, issued.expect("set by the decision")))
+    }
+
+    /// The review's issued versions, oldest first, for anyone who may view the review.
+    pub fn report_versions(&self, review_id: Uuid, caller: &AuthDevice) -> Result<Vec<ReportVersion>, StoreError> {
+        let conn = self.reader();
+        let rid = readable(&conn, review_id, caller)?;
+        let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM report_versions WHERE review_id = ?1 ORDER BY version"))?;
+        let rows = stmt.query_map([&rid], row_version)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One issued version with its frozen snapshot.
+    pub fn report_version(&self, review_id: Uuid, number: u32, caller: &AuthDevice) -> Result<FrozenVersion, StoreError> {
+        let conn = self.reader();
+        let rid = readable(&conn, review_id, caller)?;
+        let sql = format!("SELECT {COLUMNS}, snapshot FROM report_versions WHERE review_id = ?1 AND version = ?2");
+        conn.query_row(&sql, params![rid, number], |r| Ok(FrozenVersion { version: row_version(r)?, snapshot: r.get(6)? }))
+            .optional()?
+            .ok_or_else(|| refused(404, "unknown_version", format!("This review has no issued version {number}.")))
+    }
+}
+
+const COLUMNS: &str = "version, sha256, report_hash, issued_ms, issued_by_name, reason";
+
+fn row_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportVersion> {
+    Ok(ReportVersion {
+        version: r.get(0)?,
+        sha256: r.get(1)?,
+        report_hash: r.get(2)?,
+        issued_ms: r.get::<_, i64>(3)? as u64,
+        issued_by: r.get(4)?,
+        reason: r.get(5)?,
+    })
+}
+
+fn latest(tx: &Connection, rid: &str) -> rusqlite::Result<Option<ReportVersion>> {
+    let sql = format!("SELECT {COLUMNS} FROM report_versions WHERE review_id = ?1 ORDER BY version DESC LIMIT 1");
+    tx.query_row(&sql, [rid], row_version).optional()
+}
+
+/// The review's id as text if the caller may view it (team member, its hub's coordinator, admin).
+fn readable(conn: &Connection, review_id: Uuid, caller: &AuthDevice) -> Result<String, StoreError> {
+    let rid = review_id.to_string();
+    let review = access::review_access(conn, &rid, &caller.user_id)?.ok_or(StoreError::UnknownReview(review_id))?;
+    check(caller, Action::ViewReview, &review)?;
+    Ok(rid)
+}
+
+/// The frozen content: what the school receives, with who issued it and when. Keys sorted
+/// (serde_json's map is ordered), sections and estimates by code, blank sections left out, so
+/// the same report always gives the same bytes.
+#[allow(clippy::too_many_arguments)]
+fn snapshot(tx: &Connection, rid: &str, review: &Doc, version: u32, report_hash: &str, issued_ms: u64, issued_by: &str, reason: &str) -> rusqlite::Result<String> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT entity, fields FROM records WHERE review_id = ?1 AND entity IN ('report_section', 'estimate')",
+    )?;
+    let rows = stmt.query_map([rid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let (mut sections, mut estimates) = (Vec::new(), Vec::new());
+    for row in rows {
+        let (entity, fields) = row?;
+        let doc: Doc = serde_json::from_str(&fields).unwrap_or_default();
+        if records::tombstone(&doc).is_some() {
+            continue;
+        }
+        if entity == "report_section" {
+            if !text(&doc, "body").trim().is_empty() {
+                sections.push(json!({ "code": text(&doc, "section_code"), "body": text(&doc, "body") }));
+            }
+        } else {
+            estimates.push(json!({ "area_code": text(&doc, "area_code"), "value": text(&doc, "value"), "rationale": text(&doc, "rationale") }));
+        }
+    }
+    sections.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));
+    estimates.sort_by(|a, b| a["area_code"].as_str().cmp(&b["area_code"].as_str()));
+    let field = |name: &str| review.get(name).map_or(Value::Null, |f| f.value.clone());
+    let snapshot = json!({
+        "format": 1,
+        "review_id": rid,
+        "version": version,
+        "school_name": field("school_name"),
+        "school_urn": field("school_urn"),
+        "start_date": field("start_date"),
+        "visit_dates": field("visit_dates"),
+        "framework_version": field("framework_version"),
+        "team": field("team"),
+        "approved_by": field("approved_by"),
+        "report_hash": report_hash,
+        "issued_ms": issued_ms,
+        "issued_by": issued_by,
+        "reason": reason,
+        "sections": sections,
+        "estimates": estimates,
+    });
+    Ok(snapshot.to_string())
+}
+
+fn refused(status: u16, code: &'static str, message: String) -> StoreError {
+    StoreError::Refused { status, code, message, details: Value::Null }
+}
