@@ -23,6 +23,7 @@ mod lost_access;
 pub mod encrypt;
 mod revoke;
 mod handover;
+mod report_versions;
 
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
@@ -45,6 +46,9 @@ pub struct Store {
     changed_reviews: std::collections::BTreeSet<String>,
 }
 
+/// The laptop store's page cache in KiB (SQLite's negative `cache_size`).
+const STORE_CACHE_KIB: i64 = -16 * 1024;
+
 impl Store {
     /// Opens or creates the store file, migrating it forward. A file written by a newer app is
     /// refused rather than damaged.
@@ -56,6 +60,9 @@ impl Store {
     /// The rest of opening, for a plain or an encrypted (already keyed) connection.
     fn from_connection(mut conn: Connection, path: &Path) -> Result<Store> {
         conn.pragma_update(None, "wal_autocheckpoint", checkpoint::SAFETY_NET_PAGES)?;
+        // With SQLCipher every page read from disk is decrypted and its HMAC checked; a review's
+        // notes and search index fit in 16 MB, so searches and lists decrypt each page once.
+        conn.pragma_update(None, "cache_size", STORE_CACHE_KIB)?;
         qar_dbkit::migrate(&mut conn, schema::MIGRATIONS)?;
         let device_id = meta::device_id(&conn)?;
         let last = meta::clock(&conn)?.unwrap_or(Hlc { wall_ms: 0, counter: 0, node: Hlc::node_of(&device_id) });
