@@ -16,6 +16,7 @@ use std::sync::Mutex;
 
 mod protect;
 pub use protect::HandoverExport;
+pub mod reports;
 
 /// File name of the store inside the app's data folder.
 pub const STORE_FILE: &str = "qar-field.db";

@@ -39,6 +39,11 @@ pub enum ClientError {
     /// The keychain, a key file or a handover file could not be used.
     #[error("{0}")]
     Vault(String),
+    /// The report model could not be rendered (issue 10).
+    #[error("The report could not be made: {0}")]
+    Report(#[from] qar_report::ReportError),
+    #[error("The report could not be saved to {path}: {source}")]
+    Export { path: String, source: std::io::Error },
     /// An administrator revoked this laptop: it must not sync again.
     #[error("This laptop was revoked by an administrator ({reason}). Export unsent work, then wipe this laptop")]
     Revoked { reason: String },
@@ -60,6 +65,8 @@ impl ClientError {
             ClientError::PassphraseNeeded => "passphrase_needed",
             ClientError::Vault(_) => "vault",
             ClientError::Revoked { .. } => "device_revoked",
+            ClientError::Report(_) => "report_invalid",
+            ClientError::Export { .. } => "export_failed",
             ClientError::Invalid(_) => "invalid",
             ClientError::Denied { .. } => "forbidden",
             ClientError::NotFound { .. } => "not_found",

@@ -311,3 +311,25 @@ pub struct UnsentWork {
     pub school_name: String,
     pub changes: u32,
 }
+
+/// One issued version of a review's report (issue 10), as the server lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportVersion {
+    pub version: u32,
+    /// Hex SHA-256 of the frozen snapshot's bytes.
+    pub sha256: String,
+    pub report_hash: String,
+    pub issued_ms: u64,
+    pub issued_by: String,
+    pub reason: String,
+}
+
+/// Where an export was written and what it cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedReport {
+    pub path: String,
+    pub bytes: u64,
+    pub millis: u64,
+}

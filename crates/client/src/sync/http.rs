@@ -11,6 +11,10 @@ use uuid::Uuid;
 #[path = "admin_http.rs"]
 mod admin;
 
+/// Issuing the report and its versions (issue 10); a child module too.
+#[path = "report_http.rs"]
+mod report;
+
 /// `POST /v1/auth/login` as the server reads it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LoginBody {

@@ -1,0 +1,136 @@
+//! The report as the app uses it (issue 10): preview model, PDF/DOCX export offline, issuing to
+//! the school, and the issued versions (fetched when online, cached for offline export).
+
+use super::Client;
+use crate::error::{ClientError, Result};
+use crate::model::{ExportedReport, ReportVersion, ReviewSummary};
+use crate::report_model;
+use crate::sync::lock;
+use qar_report::{ReportDocument, ReportStatus};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Environment override of the export folder (tests point it at a temporary folder).
+pub const EXPORT_DIR_ENV: &str = "QAR_EXPORT_DIR";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Pdf,
+    Docx,
+}
+
+impl ExportFormat {
+    pub fn parse(code: &str) -> Result<ExportFormat> {
+        match code {
+            "pdf" => Ok(ExportFormat::Pdf),
+            "docx" => Ok(ExportFormat::Docx),
+            _ => Err(ClientError::Invalid(qar_core::ValidationError::WrongType { field: "Export format".into(), expected: "\"pdf\" or \"docx\"" })),
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Pdf => "pdf",
+            ExportFormat::Docx => "docx",
+        }
+    }
+}
+
+/// Where exports go: `QAR_EXPORT_DIR` if set, else `<documents>/QAR Field`.
+pub fn export_dir(documents: Option<PathBuf>) -> PathBuf {
+    if let Some(dir) = std::env::var_os(EXPORT_DIR_ENV).filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).map(PathBuf::from);
+    documents.or_else(|| home.map(|h| h.join("Documents"))).unwrap_or_else(std::env::temp_dir).join("QAR Field")
+}
+
+/// `<School> <URN> report (draft).pdf`, `… (approved).docx`, `… v2.pdf`; characters that
+/// Windows or macOS refuse in file names become hyphens.
+pub fn file_name(doc: &ReportDocument, format: ExportFormat) -> String {
+    let school: String = doc.school_name.chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '-' } else { c }).collect();
+    let tag = match &doc.status {
+        ReportStatus::Draft => "report (draft)".to_owned(),
+        ReportStatus::Approved { .. } => "report (approved)".to_owned(),
+        ReportStatus::Issued { version, .. } => format!("report v{version}"),
+    };
+    format!("{} {} {tag}.{}", school.trim(), doc.school_urn, format.extension())
+}
+
+/// Renders `doc` and writes it into `dir`; the caller runs this off the UI thread.
+pub fn render_to(doc: &ReportDocument, format: ExportFormat, dir: &Path) -> Result<ExportedReport> {
+    let started = Instant::now();
+    let bytes = match format {
+        ExportFormat::Pdf => qar_report::render_pdf(doc)?,
+        ExportFormat::Docx => qar_report::render_docx(doc)?,
+    };
+    let path = dir.join(file_name(doc, format));
+    let fail = |source| ClientError::Export { path: path.display().to_string(), source };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    // Write beside, then rename: a reader never sees half a report.
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, &bytes).map_err(fail)?;
+    std::fs::rename(&partial, &path).map_err(fail)?;
+    Ok(ExportedReport { path: path.display().to_string(), bytes: bytes.len() as u64, millis: started.elapsed().as_millis() as u64 })
+}
+
+impl Client {
+    /// The report model the preview shows and the exports render (the live report).
+    pub fn report_document(&self, review_id: &str) -> Result<ReportDocument> {
+        report_model::from_store(&lock(&self.store), review_id)
+    }
+
+    /// Exports the live report (`version` None) or an issued version held on this laptop, offline,
+    /// rendering on a blocking thread.
+    pub async fn export_report(&self, review_id: &str, format: ExportFormat, version: Option<u32>, dir: &Path) -> Result<ExportedReport> {
+        let doc = match version {
+            None => self.report_document(review_id)?,
+            Some(n) => {
+                let snapshot = lock(&self.store).cached_report_snapshot(review_id, n)?;
+                let snapshot = snapshot.ok_or_else(|| ClientError::NotFound { what: format!("Issued version {n} of this report") })?;
+                report_model::from_snapshot(&snapshot)?
+            }
+        };
+        let dir = dir.to_owned();
+        tokio::task::spawn_blocking(move || render_to(&doc, format, &dir))
+            .await
+            .map_err(|e| ClientError::Protocol(format!("the export stopped: {e}")))?
+    }
+
+    /// Coordinator: issues the approved report to the school (online only). A correction
+    /// (version 2 onwards) needs a reason. Local edits go first, so the server compares the same
+    /// report; afterwards the versions are fetched and kept for offline export.
+    pub async fn issue_report(&self, review_id: &str, reason: &str) -> Result<ReviewSummary> {
+        self.sync_now().await?;
+        let hash = lock(&self.store).report_hash(review_id)?;
+        self.sync_client().issue(review_id, &hash, reason).await?;
+        self.sync_now().await?;
+        self.report_versions(review_id).await?;
+        self.review(review_id)
+    }
+
+    /// The issued versions: fetched (and any new snapshot kept) when the server can be reached,
+    /// else what this laptop already holds.
+    pub async fn report_versions(&self, review_id: &str) -> Result<Vec<ReportVersion>> {
+        let api = self.sync_client();
+        if api.has_token() {
+            match self.fetch_versions(&api, review_id).await {
+                Ok(()) | Err(ClientError::Offline { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        lock(&self.store).cached_report_versions(review_id)
+    }
+
+    async fn fetch_versions(&self, api: &crate::sync::SyncClient, review_id: &str) -> Result<()> {
+        let held: Vec<u32> = lock(&self.store).cached_report_versions(review_id)?.iter().map(|v| v.version).collect();
+        for v in api.report_versions(review_id).await? {
+            if held.contains(&v.version) {
+                continue;
+            }
+            let snapshot = api.report_snapshot(review_id, v.version, &v.sha256).await?;
+            lock(&self.store).cache_report_version(review_id, &v, &snapshot)?;
+        }
+        Ok(())
+    }
+}
