@@ -5,6 +5,7 @@ mod admin_commands;
 mod background;
 mod commands;
 mod error;
+mod report_commands;
 
 pub use commands::AppState;
 pub use error::IpcError;
@@ -81,6 +82,10 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         admin_commands::set_review_team,
         admin_commands::hub_overview,
         admin_commands::admin_import_schools,
+        report_commands::report_preview,
+        report_commands::export_report,
+        report_commands::issue_report,
+        report_commands::report_versions,
     ]
 }
 

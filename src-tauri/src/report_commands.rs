@@ -1,0 +1,43 @@
+//! IPC for the report (issue 10): preview model, offline export, issue to the school, versions.
+//! Each command is one qar-client call; the export folder is the OS documents folder unless
+//! `QAR_EXPORT_DIR` says otherwise.
+
+use crate::commands::AppState;
+use crate::error::IpcError;
+use qar_client::{export_dir, ExportFormat, ExportedReport, ReportVersion, ReviewSummary};
+use serde_json::Value;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+type Reply<T> = Result<T, IpcError>;
+
+/// The report model the print preview shows, exactly what the PDF and DOCX render.
+#[tauri::command]
+pub fn report_preview(state: State<'_, AppState>, review_id: String) -> Reply<Value> {
+    let doc = state.client.report_document(&review_id)?;
+    serde_json::to_value(doc).map_err(|e| IpcError { code: "protocol".into(), message: e.to_string() })
+}
+
+/// Writes the live report (no `version`) or an issued version as PDF or DOCX; answers where,
+/// how big and how long it took.
+#[tauri::command]
+pub async fn export_report<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    review_id: String,
+    format: String,
+    version: Option<u32>,
+) -> Reply<ExportedReport> {
+    let format = ExportFormat::parse(&format)?;
+    let dir = export_dir(app.path().document_dir().ok());
+    Ok(state.client.export_report(&review_id, format, version, &dir).await?)
+}
+
+#[tauri::command]
+pub async fn issue_report(state: State<'_, AppState>, review_id: String, reason: Option<String>) -> Reply<ReviewSummary> {
+    Ok(state.client.issue_report(&review_id, reason.as_deref().unwrap_or_default()).await?)
+}
+
+#[tauri::command]
+pub async fn report_versions(state: State<'_, AppState>, review_id: String) -> Reply<Vec<ReportVersion>> {
+    Ok(state.client.report_versions(&review_id).await?)
+}
