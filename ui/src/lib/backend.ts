@@ -1,6 +1,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { TauriHubAdmin, type HubAdmin } from './hubAdmin';
+import { TauriReportExports, type ReportExports } from './reportExports';
 
 /** A review held on this laptop, as `list_reviews` and friends return it. */
 export type ReviewSummary = {
@@ -328,6 +329,8 @@ export interface Backend {
   onSyncStatus(handler: (status: SyncStatus) => void): Promise<() => void>;
   /** Hub administration and scheduling, online only (issue 9). */
   hubAdmin(): HubAdmin;
+  /** The report as a file: preview model, export, issue, versions (issue 10). */
+  reports(): ReportExports;
 }
 
 export function isBackendError(value: unknown): value is BackendError {
@@ -462,5 +465,9 @@ export class TauriBackend implements Backend {
   private admin = new TauriHubAdmin();
   hubAdmin() {
     return this.admin;
+  }
+  private reportExports = new TauriReportExports();
+  reports() {
+    return this.reportExports;
   }
 }

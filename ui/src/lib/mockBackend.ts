@@ -58,6 +58,7 @@ import {
 import { matchScore, queryWords } from './mockSearch';
 import { visitDays } from './format';
 import { MockHubAdmin } from './mockHubAdmin';
+import { MockReportExports } from './mockReports';
 
 /*
  * An in-memory Backend for component tests and the browser preview. It follows the Rust
@@ -1074,5 +1075,18 @@ export class MockBackend implements Backend {
   readonly admin = new MockHubAdmin(() => this.currentSession?.roles ?? []);
   hubAdmin() {
     return this.admin;
+  }
+  /** The report as a file (issue 10), over this backend's reviews. */
+  readonly reportFiles = new MockReportExports({
+    online: () => this.online,
+    isCoordinator: () => (this.currentSession?.roles ?? []).some((r) => r.role === 'hub_coordinator'),
+    personName: () => this.currentSession?.name ?? '',
+    review: (id) => this.findReview(id),
+    setState: (id, state) => {
+      this.findReview(id).state = state;
+    },
+  });
+  reports() {
+    return this.reportFiles;
   }
 }

@@ -1,0 +1,78 @@
+import type { ExportFormat, ExportedReport, ReportExports, ReportModel, ReportVersion } from './reportExports';
+
+// In-memory report exports for vitest and the browser preview: the same rules as the app
+// (issue needs an approved review, the coordinator, the server; a later version needs a reason).
+
+export type MockReportHost = {
+  online(): boolean;
+  isCoordinator(): boolean;
+  personName(): string;
+  review(reviewId: string): { state: string; schoolName: string; schoolUrn: string; approvedHash: string; approvedBy: string };
+  setState(reviewId: string, state: string): void;
+};
+
+export class MockReportExports implements ReportExports {
+  private kept = new Map<string, ReportVersion[]>();
+  /** Every file "written", newest last; tests read it. */
+  readonly written: ExportedReport[] = [];
+  /** Set to make the next export fail, as a full disk would. */
+  failNextExport: { code: string; message: string } | null = null;
+
+  constructor(private host: MockReportHost) {}
+
+  async preview(reviewId: string): Promise<ReportModel> {
+    const r = this.host.review(reviewId);
+    const status = r.state === 'approved' || r.state === 'issued'
+      ? { state: 'approved' as const, approved_on: '2025-03-10', approved_by: r.approvedBy, short_hash: r.approvedHash.slice(0, 12) }
+      : { state: 'draft' as const };
+    return {
+      school_name: r.schoolName,
+      school_urn: r.schoolUrn,
+      visit_days: [],
+      lead_reviewer: '',
+      team: [],
+      framework_version: '2019',
+      template: { title: 'Quality Assurance Review report', sections: [] },
+      area_labels: {},
+      estimates: [],
+      sections: [],
+      status,
+    };
+  }
+
+  async exportReport(reviewId: string, format: ExportFormat, version?: number): Promise<ExportedReport> {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (this.failNextExport) {
+      const e = this.failNextExport;
+      this.failNextExport = null;
+      throw e;
+    }
+    const r = this.host.review(reviewId);
+    if (version !== undefined && !(this.kept.get(reviewId) ?? []).some((v) => v.version === version)) {
+      throw { code: 'not_found', message: `Issued version ${version} of this report was not found on this laptop` };
+    }
+    const tag = version !== undefined ? `report v${version}` : r.state === 'approved' || r.state === 'issued' ? 'report (approved)' : 'report (draft)';
+    const out = { path: `/home/reviewer/Documents/QAR Field/${r.schoolName} ${r.schoolUrn} ${tag}.${format}`, bytes: format === 'pdf' ? 48_213 : 12_877, millis: 180 };
+    this.written.push(out);
+    return out;
+  }
+
+  async issue(reviewId: string, reason?: string): Promise<{ state: string }> {
+    const r = this.host.review(reviewId);
+    if (!this.host.online()) throw { code: 'offline', message: "Can't reach the sync server. Issuing a report needs the server." };
+    if (!this.host.isCoordinator()) throw { code: 'not_your_role', message: 'Only the hub coordinator can issue the report' };
+    if (r.state !== 'approved') throw { code: 'wrong_state', message: 'Only an approved report can be issued' };
+    const versions = this.kept.get(reviewId) ?? [];
+    if (versions.length > 0 && !reason?.trim()) {
+      throw { code: 'reason_required', message: `Version ${versions.length + 1} corrects an issued report: say why.` };
+    }
+    versions.push({ version: versions.length + 1, sha256: 'ab'.repeat(32), reportHash: r.approvedHash, issuedMs: Date.UTC(2025, 2, 12), issuedBy: this.host.personName(), reason: reason?.trim() ?? '' });
+    this.kept.set(reviewId, versions);
+    this.host.setState(reviewId, 'issued');
+    return { state: 'issued' };
+  }
+
+  async versions(reviewId: string): Promise<ReportVersion[]> {
+    return structuredClone(this.kept.get(reviewId) ?? []);
+  }
+}
