@@ -104,7 +104,7 @@ pub fn build(src: ReportSource) -> Result<ReportDocument> {
                 area_label: a.label.to_owned(),
                 value_label: set
                     .and_then(|(_, v, _)| fw.scale_value(v))
-                    .map_or_else(|| "Not yet estimated".to_owned(), |v| v.label.to_owned()),
+                    .map_or_else(|| "Not set".to_owned(), |v| v.label.to_owned()),
                 rationale: set.map(|(_, _, r)| r.clone()).unwrap_or_default(),
             }
         })

@@ -1085,6 +1085,13 @@ export class MockBackend implements Backend {
     setState: (id, state) => {
       this.findReview(id).state = state;
     },
+    parts: async (id) => ({
+      detail: await this.reviewDetail(id),
+      template: await this.reportTemplate(id),
+      sections: await this.listReportSections(id),
+      estimates: await this.listEstimates(id),
+      framework: await this.framework(this.findReview(id).frameworkVersion),
+    }),
   });
   reports() {
     return this.reportFiles;

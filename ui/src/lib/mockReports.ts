@@ -1,3 +1,4 @@
+import type { Estimate, Framework, ReportSection, ReportTemplate, ReviewDetail } from './backend';
 import type { ExportFormat, ExportedReport, ReportExports, ReportModel, ReportVersion } from './reportExports';
 
 // In-memory report exports for vitest and the browser preview: the same rules as the app
@@ -9,7 +10,11 @@ export type MockReportHost = {
   personName(): string;
   review(reviewId: string): { state: string; schoolName: string; schoolUrn: string; approvedHash: string; approvedBy: string };
   setState(reviewId: string, state: string): void;
+  /** What the model is built from, through the backend's own calls. */
+  parts(reviewId: string): Promise<{ detail: ReviewDetail; template: ReportTemplate; sections: ReportSection[]; estimates: Estimate[]; framework: Framework }>;
 };
+
+const ROLE_LABELS: Record<string, string> = { lead_reviewer: 'Lead Reviewer', reviewer: 'Reviewer', shadow: 'Shadow reviewer' };
 
 export class MockReportExports implements ReportExports {
   private kept = new Map<string, ReportVersion[]>();
@@ -22,20 +27,24 @@ export class MockReportExports implements ReportExports {
 
   async preview(reviewId: string): Promise<ReportModel> {
     const r = this.host.review(reviewId);
-    const status = r.state === 'approved' || r.state === 'issued'
+    const { detail, template, sections, estimates, framework } = await this.host.parts(reviewId);
+    const status = (r.state === 'approved' || r.state === 'issued') && r.approvedHash
       ? { state: 'approved' as const, approved_on: '2025-03-10', approved_by: r.approvedBy, short_hash: r.approvedHash.slice(0, 12) }
       : { state: 'draft' as const };
     return {
       school_name: r.schoolName,
       school_urn: r.schoolUrn,
-      visit_days: [],
-      lead_reviewer: '',
-      team: [],
-      framework_version: '2019',
-      template: { title: 'Quality Assurance Review report', sections: [] },
-      area_labels: {},
-      estimates: [],
-      sections: [],
+      visit_days: detail.visitDays,
+      lead_reviewer: detail.team.find((m) => m.role === 'lead_reviewer')?.name ?? '',
+      team: detail.team.map((m) => [m.name, ROLE_LABELS[m.role] ?? m.role] as [string, string]),
+      framework_version: template.frameworkVersion,
+      template: { title: template.title, sections: template.sections.map((t) => ({ code: t.code, title: t.title, kind: t.kind, area_code: t.areaCode ?? undefined })) },
+      area_labels: Object.fromEntries(framework.areas.map((a) => [a.code, a.label])),
+      estimates: framework.areas.map((a) => {
+        const e = estimates.find((x) => x.areaCode === a.code && x.value);
+        return { area_code: a.code, area_label: a.label, value_label: framework.scale.find((v) => v.code === e?.value)?.label ?? 'Not set', rationale: e?.rationale ?? '' };
+      }),
+      sections: sections.filter((s) => s.body.trim() !== '').map((s) => ({ code: s.code, body: s.body })),
       status,
     };
   }

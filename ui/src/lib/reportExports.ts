@@ -18,7 +18,7 @@ export type ReportModel = {
   lead_reviewer: string;
   team: [string, string][];
   framework_version: string;
-  template: { title: string; sections: { code: string; title: string; kind: string; area_code: string | null }[] };
+  template: { title: string; sections: { code: string; title: string; kind: string; area_code?: string }[] };
   area_labels: Record<string, string>;
   estimates: { area_code: string; area_label: string; value_label: string; rationale: string }[];
   sections: { code: string; body: string }[];
