@@ -5,7 +5,7 @@
 // Every screen is checked with axe-core (0 serious or critical findings) and photographed.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO, DEMO_PASSWORD } from '../../scripts/totp.mjs';
 import { appDataDir, ARTIFACTS, ROOT, axeCheck, freePort, openApp, removeDir, setText, signIn, startDriver, startServer } from './harness.mjs';
@@ -99,14 +99,17 @@ async function measureKeypressToSaved(b) {
 function laptop(server) {
   const dataDir = appDataDir();
   cleanup.push(async () => removeDir(dataDir));
+  // Exports (issue 10) go into the data folder's own export folder, removed with it.
+  const exportDir = join(dataDir, 'exports');
   let driver;
   let browser;
   return {
     async open() {
-      driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_SYNC_RETRY_MAX_MS: '1500' });
+      driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_SYNC_RETRY_MAX_MS: '1500', QAR_EXPORT_DIR: exportDir });
       browser = await openApp(driver);
       return browser;
     },
+    exportDir,
     async close() {
       await browser?.deleteSession().catch(() => {});
       await driver?.stop();
@@ -251,6 +254,20 @@ test('the Lead Reviewer writes offline, the coordinator returns and approves', {
   await look(b, 'approve-confirm');
   await click(b, '[data-testid="confirm-approve"]');
   await waitText(b, 'body', 'Approved');
+
+  // ---- Issue 10: the approved report exported as PDF and Word, then issued to the school.
+  await click(b, '[data-testid="export-pdf"]');
+  await waitText(b, '[data-testid="export-status"]', '.pdf', 60_000);
+  await click(b, '[data-testid="export-docx"]');
+  await waitText(b, '[data-testid="export-status"]', '.docx', 60_000);
+  for (const ext of ['pdf', 'docx']) {
+    const name = readdirSync(hub.exportDir).find((n) => n.endsWith(`report (approved).${ext}`));
+    assert.ok(name, `an approved .${ext} in ${hub.exportDir}`);
+    assert.ok(statSync(join(hub.exportDir, name)).size > 1000, `${name} is not empty`);
+  }
+  await click(b, '[data-testid="issue-report"]');
+  await waitText(b, '[data-testid="report-versions"]', 'Version 1', 30_000);
+  await look(b, 'report-issued');
   await hub.close();
 
   // ---- The LR edits after approval; the coordinator sees "changed since approval".
