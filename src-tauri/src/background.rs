@@ -23,7 +23,7 @@ pub fn spawn_sync_loop<R: Runtime>(app: AppHandle<R>, state: AppState, retry_max
     spawn_live_loop(app.clone(), state.clone(), Backoff::new(first, retry_max));
     tauri::async_runtime::spawn(async move {
         let mut backoff = Backoff::new(first, retry_max);
-        loop {
+        while !state.is_stopped() {
             let ok = matches!(sync_and_report(&app, &state).await, Ok(s) if s.last_error.is_none());
             // Healthy: the regular timer. Failing: back off, but an edit or the live pull
             // seeing the server again still brings the next attempt forward.
@@ -62,7 +62,7 @@ pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>, state: &AppState) -
 fn spawn_live_loop<R: Runtime>(app: AppHandle<R>, state: AppState, mut backoff: Backoff) {
     tauri::async_runtime::spawn(async move {
         let mut failing = false;
-        loop {
+        while !state.is_stopped() {
             match state.client.wait_for_changes(LIVE_WAIT_MS).await {
                 Ok(changed) => {
                     backoff.reset();

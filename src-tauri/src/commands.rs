@@ -25,11 +25,23 @@ pub struct AppState {
     pub reconnected: Arc<Notify>,
     /// Poked after a sign-in, so the live pull starts at once instead of after its back-off.
     pub signed_in: Arc<Notify>,
+    /// Set when the laptop is wiped: the background loops end instead of retrying a closed store.
+    pub stopped: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
     pub fn new(client: Arc<Client>) -> AppState {
-        AppState { client, edited: Arc::new(Notify::new()), reconnected: Arc::new(Notify::new()), signed_in: Arc::new(Notify::new()) }
+        AppState {
+            client,
+            edited: Arc::new(Notify::new()),
+            reconnected: Arc::new(Notify::new()),
+            signed_in: Arc::new(Notify::new()),
+            stopped: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        }
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.stopped.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

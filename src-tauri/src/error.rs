@@ -12,3 +12,9 @@ impl From<qar_client::ClientError> for IpcError {
         IpcError { code: e.code().to_owned(), message: e.to_string() }
     }
 }
+
+impl IpcError {
+    pub fn new(code: &str, message: &str) -> IpcError {
+        IpcError { code: code.to_owned(), message: message.to_owned() }
+    }
+}

@@ -5,13 +5,13 @@ mod admin_commands;
 mod background;
 mod commands;
 mod error;
+pub mod protect;
 mod report_commands;
 
 pub use commands::AppState;
 pub use error::IpcError;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use tauri::{Manager, Runtime};
 
 /// Where the app stores its data and which server it syncs with. Environment overrides exist
@@ -86,6 +86,12 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         report_commands::export_report,
         report_commands::issue_report,
         report_commands::report_versions,
+        protect::vault_status,
+        protect::unlock_store,
+        protect::unlock_idle,
+        protect::export_unsent,
+        protect::import_handover,
+        protect::wipe_laptop,
     ]
 }
 
@@ -102,10 +108,15 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             tracing::info!(data_dir = %data_dir.display(), server = %settings.server_url, "opening local store");
-            let client = qar_client::Client::open(&data_dir, &settings.server_url)?;
-            let state = AppState::new(Arc::new(client));
-            background::spawn_sync_loop(app.handle().clone(), state.clone(), settings.retry_max);
-            app.manage(state);
+            std::fs::create_dir_all(&data_dir)?;
+            let vault = qar_client::vault::Vault::with_os_keychain(&data_dir.join(qar_client::client_store_file()));
+            let gate = protect::Gate::new(vault, &data_dir, &settings.server_url, settings.retry_max, protect::idle_lock_secs_from_env());
+            // Keychain: opens now. Passphrase: from QAR_STORE_PASSPHRASE (automation), else the UI asks.
+            let passphrase = std::env::var("QAR_STORE_PASSPHRASE").ok();
+            if let Err(e) = gate.unlock(app.handle(), passphrase.as_deref()) {
+                tracing::info!(code = %e.code, "store not unlocked at start-up: {}", e.message);
+            }
+            app.manage(gate);
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -14,6 +14,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+mod idle_lock;
 mod protect;
 pub use protect::HandoverExport;
 pub mod reports;
@@ -112,6 +113,7 @@ impl Client {
             signed_in_at: rfc3339(now_ms()).unwrap_or_default(),
         };
         lock(&self.store).save_session(&session, &grant.token)?;
+        self.remember_password_for_lock(&input.password)?;
         client.set_token(Some(grant.token));
         *self.sync.write().unwrap_or_else(|p| p.into_inner()) = client;
         Ok(session)

@@ -36,6 +36,12 @@ pub enum ClientError {
     WrongPassphrase,
     #[error("Enter the passphrase that protects review data on this laptop")]
     PassphraseNeeded,
+    #[error("That password is not the right one")]
+    WrongPassword,
+    /// The idle lock has nothing to check a password against yet (signed in before this check
+    /// existed): signing in again, online, makes one.
+    #[error("This laptop cannot check your password offline yet: sign in again (this needs the server)")]
+    LockNeedsSignIn,
     /// The keychain, a key file or a handover file could not be used.
     #[error("{0}")]
     Vault(String),
@@ -63,6 +69,8 @@ impl ClientError {
             ClientError::WrongKey | ClientError::Open(qar_dbkit::DbError::WrongKey) => "wrong_key",
             ClientError::WrongPassphrase => "wrong_passphrase",
             ClientError::PassphraseNeeded => "passphrase_needed",
+            ClientError::WrongPassword => "wrong_password",
+            ClientError::LockNeedsSignIn => "lock_needs_sign_in",
             ClientError::Vault(_) => "vault",
             ClientError::Revoked { .. } => "device_revoked",
             ClientError::Report(_) => "report_invalid",

@@ -40,6 +40,15 @@ impl Store {
         Ok(())
     }
 
+    /// The idle lock's check of the person's sign-in password (an argon2id PHC string).
+    pub fn lock_verifier(&self) -> Result<Option<String>> {
+        meta::get(&self.conn, "lock_verifier")
+    }
+
+    pub fn set_lock_verifier(&self, phc: &str) -> Result<()> {
+        meta::set(&self.conn, "lock_verifier", phc)
+    }
+
     /// Forgets the token (the person and their work stay on this laptop).
     pub fn clear_token(&self) -> Result<()> {
         meta::delete(&self.conn, "token")

@@ -44,6 +44,8 @@ impl Keychain for NoKeychain {
 
 pub struct OsKeychain {
     account: String,
+    /// The probe's answer, asked once: a missing keychain daemon costs its full deadline.
+    works: std::sync::OnceLock<bool>,
 }
 
 impl OsKeychain {
@@ -52,7 +54,7 @@ impl OsKeychain {
         use sha2::Digest;
         let canonical = store.parent().and_then(|p| p.canonicalize().ok()).unwrap_or_else(|| store.to_owned());
         let digest = sha2::Sha256::digest(canonical.to_string_lossy().as_bytes());
-        OsKeychain { account: format!("store-key-{}", &hex::encode(digest)[..16]) }
+        OsKeychain { account: format!("store-key-{}", &hex::encode(digest)[..16]), works: std::sync::OnceLock::new() }
     }
 
     fn call<T: Send + 'static>(&self, f: impl FnOnce(keyring::Entry) -> keyring::Result<T> + Send + 'static) -> Result<T> {
@@ -74,16 +76,17 @@ impl OsKeychain {
 
 impl Keychain for OsKeychain {
     fn works(&self) -> bool {
-        let probe = format!("{}-probe", self.account);
-        let probe_keychain = OsKeychain { account: probe };
-        let token = b"qar-field keychain probe".to_vec();
-        let round_trip = probe_keychain.call(move |e| {
-            e.set_secret(&token)?;
-            let back = e.get_secret()?;
-            let _ = e.delete_credential();
-            Ok(back == token)
-        });
-        matches!(round_trip, Ok(true))
+        *self.works.get_or_init(|| {
+            let probe = OsKeychain { account: format!("{}-probe", self.account), works: std::sync::OnceLock::new() };
+            let token = b"qar-field keychain probe".to_vec();
+            let round_trip = probe.call(move |e| {
+                e.set_secret(&token)?;
+                let back = e.get_secret()?;
+                let _ = e.delete_credential();
+                Ok(back == token)
+            });
+            matches!(round_trip, Ok(true))
+        })
     }
 
     fn account(&self) -> String {

@@ -1,0 +1,189 @@
+//! Start-up unlock, the idle lock's check, and handover export/import and wipe. The store is
+//! opened only once its key is at hand: from the OS keychain without asking, else from the
+//! passphrase the person types (or `QAR_STORE_PASSPHRASE`, for automation). Until then only
+//! these commands answer; the rest need `AppState`, which is managed at unlock.
+
+use crate::commands::AppState;
+use crate::error::IpcError;
+use qar_client::vault::{Protection, Vault, VaultState, MIN_PASSPHRASE_CHARS};
+use qar_client::{Client, HandoverExport};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+use tauri::{AppHandle, Manager, Runtime, State};
+
+/// Idle time after which the UI hides review content (`QAR_IDLE_LOCK_SECS`; 0 turns it off).
+pub const IDLE_LOCK_DEFAULT_SECS: u64 = 600;
+
+/// Where the store's key stands, as the UI needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Locked,
+    /// The keychain holds the key but did not give it (locked, daemon gone): retry, no passphrase.
+    KeychainFailed,
+    Unlocked(Protection),
+    Wiped,
+}
+
+/// Everything needed to open the store once a key is available. Managed from start-up on.
+pub struct Gate {
+    vault: Vault,
+    data_dir: PathBuf,
+    server_url: String,
+    retry_max: Duration,
+    idle_lock_secs: u64,
+    /// Held for the whole of an unlock, so two unlock calls never open the store twice.
+    stage: Mutex<(Stage, Option<String>)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultStatus {
+    /// `unlocked`; `needs_passphrase` ("Unlock"); `needs_new_passphrase` (first run here
+    /// without a keychain: set one); `keychain_error` (retry); `wiped` (restart to start afresh).
+    pub state: &'static str,
+    pub protection: Option<Protection>,
+    /// Which protection is in use, in words for the person.
+    pub description: Option<String>,
+    /// Why the last unlock failed (a keychain that did not answer), else null.
+    pub message: Option<String>,
+    pub idle_lock_secs: u64,
+    pub min_passphrase_chars: usize,
+    /// A suggested place for a handover file.
+    pub default_handover_path: String,
+}
+
+impl Gate {
+    pub fn new(vault: Vault, data_dir: &Path, server_url: &str, retry_max: Duration, idle_lock_secs: u64) -> Gate {
+        Gate {
+            vault,
+            data_dir: data_dir.to_owned(),
+            server_url: server_url.to_owned(),
+            retry_max,
+            idle_lock_secs,
+            stage: Mutex::new((Stage::Locked, None)),
+        }
+    }
+
+    fn stage(&self) -> std::sync::MutexGuard<'_, (Stage, Option<String>)> {
+        self.stage.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn protection(&self) -> Option<Protection> {
+        match self.stage().0 {
+            Stage::Unlocked(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> VaultStatus {
+        let (stage, message) = self.stage().clone();
+        let state = match stage {
+            Stage::Unlocked(_) => "unlocked",
+            Stage::Wiped => "wiped",
+            Stage::KeychainFailed => "keychain_error",
+            Stage::Locked => match self.vault.state() {
+                VaultState::NeedsNewPassphrase => "needs_new_passphrase",
+                _ => "needs_passphrase",
+            },
+        };
+        let protection = match stage {
+            Stage::Unlocked(p) => Some(p),
+            _ => None,
+        };
+        let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).map(PathBuf::from);
+        let default_handover_path = home.unwrap_or_else(|| self.data_dir.clone()).join("qar-field-unsent-work.qarhandover");
+        VaultStatus {
+            state,
+            protection,
+            description: protection.map(|p| p.describe().to_owned()),
+            message,
+            idle_lock_secs: self.idle_lock_secs,
+            min_passphrase_chars: MIN_PASSPHRASE_CHARS,
+            default_handover_path: default_handover_path.display().to_string(),
+        }
+    }
+
+    /// Gets the key (asking nothing in keychain mode), opens the store and starts syncing.
+    pub fn unlock<R: Runtime>(&self, app: &AppHandle<R>, passphrase: Option<&str>) -> Result<(), IpcError> {
+        let mut stage = self.stage();
+        match stage.0 {
+            Stage::Unlocked(_) => return Ok(()),
+            Stage::Wiped => return Err(IpcError::new("wiped", "This laptop was wiped: close the app and open it again to start afresh")),
+            Stage::Locked | Stage::KeychainFailed => {}
+        }
+        let keychain_mode = matches!(self.vault.state(), VaultState::Keychain | VaultState::NewKeychain);
+        let (key, protection) = match self.vault.unlock(passphrase) {
+            Ok(k) => k,
+            Err(e) => {
+                if keychain_mode {
+                    *stage = (Stage::KeychainFailed, Some(e.to_string()));
+                }
+                return Err(e.into());
+            }
+        };
+        let client = Client::open_encrypted(&self.data_dir, &self.server_url, &key)?;
+        let state = AppState::new(std::sync::Arc::new(client));
+        crate::background::spawn_sync_loop(app.clone(), state.clone(), self.retry_max);
+        app.manage(state);
+        *stage = (Stage::Unlocked(protection), None);
+        tracing::info!(?protection, "store unlocked");
+        Ok(())
+    }
+}
+
+pub fn idle_lock_secs_from_env() -> u64 {
+    std::env::var("QAR_IDLE_LOCK_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(IDLE_LOCK_DEFAULT_SECS)
+}
+
+#[tauri::command]
+pub fn vault_status(gate: State<'_, Gate>) -> VaultStatus {
+    gate.status()
+}
+
+/// Async: argon2id over 64 MiB takes a moment, and sync commands would hold the UI thread.
+#[tauri::command]
+pub async fn unlock_store<R: Runtime>(app: AppHandle<R>, gate: State<'_, Gate>, passphrase: Option<String>) -> Result<VaultStatus, IpcError> {
+    gate.unlock(&app, passphrase.as_deref())?;
+    Ok(gate.status())
+}
+
+/// The idle lock's check: the store passphrase in passphrase mode; in keychain mode (no
+/// passphrase exists) the person's sign-in password, checked offline. Nothing is reopened.
+#[tauri::command]
+pub async fn unlock_idle<R: Runtime>(app: AppHandle<R>, gate: State<'_, Gate>, secret: String) -> Result<(), IpcError> {
+    match gate.protection() {
+        Some(Protection::Passphrase) => Ok(gate.vault.verify_passphrase(&secret)?),
+        Some(Protection::Keychain) => Ok(app.state::<AppState>().client.verify_lock_password(&secret)?),
+        None => Err(IpcError::new("locked", "The store is not open yet")),
+    }
+}
+
+#[tauri::command]
+pub async fn export_unsent(state: State<'_, AppState>, path: String, passphrase: String, review_id: Option<String>) -> Result<HandoverExport, IpcError> {
+    Ok(state.client.export_unsent(Path::new(&path), &passphrase, review_id.as_deref())?)
+}
+
+#[tauri::command]
+pub async fn import_handover(state: State<'_, AppState>, path: String, passphrase: String) -> Result<usize, IpcError> {
+    let n = state.client.import_handover(Path::new(&path), &passphrase)?;
+    state.edited.notify_one();
+    Ok(n)
+}
+
+/// Deletes the store and its key. Refused while work is unsent unless the person confirmed
+/// losing it (after exporting it, typically). The app then shows its wiped screen.
+#[tauri::command]
+pub fn wipe_laptop(state: State<'_, AppState>, gate: State<'_, Gate>, discard_unsent: bool) -> Result<(), IpcError> {
+    let check = state.client.wipe_check()?;
+    if !check.safe && !discard_unsent {
+        let n: u32 = check.unsent.iter().map(|u| u.changes).sum();
+        return Err(IpcError::new("unsent_work", &format!("{n} change(s) on this laptop have not reached the server: export them first, or confirm that they may be lost")));
+    }
+    state.stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+    state.client.wipe_local_data(&gate.vault)?;
+    *gate.stage() = (Stage::Wiped, None);
+    tracing::info!("laptop wiped");
+    Ok(())
+}
