@@ -57,6 +57,9 @@ async fn a_report_goes_from_offline_draft_to_return_to_approval() {
     let lead = sign_in(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
     let session = lead.session().unwrap().unwrap();
     assert_eq!(session.name, "Dr Anika Marsh");
+    // The idle lock (keychain mode) checks the sign-in password offline, from the sign-in.
+    lead.verify_lock_password("demo-password-2026").unwrap();
+    assert_eq!(lead.verify_lock_password("demo-password-2025").unwrap_err().code(), "wrong_password");
     let kestrel = lead.review(KESTREL).unwrap();
     assert_eq!((kestrel.state.as_str(), kestrel.my_role.as_deref()), ("in_visit", Some("lead_reviewer")));
     assert_eq!(lead.review_detail(KESTREL).unwrap().team.len(), 2, "the server's team list synced down");
@@ -105,7 +108,7 @@ async fn a_report_goes_from_offline_draft_to_return_to_approval() {
 
     // Approval is bound to the report the coordinator read.
     hub.sync_now().await.unwrap();
-    assert_eq!(hub.list_comments(KESTREL).unwrap()[0].resolved, true, "the coordinator sees it addressed");
+    assert!(hub.list_comments(KESTREL).unwrap()[0].resolved, "the coordinator sees it addressed");
     let approved = hub.approve_review(KESTREL).await.unwrap();
     assert_eq!((approved.state.as_str(), approved.changed_since_approval), ("approved", false));
 

@@ -33,3 +33,18 @@ fn random_salt() -> Result<[u8; 16]> {
     getrandom::fill(&mut b).map_err(|e| ClientError::Vault(format!("no random numbers from the system: {e}")))?;
     Ok(b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_sign_in_there_is_nothing_to_check_against() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Client::open(dir.path(), "http://127.0.0.1:9").unwrap();
+        assert_eq!(c.verify_lock_password("anything at all").unwrap_err().code(), "lock_needs_sign_in");
+        c.remember_password_for_lock("field-visit-password").unwrap();
+        c.verify_lock_password("field-visit-password").unwrap();
+        assert_eq!(c.verify_lock_password("field-visit-passwore").unwrap_err().code(), "wrong_password");
+    }
+}
