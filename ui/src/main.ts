@@ -1,6 +1,6 @@
 import { mount } from 'svelte';
 import { isTauri } from '@tauri-apps/api/core';
-import App from './App.svelte';
+import AppGate from './AppGate.svelte';
 import { TauriBackend, type Backend } from './lib/backend';
 import { contextFor } from './lib/context';
 import { SyncState } from './lib/sync.svelte';
@@ -18,5 +18,5 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
 void chooseBackend().then(({ backend, preview }) => {
-  mount(App, { target, props: { preview }, context: contextFor(backend, new SyncState(backend)) });
+  mount(AppGate, { target, props: { preview }, context: contextFor(backend, new SyncState(backend)) });
 });

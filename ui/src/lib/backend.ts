@@ -1,6 +1,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { TauriHubAdmin, type HubAdmin } from './hubAdmin';
+import { TauriProtection, type Protection } from './protection';
 import { TauriReportExports, type ReportExports } from './reportExports';
 
 /** A review held on this laptop, as `list_reviews` and friends return it. */
@@ -261,6 +262,9 @@ export type SyncStatus = {
   progress: SyncProgress | null;
   /** True when the server no longer accepts this laptop's sign-in (revoked or expired). */
   needsSignIn: boolean;
+  /** An administrator revoked this laptop: sync stopped for good; offer export, then wipe. */
+  revoked: boolean;
+  revokedReason: string | null;
 };
 
 /** Sent by the app when synced changes arrived, so open screens reload. */
@@ -331,6 +335,8 @@ export interface Backend {
   hubAdmin(): HubAdmin;
   /** The report as a file: preview model, export, issue, versions (issue 10). */
   reports(): ReportExports;
+  /** The store's encryption key, the idle lock, handover files and the wipe (issue 8). */
+  protection(): Protection;
 }
 
 export function isBackendError(value: unknown): value is BackendError {
@@ -469,5 +475,9 @@ export class TauriBackend implements Backend {
   private reportExports = new TauriReportExports();
   reports() {
     return this.reportExports;
+  }
+  private protect = new TauriProtection();
+  protection() {
+    return this.protect;
   }
 }

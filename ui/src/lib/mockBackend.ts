@@ -59,6 +59,7 @@ import { matchScore, queryWords } from './mockSearch';
 import { visitDays } from './format';
 import { MockHubAdmin } from './mockHubAdmin';
 import { MockReportExports } from './mockReports';
+import { MockProtection } from './mockProtection';
 
 /*
  * An in-memory Backend for component tests and the browser preview. It follows the Rust
@@ -209,6 +210,7 @@ export class MockBackend implements Backend {
   private lastError: string | null = null;
   private lastErrorCode: string | null = null;
   private needsSignIn = false;
+  private revokedReason: string | null = null;
   private failedSignIns = 0;
   private currentSession: Session | null;
   /** Whose work this laptop holds: stays after sign-out, so the work keeps its owner. */
@@ -361,6 +363,14 @@ export class MockBackend implements Backend {
     this.needsSignIn = true;
     this.lastError = 'The server no longer accepts this laptop’s sign-in. Sign in again to sync';
     this.lastErrorCode = 'signed_out';
+    this.emit();
+  }
+
+  /** An administrator revoked this laptop: sync stops for good (the next attempt says so). */
+  revoke(reason: string) {
+    this.revokedReason = reason;
+    this.lastError = `This laptop was revoked by an administrator (${reason}). Export unsent work, then wipe this laptop`;
+    this.lastErrorCode = 'device_revoked';
     this.emit();
   }
 
@@ -793,6 +803,9 @@ export class MockBackend implements Backend {
     if (!this.currentSession) {
       this.lastError = 'Nobody is signed in on this laptop: sign in to sync';
       this.lastErrorCode = 'signed_out';
+    } else if (this.revokedReason !== null) {
+      this.lastError = `This laptop was revoked by an administrator (${this.revokedReason}). Export unsent work, then wipe this laptop`;
+      this.lastErrorCode = 'device_revoked';
     } else if (this.needsSignIn) {
       this.lastError = 'The server no longer accepts this laptop’s sign-in. Sign in again to sync';
       this.lastErrorCode = 'signed_out';
@@ -837,6 +850,8 @@ export class MockBackend implements Backend {
       openConflicts: this.conflicts.filter((c) => !c.resolved).length,
       progress: this.progress ? { ...this.progress } : null,
       needsSignIn: this.needsSignIn,
+      revoked: this.revokedReason !== null,
+      revokedReason: this.revokedReason,
     };
   }
 
@@ -1095,5 +1110,21 @@ export class MockBackend implements Backend {
   });
   reports() {
     return this.reportFiles;
+  }
+  /** The store's key, idle lock, handover files and wipe (issue 8), over this backend's outbox. */
+  readonly protect = new MockProtection({
+    unsent: () => [...this.outbox],
+    queue: (reviewIds) => {
+      this.outbox.push(...reviewIds);
+      this.emit();
+    },
+    wipe: () => {
+      this.reviews = [];
+      this.outbox = [];
+      this.currentSession = null;
+    },
+  });
+  protection() {
+    return this.protect;
   }
 }

@@ -1,0 +1,79 @@
+import { invoke } from '@tauri-apps/api/core';
+import { toBackendError } from './backend';
+
+// Protecting review data on the laptop (issue 8): the store is encrypted and opened only with
+// its key (the OS keychain, else a passphrase), the idle lock, handover files, and the wipe.
+
+/** How the store key is kept: the OS keychain (opens without asking) or a passphrase. */
+export type ProtectionMode = 'keychain' | 'passphrase';
+
+export type VaultState =
+  /** The store is open. */
+  | 'unlocked'
+  /** A passphrase protects the store: ask for it. */
+  | 'needs_passphrase'
+  /** First start without a keychain: ask the person to choose a passphrase. */
+  | 'needs_new_passphrase'
+  /** The keychain holds the key but did not give it: retry. */
+  | 'keychain_error'
+  /** The laptop was wiped: nothing to open. */
+  | 'wiped';
+
+export type VaultStatus = {
+  state: VaultState;
+  protection: ProtectionMode | null;
+  description: string | null;
+  /** Why the last unlock failed (the keychain's words), else null. */
+  message: string | null;
+  /** Seconds without input before review content is hidden; 0 turns the idle lock off. */
+  idleLockSecs: number;
+  minPassphraseChars: number;
+  /** A suggested place for a handover file. */
+  defaultHandoverPath: string;
+};
+
+export type HandoverExport = { ops: number; path: string };
+
+export interface Protection {
+  status(): Promise<VaultStatus>;
+  /** Opens the store. Rejects with 'wrong_passphrase', 'passphrase_needed', 'vault' (e.g. too short), 'wiped'. */
+  unlock(passphrase?: string): Promise<VaultStatus>;
+  /** The idle lock's check: the store passphrase, or in keychain mode the sign-in password.
+   *  Rejects with 'wrong_passphrase' / 'wrong_password', or 'lock_needs_sign_in'. */
+  unlockIdle(secret: string): Promise<void>;
+  /** Seals the changes the server has not acknowledged (of one review, or all) into an encrypted file. */
+  exportUnsent(path: string, passphrase: string, reviewId: string | null): Promise<HandoverExport>;
+  /** Applies a handover file's changes here (queued for sync); returns how many were new. */
+  importHandover(path: string, passphrase: string): Promise<number>;
+  /** Deletes the store and its key. Rejects with 'unsent_work' unless `discardUnsent`. */
+  wipe(discardUnsent: boolean): Promise<void>;
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toBackendError(e);
+  }
+}
+
+export class TauriProtection implements Protection {
+  status() {
+    return call<VaultStatus>('vault_status');
+  }
+  unlock(passphrase?: string) {
+    return call<VaultStatus>('unlock_store', { passphrase: passphrase ?? null });
+  }
+  async unlockIdle(secret: string) {
+    await call<null>('unlock_idle', { secret });
+  }
+  exportUnsent(path: string, passphrase: string, reviewId: string | null) {
+    return call<HandoverExport>('export_unsent', { path, passphrase, reviewId });
+  }
+  importHandover(path: string, passphrase: string) {
+    return call<number>('import_handover', { path, passphrase });
+  }
+  async wipe(discardUnsent: boolean) {
+    await call<null>('wipe_laptop', { discardUnsent });
+  }
+}
