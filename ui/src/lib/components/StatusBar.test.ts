@@ -93,7 +93,9 @@ describe('StatusBar', () => {
     await waitFor(() => expect(screen.getByTestId('sync-error')).toHaveTextContent("Offline — can't reach the sync server"));
     backend.emit({ ...base, lastError: 'Nobody is signed in on this laptop: sign in to sync', lastErrorCode: 'signed_out' });
     await waitFor(() => expect(screen.getByTestId('sync-error')).toHaveTextContent('Not signed in — your work is saved on this laptop'));
-    backend.emit({ ...base, lastError: 'This laptop was revoked.', lastErrorCode: 'device_revoked' });
-    await waitFor(() => expect(screen.getByTestId('sync-error')).toHaveTextContent("Sync didn't finish: This laptop was revoked."));
+    backend.emit({ ...base, lastError: 'This laptop was revoked', lastErrorCode: 'device_revoked' });
+    await waitFor(() => expect(screen.getByTestId('sync-error')).toHaveTextContent('Sync stopped: an administrator signed this laptop out'));
+    backend.emit({ ...base, lastError: 'The server refused the change', lastErrorCode: 'server_refused' });
+    await waitFor(() => expect(screen.getByTestId('sync-error')).toHaveTextContent("Sync didn't finish: The server refused the change. Your work"));
   });
 });
