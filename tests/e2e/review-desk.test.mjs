@@ -105,7 +105,7 @@ function laptop(server) {
   let browser;
   return {
     async open() {
-      driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_SYNC_RETRY_MAX_MS: '1500', QAR_EXPORT_DIR: exportDir });
+      driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_SYNC_RETRY_MAX_MS: '1500', QAR_EXPORT_DIR: exportDir, QAR_STORE_PASSPHRASE: 'e2e review desk passphrase' });
       browser = await openApp(driver);
       return browser;
     },

@@ -14,7 +14,7 @@ let server, driver, dataDir;
 before(async () => {
   server = await startServer();
   dataDir = appDataDir();
-  driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url });
+  driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_STORE_PASSPHRASE: 'e2e walking skeleton passphrase' });
 });
 
 after(async () => {
