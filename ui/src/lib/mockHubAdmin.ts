@@ -161,7 +161,9 @@ export class MockHubAdmin implements HubAdmin {
     if (person && this.pending.has(person.id)) throw refused('invitation_pending', `${email} already has an invitation that has not expired.`);
     const roles: ServerRole[] = invitation.role.role === 'reviewer' ? [] : [invitation.role];
     if (!person) {
-      person = { id: `user-${this.next++}`, name: invitation.name.trim(), email, roles, home_school_urn: invitation.home_school_urn ?? null, status: 'invited' };
+      const home = invitation.home_school_urn ?? null;
+      const homeName = this.schools.find((s) => s.urn === home)?.name ?? null;
+      person = { id: `user-${this.next++}`, name: invitation.name.trim(), email, roles, home_school_urn: home, home_school_name: homeName, status: 'invited' };
       this.people.push(person);
     }
     this.pending.add(person.id);
