@@ -32,11 +32,11 @@ fn laptop(dir: &Path, url: &str, server: &ServerStore, email: &str, user_id: &st
     (Mutex::new(store), SyncClient::with_token(url, &token))
 }
 
-/// Tuesday to Thursday of the week `weeks` after this one.
-fn visit(weeks: i64) -> Vec<String> {
+/// The day `offset` days after Monday of the week `weeks` after this one.
+fn day(weeks: i64, offset: i64) -> String {
     let today = Utc::now().date_naive();
     let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    (1..=3).map(|d| (monday + Duration::days(7 * weeks + d)).format("%Y-%m-%d").to_string()).collect()
+    (monday + Duration::days(7 * weeks + offset)).format("%Y-%m-%d").to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -48,7 +48,7 @@ async fn moved_visit_days_reach_the_team_and_the_home_school_is_set() {
     let admin = SyncClient::with_token(&url, &srv.store().test_token_for_email("admin@example.org", uuid::Uuid::now_v7(), now_ms()).unwrap());
     let (owen, owen_sync) = laptop(dirs[1].path(), &url, srv.store(), "owen.pritchard@example.org", "user-owen-pritchard");
 
-    let first = visit(4);
+    let first = vec![day(4, 1), day(4, 2), day(4, 3)];
     let request = json!({
         "school_urn": "990102", "visit_dates": first, "framework_version": "2019",
         "lead_reviewer_id": "user-anika-marsh", "reviewers": ["user-owen-pritchard"],
@@ -58,8 +58,9 @@ async fn moved_visit_days_reach_the_team_and_the_home_school_is_set() {
     sync_once(&owen, &owen_sync, now_ms).await.unwrap();
     assert_eq!(owen.lock().unwrap().scheduled_context(&review).unwrap().unwrap().1, json!(first));
 
-    // The coordinator moves the visit a week later; Owen's next sync brings the new days.
-    let moved = visit(5);
+    // The coordinator moves the visit to Thursday, Friday and Monday; Owen's next sync brings
+    // the new days, and his review shows them as they are (across the weekend).
+    let moved = vec![day(5, 3), day(5, 4), day(6, 0)];
     let reply = hollie.change_visit(&review, &moved, None).await.unwrap();
     assert_eq!((reply["changed"].as_bool(), reply["previous_dates"].clone()), (Some(true), json!(first)));
     let report = sync_once(&owen, &owen_sync, now_ms).await.unwrap();
@@ -69,14 +70,11 @@ async fn moved_visit_days_reach_the_team_and_the_home_school_is_set() {
         assert_eq!(s.scheduled_context(&review).unwrap().unwrap().1, json!(moved));
         let summary = s.review(&review).unwrap();
         assert_eq!((summary.start_date.as_str(), summary.state.as_str()), (moved[0].as_str(), "scheduled"));
+        assert_eq!(s.review_detail(&review).unwrap().visit_days, moved);
     }
 
     // A refusal arrives as the server's code and reason.
-    let saturday = {
-        let mut d = moved.clone();
-        d[2] = chrono::NaiveDate::parse_from_str(&moved[0], "%Y-%m-%d").unwrap().checked_add_signed(Duration::days(4)).unwrap().format("%Y-%m-%d").to_string();
-        d
-    };
+    let saturday = vec![day(5, 3), day(5, 4), day(5, 5)];
     match hollie.change_visit(&review, &saturday, None).await {
         Err(ClientError::Server { status: 422, code, message }) => {
             assert_eq!(code, "invalid_dates");
