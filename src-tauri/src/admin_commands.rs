@@ -68,6 +68,19 @@ pub async fn set_review_team(state: State<'_, AppState>, review_id: String, team
     Ok(done)
 }
 
+/// Moves the visit days, then syncs so a coordinator who is also on the team sees them at once.
+#[tauri::command]
+pub async fn change_visit(state: State<'_, AppState>, review_id: String, visit_dates: Vec<String>, framework_version: Option<String>) -> Reply {
+    let done = state.client.server_api().change_visit(&review_id, &visit_dates, framework_version.as_deref()).await?;
+    state.edited.notify_one();
+    Ok(done)
+}
+
+#[tauri::command]
+pub async fn admin_set_home_school(state: State<'_, AppState>, user_id: String, urn: Option<String>) -> Reply {
+    Ok(state.client.server_api().set_home_school(&user_id, urn.as_deref()).await?)
+}
+
 #[tauri::command]
 pub async fn hub_overview(state: State<'_, AppState>, hub_id: String) -> Reply {
     Ok(state.client.server_api().hub_overview(&hub_id).await?)

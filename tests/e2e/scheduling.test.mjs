@@ -1,6 +1,7 @@
 // Issue 9 in the real app with a real qar-server on loopback: the hub coordinator opens the
 // Hub desk, finds a school of her hub, sets the visit days and the team, and schedules a
-// review; the reviewer's laptop then receives it. Screens are checked with axe-core.
+// review, then moves its visit days; the reviewer's laptop then receives it with the moved
+// days. Screens are checked with axe-core.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { join } from 'node:path';
@@ -8,6 +9,18 @@ import { DEMO, DEMO_PASSWORD } from '../../scripts/totp.mjs';
 import { appDataDir, ARTIFACTS, axeCheck, openApp, removeDir, setPickerValue, setText, signIn, startDriver, startServer } from './harness.mjs';
 
 const SCHOOL = 'Heron Vale Academy';
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A Tuesday at least four weeks from now (visit days cannot move into the past), as the
+ *  date input takes it and as the review list shows it. */
+function tuesdayAhead() {
+  const d = new Date();
+  d.setUTCHours(0, 0, 0, 0);
+  d.setUTCDate(d.getUTCDate() + 28 + ((9 - d.getUTCDay()) % 7));
+  // Not a demo review's start date, so the rows that show it are this review's alone.
+  while (['2026-11-24', '2027-01-19', '2027-03-09'].includes(d.toISOString().slice(0, 10))) d.setUTCDate(d.getUTCDate() + 7);
+  return { iso: d.toISOString().slice(0, 10), shown: `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}` };
+}
 
 const cleanup = [];
 after(async () => {
@@ -34,7 +47,7 @@ function laptop(server) {
   return {
     async open() {
       // No OS keychain under Xvfb: the store key comes from a passphrase, as automation does.
-      driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_SYNC_RETRY_MAX_MS: '1500', QAR_STORE_PASSPHRASE: 'e2e scheduling passphrase' });
+      driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_SYNC_RETRY_MAX_MS: '1500', QAR_STORE_PASSPHRASE: 'e2e-store-passphrase-1' });
       browser = await openApp(driver);
       return browser;
     },
@@ -85,11 +98,25 @@ test('the coordinator schedules a review in the app and it reaches the reviewer'
   // The overview lists it, scheduled, with its report due date.
   await b.waitUntil(async () => (await b.$$('[data-testid="hub-review-row"]*=Heron Vale')).length >= 1, { timeout: 15_000 });
   await look(b, 'overview');
+
+  // She moves the new review's visit: a new first day suggests the next two school days.
+  const moved = tuesdayAhead();
+  const row = await b.$('[data-testid="hub-review-row"]*=8 Jun 2027');
+  await (await row.$('[data-testid="change-visit"]')).click();
+  await (await b.$('[data-testid="visit-dialog"]')).waitForDisplayed({ timeout: 10_000 });
+  await setPickerValue(b, '[data-testid="visit-day-1"]', moved.iso);
+  await look(b, 'visit-dialog');
+  await click(b, '[data-testid="visit-save"]');
+  const said = await b.$('[data-testid="team-message"]');
+  await said.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await said.getText(), /Visit days of Heron Vale Academy moved to/);
+  await b.waitUntil(async () => (await b.$$(`[data-testid="hub-review-row"]*=${moved.shown}`)).length === 1, { timeout: 15_000, timeoutMsg: 'the overview never showed the moved days' });
   await hub.close();
 
-  // The reviewer's laptop receives it on its next sync.
+  // The reviewer's laptop receives it, with the moved days, on its next sync.
   b = await reviewer.open();
   await (await b.$(`[data-testid="review-row"]*=${SCHOOL}`)).waitForDisplayed({ timeout: 20_000 });
   await click(b, '[data-testid="sync-now"]');
   await b.waitUntil(async () => (await heronRows(b)) === before + 1, { timeout: 30_000, timeoutMsg: 'the scheduled review never reached the reviewer' });
+  await b.waitUntil(async () => (await b.$$(`[data-testid="review-row"]*=${moved.shown}`)).length === 1, { timeout: 30_000, timeoutMsg: 'the moved visit days never reached the reviewer' });
 });

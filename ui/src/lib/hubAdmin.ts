@@ -9,7 +9,16 @@ export type School = { urn: string; name: string; phase: string; la_name: string
 export type ServerRole = { role: 'admin' } | { role: 'hub_coordinator'; hub_id: string };
 export type InviteRole = ServerRole | { role: 'reviewer' };
 export type AccountStatus = 'active' | 'invited' | 'deactivated' | 'no_account';
-export type Person = { id: string; name: string; email: string; roles: ServerRole[]; home_school_urn: string | null; status: AccountStatus };
+export type Person = {
+  id: string;
+  name: string;
+  email: string;
+  roles: ServerRole[];
+  home_school_urn: string | null;
+  /** The home school's name from the register. */
+  home_school_name?: string | null;
+  status: AccountStatus;
+};
 export type NewInvitation = { email: string; name: string; role: InviteRole; home_school_urn?: string | null };
 /** The code is shown once: the server keeps only its hash. */
 export type InvitationIssued = { invitation_id: string; user: Person; code: string; expires_ms: number };
@@ -37,12 +46,15 @@ export type OverviewReview = {
   school_name: string;
   state: string;
   start_date: string;
+  visit_dates: string[];
   last_day: string;
   report_due: string | null;
   overdue: boolean;
   lead_reviewer: string;
   team: { user_id: string; name: string; role: 'lead_reviewer' | 'reviewer' | 'shadow' }[];
 };
+export type VisitChanged = { review: { id: string; fields: Record<string, { value: unknown }> }; previous_dates: string[]; changed: boolean };
+export type HomeSchoolSet = { user: Person; warnings: { code: string; message: string; review_id: string }[] };
 export type StaleDevice = {
   device_id: string;
   device_name: string;
@@ -72,6 +84,12 @@ export interface HubAdmin {
   /** Rejects with 'not_your_hub' (another hub), 'not_your_role', 'invalid_dates', … */
   scheduleReview(hubId: string, request: ScheduleRequest): Promise<Scheduled>;
   setReviewTeam(reviewId: string, team: TeamChoice): Promise<Scheduled>;
+  /** Moves the visit days (the hub's coordinator or an administrator). Rejects with
+   *  'visit_started' (409, in visit or later), 'invalid_dates', 'framework_locked',
+   *  'not_your_hub', 'not_your_role'. `frameworkVersion` only while the review is scheduled. */
+  changeVisit(reviewId: string, visitDates: string[], frameworkVersion?: string | null): Promise<VisitChanged>;
+  /** Sets (URN) or clears (null) a person's home school, administrators; 'unknown_school'. */
+  setHomeSchool(userId: string, urn: string | null): Promise<HomeSchoolSet>;
   hubOverview(hubId: string): Promise<HubOverview>;
 }
 
@@ -132,6 +150,12 @@ export class TauriHubAdmin implements HubAdmin {
   }
   setReviewTeam(reviewId: string, team: TeamChoice) {
     return call<Scheduled>('set_review_team', { reviewId, team });
+  }
+  changeVisit(reviewId: string, visitDates: string[], frameworkVersion: string | null = null) {
+    return call<VisitChanged>('change_visit', { reviewId, visitDates, frameworkVersion });
+  }
+  setHomeSchool(userId: string, urn: string | null) {
+    return call<HomeSchoolSet>('admin_set_home_school', { userId, urn });
   }
   hubOverview(hubId: string) {
     return call<HubOverview>('hub_overview', { hubId });

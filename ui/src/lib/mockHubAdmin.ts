@@ -15,7 +15,10 @@ import type {
   ServerRole,
   StaleDevice,
   TeamChoice,
+  VisitChanged,
+  HomeSchoolSet,
 } from './hubAdmin';
+import { VISIT_EDITABLE_STATES, visitDaysProblem } from './visitDays';
 
 // The in-memory hub administration the vitest suites and the browser preview use. It follows
 // the server's rules (issue 9): admin-only actions, coordinators schedule in their own hub,
@@ -41,7 +44,7 @@ export const MOCK_SCHOOLS: School[] = [
 
 export const MOCK_DIRECTORY: Person[] = [
   { id: 'user-lead', name: 'Amara Lewis', email: 'amara.lewis@example.org', roles: [], home_school_urn: null, status: 'active' },
-  { id: 'user-reviewer', name: 'Tom Okafor', email: 'tom.okafor@example.org', roles: [], home_school_urn: '990302', status: 'active' },
+  { id: 'user-reviewer', name: 'Tom Okafor', email: 'tom.okafor@example.org', roles: [], home_school_urn: '990302', home_school_name: 'Curlew Rise Academy', status: 'active' },
   { id: 'user-coordinator', name: 'Priya Shah', email: 'priya.shah@example.org', roles: [{ role: 'hub_coordinator', hub_id: 'hub-north' }], home_school_urn: null, status: 'active' },
 ];
 
@@ -158,7 +161,9 @@ export class MockHubAdmin implements HubAdmin {
     if (person && this.pending.has(person.id)) throw refused('invitation_pending', `${email} already has an invitation that has not expired.`);
     const roles: ServerRole[] = invitation.role.role === 'reviewer' ? [] : [invitation.role];
     if (!person) {
-      person = { id: `user-${this.next++}`, name: invitation.name.trim(), email, roles, home_school_urn: invitation.home_school_urn ?? null, status: 'invited' };
+      const home = invitation.home_school_urn ?? null;
+      const homeName = this.schools.find((s) => s.urn === home)?.name ?? null;
+      person = { id: `user-${this.next++}`, name: invitation.name.trim(), email, roles, home_school_urn: home, home_school_name: homeName, status: 'invited' };
       this.people.push(person);
     }
     this.pending.add(person.id);
@@ -210,6 +215,7 @@ export class MockHubAdmin implements HubAdmin {
       school_name: school.name,
       state: 'scheduled',
       start_date: dates[0],
+      visit_dates: [...dates],
       last_day: dates[2],
       report_due: null,
       overdue: false,
@@ -228,6 +234,43 @@ export class MockHubAdmin implements HubAdmin {
     const after = [team.lead_reviewer_id, ...team.reviewers, ...team.shadows];
     review.choice = { ...team };
     return { review: { id: reviewId, fields: {} }, warnings: [], removed: before.filter((u) => !after.includes(u)) };
+  }
+  async changeVisit(reviewId: string, visitDates: string[], frameworkVersion: string | null = null): Promise<VisitChanged> {
+    const review = this.reviews.find((r) => r.review_id === reviewId);
+    if (!review) throw refused('unknown_review', 'There is no such review.');
+    if (!this.isAdmin() && !this.coordinates(review.hub_id)) {
+      if (this.caller().some((r) => r.role === 'hub_coordinator'))
+        throw refused('not_your_hub', `This review is in ${this.hub(review.hub_id).name}, which you do not coordinate: only its coordinator or an administrator can change its visit days.`);
+      throw refused('not_your_role', 'Only the hub coordinator or an administrator can schedule the review');
+    }
+    if (!VISIT_EDITABLE_STATES.includes(review.state))
+      throw refused('visit_started', `The review is ${review.state.replace('_', ' ')}: its visit days can be changed only before the visit starts (while it is scheduled or preparing).`);
+    const problem = visitDaysProblem(visitDates, this.today);
+    if (problem) throw refused('invalid_dates', problem);
+    if (frameworkVersion && frameworkVersion !== '2019') {
+      if (review.state !== 'scheduled') throw refused('framework_locked', 'The team has started preparing against this framework: it can be changed only while the review is scheduled.');
+      throw refused('unknown_framework', `There is no framework ${frameworkVersion}.`);
+    }
+    const previous = [...review.visit_dates];
+    const changed = previous.join() !== visitDates.join();
+    Object.assign(review, { visit_dates: [...visitDates], start_date: visitDates[0], last_day: visitDates[2] });
+    const fields = { state: { value: review.state }, start_date: { value: visitDates[0] }, visit_dates: { value: [...visitDates] } };
+    return { review: { id: reviewId, fields }, previous_dates: previous, changed };
+  }
+  async setHomeSchool(userId: string, urn: string | null): Promise<HomeSchoolSet> {
+    this.requireAdmin("change a person's home school");
+    const person = this.people.find((p) => p.id === userId);
+    if (!person) throw refused('unknown_user', 'There is no such person in the directory.');
+    const wanted = urn?.trim() || null;
+    const school = wanted === null ? null : this.schools.find((s) => s.urn === wanted);
+    if (wanted !== null && !school) throw refused('unknown_school', `No school with URN ${wanted} is in the register.`);
+    person.home_school_urn = wanted;
+    person.home_school_name = school?.name ?? null;
+    const onTeam = (t: TeamChoice) => [t.lead_reviewer_id, ...t.reviewers, ...t.shadows].includes(userId);
+    const warnings = this.reviews
+      .filter((r) => wanted !== null && r.school_urn === wanted && onTeam(r.choice) && !['cancelled', 'archived'].includes(r.state))
+      .map((r) => ({ code: 'conflict_of_interest', message: `${person.name} is on the team reviewing ${r.school_name}, now their home school: a conflict of interest.`, review_id: r.review_id }));
+    return { user: { ...person }, warnings };
   }
   async hubOverview(hubId: string): Promise<HubOverview> {
     const hub = this.hub(hubId);

@@ -12,9 +12,9 @@ impl Store {
     pub fn review_detail(&self, review_id: &str) -> Result<ReviewDetail> {
         let summary = self.review(review_id)?;
         let info = self.review_info(review_id)?;
-        let (team, approved_hash, approved_by): (String, String, String) = self.conn.prepare_cached(
-            "SELECT team, approved_hash, approved_by FROM reviews WHERE id = ?1",
-        )?.query_row([review_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (team, approved_hash, approved_by, listed): (String, String, String, Option<String>) = self.conn.prepare_cached(
+            "SELECT team, approved_hash, approved_by, visit_dates FROM reviews WHERE id = ?1",
+        )?.query_row([review_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         let team: Vec<TeamMember> = serde_json::from_str::<Vec<serde_json::Value>>(&team)
             .unwrap_or_default()
             .iter()
@@ -28,7 +28,7 @@ impl Store {
         let facts = ReviewFacts { online: true, ..info.facts };
         let allowed = allowed_actions(&self.actor()?, &facts).into_iter().map(|a| a.code().to_owned()).collect();
         Ok(ReviewDetail {
-            visit_days: visit_days(&summary.start_date),
+            visit_days: days_of(&summary.start_date, listed.as_deref()),
             report_hash: self.report_hash(review_id)?,
             summary,
             team,
@@ -38,6 +38,16 @@ impl Store {
             approved_by,
         })
     }
+}
+
+/// The days scheduling wrote (a visit may span a weekend) while they still begin on the start
+/// date; otherwise (set up on the laptop, or the start date edited here since) from the start date.
+fn days_of(start: &str, listed: Option<&str>) -> Vec<String> {
+    let listed: Vec<String> = listed.and_then(|l| serde_json::from_str(l).ok()).unwrap_or_default();
+    if listed.first().is_some_and(|d| d == start) {
+        return listed;
+    }
+    visit_days(start)
 }
 
 /// The visit's days from its start date (three by default), skipping nothing: a visit that
@@ -56,5 +66,14 @@ mod tests {
     fn visit_days_cross_month_ends() {
         assert_eq!(super::visit_days("2027-02-27"), ["2027-02-27", "2027-02-28", "2027-03-01"]);
         assert!(super::visit_days("").is_empty());
+    }
+
+    #[test]
+    fn scheduled_days_win_while_they_start_on_the_start_date() {
+        let listed = r#"["2027-05-13","2027-05-14","2027-05-17"]"#;
+        assert_eq!(super::days_of("2027-05-13", Some(listed)), ["2027-05-13", "2027-05-14", "2027-05-17"]);
+        assert_eq!(super::days_of("2027-05-20", Some(listed)), ["2027-05-20", "2027-05-21", "2027-05-22"]);
+        assert_eq!(super::days_of("2027-05-20", None), ["2027-05-20", "2027-05-21", "2027-05-22"]);
+        assert_eq!(super::days_of("2027-05-20", Some("not json")), ["2027-05-20", "2027-05-21", "2027-05-22"]);
     }
 }

@@ -70,6 +70,19 @@ impl SyncClient {
         self.send(self.http.put(url).json(team)).await
     }
 
+    /// Moves a scheduled review's visit days; `framework_version` only while it is scheduled.
+    pub async fn change_visit(&self, review_id: &str, visit_dates: &[String], framework_version: Option<&str>) -> Result<Value> {
+        let url = self.url(&format!("/v1/reviews/{}/visit", enc(review_id)));
+        let body = json!({ "visit_dates": visit_dates, "framework_version": framework_version });
+        self.send(self.http.put(url).json(&body)).await
+    }
+
+    /// Sets (`Some(urn)`) or clears (`None`) a person's home school (administrators).
+    pub async fn set_home_school(&self, user_id: &str, urn: Option<&str>) -> Result<Value> {
+        let url = self.url(&format!("/v1/users/{}/home-school", enc(user_id)));
+        self.send(self.http.put(url).json(&json!({ "urn": urn }))).await
+    }
+
     pub async fn hub_overview(&self, hub_id: &str) -> Result<Value> {
         self.send(self.http.get(self.url(&format!("/v1/hubs/{}/overview", enc(hub_id))))).await
     }

@@ -1,7 +1,7 @@
 //! The OpenAPI entries of hub administration and scheduling (issue 9), merged into the one
 //! document `GET /v1/openapi.json` serves.
 
-use super::{admin, scheduling, school_import};
+use super::{admin, scheduling, school_import, visit_admin};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -10,6 +10,7 @@ use utoipa::OpenApi;
         admin::create_hub, admin::list_hubs, admin::hub_settings, admin::assign_schools, admin::hub_schools,
         admin::search_schools, admin::list_users, admin::set_roles, admin::deactivate, admin::invite, admin::redeem,
         admin::confirm, school_import::import_schools, scheduling::schedule, scheduling::set_team, scheduling::overview,
+        visit_admin::change_visit, visit_admin::set_home_school,
     ),
     tags((name = "admin", description = "Hubs, schools in hubs, invitations, roles, deactivation"), (name = "scheduling", description = "Scheduling reviews and the hub overview"))
 )]

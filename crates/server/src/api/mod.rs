@@ -11,6 +11,7 @@ mod reviews;
 mod scheduling;
 mod school_import;
 mod sync;
+mod visit_admin;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -54,6 +55,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/invitations/redeem", post(admin::redeem))
         .route("/v1/invitations/confirm", post(admin::confirm))
         .route("/v1/reviews/{review_id}/team", put(scheduling::set_team))
+        .route("/v1/reviews/{review_id}/visit", put(visit_admin::change_visit))
+        .route("/v1/users/{user_id}/home-school", put(visit_admin::set_home_school))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")

@@ -180,6 +180,8 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/invitations/redeem", "post"),
         ("/v1/invitations/confirm", "post"),
         ("/v1/reviews/{review_id}/team", "put"),
+        ("/v1/reviews/{review_id}/visit", "put"),
+        ("/v1/users/{user_id}/home-school", "put"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");
@@ -188,7 +190,8 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
     assert_eq!(doc["paths"].as_object().unwrap().len(), distinct.len(), "no route left out, none invented");
     let schemas = [
         "ErrorBody", "PushRequest", "PushResponse", "PullResponse", "Op", "OpOutcome", "LoginRequest", "DeviceInfo",
-        "ApproveRequest", "ReturnRequest", "ReturnCommentBody", "Change",
+        "ApproveRequest", "ReturnRequest", "ReturnCommentBody", "Change", "VisitChange", "VisitChanged", "HomeSchool",
+        "HomeSchoolSet",
     ];
     for schema in schemas {
         assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema}");

@@ -67,6 +67,9 @@ pub struct UserInfo {
     pub email: String,
     pub roles: Vec<Role>,
     pub home_school_urn: Option<String>,
+    /// The home school's name from the register (absent without a home school).
+    #[serde(default)]
+    pub home_school_name: Option<String>,
     pub status: AccountStatus,
 }
 
@@ -130,14 +133,21 @@ pub(super) fn user_info(conn: &Connection, user_id: &str, now_ms: u64) -> rusqli
         .prepare_cached(
             "SELECT u.id, u.name, u.email, u.home_school_urn, a.active,
                     EXISTS (SELECT 1 FROM invitations i WHERE i.user_id = u.id AND i.confirmed_ms IS NULL
-                            AND i.cancelled_ms IS NULL AND i.expires_ms > ?2)
-             FROM users u LEFT JOIN accounts a ON a.user_id = u.id WHERE u.id = ?1",
+                            AND i.cancelled_ms IS NULL AND i.expires_ms > ?2),
+                    s.establishment_name
+             FROM users u LEFT JOIN accounts a ON a.user_id = u.id LEFT JOIN schools s ON s.urn = u.home_school_urn
+             WHERE u.id = ?1",
         )?
         .query_row(params![user_id, now_ms as i64], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, Option<i64>>(4)?, r.get::<_, bool>(5)?))
+            Ok((
+                (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?),
+                (r.get::<_, Option<String>>(3)?, r.get::<_, Option<String>>(6)?),
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, bool>(5)?,
+            ))
         })
         .optional()?;
-    let Some((id, name, email, home_school_urn, active, invited)) = row else { return Ok(None) };
+    let Some(((id, name, email), (home_school_urn, home_school_name), active, invited)) = row else { return Ok(None) };
     let status = match (active, invited) {
         (Some(1), _) => AccountStatus::Active,
         (Some(_), _) => AccountStatus::Deactivated,
@@ -145,7 +155,7 @@ pub(super) fn user_info(conn: &Connection, user_id: &str, now_ms: u64) -> rusqli
         (None, false) => AccountStatus::NoAccount,
     };
     let roles = roles_of(conn, &id)?;
-    Ok(Some(UserInfo { id, name, email, roles, home_school_urn, status }))
+    Ok(Some(UserInfo { id, name, email, roles, home_school_urn, home_school_name, status }))
 }
 
 fn write_roles(tx: &Connection, user_id: &str, roles: &[Role]) -> Result<(), StoreError> {

@@ -18,6 +18,8 @@ mod testkit;
 pub mod hub_admin;
 pub mod invitations;
 pub mod scheduling;
+pub mod visit_days;
+pub mod home_school;
 pub mod overview;
 mod workflow;
 pub mod report_versions;

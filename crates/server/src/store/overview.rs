@@ -22,6 +22,8 @@ pub struct OverviewReview {
     pub school_name: String,
     pub state: String,
     pub start_date: String,
+    /// The three visit days (from the start date when the review was set up without them).
+    pub visit_dates: Vec<String>,
     /// The visit's last day.
     pub last_day: String,
     /// Report due: the last day plus the hub's deadline; `None` without dates.
@@ -63,7 +65,7 @@ fn report_outstanding(state: ReviewState) -> bool {
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date (Howard Hinnant's days_from_civil).
-fn days_from_civil(date: &str) -> Option<i64> {
+pub(super) fn days_from_civil(date: &str) -> Option<i64> {
     let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
     let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
     let y = if m <= 2 { y - 1 } else { y };
@@ -75,7 +77,7 @@ fn days_from_civil(date: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-fn civil_from_days(z: i64) -> String {
+pub(super) fn civil_from_days(z: i64) -> String {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -93,13 +95,8 @@ fn review_row(id: String, doc: &Doc, deadline_days: u32, today: i64) -> Overview
     let state_code = text("state");
     let state = ReviewState::parse(&state_code).unwrap_or(ReviewState::Preparing);
     let start_date = text("start_date");
-    let last_day = doc
-        .get("visit_dates")
-        .and_then(|f| f.value.as_array())
-        .and_then(|a| a.last())
-        .and_then(|d| d.as_str())
-        .map(str::to_owned)
-        .unwrap_or_else(|| days_from_civil(&start_date).map(|d| civil_from_days(d + 2)).unwrap_or_default());
+    let visit_dates = visit_dates_of(doc);
+    let last_day = visit_dates.last().cloned().unwrap_or_default();
     let due = days_from_civil(&last_day).map(|d| d + i64::from(deadline_days));
     let lead = doc
         .get("team")
@@ -114,12 +111,26 @@ fn review_row(id: String, doc: &Doc, deadline_days: u32, today: i64) -> Overview
         school_name: text("school_name"),
         state: state.code().to_owned(),
         start_date,
+        visit_dates,
         last_day,
         report_due: due.map(civil_from_days),
         overdue: due.is_some_and(|d| today > d) && report_outstanding(state),
         lead_reviewer: lead,
         team: doc.get("team").map_or(serde_json::Value::Array(vec![]), |f| f.value.clone()),
     }
+}
+
+/// The review's visit days: its `visit_dates`, else three days from `start_date`, else none.
+pub(super) fn visit_dates_of(doc: &Doc) -> Vec<String> {
+    let listed: Vec<String> = doc
+        .get("visit_dates")
+        .and_then(|f| f.value.as_array())
+        .map(|a| a.iter().filter_map(|d| d.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    if !listed.is_empty() {
+        return listed;
+    }
+    days_from_civil(records::text(doc, "start_date")).map(|d| (0..3).map(|i| civil_from_days(d + i)).collect()).unwrap_or_default()
 }
 
 impl ServerStore {

@@ -291,7 +291,7 @@ impl ServerStore {
     }
 }
 
-fn review_change(tx: &Connection, review_id: Uuid) -> Result<Change, StoreError> {
+pub(super) fn review_change(tx: &Connection, review_id: Uuid) -> Result<Change, StoreError> {
     let (server_seq, doc) = tx.query_row("SELECT server_seq, fields FROM records WHERE entity = 'review' AND id = ?1", [review_id.to_string()], |r| {
         Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
     })?;

@@ -1,0 +1,102 @@
+//! Moving the visit days end to end with real laptops and a real qar-server on loopback: the
+//! coordinator schedules a review, the reviewer's laptop pulls it, the coordinator moves the
+//! days through the client's own call, and the reviewer's next sync brings the new days. An
+//! administrator then sets the reviewer's home school through the client.
+
+use chrono::{Datelike, Duration, Utc};
+use qar_client::sync::{sync_once, SyncClient};
+use qar_client::{ClientError, Session, Store};
+use qar_server::store::demo::DEMO_HUB_ID;
+use qar_server::{start, ServerConfig, ServerStore};
+use serde_json::json;
+use std::path::Path;
+use std::sync::Mutex;
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+fn laptop(dir: &Path, url: &str, server: &ServerStore, email: &str, user_id: &str) -> (Mutex<Store>, SyncClient) {
+    let mut store = Store::open(&dir.join("qar-field.db")).unwrap();
+    let token = server.test_token_for_email(email, store.device_id(), now_ms()).unwrap();
+    let session = Session {
+        user_id: user_id.into(),
+        name: user_id.into(),
+        email: email.into(),
+        server_url: url.into(),
+        roles: vec![],
+        device_name: "Test laptop".into(),
+        signed_in_at: String::new(),
+    };
+    store.save_session(&session, &token).unwrap();
+    (Mutex::new(store), SyncClient::with_token(url, &token))
+}
+
+/// The day `offset` days after Monday of the week `weeks` after this one.
+fn day(weeks: i64, offset: i64) -> String {
+    let today = Utc::now().date_naive();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    (monday + Duration::days(7 * weeks + offset)).format("%Y-%m-%d").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moved_visit_days_reach_the_team_and_the_home_school_is_set() {
+    let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true }).await.unwrap();
+    let url = srv.url();
+    let hollie = SyncClient::with_token(&url, &srv.store().test_token_for_email("hollie.brennan@example.org", uuid::Uuid::now_v7(), now_ms()).unwrap());
+    let admin = SyncClient::with_token(&url, &srv.store().test_token_for_email("admin@example.org", uuid::Uuid::now_v7(), now_ms()).unwrap());
+    let (owen, owen_sync) = laptop(dirs[1].path(), &url, srv.store(), "owen.pritchard@example.org", "user-owen-pritchard");
+
+    let first = vec![day(4, 1), day(4, 2), day(4, 3)];
+    let request = json!({
+        "school_urn": "990102", "visit_dates": first, "framework_version": "2019",
+        "lead_reviewer_id": "user-anika-marsh", "reviewers": ["user-owen-pritchard"],
+    });
+    let done = hollie.schedule_review(DEMO_HUB_ID, &request).await.unwrap();
+    let review = done["review"]["id"].as_str().unwrap().to_owned();
+    sync_once(&owen, &owen_sync, now_ms).await.unwrap();
+    assert_eq!(owen.lock().unwrap().scheduled_context(&review).unwrap().unwrap().1, json!(first));
+
+    // The coordinator moves the visit to Thursday, Friday and Monday; Owen's next sync brings
+    // the new days, and his review shows them as they are (across the weekend).
+    let moved = vec![day(5, 3), day(5, 4), day(6, 0)];
+    let reply = hollie.change_visit(&review, &moved, None).await.unwrap();
+    assert_eq!((reply["changed"].as_bool(), reply["previous_dates"].clone()), (Some(true), json!(first)));
+    let report = sync_once(&owen, &owen_sync, now_ms).await.unwrap();
+    assert_eq!(report.pulled, 1, "one record changed: the review");
+    {
+        let s = owen.lock().unwrap();
+        assert_eq!(s.scheduled_context(&review).unwrap().unwrap().1, json!(moved));
+        let summary = s.review(&review).unwrap();
+        assert_eq!((summary.start_date.as_str(), summary.state.as_str()), (moved[0].as_str(), "scheduled"));
+        assert_eq!(s.review_detail(&review).unwrap().visit_days, moved);
+    }
+
+    // A refusal arrives as the server's code and reason.
+    let saturday = vec![day(5, 3), day(5, 4), day(5, 5)];
+    match hollie.change_visit(&review, &saturday, None).await {
+        Err(ClientError::Server { status: 422, code, message }) => {
+            assert_eq!(code, "invalid_dates");
+            assert!(message.contains("Saturday"), "{message}");
+        }
+        other => panic!("expected invalid_dates, got {other:?}"),
+    }
+
+    // An administrator sets Owen's home school, then clears it; the directory follows.
+    let set = admin.set_home_school("user-owen-pritchard", Some("990102")).await.unwrap();
+    assert_eq!(set["user"]["home_school_urn"], "990102");
+    // He is on two reviews of that school: the demo's and the one scheduled here.
+    let warned: Vec<&str> = set["warnings"].as_array().unwrap().iter().filter_map(|w| w["review_id"].as_str()).collect();
+    assert_eq!(warned.len(), 2, "{set}");
+    assert!(warned.contains(&review.as_str()), "{set}");
+    let users = admin.list_users().await.unwrap();
+    let owen_row = users.as_array().unwrap().iter().find(|u| u["id"] == "user-owen-pritchard").unwrap().clone();
+    assert_eq!(owen_row["home_school_name"], "Heron Vale Academy");
+    let cleared = admin.set_home_school("user-owen-pritchard", None).await.unwrap();
+    assert!(cleared["user"]["home_school_urn"].is_null());
+    match hollie.set_home_school("user-owen-pritchard", Some("990102")).await {
+        Err(ClientError::Server { status: 403, code, .. }) => assert_eq!(code, "admin_only"),
+        other => panic!("expected admin_only, got {other:?}"),
+    }
+}
