@@ -5,6 +5,7 @@ mod admin_commands;
 mod background;
 mod commands;
 mod error;
+mod invite_commands;
 mod report_commands;
 
 pub use commands::AppState;
@@ -86,6 +87,8 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         report_commands::export_report,
         report_commands::issue_report,
         report_commands::report_versions,
+        invite_commands::redeem_invitation,
+        invite_commands::confirm_invitation,
     ]
 }
 
