@@ -1,6 +1,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { TauriHubAdmin, type HubAdmin } from './hubAdmin';
+import { TauriInvitations, type Invitations } from './invitations';
 import { TauriReportExports, type ReportExports } from './reportExports';
 
 /** A review held on this laptop, as `list_reviews` and friends return it. */
@@ -331,6 +332,8 @@ export interface Backend {
   hubAdmin(): HubAdmin;
   /** The report as a file: preview model, export, issue, versions (issue 10). */
   reports(): ReportExports;
+  /** Accepting an invitation before anyone is signed in (issue 9). */
+  invitations(): Invitations;
 }
 
 export function isBackendError(value: unknown): value is BackendError {
@@ -469,5 +472,9 @@ export class TauriBackend implements Backend {
   private reportExports = new TauriReportExports();
   reports() {
     return this.reportExports;
+  }
+  private invites = new TauriInvitations();
+  invitations() {
+    return this.invites;
   }
 }
