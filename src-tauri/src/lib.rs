@@ -5,6 +5,7 @@ mod admin_commands;
 mod background;
 mod commands;
 mod error;
+mod invite_commands;
 pub mod protect;
 mod report_commands;
 
@@ -94,6 +95,8 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         protect::export_unsent,
         protect::import_handover,
         protect::wipe_laptop,
+        invite_commands::redeem_invitation,
+        invite_commands::confirm_invitation,
     ]
 }
 

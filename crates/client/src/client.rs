@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 mod idle_lock;
+mod invitations;
 mod protect;
 pub use protect::HandoverExport;
 pub mod reports;
@@ -33,6 +34,15 @@ pub struct Client {
     progress: Mutex<Option<SyncProgress>>,
     /// One sync at a time: a timer tick and a button press must not push the same ops twice.
     sync_gate: tokio::sync::Mutex<()>,
+}
+
+/// The server address as typed, without spaces or a trailing slash; only http(s) addresses.
+fn server_address(typed: &str) -> Result<&str> {
+    let url = typed.trim().trim_end_matches('/');
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(qar_core::ValidationError::WrongType { field: "Server address".into(), expected: "an address starting with https://" }.into());
+    }
+    Ok(url)
 }
 
 fn now_ms() -> u64 {
@@ -88,10 +98,7 @@ impl Client {
 
     /// Signs this laptop in (online). Afterwards the app works offline under this person.
     pub async fn sign_in(&self, input: &SignIn) -> Result<Session> {
-        let url = input.server_url.trim().trim_end_matches('/');
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(qar_core::ValidationError::WrongType { field: "Server address".into(), expected: "an address starting with https://" }.into());
-        }
+        let url = server_address(&input.server_url)?;
         let device_id = lock(&self.store).device_id();
         let device_name = input.device_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(default_device_name);
         let body = LoginBody {

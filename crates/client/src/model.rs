@@ -333,3 +333,30 @@ pub struct ExportedReport {
     pub bytes: u64,
     pub millis: u64,
 }
+
+/// A redeemed invitation: what the person adds to their authenticator app before confirming.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationSetup {
+    pub email: String,
+    /// Base32, for typing into an authenticator by hand.
+    pub totp_secret: String,
+    /// `otpauth://totp/…`: what the QR code holds.
+    pub otpauth_uri: String,
+}
+
+/// Never print the secret in logs.
+impl std::fmt::Debug for InvitationSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvitationSetup").field("email", &self.email).field("totp_secret", &"<redacted>").finish()
+    }
+}
+
+/// The account an invitation switched on; the person signs in with it next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivatedAccount {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+}

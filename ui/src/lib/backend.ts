@@ -2,6 +2,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { TauriHubAdmin, type HubAdmin } from './hubAdmin';
 import { TauriProtection, type Protection } from './protection';
+import { TauriInvitations, type Invitations } from './invitations';
 import { TauriReportExports, type ReportExports } from './reportExports';
 
 /** A review held on this laptop, as `list_reviews` and friends return it. */
@@ -337,6 +338,8 @@ export interface Backend {
   reports(): ReportExports;
   /** The store's encryption key, the idle lock, handover files and the wipe (issue 8). */
   protection(): Protection;
+  /** Accepting an invitation before anyone is signed in (issue 9). */
+  invitations(): Invitations;
 }
 
 export function isBackendError(value: unknown): value is BackendError {
@@ -479,5 +482,9 @@ export class TauriBackend implements Backend {
   private protect = new TauriProtection();
   protection() {
     return this.protect;
+  }
+  private invites = new TauriInvitations();
+  invitations() {
+    return this.invites;
   }
 }

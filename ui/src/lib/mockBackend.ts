@@ -58,6 +58,8 @@ import {
 import { matchScore, queryWords } from './mockSearch';
 import { visitDays } from './format';
 import { MockHubAdmin } from './mockHubAdmin';
+import { MockInvitations } from './mockInvitations';
+import type { ActivatedAccount } from './invitations';
 import { MockReportExports } from './mockReports';
 import { MockProtection } from './mockProtection';
 
@@ -218,6 +220,10 @@ export class MockBackend implements Backend {
   online: boolean;
   serverUrl: string;
   private readonly people: MockPerson[];
+  /** Passwords people chose when accepting an invitation; everyone else uses MOCK_PASSWORD. */
+  private readonly passwords = new Map<string, string>();
+  /** The invitee's side of invitations (issue 9): seeded codes and those the hub desk issues. */
+  readonly invites: MockInvitations;
   private readonly latencyMs: number;
   private readonly now: () => Date;
 
@@ -228,6 +234,12 @@ export class MockBackend implements Backend {
     this.latencyMs = options.latencyMs ?? 0;
     this.now = options.now ?? (() => new Date());
     this.people = options.people ?? Object.values(MOCK_PEOPLE);
+    this.invites = new MockInvitations({
+      online: () => this.online,
+      now: () => this.now(),
+      pause: () => this.pause(),
+      activated: (a, pw) => this.activate(a, pw),
+    });
     this.currentSession =
       options.session === undefined
         ? {
@@ -328,7 +340,8 @@ export class MockBackend implements Backend {
     }
     const person = this.people.find((p) => p.email.toLowerCase() === input.email.trim().toLowerCase());
     const code = input.totpCode.trim();
-    if (!person || input.password !== MOCK_PASSWORD || !/^\d{6}$/.test(code) || code === '000000') {
+    const password = person ? (this.passwords.get(person.userId) ?? MOCK_PASSWORD) : MOCK_PASSWORD;
+    if (!person || input.password !== password || !/^\d{6}$/.test(code) || code === '000000') {
       this.failedSignIns++;
       throw { code: 'invalid_credentials', message: 'The email, password or code was not right' };
     }
@@ -1087,9 +1100,24 @@ export class MockBackend implements Backend {
   }
 
   /** Hub administration (issue 9), as the signed-in person. */
-  readonly admin = new MockHubAdmin(() => this.currentSession?.roles ?? []);
+  readonly admin = new MockHubAdmin(
+    () => this.currentSession?.roles ?? [],
+    (code, person, expiresMs) => this.invites.issue(code, person.email, person.name, expiresMs, person.id),
+  );
   hubAdmin() {
     return this.admin;
+  }
+  invitations() {
+    return this.invites;
+  }
+
+  /** An accepted invitation: the person can sign in with their own password and their roles. */
+  private activate(account: ActivatedAccount, password: string) {
+    const listed = this.admin.people.find((p) => p.id === account.userId);
+    if (listed) listed.status = 'active';
+    const roles: GlobalRole[] = (listed?.roles ?? []).map((r) => (r.role === 'admin' ? { role: 'admin' } : { role: 'hub_coordinator', hubId: r.hub_id }));
+    this.people.push({ userId: account.userId, name: account.name, email: account.email, roles });
+    this.passwords.set(account.userId, password);
   }
   /** The report as a file (issue 10), over this backend's reviews. */
   readonly reportFiles = new MockReportExports({

@@ -59,7 +59,11 @@ export class MockHubAdmin implements HubAdmin {
   /** "Today" for overdue reports; tests move it. */
   today = new Date().toISOString().slice(0, 10);
 
-  constructor(private caller: () => Caller) {}
+  /** `invited` hears each code issued, so the invitee's side (mockInvitations) can redeem it. */
+  constructor(
+    private caller: () => Caller,
+    private invited?: (code: string, person: Person, expiresMs: number) => void,
+  ) {}
 
   private isAdmin() {
     return this.caller().some((r) => r.role === 'admin');
@@ -167,7 +171,9 @@ export class MockHubAdmin implements HubAdmin {
       this.people.push(person);
     }
     this.pending.add(person.id);
-    return { invitation_id: `inv-${this.next++}`, user: { ...person }, code: `abcd-efgh-${this.next}`, expires_ms: Date.now() + 7 * DAY_MS };
+    const issued = { invitation_id: `inv-${this.next++}`, user: { ...person }, code: `abcd-efgh-${this.next}`, expires_ms: Date.now() + 7 * DAY_MS };
+    this.invited?.(issued.code, person, issued.expires_ms);
+    return issued;
   }
   async setRoles(userId: string, roles: ServerRole[]) {
     this.requireAdmin('change roles');

@@ -15,6 +15,11 @@ mod admin;
 #[path = "report_http.rs"]
 mod report;
 
+/// Redeeming and confirming an invitation (issue 9), before anyone is signed in.
+#[path = "invitation_http.rs"]
+mod invitation;
+pub use invitation::Redeemed;
+
 /// `POST /v1/auth/login` as the server reads it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LoginBody {

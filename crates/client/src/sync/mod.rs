@@ -6,7 +6,7 @@ mod lost_access;
 
 pub use backoff::Backoff;
 
-pub use http::{LoginBody, LoginGrant, ReturnComment, SyncClient};
+pub use http::{Account, LoginBody, LoginGrant, Redeemed, ReturnComment, SyncClient};
 
 use crate::error::Result;
 use crate::store::Store;
