@@ -1,10 +1,11 @@
 //! The app's IPC commands, called as the webview calls them, on Tauri's mock runtime (no display).
 
+mod common;
+use common::{invoke, server};
+
 use serde_json::{json, Value};
 use std::sync::Arc;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 
 fn window(data_dir: &std::path::Path, server_url: &str) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
@@ -16,39 +17,6 @@ fn window(data_dir: &std::path::Path, server_url: &str) -> (tauri::App<MockRunti
     app.manage(qar_app::AppState::new(Arc::new(client)));
     let w = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     (app, w)
-}
-
-fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        w,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().unwrap())
-}
-
-/// A real sync server on a loopback port, on its own runtime thread.
-fn server(dir: std::path::PathBuf) -> (String, std::sync::mpsc::Sender<()>) {
-    let (url_tx, url_rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async move {
-            let cfg = qar_server::ServerConfig { data_dir: dir, listen: "127.0.0.1:0".parse().unwrap(), demo: true };
-            let srv = qar_server::start(&cfg).await.unwrap();
-            url_tx.send(srv.url()).unwrap();
-            tokio::task::spawn_blocking(move || stop_rx.recv()).await.unwrap().ok();
-            srv.stop().await;
-        });
-    });
-    (url_rx.recv().unwrap(), stop_tx)
 }
 
 #[test]
