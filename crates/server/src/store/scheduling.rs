@@ -213,10 +213,7 @@ impl ServerStore {
             ("school_context", context),
         ];
         fields.extend(access::access_fields(&tx, &rid)?);
-        for (f, v) in &fields {
-            validate_field(EntityKind::Review, f, v).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        }
-        records::server_write(&tx, &mut ctx, EntityKind::Review, &rid, &rid, &fields)?;
+        write_review(&tx, &mut ctx, &rid, &fields)?;
         let detail = json!({ "hub_id": hub_id, "school_urn": urn, "visit_dates": req.visit_dates, "team": team_json(&tx, &rid)?, "warnings": warnings.len() });
         audit(&tx, caller, "schedule_review", &rid, detail, now_ms)?;
         let seq = ctx.seq;
@@ -289,6 +286,15 @@ impl ServerStore {
         self.announce(seq);
         Ok(Scheduled { review: change, warnings, removed })
     }
+}
+
+/// A server write to a review record, each field checked against the review schema first (a
+/// value the laptops could not take is refused here, not synced). Returns whether it changed.
+pub(super) fn write_review(tx: &Connection, ctx: &mut Ctx, rid: &str, fields: &[(&str, Value)]) -> Result<bool, StoreError> {
+    for (f, v) in fields {
+        validate_field(EntityKind::Review, f, v).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    }
+    Ok(records::server_write(tx, ctx, EntityKind::Review, rid, rid, fields)?)
 }
 
 pub(super) fn review_change(tx: &Connection, review_id: Uuid) -> Result<Change, StoreError> {

@@ -12,7 +12,7 @@ use super::hub_admin::{audit, hub_info, refused};
 use super::overview::{civil_from_days, days_from_civil, visit_dates_of};
 use super::push::max_server_seq;
 use super::records::{self, Ctx};
-use super::scheduling::{review_change, VISIT_DAYS};
+use super::scheduling::{review_change, write_review, VISIT_DAYS};
 use super::{access, clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use qar_core::protocol::Change;
@@ -137,11 +137,8 @@ impl ServerStore {
         if !framework.is_empty() {
             fields.push(("framework_version", json!(framework)));
         }
-        for (f, v) in &fields {
-            validate_field(EntityKind::Review, f, v).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        }
         let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
-        let changed = records::server_write(&tx, &mut ctx, EntityKind::Review, &rid, &rid, &fields)?;
+        let changed = write_review(&tx, &mut ctx, &rid, &fields)?;
         if changed {
             let detail = json!({ "from": previous_dates, "to": change.visit_dates, "framework_version": framework, "framework_was": current_framework });
             audit(&tx, caller, "change_visit", &rid, detail, now_ms)?;
