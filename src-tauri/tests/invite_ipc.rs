@@ -2,31 +2,11 @@
 //! (as before the store is unlocked), against a real sync server on loopback.
 
 mod common;
-use common::invoke;
+use common::{invoke, server_with_admin};
 
 use serde_json::json;
 use tauri::test::{mock_builder, mock_context, noop_assets};
 use tauri::WebviewWindowBuilder;
-
-/// A real sync server with demo data, its administrator's bearer token, and a stop switch.
-fn server(dir: std::path::PathBuf) -> (String, String, std::sync::mpsc::Sender<()>) {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async move {
-            let cfg = qar_server::ServerConfig { data_dir: dir, listen: "127.0.0.1:0".parse().unwrap(), demo: true };
-            let srv = qar_server::start(&cfg).await.unwrap();
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
-            let admin = srv.store().test_token_for_email("admin@example.org", uuid::Uuid::now_v7(), now).unwrap();
-            tx.send((srv.url(), admin)).unwrap();
-            tokio::task::spawn_blocking(move || stop_rx.recv()).await.unwrap().ok();
-            srv.stop().await;
-        });
-    });
-    let (url, admin) = rx.recv().unwrap();
-    (url, admin, stop_tx)
-}
 
 /// The administrator's invitation code, through the client's own admin call.
 fn invite(url: &str, admin_token: &str) -> String {
@@ -42,7 +22,7 @@ fn invite(url: &str, admin_token: &str) -> String {
 #[test]
 fn invitation_commands_work_before_any_store_is_open() {
     let dir = tempfile::tempdir().unwrap();
-    let (url, admin, stop) = server(dir.path().join("server"));
+    let (url, admin, stop) = server_with_admin(dir.path().join("server"));
     // No AppState is managed: nothing here may need the store.
     let app = mock_builder().invoke_handler(qar_app::invoke_handler()).build(mock_context(noop_assets())).unwrap();
     let w = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();

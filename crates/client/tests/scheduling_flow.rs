@@ -3,34 +3,14 @@
 //! coordinator takes the reviewer off the team → the laptop sends its unsent work (refused
 //! clearly), drops its copy, and receives nothing more of that review.
 
-use qar_client::sync::{sync_once, SyncClient};
-use qar_client::{NewEvidence, Session, Store};
+mod common;
+use common::{laptop, now_ms};
+
+use qar_client::sync::sync_once;
+use qar_client::NewEvidence;
 use qar_server::store::demo::DEMO_HUB_ID;
-use qar_server::{start, ServerConfig, ServerStore};
+use qar_server::{start, ServerConfig};
 use serde_json::{json, Value};
-use std::path::Path;
-use std::sync::Mutex;
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
-}
-
-/// A laptop signed in as a demo person (token from the server's test support).
-fn laptop(dir: &Path, url: &str, server: &ServerStore, email: &str, user_id: &str) -> (Mutex<Store>, SyncClient) {
-    let mut store = Store::open(&dir.join("qar-field.db")).unwrap();
-    let token = server.test_token_for_email(email, store.device_id(), now_ms()).unwrap();
-    let session = Session {
-        user_id: user_id.into(),
-        name: user_id.into(),
-        email: email.into(),
-        server_url: url.into(),
-        roles: vec![],
-        device_name: "Test laptop".into(),
-        signed_in_at: String::new(),
-    };
-    store.save_session(&session, &token).unwrap();
-    (Mutex::new(store), SyncClient::with_token(url, &token))
-}
 
 async fn call(method: reqwest::Method, url: String, token: &str, body: Value) -> (u16, Value) {
     let resp = reqwest::Client::new().request(method, url).bearer_auth(token).json(&body).send().await.unwrap();

@@ -3,34 +3,15 @@
 //! days through the client's own call, and the reviewer's next sync brings the new days. An
 //! administrator then sets the reviewer's home school through the client.
 
+mod common;
+use common::{laptop, now_ms};
+
 use chrono::{Datelike, Duration, Utc};
 use qar_client::sync::{sync_once, SyncClient};
-use qar_client::{ClientError, Session, Store};
+use qar_client::ClientError;
 use qar_server::store::demo::DEMO_HUB_ID;
-use qar_server::{start, ServerConfig, ServerStore};
+use qar_server::{start, ServerConfig};
 use serde_json::json;
-use std::path::Path;
-use std::sync::Mutex;
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
-}
-
-fn laptop(dir: &Path, url: &str, server: &ServerStore, email: &str, user_id: &str) -> (Mutex<Store>, SyncClient) {
-    let mut store = Store::open(&dir.join("qar-field.db")).unwrap();
-    let token = server.test_token_for_email(email, store.device_id(), now_ms()).unwrap();
-    let session = Session {
-        user_id: user_id.into(),
-        name: user_id.into(),
-        email: email.into(),
-        server_url: url.into(),
-        roles: vec![],
-        device_name: "Test laptop".into(),
-        signed_in_at: String::new(),
-    };
-    store.save_session(&session, &token).unwrap();
-    (Mutex::new(store), SyncClient::with_token(url, &token))
-}
 
 /// The day `offset` days after Monday of the week `weeks` after this one.
 fn day(weeks: i64, offset: i64) -> String {
