@@ -3,14 +3,12 @@
 
 mod common;
 
+use chrono::{Datelike, Duration, Utc};
 use common::*;
 use qar_server::store::demo::DEMO_HUB_ID;
-use qar_server::store::now_ms;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
-
-const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 impl Env {
     async fn put(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
@@ -18,25 +16,12 @@ impl Env {
     }
 }
 
-/// `YYYY-MM-DD` of a day counted from 1970-01-01 (Howard Hinnant's civil_from_days).
-fn civil(z: i64) -> String {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// The Monday `weeks` weeks after this week's, plus `offset` days (0 = Monday … 6 = Sunday).
+/// The Monday `weeks` weeks after this week's (UTC, as the server counts), plus `offset` days
+/// (0 = Monday … 6 = Sunday).
 fn day(weeks: i64, offset: i64) -> String {
-    let today = (now_ms() / DAY_MS) as i64;
-    let monday = today - (today + 3).rem_euclid(7);
-    civil(monday + 7 * weeks + offset)
+    let today = Utc::now().date_naive();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    (monday + Duration::days(7 * weeks + offset)).format("%Y-%m-%d").to_string()
 }
 
 /// Tuesday to Thursday of the week `weeks` ahead.
