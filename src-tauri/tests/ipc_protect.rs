@@ -4,7 +4,7 @@
 //! laptop exports its unsent work and wipes, against a real server on loopback.
 
 mod common;
-use common::{invoke, server};
+use common::{invoke, server_with_admin};
 
 use serde_json::{json, Value};
 use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
@@ -71,7 +71,7 @@ fn first_run_sets_a_passphrase_and_the_next_start_needs_it() {
 #[test]
 fn a_revoked_laptop_exports_its_unsent_work_then_wipes() {
     let dir = tempfile::tempdir().unwrap();
-    let (url, stop) = server(dir.path().join("server"));
+    let (url, admin, stop) = server_with_admin(dir.path().join("server"));
     let data = dir.path().join("laptop");
     std::fs::create_dir_all(&data).unwrap();
     let (_app, w) = start(&data, &url);
@@ -85,20 +85,16 @@ fn a_revoked_laptop_exports_its_unsent_work_then_wipes() {
     assert_eq!(invoke(&w, "unlock_idle", json!({"secret": "demo-password-2026"})).unwrap_err()["code"], "wrong_passphrase");
     assert_eq!(invoke(&w, "sync_now", json!({})).unwrap()["pendingOps"], 0);
 
-    // An administrator signs in and revokes the laptop through the API, as the admin screen does.
+    // An administrator revokes the laptop through the API, as the admin screen does.
     let rt = tokio::runtime::Runtime::new().unwrap();
     let http = reqwest::Client::new();
     let revoked = rt.block_on(async {
-        let code = qar_server::auth::crypto::totp_code("QARDEMOADMINISTRATORCPCENTRAL234", now).unwrap();
-        let body = json!({"email": "admin@example.org", "password": "demo-password-2026", "totp_code": code,
-            "device_id": uuid::Uuid::now_v7(), "device_name": "Admin desk"});
-        let grant: Value = http.post(format!("{url}/v1/auth/login")).json(&body).send().await.unwrap().json().await.unwrap();
-        let token = grant["token"].as_str().unwrap_or_else(|| panic!("admin sign-in: {grant}")).to_owned();
-        let devices: Value = http.get(format!("{url}/v1/devices")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        let token = admin.as_str();
+        let devices: Value = http.get(format!("{url}/v1/devices")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
         let laptop = devices.as_array().unwrap().iter().find(|d| d["name"] == "Train laptop").unwrap_or_else(|| panic!("{devices}")).clone();
         let id = laptop["device_id"].as_str().unwrap().to_owned();
         http.post(format!("{url}/v1/devices/{id}/revoke"))
-            .bearer_auth(&token)
+            .bearer_auth(token)
             .json(&json!({"reason": "reported lost on the train"}))
             .send()
             .await
