@@ -13,7 +13,7 @@ fn now_ms() -> u64 {
 }
 
 async fn demo_server(dir: &Path) -> RunningServer {
-    start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true }).await.unwrap()
+    start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() }).await.unwrap()
 }
 
 /// A laptop signed in the way a person does it: email, password, authenticator code.

@@ -17,7 +17,7 @@ fn now_ms() -> u64 {
 }
 
 async fn demo_server(dir: &Path) -> RunningServer {
-    start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true }).await.unwrap()
+    start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() }).await.unwrap()
 }
 
 fn sign_in_input(url: &str, email: &str, password: &str, totp: String) -> SignIn {

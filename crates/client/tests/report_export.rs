@@ -47,7 +47,7 @@ fn artifacts() -> PathBuf {
 async fn export_issue_and_a_correction_keep_version_one_byte_identical() {
     let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
     let out = dirs[3].path();
-    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true }).await.unwrap();
+    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() }).await.unwrap();
     let url = srv.url();
     let lead = sign_in(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
     for area in qar_core::framework("2019").unwrap().areas {

@@ -42,7 +42,7 @@ fn laptop(dir: &Path, url: &str, server: &ServerStore, user_id: &str) -> (Client
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_laptop_stops_syncing_hands_over_its_unsent_work_and_is_wiped() {
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: false })
+    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: false, ..Default::default() })
         .await
         .unwrap();
     let url = srv.url();

@@ -37,7 +37,7 @@ type Acked = (String, String, Hlc, Option<Hlc>);
 
 async fn serve(dir: &Path, addr: SocketAddr) -> RunningServer {
     for _ in 0..50 {
-        if let Ok(s) = start(&ServerConfig { data_dir: dir.to_owned(), listen: addr, demo: false }).await {
+        if let Ok(s) = start(&ServerConfig { data_dir: dir.to_owned(), listen: addr, demo: false, ..Default::default() }).await {
             return s;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

@@ -29,7 +29,7 @@ fn signed_in_laptop(dir: &Path, url: &str, server: &ServerStore, user_id: &str, 
 }
 
 async fn server(dir: &std::path::Path) -> qar_server::RunningServer {
-    start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: false })
+    start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: false, ..Default::default() })
         .await
         .expect("server starts on a free loopback port")
 }
@@ -121,7 +121,7 @@ async fn with_the_server_down_work_is_kept_and_the_error_is_plain() {
     assert_eq!(a.review(&review.id).unwrap().school_name, "Larkspur Hill Primary");
 
     // The server comes up on that port: the next sync sends everything and clears the error.
-    let srv = start(&ServerConfig { data_dir: srv_dir.path().to_owned(), listen: format!("127.0.0.1:{port}").parse().unwrap(), demo: true })
+    let srv = start(&ServerConfig { data_dir: srv_dir.path().to_owned(), listen: format!("127.0.0.1:{port}").parse().unwrap(), demo: true, ..Default::default() })
         .await
         .unwrap();
     a.sync_now().await.unwrap();

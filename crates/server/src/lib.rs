@@ -32,6 +32,14 @@ pub struct ServerConfig {
     pub demo: bool,
 }
 
+/// Defaults an operator gets without flags; callers set what they need and take the rest with
+/// `..Default::default()`, so a new setting does not touch every place that starts a server.
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig { data_dir: PathBuf::from("qar-server-data"), listen: SocketAddr::from(([127, 0, 0, 1], 8787)), demo: false }
+    }
+}
+
 /// A server running on a background task. Dropping it stops the server.
 pub struct RunningServer {
     pub addr: SocketAddr,

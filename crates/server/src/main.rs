@@ -248,7 +248,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar_server=info,tower_http=warn".into()),
         )
         .init();
-    let config = qar_server::ServerConfig { data_dir: args.data_dir.clone(), listen: args.listen, demo: args.demo };
+    let config = qar_server::ServerConfig { data_dir: args.data_dir.clone(), listen: args.listen, demo: args.demo, ..Default::default() };
     let server = qar_server::start(&config).await.context("starting the sync server")?;
     tracing::info!(addr = %server.addr, data_dir = %args.data_dir.display(), demo = args.demo, "qar-server listening");
     shutdown_signal().await;

@@ -36,7 +36,7 @@ pub fn server_with_admin(dir: std::path::PathBuf) -> (String, String, std::sync:
     std::thread::spawn(move || {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async move {
-            let cfg = qar_server::ServerConfig { data_dir: dir, listen: "127.0.0.1:0".parse().unwrap(), demo: true };
+            let cfg = qar_server::ServerConfig { data_dir: dir, listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() };
             let srv = qar_server::start(&cfg).await.unwrap();
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
             let admin = srv.store().test_token_for_email("admin@example.org", uuid::Uuid::now_v7(), now).unwrap();

@@ -51,7 +51,7 @@ impl Env {
     /// signed-in person with no part in any review.
     pub async fn demo() -> Env {
         let dir = tempfile::tempdir().unwrap();
-        let srv = start(&ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true })
+        let srv = start(&ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() })
             .await
             .unwrap();
         let store = srv.store();
