@@ -161,7 +161,7 @@ impl From<crate::auth::AuthError> for ApiError {
             E::DeviceInUse => ApiError::new(
                 StatusCode::CONFLICT,
                 "device_in_use",
-                "This laptop is signed in for someone else. They must sign out (or an administrator must sign the laptop out) first.",
+                "This laptop was signed in by someone else, and its record of sent work is theirs. Ask your administrator to release the laptop for you.",
             ),
             E::Forbidden(reason) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", reason),
             E::DeviceNotFound => ApiError::new(StatusCode::NOT_FOUND, "device_not_found", "No laptop with that id has signed in."),

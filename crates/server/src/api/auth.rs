@@ -89,3 +89,25 @@ pub async fn revoke_device(
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.revoke_device(&caller, device_id, &req.reason, now_ms())?)).await?))
 }
+
+/// Admin only (403 `forbidden` otherwise): lets another person sign in with a laptop's device
+/// id, which otherwise stays its first person's (`device_in_use`). The laptop must be signed
+/// out or revoked first (422 `device_active`).
+#[utoipa::path(post, path = "/v1/devices/{device_id}/release", tag = "auth", security(("bearer" = [])),
+    params(("device_id" = String, Path, description = "The laptop's device id (UUID)")),
+    responses(
+        (status = 200, description = "Released: the entry as it was", body = DeviceInfo),
+        (status = 400, description = "invalid_device_id", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "forbidden: only an administrator can release a laptop", body = ErrorBody),
+        (status = 404, description = "device_not_found", body = ErrorBody),
+        (status = 422, description = "device_active: sign the laptop out first", body = ErrorBody),
+    ))]
+pub async fn release_device(State(state): State<AppState>, caller: AuthDevice, path: Result<Path<String>, PathRejection>) -> Result<Json<DeviceInfo>, ApiError> {
+    let Path(device_id) = path.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", r.body_text()))?;
+    let device_id = Uuid::parse_str(&device_id).map_err(|_| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", format!("'{device_id}' is not a device id (a UUID)"))
+    })?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.release_device(&caller, device_id, now_ms())?)).await?))
+}

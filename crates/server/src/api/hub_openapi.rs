@@ -9,7 +9,7 @@ use utoipa::OpenApi;
     paths(
         admin::create_hub, admin::list_hubs, admin::hub_settings, admin::assign_schools, admin::hub_schools,
         admin::search_schools, admin::list_users, admin::set_roles, admin::deactivate, admin::invite, admin::redeem,
-        admin::confirm, school_import::import_schools, scheduling::schedule, scheduling::set_team, scheduling::overview,
+        admin::confirm, school_import::import_schools, scheduling::schedule, scheduling::set_team, scheduling::adopt, scheduling::overview,
         visit_admin::change_visit, visit_admin::set_home_school,
     ),
     tags((name = "admin", description = "Hubs, schools in hubs, invitations, roles, deactivation"), (name = "scheduling", description = "Scheduling reviews and the hub overview"))

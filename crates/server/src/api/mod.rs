@@ -34,6 +34,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/auth/logout", post(auth::logout))
         .route("/v1/devices", get(auth::list_devices))
         .route("/v1/devices/{device_id}/revoke", post(auth::revoke_device))
+        .route("/v1/devices/{device_id}/release", post(auth::release_device))
         .route("/v1/reviews/{review_id}/approve", post(reviews::approve))
         .route("/v1/reviews/{review_id}/return", post(reviews::return_report))
         // Issuing to the school and the versions kept (issue 10).
@@ -55,6 +56,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/invitations/redeem", post(admin::redeem))
         .route("/v1/invitations/confirm", post(admin::confirm))
         .route("/v1/reviews/{review_id}/team", put(scheduling::set_team))
+        .route("/v1/reviews/{review_id}/adopt", post(scheduling::adopt))
         .route("/v1/reviews/{review_id}/visit", put(visit_admin::change_visit))
         .route("/v1/users/{user_id}/home-school", put(visit_admin::set_home_school))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })

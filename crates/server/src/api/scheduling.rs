@@ -11,7 +11,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use qar_core::protocol::ErrorBody;
+use qar_core::protocol::{Change, ErrorBody};
 use uuid::Uuid;
 
 /// A hub coordinator (of this hub) or an administrator schedules a review of one of the hub's
@@ -72,4 +72,23 @@ pub async fn set_team(
 pub async fn overview(State(state): State<AppState>, caller: AuthDevice, Path(hub_id): Path<String>) -> Result<Json<HubOverview>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.hub_overview(&caller, &hub_id, now_ms())?)).await?))
+}
+
+/// Adopts a review a Lead Reviewer set up on their laptop into the hub of its school (by URN):
+/// the coordinator of that hub or an administrator. Until then the review is in no hub's
+/// queue and its report cannot be submitted.
+#[utoipa::path(post, path = "/v1/reviews/{review_id}/adopt", tag = "scheduling", security(("bearer" = [])),
+    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    responses(
+        (status = 200, description = "The review record, now in the school's hub", body = Change),
+        (status = 403, description = "not_your_hub (a coordinator of another hub) or not_your_role", body = ErrorBody),
+        (status = 404, description = "unknown_review", body = ErrorBody),
+        (status = 409, description = "already_in_hub or review_closed", body = ErrorBody),
+        (status = 422, description = "unknown_school (the URN is not in the register) or school_not_in_hub", body = ErrorBody),
+    ))]
+pub async fn adopt(State(state): State<AppState>, caller: AuthDevice, path: Result<Path<String>, PathRejection>) -> Result<Json<Change>, ApiError> {
+    let Path(text) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", r.body_text()))?;
+    let id = Uuid::parse_str(&text).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", "There is no such review."))?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.adopt_review(&caller, id, now_ms())?)).await?))
 }

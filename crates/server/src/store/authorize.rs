@@ -47,6 +47,11 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
     if let Some(field) = op.fields.keys().find(|name| op.entity.server_written(name)) {
         return Err(refuse("server_field", format!("Only the server writes '{field}' of a {}", op.entity.code())));
     }
+    if op.entity == EntityKind::Review {
+        if let Some(to) = op.fields.get("state").and_then(|w| w.value.as_str()).and_then(|s| ReviewState::parse(s).ok()) {
+            server_decided(to)?;
+        }
+    }
     let Some(review) = f.review else {
         return match op.entity {
             EntityKind::Review => create_review(op),
@@ -70,31 +75,51 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
                         if check(action, false)?.next_state != Some(to) {
                             return Err(refuse("wrong_state", format!("A review cannot move to {} this way", to.label())));
                         }
+                        if action == Action::Submit && review.hub_id.is_none() {
+                            return Err(refuse("not_adopted", NOT_ADOPTED));
+                        }
                     }
                     "deleted" => {
                         check(Action::Cancel, false)?;
                     }
                     _ => {
+                        // Scheduled (or adopted) reviews: the school and the visit are the hub's
+                        // to set, through the scheduling endpoints, so a push can neither move
+                        // the review to another school (and hub) nor rename it.
+                        let unchanged = f.current.and_then(|doc| doc.get(name.as_str())).is_some_and(|v| v.value == write.value);
+                        if review.hub_id.is_some() && !unchanged {
+                            return Err(refuse("scheduled_field", format!(
+                                "The {} is set when the hub schedules the review: ask the hub coordinator to change it",
+                                op.entity.field(name).map_or(name.as_str(), |f| f.label).to_lowercase()
+                            )));
+                        }
                         check(Action::ManageTeam, false)?;
                     }
                 }
             }
         }
         EntityKind::Evidence => {
-            if op.fields.get("author_id").is_some_and(|w| w.value.as_str() != Some(f.caller.user_id.as_str())) {
-                return Err(refuse("not_your_evidence", "A note's author is the person who records it"));
-            }
             match f.current {
                 None => {
+                    if op.fields.get("author_id").is_some_and(|w| w.value.as_str() != Some(f.caller.user_id.as_str())) {
+                        return Err(refuse("not_your_evidence", "A note's author is the person who records it"));
+                    }
                     check(Action::CreateEvidence, true)?;
                     permit.set_author = !op.fields.contains_key("author_id");
                 }
                 Some(doc) => {
-                    let own = text(doc, "author_id") == f.caller.user_id;
+                    // Once a note exists its author is the server's record of who wrote it:
+                    // writing another name is refused like any server field, and every op on
+                    // the note (an author-only one too) needs the right to edit it.
+                    let author = text(doc, "author_id");
+                    if op.fields.get("author_id").is_some_and(|w| w.value.as_str() != Some(author)) {
+                        return Err(refuse("server_field", "A note's author is fixed when it is recorded: nobody can change it"));
+                    }
+                    let own = author == f.caller.user_id;
                     if op.fields.contains_key("deleted") {
                         check(Action::DeleteOwnEvidence, own)?;
                     }
-                    if op.fields.keys().any(|name| name != "deleted" && name != "author_id") {
+                    if op.fields.keys().any(|name| name != "deleted") {
                         check(Action::edit_evidence(own), own)?;
                     }
                 }
@@ -129,16 +154,36 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
     Ok(permit)
 }
 
-/// A review's first op: anyone signed in may set up a review (they become its lead reviewer),
-/// and it starts scheduled or in preparation.
+/// A review's first op is a proposal (docs/decisions.md 33+): whoever sets it up on a laptop
+/// leads it, alone, in no hub's queue, until the coordinator of the school's hub adopts it.
+/// It starts in preparation: scheduling belongs to the hub.
 fn create_review(op: &Op) -> Result<Permit, Refusal> {
     if let Some(write) = op.fields.get("state") {
         let state = ReviewState::parse(write.value.as_str().unwrap_or_default()).map_err(|e| refuse("invalid", e.to_string()))?;
-        if !matches!(state, ReviewState::Scheduled | ReviewState::Preparing) {
-            return Err(refuse("wrong_state", format!("A new review starts scheduled or in preparation, not {}", state.label().to_lowercase())));
+        if state != ReviewState::Preparing {
+            return Err(refuse("wrong_state", format!(
+                "A review set up on a laptop starts in preparation, not {}: the hub coordinator schedules reviews",
+                state.label().to_lowercase()
+            )));
         }
     }
     Ok(Permit { creates_review: true, ..Permit::default() })
+}
+
+const NOT_ADOPTED: &str = "This review was set up on a laptop and is not in a hub's queue yet: ask the coordinator of the school's hub to adopt it, then submit the report";
+
+/// States only the server's own endpoints move a review to, with their checks, records and
+/// audit entries: a pushed op naming one is refused like a server-written field.
+fn server_decided(to: ReviewState) -> Result<(), Refusal> {
+    let how = match to {
+        ReviewState::Approved => "The hub coordinator approves a report with the Approve button, online",
+        ReviewState::Returned => "The hub coordinator returns a report with the 'Return to the Lead Reviewer' button, online",
+        ReviewState::Issued => "A report is issued with the 'Issue to school' button, online",
+        ReviewState::Archived => "Only an administrator archives a review, on the server",
+        ReviewState::Cancelled => "A review is cancelled by the hub coordinator or an administrator, online",
+        _ => return Ok(()),
+    };
+    Err(refuse("server_decides", format!("{how}: a laptop cannot set a review to {}", to.label().to_lowercase())))
 }
 
 /// The action that writing `field` of this record needs, and whether the record is the

@@ -18,6 +18,8 @@ mod testkit;
 pub mod hub_admin;
 pub mod invitations;
 pub mod scheduling;
+mod proposals;
+mod device_release;
 pub mod visit_days;
 pub mod home_school;
 pub mod overview;

@@ -5,7 +5,7 @@
 
 use super::access;
 use super::records::{self, text, Doc};
-use super::workflow::{audit, check, report_hash_of};
+use super::workflow::{audit, check, check_role, report_hash_of};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use qar_core::protocol::Change;
@@ -52,6 +52,7 @@ impl ServerStore {
         }
         let mut issued = None;
         let change = self.decision(review_id, caller, now_ms, |tx, ctx, rid, review, doc| {
+            check_role(caller, Action::Issue, review, ReviewState::Approved)?;
             let latest = latest(tx, rid)?;
             if review.state == ReviewState::Issued {
                 if let Some(v) = latest.as_ref().filter(|v| v.report_hash == report_hash) {

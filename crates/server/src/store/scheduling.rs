@@ -70,7 +70,7 @@ pub struct Scheduled {
 }
 
 /// The school facts a team needs before the visit, from the register.
-fn school_context(tx: &Connection, urn: &str) -> rusqlite::Result<Option<(String, Option<String>, Value)>> {
+pub(super) fn school_context(tx: &Connection, urn: &str) -> rusqlite::Result<Option<(String, Option<String>, Value)>> {
     tx.prepare_cached(
         "SELECT establishment_name, hub_id, establishment_type, phase, status, la_name, trust_name, town, postcode, region,
                 number_of_pupils, percentage_fsm, trim(head_first_name || ' ' || head_last_name), ofsted_last_insp
@@ -159,7 +159,7 @@ fn conflicts_of_interest(tx: &Connection, urn: &str, members: &[(String, TeamRol
     Ok(out)
 }
 
-fn denied(d: qar_core::Denied, hub_name: &str) -> StoreError {
+pub(super) fn denied(d: qar_core::Denied, hub_name: &str) -> StoreError {
     if d.reason == DenialReason::OtherHub {
         return StoreError::Refused {
             status: 403,
@@ -241,12 +241,16 @@ impl ServerStore {
         };
         decide(&caller.actor(), Action::ManageTeam, &review.facts(false)).map_err(|d| denied(d, &hub_name))?;
         let members = check_team(&tx, team)?;
-        let urn = records::load(&tx, EntityKind::Review, &rid)?.map(|s| records::text(&s.doc, "school_urn").to_owned()).unwrap_or_default();
-        let warnings = conflicts_of_interest(&tx, &urn, &members)?;
         let before: Vec<String> = tx
             .prepare_cached("SELECT user_id FROM review_team WHERE review_id = ?1")?
             .query_map([&rid], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let hub_authority = caller.is_admin() || review.hub_id.as_deref().is_some_and(|h| caller.coordinates(h));
+        if !hub_authority {
+            lead_limits(&caller.user_id, &members, &before)?;
+        }
+        let urn = records::load(&tx, EntityKind::Review, &rid)?.map(|s| records::text(&s.doc, "school_urn").to_owned()).unwrap_or_default();
+        let warnings = conflicts_of_interest(&tx, &urn, &members)?;
         let removed: Vec<String> = before.iter().filter(|u| !members.iter().any(|(m, _)| m == *u)).cloned().collect();
         let added = members.iter().any(|(m, _)| !before.contains(m));
         tx.execute("DELETE FROM review_team WHERE review_id = ?1", [&rid])?;
@@ -258,15 +262,7 @@ impl ServerStore {
         if added {
             // Every record of the review moves to a new place in the feed, so a new member's
             // laptop receives what was written before they joined.
-            let ids: Vec<(String, String)> = tx
-                .prepare("SELECT entity, id FROM records WHERE review_id = ?1 ORDER BY server_seq")?
-                .query_map([&rid], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut stmt = tx.prepare_cached("UPDATE records SET server_seq = ?3 WHERE entity = ?1 AND id = ?2")?;
-            for (entity, id) in ids {
-                ctx.seq += 1;
-                stmt.execute(params![entity, id, ctx.seq as i64])?;
-            }
+            move_up_feed(&tx, &mut ctx, &rid)?;
         }
         access::refresh_fields(&tx, &mut ctx, &rid)?;
         for user in &removed {
@@ -286,6 +282,35 @@ impl ServerStore {
         self.announce(seq);
         Ok(Scheduled { review: change, warnings, removed })
     }
+}
+
+/// What a Lead Reviewer (acting without hub authority) may do to the team: take people off or
+/// change a reviewer's place, never hand over the lead or leave it, never add anyone. People
+/// belong to no hub in the directory, so "someone of the hub" cannot be checked: adding people
+/// is the coordinator's (docs/decisions.md 33+).
+fn lead_limits(caller: &str, members: &[(String, TeamRole)], before: &[String]) -> Result<(), StoreError> {
+    if members.first().is_none_or(|(lead, _)| lead != caller) {
+        return Err(refused(403, "lead_stays", "You lead this review: only the hub coordinator can hand the lead to someone else or take you off the team."));
+    }
+    if members.iter().any(|(m, _)| !before.contains(m)) {
+        return Err(refused(403, "coordinator_adds", "Only the hub coordinator can add people to a review team: ask them to add who you need."));
+    }
+    Ok(())
+}
+
+/// Gives every record of the review a new place at the end of the feed, so a laptop whose
+/// cursor is past them (someone who just gained access) receives them.
+pub(super) fn move_up_feed(tx: &Connection, ctx: &mut Ctx, rid: &str) -> rusqlite::Result<()> {
+    let ids: Vec<(String, String)> = tx
+        .prepare("SELECT entity, id FROM records WHERE review_id = ?1 ORDER BY server_seq")?
+        .query_map([rid], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = tx.prepare_cached("UPDATE records SET server_seq = ?3 WHERE entity = ?1 AND id = ?2")?;
+    for (entity, id) in ids {
+        ctx.seq += 1;
+        stmt.execute(params![entity, id, ctx.seq as i64])?;
+    }
+    Ok(())
 }
 
 /// A server write to a review record, each field checked against the review schema first (a

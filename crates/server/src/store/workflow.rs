@@ -32,6 +32,9 @@ impl ServerStore {
     /// hash changes nothing.
     pub fn approve(&self, review_id: Uuid, report_hash: &str, caller: &AuthDevice, now_ms: u64) -> Result<Change, StoreError> {
         self.decision(review_id, caller, now_ms, |tx, ctx, rid, review, doc| {
+            // Who may approve is decided before anything about the report is read or answered:
+            // the retry below must not tell a stranger the review record or confirm a hash.
+            check_role(caller, Action::Approve, review, ReviewState::Submitted)?;
             let current_hash = report_hash_of(tx, rid)?;
             if review.state == ReviewState::Approved && text(doc, "approved_hash") == report_hash && current_hash == report_hash {
                 return Ok(()); // a retry of the approval that happened
@@ -60,6 +63,7 @@ impl ServerStore {
     pub fn return_report(&self, review_id: Uuid, comments: &[NewComment], caller: &AuthDevice, now_ms: u64) -> Result<Change, StoreError> {
         check_comments(comments)?;
         self.decision(review_id, caller, now_ms, |tx, ctx, rid, review, _doc| {
+            check_role(caller, Action::Return, review, ReviewState::Submitted)?;
             let mut fresh = Vec::new();
             for c in comments {
                 match records::load(tx, EntityKind::Comment, &c.id.to_string())? {
@@ -143,6 +147,14 @@ pub(super) fn check(caller: &AuthDevice, action: Action, review: &ReviewAccess) 
     decide(&caller.actor(), action, &review.facts(false))
         .map(|_| ())
         .map_err(|d| StoreError::Denied { code: d.reason.code(), message: d.message })
+}
+
+/// The role half of `check`: may the caller take `action` on this review at all, as if it
+/// were in `from` (the state the action starts from)? Retries of a decision already made run
+/// this first, so only someone who could have made it learns that it was made.
+pub(super) fn check_role(caller: &AuthDevice, action: Action, review: &ReviewAccess, from: ReviewState) -> Result<(), StoreError> {
+    let as_if = ReviewAccess { state: from, ..review.clone() };
+    check(caller, action, &as_if)
 }
 
 fn check_comments(comments: &[NewComment]) -> Result<(), StoreError> {

@@ -106,7 +106,9 @@ impl ServerStore {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()?;
-        if let Some((owner, None)) = &owner {
+        // Signed out or not, a device id stays its first person's until an administrator
+        // releases it: its op sequence is theirs (store/device_release.rs).
+        if let Some((owner, _)) = &owner {
             if owner != &creds.user_id {
                 tx.commit()?;
                 return Err(AuthError::DeviceInUse);

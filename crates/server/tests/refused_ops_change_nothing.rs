@@ -1,0 +1,159 @@
+//! Property (issue 15): whatever an op's fields, stamp or sender, an op the server refuses
+//! changes nothing it keeps (`dump()`, less the sync ledger, which acknowledges the op by
+//! design), and a push refused whole changes nothing at all. Store level, real SQLite files.
+
+use proptest::prelude::*;
+use qar_core::entities::TeamRole;
+use qar_core::protocol::{FieldWrite, Op, OpOutcome, PushRequest};
+use qar_core::report_template::{content_hash, section_id};
+use qar_core::{EntityKind, Hlc, ReviewState, SCHEMA_VERSION};
+use qar_server::store::demo::DEMO_HUB_ID;
+use qar_server::store::now_ms;
+use qar_server::{AuthDevice, Role, ServerStore};
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+use uuid::Uuid;
+
+const KESTREL: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0101);
+const HERON: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0102);
+const LARKSPUR: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0103);
+const NOTE: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0001_0001);
+/// A review Owen proposed from his laptop (in no hub).
+const PROPOSAL: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0999);
+
+fn person(i: usize) -> AuthDevice {
+    let (user, roles) = match i {
+        0 => ("user-anika-marsh", vec![]),
+        1 => ("user-owen-pritchard", vec![]),
+        2 => ("user-hollie-brennan", vec![Role::HubCoordinator { hub_id: DEMO_HUB_ID.into() }]),
+        3 => ("user-olga-otherhub", vec![Role::HubCoordinator { hub_id: "hub-other".into() }]),
+        4 => ("user-sam-shadow", vec![]),
+        5 => ("user-nadia-nobody", vec![]),
+        _ => ("user-demo-admin", vec![Role::Admin]),
+    };
+    AuthDevice { user_id: user.into(), device_id: Uuid::now_v7(), roles }
+}
+
+fn push(store: &ServerStore, caller: &AuthDevice, ops: Vec<(EntityKind, Uuid, Uuid, Vec<(&str, Value)>)>) {
+    let hlc = Hlc { wall_ms: now_ms(), counter: 0, node: Hlc::node_of(&caller.device_id) };
+    let ops = ops
+        .into_iter()
+        .enumerate()
+        .map(|(i, (entity, id, review_id, fields))| Op {
+            seq: i as u64 + 1,
+            entity,
+            id,
+            review_id,
+            fields: fields.into_iter().map(|(f, v)| (f.to_owned(), FieldWrite { value: v, base: None })).collect(),
+            hlc: Hlc { counter: i as u32, ..hlc },
+            schema_version: SCHEMA_VERSION,
+        })
+        .collect();
+    store.push(&PushRequest { device_id: caller.device_id, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, caller, now_ms()).unwrap();
+}
+
+/// The demo data, a shadow and two strangers, a proposal, and Heron Vale approved: reviews in
+/// scheduled, in visit, approved and a hubless preparing one.
+fn store() -> &'static ServerStore {
+    static STORE: OnceLock<(tempfile::TempDir, ServerStore)> = OnceLock::new();
+    &STORE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let s = ServerStore::open(dir.path()).unwrap();
+            s.seed_demo(now_ms()).unwrap();
+            s.test_user("user-sam-shadow", "Sam Shadow", &[]).unwrap();
+            s.test_user("user-olga-otherhub", "Olga Otherhub", &[Role::HubCoordinator { hub_id: "hub-other".into() }]).unwrap();
+            s.test_user("user-nadia-nobody", "Nadia Nobody", &[]).unwrap();
+            for review in [KESTREL, HERON, LARKSPUR] {
+                s.test_team_member(review, "user-sam-shadow", TeamRole::Shadow, now_ms()).unwrap();
+            }
+            push(&s, &person(1), vec![(EntityKind::Review, PROPOSAL, PROPOSAL, vec![("school_name", json!("Owen's proposal")), ("school_urn", json!("990101"))])]);
+            let path = ["in_visit", "estimates_agreed", "drafting", "submitted"];
+            push(&s, &person(0), path.iter().map(|st| (EntityKind::Review, HERON, HERON, vec![("state", json!(st))])).collect());
+            s.approve(HERON, &content_hash(&[], &[]), &person(2), now_ms()).unwrap();
+            (dir, s)
+        })
+        .1
+}
+
+fn uuid_from(pool: u8, fresh: u128) -> Uuid {
+    match pool % 8 {
+        0 => KESTREL,
+        1 => HERON,
+        2 => LARKSPUR,
+        3 => PROPOSAL,
+        4 => NOTE,
+        5 => Uuid::new_v5(&KESTREL, b"leadership"),
+        6 => section_id(HERON, "context"),
+        _ => Uuid::from_u128(fresh),
+    }
+}
+
+fn any_field() -> impl Strategy<Value = (&'static str, Value)> {
+    let states: Vec<Value> = ReviewState::ALL.iter().map(|s| json!(s.code())).collect();
+    prop_oneof![
+        prop::sample::select(states).prop_map(|v| ("state", v)),
+        prop::sample::select(vec![json!("user-anika-marsh"), json!("user-owen-pritchard"), json!("someone")]).prop_map(|v| ("author_id", v)),
+        prop::sample::select(vec![json!(true), json!(false)]).prop_map(|v| ("deleted", v)),
+        prop::sample::select(vec![json!("990101"), json!("990103"), json!("12")]).prop_map(|v| ("school_urn", v)),
+        Just(("school_name", json!("Renamed School"))),
+        Just(("start_date", json!("2027-05-04"))),
+        Just(("hub_id", json!("hub-other"))),
+        Just(("team", json!([]))),
+        Just(("approved_hash", json!("00"))),
+        Just(("notes", json!("A note"))),
+        Just(("activity_type", json!("learning_walk"))),
+        Just(("area_code", json!("leadership"))),
+        Just(("value", json!("effective"))),
+        Just(("section_code", json!("context"))),
+        Just(("body", json!("Report text"))),
+        Just(("resolved", json!(true))),
+        Just(("text", json!("A comment"))),
+    ]
+}
+
+fn any_entity() -> impl Strategy<Value = EntityKind> {
+    prop::sample::select(EntityKind::ALL.to_vec())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #[test]
+    fn a_refused_op_changes_nothing(
+        who in 0usize..7,
+        entity in any_entity(),
+        id_pool in any::<u8>(),
+        review_pool in any::<u8>(),
+        same_review in any::<bool>(),
+        fresh in any::<u128>(),
+        fields in prop::collection::vec(any_field(), 1..4),
+        base in prop::option::of((0u64..9_999_999_999_999, 0u32..1_000, any::<u64>())),
+        stamp in (0u64..9_999_999_999_999, 0u32..1_000),
+    ) {
+        let s = store();
+        let caller = person(who);
+        let id = uuid_from(id_pool, fresh);
+        let review_id = if entity == EntityKind::Review && same_review { id } else { uuid_from(review_pool, fresh) };
+        let base = base.map(|(wall_ms, counter, node)| Hlc { wall_ms, counter, node });
+        let op = Op {
+            seq: 1,
+            entity,
+            id,
+            review_id,
+            fields: fields.into_iter().map(|(f, v)| (f.to_owned(), FieldWrite { value: v, base })).collect(),
+            hlc: Hlc { wall_ms: stamp.0, counter: stamp.1, node: Hlc::node_of(&caller.device_id) },
+            schema_version: SCHEMA_VERSION,
+        };
+        let before = s.dump().unwrap();
+        let req = PushRequest { device_id: caller.device_id, schema_version: SCHEMA_VERSION, ops: vec![op.clone()], pull_cursor: None };
+        match s.push(&req, &caller, now_ms()) {
+            Err(e) => prop_assert_eq!(s.dump().unwrap(), before, "a push refused whole ({}) wrote something: {:?}", e, op),
+            Ok(reply) => {
+                if let OpOutcome::Rejected { code, .. } = &reply.results[0].outcome {
+                    let kept = |d: Vec<String>| d.into_iter().filter(|l| !l.starts_with("device|")).collect::<Vec<_>>();
+                    prop_assert_eq!(kept(s.dump().unwrap()), kept(before), "refused ({}) but changed: {:?} by {}", code, op, caller.user_id);
+                }
+            }
+        }
+    }
+}
