@@ -55,7 +55,7 @@ async fn a_reviewers_estimate_is_rejected_and_later_ops_still_apply() {
     let (status, body) = env.push(&mut owen, &ops).await;
     assert_eq!(status.as_u16(), 200, "{body}");
     assert_eq!(body["acked_through"], 5);
-    assert_eq!(outcomes(&body), ["not_your_role", "applied", "not_your_evidence", "server_field", "not_your_evidence"]);
+    assert_eq!(outcomes(&body), ["not_your_role", "applied", "not_your_evidence", "server_field", "server_field"], "a note's author is fixed once it exists");
     assert!(body["results"][0]["message"].as_str().unwrap().contains("Lead Reviewer"), "{body}");
     let seen = env.pull_all(&env.laptop(ANIKA)).await;
     assert_eq!(seen[&note].fields["author_id"].value, json!(OWEN), "the server wrote the author");

@@ -163,6 +163,7 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/reviews/{review_id}/issue", "post"),
         ("/v1/reviews/{review_id}/versions", "get"),
         ("/v1/reviews/{review_id}/versions/{version}", "get"),
+        ("/v1/devices/{device_id}/release", "post"),
         // Hub administration and scheduling (issue 9); two methods on a path count once.
         ("/v1/hubs", "get"),
         ("/v1/hubs", "post"),
@@ -180,6 +181,7 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/invitations/redeem", "post"),
         ("/v1/invitations/confirm", "post"),
         ("/v1/reviews/{review_id}/team", "put"),
+        ("/v1/reviews/{review_id}/adopt", "post"),
         ("/v1/reviews/{review_id}/visit", "put"),
         ("/v1/users/{user_id}/home-school", "put"),
     ];

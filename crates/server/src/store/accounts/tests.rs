@@ -261,9 +261,13 @@ fn a_laptop_signed_in_for_one_person_cannot_be_taken_over_by_another() {
     let anika = login(&s, ANIKA, laptop, T);
     assert!(matches!(s.login(&good(OWEN, laptop, T), T), Err(AuthError::DeviceInUse)));
     s.authenticate(&anika.token, T).unwrap();
-    // Once Anika signs out, Owen may use the laptop.
+    // Signed out, the laptop's id is still Anika's (its op sequence is hers, issue 15): only an
+    // administrator's release lets Owen use it.
     s.logout(&s.authenticate(&anika.token, T).unwrap(), T).unwrap();
-    assert_eq!(login(&s, OWEN, laptop, T + 30_000).user.id, "user-owen-pritchard");
+    assert!(matches!(s.login(&good(OWEN, laptop, T + 30_000), T + 30_000), Err(AuthError::DeviceInUse)));
+    let admin = s.authenticate(&login(&s, ADMIN, Uuid::now_v7(), T).token, T).unwrap();
+    s.release_device(&admin, laptop, T + 40_000).unwrap();
+    assert_eq!(login(&s, OWEN, laptop, T + 60_000).user.id, "user-owen-pritchard");
 }
 
 #[test]
