@@ -122,6 +122,13 @@ async fn a_pushed_review_is_a_proposal_in_no_hub_until_its_hub_adopts_it() {
         assert_eq!(outcomes(&body), [want], "{state}: {body}");
     }
 
+    // The hub's overview lists it as a proposal for its coordinator to adopt.
+    let (s, overview) = env.get(&format!("/v1/hubs/{DEMO_HUB_ID}/overview"), Some(&hub.token)).await;
+    assert_eq!(s.as_u16(), 200, "{overview}");
+    let proposed: Vec<&str> = overview["proposals"].as_array().unwrap().iter().map(|r| r["review_id"].as_str().unwrap()).collect();
+    assert!(proposed.contains(&invented.to_string().as_str()) && proposed.contains(&hers.to_string().as_str()), "{overview}");
+    assert_eq!(overview["reviews"].as_array().unwrap().len(), 3, "not among the hub's reviews");
+
     // Adoption: only the coordinator of the school's hub (or an administrator).
     let (s, b) = env.post(&format!("/v1/reviews/{invented}/adopt"), Some(&olga.token), Value::Null).await;
     assert_eq!((s.as_u16(), b["code"].as_str()), (403, Some("not_your_hub")), "{b}");
@@ -135,6 +142,8 @@ async fn a_pushed_review_is_a_proposal_in_no_hub_until_its_hub_adopts_it() {
     let (s, b) = env.post(&format!("/v1/reviews/{invented}/adopt"), Some(&hub.token), Value::Null).await;
     assert_eq!((s.as_u16(), b["code"].as_str()), (409, Some("already_in_hub")), "{b}");
     assert!(env.pull_all(&hub).await.contains_key(&invented), "now in the hub's queue");
+    let (_, overview) = env.get(&format!("/v1/hubs/{DEMO_HUB_ID}/overview"), Some(&hub.token)).await;
+    assert_eq!((overview["reviews"].as_array().unwrap().len(), overview["proposals"].as_array().unwrap().len()), (4, 1), "{overview}");
 
     // Adopted, it is scheduled work: the school is fixed, and the lead may now submit.
     let current = env.review(invented).await;
@@ -189,6 +198,11 @@ async fn server_decided_states_are_refused_by_push_for_everyone() {
         assert!(messages[0].contains("Approve button") && messages[2].contains("Return to the Lead Reviewer"), "{messages:?}");
         assert!(messages[1].contains("Issue to school"), "{messages:?}");
         assert_eq!(records(&env), before, "{who}: nothing changed");
+    }
+    // Writing the state it already has is still a write: the Lead Reviewer's alone.
+    for (who, want) in [(OWEN, "not_your_role"), (HOLLIE, "not_your_role"), (SAM_SHADOW, "not_your_role"), (ANIKA, "applied")] {
+        let (_, body) = env.push(&mut env.laptop(who), &[(EntityKind::Review, HERON, HERON, vec![("state", json!("submitted"), base)])]).await;
+        assert_eq!(outcomes(&body), [want], "{who}: {body}");
     }
     let (s, versions) = env.get(&format!("/v1/reviews/{HERON}/versions"), Some(&env.laptop(HOLLIE).token)).await;
     assert_eq!((s.as_u16(), versions), (200, json!([])));

@@ -70,6 +70,13 @@ impl SyncClient {
         self.send(self.http.put(url).json(team)).await
     }
 
+    /// Adopts a review a Lead Reviewer set up on their laptop into its school's hub (that hub's
+    /// coordinator or an administrator); until then its report cannot be submitted.
+    pub async fn adopt_review(&self, review_id: &str) -> Result<Value> {
+        let url = self.url(&format!("/v1/reviews/{}/adopt", enc(review_id)));
+        self.send(self.http.post(url)).await
+    }
+
     /// Moves a scheduled review's visit days; `framework_version` only while it is scheduled.
     pub async fn change_visit(&self, review_id: &str, visit_dates: &[String], framework_version: Option<&str>) -> Result<Value> {
         let url = self.url(&format!("/v1/reviews/{}/visit", enc(review_id)));

@@ -69,7 +69,12 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
                     "state" => {
                         let to = ReviewState::parse(write.value.as_str().unwrap_or_default()).map_err(|e| refuse("invalid", e.to_string()))?;
                         if to == review.state {
-                            continue; // already there: changes nothing
+                            // Already there: a no-op, but still a write of the record, so only
+                            // the one who moves this review along may make it.
+                            if review.team_role != Some(TeamRole::LeadReviewer) {
+                                return Err(refuse("not_your_role", "Only the Lead Reviewer moves a review from one stage to the next"));
+                            }
+                            continue;
                         }
                         let action = action_for(review.state, to).map_err(|e| refuse("wrong_state", e.to_string()))?;
                         if check(action, false)?.next_state != Some(to) {

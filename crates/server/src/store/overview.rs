@@ -56,6 +56,10 @@ pub struct HubOverview {
     pub by_state: BTreeMap<String, u32>,
     pub stale_devices: Vec<StaleDevice>,
     pub today: String,
+    /// Reviews set up on a laptop for a school of this hub, in no hub yet: the coordinator
+    /// adopts them (`POST /v1/reviews/{id}/adopt`) into the hub's queue.
+    #[serde(default)]
+    pub proposals: Vec<OverviewReview>,
 }
 
 /// States in which the report is still the team's to send.
@@ -201,7 +205,22 @@ impl ServerStore {
             })
         })?;
         let stale_devices = rows.collect::<rusqlite::Result<_>>()?;
-        Ok(HubOverview { hub, reviews, by_state, stale_devices, today: civil_from_days(today) })
+        let mut stmt = conn.prepare_cached(
+            "SELECT r.id, r.fields FROM records r JOIN schools s ON s.urn = json_extract(r.fields, '$.school_urn.value')
+             WHERE r.entity = 'review' AND s.hub_id = ?1 AND NOT EXISTS (SELECT 1 FROM review_hub h WHERE h.review_id = r.id)",
+        )?;
+        let rows = stmt.query_map([hub_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut proposals = Vec::new();
+        for row in rows {
+            let (id, fields) = row?;
+            let doc: Doc = serde_json::from_str(&fields).unwrap_or_default();
+            let state = ReviewState::parse(records::text(&doc, "state")).unwrap_or(ReviewState::Preparing);
+            if records::tombstone(&doc).is_none() && !state.is_terminal() {
+                proposals.push(review_row(id, &doc, hub.report_deadline_days, today));
+            }
+        }
+        proposals.sort_by(|a, b| (&a.start_date, &a.school_name).cmp(&(&b.start_date, &b.school_name)));
+        Ok(HubOverview { hub, reviews, by_state, stale_devices, today: civil_from_days(today), proposals })
     }
 }
 
