@@ -76,7 +76,8 @@ pub fn check_password(password: &str) -> Result<(), PasswordProblem> {
     Ok(())
 }
 
-/// Fewer than four different characters, or a unit of up to six characters repeated.
+/// Fewer than four different characters, or a unit of up to six characters repeated (with at
+/// most two characters breaking the pattern, e.g. "abcabcabcabc!").
 fn is_repetitive(chars: &[char]) -> bool {
     let mut distinct: Vec<char> = chars.to_vec();
     distinct.sort_unstable();
@@ -84,7 +85,10 @@ fn is_repetitive(chars: &[char]) -> bool {
     if distinct.len() < 4 {
         return true;
     }
-    (1..=6.min(chars.len() / 2)).any(|unit| chars.iter().enumerate().all(|(i, c)| *c == chars[i % unit]))
+    (1..=6.min(chars.len() / 2)).any(|unit| {
+        let repeats = (unit..chars.len()).filter(|&i| chars[i] == chars[i - unit]).count();
+        repeats + 2 >= chars.len() - unit
+    })
 }
 
 /// Each character one step from the one before (up or down, digits wrapping 9 to 0), or a run
