@@ -138,8 +138,7 @@ fn reforge(dir: &Path, from: i64, edit: &str, legacy: bool) {
             .unwrap();
             prev = hash;
         } else {
-            let labels = ["actor", "device", "subject", "detail"];
-            let d: Vec<String> = (0..4).map(|i| mac(&[b"qar-audit-part-v1\0".as_slice(), labels[i].as_bytes(), b"\0", parts[i].as_bytes()].concat())).collect();
+            let d: Vec<String> = (0..4).map(|i| mac(&[b"qar-audit-part-v1\0".as_slice(), parts[i].as_bytes()].concat())).collect();
             let row = [b"qar-audit-row-v1".to_vec(), framed(&[&prev, &seq_text, &at_text, &kind, &d[0], &d[1], &d[2], &d[3]])].concat();
             let hash = mac(&row);
             conn.execute(
@@ -237,4 +236,87 @@ fn a_pseudonymised_person_still_verifies() {
     assert!(conn.execute("UPDATE audit_log SET actor_digest = 'x' WHERE seq = 3", []).is_err());
     let (ok, text) = verify_cli(dir.path());
     assert!(ok && text.contains("3 values pseudonymised"), "{text}");
+    // The same person reads the same everywhere; copied onto someone else's entry, it does not fit.
+    let pseudonym: String = conn.query_row("SELECT actor FROM audit_log WHERE seq = 3", [], |r| r.get(0)).unwrap();
+    let subject: String = conn.query_row("SELECT subject FROM audit_log WHERE seq = 3", [], |r| r.get(0)).unwrap();
+    assert!(pseudonym.starts_with("erased:") && pseudonym == subject, "{pseudonym} / {subject}");
+    tamper(dir.path(), &format!("UPDATE audit_log SET actor = '{pseudonym}' WHERE seq = 2;"));
+    let verdict = store.verify_audit().unwrap();
+    assert_eq!(verdict.broken, Some((2, "it holds a pseudonym that is not the one of the value it replaced".into())));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_head_is_exported_on_a_schedule_and_at_shutdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, export) = (dir.path().join("data"), dir.path().join("elsewhere-audit-heads"));
+    let config = qar_server::ServerConfig {
+        data_dir: data.clone(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        demo: true,
+        audit_head_export: Some(export.clone()),
+        audit_head_every: std::time::Duration::from_secs(1),
+        ..Default::default()
+    };
+    let srv = qar_server::start(&config).await.unwrap();
+    sign_in(srv.store(), "anika.marsh@example.org");
+    let first = srv.store().audit_head().unwrap().unwrap();
+    let lines = || std::fs::read_to_string(&export).unwrap_or_default().lines().map(|l| l.split(' ').next().unwrap().to_owned()).collect::<Vec<_>>();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !lines().contains(&format!("{}:{}", first.0, first.1)) {
+        assert!(std::time::Instant::now() < deadline, "the scheduled export did not write the head: {:?}", lines());
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    sign_in(srv.store(), "owen.pritchard@example.org");
+    let last = srv.store().audit_head().unwrap().unwrap();
+    srv.stop().await;
+    let written = lines();
+    assert_eq!(written.last(), Some(&format!("{}:{}", last.0, last.1)), "written once more at shutdown");
+    let store = ServerStore::open(&data).unwrap();
+    for line in &written {
+        let head = qar_server::store::parse_head(line).unwrap();
+        assert!(store.verify_audit_against(Some(head)).unwrap().intact(), "{line}");
+    }
+}
+
+#[test]
+fn entries_from_before_the_key_still_verify_and_the_keyed_chain_continues_from_them() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    drop(ServerStore::open(dir.path()).unwrap());
+    // What a data folder of the previous version holds: unkeyed SHA-256 rows, no boundary record.
+    let mut prev = "0".repeat(64);
+    {
+        let conn = rusqlite::Connection::open(dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+        conn.execute("DELETE FROM meta WHERE key = 'audit_legacy_end'", []).unwrap();
+        for seq in 1..=3i64 {
+            let (seq_text, at) = (seq.to_string(), (1_790_000_000_000 + seq).to_string());
+            let parts = [prev.as_str(), &seq_text, &at, "sign_in", "user-old", "device-old", "user-old", ""];
+            let mut h = Sha256::new();
+            for p in parts {
+                h.update((p.len() as u64).to_le_bytes());
+                h.update(p.as_bytes());
+            }
+            let hash = hex::encode(h.finalize());
+            conn.execute(
+                "INSERT INTO audit_log(seq, at_ms, kind, actor, device_id, subject, detail, prev_hash, hash) VALUES (?1, ?2, 'sign_in', 'user-old', 'device-old', 'user-old', '', ?3, ?4)",
+                rusqlite::params![seq, 1_790_000_000_000 + seq, prev, hash],
+            )
+            .unwrap();
+            prev = hash;
+        }
+        conn.execute("INSERT INTO meta(key, value) VALUES ('audit_head', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [format!("3:{prev}")]).unwrap();
+    }
+    let store = ServerStore::open(dir.path()).unwrap();
+    store.seed_demo(now_ms()).unwrap();
+    sign_in(&store, "anika.marsh@example.org");
+    let verdict = store.verify_audit().unwrap();
+    assert!(verdict.intact() && (verdict.entries, verdict.legacy_entries) == (4, 3), "{verdict:?}");
+    let conn = rusqlite::Connection::open(dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    let (scheme, linked): (i64, String) = conn.query_row("SELECT scheme, prev_hash FROM audit_log WHERE seq = 4", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((scheme, linked), (1, prev), "the keyed chain continues from the legacy head");
+    // The legacy rows are anchored: editing one (even recomputing them all) is found.
+    drop(store);
+    reforge(dir.path(), 2, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2;", true);
+    let verdict = ServerStore::open(dir.path()).unwrap().verify_audit().unwrap();
+    assert!(verdict.broken.is_some(), "{verdict:?}");
 }

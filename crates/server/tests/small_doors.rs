@@ -85,3 +85,14 @@ async fn names_with_hidden_control_or_direction_characters_are_refused() {
     let report = qar_server::admin::import_users(env.srv.store(), csv.as_bytes(), qar_server::store::now_ms()).unwrap();
     assert!(matches!(&report.lines[0].outcome, qar_server::admin::LineOutcome::Rejected(why) if why.contains("hidden control")), "{:?}", report.lines);
 }
+
+#[test]
+fn a_gias_school_name_with_hidden_characters_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = qar_server::ServerStore::open(dir.path()).unwrap();
+    let csv = "URN,EstablishmentName,PhaseOfEducation (name),EstablishmentStatus (name),LA (name)\n\
+               990301,Heron \u{202E}loohcS,Primary,Open,Fellside\n990302,Plain Lane School,Primary,Open,Fellside\n";
+    let summary = qar_server::gias::import_bytes(csv.as_bytes(), &store, qar_server::store::now_ms()).unwrap();
+    assert_eq!(summary.added, 1);
+    assert!(summary.rejections.len() == 1 && summary.rejections[0].reason.contains("hidden control or text-direction character (U+202E)"), "{:?}", summary.rejections);
+}

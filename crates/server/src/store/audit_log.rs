@@ -2,12 +2,14 @@
 //! approval, issue, return and revocation, written in the same transaction as what it records.
 //!
 //! A row (scheme 1) stores its clear values and, beside them, keyed digests of the parts that
-//! may name a person: `d(part) = HMAC(audit key, label, value)` for actor, device, subject and
-//! detail. Its MAC is `HMAC(audit key, prev MAC, seq, at_ms, kind, the four digests)`. Without
+//! may name a person: `d(part) = HMAC(audit key, value)` for actor, device, subject and detail
+//! (their place in the MAC input says which part is which). Its MAC is `HMAC(audit key, prev MAC, seq, at_ms, kind, the four digests)`. Without
 //! the key (kept outside the database, see `server_key`) nobody can recompute a MAC, so an edited
 //! row, a re-forged chain or a row written with another key is found. Because the MAC covers the
 //! digests and not the clear values, erasing a person later replaces the clear value with a
-//! pseudonym (`erased:…`) and keeps the digest: the chain still verifies.
+//! pseudonym and keeps the digest: the chain still verifies. The pseudonym is derived from the
+//! digest with the key (`erased:` + 16 hex digits), so the same person reads the same in every
+//! entry and column, and a pseudonym copied onto another person's entry does not fit it.
 //!
 //! Rows from before the key (scheme 0, `SHA-256(prev, seq, at_ms, kind, actor, device, subject,
 //! detail)`) are a legacy prefix. Where that prefix ends is recorded in `meta` with a MAC when
@@ -31,7 +33,6 @@ pub const PSEUDONYM_PREFIX: &str = "erased:";
 /// The SQL function (on the writer connection only) that MACs with the audit subkey: every
 /// place that appends inside its own transaction gets the key without it being passed around.
 const MAC_FN: &str = "qar_audit_mac";
-const PARTS: [&str; 4] = ["actor", "device", "subject", "detail"];
 
 /// What happened, by whom, from which laptop, to what.
 pub(crate) struct Event<'a> {
@@ -64,8 +65,14 @@ fn legacy_hash(prev: &str, seq: i64, at_ms: i64, e: &Event) -> String {
 }
 
 /// What a part's digest is the MAC of.
-fn part_input(label: &str, value: &str) -> Vec<u8> {
-    [b"qar-audit-part-v1\0".as_slice(), label.as_bytes(), b"\0", value.as_bytes()].concat()
+fn part_input(value: &str) -> Vec<u8> {
+    [b"qar-audit-part-v1\0".as_slice(), value.as_bytes()].concat()
+}
+
+/// The pseudonym that replaces a clear value whose digest is `digest`.
+fn pseudonym(key: &ServerKey, digest: &str) -> String {
+    let mac = key.audit_mac(format!("qar-audit-pseudonym-v1\0{digest}").as_bytes());
+    format!("{PSEUDONYM_PREFIX}{}", &mac[..16])
 }
 
 /// What a row's MAC is the MAC of: each part length-prefixed.
@@ -93,12 +100,7 @@ pub(crate) fn append(conn: &Connection, e: &Event, at_ms: u64) -> rusqlite::Resu
     let digests: [String; 4] = conn
         .prepare_cached(&format!("SELECT {MAC_FN}(?1), {MAC_FN}(?2), {MAC_FN}(?3), {MAC_FN}(?4)"))?
         .query_row(
-            params![
-                part_input(PARTS[0], e.actor),
-                part_input(PARTS[1], e.device_id),
-                part_input(PARTS[2], e.subject),
-                part_input(PARTS[3], &e.detail)
-            ],
+            params![part_input(e.actor), part_input(e.device_id), part_input(e.subject), part_input(&e.detail)],
             |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
         )?;
     let mac: String = conn
@@ -241,13 +243,16 @@ impl ServerStore {
                 }
                 let clear = [e.actor, e.device_id, e.subject, e.detail.as_str()];
                 let mut digests: [String; 4] = Default::default();
-                for (i, label) in PARTS.iter().enumerate() {
+                for i in 0..4 {
                     let Some(stored): Option<String> = r.get(10 + i)? else {
                         return broken(verdict, seq, changed);
                     };
                     if clear[i].starts_with(PSEUDONYM_PREFIX) {
+                        if clear[i] != pseudonym(&self.key, &stored) {
+                            return broken(verdict, seq, "it holds a pseudonym that is not the one of the value it replaced");
+                        }
                         verdict.pseudonymised += 1;
-                    } else if self.key.audit_mac(&part_input(label, clear[i])) != stored {
+                    } else if self.key.audit_mac(&part_input(clear[i])) != stored {
                         return broken(verdict, seq, changed);
                     }
                     digests[i] = stored;
@@ -297,7 +302,7 @@ impl ServerStore {
     /// keyed entries (for the data-lifecycle work; no endpoint yet). The chain still verifies.
     /// Returns the number of values replaced.
     pub fn pseudonymise_in_audit(&self, user_id: &str) -> Result<u64, StoreError> {
-        let pseudonym = format!("{PSEUDONYM_PREFIX}{}", &self.key.audit_mac(&part_input("pseudonym", user_id))[..16]);
+        let pseudonym = pseudonym(&self.key, &self.key.audit_mac(&part_input(user_id)));
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         let actors = tx.execute("UPDATE audit_log SET actor = ?2 WHERE actor = ?1 AND scheme = 1", params![user_id, pseudonym])?;
