@@ -35,6 +35,10 @@ pub enum ValidationError {
     DateOrder { later: &'static str, earlier: &'static str },
     #[error("{field} '{value}' must be a short code of lower-case letters, digits and underscores")]
     BadCode { field: &'static str, value: String },
+    /// A name with a control character (NUL, a line break…) or a text-direction override that
+    /// would make it display differently from what is stored.
+    #[error("{field} contains a hidden control or text-direction character ({code}): type it again instead of pasting it")]
+    HiddenCharacter { field: &'static str, code: String },
     #[error("A review cannot move from {from} to {to}")]
     NoTransition { from: &'static str, to: &'static str },
 }

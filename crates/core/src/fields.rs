@@ -87,6 +87,9 @@ impl EntityKind {
 pub enum FieldType {
     /// Free text up to `max` characters; `required` refuses blank text.
     Text { max: usize, required: bool },
+    /// A name of a person or school: [`FieldType::Text`] without control or text-direction
+    /// characters (`entities::check_name`).
+    Name { max: usize, required: bool },
     Urn,
     /// Calendar date `YYYY-MM-DD`.
     Date,
@@ -128,7 +131,7 @@ pub struct FieldSpec {
 pub const MAX_NOTES: usize = 20_000;
 
 const REVIEW_FIELDS: &[FieldSpec] = &[
-    FieldSpec { name: "school_name", label: "School name", ty: FieldType::Text { max: 200, required: true } },
+    FieldSpec { name: "school_name", label: "School name", ty: FieldType::Name { max: 200, required: true } },
     FieldSpec { name: "school_urn", label: "URN", ty: FieldType::Urn },
     FieldSpec { name: "start_date", label: "Visit start date", ty: FieldType::Date },
     FieldSpec { name: "state", label: "Review state", ty: FieldType::ReviewState },
@@ -137,7 +140,7 @@ const REVIEW_FIELDS: &[FieldSpec] = &[
     spec("hub_id", "Hub", text(100, false)),
     spec("team", "Review team", FieldType::Team),
     spec("approved_hash", "Approved report version", text(100, false)),
-    spec("approved_by", "Approved by", text(200, false)),
+    spec("approved_by", "Approved by", FieldType::Name { max: 200, required: false }),
     // Written by hub scheduling (issue 9): the three visit days and the school's register facts.
     spec("visit_dates", "Visit days", FieldType::Json),
     spec("school_context", "School context", FieldType::Json),
@@ -161,7 +164,7 @@ const COMMENT_FIELDS: &[FieldSpec] = &[
     spec("target", "What the comment is about", FieldType::CommentTarget),
     spec("text", "Comment", text(2_000, true)),
     spec("author_id", "Author", text(100, false)),
-    spec("author_name", "Author's name", text(200, false)),
+    spec("author_name", "Author's name", FieldType::Name { max: 200, required: false }),
     spec("created_ms", "Time of the comment", FieldType::Millis),
     spec("report_hash", "Report version", text(100, false)),
     spec("resolved", "Addressed", FieldType::Bool),
@@ -223,6 +226,7 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
                 return Err(ValidationError::TooLong { field: spec.label, len, max });
             }
         }
+        FieldType::Name { max, required } => crate::entities::check_name(spec.label, text()?, max, required)?,
         FieldType::Urn => {
             Urn::parse(text()?)?;
         }
@@ -305,6 +309,7 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
                 if id.is_empty() || id.len() > 100 || name.chars().count() > 200 || crate::entities::TeamRole::parse(role).is_none() {
                     return Err(wrong());
                 }
+                crate::entities::check_name("Team member's name", name, 200, false)?;
             }
         }
         FieldType::Json => {
@@ -357,6 +362,20 @@ fn is_time(s: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn names_refuse_hidden_control_and_direction_characters() {
+        validate_field(EntityKind::Review, "school_name", &json!("Ysgol Gymraeg Llundain – أكاديمية")).unwrap();
+        for (bad, code) in [("Heron\u{0}Primary", "U+0000"), ("Heron \u{202E}yramirP", "U+202E"), ("A\u{2066}B\u{2069}", "U+2066"), ("Line\nbreak", "U+000A")] {
+            let e = validate_field(EntityKind::Review, "school_name", &json!(bad)).unwrap_err();
+            assert_eq!(e, ValidationError::HiddenCharacter { field: "School name", code: code.into() }, "{bad:?}");
+            assert!(e.to_string().contains("hidden control or text-direction character"));
+        }
+        let team = json!([{"user_id": "u1", "name": "Ann\u{202E}eroc", "role": "reviewer"}]);
+        assert!(matches!(validate_field(EntityKind::Review, "team", &team), Err(ValidationError::HiddenCharacter { .. })));
+        // Notes are free text: line breaks stay allowed there.
+        validate_field(EntityKind::Evidence, "notes", &json!("line one\nline two")).unwrap();
+    }
 
     #[test]
     fn accepts_good_values() {

@@ -8,6 +8,7 @@ pub mod fields;
 pub mod framework;
 pub mod hlc;
 pub mod lifecycle;
+pub mod password;
 pub mod permissions;
 pub mod protocol;
 pub mod report_template;

@@ -2,7 +2,6 @@
 //! as functions the binary prints and the tests check.
 
 use crate::auth::crypto::{self, CryptoError};
-use crate::auth::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN};
 use crate::store::directory::{DirectoryError, DirectoryRole, DirectoryUser, UpsertKind};
 use crate::store::ServerStore;
 use qar_core::entities::User;
@@ -50,15 +49,9 @@ fn check_person(name: &str, email: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Checks a password an administrator chose.
+/// Checks a password an administrator chose: the rule of qar-core (issue 15).
 pub fn check_chosen_password(password: &str) -> Result<(), AdminError> {
-    let n = password.chars().count();
-    if n < MIN_PASSWORD_LEN || password.len() > MAX_PASSWORD_LEN {
-        return Err(AdminError::Refused(format!(
-            "the password must be {MIN_PASSWORD_LEN} to {MAX_PASSWORD_LEN} characters long (it is {n})"
-        )));
-    }
-    Ok(())
+    qar_core::password::check_password(password).map_err(|problem| AdminError::Refused(problem.to_string()))
 }
 
 fn issue(user_id: &str, name: &str, email: &str, password: Option<String>) -> Result<(IssuedCredentials, String, String), AdminError> {

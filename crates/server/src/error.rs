@@ -115,6 +115,11 @@ pub enum ServerError {
     Db(#[from] qar_dbkit::DbError),
     #[error("database error: {0}")]
     Store(#[from] crate::store::StoreError),
+    /// The server key is missing, unreadable, exposed, or not this data folder's (issue 15).
+    #[error("server key: {0}")]
+    Key(#[from] crate::server_key::KeyError),
+    #[error("this server key does not belong to the data folder {0}: start with the key it was made with (--key-file or QAR_SERVER_KEY)")]
+    WrongKey(String),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
 }

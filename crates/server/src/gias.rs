@@ -216,6 +216,9 @@ fn apply_row(
     if name.is_empty() {
         return reject("no EstablishmentName");
     }
+    if let Err(e) = qar_core::entities::check_name("EstablishmentName", name, qar_core::entities::MAX_NAME, true) {
+        return reject(e.to_string());
+    }
     let pupils = match columns.get(record, PUPILS) {
         Some(v) => Some(parse_count(v).map_err(|why| RowError::Rejected(format!("{PUPILS}: {why}")))?),
         None => None,

@@ -3,14 +3,18 @@
 
 pub mod admin;
 mod api;
+mod audit_export;
 pub mod auth;
 pub mod error;
 pub mod gias;
+mod private_files;
+pub mod server_key;
 pub mod store;
 
 pub use api::app;
 pub use auth::{AuthDevice, AuthError, Role};
 pub use error::{ApiError, ServerError};
+pub use server_key::KeySource;
 pub use store::ServerStore;
 
 use std::net::SocketAddr;
@@ -30,13 +34,19 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     /// Load the synthetic demo hub, schools, people and reviews (idempotent).
     pub demo: bool,
+    /// Where the server key (audit MAC, TOTP encryption) comes from; see [`server_key`].
+    pub key: KeySource,
+    /// Append the audit chain's head (`SEQ:MAC`) to this file every `audit_head_every` and at
+    /// shutdown, so a copy outside the data folder can be compared (`verify-audit --expect-head`).
+    pub audit_head_export: Option<PathBuf>,
+    pub audit_head_every: std::time::Duration,
 }
 
 /// Defaults an operator gets without flags; callers set what they need and take the rest with
 /// `..Default::default()`, so a new setting does not touch every place that starts a server.
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { data_dir: PathBuf::from("qar-server-data"), listen: SocketAddr::from(([127, 0, 0, 1], 8787)), demo: false }
+        ServerConfig { data_dir: PathBuf::from("qar-server-data"), listen: SocketAddr::from(([127, 0, 0, 1], 8787)), demo: false, key: KeySource::DataDir, audit_head_export: None, audit_head_every: std::time::Duration::from_secs(15 * 60) }
     }
 }
 
@@ -46,6 +56,8 @@ pub struct RunningServer {
     store: Arc<ServerStore>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    /// Writes the audit head on a schedule and once more at shutdown.
+    audit_export: Option<audit_export::Exporter>,
 }
 
 impl RunningServer {
@@ -68,6 +80,9 @@ impl RunningServer {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        if let Some(exporter) = self.audit_export.take() {
+            exporter.finish().await;
+        }
     }
 }
 
@@ -82,7 +97,7 @@ impl Drop for RunningServer {
 /// Opens the store in `config.data_dir`, binds `config.listen` (port 0 picks a free port) and
 /// serves on the current tokio runtime.
 pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> {
-    let store = ServerStore::open(&config.data_dir)?;
+    let store = ServerStore::open_with(&config.data_dir, &config.key)?;
     if config.demo {
         store.seed_demo(store::now_ms())?;
     }
@@ -101,5 +116,6 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
             })
             .await
     });
-    Ok(RunningServer { addr, store, shutdown: Some(tx), task: Some(task) })
+    let audit_export = config.audit_head_export.as_ref().map(|path| audit_export::Exporter::spawn(store.clone(), path.clone(), config.audit_head_every));
+    Ok(RunningServer { addr, store, shutdown: Some(tx), task: Some(task), audit_export })
 }

@@ -28,6 +28,42 @@ struct Args {
     /// DEMO ONLY: the demo people get published passwords; never use on real data.
     #[arg(long)]
     demo: bool,
+    #[command(flatten)]
+    key: KeyArgs,
+    /// Append the audit chain's head (`SEQ:MAC UNIX_MS`) to this file on a schedule and at
+    /// shutdown. Keep it outside the data folder (another disk or machine): `verify-audit
+    /// --expect-head` then finds a chain that was cut or rewritten.
+    #[arg(long)]
+    audit_head_export: Option<PathBuf>,
+    /// Minutes between audit head exports (only a head that moved is written again).
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    audit_head_every_minutes: u64,
+}
+
+/// Where the server key is (issue 15). The key encrypts TOTP secrets and keys the audit chain:
+/// back it up apart from the data folder; without it neither can be read.
+#[derive(clap::Args, Debug, Clone)]
+struct KeyArgs {
+    /// The server key file (64 hex digits, mode 0600), created at first start when missing.
+    /// Default: server.key in the data folder. Or set QAR_SERVER_KEY to the 64 hex digits.
+    #[arg(long)]
+    key_file: Option<PathBuf>,
+}
+
+impl KeyArgs {
+    fn source(&self) -> anyhow::Result<qar_server::KeySource> {
+        let env = std::env::var(qar_server::server_key::KEY_ENV).ok().filter(|v| !v.trim().is_empty());
+        match (env, &self.key_file) {
+            (Some(_), Some(_)) => anyhow::bail!("give the server key either with --key-file or with QAR_SERVER_KEY, not both"),
+            (Some(hex), None) => Ok(qar_server::KeySource::Hex(hex)),
+            (None, Some(path)) => Ok(qar_server::KeySource::File(path.clone())),
+            (None, None) => Ok(qar_server::KeySource::DataDir),
+        }
+    }
+
+    fn open(&self, data_dir: &Path) -> anyhow::Result<qar_server::ServerStore> {
+        qar_server::ServerStore::open_with(data_dir, &self.source()?).context("opening the data folder")
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -47,6 +83,8 @@ enum Command {
         /// Go ahead although an administrator exists (also resets this email's sign-in).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        key: KeyArgs,
     },
     /// Add or update people from a CSV file (header: name,email,role,hub).
     ///
@@ -64,6 +102,8 @@ enum Command {
         /// instead of printing them.
         #[arg(long)]
         credentials_out: Option<PathBuf>,
+        #[command(flatten)]
+        key: KeyArgs,
     },
     /// Load or refresh the school register from the GIAS "all establishments" CSV.
     ///
@@ -83,55 +123,93 @@ enum Command {
         /// List every rejected row (otherwise the first 20).
         #[arg(long)]
         verbose: bool,
+        #[command(flatten)]
+        key: KeyArgs,
     },
-    /// Check the audit log's hash chain: exits 0 when every entry is intact, 1 naming the first
-    /// entry that was changed or removed.
+    /// Check the audit chain with the server key, and every issued report version against it:
+    /// exits 0 when all is intact, 1 naming the first entry that was changed or removed (or the
+    /// versions that do not match).
     VerifyAudit {
         /// The server's data folder.
         #[arg(long, default_value = "qar-server-data")]
         data_dir: PathBuf,
+        /// A head exported earlier (`SEQ:MAC`, from `audit-head` or `--audit-head-export`): the
+        /// chain must still reach it unchanged, so a removed tail is found.
+        #[arg(long)]
+        expect_head: Option<String>,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Print the audit chain's head (`SEQ:MAC`) to keep outside the data folder.
+    AuditHead {
+        /// The server's data folder.
+        #[arg(long, default_value = "qar-server-data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
     },
 }
 
-fn verify_audit(data_dir: &std::path::Path) -> anyhow::Result<()> {
-    let store = qar_server::ServerStore::open(data_dir)?;
-    let verdict = store.verify_audit()?;
-    match verdict.broken {
-        None => {
-            println!("audit log intact: {} entries", verdict.entries);
-            Ok(())
-        }
-        Some((seq, why)) => {
-            eprintln!("audit log BROKEN at entry {seq}: {why} ({} entries before it are intact)", verdict.entries);
-            std::process::exit(1);
-        }
+fn verify_audit(data_dir: &Path, expect_head: Option<&str>, key: &KeyArgs) -> anyhow::Result<()> {
+    let expected = match expect_head {
+        Some(text) => Some(
+            qar_server::store::parse_head(text)
+                .with_context(|| format!("--expect-head must be SEQ:MAC as exported (a number, a colon, 64 hex digits), not '{text}'"))?,
+        ),
+        None => None,
+    };
+    let store = key.open(data_dir)?;
+    let verdict = store.verify_audit_against(expected)?;
+    if let Some((seq, why)) = &verdict.broken {
+        eprintln!("audit log BROKEN at entry {seq}: {why} ({} entries before it are intact)", verdict.entries);
+        std::process::exit(1);
     }
+    for problem in &verdict.version_problems {
+        eprintln!("issued report NOT AS CHAINED: {problem}");
+    }
+    if !verdict.version_problems.is_empty() {
+        std::process::exit(1);
+    }
+    println!(
+        "audit log intact: {} entries ({} from before the chain was keyed, {} values pseudonymised); {} issued report versions match",
+        verdict.entries, verdict.legacy_entries, verdict.pseudonymised, verdict.versions_checked
+    );
+    Ok(())
+}
+
+fn audit_head(data_dir: &Path, key: &KeyArgs) -> anyhow::Result<()> {
+    match key.open(data_dir)?.audit_head()? {
+        Some((seq, mac)) => println!("{seq}:{mac}"),
+        None => anyhow::bail!("the audit chain is empty: nothing to export yet"),
+    }
+    Ok(())
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     match args.command {
         None => serve(args),
-        Some(Command::CreateAdmin { data_dir, email, name, password_stdin, force }) => {
-            create_admin(&data_dir, &email, &name, password_stdin, force)
+        Some(Command::CreateAdmin { data_dir, email, name, password_stdin, force, key }) => {
+            create_admin(&data_dir, &email, &name, password_stdin, force, &key)
         }
-        Some(Command::ImportUsers { data_dir, file, credentials_out }) => {
-            let all_accepted = import_users(&data_dir, &file, credentials_out.as_deref())?;
+        Some(Command::ImportUsers { data_dir, file, credentials_out, key }) => {
+            let all_accepted = import_users(&data_dir, &file, credentials_out.as_deref(), &key)?;
             if !all_accepted {
                 std::process::exit(2);
             }
             Ok(())
         }
-        Some(Command::ImportSchools { data_dir, file, verbose }) => import_schools(&data_dir, &file, verbose),
-        Some(Command::VerifyAudit { data_dir }) => verify_audit(&data_dir),
+        Some(Command::ImportSchools { data_dir, file, verbose, key }) => import_schools(&data_dir, &file, verbose, &key),
+        Some(Command::VerifyAudit { data_dir, expect_head, key }) => verify_audit(&data_dir, expect_head.as_deref(), &key),
+        Some(Command::AuditHead { data_dir, key }) => audit_head(&data_dir, &key),
     }
 }
 
 /// Rejected rows listed without `--verbose`.
 const SHOWN_REJECTIONS: usize = 20;
 
-fn import_schools(data_dir: &Path, file: &Path, verbose: bool) -> anyhow::Result<()> {
-    let store = qar_server::ServerStore::open(data_dir).context("opening the data folder")?;
+fn import_schools(data_dir: &Path, file: &Path, verbose: bool, key: &KeyArgs) -> anyhow::Result<()> {
+    let store = key.open(data_dir)?;
     let started = std::time::Instant::now();
     let summary = qar_server::gias::import(file, &store, qar_server::store::now_ms())
         .with_context(|| format!("importing {}", file.display()))?;
@@ -158,7 +236,7 @@ fn import_schools(data_dir: &Path, file: &Path, verbose: bool) -> anyhow::Result
     Ok(())
 }
 
-fn create_admin(data_dir: &Path, email: &str, name: &str, password_stdin: bool, force: bool) -> anyhow::Result<()> {
+fn create_admin(data_dir: &Path, email: &str, name: &str, password_stdin: bool, force: bool, key: &KeyArgs) -> anyhow::Result<()> {
     let password = if password_stdin {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).context("reading the password from standard input")?;
@@ -166,7 +244,7 @@ fn create_admin(data_dir: &Path, email: &str, name: &str, password_stdin: bool, 
     } else {
         None
     };
-    let store = qar_server::ServerStore::open(data_dir).context("opening the data folder")?;
+    let store = key.open(data_dir)?;
     let issued = qar_server::admin::create_admin(&store, email, name, password, force, qar_server::store::now_ms())?;
     println!("Administrator {} <{}> (user id {}) can now sign in.", issued.name, issued.email, issued.user_id);
     if let Some(p) = &issued.password {
@@ -179,14 +257,14 @@ fn create_admin(data_dir: &Path, email: &str, name: &str, password_stdin: bool, 
 }
 
 /// Returns whether every row was accepted.
-fn import_users(data_dir: &Path, file: &Path, credentials_out: Option<&Path>) -> anyhow::Result<bool> {
+fn import_users(data_dir: &Path, file: &Path, credentials_out: Option<&Path>, key: &KeyArgs) -> anyhow::Result<bool> {
     let input = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
     // Created before importing, so a path we cannot write is found before anyone gets a password.
     let mut out = match credentials_out {
         Some(path) => Some((path, create_private_file(path)?)),
         None => None,
     };
-    let store = qar_server::ServerStore::open(data_dir).context("opening the data folder")?;
+    let store = key.open(data_dir)?;
     let report = qar_server::admin::import_users(&store, input, qar_server::store::now_ms())
         .with_context(|| format!("importing {}", file.display()))?;
     for l in &report.lines {
@@ -248,7 +326,15 @@ async fn serve(args: Args) -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar_server=info,tower_http=warn".into()),
         )
         .init();
-    let config = qar_server::ServerConfig { data_dir: args.data_dir.clone(), listen: args.listen, demo: args.demo, ..Default::default() };
+    let config = qar_server::ServerConfig {
+        data_dir: args.data_dir.clone(),
+        listen: args.listen,
+        demo: args.demo,
+        key: args.key.source()?,
+        audit_head_export: args.audit_head_export.clone(),
+        audit_head_every: std::time::Duration::from_secs(args.audit_head_every_minutes * 60),
+        ..Default::default()
+    };
     let server = qar_server::start(&config).await.context("starting the sync server")?;
     tracing::info!(addr = %server.addr, data_dir = %args.data_dir.display(), demo = args.demo, "qar-server listening");
     shutdown_signal().await;

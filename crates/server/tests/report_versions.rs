@@ -102,4 +102,37 @@ async fn issuing_freezes_a_version_and_a_correction_becomes_version_two() {
     assert_eq!((status.as_u16(), body["code"].as_str()), (404, Some("unknown_version")));
     let verdict = env.srv.store().verify_audit().unwrap();
     assert_eq!(verdict.broken, None, "issues are in the audit chain and it is whole");
+    assert!(verdict.intact() && verdict.versions_checked == 2, "both versions match their issue entries: {verdict:?}");
+    issued_snapshots_are_checked_against_the_chain(&env, &v1);
+}
+
+/// Issue 15: each issued version's SHA-256 is chained by its issue entry, so a snapshot changed
+/// in the file (with a matching `sha256` column), removed or added is found by `verify_audit`.
+fn issued_snapshots_are_checked_against_the_chain(env: &Env, v1: &[u8]) {
+    use sha2::{Digest, Sha256};
+    let conn = rusqlite::Connection::open(env.dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    conn.execute_batch("DROP TRIGGER report_versions_frozen; DROP TRIGGER report_versions_kept;").unwrap();
+    let problems = || env.srv.store().verify_audit().unwrap().version_problems;
+
+    let forged = String::from_utf8(v1.to_vec()).unwrap().replace("larger than average", "smaller than average");
+    let forged_sha = hex::encode(Sha256::digest(forged.as_bytes()));
+    conn.execute("UPDATE report_versions SET snapshot = ?1, sha256 = ?2 WHERE version = 1", rusqlite::params![forged, forged_sha]).unwrap();
+    let found = problems();
+    assert!(found.len() == 1 && found[0].starts_with(&format!("review {HERON} version 1: it is not the snapshot issued in audit entry")), "{found:?}");
+    // Only the snapshot edited, its recorded SHA-256 left: found too.
+    conn.execute("UPDATE report_versions SET sha256 = ?1 WHERE version = 1", [hex::encode(Sha256::digest(v1))]).unwrap();
+    assert_eq!(problems(), [format!("review {HERON} version 1: its snapshot was changed after it was issued")]);
+    conn.execute("UPDATE report_versions SET snapshot = ?1 WHERE version = 1", [std::str::from_utf8(v1).unwrap()]).unwrap();
+    assert_eq!(problems(), Vec::<String>::new(), "restored byte for byte");
+
+    conn.execute("DELETE FROM report_versions WHERE version = 2", []).unwrap();
+    let found = problems();
+    assert!(found.len() == 1 && found[0].contains("version 2: issued in audit entry") && found[0].ends_with("but its snapshot is gone"), "{found:?}");
+    conn.execute(
+        "INSERT INTO report_versions SELECT review_id, 3, snapshot, sha256, report_hash, issued_ms, issued_by, issued_by_name, 'made up' FROM report_versions WHERE version = 1",
+        [],
+    )
+    .unwrap();
+    let found = problems();
+    assert!(found.iter().any(|p| p == &format!("review {HERON} version 3: it is in no issue entry of the audit chain (added outside the server)")), "{found:?}");
 }

@@ -47,6 +47,22 @@ pub(crate) fn check_text(field: &'static str, value: &str, max: usize, required:
     Ok(())
 }
 
+/// Characters a name must not hold: control characters (NUL, line breaks, escapes) and the
+/// bidirectional marks, embeddings, overrides and isolates that make text display in another
+/// order than it is stored (a "right-to-left override" spoofs a name in every list).
+pub fn hidden_name_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// [`check_text`] for a name of a person, hub or school: also refuses hidden characters.
+pub fn check_name(field: &'static str, value: &str, max: usize, required: bool) -> Result<(), ValidationError> {
+    check_text(field, value, max, required)?;
+    match value.chars().find(|c| hidden_name_char(*c)) {
+        Some(c) => Err(ValidationError::HiddenCharacter { field, code: format!("U+{:04X}", c as u32) }),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn check_opt_text(field: &'static str, value: &Option<String>, max: usize) -> Result<(), ValidationError> {
     value.as_deref().map_or(Ok(()), |v| check_text(field, v, max, false))
 }

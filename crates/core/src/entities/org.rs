@@ -1,6 +1,6 @@
 //! Who and where: hubs, schools (from GIAS) and users.
 
-use super::{check_opt_text, check_text, MAX_NAME, MAX_SHORT};
+use super::{check_name, check_opt_text, check_text, MAX_NAME, MAX_SHORT};
 use crate::{Urn, ValidationError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -14,7 +14,7 @@ pub struct Hub {
 
 impl Hub {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        check_text("Hub name", &self.name, MAX_NAME, true)?;
+        check_name("Hub name", &self.name, MAX_NAME, true)?;
         check_text("Region", &self.region, MAX_SHORT, false)
     }
 }
@@ -38,12 +38,14 @@ pub struct School {
 
 impl School {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        check_text("School name", &self.establishment_name, MAX_NAME, true)?;
+        check_name("School name", &self.establishment_name, MAX_NAME, true)?;
         check_text("Phase", &self.phase, MAX_SHORT, false)?;
         check_text("Type of establishment", &self.establishment_type, MAX_SHORT, false)?;
         check_text("Local authority", &self.la_name, MAX_SHORT, false)?;
         check_opt_text("Postcode", &self.postcode, 10)?;
-        check_opt_text("Trust", &self.trust_name, MAX_NAME)?;
+        if let Some(trust) = &self.trust_name {
+            check_name("Trust", trust, MAX_NAME, false)?;
+        }
         check_text("Status", &self.status, MAX_SHORT, false)
     }
 }
@@ -77,7 +79,7 @@ pub struct User {
 
 impl User {
     pub fn validate(&self) -> Result<(), ValidationError> {
-        check_text("Name", &self.name, MAX_NAME, true)?;
+        check_name("Name", &self.name, MAX_NAME, true)?;
         check_text("Email", &self.email, MAX_NAME, true)?;
         // Deliberately loose: one '@' with text either side and no spaces; the sign-in mail proves the rest.
         let ok = matches!(self.email.split_once('@'), Some((a, b)) if !a.is_empty() && b.contains('.') && !b.contains('@'))

@@ -51,6 +51,10 @@ pub async fn push(
             format!("{} ops in one push; send at most {MAX_OPS_PER_PUSH} at a time", req.ops.len()),
         ));
     }
+    // Checked before the push is applied: a bad cursor must not answer 400 for a saved push.
+    if let Some(cursor) = req.pull_cursor {
+        crate::store::pull::check_cursor(cursor)?;
+    }
     let store = state.store.clone();
     let (device_id, pull_cursor) = (req.device_id, req.pull_cursor);
     let bulk = req.ops.len() >= BULK_PUSH_OPS;

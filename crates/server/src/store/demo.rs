@@ -75,7 +75,7 @@ impl ServerStore {
             seed_demo_records(&tx, &mut ctx, now_ms)?;
         }
         // A data folder seeded before accounts or review teams existed gets them now.
-        seed_demo_accounts(&tx, now_ms)?;
+        seed_demo_accounts(&tx, self.key(), now_ms)?;
         seed_demo_teams(&tx, &mut ctx)?;
         let seq = ctx.seq;
         clock::save(&tx, &clock)?;
@@ -184,7 +184,7 @@ pub const DEMO_TOTP_SECRETS: [(&str, &str); 4] = [
 
 /// Gives the demo people their DEMO ONLY sign-ins, adds the demo admin and makes Hollie
 /// Brennan coordinator of the demo hub. Once per data folder; later calls change nothing.
-fn seed_demo_accounts(tx: &rusqlite::Transaction, now_ms: u64) -> Result<(), StoreError> {
+fn seed_demo_accounts(tx: &rusqlite::Transaction, key: &crate::server_key::ServerKey, now_ms: u64) -> Result<(), StoreError> {
     if tx.prepare("SELECT 1 FROM meta WHERE key = 'demo_accounts_seeded'")?.exists([])? {
         return Ok(());
     }
@@ -201,9 +201,11 @@ fn seed_demo_accounts(tx: &rusqlite::Transaction, now_ms: u64) -> Result<(), Sto
         else {
             continue;
         };
+        // Published DEMO ONLY secrets, yet stored like any other: encrypted for this account.
+        let sealed = key.seal(&super::at_rest::account_aad(&user_id), secret).map_err(|e| StoreError::Invalid(e.to_string()))?;
         tx.execute(
             "INSERT OR IGNORE INTO accounts(user_id, password_hash, totp_secret, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?4)",
-            params![user_id, DEMO_PASSWORD_HASH, secret, now_ms as i64],
+            params![user_id, DEMO_PASSWORD_HASH, sealed, now_ms as i64],
         )?;
         if email == admin_email {
             tx.execute("INSERT OR IGNORE INTO user_roles(user_id, role) VALUES (?1, 'admin')", [&user_id])?;

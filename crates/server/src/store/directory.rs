@@ -71,6 +71,8 @@ pub enum DirectoryError {
     Refused(String),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Key(#[from] crate::server_key::KeyError),
 }
 
 /// (id, name, directory role, hub id) of a person in the directory.
@@ -206,11 +208,12 @@ impl ServerStore {
     /// Gives a person without an account their first password hash and TOTP secret. Returns
     /// false (and changes nothing) when they already have one.
     pub fn set_initial_credentials(&self, user_id: &str, password_hash: &str, totp_secret: &str, now_ms: u64) -> Result<bool, DirectoryError> {
+        let sealed = self.seal_account_secret(user_id, totp_secret)?;
         let conn = self.writer();
         let added = conn.execute(
             "INSERT INTO accounts(user_id, password_hash, totp_secret, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?4)
              ON CONFLICT(user_id) DO NOTHING",
-            params![user_id, password_hash, totp_secret, now_ms as i64],
+            params![user_id, password_hash, sealed, now_ms as i64],
         )?;
         Ok(added == 1)
     }
@@ -264,11 +267,12 @@ impl ServerStore {
             }
         };
         tx.execute("INSERT OR IGNORE INTO user_roles(user_id, role) VALUES (?1, 'admin')", [&user_id])?;
+        let sealed = self.seal_account_secret(&user_id, totp_secret)?;
         tx.execute(
             "INSERT INTO accounts(user_id, password_hash, totp_secret, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?4)
              ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash, totp_secret = excluded.totp_secret,
                 totp_last_step = 0, active = 1, updated_ms = excluded.updated_ms",
-            params![user_id, password_hash, totp_secret, now_ms as i64],
+            params![user_id, password_hash, sealed, now_ms as i64],
         )?;
         tx.commit()?;
         Ok(user_id)

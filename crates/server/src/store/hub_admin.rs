@@ -96,6 +96,9 @@ fn check_name(what: &str, name: &str) -> Result<String, StoreError> {
     if name.is_empty() || name.chars().count() > MAX_NAME {
         return Err(refused(422, "invalid", format!("{what} must be 1 to {MAX_NAME} characters.")));
     }
+    if let Some(c) = name.chars().find(|c| qar_core::entities::hidden_name_char(*c)) {
+        return Err(refused(422, "invalid_name", format!("{what} contains a hidden control or text-direction character (U+{:04X}): type it again instead of pasting it.", c as u32)));
+    }
     Ok(name.to_owned())
 }
 

@@ -5,7 +5,7 @@
 use super::accounts::email_key;
 use super::hub_admin::{audit, refused, require_admin, set_roles_in, user_info, UserInfo};
 use super::{ServerStore, StoreError};
-use crate::auth::{crypto, AccountSummary, AuthDevice, Role, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN};
+use crate::auth::{crypto, AccountSummary, AuthDevice, Role};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -134,6 +134,9 @@ impl ServerStore {
         if name.is_empty() || name.chars().count() > 200 {
             return Err(refused(422, "invalid", "A name must be 1 to 200 characters."));
         }
+        if let Err(e) = qar_core::entities::check_name("Name", name, 200, true) {
+            return Err(refused(422, "invalid_name", e.to_string()));
+        }
         let roles = match &new.role {
             InviteRole::Admin => vec![Role::Admin],
             InviteRole::HubCoordinator { hub_id } => vec![Role::HubCoordinator { hub_id: hub_id.clone() }],
@@ -201,8 +204,9 @@ impl ServerStore {
 
     /// Sets the invited person's password and gives them a new TOTP secret. A code redeems once.
     pub fn redeem_invitation(&self, code: &str, password: &str, now_ms: u64) -> Result<Redeemed, StoreError> {
-        if password.chars().count() < MIN_PASSWORD_LEN || password.len() > MAX_PASSWORD_LEN {
-            return Err(refused(422, "weak_password", format!("Choose a password of at least {MIN_PASSWORD_LEN} characters.")));
+        // The same rule as everywhere a password is set (qar-core, issue 15); `reason` says which part failed.
+        if let Err(problem) = qar_core::password::check_password(password) {
+            return Err(StoreError::Refused { status: 422, code: "weak_password", message: problem.to_string(), details: json!({ "reason": problem.code() }) });
         }
         let inv = find(&self.reader(), code)?.ok_or_else(unknown_code)?;
         usable(&inv, now_ms)?;
@@ -212,12 +216,14 @@ impl ServerStore {
         // argon2 takes tens of milliseconds on purpose: outside the writer lock.
         let hash = crypto::hash_password(password).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let secret = crypto::new_totp_secret().map_err(|e| StoreError::Invalid(e.to_string()))?;
+        // Kept encrypted until the first code confirms it (issue 15).
+        let sealed = self.seal_invitation_secret(&inv.id, &secret).map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         // Only one of two racing redemptions wins.
         let won = tx.execute(
             "UPDATE invitations SET redeemed_ms = ?2, password_hash = ?3, totp_secret = ?4 WHERE invitation_id = ?1 AND redeemed_ms IS NULL",
-            params![inv.id, now_ms as i64, hash, secret],
+            params![inv.id, now_ms as i64, hash, sealed],
         )?;
         if won == 0 {
             return Err(refused(409, "code_used", "This invitation code was already used."));
@@ -239,6 +245,10 @@ impl ServerStore {
         let (Some(password_hash), Some(secret), true) = (inv.password_hash, inv.totp_secret, inv.redeemed) else {
             return Err(refused(409, "not_redeemed", "Set a password with this code first (redeem), then confirm."));
         };
+        let secret = self.open_invitation_secret(&inv.id, &secret).map_err(|e| {
+            tracing::error!(invitation_id = inv.id, "the TOTP secret of this invitation cannot be read: {e}");
+            StoreError::Invalid("This invitation's authenticator secret cannot be read. Ask your administrator for a new invitation.".into())
+        })?;
         let Some(step) = crypto::totp_step(&secret, totp_code, now_ms) else {
             return Err(refused(422, "invalid_totp", "That authenticator code is not right. Check the time on your phone and try the next code."));
         };
@@ -246,7 +256,7 @@ impl ServerStore {
             "INSERT INTO accounts(user_id, password_hash, totp_secret, totp_last_step, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
              ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash, totp_secret = excluded.totp_secret,
                 totp_last_step = excluded.totp_last_step, active = 1, updated_ms = excluded.updated_ms",
-            params![inv.user_id, password_hash, secret, step as i64, now_ms as i64],
+            params![inv.user_id, password_hash, self.seal_account_secret(&inv.user_id, &secret).map_err(|e| StoreError::Invalid(e.to_string()))?, step as i64, now_ms as i64],
         )?;
         tx.execute(
             "UPDATE invitations SET confirmed_ms = ?2, password_hash = NULL, totp_secret = NULL WHERE invitation_id = ?1",

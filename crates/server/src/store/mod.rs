@@ -4,13 +4,14 @@
 mod access;
 mod audit_log;
 mod accounts;
+mod at_rest;
 mod authorize;
 mod clock;
 mod conflicts;
 pub mod demo;
 pub mod directory;
 mod merge;
-mod pull;
+pub mod pull;
 mod push;
 mod records;
 pub mod schools;
@@ -35,7 +36,7 @@ use rusqlite::Connection;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-pub use audit_log::AuditVerdict;
+pub use audit_log::{parse_head, AuditVerdict, PSEUDONYM_PREFIX};
 
 pub const STORE_FILE: &str = "qar-server.db";
 
@@ -47,6 +48,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 5, name: "hash-chained audit log", sql: include_str!("migrations/0005_audit_log.sql") },
     Migration { number: 6, name: "issued report versions", sql: include_str!("migrations/0006_report_versions.sql") },
     Migration { number: 7, name: "hub administration: invitations, report deadlines, team removals, outbox reports", sql: include_str!("migrations/0007_hub_admin.sql") },
+    Migration { number: 8, name: "keyed audit chain with per-part digests", sql: include_str!("migrations/0008_keyed_audit.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +93,8 @@ pub struct ServerStore {
     queue: Mutex<Vec<push::Queued>>,
     /// The server's own clock, for its writes. Locked only while holding the writer.
     clock: Mutex<qar_core::HlcClock>,
+    /// Subkeys of the server key: the audit MAC and TOTP-secret encryption (issue 15).
+    key: std::sync::Arc<crate::server_key::ServerKey>,
 }
 
 pub fn now_ms() -> u64 {
@@ -98,12 +102,26 @@ pub fn now_ms() -> u64 {
 }
 
 impl ServerStore {
+    /// Opens the data folder with the key in `<data folder>/server.key` (made at first start).
     pub fn open(data_dir: &Path) -> Result<ServerStore, crate::ServerError> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|source| crate::ServerError::DataDir { path: data_dir.display().to_string(), source })?;
+        Self::open_with(data_dir, &crate::KeySource::DataDir)
+    }
+
+    /// Opens the data folder with the server key from `key`. The folder is made (or tightened
+    /// to) 0700 and the database files 0600 before anything is written; a key that does not
+    /// belong to this folder is refused; TOTP secrets still in clear text are encrypted.
+    pub fn open_with(data_dir: &Path, key: &crate::KeySource) -> Result<ServerStore, crate::ServerError> {
+        let dir_error = |source| crate::ServerError::DataDir { path: data_dir.display().to_string(), source };
+        crate::private_files::private_dir(data_dir).map_err(dir_error)?;
+        let key = std::sync::Arc::new(key.load(data_dir)?);
         let path = data_dir.join(STORE_FILE);
+        crate::private_files::private_file(&path).map_err(dir_error)?;
+        for suffix in ["-wal", "-shm"] {
+            crate::private_files::tighten_if_present(&data_dir.join(format!("{STORE_FILE}{suffix}"))).map_err(dir_error)?;
+        }
         let mut writer = qar_dbkit::open(&path, Durability::Full)?;
         qar_dbkit::migrate(&mut writer, MIGRATIONS)?;
+        at_rest::prepare(&mut writer, &key)?;
         let clock = clock::load(&writer).map_err(StoreError::from)?;
         let reader = qar_dbkit::open(&path, Durability::Full)?;
         let latest: i64 = reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
@@ -114,6 +132,7 @@ impl ServerStore {
             latest,
             queue: Mutex::new(Vec::new()),
             clock: Mutex::new(clock),
+            key,
         })
     }
 

@@ -56,6 +56,7 @@ impl ServerStore {
     /// record with nothing to leave out is copied into the page as it is stored instead of being
     /// parsed and written again (a first pull is tens of megabytes of it).
     pub fn pull_json(&self, cursor: u64, limit: u32, for_device: Option<Uuid>, scope: &ReadScope, now_ms: u64) -> Result<PullPage, StoreError> {
+        check_cursor(cursor)?;
         let own_node = for_device.map(|d| Hlc::node_of(&d));
         // Every version the device wrote ends with this; a record without it has nothing to hide.
         let own_marker = own_node.map(|n| format!("-{n:016x}\""));
@@ -188,6 +189,20 @@ fn only_own(raw: &str, node: u64) -> serde_json::Result<bool> {
     let all = AllOwn(node).deserialize(&mut de)?;
     de.end()?;
     Ok(all)
+}
+
+/// A cursor is a server_seq, which SQLite keeps as a signed 64-bit integer: one above
+/// `i64::MAX` would wrap to a negative number and replay the whole feed (issue 15).
+pub fn check_cursor(cursor: u64) -> Result<(), StoreError> {
+    if i64::try_from(cursor).is_err() {
+        return Err(StoreError::Refused {
+            status: 400,
+            code: "cursor_out_of_range",
+            message: format!("The pull cursor must be at most {}: it is a position in the server's feed, as the server gave it.", i64::MAX),
+            details: serde_json::json!({ "max": i64::MAX }),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -155,6 +155,8 @@ fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &mut PushRequest, caller: &
         }
     }
     let fresh: Vec<&Op> = req.ops.iter().filter(|o| o.seq > high_water).collect();
+    // Digested before applying: merging moves the values out of the ops.
+    let values_sha256 = values_digest(&fresh);
     let mut reviews = ReviewCache::default();
     let removed = check_related(conn, caller, &fresh, &mut reviews)?;
     let any_fresh = !fresh.is_empty();
@@ -181,15 +183,53 @@ fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &mut PushRequest, caller: &
     .execute(params![device, acked_through as i64, ctx.now_ms as i64])?;
     if any_fresh {
         let fresh: Vec<&Op> = req.ops.iter().filter(|o| o.seq > high_water).collect();
-        audit_push(conn, caller, &device, &fresh, &results, ctx.now_ms)?;
+        audit_push(conn, caller, &device, &fresh, &results, &values_sha256, ctx.now_ms)?;
     }
     Ok(PushResponse { acked_through, results, server_time_ms: ctx.now_ms, pull: None })
 }
 
-/// One audit entry per push, in its savepoint: the seq range, what became of the ops, and a
-/// SHA-256 over every new op's identity and outcome, so each accepted op is in the chain
-/// without an entry (and a hash) per op on the hot path.
-fn audit_push(conn: &Connection, caller: &AuthDevice, device: &str, fresh: &[&Op], results: &[OpResult], now_ms: u64) -> rusqlite::Result<()> {
+/// SHA-256 over every new op's fields as pushed: `seq|name=<value JSON>@<base>;…`, so the audit
+/// entry commits to what was written, not only to which records (issue 15).
+fn values_digest(fresh: &[&Op]) -> String {
+    use sha2::{Digest, Sha256};
+    /// serde_json writes straight into the hash: no copy of a long note.
+    struct Hashing<'a>(&'a mut Sha256);
+    impl std::io::Write for Hashing<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut digest = Sha256::new();
+    let mut base: Vec<u8> = Vec::with_capacity(48);
+    for op in fresh {
+        digest.update(op.seq.to_string().as_bytes());
+        for (name, write) in &op.fields {
+            digest.update(b"|");
+            digest.update(name.as_bytes());
+            digest.update(b"=");
+            // Serialising a JSON value into memory cannot fail.
+            let _ = serde_json::to_writer(Hashing(&mut digest), &write.value);
+            digest.update(b"@");
+            base.clear();
+            match write.base {
+                Some(hlc) => records::write_hlc(&mut base, hlc),
+                None => base.push(b'-'),
+            }
+            digest.update(&base);
+        }
+        digest.update(b";");
+    }
+    hex::encode(digest.finalize())
+}
+
+/// One audit entry per push, in its savepoint: the seq range, what became of the ops, a
+/// SHA-256 over every new op's identity and outcome and one over the values it wrote, so each
+/// accepted op is in the chain without an entry (and a hash) per op on the hot path.
+fn audit_push(conn: &Connection, caller: &AuthDevice, device: &str, fresh: &[&Op], results: &[OpResult], values_sha256: &str, now_ms: u64) -> rusqlite::Result<()> {
     use sha2::{Digest, Sha256};
     use std::fmt::Write;
     let mut digest = Sha256::new();
@@ -236,6 +276,7 @@ fn audit_push(conn: &Connection, caller: &AuthDevice, device: &str, fresh: &[&Op
     let detail = json!({
         "from_seq": fresh[0].seq, "to_seq": fresh[fresh.len() - 1].seq,
         "applied": applied, "conflicts": conflicted, "rejected": rejected, "ops_sha256": ops_sha256,
+        "values_sha256": values_sha256,
     });
     let event = Event { kind: "push", actor: &caller.user_id, device_id: device, subject: device, detail: detail.to_string() };
     audit_log::append(conn, &event, now_ms)

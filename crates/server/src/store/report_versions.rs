@@ -78,7 +78,10 @@ impl ServerStore {
                 params![rid, number, snapshot, sha256, report_hash, now_ms as i64, caller.user_id, issued_by, reason],
             )?;
             records::server_write(tx, ctx, EntityKind::Review, rid, rid, &[("state", json!(ReviewState::Issued.code()))])?;
-            let detail = json!({ "report_hash": report_hash, "version": number, "sha256": sha256, "reason": reason }).to_string();
+            // The version's SHA-256 is chained here and `verify_audit` checks the stored snapshot
+            // against it. No free text (the reason is inside the snapshot, so chained too): this
+            // detail never names a person and never needs erasing (issue 15).
+            let detail = json!({ "report_hash": report_hash, "version": number, "sha256": sha256 }).to_string();
             audit(tx, caller, "issue", rid, detail, ctx.now_ms)?;
             issued = Some(ReportVersion { version: number, sha256, report_hash: report_hash.to_owned(), issued_ms: now_ms, issued_by, reason: reason.clone() });
             Ok(())

@@ -20,7 +20,8 @@ struct Credentials {
     name: String,
     email: String,
     password_hash: String,
-    totp_secret: String,
+    /// Decrypted only here, for checking a code; `None` when the account has none.
+    totp_secret: Option<zeroize::Zeroizing<String>>,
     active: bool,
 }
 
@@ -76,7 +77,7 @@ impl ServerStore {
                 }
             };
         let step = match (&creds, password_ok) {
-            (Some(c), true) => crypto::totp_step(&c.totp_secret, &req.totp_code, now_ms),
+            (Some(c), true) => c.totp_secret.as_ref().and_then(|s| crypto::totp_step(s, &req.totp_code, now_ms)),
             _ => None,
         };
         let (Some(creds), Some(step)) = (creds, step) else {
@@ -172,25 +173,25 @@ impl ServerStore {
     }
 
     fn credentials(&self, email: &str) -> Result<Option<Credentials>, AuthError> {
-        let conn = self.reader();
-        let found = conn
-            .query_row(
+        let found = {
+            let conn = self.reader();
+            conn.query_row(
                 "SELECT u.id, u.name, u.email, a.password_hash, a.totp_secret, a.active
                  FROM users u JOIN accounts a ON a.user_id = u.id WHERE lower(u.email) = ?1",
                 [email],
-                |r| {
-                    Ok(Credentials {
-                        user_id: r.get(0)?,
-                        name: r.get(1)?,
-                        email: r.get(2)?,
-                        password_hash: r.get(3)?,
-                        totp_secret: r.get(4)?,
-                        active: r.get::<_, i64>(5)? == 1,
-                    })
-                },
+                |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, zeroize::Zeroizing::new(r.get::<_, String>(4)?), r.get::<_, i64>(5)? == 1)),
             )
-            .optional()?;
-        Ok(found)
+            .optional()?
+        };
+        let Some((user_id, name, email, password_hash, stored, active)) = found else {
+            return Ok(None);
+        };
+        // Encrypted at rest (issue 15): one that does not decrypt is a loud error, never a match.
+        let totp_secret = self.open_account_secret(&user_id, &stored).map_err(|e| {
+            tracing::error!(user_id, "the TOTP secret of this account cannot be read: {e}");
+            AuthError::Crypto(e.to_string())
+        })?;
+        Ok(Some(Credentials { user_id, name, email, password_hash, totp_secret, active }))
     }
 
     /// The signed-in laptop a bearer token belongs to. Writes `last_seen_ms` at most once a
