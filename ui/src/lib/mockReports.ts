@@ -22,6 +22,8 @@ export class MockReportExports implements ReportExports {
   readonly written: ExportedReport[] = [];
   /** Set to make the next export fail, as a full disk would. */
   failNextExport: { code: string; message: string } | null = null;
+  /** While set, exports wait for it: a test sees the busy state without racing the export. */
+  holdExports: Promise<void> | null = null;
 
   constructor(private host: MockReportHost) {}
 
@@ -51,6 +53,7 @@ export class MockReportExports implements ReportExports {
 
   async exportReport(reviewId: string, format: ExportFormat, version?: number): Promise<ExportedReport> {
     await new Promise((resolve) => setTimeout(resolve, 5));
+    if (this.holdExports) await this.holdExports;
     if (this.failNextExport) {
       const e = this.failNextExport;
       this.failNextExport = null;

@@ -21,8 +21,12 @@ describe('Report files', () => {
     expect(screen.getByText(/exports are marked DRAFT/)).toBeInTheDocument();
     await user.tab();
     expect(screen.getByTestId('export-pdf')).toHaveFocus();
+    let release = () => {};
+    b.reportFiles.holdExports = new Promise((resolve) => (release = resolve));
     await user.keyboard('{Enter}');
-    expect(screen.getByTestId('export-pdf')).toHaveTextContent('Making the PDF…');
+    await waitFor(() => expect(screen.getByTestId('export-pdf')).toHaveTextContent('Making the PDF…'));
+    b.reportFiles.holdExports = null;
+    release();
     expect(await screen.findByTestId('export-path')).toHaveTextContent('Riverside Academy 654321 report (draft).pdf');
     await user.click(screen.getByTestId('export-docx'));
     await waitFor(() => expect(screen.getByTestId('export-path')).toHaveTextContent('report (draft).docx'));
