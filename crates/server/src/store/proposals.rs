@@ -8,7 +8,7 @@ use super::push::max_server_seq;
 use super::records::{self, text, Ctx};
 use super::scheduling::{denied, move_up_feed, review_change, school_context, write_review};
 use super::{clock, ServerStore, StoreError};
-use crate::auth::{hub_uuid, AuthDevice};
+use crate::auth::{hub_uuid, AuthDevice, Role};
 use qar_core::protocol::Change;
 use qar_core::{decide, Action, EntityKind, ReviewFacts, ReviewState};
 use rusqlite::params;
@@ -23,6 +23,11 @@ impl ServerStore {
     /// endpoint), and every record of the review moves up the feed so the coordinator's laptop
     /// receives the report as written so far. Audited as `adopt_review`.
     pub fn adopt_review(&self, caller: &AuthDevice, review_id: Uuid, now_ms: u64) -> Result<Change, StoreError> {
+        // Someone who coordinates no hub can adopt nothing: refused before the review is read,
+        // so the answer tells them nothing about it (its URN, its hub).
+        if !(caller.is_admin() || caller.roles.iter().any(|r| matches!(r, Role::HubCoordinator { .. }))) {
+            return Err(StoreError::Denied { code: "not_your_role", message: "Only a hub coordinator or an administrator can adopt a review into a hub's queue.".into() });
+        }
         let rid = review_id.to_string();
         let mut conn = self.writer();
         let mut clock = self.clock();
