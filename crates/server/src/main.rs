@@ -28,6 +28,11 @@ struct Args {
     /// DEMO ONLY: the demo people get published passwords; never use on real data.
     #[arg(long)]
     demo: bool,
+    /// How many minutes ahead of this server's clock a laptop's change may be stamped and still
+    /// count as written then. A change stamped further ahead (a laptop clock set wrong) is kept,
+    /// dated when it reaches the server, and its laptop is told to fix its clock.
+    #[arg(long, default_value_t = qar_server::store::DEFAULT_MAX_CLOCK_AHEAD_MS / 60_000, value_parser = clap::value_parser!(u64).range(1..=24 * 60))]
+    max_clock_ahead_mins: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -248,7 +253,13 @@ async fn serve(args: Args) -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar_server=info,tower_http=warn".into()),
         )
         .init();
-    let config = qar_server::ServerConfig { data_dir: args.data_dir.clone(), listen: args.listen, demo: args.demo, ..Default::default() };
+    let config = qar_server::ServerConfig {
+        data_dir: args.data_dir.clone(),
+        listen: args.listen,
+        demo: args.demo,
+        max_clock_ahead_ms: args.max_clock_ahead_mins * 60_000,
+        ..Default::default()
+    };
     let server = qar_server::start(&config).await.context("starting the sync server")?;
     tracing::info!(addr = %server.addr, data_dir = %args.data_dir.display(), demo = args.demo, "qar-server listening");
     shutdown_signal().await;
