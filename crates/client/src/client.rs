@@ -330,7 +330,7 @@ impl Client {
             store.mark_revoked(reason)?;
         }
         if let Ok(report) = &outcome {
-            store.record_clock_skew(report.skew_ms)?;
+            store.record_clock_skew(report.warning_skew_ms())?;
         }
         drop(store);
         outcome

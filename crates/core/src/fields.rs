@@ -69,7 +69,9 @@ impl EntityKind {
     /// a device op that sets it is refused, so a laptop cannot approve its own report.
     pub fn server_written(self, field: &str) -> bool {
         match self {
-            EntityKind::Review => matches!(field, "hub_id" | "team" | "approved_hash" | "approved_by" | "visit_dates" | "school_context"),
+            EntityKind::Review => {
+                matches!(field, "hub_id" | "team" | "approved_hash" | "approved_by" | "approved_at_ms" | "visit_dates" | "school_context")
+            }
             EntityKind::Comment | EntityKind::Conflict => field != "resolved",
             EntityKind::Evidence | EntityKind::Estimate | EntityKind::ReportSection => false,
         }
@@ -141,6 +143,9 @@ const REVIEW_FIELDS: &[FieldSpec] = &[
     spec("team", "Review team", FieldType::Team),
     spec("approved_hash", "Approved report version", text(100, false)),
     spec("approved_by", "Approved by", FieldType::Name { max: 200, required: false }),
+    // The server's wall time of the approval: the date on the report. A field version's HLC
+    // is for ordering, and a laptop clock ahead could move it (issue 15).
+    spec("approved_at_ms", "Time of approval", FieldType::Millis),
     // Written by hub scheduling (issue 9): the three visit days and the school's register facts.
     spec("visit_dates", "Visit days", FieldType::Json),
     spec("school_context", "School context", FieldType::Json),
@@ -438,6 +443,7 @@ mod tests {
             assert!(e.contains(want), "{field}={value}: got '{e}', want '{want}'");
         }
         assert!(EntityKind::Review.server_written("approved_hash"));
+        assert!(EntityKind::Review.server_written("approved_at_ms"));
         assert!(!EntityKind::Review.server_written("state"));
         assert!(EntityKind::Comment.server_written("text") && !EntityKind::Comment.server_written("resolved"));
     }

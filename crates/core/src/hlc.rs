@@ -15,11 +15,17 @@ pub struct Hlc {
     pub node: u64,
 }
 
-/// Upper bound for wall time (year ~2286) so the fixed-width text form stays sortable.
-const MAX_WALL_MS: u64 = 9_999_999_999_999;
+/// Upper bound for wall time (year ~2286) so the fixed-width text form stays sortable: a
+/// fourteenth digit would make a stamp unreadable (`from_str` refuses it) and sort wrongly as text.
+pub const MAX_WALL_MS: u64 = 9_999_999_999_999;
 
 impl Hlc {
     pub const ZERO: Hlc = Hlc { wall_ms: 0, counter: 0, node: 0 };
+
+    /// True when the stamp's text form reads back as the same stamp (its wall fits 13 digits).
+    pub fn is_valid(&self) -> bool {
+        self.wall_ms <= MAX_WALL_MS
+    }
 
     /// The clock node of a device: the random tail of its UUIDv7, so two laptops never tie and
     /// the server can tell which device wrote a version.
@@ -56,6 +62,9 @@ impl utoipa::ToSchema for Hlc {}
 #[error("'{0}' is not a clock stamp (expected wall-counter-node)")]
 pub struct BadHlc(pub String);
 
+/// Only the canonical text form is read: exactly 13 decimal digits, 10 decimal digits and 16
+/// lower-case hex digits. `u64::from_str` alone would also take a leading `+` and upper-case
+/// hex, so two different texts would read as one stamp and text order would not be stamp order.
 impl FromStr for Hlc {
     type Err = BadHlc;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -69,11 +78,20 @@ impl FromStr for Hlc {
         if w.len() != 13 || c.len() != 10 || n.len() != 16 {
             return Err(bad());
         }
-        Ok(Hlc {
+        let decimal = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        let hex = |t: &str| t.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !decimal(w) || !decimal(c) || !hex(n) {
+            return Err(bad());
+        }
+        let stamp = Hlc {
             wall_ms: w.parse().map_err(|_| bad())?,
             counter: c.parse().map_err(|_| bad())?,
             node: u64::from_str_radix(n, 16).map_err(|_| bad())?,
-        })
+        };
+        if !stamp.is_valid() {
+            return Err(bad());
+        }
+        Ok(stamp)
     }
 }
 impl TryFrom<String> for Hlc {
@@ -99,9 +117,10 @@ impl HlcClock {
         HlcClock { last: Hlc { wall_ms: 0, counter: 0, node } }
     }
 
-    /// Restores a clock from its last issued stamp (persisted by the store).
+    /// Restores a clock from its last issued stamp (persisted by the store). A wall beyond
+    /// [`MAX_WALL_MS`] is capped, so the clock never issues a stamp that does not read back.
     pub fn resume(last: Hlc) -> Self {
-        HlcClock { last }
+        HlcClock { last: Hlc { wall_ms: last.wall_ms.min(MAX_WALL_MS), ..last } }
     }
 
     pub fn last(&self) -> Hlc {
@@ -137,11 +156,16 @@ impl HlcClock {
         self.last = self.bump(wall);
     }
 
+    /// The next stamp at `wall`. Counter overflow (4 billion events in one millisecond) moves
+    /// to the next millisecond; at [`MAX_WALL_MS`] (year 2286) there is no next millisecond
+    /// that still reads back, so the stamp saturates at the largest one instead of overflowing.
     fn bump(&self, wall: u64) -> Hlc {
-        // Counter overflow (4 billion events in one millisecond) moves to the next millisecond.
+        let wall = wall.min(MAX_WALL_MS);
+        let node = self.last.node;
         match self.last.counter.checked_add(1) {
-            Some(c) => Hlc { wall_ms: wall, counter: c, node: self.last.node },
-            None => Hlc { wall_ms: wall + 1, counter: 0, node: self.last.node },
+            Some(c) => Hlc { wall_ms: wall, counter: c, node },
+            None if wall < MAX_WALL_MS => Hlc { wall_ms: wall + 1, counter: 0, node },
+            None => Hlc { wall_ms: MAX_WALL_MS, counter: u32::MAX, node },
         }
     }
 }
@@ -182,9 +206,43 @@ mod tests {
 
     #[test]
     fn bad_text_is_refused() {
-        for s in ["", "1-2-3", "0000000000001-0000000001", "x000000000001-0000000001-0000000000000001"] {
+        for s in [
+            "",
+            "1-2-3",
+            "0000000000001-0000000001",
+            "x000000000001-0000000001-0000000000000001",
+            // Non-canonical spellings of valid stamps: a sign, upper-case hex.
+            "+000000000001-0000000001-0000000000000001",
+            "0000000000001-+000000001-0000000000000001",
+            "0000000000001-0000000001-+000000000000001",
+            "0000000000001-0000000001-000000000000000A",
+            // Counter beyond u32, wall with a fourteenth digit (what an overflow used to write).
+            "0000000000001-9999999999-0000000000000001",
+            "10000000000000-0000000000-0000000000000001",
+        ] {
             assert!(s.parse::<Hlc>().is_err(), "{s}");
         }
+    }
+
+    /// The stamp from issue 15: the largest wall and counter. Observing it and ticking used to
+    /// overflow the counter into a fourteenth wall digit that nothing could read back.
+    #[test]
+    fn the_largest_stamp_saturates_instead_of_overflowing() {
+        let top: Hlc = "9999999999999-4294967295-ffffffffffffffff".parse().unwrap();
+        let mut c = HlcClock::new(1);
+        c.observe(top, 1_000);
+        let next = c.tick(1_001);
+        assert_eq!((next.wall_ms, next.counter), (MAX_WALL_MS, u32::MAX));
+        assert_eq!(next.to_string().parse::<Hlc>().unwrap(), next);
+        let beyond = HlcClock::resume(Hlc { wall_ms: u64::MAX, counter: u32::MAX, node: 1 }).tick(u64::MAX);
+        assert!(beyond.is_valid(), "{beyond:?}");
+    }
+
+    /// A counter overflow below the limit moves to the next millisecond, as before.
+    #[test]
+    fn counter_overflow_moves_to_the_next_millisecond() {
+        let mut c = HlcClock::resume(Hlc { wall_ms: 5_000, counter: u32::MAX, node: 1 });
+        assert_eq!(c.tick(4_000), Hlc { wall_ms: 5_001, counter: 0, node: 1 });
     }
 
     proptest! {
@@ -195,6 +253,59 @@ mod tests {
             let b = Hlc { wall_ms: b.0, counter: b.1, node: b.2 };
             prop_assert_eq!(a.cmp(&b), a.to_string().cmp(&b.to_string()));
             prop_assert_eq!(a.to_string().parse::<Hlc>().unwrap(), a);
+        }
+
+        /// Fuzz of the text form: whatever text comes in, reading never panics, and a text
+        /// that reads is exactly the text the stamp writes (so text order is stamp order).
+        #[test]
+        fn any_text_that_reads_is_the_stamps_own_text(s in prop_oneof![
+            any::<String>(),
+            "[0-9+ a-fA-F-]{0,48}",
+            "[0-9+]{12,14}-[0-9+]{9,11}-[0-9a-fA-F+]{15,17}",
+            "[0-9]{13}-[0-9]{10}-[0-9a-f]{16}",
+            "9{13}-4{1}[0-9]{9}-f{16}",
+        ]) {
+            if let Ok(stamp) = s.parse::<Hlc>() {
+                prop_assert!(stamp.is_valid());
+                prop_assert_eq!(stamp.to_string(), s.clone());
+                prop_assert_eq!(serde_json::from_value::<Hlc>(serde_json::json!(s)).unwrap(), stamp);
+            }
+        }
+
+        /// Fuzz of the arithmetic at the limits: walls near MAX_WALL_MS (and beyond, as a
+        /// wrong clock reports them), counters near u32::MAX. Every stamp the clock issues reads
+        /// back from its text, never sorts before an earlier one, and is strictly later except
+        /// at the one saturated stamp.
+        #[test]
+        fn arithmetic_at_the_limits_keeps_stamps_readable_and_ordered(
+            start in (prop_oneof![0u64..=MAX_WALL_MS, (MAX_WALL_MS - 5)..=MAX_WALL_MS], prop_oneof![any::<u32>(), (u32::MAX - 3)..=u32::MAX]),
+            events in proptest::collection::vec((
+                any::<bool>(),
+                prop_oneof![any::<u64>(), (MAX_WALL_MS - 5)..=(MAX_WALL_MS + 5), 0u64..10_000],
+                prop_oneof![(MAX_WALL_MS - 5)..=MAX_WALL_MS, 0u64..10_000, any::<u64>()],
+                prop_oneof![(u32::MAX - 3)..=u32::MAX, any::<u32>(), 0u32..5],
+                any::<u64>(),
+            ), 1..100),
+        ) {
+            let mut c = HlcClock::resume(Hlc { wall_ms: start.0, counter: start.1, node: 9 });
+            let mut seen = c.last();
+            let saturated = |h: Hlc| h.wall_ms == MAX_WALL_MS && h.counter == u32::MAX;
+            for (local, now, remote_wall, remote_counter, remote_node) in events {
+                let before = c.last();
+                let remote = Hlc { wall_ms: remote_wall, counter: remote_counter, node: remote_node };
+                let s = if local { c.tick(now) } else { c.observe(remote, now); c.last() };
+                prop_assert!(s.is_valid(), "{:?}", s);
+                prop_assert_eq!(s.to_string().parse::<Hlc>().unwrap(), s);
+                prop_assert_eq!(s.to_string().len(), 41);
+                prop_assert!(s >= seen && s.cmp(&before) == s.to_string().cmp(&before.to_string()));
+                if !saturated(s) {
+                    prop_assert!(s > seen, "{} after {}", s, seen);
+                    if !local && remote.is_valid() {
+                        prop_assert!(s > remote, "{} after observing {}", s, remote);
+                    }
+                }
+                seen = s;
+            }
         }
 
         #[test]

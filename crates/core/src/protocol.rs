@@ -55,6 +55,27 @@ pub struct PushResponse {
     /// Changes after the request's `pull_cursor`, when it asked for them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull: Option<PullResponse>,
+    /// Set when some ops were stamped further ahead of the server's clock than it accepts: they
+    /// were kept, re-stamped with the server's time, and this device's clock needs setting.
+    /// Absent otherwise (and from older servers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_ahead: Option<ClockAhead>,
+}
+
+/// Ops whose stamps were too far ahead of the server's wall time (issue 15). Such a stamp never
+/// moves the server's clock; the op is applied with a server stamp instead, so it is ordered by
+/// when it reached the server and the laptop pulls the server's version of its fields back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClockAhead {
+    /// The server's wall time when it handled the push (ms since the Unix epoch).
+    pub server_time_ms: u64,
+    /// How far ahead of `server_time_ms` the furthest re-stamped op's stamp was, in ms.
+    pub ahead_ms: u64,
+    /// The largest lead the server accepts, in ms (its `--max-clock-ahead-mins`).
+    pub max_ahead_ms: u64,
+    /// The re-stamped ops, by seq.
+    pub op_seqs: Vec<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

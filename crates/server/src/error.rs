@@ -101,6 +101,15 @@ impl From<crate::store::StoreError> for ApiError {
                 ApiError::new(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), code, message).with_details(details)
             }
             E::Db(e) => ApiError::internal(e),
+            E::Corrupt { what, detail } => {
+                tracing::error!(what = %what, "stored data does not read back: {detail}");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "stored_data_unreadable",
+                    "Some data stored on the server cannot be read, so nothing was changed. Tell the server's administrator: the server log says which record.",
+                )
+                .with_details(json!({ "what": what }))
+            }
             E::Commit(e) => ApiError::internal(e),
         }
     }

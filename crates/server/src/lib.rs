@@ -40,13 +40,24 @@ pub struct ServerConfig {
     /// shutdown, so a copy outside the data folder can be compared (`verify-audit --expect-head`).
     pub audit_head_export: Option<PathBuf>,
     pub audit_head_every: std::time::Duration,
+    /// How far ahead of the server's wall time (ms) a pushed stamp may be and still move the
+    /// server clock; further ahead, the op is applied with a server stamp (decision 33+).
+    pub max_clock_ahead_ms: u64,
 }
 
 /// Defaults an operator gets without flags; callers set what they need and take the rest with
 /// `..Default::default()`, so a new setting does not touch every place that starts a server.
 impl Default for ServerConfig {
     fn default() -> Self {
-        ServerConfig { data_dir: PathBuf::from("qar-server-data"), listen: SocketAddr::from(([127, 0, 0, 1], 8787)), demo: false, key: KeySource::DataDir, audit_head_export: None, audit_head_every: std::time::Duration::from_secs(15 * 60) }
+        ServerConfig {
+            data_dir: PathBuf::from("qar-server-data"),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            demo: false,
+            key: KeySource::DataDir,
+            audit_head_export: None,
+            audit_head_every: std::time::Duration::from_secs(15 * 60),
+            max_clock_ahead_ms: store::DEFAULT_MAX_CLOCK_AHEAD_MS,
+        }
     }
 }
 
@@ -98,6 +109,7 @@ impl Drop for RunningServer {
 /// serves on the current tokio runtime.
 pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> {
     let store = ServerStore::open_with(&config.data_dir, &config.key)?;
+    store.set_max_clock_ahead_ms(config.max_clock_ahead_ms);
     if config.demo {
         store.seed_demo(store::now_ms())?;
     }

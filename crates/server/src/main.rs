@@ -38,6 +38,11 @@ struct Args {
     /// Minutes between audit head exports (only a head that moved is written again).
     #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=1440))]
     audit_head_every_minutes: u64,
+    /// How many minutes ahead of this server's clock a laptop's change may be stamped and still
+    /// count as written then. A change stamped further ahead (a laptop clock set wrong) is kept,
+    /// dated when it reaches the server, and its laptop is told to fix its clock.
+    #[arg(long, default_value_t = qar_server::store::DEFAULT_MAX_CLOCK_AHEAD_MS / 60_000, value_parser = clap::value_parser!(u64).range(1..=24 * 60))]
+    max_clock_ahead_mins: u64,
 }
 
 /// Where the server key is (issue 15). The key encrypts TOTP secrets and keys the audit chain:
@@ -333,6 +338,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         key: args.key.source()?,
         audit_head_export: args.audit_head_export.clone(),
         audit_head_every: std::time::Duration::from_secs(args.audit_head_every_minutes * 60),
+        max_clock_ahead_ms: args.max_clock_ahead_mins * 60_000,
         ..Default::default()
     };
     let server = qar_server::start(&config).await.context("starting the sync server")?;

@@ -27,7 +27,7 @@ fn page(changes: Vec<qar_core::protocol::Change>) -> PullResponse {
 
 fn ack(s: &mut Store) {
     let through = s.pending_batch(10_000).unwrap().ops.last().map_or(0, |o| o.seq);
-    s.record_push(&PushResponse { acked_through: through, results: vec![], server_time_ms: T0, pull: None }, T0).unwrap();
+    s.record_push(&PushResponse { acked_through: through, results: vec![], server_time_ms: T0, pull: None, clock_ahead: None }, T0).unwrap();
 }
 
 const SERVER: Hlc = Hlc { wall_ms: T0 + 60_000, counter: 0, node: 7 };
@@ -133,6 +133,24 @@ fn the_report_is_drafted_by_section_and_edits_after_approval_need_reapproval() {
     assert_eq!(ops.iter().map(|o| o.entity).collect::<Vec<_>>(), [EntityKind::ReportSection], "the server moves the state");
     let e = s.save_report_section(&r.id, "context", "A second edit.", T0 + 80_000).unwrap_err();
     assert_eq!(e.code(), "forbidden", "submitted again: no more edits until it is returned");
+}
+
+/// The report's approval date is the server's wall time at the approval (`approved_at_ms`),
+/// not the stamp of the approval's version, which a clock years ahead could move (issue 15).
+/// Reviews approved by an older server, without it, fall back to the stamp.
+#[test]
+fn the_approval_date_is_the_servers_wall_time_with_the_stamp_as_fallback() {
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    ack(&mut s);
+    let rid: uuid::Uuid = r.id.parse().unwrap();
+    let ten_years_on = Hlc { wall_ms: T0 + 10 * 365 * 86_400_000, counter: 0, node: 7 };
+    let older = [("state", json!("approved")), ("approved_hash", json!("abc")), ("approved_by", json!("Hollie Brennan"))];
+    s.apply_pull(&page(vec![change(1, EntityKind::Review, rid, rid, &older, ten_years_on)]), T0).unwrap();
+    assert_eq!(s.approval_ms(&r.id).unwrap(), Some(ten_years_on.wall_ms), "an older server: the stamp is all there is");
+    let approved_at = [("approved_at_ms", json!(T0 + 5_000))];
+    s.apply_pull(&page(vec![change(2, EntityKind::Review, rid, rid, &approved_at, Hlc { counter: 1, ..ten_years_on })]), T0).unwrap();
+    assert_eq!(s.approval_ms(&r.id).unwrap(), Some(T0 + 5_000));
 }
 
 #[test]

@@ -42,11 +42,19 @@ impl Store {
         Ok(stmt.query_row(params![review_id, version], |r| r.get(0)).optional()?)
     }
 
-    /// When the server wrote the review's current approval (the wall time of the
-    /// `approved_hash` field's version), if it has one.
+    /// When the server approved the review's current report: its wall time at the approval
+    /// (`approved_at_ms`), if it has one. Reviews approved by an older server fall back to the
+    /// wall time of the `approved_hash` field's version.
     pub fn approval_ms(&self, review_id: &str) -> Result<Option<u64>> {
-        let versions: Option<String> =
-            self.conn.prepare_cached("SELECT versions FROM reviews WHERE id = ?1")?.query_row([review_id], |r| r.get(0)).optional()?;
+        let row: Option<(Option<i64>, Option<String>)> = self
+            .conn
+            .prepare_cached("SELECT approved_at_ms, versions FROM reviews WHERE id = ?1")?
+            .query_row([review_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((at, versions)) = row else { return Ok(None) };
+        if let Some(at) = at.filter(|ms| *ms > 0) {
+            return Ok(Some(at as u64));
+        }
         let map: std::collections::BTreeMap<String, qar_core::Hlc> =
             versions.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
         Ok(map.get("approved_hash").map(|h| h.wall_ms))

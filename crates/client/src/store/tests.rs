@@ -229,6 +229,7 @@ fn push_results_acknowledge_through_the_high_water_mark() {
         results: vec![OpResult { seq: 2, outcome: OpOutcome::Rejected { code: "invalid".into(), message: "m".into() } }],
         server_time_ms: T0,
         pull: None,
+        clock_ahead: None,
     };
     s.record_push(&reply, T0).unwrap();
     assert_eq!(s.pending_count().unwrap(), 1);

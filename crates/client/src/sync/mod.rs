@@ -24,6 +24,18 @@ pub struct SyncReport {
     pub pulled: usize,
     /// Server clock minus this laptop's clock, as seen on the last reply.
     pub skew_ms: i64,
+    /// How far ahead of the server's time the server found this laptop's change stamps, when
+    /// it re-stamped some (`clock_ahead` in a push answer); 0 when it did not.
+    pub stamps_ahead_ms: u64,
+}
+
+impl SyncReport {
+    /// The skew the clock warning goes by: a laptop whose stamps the server found too far
+    /// ahead is ahead, even when its wall clock has been set right since (its stamps only move
+    /// forward, so they stay ahead until real time catches up).
+    pub fn warning_skew_ms(&self) -> i64 {
+        self.skew_ms.min(-(self.stamps_ahead_ms.min(i64::MAX as u64) as i64))
+    }
 }
 
 /// One full sync. The store lock is held only between network calls, never across them, so
@@ -87,6 +99,10 @@ async fn sync_steps(
             request.await?
         };
         report.skew_ms = reply.server_time_ms as i64 - now_ms() as i64;
+        if let Some(ahead) = &reply.clock_ahead {
+            tracing::warn!(ahead_ms = ahead.ahead_ms, ops = ahead.op_seqs.len(), "the server re-stamped changes stamped ahead of its clock");
+            report.stamps_ahead_ms = report.stamps_ahead_ms.max(ahead.ahead_ms);
+        }
         let mut s = lock(store);
         s.record_push(&reply, now_ms())?;
         if let Some(page) = &reply.pull {

@@ -198,6 +198,10 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
     for schema in schemas {
         assert!(doc["components"]["schemas"][schema].is_object(), "schema {schema}");
     }
+    // Issue 15: the push answer's optional clock_ahead, documented and optional.
+    assert!(doc["components"]["schemas"]["ClockAhead"]["properties"]["server_time_ms"].is_object(), "schema ClockAhead");
+    let required = doc["components"]["schemas"]["PushResponse"]["required"].as_array().cloned().unwrap_or_default();
+    assert!(!required.contains(&serde_json::json!("clock_ahead")), "older clients need not know it");
     assert_eq!(doc["paths"]["/v1/sync/push"]["post"]["responses"]["409"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody");
 }
 

@@ -1,27 +1,34 @@
 //! The server's own hybrid logical clock. The server writes some fields itself (a review's team
 //! and hub, approval stamps, comments, conflict records, an evidence note's author); those
 //! writes need versions like any other. The clock's node is random, made once per data folder
-//! and kept in `meta`, and the clock observes every pushed op's stamp, so a server write is
-//! always later than every write the server has seen.
+//! and kept in `meta`, and the clock observes every accepted op's stamp (one too far ahead of
+//! the server's wall time is re-stamped instead, decision 33+), so a server write is always
+//! later than every write the server has kept.
 
+use super::CorruptValue;
 use qar_core::{Hlc, HlcClock};
 use rusqlite::{Connection, OptionalExtension};
 
 const NODE_KEY: &str = "server_node";
 const LAST_KEY: &str = "server_hlc";
 
-/// Reads (or, in a new data folder, makes) the node and the last stamp issued.
+/// Reads (or, in a new data folder, makes) the node and the last stamp issued. A stored value
+/// that does not read back is a loud error, never a new node or a zero clock: restarting from
+/// zero would issue stamps older than the ones already stored, so server writes would lose.
 pub(super) fn load(conn: &Connection) -> rusqlite::Result<HlcClock> {
     let get = |key: &str| conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get::<_, String>(0)).optional();
-    let node = match get(NODE_KEY)?.and_then(|v| u64::from_str_radix(&v, 16).ok()) {
-        Some(node) => node,
+    let node = match get(NODE_KEY)? {
+        Some(v) => u64::from_str_radix(&v, 16).map_err(|e| CorruptValue::error(format!("server clock node (meta.{NODE_KEY} = {v:?})"), e))?,
         None => {
             let node = new_node();
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", [NODE_KEY, &format!("{node:016x}")])?;
             node
         }
     };
-    let last = get(LAST_KEY)?.and_then(|v| v.parse::<Hlc>().ok()).unwrap_or(Hlc::ZERO);
+    let last = match get(LAST_KEY)? {
+        Some(v) => v.parse::<Hlc>().map_err(|e| CorruptValue::error(format!("server clock (meta.{LAST_KEY})"), e))?,
+        None => Hlc::ZERO,
+    };
     Ok(HlcClock::resume(Hlc { node, ..last }))
 }
 

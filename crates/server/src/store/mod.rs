@@ -2,6 +2,7 @@
 //! the server lives in this module. A push is answered only after its transaction commits.
 
 mod access;
+mod ahead;
 mod audit_log;
 mod accounts;
 mod at_rest;
@@ -27,6 +28,7 @@ pub mod overview;
 mod workflow;
 pub mod report_versions;
 
+pub use ahead::DEFAULT_MAX_CLOCK_AHEAD_MS;
 pub use conflicts::conflict_id;
 pub use pull::ReadScope;
 pub use workflow::{NewComment, MAX_RETURN_COMMENTS};
@@ -49,6 +51,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 6, name: "issued report versions", sql: include_str!("migrations/0006_report_versions.sql") },
     Migration { number: 7, name: "hub administration: invitations, report deadlines, team removals, outbox reports", sql: include_str!("migrations/0007_hub_admin.sql") },
     Migration { number: 8, name: "keyed audit chain with per-part digests", sql: include_str!("migrations/0008_keyed_audit.sql") },
+    Migration { number: 9, name: "re-stamped ops from clocks too far ahead", sql: include_str!("migrations/0009_restamps.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -76,10 +79,44 @@ pub enum StoreError {
     #[error("{message}")]
     Refused { status: u16, code: &'static str, message: String, details: serde_json::Value },
     #[error(transparent)]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
+    /// Something stored (a record, the server clock) does not read back. Never treated as
+    /// empty or zero: writing over it would wipe the record's other fields (issue 15).
+    #[error("stored {what} cannot be read: {detail}")]
+    Corrupt { what: String, detail: String },
     /// The group commit carrying this push failed: nothing of it is durable; retry.
     #[error("commit failed: {0}")]
     Commit(String),
+}
+
+/// A stored value that does not read back, carried through `rusqlite::Result` code as a
+/// conversion failure and turned back into [`StoreError::Corrupt`] (see `From` below), so the
+/// many helpers that return `rusqlite::Result` need no new signature.
+#[derive(Debug, thiserror::Error)]
+#[error("stored {what} cannot be read: {detail}")]
+pub(crate) struct CorruptValue {
+    pub what: String,
+    pub detail: String,
+}
+
+impl CorruptValue {
+    pub(crate) fn error(what: impl Into<String>, detail: impl std::fmt::Display) -> rusqlite::Error {
+        let value = CorruptValue { what: what.into(), detail: detail.to_string() };
+        tracing::error!("{value}");
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(value))
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(i, ty, inner) => match inner.downcast::<CorruptValue>() {
+                Ok(c) => StoreError::Corrupt { what: c.what, detail: c.detail },
+                Err(inner) => StoreError::Db(rusqlite::Error::FromSqlConversionFailure(i, ty, inner)),
+            },
+            other => StoreError::Db(other),
+        }
+    }
 }
 
 pub struct ServerStore {
@@ -95,6 +132,8 @@ pub struct ServerStore {
     clock: Mutex<qar_core::HlcClock>,
     /// Subkeys of the server key: the audit MAC and TOTP-secret encryption (issue 15).
     key: std::sync::Arc<crate::server_key::ServerKey>,
+    /// How far ahead of the server's wall time an op's stamp may be and still move its clock.
+    max_clock_ahead_ms: std::sync::atomic::AtomicU64,
 }
 
 pub fn now_ms() -> u64 {
@@ -133,6 +172,7 @@ impl ServerStore {
             queue: Mutex::new(Vec::new()),
             clock: Mutex::new(clock),
             key,
+            max_clock_ahead_ms: ahead::DEFAULT_MAX_CLOCK_AHEAD_MS.into(),
         })
     }
 
@@ -162,6 +202,16 @@ impl ServerStore {
     }
 
     /// The server clock; take it only while holding the writer.
+    /// Sets how far ahead of the server's wall time (ms) a pushed op's stamp may be and still
+    /// move the server clock; an op stamped further ahead is applied with a server stamp.
+    pub fn set_max_clock_ahead_ms(&self, ms: u64) {
+        self.max_clock_ahead_ms.store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn max_clock_ahead_ms(&self) -> u64 {
+        self.max_clock_ahead_ms.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     fn clock(&self) -> MutexGuard<'_, qar_core::HlcClock> {
         self.clock.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -204,3 +254,5 @@ impl ServerStore {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod clock_tests;

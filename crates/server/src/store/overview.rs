@@ -173,7 +173,7 @@ impl ServerStore {
         let mut reviews = Vec::new();
         for row in rows {
             let (id, fields) = row?;
-            let doc: Doc = serde_json::from_str(&fields).unwrap_or_default();
+            let doc: Doc = super::records::parse_doc(&fields, || format!("review record {id}"))?;
             if records::tombstone(&doc).is_some() {
                 continue;
             }

@@ -48,7 +48,7 @@ impl ServerStore {
     /// past skipped and unreadable records too, so nobody waits on what they cannot see.
     pub fn pull(&self, cursor: u64, limit: u32, for_device: Option<Uuid>, scope: &ReadScope, now_ms: u64) -> Result<PullResponse, StoreError> {
         let page = self.pull_json(cursor, limit, for_device, scope, now_ms)?;
-        serde_json::from_str(&page.json).map_err(|e| StoreError::Invalid(format!("stored record does not read back: {e}")))
+        serde_json::from_str(&page.json).map_err(|e| StoreError::Corrupt { what: "page of records".into(), detail: e.to_string() })
     }
 
     /// [`ServerStore::pull`] as the JSON text of its `PullResponse`, which is what the HTTP
@@ -96,7 +96,7 @@ impl ServerStore {
                 (Some(node), Some(marker)) if raw.contains(marker.as_str()) || raw == "{}" => match only_own(raw, node) {
                     Ok(true) => continue,
                     _ => {
-                        let mut fields: BTreeMap<String, FieldValue> = serde_json::from_str(raw).map_err(|e| bad(4, e.to_string()))?;
+                        let mut fields: BTreeMap<String, FieldValue> = super::records::parse_doc(raw, || format!("record at server_seq {server_seq}"))?;
                         fields.retain(|_, f| f.version.node != node);
                         if fields.is_empty() {
                             continue;

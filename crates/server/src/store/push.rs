@@ -2,6 +2,7 @@
 //! the server's own facts, merged per field by version and HLC.
 
 use super::access::{self, ReviewAccess};
+use super::ahead::ClockBound;
 use super::audit_log::{self, Event};
 use super::authorize::{authorize, OpFacts};
 use super::merge::merge;
@@ -88,6 +89,7 @@ impl ServerStore {
         let mut answers: Vec<Result<PushResponse, StoreError>> = Vec::with_capacity(batch.len());
         let mut latest = 0;
         let mut clock = self.clock();
+        let max_ahead_ms = self.max_clock_ahead_ms();
         let outcome = (|| -> rusqlite::Result<()> {
             // A first push brings megabytes: with SQLite's default 2 MB page cache the
             // transaction spills dirty pages to the WAL mid-way and reads them back. Keep a
@@ -96,8 +98,10 @@ impl ServerStore {
             let mut tx = conn.transaction()?;
             for q in &mut batch {
                 let mut sp = tx.savepoint()?;
+                // A push that fails is rolled back whole: so is what its ops did to the clock.
+                let clock_before = clock.clone();
                 let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&sp)?, now_ms: q.now_ms };
-                match apply_push(&sp, &mut ctx, &mut q.req, &q.caller) {
+                match apply_push(&sp, &mut ctx, &mut q.req, &q.caller, max_ahead_ms) {
                     Ok(reply) => {
                         latest = latest.max(ctx.seq);
                         sp.commit()?;
@@ -105,6 +109,7 @@ impl ServerStore {
                     }
                     Err(e) => {
                         sp.rollback()?;
+                        *clock = clock_before;
                         answers.push(Err(e));
                     }
                 }
@@ -142,7 +147,7 @@ fn check_shape(req: &PushRequest) -> Result<(), StoreError> {
 
 /// One device's push inside the group's transaction. The ops' values are spent (moved into
 /// the records).
-fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &mut PushRequest, caller: &AuthDevice) -> Result<PushResponse, StoreError> {
+fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &mut PushRequest, caller: &AuthDevice, max_ahead_ms: u64) -> Result<PushResponse, StoreError> {
     let device = req.device_id.to_string();
     let high_water: u64 = conn
         .prepare_cached("SELECT high_water FROM devices WHERE device_id = ?1")?
@@ -158,6 +163,7 @@ fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &mut PushRequest, caller: &
     // Digested before applying: merging moves the values out of the ops.
     let values_sha256 = values_digest(&fresh);
     let mut reviews = ReviewCache::default();
+    let mut bound = ClockBound::new(conn, max_ahead_ms)?;
     let removed = check_related(conn, caller, &fresh, &mut reviews)?;
     let any_fresh = !fresh.is_empty();
     if any_fresh {
@@ -171,7 +177,7 @@ fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &mut PushRequest, caller: &
             // Unsent work of someone taken off the team: refused clearly, never blocking later ops.
             rejected("removed_from_team", "You were taken off this review's team before this change reached the server, so it was not saved. Ask the hub coordinator if it is needed.")
         } else {
-            apply_op(conn, ctx, caller, op, &mut reviews)?
+            apply_op(conn, ctx, caller, op, &mut reviews, &mut bound)?
         };
         results.push(OpResult { seq: op.seq, outcome });
     }
@@ -185,7 +191,7 @@ fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &mut PushRequest, caller: &
         let fresh: Vec<&Op> = req.ops.iter().filter(|o| o.seq > high_water).collect();
         audit_push(conn, caller, &device, &fresh, &results, &values_sha256, ctx.now_ms)?;
     }
-    Ok(PushResponse { acked_through, results, server_time_ms: ctx.now_ms, pull: None })
+    Ok(PushResponse { acked_through, results, server_time_ms: ctx.now_ms, pull: None, clock_ahead: bound.answer(ctx.now_ms) })
 }
 
 /// SHA-256 over every new op's fields as pushed: `seq|name=<value JSON>@<base>;…`, so the audit
@@ -341,9 +347,10 @@ fn rejected(code: &str, message: impl Into<String>) -> OpOutcome {
 
 /// Applies one op that is new for its device. A refusal is an outcome, not an error: the op is
 /// acknowledged with its reason so it never blocks the device's later ops. An op is one edit,
-/// so it is refused whole if any of its fields is invalid or not permitted.
-pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: &mut Op, reviews: &mut ReviewCache) -> rusqlite::Result<OpOutcome> {
-    ctx.clock.observe(op.hlc, ctx.now_ms);
+/// so it is refused whole if any of its fields is invalid or not permitted. Only an accepted
+/// op's stamp reaches the server clock (`bound`, after the permission check): a refused op
+/// changes nothing.
+pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: &mut Op, reviews: &mut ReviewCache, bound: &mut ClockBound) -> rusqlite::Result<OpOutcome> {
     if op.schema_version > SCHEMA_VERSION {
         return Ok(rejected("unknown_schema", format!("data schema {} is newer than this server knows", op.schema_version)));
     }
@@ -389,6 +396,7 @@ pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: 
         Ok(p) => p,
         Err(r) => return Ok(rejected(r.code, r.message)),
     };
+    bound.stamp_accepted(tx, ctx, op)?;
 
     let exists = stored.is_some();
     let mut doc = stored.map(|s| s.doc).unwrap_or_default();

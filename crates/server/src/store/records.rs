@@ -37,7 +37,14 @@ pub(super) fn load(tx: &Connection, entity: EntityKind, id: &str) -> rusqlite::R
         .prepare_cached("SELECT review_id, fields FROM records WHERE entity = ?1 AND id = ?2")?
         .query_row(params![entity.code(), id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    Ok(row.map(|(review_id, fields)| Stored { review_id, doc: serde_json::from_str(&fields).unwrap_or_default() }))
+    row.map(|(review_id, fields)| Ok(Stored { review_id, doc: parse_doc(&fields, || format!("{} record {id}", entity.code()))? })).transpose()
+}
+
+/// A stored record's fields. One that does not read back (say, a stamp nothing can parse) is a
+/// loud error: read as an empty document, the next write would store it without its other
+/// fields (issue 15: one edit wiped a review's state, URN and dates).
+pub(super) fn parse_doc(fields: &str, what: impl FnOnce() -> String) -> rusqlite::Result<Doc> {
+    serde_json::from_str(fields).map_err(|e| super::CorruptValue::error(what(), e))
 }
 
 /// Writes a record at the next place in the pull feed (inserting it when `exists` is false).

@@ -147,7 +147,7 @@ fn snapshot(tx: &Connection, rid: &str, review: &Doc, version: u32, report_hash:
     let (mut sections, mut estimates) = (Vec::new(), Vec::new());
     for row in rows {
         let (entity, fields) = row?;
-        let doc: Doc = serde_json::from_str(&fields).unwrap_or_default();
+        let doc: Doc = super::records::parse_doc(&fields, || format!("{entity} record of review {rid}"))?;
         if records::tombstone(&doc).is_some() {
             continue;
         }

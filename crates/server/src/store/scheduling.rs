@@ -326,7 +326,7 @@ pub(super) fn review_change(tx: &Connection, review_id: Uuid) -> Result<Change, 
     let (server_seq, doc) = tx.query_row("SELECT server_seq, fields FROM records WHERE entity = 'review' AND id = ?1", [review_id.to_string()], |r| {
         Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
     })?;
-    Ok(Change { server_seq, entity: EntityKind::Review, id: review_id, review_id, fields: serde_json::from_str(&doc).unwrap_or_default() })
+    Ok(Change { server_seq, entity: EntityKind::Review, id: review_id, review_id, fields: records::parse_doc(&doc, || format!("review record {review_id}"))? })
 }
 
 /// Reviews `user_id` was taken off whose removal lies in `(after, through]` of the feed.

@@ -112,4 +112,11 @@ impl ServerStore {
         let key = super::accounts::email_key(email);
         Ok(conn.query_row("SELECT id FROM users WHERE lower(email) = ?1", [key], |r| r.get(0)).optional()?)
     }
+
+    /// TEST SUPPORT: the server clock's last stamp as stored (`meta.server_hlc`), exactly as
+    /// text, so a test can tell whether anything moved it.
+    pub fn test_server_clock(&self) -> Result<Option<String>, StoreError> {
+        let conn = self.reader();
+        Ok(conn.query_row("SELECT value FROM meta WHERE key = 'server_hlc'", [], |r| r.get(0)).optional()?)
+    }
 }

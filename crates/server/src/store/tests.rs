@@ -282,9 +282,12 @@ fn concurrent_pushes_commit_together_and_a_refused_one_changes_nothing() {
 fn server_writes_are_stamped_after_every_stamp_the_server_has_seen() {
     let (dir, s) = store();
     let review = Uuid::now_v7();
-    // A laptop whose clock runs a day ahead.
-    let ahead = Hlc { wall_ms: now_ms() + 86_400_000, counter: 7, node: 1 };
-    push(&s, Uuid::from_u128(1), vec![op(1, EntityKind::Review, review, review, &[("school_name", json!("Ahead Academy"), None)], ahead)]);
+    // A laptop whose clock runs four minutes ahead: within the bound, so observed (a stamp
+    // further ahead is re-stamped instead, decision 33+; see clock_tests).
+    let ahead = Hlc { wall_ms: now_ms() + 4 * 60_000, counter: 7, node: 1 };
+    let device = Uuid::from_u128(1);
+    let ops = vec![op(1, EntityKind::Review, review, review, &[("school_name", json!("Ahead Academy"), None)], ahead)];
+    s.push(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, &who(device), now_ms()).unwrap();
     s.test_user("user-rex", "Rex Reviewer", &[]).unwrap();
     s.test_team_member(review, "user-rex", qar_core::entities::TeamRole::Reviewer, now_ms()).unwrap();
     let team = s.pull(0, 100, None, &all(), T).unwrap().changes[0].fields["team"].clone();

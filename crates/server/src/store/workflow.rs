@@ -27,8 +27,8 @@ pub struct NewComment {
 
 impl ServerStore {
     /// Approves the review's report if the caller may (`decide(Approve)`) and `report_hash` is
-    /// the hash of the report as the server holds it. Writes state, approved_hash and
-    /// approved_by as server writes; answers the review record. Approving again with the same
+    /// the hash of the report as the server holds it. Writes state, approved_hash,
+    /// approved_by and approved_at_ms (the server's wall time) as server writes; answers the review record. Approving again with the same
     /// hash changes nothing.
     pub fn approve(&self, review_id: Uuid, report_hash: &str, caller: &AuthDevice, now_ms: u64) -> Result<Change, StoreError> {
         self.decision(review_id, caller, now_ms, |tx, ctx, rid, review, doc| {
@@ -48,6 +48,8 @@ impl ServerStore {
                 ("state", json!(ReviewState::Approved.code())),
                 ("approved_hash", json!(report_hash)),
                 ("approved_by", json!(name)),
+                // The date people read on the report: the server's wall time, not a stamp.
+                ("approved_at_ms", json!(ctx.now_ms)),
             ];
             records::server_write(tx, ctx, EntityKind::Review, rid, rid, &fields)?;
             let detail = json!({ "report_hash": report_hash }).to_string();
@@ -131,7 +133,7 @@ impl ServerStore {
             entity: EntityKind::Review,
             id: review_id,
             review_id,
-            fields: serde_json::from_str(&doc).unwrap_or_default(),
+            fields: records::parse_doc(&doc, || format!("review record {rid}"))?,
         })
     }
 }
@@ -197,7 +199,7 @@ pub(super) fn report_hash_of(tx: &Connection, review_id: &str) -> rusqlite::Resu
     let (mut sections, mut estimates) = (Vec::new(), Vec::new());
     for row in rows {
         let (entity, fields) = row?;
-        let doc: Doc = serde_json::from_str(&fields).unwrap_or_default();
+        let doc: Doc = records::parse_doc(&fields, || format!("{entity} record of review {review_id}"))?;
         if records::tombstone(&doc).is_some() {
             continue;
         }
