@@ -3,7 +3,7 @@
 
 mod access;
 mod audit_log;
-mod accounts;
+pub(crate) mod accounts;
 mod authorize;
 mod clock;
 mod conflicts;
@@ -89,6 +89,8 @@ pub struct ServerStore {
     queue: Mutex<Vec<push::Queued>>,
     /// The server's own clock, for its writes. Locked only while holding the writer.
     clock: Mutex<qar_core::HlcClock>,
+    /// Sign-in and invitation attempt counts, in memory (issue 15): never written to disk.
+    throttle: crate::auth::throttle::Throttle,
 }
 
 pub fn now_ms() -> u64 {
@@ -112,7 +114,13 @@ impl ServerStore {
             latest,
             queue: Mutex::new(Vec::new()),
             clock: Mutex::new(clock),
+            throttle: Default::default(),
         })
+    }
+
+    /// The in-memory sign-in limits (the API counts per address; the store per account).
+    pub fn throttle(&self) -> &crate::auth::throttle::Throttle {
+        &self.throttle
     }
 
     /// A receiver of the newest server_seq, for pulls that wait for changes.
