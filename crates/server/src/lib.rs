@@ -143,7 +143,7 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
         allowed_hosts: config.allowed_hosts.iter().map(|h| net::host_name(h)).filter(|h| !h.is_empty()).collect(),
         cert_names: tls.as_ref().map(|(_, names)| names.clone()),
         listen_ip: Some(addr.ip()).filter(|ip| !ip.is_unspecified()),
-        trusted_proxies: config.trusted_proxies.clone(),
+        trusted_proxies: config.trusted_proxies.iter().map(|ip| ip.to_canonical()).collect(),
         hsts: tls.is_some(),
         request_timeout: config.request_timeout,
     };

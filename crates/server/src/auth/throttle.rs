@@ -137,14 +137,25 @@ impl Throttle {
             s.addresses.retain(|_, b| b.milli + now_ms.saturating_sub(b.at_ms) * 1000 / every_ms < full);
         }
         let b = s.addresses.entry(key).or_insert(Bucket { milli: full, at_ms: now_ms });
-        b.milli = (b.milli + now_ms.saturating_sub(b.at_ms) * 1000 / every_ms).min(full);
-        b.at_ms = now_ms;
+        // Credit whole thousandths and move the clock on by exactly their worth: a flood of
+        // refused attempts a millisecond apart must not round the refill away.
+        let gained = now_ms.saturating_sub(b.at_ms) * 1000 / every_ms;
+        b.milli += gained;
+        b.at_ms += gained * every_ms / 1000;
+        if b.milli >= full {
+            b.milli = full;
+            b.at_ms = now_ms;
+        }
         if b.milli < 1000 {
             let wait_ms = (1000 - b.milli) * every_ms / 1000;
-            tracing::warn!(client = %ip, "sign-in refused: too many failed attempts from this address");
+            // Debug only: a flood would otherwise write a log line per request.
+            tracing::debug!(client = %ip, "sign-in refused: too many failed attempts from this address");
             return Err(AuthError::TooManyAttempts { retry_after_s: wait_ms.div_ceil(1000).max(1) });
         }
         b.milli -= 1000;
+        if b.milli < 1000 {
+            tracing::warn!(client = %ip, "a client address has used up its sign-in attempts; it gets one more every {} s", every_ms / 1000);
+        }
         Ok(Ticket(key))
     }
 
@@ -251,6 +262,10 @@ mod tests {
             other => panic!("{:?}", other.map(|_| ())),
         }
         assert!(t.take(ip("198.51.100.2"), T).is_ok(), "another address is not affected");
+        // Refused attempts every millisecond do not stop the refill.
+        for ms in 1..30_000 {
+            assert!(t.take(a, T + ms).is_err());
+        }
         assert!(t.take(a, T + 30_000).is_ok(), "one attempt back after 30 s");
         assert!(t.take(a, T + 30_000).is_err());
     }

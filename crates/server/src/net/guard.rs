@@ -72,6 +72,8 @@ impl WireRules {
     }
 
     fn client_of(&self, peer: IpAddr, forwarded: Option<&str>) -> IpAddr {
+        // A server on [::] sees IPv4 clients as ::ffff:a.b.c.d.
+        let peer = peer.to_canonical();
         if !self.trusted_proxies.contains(&peer) {
             return peer;
         }
@@ -79,7 +81,7 @@ impl WireRules {
         // written by the client and cannot be trusted.
         let mut client = peer;
         for hop in forwarded.unwrap_or("").rsplit(',') {
-            match hop.trim().parse::<IpAddr>() {
+            match hop.trim().parse::<IpAddr>().map(|ip| ip.to_canonical()) {
                 Ok(ip) if self.trusted_proxies.contains(&ip) => client = ip,
                 Ok(ip) => return ip,
                 Err(_) => return client,
@@ -204,5 +206,7 @@ mod tests {
         assert_eq!(r.client_of(proxy, Some("garbage")), proxy);
         let stranger: IpAddr = "203.0.113.50".parse().unwrap();
         assert_eq!(r.client_of(stranger, Some("198.51.100.9")), stranger, "anyone else's header is ignored");
+        let mapped: IpAddr = "::ffff:10.0.0.2".parse().unwrap();
+        assert_eq!(r.client_of(mapped, Some("203.0.113.7")), "203.0.113.7".parse::<IpAddr>().unwrap(), "IPv4 seen through [::]");
     }
 }
