@@ -46,6 +46,8 @@ pub async fn login(
     throttle.check_email(&email, ip, now_ms())?;
     let ticket = throttle.take(ip, now_ms())?;
     let turn = throttle.hashing_turn().await?;
+    // Counted as failed before the check (parallel guesses all count); a success clears it.
+    throttle.begin_email(&email, ip, now_ms())?;
     let store = state.store.clone();
     let result = blocking(move || {
         let r = store.login(&req, now_ms());
@@ -54,9 +56,8 @@ pub async fn login(
     })
     .await?;
     match &result {
-        Err(AuthError::InvalidCredentials) => throttle.email_failed(&email, ip, now_ms()),
-        // The account's own back-off: the attempt stays spent, but it says nothing about this e-mail here.
-        Err(AuthError::TooManyAttempts { .. }) => {}
+        // Guesses, or the account's own back-off: the attempt stays spent and counted.
+        Err(AuthError::InvalidCredentials | AuthError::TooManyAttempts { .. }) => {}
         // Right credentials (also for a switched-off account or a laptop in use): not a guess.
         _ => {
             throttle.succeeded(ticket);

@@ -176,6 +176,21 @@ impl Throttle {
         }
     }
 
+    /// Checks and counts an attempt as failed in one step, before the credentials are checked,
+    /// so parallel guesses all count; a success then clears the count ([`Throttle::email_succeeded`]).
+    pub fn begin_email(&self, email: &str, ip: IpAddr, now_ms: u64) -> Result<(), AuthError> {
+        let mut s = self.state();
+        if s.pairs.len() >= PRUNE_AT {
+            s.pairs.retain(|_, b| now_ms < b.last_ms + FORGET_AFTER_MS && b.until_ms > now_ms);
+        }
+        let b = s.pairs.entry((email.to_owned(), bucket_key(ip))).or_default();
+        if let Some(retry_after_s) = b.wait_s(now_ms) {
+            return Err(AuthError::TooManyAttempts { retry_after_s });
+        }
+        b.fail(now_ms);
+        Ok(())
+    }
+
     pub fn email_failed(&self, email: &str, ip: IpAddr, now_ms: u64) {
         let mut s = self.state();
         if s.pairs.len() >= PRUNE_AT {
@@ -296,6 +311,12 @@ mod tests {
             }
         }
         assert_eq!(waits, [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]);
+        // Counting before the check: the next attempt is refused while another is still running.
+        let b = ip("192.0.2.44");
+        for _ in 0..5 {
+            t.begin_email(e, b, T).unwrap();
+        }
+        assert!(matches!(t.begin_email(e, b, T), Err(AuthError::TooManyAttempts { retry_after_s: 1 })));
         t.check_email(e, ip("198.51.100.2"), T).unwrap();
         t.email_succeeded(e, a);
         t.check_email(e, a, T).unwrap();
