@@ -21,6 +21,10 @@ pub enum ClientError {
     Offline { url: String },
     #[error("{message}")]
     Server { status: u16, code: String, message: String },
+    /// An `http://` address other than this laptop itself: passwords, codes, tokens and review
+    /// data would cross the network readable by anyone on the way, so nothing is sent (issue 15).
+    #[error("This server address is not secure (http://). Ask your hub for the address that starts with https://")]
+    InsecureServer { url: String },
     #[error("the sync server sent a reply this app does not understand: {0}")]
     Protocol(String),
     #[error("The report can't be submitted yet. Still missing: {}", items.join("; "))]
@@ -82,6 +86,7 @@ impl ClientError {
             ClientError::Open(_) | ClientError::DataDir { .. } => "store_unavailable",
             ClientError::Store(_) => "store_error",
             ClientError::Offline { .. } => "offline",
+            ClientError::InsecureServer { .. } => "insecure_server",
             ClientError::Server { .. } => "server_refused",
             ClientError::Protocol(_) => "protocol",
         }

@@ -35,8 +35,14 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        // A refusal that says when to come back says it in the standard header too (issue 15).
+        let retry_after = self.details.get("retry_after_s").and_then(Value::as_u64);
         let body = ErrorBody { code: self.code.to_owned(), message: self.message, details: self.details };
-        (self.status, Json(body)).into_response()
+        let mut resp = (self.status, Json(body)).into_response();
+        if let Some(s) = retry_after {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(s));
+        }
+        resp
     }
 }
 
@@ -129,6 +135,8 @@ pub enum ServerError {
     Key(#[from] crate::server_key::KeyError),
     #[error("this server key does not belong to the data folder {0}: start with the key it was made with (--key-file or QAR_SERVER_KEY)")]
     WrongKey(String),
+    #[error(transparent)]
+    Tls(#[from] crate::net::TlsError),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
 }
@@ -172,6 +180,12 @@ impl From<crate::auth::AuthError> for ApiError {
                 format!("Too many sign-in attempts. Wait {} and try again.", minutes(retry_after_s)),
             )
             .with_details(json!({ "retry_after_s": retry_after_s })),
+            E::Busy => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_busy",
+                "The server is busy checking other sign-ins. Wait a few seconds and try again.",
+            )
+            .with_details(json!({ "retry_after_s": 2 })),
             E::DeviceInUse => ApiError::new(
                 StatusCode::CONFLICT,
                 "device_in_use",

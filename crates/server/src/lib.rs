@@ -9,16 +9,20 @@ pub mod error;
 pub mod gias;
 mod private_files;
 pub mod server_key;
+pub mod net;
 pub mod store;
 
 pub use api::app;
+pub use auth::throttle::AttemptLimit;
 pub use auth::{AuthDevice, AuthError, Role};
+pub use net::{ClientAddr, TlsFiles};
 pub use error::{ApiError, ServerError};
 pub use server_key::KeySource;
 pub use store::ServerStore;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -43,6 +47,24 @@ pub struct ServerConfig {
     /// How far ahead of the server's wall time (ms) a pushed stamp may be and still move the
     /// server clock; further ahead, the op is applied with a server stamp (decision 33+).
     pub max_clock_ahead_ms: u64,
+    /// Serve HTTPS with these PEM files. None: plain HTTP, for loopback or behind a TLS proxy.
+    pub tls: Option<TlsFiles>,
+    /// Host names clients may use (`--allowed-host`). Loopback names are always allowed; when
+    /// none is given, also the listening address and, on TLS, the certificate's names.
+    pub allowed_hosts: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client, for per-address limits.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Open connections at most; at the cap new ones wait. Lowered to fit the open-file limit.
+    pub max_connections: usize,
+    /// Time to send a request's headers (and the TLS handshake); also how long an idle
+    /// keep-alive connection is kept.
+    pub header_timeout: Duration,
+    /// A connection on which nothing is read or written for this long is closed.
+    pub idle_timeout: Duration,
+    /// Time to read a request's body and answer it (a long-poll pull gets its wait on top).
+    pub request_timeout: Duration,
+    /// Failed sign-in and invitation attempts per client address.
+    pub sign_in_limit: AttemptLimit,
 }
 
 /// Defaults an operator gets without flags; callers set what they need and take the rest with
@@ -57,6 +79,15 @@ impl Default for ServerConfig {
             audit_head_export: None,
             audit_head_every: std::time::Duration::from_secs(15 * 60),
             max_clock_ahead_ms: store::DEFAULT_MAX_CLOCK_AHEAD_MS,
+            tls: None,
+            allowed_hosts: Vec::new(),
+            trusted_proxies: Vec::new(),
+            // Far above the 2,400 laptops of the sync benchmark, far below a raised file limit.
+            max_connections: 10_000,
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(60),
+            sign_in_limit: AttemptLimit::default(),
         }
     }
 }
@@ -64,6 +95,9 @@ impl Default for ServerConfig {
 /// A server running on a background task. Dropping it stops the server.
 pub struct RunningServer {
     pub addr: SocketAddr,
+    /// The connection cap in force (the configured one, lowered to fit the open-file limit).
+    pub max_connections: usize,
+    tls: bool,
     store: Arc<ServerStore>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
@@ -73,7 +107,8 @@ pub struct RunningServer {
 
 impl RunningServer {
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The running server's store (tests use its test-support functions, e.g.
@@ -106,28 +141,40 @@ impl Drop for RunningServer {
 }
 
 /// Opens the store in `config.data_dir`, binds `config.listen` (port 0 picks a free port) and
-/// serves on the current tokio runtime.
+/// serves on the current tokio runtime, over TLS when `config.tls` is set.
 pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> {
+    // Certificate problems are found before anything is opened or bound.
+    let tls = config.tls.as_ref().map(net::load_tls).transpose()?;
     let store = ServerStore::open_with(&config.data_dir, &config.key)?;
     store.set_max_clock_ahead_ms(config.max_clock_ahead_ms);
     if config.demo {
         store.seed_demo(store::now_ms())?;
     }
+    store.throttle().set_limit(config.sign_in_limit);
     let store = Arc::new(store);
     let state = AppState { store: store.clone() };
+    let file_limit = net::raise_file_limit();
+    let max_connections = net::effective_cap(config.max_connections, file_limit);
+    if max_connections < config.max_connections {
+        tracing::warn!(max_connections, ?file_limit, "connection cap lowered to fit the open-file limit");
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServerError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: config.listen, source })?;
+    let rules = net::WireRules {
+        allowed_hosts: config.allowed_hosts.iter().map(|h| net::host_name(h)).filter(|h| !h.is_empty()).collect(),
+        cert_names: tls.as_ref().map(|(_, names)| names.clone()),
+        listen_ip: Some(addr.ip()).filter(|ip| !ip.is_unspecified()),
+        trusted_proxies: config.trusted_proxies.iter().map(|ip| ip.to_canonical()).collect(),
+        hsts: tls.is_some(),
+        request_timeout: config.request_timeout,
+    };
+    let router = net::wire_layers(app(state), rules);
+    let limits = net::ConnLimits { max_connections, header_timeout: config.header_timeout, idle_timeout: config.idle_timeout };
     let (tx, rx) = oneshot::channel::<()>();
-    let router = app(state);
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let is_tls = tls.is_some();
+    let task = tokio::spawn(net::serve(listener, router, tls.map(|(acceptor, _)| acceptor), limits, rx));
     let audit_export = config.audit_head_export.as_ref().map(|path| audit_export::Exporter::spawn(store.clone(), path.clone(), config.audit_head_every));
-    Ok(RunningServer { addr, store, shutdown: Some(tx), task: Some(task), audit_export })
+    Ok(RunningServer { addr, max_connections, tls: is_tls, store, shutdown: Some(tx), task: Some(task), audit_export })
 }

@@ -21,9 +21,40 @@ struct Args {
     /// Folder for the server's database; created if missing.
     #[arg(long, default_value = "qar-server-data")]
     data_dir: PathBuf,
-    /// Address to listen on. Use 127.0.0.1 unless a reverse proxy with TLS sits in front.
+    /// Address to listen on. Use 127.0.0.1 unless the server has its own TLS (--tls-cert) or a
+    /// reverse proxy with TLS sits in front.
     #[arg(long, default_value = "127.0.0.1:8787")]
     listen: SocketAddr,
+    /// Serve HTTPS: the certificate chain (PEM, e.g. Let's Encrypt's fullchain.pem).
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM, e.g. privkey.pem).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// A host name clients use to reach this server (repeat for several). Requests naming any
+    /// other host are refused (421). Loopback is always allowed. Without it: the listening
+    /// address and, with --tls-cert, the names in the certificate.
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
+    /// The address of a reverse proxy in front of this server (repeat for several): only its
+    /// X-Forwarded-For header is believed, for per-address sign-in limits.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// Open connections at most (lowered to fit the open-file limit).
+    #[arg(long, default_value_t = 10_000)]
+    max_connections: usize,
+    /// Seconds a client has to send a request's headers; also how long an idle connection is kept.
+    #[arg(long, default_value_t = 10)]
+    header_timeout_s: u64,
+    /// Seconds to read a request's body and answer it (a long-poll gets its wait on top).
+    #[arg(long, default_value_t = 60)]
+    request_timeout_s: u64,
+    /// Failed sign-in attempts one client address may make at once...
+    #[arg(long, default_value_t = 20)]
+    sign_in_burst: u32,
+    /// ...and the seconds after which it may make one more.
+    #[arg(long, default_value_t = 30)]
+    sign_in_refill_s: u64,
     /// Load the synthetic demo hub, schools, people and reviews (only once per data folder).
     /// DEMO ONLY: the demo people get published passwords; never use on real data.
     #[arg(long)]
@@ -331,6 +362,10 @@ async fn serve(args: Args) -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar_server=info,tower_http=warn".into()),
         )
         .init();
+    let tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => Some(qar_server::TlsFiles { cert, key }),
+        _ => None,
+    };
     let config = qar_server::ServerConfig {
         data_dir: args.data_dir.clone(),
         listen: args.listen,
@@ -339,10 +374,23 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         audit_head_export: args.audit_head_export.clone(),
         audit_head_every: std::time::Duration::from_secs(args.audit_head_every_minutes * 60),
         max_clock_ahead_ms: args.max_clock_ahead_mins * 60_000,
+        tls,
+        allowed_hosts: args.allowed_hosts,
+        trusted_proxies: args.trusted_proxies,
+        max_connections: args.max_connections,
+        header_timeout: std::time::Duration::from_secs(args.header_timeout_s.max(1)),
+        request_timeout: std::time::Duration::from_secs(args.request_timeout_s.max(1)),
+        sign_in_limit: qar_server::AttemptLimit {
+            burst: args.sign_in_burst.max(1),
+            refill_every: std::time::Duration::from_secs(args.sign_in_refill_s.max(1)),
+        },
         ..Default::default()
     };
     let server = qar_server::start(&config).await.context("starting the sync server")?;
-    tracing::info!(addr = %server.addr, data_dir = %args.data_dir.display(), demo = args.demo, "qar-server listening");
+    if config.tls.is_none() && !args.listen.ip().is_loopback() {
+        tracing::warn!("serving plain HTTP on a network address: put a TLS reverse proxy in front, or use --tls-cert/--tls-key");
+    }
+    tracing::info!(url = %server.url(), max_connections = server.max_connections, data_dir = %args.data_dir.display(), demo = args.demo, "qar-server listening");
     shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");
     server.stop().await;

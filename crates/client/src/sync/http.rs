@@ -245,8 +245,10 @@ impl SyncClient {
         self.send_request(req).await
     }
 
-    /// Sends a request that already carries its credentials and reads the JSON answer.
+    /// Sends a request that already carries its credentials and reads the JSON answer. Every
+    /// call to the server comes through here, so this is where clear text is refused.
     async fn send_request<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
+        check_secure_address(&self.base_url)?;
         let offline = |_| ClientError::Offline { url: self.base_url.clone() };
         let resp = req.send().await.map_err(offline)?;
         let status = resp.status();
@@ -266,6 +268,23 @@ impl SyncClient {
         }
         Err(ClientError::Server { status: status.as_u16(), code: body.code, message: body.message })
     }
+}
+
+/// Refuses an address that would send secrets in clear text: only `https://`, or `http://` to
+/// this laptop itself (127.0.0.0/8, ::1, localhost: a server run locally, the tests, `./x run`).
+pub fn check_secure_address(base_url: &str) -> Result<()> {
+    let insecure = || ClientError::InsecureServer { url: base_url.to_owned() };
+    let url = reqwest::Url::parse(base_url).map_err(|_| insecure())?;
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if url.host_str().is_some_and(is_loopback_host) => Ok(()),
+        _ => Err(insecure()),
+    }
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost") || bare.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

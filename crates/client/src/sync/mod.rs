@@ -6,7 +6,7 @@ mod lost_access;
 
 pub use backoff::Backoff;
 
-pub use http::{Account, LoginBody, LoginGrant, Redeemed, ReturnComment, SyncClient};
+pub use http::{check_secure_address, Account, LoginBody, LoginGrant, Redeemed, ReturnComment, SyncClient};
 
 use crate::error::Result;
 use crate::store::Store;

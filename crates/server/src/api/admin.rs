@@ -4,6 +4,8 @@
 use super::blocking;
 use crate::auth::{AccountSummary, AuthDevice, Role};
 use crate::error::ApiError;
+use crate::net::ClientAddr;
+use crate::store::StoreError;
 use crate::store::hub_admin::{AssignOutcome, HubInfo, SchoolInfo, UserInfo};
 use crate::store::invitations::{InvitationIssued, NewInvitation, Redeemed};
 use crate::store::now_ms;
@@ -229,11 +231,29 @@ pub async fn invite(State(state): State<AppState>, caller: AuthDevice, body: Res
         (status = 409, description = "code_used", body = ErrorBody),
         (status = 410, description = "code_expired or invitation_cancelled", body = ErrorBody),
         (status = 422, description = "weak_password", body = ErrorBody),
+        (status = 429, description = "too_many_attempts from this address; Retry-After", body = ErrorBody),
+        (status = 503, description = "server_busy; Retry-After", body = ErrorBody),
     ))]
-pub async fn redeem(State(state): State<AppState>, body: Result<Json<RedeemRequest>, JsonRejection>) -> Result<Json<Redeemed>, ApiError> {
+pub async fn redeem(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    body: Result<Json<RedeemRequest>, JsonRejection>,
+) -> Result<Json<Redeemed>, ApiError> {
     let Json(req) = body?;
+    // A guessed code costs the address an attempt, like a guessed password (issue 15).
+    let ticket = state.store.throttle().take(client.0, now_ms())?;
+    let turn = state.store.throttle().hashing_turn().await?;
     let store = state.store.clone();
-    Ok(Json(blocking(move || Ok(store.redeem_invitation(&req.code, &req.password, now_ms())?)).await?))
+    let result = blocking(move || {
+        let r = store.redeem_invitation(&req.code, &req.password, now_ms());
+        drop(turn);
+        Ok(r)
+    })
+    .await?;
+    if matches!(&result, Ok(_) | Err(StoreError::Refused { code: "weak_password", .. })) {
+        state.store.throttle().succeeded(ticket);
+    }
+    Ok(Json(result?))
 }
 
 /// No sign-in: a first authenticator code switches the account on; then sign in as usual.
@@ -243,10 +263,19 @@ pub async fn redeem(State(state): State<AppState>, body: Result<Json<RedeemReque
         (status = 404, description = "unknown_code", body = ErrorBody),
         (status = 409, description = "code_used or not_redeemed", body = ErrorBody),
         (status = 410, description = "code_expired or invitation_cancelled", body = ErrorBody),
-        (status = 422, description = "invalid_totp", body = ErrorBody),
+        (status = 410, description = "too_many_codes: the invitation's tries are used up", body = ErrorBody),
+        (status = 422, description = "invalid_totp; details.tries_left", body = ErrorBody),
+        (status = 429, description = "too_many_attempts from this address; Retry-After", body = ErrorBody),
     ))]
-pub async fn confirm(State(state): State<AppState>, body: Result<Json<ConfirmRequest>, JsonRejection>) -> Result<Json<AccountSummary>, ApiError> {
+pub async fn confirm(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    body: Result<Json<ConfirmRequest>, JsonRejection>,
+) -> Result<Json<AccountSummary>, ApiError> {
     let Json(req) = body?;
+    let ticket = state.store.throttle().take(client.0, now_ms())?;
     let store = state.store.clone();
-    Ok(Json(blocking(move || Ok(store.confirm_invitation(&req.code, &req.totp_code, now_ms())?)).await?))
+    let account = blocking(move || Ok(store.confirm_invitation(&req.code, &req.totp_code, now_ms())?)).await?;
+    state.store.throttle().succeeded(ticket);
+    Ok(Json(account))
 }

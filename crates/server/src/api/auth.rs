@@ -2,7 +2,9 @@
 //! `GET /v1/devices`, `POST /v1/devices/{device_id}/revoke`.
 
 use super::blocking;
-use crate::auth::{AuthDevice, DeviceInfo, LoginGrant, LoginRequest};
+use crate::auth::{AuthDevice, AuthError, DeviceInfo, LoginGrant, LoginRequest};
+use crate::net::ClientAddr;
+use crate::store::accounts::email_key;
 use crate::error::ApiError;
 use qar_core::protocol::ErrorBody;
 use crate::store::now_ms;
@@ -15,7 +17,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 /// 200 `{token, user: {id, name, email, roles}, expires_at_ms}`; 401 `invalid_credentials`;
-/// 403 `account_disabled`; 409 `device_in_use`; 429 `too_many_attempts`.
+/// 403 `account_disabled`; 409 `device_in_use`; 429 `too_many_attempts`; 503 `server_busy`.
+///
+/// Limits (issue 15, `auth::throttle`): each attempt takes one from the client address's bucket
+/// (given back on success); an address that failed for this e-mail backs off; password checks
+/// wait for a free core. None of these is written to disk.
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; the token is shown once", body = LoginGrant),
@@ -24,16 +30,41 @@ use uuid::Uuid;
         (status = 403, description = "account_disabled", body = ErrorBody),
         (status = 409, description = "device_in_use", body = ErrorBody),
         (status = 422, description = "Wrong field types", body = ErrorBody),
-        (status = 429, description = "too_many_attempts; details.retry_after_s", body = ErrorBody),
+        (status = 429, description = "too_many_attempts; details.retry_after_s and Retry-After", body = ErrorBody),
+        (status = 503, description = "server_busy; Retry-After", body = ErrorBody),
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    client: ClientAddr,
     body: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Result<Json<LoginGrant>, ApiError> {
     let Json(req) = body?;
+    let throttle = state.store.throttle();
+    let email = email_key(&req.email);
+    let ip = client.0;
+    // Cheap refusals first, so a flooding address never waits for a turn to hash.
+    throttle.check_email(&email, ip, now_ms())?;
+    let ticket = throttle.take(ip, now_ms())?;
+    let turn = throttle.hashing_turn().await?;
+    // Counted as failed before the check (parallel guesses all count); a success clears it.
+    throttle.begin_email(&email, ip, now_ms())?;
     let store = state.store.clone();
-    let grant = blocking(move || Ok(store.login(&req, now_ms())?)).await?;
-    Ok(Json(grant))
+    let result = blocking(move || {
+        let r = store.login(&req, now_ms());
+        drop(turn);
+        Ok(r)
+    })
+    .await?;
+    match &result {
+        // Guesses, or the account's own back-off: the attempt stays spent and counted.
+        Err(AuthError::InvalidCredentials | AuthError::TooManyAttempts { .. }) => {}
+        // Right credentials (also for a switched-off account or a laptop in use): not a guess.
+        _ => {
+            throttle.succeeded(ticket);
+            throttle.email_succeeded(&email, ip);
+        }
+    }
+    Ok(Json(result?))
 }
 
 /// Signs the caller's laptop out: 200 with its registry entry, now revoked.

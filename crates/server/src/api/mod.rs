@@ -16,10 +16,13 @@ mod visit_admin;
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::routing::{get, post, put};
 use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+
+pub(crate) use sync::MAX_WAIT_MS;
 
 /// Largest accepted request body. A push of 1,000 two-kilobyte notes is about 2.5 MB.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
@@ -64,6 +67,15 @@ pub fn app(state: AppState) -> Router {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Answers carry tokens, TOTP secrets and review data: never kept by a cache or proxy, never
+        // read as anything but what they say they are, never framed (issue 15).
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -9,6 +9,7 @@
 
 pub mod crypto;
 mod extract;
+pub mod throttle;
 
 pub use extract::{AuthDevice, AuthRejection};
 
@@ -21,9 +22,6 @@ const DAY_MS: u64 = 24 * 60 * MINUTE_MS;
 /// How long a device token is good for. Absolute, not sliding: a laptop signs in again after
 /// this, which re-checks password and TOTP. Long, because the app works offline for weeks.
 pub const TOKEN_TTL_MS: u64 = 90 * DAY_MS;
-/// Failed sign-ins allowed per email, and per device, within [`ATTEMPT_WINDOW_MS`].
-pub const MAX_FAILED_ATTEMPTS: u32 = 5;
-pub const ATTEMPT_WINDOW_MS: u64 = 15 * MINUTE_MS;
 /// `last_seen_ms` is written at most this often per device, so authenticating stays a read.
 pub const LAST_SEEN_EVERY_MS: u64 = MINUTE_MS;
 /// Longest accepted password: argon2 takes any length, but there is no reason to hash a megabyte.
@@ -152,6 +150,9 @@ pub enum AuthError {
     AccountDisabled,
     #[error("too many attempts; retry after {retry_after_s} s")]
     TooManyAttempts { retry_after_s: u64 },
+    /// Every turn to check a password is taken (a flood of sign-ins): try again in a moment.
+    #[error("busy checking other sign-ins")]
+    Busy,
     #[error("device is signed in for another person")]
     DeviceInUse,
     #[error("forbidden: {0}")]

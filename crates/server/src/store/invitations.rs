@@ -5,6 +5,7 @@
 use super::accounts::email_key;
 use super::hub_admin::{audit, refused, require_admin, set_roles_in, user_info, UserInfo};
 use super::{ServerStore, StoreError};
+use crate::auth::throttle::MAX_INVITATION_CODE_TRIES;
 use crate::auth::{crypto, AccountSummary, AuthDevice, Role};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -92,6 +93,10 @@ fn find(conn: &Connection, code: &str) -> rusqlite::Result<Option<Invitation>> {
         })
     })
     .optional()
+}
+
+fn too_many_codes() -> StoreError {
+    refused(410, "too_many_codes", "Too many wrong authenticator codes were tried for this invitation. Ask your administrator for a new one.")
 }
 
 fn unknown_code() -> StoreError {
@@ -236,22 +241,44 @@ impl ServerStore {
     }
 
     /// Checks the first authenticator code against the secret given on redemption and switches
-    /// the account on. A wrong code can be tried again; the invitation is then used up.
+    /// the account on. A wrong code can be tried again, up to [`MAX_INVITATION_CODE_TRIES`]
+    /// times (counted in memory); the invitation is then used up. The code is looked up and the
+    /// authenticator code checked on the reader: the writer is taken only to switch the account on.
     pub fn confirm_invitation(&self, code: &str, totp_code: &str, now_ms: u64) -> Result<AccountSummary, StoreError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        let inv = find(&tx, code)?.ok_or_else(unknown_code)?;
+        let inv = find(&self.reader(), code)?.ok_or_else(unknown_code)?;
         usable(&inv, now_ms)?;
         let (Some(password_hash), Some(secret), true) = (inv.password_hash, inv.totp_secret, inv.redeemed) else {
             return Err(refused(409, "not_redeemed", "Set a password with this code first (redeem), then confirm."));
         };
+        if self.throttle().invitation_tries(&inv.id) >= MAX_INVITATION_CODE_TRIES {
+            return Err(too_many_codes());
+        }
         let secret = self.open_invitation_secret(&inv.id, &secret).map_err(|e| {
             tracing::error!(invitation_id = inv.id, "the TOTP secret of this invitation cannot be read: {e}");
             StoreError::Invalid("This invitation's authenticator secret cannot be read. Ask your administrator for a new invitation.".into())
         })?;
         let Some(step) = crypto::totp_step(&secret, totp_code, now_ms) else {
-            return Err(refused(422, "invalid_totp", "That authenticator code is not right. Check the time on your phone and try the next code."));
+            let left = self.throttle().invitation_failed(&inv.id);
+            if left == 0 {
+                return Err(too_many_codes());
+            }
+            return Err(StoreError::Refused {
+                status: 422,
+                code: "invalid_totp",
+                message: "That authenticator code is not right. Check the time on your phone and try the next code.".into(),
+                details: json!({ "tries_left": left }),
+            });
         };
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        // Only one of two racing confirmations (or a confirmation and a withdrawal) wins.
+        let won = tx.execute(
+            "UPDATE invitations SET confirmed_ms = ?2 WHERE invitation_id = ?1 AND confirmed_ms IS NULL AND cancelled_ms IS NULL",
+            params![inv.id, now_ms as i64],
+        )?;
+        if won == 0 {
+            return Err(refused(409, "code_used", "This invitation code was already used. Sign in with your email and password."));
+        }
         tx.execute(
             "INSERT INTO accounts(user_id, password_hash, totp_secret, totp_last_step, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
              ON CONFLICT(user_id) DO UPDATE SET password_hash = excluded.password_hash, totp_secret = excluded.totp_secret,
@@ -265,6 +292,7 @@ impl ServerStore {
         audit(&tx, &system_actor(&inv.user_id), "activate_account", &inv.user_id, json!({ "invitation_id": inv.id }), now_ms)?;
         let info = user_info(&tx, &inv.user_id, now_ms)?.ok_or_else(unknown_code)?;
         tx.commit()?;
+        self.throttle().invitation_done(&inv.id);
         Ok(AccountSummary { id: info.id, name: info.name, email: info.email, roles: info.roles })
     }
 }

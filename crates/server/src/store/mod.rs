@@ -4,7 +4,7 @@
 mod access;
 mod ahead;
 mod audit_log;
-mod accounts;
+pub(crate) mod accounts;
 mod at_rest;
 mod authorize;
 mod clock;
@@ -134,6 +134,8 @@ pub struct ServerStore {
     key: std::sync::Arc<crate::server_key::ServerKey>,
     /// How far ahead of the server's wall time an op's stamp may be and still move its clock.
     max_clock_ahead_ms: std::sync::atomic::AtomicU64,
+    /// Sign-in and invitation attempt counts, in memory (issue 15): never written to disk.
+    throttle: crate::auth::throttle::Throttle,
 }
 
 pub fn now_ms() -> u64 {
@@ -173,7 +175,13 @@ impl ServerStore {
             clock: Mutex::new(clock),
             key,
             max_clock_ahead_ms: ahead::DEFAULT_MAX_CLOCK_AHEAD_MS.into(),
+            throttle: Default::default(),
         })
+    }
+
+    /// The in-memory sign-in limits (the API counts per address; the store per account).
+    pub fn throttle(&self) -> &crate::auth::throttle::Throttle {
+        &self.throttle
     }
 
     /// A receiver of the newest server_seq, for pulls that wait for changes.

@@ -1,12 +1,13 @@
-//! Sign-in, the device registry and the login rate limit (tables of migration 2). Every function
-//! takes the time (`now_ms`) so tests can move the clock.
+//! Sign-in and the device registry (tables of migration 2). Every function takes the time
+//! (`now_ms`) so tests can move the clock. Failed attempts are counted in memory
+//! (`auth::throttle`, issue 15); the `login_attempts` table of migration 2 is no longer used.
 
 use super::audit_log::{self, Event};
 use super::ServerStore;
 use crate::auth::crypto;
 use crate::auth::{
-    AccountSummary, AuthDevice, AuthError, DeviceInfo, DeviceStatus, LoginGrant, LoginRequest, Role, ATTEMPT_WINDOW_MS,
-    LAST_SEEN_EVERY_MS, MAX_DEVICE_NAME, MAX_FAILED_ATTEMPTS, MAX_PASSWORD_LEN, MAX_REVOKE_REASON, TOKEN_TTL_MS,
+    AccountSummary, AuthDevice, AuthError, DeviceInfo, DeviceStatus, LoginGrant, LoginRequest, Role, LAST_SEEN_EVERY_MS,
+    MAX_DEVICE_NAME, MAX_PASSWORD_LEN, MAX_REVOKE_REASON, TOKEN_TTL_MS,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
@@ -46,11 +47,14 @@ pub(crate) fn roles_of(conn: &Connection, user_id: &str) -> rusqlite::Result<Vec
 }
 
 impl ServerStore {
-    /// Signs a laptop in: checks the rate limit, the password and the TOTP code, then registers
-    /// the device with a new token (replacing any earlier token of the same laptop).
+    /// Signs a laptop in: checks the password and the TOTP code, then registers the device with a
+    /// new token (replacing any earlier token of the same laptop).
     ///
     /// A wrong password, a wrong code and an unknown email all give `InvalidCredentials`, after
     /// the same work. A switched-off account is told so only once its credentials are right.
+    /// Limits per client address are the API's (`api::auth`); here only the account's own: after
+    /// the right password with wrong codes it backs off (`TooManyAttempts`), whatever password
+    /// comes next, so an outsider can neither start it nor learn from it whether a password is right.
     pub fn login(&self, req: &LoginRequest, now_ms: u64) -> Result<LoginGrant, AuthError> {
         let email = email_key(&req.email);
         let device_id = req.device_id.to_string();
@@ -63,11 +67,11 @@ impl ServerStore {
         }
         let device_name = if device_name.is_empty() { "Unnamed laptop" } else { device_name };
 
-        // 1. Count this attempt as failed before checking anything: parallel guesses all count.
-        let attempt_id = self.begin_attempt(&email, &device_id, now_ms)?;
-
-        // 2. Check the secrets outside any lock (argon2 takes tens of milliseconds on purpose).
+        // Check the secrets outside any lock (argon2 takes tens of milliseconds on purpose).
         let creds = self.credentials(&email)?;
+        if let Some(c) = &creds {
+            self.throttle.check_account(&c.user_id, now_ms)?;
+        }
         let password_ok = req.password.len() <= MAX_PASSWORD_LEN
             && match &creds {
                 Some(c) => crypto::verify_password(&c.password_hash, &req.password),
@@ -80,14 +84,16 @@ impl ServerStore {
             (Some(c), true) => c.totp_secret.as_ref().and_then(|s| crypto::totp_step(s, &req.totp_code, now_ms)),
             _ => None,
         };
+        if let (Some(c), true, None) = (&creds, password_ok, step) {
+            self.throttle.code_failed(&c.user_id, now_ms);
+        }
         let (Some(creds), Some(step)) = (creds, step) else {
             return Err(AuthError::InvalidCredentials);
         };
 
-        // 3. Right credentials: the attempt no longer counts against anyone.
+        // Right credentials: only now is the writer taken.
         let mut conn = self.writer();
         let tx = conn.transaction()?;
-        tx.execute("DELETE FROM login_attempts WHERE attempt_id = ?1", [attempt_id])?;
         if !creds.active {
             tx.commit()?;
             return Err(AuthError::AccountDisabled);
@@ -99,7 +105,8 @@ impl ServerStore {
         )?;
         if fresh == 0 {
             drop(tx);
-            // Not a guess, but not a sign-in either: it counts as a failed attempt.
+            // Not a guess, but not a sign-in either: it counts as a wrong code.
+            self.throttle.code_failed(&creds.user_id, now_ms);
             return Err(AuthError::InvalidCredentials);
         }
         let owner: Option<(String, Option<i64>)> = tx
@@ -126,50 +133,17 @@ impl ServerStore {
                 expires_ms = excluded.expires_ms, revoked_ms = NULL, revoked_reason = NULL, revoked_by = NULL",
             params![device_id, creds.user_id, token_hash, device_name, now_ms as i64, expires_ms as i64],
         )?;
-        // A success clears the failures of this email and of this laptop.
-        tx.execute("DELETE FROM login_attempts WHERE email = ?1 OR device_id = ?2", params![email, device_id])?;
         let roles = roles_of(&tx, &creds.user_id)?;
         let event = Event { kind: "sign_in", actor: &creds.user_id, device_id: &device_id, subject: &creds.user_id, detail: String::new() };
         audit_log::append(&tx, &event, now_ms)?;
         tx.commit()?;
+        self.throttle.account_succeeded(&creds.user_id);
         tracing::info!(user_id = creds.user_id, device_id, "signed in");
         Ok(LoginGrant {
             token,
             user: AccountSummary { id: creds.user_id, name: creds.name, email: creds.email, roles },
             expires_at_ms: expires_ms,
         })
-    }
-
-    /// Refuses when the email or the device has [`MAX_FAILED_ATTEMPTS`] failures in the window;
-    /// otherwise records this attempt (as a failure until it succeeds) and returns its id.
-    fn begin_attempt(&self, email: &str, device_id: &str, now_ms: u64) -> Result<i64, AuthError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        let since = now_ms.saturating_sub(ATTEMPT_WINDOW_MS) as i64;
-        tx.execute("DELETE FROM login_attempts WHERE at_ms <= ?1", [since])?;
-        // The attempt that must leave the window before another is allowed: the Nth newest.
-        let nth = MAX_FAILED_ATTEMPTS as i64 - 1;
-        let mut blocked_until = 0u64;
-        for (column, key) in [("email", email), ("device_id", device_id)] {
-            let sql = format!(
-                "SELECT at_ms FROM login_attempts WHERE {column} = ?1 AND at_ms > ?2 ORDER BY at_ms DESC LIMIT 1 OFFSET ?3"
-            );
-            let nth_newest: Option<i64> = tx.query_row(&sql, params![key, since, nth], |r| r.get(0)).optional()?;
-            if let Some(at) = nth_newest {
-                blocked_until = blocked_until.max(at as u64 + ATTEMPT_WINDOW_MS);
-            }
-        }
-        if blocked_until > now_ms {
-            tracing::warn!(email, device_id, "sign-in refused: too many failed attempts");
-            return Err(AuthError::TooManyAttempts { retry_after_s: (blocked_until - now_ms).div_ceil(1000) });
-        }
-        tx.execute(
-            "INSERT INTO login_attempts(email, device_id, at_ms) VALUES (?1, ?2, ?3)",
-            params![email, device_id, now_ms as i64],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        Ok(id)
     }
 
     fn credentials(&self, email: &str) -> Result<Option<Credentials>, AuthError> {
