@@ -45,7 +45,7 @@ pub struct ServerConfig {
     pub audit_head_export: Option<PathBuf>,
     pub audit_head_every: std::time::Duration,
     /// How far ahead of the server's wall time (ms) a pushed stamp may be and still move the
-    /// server clock; further ahead, the op is applied with a server stamp (decision 33+).
+    /// server clock; further ahead, the op is applied with a server stamp (decision 35).
     pub max_clock_ahead_ms: u64,
     /// Serve HTTPS with these PEM files. None: plain HTTP, for loopback or behind a TLS proxy.
     pub tls: Option<TlsFiles>,

@@ -1,5 +1,5 @@
 //! How far ahead of the server's wall time an accepted op's stamp may be (issue 15, decision
-//! 33+). Within the bound the server clock observes the stamp as before. Beyond it the stamp
+//! 35). Within the bound the server clock observes the stamp as before. Beyond it the stamp
 //! never reaches the server clock: the op is applied with a server stamp, so one laptop with a
 //! clock years ahead can neither date every later server write in its year nor win every
 //! concurrent write, and its device is told (`clock_ahead` in the push answer).

@@ -159,7 +159,7 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
     Ok(permit)
 }
 
-/// A review's first op is a proposal (docs/decisions.md 33+): whoever sets it up on a laptop
+/// A review's first op is a proposal (docs/decisions.md 33): whoever sets it up on a laptop
 /// leads it, alone, in no hub's queue, until the coordinator of the school's hub adopts it.
 /// It starts in preparation: scheduling belongs to the hub.
 fn create_review(op: &Op) -> Result<Permit, Refusal> {

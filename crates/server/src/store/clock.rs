@@ -2,7 +2,7 @@
 //! and hub, approval stamps, comments, conflict records, an evidence note's author); those
 //! writes need versions like any other. The clock's node is random, made once per data folder
 //! and kept in `meta`, and the clock observes every accepted op's stamp (one too far ahead of
-//! the server's wall time is re-stamped instead, decision 33+), so a server write is always
+//! the server's wall time is re-stamped instead, decision 35), so a server write is always
 //! later than every write the server has kept.
 
 use super::CorruptValue;

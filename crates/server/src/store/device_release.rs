@@ -1,4 +1,4 @@
-//! A device id belongs to the person who first signed in with it (docs/decisions.md 33+): its
+//! A device id belongs to the person who first signed in with it (docs/decisions.md 33): its
 //! op sequence (`devices.high_water`) and its clock node (`device_nodes`) are that person's, so
 //! another account signing in with it could make the owner's unsent work look like a replay.
 //! Sign-in refuses another account (`device_in_use`) until an administrator releases the id.

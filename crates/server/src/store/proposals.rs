@@ -1,4 +1,4 @@
-//! Reviews proposed from a laptop (docs/decisions.md 33+): a pushed new review belongs to no
+//! Reviews proposed from a laptop (docs/decisions.md 33): a pushed new review belongs to no
 //! hub and is led by its creator alone. The coordinator of the school's hub (or an
 //! administrator) adopts it into the hub's queue; only then can its report be submitted.
 

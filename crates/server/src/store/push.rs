@@ -417,7 +417,7 @@ pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: 
     if op.entity == EntityKind::Review {
         // The team and hub as the server knows them travel in the same record write.
         // A pushed review is a proposal: its creator leads it, and no op places it in a hub
-        // (by URN or otherwise); only scheduling and adoption do (docs/decisions.md 33+).
+        // (by URN or otherwise); only scheduling and adoption do (docs/decisions.md 33).
         if permit.creates_review {
             access::add_member(tx, &review_id, &caller.user_id, TeamRole::LeadReviewer)?;
         }

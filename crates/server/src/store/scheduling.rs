@@ -287,7 +287,7 @@ impl ServerStore {
 /// What a Lead Reviewer (acting without hub authority) may do to the team: take people off or
 /// change a reviewer's place, never hand over the lead or leave it, never add anyone. People
 /// belong to no hub in the directory, so "someone of the hub" cannot be checked: adding people
-/// is the coordinator's (docs/decisions.md 33+).
+/// is the coordinator's (docs/decisions.md 33).
 fn lead_limits(caller: &str, members: &[(String, TeamRole)], before: &[String]) -> Result<(), StoreError> {
     if members.first().is_none_or(|(lead, _)| lead != caller) {
         return Err(refused(403, "lead_stays", "You lead this review: only the hub coordinator can hand the lead to someone else or take you off the team."));

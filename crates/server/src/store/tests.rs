@@ -283,7 +283,7 @@ fn server_writes_are_stamped_after_every_stamp_the_server_has_seen() {
     let (dir, s) = store();
     let review = Uuid::now_v7();
     // A laptop whose clock runs four minutes ahead: within the bound, so observed (a stamp
-    // further ahead is re-stamped instead, decision 33+; see clock_tests).
+    // further ahead is re-stamped instead, decision 35; see clock_tests).
     let ahead = Hlc { wall_ms: now_ms() + 4 * 60_000, counter: 7, node: 1 };
     let device = Uuid::from_u128(1);
     let ops = vec![op(1, EntityKind::Review, review, review, &[("school_name", json!("Ahead Academy"), None)], ahead)];
