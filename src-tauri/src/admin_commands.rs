@@ -68,6 +68,15 @@ pub async fn set_review_team(state: State<'_, AppState>, review_id: String, team
     Ok(done)
 }
 
+/// Adopts a review a Lead Reviewer set up on their laptop into its school's hub, then syncs so
+/// a coordinator who is also on the team sees it at once.
+#[tauri::command]
+pub async fn adopt_review(state: State<'_, AppState>, review_id: String) -> Reply {
+    let done = state.client.server_api().adopt_review(&review_id).await?;
+    state.edited.notify_one();
+    Ok(done)
+}
+
 /// Moves the visit days, then syncs so a coordinator who is also on the team sees them at once.
 #[tauri::command]
 pub async fn change_visit(state: State<'_, AppState>, review_id: String, visit_dates: Vec<String>, framework_version: Option<String>) -> Reply {

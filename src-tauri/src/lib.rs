@@ -83,6 +83,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         admin_commands::set_review_team,
         admin_commands::hub_overview,
         admin_commands::change_visit,
+        admin_commands::adopt_review,
         admin_commands::admin_set_home_school,
         admin_commands::admin_import_schools,
         report_commands::report_preview,

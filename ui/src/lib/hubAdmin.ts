@@ -64,7 +64,9 @@ export type StaleDevice = {
   oldest_unsent_ms: number;
   reported_ms: number;
 };
-export type HubOverview = { hub: Hub; reviews: OverviewReview[]; by_state: Record<string, number>; stale_devices: StaleDevice[]; today: string };
+/** `proposals`: reviews Lead Reviewers set up on their laptops for this hub's schools, waiting to
+ *  be adopted into the hub's queue (their reports cannot be submitted until then). */
+export type HubOverview = { hub: Hub; reviews: OverviewReview[]; by_state: Record<string, number>; stale_devices: StaleDevice[]; today: string; proposals: OverviewReview[] };
 
 export interface HubAdmin {
   listHubs(): Promise<Hub[]>;
@@ -91,6 +93,10 @@ export interface HubAdmin {
   /** Sets (URN) or clears (null) a person's home school, administrators; 'unknown_school'. */
   setHomeSchool(userId: string, urn: string | null): Promise<HomeSchoolSet>;
   hubOverview(hubId: string): Promise<HubOverview>;
+  /** Adopts a review proposed from a laptop into its school's hub (that hub's coordinator or an
+   *  administrator). Rejects with 'already_in_hub', 'unknown_school', 'school_not_in_hub',
+   *  'review_closed', 'not_your_hub', 'not_your_role'. */
+  adoptReview(reviewId: string): Promise<unknown>;
 }
 
 /** The hub ids the person coordinates, from the session's roles. */
@@ -159,5 +165,8 @@ export class TauriHubAdmin implements HubAdmin {
   }
   hubOverview(hubId: string) {
     return call<HubOverview>('hub_overview', { hubId });
+  }
+  adoptReview(reviewId: string) {
+    return call<unknown>('adopt_review', { reviewId });
   }
 }

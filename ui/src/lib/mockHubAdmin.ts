@@ -54,6 +54,8 @@ export class MockHubAdmin implements HubAdmin {
   people: Person[] = MOCK_DIRECTORY.map((p) => ({ ...p, roles: [...p.roles] }));
   reviews: (Omit<OverviewReview, 'team'> & { hub_id: string; choice: TeamChoice })[] = [];
   staleDevices: (StaleDevice & { hub_id: string })[] = [];
+  /** Reviews set up on a laptop, in no hub until a coordinator adopts them (issue 15). */
+  proposals: (Omit<OverviewReview, 'team'> & { choice: TeamChoice })[] = [];
   private pending = new Set<string>();
   private next = 1;
   /** "Today" for overdue reports; tests move it. */
@@ -281,23 +283,52 @@ export class MockHubAdmin implements HubAdmin {
   async hubOverview(hubId: string): Promise<HubOverview> {
     const hub = this.hub(hubId);
     if (!this.isAdmin() && !this.coordinates(hubId)) throw refused('not_your_hub', "Only this hub's coordinator or an administrator can see its overview.");
-    const outstanding = ['scheduled', 'preparing', 'in_visit', 'estimates_agreed', 'drafting', 'returned'];
+    const byDate = (a: OverviewReview, b: OverviewReview) => (a.start_date + a.school_name).localeCompare(b.start_date + b.school_name);
     const reviews = this.reviews
       .filter((r) => r.hub_id === hubId)
-      .map(({ hub_id: _h, choice: t, ...r }) => {
-        const due = addDays(r.last_day, hub.report_deadline_days);
-        const name = (id: string) => this.people.find((p) => p.id === id)?.name ?? id;
-        const members = [
-          { user_id: t.lead_reviewer_id, name: name(t.lead_reviewer_id), role: 'lead_reviewer' as const },
-          ...t.reviewers.map((id) => ({ user_id: id, name: name(id), role: 'reviewer' as const })),
-          ...t.shadows.map((id) => ({ user_id: id, name: name(id), role: 'shadow' as const })),
-        ];
-        return { ...r, team: members, report_due: due, overdue: this.today > due && outstanding.includes(r.state) };
-      })
-      .sort((a, b) => (a.start_date + a.school_name).localeCompare(b.start_date + b.school_name));
+      .map(({ hub_id: _h, ...r }) => this.overviewRow(r, hub))
+      .sort(byDate);
+    const proposals = this.proposals
+      .filter((r) => this.schools.find((s) => s.urn === r.school_urn)?.hub_id === hubId)
+      .map((r) => this.overviewRow(r, hub))
+      .sort(byDate);
     const by_state: Record<string, number> = {};
     for (const r of reviews) by_state[r.state] = (by_state[r.state] ?? 0) + 1;
     const stale_devices = this.staleDevices.filter((d) => d.hub_id === hubId).map(({ hub_id: _h, ...d }) => d);
-    return { hub: { ...hub }, reviews, by_state, stale_devices, today: this.today };
+    return { hub: { ...hub }, reviews, by_state, stale_devices, today: this.today, proposals };
+  }
+
+  async adoptReview(reviewId: string) {
+    if (!this.isAdmin() && !this.caller().some((r) => r.role === 'hub_coordinator')) {
+      throw refused('not_your_role', 'Only a hub coordinator or an administrator can adopt a review into a hub\'s queue.');
+    }
+    const at = this.proposals.findIndex((r) => r.review_id === reviewId);
+    if (at < 0) {
+      if (this.reviews.some((r) => r.review_id === reviewId)) throw refused('already_in_hub', "This review is already in a hub's queue.");
+      throw refused('not_found', 'This review is not on the server.');
+    }
+    const proposal = this.proposals[at];
+    const school = this.schools.find((s) => s.urn === proposal.school_urn);
+    if (!school) throw refused('unknown_school', `No school with URN '${proposal.school_urn}' is in the register: the Lead Reviewer must correct the URN before the review can be adopted.`);
+    if (!school.hub_id) throw refused('school_not_in_hub', `${school.name} is in no hub yet: an administrator assigns schools to hubs.`);
+    if (!this.isAdmin() && !this.coordinates(school.hub_id)) {
+      throw refused('not_your_hub', `Only the coordinator of ${this.hub(school.hub_id).name} or an administrator can adopt this review.`);
+    }
+    this.proposals.splice(at, 1);
+    this.reviews.push({ ...proposal, school_name: school.name, hub_id: school.hub_id });
+    return { id: reviewId };
+  }
+
+  /** One row of the overview: the team by name, when the report is due and whether it is late. */
+  private overviewRow({ choice: t, ...r }: Omit<OverviewReview, 'team'> & { choice: TeamChoice }, hub: Hub): OverviewReview {
+    const outstanding = ['scheduled', 'preparing', 'in_visit', 'estimates_agreed', 'drafting', 'returned'];
+    const due = addDays(r.last_day, hub.report_deadline_days);
+    const name = (id: string) => this.people.find((p) => p.id === id)?.name ?? id;
+    const members = [
+      { user_id: t.lead_reviewer_id, name: name(t.lead_reviewer_id), role: 'lead_reviewer' as const },
+      ...t.reviewers.map((id) => ({ user_id: id, name: name(id), role: 'reviewer' as const })),
+      ...t.shadows.map((id) => ({ user_id: id, name: name(id), role: 'shadow' as const })),
+    ];
+    return { ...r, team: members, report_due: due, overdue: this.today > due && outstanding.includes(r.state) };
   }
 }

@@ -63,6 +63,43 @@ describe('HubScheduling', () => {
   });
 });
 
+describe('HubScheduling proposals from laptops', () => {
+  function propose(backend: MockBackend, reviewId: string, urn: string, name: string) {
+    backend.admin.proposals.push({
+      review_id: reviewId, school_urn: urn, school_name: name, state: 'preparing', start_date: '2027-05-11', visit_dates: [], last_day: '2027-05-13',
+      report_due: null, overdue: false, lead_reviewer: 'Amara Lewis', choice: { lead_reviewer_id: 'user-lead', reviewers: [], shadows: [] },
+    });
+  }
+
+  it("lists only the hub's schools and adopts one into the queue with the keyboard", async () => {
+    const backend = coordinatorBackend();
+    propose(backend, 'p-1', '990301', 'Brackenfeld Primary (typed on a laptop)');
+    propose(backend, 'p-2', '990303', 'Dunlin Shore Infant School');
+    renderWith(HubScheduling, { hubId: 'hub-north' }, backend);
+    const rows = await screen.findAllByTestId('proposal-row');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toHaveTextContent('Brackenfeld Primary (typed on a laptop)');
+    const button = within(rows[0]).getByRole('button', { name: /Adopt the review of Brackenfeld/ });
+    button.focus();
+    await userEvent.setup().keyboard('{Enter}');
+    expect(await screen.findByTestId('adopt-message')).toHaveTextContent("is in the hub's queue");
+    expect(await screen.findByTestId('no-proposals')).toBeInTheDocument();
+    // Adopted with the register's name for the school.
+    const row = (await screen.findAllByTestId('hub-review-row'))[0];
+    expect(row).toHaveTextContent('Brackenfield Primary School');
+  });
+
+  it('says why when the review was adopted meanwhile', async () => {
+    const backend = coordinatorBackend();
+    propose(backend, 'p-1', '990301', 'Brackenfield Primary School');
+    renderWith(HubScheduling, { hubId: 'hub-north' }, backend);
+    const button = await screen.findByTestId('adopt-review');
+    await backend.admin.adoptReview('p-1');
+    await userEvent.setup().click(button);
+    expect(await screen.findByTestId('adopt-error')).toHaveTextContent("already in a hub's queue");
+  });
+});
+
 describe('HubScheduling team editor', () => {
   it('takes someone off a review and says so', async () => {
     const backend = coordinatorBackend();
