@@ -113,6 +113,7 @@ fn the_report_is_drafted_by_section_and_edits_after_approval_need_reapproval() {
     let missing = s.submit_check(&r.id).unwrap();
     assert_eq!(missing.len(), 3 + 7, "three estimates and seven required sections besides context: {missing:?}");
     complete_report(&mut s, &r.id);
+    super::tests::adopted_by_hub(&s, &r.id);
     s.transition_review(&r.id, "submitted", T0).unwrap();
     ack(&mut s);
 

@@ -102,6 +102,12 @@ impl Store {
         let decision = self.check(&info, action, false)?;
         let next = decision.next_state.unwrap_or(to);
         self.ensure_complete(review_id, next)?;
+        // A review set up on this laptop is in no hub's queue until the hub adopts it, and the
+        // server refuses its submission (decision 33): refused here too, so the laptop never
+        // shows "submitted" for a report the coordinator cannot see.
+        if next == ReviewState::Submitted && info.hub_id.is_empty() {
+            return Err(ClientError::Denied { reason: "not_adopted", message: NOT_ADOPTED.into() });
+        }
         let id = super::evidence::parse_id("Review", review_id)?;
         self.write_record(EntityKind::Review, id, id, &[("state", json!(next.code()))], action.code(), now_ms)?;
         self.review(review_id)
@@ -182,3 +188,5 @@ impl Store {
         }
     }
 }
+
+const NOT_ADOPTED: &str = "This review was set up on a laptop and is not in a hub's queue yet, so its report cannot be submitted. Ask the coordinator of the school's hub to adopt it; once this laptop has synced after that, submit again.";

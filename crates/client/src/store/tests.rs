@@ -292,6 +292,11 @@ pub(super) fn complete_report(s: &mut Store, review_id: &str) {
     assert!(s.submit_check(review_id).unwrap().is_empty());
 }
 
+/// What a pull brings once the hub's coordinator has adopted a review set up on this laptop.
+pub(super) fn adopted_by_hub(s: &Store, review_id: &str) {
+    s.conn.execute("UPDATE reviews SET hub_id = 'hub-riverside-fells' WHERE id = ?1", [review_id]).unwrap();
+}
+
 fn set_role(s: &Store, review_id: &str, role: &str) {
     s.conn.execute("UPDATE reviews SET my_role = ?1 WHERE id = ?2", [role, review_id]).unwrap();
 }
@@ -313,6 +318,13 @@ fn the_lifecycle_moves_only_along_allowed_edges() {
     assert_eq!(e.code(), "incomplete");
     assert!(e.to_string().contains("the estimate for Leadership at all levels"), "{e}");
     complete_report(&mut s, &r.id);
+    // Set up on this laptop, it is in no hub's queue: the laptop refuses as the server would.
+    let before = counts(&s);
+    let e = s.transition_review(&r.id, "submitted", T0 + 6).unwrap_err();
+    assert!(matches!(e, ClientError::Denied { reason: "not_adopted", .. }), "{e:?}");
+    assert!(e.to_string().contains("adopt"), "{e}");
+    assert_eq!(counts(&s), before, "a refused submit writes nothing");
+    adopted_by_hub(&s, &r.id);
     assert_eq!(s.transition_review(&r.id, "submitted", T0 + 6).unwrap().state, "submitted");
     // Approving is the coordinator's, and online only: refused here with the table's reason.
     let e = s.transition_review(&r.id, "approved", T0 + 9).unwrap_err();
