@@ -79,7 +79,12 @@ pub async fn adopt_review(state: State<'_, AppState>, review_id: String) -> Repl
 
 /// Moves the visit days, then syncs so a coordinator who is also on the team sees them at once.
 #[tauri::command]
-pub async fn change_visit(state: State<'_, AppState>, review_id: String, visit_dates: Vec<String>, framework_version: Option<String>) -> Reply {
+pub async fn change_visit(
+    state: State<'_, AppState>,
+    review_id: String,
+    visit_dates: Vec<String>,
+    framework_version: Option<String>,
+) -> Reply {
     let done = state.client.server_api().change_visit(&review_id, &visit_dates, framework_version.as_deref()).await?;
     state.edited.notify_one();
     Ok(done)

@@ -2,8 +2,8 @@
 
 use crate::error::IpcError;
 use qar_client::{
-    Client, Conflict, ConflictChoice, Estimate, Evidence, EvidenceQuery, Missing, NewComment, NewEvidence, NewReview,
-    ReportSection, ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SignIn, SyncStatus,
+    Client, Conflict, ConflictChoice, Estimate, Evidence, EvidenceQuery, Missing, NewComment, NewEvidence, NewReview, ReportSection,
+    ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SignIn, SyncStatus,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -92,13 +92,7 @@ pub fn transition_review(state: State<'_, AppState>, review_id: String, to_state
 }
 
 #[tauri::command]
-pub fn set_estimate(
-    state: State<'_, AppState>,
-    review_id: String,
-    area_code: String,
-    value: String,
-    rationale: String,
-) -> Reply<Estimate> {
+pub fn set_estimate(state: State<'_, AppState>, review_id: String, area_code: String, value: String, rationale: String) -> Reply<Estimate> {
     let estimate = state.client.set_estimate(&review_id, &area_code, &value, &rationale)?;
     state.edited.notify_one();
     Ok(estimate)
@@ -247,12 +241,7 @@ pub fn list_conflicts(state: State<'_, AppState>, review_id: Option<String>) -> 
 }
 
 #[tauri::command]
-pub fn resolve_conflict(
-    state: State<'_, AppState>,
-    conflict_id: String,
-    choice: ConflictChoice,
-    merged_value: Option<Value>,
-) -> Reply<()> {
+pub fn resolve_conflict(state: State<'_, AppState>, conflict_id: String, choice: ConflictChoice, merged_value: Option<Value>) -> Reply<()> {
     state.client.resolve_conflict(&conflict_id, choice, merged_value)?;
     state.edited.notify_one();
     Ok(())

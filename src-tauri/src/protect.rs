@@ -144,7 +144,11 @@ pub fn vault_status(gate: State<'_, Gate>) -> VaultStatus {
 
 /// Async: argon2id over 64 MiB takes a moment, and sync commands would hold the UI thread.
 #[tauri::command]
-pub async fn unlock_store<R: Runtime>(app: AppHandle<R>, gate: State<'_, Gate>, passphrase: Option<String>) -> Result<VaultStatus, IpcError> {
+pub async fn unlock_store<R: Runtime>(
+    app: AppHandle<R>,
+    gate: State<'_, Gate>,
+    passphrase: Option<String>,
+) -> Result<VaultStatus, IpcError> {
     gate.unlock(&app, passphrase.as_deref())?;
     Ok(gate.status())
 }
@@ -161,7 +165,12 @@ pub async fn unlock_idle<R: Runtime>(app: AppHandle<R>, gate: State<'_, Gate>, s
 }
 
 #[tauri::command]
-pub async fn export_unsent(state: State<'_, AppState>, path: String, passphrase: String, review_id: Option<String>) -> Result<HandoverExport, IpcError> {
+pub async fn export_unsent(
+    state: State<'_, AppState>,
+    path: String,
+    passphrase: String,
+    review_id: Option<String>,
+) -> Result<HandoverExport, IpcError> {
     Ok(state.client.export_unsent(Path::new(&path), &passphrase, review_id.as_deref())?)
 }
 
@@ -179,7 +188,10 @@ pub fn wipe_laptop(state: State<'_, AppState>, gate: State<'_, Gate>, discard_un
     let check = state.client.wipe_check()?;
     if !check.safe && !discard_unsent {
         let n: u32 = check.unsent.iter().map(|u| u.changes).sum();
-        return Err(IpcError::new("unsent_work", &format!("{n} change(s) on this laptop have not reached the server: export them first, or confirm that they may be lost")));
+        return Err(IpcError::new(
+            "unsent_work",
+            &format!("{n} change(s) on this laptop have not reached the server: export them first, or confirm that they may be lost"),
+        ));
     }
     state.stopped.store(true, std::sync::atomic::Ordering::Relaxed);
     state.client.wipe_local_data(&gate.vault)?;

@@ -10,10 +10,7 @@ use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 
 fn window(data_dir: &std::path::Path, server_url: &str) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let client = qar_client::Client::open(data_dir, server_url).unwrap();
-    let app = mock_builder()
-        .invoke_handler(qar_app::invoke_handler())
-        .build(mock_context(noop_assets()))
-        .unwrap();
+    let app = mock_builder().invoke_handler(qar_app::invoke_handler()).build(mock_context(noop_assets())).unwrap();
     app.manage(qar_app::AppState::new(Arc::new(client)));
     let w = WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
     (app, w)
@@ -34,8 +31,8 @@ fn commands_round_trip_through_ipc() {
     assert_eq!(review["state"], "preparing");
     let id = review["id"].as_str().unwrap().to_owned();
 
-    let bad = invoke(&w, "create_review", json!({"input": {"schoolName": "X", "schoolUrn": "12345", "startDate": "2026-11-24"}}))
-        .unwrap_err();
+    let bad =
+        invoke(&w, "create_review", json!({"input": {"schoolName": "X", "schoolUrn": "12345", "startDate": "2026-11-24"}})).unwrap_err();
     assert_eq!(bad["code"], "invalid");
     assert!(bad["message"].as_str().unwrap().contains("exactly six digits"), "{bad}");
 
@@ -69,13 +66,14 @@ fn commands_round_trip_through_ipc() {
     assert_eq!(types.as_array().unwrap().len(), 8);
     assert_eq!(types[0], json!({"code": "joint_lesson_observation", "label": "Joint lesson observation"}));
 
-    let denied = invoke(&w, "set_estimate", json!({"reviewId": id, "areaCode": "leadership", "value": "effective", "rationale": ""}))
-        .unwrap_err();
+    let denied =
+        invoke(&w, "set_estimate", json!({"reviewId": id, "areaCode": "leadership", "value": "effective", "rationale": ""})).unwrap_err();
     assert_eq!(denied["code"], "forbidden", "no estimates while preparing: {denied}");
     let moved = invoke(&w, "transition_review", json!({"reviewId": id, "toState": "in_visit"})).unwrap();
     assert_eq!(moved["state"], "in_visit");
-    let est = invoke(&w, "set_estimate", json!({"reviewId": id, "areaCode": "leadership", "value": "effective", "rationale": "Shared plan."}))
-        .unwrap();
+    let est =
+        invoke(&w, "set_estimate", json!({"reviewId": id, "areaCode": "leadership", "value": "effective", "rationale": "Shared plan."}))
+            .unwrap();
     assert_eq!(est["value"], "effective");
     assert_eq!(invoke(&w, "list_estimates", json!({"reviewId": id})).unwrap().as_array().unwrap().len(), 1);
 
@@ -96,8 +94,8 @@ fn commands_round_trip_through_ipc() {
     )
     .unwrap_err();
     assert_eq!(offline["code"], "offline", "{offline}");
-    let bad_url = invoke(&w, "sign_in", json!({"input": {"serverUrl": "ftp://x", "email": "a@b.c", "password": "x", "totpCode": "1"}}))
-        .unwrap_err();
+    let bad_url =
+        invoke(&w, "sign_in", json!({"input": {"serverUrl": "ftp://x", "email": "a@b.c", "password": "x", "totpCode": "1"}})).unwrap_err();
     assert_eq!(bad_url["code"], "invalid");
     assert_eq!(invoke(&w, "sync_status", json!({})).unwrap()["pendingOps"], 6);
 }

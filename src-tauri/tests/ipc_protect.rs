@@ -43,8 +43,12 @@ fn first_run_sets_a_passphrase_and_the_next_start_needs_it() {
         assert_eq!(opened["state"], "unlocked", "{opened}");
         assert_eq!(opened["protection"], "passphrase");
         assert!(opened["description"].as_str().unwrap().contains("passphrase"));
-        invoke(&w, "create_review", json!({"input": {"schoolName": "Kestrel Brook Primary School", "schoolUrn": "990101", "startDate": "2027-02-02"}}))
-            .unwrap();
+        invoke(
+            &w,
+            "create_review",
+            json!({"input": {"schoolName": "Kestrel Brook Primary School", "schoolUrn": "990101", "startDate": "2027-02-02"}}),
+        )
+        .unwrap();
 
         // The idle lock checks without reopening: wrong is refused with its own code.
         let wrong = invoke(&w, "unlock_idle", json!({"secret": "not-the-passphrase"})).unwrap_err();
@@ -91,7 +95,8 @@ fn a_revoked_laptop_exports_its_unsent_work_then_wipes() {
     let revoked = rt.block_on(async {
         let token = admin.as_str();
         let devices: Value = http.get(format!("{url}/v1/devices")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
-        let laptop = devices.as_array().unwrap().iter().find(|d| d["name"] == "Train laptop").unwrap_or_else(|| panic!("{devices}")).clone();
+        let laptop =
+            devices.as_array().unwrap().iter().find(|d| d["name"] == "Train laptop").unwrap_or_else(|| panic!("{devices}")).clone();
         let id = laptop["device_id"].as_str().unwrap().to_owned();
         http.post(format!("{url}/v1/devices/{id}/revoke"))
             .bearer_auth(token)
@@ -104,7 +109,8 @@ fn a_revoked_laptop_exports_its_unsent_work_then_wipes() {
     assert!(revoked.is_success(), "{revoked}");
 
     // Work written after the revoke stays unsent: the server refuses the laptop now.
-    invoke(&w, "create_review", json!({"input": {"schoolName": "Heron Vale Academy", "schoolUrn": "990102", "startDate": "2027-03-09"}})).unwrap();
+    invoke(&w, "create_review", json!({"input": {"schoolName": "Heron Vale Academy", "schoolUrn": "990102", "startDate": "2027-03-09"}}))
+        .unwrap();
     let status = invoke(&w, "sync_now", json!({})).unwrap();
     assert_eq!(status["revoked"], true, "{status}");
     assert_eq!(status["revokedReason"], "reported lost on the train");

@@ -59,7 +59,11 @@ pub async fn measure(server: &Server, devices: usize, batches: usize, in_flight:
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let fields = [("school_name", json!(format!("Load Test School {i:03}"))), ("school_urn", json!("990100")), ("state", json!("preparing"))];
+            let fields = [
+                ("school_name", json!(format!("Load Test School {i:03}"))),
+                ("school_urn", json!("990100")),
+                ("state", json!("preparing")),
+            ];
             op(i as u64 + 1, EntityKind::Review, *r, *r, &fields, Hlc { wall_ms: now_ms(), counter: i as u32, node })
         })
         .collect();
@@ -86,8 +90,25 @@ pub async fn measure(server: &Server, devices: usize, batches: usize, in_flight:
                 let note = Uuid::now_v7();
                 let t0 = now_ms();
                 let ops = vec![
-                    op(seq + 1, EntityKind::Evidence, note, review, &[("activity_type", json!("learning_walk")), ("notes", json!(format!("Device {d} note {b}: calm transitions between lessons.")))], Hlc { wall_ms: t0, counter: 0, node }),
-                    op(seq + 2, EntityKind::Evidence, note, review, &[("strengths", json!("Routines are consistent."))], Hlc { wall_ms: t0, counter: 1, node }),
+                    op(
+                        seq + 1,
+                        EntityKind::Evidence,
+                        note,
+                        review,
+                        &[
+                            ("activity_type", json!("learning_walk")),
+                            ("notes", json!(format!("Device {d} note {b}: calm transitions between lessons."))),
+                        ],
+                        Hlc { wall_ms: t0, counter: 0, node },
+                    ),
+                    op(
+                        seq + 2,
+                        EntityKind::Evidence,
+                        note,
+                        review,
+                        &[("strengths", json!("Routines are consistent."))],
+                        Hlc { wall_ms: t0, counter: 1, node },
+                    ),
                 ];
                 let _permit = gate.acquire().await.expect("semaphore open");
                 let t = Instant::now();
@@ -118,7 +139,13 @@ pub async fn measure(server: &Server, devices: usize, batches: usize, in_flight:
     );
     if !paced {
         return Ok(vec![
-            Row::new(&format!("server capacity, {in_flight} pushes in flight: throughput"), pushes as f64 / elapsed, "pushes/s", "report", None),
+            Row::new(
+                &format!("server capacity, {in_flight} pushes in flight: throughput"),
+                pushes as f64 / elapsed,
+                "pushes/s",
+                "report",
+                None,
+            ),
             Row::new(&format!("server capacity, {in_flight} pushes in flight: p50 push"), s.p50_ms, "ms", "report", None),
             Row::new(&format!("server capacity, {in_flight} pushes in flight: p99 push"), s.p99_ms, "ms", "report", None),
         ]);

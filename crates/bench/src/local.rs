@@ -64,5 +64,11 @@ pub fn search(dir: &std::path::Path, n: usize, queries: usize) -> anyhow::Result
     }
     let s = summarize(&mut samples);
     println!("search: {queries} queries over {n} notes returned {hits} notes in all");
-    Ok(vec![Row::new(&format!("FTS search over {n} notes, p95 ({queries} queries)"), s.p95_ms, "ms", "p95 ≤ 20 ms", Some(s.p95_ms <= 20.0))])
+    Ok(vec![Row::new(
+        &format!("FTS search over {n} notes, p95 ({queries} queries)"),
+        s.p95_ms,
+        "ms",
+        "p95 ≤ 20 ms",
+        Some(s.p95_ms <= 20.0),
+    )])
 }

@@ -57,7 +57,13 @@ fn attach(rows: &mut [report::Row], name_starts: &str, anchor: Option<f64>, high
     let Some(a) = anchor else { return };
     for r in rows.iter_mut().filter(|r| r.name.starts_with(name_starts)) {
         r.anchor = Some(a);
-        let ratio = if higher_better { r.ours / a } else if r.ours > 0.0 { a / r.ours } else { f64::INFINITY };
+        let ratio = if higher_better {
+            r.ours / a
+        } else if r.ours > 0.0 {
+            a / r.ours
+        } else {
+            f64::INFINITY
+        };
         r.ratio = Some(ratio);
         if let Some(g) = goal_ratio {
             r.met = Some(ratio >= g);

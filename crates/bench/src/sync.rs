@@ -2,12 +2,12 @@
 //! initial pull into a fresh laptop, one changed record, and a raw SQLite insert of the same
 //! rows as the yardstick.
 
-use crate::counting::{CountingListener, Counters};
+use crate::counting::{Counters, CountingListener};
+use crate::laptop::Laptop;
 use crate::report::Row;
 use crate::stats::summarize;
 use crate::workload::generate;
 use qar_client::sync::{SyncClient, PULL_PAGE};
-use crate::laptop::Laptop;
 use qar_client::{NewReview, Store};
 use std::sync::atomic::Ordering;
 
@@ -153,11 +153,7 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
     let index_s = t.elapsed().as_secs_f64();
     println!("search index catch-up after the pull (background in the app): {indexed} notes in {index_s:.3} s");
     let (in2, out2, req2) = server.counters.snapshot();
-    println!(
-        "initial pull: {pulled} records in {pull_s:.3} s, {:.2} MB down, {} requests",
-        (out2 - out1) as f64 / 1e6,
-        req2 - req1
-    );
+    println!("initial pull: {pulled} records in {pull_s:.3} s, {:.2} MB down, {} requests", (out2 - out1) as f64 / 1e6, req2 - req1);
     let _ = in2;
 
     // The same pull into an unencrypted store: what SQLCipher adds to a first sync.
@@ -224,8 +220,20 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
 
     let n_label = format!("{n}");
     Ok(vec![
-        Row::new(&format!("initial push of {n_label} notes, one laptop"), n as f64 / push_s, "docs/s", "≥ 10× PouchDB push (--with-anchor)", None),
-        Row::new(&format!("initial pull of {n_label} notes into a fresh laptop"), n as f64 / pull_s, "docs/s", "≥ 10× PouchDB pull (--with-anchor)", None),
+        Row::new(
+            &format!("initial push of {n_label} notes, one laptop"),
+            n as f64 / push_s,
+            "docs/s",
+            "≥ 10× PouchDB push (--with-anchor)",
+            None,
+        ),
+        Row::new(
+            &format!("initial pull of {n_label} notes into a fresh laptop"),
+            n as f64 / pull_s,
+            "docs/s",
+            "≥ 10× PouchDB pull (--with-anchor)",
+            None,
+        ),
         Row::new("… same pull into an unencrypted store (SQLCipher's share)", n as f64 / plain_pull_s, "docs/s", "report", None),
         Row::new("search index catch-up after that pull (background)", index_s, "s", "report", None),
         Row::new("raw one-transaction SQLite insert, same notes", n as f64 / raw_s, "docs/s", "yardstick", None),
@@ -235,6 +243,12 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
         Row::new(&format!("one changed record: sync latency p50 ({reps} reps)"), push.p50_ms, "ms", "–", None),
         Row::new(&format!("one changed record: sync latency p95 ({reps} reps)"), push.p95_ms, "ms", "p95 ≤ 3 ms", Some(push.p95_ms <= 3.0)),
         Row::new(&format!("live propagation A → server → B, p50 ({reps} reps)"), live.p50_ms, "ms", "–", None),
-        Row::new(&format!("live propagation A → server → B, p95 ({reps} reps)"), live.p95_ms, "ms", "p95 ≤ 10 ms", Some(live.p95_ms <= 10.0)),
+        Row::new(
+            &format!("live propagation A → server → B, p95 ({reps} reps)"),
+            live.p95_ms,
+            "ms",
+            "p95 ≤ 10 ms",
+            Some(live.p95_ms <= 10.0),
+        ),
     ])
 }

@@ -24,8 +24,10 @@ impl Prng {
     }
 }
 
-const SYLLABLES: [&str; 24] =
-    ["ka", "lo", "mi", "ren", "sa", "tor", "vi", "del", "qua", "zen", "bri", "col", "fen", "gar", "hul", "jin", "mor", "nex", "pil", "ros", "sul", "tra", "ul", "wy"];
+const SYLLABLES: [&str; 24] = [
+    "ka", "lo", "mi", "ren", "sa", "tor", "vi", "del", "qua", "zen", "bri", "col", "fen", "gar", "hul", "jin", "mor", "nex", "pil", "ros",
+    "sul", "tra", "ul", "wy",
+];
 const ACTIVITIES: [&str; 5] = ["joint_lesson_observation", "learning_walk", "work_scrutiny", "pupil_voice", "leadership_meeting"];
 const VERDICTS: [&str; 4] = ["supports", "refutes", "unclear", "duplicate"];
 const AREAS: [&str; 3] = ["leadership", "provision_outcomes", "disadvantaged_additional_needs"];

@@ -40,7 +40,9 @@ pub struct Client {
 fn server_address(typed: &str) -> Result<&str> {
     let url = typed.trim().trim_end_matches('/');
     if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(qar_core::ValidationError::WrongType { field: "Server address".into(), expected: "an address starting with https://" }.into());
+        return Err(
+            qar_core::ValidationError::WrongType { field: "Server address".into(), expected: "an address starting with https://" }.into()
+        );
     }
     Ok(url)
 }
@@ -56,8 +58,7 @@ impl Client {
     }
 
     fn open_with(data_dir: &Path, server_url: &str, key: Option<&crate::vault::StoreKey>) -> Result<Client> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|source| crate::ClientError::DataDir { path: data_dir.display().to_string(), source })?;
+        std::fs::create_dir_all(data_dir).map_err(|source| crate::ClientError::DataDir { path: data_dir.display().to_string(), source })?;
         let path = data_dir.join(STORE_FILE);
         let every = std::time::Duration::from_secs(1);
         let (store, checkpointer) = match key {

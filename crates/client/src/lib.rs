@@ -9,8 +9,8 @@ pub mod store;
 pub mod sync;
 pub mod vault;
 
-pub use client::{Client, HandoverExport};
 pub use client::reports::{export_dir, ExportFormat, EXPORT_DIR_ENV};
+pub use client::{Client, HandoverExport};
 
 /// File name of the store inside the app's data folder (the vault keeps its key files beside it).
 pub fn client_store_file() -> &'static str {

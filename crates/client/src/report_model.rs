@@ -102,9 +102,7 @@ pub fn build(src: ReportSource) -> Result<ReportDocument> {
             EstimateRow {
                 area_code: a.code.to_owned(),
                 area_label: a.label.to_owned(),
-                value_label: set
-                    .and_then(|(_, v, _)| fw.scale_value(v))
-                    .map_or_else(|| "Not set".to_owned(), |v| v.label.to_owned()),
+                value_label: set.and_then(|(_, v, _)| fw.scale_value(v)).map_or_else(|| "Not set".to_owned(), |v| v.label.to_owned()),
                 rationale: set.map(|(_, _, r)| r.clone()).unwrap_or_default(),
             }
         })
@@ -146,10 +144,7 @@ fn day_of(ms: u64) -> String {
 
 fn days_from(start: &str) -> Vec<String> {
     let Ok(first) = NaiveDate::parse_from_str(start, "%Y-%m-%d") else { return Vec::new() };
-    (0..DEFAULT_VISIT_DAYS as u64)
-        .filter_map(|i| first.checked_add_days(Days::new(i)))
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .collect()
+    (0..DEFAULT_VISIT_DAYS as u64).filter_map(|i| first.checked_add_days(Days::new(i))).map(|d| d.format("%Y-%m-%d").to_string()).collect()
 }
 
 fn crate_now_ms() -> u64 {

@@ -13,14 +13,26 @@ const KESTREL: &str = "01900000-0000-7000-8000-000000000101";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_laptop_whose_clock_was_an_hour_ahead_is_warned_and_its_note_is_kept() {
     let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
-    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() }).await.unwrap();
+    let srv = start(&ServerConfig {
+        data_dir: dirs[0].path().to_owned(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        demo: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let url = srv.url();
     {
         let (store, sync) = laptop(dirs[1].path(), &url, srv.store(), "anika.marsh@example.org", "user-anika-marsh");
         qar_client::sync::sync_once(&store, &sync, now_ms).await.unwrap();
         // Written while the laptop's clock was an hour ahead.
         let an_hour_on = now_ms() + 3_600_000;
-        let new = NewEvidence { review_id: KESTREL.into(), activity_type: "work_scrutiny".into(), notes: "Y6 books, written an hour ahead".into(), ..Default::default() };
+        let new = NewEvidence {
+            review_id: KESTREL.into(),
+            activity_type: "work_scrutiny".into(),
+            notes: "Y6 books, written an hour ahead".into(),
+            ..Default::default()
+        };
         store.lock().unwrap().add_evidence(&new, an_hour_on).unwrap();
     }
     // The clock is right again; the app syncs.

@@ -13,7 +13,9 @@ fn now_ms() -> u64 {
 }
 
 async fn demo_server(dir: &Path) -> RunningServer {
-    start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() }).await.unwrap()
+    start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() })
+        .await
+        .unwrap()
 }
 
 /// A laptop signed in the way a person does it: email, password, authenticator code.
@@ -84,7 +86,11 @@ async fn a_report_goes_from_offline_draft_to_return_to_approval() {
     let hub = sign_in(dirs[3].path(), &url, "hollie.brennan@example.org", "QARDEMOHOLLIEBRENNANHUBCOORD2345").await;
     let seen = hub.review(KESTREL).unwrap();
     assert_eq!((seen.state.as_str(), seen.my_role.as_deref(), seen.evidence_count), ("submitted", None, 0));
-    assert_eq!(hub.review_detail(KESTREL).unwrap().report_hash, lead.review_detail(KESTREL).unwrap().report_hash, "both hold the same report");
+    assert_eq!(
+        hub.review_detail(KESTREL).unwrap().report_hash,
+        lead.review_detail(KESTREL).unwrap().report_hash,
+        "both hold the same report"
+    );
     let allowed = hub.review_detail(KESTREL).unwrap().allowed_actions;
     assert!(allowed.contains(&"approve".to_owned()) && allowed.contains(&"return".to_owned()));
     let empty = hub.return_review(KESTREL, &[]).await.unwrap_err();

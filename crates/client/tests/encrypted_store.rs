@@ -97,10 +97,13 @@ fn table_counts(conn: &rusqlite::Connection) -> BTreeMap<String, i64> {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    names.into_iter().map(|n| {
-        let c = conn.query_row(&format!("SELECT count(*) FROM \"{n}\""), [], |r| r.get(0)).unwrap();
-        (n, c)
-    }).collect()
+    names
+        .into_iter()
+        .map(|n| {
+            let c = conn.query_row(&format!("SELECT count(*) FROM \"{n}\""), [], |r| r.get(0)).unwrap();
+            (n, c)
+        })
+        .collect()
 }
 
 #[test]

@@ -59,7 +59,13 @@ async fn http_to_a_network_address_is_refused_before_anything_is_sent() {
     assert_insecure(Client::confirm_invitation(&url, "aaaaa-bbbbb-ccccc-ddddd", "123456").await.unwrap_err());
     // Everything that carries a token.
     let with_token = SyncClient::with_token(&url, "qar1_secret-token");
-    let body = LoginBody { email: "a@example.org".into(), password: "pw".into(), totp_code: "1".into(), device_id: Uuid::now_v7(), device_name: String::new() };
+    let body = LoginBody {
+        email: "a@example.org".into(),
+        password: "pw".into(),
+        totp_code: "1".into(),
+        device_id: Uuid::now_v7(),
+        device_name: String::new(),
+    };
     assert_insecure(with_token.login(&body).await.err().expect("refused"));
     assert_insecure(with_token.push(Uuid::now_v7(), vec![], None).await.unwrap_err());
     assert_insecure(with_token.pull(0, 10, Uuid::now_v7(), 0).await.unwrap_err());

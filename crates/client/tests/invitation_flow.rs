@@ -17,11 +17,19 @@ fn now_ms() -> u64 {
 }
 
 async fn demo_server(dir: &Path) -> RunningServer {
-    start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() }).await.unwrap()
+    start(&ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() })
+        .await
+        .unwrap()
 }
 
 fn sign_in_input(url: &str, email: &str, password: &str, totp: String) -> SignIn {
-    SignIn { server_url: url.into(), email: email.into(), password: password.into(), totp_code: totp, device_name: Some("Test laptop".into()) }
+    SignIn {
+        server_url: url.into(),
+        email: email.into(),
+        password: password.into(),
+        totp_code: totp,
+        device_name: Some("Test laptop".into()),
+    }
 }
 
 /// The server's refusal code and message, or a panic naming what came back instead.
@@ -37,7 +45,8 @@ async fn invite(dir: &Path, url: &str, email: &str) -> String {
     let admin = Client::open(dir, url).unwrap();
     let totp = totp_code(ADMIN_SECRET, now_ms()).unwrap();
     admin.sign_in(&sign_in_input(url, "admin@example.org", "demo-password-2026", totp)).await.unwrap();
-    let issued = admin.server_api().invite(&json!({ "email": email, "name": "Ravi Castellano", "role": { "role": "reviewer" } })).await.unwrap();
+    let issued =
+        admin.server_api().invite(&json!({ "email": email, "name": "Ravi Castellano", "role": { "role": "reviewer" } })).await.unwrap();
     issued["code"].as_str().expect("the invitation's code").to_owned()
 }
 

@@ -13,9 +13,19 @@ use qar_server::{start, ServerConfig};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_laptops_new_review_waits_for_its_hub_to_adopt_it() {
     let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
-    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() }).await.unwrap();
+    let srv = start(&ServerConfig {
+        data_dir: dirs[0].path().to_owned(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        demo: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let url = srv.url();
-    let hollie = SyncClient::with_token(&url, &srv.store().test_token_for_email("hollie.brennan@example.org", uuid::Uuid::now_v7(), now_ms()).unwrap());
+    let hollie = SyncClient::with_token(
+        &url,
+        &srv.store().test_token_for_email("hollie.brennan@example.org", uuid::Uuid::now_v7(), now_ms()).unwrap(),
+    );
     let (owen, owen_sync) = laptop(dirs[1].path(), &url, srv.store(), "owen.pritchard@example.org", "user-owen-pritchard");
 
     let new = NewReview { school_name: "Heron Vale".into(), school_urn: "990102".into(), start_date: "2027-02-01".into() };
@@ -35,6 +45,10 @@ async fn a_laptops_new_review_waits_for_its_hub_to_adopt_it() {
     assert_eq!(adopted["fields"]["hub_id"]["value"].as_str(), Some(DEMO_HUB_ID));
     sync_once(&owen, &owen_sync, now_ms).await.unwrap();
     let summary = owen.lock().unwrap().review(&review).unwrap();
-    assert_eq!((summary.school_name.as_str(), summary.my_role.as_deref()), ("Heron Vale Academy", Some("lead_reviewer")), "the register's name, and he still leads it");
+    assert_eq!(
+        (summary.school_name.as_str(), summary.my_role.as_deref()),
+        ("Heron Vale Academy", Some("lead_reviewer")),
+        "the register's name, and he still leads it"
+    );
     srv.stop().await;
 }

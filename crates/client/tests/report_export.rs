@@ -18,7 +18,8 @@ fn now_ms() -> u64 {
 async fn sign_in(dir: &Path, url: &str, email: &str, secret: &str) -> Client {
     let client = Client::open(dir, url).unwrap();
     let code = qar_server::auth::crypto::totp_code(secret, now_ms()).unwrap();
-    let input = SignIn { server_url: url.into(), email: email.into(), password: "demo-password-2026".into(), totp_code: code, device_name: None };
+    let input =
+        SignIn { server_url: url.into(), email: email.into(), password: "demo-password-2026".into(), totp_code: code, device_name: None };
     client.sign_in(&input).await.unwrap();
     client.sync_now().await.unwrap();
     client
@@ -26,7 +27,10 @@ async fn sign_in(dir: &Path, url: &str, email: &str, secret: &str) -> Client {
 
 /// pdftotext's reading of a PDF, whitespace runs squashed.
 fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext").args(["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"]).output().expect("pdftotext (poppler-utils) installed");
+    let out = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) installed");
     assert!(out.status.success());
     squash(&String::from_utf8_lossy(&out.stdout))
 }
@@ -37,7 +41,8 @@ fn squash(s: &str) -> String {
 
 /// `<target>/test-artifacts/` for page images to look at.
 fn artifacts() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"), PathBuf::from);
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"), PathBuf::from);
     let dir = target.join("test-artifacts");
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -47,7 +52,14 @@ fn artifacts() -> PathBuf {
 async fn export_issue_and_a_correction_keep_version_one_byte_identical() {
     let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
     let out = dirs[3].path();
-    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() }).await.unwrap();
+    let srv = start(&ServerConfig {
+        data_dir: dirs[0].path().to_owned(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        demo: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let url = srv.url();
     let lead = sign_in(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
     for area in qar_core::framework("2019").unwrap().areas {
@@ -96,7 +108,10 @@ async fn export_issue_and_a_correction_keep_version_one_byte_identical() {
     assert!(!text.contains("DRAFT"), "no watermark once approved");
     // Page images of the approved export to look at.
     let prefix = artifacts().join("app-approved-page");
-    let ok = Command::new("pdftoppm").args(["-r", "60", "-png", "-f", "1", "-l", "2", &approved.path, prefix.to_str().unwrap()]).status().unwrap();
+    let ok = Command::new("pdftoppm")
+        .args(["-r", "60", "-png", "-f", "1", "-l", "2", &approved.path, prefix.to_str().unwrap()])
+        .status()
+        .unwrap();
     assert!(ok.success());
 
     // Issued: version 1, fetched and kept on the LR's laptop.

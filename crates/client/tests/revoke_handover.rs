@@ -42,19 +42,42 @@ fn laptop(dir: &Path, url: &str, server: &ServerStore, user_id: &str) -> (Client
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_laptop_stops_syncing_hands_over_its_unsent_work_and_is_wiped() {
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
-    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: false, ..Default::default() })
-        .await
-        .unwrap();
+    let srv = start(&ServerConfig {
+        data_dir: dirs[0].path().to_owned(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        demo: false,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let url = srv.url();
     srv.store().test_user("user-lena", "Lena Lead", &[]).unwrap();
     srv.store().test_user("user-admin", "Ada Admin", &[Role::Admin]).unwrap();
     let (a, vault_a, device_a) = laptop(dirs[1].path(), &url, srv.store(), "user-lena");
 
-    let review = a.create_review(&NewReview { school_name: "Heron Vale Academy".into(), school_urn: "990102".into(), start_date: "2027-01-19".into() }).unwrap();
-    a.add_evidence(&NewEvidence { review_id: review.id.clone(), activity_type: "work_scrutiny".into(), notes: "Synced note".into(), ..Default::default() }).unwrap();
+    let review = a
+        .create_review(&NewReview {
+            school_name: "Heron Vale Academy".into(),
+            school_urn: "990102".into(),
+            start_date: "2027-01-19".into(),
+        })
+        .unwrap();
+    a.add_evidence(&NewEvidence {
+        review_id: review.id.clone(),
+        activity_type: "work_scrutiny".into(),
+        notes: "Synced note".into(),
+        ..Default::default()
+    })
+    .unwrap();
     a.sync_now().await.unwrap();
     assert!(a.wipe_check().unwrap().safe);
-    a.add_evidence(&NewEvidence { review_id: review.id.clone(), activity_type: "pupil_voice".into(), notes: UNSENT.into(), ..Default::default() }).unwrap();
+    a.add_evidence(&NewEvidence {
+        review_id: review.id.clone(),
+        activity_type: "pupil_voice".into(),
+        notes: UNSENT.into(),
+        ..Default::default()
+    })
+    .unwrap();
     let check = a.wipe_check().unwrap();
     assert!(!check.safe && check.unsent[0].changes == 1, "{check:?}");
 
@@ -91,7 +114,8 @@ async fn a_revoked_laptop_stops_syncing_hands_over_its_unsent_work_and_is_wiped(
     let store_path = dirs[1].path().join(qar_client::client_store_file());
     a.wipe_local_data(&vault_a).unwrap();
     drop(a);
-    let left: Vec<String> = std::fs::read_dir(dirs[1].path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let left: Vec<String> =
+        std::fs::read_dir(dirs[1].path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert!(left.is_empty(), "nothing of the store or its key is left: {left:?}");
     assert!(!store_path.exists() && !vault_a.key_file().exists());
 

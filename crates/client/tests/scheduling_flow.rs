@@ -21,7 +21,14 @@ async fn call(method: reqwest::Method, url: String, token: &str, body: Value) ->
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coordinator_schedules_reviewer_pulls_removal_drops_after_sending() {
     let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
-    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() }).await.unwrap();
+    let srv = start(&ServerConfig {
+        data_dir: dirs[0].path().to_owned(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        demo: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let url = srv.url();
     let coordinator = srv.store().test_token_for_email("hollie.brennan@example.org", uuid::Uuid::now_v7(), now_ms()).unwrap();
     let (lead, lead_sync) = laptop(dirs[1].path(), &url, srv.store(), "anika.marsh@example.org", "user-anika-marsh");
@@ -44,7 +51,10 @@ async fn coordinator_schedules_reviewer_pulls_removal_drops_after_sending() {
     {
         let s = owen.lock().unwrap();
         let summary = s.review(&review).unwrap();
-        assert_eq!((summary.state.as_str(), summary.school_name.as_str(), summary.my_role.as_deref()), ("scheduled", "Heron Vale Academy", Some("reviewer")));
+        assert_eq!(
+            (summary.state.as_str(), summary.school_name.as_str(), summary.my_role.as_deref()),
+            ("scheduled", "Heron Vale Academy", Some("reviewer"))
+        );
         let (context, dates) = s.scheduled_context(&review).unwrap().unwrap();
         assert_eq!(context["urn"], "990102");
         assert_eq!(context["la_name"], "Westmere");
@@ -62,7 +72,15 @@ async fn coordinator_schedules_reviewer_pulls_removal_drops_after_sending() {
     let note = owen
         .lock()
         .unwrap()
-        .add_evidence(&NewEvidence { review_id: review.clone(), activity_type: "learning_walk".into(), notes: "written before I heard".into(), ..Default::default() }, now_ms())
+        .add_evidence(
+            &NewEvidence {
+                review_id: review.clone(),
+                activity_type: "learning_walk".into(),
+                notes: "written before I heard".into(),
+                ..Default::default()
+            },
+            now_ms(),
+        )
         .unwrap();
     assert_eq!(owen.lock().unwrap().outbox_report().unwrap().0, 1, "one op waits to be sent");
     let team = json!({"lead_reviewer_id": "user-anika-marsh", "reviewers": []});
@@ -88,7 +106,15 @@ async fn coordinator_schedules_reviewer_pulls_removal_drops_after_sending() {
     // 5. Further work on the review does not reach him.
     lead.lock()
         .unwrap()
-        .add_evidence(&NewEvidence { review_id: review.clone(), activity_type: "pupil_voice".into(), notes: "after Owen left".into(), ..Default::default() }, now_ms())
+        .add_evidence(
+            &NewEvidence {
+                review_id: review.clone(),
+                activity_type: "pupil_voice".into(),
+                notes: "after Owen left".into(),
+                ..Default::default()
+            },
+            now_ms(),
+        )
         .unwrap();
     sync_once(&lead, &lead_sync, now_ms).await.unwrap();
     let report = sync_once(&owen, &owen_sync, now_ms).await.unwrap();

@@ -142,7 +142,10 @@ async fn simulate(seed: u64, rounds: usize) -> (usize, usize) {
     let mut server = Some(serve(&server_dir, addr).await);
     let review = laptops[0]
         .store
-        .create_review(&NewReview { school_name: "Simulation Primary".into(), school_urn: "990150".into(), start_date: "2026-11-24".into() }, now_ms())
+        .create_review(
+            &NewReview { school_name: "Simulation Primary".into(), school_urn: "990150".into(), start_date: "2026-11-24".into() },
+            now_ms(),
+        )
         .unwrap()
         .id;
     let mut acked = Vec::new();
@@ -157,7 +160,12 @@ async fn simulate(seed: u64, rounds: usize) -> (usize, usize) {
         let l = &mut laptops[i];
         match rng.u8(0..10) {
             0..=2 => {
-                let new = NewEvidence { review_id: review.clone(), activity_type: "learning_walk".into(), notes: format!("r{round} laptop {i}: new"), ..Default::default() };
+                let new = NewEvidence {
+                    review_id: review.clone(),
+                    activity_type: "learning_walk".into(),
+                    notes: format!("r{round} laptop {i}: new"),
+                    ..Default::default()
+                };
                 let id = l.store.add_evidence(&new, now_ms()).unwrap().id;
                 l.notes.push(id);
                 edits += 1;
@@ -214,7 +222,9 @@ async fn simulate(seed: u64, rounds: usize) -> (usize, usize) {
             let raw = rusqlite::Connection::open(dir.path().join(format!("laptop-{i}.db"))).unwrap();
             for id in server_notes.keys().filter(|k| !local.contains_key(*k)) {
                 let row: Option<(String, i64, String)> = raw
-                    .query_row("SELECT review_id, deleted, versions FROM evidence WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .query_row("SELECT review_id, deleted, versions FROM evidence WHERE id = ?1", [id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })
                     .ok();
                 let out: i64 = raw.query_row("SELECT count(*) FROM outbox WHERE entity_id = ?1", [id], |r| r.get(0)).unwrap();
                 eprintln!("seed {seed}: laptop {i} lacks {id}: local row {row:?}, outbox ops {out}");

@@ -51,9 +51,18 @@ async fn evidence_written_offline_on_one_laptop_reaches_the_other_once() {
             start_date: "2027-01-19".into(),
         })
         .unwrap();
-    for (kind, text) in [("work_scrutiny", "Y9 science books: feedback acted on in most books."), ("pupil_voice", "Y8 pupils felt safe; clear on how to report concerns.")] {
-        a.add_evidence(&NewEvidence { review_id: review.id.clone(), activity_type: kind.into(), started_at: None, notes: text.into(), ..Default::default() })
-            .unwrap();
+    for (kind, text) in [
+        ("work_scrutiny", "Y9 science books: feedback acted on in most books."),
+        ("pupil_voice", "Y8 pupils felt safe; clear on how to report concerns."),
+    ] {
+        a.add_evidence(&NewEvidence {
+            review_id: review.id.clone(),
+            activity_type: kind.into(),
+            started_at: None,
+            notes: text.into(),
+            ..Default::default()
+        })
+        .unwrap();
     }
     assert_eq!(a.status().unwrap().pending_ops, 3, "one op per edit: the review and two notes");
 
@@ -110,7 +119,11 @@ async fn with_the_server_down_work_is_kept_and_the_error_is_plain() {
         signed_in_laptop(dir.path(), &url, &server_store, &anika, "Dr Anika Marsh")
     };
     let review = a
-        .create_review(&NewReview { school_name: "Larkspur Hill Primary".into(), school_urn: "990103".into(), start_date: "2027-03-09".into() })
+        .create_review(&NewReview {
+            school_name: "Larkspur Hill Primary".into(),
+            school_urn: "990103".into(),
+            start_date: "2027-03-09".into(),
+        })
         .unwrap();
     let err = a.sync_now().await.unwrap_err();
     assert_eq!(err.code(), "offline");
@@ -121,9 +134,14 @@ async fn with_the_server_down_work_is_kept_and_the_error_is_plain() {
     assert_eq!(a.review(&review.id).unwrap().school_name, "Larkspur Hill Primary");
 
     // The server comes up on that port: the next sync sends everything and clears the error.
-    let srv = start(&ServerConfig { data_dir: srv_dir.path().to_owned(), listen: format!("127.0.0.1:{port}").parse().unwrap(), demo: true, ..Default::default() })
-        .await
-        .unwrap();
+    let srv = start(&ServerConfig {
+        data_dir: srv_dir.path().to_owned(),
+        listen: format!("127.0.0.1:{port}").parse().unwrap(),
+        demo: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     a.sync_now().await.unwrap();
     let status = a.status().unwrap();
     assert_eq!((status.pending_ops, status.last_error), (0, None));
@@ -143,12 +161,21 @@ async fn a_sync_of_several_full_batches_sends_every_op_once_in_order() {
     let (a, _) = signed_in_laptop(dirs[1].path(), &srv.url(), srv.store(), "user-lena", "Lena Lead");
     let (b, _) = signed_in_laptop(dirs[2].path(), &srv.url(), srv.store(), "user-rhys", "Rhys Reviewer");
     let review = a
-        .create_review(&NewReview { school_name: "Larkspur Fields Primary".into(), school_urn: "990177".into(), start_date: "2027-02-02".into() })
+        .create_review(&NewReview {
+            school_name: "Larkspur Fields Primary".into(),
+            school_urn: "990177".into(),
+            start_date: "2027-02-02".into(),
+        })
         .unwrap();
     let batch = qar_client::sync::PUSH_BATCH;
     let first = 2 * batch + 300; // two full batches and a partial one, plus the review
     for i in 0..first {
-        let note = NewEvidence { review_id: review.id.clone(), activity_type: "learning_walk".into(), notes: format!("Walk note {i:05}"), ..Default::default() };
+        let note = NewEvidence {
+            review_id: review.id.clone(),
+            activity_type: "learning_walk".into(),
+            notes: format!("Walk note {i:05}"),
+            ..Default::default()
+        };
         a.add_evidence(&note).unwrap();
     }
     let report = a.sync_now().await.unwrap();
@@ -156,7 +183,12 @@ async fn a_sync_of_several_full_batches_sends_every_op_once_in_order() {
     assert_eq!(a.status().unwrap().pending_ops, 0);
     // Exactly one full batch more: the read-ahead after it finds nothing and the loop ends.
     for i in first..first + batch {
-        let note = NewEvidence { review_id: review.id.clone(), activity_type: "learning_walk".into(), notes: format!("Walk note {i:05}"), ..Default::default() };
+        let note = NewEvidence {
+            review_id: review.id.clone(),
+            activity_type: "learning_walk".into(),
+            notes: format!("Walk note {i:05}"),
+            ..Default::default()
+        };
         a.add_evidence(&note).unwrap();
     }
     assert_eq!(a.sync_now().await.unwrap().pushed, batch);

@@ -54,10 +54,7 @@ impl ActivityType {
     }
 
     pub fn parse(code: &str) -> Result<Self, ValidationError> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.code() == code)
-            .ok_or_else(|| ValidationError::UnknownActivityType(code.to_owned()))
+        Self::ALL.into_iter().find(|a| a.code() == code).ok_or_else(|| ValidationError::UnknownActivityType(code.to_owned()))
     }
 
     pub fn codes() -> Vec<&'static str> {

@@ -48,10 +48,7 @@ impl EntityKind {
     }
 
     pub fn parse(code: &str) -> Result<Self, ValidationError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == code)
-            .ok_or_else(|| ValidationError::UnknownEntity(code.to_owned()))
+        Self::ALL.into_iter().find(|k| k.code() == code).ok_or_else(|| ValidationError::UnknownEntity(code.to_owned()))
     }
 
     pub fn fields(self) -> &'static [FieldSpec] {
@@ -88,10 +85,16 @@ impl EntityKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
     /// Free text up to `max` characters; `required` refuses blank text.
-    Text { max: usize, required: bool },
+    Text {
+        max: usize,
+        required: bool,
+    },
     /// A name of a person or school: [`FieldType::Text`] without control or text-direction
     /// characters (`entities::check_name`).
-    Name { max: usize, required: bool },
+    Name {
+        max: usize,
+        required: bool,
+    },
     Urn,
     /// Calendar date `YYYY-MM-DD`.
     Date,
@@ -217,9 +220,7 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
     if value.is_null() && spec.ty == FieldType::DateTime {
         return Ok(());
     }
-    let text = || {
-        value.as_str().ok_or_else(|| ValidationError::WrongType { field: spec.label.to_owned(), expected: "text" })
-    };
+    let text = || value.as_str().ok_or_else(|| ValidationError::WrongType { field: spec.label.to_owned(), expected: "text" });
     match spec.ty {
         FieldType::Text { max, required } => {
             let s = text()?;
@@ -256,7 +257,10 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
         FieldType::AreaCode => {
             let code = text()?;
             if !crate::framework::FRAMEWORKS.iter().any(|f| f.area(code).is_ok()) {
-                return Err(ValidationError::UnknownArea { area: code.chars().take(60).collect(), version: crate::framework::CURRENT_FRAMEWORK });
+                return Err(ValidationError::UnknownArea {
+                    area: code.chars().take(60).collect(),
+                    version: crate::framework::CURRENT_FRAMEWORK,
+                });
             }
         }
         FieldType::EstimateValue => {
@@ -274,7 +278,10 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
                 let code = tag.as_str().ok_or_else(wrong)?;
                 let known = crate::framework::FRAMEWORKS.iter().any(|f| f.area(code).is_ok());
                 if !known {
-                    return Err(ValidationError::UnknownArea { area: code.chars().take(60).collect(), version: crate::framework::CURRENT_FRAMEWORK });
+                    return Err(ValidationError::UnknownArea {
+                        area: code.chars().take(60).collect(),
+                        version: crate::framework::CURRENT_FRAMEWORK,
+                    });
                 }
                 if seen.contains(&code) {
                     return Err(ValidationError::WrongType { field: spec.label.to_owned(), expected: "each area at most once" });
@@ -300,7 +307,10 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
                 "section" => crate::entities::check_code("Report section", code)?,
                 "estimate" => {
                     if !crate::framework::FRAMEWORKS.iter().any(|f| f.area(code).is_ok()) {
-                        return Err(ValidationError::UnknownArea { area: code.chars().take(60).collect(), version: crate::framework::CURRENT_FRAMEWORK });
+                        return Err(ValidationError::UnknownArea {
+                            area: code.chars().take(60).collect(),
+                            version: crate::framework::CURRENT_FRAMEWORK,
+                        });
                     }
                 }
                 _ => return Err(wrong()),
@@ -371,7 +381,12 @@ mod tests {
     #[test]
     fn names_refuse_hidden_control_and_direction_characters() {
         validate_field(EntityKind::Review, "school_name", &json!("Ysgol Gymraeg Llundain – أكاديمية")).unwrap();
-        for (bad, code) in [("Heron\u{0}Primary", "U+0000"), ("Heron \u{202E}yramirP", "U+202E"), ("A\u{2066}B\u{2069}", "U+2066"), ("Line\nbreak", "U+000A")] {
+        for (bad, code) in [
+            ("Heron\u{0}Primary", "U+0000"),
+            ("Heron \u{202E}yramirP", "U+202E"),
+            ("A\u{2066}B\u{2069}", "U+2066"),
+            ("Line\nbreak", "U+000A"),
+        ] {
             let e = validate_field(EntityKind::Review, "school_name", &json!(bad)).unwrap_err();
             assert_eq!(e, ValidationError::HiddenCharacter { field: "School name", code: code.into() }, "{bad:?}");
             assert!(e.to_string().contains("hidden control or text-direction character"));

@@ -63,10 +63,7 @@ const FRAMEWORK_2019: Framework = Framework {
 
 /// The framework of a given version, e.g. `framework("2019")`.
 pub fn framework(version: &str) -> Result<&'static Framework, ValidationError> {
-    FRAMEWORKS
-        .iter()
-        .find(|f| f.version == version)
-        .ok_or_else(|| ValidationError::UnknownFramework(version.to_owned()))
+    FRAMEWORKS.iter().find(|f| f.version == version).ok_or_else(|| ValidationError::UnknownFramework(version.to_owned()))
 }
 
 impl Framework {

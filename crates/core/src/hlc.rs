@@ -130,11 +130,8 @@ impl HlcClock {
     /// A stamp for a local event, later than every stamp issued or observed so far.
     pub fn tick(&mut self, now_ms: u64) -> Hlc {
         let now = now_ms.min(MAX_WALL_MS);
-        self.last = if now > self.last.wall_ms {
-            Hlc { wall_ms: now, counter: 0, node: self.last.node }
-        } else {
-            self.bump(self.last.wall_ms)
-        };
+        self.last =
+            if now > self.last.wall_ms { Hlc { wall_ms: now, counter: 0, node: self.last.node } } else { self.bump(self.last.wall_ms) };
         self.last
     }
 

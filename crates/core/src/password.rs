@@ -42,10 +42,42 @@ impl PasswordProblem {
 
 /// Words that, with digits or punctuation added, top every leaked-password list.
 const COMMON_STEMS: &[&str] = &[
-    "password", "passw0rd", "p@ssword", "p@ssw0rd", "qwerty", "qwertyuiop", "asdfghjkl", "zxcvbnm", "letmein", "welcome",
-    "iloveyou", "admin", "administrator", "changeme", "football", "baseball", "monkey", "dragon", "sunshine", "princess",
-    "trustno1", "superman", "starwars", "master", "shadow", "secret", "abc", "1qaz2wsx", "1q2w3e4r", "zaq12wsx",
-    "challengepartners", "qarfield", "qar", "school", "teacher", "headteacher",
+    "password",
+    "passw0rd",
+    "p@ssword",
+    "p@ssw0rd",
+    "qwerty",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "letmein",
+    "welcome",
+    "iloveyou",
+    "admin",
+    "administrator",
+    "changeme",
+    "football",
+    "baseball",
+    "monkey",
+    "dragon",
+    "sunshine",
+    "princess",
+    "trustno1",
+    "superman",
+    "starwars",
+    "master",
+    "shadow",
+    "secret",
+    "abc",
+    "1qaz2wsx",
+    "1q2w3e4r",
+    "zaq12wsx",
+    "challengepartners",
+    "qarfield",
+    "qar",
+    "school",
+    "teacher",
+    "headteacher",
 ];
 
 /// Keyboard rows, for runs such as "qwertyuiopas" or "asdfghjkl;'#".
@@ -153,7 +185,8 @@ mod tests {
 
     #[test]
     fn ordinary_passwords_pass() {
-        for ok in ["demo-password-2026", "correct horse battery staple", "Lighthouse-Kettle-47", "wdq8-LKm2-zzP0", "ΘάλασσαΒουνό12"] {
+        for ok in ["demo-password-2026", "correct horse battery staple", "Lighthouse-Kettle-47", "wdq8-LKm2-zzP0", "ΘάλασσαΒουνό12"]
+        {
             assert_eq!(check_password(ok), Ok(()), "{ok}");
         }
     }

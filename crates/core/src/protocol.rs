@@ -95,9 +95,14 @@ pub enum OpOutcome {
     Duplicate,
     /// Another device wrote some of these fields concurrently. Fields not listed were applied;
     /// for each listed one both values are kept on the server and the HLC-later one is current.
-    Conflict { fields: Vec<FieldConflict> },
+    Conflict {
+        fields: Vec<FieldConflict>,
+    },
     /// Refused for good (invalid value, not permitted); acknowledged so later ops are not blocked.
-    Rejected { code: String, message: String },
+    Rejected {
+        code: String,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,10 +175,7 @@ mod tests {
     #[test]
     fn outcome_json_is_flat_and_tagged() {
         let r = OpResult { seq: 4, outcome: OpOutcome::Rejected { code: "invalid".into(), message: "m".into() } };
-        assert_eq!(
-            serde_json::to_value(&r).unwrap(),
-            json!({"seq": 4, "status": "rejected", "code": "invalid", "message": "m"})
-        );
+        assert_eq!(serde_json::to_value(&r).unwrap(), json!({"seq": 4, "status": "rejected", "code": "invalid", "message": "m"}));
         let back: OpResult = serde_json::from_value(json!({"seq": 1, "status": "applied"})).unwrap();
         assert_eq!(back.outcome, OpOutcome::Applied);
     }

@@ -189,7 +189,8 @@ mod tests {
 
     #[test]
     fn hash_ignores_order_and_blank_sections_but_sees_any_edit() {
-        let a = content_hash(&[s("context", "A"), s("aoe", "B"), s("next_steps", " ")], &[("leadership".into(), "leading".into(), "r".into())]);
+        let a =
+            content_hash(&[s("context", "A"), s("aoe", "B"), s("next_steps", " ")], &[("leadership".into(), "leading".into(), "r".into())]);
         let b = content_hash(&[s("aoe", "B"), s("context", "A")], &[("leadership".into(), "leading".into(), "r".into())]);
         assert_eq!(a, b);
         let c = content_hash(&[s("aoe", "B"), s("context", "A.")], &[("leadership".into(), "leading".into(), "r".into())]);

@@ -51,10 +51,7 @@ impl ReviewState {
     }
 
     pub fn parse(code: &str) -> Result<Self, ValidationError> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.code() == code)
-            .ok_or_else(|| ValidationError::UnknownReviewState(code.to_owned()))
+        Self::ALL.into_iter().find(|s| s.code() == code).ok_or_else(|| ValidationError::UnknownReviewState(code.to_owned()))
     }
 }
 

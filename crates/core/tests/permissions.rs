@@ -15,9 +15,8 @@ fn every_cell_of_the_matrix_matches_the_spec() {
     for (action, role, st, allowed_online_own) in &cells {
         for own in [true, false] {
             for online in [true, false] {
-                let want = *allowed_online_own
-                    && (online || !ONLINE_ONLY.contains(&action.code()))
-                    && (own || !OWN_ONLY.contains(&action.code()));
+                let want =
+                    *allowed_online_own && (online || !ONLINE_ONLY.contains(&action.code())) && (own || !OWN_ONLY.contains(&action.code()));
                 let (actor, facts) = setup(role, *st, own, online);
                 let got = decide(&actor, *action, &facts);
                 checked += 1;
@@ -49,8 +48,7 @@ fn allowed_actions_lists_exactly_the_allowed_cells() {
     for role in ROLES {
         for st in ReviewState::ALL {
             let (actor, facts) = setup(role, st, true, true);
-            let want: Vec<Action> =
-                Action::ALL.into_iter().filter(|a| cells.contains(&(*a, role, st, true))).collect();
+            let want: Vec<Action> = Action::ALL.into_iter().filter(|a| cells.contains(&(*a, role, st, true))).collect();
             assert_eq!(allowed_actions(&actor, &facts), want, "{role} in {st:?}");
         }
     }
@@ -96,24 +94,92 @@ fn refusals_say_what_is_wrong_in_reviewers_words() {
         ("reviewer", "set_estimate", "in_visit", true, true, NotYourRole, "Only the Lead Reviewer can set estimates"),
         ("shadow", "create_evidence", "in_visit", true, true, NotYourRole, "Only the Lead Reviewer or a reviewer can record evidence"),
         ("admin", "approve", "submitted", true, true, NotYourRole, "Only the hub coordinator can approve the report"),
-        ("lead_reviewer", "issue", "approved", true, true, NotYourRole, "Only the hub coordinator or an administrator can issue the report"),
+        (
+            "lead_reviewer",
+            "issue",
+            "approved",
+            true,
+            true,
+            NotYourRole,
+            "Only the hub coordinator or an administrator can issue the report",
+        ),
         ("coordinator", "archive", "issued", true, true, NotYourRole, "Only an administrator can archive the review"),
-        ("host_headteacher", "view_review", "drafting", true, true, NotYourRole,
-            "Only the review team, the hub coordinator or an administrator can view this review"),
-        ("outsider", "read_issued_report", "issued", true, true, NotYourRole,
-            "Only the review team, the hub coordinator, an administrator or the host headteacher can read the issued report"),
-        ("other_coordinator", "approve", "submitted", true, true, OtherHub, "You coordinate a different hub: this review is not in your hub"),
+        (
+            "host_headteacher",
+            "view_review",
+            "drafting",
+            true,
+            true,
+            NotYourRole,
+            "Only the review team, the hub coordinator or an administrator can view this review",
+        ),
+        (
+            "outsider",
+            "read_issued_report",
+            "issued",
+            true,
+            true,
+            NotYourRole,
+            "Only the review team, the hub coordinator, an administrator or the host headteacher can read the issued report",
+        ),
+        (
+            "other_coordinator",
+            "approve",
+            "submitted",
+            true,
+            true,
+            OtherHub,
+            "You coordinate a different hub: this review is not in your hub",
+        ),
         ("reviewer", "edit_own_evidence", "submitted", true, true, EvidenceReadOnly, "Evidence is read-only once the review is submitted"),
         ("lead_reviewer", "create_evidence", "issued", true, true, EvidenceReadOnly, "Evidence is read-only once the review is submitted"),
-        ("reviewer", "edit_own_evidence", "drafting", false, true, NotYourEvidence, "Evidence can be changed only by the reviewer who recorded it"),
-        ("lead_reviewer", "edit_others_evidence", "in_visit", false, true, NotYourEvidence, "Evidence can be changed only by the reviewer who recorded it"),
+        (
+            "reviewer",
+            "edit_own_evidence",
+            "drafting",
+            false,
+            true,
+            NotYourEvidence,
+            "Evidence can be changed only by the reviewer who recorded it",
+        ),
+        (
+            "lead_reviewer",
+            "edit_others_evidence",
+            "in_visit",
+            false,
+            true,
+            NotYourEvidence,
+            "Evidence can be changed only by the reviewer who recorded it",
+        ),
         ("coordinator", "approve", "submitted", true, false, NeedsConnection, "Approving needs a connection to the server"),
         ("coordinator", "return", "submitted", true, false, NeedsConnection, "Returning a report needs a connection to the server"),
-        ("lead_reviewer", "submit", "in_visit", true, true, WrongState, "You can submit the report only while the review is drafting; it is in visit"),
-        ("lead_reviewer", "set_estimate", "preparing", true, true, WrongState,
-            "You can set estimates only while the review is in visit, estimates agreed, drafting or returned; it is preparing"),
-        ("reviewer", "create_evidence", "scheduled", true, true, WrongState,
-            "You can record evidence only while the review is preparing, in visit, estimates agreed, drafting or returned; it is scheduled"),
+        (
+            "lead_reviewer",
+            "submit",
+            "in_visit",
+            true,
+            true,
+            WrongState,
+            "You can submit the report only while the review is drafting; it is in visit",
+        ),
+        (
+            "lead_reviewer",
+            "set_estimate",
+            "preparing",
+            true,
+            true,
+            WrongState,
+            "You can set estimates only while the review is in visit, estimates agreed, drafting or returned; it is preparing",
+        ),
+        (
+            "reviewer",
+            "create_evidence",
+            "scheduled",
+            true,
+            true,
+            WrongState,
+            "You can record evidence only while the review is preparing, in visit, estimates agreed, drafting or returned; it is scheduled",
+        ),
         ("lead_reviewer", "edit_report", "archived", true, true, ReviewClosed, "This review is archived: nothing can change any more"),
         ("coordinator", "schedule_review", "cancelled", true, true, ReviewClosed, "This review was cancelled: nothing can change any more"),
     ];

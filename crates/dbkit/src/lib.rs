@@ -44,8 +44,7 @@ pub struct Migration {
 /// Opens (creating if needed) a database file in WAL mode with foreign keys on.
 pub fn open(path: &Path, durability: Durability) -> Result<Connection, DbError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)
-        .map_err(|source| DbError::Open { path: path.display().to_string(), source })?;
+    let conn = Connection::open_with_flags(path, flags).map_err(|source| DbError::Open { path: path.display().to_string(), source })?;
     configure(&conn, durability)?;
     Ok(conn)
 }
@@ -55,8 +54,7 @@ pub fn open(path: &Path, durability: Durability) -> Result<Connection, DbError> 
 /// that read happens here and becomes [`DbError::WrongKey`] instead of a later, vaguer failure.
 pub fn open_keyed(path: &Path, durability: Durability, key: &str) -> Result<Connection, DbError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)
-        .map_err(|source| DbError::Open { path: path.display().to_string(), source })?;
+    let conn = Connection::open_with_flags(path, flags).map_err(|source| DbError::Open { path: path.display().to_string(), source })?;
     conn.pragma_update(None, "key", key)?;
     check_key(&conn)?;
     configure(&conn, durability)?;

@@ -30,7 +30,14 @@ struct Timing {
 
 fn time(mut f: impl FnMut() -> usize) -> Timing {
     let (first, bytes) = ms(&mut f);
-    let cold = median((0..5).map(|_| { clear_cache(); ms(&mut f).0 }).collect());
+    let cold = median(
+        (0..5)
+            .map(|_| {
+                clear_cache();
+                ms(&mut f).0
+            })
+            .collect(),
+    );
     let warm = median((0..5).map(|_| ms(&mut f).0).collect());
     Timing { first, cold, warm, bytes }
 }
@@ -46,6 +53,7 @@ fn main() {
     for (name, t) in [("PDF", &pdf), ("DOCX", &docx)] {
         println!("{name:<6} {:>10.1} {:>10.1} {:>10.1} {:>10}", t.first, t.cold, t.warm, t.bytes);
     }
-    let json = |t: &Timing| serde_json::json!({ "first_ms": t.first, "cold_median_ms": t.cold, "warm_median_ms": t.warm, "bytes": t.bytes });
+    let json =
+        |t: &Timing| serde_json::json!({ "first_ms": t.first, "cold_median_ms": t.cold, "warm_median_ms": t.warm, "bytes": t.bytes });
     println!("{}", serde_json::json!({ "words": counted, "runs": 5, "pdf": json(&pdf), "docx": json(&docx) }));
 }

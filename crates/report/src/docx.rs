@@ -12,8 +12,8 @@ use crate::ooxml_order::canonical;
 use crate::wording::{header_status, status_line, team_lines, visit_days_line};
 use crate::ReportError;
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin, PageNum, Paragraph, Run,
-    RunFonts, Shading, ShdType, Style, StyleType, Table, TableCell, TableRow, WidthType, XMLDocx,
+    AlignmentType, BreakType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin, PageNum, Paragraph, Run, RunFonts, Shading, ShdType,
+    Style, StyleType, Table, TableCell, TableRow, WidthType, XMLDocx,
 };
 
 /// Style ids written into styles.xml and referenced by heading paragraphs.
@@ -116,11 +116,8 @@ fn cell(t: &str, width: usize, header: bool) -> TableCell {
 fn estimates_table(doc: &ReportDocument) -> Table {
     let widths = [TEXT_WIDTH * 38 / 100, TEXT_WIDTH * 18 / 100, TEXT_WIDTH * 44 / 100];
     let row = |cells: [&str; 3], header: bool| {
-        let mut tr = TableRow::new(vec![
-            cell(cells[0], widths[0], header),
-            cell(cells[1], widths[1], header),
-            cell(cells[2], widths[2], header),
-        ]);
+        let mut tr =
+            TableRow::new(vec![cell(cells[0], widths[0], header), cell(cells[1], widths[1], header), cell(cells[2], widths[2], header)]);
         tr = tr.cant_split();
         tr
     };
@@ -157,9 +154,7 @@ pub(crate) fn xml_parts(doc: &ReportDocument) -> Result<XMLDocx, ReportError> {
 
     let mut d = styles(Docx::new())
         .page_size(A4_W, A4_H)
-        .page_margin(
-            PageMargin::new().top(MARGIN_Y).bottom(MARGIN_Y).left(MARGIN_X).right(MARGIN_X).header(708).footer(708),
-        )
+        .page_margin(PageMargin::new().top(MARGIN_Y).bottom(MARGIN_Y).left(MARGIN_X).right(MARGIN_X).header(708).footer(708))
         .default_fonts(RunFonts::new().ascii("Cambria").hi_ansi("Cambria").cs("Cambria").east_asia("Cambria"))
         .default_size(21)
         .header(header)
@@ -171,9 +166,7 @@ pub(crate) fn xml_parts(doc: &ReportDocument) -> Result<XMLDocx, ReportError> {
         .add_paragraph(field("Lead Reviewer", &[&doc.lead_reviewer]))
         .add_paragraph(field("Review team", &team_lines(doc)))
         .add_paragraph(
-            Paragraph::new()
-                .line_spacing(LineSpacing::new().before(160))
-                .add_run(Run::new().add_text(&status).bold().color(colour)),
+            Paragraph::new().line_spacing(LineSpacing::new().before(160)).add_run(Run::new().add_text(&status).bold().color(colour)),
         )
         .add_paragraph(heading(HEADING1, ESTIMATES_HEADING))
         .add_table(estimates_table(doc));

@@ -106,8 +106,26 @@ pub fn issued_fixture() -> ReportDocument {
 /// paragraphs of about 80 words (a long real report is ~3,000).
 pub fn long_fixture(words: usize) -> ReportDocument {
     const WORDS: &[&str] = &[
-        "leaders", "pupils", "curriculum", "reading", "Cymraeg", "‘assessment’", "—", "teaching", "“evidence”",
-        "Siân", "outcomes", "attendance", "ŵ", "ŷ", "vocabulary", "confidently", "explained", "the", "and", "of",
+        "leaders",
+        "pupils",
+        "curriculum",
+        "reading",
+        "Cymraeg",
+        "‘assessment’",
+        "—",
+        "teaching",
+        "“evidence”",
+        "Siân",
+        "outcomes",
+        "attendance",
+        "ŵ",
+        "ŷ",
+        "vocabulary",
+        "confidently",
+        "explained",
+        "the",
+        "and",
+        "of",
     ];
     let mut d = fixture();
     let per_section = words / d.sections.len().max(1);

@@ -218,7 +218,16 @@ mod tests {
         let b = breakable(hash);
         assert_eq!(b.replace('\u{200B}', ""), hash);
         assert!(b.split('\u{200B}').all(|part| part.chars().count() <= SLICE), "{b:?}");
-        assert_eq!(breakable("Llanfairpwllgwyngyllgogerych"), "Llanfairpwllgwyngyllgogerych".chars().collect::<Vec<_>>().chunks(SLICE).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("\u{200B}"));
+        assert_eq!(
+            breakable("Llanfairpwllgwyngyllgogerych"),
+            "Llanfairpwllgwyngyllgogerych"
+                .chars()
+                .collect::<Vec<_>>()
+                .chunks(SLICE)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("\u{200B}")
+        );
         assert_eq!(breakable("Internationalisation, ŵ"), "Internationalisation, ŵ", "a long word is still a word");
     }
 

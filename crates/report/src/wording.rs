@@ -20,8 +20,7 @@ pub fn long_date(s: &str) -> String {
 /// Thursday 6 March 2025"; otherwise each day is written in full.
 pub fn visit_days_line(days: &[String]) -> String {
     let parsed: Vec<NaiveDate> = days.iter().filter_map(|d| parse_day(d)).collect();
-    let same_month = parsed.len() == days.len()
-        && parsed.windows(2).all(|w| w[0].year() == w[1].year() && w[0].month() == w[1].month());
+    let same_month = parsed.len() == days.len() && parsed.windows(2).all(|w| w[0].year() == w[1].year() && w[0].month() == w[1].month());
     let parts: Vec<String> = if same_month && parsed.len() > 1 {
         let mut p: Vec<String> = parsed.iter().map(|d| d.format("%A %-d").to_string()).collect();
         let last = p.len() - 1;
@@ -49,10 +48,9 @@ pub fn status_line(doc: &ReportDocument) -> String {
         ReportStatus::Approved { approved_on, approved_by, short_hash } => {
             format!("Approved by {approved_by} on {} · content hash {short_hash}", long_date(approved_on))
         }
-        ReportStatus::Issued { version, issued_on, approved_by, short_hash } => format!(
-            "Issued as version {version} on {} · approved by {approved_by} · content hash {short_hash}",
-            long_date(issued_on)
-        ),
+        ReportStatus::Issued { version, issued_on, approved_by, short_hash } => {
+            format!("Issued as version {version} on {} · approved by {approved_by} · content hash {short_hash}", long_date(issued_on))
+        }
     }
 }
 
@@ -91,14 +89,8 @@ mod tests {
 
     #[test]
     fn visit_days_share_their_month() {
-        assert_eq!(
-            visit_days_line(&days(&["2025-03-04", "2025-03-05", "2025-03-06"])),
-            "Tuesday 4, Wednesday 5 and Thursday 6 March 2025"
-        );
-        assert_eq!(
-            visit_days_line(&days(&["2025-03-31", "2025-04-01"])),
-            "Monday 31 March 2025 and Tuesday 1 April 2025"
-        );
+        assert_eq!(visit_days_line(&days(&["2025-03-04", "2025-03-05", "2025-03-06"])), "Tuesday 4, Wednesday 5 and Thursday 6 March 2025");
+        assert_eq!(visit_days_line(&days(&["2025-03-31", "2025-04-01"])), "Monday 31 March 2025 and Tuesday 1 April 2025");
         assert_eq!(visit_days_line(&days(&["2025-03-04"])), "Tuesday 4 March 2025");
         assert_eq!(visit_days_line(&[]), "");
     }

@@ -20,10 +20,7 @@ fn pdf_headings(doc: &ReportDocument, name: &str) -> Vec<(u8, String)> {
         };
         // The heading's own text follows, one quoted line per laid-out line (its /T title may
         // be UTF-16 that poppler 22 prints raw, so it is not used).
-        let text: Vec<&str> = lines[i + 1..]
-            .iter()
-            .map_while(|t| t.strip_prefix('"').and_then(|t| t.strip_suffix('"')))
-            .collect();
+        let text: Vec<&str> = lines[i + 1..].iter().map_while(|t| t.strip_prefix('"').and_then(|t| t.strip_suffix('"'))).collect();
         assert!(!text.is_empty(), "text after {l}");
         out.push((level, squash(&text.join(" "))));
     }
@@ -32,10 +29,7 @@ fn pdf_headings(doc: &ReportDocument, name: &str) -> Vec<(u8, String)> {
 
 fn docx_headings(doc: &ReportDocument) -> Vec<(u8, String)> {
     let xml = docx_part(&render_docx(doc).unwrap(), "word/document.xml");
-    docx_paragraphs(&xml)
-        .into_iter()
-        .filter_map(|(style, text)| Some((style?.strip_prefix("Heading")?.parse().ok()?, text)))
-        .collect()
+    docx_paragraphs(&xml).into_iter().filter_map(|(style, text)| Some((style?.strip_prefix("Heading")?.parse().ok()?, text))).collect()
 }
 
 #[test]

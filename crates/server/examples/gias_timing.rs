@@ -55,7 +55,8 @@ fn main() {
         values[62] = "Alex".to_owned();
         values[63] = format!("Example{r}");
         values[70] = "North West".to_owned();
-        values[100] = if r % 4 == 0 { String::new() } else { format!("{:02}-{:02}-20{:02}", rng.u32(1..29), rng.u32(1..13), rng.u32(10..25)) };
+        values[100] =
+            if r % 4 == 0 { String::new() } else { format!("{:02}-{:02}-20{:02}", rng.u32(1..29), rng.u32(1..13), rng.u32(10..25)) };
         for (i, v) in values.iter().enumerate() {
             if i > 0 {
                 text.push(',');

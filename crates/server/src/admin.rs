@@ -183,7 +183,11 @@ pub fn import_users(store: &ServerStore, input: impl Read, now_ms: u64) -> Resul
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                report.lines.push(ImportLine { line, email: String::new(), outcome: LineOutcome::Rejected(format!("unreadable row: {e}")) });
+                report.lines.push(ImportLine {
+                    line,
+                    email: String::new(),
+                    outcome: LineOutcome::Rejected(format!("unreadable row: {e}")),
+                });
                 continue;
             }
         };

@@ -36,8 +36,7 @@ pub const OPEN_DATE: &str = "OpenDate";
 /// Columns without which the file is refused.
 pub const REQUIRED: [&str; 5] = [URN, NAME, PHASE, STATUS, LA];
 /// Columns read when present.
-pub const OPTIONAL: [&str; 11] =
-    [TYPE, TRUST, TOWN, POSTCODE, REGION, PUPILS, FSM, HEAD_FIRST, HEAD_LAST, OFSTED_LAST_INSP, OPEN_DATE];
+pub const OPTIONAL: [&str; 11] = [TYPE, TRUST, TOWN, POSTCODE, REGION, PUPILS, FSM, HEAD_FIRST, HEAD_LAST, OFSTED_LAST_INSP, OPEN_DATE];
 
 #[derive(Debug, thiserror::Error)]
 pub enum GiasError {
@@ -117,8 +116,7 @@ pub fn import(path: &Path, store: &ServerStore, now_ms: u64) -> Result<ImportSum
 /// [`import`] of a file already in memory.
 pub fn import_bytes(bytes: &[u8], store: &ServerStore, now_ms: u64) -> Result<ImportSummary, GiasError> {
     let (text, encoding) = decode(bytes);
-    let mut reader =
-        csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader.headers()?.clone();
     if headers.is_empty() || headers.iter().all(str::is_empty) {
         return Err(GiasError::Empty);
@@ -133,8 +131,7 @@ pub fn import_bytes(bytes: &[u8], store: &ServerStore, now_ms: u64) -> Result<Im
         return Err(GiasError::MissingColumns(missing));
     }
     let columns = Columns { index, width: headers.len() };
-    let mut summary =
-        ImportSummary { encoding, added: 0, updated: 0, unchanged: 0, rejections: Vec::new() };
+    let mut summary = ImportSummary { encoding, added: 0, updated: 0, unchanged: 0, rejections: Vec::new() };
     store.write_schools(now_ms, |w| -> Result<(), GiasError> {
         let mut seen: HashMap<String, u64> = HashMap::new();
         let mut record = csv::StringRecord::new();

@@ -7,23 +7,23 @@ mod audit_export;
 pub mod auth;
 pub mod error;
 pub mod gias;
+pub mod net;
 mod private_files;
 pub mod server_key;
-pub mod net;
 pub mod store;
 
 pub use api::app;
 pub use auth::throttle::AttemptLimit;
 pub use auth::{AuthDevice, AuthError, Role};
-pub use net::{ClientAddr, TlsFiles};
 pub use error::{ApiError, ServerError};
+pub use net::{ClientAddr, TlsFiles};
 pub use server_key::KeySource;
 pub use store::ServerStore;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::time::Duration;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -158,9 +158,8 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     if max_connections < config.max_connections {
         tracing::warn!(max_connections, ?file_limit, "connection cap lowered to fit the open-file limit");
     }
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|source| ServerError::Bind { addr: config.listen, source })?;
+    let listener =
+        tokio::net::TcpListener::bind(config.listen).await.map_err(|source| ServerError::Bind { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| ServerError::Bind { addr: config.listen, source })?;
     let rules = net::WireRules {
         allowed_hosts: config.allowed_hosts.iter().map(|h| net::host_name(h)).filter(|h| !h.is_empty()).collect(),
@@ -175,6 +174,7 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     let (tx, rx) = oneshot::channel::<()>();
     let is_tls = tls.is_some();
     let task = tokio::spawn(net::serve(listener, router, tls.map(|(acceptor, _)| acceptor), limits, rx));
-    let audit_export = config.audit_head_export.as_ref().map(|path| audit_export::Exporter::spawn(store.clone(), path.clone(), config.audit_head_every));
+    let audit_export =
+        config.audit_head_export.as_ref().map(|path| audit_export::Exporter::spawn(store.clone(), path.clone(), config.audit_head_every));
     Ok(RunningServer { addr, max_connections, tls: is_tls, store, shutdown: Some(tx), task: Some(task), audit_export })
 }

@@ -247,8 +247,8 @@ const SHOWN_REJECTIONS: usize = 20;
 fn import_schools(data_dir: &Path, file: &Path, verbose: bool, key: &KeyArgs) -> anyhow::Result<()> {
     let store = key.open(data_dir)?;
     let started = std::time::Instant::now();
-    let summary = qar_server::gias::import(file, &store, qar_server::store::now_ms())
-        .with_context(|| format!("importing {}", file.display()))?;
+    let summary =
+        qar_server::gias::import(file, &store, qar_server::store::now_ms()).with_context(|| format!("importing {}", file.display()))?;
     let shown = if verbose { summary.rejections.len() } else { SHOWN_REJECTIONS };
     for r in summary.rejections.iter().take(shown) {
         match r.urn.as_str() {
@@ -263,12 +263,7 @@ fn import_schools(data_dir: &Path, file: &Path, verbose: bool, key: &KeyArgs) ->
         qar_server::gias::FileEncoding::Utf8 => "UTF-8",
         qar_server::gias::FileEncoding::Windows1252 => "Windows-1252",
     };
-    println!(
-        "{}: {} ({encoding}, {:.1} s).",
-        file.display(),
-        summary.summary(),
-        started.elapsed().as_secs_f64()
-    );
+    println!("{}: {} ({encoding}, {:.1} s).", file.display(), summary.summary(), started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -358,9 +353,7 @@ fn create_private_file(path: &Path) -> anyhow::Result<std::fs::File> {
 #[tokio::main]
 async fn serve(args: Args) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar_server=info,tower_http=warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar_server=info,tower_http=warn".into()))
         .init();
     let tls = match (args.tls_cert, args.tls_key) {
         (Some(cert), Some(key)) => Some(qar_server::TlsFiles { cert, key }),

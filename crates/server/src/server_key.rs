@@ -48,7 +48,9 @@ impl std::fmt::Debug for KeySource {
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("the server key file {path} can be read by other users (mode {mode:03o}); run `chmod 600 {path}` and check who may have copied it")]
+    #[error(
+        "the server key file {path} can be read by other users (mode {mode:03o}); run `chmod 600 {path}` and check who may have copied it"
+    )]
     Exposed { path: String, mode: u32 },
     #[error("the server key in {0} is not 64 hex digits")]
     Malformed(String),
@@ -159,7 +161,8 @@ impl ServerKey {
         }
         let (nonce, sealed) = bytes.split_at(24);
         let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(self.totp.as_ref()));
-        let plain = cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: aad.as_bytes() }).map_err(|_| KeyError::Undecryptable)?;
+        let plain =
+            cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: aad.as_bytes() }).map_err(|_| KeyError::Undecryptable)?;
         String::from_utf8(plain).map(Zeroizing::new).map_err(|_| KeyError::Undecryptable)
     }
 

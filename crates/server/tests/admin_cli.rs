@@ -190,5 +190,8 @@ fn the_binary_creates_one_admin_and_imports_users() {
     std::fs::write(&csv, "name,email,role,hub\nNew Person,new.person@example.org,reviewer,Some Hub\n").unwrap();
     let (code, out, _) = qar_server(&["import-users", "--data-dir", data, csv.to_str().unwrap()], None);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("line 2: unchanged new.person@example.org") && out.contains("0 added, 0 updated, 1 unchanged, 0 rejected"), "{out}");
+    assert!(
+        out.contains("line 2: unchanged new.person@example.org") && out.contains("0 added, 0 updated, 1 unchanged, 0 rejected"),
+        "{out}"
+    );
 }

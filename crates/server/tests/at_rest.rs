@@ -37,10 +37,24 @@ fn no_totp_secret_is_in_the_files_and_sign_in_still_works() {
     let store = ServerStore::open(dir.path()).unwrap();
     let now = now_ms();
     store.seed_demo(now).unwrap();
-    let admin = qar_server::admin::create_admin(&store, "ada.admin@example.org", "Ada Admin", Some("lighthouse kettle forty".into()), true, now).unwrap();
-    let token = login(&store, "admin@example.org", DEMO_PASSWORD, DEMO_TOTP_SECRETS.iter().find(|(e, _)| *e == "admin@example.org").unwrap().1, now).unwrap();
+    let admin =
+        qar_server::admin::create_admin(&store, "ada.admin@example.org", "Ada Admin", Some("lighthouse kettle forty".into()), true, now)
+            .unwrap();
+    let token = login(
+        &store,
+        "admin@example.org",
+        DEMO_PASSWORD,
+        DEMO_TOTP_SECRETS.iter().find(|(e, _)| *e == "admin@example.org").unwrap().1,
+        now,
+    )
+    .unwrap();
     let caller = store.authenticate(&token, now).unwrap();
-    let invited = NewInvitation { email: "ivy.invited@example.org".into(), name: "Ivy Invited".into(), role: InviteRole::Reviewer, home_school_urn: None };
+    let invited = NewInvitation {
+        email: "ivy.invited@example.org".into(),
+        name: "Ivy Invited".into(),
+        role: InviteRole::Reviewer,
+        home_school_urn: None,
+    };
     let code = store.invite(&caller, &invited, now).unwrap().code;
     let pending = store.redeem_invitation(&code, "marmalade orbit canal", now).unwrap();
 
@@ -72,7 +86,8 @@ fn clear_text_secrets_from_an_older_version_are_encrypted_on_first_open() {
     {
         // What a data folder written before issue 15 holds.
         let conn = rusqlite::Connection::open(dir.path().join(STORE_FILE)).unwrap();
-        conn.execute("UPDATE accounts SET totp_secret = ?1 WHERE user_id = (SELECT id FROM users WHERE email = ?2)", [secret, email]).unwrap();
+        conn.execute("UPDATE accounts SET totp_secret = ?1 WHERE user_id = (SELECT id FROM users WHERE email = ?2)", [secret, email])
+            .unwrap();
     }
     assert!(holds(&on_disk(dir.path()), secret), "the old folder holds it in clear text");
     let store = ServerStore::open(dir.path()).unwrap();

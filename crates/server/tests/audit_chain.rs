@@ -34,11 +34,7 @@ fn tamper(dir: &Path, sql: &str) {
 }
 
 fn verify_cli(dir: &Path) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qar-server"))
-        .args(["verify-audit", "--data-dir"])
-        .arg(dir)
-        .output()
-        .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qar-server")).args(["verify-audit", "--data-dir"]).arg(dir).output().unwrap();
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 
@@ -129,7 +125,8 @@ fn reforge(dir: &Path, from: i64, edit: &str, legacy: bool) {
     for (seq, at, kind, parts) in rows {
         let (seq_text, at_text) = (seq.to_string(), at.to_string());
         if legacy {
-            let hash = hex::encode(Sha256::digest(framed(&[&prev, &seq_text, &at_text, &kind, &parts[0], &parts[1], &parts[2], &parts[3]])));
+            let hash =
+                hex::encode(Sha256::digest(framed(&[&prev, &seq_text, &at_text, &kind, &parts[0], &parts[1], &parts[2], &parts[3]])));
             conn.execute(
                 "UPDATE audit_log SET scheme = 0, actor_digest = NULL, device_digest = NULL, subject_digest = NULL, detail_digest = NULL,
                  prev_hash = ?2, hash = ?3 WHERE seq = ?1",
@@ -195,7 +192,8 @@ fn a_wrong_key_is_refused_and_cannot_verify() {
 fn a_removed_tail_is_found_against_an_exported_head() {
     let dir = tempfile::tempdir().unwrap();
     with_history(dir.path());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_qar-server")).args(["audit-head", "--data-dir"]).arg(dir.path()).output().unwrap();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_qar-server")).args(["audit-head", "--data-dir"]).arg(dir.path()).output().unwrap();
     let exported = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     assert!(out.status.success() && exported.starts_with("4:") && exported.len() == 66, "{exported}");
     // A careful attacker removes the last entry and moves the head in the file to the one before.
@@ -228,7 +226,9 @@ fn a_pseudonymised_person_still_verifies() {
     let verdict = store.verify_audit().unwrap();
     assert!(verdict.intact() && verdict.pseudonymised == 3, "{verdict:?}");
     let conn = rusqlite::Connection::open(dir.path().join(qar_server::store::STORE_FILE)).unwrap();
-    let left: i64 = conn.query_row("SELECT count(*) FROM audit_log WHERE actor = 'user-demo-admin' OR subject = 'user-demo-admin'", [], |r| r.get(0)).unwrap();
+    let left: i64 = conn
+        .query_row("SELECT count(*) FROM audit_log WHERE actor = 'user-demo-admin' OR subject = 'user-demo-admin'", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(left, 0);
     // Only a pseudonym may replace a value; the digests stay as they were.
     let e = conn.execute("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3", []).unwrap_err();
@@ -260,7 +260,9 @@ async fn the_head_is_exported_on_a_schedule_and_at_shutdown() {
     let srv = qar_server::start(&config).await.unwrap();
     sign_in(srv.store(), "anika.marsh@example.org");
     let first = srv.store().audit_head().unwrap().unwrap();
-    let lines = || std::fs::read_to_string(&export).unwrap_or_default().lines().map(|l| l.split(' ').next().unwrap().to_owned()).collect::<Vec<_>>();
+    let lines = || {
+        std::fs::read_to_string(&export).unwrap_or_default().lines().map(|l| l.split(' ').next().unwrap().to_owned()).collect::<Vec<_>>()
+    };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while !lines().contains(&format!("{}:{}", first.0, first.1)) {
         assert!(std::time::Instant::now() < deadline, "the scheduled export did not write the head: {:?}", lines());
@@ -304,7 +306,11 @@ fn entries_from_before_the_key_still_verify_and_the_keyed_chain_continues_from_t
             .unwrap();
             prev = hash;
         }
-        conn.execute("INSERT INTO meta(key, value) VALUES ('audit_head', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [format!("3:{prev}")]).unwrap();
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('audit_head', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [format!("3:{prev}")],
+        )
+        .unwrap();
     }
     let store = ServerStore::open(dir.path()).unwrap();
     store.seed_demo(now_ms()).unwrap();
@@ -312,7 +318,8 @@ fn entries_from_before_the_key_still_verify_and_the_keyed_chain_continues_from_t
     let verdict = store.verify_audit().unwrap();
     assert!(verdict.intact() && (verdict.entries, verdict.legacy_entries) == (4, 3), "{verdict:?}");
     let conn = rusqlite::Connection::open(dir.path().join(qar_server::store::STORE_FILE)).unwrap();
-    let (scheme, linked): (i64, String) = conn.query_row("SELECT scheme, prev_hash FROM audit_log WHERE seq = 4", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let (scheme, linked): (i64, String) =
+        conn.query_row("SELECT scheme, prev_hash FROM audit_log WHERE seq = 4", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!((scheme, linked), (1, prev), "the keyed chain continues from the legacy head");
     // The legacy rows are anchored: editing one (even recomputing them all) is found.
     drop(store);

@@ -216,7 +216,11 @@ async fn only_an_admin_revokes_and_the_revoked_laptop_is_told_why() {
 
     let bad = [
         (authed("POST", "/v1/devices/not-a-uuid/revoke", &admin, Some(reason.clone())), StatusCode::BAD_REQUEST, "invalid_device_id"),
-        (authed("POST", &format!("/v1/devices/{}/revoke", Uuid::now_v7()), &admin, Some(reason.clone())), StatusCode::NOT_FOUND, "device_not_found"),
+        (
+            authed("POST", &format!("/v1/devices/{}/revoke", Uuid::now_v7()), &admin, Some(reason.clone())),
+            StatusCode::NOT_FOUND,
+            "device_not_found",
+        ),
         (authed("POST", &path, &admin, Some(json!({"reason": ""}))), StatusCode::UNPROCESSABLE_ENTITY, "invalid_reason"),
         (authed("POST", &path, &admin, Some(json!({}))), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
     ];
@@ -236,10 +240,7 @@ async fn only_an_admin_revokes_and_the_revoked_laptop_is_told_why() {
     let (status, body) = h.call(authed("GET", "/test/whoami", &anika, None)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "device_revoked");
-    assert_eq!(
-        body["message"],
-        "This laptop was signed out by an administrator: laptop reported stolen. Unsent work is kept on it."
-    );
+    assert_eq!(body["message"], "This laptop was signed out by an administrator: laptop reported stolen. Unsent work is kept on it.");
     assert_eq!(body["details"]["reason"], "laptop reported stolen");
 }
 
@@ -267,7 +268,8 @@ async fn bad_sign_in_bodies_get_json_errors_not_500s() {
             "invalid_body",
         ),
         (
-            json!({"email": ANIKA, "password": "x", "totp_code": "1", "device_id": Uuid::now_v7(), "device_name": "n".repeat(500)}).to_string(),
+            json!({"email": ANIKA, "password": "x", "totp_code": "1", "device_id": Uuid::now_v7(), "device_name": "n".repeat(500)})
+                .to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_device_name",
         ),

@@ -36,7 +36,9 @@ async fn the_largest_stamp_is_harmless_and_the_clock_survives_a_restart() {
 
     // Refused (not his note): the stamp never reaches the clock.
     let stamp = top(&owen);
-    let (status, body) = env.push_stamped(&mut owen, &[((EntityKind::Evidence, ANIKAS_NOTE, KESTREL, vec![("notes", json!("mine now"), None)]), stamp)]).await;
+    let (status, body) = env
+        .push_stamped(&mut owen, &[((EntityKind::Evidence, ANIKAS_NOTE, KESTREL, vec![("notes", json!("mine now"), None)]), stamp)])
+        .await;
     assert_eq!((status.as_u16(), outcomes(&body)), (200, vec!["not_your_evidence".to_owned()]), "{body}");
     assert_eq!(server_clock(&env), clock_before, "a refused op does not move the clock");
     assert!(body.get("clock_ahead").is_none(), "{body}");
@@ -62,10 +64,13 @@ async fn the_largest_stamp_is_harmless_and_the_clock_survives_a_restart() {
     assert!(version.wall_ms <= now_ms(), "stored with the server's stamp: {version}");
     let demo_version = mine[&ANIKAS_NOTE].fields["notes"].version;
     let (_, body) = env
-        .push(&mut anika, &[
-            (EntityKind::Evidence, note, KESTREL, vec![("notes", json!("Y6 books, two sets"), Some(version))]),
-            (EntityKind::Evidence, ANIKAS_NOTE, KESTREL, vec![("notes", json!("Y5 maths, edited"), Some(demo_version))]),
-        ])
+        .push(
+            &mut anika,
+            &[
+                (EntityKind::Evidence, note, KESTREL, vec![("notes", json!("Y6 books, two sets"), Some(version))]),
+                (EntityKind::Evidence, ANIKAS_NOTE, KESTREL, vec![("notes", json!("Y5 maths, edited"), Some(demo_version))]),
+            ],
+        )
         .await;
     assert_eq!(outcomes(&body), ["applied", "applied"], "{body}");
 
@@ -73,10 +78,13 @@ async fn the_largest_stamp_is_harmless_and_the_clock_survives_a_restart() {
     let clock = server_clock(&env);
     let Env { dir, srv, http } = env;
     srv.stop().await;
-    let srv = start(&ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() }).await.unwrap();
+    let srv = start(&ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() })
+        .await
+        .unwrap();
     let env = Env { dir, srv, http };
     assert_eq!(server_clock(&env), clock);
-    let (_, body) = env.push(&mut anika, &[(EntityKind::Evidence, Uuid::now_v7(), KESTREL, vec![("notes", json!("after restart"), None)])]).await;
+    let (_, body) =
+        env.push(&mut anika, &[(EntityKind::Evidence, Uuid::now_v7(), KESTREL, vec![("notes", json!("after restart"), None)])]).await;
     assert_eq!(outcomes(&body), ["applied"]);
     assert!(server_clock(&env) > clock, "server writes after a restart sort after those before");
 }
@@ -93,7 +101,8 @@ async fn a_clock_ten_years_ahead_moves_nothing_and_the_approval_is_dated_by_the_
     let clock_before = server_clock(&env);
 
     let stamp = future(&owen);
-    let (_, body) = env.push_stamped(&mut owen, &[((EntityKind::Review, KESTREL, KESTREL, vec![("state", json!("drafting"), None)]), stamp)]).await;
+    let (_, body) =
+        env.push_stamped(&mut owen, &[((EntityKind::Review, KESTREL, KESTREL, vec![("state", json!("drafting"), None)]), stamp)]).await;
     assert_eq!(outcomes(&body).len(), 1);
     assert!(body["results"][0]["status"] == "rejected", "{body}");
     assert_eq!(server_clock(&env), clock_before, "refused: meta.server_hlc unchanged");
@@ -101,7 +110,8 @@ async fn a_clock_ten_years_ahead_moves_nothing_and_the_approval_is_dated_by_the_
     let note = Uuid::now_v7();
     let sent = future(&anika);
     let before_push = now_ms();
-    let (_, body) = env.push_stamped(&mut anika, &[((EntityKind::Evidence, note, KESTREL, vec![("notes", json!("Y6 books"), None)]), sent)]).await;
+    let (_, body) =
+        env.push_stamped(&mut anika, &[((EntityKind::Evidence, note, KESTREL, vec![("notes", json!("Y6 books"), None)]), sent)]).await;
     assert_eq!(outcomes(&body), ["applied"], "{body}");
     let told = &body["clock_ahead"];
     let server_time = told["server_time_ms"].as_u64().expect("clock_ahead with the server's time");
@@ -123,7 +133,8 @@ async fn a_clock_ten_years_ahead_moves_nothing_and_the_approval_is_dated_by_the_
     let (_, stale) = env.post(&format!("/v1/reviews/{LARKSPUR}/approve"), Some(&coordinator.token), json!({"report_hash": "stale"})).await;
     let hash = stale["details"]["current_hash"].clone();
     let before_approval = now_ms();
-    let (status, approved) = env.post(&format!("/v1/reviews/{LARKSPUR}/approve"), Some(&coordinator.token), json!({"report_hash": hash})).await;
+    let (status, approved) =
+        env.post(&format!("/v1/reviews/{LARKSPUR}/approve"), Some(&coordinator.token), json!({"report_hash": hash})).await;
     assert_eq!(status.as_u16(), 200, "{approved}");
     let approved: Change = serde_json::from_value(approved).unwrap();
     let at_ms = approved.fields["approved_at_ms"].value.as_u64().expect("approved_at_ms written with the approval");
@@ -151,7 +162,8 @@ async fn a_corrupt_record_is_answered_500_with_a_clear_code() {
     db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
     db.execute("UPDATE records SET fields = ?1 WHERE id = ?2", rusqlite::params![broken, ANIKAS_NOTE.to_string()]).unwrap();
 
-    let (status, body) = env.push(&mut anika, &[(EntityKind::Evidence, ANIKAS_NOTE, KESTREL, vec![("notes", json!("rewritten"), None)])]).await;
+    let (status, body) =
+        env.push(&mut anika, &[(EntityKind::Evidence, ANIKAS_NOTE, KESTREL, vec![("notes", json!("rewritten"), None)])]).await;
     assert_eq!((status.as_u16(), body["code"].as_str()), (500, Some("stored_data_unreadable")), "{body}");
     assert!(body["message"].as_str().unwrap().contains("administrator"), "{body}");
     // Her pull, which must leave out her own versions, has to read the record: loud too.
@@ -171,6 +183,9 @@ async fn a_corrupt_clock_row_stops_the_server_at_start() {
     let db = rusqlite::Connection::open(dir.path().join(qar_server::store::STORE_FILE)).unwrap();
     db.execute("UPDATE meta SET value = '10000000000000-0000000000-0000000000000001' WHERE key = 'server_hlc'", []).unwrap();
     drop(db);
-    let err = start(&ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() }).await.err().expect("refused to start");
+    let err = start(&ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() })
+        .await
+        .err()
+        .expect("refused to start");
     assert!(err.to_string().contains("server clock"), "{err}");
 }

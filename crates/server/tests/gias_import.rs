@@ -116,7 +116,8 @@ fn a_changed_value_updates_and_a_missing_optional_column_keeps_what_is_stored() 
 fn a_missing_required_column_is_an_error_and_writes_nothing() {
     let (_d, s) = store();
     s.seed_demo(T).unwrap();
-    let file = "\"URN\",\"EstablishmentName\",\"PhaseOfEducation (name)\",\"Town\"\n\"990301\",\"Nowhere School\",\"Primary\",\"Nowhere\"\n";
+    let file =
+        "\"URN\",\"EstablishmentName\",\"PhaseOfEducation (name)\",\"Town\"\n\"990301\",\"Nowhere School\",\"Primary\",\"Nowhere\"\n";
     let err = gias::import_bytes(file.as_bytes(), &s, T).unwrap_err();
     match &err {
         GiasError::MissingColumns(cols) => assert_eq!(cols, &["EstablishmentStatus (name)", "LA (name)"]),

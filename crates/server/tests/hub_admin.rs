@@ -7,8 +7,8 @@ use common::*;
 use qar_core::EntityKind;
 use qar_server::auth::crypto;
 use qar_server::store::demo::DEMO_HUB_ID;
-use qar_server::store::now_ms;
 use qar_server::store::invitations::{InviteRole, NewInvitation};
+use qar_server::store::now_ms;
 use qar_server::{AuthDevice, Role};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -120,7 +120,12 @@ async fn invitation_lifecycle_duplicate_reuse_expiry() {
 
     // An expired code: 410, and the person can be invited again.
     let admin_dev = AuthDevice { user_id: ADMIN.into(), device_id: Uuid::now_v7(), roles: vec![Role::Admin] };
-    let old = NewInvitation { email: "rowan@example.org".into(), name: "Rowan Example".into(), role: InviteRole::HubCoordinator { hub_id: DEMO_HUB_ID.into() }, home_school_urn: None };
+    let old = NewInvitation {
+        email: "rowan@example.org".into(),
+        name: "Rowan Example".into(),
+        role: InviteRole::HubCoordinator { hub_id: DEMO_HUB_ID.into() },
+        home_school_urn: None,
+    };
     let stale = env.srv.store().invite(&admin_dev, &old, now_ms() - 8 * DAY_MS).unwrap();
     let (s, b) = env.post("/v1/invitations/redeem", None, json!({"code": stale.code, "password": "a long enough passphrase"})).await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::GONE, Some("code_expired")), "{b}");
@@ -138,7 +143,8 @@ async fn invitation_lifecycle_duplicate_reuse_expiry() {
 async fn hubs_roles_and_deactivation() {
     let env = Env::demo().await;
     let admin = env.laptop(ADMIN);
-    let (s, hub) = env.post("/v1/hubs", Some(&admin.token), json!({"name": "Moorland Hub", "region": "North", "report_deadline_days": 21})).await;
+    let (s, hub) =
+        env.post("/v1/hubs", Some(&admin.token), json!({"name": "Moorland Hub", "region": "North", "report_deadline_days": 21})).await;
     assert_eq!(s, StatusCode::CREATED, "{hub}");
     let hub_id = hub["id"].as_str().unwrap().to_owned();
     let (s, b) = env.post("/v1/hubs", Some(&admin.token), json!({"name": "moorland hub"})).await;
@@ -148,7 +154,9 @@ async fn hubs_roles_and_deactivation() {
     assert_eq!((b["assigned"].clone(), b["unknown"].clone()), (json!(["990103"]), json!(["999999"])));
 
     // Make Owen coordinator of the new hub: his next request carries the role.
-    let (s, b) = env.put(&format!("/v1/users/{OWEN}/roles"), Some(&admin.token), json!({"roles": [{"role": "hub_coordinator", "hub_id": hub_id}]})).await;
+    let (s, b) = env
+        .put(&format!("/v1/users/{OWEN}/roles"), Some(&admin.token), json!({"roles": [{"role": "hub_coordinator", "hub_id": hub_id}]}))
+        .await;
     assert_eq!(s, StatusCode::OK, "{b}");
     let owen = env.laptop(OWEN);
     let (s, schools) = env.get(&format!("/v1/hubs/{hub_id}/schools?q=lark"), Some(&owen.token)).await;
@@ -168,7 +176,9 @@ async fn hubs_roles_and_deactivation() {
     assert_eq!((s, b["code"].as_str()), (StatusCode::CONFLICT, Some("last_admin")));
     // The openapi document lists the new routes.
     let (_, doc) = env.get("/v1/openapi.json", None).await;
-    for path in ["/v1/hubs", "/v1/invitations/redeem", "/v1/hubs/{hub_id}/reviews", "/v1/hubs/{hub_id}/overview", "/v1/reviews/{review_id}/team"] {
+    for path in
+        ["/v1/hubs", "/v1/invitations/redeem", "/v1/hubs/{hub_id}/reviews", "/v1/hubs/{hub_id}/overview", "/v1/reviews/{review_id}/team"]
+    {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from openapi");
     }
 }
@@ -179,12 +189,17 @@ async fn scheduling_warns_syncs_and_removal_stops_sync() {
     let (admin, hollie) = (env.laptop(ADMIN), env.laptop(HOLLIE));
     // A reviewer whose home school is Heron Vale.
     let (s, inv) = env
-        .post("/v1/invitations", Some(&admin.token), json!({"email": "tam@example.org", "name": "Tam Home", "role": {"role": "reviewer"}, "home_school_urn": "990102"}))
+        .post(
+            "/v1/invitations",
+            Some(&admin.token),
+            json!({"email": "tam@example.org", "name": "Tam Home", "role": {"role": "reviewer"}, "home_school_urn": "990102"}),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{inv}");
     let tam = inv["user"]["id"].as_str().unwrap().to_owned();
 
-    let (s, done) = env.post(&format!("/v1/hubs/{DEMO_HUB_ID}/reviews"), Some(&hollie.token), schedule_body("990102", ANIKA, &[OWEN, &tam])).await;
+    let (s, done) =
+        env.post(&format!("/v1/hubs/{DEMO_HUB_ID}/reviews"), Some(&hollie.token), schedule_body("990102", ANIKA, &[OWEN, &tam])).await;
     assert_eq!(s, StatusCode::CREATED, "{done}");
     assert_eq!(done["warnings"][0]["code"], "conflict_of_interest");
     assert_eq!(done["warnings"][0]["user_id"], tam.as_str());
@@ -199,7 +214,8 @@ async fn scheduling_warns_syncs_and_removal_stops_sync() {
     bad["visit_dates"] = json!(["2027-05-11"]);
     let (s, b) = env.post(&format!("/v1/hubs/{DEMO_HUB_ID}/reviews"), Some(&hollie.token), bad).await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_dates")));
-    let (s, b) = env.post(&format!("/v1/hubs/{DEMO_HUB_ID}/reviews"), Some(&hollie.token), schedule_body("990102", "user-nobody-at-all", &[])).await;
+    let (s, b) =
+        env.post(&format!("/v1/hubs/{DEMO_HUB_ID}/reviews"), Some(&hollie.token), schedule_body("990102", "user-nobody-at-all", &[])).await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_user")));
 
     // Owen's laptop pulls the review with the school's context.
@@ -211,7 +227,8 @@ async fn scheduling_warns_syncs_and_removal_stops_sync() {
     assert!(page.get("access_revoked").is_none());
 
     // Owen is taken off the team.
-    let (s, b) = env.put(&format!("/v1/reviews/{review}/team"), Some(&hollie.token), json!({"lead_reviewer_id": ANIKA, "reviewers": [tam]})).await;
+    let (s, b) =
+        env.put(&format!("/v1/reviews/{review}/team"), Some(&hollie.token), json!({"lead_reviewer_id": ANIKA, "reviewers": [tam]})).await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["removed"], json!([OWEN]));
     let (_, page) = env.get(&format!("/v1/sync/pull?cursor={cursor}&device_id={}", owen.device), Some(&owen.token)).await;
@@ -224,7 +241,12 @@ async fn scheduling_warns_syncs_and_removal_stops_sync() {
             &mut owen,
             &[
                 (EntityKind::Evidence, note, review, vec![("notes", json!("late note"), None), ("author_id", json!(OWEN), None)]),
-                (EntityKind::Evidence, Uuid::now_v7(), KESTREL, vec![("notes", json!("other review"), None), ("author_id", json!(OWEN), None)]),
+                (
+                    EntityKind::Evidence,
+                    Uuid::now_v7(),
+                    KESTREL,
+                    vec![("notes", json!("other review"), None), ("author_id", json!(OWEN), None)],
+                ),
             ],
         )
         .await;
@@ -235,7 +257,8 @@ async fn scheduling_warns_syncs_and_removal_stops_sync() {
     assert!(!seen.contains_key(&review));
 
     // Put back on the team, he receives the review again (all of it).
-    let (s, _) = env.put(&format!("/v1/reviews/{review}/team"), Some(&hollie.token), json!({"lead_reviewer_id": ANIKA, "reviewers": [OWEN]})).await;
+    let (s, _) =
+        env.put(&format!("/v1/reviews/{review}/team"), Some(&hollie.token), json!({"lead_reviewer_id": ANIKA, "reviewers": [OWEN]})).await;
     assert_eq!(s, StatusCode::OK);
     let (_, page) = env.get(&format!("/v1/sync/pull?cursor={cursor}&device_id={}", owen.device), Some(&owen.token)).await;
     assert!(page["changes"].as_array().unwrap().iter().any(|c| c["id"] == json!(review)), "{page}");
@@ -255,7 +278,10 @@ async fn overview_marks_overdue_reports_and_stale_laptops() {
     let past_id = done["review"]["id"].as_str().unwrap().to_owned();
     // Anika's laptop reports 7 unsent ops, the oldest two days old.
     let oldest = now_ms() - 2 * DAY_MS;
-    let req = env.http.get(env.url(&format!("/v1/sync/pull?cursor=0&device_id={}", anika.device))).header("X-QAR-Outbox", format!("pending=7; oldest={oldest}"));
+    let req = env
+        .http
+        .get(env.url(&format!("/v1/sync/pull?cursor=0&device_id={}", anika.device)))
+        .header("X-QAR-Outbox", format!("pending=7; oldest={oldest}"));
     let (s, _) = env.send(req, Some(&anika.token)).await;
     assert_eq!(s, StatusCode::OK);
     let mut view = Value::Null;

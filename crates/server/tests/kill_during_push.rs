@@ -135,7 +135,12 @@ fn no_acknowledged_op_is_lost_or_doubled_across_kills() {
     assert_eq!(seen.len() as u64, total, "one review and {} notes, each once", total - 1);
     let again: PushResponse = http
         .post(format!("{base}/v1/sync/push"))
-        .json(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops: vec![note_op(total, review, device)], pull_cursor: None })
+        .json(&PushRequest {
+            device_id: device,
+            schema_version: SCHEMA_VERSION,
+            ops: vec![note_op(total, review, device)],
+            pull_cursor: None,
+        })
         .send()
         .unwrap()
         .json()

@@ -78,7 +78,16 @@ async fn a_pushed_review_is_a_proposal_in_no_hub_until_its_hub_adopts_it() {
     // The reproduction: a plain reviewer invents a review of a hub's school and drives it to
     // submitted in one push.
     let invented = Uuid::now_v7();
-    let mut ops = vec![(EntityKind::Review, invented, invented, vec![("school_name", json!("Kestrel Brook Primary School"), None), ("school_urn", json!("990101"), None), ("state", json!("preparing"), None)])];
+    let mut ops = vec![(
+        EntityKind::Review,
+        invented,
+        invented,
+        vec![
+            ("school_name", json!("Kestrel Brook Primary School"), None),
+            ("school_urn", json!("990101"), None),
+            ("state", json!("preparing"), None),
+        ],
+    )];
     for to in ["in_visit", "estimates_agreed", "drafting", "submitted"] {
         ops.push((EntityKind::Review, invented, invented, vec![("state", json!(to), None)]));
     }
@@ -111,13 +120,28 @@ async fn a_pushed_review_is_a_proposal_in_no_hub_until_its_hub_adopts_it() {
     // A coordinator of another hub sets one up too: she leads a proposal, inside nobody's hub.
     let mut olga = env.laptop(OLGA_OTHER_HUB);
     let hers = Uuid::now_v7();
-    let (_, body) = env.push(&mut olga, &[(EntityKind::Review, hers, hers, vec![("school_name", json!("Heron Vale Academy"), None), ("school_urn", json!("990102"), None)])]).await;
+    let (_, body) = env
+        .push(
+            &mut olga,
+            &[(
+                EntityKind::Review,
+                hers,
+                hers,
+                vec![("school_name", json!("Heron Vale Academy"), None), ("school_urn", json!("990102"), None)],
+            )],
+        )
+        .await;
     assert_eq!(outcomes(&body), ["applied"]);
     assert_eq!(field(&env.review(hers).await, "hub_id"), Value::Null);
     // A new review starts in preparation: a laptop cannot schedule, nor start further on.
     for state in ["scheduled", "in_visit", "submitted", "approved"] {
         let id = Uuid::now_v7();
-        let (_, body) = env.push(&mut owen, &[(EntityKind::Review, id, id, vec![("school_name", json!("X Primary"), None), ("state", json!(state), None)])]).await;
+        let (_, body) = env
+            .push(
+                &mut owen,
+                &[(EntityKind::Review, id, id, vec![("school_name", json!("X Primary"), None), ("state", json!(state), None)])],
+            )
+            .await;
         let want = if state == "approved" { "server_decides" } else { "wrong_state" };
         assert_eq!(outcomes(&body), [want], "{state}: {body}");
     }
@@ -150,7 +174,12 @@ async fn a_pushed_review_is_a_proposal_in_no_hub_until_its_hub_adopts_it() {
     let urn_base = Some(current.fields["school_urn"].version);
     let ops = [
         (EntityKind::Review, invented, invented, vec![("school_urn", json!("990103"), urn_base)]),
-        (EntityKind::Review, invented, invented, vec![("school_name", json!("Somewhere Else"), Some(current.fields["school_name"].version))]),
+        (
+            EntityKind::Review,
+            invented,
+            invented,
+            vec![("school_name", json!("Somewhere Else"), Some(current.fields["school_name"].version))],
+        ),
         (EntityKind::Review, invented, invented, vec![("state", json!("submitted"), Some(current.fields["state"].version))]),
     ];
     let (_, body) = env.push(&mut owen, &ops).await;
@@ -166,7 +195,12 @@ async fn a_scheduled_reviews_school_cannot_be_rewritten_or_moved_to_another_hub_
     let before = env.review(LARKSPUR).await;
     let ops = [
         (EntityKind::Review, LARKSPUR, LARKSPUR, vec![("school_urn", json!("990101"), Some(before.fields["school_urn"].version))]),
-        (EntityKind::Review, LARKSPUR, LARKSPUR, vec![("school_name", json!("Renamed Primary"), Some(before.fields["school_name"].version))]),
+        (
+            EntityKind::Review,
+            LARKSPUR,
+            LARKSPUR,
+            vec![("school_name", json!("Renamed Primary"), Some(before.fields["school_name"].version))],
+        ),
         (EntityKind::Review, LARKSPUR, LARKSPUR, vec![("start_date", json!("2027-06-01"), Some(before.fields["start_date"].version))]),
         // The same value again changes nothing and is no refusal.
         (EntityKind::Review, LARKSPUR, LARKSPUR, vec![("school_urn", json!("990103"), Some(before.fields["school_urn"].version))]),
@@ -201,7 +235,8 @@ async fn server_decided_states_are_refused_by_push_for_everyone() {
     }
     // Writing the state it already has is still a write: the Lead Reviewer's alone.
     for (who, want) in [(OWEN, "not_your_role"), (HOLLIE, "not_your_role"), (SAM_SHADOW, "not_your_role"), (ANIKA, "applied")] {
-        let (_, body) = env.push(&mut env.laptop(who), &[(EntityKind::Review, HERON, HERON, vec![("state", json!("submitted"), base)])]).await;
+        let (_, body) =
+            env.push(&mut env.laptop(who), &[(EntityKind::Review, HERON, HERON, vec![("state", json!("submitted"), base)])]).await;
         assert_eq!(outcomes(&body), [want], "{who}: {body}");
     }
     let (s, versions) = env.get(&format!("/v1/reviews/{HERON}/versions"), Some(&env.laptop(HOLLIE).token)).await;
@@ -218,9 +253,16 @@ async fn retries_of_approve_return_and_issue_tell_nothing_to_someone_who_could_n
     env.srv.store().approve(HERON, &hash, &hollie(), now_ms()).unwrap();
     let comment = Uuid::now_v7();
     let comments = json!({"comments": [{"id": comment, "target": "section:context", "text": "Say more about the context."}]});
-    let store_comments = [qar_server::store::NewComment { id: comment, target: "section:context".into(), text: "Say more about the context.".into() }];
+    let store_comments =
+        [qar_server::store::NewComment { id: comment, target: "section:context".into(), text: "Say more about the context.".into() }];
     env.srv.store().return_report(LARKSPUR, &store_comments, &hollie(), now_ms()).unwrap();
-    for (who, code) in [(OWEN, "not_your_role"), (ANIKA, "not_your_role"), (NADIA_NOBODY, "not_your_role"), (OLGA_OTHER_HUB, "other_hub"), (ADMIN, "not_your_role")] {
+    for (who, code) in [
+        (OWEN, "not_your_role"),
+        (ANIKA, "not_your_role"),
+        (NADIA_NOBODY, "not_your_role"),
+        (OLGA_OTHER_HUB, "other_hub"),
+        (ADMIN, "not_your_role"),
+    ] {
         let token = env.laptop(who).token;
         let (s, b) = env.post(&format!("/v1/reviews/{HERON}/approve"), Some(&token), json!({"report_hash": hash})).await;
         assert_eq!((s.as_u16(), b["code"].as_str()), (403, Some(code)), "approve retry by {who}: {b}");
@@ -257,7 +299,8 @@ async fn a_lead_reviewer_cannot_hand_over_the_lead_or_add_people_through_the_tea
     assert_eq!((s.as_u16(), b["code"].as_str()), (403, Some("lead_stays")), "{b}");
     let (s, b) = put(anika.token.clone(), json!({"lead_reviewer_id": OWEN, "reviewers": [], "shadows": []})).await;
     assert_eq!((s.as_u16(), b["code"].as_str()), (403, Some("lead_stays")), "{b}");
-    let (s, b) = put(anika.token.clone(), json!({"lead_reviewer_id": ANIKA, "reviewers": [OWEN, NADIA_NOBODY], "shadows": [SAM_SHADOW]})).await;
+    let (s, b) =
+        put(anika.token.clone(), json!({"lead_reviewer_id": ANIKA, "reviewers": [OWEN, NADIA_NOBODY], "shadows": [SAM_SHADOW]})).await;
     assert_eq!((s.as_u16(), b["code"].as_str()), (403, Some("coordinator_adds")), "{b}");
     assert_eq!(env.review(LARKSPUR).await.fields["team"].value.as_array().unwrap().len(), 3, "team unchanged");
     // What a lead may do: take someone off, change a place.
@@ -292,9 +335,25 @@ async fn a_device_id_stays_its_owners_so_his_unsent_work_is_never_a_duplicate() 
     // Owen signs in again (next TOTP step) and his note with seq 1 is applied, not a duplicate.
     let (s, grant) = sign_in(&env, "owen.pritchard@example.org", device, now + 30_000).await;
     assert_eq!(s.as_u16(), 200, "{grant}");
-    let mut owen = Laptop { user_id: OWEN.into(), device, token: grant["token"].as_str().unwrap().into(), seq: 0, clock: qar_core::HlcClock::new(qar_core::Hlc::node_of(&device)) };
+    let mut owen = Laptop {
+        user_id: OWEN.into(),
+        device,
+        token: grant["token"].as_str().unwrap().into(),
+        seq: 0,
+        clock: qar_core::HlcClock::new(qar_core::Hlc::node_of(&device)),
+    };
     let note = Uuid::now_v7();
-    let (s, b) = env.push(&mut owen, &[(EntityKind::Evidence, note, KESTREL, vec![("activity_type", json!("learning_walk"), None), ("notes", json!("Unsent before sign-out"), None)])]).await;
+    let (s, b) = env
+        .push(
+            &mut owen,
+            &[(
+                EntityKind::Evidence,
+                note,
+                KESTREL,
+                vec![("activity_type", json!("learning_walk"), None), ("notes", json!("Unsent before sign-out"), None)],
+            )],
+        )
+        .await;
     assert_eq!((s.as_u16(), outcomes(&b)), (200, vec!["applied".to_owned()]), "{b}");
     assert!(env.pull_all(&env.laptop(ANIKA)).await.contains_key(&note));
 

@@ -49,7 +49,9 @@ fn push(store: &ServerStore, caller: &AuthDevice, ops: Vec<(EntityKind, Uuid, Uu
             schema_version: SCHEMA_VERSION,
         })
         .collect();
-    store.push(&PushRequest { device_id: caller.device_id, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, caller, now_ms()).unwrap();
+    store
+        .push(&PushRequest { device_id: caller.device_id, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, caller, now_ms())
+        .unwrap();
 }
 
 /// The demo data, a shadow and two strangers, a proposal, and Heron Vale approved: reviews in
@@ -67,7 +69,16 @@ fn store() -> &'static ServerStore {
             for review in [KESTREL, HERON, LARKSPUR] {
                 s.test_team_member(review, "user-sam-shadow", TeamRole::Shadow, now_ms()).unwrap();
             }
-            push(&s, &person(1), vec![(EntityKind::Review, PROPOSAL, PROPOSAL, vec![("school_name", json!("Owen's proposal")), ("school_urn", json!("990101"))])]);
+            push(
+                &s,
+                &person(1),
+                vec![(
+                    EntityKind::Review,
+                    PROPOSAL,
+                    PROPOSAL,
+                    vec![("school_name", json!("Owen's proposal")), ("school_urn", json!("990101"))],
+                )],
+            );
             let path = ["in_visit", "estimates_agreed", "drafting", "submitted"];
             push(&s, &person(0), path.iter().map(|st| (EntityKind::Review, HERON, HERON, vec![("state", json!(st))])).collect());
             s.approve(HERON, &content_hash(&[], &[]), &person(2), now_ms()).unwrap();
@@ -129,7 +140,12 @@ fn writes(entity: EntityKind) -> Vec<(&'static str, Value)> {
             ("deleted", json!(true)),
             ("deleted", json!(false)),
         ],
-        EntityKind::Estimate => vec![("area_code", json!("leadership")), ("value", json!("effective")), ("rationale", json!("Because")), ("deleted", json!(true))],
+        EntityKind::Estimate => vec![
+            ("area_code", json!("leadership")),
+            ("value", json!("effective")),
+            ("rationale", json!("Because")),
+            ("deleted", json!(true)),
+        ],
         EntityKind::ReportSection => vec![("section_code", json!("context")), ("body", json!("Report text")), ("deleted", json!(true))],
         EntityKind::Comment => vec![("resolved", json!(true)), ("text", json!("A comment"))],
         EntityKind::Conflict => vec![("resolved", json!(true)), ("value", json!("x"))],

@@ -29,10 +29,27 @@ async fn issuing_freezes_a_version_and_a_correction_becomes_version_two() {
         base = Some(lr.clock.last());
     }
     let est = estimate_id(HERON, "leadership");
-    env.push(&mut lr, &[
-        (EntityKind::ReportSection, section, HERON, vec![("section_code", json!("context"), None), ("body", json!("A larger than average secondary — ‘Ysgol’."), None)]),
-        (EntityKind::Estimate, est, HERON, vec![("area_code", json!("leadership"), None), ("value", json!("effective"), None), ("rationale", json!("Clear vision."), None)]),
-    ])
+    env.push(
+        &mut lr,
+        &[
+            (
+                EntityKind::ReportSection,
+                section,
+                HERON,
+                vec![("section_code", json!("context"), None), ("body", json!("A larger than average secondary — ‘Ysgol’."), None)],
+            ),
+            (
+                EntityKind::Estimate,
+                est,
+                HERON,
+                vec![
+                    ("area_code", json!("leadership"), None),
+                    ("value", json!("effective"), None),
+                    ("rationale", json!("Clear vision."), None),
+                ],
+            ),
+        ],
+    )
     .await;
     base = Some(env.review(HERON).await.fields["state"].version);
     for to in ["drafting", "submitted"] {
@@ -52,7 +69,10 @@ async fn issuing_freezes_a_version_and_a_correction_becomes_version_two() {
     let (status, body) = env.post(&issue, Some(&lr.token), json!({"report_hash": hash})).await;
     assert_eq!(status.as_u16(), 403, "{body}");
     let (status, body) = env.post(&issue, token, json!({"report_hash": "stale"})).await;
-    assert_eq!((status.as_u16(), body["code"].as_str(), body["details"]["current_hash"].as_str()), (409, Some("report_changed"), Some(hash.as_str())));
+    assert_eq!(
+        (status.as_u16(), body["code"].as_str(), body["details"]["current_hash"].as_str()),
+        (409, Some("report_changed"), Some(hash.as_str()))
+    );
 
     let (status, body) = env.post(&issue, token, json!({"report_hash": hash})).await;
     assert_eq!(status.as_u16(), 200, "{body}");
@@ -70,7 +90,17 @@ async fn issuing_freezes_a_version_and_a_correction_becomes_version_two() {
 
     // A correction: the LR edits the issued report, it goes back for approval.
     let section_version = env.pull_all(&coordinator).await[&section].fields["body"].version;
-    let (_, b) = env.push(&mut lr, &[(EntityKind::ReportSection, section, HERON, vec![("body", json!("A larger than average 11–18 school."), Some(section_version))])]).await;
+    let (_, b) = env
+        .push(
+            &mut lr,
+            &[(
+                EntityKind::ReportSection,
+                section,
+                HERON,
+                vec![("body", json!("A larger than average 11–18 school."), Some(section_version))],
+            )],
+        )
+        .await;
     assert_eq!(outcomes(&b), ["applied"], "{b}");
     assert_eq!(env.review(HERON).await.fields["state"].value, json!("submitted"));
     let fixed = content_hash(&[("context".into(), "A larger than average 11–18 school.".into())], &estimates);
@@ -118,7 +148,10 @@ fn issued_snapshots_are_checked_against_the_chain(env: &Env, v1: &[u8]) {
     let forged_sha = hex::encode(Sha256::digest(forged.as_bytes()));
     conn.execute("UPDATE report_versions SET snapshot = ?1, sha256 = ?2 WHERE version = 1", rusqlite::params![forged, forged_sha]).unwrap();
     let found = problems();
-    assert!(found.len() == 1 && found[0].starts_with(&format!("review {HERON} version 1: it is not the snapshot issued in audit entry")), "{found:?}");
+    assert!(
+        found.len() == 1 && found[0].starts_with(&format!("review {HERON} version 1: it is not the snapshot issued in audit entry")),
+        "{found:?}"
+    );
     // Only the snapshot edited, its recorded SHA-256 left: found too.
     conn.execute("UPDATE report_versions SET sha256 = ?1 WHERE version = 1", [hex::encode(Sha256::digest(v1))]).unwrap();
     assert_eq!(problems(), [format!("review {HERON} version 1: its snapshot was changed after it was issued")]);
@@ -127,12 +160,20 @@ fn issued_snapshots_are_checked_against_the_chain(env: &Env, v1: &[u8]) {
 
     conn.execute("DELETE FROM report_versions WHERE version = 2", []).unwrap();
     let found = problems();
-    assert!(found.len() == 1 && found[0].contains("version 2: issued in audit entry") && found[0].ends_with("but its snapshot is gone"), "{found:?}");
+    assert!(
+        found.len() == 1 && found[0].contains("version 2: issued in audit entry") && found[0].ends_with("but its snapshot is gone"),
+        "{found:?}"
+    );
     conn.execute(
         "INSERT INTO report_versions SELECT review_id, 3, snapshot, sha256, report_hash, issued_ms, issued_by, issued_by_name, 'made up' FROM report_versions WHERE version = 1",
         [],
     )
     .unwrap();
     let found = problems();
-    assert!(found.iter().any(|p| p == &format!("review {HERON} version 3: it is in no issue entry of the audit chain (added outside the server)")), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|p| p == &format!("review {HERON} version 3: it is in no issue entry of the audit chain (added outside the server)")),
+        "{found:?}"
+    );
 }

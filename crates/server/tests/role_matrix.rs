@@ -31,8 +31,24 @@ enum Who {
 }
 
 const ENDPOINTS: [&str; 18] = [
-    "health", "openapi", "login", "devices", "revoke", "pull", "push_evidence", "push_estimate", "push_create_review",
-    "push_server_states", "push_author_id", "approve", "return", "approve_retry", "return_retry", "issue_retry", "adopt", "logout",
+    "health",
+    "openapi",
+    "login",
+    "devices",
+    "revoke",
+    "pull",
+    "push_evidence",
+    "push_estimate",
+    "push_create_review",
+    "push_server_states",
+    "push_author_id",
+    "approve",
+    "return",
+    "approve_retry",
+    "return_retry",
+    "issue_retry",
+    "adopt",
+    "logout",
 ];
 
 /// Expected cells, in ENDPOINTS order: status, then the reason code or what the caller got.
@@ -47,27 +63,146 @@ fn expected(who: Who) -> [&'static str; 18] {
     match who {
         NoToken => ["200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
         RevokedDevice => ["200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
-        Admin => ["200", "200", "200", "200", "200", "200 reviews=3 evidence=3",
-            "200 not_your_role", "200 not_your_role", "200 applied", "200 server_decides*5", "200 server_field",
-            "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "200 issued", "200", "200"],
-        Coordinator => ["200", "200", "200", "200", "403 forbidden", "200 reviews=3 evidence=0",
-            "200 not_your_role", "200 not_your_role", "200 applied", "200 server_decides*5", "200 server_field",
-            "200 approved", "200 returned", "200 approved", "200 returned", "200 issued", "200", "200"],
-        OtherHubCoordinator => ["200", "200", "401 invalid_credentials", "200", "403 forbidden", "200 reviews=0 evidence=0",
-            "403 not_on_review", "403 not_on_review", "200 applied", "403 not_on_review", "403 not_on_review",
-            "403 other_hub", "403 other_hub", "403 other_hub", "403 other_hub", "403 other_hub", "403 not_your_hub", "200"],
-        LeadReviewer => ["200", "200", "200", "200", "403 forbidden", "200 reviews=3 evidence=3",
-            "200 applied", "200 applied", "200 applied", "200 server_decides*5", "200 applied",
-            "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "200"],
-        Reviewer => ["200", "200", "200", "200", "403 forbidden", "200 reviews=3 evidence=3",
-            "200 applied", "200 not_your_role", "200 applied", "200 server_decides*5", "200 server_field",
-            "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "200"],
-        Shadow => ["200", "200", "401 invalid_credentials", "200", "403 forbidden", "200 reviews=3 evidence=3",
-            "200 not_your_role", "200 not_your_role", "200 applied", "200 server_decides*5", "200 server_field",
-            "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "200"],
-        NotOnReview => ["200", "200", "401 invalid_credentials", "200", "403 forbidden", "200 reviews=0 evidence=0",
-            "403 not_on_review", "403 not_on_review", "200 applied", "403 not_on_review", "403 not_on_review",
-            "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "403 not_your_role", "200"],
+        Admin => [
+            "200",
+            "200",
+            "200",
+            "200",
+            "200",
+            "200 reviews=3 evidence=3",
+            "200 not_your_role",
+            "200 not_your_role",
+            "200 applied",
+            "200 server_decides*5",
+            "200 server_field",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200 issued",
+            "200",
+            "200",
+        ],
+        Coordinator => [
+            "200",
+            "200",
+            "200",
+            "200",
+            "403 forbidden",
+            "200 reviews=3 evidence=0",
+            "200 not_your_role",
+            "200 not_your_role",
+            "200 applied",
+            "200 server_decides*5",
+            "200 server_field",
+            "200 approved",
+            "200 returned",
+            "200 approved",
+            "200 returned",
+            "200 issued",
+            "200",
+            "200",
+        ],
+        OtherHubCoordinator => [
+            "200",
+            "200",
+            "401 invalid_credentials",
+            "200",
+            "403 forbidden",
+            "200 reviews=0 evidence=0",
+            "403 not_on_review",
+            "403 not_on_review",
+            "200 applied",
+            "403 not_on_review",
+            "403 not_on_review",
+            "403 other_hub",
+            "403 other_hub",
+            "403 other_hub",
+            "403 other_hub",
+            "403 other_hub",
+            "403 not_your_hub",
+            "200",
+        ],
+        LeadReviewer => [
+            "200",
+            "200",
+            "200",
+            "200",
+            "403 forbidden",
+            "200 reviews=3 evidence=3",
+            "200 applied",
+            "200 applied",
+            "200 applied",
+            "200 server_decides*5",
+            "200 applied",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
+        ],
+        Reviewer => [
+            "200",
+            "200",
+            "200",
+            "200",
+            "403 forbidden",
+            "200 reviews=3 evidence=3",
+            "200 applied",
+            "200 not_your_role",
+            "200 applied",
+            "200 server_decides*5",
+            "200 server_field",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
+        ],
+        Shadow => [
+            "200",
+            "200",
+            "401 invalid_credentials",
+            "200",
+            "403 forbidden",
+            "200 reviews=3 evidence=3",
+            "200 not_your_role",
+            "200 not_your_role",
+            "200 applied",
+            "200 server_decides*5",
+            "200 server_field",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
+        ],
+        NotOnReview => [
+            "200",
+            "200",
+            "401 invalid_credentials",
+            "200",
+            "403 forbidden",
+            "200 reviews=0 evidence=0",
+            "403 not_on_review",
+            "403 not_on_review",
+            "200 applied",
+            "403 not_on_review",
+            "403 not_on_review",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
+        ],
     }
 }
 
@@ -159,11 +294,33 @@ async fn row(who: Who) -> Vec<String> {
     // Push: a new note, then an estimate, each in its own push to the review in visit; a new
     // review (a proposal); every server-decided state on the submitted Heron Vale; and the
     // caller's own id as author of Anika's note.
-    let evidence = (EntityKind::Evidence, Uuid::now_v7(), KESTREL, vec![("activity_type", json!("learning_walk"), None), ("notes", json!("Calm corridors."), None)]);
-    let estimate = (EntityKind::Estimate, estimate_id(KESTREL, "leadership"), KESTREL, vec![("area_code", json!("leadership"), None), ("value", json!("effective"), None)]);
+    let evidence = (
+        EntityKind::Evidence,
+        Uuid::now_v7(),
+        KESTREL,
+        vec![("activity_type", json!("learning_walk"), None), ("notes", json!("Calm corridors."), None)],
+    );
+    let estimate = (
+        EntityKind::Estimate,
+        estimate_id(KESTREL, "leadership"),
+        KESTREL,
+        vec![("area_code", json!("leadership"), None), ("value", json!("effective"), None)],
+    );
     let proposal = Uuid::now_v7();
-    let new_review = (EntityKind::Review, proposal, proposal, vec![("school_name", json!("Kestrel Brook Primary School"), None), ("school_urn", json!("990101"), None), ("state", json!("preparing"), None)]);
-    let states: Vec<OpSpec> = ["approved", "issued", "returned", "archived", "cancelled"].iter().map(|st| (EntityKind::Review, HERON, HERON, vec![("state", json!(st), None)])).collect();
+    let new_review = (
+        EntityKind::Review,
+        proposal,
+        proposal,
+        vec![
+            ("school_name", json!("Kestrel Brook Primary School"), None),
+            ("school_urn", json!("990101"), None),
+            ("state", json!("preparing"), None),
+        ],
+    );
+    let states: Vec<OpSpec> = ["approved", "issued", "returned", "archived", "cancelled"]
+        .iter()
+        .map(|st| (EntityKind::Review, HERON, HERON, vec![("state", json!(st), None)]))
+        .collect();
     let author = (EntityKind::Evidence, ANIKAS_NOTE, KESTREL, vec![("author_id", json!(user), None)]);
     for ops in [vec![evidence], vec![estimate], vec![new_review], states, vec![author]] {
         let (s, b) = match laptop.as_mut() {
@@ -187,7 +344,8 @@ async fn row(who: Who) -> Vec<String> {
 
     // Retries of what the hub coordinator did (made here if this row did not).
     let store = env.srv.store();
-    let hollie = AuthDevice { user_id: HOLLIE.into(), device_id: Uuid::now_v7(), roles: vec![Role::HubCoordinator { hub_id: DEMO_HUB_ID.into() }] };
+    let hollie =
+        AuthDevice { user_id: HOLLIE.into(), device_id: Uuid::now_v7(), roles: vec![Role::HubCoordinator { hub_id: DEMO_HUB_ID.into() }] };
     store.approve(HERON, &hash, &hollie, now_ms()).unwrap();
     let comment = NewComment { id: comment_id, target: "section:context".into(), text: "Say more about the school's context.".into() };
     store.return_report(LARKSPUR, &[comment], &hollie, now_ms()).unwrap();
@@ -197,17 +355,30 @@ async fn row(who: Who) -> Vec<String> {
     cells.push(state_cell(s, &b));
     store.issue_report(HERON, &hash, "", &hollie, now_ms()).unwrap();
     let (s, b) = env.post(&format!("/v1/reviews/{HERON}/issue"), token, json!({"report_hash": hash})).await;
-    cells.push(if s.is_success() { format!("200 {}", b["review"]["fields"]["state"]["value"].as_str().unwrap_or("?")) } else { cell(s, &b) });
+    cells.push(if s.is_success() {
+        format!("200 {}", b["review"]["fields"]["state"]["value"].as_str().unwrap_or("?"))
+    } else {
+        cell(s, &b)
+    });
 
     // Adopting a proposal Owen made of a school of the demo hub.
     let owen = AuthDevice { user_id: OWEN.into(), device_id: Uuid::now_v7(), roles: vec![] };
     let owens = Uuid::now_v7();
     let op = Op {
-        seq: 1, entity: EntityKind::Review, id: owens, review_id: owens, hlc: qar_core::Hlc { wall_ms: now_ms(), counter: 0, node: 7 },
-        fields: [("school_name", "Heron Vale Academy"), ("school_urn", "990102")].into_iter().map(|(f, v)| (f.to_owned(), FieldWrite { value: json!(v), base: None })).collect(),
+        seq: 1,
+        entity: EntityKind::Review,
+        id: owens,
+        review_id: owens,
+        hlc: qar_core::Hlc { wall_ms: now_ms(), counter: 0, node: 7 },
+        fields: [("school_name", "Heron Vale Academy"), ("school_urn", "990102")]
+            .into_iter()
+            .map(|(f, v)| (f.to_owned(), FieldWrite { value: json!(v), base: None }))
+            .collect(),
         schema_version: SCHEMA_VERSION,
     };
-    store.push(&PushRequest { device_id: owen.device_id, schema_version: SCHEMA_VERSION, ops: vec![op], pull_cursor: None }, &owen, now_ms()).unwrap();
+    store
+        .push(&PushRequest { device_id: owen.device_id, schema_version: SCHEMA_VERSION, ops: vec![op], pull_cursor: None }, &owen, now_ms())
+        .unwrap();
     let (s, b) = env.post(&format!("/v1/reviews/{owens}/adopt"), token, Value::Null).await;
     cells.push(cell(s, &b));
 

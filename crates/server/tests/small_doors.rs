@@ -25,14 +25,25 @@ async fn weak_passwords_are_refused_wherever_one_is_set() {
         ("Password2026!", "password_common"),
     ] {
         let (s, b) = env.post("/v1/invitations/redeem", None, json!({ "code": code, "password": password })).await;
-        assert_eq!((s, b["code"].as_str(), b["details"]["reason"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("weak_password"), Some(reason)), "{password:?}: {b}");
+        assert_eq!(
+            (s, b["code"].as_str(), b["details"]["reason"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("weak_password"), Some(reason)),
+            "{password:?}: {b}"
+        );
     }
     let (s, b) = env.post("/v1/invitations/redeem", None, json!({ "code": code, "password": "demo-password-2026" })).await;
     assert_eq!(s, StatusCode::OK, "the code was not used up by the refusals, and the demo password passes: {b}");
 
     // create-admin with a chosen password: the same rule.
-    let e = qar_server::admin::create_admin(env.srv.store(), "blank@example.org", "Blank Admin", Some("            ".into()), true, qar_server::store::now_ms())
-        .unwrap_err();
+    let e = qar_server::admin::create_admin(
+        env.srv.store(),
+        "blank@example.org",
+        "Blank Admin",
+        Some("            ".into()),
+        true,
+        qar_server::store::now_ms(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("The password is blank"), "{e}");
 }
 
@@ -77,13 +88,19 @@ async fn names_with_hidden_control_or_direction_characters_are_refused() {
     // A review's school name written by push: the op is refused, the name unchanged.
     let mut lr = env.laptop(ANIKA);
     let version = env.review(KESTREL).await.fields["school_name"].version;
-    let (_, b) = env.push(&mut lr, &[(EntityKind::Review, KESTREL, KESTREL, vec![("school_name", json!("Kestrel \u{202E}loohcS"), Some(version))])]).await;
+    let (_, b) = env
+        .push(&mut lr, &[(EntityKind::Review, KESTREL, KESTREL, vec![("school_name", json!("Kestrel \u{202E}loohcS"), Some(version))])])
+        .await;
     assert_eq!(outcomes(&b), ["invalid"], "{b}");
     assert!(!env.review(KESTREL).await.fields["school_name"].value.as_str().unwrap().contains('\u{202E}'));
     // The directory import (qar-core's User rule) refuses them too.
     let csv = "name,email,role,hub\nBad\u{202E}Name,bad.name@example.org,reviewer,\n";
     let report = qar_server::admin::import_users(env.srv.store(), csv.as_bytes(), qar_server::store::now_ms()).unwrap();
-    assert!(matches!(&report.lines[0].outcome, qar_server::admin::LineOutcome::Rejected(why) if why.contains("hidden control")), "{:?}", report.lines);
+    assert!(
+        matches!(&report.lines[0].outcome, qar_server::admin::LineOutcome::Rejected(why) if why.contains("hidden control")),
+        "{:?}",
+        report.lines
+    );
 }
 
 #[test]
@@ -94,5 +111,9 @@ fn a_gias_school_name_with_hidden_characters_is_rejected() {
                990301,Heron \u{202E}loohcS,Primary,Open,Fellside\n990302,Plain Lane School,Primary,Open,Fellside\n";
     let summary = qar_server::gias::import_bytes(csv.as_bytes(), &store, qar_server::store::now_ms()).unwrap();
     assert_eq!(summary.added, 1);
-    assert!(summary.rejections.len() == 1 && summary.rejections[0].reason.contains("hidden control or text-direction character (U+202E)"), "{:?}", summary.rejections);
+    assert!(
+        summary.rejections.len() == 1 && summary.rejections[0].reason.contains("hidden control or text-direction character (U+202E)"),
+        "{:?}",
+        summary.rejections
+    );
 }

@@ -46,7 +46,12 @@ async fn a_reviewers_estimate_is_rejected_and_later_ops_still_apply() {
     let mut owen = env.laptop(OWEN);
     let note = Uuid::now_v7();
     let ops = [
-        (EntityKind::Estimate, estimate_id(KESTREL, "leadership"), KESTREL, vec![("area_code", json!("leadership"), None), ("value", json!("leading"), None)]),
+        (
+            EntityKind::Estimate,
+            estimate_id(KESTREL, "leadership"),
+            KESTREL,
+            vec![("area_code", json!("leadership"), None), ("value", json!("leading"), None)],
+        ),
         (EntityKind::Evidence, note, KESTREL, vec![("activity_type", json!("work_scrutiny"), None), ("notes", json!("Y6 books"), None)]),
         (EntityKind::Evidence, NOTE_1, KESTREL, vec![("notes", json!("Editing Anika's note"), None)]),
         (EntityKind::Review, KESTREL, KESTREL, vec![("team", json!([]), None)]),
@@ -55,7 +60,11 @@ async fn a_reviewers_estimate_is_rejected_and_later_ops_still_apply() {
     let (status, body) = env.push(&mut owen, &ops).await;
     assert_eq!(status.as_u16(), 200, "{body}");
     assert_eq!(body["acked_through"], 5);
-    assert_eq!(outcomes(&body), ["not_your_role", "applied", "not_your_evidence", "server_field", "server_field"], "a note's author is fixed once it exists");
+    assert_eq!(
+        outcomes(&body),
+        ["not_your_role", "applied", "not_your_evidence", "server_field", "server_field"],
+        "a note's author is fixed once it exists"
+    );
     assert!(body["results"][0]["message"].as_str().unwrap().contains("Lead Reviewer"), "{body}");
     let seen = env.pull_all(&env.laptop(ANIKA)).await;
     assert_eq!(seen[&note].fields["author_id"].value, json!(OWEN), "the server wrote the author");
@@ -75,10 +84,27 @@ async fn approval_is_bound_to_the_report_and_an_edit_after_it_needs_approval_aga
     }
     let est = estimate_id(HERON, "leadership");
     let (_, body) = env
-        .push(&mut lr, &[
-            (EntityKind::ReportSection, section, HERON, vec![("section_code", json!("context"), None), ("body", json!("A larger than average secondary."), None)]),
-            (EntityKind::Estimate, est, HERON, vec![("area_code", json!("leadership"), None), ("value", json!("effective"), None), ("rationale", json!("Clear vision."), None)]),
-        ])
+        .push(
+            &mut lr,
+            &[
+                (
+                    EntityKind::ReportSection,
+                    section,
+                    HERON,
+                    vec![("section_code", json!("context"), None), ("body", json!("A larger than average secondary."), None)],
+                ),
+                (
+                    EntityKind::Estimate,
+                    est,
+                    HERON,
+                    vec![
+                        ("area_code", json!("leadership"), None),
+                        ("value", json!("effective"), None),
+                        ("rationale", json!("Clear vision."), None),
+                    ],
+                ),
+            ],
+        )
         .await;
     assert_eq!(outcomes(&body), ["applied", "applied"]);
     base = Some(env.review(HERON).await.fields["state"].version);
@@ -87,26 +113,45 @@ async fn approval_is_bound_to_the_report_and_an_edit_after_it_needs_approval_aga
         assert_eq!(outcomes(&b), ["applied"], "{b}");
         base = Some(lr.clock.last());
     }
-    let hash = content_hash(&[("context".into(), "A larger than average secondary.".into())], &[("leadership".into(), "effective".into(), "Clear vision.".into())]);
+    let hash = content_hash(
+        &[("context".into(), "A larger than average secondary.".into())],
+        &[("leadership".into(), "effective".into(), "Clear vision.".into())],
+    );
 
     let (status, body) = env.post(&format!("/v1/reviews/{HERON}/approve"), Some(&coordinator.token), json!({"report_hash": "stale"})).await;
     assert_eq!((status.as_u16(), body["code"].as_str()), (409, Some("report_changed")));
     assert_eq!(body["details"]["current_hash"], json!(hash));
     let (status, body) = env.post(&format!("/v1/reviews/{HERON}/approve"), Some(&coordinator.token), json!({"report_hash": hash})).await;
     assert_eq!(status.as_u16(), 200, "{body}");
-    assert_eq!((body["fields"]["state"]["value"].clone(), body["fields"]["approved_hash"]["value"].clone()), (json!("approved"), json!(hash)));
+    assert_eq!(
+        (body["fields"]["state"]["value"].clone(), body["fields"]["approved_hash"]["value"].clone()),
+        (json!("approved"), json!(hash))
+    );
     assert_eq!(body["fields"]["approved_by"]["value"], json!("Hollie Brennan"));
     let (status, again) = env.post(&format!("/v1/reviews/{HERON}/approve"), Some(&coordinator.token), json!({"report_hash": hash})).await;
     assert_eq!((status.as_u16(), &again["server_seq"]), (200, &body["server_seq"]), "approving again changes nothing");
 
     // The LR edits the approved report: back to submitted, the approval hash kept.
     let section_version = env.pull_all(&coordinator).await[&section].fields["body"].version;
-    let (_, b) = env.push(&mut lr, &[(EntityKind::ReportSection, section, HERON, vec![("body", json!("A larger than average 11–18 school."), Some(section_version))])]).await;
+    let (_, b) = env
+        .push(
+            &mut lr,
+            &[(
+                EntityKind::ReportSection,
+                section,
+                HERON,
+                vec![("body", json!("A larger than average 11–18 school."), Some(section_version))],
+            )],
+        )
+        .await;
     assert_eq!(outcomes(&b), ["applied"], "{b}");
     let review = env.review(HERON).await;
     assert_eq!(state(&review), "submitted");
     assert_eq!(review.fields["approved_hash"].value, json!(hash), "the hash of what was approved stays");
-    let now = content_hash(&[("context".into(), "A larger than average 11–18 school.".into())], &[("leadership".into(), "effective".into(), "Clear vision.".into())]);
+    let now = content_hash(
+        &[("context".into(), "A larger than average 11–18 school.".into())],
+        &[("leadership".into(), "effective".into(), "Clear vision.".into())],
+    );
     assert_ne!(now, hash, "so every laptop sees 'changed since approval'");
     let (status, body) = env.post(&format!("/v1/reviews/{HERON}/approve"), Some(&coordinator.token), json!({"report_hash": hash})).await;
     assert_eq!((status.as_u16(), body["details"]["current_hash"].clone()), (409, json!(now)));
@@ -163,11 +208,14 @@ async fn return_comments_reach_the_lead_reviewer_and_a_retry_changes_nothing() {
     // The LR marks one addressed; the text is the coordinator's.
     let version = comment.fields["resolved"].version;
     let (_, b) = env
-        .push(&mut lr, &[
-            (EntityKind::Comment, c1, LARKSPUR, vec![("resolved", json!(true), Some(version))]),
-            (EntityKind::Comment, c2, LARKSPUR, vec![("text", json!("Rewritten"), None)]),
-            (EntityKind::Comment, Uuid::now_v7(), LARKSPUR, vec![("resolved", json!(true), None)]),
-        ])
+        .push(
+            &mut lr,
+            &[
+                (EntityKind::Comment, c1, LARKSPUR, vec![("resolved", json!(true), Some(version))]),
+                (EntityKind::Comment, c2, LARKSPUR, vec![("text", json!("Rewritten"), None)]),
+                (EntityKind::Comment, Uuid::now_v7(), LARKSPUR, vec![("resolved", json!(true), None)]),
+            ],
+        )
         .await;
     assert_eq!(outcomes(&b), ["applied", "server_field", "server_field"]);
     let mut owen = env.laptop(OWEN);
@@ -196,7 +244,11 @@ async fn a_concurrent_edit_becomes_a_conflict_record_on_both_laptops() {
         assert_eq!(conflicts.len(), 1, "one kept value, on both laptops");
         let f = &conflicts[0].fields;
         assert_eq!((f["record_id"].value.clone(), f["field"].value.clone()), (json!(NOTE_1), json!("notes")));
-        assert_eq!((f["value"].value.clone(), f["kind"].value.clone()), (json!("A's wording"), json!("concurrent")), "A's stamp is earlier: B's is current");
+        assert_eq!(
+            (f["value"].value.clone(), f["kind"].value.clone()),
+            (json!("A's wording"), json!("concurrent")),
+            "A's stamp is earlier: B's is current"
+        );
         assert_eq!((f["author_id"].value.clone(), f["resolved"].value.clone()), (json!(ANIKA), json!(false)));
         assert_eq!(conflicts[0].review_id, KESTREL);
     }
@@ -206,7 +258,8 @@ async fn a_concurrent_edit_becomes_a_conflict_record_on_both_laptops() {
     let hub = env.pull_all(&env.laptop(HOLLIE)).await;
     assert!(hub.values().all(|c| !matches!(c.entity, EntityKind::Evidence | EntityKind::Conflict)));
     // A reviewer may not resolve a conflict on another's note; its author (the LR) may.
-    let resolve = [(EntityKind::Conflict, conflict.id, KESTREL, vec![("resolved", json!(true), Some(conflict.fields["resolved"].version))])];
+    let resolve =
+        [(EntityKind::Conflict, conflict.id, KESTREL, vec![("resolved", json!(true), Some(conflict.fields["resolved"].version))])];
     let (_, r) = env.push(&mut env.laptop(OWEN), &resolve).await;
     assert_eq!(outcomes(&r), ["not_your_evidence"]);
     let (_, r) = env.push(&mut a, &resolve).await;
@@ -223,7 +276,8 @@ async fn tombstones_take_older_edits_keep_newer_ones_as_conflicts_and_can_be_res
     let t = qar_server::store::now_ms();
     let (node_a, node_b) = (a.clock.last().node, b.clock.last().node);
     let at = |node: u64, ms: u64| Hlc { wall_ms: ms, counter: 0, node };
-    let create = (EntityKind::Evidence, note, KESTREL, vec![("activity_type", json!("learning_walk"), None), ("notes", json!("first"), None)]);
+    let create =
+        (EntityKind::Evidence, note, KESTREL, vec![("activity_type", json!("learning_walk"), None), ("notes", json!("first"), None)]);
     env.push_stamped(&mut a, &[(create, at(node_a, t))]).await;
     let created = env.pull_all(&b).await[&note].fields["notes"].version;
     let delete = (EntityKind::Evidence, note, KESTREL, vec![("deleted", json!(true), None)]);
@@ -236,7 +290,10 @@ async fn tombstones_take_older_edits_keep_newer_ones_as_conflicts_and_can_be_res
     let (_, r) = env.push_stamped(&mut b, &[(older, at(node_b, t + 50))]).await;
     assert_eq!(outcomes(&r), ["applied"]);
     let seen = env.pull_all(&env.laptop(ANIKA)).await;
-    assert_eq!((seen[&note].fields["notes"].value.clone(), seen[&note].fields["deleted"].value.clone()), (json!("edited before the delete"), json!(true)));
+    assert_eq!(
+        (seen[&note].fields["notes"].value.clone(), seen[&note].fields["deleted"].value.clone()),
+        (json!("edited before the delete"), json!(true))
+    );
 
     // B edits after the delete (newer stamp): not applied, kept as an after_delete conflict.
     let newer = (EntityKind::Evidence, note, KESTREL, vec![("notes", json!("edited after the delete"), Some(created))]);
@@ -247,7 +304,10 @@ async fn tombstones_take_older_edits_keep_newer_ones_as_conflicts_and_can_be_res
     assert_eq!(seen[&note].fields["notes"].value, json!("edited before the delete"));
     let kept: Vec<_> = seen.values().filter(|c| c.entity == EntityKind::Conflict).collect();
     assert_eq!(kept.len(), 1);
-    assert_eq!((kept[0].fields["kind"].value.clone(), kept[0].fields["value"].value.clone()), (json!("after_delete"), json!("edited after the delete")));
+    assert_eq!(
+        (kept[0].fields["kind"].value.clone(), kept[0].fields["value"].value.clone()),
+        (json!("after_delete"), json!("edited after the delete"))
+    );
     assert_eq!(kept[0].fields["winner_version"].value, json!(deleted_at.to_string()));
 
     // Restoring on the delete's version brings it back.

@@ -44,7 +44,9 @@ async fn coordinator_moves_the_visit_and_the_team_pulls_the_new_days() {
     assert_eq!(before.fields["state"].value, "scheduled");
 
     let days = visit(3);
-    let (status, body) = env.put(&format!("/v1/reviews/{LARKSPUR}/visit"), Some(&hollie.token), json!({ "visit_dates": days, "framework_version": "2019" })).await;
+    let (status, body) = env
+        .put(&format!("/v1/reviews/{LARKSPUR}/visit"), Some(&hollie.token), json!({ "visit_dates": days, "framework_version": "2019" }))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["changed"], true);
     // The demo review had only a start date: its days were that date and the two after.
@@ -120,7 +122,9 @@ async fn refusals_say_why_and_write_nothing() {
         assert!(body["message"].as_str().unwrap().contains(why), "{dates}: {body}");
     }
     // A body that is not JSON: 400; one without the dates: 422 invalid_body.
-    let (status, body) = env.send(env.http.put(env.url(&path)).header("content-type", "application/json").body("{\"visit_dates\": ["), Some(&hollie.token)).await;
+    let (status, body) = env
+        .send(env.http.put(env.url(&path)).header("content-type", "application/json").body("{\"visit_dates\": ["), Some(&hollie.token))
+        .await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_json")), "{body}");
     let (status, body) = env.put(&path, Some(&hollie.token), json!({ "dates": visit(2) })).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_body")), "{body}");
@@ -135,10 +139,14 @@ async fn refusals_say_why_and_write_nothing() {
     assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("visit_started")), "{body}");
     assert!(body["message"].as_str().unwrap().contains("in visit"), "{body}");
     // Preparing (Heron Vale): the days may move, the framework may not.
-    let (status, body) = env.put(&format!("/v1/reviews/{HERON}/visit"), Some(&hollie.token), json!({ "visit_dates": visit(2), "framework_version": "2031" })).await;
+    let (status, body) = env
+        .put(&format!("/v1/reviews/{HERON}/visit"), Some(&hollie.token), json!({ "visit_dates": visit(2), "framework_version": "2031" }))
+        .await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("framework_locked")), "{body}");
     assert_eq!(env.srv.store().dump().unwrap(), dump, "no refusal wrote anything");
-    let (status, body) = env.put(&format!("/v1/reviews/{HERON}/visit"), Some(&hollie.token), json!({ "visit_dates": visit(2), "framework_version": "2019" })).await;
+    let (status, body) = env
+        .put(&format!("/v1/reviews/{HERON}/visit"), Some(&hollie.token), json!({ "visit_dates": visit(2), "framework_version": "2019" }))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
     // A submitted review is past its visit: 409 too.
@@ -161,12 +169,18 @@ async fn an_administrator_sets_and_clears_a_home_school() {
     assert_eq!(body["user"]["home_school_name"], "Larkspur Hill Church of England Primary School");
     let warnings = body["warnings"].as_array().unwrap();
     assert_eq!(warnings.len(), 1, "{body}");
-    assert_eq!((warnings[0]["code"].as_str(), warnings[0]["review_id"].as_str()), (Some("conflict_of_interest"), Some(LARKSPUR.to_string().as_str())));
+    assert_eq!(
+        (warnings[0]["code"].as_str(), warnings[0]["review_id"].as_str()),
+        (Some("conflict_of_interest"), Some(LARKSPUR.to_string().as_str()))
+    );
 
     // The users list shows it, and scheduling now warns of the conflict.
     let (_, users) = env.get("/v1/users", Some(&admin.token)).await;
     let listed = users.as_array().unwrap().iter().find(|u| u["id"] == OWEN).unwrap().clone();
-    assert_eq!((listed["home_school_urn"].as_str(), listed["home_school_name"].as_str()), (Some("990103"), Some("Larkspur Hill Church of England Primary School")));
+    assert_eq!(
+        (listed["home_school_urn"].as_str(), listed["home_school_name"].as_str()),
+        (Some("990103"), Some("Larkspur Hill Church of England Primary School"))
+    );
 
     // Unknown URN: 422 unknown_school, nothing changed. Unknown person: 404.
     let (status, body) = env.put(&path, Some(&admin.token), json!({ "urn": "999999" })).await;

@@ -55,7 +55,14 @@ async fn the_server_speaks_tls_with_hsts_and_signs_in_over_it() {
     assert_eq!(resp.status(), StatusCode::OK);
     assert!(resp.json::<Value>().await.unwrap()["token"].as_str().unwrap().starts_with("qar1_"));
     // A client that does not trust the certificate gets nothing; plain HTTP to the TLS port neither.
-    assert!(reqwest::Client::builder().resolve("qar.test", srv.addr).build().unwrap().get(format!("{base}/v1/health")).send().await.is_err());
+    assert!(reqwest::Client::builder()
+        .resolve("qar.test", srv.addr)
+        .build()
+        .unwrap()
+        .get(format!("{base}/v1/health"))
+        .send()
+        .await
+        .is_err());
     let plain = reqwest::get(format!("http://{}/v1/health", srv.addr)).await;
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
     // Without --allowed-host, the certificate's names are the host names it answers to.
@@ -149,14 +156,23 @@ async fn idle_and_slow_sockets_beyond_the_cap_are_closed_and_health_still_answer
     });
 
     let started = Instant::now();
-    let resp = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap().get(format!("{}/v1/health", srv.url())).send().await.unwrap();
+    let resp = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+        .get(format!("{}/v1/health", srv.url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     let waited = started.elapsed();
     assert!(waited < Duration::from_secs(8), "health answered after {waited:?}");
 
-    let closed = tokio::task::spawn_blocking(move || idle.into_iter().filter(|s| closed_by_server(s.try_clone().unwrap(), Duration::from_secs(8))).count())
-        .await
-        .unwrap();
+    let closed = tokio::task::spawn_blocking(move || {
+        idle.into_iter().filter(|s| closed_by_server(s.try_clone().unwrap(), Duration::from_secs(8))).count()
+    })
+    .await
+    .unwrap();
     assert_eq!(closed, 60, "every idle socket is closed by the server");
     let cut_after = tokio::task::spawn_blocking(move || slow_writer.join().unwrap()).await.unwrap();
     let cut_after = cut_after.expect("the slow sender was cut off");
@@ -172,8 +188,10 @@ async fn a_body_that_never_arrives_gets_408() {
     let addr = srv.addr;
     let answer = tokio::task::spawn_blocking(move || {
         let mut s = idle_socket(addr);
-        s.write_all(b"POST /v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"email\":")
-            .unwrap();
+        s.write_all(
+            b"POST /v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"email\":",
+        )
+        .unwrap();
         let mut out = String::new();
         let _ = s.read_to_string(&mut out);
         out

@@ -32,12 +32,19 @@ fn secret(email: &str) -> &'static str {
 }
 
 async fn post_from(srv: &RunningServer, from: &str, path: &str, body: Value) -> (StatusCode, reqwest::header::HeaderMap, Value) {
-    let resp = reqwest::Client::new().post(format!("{}{path}", srv.url())).header("x-forwarded-for", from).json(&body).send().await.unwrap();
+    let resp =
+        reqwest::Client::new().post(format!("{}{path}", srv.url())).header("x-forwarded-for", from).json(&body).send().await.unwrap();
     let (status, headers) = (resp.status(), resp.headers().clone());
     (status, headers, resp.json().await.unwrap_or(Value::Null))
 }
 
-async fn sign_in(srv: &RunningServer, from: &str, email: &str, password: &str, code: &str) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+async fn sign_in(
+    srv: &RunningServer,
+    from: &str,
+    email: &str,
+    password: &str,
+    code: &str,
+) -> (StatusCode, reqwest::header::HeaderMap, Value) {
     let body = json!({"email": email, "password": password, "totp_code": code, "device_id": Uuid::now_v7(), "device_name": "laptop"});
     post_from(srv, from, "/v1/auth/login", body).await
 }
@@ -81,7 +88,9 @@ async fn an_address_that_keeps_failing_is_refused_with_retry_after() {
     assert_eq!(headers["retry-after"], "60");
     assert_eq!(body["details"]["retry_after_s"], 60);
     // Invitation codes are guesses too, from the same bucket.
-    let (status, _, _) = post_from(&srv, SCHOOL, "/v1/invitations/redeem", json!({"code": "aaaaa-bbbbb-ccccc-ddddd", "password": "a long new passphrase"})).await;
+    let (status, _, _) =
+        post_from(&srv, SCHOOL, "/v1/invitations/redeem", json!({"code": "aaaaa-bbbbb-ccccc-ddddd", "password": "a long new passphrase"}))
+            .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     // Another address is served as before.
     let (status, _, _) = sign_in(&srv, ATTACKER, "nobody9@example.org", "guess-guess-guess", "123456").await;
@@ -101,7 +110,8 @@ async fn invitation_confirm_allows_ten_wrong_codes() {
     let resp = reqwest::Client::new().post(format!("{}/v1/invitations", srv.url())).bearer_auth(&admin).json(&invite).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::CREATED);
     let code = resp.json::<Value>().await.unwrap()["code"].as_str().unwrap().to_owned();
-    let (status, _, redeemed) = post_from(&srv, SCHOOL, "/v1/invitations/redeem", json!({"code": code, "password": "a long new passphrase"})).await;
+    let (status, _, redeemed) =
+        post_from(&srv, SCHOOL, "/v1/invitations/redeem", json!({"code": code, "password": "a long new passphrase"})).await;
     assert_eq!(status, StatusCode::OK, "{redeemed}");
     let secret = redeemed["totp_secret"].as_str().unwrap().to_owned();
     let right = totp_code(&secret, now_ms()).unwrap();

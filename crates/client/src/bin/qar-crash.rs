@@ -39,7 +39,13 @@ fn child(db: &Path) -> Result<(), String> {
     for k in 0u64.. {
         let text = step_text(k);
         if k % 2 == 0 {
-            let new = NewEvidence { review_id: review.id.clone(), activity_type: "learning_walk".into(), started_at: None, notes: text, ..Default::default() };
+            let new = NewEvidence {
+                review_id: review.id.clone(),
+                activity_type: "learning_walk".into(),
+                started_at: None,
+                notes: text,
+                ..Default::default()
+            };
             last_id = store.add_evidence(&new, now_ms()).map_err(|e| e.to_string())?.id;
         } else {
             store.update_evidence_field(&last_id, "notes", text.into(), now_ms()).map_err(|e| e.to_string())?;

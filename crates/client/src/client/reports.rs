@@ -24,7 +24,10 @@ impl ExportFormat {
         match code {
             "pdf" => Ok(ExportFormat::Pdf),
             "docx" => Ok(ExportFormat::Docx),
-            _ => Err(ClientError::Invalid(qar_core::ValidationError::WrongType { field: "Export format".into(), expected: "\"pdf\" or \"docx\"" })),
+            _ => Err(ClientError::Invalid(qar_core::ValidationError::WrongType {
+                field: "Export format".into(),
+                expected: "\"pdf\" or \"docx\"",
+            })),
         }
     }
 

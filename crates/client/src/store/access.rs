@@ -24,8 +24,7 @@ impl Store {
             .prepare_cached("SELECT state, framework_version, my_role, hub_id FROM reviews WHERE id = ?1 AND deleted = 0")?
             .query_row([review_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?;
-        let (state, framework_version, role, hub) =
-            row.ok_or_else(|| ClientError::NotFound { what: format!("Review {review_id}") })?;
+        let (state, framework_version, role, hub) = row.ok_or_else(|| ClientError::NotFound { what: format!("Review {review_id}") })?;
         let state = ReviewState::parse(&state)?;
         let hub_uuid = if hub.is_empty() { Uuid::nil() } else { qar_core::entities::hub_uuid(&hub) };
         // Decisions on a laptop are never "online": approve/return/issue stay with the server.
@@ -38,8 +37,7 @@ impl Store {
     pub(super) fn check(&self, info: &ReviewInfo, action: Action, own_evidence: bool) -> Result<Decision> {
         let facts = ReviewFacts { own_evidence, ..info.facts };
         // Global roles (admin, coordinator) arrive with sign-in; team roles with the team list.
-        decide(&self.actor()?, action, &facts)
-            .map_err(|d| ClientError::Denied { reason: d.reason.code(), message: d.message })
+        decide(&self.actor()?, action, &facts).map_err(|d| ClientError::Denied { reason: d.reason.code(), message: d.message })
     }
 
     /// Notes recorded on this laptop before anyone signed in count as the current user's own.

@@ -29,8 +29,8 @@ impl Checkpointer {
 
     /// [`Checkpointer::start`] for an encrypted store: its own connection needs the key too.
     pub fn start_keyed(path: &Path, key: &crate::vault::StoreKey, every: Duration) -> Result<Checkpointer> {
-        let conn = qar_dbkit::open_keyed(path, qar_dbkit::Durability::Normal, &key.sqlcipher_pragma())
-            .map_err(super::encrypt::map_open_error)?;
+        let conn =
+            qar_dbkit::open_keyed(path, qar_dbkit::Durability::Normal, &key.sqlcipher_pragma()).map_err(super::encrypt::map_open_error)?;
         Checkpointer::start_with(conn, path, every)
     }
 

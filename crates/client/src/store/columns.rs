@@ -73,7 +73,9 @@ pub(super) fn versions(tx: &Transaction, entity: EntityKind, id: Uuid) -> Result
 /// is most of a pulled page), or as [`field_to_sql`] makes it.
 fn field_param<'v>(entity: EntityKind, field: &str, value: &'v Value) -> Result<ToSqlOutput<'v>, ValidationError> {
     Ok(match value {
-        Value::String(s) if entity.field(field)?.ty != qar_core::fields::FieldType::Json => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        Value::String(s) if entity.field(field)?.ty != qar_core::fields::FieldType::Json => {
+            ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))
+        }
         _ => ToSqlOutput::Owned(field_to_sql(entity, field, value)?),
     })
 }

@@ -160,7 +160,9 @@ impl Store {
                     }
                 })
             }
-            EntityKind::Estimate => self.area_label_of("SELECT area_code FROM estimates WHERE id = ?1", id)?.map(|a| format!("Estimate: {a}")),
+            EntityKind::Estimate => {
+                self.area_label_of("SELECT area_code FROM estimates WHERE id = ?1", id)?.map(|a| format!("Estimate: {a}"))
+            }
             EntityKind::ReportSection => {
                 let code: Option<String> = self
                     .conn
@@ -177,11 +179,9 @@ impl Store {
                     })
                 })
             }
-            EntityKind::Review => self
-                .conn
-                .prepare_cached("SELECT school_name FROM reviews WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()?,
+            EntityKind::Review => {
+                self.conn.prepare_cached("SELECT school_name FROM reviews WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?
+            }
             EntityKind::Comment | EntityKind::Conflict => None,
         };
         Ok(label.unwrap_or_else(|| entity.code().replace('_', " ")))

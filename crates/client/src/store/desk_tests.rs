@@ -27,7 +27,8 @@ fn page(changes: Vec<qar_core::protocol::Change>) -> PullResponse {
 
 fn ack(s: &mut Store) {
     let through = s.pending_batch(10_000).unwrap().ops.last().map_or(0, |o| o.seq);
-    s.record_push(&PushResponse { acked_through: through, results: vec![], server_time_ms: T0, pull: None, clock_ahead: None }, T0).unwrap();
+    s.record_push(&PushResponse { acked_through: through, results: vec![], server_time_ms: T0, pull: None, clock_ahead: None }, T0)
+        .unwrap();
 }
 
 const SERVER: Hlc = Hlc { wall_ms: T0 + 60_000, counter: 0, node: 7 };
@@ -230,7 +231,6 @@ fn a_kept_conflict_is_listed_side_by_side_and_resolved_by_an_op() {
     let e = s.resolve_conflict("x", ConflictChoice::Merged, None, T0).unwrap_err();
     assert_eq!(e.code(), "not_found");
 }
-
 
 #[test]
 fn safe_to_wipe_only_when_the_server_holds_everything() {

@@ -51,15 +51,10 @@ pub(super) fn parse_id(what: &str, raw: &str) -> Result<Uuid> {
 /// occur, as a word or a word's start. Quoting each word means nothing the user types is read
 /// as FTS syntax.
 fn fts_query(text: &str, review_id: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(16)
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
+    let words: Vec<String> =
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(16).map(|w| format!("\"{w}\"*")).collect();
     let review_key: String = review_id.chars().filter(|c| c.is_ascii_hexdigit()).collect();
-    (!words.is_empty())
-        .then(|| format!("r{review_key} AND ({})", words.join(" ")))
+    (!words.is_empty()).then(|| format!("r{review_key} AND ({})", words.join(" ")))
 }
 
 impl Store {
@@ -122,9 +117,7 @@ impl Store {
     /// words, otherwise newest first.
     pub fn search_evidence(&self, review_id: &str, q: &EvidenceQuery) -> Result<Vec<Evidence>> {
         self.review_info(review_id)?; // exists and is not deleted: a primary-key lookup
-        let filtered = [&q.area, &q.activity_type, &q.author_id, &q.day]
-            .iter()
-            .any(|f| f.as_deref().is_some_and(|v| !v.trim().is_empty()));
+        let filtered = [&q.area, &q.activity_type, &q.author_id, &q.day].iter().any(|f| f.as_deref().is_some_and(|v| !v.trim().is_empty()));
         let mut args: Vec<SqlValue> = Vec::new();
         let fts = fts_query(&q.text, review_id);
         if fts.is_some() {
@@ -160,10 +153,7 @@ impl Store {
         filter(" AND e.activity_type = ?", &q.activity_type);
         filter(" AND e.author_id = ?", &q.author_id);
         filter(" AND EXISTS (SELECT 1 FROM json_each(e.area_tags) WHERE value = ?)", &q.area);
-        filter(
-            " AND coalesce(substr(e.started_at, 1, 10), date(e.created_at_ms / 1000, 'unixepoch', 'localtime')) = ?",
-            &q.day,
-        );
+        filter(" AND coalesce(substr(e.started_at, 1, 10), date(e.created_at_ms / 1000, 'unixepoch', 'localtime')) = ?", &q.day);
         if fts.is_some() {
             sql.push_str(&format!(" ORDER BY h.score, e.created_at_ms DESC LIMIT {SEARCH_LIMIT}"));
         } else {

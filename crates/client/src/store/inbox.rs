@@ -4,7 +4,7 @@ use super::{columns, meta, Store};
 use crate::error::Result;
 use qar_core::protocol::{Change, PullResponse};
 use qar_core::{validate_field, EntityKind};
-use rusqlite::{TransactionBehavior, params, Transaction};
+use rusqlite::{params, Transaction, TransactionBehavior};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -42,7 +42,9 @@ impl Store {
         let acked = meta::acked_through(&tx)?;
         let (mut dropped, mut waiting) = (Vec::new(), Vec::new());
         for review in &pending {
-            let unsent = tx.prepare_cached("SELECT 1 FROM outbox WHERE review_id = ?1 AND seq > ?2")?.exists(rusqlite::params![review, acked as i64])?;
+            let unsent = tx
+                .prepare_cached("SELECT 1 FROM outbox WHERE review_id = ?1 AND seq > ?2")?
+                .exists(rusqlite::params![review, acked as i64])?;
             if unsent {
                 waiting.push(review.clone());
                 continue;

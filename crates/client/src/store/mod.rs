@@ -6,24 +6,24 @@
 mod access;
 mod checkpoint;
 mod columns;
+mod conflicts;
+pub mod encrypt;
 mod estimates;
 mod evidence;
+mod handover;
 mod inbox;
+mod lost_access;
 mod meta;
 mod outbox;
+mod report;
+mod report_versions;
+mod review_detail;
 mod reviews;
+mod revoke;
 mod schema;
 mod search_index;
 mod session;
-mod report;
-mod conflicts;
-mod review_detail;
 mod wipe;
-mod lost_access;
-pub mod encrypt;
-mod revoke;
-mod handover;
-mod report_versions;
 
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
@@ -66,7 +66,14 @@ impl Store {
         qar_dbkit::migrate(&mut conn, schema::MIGRATIONS)?;
         let device_id = meta::device_id(&conn)?;
         let last = meta::clock(&conn)?.unwrap_or(Hlc { wall_ms: 0, counter: 0, node: Hlc::node_of(&device_id) });
-        Ok(Store { conn, path: path.to_owned(), device_id, clock: HlcClock::resume(last), in_flight_through: 0, changed_reviews: Default::default() })
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            device_id,
+            clock: HlcClock::resume(last),
+            in_flight_through: 0,
+            changed_reviews: Default::default(),
+        })
     }
 
     /// The reviews pulled changes touched since the last call.

@@ -4,7 +4,7 @@ use super::{columns, meta, Store};
 use crate::error::{ClientError, Result};
 use qar_core::protocol::{FieldWrite, Op, OpOutcome, PushResponse};
 use qar_core::{validate_field, EntityKind, SCHEMA_VERSION};
-use rusqlite::{TransactionBehavior, params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use uuid::Uuid;

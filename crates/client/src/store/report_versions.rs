@@ -10,11 +10,12 @@ impl Store {
     /// Keeps one issued version. A version already held is left as it is: issued versions are
     /// frozen on the server, so the first copy is the copy.
     pub fn cache_report_version(&self, review_id: &str, v: &ReportVersion, snapshot: &str) -> Result<()> {
-        self.conn.prepare_cached(
-            "INSERT OR IGNORE INTO report_versions (review_id, version, snapshot, sha256, report_hash, issued_ms, issued_by, reason)
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO report_versions (review_id, version, snapshot, sha256, report_hash, issued_ms, issued_by, reason)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute(params![review_id, v.version, snapshot, v.sha256, v.report_hash, v.issued_ms as i64, v.issued_by, v.reason])?;
+            )?
+            .execute(params![review_id, v.version, snapshot, v.sha256, v.report_hash, v.issued_ms as i64, v.issued_by, v.reason])?;
         Ok(())
     }
 

@@ -12,9 +12,10 @@ impl Store {
     pub fn review_detail(&self, review_id: &str) -> Result<ReviewDetail> {
         let summary = self.review(review_id)?;
         let info = self.review_info(review_id)?;
-        let (team, approved_hash, approved_by, listed): (String, String, String, Option<String>) = self.conn.prepare_cached(
-            "SELECT team, approved_hash, approved_by, visit_dates FROM reviews WHERE id = ?1",
-        )?.query_row([review_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let (team, approved_hash, approved_by, listed): (String, String, String, Option<String>) = self
+            .conn
+            .prepare_cached("SELECT team, approved_hash, approved_by, visit_dates FROM reviews WHERE id = ?1")?
+            .query_row([review_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         let team: Vec<TeamMember> = serde_json::from_str::<Vec<serde_json::Value>>(&team)
             .unwrap_or_default()
             .iter()
@@ -54,10 +55,7 @@ fn days_of(start: &str, listed: Option<&str>) -> Vec<String> {
 /// spans a weekend is rare and the LR sees the real dates either way.
 fn visit_days(start: &str) -> Vec<String> {
     let Ok(first) = NaiveDate::parse_from_str(start, "%Y-%m-%d") else { return Vec::new() };
-    (0..DEFAULT_VISIT_DAYS as u64)
-        .filter_map(|i| first.checked_add_days(Days::new(i)))
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .collect()
+    (0..DEFAULT_VISIT_DAYS as u64).filter_map(|i| first.checked_add_days(Days::new(i))).map(|d| d.format("%Y-%m-%d").to_string()).collect()
 }
 
 #[cfg(test)]

@@ -5,8 +5,16 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     Migration { number: 1, name: "reviews, evidence, outbox, audit", sql: include_str!("migrations/0001_init.sql") },
     Migration { number: 2, name: "evidence detail and full-text search", sql: include_str!("migrations/0002_evidence_detail.sql") },
     Migration { number: 3, name: "estimates and roles", sql: include_str!("migrations/0003_estimates_and_roles.sql") },
-    Migration { number: 4, name: "report sections, comments, conflicts", sql: include_str!("migrations/0004_report_comments_conflicts.sql") },
+    Migration {
+        number: 4,
+        name: "report sections, comments, conflicts",
+        sql: include_str!("migrations/0004_report_comments_conflicts.sql"),
+    },
     Migration { number: 5, name: "issued report versions", sql: include_str!("migrations/0005_report_versions.sql") },
-    Migration { number: 6, name: "visit days and school context of scheduled reviews", sql: include_str!("migrations/0006_scheduled_reviews.sql") },
+    Migration {
+        number: 6,
+        name: "visit days and school context of scheduled reviews",
+        sql: include_str!("migrations/0006_scheduled_reviews.sql"),
+    },
     Migration { number: 7, name: "time of approval", sql: include_str!("migrations/0007_approval_time.sql") },
 ];

@@ -25,9 +25,7 @@ impl Store {
         if let Some(owner) = meta::get(&tx, "user_id")?.filter(|o| !o.is_empty() && *o != session.user_id) {
             let held: i64 = tx.query_row("SELECT count(*) FROM reviews WHERE deleted = 0", [], |r| r.get(0))?;
             if held > 0 {
-                let name = meta::get(&tx, "session")?
-                    .and_then(|s| serde_json::from_str::<Session>(&s).ok())
-                    .map_or(owner, |s| s.name);
+                let name = meta::get(&tx, "session")?.and_then(|s| serde_json::from_str::<Session>(&s).ok()).map_or(owner, |s| s.name);
                 return Err(ClientError::OtherUser { name });
             }
         }

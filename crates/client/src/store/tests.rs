@@ -157,17 +157,31 @@ fn search_finds_words_and_filters_narrow() {
         strengths: strengths.into(),
         ..Default::default()
     };
-    s.add_evidence(&mk("learning_walk", "2026-11-23T09:00", &["provision_outcomes"], "Phonics across KS1 was consistent.", ""), T0).unwrap();
-    s.add_evidence(&mk("pupil_voice", "2026-11-24T13:00", &["leadership"], "Pupils named the school values.", "Pupils felt safe."), T0 + 1).unwrap();
-    let x = s.add_evidence(&mk("learning_walk", "2026-11-24T10:00", &["leadership", "provision_outcomes"], "Café-style reading corner.", ""), T0 + 2).unwrap();
+    s.add_evidence(&mk("learning_walk", "2026-11-23T09:00", &["provision_outcomes"], "Phonics across KS1 was consistent.", ""), T0)
+        .unwrap();
+    s.add_evidence(&mk("pupil_voice", "2026-11-24T13:00", &["leadership"], "Pupils named the school values.", "Pupils felt safe."), T0 + 1)
+        .unwrap();
+    let x = s
+        .add_evidence(
+            &mk("learning_walk", "2026-11-24T10:00", &["leadership", "provision_outcomes"], "Café-style reading corner.", ""),
+            T0 + 2,
+        )
+        .unwrap();
 
     let find = |s: &Store, q: EvidenceQuery| s.search_evidence(&r.id, &q).unwrap().into_iter().map(|e| e.notes).collect::<Vec<_>>();
     assert_eq!(find(&s, EvidenceQuery { text: "phon".into(), ..Default::default() }), ["Phonics across KS1 was consistent."]);
-    assert_eq!(find(&s, EvidenceQuery { text: "safe".into(), ..Default::default() }), ["Pupils named the school values."], "strengths are searched");
+    assert_eq!(
+        find(&s, EvidenceQuery { text: "safe".into(), ..Default::default() }),
+        ["Pupils named the school values."],
+        "strengths are searched"
+    );
     assert_eq!(find(&s, EvidenceQuery { text: "cafe".into(), ..Default::default() }).len(), 1, "accents folded");
     assert_eq!(find(&s, EvidenceQuery { text: "pupils values".into(), ..Default::default() }).len(), 1, "all words must match");
     assert_eq!(find(&s, EvidenceQuery { area: Some("leadership".into()), ..Default::default() }).len(), 2);
-    assert_eq!(find(&s, EvidenceQuery { activity_type: Some("learning_walk".into()), day: Some("2026-11-24".into()), ..Default::default() }).len(), 1);
+    assert_eq!(
+        find(&s, EvidenceQuery { activity_type: Some("learning_walk".into()), day: Some("2026-11-24".into()), ..Default::default() }).len(),
+        1
+    );
     assert_eq!(find(&s, EvidenceQuery { text: "\"NEAR(".into(), ..Default::default() }), Vec::<String>::new(), "syntax is not an error");
 
     // Edits re-index; tombstones disappear from lists and search but stay as a row.
@@ -236,7 +250,14 @@ fn push_results_acknowledge_through_the_high_water_mark() {
     assert_eq!(s.pending_batch(10).unwrap().ops[0].seq, 4);
 }
 
-pub(super) fn change(seq: u64, entity: EntityKind, id: uuid::Uuid, review_id: uuid::Uuid, fields: &[(&str, Value)], version: Hlc) -> Change {
+pub(super) fn change(
+    seq: u64,
+    entity: EntityKind,
+    id: uuid::Uuid,
+    review_id: uuid::Uuid,
+    fields: &[(&str, Value)],
+    version: Hlc,
+) -> Change {
     Change {
         server_seq: seq,
         entity,
@@ -259,8 +280,22 @@ fn pulled_values_apply_but_never_over_a_pending_local_edit() {
             // Notes is pending here, subject is not: only subject is taken.
             change(1, EntityKind::Evidence, eid, rid, &[("notes", json!("theirs")), ("subject", json!("History"))], remote),
             // A note before its review's own change: a placeholder review holds it.
-            change(2, EntityKind::Evidence, other_note, other_review, &[("notes", json!("from a colleague")), ("activity_type", json!("pupil_voice"))], remote),
-            change(3, EntityKind::Review, other_review, other_review, &[("school_name", json!("Heron Vale Academy")), ("school_urn", json!("990102"))], remote),
+            change(
+                2,
+                EntityKind::Evidence,
+                other_note,
+                other_review,
+                &[("notes", json!("from a colleague")), ("activity_type", json!("pupil_voice"))],
+                remote,
+            ),
+            change(
+                3,
+                EntityKind::Review,
+                other_review,
+                other_review,
+                &[("school_name", json!("Heron Vale Academy")), ("school_urn", json!("990102"))],
+                remote,
+            ),
         ],
         cursor: 3,
         has_more: false,
@@ -406,11 +441,25 @@ fn a_bulk_pull_defers_indexing_and_search_stays_complete() {
     let (_d, mut s) = open();
     let review = uuid::Uuid::now_v7();
     let v = |i: u64| Hlc { wall_ms: T0 + i, counter: 0, node: 7 };
-    let mut changes = vec![change(1, EntityKind::Review, review, review, &[("school_name", json!("Heron Vale Academy")), ("state", json!("in_visit"))], v(0))];
+    let mut changes = vec![change(
+        1,
+        EntityKind::Review,
+        review,
+        review,
+        &[("school_name", json!("Heron Vale Academy")), ("state", json!("in_visit"))],
+        v(0),
+    )];
     let notes: Vec<uuid::Uuid> = (0..100).map(|_| uuid::Uuid::now_v7()).collect();
     for (i, id) in notes.iter().enumerate() {
         let text = if i == 42 { "Oracy: pupils debated persuasively".to_string() } else { format!("Routine note {i}") };
-        changes.push(change(i as u64 + 2, EntityKind::Evidence, *id, review, &[("notes", json!(text)), ("activity_type", json!("learning_walk"))], v(i as u64 + 1)));
+        changes.push(change(
+            i as u64 + 2,
+            EntityKind::Evidence,
+            *id,
+            review,
+            &[("notes", json!(text)), ("activity_type", json!("learning_walk"))],
+            v(i as u64 + 1),
+        ));
     }
     let page = PullResponse { changes, cursor: 101, has_more: false, server_time_ms: T0, access_revoked: vec![] };
     s.apply_pull(&page, T0).unwrap();
@@ -422,7 +471,9 @@ fn a_bulk_pull_defers_indexing_and_search_stays_complete() {
     s.update_evidence_field(&notes[7].to_string(), "notes", json!("Phonics: blending secure"), T0 + 500).unwrap();
     assert_eq!(s.search_backlog().unwrap(), 99);
 
-    let find = |s: &Store, text: &str| s.search_evidence(&review.to_string(), &EvidenceQuery { text: text.into(), ..Default::default() }).unwrap().len();
+    let find = |s: &Store, text: &str| {
+        s.search_evidence(&review.to_string(), &EvidenceQuery { text: text.into(), ..Default::default() }).unwrap().len()
+    };
     assert_eq!(find(&s, "debated"), 1, "a search catches the index up first");
     assert_eq!(s.search_backlog().unwrap(), 0);
     assert_eq!(find(&s, "blending"), 1);

@@ -13,7 +13,8 @@ impl Store {
              FROM outbox o LEFT JOIN reviews r ON r.id = o.review_id
              WHERE o.seq > ?1 GROUP BY o.review_id ORDER BY 2",
         )?;
-        let rows = stmt.query_map([acked as i64], |r| Ok(UnsentWork { review_id: r.get(0)?, school_name: r.get(1)?, changes: r.get(2)? }))?;
+        let rows =
+            stmt.query_map([acked as i64], |r| Ok(UnsentWork { review_id: r.get(0)?, school_name: r.get(1)?, changes: r.get(2)? }))?;
         let unsent: Vec<UnsentWork> = rows.collect::<rusqlite::Result<_>>()?;
         Ok(WipeCheck { safe: unsent.is_empty(), unsent })
     }

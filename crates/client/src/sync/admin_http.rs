@@ -97,5 +97,8 @@ impl SyncClient {
 
 /// A path segment: ids are UUIDs or slugs, but never trust them to be.
 fn enc(segment: &str) -> String {
-    segment.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    segment
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
 }

@@ -302,7 +302,12 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn pages_fetched_ahead_are_the_pages_asked_for() {
         let dir = tempfile::tempdir().unwrap();
-        let config = qar_server::ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: false, ..Default::default() };
+        let config = qar_server::ServerConfig {
+            data_dir: dir.path().to_owned(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            demo: false,
+            ..Default::default()
+        };
         let srv = qar_server::start(&config).await.unwrap();
         srv.store().test_user("user-lena", "Lena Lead", &[]).unwrap();
         let (writer, reader) = (Uuid::now_v7(), Uuid::now_v7());

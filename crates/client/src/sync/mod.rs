@@ -100,7 +100,11 @@ async fn sync_steps(
         };
         report.skew_ms = reply.server_time_ms as i64 - now_ms() as i64;
         if let Some(ahead) = &reply.clock_ahead {
-            tracing::warn!(ahead_ms = ahead.ahead_ms, ops = ahead.op_seqs.len(), "the server re-stamped changes stamped ahead of its clock");
+            tracing::warn!(
+                ahead_ms = ahead.ahead_ms,
+                ops = ahead.op_seqs.len(),
+                "the server re-stamped changes stamped ahead of its clock"
+            );
             report.stamps_ahead_ms = report.stamps_ahead_ms.max(ahead.ahead_ms);
         }
         let mut s = lock(store);

@@ -20,7 +20,14 @@ struct WireVersion {
 
 impl From<WireVersion> for ReportVersion {
     fn from(w: WireVersion) -> Self {
-        ReportVersion { version: w.version, sha256: w.sha256, report_hash: w.report_hash, issued_ms: w.issued_ms, issued_by: w.issued_by, reason: w.reason }
+        ReportVersion {
+            version: w.version,
+            sha256: w.sha256,
+            report_hash: w.report_hash,
+            issued_ms: w.issued_ms,
+            issued_by: w.issued_by,
+            reason: w.reason,
+        }
     }
 }
 

@@ -95,7 +95,8 @@ mod tests {
     #[test]
     fn estimate_must_use_the_framework_scale() {
         let fw = framework("2019").unwrap();
-        let mut e = Estimate { review_id: Uuid::nil(), area_code: "leadership".into(), value_code: "leading".into(), rationale: String::new() };
+        let mut e =
+            Estimate { review_id: Uuid::nil(), area_code: "leadership".into(), value_code: "leading".into(), rationale: String::new() };
         e.validate(fw).unwrap();
         e.value_code = "outstanding".into();
         assert!(e.validate(fw).unwrap_err().to_string().starts_with("Estimate 'outstanding' is not in framework 2019"));
@@ -104,7 +105,13 @@ mod tests {
     #[test]
     fn finding_text_is_required_and_limited() {
         let fw = framework("2019").unwrap();
-        let mut f = Finding { review_id: Uuid::nil(), area_code: "leadership".into(), kind: FindingKind::Ebi, text: "x".repeat(MAX_FINDING), order: 0 };
+        let mut f = Finding {
+            review_id: Uuid::nil(),
+            area_code: "leadership".into(),
+            kind: FindingKind::Ebi,
+            text: "x".repeat(MAX_FINDING),
+            order: 0,
+        };
         f.validate(fw).unwrap();
         f.text.push('x');
         assert_eq!(f.validate(fw), Err(ValidationError::TooLong { field: "Even better if", len: 2_001, max: 2_000 }));

@@ -121,10 +121,7 @@ impl Action {
 
     /// Changes to evidence records, which freeze when the report is submitted.
     pub fn writes_evidence(self) -> bool {
-        matches!(
-            self,
-            Action::CreateEvidence | Action::EditOwnEvidence | Action::EditOthersEvidence | Action::DeleteOwnEvidence
-        )
+        matches!(self, Action::CreateEvidence | Action::EditOwnEvidence | Action::EditOthersEvidence | Action::DeleteOwnEvidence)
     }
 
     /// Acts on a particular record that must be the actor's own.

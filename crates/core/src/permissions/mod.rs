@@ -196,17 +196,9 @@ fn deny_state(action: Action, state: ReviewState, mine: &[&Rule]) -> Result<Deci
     if action.writes_evidence() && matches!(state, Submitted | Approved | Issued) {
         return deny(DenialReason::EvidenceReadOnly, "Evidence is read-only once the review is submitted".to_owned());
     }
-    let when: Vec<String> = ReviewState::ALL
-        .into_iter()
-        .filter(|s| mine.iter().any(|r| r.from.contains(s)))
-        .map(|s| s.label().to_lowercase())
-        .collect();
+    let when: Vec<String> =
+        ReviewState::ALL.into_iter().filter(|s| mine.iter().any(|r| r.from.contains(s))).map(|s| s.label().to_lowercase()).collect();
     let when: Vec<&str> = when.iter().map(String::as_str).collect();
-    let msg = format!(
-        "You can {} only while the review is {}; it is {}",
-        action.verb(),
-        join_or(&when),
-        state.label().to_lowercase()
-    );
+    let msg = format!("You can {} only while the review is {}; it is {}", action.verb(), join_or(&when), state.label().to_lowercase());
     deny(DenialReason::WrongState, msg)
 }

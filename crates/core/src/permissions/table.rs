@@ -20,8 +20,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::LeadReviewer, Role::Reviewer, Role::Shadow, Role::HubCoordinator, Role::Admin, Role::HostHeadteacher];
+    pub const ALL: [Role; 6] = [Role::LeadReviewer, Role::Reviewer, Role::Shadow, Role::HubCoordinator, Role::Admin, Role::HostHeadteacher];
 
     /// How the role reads inside "Only … can".
     pub fn noun(self) -> &'static str {
@@ -77,8 +76,7 @@ const REPORT_READERS: &[Role] =
 
 const EVERY_STATE: &[ReviewState] = &ReviewState::ALL;
 /// Not closed: neither archived nor cancelled.
-const OPEN: &[ReviewState] =
-    &[Scheduled, Preparing, InVisit, EstimatesAgreed, Drafting, Submitted, Returned, Approved, Issued];
+const OPEN: &[ReviewState] = &[Scheduled, Preparing, InVisit, EstimatesAgreed, Drafting, Submitted, Returned, Approved, Issued];
 /// From preparation until the report is submitted (and again once it is returned).
 const EVIDENCE_OPEN: &[ReviewState] = &[Preparing, InVisit, EstimatesAgreed, Drafting, Returned];
 const ESTIMATES_OPEN: &[ReviewState] = &[InVisit, EstimatesAgreed, Drafting, Returned];

@@ -73,10 +73,7 @@ pub fn docx_headers(bytes: &[u8]) -> String {
 /// Byte offsets just past each `<{tag}` start tag (`<w:p>` or `<w:p …>`, not `<w:pPr>`).
 fn starts(xml: &str, tag: &str) -> Vec<usize> {
     let open = format!("<{tag}");
-    xml.match_indices(&open)
-        .map(|(i, _)| i + open.len())
-        .filter(|&i| matches!(xml.as_bytes().get(i), Some(b' ' | b'>')))
-        .collect()
+    xml.match_indices(&open).map(|(i, _)| i + open.len()).filter(|&i| matches!(xml.as_bytes().get(i), Some(b' ' | b'>'))).collect()
 }
 
 /// The paragraphs of `word/document.xml` in document order as (style id, text), entities

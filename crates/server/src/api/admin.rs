@@ -5,10 +5,10 @@ use super::blocking;
 use crate::auth::{AccountSummary, AuthDevice, Role};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
-use crate::store::StoreError;
 use crate::store::hub_admin::{AssignOutcome, HubInfo, SchoolInfo, UserInfo};
 use crate::store::invitations::{InvitationIssued, NewInvitation, Redeemed};
 use crate::store::now_ms;
+use crate::store::StoreError;
 use crate::AppState;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -82,7 +82,11 @@ pub struct ConfirmRequest {
         (status = 409, description = "hub_exists", body = ErrorBody),
         (status = 422, description = "invalid", body = ErrorBody),
     ))]
-pub async fn create_hub(State(state): State<AppState>, caller: AuthDevice, body: Result<Json<NewHub>, JsonRejection>) -> Result<(StatusCode, Json<HubInfo>), ApiError> {
+pub async fn create_hub(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    body: Result<Json<NewHub>, JsonRejection>,
+) -> Result<(StatusCode, Json<HubInfo>), ApiError> {
     let Json(req) = body?;
     let store = state.store.clone();
     let hub = blocking(move || Ok(store.create_hub(&caller, &req.name, &req.region, req.report_deadline_days, now_ms())?)).await?;
@@ -153,7 +157,11 @@ pub async fn hub_schools(
 /// The whole register matching `q` (administrators, to assign schools).
 #[utoipa::path(get, path = "/v1/schools", tag = "admin", params(SchoolQuery), security(("bearer" = [])),
     responses((status = 200, description = "Schools", body = Vec<SchoolInfo>), (status = 403, description = "admin_only", body = ErrorBody)))]
-pub async fn search_schools(State(state): State<AppState>, caller: AuthDevice, query: Result<Query<SchoolQuery>, QueryRejection>) -> Result<Json<Vec<SchoolInfo>>, ApiError> {
+pub async fn search_schools(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    query: Result<Query<SchoolQuery>, QueryRejection>,
+) -> Result<Json<Vec<SchoolInfo>>, ApiError> {
     let Query(q) = query?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.search_schools(&caller, None, &q.q, q.limit)?)).await?))
@@ -216,7 +224,11 @@ pub async fn deactivate(
         (status = 409, description = "already_active or invitation_pending", body = ErrorBody),
         (status = 422, description = "invalid_email, invalid, unknown_school", body = ErrorBody),
     ))]
-pub async fn invite(State(state): State<AppState>, caller: AuthDevice, body: Result<Json<NewInvitation>, JsonRejection>) -> Result<(StatusCode, Json<InvitationIssued>), ApiError> {
+pub async fn invite(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    body: Result<Json<NewInvitation>, JsonRejection>,
+) -> Result<(StatusCode, Json<InvitationIssued>), ApiError> {
     let Json(req) = body?;
     let store = state.store.clone();
     let issued = blocking(move || Ok(store.invite(&caller, &req, now_ms())?)).await?;

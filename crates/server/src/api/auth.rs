@@ -3,16 +3,16 @@
 
 use super::blocking;
 use crate::auth::{AuthDevice, AuthError, DeviceInfo, LoginGrant, LoginRequest};
+use crate::error::ApiError;
 use crate::net::ClientAddr;
 use crate::store::accounts::email_key;
-use crate::error::ApiError;
-use qar_core::protocol::ErrorBody;
 use crate::store::now_ms;
 use crate::AppState;
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use qar_core::protocol::ErrorBody;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -113,9 +113,8 @@ pub async fn revoke_device(
     body: Result<Json<RevokeRequest>, JsonRejection>,
 ) -> Result<Json<DeviceInfo>, ApiError> {
     let Path(device_id) = path.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", r.body_text()))?;
-    let device_id = Uuid::parse_str(&device_id).map_err(|_| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", format!("'{device_id}' is not a device id (a UUID)"))
-    })?;
+    let device_id = Uuid::parse_str(&device_id)
+        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", format!("'{device_id}' is not a device id (a UUID)")))?;
     let Json(req) = body?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.revoke_device(&caller, device_id, &req.reason, now_ms())?)).await?))
@@ -134,11 +133,14 @@ pub async fn revoke_device(
         (status = 404, description = "device_not_found", body = ErrorBody),
         (status = 422, description = "device_active: sign the laptop out first", body = ErrorBody),
     ))]
-pub async fn release_device(State(state): State<AppState>, caller: AuthDevice, path: Result<Path<String>, PathRejection>) -> Result<Json<DeviceInfo>, ApiError> {
+pub async fn release_device(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<DeviceInfo>, ApiError> {
     let Path(device_id) = path.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", r.body_text()))?;
-    let device_id = Uuid::parse_str(&device_id).map_err(|_| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", format!("'{device_id}' is not a device id (a UUID)"))
-    })?;
+    let device_id = Uuid::parse_str(&device_id)
+        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", format!("'{device_id}' is not a device id (a UUID)")))?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.release_device(&caller, device_id, now_ms())?)).await?))
 }

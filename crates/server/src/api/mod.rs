@@ -82,9 +82,7 @@ pub fn app(state: AppState) -> Router {
 
 /// Runs blocking store work off the async threads. A panic there becomes a 500 reply, not a
 /// dropped connection.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)?
 }
 

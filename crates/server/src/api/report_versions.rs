@@ -33,8 +33,13 @@ pub struct IssueReply {
 }
 
 fn parse_review(text: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", format!("There is no review '{}'.", text.chars().take(60).collect::<String>())))
+    Uuid::parse_str(text).map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_review",
+            format!("There is no review '{}'.", text.chars().take(60).collect::<String>()),
+        )
+    })
 }
 
 fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError> {
@@ -81,7 +86,11 @@ pub async fn issue(
         (status = 403, description = "not_your_role, other_hub", body = ErrorBody),
         (status = 404, description = "unknown_review", body = ErrorBody),
     ))]
-pub async fn list_versions(State(state): State<AppState>, caller: AuthDevice, path: Result<Path<String>, PathRejection>) -> Result<Json<Vec<ReportVersion>>, ApiError> {
+pub async fn list_versions(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Vec<ReportVersion>>, ApiError> {
     let id = review_id(path)?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.report_versions(id, &caller)?)).await?))
@@ -97,11 +106,20 @@ pub async fn list_versions(State(state): State<AppState>, caller: AuthDevice, pa
         (status = 403, description = "not_your_role, other_hub", body = ErrorBody),
         (status = 404, description = "unknown_review, unknown_version", body = ErrorBody),
     ))]
-pub async fn get_version(State(state): State<AppState>, caller: AuthDevice, path: Result<Path<(String, String)>, PathRejection>) -> Result<Response, ApiError> {
+pub async fn get_version(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, ApiError> {
     let Path((review, number)) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_version", r.body_text()))?;
     let id = parse_review(&review)?;
-    let number: u32 = number.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_version", "A version is a number from 1."))?;
+    let number: u32 =
+        number.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_version", "A version is a number from 1."))?;
     let store = state.store.clone();
     let frozen = blocking(move || Ok(store.report_version(id, number, &caller)?)).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json".to_owned()), (header::HeaderName::from_static("x-qar-sha256"), frozen.version.sha256)], frozen.snapshot).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/json".to_owned()), (header::HeaderName::from_static("x-qar-sha256"), frozen.version.sha256)],
+        frozen.snapshot,
+    )
+        .into_response())
 }

@@ -38,8 +38,13 @@ pub struct ReturnRequest {
 
 fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError> {
     let Path(text) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", r.body_text()))?;
-    Uuid::parse_str(&text)
-        .map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", format!("There is no review '{}'.", text.chars().take(60).collect::<String>())))
+    Uuid::parse_str(&text).map_err(|_| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_review",
+            format!("There is no review '{}'.", text.chars().take(60).collect::<String>()),
+        )
+    })
 }
 
 /// Hub coordinator of the review's hub only, while the review is submitted. Records state

@@ -69,7 +69,11 @@ pub async fn set_team(
         (status = 403, description = "not_your_hub", body = ErrorBody),
         (status = 404, description = "unknown_hub", body = ErrorBody),
     ))]
-pub async fn overview(State(state): State<AppState>, caller: AuthDevice, Path(hub_id): Path<String>) -> Result<Json<HubOverview>, ApiError> {
+pub async fn overview(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    Path(hub_id): Path<String>,
+) -> Result<Json<HubOverview>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.hub_overview(&caller, &hub_id, now_ms())?)).await?))
 }
@@ -86,7 +90,11 @@ pub async fn overview(State(state): State<AppState>, caller: AuthDevice, Path(hu
         (status = 409, description = "already_in_hub or review_closed", body = ErrorBody),
         (status = 422, description = "unknown_school (the URN is not in the register) or school_not_in_hub", body = ErrorBody),
     ))]
-pub async fn adopt(State(state): State<AppState>, caller: AuthDevice, path: Result<Path<String>, PathRejection>) -> Result<Json<Change>, ApiError> {
+pub async fn adopt(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Change>, ApiError> {
     let Path(text) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", r.body_text()))?;
     let id = Uuid::parse_str(&text).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", "There is no such review."))?;
     let store = state.store.clone();

@@ -75,6 +75,11 @@ pub async fn import_schools(State(state): State<AppState>, caller: AuthDevice, b
         updated: summary.updated,
         unchanged: summary.unchanged,
         rejected: summary.rejected(),
-        rejections: summary.rejections.iter().take(LISTED).map(|r| RejectedRow { line: r.line, urn: r.urn.clone(), reason: r.reason.clone() }).collect(),
+        rejections: summary
+            .rejections
+            .iter()
+            .take(LISTED)
+            .map(|r| RejectedRow { line: r.line, urn: r.urn.clone(), reason: r.reason.clone() })
+            .collect(),
     }))
 }

@@ -134,7 +134,10 @@ async fn a_waiting_pull_answers_when_another_device_pushes() {
     let (status, reply) = call(&r, with_token(post_json("/v1/sync/push", body.to_string()), &pusher)).await;
     assert_eq!(status, StatusCode::OK);
     let echo = &reply["pull"]["changes"][0]["fields"];
-    assert!(echo["school_name"].is_null() && echo["team"]["value"].is_array(), "the pusher is not sent its own write, only the server's: {echo}");
+    assert!(
+        echo["school_name"].is_null() && echo["team"]["value"].is_array(),
+        "the pusher is not sent its own write, only the server's: {echo}"
+    );
     assert_eq!(reply["pull"]["cursor"], 1);
     let (status, page, waited) = waiting.await.unwrap();
     assert_eq!(status, StatusCode::OK);
@@ -191,8 +194,21 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
     let distinct: std::collections::BTreeSet<&str> = routes.iter().map(|(p, _)| *p).collect();
     assert_eq!(doc["paths"].as_object().unwrap().len(), distinct.len(), "no route left out, none invented");
     let schemas = [
-        "ErrorBody", "PushRequest", "PushResponse", "PullResponse", "Op", "OpOutcome", "LoginRequest", "DeviceInfo",
-        "ApproveRequest", "ReturnRequest", "ReturnCommentBody", "Change", "VisitChange", "VisitChanged", "HomeSchool",
+        "ErrorBody",
+        "PushRequest",
+        "PushResponse",
+        "PullResponse",
+        "Op",
+        "OpOutcome",
+        "LoginRequest",
+        "DeviceInfo",
+        "ApproveRequest",
+        "ReturnRequest",
+        "ReturnCommentBody",
+        "Change",
+        "VisitChange",
+        "VisitChanged",
+        "HomeSchool",
         "HomeSchoolSet",
     ];
     for schema in schemas {
@@ -202,7 +218,10 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
     assert!(doc["components"]["schemas"]["ClockAhead"]["properties"]["server_time_ms"].is_object(), "schema ClockAhead");
     let required = doc["components"]["schemas"]["PushResponse"]["required"].as_array().cloned().unwrap_or_default();
     assert!(!required.contains(&serde_json::json!("clock_ahead")), "older clients need not know it");
-    assert_eq!(doc["paths"]["/v1/sync/push"]["post"]["responses"]["409"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody");
+    assert_eq!(
+        doc["paths"]["/v1/sync/push"]["post"]["responses"]["409"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ErrorBody"
+    );
 }
 
 #[tokio::test]

@@ -82,9 +82,8 @@ pub fn new_totp_secret() -> Result<String, CryptoError> {
 }
 
 fn totp(secret_base32: &str, account: &str) -> Result<TOTP, CryptoError> {
-    let bytes = Secret::Encoded(secret_base32.trim().to_owned())
-        .to_bytes()
-        .map_err(|_| CryptoError("the TOTP secret is not base32".into()))?;
+    let bytes =
+        Secret::Encoded(secret_base32.trim().to_owned()).to_bytes().map_err(|_| CryptoError("the TOTP secret is not base32".into()))?;
     if bytes.len() < 16 {
         return Err(CryptoError("the TOTP secret is shorter than 128 bits".into()));
     }

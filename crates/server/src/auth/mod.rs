@@ -102,7 +102,11 @@ pub struct LoginGrant {
 
 impl std::fmt::Debug for LoginGrant {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginGrant").field("token", &"<redacted>").field("user", &self.user).field("expires_at_ms", &self.expires_at_ms).finish()
+        f.debug_struct("LoginGrant")
+            .field("token", &"<redacted>")
+            .field("user", &self.user)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish()
     }
 }
 
@@ -168,8 +172,7 @@ pub enum AuthError {
 }
 
 /// The one message for a wrong email, password or code: it must not tell which was wrong.
-pub const INVALID_CREDENTIALS_MESSAGE: &str =
-    "The email address, password or authenticator code is not right. Check them and try again.";
+pub const INVALID_CREDENTIALS_MESSAGE: &str = "The email address, password or authenticator code is not right. Check them and try again.";
 
 #[cfg(test)]
 mod tests {

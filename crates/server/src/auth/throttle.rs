@@ -216,7 +216,11 @@ impl Throttle {
         let b = s.accounts.entry(user_id.to_owned()).or_default();
         b.fail(now_ms);
         if b.failures >= FREE_FAILURES {
-            tracing::warn!(user_id, failures = b.failures, "the right password with wrong authenticator codes: the password may be known to someone else");
+            tracing::warn!(
+                user_id,
+                failures = b.failures,
+                "the right password with wrong authenticator codes: the password may be known to someone else"
+            );
         }
     }
 

@@ -11,8 +11,8 @@ mod tls;
 
 pub use guard::ClientAddr;
 pub(crate) use guard::{host_name, wire_layers, WireRules};
-pub use tls::{TlsError, TlsFiles};
 pub(crate) use tls::{load_tls, CertNames};
+pub use tls::{TlsError, TlsFiles};
 
 use axum::extract::ConnectInfo;
 use axum::Router;
@@ -130,4 +130,3 @@ pub(crate) fn effective_cap(configured: usize, file_limit: Option<u64>) -> usize
     let by_files = file_limit.map_or(usize::MAX, |n| n.saturating_sub(FILES_RESERVED).max(1) as usize);
     configured.clamp(1, by_files.max(1))
 }
-

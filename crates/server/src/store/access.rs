@@ -57,8 +57,11 @@ pub(super) fn hub_of(tx: &Connection, review_id: &str) -> rusqlite::Result<Optio
 
 /// Adds a person to a review's team; someone already on it keeps their role.
 pub(super) fn add_member(tx: &Connection, review_id: &str, user_id: &str, role: TeamRole) -> rusqlite::Result<()> {
-    tx.prepare_cached("INSERT OR IGNORE INTO review_team(review_id, user_id, role) VALUES (?1, ?2, ?3)")?
-        .execute(params![review_id, user_id, role.code()])?;
+    tx.prepare_cached("INSERT OR IGNORE INTO review_team(review_id, user_id, role) VALUES (?1, ?2, ?3)")?.execute(params![
+        review_id,
+        user_id,
+        role.code()
+    ])?;
     Ok(())
 }
 

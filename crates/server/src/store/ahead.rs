@@ -49,8 +49,11 @@ impl ClockBound {
         }
         let original = op.hlc;
         op.hlc = ctx.stamp();
-        tx.prepare_cached("INSERT OR REPLACE INTO restamps(original, stamp, at_ms) VALUES (?1, ?2, ?3)")?
-            .execute(params![original.to_string(), op.hlc.to_string(), ctx.now_ms as i64])?;
+        tx.prepare_cached("INSERT OR REPLACE INTO restamps(original, stamp, at_ms) VALUES (?1, ?2, ?3)")?.execute(params![
+            original.to_string(),
+            op.hlc.to_string(),
+            ctx.now_ms as i64
+        ])?;
         self.any_stored = true;
         self.furthest_ms = self.furthest_ms.max(original.wall_ms - ctx.now_ms);
         self.seqs.push(op.seq);
@@ -69,9 +72,7 @@ impl ClockBound {
 }
 
 fn restamp_of(tx: &Connection, original: Hlc) -> rusqlite::Result<Option<Hlc>> {
-    let stamp: Option<String> = tx
-        .prepare_cached("SELECT stamp FROM restamps WHERE original = ?1")?
-        .query_row([original.to_string()], |r| r.get(0))
-        .optional()?;
+    let stamp: Option<String> =
+        tx.prepare_cached("SELECT stamp FROM restamps WHERE original = ?1")?.query_row([original.to_string()], |r| r.get(0)).optional()?;
     stamp.map(|s| s.parse::<Hlc>().map_err(|e| CorruptValue::error(format!("re-stamp of {original}"), e))).transpose()
 }

@@ -53,13 +53,15 @@ fn seal_clear_secrets(tx: &Connection, key: &ServerKey) -> Result<usize, ServerE
         let clear: Vec<(String, Zeroizing<String>)> = {
             let sql = format!("SELECT {id_column}, totp_secret FROM {table} WHERE totp_secret IS NOT NULL AND totp_secret <> ''");
             let mut stmt = tx.prepare(&sql).map_err(StoreError::from)?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, Zeroizing::new(r.get::<_, String>(1)?)))).map_err(StoreError::from)?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, Zeroizing::new(r.get::<_, String>(1)?)))).map_err(StoreError::from)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(StoreError::from)?.into_iter().filter(|(_, s)| !ServerKey::is_sealed(s)).collect()
         };
         for (id, secret) in clear {
             let aad = if table == "accounts" { account_aad(&id) } else { invitation_aad(&id) };
             let sealed = key.seal(&aad, &secret)?;
-            tx.execute(&format!("UPDATE {table} SET totp_secret = ?2 WHERE {id_column} = ?1"), params![id, sealed]).map_err(StoreError::from)?;
+            tx.execute(&format!("UPDATE {table} SET totp_secret = ?2 WHERE {id_column} = ?1"), params![id, sealed])
+                .map_err(StoreError::from)?;
             count += 1;
         }
     }

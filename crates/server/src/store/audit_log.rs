@@ -99,10 +99,9 @@ pub(crate) fn append(conn: &Connection, e: &Event, at_ms: u64) -> rusqlite::Resu
     let (seq, prev) = last.map_or((1, GENESIS.to_owned()), |(s, h)| (s + 1, h));
     let digests: [String; 4] = conn
         .prepare_cached(&format!("SELECT {MAC_FN}(?1), {MAC_FN}(?2), {MAC_FN}(?3), {MAC_FN}(?4)"))?
-        .query_row(
-            params![part_input(e.actor), part_input(e.device_id), part_input(e.subject), part_input(&e.detail)],
-            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
-        )?;
+        .query_row(params![part_input(e.actor), part_input(e.device_id), part_input(e.subject), part_input(&e.detail)], |r| {
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
+        })?;
     let mac: String = conn
         .prepare_cached(&format!("SELECT {MAC_FN}(?1)"))?
         .query_row([row_input(&prev, seq, at_ms as i64, e.kind, &digests)], |r| r.get(0))?;
@@ -112,8 +111,19 @@ pub(crate) fn append(conn: &Connection, e: &Event, at_ms: u64) -> rusqlite::Resu
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
-        seq, at_ms as i64, e.kind, e.actor, e.device_id, e.subject, e.detail, prev, mac,
-        digests[0], digests[1], digests[2], digests[3]
+        seq,
+        at_ms as i64,
+        e.kind,
+        e.actor,
+        e.device_id,
+        e.subject,
+        e.detail,
+        prev,
+        mac,
+        digests[0],
+        digests[1],
+        digests[2],
+        digests[3]
     ])?;
     conn.prepare_cached("INSERT INTO meta(key, value) VALUES ('audit_head', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
         .execute([format!("{seq}:{mac}")])?;
@@ -191,7 +201,8 @@ impl ServerStore {
     /// chain) is found. Then every issued report version is checked against its issue entry.
     pub fn verify_audit_against(&self, expected: Option<(i64, String)>) -> Result<AuditVerdict, StoreError> {
         let conn = self.reader();
-        let mut verdict = AuditVerdict { entries: 0, broken: None, legacy_entries: 0, pseudonymised: 0, versions_checked: 0, version_problems: vec![] };
+        let mut verdict =
+            AuditVerdict { entries: 0, broken: None, legacy_entries: 0, pseudonymised: 0, versions_checked: 0, version_problems: vec![] };
         let broken = |mut v: AuditVerdict, seq: i64, why: &str| {
             v.broken = Some((seq, why.to_owned()));
             Ok(v)
@@ -231,7 +242,11 @@ impl ServerStore {
             let changed = "its content was changed after it was written";
             if scheme == 0 {
                 if seq > legacy_seq {
-                    return broken(verdict, seq, "it is an unkeyed entry where the keyed chain had begun: it was rewritten without the server key");
+                    return broken(
+                        verdict,
+                        seq,
+                        "it is an unkeyed entry where the keyed chain had begun: it was rewritten without the server key",
+                    );
                 }
                 if legacy_hash(&prev, seq, at_ms, &e) != stored_hash || (seq == legacy_seq && stored_hash != legacy_hash_at_end) {
                     return broken(verdict, seq, changed);
@@ -264,7 +279,11 @@ impl ServerStore {
             if let Some((head_seq, head_mac)) = &expected {
                 if *head_seq == seq {
                     if &stored_hash != head_mac {
-                        return broken(verdict, seq, "it is not the entry of the exported head: the chain was rewritten from here or earlier");
+                        return broken(
+                            verdict,
+                            seq,
+                            "it is not the entry of the exported head: the chain was rewritten from here or earlier",
+                        );
                     }
                     expected_mac_seen = true;
                 }
@@ -282,15 +301,17 @@ impl ServerStore {
         if legacy_seq >= expected_seq {
             return broken(verdict, expected_seq, "entries at the end were removed");
         }
-        let head: Option<String> =
-            conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0)).optional()?;
+        let head: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'audit_head'", [], |r| r.get(0)).optional()?;
         let expected_head = (verdict.entries > 0).then(|| format!("{}:{prev}", expected_seq - 1));
         if head != expected_head {
             return broken(verdict, expected_seq, "entries at the end were removed");
         }
         if let Some((head_seq, _)) = expected {
             if !expected_mac_seen {
-                let why = format!("entries at the end were removed: the exported head is entry {head_seq}, the chain ends at {}", expected_seq - 1);
+                let why = format!(
+                    "entries at the end were removed: the exported head is entry {head_seq}, the chain ends at {}",
+                    expected_seq - 1
+                );
                 return broken(verdict, expected_seq, &why);
             }
         }
@@ -326,14 +347,16 @@ fn check_versions(conn: &Connection, issued: &mut BTreeMap<(String, i64), Issued
         }
         match issued.remove(&(review, version)) {
             None => verdict.version_problems.push(format!("{name}: it is in no issue entry of the audit chain (added outside the server)")),
-            Some(chained) if chained.sha256 != sha256 => verdict
-                .version_problems
-                .push(format!("{name}: it is not the snapshot issued in audit entry {}", chained.entry)),
+            Some(chained) if chained.sha256 != sha256 => {
+                verdict.version_problems.push(format!("{name}: it is not the snapshot issued in audit entry {}", chained.entry))
+            }
             Some(_) => {}
         }
     }
     for ((review, version), chained) in issued.iter() {
-        verdict.version_problems.push(format!("review {review} version {version}: issued in audit entry {} but its snapshot is gone", chained.entry));
+        verdict
+            .version_problems
+            .push(format!("review {review} version {version}: issued in audit entry {} but its snapshot is gone", chained.entry));
     }
     Ok(())
 }

@@ -67,7 +67,8 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
             for (name, write) in &op.fields {
                 match name.as_str() {
                     "state" => {
-                        let to = ReviewState::parse(write.value.as_str().unwrap_or_default()).map_err(|e| refuse("invalid", e.to_string()))?;
+                        let to =
+                            ReviewState::parse(write.value.as_str().unwrap_or_default()).map_err(|e| refuse("invalid", e.to_string()))?;
                         if to == review.state {
                             // Already there: a no-op, but still a write of the record, so only
                             // the one who moves this review along may make it.
@@ -93,10 +94,13 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
                         // the review to another school (and hub) nor rename it.
                         let unchanged = f.current.and_then(|doc| doc.get(name.as_str())).is_some_and(|v| v.value == write.value);
                         if review.hub_id.is_some() && !unchanged {
-                            return Err(refuse("scheduled_field", format!(
-                                "The {} is set when the hub schedules the review: ask the hub coordinator to change it",
-                                op.entity.field(name).map_or(name.as_str(), |f| f.label).to_lowercase()
-                            )));
+                            return Err(refuse(
+                                "scheduled_field",
+                                format!(
+                                    "The {} is set when the hub schedules the review: ask the hub coordinator to change it",
+                                    op.entity.field(name).map_or(name.as_str(), |f| f.label).to_lowercase()
+                                ),
+                            ));
                         }
                         check(Action::ManageTeam, false)?;
                     }
@@ -166,10 +170,13 @@ fn create_review(op: &Op) -> Result<Permit, Refusal> {
     if let Some(write) = op.fields.get("state") {
         let state = ReviewState::parse(write.value.as_str().unwrap_or_default()).map_err(|e| refuse("invalid", e.to_string()))?;
         if state != ReviewState::Preparing {
-            return Err(refuse("wrong_state", format!(
-                "A review set up on a laptop starts in preparation, not {}: the hub coordinator schedules reviews",
-                state.label().to_lowercase()
-            )));
+            return Err(refuse(
+                "wrong_state",
+                format!(
+                    "A review set up on a laptop starts in preparation, not {}: the hub coordinator schedules reviews",
+                    state.label().to_lowercase()
+                ),
+            ));
         }
     }
     Ok(Permit { creates_review: true, ..Permit::default() })

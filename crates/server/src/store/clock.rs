@@ -18,7 +18,9 @@ const LAST_KEY: &str = "server_hlc";
 pub(super) fn load(conn: &Connection) -> rusqlite::Result<HlcClock> {
     let get = |key: &str| conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get::<_, String>(0)).optional();
     let node = match get(NODE_KEY)? {
-        Some(v) => u64::from_str_radix(&v, 16).map_err(|e| CorruptValue::error(format!("server clock node (meta.{NODE_KEY} = {v:?})"), e))?,
+        Some(v) => {
+            u64::from_str_radix(&v, 16).map_err(|e| CorruptValue::error(format!("server clock node (meta.{NODE_KEY} = {v:?})"), e))?
+        }
         None => {
             let node = new_node();
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", [NODE_KEY, &format!("{node:016x}")])?;
@@ -34,8 +36,7 @@ pub(super) fn load(conn: &Connection) -> rusqlite::Result<HlcClock> {
 
 /// Keeps the clock's last stamp with the writes that used it (same transaction).
 pub(super) fn save(conn: &Connection, clock: &HlcClock) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?
-        .execute([LAST_KEY, &clock.last().to_string()])?;
+    conn.prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?.execute([LAST_KEY, &clock.last().to_string()])?;
     Ok(())
 }
 

@@ -3,10 +3,10 @@
 
 use super::*;
 use crate::auth::AuthDevice;
+use proptest::prelude::*;
 use qar_core::hlc::MAX_WALL_MS;
 use qar_core::protocol::{FieldWrite, Op, OpOutcome, PushRequest};
 use qar_core::{EntityKind, Hlc, ReviewState, SCHEMA_VERSION};
-use proptest::prelude::*;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -65,7 +65,9 @@ fn refused_op(kind: usize, pick: u8, hlc: Hlc) -> Op {
         1 => op(0, EntityKind::Review, KESTREL, &[("state", json!(states[pick as usize % states.len()].code()), None)], hlc),
         2 => op(0, EntityKind::Evidence, ANIKAS_NOTE, &[("notes", json!(format!("Owen was here {pick}")), None)], hlc),
         3 => op(0, EntityKind::Review, KESTREL, &[("school_urn", json!("12"), None)], hlc),
-        4 => Op { schema_version: SCHEMA_VERSION + 1, ..op(0, EntityKind::Evidence, Uuid::now_v7(), &[("notes", json!("new"), None)], hlc) },
+        4 => {
+            Op { schema_version: SCHEMA_VERSION + 1, ..op(0, EntityKind::Evidence, Uuid::now_v7(), &[("notes", json!("new"), None)], hlc) }
+        }
         _ => op(0, EntityKind::Evidence, Uuid::now_v7(), &[], hlc),
     }
 }
@@ -111,7 +113,8 @@ fn an_accepted_op_years_ahead_is_restamped_and_its_follow_up_merges() {
     let node = Hlc::node_of(&device);
     let note = Uuid::now_v7();
     let ahead = Hlc { wall_ms: now + 10 * YEAR_MS, counter: 0, node };
-    let first = op(1, EntityKind::Evidence, note, &[("activity_type", json!("work_scrutiny"), None), ("notes", json!("Y6 books"), None)], ahead);
+    let first =
+        op(1, EntityKind::Evidence, note, &[("activity_type", json!("work_scrutiny"), None), ("notes", json!("Y6 books"), None)], ahead);
     let reply = push(&s, ANIKA, device, vec![first], now);
     assert_eq!(reply.results[0].outcome, OpOutcome::Applied);
     let told = reply.clock_ahead.expect("the device is told");
@@ -125,7 +128,13 @@ fn an_accepted_op_years_ahead_is_restamped_and_its_follow_up_merges() {
 
     // The laptop edits again before it has pulled: the base is its own (far-ahead) stamp.
     let next = Hlc { counter: 1, ..ahead };
-    let reply = push(&s, ANIKA, device, vec![op(2, EntityKind::Evidence, note, &[("notes", json!("Y6 books, two sets"), Some(ahead))], next)], now + 1);
+    let reply = push(
+        &s,
+        ANIKA,
+        device,
+        vec![op(2, EntityKind::Evidence, note, &[("notes", json!("Y6 books, two sets"), Some(ahead))], next)],
+        now + 1,
+    );
     assert_eq!(reply.results[0].outcome, OpOutcome::Applied, "a follow-up, not a conflict with itself");
     let stored = records::load(&s.reader(), EntityKind::Evidence, &note.to_string()).unwrap().unwrap();
     assert_eq!(stored.doc["notes"].value, json!("Y6 books, two sets"));
@@ -160,8 +169,11 @@ fn a_corrupt_record_is_a_loud_error_and_stays_as_it_was() {
     s.writer().execute("UPDATE records SET fields = ?1 WHERE id = ?2", rusqlite::params![broken, ANIKAS_NOTE.to_string()]).unwrap();
     let device = Uuid::now_v7();
     let caller = AuthDevice { user_id: ANIKA.into(), device_id: device, roles: vec![] };
-    let edit = op(1, EntityKind::Evidence, ANIKAS_NOTE, &[("notes", json!("rewritten"), None)], Hlc { wall_ms: now_ms(), counter: 0, node: 1 });
-    let err = s.push(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops: vec![edit], pull_cursor: None }, &caller, now_ms()).unwrap_err();
+    let edit =
+        op(1, EntityKind::Evidence, ANIKAS_NOTE, &[("notes", json!("rewritten"), None)], Hlc { wall_ms: now_ms(), counter: 0, node: 1 });
+    let err = s
+        .push(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops: vec![edit], pull_cursor: None }, &caller, now_ms())
+        .unwrap_err();
     assert!(matches!(&err, StoreError::Corrupt { what, .. } if what.contains(&ANIKAS_NOTE.to_string())), "{err:?}");
     let raw: String = s.reader().query_row("SELECT fields FROM records WHERE id = ?1", [ANIKAS_NOTE.to_string()], |r| r.get(0)).unwrap();
     assert_eq!(raw, broken, "left as it was for someone to repair");
@@ -172,7 +184,9 @@ fn a_corrupt_record_is_a_loud_error_and_stays_as_it_was() {
 #[test]
 fn an_unreadable_clock_refuses_to_open() {
     let (dir, s) = demo();
-    s.writer().execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('server_hlc', '10000000000000-0000000000-0000000000000001')", []).unwrap();
+    s.writer()
+        .execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('server_hlc', '10000000000000-0000000000-0000000000000001')", [])
+        .unwrap();
     drop(s);
     let err = ServerStore::open(dir.path()).err().expect("refused");
     assert!(err.to_string().contains("server clock"), "{err}");

@@ -117,10 +117,9 @@ fn set_roles(tx: &Transaction, user_id: &str, roles: &[Role]) -> rusqlite::Resul
     for role in roles {
         match role {
             Role::Admin => tx.execute("INSERT INTO user_roles(user_id, role) VALUES (?1, 'admin')", [user_id])?,
-            Role::HubCoordinator { hub_id } => tx.execute(
-                "INSERT INTO user_roles(user_id, role, hub_id) VALUES (?1, 'hub_coordinator', ?2)",
-                params![user_id, hub_id],
-            )?,
+            Role::HubCoordinator { hub_id } => {
+                tx.execute("INSERT INTO user_roles(user_id, role, hub_id) VALUES (?1, 'hub_coordinator', ?2)", params![user_id, hub_id])?
+            }
         };
     }
     Ok(())
@@ -207,7 +206,13 @@ impl ServerStore {
 
     /// Gives a person without an account their first password hash and TOTP secret. Returns
     /// false (and changes nothing) when they already have one.
-    pub fn set_initial_credentials(&self, user_id: &str, password_hash: &str, totp_secret: &str, now_ms: u64) -> Result<bool, DirectoryError> {
+    pub fn set_initial_credentials(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        totp_secret: &str,
+        now_ms: u64,
+    ) -> Result<bool, DirectoryError> {
         let sealed = self.seal_account_secret(user_id, totp_secret)?;
         let conn = self.writer();
         let added = conn.execute(
@@ -259,10 +264,7 @@ impl ServerStore {
             Some((id, ..)) => id,
             None => {
                 let id = Uuid::now_v7().to_string();
-                tx.execute(
-                    "INSERT INTO users(id, name, email, role) VALUES (?1, ?2, ?3, 'admin')",
-                    params![id, name.trim(), email],
-                )?;
+                tx.execute("INSERT INTO users(id, name, email, role) VALUES (?1, ?2, ?3, 'admin')", params![id, name.trim(), email])?;
                 id
             }
         };
@@ -282,10 +284,8 @@ impl ServerStore {
     /// the person has no account.
     pub fn set_account_active(&self, user_id: &str, active: bool, now_ms: u64) -> Result<bool, DirectoryError> {
         let conn = self.writer();
-        let n = conn.execute(
-            "UPDATE accounts SET active = ?2, updated_ms = ?3 WHERE user_id = ?1",
-            params![user_id, active, now_ms as i64],
-        )?;
+        let n =
+            conn.execute("UPDATE accounts SET active = ?2, updated_ms = ?3 WHERE user_id = ?1", params![user_id, active, now_ms as i64])?;
         Ok(n == 1)
     }
 }

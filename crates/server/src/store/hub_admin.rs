@@ -97,7 +97,14 @@ fn check_name(what: &str, name: &str) -> Result<String, StoreError> {
         return Err(refused(422, "invalid", format!("{what} must be 1 to {MAX_NAME} characters.")));
     }
     if let Some(c) = name.chars().find(|c| qar_core::entities::hidden_name_char(*c)) {
-        return Err(refused(422, "invalid_name", format!("{what} contains a hidden control or text-direction character (U+{:04X}): type it again instead of pasting it.", c as u32)));
+        return Err(refused(
+            422,
+            "invalid_name",
+            format!(
+                "{what} contains a hidden control or text-direction character (U+{:04X}): type it again instead of pasting it.",
+                c as u32
+            ),
+        ));
     }
     Ok(name.to_owned())
 }
@@ -205,7 +212,14 @@ fn active_admins(tx: &Connection) -> rusqlite::Result<Vec<String>> {
 
 impl ServerStore {
     /// Creates a hub with a new id (UUIDv7).
-    pub fn create_hub(&self, caller: &AuthDevice, name: &str, region: &str, report_deadline_days: Option<u32>, now_ms: u64) -> Result<HubInfo, StoreError> {
+    pub fn create_hub(
+        &self,
+        caller: &AuthDevice,
+        name: &str,
+        region: &str,
+        report_deadline_days: Option<u32>,
+        now_ms: u64,
+    ) -> Result<HubInfo, StoreError> {
         require_admin(caller, "create hubs")?;
         let name = check_name("A hub's name", name)?;
         let region = region.trim().chars().take(MAX_NAME).collect::<String>();
@@ -216,10 +230,7 @@ impl ServerStore {
             return Err(refused(409, "hub_exists", format!("A hub called '{name}' already exists.")));
         }
         let id = Uuid::now_v7().to_string();
-        tx.execute(
-            "INSERT INTO hubs(id, name, region, report_deadline_days) VALUES (?1, ?2, ?3, ?4)",
-            params![id, name, region, days],
-        )?;
+        tx.execute("INSERT INTO hubs(id, name, region, report_deadline_days) VALUES (?1, ?2, ?3, ?4)", params![id, name, region, days])?;
         audit(&tx, caller, "create_hub", &id, json!({ "name": name, "report_deadline_days": days }), now_ms)?;
         let hub = hub_info(&tx, &id)?.ok_or_else(|| unknown_hub(&id))?;
         tx.commit()?;
@@ -319,7 +330,8 @@ impl ServerStore {
             return Err(refused(403, "admin_only", "Only an administrator or a hub coordinator can list people."));
         }
         let conn = self.reader();
-        let ids: Vec<String> = conn.prepare_cached("SELECT id FROM users ORDER BY name, id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<String> =
+            conn.prepare_cached("SELECT id FROM users ORDER BY name, id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.extend(user_info(&conn, &id, now_ms)?);

@@ -96,7 +96,11 @@ fn find(conn: &Connection, code: &str) -> rusqlite::Result<Option<Invitation>> {
 }
 
 fn too_many_codes() -> StoreError {
-    refused(410, "too_many_codes", "Too many wrong authenticator codes were tried for this invitation. Ask your administrator for a new one.")
+    refused(
+        410,
+        "too_many_codes",
+        "Too many wrong authenticator codes were tried for this invitation. Ask your administrator for a new one.",
+    )
 }
 
 fn unknown_code() -> StoreError {
@@ -155,8 +159,7 @@ impl ServerStore {
                 return Err(refused(422, "unknown_school", format!("No school with URN {urn} is in the register.")));
             }
         }
-        let existing: Option<String> =
-            tx.query_row("SELECT id FROM users WHERE lower(email) = ?1", [&email], |r| r.get(0)).optional()?;
+        let existing: Option<String> = tx.query_row("SELECT id FROM users WHERE lower(email) = ?1", [&email], |r| r.get(0)).optional()?;
         let user_id = match existing {
             Some(id) => {
                 let active: Option<i64> = tx.query_row("SELECT active FROM accounts WHERE user_id = ?1", [&id], |r| r.get(0)).optional()?;
@@ -181,7 +184,10 @@ impl ServerStore {
                         details: json!({ "user_id": id }),
                     });
                 }
-                tx.execute("UPDATE users SET name = ?2, home_school_urn = coalesce(?3, home_school_urn) WHERE id = ?1", params![id, name, home])?;
+                tx.execute(
+                    "UPDATE users SET name = ?2, home_school_urn = coalesce(?3, home_school_urn) WHERE id = ?1",
+                    params![id, name, home],
+                )?;
                 id
             }
             None => {
@@ -211,7 +217,12 @@ impl ServerStore {
     pub fn redeem_invitation(&self, code: &str, password: &str, now_ms: u64) -> Result<Redeemed, StoreError> {
         // The same rule as everywhere a password is set (qar-core, issue 15); `reason` says which part failed.
         if let Err(problem) = qar_core::password::check_password(password) {
-            return Err(StoreError::Refused { status: 422, code: "weak_password", message: problem.to_string(), details: json!({ "reason": problem.code() }) });
+            return Err(StoreError::Refused {
+                status: 422,
+                code: "weak_password",
+                message: problem.to_string(),
+                details: json!({ "reason": problem.code() }),
+            });
         }
         let inv = find(&self.reader(), code)?.ok_or_else(unknown_code)?;
         usable(&inv, now_ms)?;
@@ -255,7 +266,9 @@ impl ServerStore {
         }
         let secret = self.open_invitation_secret(&inv.id, &secret).map_err(|e| {
             tracing::error!(invitation_id = inv.id, "the TOTP secret of this invitation cannot be read: {e}");
-            StoreError::Invalid("This invitation's authenticator secret cannot be read. Ask your administrator for a new invitation.".into())
+            StoreError::Invalid(
+                "This invitation's authenticator secret cannot be read. Ask your administrator for a new invitation.".into(),
+            )
         })?;
         let Some(step) = crypto::totp_step(&secret, totp_code, now_ms) else {
             let left = self.throttle().invitation_failed(&inv.id);

@@ -2,31 +2,31 @@
 //! the server lives in this module. A push is answered only after its transaction commits.
 
 mod access;
-mod ahead;
-mod audit_log;
 pub(crate) mod accounts;
+mod ahead;
 mod at_rest;
+mod audit_log;
 mod authorize;
 mod clock;
 mod conflicts;
 pub mod demo;
+mod device_release;
 pub mod directory;
+pub mod home_school;
+pub mod hub_admin;
+pub mod invitations;
 mod merge;
+pub mod overview;
+mod proposals;
 pub mod pull;
 mod push;
 mod records;
+pub mod report_versions;
+pub mod scheduling;
 pub mod schools;
 mod testkit;
-pub mod hub_admin;
-pub mod invitations;
-pub mod scheduling;
-mod proposals;
-mod device_release;
 pub mod visit_days;
-pub mod home_school;
-pub mod overview;
 mod workflow;
-pub mod report_versions;
 
 pub use ahead::DEFAULT_MAX_CLOCK_AHEAD_MS;
 pub use conflicts::conflict_id;
@@ -49,7 +49,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 4, name: "review hubs and teams, writers' clock nodes", sql: include_str!("migrations/0004_review_access.sql") },
     Migration { number: 5, name: "hash-chained audit log", sql: include_str!("migrations/0005_audit_log.sql") },
     Migration { number: 6, name: "issued report versions", sql: include_str!("migrations/0006_report_versions.sql") },
-    Migration { number: 7, name: "hub administration: invitations, report deadlines, team removals, outbox reports", sql: include_str!("migrations/0007_hub_admin.sql") },
+    Migration {
+        number: 7,
+        name: "hub administration: invitations, report deadlines, team removals, outbox reports",
+        sql: include_str!("migrations/0007_hub_admin.sql"),
+    },
     Migration { number: 8, name: "keyed audit chain with per-part digests", sql: include_str!("migrations/0008_keyed_audit.sql") },
     Migration { number: 9, name: "re-stamped ops from clocks too far ahead", sql: include_str!("migrations/0009_restamps.sql") },
 ];
@@ -165,7 +169,8 @@ impl ServerStore {
         at_rest::prepare(&mut writer, &key)?;
         let clock = clock::load(&writer).map_err(StoreError::from)?;
         let reader = qar_dbkit::open(&path, Durability::Full)?;
-        let latest: i64 = reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
+        let latest: i64 =
+            reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
         let (latest, _) = tokio::sync::watch::channel(latest as u64);
         Ok(ServerStore {
             writer: Mutex::new(writer),
@@ -229,11 +234,10 @@ impl ServerStore {
     pub fn counts(&self) -> Result<(u64, u64), StoreError> {
         let c = self.reader();
         let records = c.query_row("SELECT count(*) FROM records WHERE entity <> 'conflict'", [], |r| r.get(0))?;
-        let conflicts = c.query_row(
-            "SELECT (SELECT count(*) FROM records WHERE entity = 'conflict') + (SELECT count(*) FROM conflicts)",
-            [],
-            |r| r.get(0),
-        )?;
+        let conflicts =
+            c.query_row("SELECT (SELECT count(*) FROM records WHERE entity = 'conflict') + (SELECT count(*) FROM conflicts)", [], |r| {
+                r.get(0)
+            })?;
         Ok((records, conflicts))
     }
 
@@ -261,6 +265,6 @@ impl ServerStore {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod clock_tests;
+#[cfg(test)]
+mod tests;

@@ -26,7 +26,10 @@ impl ServerStore {
         // Someone who coordinates no hub can adopt nothing: refused before the review is read,
         // so the answer tells them nothing about it (its URN, its hub).
         if !(caller.is_admin() || caller.roles.iter().any(|r| matches!(r, Role::HubCoordinator { .. }))) {
-            return Err(StoreError::Denied { code: "not_your_role", message: "Only a hub coordinator or an administrator can adopt a review into a hub's queue.".into() });
+            return Err(StoreError::Denied {
+                code: "not_your_role",
+                message: "Only a hub coordinator or an administrator can adopt a review into a hub's queue.".into(),
+            });
         }
         let rid = review_id.to_string();
         let mut conn = self.writer();
@@ -37,18 +40,28 @@ impl ServerStore {
         let (name, school_hub, context) = school_context(&tx, &urn)?.ok_or_else(|| {
             refused(422, "unknown_school", format!("No school with URN '{urn}' is in the register: the Lead Reviewer must correct the URN before the review can be adopted."))
         })?;
-        let hub_id = school_hub.ok_or_else(|| refused(422, "school_not_in_hub", format!("{name} is in no hub yet: an administrator assigns schools to hubs.")))?;
+        let hub_id = school_hub.ok_or_else(|| {
+            refused(422, "school_not_in_hub", format!("{name} is in no hub yet: an administrator assigns schools to hubs."))
+        })?;
         let hub = hub_info(&tx, &hub_id)?.ok_or_else(|| unknown_hub(&hub_id))?;
         // Who may adopt is decided before anything else about the review is told.
         let facts = ReviewFacts::new(ReviewState::Preparing, hub_uuid(&hub_id), true);
         decide(&caller.actor(), Action::ScheduleReview, &facts).map_err(|d| denied(d, &hub.name))?;
         if let Some(current) = access::hub_of(&tx, &rid)? {
-            let message = if current == hub_id { "This review is already in your hub's queue." } else { "This review is already in another hub's queue." };
+            let message = if current == hub_id {
+                "This review is already in your hub's queue."
+            } else {
+                "This review is already in another hub's queue."
+            };
             return Err(refused(409, "already_in_hub", message));
         }
         let state = access::state_of(&review.doc);
         if state.is_terminal() {
-            return Err(refused(409, "review_closed", format!("This review is {}: it can no longer be adopted.", state.label().to_lowercase())));
+            return Err(refused(
+                409,
+                "review_closed",
+                format!("This review is {}: it can no longer be adopted.", state.label().to_lowercase()),
+            ));
         }
         let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
         tx.execute("INSERT INTO review_hub(review_id, hub_id) VALUES (?1, ?2)", params![rid, hub_id])?;

@@ -46,7 +46,14 @@ impl ServerStore {
     /// fields whose current version that device wrote are left out (it has them; this is the
     /// echo of its own push), and a record with nothing else new is skipped. The cursor moves
     /// past skipped and unreadable records too, so nobody waits on what they cannot see.
-    pub fn pull(&self, cursor: u64, limit: u32, for_device: Option<Uuid>, scope: &ReadScope, now_ms: u64) -> Result<PullResponse, StoreError> {
+    pub fn pull(
+        &self,
+        cursor: u64,
+        limit: u32,
+        for_device: Option<Uuid>,
+        scope: &ReadScope,
+        now_ms: u64,
+    ) -> Result<PullResponse, StoreError> {
         let page = self.pull_json(cursor, limit, for_device, scope, now_ms)?;
         serde_json::from_str(&page.json).map_err(|e| StoreError::Corrupt { what: "page of records".into(), detail: e.to_string() })
     }
@@ -55,7 +62,14 @@ impl ServerStore {
     /// layer sends. A record's `fields` column already is the JSON of a change's `fields`, so a
     /// record with nothing to leave out is copied into the page as it is stored instead of being
     /// parsed and written again (a first pull is tens of megabytes of it).
-    pub fn pull_json(&self, cursor: u64, limit: u32, for_device: Option<Uuid>, scope: &ReadScope, now_ms: u64) -> Result<PullPage, StoreError> {
+    pub fn pull_json(
+        &self,
+        cursor: u64,
+        limit: u32,
+        for_device: Option<Uuid>,
+        scope: &ReadScope,
+        now_ms: u64,
+    ) -> Result<PullPage, StoreError> {
         check_cursor(cursor)?;
         let own_node = for_device.map(|d| Hlc::node_of(&d));
         // Every version the device wrote ends with this; a record without it has nothing to hide.
@@ -96,7 +110,8 @@ impl ServerStore {
                 (Some(node), Some(marker)) if raw.contains(marker.as_str()) || raw == "{}" => match only_own(raw, node) {
                     Ok(true) => continue,
                     _ => {
-                        let mut fields: BTreeMap<String, FieldValue> = super::records::parse_doc(raw, || format!("record at server_seq {server_seq}"))?;
+                        let mut fields: BTreeMap<String, FieldValue> =
+                            super::records::parse_doc(raw, || format!("record at server_seq {server_seq}"))?;
                         fields.retain(|_, f| f.version.node != node);
                         if fields.is_empty() {
                             continue;

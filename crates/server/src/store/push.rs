@@ -9,9 +9,9 @@ use super::merge::merge;
 use super::records::{self, text, Ctx};
 use super::{clock, conflicts, ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use qar_core::entities::TeamRole;
 use qar_core::protocol::{Op, OpOutcome, OpResult, PushRequest, PushResponse};
 use qar_core::{validate_field, EntityKind, ReviewState, SCHEMA_VERSION};
-use qar_core::entities::TeamRole;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
@@ -147,7 +147,13 @@ fn check_shape(req: &PushRequest) -> Result<(), StoreError> {
 
 /// One device's push inside the group's transaction. The ops' values are spent (moved into
 /// the records).
-fn apply_push(conn: &Connection, ctx: &mut Ctx, req: &mut PushRequest, caller: &AuthDevice, max_ahead_ms: u64) -> Result<PushResponse, StoreError> {
+fn apply_push(
+    conn: &Connection,
+    ctx: &mut Ctx,
+    req: &mut PushRequest,
+    caller: &AuthDevice,
+    max_ahead_ms: u64,
+) -> Result<PushResponse, StoreError> {
     let device = req.device_id.to_string();
     let high_water: u64 = conn
         .prepare_cached("SELECT high_water FROM devices WHERE device_id = ?1")?
@@ -235,7 +241,15 @@ fn values_digest(fresh: &[&Op]) -> String {
 /// One audit entry per push, in its savepoint: the seq range, what became of the ops, a
 /// SHA-256 over every new op's identity and outcome and one over the values it wrote, so each
 /// accepted op is in the chain without an entry (and a hash) per op on the hot path.
-fn audit_push(conn: &Connection, caller: &AuthDevice, device: &str, fresh: &[&Op], results: &[OpResult], values_sha256: &str, now_ms: u64) -> rusqlite::Result<()> {
+fn audit_push(
+    conn: &Connection,
+    caller: &AuthDevice,
+    device: &str,
+    fresh: &[&Op],
+    results: &[OpResult],
+    values_sha256: &str,
+    now_ms: u64,
+) -> rusqlite::Result<()> {
     use sha2::{Digest, Sha256};
     use std::fmt::Write;
     let mut digest = Sha256::new();
@@ -293,7 +307,12 @@ fn audit_push(conn: &Connection, caller: &AuthDevice, device: &str, fresh: &[&Op
 /// per op but a device syncing someone else's work.
 /// Reviews the caller was taken off (issue 9) are returned instead: their ops are refused one
 /// by one, so a laptop can still send the rest of its outbox.
-fn check_related(conn: &Connection, caller: &AuthDevice, ops: &[&Op], reviews: &mut ReviewCache) -> Result<BTreeSet<uuid::Uuid>, StoreError> {
+fn check_related(
+    conn: &Connection,
+    caller: &AuthDevice,
+    ops: &[&Op],
+    reviews: &mut ReviewCache,
+) -> Result<BTreeSet<uuid::Uuid>, StoreError> {
     let mut seen = BTreeSet::new();
     let mut removed = BTreeSet::new();
     for op in ops {
@@ -350,7 +369,14 @@ fn rejected(code: &str, message: impl Into<String>) -> OpOutcome {
 /// so it is refused whole if any of its fields is invalid or not permitted. Only an accepted
 /// op's stamp reaches the server clock (`bound`, after the permission check): a refused op
 /// changes nothing.
-pub(super) fn apply_op(tx: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: &mut Op, reviews: &mut ReviewCache, bound: &mut ClockBound) -> rusqlite::Result<OpOutcome> {
+pub(super) fn apply_op(
+    tx: &Connection,
+    ctx: &mut Ctx,
+    caller: &AuthDevice,
+    op: &mut Op,
+    reviews: &mut ReviewCache,
+    bound: &mut ClockBound,
+) -> rusqlite::Result<OpOutcome> {
     if op.schema_version > SCHEMA_VERSION {
         return Ok(rejected("unknown_schema", format!("data schema {} is newer than this server knows", op.schema_version)));
     }

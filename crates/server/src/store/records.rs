@@ -37,7 +37,8 @@ pub(super) fn load(tx: &Connection, entity: EntityKind, id: &str) -> rusqlite::R
         .prepare_cached("SELECT review_id, fields FROM records WHERE entity = ?1 AND id = ?2")?
         .query_row(params![entity.code(), id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    row.map(|(review_id, fields)| Ok(Stored { review_id, doc: parse_doc(&fields, || format!("{} record {id}", entity.code()))? })).transpose()
+    row.map(|(review_id, fields)| Ok(Stored { review_id, doc: parse_doc(&fields, || format!("{} record {id}", entity.code()))? }))
+        .transpose()
 }
 
 /// A stored record's fields. One that does not read back (say, a stamp nothing can parse) is a
@@ -48,12 +49,24 @@ pub(super) fn parse_doc(fields: &str, what: impl FnOnce() -> String) -> rusqlite
 }
 
 /// Writes a record at the next place in the pull feed (inserting it when `exists` is false).
-pub(super) fn save(tx: &Connection, ctx: &mut Ctx, entity: EntityKind, id: &str, review_id: &str, doc: &Doc, exists: bool) -> rusqlite::Result<()> {
+pub(super) fn save(
+    tx: &Connection,
+    ctx: &mut Ctx,
+    entity: EntityKind,
+    id: &str,
+    review_id: &str,
+    doc: &Doc,
+    exists: bool,
+) -> rusqlite::Result<()> {
     ctx.seq += 1;
     let fields = doc_json(doc);
     if exists {
-        tx.prepare_cached("UPDATE records SET fields = ?1, server_seq = ?2 WHERE entity = ?3 AND id = ?4")?
-            .execute(params![fields, ctx.seq as i64, entity.code(), id])?;
+        tx.prepare_cached("UPDATE records SET fields = ?1, server_seq = ?2 WHERE entity = ?3 AND id = ?4")?.execute(params![
+            fields,
+            ctx.seq as i64,
+            entity.code(),
+            id
+        ])?;
     } else {
         tx.prepare_cached("INSERT INTO records(entity, id, review_id, fields, server_seq) VALUES (?1, ?2, ?3, ?4, ?5)")?
             .execute(params![entity.code(), id, review_id, fields, ctx.seq as i64])?;

@@ -45,7 +45,14 @@ impl ServerStore {
     /// admin), `report_hash` is the approved hash and still the report's hash. Stores the next
     /// version with its snapshot, moves the review to `issued`, audits. A later version needs a
     /// reason. Issuing again what was just issued changes nothing.
-    pub fn issue_report(&self, review_id: Uuid, report_hash: &str, reason: &str, caller: &AuthDevice, now_ms: u64) -> Result<(Change, ReportVersion), StoreError> {
+    pub fn issue_report(
+        &self,
+        review_id: Uuid,
+        report_hash: &str,
+        reason: &str,
+        caller: &AuthDevice,
+        now_ms: u64,
+    ) -> Result<(Change, ReportVersion), StoreError> {
         let reason = reason.trim().to_owned();
         if reason.chars().count() > MAX_REASON_CHARS {
             return Err(refused(400, "reason_too_long", format!("The reason is longer than {MAX_REASON_CHARS} characters.")));
@@ -139,10 +146,18 @@ fn readable(conn: &Connection, review_id: Uuid, caller: &AuthDevice) -> Result<S
 /// (serde_json's map is ordered), sections and estimates by code, blank sections left out, so
 /// the same report always gives the same bytes.
 #[allow(clippy::too_many_arguments)]
-fn snapshot(tx: &Connection, rid: &str, review: &Doc, version: u32, report_hash: &str, issued_ms: u64, issued_by: &str, reason: &str) -> rusqlite::Result<String> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT entity, fields FROM records WHERE review_id = ?1 AND entity IN ('report_section', 'estimate')",
-    )?;
+fn snapshot(
+    tx: &Connection,
+    rid: &str,
+    review: &Doc,
+    version: u32,
+    report_hash: &str,
+    issued_ms: u64,
+    issued_by: &str,
+    reason: &str,
+) -> rusqlite::Result<String> {
+    let mut stmt =
+        tx.prepare_cached("SELECT entity, fields FROM records WHERE review_id = ?1 AND entity IN ('report_section', 'estimate')")?;
     let rows = stmt.query_map([rid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let (mut sections, mut estimates) = (Vec::new(), Vec::new());
     for row in rows {
@@ -156,7 +171,8 @@ fn snapshot(tx: &Connection, rid: &str, review: &Doc, version: u32, report_hash:
                 sections.push(json!({ "code": text(&doc, "section_code"), "body": text(&doc, "body") }));
             }
         } else {
-            estimates.push(json!({ "area_code": text(&doc, "area_code"), "value": text(&doc, "value"), "rationale": text(&doc, "rationale") }));
+            estimates
+                .push(json!({ "area_code": text(&doc, "area_code"), "value": text(&doc, "value"), "rationale": text(&doc, "rationale") }));
         }
     }
     sections.sort_by(|a, b| a["code"].as_str().cmp(&b["code"].as_str()));

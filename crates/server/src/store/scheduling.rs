@@ -185,12 +185,16 @@ impl ServerStore {
         let mut clock = self.clock();
         let tx = conn.transaction()?;
         let hub = super::hub_admin::hub_info(&tx, hub_id)?.ok_or_else(|| super::hub_admin::unknown_hub(hub_id))?;
-        let (name, school_hub, context) =
-            school_context(&tx, urn)?.ok_or_else(|| refused(404, "unknown_school", format!("No school with URN {urn} is in the register.")))?;
+        let (name, school_hub, context) = school_context(&tx, urn)?
+            .ok_or_else(|| refused(404, "unknown_school", format!("No school with URN {urn} is in the register.")))?;
         let facts = ReviewFacts::new(ReviewState::Scheduled, hub_uuid(hub_id), true);
         decide(&caller.actor(), Action::ScheduleReview, &facts).map_err(|d| denied(d, &hub.name))?;
         if school_hub.as_deref() != Some(hub_id) {
-            return Err(refused(422, "school_not_in_hub", format!("{name} is not a school of {}. An administrator assigns schools to hubs.", hub.name)));
+            return Err(refused(
+                422,
+                "school_not_in_hub",
+                format!("{name} is not a school of {}. An administrator assigns schools to hubs.", hub.name),
+            ));
         }
         if records::load(&tx, EntityKind::Review, &rid)?.is_some() {
             return Err(refused(409, "review_exists", "A review with this id already exists."));
@@ -290,10 +294,18 @@ impl ServerStore {
 /// is the coordinator's (docs/decisions.md 33).
 fn lead_limits(caller: &str, members: &[(String, TeamRole)], before: &[String]) -> Result<(), StoreError> {
     if members.first().is_none_or(|(lead, _)| lead != caller) {
-        return Err(refused(403, "lead_stays", "You lead this review: only the hub coordinator can hand the lead to someone else or take you off the team."));
+        return Err(refused(
+            403,
+            "lead_stays",
+            "You lead this review: only the hub coordinator can hand the lead to someone else or take you off the team.",
+        ));
     }
     if members.iter().any(|(m, _)| !before.contains(m)) {
-        return Err(refused(403, "coordinator_adds", "Only the hub coordinator can add people to a review team: ask them to add who you need."));
+        return Err(refused(
+            403,
+            "coordinator_adds",
+            "Only the hub coordinator can add people to a review team: ask them to add who you need.",
+        ));
     }
     Ok(())
 }
@@ -323,10 +335,17 @@ pub(super) fn write_review(tx: &Connection, ctx: &mut Ctx, rid: &str, fields: &[
 }
 
 pub(super) fn review_change(tx: &Connection, review_id: Uuid) -> Result<Change, StoreError> {
-    let (server_seq, doc) = tx.query_row("SELECT server_seq, fields FROM records WHERE entity = 'review' AND id = ?1", [review_id.to_string()], |r| {
-        Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
-    })?;
-    Ok(Change { server_seq, entity: EntityKind::Review, id: review_id, review_id, fields: records::parse_doc(&doc, || format!("review record {review_id}"))? })
+    let (server_seq, doc) =
+        tx.query_row("SELECT server_seq, fields FROM records WHERE entity = 'review' AND id = ?1", [review_id.to_string()], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
+        })?;
+    Ok(Change {
+        server_seq,
+        entity: EntityKind::Review,
+        id: review_id,
+        review_id,
+        fields: records::parse_doc(&doc, || format!("review record {review_id}"))?,
+    })
 }
 
 /// Reviews `user_id` was taken off whose removal lies in `(after, through]` of the feed.

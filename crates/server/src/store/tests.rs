@@ -80,7 +80,12 @@ fn replaying_a_batch_changes_nothing() {
 fn a_gap_in_seq_is_refused_and_nothing_is_written() {
     let (_d, s) = store();
     let review = Uuid::now_v7();
-    let req = PushRequest { device_id: Uuid::now_v7(), schema_version: SCHEMA_VERSION, ops: vec![create_review(3, review, 1)], pull_cursor: None };
+    let req = PushRequest {
+        device_id: Uuid::now_v7(),
+        schema_version: SCHEMA_VERSION,
+        ops: vec![create_review(3, review, 1)],
+        pull_cursor: None,
+    };
     assert!(matches!(s.push(&req, &who(req.device_id), T), Err(StoreError::SeqGap { expected: 1, got: 3 })));
     let shuffled = vec![create_review(2, review, 1), create_review(1, Uuid::now_v7(), 1)];
     let req = PushRequest { device_id: Uuid::now_v7(), schema_version: SCHEMA_VERSION, ops: shuffled, pull_cursor: None };
@@ -166,7 +171,10 @@ fn a_losing_write_is_kept_and_the_winner_is_announced_again() {
     assert_eq!(kinds, [EntityKind::Conflict, EntityKind::Review], "the kept value, and the record announced again for the losing device");
     assert_eq!(page.changes[1].fields["school_name"].value, json!("later"));
     let kept = &page.changes[0].fields;
-    assert_eq!((&kept["value"].value, &kept["kind"].value, &kept["field"].value), (&json!("earlier"), &json!("concurrent"), &json!("school_name")));
+    assert_eq!(
+        (&kept["value"].value, &kept["kind"].value, &kept["field"].value),
+        (&json!("earlier"), &json!("concurrent"), &json!("school_name"))
+    );
     assert_eq!(kept["author_id"].value, json!(LR));
 }
 
@@ -257,7 +265,16 @@ fn concurrent_pushes_commit_together_and_a_refused_one_changes_nothing() {
                 // Device 7 starts at seq 5: a gap the server must refuse, alone.
                 let first = if i == 7 { 5 } else { 1 };
                 let ops = (first..first + 3)
-                    .map(|seq| op(seq, EntityKind::Evidence, Uuid::now_v7(), review, &[("notes", json!(format!("t{i} s{seq}")), None)], hlc(T + seq, 100 + i)))
+                    .map(|seq| {
+                        op(
+                            seq,
+                            EntityKind::Evidence,
+                            Uuid::now_v7(),
+                            review,
+                            &[("notes", json!(format!("t{i} s{seq}")), None)],
+                            hlc(T + seq, 100 + i),
+                        )
+                    })
                     .collect();
                 s.push(&PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops, pull_cursor: None }, &who(device), T)
             })

@@ -66,7 +66,10 @@ pub fn check_visit_days(dates: &[String], today: i64) -> Result<(), StoreError> 
             return Err(invalid(format!("{d} is a {}: visit days are school days, Monday to Friday.", WEEKDAYS[weekday])));
         }
         if day < today {
-            return Err(invalid(format!("{d} has passed: visit days cannot be moved into the past (today is {}).", civil_from_days(today))));
+            return Err(invalid(format!(
+                "{d} has passed: visit days cannot be moved into the past (today is {}).",
+                civil_from_days(today)
+            )));
         }
         days.push(day);
     }
@@ -101,7 +104,13 @@ fn denied(d: qar_core::Denied, state: ReviewState, hub_name: &str) -> StoreError
 impl ServerStore {
     /// Sets a review's visit days (and framework while `scheduled`) as one server write,
     /// audited, announced to waiting pulls. Repeating the current values writes nothing.
-    pub fn change_visit(&self, caller: &AuthDevice, review_id: Uuid, change: &VisitChange, now_ms: u64) -> Result<VisitChanged, StoreError> {
+    pub fn change_visit(
+        &self,
+        caller: &AuthDevice,
+        review_id: Uuid,
+        change: &VisitChange,
+        now_ms: u64,
+    ) -> Result<VisitChanged, StoreError> {
         let rid = review_id.to_string();
         let mut conn = self.writer();
         let mut clock = self.clock();

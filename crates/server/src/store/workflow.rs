@@ -2,8 +2,8 @@
 //! to the report's content hash) and return with comments (architecture.md §5).
 
 use super::access::{self, ReviewAccess};
-use super::records::{self, text, Ctx, Doc};
 use super::audit_log::{self, Event};
+use super::records::{self, text, Ctx, Doc};
 use super::{clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use qar_core::protocol::Change;
@@ -121,9 +121,10 @@ impl ServerStore {
         act(&tx, &mut ctx, &rid, &review, &doc)?;
         let seq = ctx.seq;
         clock::save(&tx, &clock)?;
-        let (server_seq, doc) = tx.query_row("SELECT server_seq, fields FROM records WHERE entity = 'review' AND id = ?1", [&rid], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
-        })?;
+        let (server_seq, doc) =
+            tx.query_row("SELECT server_seq, fields FROM records WHERE entity = 'review' AND id = ?1", [&rid], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
+            })?;
         tx.commit()?;
         drop(clock);
         drop(conn);
@@ -139,7 +140,14 @@ impl ServerStore {
 }
 
 /// Records a coordinator's decision in the audit chain, inside the decision's transaction.
-pub(super) fn audit(tx: &Connection, caller: &AuthDevice, kind: &str, review_id: &str, detail: String, now_ms: u64) -> rusqlite::Result<()> {
+pub(super) fn audit(
+    tx: &Connection,
+    caller: &AuthDevice,
+    kind: &str,
+    review_id: &str,
+    detail: String,
+    now_ms: u64,
+) -> rusqlite::Result<()> {
     let device = caller.device_id.to_string();
     let event = Event { kind, actor: &caller.user_id, device_id: &device, subject: review_id, detail };
     audit_log::append(tx, &event, now_ms)
@@ -192,9 +200,8 @@ fn id_used_by_another_kind(tx: &Connection, comments: &[&NewComment]) -> rusqlit
 /// The content hash of the report as the server holds it: every section's text and every
 /// estimate (deleted ones left out), hashed by qar-core exactly as the laptops do.
 pub(super) fn report_hash_of(tx: &Connection, review_id: &str) -> rusqlite::Result<String> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT entity, fields FROM records WHERE review_id = ?1 AND entity IN ('report_section', 'estimate')",
-    )?;
+    let mut stmt =
+        tx.prepare_cached("SELECT entity, fields FROM records WHERE review_id = ?1 AND entity IN ('report_section', 'estimate')")?;
     let rows = stmt.query_map(params![review_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let (mut sections, mut estimates) = (Vec::new(), Vec::new());
     for row in rows {

@@ -51,9 +51,14 @@ impl Env {
     /// signed-in person with no part in any review.
     pub async fn demo() -> Env {
         let dir = tempfile::tempdir().unwrap();
-        let srv = start(&ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() })
-            .await
-            .unwrap();
+        let srv = start(&ServerConfig {
+            data_dir: dir.path().to_owned(),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            demo: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
         let store = srv.store();
         store.test_user(SAM_SHADOW, "Sam Shadow", &[]).unwrap();
         store.test_user(OLGA_OTHER_HUB, "Olga Otherhub", &[Role::HubCoordinator { hub_id: "hub-other".into() }]).unwrap();

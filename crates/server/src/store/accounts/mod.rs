@@ -6,8 +6,8 @@ use super::audit_log::{self, Event};
 use super::ServerStore;
 use crate::auth::crypto;
 use crate::auth::{
-    AccountSummary, AuthDevice, AuthError, DeviceInfo, DeviceStatus, LoginGrant, LoginRequest, Role, LAST_SEEN_EVERY_MS,
-    MAX_DEVICE_NAME, MAX_PASSWORD_LEN, MAX_REVOKE_REASON, TOKEN_TTL_MS,
+    AccountSummary, AuthDevice, AuthError, DeviceInfo, DeviceStatus, LoginGrant, LoginRequest, Role, LAST_SEEN_EVERY_MS, MAX_DEVICE_NAME,
+    MAX_PASSWORD_LEN, MAX_REVOKE_REASON, TOKEN_TTL_MS,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
@@ -32,8 +32,7 @@ pub(crate) fn email_key(email: &str) -> String {
 }
 
 pub(crate) fn roles_of(conn: &Connection, user_id: &str) -> rusqlite::Result<Vec<Role>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT role, hub_id FROM user_roles WHERE user_id = ?1 ORDER BY role, hub_id")?;
+    let mut stmt = conn.prepare_cached("SELECT role, hub_id FROM user_roles WHERE user_id = ?1 ORDER BY role, hub_id")?;
     let rows = stmt.query_map([user_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
     let mut roles = Vec::new();
     for row in rows {
@@ -110,9 +109,7 @@ impl ServerStore {
             return Err(AuthError::InvalidCredentials);
         }
         let owner: Option<(String, Option<i64>)> = tx
-            .query_row("SELECT user_id, revoked_ms FROM device_registry WHERE device_id = ?1", [&device_id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row("SELECT user_id, revoked_ms FROM device_registry WHERE device_id = ?1", [&device_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         // Signed out or not, a device id stays its first person's until an administrator
         // releases it: its op sequence is theirs (store/device_release.rs).
@@ -153,7 +150,16 @@ impl ServerStore {
                 "SELECT u.id, u.name, u.email, a.password_hash, a.totp_secret, a.active
                  FROM users u JOIN accounts a ON a.user_id = u.id WHERE lower(u.email) = ?1",
                 [email],
-                |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, zeroize::Zeroizing::new(r.get::<_, String>(4)?), r.get::<_, i64>(5)? == 1)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        zeroize::Zeroizing::new(r.get::<_, String>(4)?),
+                        r.get::<_, i64>(5)? == 1,
+                    ))
+                },
             )
             .optional()?
         };
@@ -245,8 +251,7 @@ impl ServerStore {
     pub fn revoke_device(&self, actor: &AuthDevice, device_id: Uuid, reason: &str, now_ms: u64) -> Result<DeviceInfo, AuthError> {
         if !actor.is_admin() {
             return Err(AuthError::Forbidden(
-                "Only an administrator can sign out a laptop. To sign out this laptop, use sign out (POST /v1/auth/logout)."
-                    .to_owned(),
+                "Only an administrator can sign out a laptop. To sign out this laptop, use sign out (POST /v1/auth/logout).".to_owned(),
             ));
         }
         let reason = reason.trim();

@@ -160,7 +160,10 @@ fn the_right_password_with_wrong_codes_backs_the_account_off() {
     // After the wait, the owner gets in, and that clears the count.
     login(&s, ANIKA, Uuid::now_v7(), at + 30_000);
     let later = at + 60_000;
-    assert!(matches!(s.login(&request(ANIKA, DEMO_PASSWORD, &wrong_code(later), Uuid::now_v7()), later), Err(AuthError::InvalidCredentials)));
+    assert!(matches!(
+        s.login(&request(ANIKA, DEMO_PASSWORD, &wrong_code(later), Uuid::now_v7()), later),
+        Err(AuthError::InvalidCredentials)
+    ));
     login(&s, ANIKA, Uuid::now_v7(), later + 30_000);
 }
 
@@ -170,7 +173,10 @@ fn a_switched_off_account_is_told_so_only_with_the_right_credentials() {
     let grant = login(&s, OWEN, Uuid::now_v7(), T);
     assert!(s.set_account_active("user-owen-pritchard", false, T).unwrap());
     let at = T + 30_000;
-    assert!(matches!(s.login(&request(OWEN, "wrong", &totp_code(secret(OWEN), at).unwrap(), Uuid::now_v7()), at), Err(AuthError::InvalidCredentials)));
+    assert!(matches!(
+        s.login(&request(OWEN, "wrong", &totp_code(secret(OWEN), at).unwrap(), Uuid::now_v7()), at),
+        Err(AuthError::InvalidCredentials)
+    ));
     assert!(matches!(s.login(&good(OWEN, Uuid::now_v7(), at), at), Err(AuthError::AccountDisabled)));
     assert!(matches!(s.authenticate(&grant.token, at), Err(AuthError::AccountDisabled)), "its tokens stop too");
 }
