@@ -4,23 +4,15 @@
 
 mod common;
 
-use common::{laptop, now_ms};
+use common::{demo_server, laptop, now_ms};
 use qar_client::{Client, NewEvidence};
-use qar_server::{start, ServerConfig};
 
 const KESTREL: &str = "01900000-0000-7000-8000-000000000101";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_laptop_whose_clock_was_an_hour_ahead_is_warned_and_its_note_is_kept() {
     let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
-    let srv = start(&ServerConfig {
-        data_dir: dirs[0].path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        demo: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let srv = demo_server(dirs[0].path()).await;
     let url = srv.url();
     {
         let (store, sync) = laptop(dirs[1].path(), &url, srv.store(), "anika.marsh@example.org", "user-anika-marsh");

@@ -3,29 +3,18 @@
 //! adoption reaches the laptop on its next sync. Real laptop store, real qar-server on loopback.
 
 mod common;
-use common::{laptop, now_ms};
+use common::{demo_server, laptop, now_ms, signed_in};
 
-use qar_client::sync::{sync_once, SyncClient};
+use qar_client::sync::sync_once;
 use qar_client::{ClientError, NewReview};
 use qar_server::store::demo::DEMO_HUB_ID;
-use qar_server::{start, ServerConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_laptops_new_review_waits_for_its_hub_to_adopt_it() {
     let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
-    let srv = start(&ServerConfig {
-        data_dir: dirs[0].path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        demo: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let srv = demo_server(dirs[0].path()).await;
     let url = srv.url();
-    let hollie = SyncClient::with_token(
-        &url,
-        &srv.store().test_token_for_email("hollie.brennan@example.org", uuid::Uuid::now_v7(), now_ms()).unwrap(),
-    );
+    let hollie = signed_in(&srv, "hollie.brennan@example.org");
     let (owen, owen_sync) = laptop(dirs[1].path(), &url, srv.store(), "owen.pritchard@example.org", "user-owen-pritchard");
 
     let new = NewReview { school_name: "Heron Vale".into(), school_urn: "990102".into(), start_date: "2027-02-01".into() };

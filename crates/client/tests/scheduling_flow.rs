@@ -4,12 +4,11 @@
 //! clearly), drops its copy, and receives nothing more of that review.
 
 mod common;
-use common::{laptop, now_ms};
+use common::{demo_server, laptop, now_ms};
 
 use qar_client::sync::sync_once;
 use qar_client::NewEvidence;
 use qar_server::store::demo::DEMO_HUB_ID;
-use qar_server::{start, ServerConfig};
 use serde_json::{json, Value};
 
 async fn call(method: reqwest::Method, url: String, token: &str, body: Value) -> (u16, Value) {
@@ -21,14 +20,7 @@ async fn call(method: reqwest::Method, url: String, token: &str, body: Value) ->
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coordinator_schedules_reviewer_pulls_removal_drops_after_sending() {
     let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
-    let srv = start(&ServerConfig {
-        data_dir: dirs[0].path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        demo: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let srv = demo_server(dirs[0].path()).await;
     let url = srv.url();
     let coordinator = srv.store().test_token_for_email("hollie.brennan@example.org", uuid::Uuid::now_v7(), now_ms()).unwrap();
     let (lead, lead_sync) = laptop(dirs[1].path(), &url, srv.store(), "anika.marsh@example.org", "user-anika-marsh");

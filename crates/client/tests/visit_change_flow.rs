@@ -4,13 +4,12 @@
 //! administrator then sets the reviewer's home school through the client.
 
 mod common;
-use common::{laptop, now_ms};
+use common::{demo_server, laptop, now_ms, signed_in};
 
 use chrono::{Datelike, Duration, Utc};
-use qar_client::sync::{sync_once, SyncClient};
+use qar_client::sync::sync_once;
 use qar_client::ClientError;
 use qar_server::store::demo::DEMO_HUB_ID;
-use qar_server::{start, ServerConfig};
 use serde_json::json;
 
 /// The day `offset` days after Monday of the week `weeks` after this one.
@@ -23,21 +22,10 @@ fn day(weeks: i64, offset: i64) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moved_visit_days_reach_the_team_and_the_home_school_is_set() {
     let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
-    let srv = start(&ServerConfig {
-        data_dir: dirs[0].path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        demo: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let srv = demo_server(dirs[0].path()).await;
     let url = srv.url();
-    let hollie = SyncClient::with_token(
-        &url,
-        &srv.store().test_token_for_email("hollie.brennan@example.org", uuid::Uuid::now_v7(), now_ms()).unwrap(),
-    );
-    let admin =
-        SyncClient::with_token(&url, &srv.store().test_token_for_email("admin@example.org", uuid::Uuid::now_v7(), now_ms()).unwrap());
+    let hollie = signed_in(&srv, "hollie.brennan@example.org");
+    let admin = signed_in(&srv, "admin@example.org");
     let (owen, owen_sync) = laptop(dirs[1].path(), &url, srv.store(), "owen.pritchard@example.org", "user-owen-pritchard");
 
     let first = vec![day(4, 1), day(4, 2), day(4, 3)];

@@ -7,6 +7,18 @@ use qar_server::ServerStore;
 use std::path::Path;
 use std::sync::Mutex;
 
+/// A real qar-server on loopback (a free port) with the synthetic demo data, in `dir`.
+pub async fn demo_server(dir: &Path) -> qar_server::RunningServer {
+    let config =
+        qar_server::ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() };
+    qar_server::start(&config).await.unwrap()
+}
+
+/// An HTTP client signed in on a new device as a demo person (token from the server's test support).
+pub fn signed_in(srv: &qar_server::RunningServer, email: &str) -> SyncClient {
+    SyncClient::with_token(&srv.url(), &srv.store().test_token_for_email(email, uuid::Uuid::now_v7(), now_ms()).unwrap())
+}
+
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
