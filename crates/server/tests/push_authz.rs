@@ -153,11 +153,13 @@ async fn a_pushed_review_is_a_proposal_in_no_hub_until_its_hub_adopts_it() {
     assert!(proposed.contains(&invented.to_string().as_str()) && proposed.contains(&hers.to_string().as_str()), "{overview}");
     assert_eq!(overview["reviews"].as_array().unwrap().len(), 3, "not among the hub's reviews");
 
-    // Adoption: only the coordinator of the school's hub (or an administrator).
+    // Adoption: only the coordinator of the school's hub (or an administrator); a refusal writes nothing.
+    let before = env.srv.store().dump().unwrap();
     let (s, b) = env.post(&format!("/v1/reviews/{invented}/adopt"), Some(&olga.token), Value::Null).await;
     assert_eq!((s.as_u16(), b["code"].as_str()), (403, Some("not_your_hub")), "{b}");
     let (s, b) = env.post(&format!("/v1/reviews/{invented}/adopt"), Some(&owen.token), Value::Null).await;
     assert_eq!((s.as_u16(), b["code"].as_str()), (403, Some("not_your_role")), "{b}");
+    assert_eq!(env.srv.store().dump().unwrap(), before, "refused adoptions change nothing");
     let audit_before = env.srv.store().verify_audit().unwrap().entries;
     let (s, b) = env.post(&format!("/v1/reviews/{invented}/adopt"), Some(&hub.token), Value::Null).await;
     assert_eq!(s.as_u16(), 200, "{b}");
@@ -359,10 +361,12 @@ async fn a_device_id_stays_its_owners_so_his_unsent_work_is_never_a_duplicate() 
 
     // Only an administrator releases a device id, and only once it is signed out.
     let admin = env.laptop(ADMIN);
+    let audit_before = env.srv.store().verify_audit().unwrap().entries;
     let (s, b) = env.post(&format!("/v1/devices/{device}/release"), Some(&owen.token), Value::Null).await;
     assert_eq!((s.as_u16(), b["code"].as_str()), (403, Some("forbidden")), "{b}");
     let (s, b) = env.post(&format!("/v1/devices/{device}/release"), Some(&admin.token), Value::Null).await;
     assert_eq!((s.as_u16(), b["code"].as_str()), (422, Some("device_active")), "{b}");
+    assert_eq!(env.srv.store().verify_audit().unwrap().entries, audit_before, "refused releases write no audit entry");
     env.post("/v1/auth/logout", Some(&owen.token), Value::Null).await;
     let (s, b) = env.post(&format!("/v1/devices/{device}/release"), Some(&admin.token), Value::Null).await;
     assert_eq!(s.as_u16(), 200, "{b}");
