@@ -82,7 +82,9 @@ impl EntityKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Serialised (for the UI's tables, `tables.rs`) as `{"kind": "text", "max": 200, "required": true}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FieldType {
     /// Free text up to `max` characters; `required` refuses blank text.
     Text {
@@ -124,11 +126,12 @@ pub enum FieldType {
 /// A kept conflict value is at most a field's own limit, in JSON text.
 pub const MAX_JSON_BYTES: usize = 4 * MAX_NOTES + 64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FieldSpec {
     pub name: &'static str,
     /// Words a reviewer recognises, used in error messages.
     pub label: &'static str,
+    #[serde(rename = "type")]
     pub ty: FieldType,
 }
 

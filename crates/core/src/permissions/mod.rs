@@ -3,6 +3,7 @@
 
 mod action;
 mod table;
+pub mod wording;
 
 pub use action::Action;
 pub use table::{Role, Rule, RULES};
@@ -12,6 +13,7 @@ use crate::error::join_or;
 use crate::ReviewState;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+use wording::fill;
 
 /// The person acting, by their global roles. Per-review roles come with the `ReviewFacts`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,10 +140,10 @@ pub fn decide(actor: &Actor, action: Action, review: &ReviewFacts) -> Result<Dec
         return deny_state(action, state, &mine);
     };
     if action.needs_own_evidence() && !review.own_evidence {
-        return deny(DenialReason::NotYourEvidence, NOT_YOURS.to_owned());
+        return deny(DenialReason::NotYourEvidence, wording::NOT_YOURS.to_owned());
     }
     if let (Some(gerund), false) = (rule.online_only, review.online) {
-        return deny(DenialReason::NeedsConnection, format!("{gerund} needs a connection to the server"));
+        return deny(DenialReason::NeedsConnection, fill(wording::NEEDS_CONNECTION, &[("gerund", gerund)]));
     }
     Ok(Decision { next_state: rule.to, reapproval_needed: rule.reapproval })
 }
@@ -151,29 +153,26 @@ pub fn allowed_actions(actor: &Actor, review: &ReviewFacts) -> Vec<Action> {
     Action::ALL.into_iter().filter(|a| decide(actor, *a, review).is_ok()).collect()
 }
 
-const NOT_YOURS: &str = "Evidence can be changed only by the reviewer who recorded it";
-
 fn deny_role(actor: &Actor, action: Action, rules: &[&Rule]) -> Result<Decision, Denied> {
     if rules.is_empty() && action.writes_evidence() {
-        return deny(DenialReason::NotYourEvidence, NOT_YOURS.to_owned());
+        return deny(DenialReason::NotYourEvidence, wording::NOT_YOURS.to_owned());
     }
     let who: Vec<Role> = Role::ALL.into_iter().filter(|r| rules.iter().any(|rule| rule.who.contains(r))).collect();
     let elsewhere = actor.roles.iter().any(|g| matches!(g, GlobalRole::HubCoordinator { .. }));
     if elsewhere && who.contains(&Role::HubCoordinator) {
-        let msg = "You coordinate a different hub: this review is not in your hub".to_owned();
-        return deny(DenialReason::OtherHub, msg);
+        return deny(DenialReason::OtherHub, wording::OTHER_HUB.to_owned());
     }
     if who.is_empty() {
-        return deny(DenialReason::NotYourRole, format!("Nobody can {}", action.verb()));
+        return deny(DenialReason::NotYourRole, fill(wording::NOBODY, &[("verb", action.verb())]));
     }
-    deny(DenialReason::NotYourRole, format!("Only {} can {}", who_phrase(&who), action.verb()))
+    deny(DenialReason::NotYourRole, fill(wording::ONLY, &[("who", &who_phrase(&who)), ("verb", action.verb())]))
 }
 
 fn who_phrase(who: &[Role]) -> String {
     let whole_team = [Role::LeadReviewer, Role::Reviewer, Role::Shadow].iter().all(|r| who.contains(r));
     let mut nouns = Vec::new();
     if whole_team {
-        nouns.push("the review team");
+        nouns.push(wording::WHOLE_TEAM);
     }
     for r in who {
         let in_team = matches!(r, Role::LeadReviewer | Role::Reviewer | Role::Shadow);
@@ -188,17 +187,18 @@ fn deny_state(action: Action, state: ReviewState, mine: &[&Rule]) -> Result<Deci
     use ReviewState::*;
     if state.is_terminal() && !action.is_read() {
         let msg = match state {
-            Cancelled => "This review was cancelled: nothing can change any more",
-            _ => "This review is archived: nothing can change any more",
+            Cancelled => wording::CANCELLED,
+            _ => wording::ARCHIVED,
         };
         return deny(DenialReason::ReviewClosed, msg.to_owned());
     }
     if action.writes_evidence() && matches!(state, Submitted | Approved | Issued) {
-        return deny(DenialReason::EvidenceReadOnly, "Evidence is read-only once the review is submitted".to_owned());
+        return deny(DenialReason::EvidenceReadOnly, wording::EVIDENCE_READ_ONLY.to_owned());
     }
     let when: Vec<String> =
         ReviewState::ALL.into_iter().filter(|s| mine.iter().any(|r| r.from.contains(s))).map(|s| s.label().to_lowercase()).collect();
     let when: Vec<&str> = when.iter().map(String::as_str).collect();
-    let msg = format!("You can {} only while the review is {}; it is {}", action.verb(), join_or(&when), state.label().to_lowercase());
+    let state_word = state.label().to_lowercase();
+    let msg = fill(wording::WRONG_STATE, &[("verb", action.verb()), ("when", &join_or(&when)), ("state", &state_word)]);
     deny(DenialReason::WrongState, msg)
 }
