@@ -240,8 +240,8 @@ export type ScaleValue = { code: string; label: string; rank: number };
 /** A version of the judgement framework: its areas (for tags and filters) and its estimate scale. */
 export type Framework = { version: string; areas: FrameworkArea[]; scale: ScaleValue[] };
 
-/** The framework version new reviews are judged against. */
-export const CURRENT_FRAMEWORK = '2019';
+/** The framework version new reviews are judged against (from qar-core's exported tables). */
+export { CURRENT_FRAMEWORK } from './tables';
 
 export type ActivityType = { code: string; label: string };
 

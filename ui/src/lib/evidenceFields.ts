@@ -1,4 +1,5 @@
 import type { Evidence, EvidenceField, EvidenceFieldValues, NewEvidence } from './backend';
+import { fieldMax } from './tables';
 
 /** A note as the evidence form holds it: one entry per field, as its input holds it. */
 export type NoteValues = {
@@ -44,8 +45,12 @@ export const FIELD_IDS: { [K in Exclude<NoteKey, 'areaTags'>]: string } = {
 
 export const AREA_TAGS_NAME = 'area-tags';
 
-/** Longest text the store accepts in the short fields (the long ones allow 20,000 characters). */
-export const SHORT_LIMITS = { yearGroup: 40, subject: 100, hostColleagueRole: 100 } as const;
+/** Longest text the store accepts in the short fields, from the field table in qar-core. */
+export const SHORT_LIMITS = {
+  yearGroup: fieldMax('evidence', 'year_group'),
+  subject: fieldMax('evidence', 'subject'),
+  hostColleagueRole: fieldMax('evidence', 'host_colleague_role'),
+} as const;
 
 /** Fields whose written words make a note worth keeping. */
 const WRITTEN: NoteKey[] = ['notes', 'strengths', 'developmentPoints', 'yearGroup', 'subject', 'hostColleagueRole'];

@@ -39,7 +39,7 @@ import {
   contentHash,
   decide,
   denied,
-  EVIDENCE_RULES,
+  joinOr,
   FRAMEWORKS,
   incomplete,
   invalid,
@@ -49,13 +49,17 @@ import {
   noTransition,
   notFound,
   REPORT_TEMPLATES,
-  REVIEW_STATES,
+  isReviewState,
+  badUrn,
+  unknownArea,
+  unknownFramework,
   validateEvidenceField,
   wordCount,
   type MockAction,
   type MockRole,
 } from './mockRules';
 import { matchScore, queryWords } from './mockSearch';
+import { CURRENT_FRAMEWORK, fieldMax, fieldSpec, validationMessage } from './tables';
 import { visitDays } from './format';
 import { MockHubAdmin } from './mockHubAdmin';
 import { MockInvitations } from './mockInvitations';
@@ -268,7 +272,7 @@ export class MockBackend implements Backend {
         startDate: seed.startDate ?? '2026-11-23',
         state: seed.state ?? 'preparing',
         hubId: seed.hubId ?? DEFAULT_HUB,
-        frameworkVersion: seed.frameworkVersion ?? '2019',
+        frameworkVersion: seed.frameworkVersion ?? CURRENT_FRAMEWORK,
         team: team.map((m) => ({ ...m })),
         approvedHash: seed.approvedHash ?? '',
         approvedBy: seed.approvedBy ?? '',
@@ -416,9 +420,7 @@ export class MockBackend implements Backend {
     const schoolUrn = input.schoolUrn.trim();
     const startDate = input.startDate.trim();
     checkText('School name', schoolName, MAX_SCHOOL_NAME, true);
-    if (!/^\d{6}$/.test(schoolUrn)) {
-      throw invalid(`URN '${schoolUrn}' is not valid: a school's URN is exactly six digits`);
-    }
+    if (!/^\d{6}$/.test(schoolUrn)) throw badUrn(schoolUrn);
     if (!isDate(startDate)) throw badDate('Visit start date', startDate);
     // As the Rust store: a review set up on the laptop starts in preparation, led by its maker.
     const me = this.currentSession;
@@ -429,7 +431,7 @@ export class MockBackend implements Backend {
       startDate,
       state: 'preparing',
       hubId: me?.roles.find((r) => r.role === 'hub_coordinator')?.hubId ?? DEFAULT_HUB,
-      frameworkVersion: '2019',
+      frameworkVersion: CURRENT_FRAMEWORK,
       team: [{ userId: this.owner, name: me?.name ?? 'You', role: 'lead_reviewer' }],
       approvedHash: '',
       approvedBy: '',
@@ -463,7 +465,7 @@ export class MockBackend implements Backend {
   async transitionReview(reviewId: string, toState: string): Promise<ReviewSummary> {
     await this.pause();
     const review = this.findReview(reviewId);
-    if (!REVIEW_STATES.some(([code]) => code === toState)) throw invalid(`'${toState}' is not a review state`);
+    if (!isReviewState(toState)) throw invalid(validationMessage('unknown_review_state', { value: toState }));
     const action = actionFor(review.state, toState);
     if (!action) throw noTransition(review.state, toState);
     const next = this.check(review, action).next ?? toState;
@@ -595,7 +597,7 @@ export class MockBackend implements Backend {
     const template = this.templateOf(review);
     for (const c of comments) {
       checkCommentTarget(c.target.trim(), template);
-      checkText('Comment', c.text.trim(), 2_000, true);
+      checkText(fieldSpec('comment', 'text')!.label, c.text.trim(), fieldMax('comment', 'text'), true);
     }
     if (!this.online) throw this.offlineError(this.serverUrl);
     this.check(review, 'return', true);
@@ -794,7 +796,7 @@ export class MockBackend implements Backend {
   async framework(version: string): Promise<Framework> {
     await this.pause();
     const framework = FRAMEWORKS.find((f) => f.version === version);
-    if (!framework) throw invalid(`Framework version '${version}' is not known`);
+    if (!framework) throw unknownFramework(version);
     return structuredClone(framework);
   }
 
@@ -952,7 +954,7 @@ export class MockBackend implements Backend {
 
   private templateOf(review: StoredReview): ReportTemplate {
     const template = REPORT_TEMPLATES.find((t) => t.frameworkVersion === review.frameworkVersion);
-    if (!template) throw invalid(`Framework version '${review.frameworkVersion}' is not known`);
+    if (!template) throw unknownFramework(review.frameworkVersion);
     return template;
   }
 
@@ -987,17 +989,15 @@ export class MockBackend implements Backend {
   private validateEstimate(review: StoredReview, areaCode: string, value: string) {
     const framework = FRAMEWORKS.find((f) => f.version === review.frameworkVersion)!;
     const area = framework.areas.find((a) => a.code === areaCode);
-    if (!area) throw invalid(`Area '${areaCode}' is not part of framework ${framework.version}`);
+    if (!area) throw unknownArea(areaCode, framework.version);
     if (!framework.scale.some((v) => v.code === value)) {
-      const labels = framework.scale.map((v) => v.label);
-      const choices = `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
-      throw invalid(`Estimate '${value}' is not in framework ${framework.version} area '${area.label}' (choose ${choices})`);
+      const choices = joinOr(framework.scale.map((v) => v.label));
+      throw invalid(validationMessage('estimate_not_in_scale', { value, version: framework.version, area: area.label, choices }));
     }
   }
 
   private fieldLabel(entity: string, field: string): string {
-    if (entity === 'evidence') return (EVIDENCE_RULES as Record<string, { label: string }>)[field]?.label ?? field;
-    if (entity === 'estimate') return field === 'value' ? 'Estimate' : field === 'rationale' ? 'Rationale' : field;
+    if (entity === 'evidence' || entity === 'estimate') return fieldSpec(entity, field)?.label ?? field;
     if (entity === 'report_section') return 'Text';
     return field.replace(/_/g, ' ');
   }

@@ -151,6 +151,13 @@ describe('MockBackend review desk', () => {
     expect(after).toMatchObject({ state: 'submitted', changedSinceApproval: true });
   });
 
+  it('lets the Lead Reviewer correct an issued report, which goes back for approval (as Rust allows)', async () => {
+    const b = desk('issued', { reviews: [{ id: 'r1', schoolName: 'Oakfield Primary', state: 'issued', team, approvedHash: 'f'.repeat(64) }] });
+    expect((await b.reviewDetail('r1')).allowedActions).toContain('edit_report');
+    await b.saveReportSection('r1', 'next_steps', 'Corrected after issue');
+    expect(await b.getReview('r1')).toMatchObject({ state: 'submitted', changedSinceApproval: true });
+  });
+
   it('returns with comments per section or estimate, refusing none or blank ones; the LR marks them addressed', async () => {
     const b = desk('drafting');
     await complete(b);

@@ -19,6 +19,13 @@ import type {
   HomeSchoolSet,
 } from './hubAdmin';
 import { VISIT_EDITABLE_STATES, visitDaysProblem } from './visitDays';
+import { decide, FRAMEWORKS } from './mockRules';
+
+/** The permission table's refusal for someone with no role on the review (state does not matter here). */
+function refusalFor(action: string): string {
+  const d = decide(action, { state: 'scheduled', held: [], online: true });
+  return d.ok ? '' : d.message;
+}
 
 // The in-memory hub administration the vitest suites and the browser preview use. It follows
 // the server's rules (issue 9): admin-only actions, coordinators schedule in their own hub,
@@ -197,7 +204,7 @@ export class MockHubAdmin implements HubAdmin {
     if (!this.isAdmin() && !this.coordinates(hubId)) {
       if (this.caller().some((r) => r.role === 'hub_coordinator'))
         throw refused('not_your_hub', `This review is in ${hub.name}, which you do not coordinate: only its coordinator or an administrator can schedule it.`);
-      throw refused('not_your_role', 'Only the hub coordinator or an administrator can schedule the review');
+      throw refused('not_your_role', refusalFor('schedule_review'));
     }
     const dates = request.visit_dates;
     if (dates.length !== 3 || dates.some((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d)) || !(dates[0] < dates[1] && dates[1] < dates[2]))
@@ -249,13 +256,13 @@ export class MockHubAdmin implements HubAdmin {
     if (!this.isAdmin() && !this.coordinates(review.hub_id)) {
       if (this.caller().some((r) => r.role === 'hub_coordinator'))
         throw refused('not_your_hub', `This review is in ${this.hub(review.hub_id).name}, which you do not coordinate: only its coordinator or an administrator can change its visit days.`);
-      throw refused('not_your_role', 'Only the hub coordinator or an administrator can schedule the review');
+      throw refused('not_your_role', refusalFor('schedule_review'));
     }
     if (!VISIT_EDITABLE_STATES.includes(review.state))
       throw refused('visit_started', `The review is ${review.state.replace('_', ' ')}: its visit days can be changed only before the visit starts (while it is scheduled or preparing).`);
     const problem = visitDaysProblem(visitDates, this.today);
     if (problem) throw refused('invalid_dates', problem);
-    if (frameworkVersion && frameworkVersion !== '2019') {
+    if (frameworkVersion && !FRAMEWORKS.some((f) => f.version === frameworkVersion)) {
       if (review.state !== 'scheduled') throw refused('framework_locked', 'The team has started preparing against this framework: it can be changed only while the review is scheduled.');
       throw refused('unknown_framework', `There is no framework ${frameworkVersion}.`);
     }

@@ -1,13 +1,14 @@
 import type { BackendError } from './backend';
 import type { ActivatedAccount, InvitationSetup, Invitations } from './invitations';
 import { invalid } from './mockRules';
+import { LIMITS } from './tables';
 
 // The in-memory invitee's side for the vitest suites and the browser preview. It follows the
-// server's rules (issue 9): a code redeems once, with a password of at least 12 characters, and
+// server's rules (issue 9): a code redeems once, with a password long enough (password.rs), and
 // is then confirmed once with the authenticator's code; expired and withdrawn codes are refused.
 // Any six-digit code but 000000 passes for the authenticator's, as at the mock's sign-in.
 
-const MIN_PASSWORD = 12;
+const MIN_PASSWORD = LIMITS.min_password_chars;
 const DAY_MS = 86_400_000;
 
 export type MockInvitation = {

@@ -1,5 +1,6 @@
 import type { Estimate, Framework, ReportSection, ReportTemplate, ReviewDetail } from './backend';
 import type { ExportFormat, ExportedReport, ReportExports, ReportModel, ReportVersion } from './reportExports';
+import { teamRoleLabel } from './tables';
 
 // In-memory report exports for vitest and the browser preview: the same rules as the app
 // (issue needs an approved review, the coordinator, the server; a later version needs a reason).
@@ -14,7 +15,6 @@ export type MockReportHost = {
   parts(reviewId: string): Promise<{ detail: ReviewDetail; template: ReportTemplate; sections: ReportSection[]; estimates: Estimate[]; framework: Framework }>;
 };
 
-const ROLE_LABELS: Record<string, string> = { lead_reviewer: 'Lead Reviewer', reviewer: 'Reviewer', shadow: 'Shadow reviewer' };
 
 export class MockReportExports implements ReportExports {
   private kept = new Map<string, ReportVersion[]>();
@@ -38,7 +38,7 @@ export class MockReportExports implements ReportExports {
       school_urn: r.schoolUrn,
       visit_days: detail.visitDays,
       lead_reviewer: detail.team.find((m) => m.role === 'lead_reviewer')?.name ?? '',
-      team: detail.team.map((m) => [m.name, ROLE_LABELS[m.role] ?? m.role] as [string, string]),
+      team: detail.team.map((m) => [m.name, teamRoleLabel(m.role) ?? m.role] as [string, string]),
       framework_version: template.frameworkVersion,
       template: { title: template.title, sections: template.sections.map((t) => ({ code: t.code, title: t.title, kind: t.kind, area_code: t.areaCode ?? undefined })) },
       area_labels: Object.fromEntries(framework.areas.map((a) => [a.code, a.label])),

@@ -1,67 +1,24 @@
-import type { ActivityType, BackendError, EvidenceField, Framework, Missing, ReportTemplate } from './backend';
+import type { BackendError, EvidenceField, Missing, ReportTemplate, SectionKind } from './backend';
+import { ACTIVITY_TYPES, FRAMEWORKS, TABLES, fieldMax, fieldSpec, fieldsOf, fill, validationMessage } from './tables';
 
 /*
  * The rules the Rust side applies to what a reviewer writes (crates/core: fields.rs, error.rs,
- * framework.rs), with the same wording, for the in-memory MockBackend.
+ * framework.rs, permissions), for the in-memory MockBackend. The tables and the wording come
+ * from qar-core's exported tables (generated/tables.json); what is here only applies them.
  */
 
-export const ACTIVITY_TYPES: ActivityType[] = [
-  { code: 'joint_lesson_observation', label: 'Joint lesson observation' },
-  { code: 'learning_walk', label: 'Learning walk' },
-  { code: 'work_scrutiny', label: 'Work scrutiny' },
-  { code: 'pupil_voice', label: 'Pupil voice' },
-  { code: 'staff_meeting', label: 'Meeting with staff' },
-  { code: 'leadership_meeting', label: 'Meeting with leaders' },
-  { code: 'data_document_review', label: 'Data or document review' },
-  { code: 'other', label: 'Other' },
-];
+export { ACTIVITY_TYPES, FRAMEWORKS };
 
-export const FRAMEWORKS: Framework[] = [
-  {
-    version: '2019',
-    areas: [
-      { code: 'leadership', label: 'Leadership at all levels', description: '' },
-      {
-        code: 'provision_outcomes',
-        label: 'The quality of provision and outcomes',
-        description: 'curriculum, teaching, learning and assessment, outcomes, attitudes to learning',
-      },
-      {
-        code: 'disadvantaged_additional_needs',
-        label: 'The quality of provision and outcomes for disadvantaged pupils and pupils with additional needs',
-        description: '',
-      },
-    ],
-    scale: [
-      { code: 'leading', label: 'Leading', rank: 1 },
-      { code: 'effective', label: 'Effective', rank: 2 },
-      { code: 'working_towards_effective', label: 'Working Towards Effective', rank: 3 },
-      { code: 'ineffective', label: 'Ineffective', rank: 4 },
-    ],
-  },
-];
+export const MAX_SCHOOL_NAME = fieldMax('review', 'school_name');
 
-export const MAX_SCHOOL_NAME = 200;
-export const MAX_NOTES = 20_000;
+type FieldRule = { kind: string; label: string; max?: number };
 
-type FieldRule =
-  | { kind: 'text'; label: string; max: number }
-  | { kind: 'datetime'; label: string }
-  | { kind: 'activity'; label: string }
-  | { kind: 'areas'; label: string };
-
-/** The editable fields of a note, as fields.rs lists them (author and deleted are not edits). */
-export const EVIDENCE_RULES: Record<EvidenceField, FieldRule> = {
-  activity_type: { kind: 'activity', label: 'Activity type' },
-  started_at: { kind: 'datetime', label: 'Time of activity' },
-  notes: { kind: 'text', label: 'Notes', max: MAX_NOTES },
-  year_group: { kind: 'text', label: 'Year group', max: 40 },
-  subject: { kind: 'text', label: 'Subject', max: 100 },
-  host_colleague_role: { kind: 'text', label: "Host colleague's role", max: 100 },
-  area_tags: { kind: 'areas', label: 'Areas' },
-  strengths: { kind: 'text', label: 'Strengths', max: MAX_NOTES },
-  development_points: { kind: 'text', label: 'Development points', max: MAX_NOTES },
-};
+/** The editable fields of a note, from fields.rs (author and deleted are not edits). */
+export const EVIDENCE_RULES: Record<EvidenceField, FieldRule> = Object.fromEntries(
+  fieldsOf('evidence')
+    .filter((f) => f.name !== 'author_id' && f.name !== 'deleted')
+    .map((f) => [f.name, { kind: f.type.kind, label: f.label, max: f.type.max }]),
+) as Record<EvidenceField, FieldRule>;
 
 export function invalid(message: string): BackendError {
   return { code: 'invalid', message };
@@ -84,18 +41,35 @@ export function isDateTime(s: string): boolean {
   return !!m && isDate(m[1]) && Number(m[2]) < 24 && Number(m[3]) < 60;
 }
 
+/** The first `n` characters (not UTF-16 units), as Rust's `chars().take(n)`. */
+function firstChars(s: string, n: number): string {
+  return [...s].slice(0, n).join('');
+}
+
 export function badDate(field: string, value: string): BackendError {
-  return invalid(`${field} must be a date written as YYYY-MM-DD, got '${[...value].slice(0, 40).join('')}'`);
+  return invalid(validationMessage('bad_date', { field, value: firstChars(value, 40) }));
 }
 
 export function checkText(field: string, value: string, max: number, required: boolean) {
-  if (required && value.trim() === '') throw invalid(`${field} must not be empty`);
+  if (required && value.trim() === '') throw invalid(validationMessage('empty', { field }));
   const len = [...value].length;
-  if (len > max) throw invalid(`${field} is too long: ${len} characters, the limit is ${max}`);
+  if (len > max) throw invalid(validationMessage('too_long', { field, len, max }));
 }
 
-function wrongType(field: string, expected: string): BackendError {
-  return invalid(`${field} has the wrong kind of value: expected ${expected}`);
+export function wrongType(field: string, expected: string): BackendError {
+  return invalid(validationMessage('wrong_type', { field, expected }));
+}
+
+export function unknownArea(area: string, version: string): BackendError {
+  return invalid(validationMessage('unknown_area', { area: firstChars(area, 60), version }));
+}
+
+export function unknownFramework(version: string): BackendError {
+  return invalid(validationMessage('unknown_framework', { version }));
+}
+
+export function badUrn(value: string): BackendError {
+  return invalid(validationMessage('bad_urn', { value }));
 }
 
 function isKnownArea(code: string): boolean {
@@ -106,168 +80,53 @@ function isKnownArea(code: string): boolean {
 export function validateEvidenceField(field: string, value: unknown) {
   if (field === 'deleted' || field === 'author_id') throw invalid(`'${field}' is not a field of a evidence note edit`);
   const rule = (EVIDENCE_RULES as Record<string, FieldRule | undefined>)[field];
-  if (!rule) throw invalid(`'${field}' is not a field of a evidence`);
-  if (rule.kind === 'datetime' && value === null) return;
-  if (rule.kind === 'areas') {
+  if (!rule) throw invalid(validationMessage('unknown_field', { field, entity: 'evidence' }));
+  if (rule.kind === 'date_time' && value === null) return;
+  if (rule.kind === 'area_tags') {
     if (!Array.isArray(value)) throw wrongType(rule.label, 'a list of area codes');
     const seen = new Set<string>();
     for (const code of value) {
       if (typeof code !== 'string') throw wrongType(rule.label, 'a list of area codes');
-      if (!isKnownArea(code)) throw invalid(`Area '${[...code].slice(0, 60).join('')}' is not part of framework 2019`);
+      if (!isKnownArea(code)) throw unknownArea(code, TABLES.current_framework);
       if (seen.has(code)) throw wrongType(rule.label, 'each area at most once');
       seen.add(code);
     }
     return;
   }
   if (typeof value !== 'string') throw wrongType(rule.label, 'text');
-  if (rule.kind === 'text') checkText(rule.label, value, rule.max, false);
-  if (rule.kind === 'datetime' && !isDateTime(value)) throw badDate(rule.label, value);
-  if (rule.kind === 'activity' && !ACTIVITY_TYPES.some((a) => a.code === value)) {
-    const codes = ACTIVITY_TYPES.map((a) => a.code).join(', ');
-    throw invalid(`Activity type '${value}' is not one we record (use one of: ${codes})`);
+  if (rule.kind === 'text' && rule.max !== undefined) checkText(rule.label, value, rule.max, false);
+  if (rule.kind === 'date_time' && !isDateTime(value)) throw badDate(rule.label, value);
+  if (rule.kind === 'activity_type' && !ACTIVITY_TYPES.some((a) => a.code === value)) {
+    throw invalid(validationMessage('unknown_activity_type', { value }));
   }
 }
 
 /* ---------------------------------------------------------------------------------------------
- * The permission table (crates/core/src/permissions), the report template (templates/*.json)
- * and the report rules (report_template.rs), for the mock's review desk.
+ * `decide` (crates/core/src/permissions/mod.rs) over the exported permission table, for the
+ * mock's review desk. Only the order of the checks is written here; permissionCases.test.ts
+ * shows it answers as Rust does in every cell of the spec's matrix.
  * ------------------------------------------------------------------------------------------- */
 
-export type MockRole = 'lead_reviewer' | 'reviewer' | 'shadow' | 'hub_coordinator' | 'admin' | 'host_headteacher';
+/** A role on one review (`permissions::Role` code). */
+export type MockRole = string;
+/** An `Action` code. */
+export type MockAction = string;
 
-/** Action codes in `Action::ALL` order: `allowedActions` lists them in this order. */
-export const ACTIONS = [
-  'view_review',
-  'read_team_evidence',
-  'create_evidence',
-  'edit_own_evidence',
-  'edit_others_evidence',
-  'delete_own_evidence',
-  'set_estimate',
-  'edit_report',
-  'resolve_conflict',
-  'start_preparation',
-  'start_visit',
-  'agree_estimates',
-  'start_drafting',
-  'submit',
-  'approve',
-  'return',
-  'issue',
-  'archive',
-  'cancel',
-  'read_issued_report',
-  'schedule_review',
-  'manage_team',
-] as const;
+type Rule = (typeof TABLES.rules)[number];
 
-export type MockAction = (typeof ACTIONS)[number];
+const { roles: ROLES, actions: ACTIONS, states: STATES, rules: RULES, denials: WORDS } = TABLES;
+const TEAM = ['lead_reviewer', 'reviewer', 'shadow'];
 
-const VERBS: Record<MockAction, string> = {
-  view_review: 'view this review',
-  read_team_evidence: "read the team's evidence",
-  create_evidence: 'record evidence',
-  edit_own_evidence: 'edit evidence',
-  edit_others_evidence: "edit another reviewer's evidence",
-  delete_own_evidence: 'delete evidence',
-  set_estimate: 'set estimates',
-  edit_report: 'edit the report',
-  resolve_conflict: 'resolve conflicting edits',
-  start_preparation: 'start preparation',
-  start_visit: 'start the visit',
-  agree_estimates: 'record that estimates are agreed',
-  start_drafting: 'start drafting the report',
-  submit: 'submit the report',
-  approve: 'approve the report',
-  return: 'return the report',
-  issue: 'issue the report',
-  archive: 'archive the review',
-  cancel: 'cancel the review',
-  read_issued_report: 'read the issued report',
-  schedule_review: 'schedule the review',
-  manage_team: 'change the review team',
-};
-
-const ROLE_NOUNS: Record<MockRole, string> = {
-  lead_reviewer: 'the Lead Reviewer',
-  reviewer: 'a reviewer',
-  shadow: 'a shadow reviewer',
-  hub_coordinator: 'the hub coordinator',
-  admin: 'an administrator',
-  host_headteacher: 'the host headteacher',
-};
-
-const ROLE_ORDER: MockRole[] = ['lead_reviewer', 'reviewer', 'shadow', 'hub_coordinator', 'admin', 'host_headteacher'];
-
-/** ReviewState::ALL with the Rust labels. */
-export const REVIEW_STATES: [string, string][] = [
-  ['scheduled', 'Scheduled'],
-  ['preparing', 'Preparing'],
-  ['in_visit', 'In visit'],
-  ['estimates_agreed', 'Estimates agreed'],
-  ['drafting', 'Drafting'],
-  ['submitted', 'Submitted'],
-  ['returned', 'Returned'],
-  ['approved', 'Approved'],
-  ['issued', 'Issued'],
-  ['archived', 'Archived'],
-  ['cancelled', 'Cancelled'],
-];
-
-function rustStateLabel(state: string): string {
-  return REVIEW_STATES.find(([code]) => code === state)?.[1] ?? state;
+function actionRow(code: string) {
+  const row = ACTIONS.find((a) => a.code === code);
+  // Rust cannot name an action that does not exist; here a typo must not read as "Nobody can".
+  if (!row) throw new Error(`'${code}' is not an action of the permission table`);
+  return row;
 }
 
-type Rule = {
-  action: MockAction;
-  who: MockRole[];
-  from: string[];
-  to?: string;
-  /** Decided by the server only, live: the gerund for "… needs a connection to the server". */
-  onlineOnly?: string;
-  reapproval?: boolean;
-};
-
-const TEAM: MockRole[] = ['lead_reviewer', 'reviewer', 'shadow'];
-const RECORDERS: MockRole[] = ['lead_reviewer', 'reviewer'];
-const LEAD: MockRole[] = ['lead_reviewer'];
-const HUB: MockRole[] = ['hub_coordinator'];
-const HUB_OR_ADMIN: MockRole[] = ['hub_coordinator', 'admin'];
-const ADMIN: MockRole[] = ['admin'];
-const OVERSIGHT: MockRole[] = ['lead_reviewer', 'reviewer', 'shadow', 'hub_coordinator', 'admin'];
-const SETUP: MockRole[] = ['lead_reviewer', 'hub_coordinator', 'admin'];
-const REPORT_READERS: MockRole[] = ['lead_reviewer', 'reviewer', 'shadow', 'hub_coordinator', 'admin', 'host_headteacher'];
-const EVERY_STATE = REVIEW_STATES.map(([code]) => code);
-const OPEN = ['scheduled', 'preparing', 'in_visit', 'estimates_agreed', 'drafting', 'submitted', 'returned', 'approved', 'issued'];
-const EVIDENCE_OPEN = ['preparing', 'in_visit', 'estimates_agreed', 'drafting', 'returned'];
-const ESTIMATES_OPEN = ['in_visit', 'estimates_agreed', 'drafting', 'returned'];
-const REPORT_OPEN = ['estimates_agreed', 'drafting', 'returned'];
-
-export const RULES: Rule[] = [
-  { action: 'view_review', who: OVERSIGHT, from: EVERY_STATE },
-  { action: 'read_team_evidence', who: TEAM, from: OPEN },
-  { action: 'read_team_evidence', who: ADMIN, from: EVERY_STATE },
-  { action: 'create_evidence', who: RECORDERS, from: EVIDENCE_OPEN },
-  { action: 'edit_own_evidence', who: RECORDERS, from: EVIDENCE_OPEN },
-  { action: 'delete_own_evidence', who: RECORDERS, from: EVIDENCE_OPEN },
-  { action: 'set_estimate', who: LEAD, from: ESTIMATES_OPEN },
-  { action: 'edit_report', who: LEAD, from: REPORT_OPEN },
-  { action: 'edit_report', who: LEAD, from: ['approved'], to: 'submitted', reapproval: true },
-  { action: 'resolve_conflict', who: LEAD, from: EVIDENCE_OPEN },
-  { action: 'start_preparation', who: LEAD, from: ['scheduled'], to: 'preparing' },
-  { action: 'start_visit', who: LEAD, from: ['preparing'], to: 'in_visit' },
-  { action: 'agree_estimates', who: LEAD, from: ['in_visit'], to: 'estimates_agreed' },
-  { action: 'start_drafting', who: LEAD, from: ['estimates_agreed', 'returned'], to: 'drafting' },
-  { action: 'submit', who: LEAD, from: ['drafting'], to: 'submitted' },
-  { action: 'approve', who: HUB, from: ['submitted'], to: 'approved', onlineOnly: 'Approving' },
-  { action: 'return', who: HUB, from: ['submitted'], to: 'returned', onlineOnly: 'Returning a report' },
-  { action: 'issue', who: HUB_OR_ADMIN, from: ['approved'], to: 'issued', onlineOnly: 'Issuing a report' },
-  { action: 'archive', who: ADMIN, from: ['issued'], to: 'archived', onlineOnly: 'Archiving a review' },
-  { action: 'cancel', who: HUB_OR_ADMIN, from: ['scheduled', 'preparing'], to: 'cancelled', onlineOnly: 'Cancelling a review' },
-  { action: 'read_issued_report', who: REPORT_READERS, from: ['issued', 'archived'] },
-  { action: 'schedule_review', who: HUB_OR_ADMIN, from: ['scheduled', 'preparing'] },
-  { action: 'manage_team', who: SETUP, from: ['scheduled', 'preparing', 'in_visit'] },
-];
+function stateLabel(code: string): string {
+  return STATES.find((s) => s.code === code)?.label ?? code;
+}
 
 export function joinOr(items: string[]): string {
   if (items.length <= 1) return items[0] ?? '';
@@ -286,90 +145,71 @@ export type DecideFacts = {
 
 export type Decision = { ok: true; next: string | null; reapproval: boolean } | { ok: false; reason: string; message: string };
 
-const NOT_YOURS = 'Evidence can be changed only by the reviewer who recorded it';
+function refuse(reason: string, message: string): Decision {
+  return { ok: false, reason, message };
+}
 
-/** `decide`: may someone holding these roles do this now? */
+/** `decide`: may someone holding these roles do this now? Checks role, state, ownership, connection. */
 export function decide(action: MockAction, facts: DecideFacts): Decision {
-  const rules = RULES.filter((r) => r.action === action);
+  const { verb, is_read, writes_evidence, needs_own_evidence } = actionRow(action);
+  const rules: Rule[] = RULES.filter((r) => r.action === action);
   const mine = rules.filter((r) => r.who.some((w) => facts.held.includes(w)));
   if (mine.length === 0) {
-    if (rules.length === 0 && ['create_evidence', 'edit_own_evidence', 'edit_others_evidence', 'delete_own_evidence'].includes(action)) {
-      return { ok: false, reason: 'not_your_evidence', message: NOT_YOURS };
-    }
-    const who = ROLE_ORDER.filter((role) => rules.some((r) => r.who.includes(role)));
-    if (facts.coordinatesElsewhere && who.includes('hub_coordinator')) {
-      return { ok: false, reason: 'other_hub', message: 'You coordinate a different hub: this review is not in your hub' };
-    }
-    if (who.length === 0) return { ok: false, reason: 'not_your_role', message: `Nobody can ${VERBS[action]}` };
-    const wholeTeam = TEAM.every((r) => who.includes(r));
-    const nouns = [...(wholeTeam ? ['the review team'] : []), ...who.filter((r) => !(wholeTeam && TEAM.includes(r))).map((r) => ROLE_NOUNS[r])];
-    return { ok: false, reason: 'not_your_role', message: `Only ${joinOr(nouns)} can ${VERBS[action]}` };
+    if (rules.length === 0 && writes_evidence) return refuse('not_your_evidence', WORDS.not_yours);
+    const who = ROLES.filter((role) => rules.some((r) => r.who.includes(role.code)));
+    if (facts.coordinatesElsewhere && who.some((r) => r.code === 'hub_coordinator')) return refuse('other_hub', WORDS.other_hub);
+    if (who.length === 0) return refuse('not_your_role', fill(WORDS.nobody, { verb }));
+    const wholeTeam = TEAM.every((t) => who.some((r) => r.code === t));
+    const nouns = [...(wholeTeam ? [WORDS.whole_team] : []), ...who.filter((r) => !(wholeTeam && TEAM.includes(r.code))).map((r) => r.noun)];
+    return refuse('not_your_role', fill(WORDS.only, { who: joinOr(nouns), verb }));
   }
   const rule = mine.find((r) => r.from.includes(facts.state));
   if (!rule) {
-    const writesEvidence = ['create_evidence', 'edit_own_evidence', 'edit_others_evidence', 'delete_own_evidence'].includes(action);
-    const readOnly = ['view_review', 'read_team_evidence', 'read_issued_report'].includes(action);
-    if ((facts.state === 'archived' || facts.state === 'cancelled') && !readOnly) {
-      const message =
-        facts.state === 'cancelled' ? 'This review was cancelled: nothing can change any more' : 'This review is archived: nothing can change any more';
-      return { ok: false, reason: 'review_closed', message };
+    const terminal = STATES.find((s) => s.code === facts.state)?.terminal ?? false;
+    if (terminal && !is_read) return refuse('review_closed', facts.state === 'cancelled' ? WORDS.cancelled : WORDS.archived);
+    if (writes_evidence && ['submitted', 'approved', 'issued'].includes(facts.state)) {
+      return refuse('evidence_read_only', WORDS.evidence_read_only);
     }
-    if (writesEvidence && ['submitted', 'approved', 'issued'].includes(facts.state)) {
-      return { ok: false, reason: 'evidence_read_only', message: 'Evidence is read-only once the review is submitted' };
-    }
-    const when = EVERY_STATE.filter((s) => mine.some((r) => r.from.includes(s))).map((s) => rustStateLabel(s).toLowerCase());
-    return {
-      ok: false,
-      reason: 'wrong_state',
-      message: `You can ${VERBS[action]} only while the review is ${joinOr(when)}; it is ${rustStateLabel(facts.state).toLowerCase()}`,
-    };
+    const when = STATES.filter((s) => mine.some((r) => r.from.includes(s.code))).map((s) => s.label.toLowerCase());
+    return refuse('wrong_state', fill(WORDS.wrong_state, { verb, when: joinOr(when), state: stateLabel(facts.state).toLowerCase() }));
   }
-  if ((action === 'edit_own_evidence' || action === 'delete_own_evidence') && facts.ownEvidence === false) {
-    return { ok: false, reason: 'not_your_evidence', message: NOT_YOURS };
-  }
-  if (rule.onlineOnly && !facts.online) {
-    return { ok: false, reason: 'needs_connection', message: `${rule.onlineOnly} needs a connection to the server` };
-  }
-  return { ok: true, next: rule.to ?? null, reapproval: rule.reapproval ?? false };
+  if (needs_own_evidence && facts.ownEvidence === false) return refuse('not_your_evidence', WORDS.not_yours);
+  if (rule.online_only && !facts.online) return refuse('needs_connection', fill(WORDS.needs_connection, { gerund: rule.online_only }));
+  return { ok: true, next: rule.to, reapproval: rule.reapproval };
 }
 
-/** Every action `decide` allows now, in `ACTIONS` order (as the overview lists them: as if online). */
+/** Every action `decide` allows now, in `Action::ALL` order (as the overview lists them: as if online). */
 export function allowedActions(facts: Omit<DecideFacts, 'online' | 'ownEvidence'>): string[] {
-  return ACTIONS.filter((a) => decide(a, { ...facts, online: true, ownEvidence: false }).ok);
+  return ACTIONS.map((a) => a.code).filter((a) => decide(a, { ...facts, online: true, ownEvidence: false }).ok);
+}
+
+export function isReviewState(code: string): boolean {
+  return STATES.some((s) => s.code === code);
 }
 
 /** The action behind a move from one state to another (lifecycle.rs `action_for`). */
 export function actionFor(from: string, to: string): MockAction | null {
-  for (const rule of RULES) if (rule.to === to && rule.from.includes(from)) return rule.action;
-  return null;
+  return TABLES.transitions.find((e) => e.from === from && e.to === to)?.action ?? null;
 }
 
 export function noTransition(from: string, to: string): BackendError {
-  return invalid(`A review cannot move from ${rustStateLabel(from)} to ${rustStateLabel(to)}`);
+  return invalid(validationMessage('no_transition', { from: stateLabel(from), to: stateLabel(to) }));
 }
 
 export function denied(message: string): BackendError {
   return { code: 'forbidden', message };
 }
 
-export const REPORT_TEMPLATES: ReportTemplate[] = [
-  {
-    version: '2019',
-    frameworkVersion: '2019',
-    title: 'Quality Assurance Review: written report',
-    sections: [
-      { code: 'context', title: 'Context and character of the school', kind: 'context', guidance: 'Who the school serves, its recent history and what the leaders asked the review to look at.', wordLimit: 400, required: true },
-      { code: 'leadership_www', title: 'What went well', kind: 'www', areaCode: 'leadership', guidance: 'Strengths the team saw in leadership at all levels, each tied to evidence.', wordLimit: 500, required: true },
-      { code: 'leadership_ebi', title: 'Even better if…', kind: 'ebi', areaCode: 'leadership', guidance: 'Next steps for leaders, phrased as the school would act on them.', wordLimit: 300, required: true },
-      { code: 'provision_outcomes_www', title: 'What went well', kind: 'www', areaCode: 'provision_outcomes', guidance: 'Curriculum, teaching, learning and assessment, outcomes and attitudes to learning.', wordLimit: 500, required: true },
-      { code: 'provision_outcomes_ebi', title: 'Even better if…', kind: 'ebi', areaCode: 'provision_outcomes', guidance: 'What would make provision and outcomes stronger still.', wordLimit: 300, required: true },
-      { code: 'disadvantaged_additional_needs_www', title: 'What went well', kind: 'www', areaCode: 'disadvantaged_additional_needs', guidance: 'Provision and outcomes for disadvantaged pupils and pupils with additional needs.', wordLimit: 500, required: true },
-      { code: 'disadvantaged_additional_needs_ebi', title: 'Even better if…', kind: 'ebi', areaCode: 'disadvantaged_additional_needs', guidance: 'Next steps for these pupils.', wordLimit: 300, required: true },
-      { code: 'area_of_excellence', title: 'Area of Excellence', kind: 'aoe', guidance: 'The practice the school put forward, what the team saw and whether it is recognised.', wordLimit: 600, required: false },
-      { code: 'next_steps', title: 'Support from the Challenge Partners network', kind: 'next_steps', guidance: 'What the school would like from its hub and the wider partnership.', wordLimit: 250, required: true },
-    ],
-  },
-];
+/** The report templates as the app's `report_template` command gives them (camelCase). */
+export const REPORT_TEMPLATES: ReportTemplate[] = TABLES.report_templates.map((t) => ({
+  version: t.version,
+  frameworkVersion: t.framework_version,
+  title: t.title,
+  sections: t.sections.map((s) => {
+    const { area_code: areaCode, word_limit: wordLimit, kind, ...rest } = s as typeof s & { area_code?: string };
+    return { ...rest, kind: kind as SectionKind, wordLimit, ...(areaCode === undefined ? {} : { areaCode }) };
+  }),
+}));
 
 /** Words as a reader counts them: runs of non-space characters. */
 export function wordCount(text: string): number {
@@ -421,7 +261,7 @@ export function contentHash(sections: [string, string][], estimates: [string, st
 
 /** The Comment `target` field check: 'section:<code>' or 'estimate:<area>'. */
 export function checkCommentTarget(target: string, template: ReportTemplate) {
-  const wrong = invalid("What the comment is about has the wrong kind of value: expected section:<code> or estimate:<area>");
+  const wrong = wrongType(fieldSpec('comment', 'target')?.label ?? 'target', 'section:<code> or estimate:<area>');
   const i = target.indexOf(':');
   if (i < 0) throw wrong;
   const kind = target.slice(0, i);
@@ -429,7 +269,7 @@ export function checkCommentTarget(target: string, template: ReportTemplate) {
   if (kind === 'section') {
     if (!template.sections.some((s) => s.code === code)) throw invalid(`Report section '${code}' is not part of the report template`);
   } else if (kind === 'estimate') {
-    if (!isKnownArea(code)) throw invalid(`Area '${code}' is not part of framework 2019`);
+    if (!isKnownArea(code)) throw unknownArea(code, TABLES.current_framework);
   } else {
     throw wrong;
   }
