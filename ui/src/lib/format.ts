@@ -1,3 +1,5 @@
+import { teamRoleLabel } from './tables';
+
 // Dates are formatted by hand, not with Intl: British reviewers expect "23 Nov 2026", and ICU
 // versions disagree on details such as "Sep" versus "Sept".
 
@@ -134,10 +136,8 @@ export function areaShortLabel(area: { code: string; label: string }): string {
   return `${cut.replace(/[\s,;:.]+$/, '')}…`;
 }
 
+/** Global roles; team roles are labelled as `TeamRole::label` words them (tables.json). */
 const ROLE_LABELS: Record<string, string> = {
-  lead_reviewer: 'Lead Reviewer',
-  reviewer: 'Reviewer',
-  shadow: 'Shadow reviewer',
   hub_coordinator: 'Hub coordinator',
   admin: 'Administrator',
 };
@@ -145,7 +145,7 @@ const ROLE_LABELS: Record<string, string> = {
 /** A role code as people say it: 'lead_reviewer' → 'Lead Reviewer'. */
 export function roleLabel(code: string | null): string {
   if (code === null) return 'Not on the team';
-  return ROLE_LABELS[code] ?? stateLabel(code);
+  return teamRoleLabel(code) ?? ROLE_LABELS[code] ?? stateLabel(code);
 }
 
 const SYNC_BADGES: Record<string, { label: string; description: string }> = {

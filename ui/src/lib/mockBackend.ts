@@ -54,6 +54,7 @@ import {
   unknownArea,
   unknownFramework,
   validateEvidenceField,
+  wrongType,
   wordCount,
   type MockAction,
   type MockRole,
@@ -336,7 +337,7 @@ export class MockBackend implements Backend {
     await this.pause();
     const url = input.serverUrl.trim().replace(/\/+$/, '');
     if (!/^https?:\/\//.test(url)) {
-      throw invalid('Server address has the wrong kind of value: expected an address starting with https://');
+      throw wrongType('Server address', 'an address starting with https://');
     }
     if (!this.online) throw this.offlineError(url);
     if (this.failedSignIns >= SIGN_IN_ATTEMPTS) {
@@ -593,7 +594,7 @@ export class MockBackend implements Backend {
   async returnReview(reviewId: string, comments: NewComment[]): Promise<ReviewSummary> {
     await this.pause();
     const review = this.findReview(reviewId);
-    if (comments.length === 0) throw invalid('Return comments must not be empty');
+    if (comments.length === 0) throw invalid(validationMessage('empty', { field: 'Return comments' }));
     const template = this.templateOf(review);
     for (const c of comments) {
       checkCommentTarget(c.target.trim(), template);
@@ -653,7 +654,7 @@ export class MockBackend implements Backend {
     let value: unknown = undefined;
     if (choice === 'keep_other') value = conflict.otherValue;
     if (choice === 'merged') {
-      if (mergedValue === undefined || mergedValue === null) throw invalid('Merged text must not be empty');
+      if (mergedValue === undefined || mergedValue === null) throw invalid(validationMessage('empty', { field: 'Merged text' }));
       value = mergedValue;
     }
     if (choice !== 'keep_current' && choice !== 'keep_other' && choice !== 'merged') throw invalid(`'${choice}' is not a way to resolve a conflict`);
@@ -1050,11 +1051,11 @@ export class MockBackend implements Backend {
     } else if (entity === 'estimate') {
       const [reviewId, area] = recordId.split(':estimate:');
       const current = this.estimates.get(recordId) ?? { id: recordId, reviewId, areaCode: area, value: '', rationale: '', updatedAt: '' };
-      if (typeof value !== 'string') throw invalid(`${this.fieldLabel(entity, field)} has the wrong kind of value: expected text`);
+      if (typeof value !== 'string') throw wrongType(this.fieldLabel(entity, field), 'text');
       if (field === 'value') this.validateEstimate(this.findReview(reviewId), area, value);
       this.estimates.set(recordId, { ...current, [field]: value, updatedAt: this.now().toISOString() });
     } else if (entity === 'report_section') {
-      if (typeof value !== 'string') throw invalid('Text has the wrong kind of value: expected text');
+      if (typeof value !== 'string') throw wrongType('Text', 'text');
       this.sections.set(recordId, { body: value, updatedAt: this.now().toISOString() });
     }
   }
