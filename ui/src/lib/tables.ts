@@ -63,3 +63,8 @@ export function transitionTarget(action: string): string | null {
 export function statesAllowing(action: string): string[] {
   return tables.states.map((s) => s.code).filter((s) => tables.rules.some((r) => r.action === action && r.from.includes(s)));
 }
+
+/** The states in which doing `action` sends an approved report back for approval (the rules marked `reapproval`). */
+export function reapprovalStates(action: string): string[] {
+  return tables.rules.filter((r) => r.action === action && r.reapproval).flatMap((r) => r.from);
+}

@@ -264,6 +264,16 @@ describe('Review workspace', () => {
     expect(await screen.findByText(/If you change it, it goes back to the hub coordinator/)).toBeInTheDocument();
   });
 
+  it('lets the Lead Reviewer correct an issued report, warning that it goes back for approval', async () => {
+    const backend = backendIn('issued', {
+      sections: REQUIRED_SECTIONS.map((code) => ({ reviewId: 'r1', code, body: 'Written.' })),
+      reviews: [{ id: 'r1', schoolName: 'Oakfield Primary', state: 'issued', team: TEAM, approvedHash: 'x', approvedBy: 'Priya Shah' }],
+    });
+    await open(backend, 'report');
+    expect(await screen.findByText(/This report is issued\. If you change it, it goes back to the hub coordinator/)).toBeInTheDocument();
+    expect(screen.getByLabelText('Context and character of the school').tagName).toBe('TEXTAREA');
+  });
+
   it('reloads when synced changes arrive for this review', async () => {
     const backend = backendIn('returned');
     await open(backend, 'report');
