@@ -8,7 +8,7 @@ use crate::framework::{Framework, CURRENT_FRAMEWORK, FRAMEWORKS};
 use crate::lifecycle::{edges, Edge};
 use crate::password::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS};
 use crate::permissions::wording::{Wording, WORDING};
-use crate::permissions::{Action, Role, Rule, RULES};
+use crate::permissions::{Action, Role, Rule, EVIDENCE_FROZEN, RULES};
 use crate::report_template::{template_for, ReportTemplate};
 use crate::{ActivityType, ReviewState, ValidationError};
 use serde::Serialize;
@@ -29,6 +29,8 @@ pub struct Tables {
     pub transitions: Vec<Edge>,
     /// The words of `decide`'s refusals, with `{name}` holes.
     pub denials: Wording,
+    /// The states in which a refused evidence change is "read-only", not "wrong state".
+    pub evidence_frozen_states: &'static [ReviewState],
     pub current_framework: &'static str,
     pub frameworks: &'static [Framework],
     pub activity_types: Vec<ActivityTypeRow>,
@@ -123,6 +125,7 @@ pub fn tables() -> Tables {
         rules: RULES,
         transitions: edges(),
         denials: WORDING,
+        evidence_frozen_states: EVIDENCE_FROZEN,
         current_framework: CURRENT_FRAMEWORK,
         frameworks: FRAMEWORKS,
         activity_types: ActivityType::ALL.into_iter().map(|code| ActivityTypeRow { code, label: code.label() }).collect(),

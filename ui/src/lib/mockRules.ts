@@ -115,7 +115,7 @@ export type MockAction = string;
 type Rule = (typeof TABLES.rules)[number];
 
 const { roles: ROLES, actions: ACTIONS, states: STATES, rules: RULES, denials: WORDS } = TABLES;
-const TEAM = ['lead_reviewer', 'reviewer', 'shadow'];
+const TEAM = TABLES.team_roles.map((r) => r.code);
 
 function actionRow(code: string) {
   const row = ACTIONS.find((a) => a.code === code);
@@ -167,7 +167,7 @@ export function decide(action: MockAction, facts: DecideFacts): Decision {
   if (!rule) {
     const terminal = STATES.find((s) => s.code === facts.state)?.terminal ?? false;
     if (terminal && !is_read) return refuse('review_closed', facts.state === 'cancelled' ? WORDS.cancelled : WORDS.archived);
-    if (writes_evidence && ['submitted', 'approved', 'issued'].includes(facts.state)) {
+    if (writes_evidence && TABLES.evidence_frozen_states.includes(facts.state)) {
       return refuse('evidence_read_only', WORDS.evidence_read_only);
     }
     const when = STATES.filter((s) => mine.some((r) => r.from.includes(s.code))).map((s) => s.label.toLowerCase());

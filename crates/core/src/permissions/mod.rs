@@ -183,6 +183,10 @@ fn who_phrase(who: &[Role]) -> String {
     join_or(&nouns)
 }
 
+/// From submission until the review closes, evidence is read-only: a refusal then says so
+/// instead of listing the states in which it could be changed.
+pub const EVIDENCE_FROZEN: &[ReviewState] = &[ReviewState::Submitted, ReviewState::Approved, ReviewState::Issued];
+
 fn deny_state(action: Action, state: ReviewState, mine: &[&Rule]) -> Result<Decision, Denied> {
     use ReviewState::*;
     if state.is_terminal() && !action.is_read() {
@@ -192,7 +196,7 @@ fn deny_state(action: Action, state: ReviewState, mine: &[&Rule]) -> Result<Deci
         };
         return deny(DenialReason::ReviewClosed, msg.to_owned());
     }
-    if action.writes_evidence() && matches!(state, Submitted | Approved | Issued) {
+    if action.writes_evidence() && EVIDENCE_FROZEN.contains(&state) {
         return deny(DenialReason::EvidenceReadOnly, wording::EVIDENCE_READ_ONLY.to_owned());
     }
     let when: Vec<String> =
