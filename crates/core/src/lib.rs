@@ -14,6 +14,7 @@ pub mod protocol;
 pub mod report_template;
 pub mod review;
 pub mod school;
+pub mod whole_number;
 
 pub use error::ValidationError;
 pub use evidence::ActivityType;

@@ -23,12 +23,13 @@ pub struct NewHub {
     #[serde(default)]
     pub region: String,
     /// Days after the visit's last day by which the report is due (default 28).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "qar_core::whole_number::option_u32")]
     pub report_deadline_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct HubSettings {
+    #[serde(deserialize_with = "qar_core::whole_number::u32")]
     pub report_deadline_days: u32,
 }
 
@@ -43,12 +44,28 @@ pub struct SchoolQuery {
     /// Part of a name, URN, town or postcode.
     #[serde(default)]
     pub q: String,
+    /// Schools in the answer, 1 to 200 (default 50).
     #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: u32,
 }
 
 fn default_limit() -> u32 {
     50
+}
+
+/// Most schools one search answers with.
+pub const MAX_SCHOOL_RESULTS: u32 = 200;
+
+impl SchoolQuery {
+    /// Refused rather than clamped, so the published maximum is the one that holds.
+    fn check(self) -> Result<Self, ApiError> {
+        if !(1..=MAX_SCHOOL_RESULTS).contains(&self.limit) {
+            let message = format!("limit must be 1 to {MAX_SCHOOL_RESULTS}, not {}", self.limit);
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", message));
+        }
+        Ok(self)
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -57,10 +74,27 @@ pub struct SetRoles {
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(try_from = "serde_json::Map<String, serde_json::Value>")]
 pub struct Deactivate {
     /// Shown to the person's laptops when they next sync.
     #[serde(default)]
     pub reason: String,
+}
+
+/// Read through a JSON object only: serde's derive would also take an array (`[]`) for a struct
+/// whose every field has a default, and the schema says object.
+impl TryFrom<serde_json::Map<String, serde_json::Value>> for Deactivate {
+    type Error = String;
+
+    fn try_from(object: serde_json::Map<String, serde_json::Value>) -> Result<Self, String> {
+        #[derive(Deserialize)]
+        struct Fields {
+            #[serde(default)]
+            reason: String,
+        }
+        let fields: Fields = serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| e.to_string())?;
+        Ok(Deactivate { reason: fields.reason })
+    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -149,7 +183,7 @@ pub async fn hub_schools(
     Path(hub_id): Path<String>,
     query: Result<Query<SchoolQuery>, QueryRejection>,
 ) -> Result<Json<Vec<SchoolInfo>>, ApiError> {
-    let Query(q) = query?;
+    let q = query?.0.check()?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.search_schools(&caller, Some(&hub_id), &q.q, q.limit)?)).await?))
 }
@@ -162,7 +196,7 @@ pub async fn search_schools(
     caller: AuthDevice,
     query: Result<Query<SchoolQuery>, QueryRejection>,
 ) -> Result<Json<Vec<SchoolInfo>>, ApiError> {
-    let Query(q) = query?;
+    let q = query?.0.check()?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.search_schools(&caller, None, &q.q, q.limit)?)).await?))
 }

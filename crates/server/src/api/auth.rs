@@ -96,7 +96,7 @@ pub struct RevokeRequest {
 
 /// Admin only (403 `forbidden` otherwise). 200 with the entry; 404 `device_not_found`.
 #[utoipa::path(post, path = "/v1/devices/{device_id}/revoke", tag = "auth", security(("bearer" = [])),
-    params(("device_id" = String, Path, description = "The laptop's device id (UUID)")),
+    params(("device_id" = uuid::Uuid, Path, description = "The laptop's device id")),
     request_body = RevokeRequest,
     responses(
         (status = 200, description = "Revoked: its next request gets 401 device_revoked", body = DeviceInfo),
@@ -124,7 +124,7 @@ pub async fn revoke_device(
 /// id, which otherwise stays its first person's (`device_in_use`). The laptop must be signed
 /// out or revoked first (422 `device_active`).
 #[utoipa::path(post, path = "/v1/devices/{device_id}/release", tag = "auth", security(("bearer" = [])),
-    params(("device_id" = String, Path, description = "The laptop's device id (UUID)")),
+    params(("device_id" = uuid::Uuid, Path, description = "The laptop's device id")),
     responses(
         (status = 200, description = "Released: the entry as it was", body = DeviceInfo),
         (status = 400, description = "invalid_device_id", body = ErrorBody),

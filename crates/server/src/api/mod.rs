@@ -9,7 +9,9 @@ mod outbox_report;
 mod report_versions;
 mod reviews;
 mod scheduling;
+mod schema_limits;
 mod school_import;
+mod shared_responses;
 mod sync;
 mod visit_admin;
 

@@ -51,7 +51,7 @@ fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError
 /// report is still the approved one. Freezes the next version, moves the review to `issued`,
 /// writes an audit entry. Issuing the same approved report again changes nothing.
 #[utoipa::path(post, path = "/v1/reviews/{review_id}/issue", tag = "workflow", security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     request_body = IssueRequest,
     responses(
         (status = 200, description = "Issued: the review record and the version stored", body = IssueReply),
@@ -79,7 +79,7 @@ pub async fn issue(
 
 /// The review's issued versions, oldest first: anyone on the team, its hub's coordinator, admins.
 #[utoipa::path(get, path = "/v1/reviews/{review_id}/versions", tag = "workflow", security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     responses(
         (status = 200, description = "Versions, oldest first", body = Vec<ReportVersion>),
         (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
@@ -99,7 +99,7 @@ pub async fn list_versions(
 /// One version's frozen snapshot: canonical JSON, served byte for byte as stored; its SHA-256
 /// is the listed `sha256` (also in the `X-QAR-Sha256` header).
 #[utoipa::path(get, path = "/v1/reviews/{review_id}/versions/{version}", tag = "workflow", security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)"), ("version" = u32, Path, description = "Version number, from 1")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id"), ("version" = u32, Path, description = "Version number, from 1")),
     responses(
         (status = 200, description = "The frozen snapshot (JSON object)", content_type = "application/json"),
         (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),

@@ -51,7 +51,7 @@ fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError
 /// `approved`, `approved_hash` and `approved_by` (server writes, synced to every laptop of the
 /// review). Approving again with the same hash changes nothing.
 #[utoipa::path(post, path = "/v1/reviews/{review_id}/approve", tag = "workflow", security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     request_body = ApproveRequest,
     responses(
         (status = 200, description = "Approved: the review record as it now is", body = Change),
@@ -80,7 +80,7 @@ pub async fn approve(
 /// made on), in one transaction; they sync down to the team. Comments already stored (same ids)
 /// are not written again.
 #[utoipa::path(post, path = "/v1/reviews/{review_id}/return", tag = "workflow", security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     request_body = ReturnRequest,
     responses(
         (status = 200, description = "Returned: the review record as it now is", body = Change),
