@@ -74,27 +74,10 @@ pub struct SetRoles {
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(try_from = "serde_json::Map<String, serde_json::Value>")]
 pub struct Deactivate {
     /// Shown to the person's laptops when they next sync.
     #[serde(default)]
     pub reason: String,
-}
-
-/// Read through a JSON object only: serde's derive would also take an array (`[]`) for a struct
-/// whose every field has a default, and the schema says object.
-impl TryFrom<serde_json::Map<String, serde_json::Value>> for Deactivate {
-    type Error = String;
-
-    fn try_from(object: serde_json::Map<String, serde_json::Value>) -> Result<Self, String> {
-        #[derive(Deserialize)]
-        struct Fields {
-            #[serde(default)]
-            reason: String,
-        }
-        let fields: Fields = serde_json::from_value(serde_json::Value::Object(object)).map_err(|e| e.to_string())?;
-        Ok(Deactivate { reason: fields.reason })
-    }
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -66,6 +66,12 @@ async fn a_body_the_schema_calls_an_object_is_read_only_from_an_object() {
     let (_d, r, token) = admin_router();
     let (status, body) = call(&r, &token, "POST", "/v1/users/user-nobody/deactivate", Some("[]")).await;
     assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_body")), "{body}");
+    for (method, path, array) in [("PUT", "/v1/users/user-nobody/home-school", "[null]"), ("PUT", "/v1/hubs/h/settings", " [30]")] {
+        let (status, body) = call(&r, &token, method, path, Some(array)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_body")), "{path} {array}: {body}");
+    }
+    let (status, body) = call(&r, &token, "PUT", "/v1/hubs/h/settings", Some("[30")).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_json")), "{body}");
     let (status, body) = call(&r, &token, "POST", "/v1/users/user-nobody/deactivate", Some("{}")).await;
     assert_eq!(
         (status, body["code"].as_str()),
