@@ -112,7 +112,7 @@ pub async fn create_hub(
 
 /// Every hub for an administrator; a coordinator's own hubs for a coordinator.
 #[utoipa::path(get, path = "/v1/hubs", tag = "admin", security(("bearer" = [])),
-    responses((status = 200, description = "Hubs", body = Vec<HubInfo>), (status = 401, description = "unauthenticated", body = ErrorBody)))]
+    responses((status = 200, description = "Hubs", body = Vec<HubInfo>)))]
 pub async fn list_hubs(State(state): State<AppState>, caller: AuthDevice) -> Result<Json<Vec<HubInfo>>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.list_hubs(&caller)?)).await?))

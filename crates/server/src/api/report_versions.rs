@@ -56,11 +56,9 @@ fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError
     responses(
         (status = 200, description = "Issued: the review record and the version stored", body = IssueReply),
         (status = 400, description = "reason_required (a correction needs a reason), reason_too_long, malformed_json", body = ErrorBody),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "The permission table's reason: not_your_role, other_hub, wrong_state, review_closed", body = ErrorBody),
         (status = 404, description = "unknown_review", body = ErrorBody),
         (status = 409, description = "report_changed: not the approved report; details.current_hash", body = ErrorBody),
-        (status = 415, description = "expected_json", body = ErrorBody),
         (status = 422, description = "invalid_body", body = ErrorBody),
     ))]
 pub async fn issue(
@@ -82,7 +80,6 @@ pub async fn issue(
     params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     responses(
         (status = 200, description = "Versions, oldest first", body = Vec<ReportVersion>),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "not_your_role, other_hub", body = ErrorBody),
         (status = 404, description = "unknown_review", body = ErrorBody),
     ))]
@@ -102,7 +99,6 @@ pub async fn list_versions(
     params(("review_id" = uuid::Uuid, Path, description = "The review's id"), ("version" = u32, Path, description = "Version number, from 1")),
     responses(
         (status = 200, description = "The frozen snapshot (JSON object)", content_type = "application/json"),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "not_your_role, other_hub", body = ErrorBody),
         (status = 404, description = "unknown_review, unknown_version", body = ErrorBody),
     ))]

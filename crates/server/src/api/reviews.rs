@@ -56,11 +56,9 @@ fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError
     responses(
         (status = 200, description = "Approved: the review record as it now is", body = Change),
         (status = 400, description = "malformed_json", body = ErrorBody),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "The permission table's reason: not_your_role, other_hub, wrong_state, review_closed", body = ErrorBody),
         (status = 404, description = "unknown_review", body = ErrorBody),
         (status = 409, description = "report_changed: the report is not the one approved; details.current_hash", body = ErrorBody),
-        (status = 415, description = "expected_json", body = ErrorBody),
         (status = 422, description = "invalid_body", body = ErrorBody),
     ))]
 pub async fn approve(
@@ -85,10 +83,8 @@ pub async fn approve(
     responses(
         (status = 200, description = "Returned: the review record as it now is", body = Change),
         (status = 400, description = "malformed_json", body = ErrorBody),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "The permission table's reason: not_your_role, other_hub, wrong_state, review_closed", body = ErrorBody),
         (status = 404, description = "unknown_review", body = ErrorBody),
-        (status = 415, description = "expected_json", body = ErrorBody),
         (status = 422, description = "invalid (no comment, a blank one, an unknown target) or invalid_body", body = ErrorBody),
     ))]
 pub async fn return_report(

@@ -92,7 +92,8 @@ fn add_to_operation(op: &mut Operation) {
             None => {
                 op.responses.responses.insert(status.to_owned(), RefOr::Ref(Ref::from_response_name(name)));
             }
-            Some(RefOr::T(own)) if !own.description.contains(description) => {
+            // Appended unless the handler's text already names the code (`malformed_json`, …).
+            Some(RefOr::T(own)) if !own.description.contains(description.split(':').next().unwrap_or(description)) => {
                 own.description = format!("{}; or {description}", own.description);
             }
             // Already a shared reference, or already says it.

@@ -27,11 +27,9 @@ pub const BULK_PUSH_OPS: usize = 100;
     responses(
         (status = 200, description = "Per-op results; everything up to acked_through is durable", body = PushResponse),
         (status = 400, description = "malformed_json or not_contiguous", body = ErrorBody),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "device_mismatch (the body's device_id is not the signed-in laptop), account_disabled, or not_on_review (an op for a review the caller has no part in; details.review_id, details.seq; nothing written)", body = ErrorBody),
         (status = 409, description = "seq_gap: push the earlier ops first; details.expected", body = ErrorBody),
         (status = 413, description = "body_too_large or too_many_ops", body = ErrorBody),
-        (status = 415, description = "expected_json", body = ErrorBody),
         (status = 422, description = "invalid_body (wrong field types)", body = ErrorBody),
         (status = 426, description = "update_required: the app's data schema is too old", body = ErrorBody),
     ))]
@@ -145,7 +143,6 @@ fn default_limit() -> u32 {
     responses(
         (status = 200, description = "A page of changes and the next cursor", body = PullResponse),
         (status = 400, description = "bad_query", body = ErrorBody),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "device_mismatch: device_id is not the signed-in laptop", body = ErrorBody),
     ))]
 pub async fn pull(
