@@ -43,13 +43,23 @@ impl fmt::Display for Hlc {
     }
 }
 
+/// The text form as a regular expression, exactly what `from_str` reads: 13 digits, a counter of
+/// 10 digits no larger than `u32::MAX` (4294967295, spelled out digit by digit), 16 hex digits.
+#[cfg(feature = "openapi")]
+const HLC_PATTERN: &str = concat!(
+    "^[0-9]{13}-",
+    "(?:[0-3][0-9]{9}|4(?:[01][0-9]{8}|2(?:[0-8][0-9]{7}|9(?:[0-3][0-9]{6}|4(?:[0-8][0-9]{5}|9(?:[0-5][0-9]{4}",
+    "|6(?:[0-6][0-9]{3}|7(?:[01][0-9]{2}|2(?:[0-8][0-9]|9[0-5])))))))))",
+    "-[0-9a-f]{16}$"
+);
+
 /// On the wire a stamp is its fixed-width text form.
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for Hlc {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(r"^[0-9]{13}-[0-9]{10}-[0-9a-f]{16}$"))
+            .pattern(Some(HLC_PATTERN))
             .description(Some("Hybrid logical clock stamp: wall ms, counter, device node (sorts as text)"))
             .examples([serde_json::json!("1795000000000-0000000000-8d14977970fdfb18")])
             .into()

@@ -15,6 +15,7 @@ pub mod report_template;
 pub mod review;
 pub mod school;
 pub mod tables;
+pub mod whole_number;
 
 pub use error::ValidationError;
 pub use evidence::ActivityType;

@@ -14,6 +14,7 @@ use uuid::Uuid;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Op {
     /// Per-device sequence number, contiguous from 1.
+    #[serde(deserialize_with = "crate::whole_number::u64")]
     pub seq: u64,
     pub entity: EntityKind,
     pub id: Uuid,
@@ -22,6 +23,7 @@ pub struct Op {
     /// Changed fields in name order. Every field of one op carries the op's `hlc` as its version.
     pub fields: BTreeMap<String, FieldWrite>,
     pub hlc: Hlc,
+    #[serde(deserialize_with = "crate::whole_number::u32")]
     pub schema_version: u32,
 }
 
@@ -37,11 +39,12 @@ pub struct FieldWrite {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub device_id: Uuid,
+    #[serde(deserialize_with = "crate::whole_number::u32")]
     pub schema_version: u32,
     pub ops: Vec<Op>,
     /// When set, the reply also carries the first page of changes after this cursor, so one
     /// edit costs one round trip instead of a push and a pull.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::whole_number::option_u64")]
     pub pull_cursor: Option<u64>,
 }
 

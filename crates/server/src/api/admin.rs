@@ -23,12 +23,13 @@ pub struct NewHub {
     #[serde(default)]
     pub region: String,
     /// Days after the visit's last day by which the report is due (default 28).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "qar_core::whole_number::option_u32")]
     pub report_deadline_days: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct HubSettings {
+    #[serde(deserialize_with = "qar_core::whole_number::u32")]
     pub report_deadline_days: u32,
 }
 
@@ -43,12 +44,28 @@ pub struct SchoolQuery {
     /// Part of a name, URN, town or postcode.
     #[serde(default)]
     pub q: String,
+    /// Schools in the answer, 1 to 200 (default 50).
     #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 200)]
     pub limit: u32,
 }
 
 fn default_limit() -> u32 {
     50
+}
+
+/// Most schools one search answers with.
+pub const MAX_SCHOOL_RESULTS: u32 = 200;
+
+impl SchoolQuery {
+    /// Refused rather than clamped, so the published maximum is the one that holds.
+    fn check(self) -> Result<Self, ApiError> {
+        if !(1..=MAX_SCHOOL_RESULTS).contains(&self.limit) {
+            let message = format!("limit must be 1 to {MAX_SCHOOL_RESULTS}, not {}", self.limit);
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", message));
+        }
+        Ok(self)
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -95,7 +112,7 @@ pub async fn create_hub(
 
 /// Every hub for an administrator; a coordinator's own hubs for a coordinator.
 #[utoipa::path(get, path = "/v1/hubs", tag = "admin", security(("bearer" = [])),
-    responses((status = 200, description = "Hubs", body = Vec<HubInfo>), (status = 401, description = "unauthenticated", body = ErrorBody)))]
+    responses((status = 200, description = "Hubs", body = Vec<HubInfo>)))]
 pub async fn list_hubs(State(state): State<AppState>, caller: AuthDevice) -> Result<Json<Vec<HubInfo>>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.list_hubs(&caller)?)).await?))
@@ -149,7 +166,7 @@ pub async fn hub_schools(
     Path(hub_id): Path<String>,
     query: Result<Query<SchoolQuery>, QueryRejection>,
 ) -> Result<Json<Vec<SchoolInfo>>, ApiError> {
-    let Query(q) = query?;
+    let q = query?.0.check()?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.search_schools(&caller, Some(&hub_id), &q.q, q.limit)?)).await?))
 }
@@ -162,7 +179,7 @@ pub async fn search_schools(
     caller: AuthDevice,
     query: Result<Query<SchoolQuery>, QueryRejection>,
 ) -> Result<Json<Vec<SchoolInfo>>, ApiError> {
-    let Query(q) = query?;
+    let q = query?.0.check()?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.search_schools(&caller, None, &q.q, q.limit)?)).await?))
 }

@@ -71,7 +71,6 @@ pub async fn login(
 #[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, description = "This laptop is signed out", body = DeviceInfo),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
     ))]
 pub async fn logout(State(state): State<AppState>, device: AuthDevice) -> Result<Json<DeviceInfo>, ApiError> {
     let store = state.store.clone();
@@ -82,7 +81,6 @@ pub async fn logout(State(state): State<AppState>, device: AuthDevice) -> Result
 #[utoipa::path(get, path = "/v1/devices", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, description = "Devices (tokens never included)", body = [DeviceInfo]),
-        (status = 401, description = "Not signed in", body = ErrorBody),
     ))]
 pub async fn list_devices(State(state): State<AppState>, device: AuthDevice) -> Result<Json<Vec<DeviceInfo>>, ApiError> {
     let store = state.store.clone();
@@ -96,12 +94,11 @@ pub struct RevokeRequest {
 
 /// Admin only (403 `forbidden` otherwise). 200 with the entry; 404 `device_not_found`.
 #[utoipa::path(post, path = "/v1/devices/{device_id}/revoke", tag = "auth", security(("bearer" = [])),
-    params(("device_id" = String, Path, description = "The laptop's device id (UUID)")),
+    params(("device_id" = uuid::Uuid, Path, description = "The laptop's device id")),
     request_body = RevokeRequest,
     responses(
         (status = 200, description = "Revoked: its next request gets 401 device_revoked", body = DeviceInfo),
         (status = 400, description = "invalid_device_id", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "forbidden: only an administrator can sign out a laptop", body = ErrorBody),
         (status = 404, description = "device_not_found", body = ErrorBody),
         (status = 422, description = "invalid_reason or invalid_body", body = ErrorBody),
@@ -124,11 +121,10 @@ pub async fn revoke_device(
 /// id, which otherwise stays its first person's (`device_in_use`). The laptop must be signed
 /// out or revoked first (422 `device_active`).
 #[utoipa::path(post, path = "/v1/devices/{device_id}/release", tag = "auth", security(("bearer" = [])),
-    params(("device_id" = String, Path, description = "The laptop's device id (UUID)")),
+    params(("device_id" = uuid::Uuid, Path, description = "The laptop's device id")),
     responses(
         (status = 200, description = "Released: the entry as it was", body = DeviceInfo),
         (status = 400, description = "invalid_device_id", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "forbidden: only an administrator can release a laptop", body = ErrorBody),
         (status = 404, description = "device_not_found", body = ErrorBody),
         (status = 422, description = "device_active: sign the laptop out first", body = ErrorBody),

@@ -4,12 +4,15 @@ mod admin;
 mod auth;
 mod health;
 mod hub_openapi;
+mod json_object;
 mod openapi;
 mod outbox_report;
 mod report_versions;
 mod reviews;
 mod scheduling;
+mod schema_limits;
 mod school_import;
+mod shared_responses;
 mod sync;
 mod visit_admin;
 
@@ -67,6 +70,7 @@ pub fn app(state: AppState) -> Router {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(json_object::refuse_json_arrays))
         // Answers carry tokens, TOTP secrets and review data: never kept by a cache or proxy, never
         // read as anything but what they say they are, never framed (issue 15).
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
@@ -86,5 +90,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + S
     tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)?
 }
 
+#[cfg(test)]
+mod contract_tests;
 #[cfg(test)]
 mod tests;

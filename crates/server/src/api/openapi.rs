@@ -29,5 +29,21 @@ impl Modify for BearerToken {
 /// This document.
 #[utoipa::path(get, path = "/v1/openapi.json", tag = "meta", responses((status = 200, description = "OpenAPI 3.1 document")))]
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(super::hub_openapi::with_hub_admin(ApiDoc::openapi()))
+    Json(document())
+}
+
+/// The whole document: this file's routes, hub administration's, then the shared error answers
+/// (which need every operation in place).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = document_without_limits();
+    super::shared_responses::add_to(&mut doc);
+    // Every entry is checked by a unit test (schema_limits); a miss here would only lose a limit.
+    let missing = super::schema_limits::add_to(&mut doc);
+    debug_assert!(missing.is_empty(), "schema limits for unknown properties: {missing:?}");
+    doc
+}
+
+/// The routes' own descriptions, before the shared answers and the limits are added.
+pub(super) fn document_without_limits() -> utoipa::openapi::OpenApi {
+    super::hub_openapi::with_hub_admin(ApiDoc::openapi())
 }

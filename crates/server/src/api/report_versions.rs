@@ -51,16 +51,14 @@ fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError
 /// report is still the approved one. Freezes the next version, moves the review to `issued`,
 /// writes an audit entry. Issuing the same approved report again changes nothing.
 #[utoipa::path(post, path = "/v1/reviews/{review_id}/issue", tag = "workflow", security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     request_body = IssueRequest,
     responses(
         (status = 200, description = "Issued: the review record and the version stored", body = IssueReply),
         (status = 400, description = "reason_required (a correction needs a reason), reason_too_long, malformed_json", body = ErrorBody),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "The permission table's reason: not_your_role, other_hub, wrong_state, review_closed", body = ErrorBody),
         (status = 404, description = "unknown_review", body = ErrorBody),
         (status = 409, description = "report_changed: not the approved report; details.current_hash", body = ErrorBody),
-        (status = 415, description = "expected_json", body = ErrorBody),
         (status = 422, description = "invalid_body", body = ErrorBody),
     ))]
 pub async fn issue(
@@ -79,10 +77,9 @@ pub async fn issue(
 
 /// The review's issued versions, oldest first: anyone on the team, its hub's coordinator, admins.
 #[utoipa::path(get, path = "/v1/reviews/{review_id}/versions", tag = "workflow", security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     responses(
         (status = 200, description = "Versions, oldest first", body = Vec<ReportVersion>),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "not_your_role, other_hub", body = ErrorBody),
         (status = 404, description = "unknown_review", body = ErrorBody),
     ))]
@@ -99,10 +96,9 @@ pub async fn list_versions(
 /// One version's frozen snapshot: canonical JSON, served byte for byte as stored; its SHA-256
 /// is the listed `sha256` (also in the `X-QAR-Sha256` header).
 #[utoipa::path(get, path = "/v1/reviews/{review_id}/versions/{version}", tag = "workflow", security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)"), ("version" = u32, Path, description = "Version number, from 1")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id"), ("version" = u32, Path, description = "Version number, from 1")),
     responses(
         (status = 200, description = "The frozen snapshot (JSON object)", content_type = "application/json"),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "not_your_role, other_hub", body = ErrorBody),
         (status = 404, description = "unknown_review, unknown_version", body = ErrorBody),
     ))]

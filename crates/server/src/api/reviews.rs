@@ -51,16 +51,14 @@ fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError
 /// `approved`, `approved_hash` and `approved_by` (server writes, synced to every laptop of the
 /// review). Approving again with the same hash changes nothing.
 #[utoipa::path(post, path = "/v1/reviews/{review_id}/approve", tag = "workflow", security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     request_body = ApproveRequest,
     responses(
         (status = 200, description = "Approved: the review record as it now is", body = Change),
         (status = 400, description = "malformed_json", body = ErrorBody),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "The permission table's reason: not_your_role, other_hub, wrong_state, review_closed", body = ErrorBody),
         (status = 404, description = "unknown_review", body = ErrorBody),
         (status = 409, description = "report_changed: the report is not the one approved; details.current_hash", body = ErrorBody),
-        (status = 415, description = "expected_json", body = ErrorBody),
         (status = 422, description = "invalid_body", body = ErrorBody),
     ))]
 pub async fn approve(
@@ -80,15 +78,13 @@ pub async fn approve(
 /// made on), in one transaction; they sync down to the team. Comments already stored (same ids)
 /// are not written again.
 #[utoipa::path(post, path = "/v1/reviews/{review_id}/return", tag = "workflow", security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     request_body = ReturnRequest,
     responses(
         (status = 200, description = "Returned: the review record as it now is", body = Change),
         (status = 400, description = "malformed_json", body = ErrorBody),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "The permission table's reason: not_your_role, other_hub, wrong_state, review_closed", body = ErrorBody),
         (status = 404, description = "unknown_review", body = ErrorBody),
-        (status = 415, description = "expected_json", body = ErrorBody),
         (status = 422, description = "invalid (no comment, a blank one, an unknown target) or invalid_body", body = ErrorBody),
     ))]
 pub async fn return_report(

@@ -40,7 +40,7 @@ pub async fn schedule(
 /// Replaces the review's team. People taken off stop receiving it; their laptops are told on
 /// their next pull (`access_revoked`) and drop it after sending unsent work.
 #[utoipa::path(put, path = "/v1/reviews/{review_id}/team", tag = "scheduling", request_body = TeamChoice, security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     responses(
         (status = 200, description = "The review record, warnings and who was taken off", body = Scheduled),
         (status = 403, description = "not_your_hub, not_your_role or wrong_state", body = ErrorBody),
@@ -82,7 +82,7 @@ pub async fn overview(
 /// the coordinator of that hub or an administrator. Until then the review is in no hub's
 /// queue and its report cannot be submitted.
 #[utoipa::path(post, path = "/v1/reviews/{review_id}/adopt", tag = "scheduling", security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     responses(
         (status = 200, description = "The review record, now in the school's hub", body = Change),
         (status = 403, description = "not_your_hub (a coordinator of another hub) or not_your_role", body = ErrorBody),

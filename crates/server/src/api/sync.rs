@@ -27,11 +27,9 @@ pub const BULK_PUSH_OPS: usize = 100;
     responses(
         (status = 200, description = "Per-op results; everything up to acked_through is durable", body = PushResponse),
         (status = 400, description = "malformed_json or not_contiguous", body = ErrorBody),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "device_mismatch (the body's device_id is not the signed-in laptop), account_disabled, or not_on_review (an op for a review the caller has no part in; details.review_id, details.seq; nothing written)", body = ErrorBody),
         (status = 409, description = "seq_gap: push the earlier ops first; details.expected", body = ErrorBody),
         (status = 413, description = "body_too_large or too_many_ops", body = ErrorBody),
-        (status = 415, description = "expected_json", body = ErrorBody),
         (status = 422, description = "invalid_body (wrong field types)", body = ErrorBody),
         (status = 426, description = "update_required: the app's data schema is too old", body = ErrorBody),
     ))]
@@ -101,13 +99,36 @@ pub const MAX_WAIT_MS: u64 = 25_000;
 pub struct PullParams {
     #[serde(default)]
     cursor: u64,
+    /// Changes per page, 1 to 5000 (`store::pull::MAX_PULL_LIMIT`).
     #[serde(default = "default_limit")]
+    #[param(minimum = 1, maximum = 5000)]
     limit: u32,
     /// The asking device: its own writes are not sent back to it.
     device_id: Option<uuid::Uuid>,
-    /// Long-poll: when nothing is new, wait up to this long for a change before answering.
+    /// Long-poll: when nothing is new, wait up to this long for a change before answering;
+    /// at most 25,000 (`MAX_WAIT_MS`).
     #[serde(default)]
+    #[param(maximum = 25000)]
     wait_ms: u64,
+}
+
+impl PullParams {
+    /// Out-of-range values are refused, not quietly clamped, so the maxima the schema publishes
+    /// are the ones that hold (a client asking for a minute's wait learns it gets 25 s).
+    fn check(&self) -> Result<(), ApiError> {
+        let max_limit = crate::store::pull::MAX_PULL_LIMIT;
+        if !(1..=max_limit).contains(&self.limit) {
+            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", format!("limit must be 1 to {max_limit}, not {}", self.limit)));
+        }
+        if self.wait_ms > MAX_WAIT_MS {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                format!("wait_ms must be at most {MAX_WAIT_MS}, not {}", self.wait_ms),
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn default_limit() -> u32 {
@@ -122,7 +143,6 @@ fn default_limit() -> u32 {
     responses(
         (status = 200, description = "A page of changes and the next cursor", body = PullResponse),
         (status = 400, description = "bad_query", body = ErrorBody),
-        (status = 401, description = "unauthenticated, invalid_token, device_revoked or token_expired", body = ErrorBody),
         (status = 403, description = "device_mismatch: device_id is not the signed-in laptop", body = ErrorBody),
     ))]
 pub async fn pull(
@@ -133,6 +153,7 @@ pub async fn pull(
 ) -> Result<Response, ApiError> {
     super::outbox_report::note(&state, &device, &headers);
     let Query(p) = params?;
+    p.check()?;
     same_device(&device, p.device_id)?;
     let scope = std::sync::Arc::new(ReadScope::of(&device));
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(p.wait_ms.min(MAX_WAIT_MS));

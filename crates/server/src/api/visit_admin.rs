@@ -18,7 +18,7 @@ use uuid::Uuid;
 /// Moves the visit days (and, while `scheduled`, the framework). The review record changes as a
 /// server write, so every team member's laptop receives the new days on its next pull.
 #[utoipa::path(put, path = "/v1/reviews/{review_id}/visit", tag = "scheduling", request_body = VisitChange, security(("bearer" = [])),
-    params(("review_id" = String, Path, description = "The review's id (UUID)")),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     responses(
         (status = 200, description = "The review record, the days it had, and whether anything changed", body = VisitChanged),
         (status = 400, description = "malformed_json", body = ErrorBody),

@@ -92,8 +92,10 @@ pub(super) fn audit(tx: &Connection, caller: &AuthDevice, kind: &str, subject: &
 }
 
 fn check_name(what: &str, name: &str) -> Result<String, StoreError> {
+    // The length as sent (the published maxLength), the emptiness once trimmed.
+    let too_long = name.chars().count() > MAX_NAME;
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME {
+    if name.is_empty() || too_long {
         return Err(refused(422, "invalid", format!("{what} must be 1 to {MAX_NAME} characters.")));
     }
     if let Some(c) = name.chars().find(|c| qar_core::entities::hidden_name_char(*c)) {
@@ -368,9 +370,11 @@ impl ServerStore {
     /// next request is answered 401 `device_revoked` with it), pending invitations cancelled.
     pub fn deactivate_user(&self, caller: &AuthDevice, user_id: &str, reason: &str, now_ms: u64) -> Result<UserInfo, StoreError> {
         require_admin(caller, "deactivate people")?;
+        // The length as sent: the published maxLength.
+        let too_long = reason.chars().count() > crate::auth::MAX_REVOKE_REASON;
         let reason = reason.trim();
         let reason = if reason.is_empty() { "account deactivated by an administrator" } else { reason };
-        if reason.chars().count() > crate::auth::MAX_REVOKE_REASON {
+        if too_long {
             return Err(refused(422, "invalid_reason", "The reason is too long."));
         }
         if user_id == caller.user_id {

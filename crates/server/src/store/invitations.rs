@@ -137,10 +137,13 @@ impl ServerStore {
         require_admin(caller, "invite people")?;
         let email = email_key(&new.email);
         let name = new.name.trim();
-        if !email.contains('@') || email.len() > 254 || email.contains(char::is_whitespace) {
+        // Lengths as sent, in characters: the limits `/v1/openapi.json` publishes (maxLength), so
+        // a request the schema refuses is refused here too. (RFC 5321's 254 counts octets, but
+        // addresses are ASCII in practice.)
+        if !email.contains('@') || new.email.chars().count() > 254 || email.contains(char::is_whitespace) {
             return Err(refused(422, "invalid_email", "Give a valid email address."));
         }
-        if name.is_empty() || name.chars().count() > 200 {
+        if name.is_empty() || new.name.chars().count() > 200 {
             return Err(refused(422, "invalid", "A name must be 1 to 200 characters."));
         }
         if let Err(e) = qar_core::entities::check_name("Name", name, 200, true) {

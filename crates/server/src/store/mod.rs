@@ -31,6 +31,7 @@ mod workflow;
 pub use ahead::DEFAULT_MAX_CLOCK_AHEAD_MS;
 pub use conflicts::conflict_id;
 pub use pull::ReadScope;
+pub use push::OLDEST_ACCEPTED_SCHEMA;
 pub use workflow::{NewComment, MAX_RETURN_COMMENTS};
 
 use qar_dbkit::{Durability, Migration};
