@@ -226,3 +226,77 @@ pub fn field_action(entity: EntityKind, field: &str, doc: &RecordFields, user_id
     };
     (action, own)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::FieldWrite;
+    use crate::{Hlc, SCHEMA_VERSION};
+    use serde_json::json;
+    use uuid::Uuid;
+
+    fn op(entity: EntityKind, fields: &[(&str, serde_json::Value)]) -> Op {
+        let id = Uuid::from_u128(1);
+        Op {
+            seq: 1,
+            entity,
+            id,
+            review_id: id,
+            fields: fields.iter().map(|(n, v)| ((*n).to_owned(), FieldWrite { value: v.clone(), base: None })).collect(),
+            hlc: Hlc { wall_ms: 1, counter: 0, node: 1 },
+            schema_version: SCHEMA_VERSION,
+        }
+    }
+
+    fn on_review(state: ReviewState, role: Option<TeamRole>, in_hub: bool) -> OpReview {
+        let mut facts = ReviewFacts::new(state, Uuid::from_u128(9), true);
+        facts.team_role = role;
+        OpReview { facts, in_hub }
+    }
+
+    fn decide_for(op: &Op, review: Option<&OpReview>, current: Option<&RecordFields>) -> Result<Permit, Refusal> {
+        let actor = Actor { roles: vec![] };
+        decide_op(op, &OpFacts { actor: &actor, user_id: "user-a", review, current, target: None })
+    }
+
+    #[test]
+    fn a_laptop_proposes_a_review_in_preparation_and_leads_it() {
+        let permit = decide_for(&op(EntityKind::Review, &[("state", json!("preparing"))]), None, None).unwrap();
+        assert!(permit.creates_review);
+        let refused = decide_for(&op(EntityKind::Review, &[("state", json!("scheduled"))]), None, None).unwrap_err();
+        assert_eq!(refused.code, "wrong_state");
+        let refused = decide_for(&op(EntityKind::Evidence, &[("notes", json!("x"))]), None, None).unwrap_err();
+        assert_eq!(refused.code, "unknown_review");
+    }
+
+    #[test]
+    fn server_fields_and_server_decided_states_are_refused_whole() {
+        let lead = on_review(ReviewState::Drafting, Some(TeamRole::LeadReviewer), true);
+        let refused = decide_for(&op(EntityKind::Review, &[("hub_id", json!("hub-x"))]), Some(&lead), None).unwrap_err();
+        assert_eq!(refused.code, "server_field");
+        let refused = decide_for(&op(EntityKind::Review, &[("state", json!("approved"))]), Some(&lead), None).unwrap_err();
+        assert_eq!(refused.code, "server_decides");
+    }
+
+    #[test]
+    fn a_proposal_is_submitted_only_once_a_hub_adopts_it() {
+        let op = op(EntityKind::Review, &[("state", json!("submitted"))]);
+        let proposal = on_review(ReviewState::Drafting, Some(TeamRole::LeadReviewer), false);
+        assert_eq!(decide_for(&op, Some(&proposal), None).unwrap_err().code, "not_adopted");
+        let adopted = on_review(ReviewState::Drafting, Some(TeamRole::LeadReviewer), true);
+        assert_eq!(decide_for(&op, Some(&adopted), None), Ok(Permit::default()));
+    }
+
+    #[test]
+    fn a_note_is_written_by_its_author_and_new_ones_get_one() {
+        let team = on_review(ReviewState::InVisit, Some(TeamRole::Reviewer), true);
+        let permit = decide_for(&op(EntityKind::Evidence, &[("notes", json!("x"))]), Some(&team), None).unwrap();
+        assert!(permit.set_author, "a new note without an author gets the pusher's id");
+        let someone_else = decide_for(&op(EntityKind::Evidence, &[("author_id", json!("user-b"))]), Some(&team), None).unwrap_err();
+        assert_eq!(someone_else.code, "not_your_evidence");
+        let theirs: RecordFields =
+            [("author_id".to_owned(), crate::protocol::FieldValue { value: json!("user-b"), version: Hlc::ZERO })].into();
+        let edit = decide_for(&op(EntityKind::Evidence, &[("notes", json!("y"))]), Some(&team), Some(&theirs));
+        assert!(edit.is_err(), "a reviewer edits only their own notes: {edit:?}");
+    }
+}
