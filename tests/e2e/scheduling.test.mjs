@@ -11,12 +11,12 @@ import { appDataDir, ARTIFACTS, axeCheck, openApp, removeDir, setPickerValue, se
 const SCHOOL = 'Heron Vale Academy';
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** A Tuesday at least four weeks from now (visit days cannot move into the past), as the
- *  date input takes it and as the review list shows it. */
-function tuesdayAhead() {
+/** A Tuesday at least `days` days from now (visit days cannot be scheduled or moved into the
+ *  past), as the date input takes it and as the review list shows it. */
+function tuesdayAhead(days) {
   const d = new Date();
   d.setUTCHours(0, 0, 0, 0);
-  d.setUTCDate(d.getUTCDate() + 28 + ((9 - d.getUTCDay()) % 7));
+  d.setUTCDate(d.getUTCDate() + days + ((9 - d.getUTCDay()) % 7));
   // Not a demo review's start date, so the rows that show it are this review's alone.
   while (['2026-11-24', '2027-01-19', '2027-03-09'].includes(d.toISOString().slice(0, 10))) d.setUTCDate(d.getUTCDate() + 7);
   return { iso: d.toISOString().slice(0, 10), shown: `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}` };
@@ -86,7 +86,8 @@ test('the coordinator schedules a review in the app and it reaches the reviewer'
   await setText(b, '[data-testid="school-search"]', 'Heron');
   await click(b, '[data-testid="school-search-go"]');
   await click(b, '[data-testid="school-option"]');
-  await setPickerValue(b, '[data-testid="first-day"]', '2027-06-08');
+  const scheduled = tuesdayAhead(14);
+  await setPickerValue(b, '[data-testid="first-day"]', scheduled.iso);
   await (await b.$('[data-testid="visit-days"]')).waitForDisplayed({ timeout: 5_000 });
   await (await b.$('[data-testid="lead-select"]')).selectByAttribute('value', 'user-anika-marsh');
   await click(b, '[data-testid="reviewer-user-owen-pritchard"]');
@@ -100,8 +101,8 @@ test('the coordinator schedules a review in the app and it reaches the reviewer'
   await look(b, 'overview');
 
   // She moves the new review's visit: a new first day suggests the next two school days.
-  const moved = tuesdayAhead();
-  const row = await b.$('[data-testid="hub-review-row"]*=8 Jun 2027');
+  const moved = tuesdayAhead(28);
+  const row = await b.$(`[data-testid="hub-review-row"]*=${scheduled.shown}`);
   await (await row.$('[data-testid="change-visit"]')).click();
   await (await b.$('[data-testid="visit-dialog"]')).waitForDisplayed({ timeout: 10_000 });
   await setPickerValue(b, '[data-testid="visit-day-1"]', moved.iso);

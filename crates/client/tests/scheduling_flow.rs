@@ -4,7 +4,7 @@
 //! clearly), drops its copy, and receives nothing more of that review.
 
 mod common;
-use common::{demo_server, laptop, now_ms};
+use common::{demo_server, laptop, now_ms, visit};
 
 use qar_client::sync::sync_once;
 use qar_client::NewEvidence;
@@ -27,9 +27,10 @@ async fn coordinator_schedules_reviewer_pulls_removal_drops_after_sending() {
     let (owen, owen_sync) = laptop(dirs[2].path(), &url, srv.store(), "owen.pritchard@example.org", "user-owen-pritchard");
 
     // 1. The coordinator schedules a review of a school in her hub.
+    let days = visit(6);
     let body = json!({
         "school_urn": "990102",
-        "visit_dates": ["2027-06-08", "2027-06-09", "2027-06-10"],
+        "visit_dates": days,
         "framework_version": "2019",
         "lead_reviewer_id": "user-anika-marsh",
         "reviewers": ["user-owen-pritchard"],
@@ -50,7 +51,7 @@ async fn coordinator_schedules_reviewer_pulls_removal_drops_after_sending() {
         let (context, dates) = s.scheduled_context(&review).unwrap().unwrap();
         assert_eq!(context["urn"], "990102");
         assert_eq!(context["la_name"], "Westmere");
-        assert_eq!(dates, json!(["2027-06-08", "2027-06-09", "2027-06-10"]));
+        assert_eq!(dates, json!(days));
     }
 
     // The Lead Reviewer starts preparation, so evidence can be recorded.

@@ -4,20 +4,12 @@
 //! administrator then sets the reviewer's home school through the client.
 
 mod common;
-use common::{demo_server, laptop, now_ms, signed_in};
+use common::{day, demo_server, laptop, now_ms, signed_in};
 
-use chrono::{Datelike, Duration, Utc};
 use qar_client::sync::sync_once;
 use qar_client::ClientError;
 use qar_server::store::demo::DEMO_HUB_ID;
 use serde_json::json;
-
-/// The day `offset` days after Monday of the week `weeks` after this one.
-fn day(weeks: i64, offset: i64) -> String {
-    let today = Utc::now().date_naive();
-    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
-    (monday + Duration::days(7 * weeks + offset)).format("%Y-%m-%d").to_string()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moved_visit_days_reach_the_team_and_the_home_school_is_set() {

@@ -345,15 +345,9 @@ pub(crate) fn is_local_datetime(s: &str) -> bool {
     s.len() == 16 && s.is_char_boundary(10) && is_date(&s[..10]) && s.as_bytes()[10] == b'T' && is_time(&s[11..])
 }
 
-/// `YYYY-MM-DD` with a real day of that month (leap years included).
+/// `YYYY-MM-DD` with a real day of that month (leap years included), from 1900 on.
 pub(crate) fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit()))?.parse::<u32>().ok();
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
-    y >= 1900 && days_in_month(y, m).is_some_and(|days| (1..=days).contains(&d))
+    crate::calendar::parse_date(s).is_some()
 }
 
 /// Days in month `m` (1–12) of year `y`, leap years included; `None` for a month that isn't one.

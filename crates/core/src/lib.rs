@@ -1,6 +1,7 @@
 //! qar-core: the QAR domain, shared by the laptop client and the sync server so both apply
 //! exactly the same rules. Pure: no IO, no SQL, no HTTP, no clock reads (time is passed in).
 
+pub mod calendar;
 pub mod entities;
 pub mod error;
 pub mod evidence;
@@ -8,13 +9,17 @@ pub mod fields;
 pub mod framework;
 pub mod hlc;
 pub mod lifecycle;
+pub mod op_permission;
 pub mod password;
 pub mod permissions;
 pub mod protocol;
+pub mod report_deadline;
 pub mod report_template;
 pub mod review;
 pub mod school;
+pub mod sync;
 pub mod tables;
+pub mod visit_days;
 pub mod whole_number;
 
 pub use error::ValidationError;

@@ -9,6 +9,7 @@ use qar_server::auth::crypto;
 use qar_server::store::demo::DEMO_HUB_ID;
 use qar_server::store::invitations::{InviteRole, NewInvitation};
 use qar_server::store::now_ms;
+use qar_server::store::scheduling::ScheduleRequest;
 use qar_server::{AuthDevice, Role};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -25,7 +26,7 @@ impl Env {
 fn schedule_body(urn: &str, lead: &str, reviewers: &[&str]) -> Value {
     json!({
         "school_urn": urn,
-        "visit_dates": ["2027-05-11", "2027-05-12", "2027-05-13"],
+        "visit_dates": visit(6),
         "framework_version": "2019",
         "lead_reviewer_id": lead,
         "reviewers": reviewers,
@@ -207,13 +208,22 @@ async fn scheduling_warns_syncs_and_removal_stops_sync() {
     let fields = &done["review"]["fields"];
     assert_eq!(fields["state"]["value"], "scheduled");
     assert_eq!(fields["school_context"]["value"]["urn"], "990102");
-    assert_eq!(fields["visit_dates"]["value"], json!(["2027-05-11", "2027-05-12", "2027-05-13"]));
+    assert_eq!(fields["visit_dates"]["value"], json!(visit(6)));
 
-    // Bad input is refused clearly and writes nothing.
-    let mut bad = schedule_body("990102", ANIKA, &[]);
-    bad["visit_dates"] = json!(["2027-05-11"]);
-    let (s, b) = env.post(&format!("/v1/hubs/{DEMO_HUB_ID}/reviews"), Some(&hollie.token), bad).await;
-    assert_eq!((s, b["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_dates")));
+    // Bad input is refused clearly and writes nothing. Scheduling checks the visit days by the
+    // same rule as moving them: school days, in order, within 14 days, none past.
+    for (dates, why) in [
+        (vec![day(6, 1)], "Give the 3 visit days."),
+        (vec![day(-1, 1), day(-1, 2), day(-1, 3)], "has passed"),
+        (vec![day(6, 4), day(6, 5), day(6, 7)], "is a Saturday"),
+        (vec![day(6, 1), day(6, 2), day(9, 1)], "within 14 days"),
+    ] {
+        let mut bad = schedule_body("990102", ANIKA, &[]);
+        bad["visit_dates"] = json!(dates);
+        let (s, b) = env.post(&format!("/v1/hubs/{DEMO_HUB_ID}/reviews"), Some(&hollie.token), bad).await;
+        assert_eq!((s, b["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_dates")), "{dates:?}: {b}");
+        assert!(b["message"].as_str().unwrap().contains(why), "{dates:?}: {b}");
+    }
     let (s, b) =
         env.post(&format!("/v1/hubs/{DEMO_HUB_ID}/reviews"), Some(&hollie.token), schedule_body("990102", "user-nobody-at-all", &[])).await;
     assert_eq!((s, b["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unknown_user")));
@@ -271,11 +281,16 @@ async fn overview_marks_overdue_reports_and_stale_laptops() {
     // A review whose visit ended 2025-01-15, with a 1-day deadline: overdue.
     let (s, _) = env.put(&format!("/v1/hubs/{DEMO_HUB_ID}/settings"), Some(&admin.token), json!({"report_deadline_days": 1})).await;
     assert_eq!(s, StatusCode::OK);
+    // Days in the past cannot be scheduled now, so this one was scheduled back then: the store
+    // takes the time as an argument, 2025-01-10 (a Friday) here.
     let mut body = schedule_body("990103", ANIKA, &[]);
     body["visit_dates"] = json!(["2025-01-13", "2025-01-14", "2025-01-15"]);
-    let (s, done) = env.post(&format!("/v1/hubs/{DEMO_HUB_ID}/reviews"), Some(&hollie.token), body).await;
-    assert_eq!(s, StatusCode::CREATED, "{done}");
-    let past_id = done["review"]["id"].as_str().unwrap().to_owned();
+    let request: ScheduleRequest = serde_json::from_value(body).unwrap();
+    let coordinator =
+        AuthDevice { user_id: HOLLIE.into(), device_id: hollie.device, roles: vec![Role::HubCoordinator { hub_id: DEMO_HUB_ID.into() }] };
+    let back_then = 1_736_467_200_000; // 2025-01-10T00:00:00Z
+    let done = env.srv.store().schedule_review(&coordinator, DEMO_HUB_ID, &request, back_then).unwrap();
+    let past_id = done.review.id.to_string();
     // Anika's laptop reports 7 unsent ops, the oldest two days old.
     let oldest = now_ms() - 2 * DAY_MS;
     let req = env

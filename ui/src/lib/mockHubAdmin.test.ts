@@ -16,16 +16,22 @@ const request = (urn = '990301', lead = 'user-lead', reviewers: string[] = []) =
   shadows: [],
 });
 
+/** Today pinned to the week before the days `request()` schedules (past days are refused). */
+function pinned(admin: MockHubAdmin): MockHubAdmin {
+  admin.today = '2027-05-03';
+  return admin;
+}
+
 describe('hub administration rules (mock, as the server)', () => {
   it('lets only the coordinator of the hub or an admin schedule, with reasons', async () => {
     await expect(new MockHubAdmin(elsewhere).scheduleReview('hub-north', request())).rejects.toMatchObject({ code: 'not_your_hub' });
     await expect(new MockHubAdmin(nobody).scheduleReview('hub-north', request())).rejects.toMatchObject({ code: 'not_your_role' });
-    const done = await new MockHubAdmin(coordinator).scheduleReview('hub-north', request());
+    const done = await pinned(new MockHubAdmin(coordinator)).scheduleReview('hub-north', request());
     expect(done.review.fields.state.value).toBe('scheduled');
   });
 
   it('warns of a conflict of interest when a team member works at the school', async () => {
-    const admin = new MockHubAdmin(coordinator);
+    const admin = pinned(new MockHubAdmin(coordinator));
     const done = await admin.scheduleReview('hub-north', request('990302', 'user-lead', ['user-reviewer']));
     expect(done.warnings).toEqual([expect.objectContaining({ code: 'conflict_of_interest', user_id: 'user-reviewer' })]);
   });
@@ -41,6 +47,8 @@ describe('hub administration rules (mock, as the server)', () => {
 
   it('marks a report overdue after the hub deadline', async () => {
     const admin = new MockHubAdmin(coordinator);
+    // Past days cannot be scheduled now: this review was scheduled back then.
+    admin.today = '2025-01-10';
     await admin.scheduleReview('hub-north', { ...request(), visit_dates: ['2025-01-13', '2025-01-14', '2025-01-15'] });
     admin.today = '2025-03-01';
     const view = await admin.hubOverview('hub-north');

@@ -207,8 +207,9 @@ export class MockHubAdmin implements HubAdmin {
       throw refused('not_your_role', refusalFor('schedule_review'));
     }
     const dates = request.visit_dates;
-    if (dates.length !== 3 || dates.some((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d)) || !(dates[0] < dates[1] && dates[1] < dates[2]))
-      throw refused('invalid_dates', 'Give the 3 visit days, in order.');
+    // Scheduling and moving the days check the same rule (qar_core::visit_days).
+    const dateProblem = visitDaysProblem(request.visit_dates, this.today);
+    if (dateProblem) throw refused('invalid_dates', dateProblem);
     const school = this.schools.find((s) => s.urn === request.school_urn);
     if (!school) throw refused('unknown_school', `No school with URN ${request.school_urn} is in the register.`);
     if (school.hub_id !== hubId) throw refused('school_not_in_hub', `${school.name} is not a school of ${hub.name}.`);

@@ -3,7 +3,8 @@
 use super::{columns, meta, Store};
 use crate::error::Result;
 use qar_core::protocol::{Change, PullResponse};
-use qar_core::{validate_field, EntityKind};
+use qar_core::sync::{pulled_writes, PulledField};
+use qar_core::EntityKind;
 use rusqlite::{params, Transaction, TransactionBehavior};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -85,17 +86,19 @@ fn apply_change(tx: &Transaction, c: &Change, acked: Option<u64>, held: &mut BTr
     let existing = columns::versions(tx, c.entity, c.id)?;
     let mut versions = existing.clone().unwrap_or_default();
     let mut writes: Vec<(&str, &Value)> = Vec::new();
-    for (name, f) in &c.fields {
-        if pending.contains(name) || versions.get(name) == Some(&f.version) {
-            continue;
+    // Which pulled values to take is core's rule; this store only reads and writes.
+    for (name, decision) in pulled_writes(c.entity, &c.fields, &versions, &pending) {
+        match decision {
+            PulledField::Apply => {
+                let f = &c.fields[name];
+                versions.insert(name.to_owned(), f.version);
+                writes.push((name, &f.value));
+            }
+            PulledField::Invalid(e) => {
+                tracing::warn!(entity = c.entity.code(), id = %c.id, field = %name, "skipping pulled value: {e}");
+            }
+            PulledField::Pending | PulledField::AlreadyHere => {}
         }
-        if let Err(e) = validate_field(c.entity, name, &f.value) {
-            // A value this build cannot hold (say, from a newer schema) must not block the rest.
-            tracing::warn!(entity = c.entity.code(), id = %c.id, field = %name, "skipping pulled value: {e}");
-            continue;
-        }
-        versions.insert(name.clone(), f.version);
-        writes.push((name.as_str(), &f.value));
     }
     if writes.is_empty() {
         return Ok(false);

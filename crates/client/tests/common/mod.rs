@@ -23,6 +23,21 @@ pub fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
+/// The day `offset` days (0 = Monday … 6 = Sunday) after Monday of the week `weeks` after this
+/// one (UTC, as the server counts): scheduled days stay valid whenever the tests run, since the
+/// visit-day rule refuses past days (`qar_core::visit_days`).
+pub fn day(weeks: i64, offset: i64) -> String {
+    use chrono::{Datelike, Duration, Utc};
+    let today = Utc::now().date_naive();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    (monday + Duration::days(7 * weeks + offset)).format("%Y-%m-%d").to_string()
+}
+
+/// Tuesday to Thursday of the week `weeks` ahead: three valid visit days.
+pub fn visit(weeks: i64) -> Vec<String> {
+    (1..=3).map(|d| day(weeks, d)).collect()
+}
+
 /// A laptop signed in as a demo person (token from the server's test support).
 pub fn laptop(dir: &Path, url: &str, server: &ServerStore, email: &str, user_id: &str) -> (Mutex<Store>, SyncClient) {
     let mut store = Store::open(&dir.join("qar-field.db")).unwrap();

@@ -4,6 +4,7 @@
 use super::records::{self, Ctx, Doc};
 use crate::auth::{hub_uuid, AuthDevice};
 use qar_core::entities::TeamRole;
+use qar_core::op_permission::OpReview;
 use qar_core::{EntityKind, ReviewFacts, ReviewState};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
@@ -25,6 +26,11 @@ impl ReviewAccess {
         facts.team_role = self.team_role;
         facts.own_evidence = own_evidence;
         facts
+    }
+
+    /// The review as `qar_core::op_permission::decide_op` sees it.
+    pub fn op_review(&self) -> OpReview {
+        OpReview { facts: self.facts(false), in_hub: self.hub_id.is_some() }
     }
 
     /// On its team, coordinator of its hub, or an administrator.

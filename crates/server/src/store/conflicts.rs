@@ -1,8 +1,8 @@
 //! Kept conflicts as synced `conflict` records (core's CONFLICT_FIELDS), in the same review as
 //! the conflicted record, so they reach every laptop that may see it.
 
-use super::merge::Lost;
 use super::records::{self, Ctx};
+use qar_core::sync::Lost;
 use qar_core::{EntityKind, Hlc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
@@ -58,7 +58,7 @@ pub(super) fn keep(
         ("version", json!(lost.version.to_string())),
         ("winner_version", json!(lost.winner.to_string())),
         ("author_id", json!(author)),
-        ("kind", json!(lost.kind)),
+        ("kind", json!(lost.kind.code())),
         ("recorded_ms", json!(ctx.now_ms)),
         ("resolved", json!(false)),
     ];

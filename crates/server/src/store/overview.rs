@@ -6,6 +6,9 @@ use super::hub_admin::{hub_info, refused, unknown_hub, HubInfo};
 use super::records::{self, Doc};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use qar_core::calendar::{format_date, utc_day, NaiveDate};
+use qar_core::report_deadline::{report_due, report_overdue};
+use qar_core::visit_days::visit_days_or_from_start;
 use qar_core::ReviewState;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -62,46 +65,14 @@ pub struct HubOverview {
     pub proposals: Vec<OverviewReview>,
 }
 
-/// States in which the report is still the team's to send.
-fn report_outstanding(state: ReviewState) -> bool {
-    use ReviewState::*;
-    matches!(state, Scheduled | Preparing | InVisit | EstimatesAgreed | Drafting | Returned)
-}
-
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date (Howard Hinnant's days_from_civil).
-pub(super) fn days_from_civil(date: &str) -> Option<i64> {
-    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-pub(super) fn civil_from_days(z: i64) -> String {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn review_row(id: String, doc: &Doc, deadline_days: u32, today: i64) -> OverviewReview {
+fn review_row(id: String, doc: &Doc, deadline_days: u32, today: NaiveDate) -> OverviewReview {
     let text = |f: &str| records::text(doc, f).to_owned();
     let state_code = text("state");
     let state = ReviewState::parse(&state_code).unwrap_or(ReviewState::Preparing);
     let start_date = text("start_date");
     let visit_dates = visit_dates_of(doc);
     let last_day = visit_dates.last().cloned().unwrap_or_default();
-    let due = days_from_civil(&last_day).map(|d| d + i64::from(deadline_days));
+    let due = report_due(&last_day, deadline_days);
     let lead = doc
         .get("team")
         .and_then(|f| f.value.as_array())
@@ -117,8 +88,8 @@ fn review_row(id: String, doc: &Doc, deadline_days: u32, today: i64) -> Overview
         start_date,
         visit_dates,
         last_day,
-        report_due: due.map(civil_from_days),
-        overdue: due.is_some_and(|d| today > d) && report_outstanding(state),
+        report_due: due.map(format_date),
+        overdue: report_overdue(state, due, today),
         lead_reviewer: lead,
         team: doc.get("team").map_or(serde_json::Value::Array(vec![]), |f| f.value.clone()),
     }
@@ -131,10 +102,7 @@ pub(super) fn visit_dates_of(doc: &Doc) -> Vec<String> {
         .and_then(|f| f.value.as_array())
         .map(|a| a.iter().filter_map(|d| d.as_str().map(str::to_owned)).collect())
         .unwrap_or_default();
-    if !listed.is_empty() {
-        return listed;
-    }
-    days_from_civil(records::text(doc, "start_date")).map(|d| (0..3).map(|i| civil_from_days(d + i)).collect()).unwrap_or_default()
+    visit_days_or_from_start(listed, records::text(doc, "start_date"))
 }
 
 impl ServerStore {
@@ -165,7 +133,7 @@ impl ServerStore {
         }
         let conn = self.reader();
         let hub = hub_info(&conn, hub_id)?.ok_or_else(|| unknown_hub(hub_id))?;
-        let today = (now_ms / DAY_MS) as i64;
+        let today = utc_day(now_ms);
         let mut stmt = conn.prepare_cached(
             "SELECT r.id, r.fields FROM review_hub h JOIN records r ON r.entity = 'review' AND r.id = h.review_id WHERE h.hub_id = ?1",
         )?;
@@ -220,19 +188,6 @@ impl ServerStore {
             }
         }
         proposals.sort_by(|a, b| (&a.start_date, &a.school_name).cmp(&(&b.start_date, &b.school_name)));
-        Ok(HubOverview { hub, reviews, by_state, stale_devices, today: civil_from_days(today), proposals })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn civil_dates_round_trip() {
-        for d in ["1970-01-01", "2000-02-29", "2026-11-24", "2027-03-01"] {
-            assert_eq!(civil_from_days(days_from_civil(d).unwrap()), d);
-        }
-        assert_eq!(civil_from_days(days_from_civil("2026-12-30").unwrap() + 3), "2027-01-02");
+        Ok(HubOverview { hub, reviews, by_state, stale_devices, today: format_date(today), proposals })
     }
 }

@@ -4,13 +4,13 @@
 use super::access::{self, ReviewAccess};
 use super::ahead::ClockBound;
 use super::audit_log::{self, Event};
-use super::authorize::{authorize, OpFacts};
-use super::merge::merge;
 use super::records::{self, text, Ctx};
 use super::{clock, conflicts, ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use qar_core::entities::TeamRole;
+use qar_core::op_permission::{decide_op, OpFacts};
 use qar_core::protocol::{Op, OpOutcome, OpResult, PushRequest, PushResponse};
+use qar_core::sync::merge_op;
 use qar_core::{validate_field, EntityKind, ReviewState, SCHEMA_VERSION};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -412,13 +412,16 @@ pub(super) fn apply_op(
         },
         _ => None,
     };
+    let actor = caller.actor();
+    let on_review = review.as_ref().map(ReviewAccess::op_review);
     let facts = OpFacts {
-        caller,
-        review: review.as_ref(),
+        actor: &actor,
+        user_id: &caller.user_id,
+        review: on_review.as_ref(),
         current: stored.as_ref().map(|s| &s.doc),
         target: target.as_ref().map(|(kind, doc)| (*kind, doc)),
     };
-    let permit = match authorize(op, &facts) {
+    let permit = match decide_op(op, &facts) {
         Ok(p) => p,
         Err(r) => return Ok(rejected(r.code, r.message)),
     };
@@ -426,7 +429,7 @@ pub(super) fn apply_op(
 
     let exists = stored.is_some();
     let mut doc = stored.map(|s| s.doc).unwrap_or_default();
-    let merged = merge(&mut doc, op);
+    let merged = merge_op(&mut doc, op);
     for lost in &merged.lost {
         conflicts::keep(tx, ctx, op.entity, &id, &review_id, lost, &caller.user_id)?;
     }

@@ -5,10 +5,10 @@ use qar_core::protocol::FieldValue;
 use qar_core::{EntityKind, Hlc, HlcClock};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// A record's fields: name → current value and its version.
-pub(super) type Doc = BTreeMap<String, FieldValue>;
+pub(super) type Doc = qar_core::sync::RecordFields;
+pub(super) use qar_core::sync::{text, tombstone};
 
 /// What a write in progress needs besides the connection: the server clock, the next place in
 /// the pull feed and the time.
@@ -161,16 +161,6 @@ pub(super) fn server_write(
     }
     save(tx, ctx, entity, id, &review_id, &doc, exists)?;
     Ok(true)
-}
-
-/// The text of a field, or "" when it is missing or not text.
-pub(super) fn text<'d>(doc: &'d Doc, field: &str) -> &'d str {
-    doc.get(field).and_then(|f| f.value.as_str()).unwrap_or("")
-}
-
-/// A record whose `deleted` field is true: its tombstone version.
-pub(super) fn tombstone(doc: &Doc) -> Option<Hlc> {
-    doc.get("deleted").filter(|f| f.value == Value::Bool(true)).map(|f| f.version)
 }
 
 #[cfg(test)]

@@ -18,9 +18,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-/// A QAR visit is three days (domain.md §1).
-pub const VISIT_DAYS: usize = 3;
-
 /// Who works on the review.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TeamChoice {
@@ -38,7 +35,8 @@ pub struct ScheduleRequest {
     #[serde(default)]
     pub review_id: Option<Uuid>,
     pub school_urn: String,
-    /// The three visit days, `YYYY-MM-DD`, in order.
+    /// The three visit days, `YYYY-MM-DD`, in order, school days (Monday to Friday), none past,
+    /// first to last within 14 days (`qar_core::visit_days`).
     pub visit_dates: Vec<String>,
     #[serde(default = "default_framework")]
     pub framework_version: String,
@@ -88,19 +86,6 @@ pub(super) fn school_context(tx: &Connection, urn: &str) -> rusqlite::Result<Opt
         Ok((name, r.get(1)?, context))
     })
     .optional()
-}
-
-fn check_dates(dates: &[String]) -> Result<(), StoreError> {
-    if dates.len() != VISIT_DAYS {
-        return Err(refused(422, "invalid_dates", format!("Give the {VISIT_DAYS} visit days.")));
-    }
-    for d in dates {
-        validate_field(EntityKind::Review, "start_date", &json!(d)).map_err(|e| refused(422, "invalid_dates", e.to_string()))?;
-    }
-    if !dates.windows(2).all(|w| w[0] < w[1]) {
-        return Err(refused(422, "invalid_dates", "The visit days must be different and in order."));
-    }
-    Ok(())
 }
 
 /// The members in role order, checked: a lead, nobody twice, everyone known and not switched off.
@@ -176,7 +161,7 @@ impl ServerStore {
     /// context, the visit days, and the team (review_team), all server writes in one
     /// transaction, audited. Answers the review record and warnings (conflict of interest).
     pub fn schedule_review(&self, caller: &AuthDevice, hub_id: &str, req: &ScheduleRequest, now_ms: u64) -> Result<Scheduled, StoreError> {
-        check_dates(&req.visit_dates)?;
+        super::visit_days::check_visit_days(&req.visit_dates, now_ms)?;
         qar_core::framework(&req.framework_version).map_err(|e| refused(422, "unknown_framework", e.to_string()))?;
         let review_id = req.review_id.unwrap_or_else(Uuid::now_v7);
         let rid = review_id.to_string();

@@ -9,21 +9,18 @@
 //! 409 `visit_started` rather than 403: the caller may act, the review is past the point.
 
 use super::hub_admin::{audit, hub_info, refused};
-use super::overview::{civil_from_days, days_from_civil, visit_dates_of};
+use super::overview::visit_dates_of;
 use super::push::max_server_seq;
 use super::records::{self, Ctx};
-use super::scheduling::{review_change, write_review, VISIT_DAYS};
+use super::scheduling::{review_change, write_review};
 use super::{access, clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use qar_core::calendar::utc_day;
 use qar_core::protocol::Change;
-use qar_core::{decide, validate_field, Action, DenialReason, EntityKind, ReviewState};
+use qar_core::{decide, Action, DenialReason, EntityKind, ReviewState};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
-
-const DAY_MS: u64 = 24 * 60 * 60 * 1000;
-/// First to last visit day at most this many days apart: one visit, possibly across a weekend.
-pub const MAX_VISIT_SPAN_DAYS: i64 = 14;
 
 /// `PUT /v1/reviews/{review_id}/visit`.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -48,38 +45,10 @@ fn invalid(message: impl Into<String>) -> StoreError {
     refused(422, "invalid_dates", message)
 }
 
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-
-/// The visit days checked against `today` (days since 1970-01-01, UTC): three real dates in
-/// order, Monday to Friday, within `MAX_VISIT_SPAN_DAYS`, and none before today.
-pub fn check_visit_days(dates: &[String], today: i64) -> Result<(), StoreError> {
-    if dates.len() != VISIT_DAYS {
-        return Err(invalid(format!("Give the {VISIT_DAYS} visit days.")));
-    }
-    let mut days = Vec::with_capacity(VISIT_DAYS);
-    for d in dates {
-        validate_field(EntityKind::Review, "start_date", &json!(d)).map_err(|e| invalid(e.to_string()))?;
-        let day = days_from_civil(d).ok_or_else(|| invalid(format!("{d} is not a date.")))?;
-        // 1970-01-01 was a Thursday.
-        let weekday = (day + 3).rem_euclid(7) as usize;
-        if weekday >= 5 {
-            return Err(invalid(format!("{d} is a {}: visit days are school days, Monday to Friday.", WEEKDAYS[weekday])));
-        }
-        if day < today {
-            return Err(invalid(format!(
-                "{d} has passed: visit days cannot be moved into the past (today is {}).",
-                civil_from_days(today)
-            )));
-        }
-        days.push(day);
-    }
-    if !days.windows(2).all(|w| w[0] < w[1]) {
-        return Err(invalid("The visit days must be different and in order."));
-    }
-    if days[VISIT_DAYS - 1] - days[0] > MAX_VISIT_SPAN_DAYS {
-        return Err(invalid(format!("The visit days must fall within {MAX_VISIT_SPAN_DAYS} days of each other.")));
-    }
-    Ok(())
+/// The one visit-day rule (`qar_core::visit_days`), against the server's UTC day: the same
+/// check as scheduling, so days that could be scheduled can be moved to, and the reverse.
+pub(super) fn check_visit_days(dates: &[String], now_ms: u64) -> Result<(), StoreError> {
+    qar_core::visit_days::check_visit_days(dates, utc_day(now_ms)).map_err(|problem| invalid(problem.to_string()))
 }
 
 fn denied(d: qar_core::Denied, state: ReviewState, hub_name: &str) -> StoreError {
@@ -125,7 +94,7 @@ impl ServerStore {
             None => String::new(),
         };
         decide(&caller.actor(), Action::ScheduleReview, &review.facts(false)).map_err(|d| denied(d, review.state, &hub_name))?;
-        check_visit_days(&change.visit_dates, (now_ms / DAY_MS) as i64)?;
+        check_visit_days(&change.visit_dates, now_ms)?;
         let current_framework = records::text(&stored.doc, "framework_version").to_owned();
         let framework = match change.framework_version.as_deref().map(str::trim) {
             Some(f) if f != current_framework => {
@@ -162,44 +131,5 @@ impl ServerStore {
             self.announce(seq);
         }
         Ok(VisitChanged { review, previous_dates, changed })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn dates(d: [&str; 3]) -> Vec<String> {
-        d.iter().map(|s| s.to_string()).collect()
-    }
-
-    fn code(r: Result<(), StoreError>) -> String {
-        match r {
-            Err(StoreError::Refused { code, message, .. }) => format!("{code}: {message}"),
-            other => format!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn visit_days_are_future_school_days_in_order() {
-        // 2027-03-08 is a Monday.
-        let today = days_from_civil("2027-03-08").unwrap();
-        assert!(check_visit_days(&dates(["2027-03-08", "2027-03-09", "2027-03-10"]), today).is_ok());
-        assert!(check_visit_days(&dates(["2027-03-11", "2027-03-12", "2027-03-15"]), today).is_ok(), "Thursday, Friday, Monday");
-        let cases = [
-            (dates(["2027-03-05", "2027-03-08", "2027-03-09"]), "has passed"),
-            (dates(["2027-03-12", "2027-03-13", "2027-03-15"]), "2027-03-13 is a Saturday"),
-            (dates(["2027-03-10", "2027-03-09", "2027-03-11"]), "in order"),
-            (dates(["2027-03-09", "2027-03-09", "2027-03-10"]), "different"),
-            (dates(["2027-03-08", "2027-03-09", "2027-03-31"]), "within 14 days"),
-            (dates(["2027-02-29", "2027-03-09", "2027-03-10"]), "must be a date"),
-            (dates(["09/03/2027", "2027-03-09", "2027-03-10"]), "YYYY-MM-DD"),
-        ];
-        for (d, want) in cases {
-            let got = code(check_visit_days(&d, today));
-            assert!(got.starts_with("invalid_dates") && got.contains(want), "{d:?}: {got}");
-        }
-        let two = vec!["2027-03-08".to_owned(), "2027-03-09".to_owned()];
-        assert!(code(check_visit_days(&two, today)).contains("Give the 3 visit days"));
     }
 }

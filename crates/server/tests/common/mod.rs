@@ -26,6 +26,21 @@ pub const KESTREL: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0
 pub const HERON: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0102);
 pub const LARKSPUR: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0103);
 
+/// The day `offset` days (0 = Monday … 6 = Sunday) after Monday of the week `weeks` after this
+/// one (UTC, as the server counts): scheduled days stay valid whenever the tests run, since the
+/// visit-day rule refuses past days (`qar_core::visit_days`).
+pub fn day(weeks: i64, offset: i64) -> String {
+    use chrono::{Datelike, Duration, Utc};
+    let today = Utc::now().date_naive();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    (monday + Duration::days(7 * weeks + offset)).format("%Y-%m-%d").to_string()
+}
+
+/// Tuesday to Thursday of the week `weeks` ahead: three valid visit days.
+pub fn visit(weeks: i64) -> Vec<String> {
+    (1..=3).map(|d| day(weeks, d)).collect()
+}
+
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub srv: RunningServer,

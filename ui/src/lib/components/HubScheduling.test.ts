@@ -6,9 +6,12 @@ import { renderWith } from '../../test/render';
 import HubScheduling from './HubScheduling.svelte';
 
 function coordinatorBackend(roles = MOCK_PEOPLE.coordinator.roles) {
-  return new MockBackend({
+  const backend = new MockBackend({
     session: { userId: 'user-coordinator', name: 'Priya Shah', email: 'priya.shah@example.org', serverUrl: 'https://sync.example.org', roles, deviceName: 'Laptop', signedInAt: '' },
   });
+  // The week before the days these tests schedule: past days are refused, so the tests pin "today".
+  backend.admin.today = '2027-05-03';
+  return backend;
 }
 
 async function fillForm(user: ReturnType<typeof userEvent.setup>, query: string) {
@@ -52,6 +55,8 @@ describe('HubScheduling', () => {
   it('highlights overdue reports in the overview', async () => {
     const backend = coordinatorBackend();
     const admin = backend.admin;
+    // Past days cannot be scheduled now: this review was scheduled back then.
+    admin.today = '2025-01-10';
     await admin.scheduleReview('hub-north', {
       school_urn: '990301', visit_dates: ['2025-01-13', '2025-01-14', '2025-01-15'], framework_version: '2019', lead_reviewer_id: 'user-lead', reviewers: [], shadows: [],
     });

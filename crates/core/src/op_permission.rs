@@ -1,17 +1,17 @@
-//! The permission check of one pushed op: which `qar_core` action it is, decided with the
-//! server's own facts (architecture.md §6). Pure: the caller loads the facts.
+//! Which permission-table action a pushed op is, and the decision on it (architecture.md §6;
+//! docs/decisions.md 13, 24, 33). Pure: the server's store loads the facts (its own, never the
+//! laptop's) and calls [`decide_op`]; every field an op writes must be allowed, or the whole op
+//! is refused.
 
-use super::access::ReviewAccess;
-use super::records::{text, Doc};
-use crate::auth::AuthDevice;
-use qar_core::entities::TeamRole;
-use qar_core::lifecycle::action_for;
-use qar_core::protocol::Op;
-use qar_core::{decide, Action, Decision, EntityKind, ReviewState};
+use crate::entities::TeamRole;
+use crate::lifecycle::action_for;
+use crate::protocol::Op;
+use crate::sync::{text, RecordFields};
+use crate::{decide, Action, Actor, Decision, EntityKind, ReviewFacts, ReviewState};
 
 /// What else the server must do when it applies an allowed op.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Permit {
+pub struct Permit {
     /// The op creates a review: its author becomes the lead reviewer.
     pub creates_review: bool,
     /// A new note without an author: the server writes the pusher's id.
@@ -22,7 +22,7 @@ pub(super) struct Permit {
 
 /// Why an op is refused: the code and words of its `rejected` outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Refusal {
+pub struct Refusal {
     pub code: &'static str,
     pub message: String,
 }
@@ -31,19 +31,30 @@ fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
     Refusal { code, message: message.into() }
 }
 
+/// The review an op belongs to, as the server knows it, for the person pushing.
+#[derive(Debug, Clone, Copy)]
+pub struct OpReview {
+    /// `decide`'s facts (online; `own_evidence` is set per op here).
+    pub facts: ReviewFacts,
+    /// The review is in a hub's queue (scheduled or adopted), not a laptop's proposal.
+    pub in_hub: bool,
+}
+
 /// The facts around one op.
-pub(super) struct OpFacts<'a> {
-    pub caller: &'a AuthDevice,
+#[derive(Debug, Clone, Copy)]
+pub struct OpFacts<'a> {
+    pub actor: &'a Actor,
+    pub user_id: &'a str,
     /// The review the op belongs to; `None` when the server has no record of it.
-    pub review: Option<&'a ReviewAccess>,
+    pub review: Option<&'a OpReview>,
     /// The record's current fields; `None` for a new record.
-    pub current: Option<&'a Doc>,
+    pub current: Option<&'a RecordFields>,
     /// For a conflict record: the conflicted record's kind and fields, when it exists.
-    pub target: Option<(EntityKind, &'a Doc)>,
+    pub target: Option<(EntityKind, &'a RecordFields)>,
 }
 
 /// Decides one op. Every field it writes must be allowed, or the whole op is refused.
-pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
+pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
     if let Some(field) = op.fields.keys().find(|name| op.entity.server_written(name)) {
         return Err(refuse("server_field", format!("Only the server writes '{field}' of a {}", op.entity.code())));
     }
@@ -58,8 +69,10 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
             _ => Err(refuse("unknown_review", format!("review {} does not exist on the server", op.review_id))),
         };
     };
+    let state = review.facts.state;
     let check = |action: Action, own: bool| -> Result<Decision, Refusal> {
-        decide(&f.caller.actor(), action, &review.facts(own)).map_err(|d| refuse(d.reason.code(), d.message))
+        let facts = ReviewFacts { own_evidence: own, ..review.facts };
+        decide(f.actor, action, &facts).map_err(|d| refuse(d.reason.code(), d.message))
     };
     let mut permit = Permit::default();
     match op.entity {
@@ -69,19 +82,19 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
                     "state" => {
                         let to =
                             ReviewState::parse(write.value.as_str().unwrap_or_default()).map_err(|e| refuse("invalid", e.to_string()))?;
-                        if to == review.state {
+                        if to == state {
                             // Already there: a no-op, but still a write of the record, so only
                             // the one who moves this review along may make it.
-                            if review.team_role != Some(TeamRole::LeadReviewer) {
+                            if review.facts.team_role != Some(TeamRole::LeadReviewer) {
                                 return Err(refuse("not_your_role", "Only the Lead Reviewer moves a review from one stage to the next"));
                             }
                             continue;
                         }
-                        let action = action_for(review.state, to).map_err(|e| refuse("wrong_state", e.to_string()))?;
+                        let action = action_for(state, to).map_err(|e| refuse("wrong_state", e.to_string()))?;
                         if check(action, false)?.next_state != Some(to) {
                             return Err(refuse("wrong_state", format!("A review cannot move to {} this way", to.label())));
                         }
-                        if action == Action::Submit && review.hub_id.is_none() {
+                        if action == Action::Submit && !review.in_hub {
                             return Err(refuse("not_adopted", NOT_ADOPTED));
                         }
                     }
@@ -93,7 +106,7 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
                         // to set, through the scheduling endpoints, so a push can neither move
                         // the review to another school (and hub) nor rename it.
                         let unchanged = f.current.and_then(|doc| doc.get(name.as_str())).is_some_and(|v| v.value == write.value);
-                        if review.hub_id.is_some() && !unchanged {
+                        if review.in_hub && !unchanged {
                             return Err(refuse(
                                 "scheduled_field",
                                 format!(
@@ -110,7 +123,7 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
         EntityKind::Evidence => {
             match f.current {
                 None => {
-                    if op.fields.get("author_id").is_some_and(|w| w.value.as_str() != Some(f.caller.user_id.as_str())) {
+                    if op.fields.get("author_id").is_some_and(|w| w.value.as_str() != Some(f.user_id)) {
                         return Err(refuse("not_your_evidence", "A note's author is the person who records it"));
                     }
                     check(Action::CreateEvidence, true)?;
@@ -124,7 +137,7 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
                     if op.fields.get("author_id").is_some_and(|w| w.value.as_str() != Some(author)) {
                         return Err(refuse("server_field", "A note's author is fixed when it is recorded: nobody can change it"));
                     }
-                    let own = author == f.caller.user_id;
+                    let own = author == f.user_id;
                     if op.fields.contains_key("deleted") {
                         check(Action::DeleteOwnEvidence, own)?;
                     }
@@ -150,12 +163,12 @@ pub(super) fn authorize(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
             let Some(conflict) = f.current else {
                 return Err(refuse("server_field", "Conflicts are recorded by the server"));
             };
-            let lead = review.team_role == Some(TeamRole::LeadReviewer) && !review.state.is_terminal();
+            let lead = review.facts.team_role == Some(TeamRole::LeadReviewer) && !state.is_terminal();
             if !lead {
                 let Some((entity, doc)) = f.target else {
                     return Err(refuse("not_your_role", "Only the Lead Reviewer can resolve this conflict"));
                 };
-                let (action, own) = field_action(entity, text(conflict, "field"), doc, f.caller);
+                let (action, own) = field_action(entity, text(conflict, "field"), doc, f.user_id);
                 check(action, own)?;
             }
         }
@@ -200,8 +213,8 @@ fn server_decided(to: ReviewState) -> Result<(), Refusal> {
 
 /// The action that writing `field` of this record needs, and whether the record is the
 /// caller's own note.
-fn field_action(entity: EntityKind, field: &str, doc: &Doc, caller: &AuthDevice) -> (Action, bool) {
-    let own = entity == EntityKind::Evidence && text(doc, "author_id") == caller.user_id;
+pub fn field_action(entity: EntityKind, field: &str, doc: &RecordFields, user_id: &str) -> (Action, bool) {
+    let own = entity == EntityKind::Evidence && text(doc, "author_id") == user_id;
     let action = match (entity, field) {
         (EntityKind::Review, "deleted") => Action::Cancel,
         (EntityKind::Review, _) => Action::ManageTeam,
@@ -212,4 +225,78 @@ fn field_action(entity: EntityKind, field: &str, doc: &Doc, caller: &AuthDevice)
         (EntityKind::Conflict, _) => Action::ResolveConflict,
     };
     (action, own)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::FieldWrite;
+    use crate::{Hlc, SCHEMA_VERSION};
+    use serde_json::json;
+    use uuid::Uuid;
+
+    fn op(entity: EntityKind, fields: &[(&str, serde_json::Value)]) -> Op {
+        let id = Uuid::from_u128(1);
+        Op {
+            seq: 1,
+            entity,
+            id,
+            review_id: id,
+            fields: fields.iter().map(|(n, v)| ((*n).to_owned(), FieldWrite { value: v.clone(), base: None })).collect(),
+            hlc: Hlc { wall_ms: 1, counter: 0, node: 1 },
+            schema_version: SCHEMA_VERSION,
+        }
+    }
+
+    fn on_review(state: ReviewState, role: Option<TeamRole>, in_hub: bool) -> OpReview {
+        let mut facts = ReviewFacts::new(state, Uuid::from_u128(9), true);
+        facts.team_role = role;
+        OpReview { facts, in_hub }
+    }
+
+    fn decide_for(op: &Op, review: Option<&OpReview>, current: Option<&RecordFields>) -> Result<Permit, Refusal> {
+        let actor = Actor { roles: vec![] };
+        decide_op(op, &OpFacts { actor: &actor, user_id: "user-a", review, current, target: None })
+    }
+
+    #[test]
+    fn a_laptop_proposes_a_review_in_preparation_and_leads_it() {
+        let permit = decide_for(&op(EntityKind::Review, &[("state", json!("preparing"))]), None, None).unwrap();
+        assert!(permit.creates_review);
+        let refused = decide_for(&op(EntityKind::Review, &[("state", json!("scheduled"))]), None, None).unwrap_err();
+        assert_eq!(refused.code, "wrong_state");
+        let refused = decide_for(&op(EntityKind::Evidence, &[("notes", json!("x"))]), None, None).unwrap_err();
+        assert_eq!(refused.code, "unknown_review");
+    }
+
+    #[test]
+    fn server_fields_and_server_decided_states_are_refused_whole() {
+        let lead = on_review(ReviewState::Drafting, Some(TeamRole::LeadReviewer), true);
+        let refused = decide_for(&op(EntityKind::Review, &[("hub_id", json!("hub-x"))]), Some(&lead), None).unwrap_err();
+        assert_eq!(refused.code, "server_field");
+        let refused = decide_for(&op(EntityKind::Review, &[("state", json!("approved"))]), Some(&lead), None).unwrap_err();
+        assert_eq!(refused.code, "server_decides");
+    }
+
+    #[test]
+    fn a_proposal_is_submitted_only_once_a_hub_adopts_it() {
+        let op = op(EntityKind::Review, &[("state", json!("submitted"))]);
+        let proposal = on_review(ReviewState::Drafting, Some(TeamRole::LeadReviewer), false);
+        assert_eq!(decide_for(&op, Some(&proposal), None).unwrap_err().code, "not_adopted");
+        let adopted = on_review(ReviewState::Drafting, Some(TeamRole::LeadReviewer), true);
+        assert_eq!(decide_for(&op, Some(&adopted), None), Ok(Permit::default()));
+    }
+
+    #[test]
+    fn a_note_is_written_by_its_author_and_new_ones_get_one() {
+        let team = on_review(ReviewState::InVisit, Some(TeamRole::Reviewer), true);
+        let permit = decide_for(&op(EntityKind::Evidence, &[("notes", json!("x"))]), Some(&team), None).unwrap();
+        assert!(permit.set_author, "a new note without an author gets the pusher's id");
+        let someone_else = decide_for(&op(EntityKind::Evidence, &[("author_id", json!("user-b"))]), Some(&team), None).unwrap_err();
+        assert_eq!(someone_else.code, "not_your_evidence");
+        let theirs: RecordFields =
+            [("author_id".to_owned(), crate::protocol::FieldValue { value: json!("user-b"), version: Hlc::ZERO })].into();
+        let edit = decide_for(&op(EntityKind::Evidence, &[("notes", json!("y"))]), Some(&team), Some(&theirs));
+        assert!(edit.is_err(), "a reviewer edits only their own notes: {edit:?}");
+    }
 }
