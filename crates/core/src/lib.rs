@@ -3,6 +3,7 @@
 
 pub mod entities;
 pub mod error;
+pub mod error_code;
 pub mod evidence;
 pub mod fields;
 pub mod framework;
@@ -16,6 +17,7 @@ pub mod review;
 pub mod school;
 
 pub use error::ValidationError;
+pub use error_code::ErrorCode;
 pub use evidence::ActivityType;
 pub use fields::{validate_field, EntityKind};
 pub use framework::{framework, Area, Framework, ScaleValue, CURRENT_FRAMEWORK};
