@@ -128,8 +128,17 @@ error_codes! {
     ServerField = "server_field",
     /// An op needs the review to be adopted into a hub first (op refusal in a push).
     NotAdopted = "not_adopted",
+    /// An op changes a field the hub set when it scheduled the review (op refusal in a push).
+    ScheduledField = "scheduled_field",
     /// An op asks for a state change only the server makes, live (op refusal in a push).
     ServerDecides = "server_decides",
+
+    /// An op of someone taken off the review's team before it arrived; not saved (op refusal in a push).
+    RemovedFromTeam = "removed_from_team",
+    /// An op is written in a data schema newer than the server knows (op refusal in a push).
+    UnknownSchema = "unknown_schema",
+    /// An op would move a record to another review (op refusal in a push).
+    WrongReview = "wrong_review",
 
     // --- The permission table (`DenialReason`) ---
     /// The caller's role on the review does not allow the action (403).
@@ -190,6 +199,10 @@ error_codes! {
     UnknownFramework = "unknown_framework",
     /// The team has no Lead Reviewer (422).
     NoLeadReviewer = "no_lead_reviewer",
+    /// A Lead Reviewer changing their own team would hand the lead on or leave it: only the coordinator can (403).
+    LeadStays = "lead_stays",
+    /// A Lead Reviewer tried to add people to the team: only the coordinator adds (403).
+    CoordinatorAdds = "coordinator_adds",
     /// A person has more than one place on the team (422).
     DuplicateMember = "duplicate_member",
     /// A chosen team member is deactivated (422).

@@ -2,17 +2,18 @@
 //! `GET /v1/devices`, `POST /v1/devices/{device_id}/revoke`.
 
 use super::blocking;
+use super::extract::JsonBody;
 use crate::auth::{AuthDevice, AuthError, DeviceInfo, LoginGrant, LoginRequest};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
 use crate::store::accounts::email_key;
 use crate::store::now_ms;
 use crate::AppState;
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
 use qar_core::protocol::ErrorBody;
+use qar_core::ErrorCode;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -36,9 +37,8 @@ use uuid::Uuid;
 pub async fn login(
     State(state): State<AppState>,
     client: ClientAddr,
-    body: Result<Json<LoginRequest>, JsonRejection>,
+    JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginGrant>, ApiError> {
-    let Json(req) = body?;
     let throttle = state.store.throttle();
     let email = email_key(&req.email);
     let ip = client.0;
@@ -110,12 +110,11 @@ pub async fn revoke_device(
     State(state): State<AppState>,
     caller: AuthDevice,
     path: Result<Path<String>, PathRejection>,
-    body: Result<Json<RevokeRequest>, JsonRejection>,
+    JsonBody(req): JsonBody<RevokeRequest>,
 ) -> Result<Json<DeviceInfo>, ApiError> {
-    let Path(device_id) = path.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", r.body_text()))?;
+    let Path(device_id) = path.map_err(|r| ApiError::new(ErrorCode::InvalidDeviceId, r.body_text()))?;
     let device_id = Uuid::parse_str(&device_id)
-        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", format!("'{device_id}' is not a device id (a UUID)")))?;
-    let Json(req) = body?;
+        .map_err(|_| ApiError::new(ErrorCode::InvalidDeviceId, format!("'{device_id}' is not a device id (a UUID)")))?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.revoke_device(&caller, device_id, &req.reason, now_ms())?)).await?))
 }
@@ -138,9 +137,9 @@ pub async fn release_device(
     caller: AuthDevice,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<DeviceInfo>, ApiError> {
-    let Path(device_id) = path.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", r.body_text()))?;
+    let Path(device_id) = path.map_err(|r| ApiError::new(ErrorCode::InvalidDeviceId, r.body_text()))?;
     let device_id = Uuid::parse_str(&device_id)
-        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", format!("'{device_id}' is not a device id (a UUID)")))?;
+        .map_err(|_| ApiError::new(ErrorCode::InvalidDeviceId, format!("'{device_id}' is not a device id (a UUID)")))?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.release_device(&caller, device_id, now_ms())?)).await?))
 }
