@@ -1,7 +1,7 @@
 // Generated from Rust by crates/core/tests/generated_error_code.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-core --test generated_error_code
 
 /** A stable error code from the server, the laptop or the app's shell (qar_core::ErrorCode). */
-export type ErrorCode = "malformed_json" | "invalid_body" | "expected_json" | "body_too_large" | "bad_body" | "bad_query" | "invalid_review_id" | "invalid_device_id" | "unknown_version" | "not_found" | "method_not_allowed" | "unknown_host" | "request_timeout" | "internal" | "stored_data_unreadable" | "unauthenticated" | "invalid_token" | "device_revoked" | "token_expired" | "invalid_credentials" | "account_disabled" | "too_many_attempts" | "server_busy" | "device_in_use" | "invalid_device_name" | "device_not_found" | "device_active" | "device_mismatch" | "forbidden" | "seq_gap" | "not_contiguous" | "update_required" | "not_on_review" | "too_many_ops" | "cursor_out_of_range" | "server_field" | "not_adopted" | "server_decides" | "not_your_role" | "other_hub" | "not_your_evidence" | "evidence_read_only" | "review_closed" | "wrong_state" | "needs_connection" | "unknown_review" | "report_changed" | "invalid" | "reason_required" | "reason_too_long" | "admin_only" | "not_your_hub" | "unknown_hub" | "unknown_user" | "unknown_school" | "school_not_in_hub" | "already_in_hub" | "hub_exists" | "review_exists" | "last_admin" | "cannot_deactivate_self" | "invalid_reason" | "invalid_dates" | "unknown_framework" | "no_lead_reviewer" | "duplicate_member" | "user_deactivated" | "visit_started" | "framework_locked" | "invalid_file" | "unknown_code" | "code_used" | "code_expired" | "invitation_cancelled" | "too_many_codes" | "not_redeemed" | "already_active" | "invitation_pending" | "invalid_email" | "invalid_name" | "weak_password" | "invalid_totp" | "signed_out" | "rate_limited" | "server_refused" | "offline" | "insecure_server" | "protocol" | "incomplete" | "other_user" | "wrong_key" | "wrong_passphrase" | "passphrase_needed" | "wrong_password" | "lock_needs_sign_in" | "vault" | "report_invalid" | "export_failed" | "app_too_old" | "store_unavailable" | "store_error" | "locked" | "wiped" | "unsent_work";
+export type ErrorCode = "malformed_json" | "invalid_body" | "expected_json" | "body_too_large" | "bad_body" | "bad_query" | "invalid_review_id" | "invalid_device_id" | "unknown_version" | "not_found" | "method_not_allowed" | "unknown_host" | "request_timeout" | "internal" | "stored_data_unreadable" | "unauthenticated" | "invalid_token" | "device_revoked" | "token_expired" | "invalid_credentials" | "account_disabled" | "too_many_attempts" | "server_busy" | "device_in_use" | "invalid_device_name" | "device_not_found" | "device_active" | "device_mismatch" | "forbidden" | "seq_gap" | "not_contiguous" | "update_required" | "not_on_review" | "too_many_ops" | "cursor_out_of_range" | "server_field" | "not_adopted" | "scheduled_field" | "server_decides" | "removed_from_team" | "unknown_schema" | "wrong_review" | "not_your_role" | "other_hub" | "not_your_evidence" | "evidence_read_only" | "review_closed" | "wrong_state" | "needs_connection" | "unknown_review" | "report_changed" | "invalid" | "reason_required" | "reason_too_long" | "admin_only" | "not_your_hub" | "unknown_hub" | "unknown_user" | "unknown_school" | "school_not_in_hub" | "already_in_hub" | "hub_exists" | "review_exists" | "last_admin" | "cannot_deactivate_self" | "invalid_reason" | "invalid_dates" | "unknown_framework" | "no_lead_reviewer" | "lead_stays" | "coordinator_adds" | "duplicate_member" | "user_deactivated" | "visit_started" | "framework_locked" | "invalid_file" | "unknown_code" | "code_used" | "code_expired" | "invitation_cancelled" | "too_many_codes" | "not_redeemed" | "already_active" | "invitation_pending" | "invalid_email" | "invalid_name" | "weak_password" | "invalid_totp" | "signed_out" | "rate_limited" | "server_refused" | "offline" | "insecure_server" | "protocol" | "incomplete" | "other_user" | "wrong_key" | "wrong_passphrase" | "passphrase_needed" | "wrong_password" | "lock_needs_sign_in" | "vault" | "report_invalid" | "export_failed" | "app_too_old" | "store_unavailable" | "store_error" | "locked" | "wiped" | "unsent_work";
 
 /** Every code this build knows, in the Rust declaration order. */
 export const ERROR_CODES: readonly ErrorCode[] = [
@@ -42,7 +42,11 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'cursor_out_of_range',
   'server_field',
   'not_adopted',
+  'scheduled_field',
   'server_decides',
+  'removed_from_team',
+  'unknown_schema',
+  'wrong_review',
   'not_your_role',
   'other_hub',
   'not_your_evidence',
@@ -70,6 +74,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'invalid_dates',
   'unknown_framework',
   'no_lead_reviewer',
+  'lead_stays',
+  'coordinator_adds',
   'duplicate_member',
   'user_deactivated',
   'visit_started',
