@@ -2,7 +2,7 @@
 //! Administrators only, except where a route says otherwise.
 
 use super::blocking;
-use super::extract::JsonBody;
+use super::extract::{JsonBody, QueryParams};
 use crate::auth::{AccountSummary, AuthDevice, Role};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
@@ -11,8 +11,7 @@ use crate::store::invitations::{InvitationIssued, NewInvitation, Redeemed};
 use crate::store::now_ms;
 use crate::store::StoreError;
 use crate::AppState;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use qar_core::protocol::ErrorBody;
@@ -145,9 +144,8 @@ pub async fn hub_schools(
     State(state): State<AppState>,
     caller: AuthDevice,
     Path(hub_id): Path<String>,
-    query: Result<Query<SchoolQuery>, QueryRejection>,
+    QueryParams(q): QueryParams<SchoolQuery>,
 ) -> Result<Json<Vec<SchoolInfo>>, ApiError> {
-    let Query(q) = query?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.search_schools(&caller, Some(&hub_id), &q.q, q.limit)?)).await?))
 }
@@ -158,9 +156,8 @@ pub async fn hub_schools(
 pub async fn search_schools(
     State(state): State<AppState>,
     caller: AuthDevice,
-    query: Result<Query<SchoolQuery>, QueryRejection>,
+    QueryParams(q): QueryParams<SchoolQuery>,
 ) -> Result<Json<Vec<SchoolInfo>>, ApiError> {
-    let Query(q) = query?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.search_schools(&caller, None, &q.q, q.limit)?)).await?))
 }

@@ -2,20 +2,17 @@
 //! `GET /v1/devices`, `POST /v1/devices/{device_id}/revoke`.
 
 use super::blocking;
-use super::extract::JsonBody;
+use super::extract::{DeviceId, JsonBody};
 use crate::auth::{AuthDevice, AuthError, DeviceInfo, LoginGrant, LoginRequest};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
 use crate::store::accounts::email_key;
 use crate::store::now_ms;
 use crate::AppState;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use qar_core::protocol::ErrorBody;
-use qar_core::ErrorCode;
 use serde::Deserialize;
-use uuid::Uuid;
 
 /// 200 `{token, user: {id, name, email, roles}, expires_at_ms}`; 401 `invalid_credentials`;
 /// 403 `account_disabled`; 409 `device_in_use`; 429 `too_many_attempts`; 503 `server_busy`.
@@ -109,12 +106,9 @@ pub struct RevokeRequest {
 pub async fn revoke_device(
     State(state): State<AppState>,
     caller: AuthDevice,
-    path: Result<Path<String>, PathRejection>,
+    DeviceId(device_id): DeviceId,
     JsonBody(req): JsonBody<RevokeRequest>,
 ) -> Result<Json<DeviceInfo>, ApiError> {
-    let Path(device_id) = path.map_err(|r| ApiError::new(ErrorCode::InvalidDeviceId, r.body_text()))?;
-    let device_id = Uuid::parse_str(&device_id)
-        .map_err(|_| ApiError::new(ErrorCode::InvalidDeviceId, format!("'{device_id}' is not a device id (a UUID)")))?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.revoke_device(&caller, device_id, &req.reason, now_ms())?)).await?))
 }
@@ -135,11 +129,8 @@ pub async fn revoke_device(
 pub async fn release_device(
     State(state): State<AppState>,
     caller: AuthDevice,
-    path: Result<Path<String>, PathRejection>,
+    DeviceId(device_id): DeviceId,
 ) -> Result<Json<DeviceInfo>, ApiError> {
-    let Path(device_id) = path.map_err(|r| ApiError::new(ErrorCode::InvalidDeviceId, r.body_text()))?;
-    let device_id = Uuid::parse_str(&device_id)
-        .map_err(|_| ApiError::new(ErrorCode::InvalidDeviceId, format!("'{device_id}' is not a device id (a UUID)")))?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.release_device(&caller, device_id, now_ms())?)).await?))
 }

@@ -4,7 +4,7 @@
 
 use crate::error::ApiError;
 use axum::extract::rejection::RawPathParamsRejection;
-use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::Json;
 use qar_core::ErrorCode;
@@ -42,6 +42,37 @@ impl<S: Send + Sync> FromRequestParts<S> for ReviewId {
                 format!("'{}' is not a review id: a review id is a UUID.", text.chars().take(60).collect::<String>()),
             )
         })
+    }
+}
+
+/// The `{device_id}` of a device route: anything but a UUID is 400 `invalid_device_id`.
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceId(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for DeviceId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let text = path_param(parts, state, "device_id", ErrorCode::InvalidDeviceId).await?;
+        Uuid::parse_str(&text).map(DeviceId).map_err(|_| {
+            ApiError::new(
+                ErrorCode::InvalidDeviceId,
+                format!("'{}' is not a device id (a UUID)", text.chars().take(60).collect::<String>()),
+            )
+        })
+    }
+}
+
+/// Query parameters: a parameter of the wrong type or out of range is 400 `bad_query`.
+#[derive(Debug)]
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Query(value) = Query::<T>::from_request_parts(parts, state).await?;
+        Ok(QueryParams(value))
     }
 }
 

@@ -1,11 +1,10 @@
 use super::blocking;
-use super::extract::JsonBody;
+use super::extract::{JsonBody, QueryParams};
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::store::{now_ms, ReadScope};
 use crate::AppState;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use qar_core::protocol::{ErrorBody, PullResponse, PushRequest, PushResponse};
@@ -127,10 +126,9 @@ pub async fn pull(
     State(state): State<AppState>,
     device: AuthDevice,
     headers: axum::http::HeaderMap,
-    params: Result<Query<PullParams>, QueryRejection>,
+    QueryParams(p): QueryParams<PullParams>,
 ) -> Result<Response, ApiError> {
     super::outbox_report::note(&state, &device, &headers);
-    let Query(p) = params?;
     same_device(&device, p.device_id)?;
     let scope = std::sync::Arc::new(ReadScope::of(&device));
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(p.wait_ms.min(MAX_WAIT_MS));

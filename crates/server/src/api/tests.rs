@@ -278,6 +278,9 @@ async fn the_extractors_refuse_bad_bodies_and_bad_review_ids_with_json_errors() 
         (Request::get(format!("/v1/reviews/{review}/versions/0")).body(Body::empty()).unwrap(), StatusCode::NOT_FOUND, "unknown_version"),
         (Request::get(format!("/v1/reviews/{review}/versions/two")).body(Body::empty()).unwrap(), StatusCode::NOT_FOUND, "unknown_version"),
         (Request::post("/v1/reviews/x/adopt").body(Body::empty()).unwrap(), StatusCode::BAD_REQUEST, "invalid_review_id"),
+        (Request::post("/v1/devices/laptop-7/release").body(Body::empty()).unwrap(), StatusCode::BAD_REQUEST, "invalid_device_id"),
+        (post_json("/v1/devices/laptop-7/revoke", r#"{"reason": "lost"}"#), StatusCode::BAD_REQUEST, "invalid_device_id"),
+        (Request::get("/v1/sync/pull?limit=many").body(Body::empty()).unwrap(), StatusCode::BAD_REQUEST, "bad_query"),
     ];
     for (req, want_status, want_code) in cases {
         let label = format!("{} {}", req.method(), req.uri());
