@@ -104,7 +104,7 @@ pub async fn hub_overview(state: State<'_, AppState>, hub_id: String) -> Reply {
 #[tauri::command]
 pub async fn admin_import_schools(state: State<'_, AppState>, request: tauri::ipc::Request<'_>) -> Reply {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
-        return Err(IpcError { code: "invalid".into(), message: "Send the CSV file's bytes.".into() });
+        return Err(IpcError { code: qar_core::ErrorCode::Invalid, message: "Send the CSV file's bytes.".into() });
     };
     Ok(state.client.server_api().import_schools(bytes.clone()).await?)
 }

@@ -7,6 +7,7 @@ use crate::commands::AppState;
 use crate::error::IpcError;
 use qar_client::vault::{Protection, Vault, VaultState, MIN_PASSPHRASE_CHARS};
 use qar_client::{Client, HandoverExport};
+use qar_core::ErrorCode;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -110,7 +111,9 @@ impl Gate {
         let mut stage = self.stage();
         match stage.0 {
             Stage::Unlocked(_) => return Ok(()),
-            Stage::Wiped => return Err(IpcError::new("wiped", "This laptop was wiped: close the app and open it again to start afresh")),
+            Stage::Wiped => {
+                return Err(IpcError::new(ErrorCode::Wiped, "This laptop was wiped: close the app and open it again to start afresh"))
+            }
             Stage::Locked | Stage::KeychainFailed => {}
         }
         let keychain_mode = matches!(self.vault.state(), VaultState::Keychain | VaultState::NewKeychain);
@@ -160,7 +163,7 @@ pub async fn unlock_idle<R: Runtime>(app: AppHandle<R>, gate: State<'_, Gate>, s
     match gate.protection() {
         Some(Protection::Passphrase) => Ok(gate.vault.verify_passphrase(&secret)?),
         Some(Protection::Keychain) => Ok(app.state::<AppState>().client.verify_lock_password(&secret)?),
-        None => Err(IpcError::new("locked", "The store is not open yet")),
+        None => Err(IpcError::new(ErrorCode::Locked, "The store is not open yet")),
     }
 }
 
@@ -189,7 +192,7 @@ pub fn wipe_laptop(state: State<'_, AppState>, gate: State<'_, Gate>, discard_un
     if !check.safe && !discard_unsent {
         let n: u32 = check.unsent.iter().map(|u| u.changes).sum();
         return Err(IpcError::new(
-            "unsent_work",
+            ErrorCode::UnsentWork,
             &format!("{n} change(s) on this laptop have not reached the server: export them first, or confirm that they may be lost"),
         ));
     }

@@ -14,7 +14,7 @@ type Reply<T> = Result<T, IpcError>;
 #[tauri::command]
 pub fn report_preview(state: State<'_, AppState>, review_id: String) -> Reply<Value> {
     let doc = state.client.report_document(&review_id)?;
-    serde_json::to_value(doc).map_err(|e| IpcError { code: "protocol".into(), message: e.to_string() })
+    serde_json::to_value(doc).map_err(|e| IpcError { code: qar_core::ErrorCode::Protocol, message: e.to_string() })
 }
 
 /// Writes the live report (no `version`) or an issued version as PDF or DOCX; answers where,

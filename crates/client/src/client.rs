@@ -308,7 +308,7 @@ impl Client {
         }
         if !client.has_token() {
             let e = ClientError::NotSignedIn;
-            lock(&self.store).record_sync_outcome(now_ms(), Some((&e.to_string(), e.code())))?;
+            lock(&self.store).record_sync_outcome(now_ms(), Some((&e.to_string(), e.code().as_str())))?;
             return Err(e);
         }
         self.syncing.store(true, Ordering::Relaxed);
@@ -321,7 +321,7 @@ impl Client {
         let outcome = sync::sync_once_with_progress(&self.store, &client, now_ms, &progress).await;
         *self.progress.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.syncing.store(false, Ordering::Relaxed);
-        let failure = outcome.as_ref().err().map(|e| (e.to_string(), e.code().to_owned()));
+        let failure = outcome.as_ref().err().map(|e| (e.to_string(), e.code().as_str().to_owned()));
         let store = lock(&self.store);
         store.record_sync_outcome(now_ms(), failure.as_ref().map(|(m, c)| (m.as_str(), c.as_str())))?;
         if failure.as_ref().is_some_and(|(_, c)| c == "signed_out") {

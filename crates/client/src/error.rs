@@ -1,4 +1,4 @@
-use qar_core::ValidationError;
+use qar_core::{ErrorCode, ValidationError};
 
 /// The one error type of this crate. `code()` is stable for the UI to branch on; the Display
 /// text is written for the person at the keyboard.
@@ -8,7 +8,7 @@ pub enum ClientError {
     Invalid(#[from] ValidationError),
     /// The permission table refused: `reason` is its stable code (not_your_role, wrong_state…).
     #[error("{message}")]
-    Denied { reason: &'static str, message: String },
+    Denied { reason: ErrorCode, message: String },
     #[error("{what} was not found on this laptop")]
     NotFound { what: String },
     #[error("the local database could not be opened: {0}")]
@@ -19,6 +19,8 @@ pub enum ClientError {
     Store(#[from] rusqlite::Error),
     #[error("can't reach the sync server at {url}. Your work is saved on this laptop and will sync when the connection is back")]
     Offline { url: String },
+    /// The server refused; `code` is its wire string, kept as sent (a newer server may send a
+    /// code this app does not know: `code()` then says `server_refused` and the message is shown).
     #[error("{message}")]
     Server { status: u16, code: String, message: String },
     /// An `http://` address other than this laptop itself: passwords, codes, tokens and review
@@ -61,34 +63,35 @@ pub enum ClientError {
 
 impl ClientError {
     /// The server's own code for a refusal it explained (`invalid_credentials`, `report_changed`,
-    /// `rate_limited`…), `signed_out` for a token it no longer accepts, else this crate's code.
-    pub fn code(&self) -> &str {
+    /// …), `signed_out` for a token it no longer accepts, `rate_limited` for a 429,
+    /// `server_refused` for a code this app does not know, else this crate's code.
+    pub fn code(&self) -> ErrorCode {
+        use ErrorCode as C;
         match self {
-            ClientError::Server { status: 401, code, .. } if code != "invalid_credentials" => "signed_out",
-            ClientError::Server { status: 429, .. } => "rate_limited",
-            ClientError::Server { code, .. } if !code.is_empty() && code != "http_error" => code,
-            ClientError::Incomplete { .. } => "incomplete",
-            ClientError::OtherUser { .. } => "other_user",
-            ClientError::NotSignedIn => "signed_out",
-            ClientError::WrongKey | ClientError::Open(qar_dbkit::DbError::WrongKey) => "wrong_key",
-            ClientError::WrongPassphrase => "wrong_passphrase",
-            ClientError::PassphraseNeeded => "passphrase_needed",
-            ClientError::WrongPassword => "wrong_password",
-            ClientError::LockNeedsSignIn => "lock_needs_sign_in",
-            ClientError::Vault(_) => "vault",
-            ClientError::Revoked { .. } => "device_revoked",
-            ClientError::Report(_) => "report_invalid",
-            ClientError::Export { .. } => "export_failed",
-            ClientError::Invalid(_) => "invalid",
-            ClientError::Denied { .. } => "forbidden",
-            ClientError::NotFound { .. } => "not_found",
-            ClientError::Open(qar_dbkit::DbError::TooNew { .. }) => "app_too_old",
-            ClientError::Open(_) | ClientError::DataDir { .. } => "store_unavailable",
-            ClientError::Store(_) => "store_error",
-            ClientError::Offline { .. } => "offline",
-            ClientError::InsecureServer { .. } => "insecure_server",
-            ClientError::Server { .. } => "server_refused",
-            ClientError::Protocol(_) => "protocol",
+            ClientError::Server { status: 401, code, .. } if code != C::InvalidCredentials.as_str() => C::SignedOut,
+            ClientError::Server { status: 429, .. } => C::RateLimited,
+            ClientError::Server { code, .. } => ErrorCode::parse(code).unwrap_or(C::ServerRefused),
+            ClientError::Incomplete { .. } => C::Incomplete,
+            ClientError::OtherUser { .. } => C::OtherUser,
+            ClientError::NotSignedIn => C::SignedOut,
+            ClientError::WrongKey | ClientError::Open(qar_dbkit::DbError::WrongKey) => C::WrongKey,
+            ClientError::WrongPassphrase => C::WrongPassphrase,
+            ClientError::PassphraseNeeded => C::PassphraseNeeded,
+            ClientError::WrongPassword => C::WrongPassword,
+            ClientError::LockNeedsSignIn => C::LockNeedsSignIn,
+            ClientError::Vault(_) => C::Vault,
+            ClientError::Revoked { .. } => C::DeviceRevoked,
+            ClientError::Report(_) => C::ReportInvalid,
+            ClientError::Export { .. } => C::ExportFailed,
+            ClientError::Invalid(_) => C::Invalid,
+            ClientError::Denied { .. } => C::Forbidden,
+            ClientError::NotFound { .. } => C::NotFound,
+            ClientError::Open(qar_dbkit::DbError::TooNew { .. }) => C::AppTooOld,
+            ClientError::Open(_) | ClientError::DataDir { .. } => C::StoreUnavailable,
+            ClientError::Store(_) => C::StoreError,
+            ClientError::Offline { .. } => C::Offline,
+            ClientError::InsecureServer { .. } => C::InsecureServer,
+            ClientError::Protocol(_) => C::Protocol,
         }
     }
 }

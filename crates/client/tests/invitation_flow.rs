@@ -35,7 +35,7 @@ fn sign_in_input(url: &str, email: &str, password: &str, totp: String) -> SignIn
 /// The server's refusal code and message, or a panic naming what came back instead.
 fn refusal(e: ClientError) -> (String, String) {
     match &e {
-        ClientError::Server { .. } => (e.code().to_owned(), e.to_string()),
+        ClientError::Server { .. } => (e.code().as_str().to_owned(), e.to_string()),
         other => panic!("expected the server's refusal, got {other:?}"),
     }
 }

@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod entities;
 pub mod error;
+pub mod error_code;
 pub mod evidence;
 pub mod fields;
 pub mod framework;
@@ -23,6 +24,7 @@ pub mod visit_days;
 pub mod whole_number;
 
 pub use error::ValidationError;
+pub use error_code::ErrorCode;
 pub use evidence::ActivityType;
 pub use fields::{validate_field, EntityKind};
 pub use framework::{framework, Area, Framework, ScaleValue, CURRENT_FRAMEWORK};

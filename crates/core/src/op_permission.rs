@@ -7,7 +7,7 @@ use crate::entities::TeamRole;
 use crate::lifecycle::action_for;
 use crate::protocol::Op;
 use crate::sync::{text, RecordFields};
-use crate::{decide, Action, Actor, Decision, EntityKind, ReviewFacts, ReviewState};
+use crate::{decide, Action, Actor, Decision, EntityKind, ErrorCode, ReviewFacts, ReviewState};
 
 /// What else the server must do when it applies an allowed op.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -23,11 +23,11 @@ pub struct Permit {
 /// Why an op is refused: the code and words of its `rejected` outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
-fn refuse(code: &'static str, message: impl Into<String>) -> Refusal {
+fn refuse(code: ErrorCode, message: impl Into<String>) -> Refusal {
     Refusal { code, message: message.into() }
 }
 
@@ -56,7 +56,7 @@ pub struct OpFacts<'a> {
 /// Decides one op. Every field it writes must be allowed, or the whole op is refused.
 pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
     if let Some(field) = op.fields.keys().find(|name| op.entity.server_written(name)) {
-        return Err(refuse("server_field", format!("Only the server writes '{field}' of a {}", op.entity.code())));
+        return Err(refuse(ErrorCode::ServerField, format!("Only the server writes '{field}' of a {}", op.entity.code())));
     }
     if op.entity == EntityKind::Review {
         if let Some(to) = op.fields.get("state").and_then(|w| w.value.as_str()).and_then(|s| ReviewState::parse(s).ok()) {
@@ -66,7 +66,7 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
     let Some(review) = f.review else {
         return match op.entity {
             EntityKind::Review => create_review(op),
-            _ => Err(refuse("unknown_review", format!("review {} does not exist on the server", op.review_id))),
+            _ => Err(refuse(ErrorCode::UnknownReview, format!("review {} does not exist on the server", op.review_id))),
         };
     };
     let state = review.facts.state;
@@ -80,22 +80,25 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
             for (name, write) in &op.fields {
                 match name.as_str() {
                     "state" => {
-                        let to =
-                            ReviewState::parse(write.value.as_str().unwrap_or_default()).map_err(|e| refuse("invalid", e.to_string()))?;
+                        let to = ReviewState::parse(write.value.as_str().unwrap_or_default())
+                            .map_err(|e| refuse(ErrorCode::Invalid, e.to_string()))?;
                         if to == state {
                             // Already there: a no-op, but still a write of the record, so only
                             // the one who moves this review along may make it.
                             if review.facts.team_role != Some(TeamRole::LeadReviewer) {
-                                return Err(refuse("not_your_role", "Only the Lead Reviewer moves a review from one stage to the next"));
+                                return Err(refuse(
+                                    ErrorCode::NotYourRole,
+                                    "Only the Lead Reviewer moves a review from one stage to the next",
+                                ));
                             }
                             continue;
                         }
-                        let action = action_for(state, to).map_err(|e| refuse("wrong_state", e.to_string()))?;
+                        let action = action_for(state, to).map_err(|e| refuse(ErrorCode::WrongState, e.to_string()))?;
                         if check(action, false)?.next_state != Some(to) {
-                            return Err(refuse("wrong_state", format!("A review cannot move to {} this way", to.label())));
+                            return Err(refuse(ErrorCode::WrongState, format!("A review cannot move to {} this way", to.label())));
                         }
                         if action == Action::Submit && !review.in_hub {
-                            return Err(refuse("not_adopted", NOT_ADOPTED));
+                            return Err(refuse(ErrorCode::NotAdopted, NOT_ADOPTED));
                         }
                     }
                     "deleted" => {
@@ -108,7 +111,7 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
                         let unchanged = f.current.and_then(|doc| doc.get(name.as_str())).is_some_and(|v| v.value == write.value);
                         if review.in_hub && !unchanged {
                             return Err(refuse(
-                                "scheduled_field",
+                                ErrorCode::ScheduledField,
                                 format!(
                                     "The {} is set when the hub schedules the review: ask the hub coordinator to change it",
                                     op.entity.field(name).map_or(name.as_str(), |f| f.label).to_lowercase()
@@ -124,7 +127,7 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
             match f.current {
                 None => {
                     if op.fields.get("author_id").is_some_and(|w| w.value.as_str() != Some(f.user_id)) {
-                        return Err(refuse("not_your_evidence", "A note's author is the person who records it"));
+                        return Err(refuse(ErrorCode::NotYourEvidence, "A note's author is the person who records it"));
                     }
                     check(Action::CreateEvidence, true)?;
                     permit.set_author = !op.fields.contains_key("author_id");
@@ -135,7 +138,7 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
                     // the note (an author-only one too) needs the right to edit it.
                     let author = text(doc, "author_id");
                     if op.fields.get("author_id").is_some_and(|w| w.value.as_str() != Some(author)) {
-                        return Err(refuse("server_field", "A note's author is fixed when it is recorded: nobody can change it"));
+                        return Err(refuse(ErrorCode::ServerField, "A note's author is fixed when it is recorded: nobody can change it"));
                     }
                     let own = author == f.user_id;
                     if op.fields.contains_key("deleted") {
@@ -155,18 +158,18 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
         }
         EntityKind::Comment => {
             if f.current.is_none() {
-                return Err(refuse("server_field", "Comments are written by the server when a report is returned"));
+                return Err(refuse(ErrorCode::ServerField, "Comments are written by the server when a report is returned"));
             }
             check(Action::EditReport, false)?;
         }
         EntityKind::Conflict => {
             let Some(conflict) = f.current else {
-                return Err(refuse("server_field", "Conflicts are recorded by the server"));
+                return Err(refuse(ErrorCode::ServerField, "Conflicts are recorded by the server"));
             };
             let lead = review.facts.team_role == Some(TeamRole::LeadReviewer) && !state.is_terminal();
             if !lead {
                 let Some((entity, doc)) = f.target else {
-                    return Err(refuse("not_your_role", "Only the Lead Reviewer can resolve this conflict"));
+                    return Err(refuse(ErrorCode::NotYourRole, "Only the Lead Reviewer can resolve this conflict"));
                 };
                 let (action, own) = field_action(entity, text(conflict, "field"), doc, f.user_id);
                 check(action, own)?;
@@ -181,10 +184,10 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
 /// It starts in preparation: scheduling belongs to the hub.
 fn create_review(op: &Op) -> Result<Permit, Refusal> {
     if let Some(write) = op.fields.get("state") {
-        let state = ReviewState::parse(write.value.as_str().unwrap_or_default()).map_err(|e| refuse("invalid", e.to_string()))?;
+        let state = ReviewState::parse(write.value.as_str().unwrap_or_default()).map_err(|e| refuse(ErrorCode::Invalid, e.to_string()))?;
         if state != ReviewState::Preparing {
             return Err(refuse(
-                "wrong_state",
+                ErrorCode::WrongState,
                 format!(
                     "A review set up on a laptop starts in preparation, not {}: the hub coordinator schedules reviews",
                     state.label().to_lowercase()
@@ -208,7 +211,7 @@ fn server_decided(to: ReviewState) -> Result<(), Refusal> {
         ReviewState::Cancelled => "A review is cancelled by the hub coordinator or an administrator, online",
         _ => return Ok(()),
     };
-    Err(refuse("server_decides", format!("{how}: a laptop cannot set a review to {}", to.label().to_lowercase())))
+    Err(refuse(ErrorCode::ServerDecides, format!("{how}: a laptop cannot set a review to {}", to.label().to_lowercase())))
 }
 
 /// The action that writing `field` of this record needs, and whether the record is the

@@ -102,6 +102,7 @@ pub enum OpOutcome {
         fields: Vec<FieldConflict>,
     },
     /// Refused for good (invalid value, not permitted); acknowledged so later ops are not blocked.
+    /// `code` is an [`crate::ErrorCode`] as a string: a newer server may send one this laptop does not know.
     Rejected {
         code: String,
         message: String,
@@ -163,11 +164,24 @@ pub struct Health {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
-    /// Stable machine-readable code; clients branch on this, never on `message`.
+    /// Stable machine-readable code ([`crate::ErrorCode`]); clients branch on this, never on
+    /// `message`. A string, not the enum: a newer server may send a code this build does not
+    /// know, and the reply must still be read (its message is shown).
     pub code: String,
     pub message: String,
     #[serde(default)]
     pub details: Value,
+}
+
+impl ErrorBody {
+    pub fn new(code: crate::ErrorCode, message: impl Into<String>, details: Value) -> ErrorBody {
+        ErrorBody { code: code.as_str().to_owned(), message: message.into(), details }
+    }
+
+    /// The code, when this build knows it.
+    pub fn known_code(&self) -> Option<crate::ErrorCode> {
+        crate::ErrorCode::parse(&self.code)
+    }
 }
 
 #[cfg(test)]

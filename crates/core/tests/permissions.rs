@@ -201,6 +201,6 @@ fn every_refusal_in_the_matrix_reads_as_a_sentence() {
             assert!(!m.contains(leak), "{m}");
         }
         let json = serde_json::to_value(&d).unwrap();
-        assert_eq!(json["reason"], d.reason.code(), "the wire code is the reason's code");
+        assert_eq!(json["reason"], d.reason.code().as_str(), "the wire code is the reason's code");
     }
 }

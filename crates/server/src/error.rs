@@ -1,10 +1,19 @@
 //! Errors at the two edges of the server: HTTP replies (`ApiError`) and start-up (`ServerError`).
+//!
+//! This is the one place that chooses HTTP statuses (issue 16): the store and the sign-in code
+//! say what went wrong with an [`ErrorCode`] (or a typed variant), [`status_of`] turns the code
+//! into a status, and the few codes whose status depends on where the thing was named are told
+//! apart by the store error's variant. Errors are not logged where they are made: each reply
+//! carries an [`ErrorLog`] extension that the [`log_errors`] middleware writes out once.
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use qar_core::protocol::ErrorBody;
+use qar_core::ErrorCode;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 
@@ -12,14 +21,97 @@ use std::net::SocketAddr;
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub details: Value,
+    /// What the server log should say beyond the code (the cause of an internal error). Never
+    /// sent to the client: it may name files, SQL or stored values.
+    cause: Option<String>,
+}
+
+/// The HTTP status for each code. Exhaustive on purpose: a new code does not compile until it
+/// has a status here.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    use ErrorCode as C;
+    match code {
+        C::MalformedJson | C::BadBody | C::BadQuery | C::InvalidReviewId | C::InvalidDeviceId | C::NotContiguous | C::CursorOutOfRange => {
+            StatusCode::BAD_REQUEST
+        }
+        C::ReasonRequired | C::ReasonTooLong => StatusCode::BAD_REQUEST,
+        C::Unauthenticated | C::InvalidToken | C::DeviceRevoked | C::TokenExpired | C::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        C::AccountDisabled | C::Forbidden | C::DeviceMismatch | C::NotOnReview | C::AdminOnly | C::NotYourHub => StatusCode::FORBIDDEN,
+        C::LeadStays | C::CoordinatorAdds => StatusCode::FORBIDDEN,
+        // The permission table's reasons (a `Denied` store error is 403 whatever its code).
+        C::NotYourRole | C::OtherHub | C::NotYourEvidence | C::EvidenceReadOnly | C::WrongState | C::NeedsConnection => {
+            StatusCode::FORBIDDEN
+        }
+        C::NotFound | C::UnknownVersion | C::DeviceNotFound | C::UnknownReview | C::UnknownHub | C::UnknownUser | C::UnknownSchool => {
+            StatusCode::NOT_FOUND
+        }
+        C::UnknownCode => StatusCode::NOT_FOUND,
+        C::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        C::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+        C::SeqGap | C::DeviceInUse | C::ReportChanged | C::AlreadyInHub | C::HubExists | C::ReviewExists => StatusCode::CONFLICT,
+        C::LastAdmin | C::CannotDeactivateSelf | C::VisitStarted | C::FrameworkLocked | C::CodeUsed | C::NotRedeemed => {
+            StatusCode::CONFLICT
+        }
+        // Adopting a closed review conflicts with its state (the permission table's 403 is `Denied`).
+        C::AlreadyActive | C::InvitationPending | C::ReviewClosed => StatusCode::CONFLICT,
+        C::CodeExpired | C::InvitationCancelled | C::TooManyCodes => StatusCode::GONE,
+        C::BodyTooLarge | C::TooManyOps => StatusCode::PAYLOAD_TOO_LARGE,
+        C::ExpectedJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        C::UnknownHost => StatusCode::MISDIRECTED_REQUEST,
+        C::InvalidBody | C::Invalid | C::InvalidDeviceName | C::DeviceActive | C::InvalidReason | C::InvalidDates | C::UnknownFramework => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        C::NoLeadReviewer | C::DuplicateMember | C::UserDeactivated | C::SchoolNotInHub | C::InvalidFile => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        C::InvalidEmail | C::InvalidName | C::WeakPassword | C::InvalidTotp => StatusCode::UNPROCESSABLE_ENTITY,
+        C::UpdateRequired => StatusCode::UPGRADE_REQUIRED,
+        C::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+        C::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,
+        C::Internal | C::StoredDataUnreadable => StatusCode::INTERNAL_SERVER_ERROR,
+        // Op refusals travel inside a 200 push reply; should one ever become a reply of its own
+        // it is the request's content that is refused.
+        C::ServerField | C::ScheduledField | C::NotAdopted | C::ServerDecides | C::RemovedFromTeam | C::UnknownSchema | C::WrongReview => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        // Made by the laptop or the app's shell, never answered by the server.
+        C::SignedOut
+        | C::RateLimited
+        | C::ServerRefused
+        | C::Offline
+        | C::InsecureServer
+        | C::Protocol
+        | C::Incomplete
+        | C::OtherUser
+        | C::WrongKey
+        | C::WrongPassphrase
+        | C::PassphraseNeeded
+        | C::WrongPassword
+        | C::LockNeedsSignIn
+        | C::Vault
+        | C::ReportInvalid
+        | C::ExportFailed
+        | C::AppTooOld
+        | C::StoreUnavailable
+        | C::StoreError
+        | C::Locked
+        | C::Wiped
+        | C::UnsentWork => StatusCode::INTERNAL_SERVER_ERROR,
+    }
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into(), details: Value::Null }
+    /// A refusal with the status [`status_of`] gives its code.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::with_status(status_of(code), code, message)
+    }
+
+    /// For the few replies whose status is not the code's usual one; only this module decides.
+    fn with_status(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError { status, code, message: message.into(), details: Value::Null, cause: None }
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
@@ -27,41 +119,72 @@ impl ApiError {
         self
     }
 
+    /// An unexpected failure: the client hears only that nothing was changed; the cause goes
+    /// to the server log (by [`log_errors`]).
     pub fn internal(e: impl std::fmt::Display) -> Self {
-        tracing::error!("internal error: {e}");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server hit an unexpected error; nothing was changed")
+        let mut error = ApiError::new(ErrorCode::Internal, "the server hit an unexpected error; nothing was changed");
+        error.cause = Some(e.to_string());
+        error
     }
+}
+
+/// What [`log_errors`] writes for an error reply, carried in the response's extensions.
+#[derive(Debug, Clone)]
+pub struct ErrorLog {
+    pub code: ErrorCode,
+    pub message: String,
+    pub cause: Option<String>,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         // A refusal that says when to come back says it in the standard header too (issue 15).
         let retry_after = self.details.get("retry_after_s").and_then(Value::as_u64);
-        let body = ErrorBody { code: self.code.to_owned(), message: self.message, details: self.details };
+        let log = ErrorLog { code: self.code, message: self.message.clone(), cause: self.cause };
+        let body = ErrorBody::new(self.code, self.message, self.details);
         let mut resp = (self.status, Json(body)).into_response();
         if let Some(s) = retry_after {
             resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(s));
         }
+        resp.extensions_mut().insert(log);
         resp
     }
 }
 
+/// The one place error replies are logged: server errors as errors (with their cause), refusals
+/// at debug level (a refused request is the API working, and a fuzzer makes thousands).
+pub async fn log_errors(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    if let Some(e) = response.extensions().get::<ErrorLog>() {
+        let status = response.status().as_u16();
+        if response.status().is_server_error() {
+            tracing::error!(%method, %path, status, code = %e.code, cause = e.cause.as_deref().unwrap_or(""), "{}", e.message);
+        } else {
+            tracing::debug!(%method, %path, status, code = %e.code, "{}", e.message);
+        }
+    }
+    response
+}
+
 impl From<JsonRejection> for ApiError {
+    /// The statuses axum gives body rejections, with our JSON body and a code for each.
     fn from(r: JsonRejection) -> Self {
-        let (status, code) = match &r {
-            JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-            JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
-            JsonRejection::MissingJsonContentType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected_json"),
-            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
-            _ => (r.status(), "bad_body"),
+        let code = match &r {
+            JsonRejection::JsonDataError(_) => ErrorCode::InvalidBody,
+            JsonRejection::JsonSyntaxError(_) => ErrorCode::MalformedJson,
+            JsonRejection::MissingJsonContentType(_) => ErrorCode::ExpectedJson,
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::BodyTooLarge,
+            _ => return ApiError::with_status(r.status(), ErrorCode::BadBody, r.body_text()),
         };
-        ApiError::new(status, code, r.body_text())
+        ApiError::new(code, r.body_text())
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_query", r.body_text())
+        ApiError::new(ErrorCode::BadQuery, r.body_text())
     }
 }
 
@@ -70,51 +193,46 @@ impl From<crate::store::StoreError> for ApiError {
         use crate::store::StoreError as E;
         match e {
             E::SeqGap { expected, got } => ApiError::new(
-                StatusCode::CONFLICT,
-                "seq_gap",
+                ErrorCode::SeqGap,
                 format!("ops must continue from seq {expected}, this batch starts at {got}; push the earlier ops first"),
             )
             .with_details(json!({ "expected": expected, "got": got })),
-            E::NotContiguous { after, got } => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "not_contiguous",
-                format!("ops in one push must have consecutive seq numbers: {got} follows {after}"),
-            ),
+            E::NotContiguous { after, got } => {
+                ApiError::new(ErrorCode::NotContiguous, format!("ops in one push must have consecutive seq numbers: {got} follows {after}"))
+            }
             E::UpdateRequired { got, oldest } => ApiError::new(
-                StatusCode::UPGRADE_REQUIRED,
-                "update_required",
+                ErrorCode::UpdateRequired,
                 format!("this app writes data schema {got}; the server accepts {oldest} or newer. Update QAR Field, then sync again"),
             )
             .with_details(json!({ "got": got, "oldest_accepted": oldest })),
             E::NotOnReview { review_id, seq } => ApiError::new(
-                StatusCode::FORBIDDEN,
-                "not_on_review",
+                ErrorCode::NotOnReview,
                 "This push includes work on a review you are not part of, so none of it was saved. Ask the review's hub coordinator to add you to its team.",
             )
             .with_details(json!({ "review_id": review_id, "seq": seq })),
-            E::UnknownReview(id) => {
-                ApiError::new(StatusCode::NOT_FOUND, "unknown_review", format!("There is no review {id} on the server.")).with_details(json!({ "review_id": id }))
+            E::UnknownReview(id) => ApiError::new(ErrorCode::UnknownReview, format!("There is no review {id} on the server."))
+                .with_details(json!({ "review_id": id })),
+            // The permission table said no: forbidden, whatever its reason (review_closed included).
+            E::Denied { code, message } => ApiError::with_status(StatusCode::FORBIDDEN, code, message),
+            E::ReportChanged { current_hash } => {
+                ApiError::new(ErrorCode::ReportChanged, "The report changed after you read it. Sync, read it again, then decide.")
+                    .with_details(json!({ "current_hash": current_hash }))
             }
-            E::Denied { code, message } => ApiError::new(StatusCode::FORBIDDEN, code, message),
-            E::ReportChanged { current_hash } => ApiError::new(
-                StatusCode::CONFLICT,
-                "report_changed",
-                "The report changed after you read it. Sync, read it again, then decide.",
-            )
-            .with_details(json!({ "current_hash": current_hash })),
-            E::Invalid(message) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message),
-            E::Refused { status, code, message, details } => {
-                ApiError::new(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), code, message).with_details(details)
+            E::Invalid(message) => ApiError::new(ErrorCode::Invalid, message),
+            E::Refused { code, message, details } => ApiError::new(code, message).with_details(details),
+            // The path named something that exists; the body named something that does not.
+            E::UnknownReference { code, message, details } => {
+                ApiError::with_status(StatusCode::UNPROCESSABLE_ENTITY, code, message).with_details(details)
             }
             E::Db(e) => ApiError::internal(e),
             E::Corrupt { what, detail } => {
-                tracing::error!(what = %what, "stored data does not read back: {detail}");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "stored_data_unreadable",
+                let mut error = ApiError::new(
+                    ErrorCode::StoredDataUnreadable,
                     "Some data stored on the server cannot be read, so nothing was changed. Tell the server's administrator: the server log says which record.",
                 )
-                .with_details(json!({ "what": what }))
+                .with_details(json!({ "what": what }));
+                error.cause = Some(format!("stored {what} does not read back: {detail}"));
+                error
             }
             E::Commit(e) => ApiError::internal(e),
         }
@@ -145,55 +263,42 @@ pub enum ServerError {
 impl From<crate::auth::AuthError> for ApiError {
     fn from(e: crate::auth::AuthError) -> ApiError {
         use crate::auth::AuthError as E;
-        let unauthorized = StatusCode::UNAUTHORIZED;
         match e {
-            E::Unauthenticated => ApiError::new(
-                unauthorized,
-                "unauthenticated",
+            E::Unauthenticated => ApiError::new(ErrorCode::Unauthenticated,
                 "Sign in first: this request needs an 'Authorization: Bearer <token>' header.",
             ),
-            E::InvalidToken => ApiError::new(unauthorized, "invalid_token", "This sign-in is not recognised. Sign in again."),
+            E::InvalidToken => ApiError::new(ErrorCode::InvalidToken, "This sign-in is not recognised. Sign in again."),
             E::DeviceRevoked { reason, by_admin, revoked_ms } => {
                 let message = if by_admin {
                     format!("This laptop was signed out by an administrator: {reason}. Unsent work is kept on it.")
                 } else {
                     format!("This laptop was signed out ({reason}). Sign in again to sync; unsent work is kept on it.")
                 };
-                ApiError::new(unauthorized, "device_revoked", message)
+                ApiError::new(ErrorCode::DeviceRevoked, message)
                     .with_details(json!({ "reason": reason, "by_admin": by_admin, "revoked_ms": revoked_ms }))
             }
-            E::TokenExpired { expired_ms } => ApiError::new(
-                unauthorized,
-                "token_expired",
+            E::TokenExpired { expired_ms } => ApiError::new(ErrorCode::TokenExpired,
                 "This laptop's sign-in has expired. Sign in again to sync; unsent work is kept on it.",
             )
             .with_details(json!({ "expired_ms": expired_ms })),
-            E::InvalidCredentials => ApiError::new(unauthorized, "invalid_credentials", crate::auth::INVALID_CREDENTIALS_MESSAGE),
-            E::AccountDisabled => ApiError::new(
-                StatusCode::FORBIDDEN,
-                "account_disabled",
+            E::InvalidCredentials => ApiError::new(ErrorCode::InvalidCredentials, crate::auth::INVALID_CREDENTIALS_MESSAGE),
+            E::AccountDisabled => ApiError::new(ErrorCode::AccountDisabled,
                 "This account is switched off. Ask your Challenge Partners administrator to switch it back on.",
             ),
-            E::TooManyAttempts { retry_after_s } => ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too_many_attempts",
+            E::TooManyAttempts { retry_after_s } => ApiError::new(ErrorCode::TooManyAttempts,
                 format!("Too many sign-in attempts. Wait {} and try again.", minutes(retry_after_s)),
             )
             .with_details(json!({ "retry_after_s": retry_after_s })),
-            E::Busy => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "server_busy",
+            E::Busy => ApiError::new(ErrorCode::ServerBusy,
                 "The server is busy checking other sign-ins. Wait a few seconds and try again.",
             )
             .with_details(json!({ "retry_after_s": 2 })),
-            E::DeviceInUse => ApiError::new(
-                StatusCode::CONFLICT,
-                "device_in_use",
+            E::DeviceInUse => ApiError::new(ErrorCode::DeviceInUse,
                 "This laptop was signed in by someone else, and its record of sent work is theirs. Ask your administrator to release the laptop for you.",
             ),
-            E::Forbidden(reason) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", reason),
-            E::DeviceNotFound => ApiError::new(StatusCode::NOT_FOUND, "device_not_found", "No laptop with that id has signed in."),
-            E::Invalid { code, message } => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
+            E::Forbidden(reason) => ApiError::new(ErrorCode::Forbidden, reason),
+            E::DeviceNotFound => ApiError::new(ErrorCode::DeviceNotFound, "No laptop with that id has signed in."),
+            E::Invalid { code, message } => ApiError::new(code, message),
             E::Crypto(e) => ApiError::internal(e),
             E::Db(e) => ApiError::internal(e),
         }

@@ -355,6 +355,13 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar_server=info,tower_http=warn".into()))
         .init();
+    // Built together with the benchmarks (`cargo build --workspace`), the library carries the
+    // test support that mints tokens without a password: say so loudly (issue 16).
+    if cfg!(feature = "test-support") {
+        tracing::warn!(
+            "this qar-server was built with the test-support feature: build it alone (cargo build -p qar-server) for production"
+        );
+    }
     let tls = match (args.tls_cert, args.tls_key) {
         (Some(cert), Some(key)) => Some(qar_server::TlsFiles { cert, key }),
         _ => None,

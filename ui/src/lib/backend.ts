@@ -1,3 +1,4 @@
+import { isKnownCode, type BackendErrorCode } from './errorCodes';
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { TauriHubAdmin, type HubAdmin } from './hubAdmin';
@@ -272,8 +273,10 @@ export type SyncStatus = {
 export const DATA_CHANGED_EVENT = 'data-changed';
 export type DataChanged = { reviewIds: string[] };
 
-/** How every failed command rejects. Branch on `code`; show `message` to the person. */
-export type BackendError = { code: string; message: string };
+/** How every failed command rejects. Branch on `code` (checked against the generated union, see
+ *  errorCodes.ts); show `message` to the person. `unknownCode` is the code as sent when this build
+ *  does not know it (a newer server): `code` is then 'unknown'. */
+export type BackendError = { code: BackendErrorCode; message: string; unknownCode?: string };
 
 export const SYNC_STATUS_EVENT = 'sync-status';
 
@@ -342,7 +345,8 @@ export interface Backend {
   invitations(): Invitations;
 }
 
-export function isBackendError(value: unknown): value is BackendError {
+/** Anything shaped like `{code, message}`, whatever its code says. */
+export function isBackendError(value: unknown): value is { code: string; message: string } {
   return (
     typeof value === 'object' &&
     value !== null &&
@@ -351,9 +355,14 @@ export function isBackendError(value: unknown): value is BackendError {
   );
 }
 
-/** Whatever a command threw, as a BackendError (IPC plumbing failures arrive as strings or Errors). */
+/** Whatever a command threw, as a BackendError (IPC plumbing failures arrive as strings or Errors).
+ *  A code this build does not know keeps its message and becomes 'unknown' (see errorCodes.ts). */
 export function toBackendError(value: unknown): BackendError {
-  if (isBackendError(value)) return { code: value.code, message: value.message };
+  if (isBackendError(value)) {
+    if (isKnownCode(value.code)) return { code: value.code, message: value.message };
+    if (value.code === 'unknown') return { code: 'unknown', message: value.message, unknownCode: (value as BackendError).unknownCode };
+    return { code: 'unknown', message: value.message, unknownCode: value.code };
+  }
   if (typeof value === 'string') return { code: 'unknown', message: value };
   if (value instanceof Error) return { code: 'unknown', message: value.message };
   return { code: 'unknown', message: 'Something went wrong and the app did not say what.' };

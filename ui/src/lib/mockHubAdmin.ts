@@ -1,4 +1,5 @@
 import type { BackendError } from './backend';
+import type { ErrorCode } from './errorCodes';
 import type {
   AssignOutcome,
   Hub,
@@ -35,7 +36,7 @@ type Caller = { role: string; hubId?: string }[];
 
 const DAY_MS = 86_400_000;
 
-function refused(code: string, message: string): BackendError {
+function refused(code: ErrorCode, message: string): BackendError {
   return { code, message };
 }
 

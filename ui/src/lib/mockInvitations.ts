@@ -1,4 +1,5 @@
 import type { BackendError } from './backend';
+import type { ErrorCode } from './errorCodes';
 import type { ActivatedAccount, InvitationSetup, Invitations } from './invitations';
 import { invalid } from './mockRules';
 import { LIMITS } from './tables';
@@ -35,7 +36,7 @@ type Hooks = {
   activated: (account: ActivatedAccount, password: string) => void;
 };
 
-function refused(code: string, message: string): BackendError {
+function refused(code: ErrorCode, message: string): BackendError {
   return { code, message };
 }
 

@@ -106,7 +106,7 @@ impl Store {
         // server refuses its submission (decision 33): refused here too, so the laptop never
         // shows "submitted" for a report the coordinator cannot see.
         if next == ReviewState::Submitted && info.hub_id.is_empty() {
-            return Err(ClientError::Denied { reason: "not_adopted", message: NOT_ADOPTED.into() });
+            return Err(ClientError::Denied { reason: qar_core::ErrorCode::NotAdopted, message: NOT_ADOPTED.into() });
         }
         let id = super::evidence::parse_id("Review", review_id)?;
         self.write_record(EntityKind::Review, id, id, &[("state", json!(next.code()))], action.code(), now_ms)?;

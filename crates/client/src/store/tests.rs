@@ -356,7 +356,7 @@ fn the_lifecycle_moves_only_along_allowed_edges() {
     // Set up on this laptop, it is in no hub's queue: the laptop refuses as the server would.
     let before = counts(&s);
     let e = s.transition_review(&r.id, "submitted", T0 + 6).unwrap_err();
-    assert!(matches!(e, ClientError::Denied { reason: "not_adopted", .. }), "{e:?}");
+    assert!(matches!(e, ClientError::Denied { reason: qar_core::ErrorCode::NotAdopted, .. }), "{e:?}");
     assert!(e.to_string().contains("adopt"), "{e}");
     assert_eq!(counts(&s), before, "a refused submit writes nothing");
     adopted_by_hub(&s, &r.id);
@@ -367,7 +367,7 @@ fn the_lifecycle_moves_only_along_allowed_edges() {
     assert!(!e.to_string().is_empty());
     // Evidence is read-only once submitted.
     let e = s.add_evidence(&note(&r.id, "late"), T0 + 10).unwrap_err();
-    assert!(matches!(e, ClientError::Denied { reason: "evidence_read_only", .. }), "{e:?}");
+    assert!(matches!(e, ClientError::Denied { reason: qar_core::ErrorCode::EvidenceReadOnly, .. }), "{e:?}");
     assert_eq!(s.review(&r.id).unwrap().state, "submitted");
 }
 
@@ -381,7 +381,7 @@ fn roles_limit_what_a_laptop_may_write() {
     set_role(&s, &r.id, "reviewer");
     let before = counts(&s);
     let e = s.set_estimate(&r.id, "leadership", "effective", "Clear vision shared by all staff.", T0).unwrap_err();
-    assert!(matches!(e, ClientError::Denied { reason: "not_your_role", .. }), "{e:?}");
+    assert!(matches!(e, ClientError::Denied { reason: qar_core::ErrorCode::NotYourRole, .. }), "{e:?}");
     s.update_evidence_field(&own.id, "notes", json!("a reviewer edits their own note"), T0).unwrap();
 
     set_role(&s, &r.id, "shadow");
@@ -394,7 +394,7 @@ fn roles_limit_what_a_laptop_may_write() {
     set_role(&s, &r.id, "lead_reviewer");
     s.set_current_user("user-another-reviewer").unwrap();
     let e = s.update_evidence_field(&own.id, "notes", json!("not mine"), T0).unwrap_err();
-    assert!(matches!(e, ClientError::Denied { reason: "not_your_evidence", .. }), "{e:?}");
+    assert!(matches!(e, ClientError::Denied { reason: qar_core::ErrorCode::NotYourEvidence, .. }), "{e:?}");
 }
 
 #[test]

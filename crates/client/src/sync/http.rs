@@ -2,6 +2,7 @@
 
 use crate::error::{ClientError, Result};
 use qar_core::protocol::{ErrorBody, Health, Op, PullResponse, PushRequest, PushResponse};
+use qar_core::ErrorCode;
 use qar_core::SCHEMA_VERSION;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -256,13 +257,14 @@ impl SyncClient {
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()));
         }
-        let body: ErrorBody = serde_json::from_slice(&bytes).unwrap_or_else(|_| ErrorBody {
-            code: "http_error".into(),
-            message: format!("HTTP {status}"),
-            details: serde_json::Value::Null,
-        });
+        // Not our JSON error body (a proxy's page, say): refused, with only the status to tell.
+        let body: ErrorBody = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| ErrorBody::new(ErrorCode::ServerRefused, format!("HTTP {status}"), serde_json::Value::Null));
         // An administrator's revoke (not the person's own sign-out elsewhere) ends this laptop's sync.
-        if status.as_u16() == 401 && body.code == "device_revoked" && body.details.get("by_admin").and_then(|b| b.as_bool()) == Some(true) {
+        if status.as_u16() == 401
+            && body.known_code() == Some(ErrorCode::DeviceRevoked)
+            && body.details.get("by_admin").and_then(|b| b.as_bool()) == Some(true)
+        {
             let reason = body.details.get("reason").and_then(|r| r.as_str()).unwrap_or("no reason given").to_owned();
             return Err(ClientError::Revoked { reason });
         }

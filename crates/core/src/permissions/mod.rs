@@ -86,15 +86,16 @@ pub enum DenialReason {
 
 impl DenialReason {
     /// Stable code for `ErrorBody.code`; clients branch on this, never on the message.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
         match self {
-            DenialReason::NotYourRole => "not_your_role",
-            DenialReason::OtherHub => "other_hub",
-            DenialReason::NotYourEvidence => "not_your_evidence",
-            DenialReason::EvidenceReadOnly => "evidence_read_only",
-            DenialReason::ReviewClosed => "review_closed",
-            DenialReason::WrongState => "wrong_state",
-            DenialReason::NeedsConnection => "needs_connection",
+            DenialReason::NotYourRole => C::NotYourRole,
+            DenialReason::OtherHub => C::OtherHub,
+            DenialReason::NotYourEvidence => C::NotYourEvidence,
+            DenialReason::EvidenceReadOnly => C::EvidenceReadOnly,
+            DenialReason::ReviewClosed => C::ReviewClosed,
+            DenialReason::WrongState => C::WrongState,
+            DenialReason::NeedsConnection => C::NeedsConnection,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! Administrators only, except where a route says otherwise.
 
 use super::blocking;
+use super::extract::{JsonBody, QueryParams};
 use crate::auth::{AccountSummary, AuthDevice, Role};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
@@ -10,11 +11,11 @@ use crate::store::invitations::{InvitationIssued, NewInvitation, Redeemed};
 use crate::store::now_ms;
 use crate::store::StoreError;
 use crate::AppState;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use qar_core::protocol::ErrorBody;
+use qar_core::ErrorCode;
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -62,7 +63,7 @@ impl SchoolQuery {
     fn check(self) -> Result<Self, ApiError> {
         if !(1..=MAX_SCHOOL_RESULTS).contains(&self.limit) {
             let message = format!("limit must be 1 to {MAX_SCHOOL_RESULTS}, not {}", self.limit);
-            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", message));
+            return Err(ApiError::new(ErrorCode::BadQuery, message));
         }
         Ok(self)
     }
@@ -102,9 +103,8 @@ pub struct ConfirmRequest {
 pub async fn create_hub(
     State(state): State<AppState>,
     caller: AuthDevice,
-    body: Result<Json<NewHub>, JsonRejection>,
+    JsonBody(req): JsonBody<NewHub>,
 ) -> Result<(StatusCode, Json<HubInfo>), ApiError> {
-    let Json(req) = body?;
     let store = state.store.clone();
     let hub = blocking(move || Ok(store.create_hub(&caller, &req.name, &req.region, req.report_deadline_days, now_ms())?)).await?;
     Ok((StatusCode::CREATED, Json(hub)))
@@ -130,9 +130,8 @@ pub async fn hub_settings(
     State(state): State<AppState>,
     caller: AuthDevice,
     Path(hub_id): Path<String>,
-    body: Result<Json<HubSettings>, JsonRejection>,
+    JsonBody(req): JsonBody<HubSettings>,
 ) -> Result<Json<HubInfo>, ApiError> {
-    let Json(req) = body?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.set_report_deadline(&caller, &hub_id, req.report_deadline_days, now_ms())?)).await?))
 }
@@ -150,9 +149,8 @@ pub async fn assign_schools(
     State(state): State<AppState>,
     caller: AuthDevice,
     Path(hub_id): Path<String>,
-    body: Result<Json<AssignSchools>, JsonRejection>,
+    JsonBody(req): JsonBody<AssignSchools>,
 ) -> Result<Json<AssignOutcome>, ApiError> {
-    let Json(req) = body?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.assign_schools(&caller, &hub_id, &req.urns, now_ms())?)).await?))
 }
@@ -164,9 +162,9 @@ pub async fn hub_schools(
     State(state): State<AppState>,
     caller: AuthDevice,
     Path(hub_id): Path<String>,
-    query: Result<Query<SchoolQuery>, QueryRejection>,
+    QueryParams(q): QueryParams<SchoolQuery>,
 ) -> Result<Json<Vec<SchoolInfo>>, ApiError> {
-    let q = query?.0.check()?;
+    let q = q.check()?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.search_schools(&caller, Some(&hub_id), &q.q, q.limit)?)).await?))
 }
@@ -177,9 +175,9 @@ pub async fn hub_schools(
 pub async fn search_schools(
     State(state): State<AppState>,
     caller: AuthDevice,
-    query: Result<Query<SchoolQuery>, QueryRejection>,
+    QueryParams(q): QueryParams<SchoolQuery>,
 ) -> Result<Json<Vec<SchoolInfo>>, ApiError> {
-    let q = query?.0.check()?;
+    let q = q.check()?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.search_schools(&caller, None, &q.q, q.limit)?)).await?))
 }
@@ -204,9 +202,8 @@ pub async fn set_roles(
     State(state): State<AppState>,
     caller: AuthDevice,
     Path(user_id): Path<String>,
-    body: Result<Json<SetRoles>, JsonRejection>,
+    JsonBody(req): JsonBody<SetRoles>,
 ) -> Result<Json<UserInfo>, ApiError> {
-    let Json(req) = body?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.set_user_roles(&caller, &user_id, &req.roles, now_ms())?)).await?))
 }
@@ -225,9 +222,8 @@ pub async fn deactivate(
     State(state): State<AppState>,
     caller: AuthDevice,
     Path(user_id): Path<String>,
-    body: Result<Json<Deactivate>, JsonRejection>,
+    JsonBody(req): JsonBody<Deactivate>,
 ) -> Result<Json<UserInfo>, ApiError> {
-    let Json(req) = body?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.deactivate_user(&caller, &user_id, &req.reason, now_ms())?)).await?))
 }
@@ -244,9 +240,8 @@ pub async fn deactivate(
 pub async fn invite(
     State(state): State<AppState>,
     caller: AuthDevice,
-    body: Result<Json<NewInvitation>, JsonRejection>,
+    JsonBody(req): JsonBody<NewInvitation>,
 ) -> Result<(StatusCode, Json<InvitationIssued>), ApiError> {
-    let Json(req) = body?;
     let store = state.store.clone();
     let issued = blocking(move || Ok(store.invite(&caller, &req, now_ms())?)).await?;
     Ok((StatusCode::CREATED, Json(issued)))
@@ -266,9 +261,8 @@ pub async fn invite(
 pub async fn redeem(
     State(state): State<AppState>,
     client: ClientAddr,
-    body: Result<Json<RedeemRequest>, JsonRejection>,
+    JsonBody(req): JsonBody<RedeemRequest>,
 ) -> Result<Json<Redeemed>, ApiError> {
-    let Json(req) = body?;
     // A guessed code costs the address an attempt, like a guessed password (issue 15).
     let ticket = state.store.throttle().take(client.0, now_ms())?;
     let turn = state.store.throttle().hashing_turn().await?;
@@ -279,7 +273,7 @@ pub async fn redeem(
         Ok(r)
     })
     .await?;
-    if matches!(&result, Ok(_) | Err(StoreError::Refused { code: "weak_password", .. })) {
+    if matches!(&result, Ok(_) | Err(StoreError::Refused { code: qar_core::ErrorCode::WeakPassword, .. })) {
         state.store.throttle().succeeded(ticket);
     }
     Ok(Json(result?))
@@ -299,9 +293,8 @@ pub async fn redeem(
 pub async fn confirm(
     State(state): State<AppState>,
     client: ClientAddr,
-    body: Result<Json<ConfirmRequest>, JsonRejection>,
+    JsonBody(req): JsonBody<ConfirmRequest>,
 ) -> Result<Json<AccountSummary>, ApiError> {
-    let Json(req) = body?;
     let ticket = state.store.throttle().take(client.0, now_ms())?;
     let store = state.store.clone();
     let account = blocking(move || Ok(store.confirm_invitation(&req.code, &req.totp_code, now_ms())?)).await?;

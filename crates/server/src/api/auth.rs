@@ -2,19 +2,17 @@
 //! `GET /v1/devices`, `POST /v1/devices/{device_id}/revoke`.
 
 use super::blocking;
+use super::extract::{DeviceId, JsonBody};
 use crate::auth::{AuthDevice, AuthError, DeviceInfo, LoginGrant, LoginRequest};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
 use crate::store::accounts::email_key;
 use crate::store::now_ms;
 use crate::AppState;
-use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::Json;
 use qar_core::protocol::ErrorBody;
 use serde::Deserialize;
-use uuid::Uuid;
 
 /// 200 `{token, user: {id, name, email, roles}, expires_at_ms}`; 401 `invalid_credentials`;
 /// 403 `account_disabled`; 409 `device_in_use`; 429 `too_many_attempts`; 503 `server_busy`.
@@ -36,9 +34,8 @@ use uuid::Uuid;
 pub async fn login(
     State(state): State<AppState>,
     client: ClientAddr,
-    body: Result<Json<LoginRequest>, JsonRejection>,
+    JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginGrant>, ApiError> {
-    let Json(req) = body?;
     let throttle = state.store.throttle();
     let email = email_key(&req.email);
     let ip = client.0;
@@ -106,13 +103,9 @@ pub struct RevokeRequest {
 pub async fn revoke_device(
     State(state): State<AppState>,
     caller: AuthDevice,
-    path: Result<Path<String>, PathRejection>,
-    body: Result<Json<RevokeRequest>, JsonRejection>,
+    DeviceId(device_id): DeviceId,
+    JsonBody(req): JsonBody<RevokeRequest>,
 ) -> Result<Json<DeviceInfo>, ApiError> {
-    let Path(device_id) = path.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", r.body_text()))?;
-    let device_id = Uuid::parse_str(&device_id)
-        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", format!("'{device_id}' is not a device id (a UUID)")))?;
-    let Json(req) = body?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.revoke_device(&caller, device_id, &req.reason, now_ms())?)).await?))
 }
@@ -132,11 +125,8 @@ pub async fn revoke_device(
 pub async fn release_device(
     State(state): State<AppState>,
     caller: AuthDevice,
-    path: Result<Path<String>, PathRejection>,
+    DeviceId(device_id): DeviceId,
 ) -> Result<Json<DeviceInfo>, ApiError> {
-    let Path(device_id) = path.map_err(|r| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", r.body_text()))?;
-    let device_id = Uuid::parse_str(&device_id)
-        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid_device_id", format!("'{device_id}' is not a device id (a UUID)")))?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.release_device(&caller, device_id, now_ms())?)).await?))
 }

@@ -7,9 +7,10 @@
 use crate::error::ApiError;
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use qar_core::ErrorCode;
 
 pub async fn refuse_json_arrays(req: Request, next: Next) -> Response {
     if !is_json(&req) {
@@ -19,15 +20,13 @@ pub async fn refuse_json_arrays(req: Request, next: Next) -> Response {
     let bytes = match axum::body::to_bytes(body, super::MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the request body is over the server's limit")
-                .into_response();
+            return ApiError::new(ErrorCode::BodyTooLarge, "the request body is over the server's limit").into_response();
         }
     };
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     // A malformed array is left to the JSON extractor, which answers 400 malformed_json.
     if first == Some(&b'[') && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok() {
-        return ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "the request body must be a JSON object, not an array")
-            .into_response();
+        return ApiError::new(ErrorCode::InvalidBody, "the request body must be a JSON object, not an array").into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }

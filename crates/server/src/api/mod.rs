@@ -2,6 +2,7 @@
 
 mod admin;
 mod auth;
+mod extract;
 mod health;
 mod hub_openapi;
 mod json_object;
@@ -19,9 +20,10 @@ mod visit_admin;
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::routing::{get, post, put};
 use axum::Router;
+use qar_core::ErrorCode;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -65,10 +67,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/reviews/{review_id}/adopt", post(scheduling::adopt))
         .route("/v1/reviews/{review_id}/visit", put(visit_admin::change_visit))
         .route("/v1/users/{user_id}/home-school", put(visit_admin::set_home_school))
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
-        .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")
-        })
+        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
+        .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this endpoint does not accept that method") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(json_object::refuse_json_arrays))
         // Answers carry tokens, TOTP secrets and review data: never kept by a cache or proxy, never
@@ -81,6 +81,8 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(TraceLayer::new_for_http())
+        // Every error reply is logged here, once (issue 16).
+        .layer(axum::middleware::from_fn(crate::error::log_errors))
         .with_state(state)
 }
 

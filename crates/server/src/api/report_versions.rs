@@ -2,19 +2,18 @@
 //! `POST /v1/reviews/{id}/issue`, `GET /v1/reviews/{id}/versions`, `GET /v1/reviews/{id}/versions/{n}`.
 
 use super::blocking;
+use super::extract::{JsonBody, ReviewId, VersionNumber};
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::store::now_ms;
 use crate::store::report_versions::ReportVersion;
 use crate::AppState;
-use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::extract::State;
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use qar_core::protocol::{Change, ErrorBody};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// `POST /v1/reviews/{id}/issue`: the approved hash as the coordinator read it, and for a
 /// correction (version 2 onwards) why it replaces the issued one.
@@ -30,21 +29,6 @@ pub struct IssueRequest {
 pub struct IssueReply {
     pub review: Change,
     pub version: ReportVersion,
-}
-
-fn parse_review(text: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text).map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_review",
-            format!("There is no review '{}'.", text.chars().take(60).collect::<String>()),
-        )
-    })
-}
-
-fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError> {
-    let Path(text) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", r.body_text()))?;
-    parse_review(&text)
 }
 
 /// Hub coordinator of the review's hub (or an admin), while the review is approved and the
@@ -64,11 +48,9 @@ fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError
 pub async fn issue(
     State(state): State<AppState>,
     caller: AuthDevice,
-    path: Result<Path<String>, PathRejection>,
-    body: Result<Json<IssueRequest>, JsonRejection>,
+    ReviewId(id): ReviewId,
+    JsonBody(req): JsonBody<IssueRequest>,
 ) -> Result<Json<IssueReply>, ApiError> {
-    let id = review_id(path)?;
-    let Json(req) = body?;
     let store = state.store.clone();
     let reason = req.reason.unwrap_or_default();
     let (review, version) = blocking(move || Ok(store.issue_report(id, req.report_hash.trim(), &reason, &caller, now_ms())?)).await?;
@@ -86,9 +68,8 @@ pub async fn issue(
 pub async fn list_versions(
     State(state): State<AppState>,
     caller: AuthDevice,
-    path: Result<Path<String>, PathRejection>,
+    ReviewId(id): ReviewId,
 ) -> Result<Json<Vec<ReportVersion>>, ApiError> {
-    let id = review_id(path)?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.report_versions(id, &caller)?)).await?))
 }
@@ -105,12 +86,9 @@ pub async fn list_versions(
 pub async fn get_version(
     State(state): State<AppState>,
     caller: AuthDevice,
-    path: Result<Path<(String, String)>, PathRejection>,
+    ReviewId(id): ReviewId,
+    VersionNumber(number): VersionNumber,
 ) -> Result<Response, ApiError> {
-    let Path((review, number)) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_version", r.body_text()))?;
-    let id = parse_review(&review)?;
-    let number: u32 =
-        number.parse().map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_version", "A version is a number from 1."))?;
     let store = state.store.clone();
     let frozen = blocking(move || Ok(store.report_version(id, number, &caller)?)).await?;
     Ok((

@@ -2,13 +2,12 @@
 //! `POST /v1/reviews/{id}/return`.
 
 use super::blocking;
+use super::extract::{JsonBody, ReviewId};
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::store::{now_ms, NewComment};
 use crate::AppState;
-use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::Json;
 use qar_core::protocol::{Change, ErrorBody};
 use serde::Deserialize;
@@ -36,17 +35,6 @@ pub struct ReturnRequest {
     pub comments: Vec<ReturnCommentBody>,
 }
 
-fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError> {
-    let Path(text) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", r.body_text()))?;
-    Uuid::parse_str(&text).map_err(|_| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_review",
-            format!("There is no review '{}'.", text.chars().take(60).collect::<String>()),
-        )
-    })
-}
-
 /// Hub coordinator of the review's hub only, while the review is submitted. Records state
 /// `approved`, `approved_hash` and `approved_by` (server writes, synced to every laptop of the
 /// review). Approving again with the same hash changes nothing.
@@ -64,11 +52,9 @@ fn review_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError
 pub async fn approve(
     State(state): State<AppState>,
     caller: AuthDevice,
-    path: Result<Path<String>, PathRejection>,
-    body: Result<Json<ApproveRequest>, JsonRejection>,
+    ReviewId(id): ReviewId,
+    JsonBody(req): JsonBody<ApproveRequest>,
 ) -> Result<Json<Change>, ApiError> {
-    let id = review_id(path)?;
-    let Json(req) = body?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.approve(id, req.report_hash.trim(), &caller, now_ms())?)).await?))
 }
@@ -90,11 +76,9 @@ pub async fn approve(
 pub async fn return_report(
     State(state): State<AppState>,
     caller: AuthDevice,
-    path: Result<Path<String>, PathRejection>,
-    body: Result<Json<ReturnRequest>, JsonRejection>,
+    ReviewId(id): ReviewId,
+    JsonBody(req): JsonBody<ReturnRequest>,
 ) -> Result<Json<Change>, ApiError> {
-    let id = review_id(path)?;
-    let Json(req) = body?;
     let comments: Vec<NewComment> = req.comments.into_iter().map(|c| NewComment { id: c.id, target: c.target, text: c.text }).collect();
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.return_report(id, &comments, &caller, now_ms())?)).await?))

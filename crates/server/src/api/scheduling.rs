@@ -1,18 +1,17 @@
 //! Scheduling reviews and the hub overview (issue 9), online.
 
 use super::blocking;
+use super::extract::{JsonBody, ReviewId};
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::store::now_ms;
 use crate::store::overview::HubOverview;
 use crate::store::scheduling::{ScheduleRequest, Scheduled, TeamChoice};
 use crate::AppState;
-use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use qar_core::protocol::{Change, ErrorBody};
-use uuid::Uuid;
 
 /// A hub coordinator (of this hub) or an administrator schedules a review of one of the hub's
 /// schools. Warnings (e.g. `conflict_of_interest`) do not stop it.
@@ -29,9 +28,8 @@ pub async fn schedule(
     State(state): State<AppState>,
     caller: AuthDevice,
     Path(hub_id): Path<String>,
-    body: Result<Json<ScheduleRequest>, JsonRejection>,
+    JsonBody(req): JsonBody<ScheduleRequest>,
 ) -> Result<(StatusCode, Json<Scheduled>), ApiError> {
-    let Json(req) = body?;
     let store = state.store.clone();
     let done = blocking(move || Ok(store.schedule_review(&caller, &hub_id, &req, now_ms())?)).await?;
     Ok((StatusCode::CREATED, Json(done)))
@@ -50,12 +48,9 @@ pub async fn schedule(
 pub async fn set_team(
     State(state): State<AppState>,
     caller: AuthDevice,
-    path: Result<Path<String>, PathRejection>,
-    body: Result<Json<TeamChoice>, JsonRejection>,
+    ReviewId(id): ReviewId,
+    JsonBody(team): JsonBody<TeamChoice>,
 ) -> Result<Json<Scheduled>, ApiError> {
-    let Path(text) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", r.body_text()))?;
-    let id = Uuid::parse_str(&text).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", "There is no such review."))?;
-    let Json(team) = body?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.set_review_team(&caller, id, &team, now_ms())?)).await?))
 }
@@ -90,13 +85,7 @@ pub async fn overview(
         (status = 409, description = "already_in_hub or review_closed", body = ErrorBody),
         (status = 422, description = "unknown_school (the URN is not in the register) or school_not_in_hub", body = ErrorBody),
     ))]
-pub async fn adopt(
-    State(state): State<AppState>,
-    caller: AuthDevice,
-    path: Result<Path<String>, PathRejection>,
-) -> Result<Json<Change>, ApiError> {
-    let Path(text) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", r.body_text()))?;
-    let id = Uuid::parse_str(&text).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", "There is no such review."))?;
+pub async fn adopt(State(state): State<AppState>, caller: AuthDevice, ReviewId(id): ReviewId) -> Result<Json<Change>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.adopt_review(&caller, id, now_ms())?)).await?))
 }

@@ -9,9 +9,9 @@ use crate::store::now_ms;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::Json;
 use qar_core::protocol::ErrorBody;
+use qar_core::ErrorCode;
 use serde::Serialize;
 
 /// Largest accepted file: the national file is about 60 MB.
@@ -52,13 +52,13 @@ pub struct ImportReply {
     ))]
 pub async fn import_schools(State(state): State<AppState>, caller: AuthDevice, body: Bytes) -> Result<Json<ImportReply>, ApiError> {
     if !caller.is_admin() {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "admin_only", "Only an administrator can import the school register."));
+        return Err(ApiError::new(ErrorCode::AdminOnly, "Only an administrator can import the school register."));
     }
     let store = state.store.clone();
     let summary = blocking(move || {
         let summary = gias::import_bytes(&body, &store, now_ms()).map_err(|e| match e {
             GiasError::Store(e) => ApiError::from(e),
-            other => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_file", other.to_string()),
+            other => ApiError::new(ErrorCode::InvalidFile, other.to_string()),
         })?;
         store.audit_school_import(&caller, &summary.summary(), now_ms())?;
         Ok(summary)

@@ -1,15 +1,14 @@
 use super::blocking;
+use super::extract::{JsonBody, QueryParams};
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::store::{now_ms, ReadScope};
 use crate::AppState;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header::{self, HeaderValue};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use qar_core::protocol::{ErrorBody, PullResponse, PushRequest, PushResponse};
+use qar_core::ErrorCode;
 use serde::Deserialize;
 
 /// Most ops accepted in one push; clients send at most 1,000.
@@ -37,15 +36,13 @@ pub async fn push(
     State(state): State<AppState>,
     device: AuthDevice,
     headers: axum::http::HeaderMap,
-    body: Result<Json<PushRequest>, JsonRejection>,
+    JsonBody(req): JsonBody<PushRequest>,
 ) -> Result<Response, ApiError> {
     super::outbox_report::note(&state, &device, &headers);
-    let Json(req) = body?;
     same_device(&device, Some(req.device_id))?;
     if req.ops.len() > MAX_OPS_PER_PUSH {
         return Err(ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_many_ops",
+            ErrorCode::TooManyOps,
             format!("{} ops in one push; send at most {MAX_OPS_PER_PUSH} at a time", req.ops.len()),
         ));
     }
@@ -118,14 +115,10 @@ impl PullParams {
     fn check(&self) -> Result<(), ApiError> {
         let max_limit = crate::store::pull::MAX_PULL_LIMIT;
         if !(1..=max_limit).contains(&self.limit) {
-            return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_query", format!("limit must be 1 to {max_limit}, not {}", self.limit)));
+            return Err(ApiError::new(ErrorCode::BadQuery, format!("limit must be 1 to {max_limit}, not {}", self.limit)));
         }
         if self.wait_ms > MAX_WAIT_MS {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                format!("wait_ms must be at most {MAX_WAIT_MS}, not {}", self.wait_ms),
-            ));
+            return Err(ApiError::new(ErrorCode::BadQuery, format!("wait_ms must be at most {MAX_WAIT_MS}, not {}", self.wait_ms)));
         }
         Ok(())
     }
@@ -149,10 +142,9 @@ pub async fn pull(
     State(state): State<AppState>,
     device: AuthDevice,
     headers: axum::http::HeaderMap,
-    params: Result<Query<PullParams>, QueryRejection>,
+    QueryParams(p): QueryParams<PullParams>,
 ) -> Result<Response, ApiError> {
     super::outbox_report::note(&state, &device, &headers);
-    let Query(p) = params?;
     p.check()?;
     same_device(&device, p.device_id)?;
     let scope = std::sync::Arc::new(ReadScope::of(&device));
@@ -181,8 +173,7 @@ pub async fn pull(
 fn same_device(device: &AuthDevice, named: Option<uuid::Uuid>) -> Result<(), ApiError> {
     match named {
         Some(id) if id != device.device_id => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "device_mismatch",
+            ErrorCode::DeviceMismatch,
             "This request names another laptop than the one signed in. Each laptop syncs with its own sign-in.",
         )
         .with_details(serde_json::json!({ "device_id": id, "signed_in_device_id": device.device_id }))),

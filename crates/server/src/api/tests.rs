@@ -239,8 +239,88 @@ async fn sync_needs_a_sign_in_and_the_signed_in_device() {
     assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("device_mismatch")));
     let (status, _) = call(&r, with_token(push(device), &token)).await;
     assert_eq!(status, StatusCode::OK);
-    for path in ["/v1/reviews/not-a-uuid/approve", &format!("/v1/reviews/{other}/approve")] {
-        let (status, body) = call(&r, with_token(post_json(path, r#"{"report_hash": "x"}"#), &token)).await;
-        assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("unknown_review")), "{path}");
+    // A well-formed id of no review is not found; anything but a UUID is the client's mistake.
+    let path = format!("/v1/reviews/{other}/approve");
+    let (status, body) = call(&r, with_token(post_json(&path, r#"{"report_hash": "x"}"#), &token)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("unknown_review")), "{path}");
+    let (status, body) = call(&r, with_token(post_json("/v1/reviews/not-a-uuid/approve", r#"{"report_hash": "x"}"#), &token)).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_review_id")), "{body}");
+}
+
+/// Issue 16: the JSON body and review-id extractors answer every route alike, with axum's
+/// statuses and our `{code, message}` body, before any rule runs.
+#[tokio::test]
+async fn the_extractors_refuse_bad_bodies_and_bad_review_ids_with_json_errors() {
+    let (_d, store, r) = router_with_store();
+    let (_, token) = device(&store, uuid::Uuid::now_v7());
+    let review = uuid::Uuid::now_v7();
+    let approve = format!("/v1/reviews/{review}/approve");
+    let typed = |path: &str, content_type: &str, body: &'static str| {
+        Request::post(path).header("content-type", content_type).body(Body::from(body)).unwrap()
+    };
+    let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
+        (post_json(&approve, "{\"report_hash\": "), StatusCode::BAD_REQUEST, "malformed_json"),
+        (typed(&approve, "text/plain", r#"{"report_hash": "x"}"#), StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected_json"),
+        (Request::post(&approve).body(Body::from(r#"{"report_hash": "x"}"#)).unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "expected_json"),
+        (post_json(&approve, r#"{"report_hash": 7}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (post_json(&approve, r#"{}"#), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (post_json("/v1/hubs", r#"{"name": "North"#), StatusCode::BAD_REQUEST, "malformed_json"),
+        (post_json("/v1/hubs", "[1, 2]"), StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
+        (post_json("/v1/reviews/42/approve", r#"{"report_hash": "x"}"#), StatusCode::BAD_REQUEST, "invalid_review_id"),
+        (post_json("/v1/reviews/%FF%FE/return", r#"{"comments": []}"#), StatusCode::BAD_REQUEST, "invalid_review_id"),
+        (
+            Request::put("/v1/reviews/not-a-review/team").header("content-type", "application/json").body(Body::from("{}")).unwrap(),
+            StatusCode::BAD_REQUEST,
+            "invalid_review_id",
+        ),
+        (Request::get("/v1/reviews/not-a-review/versions").body(Body::empty()).unwrap(), StatusCode::BAD_REQUEST, "invalid_review_id"),
+        (Request::get("/v1/reviews/not-a-review/versions/1").body(Body::empty()).unwrap(), StatusCode::BAD_REQUEST, "invalid_review_id"),
+        (Request::get(format!("/v1/reviews/{review}/versions/0")).body(Body::empty()).unwrap(), StatusCode::NOT_FOUND, "unknown_version"),
+        (Request::get(format!("/v1/reviews/{review}/versions/two")).body(Body::empty()).unwrap(), StatusCode::NOT_FOUND, "unknown_version"),
+        (Request::post("/v1/reviews/x/adopt").body(Body::empty()).unwrap(), StatusCode::BAD_REQUEST, "invalid_review_id"),
+        (Request::post("/v1/devices/laptop-7/release").body(Body::empty()).unwrap(), StatusCode::BAD_REQUEST, "invalid_device_id"),
+        (post_json("/v1/devices/laptop-7/revoke", r#"{"reason": "lost"}"#), StatusCode::BAD_REQUEST, "invalid_device_id"),
+        (Request::get("/v1/sync/pull?limit=many").body(Body::empty()).unwrap(), StatusCode::BAD_REQUEST, "bad_query"),
+    ];
+    for (req, want_status, want_code) in cases {
+        let label = format!("{} {}", req.method(), req.uri());
+        let resp = r.clone().oneshot(with_token(req, &token)).await.unwrap();
+        let status = resp.status();
+        assert_eq!(resp.headers()["content-type"], "application/json", "{label}");
+        let logged = resp.extensions().get::<crate::error::ErrorLog>().map(|l| l.code.as_str());
+        assert_eq!(logged, Some(want_code), "{label}: the error layer sees the code");
+        let body: Value = serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+        assert_eq!((status, body["code"].as_str()), (want_status, Some(want_code)), "{label}: {body}");
+        assert!(!body["message"].as_str().unwrap_or("").is_empty(), "{label} has a message");
     }
+    assert_eq!(store.counts().unwrap(), (0, 0), "nothing was written");
+}
+
+/// An internal error tells the client only that nothing changed; its cause goes to the log.
+#[test]
+fn an_internal_error_keeps_its_cause_out_of_the_reply() {
+    let resp = axum::response::IntoResponse::into_response(ApiError::internal("disk I/O error at /srv/qar/qar-server.db"));
+    assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let log = resp.extensions().get::<crate::error::ErrorLog>().unwrap();
+    assert_eq!(log.cause.as_deref(), Some("disk I/O error at /srv/qar/qar-server.db"));
+    assert!(!log.message.contains("/srv"), "the reply's message names no file");
+}
+
+/// The store says what went wrong; the status follows from it in `error.rs` alone.
+#[test]
+fn store_refusals_get_their_status_from_the_code_or_the_variant() {
+    use crate::store::StoreError;
+    use qar_core::ErrorCode;
+    let reply = |e: StoreError| ApiError::from(e).status;
+    let refused = |code| StoreError::Refused { code, message: "m".into(), details: Value::Null };
+    assert_eq!(reply(refused(ErrorCode::UnknownSchool)), StatusCode::NOT_FOUND);
+    assert_eq!(
+        reply(StoreError::UnknownReference { code: ErrorCode::UnknownSchool, message: "m".into(), details: Value::Null }),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a school named in the body is the request's fault"
+    );
+    assert_eq!(reply(refused(ErrorCode::ReviewClosed)), StatusCode::CONFLICT);
+    assert_eq!(reply(StoreError::Denied { code: ErrorCode::ReviewClosed, message: "m".into() }), StatusCode::FORBIDDEN);
+    assert_eq!(reply(refused(ErrorCode::CodeExpired)), StatusCode::GONE);
+    assert_eq!(reply(refused(ErrorCode::ReasonRequired)), StatusCode::BAD_REQUEST);
 }

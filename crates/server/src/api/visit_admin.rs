@@ -2,18 +2,16 @@
 //! person's home school (administrators), online.
 
 use super::blocking;
+use super::extract::{JsonBody, ReviewId};
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::store::home_school::{HomeSchool, HomeSchoolSet};
 use crate::store::now_ms;
 use crate::store::visit_days::{VisitChange, VisitChanged};
 use crate::AppState;
-use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::Json;
 use qar_core::protocol::ErrorBody;
-use uuid::Uuid;
 
 /// Moves the visit days (and, while `scheduled`, the framework). The review record changes as a
 /// server write, so every team member's laptop receives the new days on its next pull.
@@ -30,12 +28,9 @@ use uuid::Uuid;
 pub async fn change_visit(
     State(state): State<AppState>,
     caller: AuthDevice,
-    path: Result<Path<String>, PathRejection>,
-    body: Result<Json<VisitChange>, JsonRejection>,
+    ReviewId(id): ReviewId,
+    JsonBody(change): JsonBody<VisitChange>,
 ) -> Result<Json<VisitChanged>, ApiError> {
-    let Path(text) = path.map_err(|r| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", r.body_text()))?;
-    let id = Uuid::parse_str(&text).map_err(|_| ApiError::new(StatusCode::NOT_FOUND, "unknown_review", "There is no such review."))?;
-    let Json(change) = body?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.change_visit(&caller, id, &change, now_ms())?)).await?))
 }
@@ -53,9 +48,8 @@ pub async fn set_home_school(
     State(state): State<AppState>,
     caller: AuthDevice,
     Path(user_id): Path<String>,
-    body: Result<Json<HomeSchool>, JsonRejection>,
+    JsonBody(req): JsonBody<HomeSchool>,
 ) -> Result<Json<HomeSchoolSet>, ApiError> {
-    let Json(req) = body?;
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.set_home_school(&caller, &user_id, req.urn.as_deref(), now_ms())?)).await?))
 }

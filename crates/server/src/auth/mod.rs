@@ -164,7 +164,7 @@ pub enum AuthError {
     #[error("no such device")]
     DeviceNotFound,
     #[error("{message}")]
-    Invalid { code: &'static str, message: String },
+    Invalid { code: qar_core::ErrorCode, message: String },
     #[error("crypto: {0}")]
     Crypto(String),
     #[error(transparent)]

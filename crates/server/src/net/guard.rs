@@ -5,10 +5,11 @@ use super::CertNames;
 use crate::error::ApiError;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use qar_core::ErrorCode;
 use std::collections::HashSet;
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -135,8 +136,7 @@ async fn check_host(State(rules): State<Arc<WireRules>>, req: Request, next: Nex
             let host = other.unwrap_or_default();
             tracing::debug!(host, "refused a request for a host name this server does not serve");
             ApiError::new(
-                StatusCode::MISDIRECTED_REQUEST,
-                "unknown_host",
+                ErrorCode::UnknownHost,
                 format!("This server does not answer to the name '{host}'. Use the address your hub gave you."),
             )
             .into_response()
@@ -152,8 +152,7 @@ async fn time_limit(State(rules): State<Arc<WireRules>>, req: Request, next: Nex
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(resp) => resp,
         Err(_) => ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            "request_timeout",
+            ErrorCode::RequestTimeout,
             "The request took too long and was stopped. Try again; if it keeps happening, the connection may be too slow.",
         )
         .into_response(),

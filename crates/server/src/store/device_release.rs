@@ -6,6 +6,7 @@
 use super::audit_log::{self, Event};
 use super::ServerStore;
 use crate::auth::{AuthDevice, AuthError, DeviceInfo};
+use qar_core::ErrorCode;
 use rusqlite::OptionalExtension;
 use uuid::Uuid;
 
@@ -28,7 +29,7 @@ impl ServerStore {
         let Some((owner, revoked)) = row else { return Err(AuthError::DeviceNotFound) };
         if revoked.is_none() {
             return Err(AuthError::Invalid {
-                code: "device_active",
+                code: ErrorCode::DeviceActive,
                 message: "This laptop is still signed in. Sign it out (revoke it) before releasing it for someone else.".to_owned(),
             });
         }

@@ -5,6 +5,7 @@
 use super::hub_admin::{audit, require_admin, unknown_user, user_info, UserInfo};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use qar_core::ErrorCode;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -56,9 +57,8 @@ impl ServerStore {
         let before = user_info(&tx, user_id, now_ms)?.ok_or_else(|| unknown_user(user_id))?;
         if let Some(urn) = urn {
             if !tx.prepare_cached("SELECT 1 FROM schools WHERE urn = ?1")?.exists([urn])? {
-                return Err(StoreError::Refused {
-                    status: 422,
-                    code: "unknown_school",
+                return Err(StoreError::UnknownReference {
+                    code: ErrorCode::UnknownSchool,
                     message: format!("No school with URN {} is in the register.", urn.chars().take(20).collect::<String>()),
                     details: json!({ "urn": urn }),
                 });

@@ -6,6 +6,7 @@ use super::accounts::roles_of;
 use super::audit_log::{self, Event};
 use super::{ServerStore, StoreError};
 use crate::auth::{AuthDevice, Role};
+use qar_core::ErrorCode;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -73,15 +74,21 @@ pub struct UserInfo {
     pub status: AccountStatus,
 }
 
-pub(super) fn refused(status: u16, code: &'static str, message: impl Into<String>) -> StoreError {
-    StoreError::Refused { status, code, message: message.into(), details: Value::Null }
+pub(super) fn refused(code: ErrorCode, message: impl Into<String>) -> StoreError {
+    StoreError::Refused { code, message: message.into(), details: Value::Null }
+}
+
+/// The request body names a school or person that does not exist (answered 422, unlike a
+/// missing thing the path addresses).
+pub(super) fn unknown_reference(code: ErrorCode, message: impl Into<String>, details: Value) -> StoreError {
+    StoreError::UnknownReference { code, message: message.into(), details }
 }
 
 pub(super) fn require_admin(caller: &AuthDevice, what: &str) -> Result<(), StoreError> {
     if caller.is_admin() {
         return Ok(());
     }
-    Err(refused(403, "admin_only", format!("Only an administrator can {what}.")))
+    Err(refused(ErrorCode::AdminOnly, format!("Only an administrator can {what}.")))
 }
 
 /// Records an administrative action in the audit chain, inside its transaction.
@@ -96,12 +103,11 @@ fn check_name(what: &str, name: &str) -> Result<String, StoreError> {
     let too_long = name.chars().count() > MAX_NAME;
     let name = name.trim();
     if name.is_empty() || too_long {
-        return Err(refused(422, "invalid", format!("{what} must be 1 to {MAX_NAME} characters.")));
+        return Err(refused(ErrorCode::Invalid, format!("{what} must be 1 to {MAX_NAME} characters.")));
     }
     if let Some(c) = name.chars().find(|c| qar_core::entities::hidden_name_char(*c)) {
         return Err(refused(
-            422,
-            "invalid_name",
+            ErrorCode::InvalidName,
             format!(
                 "{what} contains a hidden control or text-direction character (U+{:04X}): type it again instead of pasting it.",
                 c as u32
@@ -113,7 +119,7 @@ fn check_name(what: &str, name: &str) -> Result<String, StoreError> {
 
 fn check_deadline(days: u32) -> Result<u32, StoreError> {
     if !(1..=365).contains(&days) {
-        return Err(refused(422, "invalid", "The report deadline must be 1 to 365 days after the visit."));
+        return Err(refused(ErrorCode::Invalid, "The report deadline must be 1 to 365 days after the visit."));
     }
     Ok(days)
 }
@@ -133,8 +139,7 @@ fn hub_row(r: &rusqlite::Row) -> rusqlite::Result<HubInfo> {
 
 pub(super) fn unknown_hub(hub_id: &str) -> StoreError {
     StoreError::Refused {
-        status: 404,
-        code: "unknown_hub",
+        code: ErrorCode::UnknownHub,
         message: format!("There is no hub '{}'.", hub_id.chars().take(60).collect::<String>()),
         details: json!({ "hub_id": hub_id }),
     }
@@ -229,7 +234,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         if tx.prepare_cached("SELECT 1 FROM hubs WHERE lower(name) = lower(?1)")?.exists([&name])? {
-            return Err(refused(409, "hub_exists", format!("A hub called '{name}' already exists.")));
+            return Err(refused(ErrorCode::HubExists, format!("A hub called '{name}' already exists.")));
         }
         let id = Uuid::now_v7().to_string();
         tx.execute("INSERT INTO hubs(id, name, region, report_deadline_days) VALUES (?1, ?2, ?3, ?4)", params![id, name, region, days])?;
@@ -270,7 +275,7 @@ impl ServerStore {
     pub fn assign_schools(&self, caller: &AuthDevice, hub_id: &str, urns: &[String], now_ms: u64) -> Result<AssignOutcome, StoreError> {
         require_admin(caller, "assign schools to hubs")?;
         if urns.is_empty() || urns.len() > MAX_ASSIGN {
-            return Err(refused(422, "invalid", format!("Give 1 to {MAX_ASSIGN} URNs.")));
+            return Err(refused(ErrorCode::Invalid, format!("Give 1 to {MAX_ASSIGN} URNs.")));
         }
         let mut conn = self.writer();
         let tx = conn.transaction()?;
@@ -299,9 +304,11 @@ impl ServerStore {
     pub fn search_schools(&self, caller: &AuthDevice, hub: Option<&str>, query: &str, limit: u32) -> Result<Vec<SchoolInfo>, StoreError> {
         match hub {
             Some(h) if !(caller.is_admin() || caller.coordinates(h)) => {
-                return Err(refused(403, "not_your_hub", "You can search only the schools of a hub you coordinate."))
+                return Err(refused(ErrorCode::NotYourHub, "You can search only the schools of a hub you coordinate."))
             }
-            None if !caller.is_admin() => return Err(refused(403, "admin_only", "Only an administrator can search the whole register.")),
+            None if !caller.is_admin() => {
+                return Err(refused(ErrorCode::AdminOnly, "Only an administrator can search the whole register."))
+            }
             _ => {}
         }
         let like = format!("%{}%", query.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
@@ -329,7 +336,7 @@ impl ServerStore {
     /// The people directory: for an administrator and for coordinators (who pick teams).
     pub fn list_users(&self, caller: &AuthDevice, now_ms: u64) -> Result<Vec<UserInfo>, StoreError> {
         if !caller.is_admin() && !caller.roles.iter().any(|r| matches!(r, Role::HubCoordinator { .. })) {
-            return Err(refused(403, "admin_only", "Only an administrator or a hub coordinator can list people."));
+            return Err(refused(ErrorCode::AdminOnly, "Only an administrator or a hub coordinator can list people."));
         }
         let conn = self.reader();
         let ids: Vec<String> =
@@ -357,7 +364,7 @@ impl ServerStore {
         let tx = conn.transaction()?;
         user_info(&tx, user_id, now_ms)?.ok_or_else(|| unknown_user(user_id))?;
         if !roles.contains(&Role::Admin) && active_admins(&tx)? == [user_id.to_owned()] {
-            return Err(refused(409, "last_admin", "This is the only active administrator: make someone else an administrator first."));
+            return Err(refused(ErrorCode::LastAdmin, "This is the only active administrator: make someone else an administrator first."));
         }
         write_roles(&tx, user_id, roles)?;
         audit(&tx, caller, "set_roles", user_id, json!({ "roles": roles }), now_ms)?;
@@ -375,16 +382,16 @@ impl ServerStore {
         let reason = reason.trim();
         let reason = if reason.is_empty() { "account deactivated by an administrator" } else { reason };
         if too_long {
-            return Err(refused(422, "invalid_reason", "The reason is too long."));
+            return Err(refused(ErrorCode::InvalidReason, "The reason is too long."));
         }
         if user_id == caller.user_id {
-            return Err(refused(409, "cannot_deactivate_self", "You cannot deactivate your own account."));
+            return Err(refused(ErrorCode::CannotDeactivateSelf, "You cannot deactivate your own account."));
         }
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         user_info(&tx, user_id, now_ms)?.ok_or_else(|| unknown_user(user_id))?;
         if active_admins(&tx)? == [user_id.to_owned()] {
-            return Err(refused(409, "last_admin", "This is the only active administrator."));
+            return Err(refused(ErrorCode::LastAdmin, "This is the only active administrator."));
         }
         tx.execute("UPDATE accounts SET active = 0, updated_ms = ?2 WHERE user_id = ?1", params![user_id, now_ms as i64])?;
         let revoked = tx.execute(
@@ -405,8 +412,7 @@ impl ServerStore {
 
 pub(super) fn unknown_user(user_id: &str) -> StoreError {
     StoreError::Refused {
-        status: 404,
-        code: "unknown_user",
+        code: ErrorCode::UnknownUser,
         message: "There is no such person in the directory.".into(),
         details: json!({ "user_id": user_id }),
     }

@@ -3,10 +3,11 @@
 //! authenticator code confirms it and switches the account on. Only the code's SHA-256 is kept.
 
 use super::accounts::email_key;
-use super::hub_admin::{audit, refused, require_admin, set_roles_in, user_info, UserInfo};
+use super::hub_admin::{audit, refused, require_admin, set_roles_in, unknown_reference, user_info, UserInfo};
 use super::{ServerStore, StoreError};
 use crate::auth::throttle::MAX_INVITATION_CODE_TRIES;
 use crate::auth::{crypto, AccountSummary, AuthDevice, Role};
+use qar_core::ErrorCode;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -97,28 +98,26 @@ fn find(conn: &Connection, code: &str) -> rusqlite::Result<Option<Invitation>> {
 
 fn too_many_codes() -> StoreError {
     refused(
-        410,
-        "too_many_codes",
+        ErrorCode::TooManyCodes,
         "Too many wrong authenticator codes were tried for this invitation. Ask your administrator for a new one.",
     )
 }
 
 fn unknown_code() -> StoreError {
-    refused(404, "unknown_code", "This invitation code is not recognised. Check it, or ask your administrator for a new one.")
+    refused(ErrorCode::UnknownCode, "This invitation code is not recognised. Check it, or ask your administrator for a new one.")
 }
 
 /// Refuses a code that can no longer be used, in the order a person would want to hear it.
 fn usable(inv: &Invitation, now_ms: u64) -> Result<(), StoreError> {
     if inv.confirmed {
-        return Err(refused(409, "code_used", "This invitation code was already used. Sign in with your email and password."));
+        return Err(refused(ErrorCode::CodeUsed, "This invitation code was already used. Sign in with your email and password."));
     }
     if inv.cancelled {
-        return Err(refused(410, "invitation_cancelled", "This invitation was withdrawn. Ask your administrator for a new one."));
+        return Err(refused(ErrorCode::InvitationCancelled, "This invitation was withdrawn. Ask your administrator for a new one."));
     }
     if now_ms >= inv.expires_ms {
         return Err(StoreError::Refused {
-            status: 410,
-            code: "code_expired",
+            code: ErrorCode::CodeExpired,
             message: "This invitation code has expired. Ask your administrator for a new one.".into(),
             details: json!({ "expired_ms": inv.expires_ms }),
         });
@@ -141,13 +140,13 @@ impl ServerStore {
         // a request the schema refuses is refused here too. (RFC 5321's 254 counts octets, but
         // addresses are ASCII in practice.)
         if !email.contains('@') || new.email.chars().count() > 254 || email.contains(char::is_whitespace) {
-            return Err(refused(422, "invalid_email", "Give a valid email address."));
+            return Err(refused(ErrorCode::InvalidEmail, "Give a valid email address."));
         }
         if name.is_empty() || new.name.chars().count() > 200 {
-            return Err(refused(422, "invalid", "A name must be 1 to 200 characters."));
+            return Err(refused(ErrorCode::Invalid, "A name must be 1 to 200 characters."));
         }
         if let Err(e) = qar_core::entities::check_name("Name", name, 200, true) {
-            return Err(refused(422, "invalid_name", e.to_string()));
+            return Err(refused(ErrorCode::InvalidName, e.to_string()));
         }
         let roles = match &new.role {
             InviteRole::Admin => vec![Role::Admin],
@@ -159,7 +158,11 @@ impl ServerStore {
         let tx = conn.transaction()?;
         if let Some(urn) = home {
             if !tx.prepare_cached("SELECT 1 FROM schools WHERE urn = ?1")?.exists([urn])? {
-                return Err(refused(422, "unknown_school", format!("No school with URN {urn} is in the register.")));
+                return Err(unknown_reference(
+                    ErrorCode::UnknownSchool,
+                    format!("No school with URN {urn} is in the register."),
+                    json!({ "urn": urn }),
+                ));
             }
         }
         let existing: Option<String> = tx.query_row("SELECT id FROM users WHERE lower(email) = ?1", [&email], |r| r.get(0)).optional()?;
@@ -168,8 +171,7 @@ impl ServerStore {
                 let active: Option<i64> = tx.query_row("SELECT active FROM accounts WHERE user_id = ?1", [&id], |r| r.get(0)).optional()?;
                 if active == Some(1) {
                     return Err(StoreError::Refused {
-                        status: 409,
-                        code: "already_active",
+                        code: ErrorCode::AlreadyActive,
                         message: format!("{email} can already sign in: there is nothing to invite them to."),
                         details: json!({ "user_id": id }),
                     });
@@ -181,8 +183,7 @@ impl ServerStore {
                     .exists(params![id, now_ms as i64])?;
                 if pending {
                     return Err(StoreError::Refused {
-                        status: 409,
-                        code: "invitation_pending",
+                        code: ErrorCode::InvitationPending,
                         message: format!("{email} already has an invitation that has not expired. Wait for it to expire, or deactivate them to withdraw it."),
                         details: json!({ "user_id": id }),
                     });
@@ -221,8 +222,7 @@ impl ServerStore {
         // The same rule as everywhere a password is set (qar-core, issue 15); `reason` says which part failed.
         if let Err(problem) = qar_core::password::check_password(password) {
             return Err(StoreError::Refused {
-                status: 422,
-                code: "weak_password",
+                code: ErrorCode::WeakPassword,
                 message: problem.to_string(),
                 details: json!({ "reason": problem.code() }),
             });
@@ -230,7 +230,7 @@ impl ServerStore {
         let inv = find(&self.reader(), code)?.ok_or_else(unknown_code)?;
         usable(&inv, now_ms)?;
         if inv.redeemed {
-            return Err(refused(409, "code_used", "This invitation code was already used to set a password. Finish with your authenticator code, or ask for a new invitation."));
+            return Err(refused(ErrorCode::CodeUsed, "This invitation code was already used to set a password. Finish with your authenticator code, or ask for a new invitation."));
         }
         // argon2 takes tens of milliseconds on purpose: outside the writer lock.
         let hash = crypto::hash_password(password).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -245,7 +245,7 @@ impl ServerStore {
             params![inv.id, now_ms as i64, hash, sealed],
         )?;
         if won == 0 {
-            return Err(refused(409, "code_used", "This invitation code was already used."));
+            return Err(refused(ErrorCode::CodeUsed, "This invitation code was already used."));
         }
         let email: String = tx.query_row("SELECT email FROM users WHERE id = ?1", [&inv.user_id], |r| r.get(0))?;
         audit(&tx, &system_actor(&inv.user_id), "redeem_invitation", &inv.user_id, json!({ "invitation_id": inv.id }), now_ms)?;
@@ -262,7 +262,7 @@ impl ServerStore {
         let inv = find(&self.reader(), code)?.ok_or_else(unknown_code)?;
         usable(&inv, now_ms)?;
         let (Some(password_hash), Some(secret), true) = (inv.password_hash, inv.totp_secret, inv.redeemed) else {
-            return Err(refused(409, "not_redeemed", "Set a password with this code first (redeem), then confirm."));
+            return Err(refused(ErrorCode::NotRedeemed, "Set a password with this code first (redeem), then confirm."));
         };
         if self.throttle().invitation_tries(&inv.id) >= MAX_INVITATION_CODE_TRIES {
             return Err(too_many_codes());
@@ -279,8 +279,7 @@ impl ServerStore {
                 return Err(too_many_codes());
             }
             return Err(StoreError::Refused {
-                status: 422,
-                code: "invalid_totp",
+                code: ErrorCode::InvalidTotp,
                 message: "That authenticator code is not right. Check the time on your phone and try the next code.".into(),
                 details: json!({ "tries_left": left }),
             });
@@ -293,7 +292,7 @@ impl ServerStore {
             params![inv.id, now_ms as i64],
         )?;
         if won == 0 {
-            return Err(refused(409, "code_used", "This invitation code was already used. Sign in with your email and password."));
+            return Err(refused(ErrorCode::CodeUsed, "This invitation code was already used. Sign in with your email and password."));
         }
         tx.execute(
             "INSERT INTO accounts(user_id, password_hash, totp_secret, totp_last_step, created_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?5)

@@ -22,6 +22,8 @@ mod records;
 pub mod report_versions;
 pub mod scheduling;
 pub mod schools;
+// Mints tokens without a password: never in the production binary (issue 16).
+#[cfg(any(test, feature = "test-support"))]
 mod testkit;
 pub mod visit_days;
 mod workflow;
@@ -32,6 +34,7 @@ pub use pull::ReadScope;
 pub use push::OLDEST_ACCEPTED_SCHEMA;
 pub use workflow::{NewComment, MAX_RETURN_COMMENTS};
 
+use qar_core::ErrorCode;
 use qar_dbkit::{Durability, Migration};
 use rusqlite::Connection;
 use std::path::Path;
@@ -72,15 +75,20 @@ pub enum StoreError {
     UnknownReview(uuid::Uuid),
     /// The permission table refused a workflow decision; `code` is `DenialReason::code()`.
     #[error("{message}")]
-    Denied { code: &'static str, message: String },
+    Denied { code: ErrorCode, message: String },
     /// The report changed after the coordinator read it.
     #[error("the report changed; its hash is now {current_hash}")]
     ReportChanged { current_hash: String },
     #[error("{0}")]
     Invalid(String),
-    /// A hub-administration request refused with its HTTP status and stable code (issue 9).
+    /// Refused for the reason `code` names (a used invitation code, an unknown hub, the last
+    /// administrator…). The store says what went wrong; `crate::error` picks the HTTP status.
     #[error("{message}")]
-    Refused { status: u16, code: &'static str, message: String, details: serde_json::Value },
+    Refused { code: ErrorCode, message: String, details: serde_json::Value },
+    /// The request's own content names a school or person that does not exist. Told apart from
+    /// `Refused` with the same code because the thing addressed exists: the request is at fault.
+    #[error("{message}")]
+    UnknownReference { code: ErrorCode, message: String, details: serde_json::Value },
     #[error(transparent)]
     Db(rusqlite::Error),
     /// Something stored (a record, the server clock) does not read back. Never treated as
@@ -104,8 +112,8 @@ pub(crate) struct CorruptValue {
 
 impl CorruptValue {
     pub(crate) fn error(what: impl Into<String>, detail: impl std::fmt::Display) -> rusqlite::Error {
+        // Logged once, by the API's error layer, when it becomes a reply.
         let value = CorruptValue { what: what.into(), detail: detail.to_string() };
-        tracing::error!("{value}");
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(value))
     }
 }

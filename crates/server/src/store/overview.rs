@@ -9,6 +9,7 @@ use crate::auth::AuthDevice;
 use qar_core::calendar::{format_date, utc_day, NaiveDate};
 use qar_core::report_deadline::{report_due, report_overdue};
 use qar_core::visit_days::visit_days_or_from_start;
+use qar_core::ErrorCode;
 use qar_core::ReviewState;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -129,7 +130,7 @@ impl ServerStore {
     /// The overview of one hub, for its coordinator or an administrator.
     pub fn hub_overview(&self, caller: &AuthDevice, hub_id: &str, now_ms: u64) -> Result<HubOverview, StoreError> {
         if !(caller.is_admin() || caller.coordinates(hub_id)) {
-            return Err(refused(403, "not_your_hub", "Only this hub's coordinator or an administrator can see its overview."));
+            return Err(refused(ErrorCode::NotYourHub, "Only this hub's coordinator or an administrator can see its overview."));
         }
         let conn = self.reader();
         let hub = hub_info(&conn, hub_id)?.ok_or_else(|| unknown_hub(hub_id))?;

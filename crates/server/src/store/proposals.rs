@@ -3,13 +3,14 @@
 //! administrator) adopts it into the hub's queue; only then can its report be submitted.
 
 use super::access;
-use super::hub_admin::{audit, hub_info, refused, unknown_hub};
+use super::hub_admin::{audit, hub_info, refused, unknown_hub, unknown_reference};
 use super::push::max_server_seq;
 use super::records::{self, text, Ctx};
 use super::scheduling::{denied, move_up_feed, review_change, school_context, write_review};
 use super::{clock, ServerStore, StoreError};
 use crate::auth::{hub_uuid, AuthDevice, Role};
 use qar_core::protocol::Change;
+use qar_core::ErrorCode;
 use qar_core::{decide, Action, EntityKind, ReviewFacts, ReviewState};
 use rusqlite::params;
 use serde_json::json;
@@ -27,7 +28,7 @@ impl ServerStore {
         // so the answer tells them nothing about it (its URN, its hub).
         if !(caller.is_admin() || caller.roles.iter().any(|r| matches!(r, Role::HubCoordinator { .. }))) {
             return Err(StoreError::Denied {
-                code: "not_your_role",
+                code: ErrorCode::NotYourRole,
                 message: "Only a hub coordinator or an administrator can adopt a review into a hub's queue.".into(),
             });
         }
@@ -38,10 +39,14 @@ impl ServerStore {
         let review = records::load(&tx, EntityKind::Review, &rid)?.ok_or(StoreError::UnknownReview(review_id))?;
         let urn = text(&review.doc, "school_urn").to_owned();
         let (name, school_hub, context) = school_context(&tx, &urn)?.ok_or_else(|| {
-            refused(422, "unknown_school", format!("No school with URN '{urn}' is in the register: the Lead Reviewer must correct the URN before the review can be adopted."))
+            unknown_reference(
+                ErrorCode::UnknownSchool,
+                format!("No school with URN '{urn}' is in the register: the Lead Reviewer must correct the URN before the review can be adopted."),
+                serde_json::Value::Null,
+            )
         })?;
         let hub_id = school_hub.ok_or_else(|| {
-            refused(422, "school_not_in_hub", format!("{name} is in no hub yet: an administrator assigns schools to hubs."))
+            refused(ErrorCode::SchoolNotInHub, format!("{name} is in no hub yet: an administrator assigns schools to hubs."))
         })?;
         let hub = hub_info(&tx, &hub_id)?.ok_or_else(|| unknown_hub(&hub_id))?;
         // Who may adopt is decided before anything else about the review is told.
@@ -53,13 +58,12 @@ impl ServerStore {
             } else {
                 "This review is already in another hub's queue."
             };
-            return Err(refused(409, "already_in_hub", message));
+            return Err(refused(ErrorCode::AlreadyInHub, message));
         }
         let state = access::state_of(&review.doc);
         if state.is_terminal() {
             return Err(refused(
-                409,
-                "review_closed",
+                ErrorCode::ReviewClosed,
                 format!("This review is {}: it can no longer be adopted.", state.label().to_lowercase()),
             ));
         }

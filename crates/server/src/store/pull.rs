@@ -4,6 +4,7 @@
 use super::{ServerStore, StoreError};
 use crate::auth::{AuthDevice, Role};
 use qar_core::protocol::{FieldValue, PullResponse};
+use qar_core::ErrorCode;
 use qar_core::{EntityKind, Hlc};
 use rusqlite::params;
 use std::collections::BTreeMap;
@@ -211,8 +212,7 @@ fn only_own(raw: &str, node: u64) -> serde_json::Result<bool> {
 pub fn check_cursor(cursor: u64) -> Result<(), StoreError> {
     if i64::try_from(cursor).is_err() {
         return Err(StoreError::Refused {
-            status: 400,
-            code: "cursor_out_of_range",
+            code: ErrorCode::CursorOutOfRange,
             message: format!("The pull cursor must be at most {}: it is a position in the server's feed, as the server gave it.", i64::MAX),
             details: serde_json::json!({ "max": i64::MAX }),
         });

@@ -11,6 +11,7 @@ use qar_core::entities::TeamRole;
 use qar_core::op_permission::{decide_op, OpFacts};
 use qar_core::protocol::{Op, OpOutcome, OpResult, PushRequest, PushResponse};
 use qar_core::sync::merge_op;
+use qar_core::ErrorCode;
 use qar_core::{validate_field, EntityKind, ReviewState, SCHEMA_VERSION};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -181,7 +182,7 @@ fn apply_push(
             OpOutcome::Duplicate
         } else if removed.contains(&op.review_id) {
             // Unsent work of someone taken off the team: refused clearly, never blocking later ops.
-            rejected("removed_from_team", "You were taken off this review's team before this change reached the server, so it was not saved. Ask the hub coordinator if it is needed.")
+            rejected(ErrorCode::RemovedFromTeam, "You were taken off this review's team before this change reached the server, so it was not saved. Ask the hub coordinator if it is needed.")
         } else {
             apply_op(conn, ctx, caller, op, &mut reviews, &mut bound)?
         };
@@ -360,8 +361,8 @@ pub(super) fn max_server_seq(tx: &Connection) -> rusqlite::Result<u64> {
     tx.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get::<_, i64>(0)).map(|v| v as u64)
 }
 
-fn rejected(code: &str, message: impl Into<String>) -> OpOutcome {
-    OpOutcome::Rejected { code: code.into(), message: message.into() }
+fn rejected(code: ErrorCode, message: impl Into<String>) -> OpOutcome {
+    OpOutcome::Rejected { code: code.as_str().to_owned(), message: message.into() }
 }
 
 /// Applies one op that is new for its device. A refusal is an outcome, not an error: the op is
@@ -378,23 +379,23 @@ pub(super) fn apply_op(
     bound: &mut ClockBound,
 ) -> rusqlite::Result<OpOutcome> {
     if op.schema_version > SCHEMA_VERSION {
-        return Ok(rejected("unknown_schema", format!("data schema {} is newer than this server knows", op.schema_version)));
+        return Ok(rejected(ErrorCode::UnknownSchema, format!("data schema {} is newer than this server knows", op.schema_version)));
     }
     if op.fields.is_empty() {
-        return Ok(rejected("invalid", "an edit must change at least one field"));
+        return Ok(rejected(ErrorCode::Invalid, "an edit must change at least one field"));
     }
     for (name, write) in &op.fields {
         if let Err(e) = validate_field(op.entity, name, &write.value) {
-            return Ok(rejected("invalid", e.to_string()));
+            return Ok(rejected(ErrorCode::Invalid, e.to_string()));
         }
     }
     if op.entity == EntityKind::Review && op.review_id != op.id {
-        return Ok(rejected("invalid", "a review belongs to itself: review_id must equal id"));
+        return Ok(rejected(ErrorCode::Invalid, "a review belongs to itself: review_id must equal id"));
     }
     let (id, review_id) = (op.id.to_string(), op.review_id.to_string());
     let stored = records::load(tx, op.entity, &id)?;
     if stored.as_ref().is_some_and(|s| s.review_id != review_id) {
-        return Ok(rejected("wrong_review", format!("this {} belongs to another review and cannot move", op.entity.code())));
+        return Ok(rejected(ErrorCode::WrongReview, format!("this {} belongs to another review and cannot move", op.entity.code())));
     }
     if op.entity == EntityKind::Review {
         // This op may change the review's state, team or hub: decide on fresh facts, and

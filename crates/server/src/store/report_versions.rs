@@ -9,6 +9,7 @@ use super::workflow::{audit, check, check_role, report_hash_of};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use qar_core::protocol::Change;
+use qar_core::ErrorCode;
 use qar_core::{Action, EntityKind, ReviewState};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -55,7 +56,7 @@ impl ServerStore {
     ) -> Result<(Change, ReportVersion), StoreError> {
         let reason = reason.trim().to_owned();
         if reason.chars().count() > MAX_REASON_CHARS {
-            return Err(refused(400, "reason_too_long", format!("The reason is longer than {MAX_REASON_CHARS} characters.")));
+            return Err(refused(ErrorCode::ReasonTooLong, format!("The reason is longer than {MAX_REASON_CHARS} characters.")));
         }
         let mut issued = None;
         let change = self.decision(review_id, caller, now_ms, |tx, ctx, rid, review, doc| {
@@ -74,7 +75,7 @@ impl ServerStore {
             }
             let number = latest.as_ref().map_or(1, |v| v.version + 1);
             if number > 1 && reason.is_empty() {
-                return Err(refused(400, "reason_required", format!("Version {number} corrects an issued report: say why.")));
+                return Err(refused(ErrorCode::ReasonRequired, format!("Version {number} corrects an issued report: say why.")));
             }
             let issued_by = access::user_name(tx, &caller.user_id)?;
             let snapshot = snapshot(tx, rid, doc, number, report_hash, now_ms, &issued_by, &reason)?;
@@ -112,7 +113,7 @@ impl ServerStore {
         let sql = format!("SELECT {COLUMNS}, snapshot FROM report_versions WHERE review_id = ?1 AND version = ?2");
         conn.query_row(&sql, params![rid, number], |r| Ok(FrozenVersion { version: row_version(r)?, snapshot: r.get(6)? }))
             .optional()?
-            .ok_or_else(|| refused(404, "unknown_version", format!("This review has no issued version {number}.")))
+            .ok_or_else(|| refused(ErrorCode::UnknownVersion, format!("This review has no issued version {number}.")))
     }
 }
 
@@ -199,6 +200,6 @@ fn snapshot(
     Ok(snapshot.to_string())
 }
 
-fn refused(status: u16, code: &'static str, message: String) -> StoreError {
-    StoreError::Refused { status, code, message, details: Value::Null }
+fn refused(code: ErrorCode, message: String) -> StoreError {
+    StoreError::Refused { code, message, details: Value::Null }
 }

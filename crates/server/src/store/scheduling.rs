@@ -12,6 +12,7 @@ use super::{clock, ServerStore, StoreError};
 use crate::auth::{hub_uuid, AuthDevice};
 use qar_core::entities::TeamRole;
 use qar_core::protocol::Change;
+use qar_core::ErrorCode;
 use qar_core::{decide, validate_field, Action, DenialReason, EntityKind, ReviewFacts, ReviewState};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -92,14 +93,14 @@ pub(super) fn school_context(tx: &Connection, urn: &str) -> rusqlite::Result<Opt
 fn check_team(tx: &Connection, team: &TeamChoice) -> Result<Vec<(String, TeamRole)>, StoreError> {
     let lead = team.lead_reviewer_id.trim();
     if lead.is_empty() {
-        return Err(refused(422, "no_lead_reviewer", "Choose the Lead Reviewer."));
+        return Err(refused(ErrorCode::NoLeadReviewer, "Choose the Lead Reviewer."));
     }
     let mut members = vec![(lead.to_owned(), TeamRole::LeadReviewer)];
     members.extend(team.reviewers.iter().map(|u| (u.trim().to_owned(), TeamRole::Reviewer)));
     members.extend(team.shadows.iter().map(|u| (u.trim().to_owned(), TeamRole::Shadow)));
     for (i, (user, _)) in members.iter().enumerate() {
         if members[..i].iter().any(|(o, _)| o == user) {
-            return Err(refused(422, "duplicate_member", "A person can have only one place on the team."));
+            return Err(refused(ErrorCode::DuplicateMember, "A person can have only one place on the team."));
         }
         let active: Option<Option<i64>> = tx
             .prepare_cached("SELECT a.active FROM users u LEFT JOIN accounts a ON a.user_id = u.id WHERE u.id = ?1")?
@@ -107,17 +108,15 @@ fn check_team(tx: &Connection, team: &TeamChoice) -> Result<Vec<(String, TeamRol
             .optional()?;
         match active {
             None => {
-                return Err(StoreError::Refused {
-                    status: 422,
-                    code: "unknown_user",
+                return Err(StoreError::UnknownReference {
+                    code: ErrorCode::UnknownUser,
                     message: "A chosen team member is not in the directory.".into(),
                     details: json!({ "user_id": user }),
                 })
             }
             Some(Some(0)) => {
                 return Err(StoreError::Refused {
-                    status: 422,
-                    code: "user_deactivated",
+                    code: ErrorCode::UserDeactivated,
                     message: format!("{} is deactivated and cannot join a team.", access::user_name(tx, user)?),
                     details: json!({ "user_id": user }),
                 })
@@ -147,8 +146,7 @@ fn conflicts_of_interest(tx: &Connection, urn: &str, members: &[(String, TeamRol
 pub(super) fn denied(d: qar_core::Denied, hub_name: &str) -> StoreError {
     if d.reason == DenialReason::OtherHub {
         return StoreError::Refused {
-            status: 403,
-            code: "not_your_hub",
+            code: ErrorCode::NotYourHub,
             message: format!("This review is in {hub_name}, which you do not coordinate: only its coordinator or an administrator can schedule it or change its team."),
             details: Value::Null,
         };
@@ -162,7 +160,7 @@ impl ServerStore {
     /// transaction, audited. Answers the review record and warnings (conflict of interest).
     pub fn schedule_review(&self, caller: &AuthDevice, hub_id: &str, req: &ScheduleRequest, now_ms: u64) -> Result<Scheduled, StoreError> {
         super::visit_days::check_visit_days(&req.visit_dates, now_ms)?;
-        qar_core::framework(&req.framework_version).map_err(|e| refused(422, "unknown_framework", e.to_string()))?;
+        qar_core::framework(&req.framework_version).map_err(|e| refused(ErrorCode::UnknownFramework, e.to_string()))?;
         let review_id = req.review_id.unwrap_or_else(Uuid::now_v7);
         let rid = review_id.to_string();
         let urn = req.school_urn.trim();
@@ -171,18 +169,17 @@ impl ServerStore {
         let tx = conn.transaction()?;
         let hub = super::hub_admin::hub_info(&tx, hub_id)?.ok_or_else(|| super::hub_admin::unknown_hub(hub_id))?;
         let (name, school_hub, context) = school_context(&tx, urn)?
-            .ok_or_else(|| refused(404, "unknown_school", format!("No school with URN {urn} is in the register.")))?;
+            .ok_or_else(|| refused(ErrorCode::UnknownSchool, format!("No school with URN {urn} is in the register.")))?;
         let facts = ReviewFacts::new(ReviewState::Scheduled, hub_uuid(hub_id), true);
         decide(&caller.actor(), Action::ScheduleReview, &facts).map_err(|d| denied(d, &hub.name))?;
         if school_hub.as_deref() != Some(hub_id) {
             return Err(refused(
-                422,
-                "school_not_in_hub",
+                ErrorCode::SchoolNotInHub,
                 format!("{name} is not a school of {}. An administrator assigns schools to hubs.", hub.name),
             ));
         }
         if records::load(&tx, EntityKind::Review, &rid)?.is_some() {
-            return Err(refused(409, "review_exists", "A review with this id already exists."));
+            return Err(refused(ErrorCode::ReviewExists, "A review with this id already exists."));
         }
         let members = check_team(&tx, &req.team)?;
         let warnings = conflicts_of_interest(&tx, urn, &members)?;
@@ -280,15 +277,13 @@ impl ServerStore {
 fn lead_limits(caller: &str, members: &[(String, TeamRole)], before: &[String]) -> Result<(), StoreError> {
     if members.first().is_none_or(|(lead, _)| lead != caller) {
         return Err(refused(
-            403,
-            "lead_stays",
+            ErrorCode::LeadStays,
             "You lead this review: only the hub coordinator can hand the lead to someone else or take you off the team.",
         ));
     }
     if members.iter().any(|(m, _)| !before.contains(m)) {
         return Err(refused(
-            403,
-            "coordinator_adds",
+            ErrorCode::CoordinatorAdds,
             "Only the hub coordinator can add people to a review team: ask them to add who you need.",
         ));
     }

@@ -17,6 +17,7 @@ use super::{access, clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use qar_core::calendar::utc_day;
 use qar_core::protocol::Change;
+use qar_core::ErrorCode;
 use qar_core::{decide, Action, DenialReason, EntityKind, ReviewState};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -42,7 +43,7 @@ pub struct VisitChanged {
 }
 
 fn invalid(message: impl Into<String>) -> StoreError {
-    refused(422, "invalid_dates", message)
+    refused(ErrorCode::InvalidDates, message)
 }
 
 /// The one visit-day rule (`qar_core::visit_days`), against the server's UTC day: the same
@@ -53,14 +54,10 @@ pub(super) fn check_visit_days(dates: &[String], now_ms: u64) -> Result<(), Stor
 
 fn denied(d: qar_core::Denied, state: ReviewState, hub_name: &str) -> StoreError {
     match d.reason {
-        DenialReason::OtherHub => refused(
-            403,
-            "not_your_hub",
+        DenialReason::OtherHub => refused(ErrorCode::NotYourHub,
             format!("This review is in {hub_name}, which you do not coordinate: only its coordinator or an administrator can change its visit days."),
         ),
-        DenialReason::WrongState | DenialReason::ReviewClosed => refused(
-            409,
-            "visit_started",
+        DenialReason::WrongState | DenialReason::ReviewClosed => refused(ErrorCode::VisitStarted,
             format!(
                 "The review is {}: its visit days can be changed only before the visit starts (while it is scheduled or preparing).",
                 state.label().to_lowercase()
@@ -100,12 +97,11 @@ impl ServerStore {
             Some(f) if f != current_framework => {
                 if review.state != ReviewState::Scheduled {
                     return Err(refused(
-                        409,
-                        "framework_locked",
+                        ErrorCode::FrameworkLocked,
                         "The team has started preparing against this framework: it can be changed only while the review is scheduled.",
                     ));
                 }
-                qar_core::framework(f).map_err(|e| refused(422, "unknown_framework", e.to_string()))?;
+                qar_core::framework(f).map_err(|e| refused(ErrorCode::UnknownFramework, e.to_string()))?;
                 f.to_owned()
             }
             _ => current_framework.clone(),

@@ -9,6 +9,7 @@ use crate::auth::{
     AccountSummary, AuthDevice, AuthError, DeviceInfo, DeviceStatus, LoginGrant, LoginRequest, Role, LAST_SEEN_EVERY_MS, MAX_DEVICE_NAME,
     MAX_PASSWORD_LEN, MAX_REVOKE_REASON, TOKEN_TTL_MS,
 };
+use qar_core::ErrorCode;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
@@ -60,7 +61,7 @@ impl ServerStore {
         let device_name = req.device_name.trim();
         if device_name.chars().count() > MAX_DEVICE_NAME {
             return Err(AuthError::Invalid {
-                code: "invalid_device_name",
+                code: ErrorCode::InvalidDeviceName,
                 message: format!("The laptop's name is too long: at most {MAX_DEVICE_NAME} characters."),
             });
         }
@@ -257,7 +258,7 @@ impl ServerStore {
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > MAX_REVOKE_REASON {
             return Err(AuthError::Invalid {
-                code: "invalid_reason",
+                code: ErrorCode::InvalidReason,
                 message: format!(
                     "Give a reason (1 to {MAX_REVOKE_REASON} characters): the laptop's user is shown it, e.g. \"laptop reported lost\"."
                 ),
