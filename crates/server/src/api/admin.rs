@@ -2,7 +2,7 @@
 //! Administrators only, except where a route says otherwise.
 
 use super::blocking;
-use crate::auth::{AccountSummary, AuthDevice, Role};
+use crate::auth::{AccountSummary, AuthDevice};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
 use crate::store::hub_admin::{AssignOutcome, HubInfo, SchoolInfo, UserInfo};
@@ -14,28 +14,10 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use qar_core::protocol::admin::{AssignSchools, Deactivate, HubSettings, NewHub, SetRoles};
+use qar_core::protocol::invitations::{ConfirmRequest, RedeemRequest};
 use qar_core::protocol::ErrorBody;
 use serde::Deserialize;
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct NewHub {
-    pub name: String,
-    #[serde(default)]
-    pub region: String,
-    /// Days after the visit's last day by which the report is due (default 28).
-    #[serde(default)]
-    pub report_deadline_days: Option<u32>,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct HubSettings {
-    pub report_deadline_days: u32,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct AssignSchools {
-    pub urns: Vec<String>,
-}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -49,30 +31,6 @@ pub struct SchoolQuery {
 
 fn default_limit() -> u32 {
     50
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct SetRoles {
-    pub roles: Vec<Role>,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct Deactivate {
-    /// Shown to the person's laptops when they next sync.
-    #[serde(default)]
-    pub reason: String,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct RedeemRequest {
-    pub code: String,
-    pub password: String,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct ConfirmRequest {
-    pub code: String,
-    pub totp_code: String,
 }
 
 #[utoipa::path(post, path = "/v1/hubs", tag = "admin", request_body = NewHub, security(("bearer" = [])),

@@ -12,25 +12,9 @@ use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use qar_core::protocol::{Change, ErrorBody};
-use serde::{Deserialize, Serialize};
+pub use qar_core::protocol::reports::{IssueReply, IssueRequest};
+use qar_core::protocol::ErrorBody;
 use uuid::Uuid;
-
-/// `POST /v1/reviews/{id}/issue`: the approved hash as the coordinator read it, and for a
-/// correction (version 2 onwards) why it replaces the issued one.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct IssueRequest {
-    pub report_hash: String,
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-/// The review as it now is and the version just stored.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct IssueReply {
-    pub review: Change,
-    pub version: ReportVersion,
-}
 
 fn parse_review(text: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(text).map_err(|_| {

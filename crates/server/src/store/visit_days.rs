@@ -15,34 +15,14 @@ use super::records::{self, Ctx};
 use super::scheduling::{review_change, write_review, VISIT_DAYS};
 use super::{access, clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
-use qar_core::protocol::Change;
+pub use qar_core::protocol::scheduling::{VisitChange, VisitChanged};
 use qar_core::{decide, validate_field, Action, DenialReason, EntityKind, ReviewState};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 /// First to last visit day at most this many days apart: one visit, possibly across a weekend.
 pub const MAX_VISIT_SPAN_DAYS: i64 = 14;
-
-/// `PUT /v1/reviews/{review_id}/visit`.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct VisitChange {
-    /// The three visit days, `YYYY-MM-DD`, in order, school days (Monday to Friday), none past.
-    pub visit_dates: Vec<String>,
-    /// Only while the review is `scheduled`; absent keeps the current one.
-    #[serde(default)]
-    pub framework_version: Option<String>,
-}
-
-/// The review record as it now is, and what changed.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct VisitChanged {
-    pub review: Change,
-    pub previous_dates: Vec<String>,
-    /// False when the request repeated what the review already had (nothing written).
-    pub changed: bool,
-}
 
 fn invalid(message: impl Into<String>) -> StoreError {
     refused(422, "invalid_dates", message)
