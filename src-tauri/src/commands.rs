@@ -2,10 +2,9 @@
 
 use crate::error::IpcError;
 use qar_client::{
-    Client, Conflict, ConflictChoice, Estimate, Evidence, EvidenceQuery, Missing, NewComment, NewEvidence, NewReview, ReportSection,
-    ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SignIn, SyncStatus,
+    ActivityTypeOption, Client, Conflict, ConflictChoice, DataChanged, Estimate, Evidence, EvidenceQuery, Missing, NewComment, NewEvidence,
+    NewReview, ReportSection, ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SignIn, SyncStatus,
 };
-use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Runtime, State};
@@ -122,15 +121,9 @@ pub fn framework(version: String) -> Reply<&'static qar_core::framework::Framewo
     Ok(qar_core::framework::framework(&version).map_err(qar_client::ClientError::from)?)
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ActivityTypeOption {
-    pub code: &'static str,
-    pub label: &'static str,
-}
-
 #[tauri::command]
 pub fn activity_types() -> Vec<ActivityTypeOption> {
-    qar_core::ActivityType::ALL.iter().map(|a| ActivityTypeOption { code: a.code(), label: a.label() }).collect()
+    ActivityTypeOption::all()
 }
 
 #[tauri::command]
@@ -148,13 +141,6 @@ pub(crate) fn emit_status<R: Runtime>(app: &AppHandle<R>, status: &SyncStatus) {
     if let Err(e) = app.emit(SYNC_STATUS_EVENT, status) {
         tracing::warn!("could not send sync status to the window: {e}");
     }
-}
-
-/// What `data-changed` carries: the reviews synced changes touched.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DataChanged {
-    pub review_ids: Vec<String>,
 }
 
 /// Tells the window which reviews changed from elsewhere, if any did.

@@ -6,9 +6,8 @@
 use crate::commands::AppState;
 use crate::error::IpcError;
 use qar_client::vault::{Protection, Vault, VaultState, MIN_PASSPHRASE_CHARS};
-use qar_client::{Client, HandoverExport};
+use qar_client::{Client, HandoverExport, LockState, VaultStatus};
 use qar_core::ErrorCode;
-use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -38,23 +37,6 @@ pub struct Gate {
     stage: Mutex<(Stage, Option<String>)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VaultStatus {
-    /// `unlocked`; `needs_passphrase` ("Unlock"); `needs_new_passphrase` (first run here
-    /// without a keychain: set one); `keychain_error` (retry); `wiped` (restart to start afresh).
-    pub state: &'static str,
-    pub protection: Option<Protection>,
-    /// Which protection is in use, in words for the person.
-    pub description: Option<String>,
-    /// Why the last unlock failed (a keychain that did not answer), else null.
-    pub message: Option<String>,
-    pub idle_lock_secs: u64,
-    pub min_passphrase_chars: usize,
-    /// A suggested place for a handover file.
-    pub default_handover_path: String,
-}
-
 impl Gate {
     pub fn new(vault: Vault, data_dir: &Path, server_url: &str, retry_max: Duration, idle_lock_secs: u64) -> Gate {
         Gate {
@@ -81,12 +63,12 @@ impl Gate {
     pub fn status(&self) -> VaultStatus {
         let (stage, message) = self.stage().clone();
         let state = match stage {
-            Stage::Unlocked(_) => "unlocked",
-            Stage::Wiped => "wiped",
-            Stage::KeychainFailed => "keychain_error",
+            Stage::Unlocked(_) => LockState::Unlocked,
+            Stage::Wiped => LockState::Wiped,
+            Stage::KeychainFailed => LockState::KeychainError,
             Stage::Locked => match self.vault.state() {
-                VaultState::NeedsNewPassphrase => "needs_new_passphrase",
-                _ => "needs_passphrase",
+                VaultState::NeedsNewPassphrase => LockState::NeedsNewPassphrase,
+                _ => LockState::NeedsPassphrase,
             },
         };
         let protection = match stage {

@@ -4,17 +4,16 @@
 
 use crate::commands::AppState;
 use crate::error::IpcError;
+use qar_client::ReportDocument;
 use qar_client::{export_dir, ExportFormat, ExportedReport, ReportVersion, ReviewSummary};
-use serde_json::Value;
 use tauri::{AppHandle, Manager, Runtime, State};
 
 type Reply<T> = Result<T, IpcError>;
 
 /// The report model the print preview shows, exactly what the PDF and DOCX render.
 #[tauri::command]
-pub fn report_preview(state: State<'_, AppState>, review_id: String) -> Reply<Value> {
-    let doc = state.client.report_document(&review_id)?;
-    serde_json::to_value(doc).map_err(|e| IpcError { code: qar_core::ErrorCode::Protocol, message: e.to_string() })
+pub fn report_preview(state: State<'_, AppState>, review_id: String) -> Reply<ReportDocument> {
+    Ok(state.client.report_document(&review_id)?)
 }
 
 /// Writes the live report (no `version`) or an issued version as PDF or DOCX; answers where,

@@ -4,6 +4,7 @@
 mod common;
 use common::{invoke, server_with_admin};
 
+use qar_core::protocol::invitations::{InviteRole, NewInvitation};
 use serde_json::json;
 use tauri::test::{mock_builder, mock_context, noop_assets};
 use tauri::WebviewWindowBuilder;
@@ -12,11 +13,14 @@ use tauri::WebviewWindowBuilder;
 fn invite(url: &str, admin_token: &str) -> String {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let issued = rt
-        .block_on(qar_client::sync::SyncClient::with_token(url, admin_token).invite(&json!({
-            "email": "ravi.castellano@example.org", "name": "Ravi Castellano", "role": { "role": "reviewer" }
-        })))
+        .block_on(qar_client::sync::SyncClient::with_token(url, admin_token).invite(&NewInvitation {
+            email: "ravi.castellano@example.org".into(),
+            name: "Ravi Castellano".into(),
+            role: InviteRole::Reviewer,
+            home_school_urn: None,
+        }))
         .unwrap();
-    issued["code"].as_str().unwrap().to_owned()
+    issued.code
 }
 
 #[test]

@@ -18,4 +18,5 @@ pub fn client_store_file() -> &'static str {
 }
 pub use error::ClientError;
 pub use model::*;
+pub use qar_report::ReportDocument;
 pub use store::{Checkpointer, Store};

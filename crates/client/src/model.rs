@@ -2,7 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The one definition of an issued version: the server lists it, the laptop keeps it, the UI shows it.
+pub use qar_core::protocol::reports::ReportVersion;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewSummary {
     pub id: String,
@@ -24,6 +28,7 @@ pub struct ReviewSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TeamMember {
     pub user_id: String,
@@ -33,6 +38,7 @@ pub struct TeamMember {
 
 /// One review with what its overview shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewDetail {
     pub summary: ReviewSummary,
@@ -49,6 +55,7 @@ pub struct ReviewDetail {
 
 /// A global role as the screens see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionRole {
     pub role: String,
@@ -58,6 +65,7 @@ pub struct SessionRole {
 
 /// Who is signed in on this laptop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Session {
     pub user_id: String,
@@ -70,6 +78,7 @@ pub struct Session {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SignIn {
     pub server_url: String,
@@ -82,6 +91,7 @@ pub struct SignIn {
 
 /// The report template as the screens read it (camelCase; the template file is snake_case).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ReportTemplateView {
     pub version: String,
@@ -91,6 +101,7 @@ pub struct ReportTemplateView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SectionView {
     pub code: String,
@@ -127,6 +138,7 @@ impl From<&qar_core::report_template::ReportTemplate> for ReportTemplateView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ReportSection {
     pub code: String,
@@ -136,6 +148,7 @@ pub struct ReportSection {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewComment {
     pub id: String,
@@ -149,6 +162,7 @@ pub struct ReviewComment {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NewComment {
     pub target: String,
@@ -157,6 +171,7 @@ pub struct NewComment {
 
 /// What still stops a submit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Missing {
     #[serde(rename = "estimate", rename_all = "camelCase")]
@@ -167,6 +182,7 @@ pub enum Missing {
 
 /// Two values of one field, both kept until a person chooses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Conflict {
     pub id: String,
@@ -184,6 +200,7 @@ pub struct Conflict {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ConflictChoice {
     KeepCurrent,
@@ -193,6 +210,7 @@ pub enum ConflictChoice {
 
 /// How far a long sync is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncProgress {
     pub done: u64,
@@ -200,6 +218,7 @@ pub struct SyncProgress {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NewReview {
     pub school_name: String,
@@ -209,6 +228,7 @@ pub struct NewReview {
 
 /// One evidence record as the app shows it: every field of the data model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
     pub id: String,
@@ -231,6 +251,7 @@ pub struct Evidence {
 
 /// A new note. Only the activity type is required; empty fields are simply not written.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct NewEvidence {
     pub review_id: String,
@@ -247,6 +268,7 @@ pub struct NewEvidence {
 
 /// The estimate for one area of one review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Estimate {
     pub id: String,
@@ -261,6 +283,7 @@ pub struct Estimate {
 
 /// Search and filters over one review's evidence. Empty means "any".
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct EvidenceQuery {
     /// Words to find in notes, strengths and development points (prefix match, all words).
@@ -273,6 +296,7 @@ pub struct EvidenceQuery {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatus {
     pub pending_ops: u32,
@@ -297,6 +321,7 @@ pub struct SyncStatus {
 
 /// Whether the server holds every change made on this laptop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct WipeCheck {
     pub safe: bool,
@@ -305,6 +330,7 @@ pub struct WipeCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct UnsentWork {
     pub review_id: String,
@@ -312,21 +338,9 @@ pub struct UnsentWork {
     pub changes: u32,
 }
 
-/// One issued version of a review's report (issue 10), as the server lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReportVersion {
-    pub version: u32,
-    /// Hex SHA-256 of the frozen snapshot's bytes.
-    pub sha256: String,
-    pub report_hash: String,
-    pub issued_ms: u64,
-    pub issued_by: String,
-    pub reason: String,
-}
-
 /// Where an export was written and what it cost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ExportedReport {
     pub path: String,
@@ -336,6 +350,7 @@ pub struct ExportedReport {
 
 /// A redeemed invitation: what the person adds to their authenticator app before confirming.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct InvitationSetup {
     pub email: String,
@@ -354,9 +369,68 @@ impl std::fmt::Debug for InvitationSetup {
 
 /// The account an invitation switched on; the person signs in with it next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ActivatedAccount {
     pub user_id: String,
     pub name: String,
     pub email: String,
+}
+
+/// Where the store's key stands, as the unlock screen needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum LockState {
+    /// The store is open.
+    Unlocked,
+    /// A passphrase protects the store: ask for it.
+    NeedsPassphrase,
+    /// First start here without a keychain: ask the person to choose a passphrase.
+    NeedsNewPassphrase,
+    /// The keychain holds the key but did not give it: retry.
+    KeychainError,
+    /// The laptop was wiped: nothing to open (restart to start afresh).
+    Wiped,
+}
+
+/// What `vault_status` answers: the store key's state and the idle lock's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct VaultStatus {
+    pub state: LockState,
+    pub protection: Option<crate::vault::Protection>,
+    /// Which protection is in use, in words for the person.
+    pub description: Option<String>,
+    /// Why the last unlock failed (a keychain that did not answer), else null.
+    pub message: Option<String>,
+    /// Seconds without input before review content is hidden; 0 turns the idle lock off.
+    pub idle_lock_secs: u64,
+    pub min_passphrase_chars: usize,
+    /// A suggested place for a handover file.
+    pub default_handover_path: String,
+}
+
+/// One activity type as the note form offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ActivityTypeOption {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+impl ActivityTypeOption {
+    /// Every activity type, in the order the form lists them.
+    pub fn all() -> Vec<ActivityTypeOption> {
+        qar_core::ActivityType::ALL.iter().map(|a| ActivityTypeOption { code: a.code(), label: a.label() }).collect()
+    }
+}
+
+/// What the `data-changed` event carries: the reviews synced changes touched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct DataChanged {
+    pub review_ids: Vec<String>,
 }

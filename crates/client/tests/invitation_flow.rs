@@ -4,9 +4,9 @@
 //! Refused: an unknown code, a code used twice, a wrong authenticator code, a short password.
 
 use qar_client::{Client, ClientError, SignIn};
+use qar_core::protocol::invitations::{InviteRole, NewInvitation};
 use qar_server::auth::crypto::totp_code;
 use qar_server::{start, RunningServer, ServerConfig};
-use serde_json::json;
 use std::path::Path;
 
 const ADMIN_SECRET: &str = "QARDEMOADMINISTRATORCPCENTRAL234";
@@ -45,9 +45,9 @@ async fn invite(dir: &Path, url: &str, email: &str) -> String {
     let admin = Client::open(dir, url).unwrap();
     let totp = totp_code(ADMIN_SECRET, now_ms()).unwrap();
     admin.sign_in(&sign_in_input(url, "admin@example.org", "demo-password-2026", totp)).await.unwrap();
-    let issued =
-        admin.server_api().invite(&json!({ "email": email, "name": "Ravi Castellano", "role": { "role": "reviewer" } })).await.unwrap();
-    issued["code"].as_str().expect("the invitation's code").to_owned()
+    let invitation =
+        NewInvitation { email: email.into(), name: "Ravi Castellano".into(), role: InviteRole::Reviewer, home_school_urn: None };
+    admin.server_api().invite(&invitation).await.unwrap().code
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -23,15 +23,15 @@ async fn a_laptops_new_review_waits_for_its_hub_to_adopt_it() {
     assert_eq!((report.pushed, owen.lock().unwrap().pending_count().unwrap()), (1, 0), "the proposal was sent");
 
     let overview = hollie.hub_overview(DEMO_HUB_ID).await.unwrap();
-    assert_eq!(overview["proposals"][0]["review_id"].as_str(), Some(review.as_str()), "{overview}");
-    assert_eq!(overview["proposals"][0]["lead_reviewer"].as_str(), Some("Owen Pritchard"));
+    assert_eq!(overview.proposals[0].review_id, review, "{overview:?}");
+    assert_eq!(overview.proposals[0].lead_reviewer, "Owen Pritchard");
     match owen_sync.adopt_review(&review).await {
         Err(ClientError::Server { status: 403, code, .. }) => assert_eq!(code, "not_your_role"),
         other => panic!("a reviewer cannot adopt: {other:?}"),
     }
 
     let adopted = hollie.adopt_review(&review).await.unwrap();
-    assert_eq!(adopted["fields"]["hub_id"]["value"].as_str(), Some(DEMO_HUB_ID));
+    assert_eq!(adopted.fields["hub_id"].value.as_str(), Some(DEMO_HUB_ID));
     sync_once(&owen, &owen_sync, now_ms).await.unwrap();
     let summary = owen.lock().unwrap().review(&review).unwrap();
     assert_eq!(

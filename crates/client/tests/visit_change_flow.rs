@@ -8,6 +8,7 @@ use common::{day, demo_server, laptop, now_ms, signed_in};
 
 use qar_client::sync::sync_once;
 use qar_client::ClientError;
+use qar_core::protocol::scheduling::{ScheduleRequest, TeamChoice};
 use qar_server::store::demo::DEMO_HUB_ID;
 use serde_json::json;
 
@@ -21,12 +22,15 @@ async fn moved_visit_days_reach_the_team_and_the_home_school_is_set() {
     let (owen, owen_sync) = laptop(dirs[1].path(), &url, srv.store(), "owen.pritchard@example.org", "user-owen-pritchard");
 
     let first = vec![day(4, 1), day(4, 2), day(4, 3)];
-    let request = json!({
-        "school_urn": "990102", "visit_dates": first, "framework_version": "2019",
-        "lead_reviewer_id": "user-anika-marsh", "reviewers": ["user-owen-pritchard"],
-    });
+    let request = ScheduleRequest {
+        review_id: None,
+        school_urn: "990102".into(),
+        visit_dates: first.clone(),
+        framework_version: "2019".into(),
+        team: TeamChoice { lead_reviewer_id: "user-anika-marsh".into(), reviewers: vec!["user-owen-pritchard".into()], shadows: vec![] },
+    };
     let done = hollie.schedule_review(DEMO_HUB_ID, &request).await.unwrap();
-    let review = done["review"]["id"].as_str().unwrap().to_owned();
+    let review = done.review.id.to_string();
     sync_once(&owen, &owen_sync, now_ms).await.unwrap();
     assert_eq!(owen.lock().unwrap().scheduled_context(&review).unwrap().unwrap().1, json!(first));
 
@@ -34,7 +38,7 @@ async fn moved_visit_days_reach_the_team_and_the_home_school_is_set() {
     // the new days, and his review shows them as they are (across the weekend).
     let moved = vec![day(5, 3), day(5, 4), day(6, 0)];
     let reply = hollie.change_visit(&review, &moved, None).await.unwrap();
-    assert_eq!((reply["changed"].as_bool(), reply["previous_dates"].clone()), (Some(true), json!(first)));
+    assert_eq!((reply.changed, reply.previous_dates.clone()), (true, first.clone()));
     let report = sync_once(&owen, &owen_sync, now_ms).await.unwrap();
     assert_eq!(report.pulled, 1, "one record changed: the review");
     {
@@ -57,16 +61,16 @@ async fn moved_visit_days_reach_the_team_and_the_home_school_is_set() {
 
     // An administrator sets Owen's home school, then clears it; the directory follows.
     let set = admin.set_home_school("user-owen-pritchard", Some("990102")).await.unwrap();
-    assert_eq!(set["user"]["home_school_urn"], "990102");
+    assert_eq!(set.user.home_school_urn.as_deref(), Some("990102"));
     // He is on two reviews of that school: the demo's and the one scheduled here.
-    let warned: Vec<&str> = set["warnings"].as_array().unwrap().iter().filter_map(|w| w["review_id"].as_str()).collect();
-    assert_eq!(warned.len(), 2, "{set}");
-    assert!(warned.contains(&review.as_str()), "{set}");
+    let warned: Vec<&str> = set.warnings.iter().map(|w| w.review_id.as_str()).collect();
+    assert_eq!(warned.len(), 2, "{set:?}");
+    assert!(warned.contains(&review.as_str()), "{set:?}");
     let users = admin.list_users().await.unwrap();
-    let owen_row = users.as_array().unwrap().iter().find(|u| u["id"] == "user-owen-pritchard").unwrap().clone();
-    assert_eq!(owen_row["home_school_name"], "Heron Vale Academy");
+    let owen_row = users.iter().find(|u| u.id == "user-owen-pritchard").unwrap().clone();
+    assert_eq!(owen_row.home_school_name.as_deref(), Some("Heron Vale Academy"));
     let cleared = admin.set_home_school("user-owen-pritchard", None).await.unwrap();
-    assert!(cleared["user"]["home_school_urn"].is_null());
+    assert!(cleared.user.home_school_urn.is_none());
     match hollie.set_home_school("user-owen-pritchard", Some("990102")).await {
         Err(ClientError::Server { status: 403, code, .. }) => assert_eq!(code, "admin_only"),
         other => panic!("expected admin_only, got {other:?}"),

@@ -7,6 +7,7 @@ use crate::ValidationError;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Framework {
     pub version: &'static str,
     pub areas: &'static [Area],
@@ -16,6 +17,8 @@ pub struct Framework {
 
 /// One area a review judges. `code` is stored; `label` is shown (and may be re-worded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "FrameworkArea"))]
 pub struct Area {
     pub code: &'static str,
     pub label: &'static str,
@@ -24,6 +27,7 @@ pub struct Area {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScaleValue {
     pub code: &'static str,
     pub label: &'static str,

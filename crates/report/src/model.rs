@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReportDocument {
     pub school_name: String,
     /// Six-digit GIAS URN, kept as text.
@@ -30,6 +31,7 @@ pub struct ReportDocument {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EstimateRow {
     pub area_code: String,
     pub area_label: String,
@@ -38,6 +40,7 @@ pub struct EstimateRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SectionText {
     pub code: String,
     /// Plain text, never markup; blank lines separate paragraphs.
@@ -46,6 +49,7 @@ pub struct SectionText {
 
 /// Where the report is in its life. Dates are `YYYY-MM-DD` (shown in words) or already worded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ReportStatus {
     Draft,

@@ -6,205 +6,77 @@ import { TauriProtection, type Protection } from './protection';
 import { TauriInvitations, type Invitations } from './invitations';
 import { TauriReportExports, type ReportExports } from './reportExports';
 
-/** A review held on this laptop, as `list_reviews` and friends return it. */
-export type ReviewSummary = {
-  id: string;
-  schoolName: string;
-  schoolUrn: string;
-  /** YYYY-MM-DD */
-  startDate: string;
-  /** Lifecycle code, e.g. 'scheduled', 'in_visit'. */
-  state: string;
-  evidenceCount: number;
-  /** Local changes to this review the server has not acknowledged yet. */
-  pendingOps: number;
-  /** The signed-in person's place on the team; null when they are not on it (a coordinator). */
-  myRole: TeamRole | null;
-  /** Where this review's changes are: see SyncBadge. */
-  syncBadge: SyncBadge;
-  /** The report was approved and has changed since: it needs approving again. */
-  changedSinceApproval: boolean;
-  /** Coordinator comments not yet marked addressed. */
-  openComments: number;
-  /** Concurrent edits kept for a person to resolve. */
-  openConflicts: number;
-};
+// Every type the app sends or receives is generated from its Rust definition (issue 16): see
+// ./generated/ and crates/client/tests/ts_types.rs. Re-exported here under the names the screens use.
+import type {
+  ActivityTypeOption,
+  Conflict,
+  ConflictChoice,
+  DataChanged,
+  Estimate,
+  Evidence,
+  EvidenceQuery,
+  Framework,
+  Missing,
+  NewComment,
+  NewEvidence,
+  NewReview,
+  ReportSection,
+  ReportTemplateView,
+  ReviewComment,
+  ReviewDetail,
+  ReviewSummary,
+  Session,
+  SignIn,
+  SyncStatus,
+  WipeCheck,
+} from './generated';
+export type {
+  ActivityTypeOption as ActivityType,
+  Conflict,
+  ConflictChoice,
+  DataChanged,
+  Estimate,
+  Evidence,
+  EvidenceQuery,
+  Framework,
+  FrameworkArea,
+  Missing,
+  NewComment,
+  NewEvidence,
+  NewReview,
+  ReportSection,
+  ReportTemplateView as ReportTemplate,
+  ReviewComment,
+  ReviewDetail,
+  ReviewSummary,
+  ScaleValue,
+  SectionKind,
+  SectionView as SectionSpec,
+  Session,
+  SessionRole as GlobalRole,
+  SyncProgress,
+  SyncStatus,
+  TeamMember,
+  WipeCheck,
+} from './generated';
 
+/** View-only narrowings of string fields the Rust side keeps as codes. */
 export type TeamRole = 'lead_reviewer' | 'reviewer' | 'shadow';
-
 /**
  * local: made on this laptop and never acknowledged by the server; queued: changes wait to be
  * sent; sent: a push carrying them is in flight; acknowledged: the server holds everything.
  */
 export type SyncBadge = 'local' | 'queued' | 'sent' | 'acknowledged';
 
-export type TeamMember = { userId: string; name: string; role: TeamRole };
+/** What the sign-in form sends; the device name may be left out. */
+export type SignInInput = Omit<SignIn, 'deviceName'> & { deviceName?: string | null };
 
-/** One review with what its overview screen shows. */
-export type ReviewDetail = {
-  summary: ReviewSummary;
-  team: TeamMember[];
-  hubId: string;
-  /** The three visit days, YYYY-MM-DD. */
-  visitDays: string[];
-  /** Action codes the permission table allows the signed-in person now (e.g. 'set_estimate',
-   *  'edit_report', 'submit', 'approve', 'return'); the UI hides or disables the rest. */
-  allowedActions: string[];
-  /** SHA-256 of the report content as this laptop holds it. */
-  reportHash: string;
-  /** The hash the coordinator approved, or '' before any approval. */
-  approvedHash: string;
-  approvedBy: string;
-};
+/** A new note: only the review and activity type are needed; empty fields are not written. */
+export type NewEvidenceInput = Partial<NewEvidence> & Pick<NewEvidence, 'reviewId' | 'activityType'>;
 
-/** A global role: what the person is beyond any one review's team. */
-export type GlobalRole = { role: 'admin' } | { role: 'hub_coordinator'; hubId: string };
-
-/** Who is signed in on this laptop. Survives restarts; works offline after the first sign-in. */
-export type Session = {
-  userId: string;
-  name: string;
-  email: string;
-  serverUrl: string;
-  roles: GlobalRole[];
-  deviceName: string;
-  /** RFC 3339 */
-  signedInAt: string;
-};
-
-export type SignInInput = {
-  serverUrl: string;
-  email: string;
-  password: string;
-  /** Six digits from the authenticator app. */
-  totpCode: string;
-  deviceName?: string;
-};
-
-export type Estimate = {
-  id: string;
-  reviewId: string;
-  areaCode: string;
-  /** Scale code, '' when not yet set. */
-  value: string;
-  rationale: string;
-  /** RFC 3339 */
-  updatedAt: string;
-};
-
-export type SectionKind = 'context' | 'www' | 'ebi' | 'aoe' | 'next_steps';
-
-export type SectionSpec = {
-  code: string;
-  title: string;
-  kind: SectionKind;
-  areaCode?: string;
-  guidance: string;
-  /** Guidance, not a hard limit: count words and warn past it. */
-  wordLimit: number;
-  required: boolean;
-};
-
-/** The report's shape (data, per framework version). */
-export type ReportTemplate = { version: string; frameworkVersion: string; title: string; sections: SectionSpec[] };
-
-export type ReportSection = {
-  code: string;
-  body: string;
-  wordCount: number;
-  /** RFC 3339; null when never written. */
-  updatedAt: string | null;
-};
-
-/** A coordinator's return comment. target is 'section:<code>' or 'estimate:<area code>'. */
-export type ReviewComment = {
-  id: string;
-  reviewId: string;
-  target: string;
-  text: string;
-  authorName: string;
-  /** RFC 3339 */
-  createdAt: string;
-  resolved: boolean;
-};
-
-export type NewComment = { target: string; text: string };
-
-/** What still stops a submit. */
-export type Missing =
-  | { kind: 'estimate'; areaCode: string; areaLabel: string }
-  | { kind: 'section'; code: string; title: string; areaLabel: string | null };
-
-/** Two values of one field written concurrently: both kept until a person chooses. */
-export type Conflict = {
-  id: string;
-  reviewId: string;
-  /** 'evidence' | 'estimate' | 'report_section' | 'review' */
-  entity: string;
-  recordId: string;
-  field: string;
-  /** The field as people know it, e.g. 'Notes', 'Estimate'. */
-  fieldLabel: string;
-  /** What the record is, e.g. 'Learning walk, 09:10' or 'Leadership at all levels'. */
-  recordLabel: string;
-  currentValue: unknown;
-  otherValue: unknown;
-  /** True when the signed-in person wrote the current value (so "mine" is current). */
-  currentIsMine: boolean;
-  /** 'concurrent', or 'after_delete' when an edit arrived for a deleted record. */
-  kind: string;
-  /** RFC 3339 */
-  recordedAt: string;
-};
-
-export type ConflictChoice = 'keep_current' | 'keep_other' | 'merged';
-
-/** Whether the server holds every change made on this laptop (so it may be wiped or handed back). */
-export type WipeCheck = { safe: boolean; unsent: { reviewId: string; schoolName: string; changes: number }[] };
-
-/** A long first sync: how far it is. */
-export type SyncProgress = { done: number; total: number | null };
-
-export type NewReview = {
-  schoolName: string;
-  schoolUrn: string;
-  /** YYYY-MM-DD */
-  startDate: string;
-};
-
-export type Evidence = {
-  id: string;
-  reviewId: string;
-  /** Who wrote the note; empty for notes written on this laptop before anyone signed in. */
-  authorId: string;
-  activityType: string;
-  /** Local time of the activity, YYYY-MM-DDTHH:MM, or null when not given. */
-  startedAt: string | null;
-  yearGroup: string;
-  subject: string;
-  hostColleagueRole: string;
-  /** Framework area codes the note bears on, e.g. 'leadership'. */
-  areaTags: string[];
-  notes: string;
-  strengths: string;
-  developmentPoints: string;
-  /** RFC 3339, time of the last change on any device. */
-  updatedAt: string;
-};
-
-/** A new note. Only the review and activity type are needed; empty fields are not written. */
-export type NewEvidence = {
-  reviewId: string;
-  activityType: string;
-  startedAt?: string | null;
-  yearGroup?: string;
-  subject?: string;
-  hostColleagueRole?: string;
-  areaTags?: string[];
-  notes?: string;
-  strengths?: string;
-  developmentPoints?: string;
-};
+/** Search and filters over one review's notes; left-out filters mean "any". */
+export type EvidenceQueryInput = Partial<EvidenceQuery>;
 
 /** The fields `update_evidence_field` accepts, by their Rust (snake_case) names, with their value types. */
 export type EvidenceFieldValues = {
@@ -222,56 +94,11 @@ export type EvidenceFieldValues = {
 
 export type EvidenceField = keyof EvidenceFieldValues;
 
-/** Search and filters over one review's notes. Empty or null means "any"; filters combine with AND. */
-export type EvidenceQuery = {
-  /** Words to find in notes, strengths and development points: every word, as a word or a word's start. */
-  text?: string;
-  area?: string | null;
-  activityType?: string | null;
-  authorId?: string | null;
-  /** YYYY-MM-DD: the day of the activity (or, for a note without a time, of writing). */
-  day?: string | null;
-};
-
-export type FrameworkArea = { code: string; label: string; description: string };
-
-/** One step of the estimate scale; rank 1 is the best. */
-export type ScaleValue = { code: string; label: string; rank: number };
-
-/** A version of the judgement framework: its areas (for tags and filters) and its estimate scale. */
-export type Framework = { version: string; areas: FrameworkArea[]; scale: ScaleValue[] };
-
 /** The framework version new reviews are judged against (from qar-core's exported tables). */
 export { CURRENT_FRAMEWORK } from './tables';
 
-export type ActivityType = { code: string; label: string };
-
-export type SyncStatus = {
-  pendingOps: number;
-  /** RFC 3339 time of the last sync that completed. */
-  lastSyncAt: string | null;
-  /** Why the last attempt failed, in plain words; null after a success. */
-  lastError: string | null;
-  serverUrl: string;
-  syncing: boolean;
-  /** Plain words when this laptop's clock is more than two minutes off the server's; else null. */
-  clockWarning: string | null;
-  /** Stable code of the last failure ('offline', 'signed_out', 'server_refused', …); null after a success. */
-  lastErrorCode: string | null;
-  /** Conflicts on this laptop waiting for a person. */
-  openConflicts: number;
-  /** Set while a sync brings many changes (the first sync of a laptop); null otherwise. */
-  progress: SyncProgress | null;
-  /** True when the server no longer accepts this laptop's sign-in (revoked or expired). */
-  needsSignIn: boolean;
-  /** An administrator revoked this laptop: sync stopped for good; offer export, then wipe. */
-  revoked: boolean;
-  revokedReason: string | null;
-};
-
 /** Sent by the app when synced changes arrived, so open screens reload. */
 export const DATA_CHANGED_EVENT = 'data-changed';
-export type DataChanged = { reviewIds: string[] };
 
 /** How every failed command rejects. Branch on `code` (checked against the generated union, see
  *  errorCodes.ts); show `message` to the person. `unknownCode` is the code as sent when this build
@@ -294,7 +121,7 @@ export interface Backend {
   transitionReview(reviewId: string, toState: string): Promise<ReviewSummary>;
   listEstimates(reviewId: string): Promise<Estimate[]>;
   setEstimate(reviewId: string, areaCode: string, value: string, rationale: string): Promise<Estimate>;
-  reportTemplate(reviewId: string): Promise<ReportTemplate>;
+  reportTemplate(reviewId: string): Promise<ReportTemplateView>;
   listReportSections(reviewId: string): Promise<ReportSection[]>;
   /** One durable write of one section's text. */
   saveReportSection(reviewId: string, code: string, body: string): Promise<ReportSection>;
@@ -321,15 +148,15 @@ export interface Backend {
   getReview(reviewId: string): Promise<ReviewSummary>;
   /** Newest first. */
   listEvidence(reviewId: string): Promise<Evidence[]>;
-  addEvidence(input: NewEvidence): Promise<Evidence>;
+  addEvidence(input: NewEvidenceInput): Promise<Evidence>;
   /** Changes one field of one note: one durable write. Resolves to the note as stored. */
   updateEvidenceField<F extends EvidenceField>(evidenceId: string, field: F, value: EvidenceFieldValues[F]): Promise<Evidence>;
   /** Deletes a note (a tombstone: it leaves lists and search, here and after sync everywhere). */
   deleteEvidence(evidenceId: string): Promise<void>;
   /** Best match first when words are given, otherwise newest first. */
-  searchEvidence(reviewId: string, query: EvidenceQuery): Promise<Evidence[]>;
+  searchEvidence(reviewId: string, query: EvidenceQueryInput): Promise<Evidence[]>;
   framework(version: string): Promise<Framework>;
-  activityTypes(): Promise<ActivityType[]>;
+  activityTypes(): Promise<ActivityTypeOption[]>;
   syncStatus(): Promise<SyncStatus>;
   /** Resolves even when the server is down: the status's lastError says so. */
   syncNow(): Promise<SyncStatus>;
@@ -406,7 +233,7 @@ export class TauriBackend implements Backend {
     return call<Estimate>('set_estimate', { reviewId, areaCode, value, rationale });
   }
   reportTemplate(reviewId: string) {
-    return call<ReportTemplate>('report_template', { reviewId });
+    return call<ReportTemplateView>('report_template', { reviewId });
   }
   listReportSections(reviewId: string) {
     return call<ReportSection[]>('list_report_sections', { reviewId });
@@ -453,7 +280,7 @@ export class TauriBackend implements Backend {
   listEvidence(reviewId: string) {
     return call<Evidence[]>('list_evidence', { reviewId });
   }
-  addEvidence(input: NewEvidence) {
+  addEvidence(input: NewEvidenceInput) {
     return call<Evidence>('add_evidence', { input });
   }
   updateEvidenceField<F extends EvidenceField>(evidenceId: string, field: F, value: EvidenceFieldValues[F]) {
@@ -462,14 +289,14 @@ export class TauriBackend implements Backend {
   async deleteEvidence(evidenceId: string) {
     await call<null>('delete_evidence', { evidenceId });
   }
-  searchEvidence(reviewId: string, query: EvidenceQuery) {
+  searchEvidence(reviewId: string, query: EvidenceQueryInput) {
     return call<Evidence[]>('search_evidence', { reviewId, query });
   }
   framework(version: string) {
     return call<Framework>('framework', { version });
   }
   activityTypes() {
-    return call<ActivityType[]>('activity_types');
+    return call<ActivityTypeOption[]>('activity_types');
   }
   syncStatus() {
     return call<SyncStatus>('sync_status');

@@ -1,4 +1,4 @@
-import { errorMessage, type Backend, type Evidence, type EvidenceQuery } from './backend';
+import { errorMessage, type Backend, type Evidence, type EvidenceQueryInput } from './backend';
 import { localDay } from './format';
 
 export const SEARCH_DELAY_MS = 200;
@@ -49,7 +49,7 @@ export class EvidenceSearch {
   }
 
   /** The question as `search_evidence` takes it. */
-  query(): EvidenceQuery {
+  query(): EvidenceQueryInput {
     return {
       text: this.text.trim(),
       area: this.area || null,

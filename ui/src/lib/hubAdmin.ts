@@ -4,85 +4,61 @@ import { toBackendError } from './backend';
 // Hub administration and scheduling (issue 9). Online only: every call goes to the server, and
 // replies are the server's JSON as it is (snake_case, see GET /v1/openapi.json).
 
-export type Hub = { id: string; name: string; region: string; report_deadline_days: number; schools: number };
-export type School = { urn: string; name: string; phase: string; la_name: string; town: string; postcode: string; hub_id: string | null };
-export type ServerRole = { role: 'admin' } | { role: 'hub_coordinator'; hub_id: string };
-export type InviteRole = ServerRole | { role: 'reviewer' };
-export type AccountStatus = 'active' | 'invited' | 'deactivated' | 'no_account';
-export type Person = {
-  id: string;
-  name: string;
-  email: string;
-  roles: ServerRole[];
-  home_school_urn: string | null;
-  /** The home school's name from the register. */
-  home_school_name?: string | null;
-  status: AccountStatus;
-};
-export type NewInvitation = { email: string; name: string; role: InviteRole; home_school_urn?: string | null };
-/** The code is shown once: the server keeps only its hash. */
-export type InvitationIssued = { invitation_id: string; user: Person; code: string; expires_ms: number };
-export type AssignOutcome = { assigned: string[]; unknown: string[] };
-export type ImportReply = {
-  summary: string;
-  encoding: string;
-  added: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  rejections: { line: number; urn: string; reason: string }[];
-};
-export type TeamChoice = { lead_reviewer_id: string; reviewers: string[]; shadows: string[] };
-export type ScheduleRequest = TeamChoice & { school_urn: string; visit_dates: string[]; framework_version: string };
-export type ScheduleWarning = { code: string; message: string; user_id: string };
-export type Scheduled = {
-  review: { id: string; fields: Record<string, { value: unknown }> };
-  warnings: ScheduleWarning[];
-  removed: string[];
-};
-export type OverviewReview = {
-  review_id: string;
-  school_urn: string;
-  school_name: string;
-  state: string;
-  start_date: string;
-  visit_dates: string[];
-  last_day: string;
-  report_due: string | null;
-  overdue: boolean;
-  lead_reviewer: string;
-  team: { user_id: string; name: string; role: 'lead_reviewer' | 'reviewer' | 'shadow' }[];
-};
-export type VisitChanged = { review: { id: string; fields: Record<string, { value: unknown }> }; previous_dates: string[]; changed: boolean };
-export type HomeSchoolSet = { user: Person; warnings: { code: string; message: string; review_id: string }[] };
-export type StaleDevice = {
-  device_id: string;
-  device_name: string;
-  user_id: string;
-  user_name: string;
-  pending_ops: number;
-  oldest_unsent_ms: number;
-  reported_ms: number;
-};
-/** `proposals`: reviews Lead Reviewers set up on their laptops for this hub's schools, waiting to
- *  be adopted into the hub's queue (their reports cannot be submitted until then). */
-export type HubOverview = { hub: Hub; reviews: OverviewReview[]; by_state: Record<string, number>; stale_devices: StaleDevice[]; today: string; proposals: OverviewReview[] };
+// The wire types are generated from qar_core::protocol (issue 16); these are their screen names.
+import type {
+  AssignOutcome,
+  Change,
+  HomeSchoolSet,
+  HubInfo,
+  HubOverview,
+  ImportReply,
+  InvitationIssued,
+  NewInvitation,
+  Role,
+  ScheduleRequest,
+  Scheduled,
+  SchoolInfo,
+  TeamChoice,
+  UserInfo,
+  VisitChanged,
+} from './generated';
+export type {
+  AccountStatus,
+  AssignOutcome,
+  HomeSchoolSet,
+  HubInfo as Hub,
+  HubOverview,
+  ImportReply,
+  InvitationIssued,
+  InviteRole,
+  NewInvitation,
+  OverviewReview,
+  Role as ServerRole,
+  ScheduleRequest,
+  ScheduleWarning,
+  Scheduled,
+  SchoolInfo as School,
+  StaleDevice,
+  TeamChoice,
+  UserInfo as Person,
+  VisitChanged,
+} from './generated';
 
 export interface HubAdmin {
-  listHubs(): Promise<Hub[]>;
-  createHub(name: string, region: string, reportDeadlineDays: number | null): Promise<Hub>;
-  setReportDeadline(hubId: string, days: number): Promise<Hub>;
+  listHubs(): Promise<HubInfo[]>;
+  createHub(name: string, region: string, reportDeadlineDays: number | null): Promise<HubInfo>;
+  setReportDeadline(hubId: string, days: number): Promise<HubInfo>;
   assignSchools(hubId: string, urns: string[]): Promise<AssignOutcome>;
   /** A hub's schools (its coordinator), or the whole register (hubId null, administrators). */
-  searchSchools(hubId: string | null, query: string): Promise<School[]>;
+  searchSchools(hubId: string | null, query: string): Promise<SchoolInfo[]>;
   /** The GIAS CSV (UTF-8 or Windows-1252), administrators: rejects with 'invalid_file' when a
    *  required column is missing (nothing written); bad rows come back with their line. */
   importSchools(csv: Uint8Array): Promise<ImportReply>;
-  listUsers(): Promise<Person[]>;
+  listUsers(): Promise<UserInfo[]>;
   /** Rejects with 'invitation_pending' or 'already_active' (409) for a duplicate. */
   invite(invitation: NewInvitation): Promise<InvitationIssued>;
-  setRoles(userId: string, roles: ServerRole[]): Promise<Person>;
-  deactivateUser(userId: string, reason: string): Promise<Person>;
+  setRoles(userId: string, roles: Role[]): Promise<UserInfo>;
+  deactivateUser(userId: string, reason: string): Promise<UserInfo>;
   /** Rejects with 'not_your_hub' (another hub), 'not_your_role', 'invalid_dates', … */
   scheduleReview(hubId: string, request: ScheduleRequest): Promise<Scheduled>;
   setReviewTeam(reviewId: string, team: TeamChoice): Promise<Scheduled>;
@@ -96,11 +72,11 @@ export interface HubAdmin {
   /** Adopts a review proposed from a laptop into its school's hub (that hub's coordinator or an
    *  administrator). Rejects with 'already_in_hub', 'unknown_school', 'school_not_in_hub',
    *  'review_closed', 'not_your_hub', 'not_your_role'. */
-  adoptReview(reviewId: string): Promise<unknown>;
+  adoptReview(reviewId: string): Promise<Change>;
 }
 
 /** The hub ids the person coordinates, from the session's roles. */
-export function coordinatedHubs(roles: { role: string; hubId?: string }[]): string[] {
+export function coordinatedHubs(roles: { role: string; hubId?: string | null }[]): string[] {
   return roles.flatMap((r) => (r.role === 'hub_coordinator' && r.hubId ? [r.hubId] : []));
 }
 
@@ -121,35 +97,35 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export class TauriHubAdmin implements HubAdmin {
   listHubs() {
-    return call<Hub[]>('admin_list_hubs');
+    return call<HubInfo[]>('admin_list_hubs');
   }
   createHub(name: string, region: string, reportDeadlineDays: number | null) {
-    return call<Hub>('admin_create_hub', { name, region, reportDeadlineDays });
+    return call<HubInfo>('admin_create_hub', { name, region, reportDeadlineDays });
   }
   setReportDeadline(hubId: string, days: number) {
-    return call<Hub>('admin_set_report_deadline', { hubId, days });
+    return call<HubInfo>('admin_set_report_deadline', { hubId, days });
   }
   assignSchools(hubId: string, urns: string[]) {
     return call<AssignOutcome>('admin_assign_schools', { hubId, urns });
   }
   searchSchools(hubId: string | null, query: string) {
-    return call<School[]>('admin_search_schools', { hubId, query });
+    return call<SchoolInfo[]>('admin_search_schools', { hubId, query });
   }
   importSchools(csv: Uint8Array) {
     // The raw bytes are the IPC body: a national file is tens of megabytes.
     return call<ImportReply>('admin_import_schools', csv as unknown as Record<string, unknown>);
   }
   listUsers() {
-    return call<Person[]>('admin_list_users');
+    return call<UserInfo[]>('admin_list_users');
   }
   invite(invitation: NewInvitation) {
     return call<InvitationIssued>('admin_invite', { invitation });
   }
-  setRoles(userId: string, roles: ServerRole[]) {
-    return call<Person>('admin_set_roles', { userId, roles });
+  setRoles(userId: string, roles: Role[]) {
+    return call<UserInfo>('admin_set_roles', { userId, roles });
   }
   deactivateUser(userId: string, reason: string) {
-    return call<Person>('admin_deactivate_user', { userId, reason });
+    return call<UserInfo>('admin_deactivate_user', { userId, reason });
   }
   scheduleReview(hubId: string, request: ScheduleRequest) {
     return call<Scheduled>('schedule_review', { hubId, request });
@@ -167,6 +143,6 @@ export class TauriHubAdmin implements HubAdmin {
     return call<HubOverview>('hub_overview', { hubId });
   }
   adoptReview(reviewId: string) {
-    return call<unknown>('adopt_review', { reviewId });
+    return call<Change>('adopt_review', { reviewId });
   }
 }

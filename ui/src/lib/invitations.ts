@@ -4,10 +4,8 @@ import { toBackendError } from './backend';
 // Accepting an invitation (issue 9), from the sign-in screen: nobody is signed in yet, so every
 // call names the server address itself. Online only.
 
-/** What the person adds to their authenticator app before confirming. */
-export type InvitationSetup = { email: string; totpSecret: string; otpauthUri: string };
-/** The account the invitation switched on. */
-export type ActivatedAccount = { userId: string; name: string; email: string };
+import type { ActivatedAccount, InvitationSetup } from './generated';
+export type { ActivatedAccount, InvitationSetup } from './generated';
 
 export interface Invitations {
   /** Sets the password with the one-time code. Rejects with 'unknown_code', 'code_used',

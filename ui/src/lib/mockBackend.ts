@@ -8,12 +8,12 @@ import type {
   Evidence,
   EvidenceField,
   EvidenceFieldValues,
-  EvidenceQuery,
+  EvidenceQueryInput,
   Framework,
   GlobalRole,
   Missing,
   NewComment,
-  NewEvidence,
+  NewEvidenceInput,
   NewReview,
   ReportSection,
   ReportTemplate,
@@ -29,6 +29,7 @@ import type {
   TeamRole,
   WipeCheck,
 } from './backend';
+import type { JsonValue } from './generated';
 import {
   ACTIVITY_TYPES,
   actionFor,
@@ -121,7 +122,7 @@ type StoredReview = {
 };
 type StoredEvidence = Evidence & { seq: number; createdAtMs: number; deleted: boolean };
 type StoredSection = { body: string; updatedAt: string };
-type StoredConflict = Omit<Conflict, 'currentValue'> & { resolved: boolean; fallbackValue: unknown };
+type StoredConflict = Omit<Conflict, 'currentValue'> & { resolved: boolean; fallbackValue: JsonValue };
 
 export type SeedReview = Partial<Omit<StoredReview, 'team'>> & {
   schoolName: string;
@@ -142,9 +143,9 @@ export type SeedConflict = Partial<Omit<Conflict, 'currentValue'>> & {
   entity: string;
   recordId: string;
   field: string;
-  otherValue: unknown;
+  otherValue: JsonValue;
   /** Shown as the current value when the record is not held here. */
-  currentValue?: unknown;
+  currentValue?: JsonValue;
 };
 
 export type MockOptions = {
@@ -708,7 +709,7 @@ export class MockBackend implements Backend {
     return this.searchEvidence(reviewId, {});
   }
 
-  async addEvidence(input: NewEvidence): Promise<Evidence> {
+  async addEvidence(input: NewEvidenceInput): Promise<Evidence> {
     await this.pause();
     const review = this.findReview(input.reviewId, `Review '${input.reviewId}'`);
     // As the store writes them: short texts trimmed, the time trimmed and dropped when blank.
@@ -768,7 +769,7 @@ export class MockBackend implements Backend {
     this.outbox.push(evidence.reviewId);
   }
 
-  async searchEvidence(reviewId: string, query: EvidenceQuery): Promise<Evidence[]> {
+  async searchEvidence(reviewId: string, query: EvidenceQueryInput): Promise<Evidence[]> {
     await this.pause();
     const review = this.findReview(reviewId);
     // Team evidence never reaches a laptop whose person may not read it (a coordinator's).
@@ -903,7 +904,7 @@ export class MockBackend implements Backend {
   private rolesOn(review: StoredReview): MockRole[] {
     const held: MockRole[] = [];
     const member = review.team.find((m) => m.userId === this.me());
-    if (member) held.push(member.role);
+    if (member) held.push(member.role as MockRole);
     const roles = this.currentSession?.roles ?? [];
     if (roles.some((r) => r.role === 'hub_coordinator' && r.hubId === review.hubId)) held.push('hub_coordinator');
     if (roles.some((r) => r.role === 'admin')) held.push('admin');
@@ -1026,7 +1027,7 @@ export class MockBackend implements Backend {
   }
 
   /** A record's field as the conflict list shows it; undefined when the record is not held here. */
-  private fieldValue(entity: string, recordId: string, field: string): unknown {
+  private fieldValue(entity: string, recordId: string, field: string): JsonValue | undefined {
     if (entity === 'evidence') {
       const e = this.evidence.find((x) => x.id === recordId);
       if (!e) return undefined;

@@ -19,6 +19,7 @@ import type {
   VisitChanged,
   HomeSchoolSet,
 } from './hubAdmin';
+import type { Change, FieldValue, JsonValue } from './generated';
 import { VISIT_EDITABLE_STATES, visitDaysProblem } from './visitDays';
 import { decide, FRAMEWORKS } from './mockRules';
 
@@ -32,7 +33,7 @@ function refusalFor(action: string): string {
 // the server's rules (issue 9): admin-only actions, coordinators schedule in their own hub,
 // duplicate invitations refused, conflict-of-interest warnings, overdue reports.
 
-type Caller = { role: string; hubId?: string }[];
+type Caller = { role: string; hubId?: string | null }[];
 
 const DAY_MS = 86_400_000;
 
@@ -51,9 +52,9 @@ export const MOCK_SCHOOLS: School[] = [
 ];
 
 export const MOCK_DIRECTORY: Person[] = [
-  { id: 'user-lead', name: 'Amara Lewis', email: 'amara.lewis@example.org', roles: [], home_school_urn: null, status: 'active' },
+  { id: 'user-lead', name: 'Amara Lewis', email: 'amara.lewis@example.org', roles: [], home_school_urn: null, home_school_name: null, status: 'active' },
   { id: 'user-reviewer', name: 'Tom Okafor', email: 'tom.okafor@example.org', roles: [], home_school_urn: '990302', home_school_name: 'Curlew Rise Academy', status: 'active' },
-  { id: 'user-coordinator', name: 'Priya Shah', email: 'priya.shah@example.org', roles: [{ role: 'hub_coordinator', hub_id: 'hub-north' }], home_school_urn: null, status: 'active' },
+  { id: 'user-coordinator', name: 'Priya Shah', email: 'priya.shah@example.org', roles: [{ role: 'hub_coordinator', hub_id: 'hub-north' }], home_school_urn: null, home_school_name: null, status: 'active' },
 ];
 
 export class MockHubAdmin implements HubAdmin {
@@ -240,8 +241,8 @@ export class MockHubAdmin implements HubAdmin {
       hub_id: hubId,
       choice: { lead_reviewer_id: request.lead_reviewer_id, reviewers: [...request.reviewers], shadows: [...request.shadows] },
     });
-    const fields = { state: { value: 'scheduled' }, school_name: { value: school.name }, visit_dates: { value: dates } };
-    return { review: { id, fields }, warnings, removed: [] };
+    const fields = { state: 'scheduled', school_name: school.name, visit_dates: dates };
+    return { review: reviewChange(id, fields), warnings, removed: [] };
   }
   async setReviewTeam(reviewId: string, team: TeamChoice): Promise<Scheduled> {
     const review = this.reviews.find((r) => r.review_id === reviewId);
@@ -250,7 +251,7 @@ export class MockHubAdmin implements HubAdmin {
     const before = [review.choice.lead_reviewer_id, ...review.choice.reviewers, ...review.choice.shadows];
     const after = [team.lead_reviewer_id, ...team.reviewers, ...team.shadows];
     review.choice = { ...team };
-    return { review: { id: reviewId, fields: {} }, warnings: [], removed: before.filter((u) => !after.includes(u)) };
+    return { review: reviewChange(reviewId, {}), warnings: [], removed: before.filter((u) => !after.includes(u)) };
   }
   async changeVisit(reviewId: string, visitDates: string[], frameworkVersion: string | null = null): Promise<VisitChanged> {
     const review = this.reviews.find((r) => r.review_id === reviewId);
@@ -271,8 +272,8 @@ export class MockHubAdmin implements HubAdmin {
     const previous = [...review.visit_dates];
     const changed = previous.join() !== visitDates.join();
     Object.assign(review, { visit_dates: [...visitDates], start_date: visitDates[0], last_day: visitDates[2] });
-    const fields = { state: { value: review.state }, start_date: { value: visitDates[0] }, visit_dates: { value: [...visitDates] } };
-    return { review: { id: reviewId, fields }, previous_dates: previous, changed };
+    const fields = { state: review.state, start_date: visitDates[0], visit_dates: [...visitDates] };
+    return { review: reviewChange(reviewId, fields), previous_dates: previous, changed };
   }
   async setHomeSchool(userId: string, urn: string | null): Promise<HomeSchoolSet> {
     this.requireAdmin("change a person's home school");
@@ -307,7 +308,7 @@ export class MockHubAdmin implements HubAdmin {
     return { hub: { ...hub }, reviews, by_state, stale_devices, today: this.today, proposals };
   }
 
-  async adoptReview(reviewId: string) {
+  async adoptReview(reviewId: string): Promise<Change> {
     if (!this.isAdmin() && !this.caller().some((r) => r.role === 'hub_coordinator')) {
       throw refused('not_your_role', 'Only a hub coordinator or an administrator can adopt a review into a hub\'s queue.');
     }
@@ -325,7 +326,7 @@ export class MockHubAdmin implements HubAdmin {
     }
     this.proposals.splice(at, 1);
     this.reviews.push({ ...proposal, school_name: school.name, hub_id: school.hub_id });
-    return { id: reviewId };
+    return reviewChange(reviewId, { hub_id: school.hub_id });
   }
 
   /** One row of the overview: the team by name, when the report is due and whether it is late. */
@@ -340,4 +341,11 @@ export class MockHubAdmin implements HubAdmin {
     ];
     return { ...r, team: members, report_due: due, overdue: this.today > due && outstanding.includes(r.state) };
   }
+}
+
+/** The review record as the server answers it, with the fields the mock changed (no real stamps). */
+function reviewChange(id: string, values: Record<string, JsonValue>): Change {
+  const fields: Record<string, FieldValue> = {};
+  for (const [name, value] of Object.entries(values)) fields[name] = { value, version: '' };
+  return { server_seq: 0, entity: 'review', id, review_id: id, fields };
 }

@@ -40,7 +40,20 @@ export class MockReportExports implements ReportExports {
       lead_reviewer: detail.team.find((m) => m.role === 'lead_reviewer')?.name ?? '',
       team: detail.team.map((m) => [m.name, teamRoleLabel(m.role) ?? m.role] as [string, string]),
       framework_version: template.frameworkVersion,
-      template: { title: template.title, sections: template.sections.map((t) => ({ code: t.code, title: t.title, kind: t.kind, area_code: t.areaCode ?? undefined })) },
+      template: {
+        version: template.version,
+        framework_version: template.frameworkVersion,
+        title: template.title,
+        sections: template.sections.map((t) => ({
+          code: t.code,
+          title: t.title,
+          kind: t.kind,
+          ...(t.areaCode ? { area_code: t.areaCode } : {}),
+          guidance: t.guidance,
+          word_limit: t.wordLimit,
+          required: t.required,
+        })),
+      },
       area_labels: Object.fromEntries(framework.areas.map((a) => [a.code, a.label])),
       estimates: framework.areas.map((a) => {
         const e = estimates.find((x) => x.areaCode === a.code && x.value);
@@ -78,7 +91,7 @@ export class MockReportExports implements ReportExports {
     if (versions.length > 0 && !reason?.trim()) {
       throw { code: 'reason_required', message: `Version ${versions.length + 1} corrects an issued report: say why.` };
     }
-    versions.push({ version: versions.length + 1, sha256: 'ab'.repeat(32), reportHash: r.approvedHash, issuedMs: Date.UTC(2025, 2, 12), issuedBy: this.host.personName(), reason: reason?.trim() ?? '' });
+    versions.push({ version: versions.length + 1, sha256: 'ab'.repeat(32), report_hash: r.approvedHash, issued_ms: Date.UTC(2025, 2, 12), issued_by: this.host.personName(), reason: reason?.trim() ?? '' });
     this.kept.set(reviewId, versions);
     this.host.setState(reviewId, 'issued');
     return { state: 'issued' };

@@ -4,35 +4,8 @@ import { toBackendError } from './backend';
 // Protecting review data on the laptop (issue 8): the store is encrypted and opened only with
 // its key (the OS keychain, else a passphrase), the idle lock, handover files, and the wipe.
 
-/** How the store key is kept: the OS keychain (opens without asking) or a passphrase. */
-export type ProtectionMode = 'keychain' | 'passphrase';
-
-export type VaultState =
-  /** The store is open. */
-  | 'unlocked'
-  /** A passphrase protects the store: ask for it. */
-  | 'needs_passphrase'
-  /** First start without a keychain: ask the person to choose a passphrase. */
-  | 'needs_new_passphrase'
-  /** The keychain holds the key but did not give it: retry. */
-  | 'keychain_error'
-  /** The laptop was wiped: nothing to open. */
-  | 'wiped';
-
-export type VaultStatus = {
-  state: VaultState;
-  protection: ProtectionMode | null;
-  description: string | null;
-  /** Why the last unlock failed (the keychain's words), else null. */
-  message: string | null;
-  /** Seconds without input before review content is hidden; 0 turns the idle lock off. */
-  idleLockSecs: number;
-  minPassphraseChars: number;
-  /** A suggested place for a handover file. */
-  defaultHandoverPath: string;
-};
-
-export type HandoverExport = { ops: number; path: string };
+import type { HandoverExport, VaultStatus } from './generated';
+export type { HandoverExport, LockState as VaultState, Protection as ProtectionMode, VaultStatus } from './generated';
 
 export interface Protection {
   status(): Promise<VaultStatus>;

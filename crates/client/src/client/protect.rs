@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 /// What a handover export wrote.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HandoverExport {
     pub ops: usize,

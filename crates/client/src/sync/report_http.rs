@@ -3,33 +3,8 @@
 use super::SyncClient;
 use crate::error::{ClientError, Result};
 use crate::model::ReportVersion;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-
-/// The server's version entry (snake_case on the wire).
-#[derive(Deserialize)]
-struct WireVersion {
-    version: u32,
-    sha256: String,
-    report_hash: String,
-    issued_ms: u64,
-    issued_by: String,
-    reason: String,
-}
-
-impl From<WireVersion> for ReportVersion {
-    fn from(w: WireVersion) -> Self {
-        ReportVersion {
-            version: w.version,
-            sha256: w.sha256,
-            report_hash: w.report_hash,
-            issued_ms: w.issued_ms,
-            issued_by: w.issued_by,
-            reason: w.reason,
-        }
-    }
-}
 
 impl SyncClient {
     /// Coordinator: issues the approved report whose hash is `report_hash`; `reason` for a correction.
@@ -40,8 +15,7 @@ impl SyncClient {
     }
 
     pub async fn report_versions(&self, review_id: &str) -> Result<Vec<ReportVersion>> {
-        let list: Vec<WireVersion> = self.send(self.http.get(self.url(&format!("/v1/reviews/{review_id}/versions")))).await?;
-        Ok(list.into_iter().map(Into::into).collect())
+        self.send(self.http.get(self.url(&format!("/v1/reviews/{review_id}/versions")))).await
     }
 
     /// One version's frozen snapshot as canonical text, checked against `sha256`. The server's

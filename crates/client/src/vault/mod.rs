@@ -52,6 +52,7 @@ impl std::fmt::Debug for StoreKey {
 
 /// How this laptop's store key is protected, for the UI to say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Protection {
     /// In the OS keychain: opens without asking, as safe as the login of this computer account.

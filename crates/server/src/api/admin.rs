@@ -3,7 +3,7 @@
 
 use super::blocking;
 use super::extract::{JsonBody, QueryParams};
-use crate::auth::{AccountSummary, AuthDevice, Role};
+use crate::auth::{AccountSummary, AuthDevice};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
 use crate::store::hub_admin::{AssignOutcome, HubInfo, SchoolInfo, UserInfo};
@@ -14,30 +14,11 @@ use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use qar_core::protocol::admin::{AssignSchools, Deactivate, HubSettings, NewHub, SetRoles};
+use qar_core::protocol::invitations::{ConfirmRequest, RedeemRequest};
 use qar_core::protocol::ErrorBody;
 use qar_core::ErrorCode;
 use serde::Deserialize;
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct NewHub {
-    pub name: String,
-    #[serde(default)]
-    pub region: String,
-    /// Days after the visit's last day by which the report is due (default 28).
-    #[serde(default, deserialize_with = "qar_core::whole_number::option_u32")]
-    pub report_deadline_days: Option<u32>,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct HubSettings {
-    #[serde(deserialize_with = "qar_core::whole_number::u32")]
-    pub report_deadline_days: u32,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct AssignSchools {
-    pub urns: Vec<String>,
-}
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -67,30 +48,6 @@ impl SchoolQuery {
         }
         Ok(self)
     }
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct SetRoles {
-    pub roles: Vec<Role>,
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct Deactivate {
-    /// Shown to the person's laptops when they next sync.
-    #[serde(default)]
-    pub reason: String,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct RedeemRequest {
-    pub code: String,
-    pub password: String,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct ConfirmRequest {
-    pub code: String,
-    pub totp_code: String,
 }
 
 #[utoipa::path(post, path = "/v1/hubs", tag = "admin", request_body = NewHub, security(("bearer" = [])),

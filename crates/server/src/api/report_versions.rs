@@ -12,24 +12,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use qar_core::protocol::{Change, ErrorBody};
-use serde::{Deserialize, Serialize};
-
-/// `POST /v1/reviews/{id}/issue`: the approved hash as the coordinator read it, and for a
-/// correction (version 2 onwards) why it replaces the issued one.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct IssueRequest {
-    pub report_hash: String,
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-/// The review as it now is and the version just stored.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct IssueReply {
-    pub review: Change,
-    pub version: ReportVersion,
-}
+pub use qar_core::protocol::reports::{IssueReply, IssueRequest};
+use qar_core::protocol::ErrorBody;
 
 /// Hub coordinator of the review's hub (or an admin), while the review is approved and the
 /// report is still the approved one. Freezes the next version, moves the review to `issued`,

@@ -10,35 +10,14 @@ use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::Json;
+pub use qar_core::protocol::admin::{ImportReply, RejectedRow};
 use qar_core::protocol::ErrorBody;
 use qar_core::ErrorCode;
-use serde::Serialize;
 
 /// Largest accepted file: the national file is about 60 MB.
 pub const MAX_IMPORT_BYTES: usize = 160 * 1024 * 1024;
 /// Rejected rows listed in the reply (all are counted).
 const LISTED: usize = 500;
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct RejectedRow {
-    pub line: u64,
-    pub urn: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ImportReply {
-    /// "50000 rows: 12 added, 3 updated, 49980 unchanged, 5 rejected".
-    pub summary: String,
-    /// `utf-8` or `windows-1252`.
-    pub encoding: String,
-    pub added: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    pub rejected: usize,
-    /// The first 500 rejected rows, in file order.
-    pub rejections: Vec<RejectedRow>,
-}
 
 /// Administrators only. A missing required column refuses the whole file (422, nothing
 /// written); bad rows are listed with their line and the rest imported. Idempotent.

@@ -13,6 +13,7 @@ pub mod throttle;
 
 pub use extract::{AuthDevice, AuthRejection};
 
+pub use qar_core::protocol::admin::{hub_uuid, AccountSummary, Role};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -30,33 +31,6 @@ pub const MAX_PASSWORD_LEN: usize = 1024;
 pub const MIN_PASSWORD_LEN: usize = 12;
 pub const MAX_DEVICE_NAME: usize = 100;
 pub const MAX_REVOKE_REASON: usize = 300;
-
-/// A global role (architecture.md §6). Same JSON as `qar_core::entities::GlobalRole`
-/// (`{"role": "admin"}`, `{"role": "hub_coordinator", "hub_id": …}`), but the hub id is the
-/// server's text id: the directory's hubs are not all UUIDs (the demo hub is `hub-riverside-fells`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(tag = "role", rename_all = "snake_case")]
-pub enum Role {
-    Admin,
-    HubCoordinator { hub_id: String },
-}
-
-/// The UUID that stands for a server hub id in `qar_core` decisions: the id itself when it is a
-/// UUID, otherwise a fixed v5 UUID of the text. Use the same function for `ReviewFacts.hub_id`.
-pub fn hub_uuid(hub_id: &str) -> Uuid {
-    const HUB_NAMESPACE: Uuid = Uuid::from_u128(0x5a1d_9c2e_7b3f_4e61_9d0a_8c4b_2e6f_1a73);
-    Uuid::parse_str(hub_id).unwrap_or_else(|_| Uuid::new_v5(&HUB_NAMESPACE, hub_id.as_bytes()))
-}
-
-impl Role {
-    pub fn to_global(&self) -> qar_core::entities::GlobalRole {
-        use qar_core::entities::GlobalRole;
-        match self {
-            Role::Admin => GlobalRole::Admin,
-            Role::HubCoordinator { hub_id } => GlobalRole::HubCoordinator { hub_id: hub_uuid(hub_id) },
-        }
-    }
-}
 
 /// `POST /v1/auth/login`.
 #[derive(Clone, Deserialize, utoipa::ToSchema)]
@@ -81,15 +55,6 @@ impl std::fmt::Debug for LoginRequest {
             .field("device_name", &self.device_name)
             .finish()
     }
-}
-
-/// The signed-in person, as the app shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct AccountSummary {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    pub roles: Vec<Role>,
 }
 
 /// A successful sign-in. `token` is shown here once; the server cannot show it again.

@@ -2,36 +2,13 @@
 //! scheduling compares with the reviewed school to warn of a conflict of interest, so the reply
 //! also names the open reviews of that school the person is already on.
 
-use super::hub_admin::{audit, require_admin, unknown_user, user_info, UserInfo};
+use super::hub_admin::{audit, require_admin, unknown_user, user_info};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
+pub use qar_core::protocol::admin::{HomeSchool, HomeSchoolSet, HomeSchoolWarning};
 use qar_core::ErrorCode;
 use rusqlite::{params, Connection};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
-
-/// `PUT /v1/users/{user_id}/home-school`.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct HomeSchool {
-    /// The school's URN, or null (or blank) to clear it.
-    pub urn: Option<String>,
-}
-
-/// An open review of the person's new home school that they are on the team of.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct HomeSchoolWarning {
-    /// `conflict_of_interest`.
-    pub code: String,
-    pub message: String,
-    pub review_id: String,
-}
-
-/// The person as they now are, and a warning per open review of their home school they are on.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct HomeSchoolSet {
-    pub user: UserInfo,
-    pub warnings: Vec<HomeSchoolWarning>,
-}
 
 /// Open reviews (not cancelled, archived or deleted) of school `urn` with `user_id` on the team.
 fn open_reviews_of_school(tx: &Connection, user_id: &str, urn: &str) -> rusqlite::Result<Vec<(String, String)>> {

@@ -6,9 +6,9 @@ use super::accounts::roles_of;
 use super::audit_log::{self, Event};
 use super::{ServerStore, StoreError};
 use crate::auth::{AuthDevice, Role};
+pub use qar_core::protocol::admin::{AccountStatus, AssignOutcome, HubInfo, SchoolInfo, UserInfo};
 use qar_core::ErrorCode;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -16,63 +16,6 @@ pub const DEFAULT_REPORT_DEADLINE_DAYS: u32 = 28;
 const MAX_NAME: usize = 200;
 /// Most schools assigned in one request (a hub has tens; the limit only bounds a request).
 pub const MAX_ASSIGN: usize = 2000;
-
-/// A hub as the admin screens show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct HubInfo {
-    pub id: String,
-    pub name: String,
-    pub region: String,
-    /// Days after the visit's last day by which the report is due.
-    pub report_deadline_days: u32,
-    pub schools: u32,
-}
-
-/// A school of the register, as searches return it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SchoolInfo {
-    pub urn: String,
-    pub name: String,
-    pub phase: String,
-    pub la_name: String,
-    pub town: String,
-    pub postcode: String,
-    pub hub_id: Option<String>,
-}
-
-/// What assigning schools did: URNs now in the hub, and URNs the register does not have.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct AssignOutcome {
-    pub assigned: Vec<String>,
-    pub unknown: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountStatus {
-    /// Can sign in.
-    Active,
-    /// Invited; has not finished setting a password and authenticator yet.
-    Invited,
-    /// Switched off by an administrator.
-    Deactivated,
-    /// In the directory without a sign-in (e.g. named only).
-    NoAccount,
-}
-
-/// A person, as the admin screens and the coordinator's team pickers show them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct UserInfo {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    pub roles: Vec<Role>,
-    pub home_school_urn: Option<String>,
-    /// The home school's name from the register (absent without a home school).
-    #[serde(default)]
-    pub home_school_name: Option<String>,
-    pub status: AccountStatus,
-}
 
 pub(super) fn refused(code: ErrorCode, message: impl Into<String>) -> StoreError {
     StoreError::Refused { code, message: message.into(), details: Value::Null }

@@ -3,66 +3,18 @@
 //! authenticator code confirms it and switches the account on. Only the code's SHA-256 is kept.
 
 use super::accounts::email_key;
-use super::hub_admin::{audit, refused, require_admin, set_roles_in, unknown_reference, user_info, UserInfo};
+use super::hub_admin::{audit, refused, require_admin, set_roles_in, unknown_reference, user_info};
 use super::{ServerStore, StoreError};
 use crate::auth::throttle::MAX_INVITATION_CODE_TRIES;
 use crate::auth::{crypto, AccountSummary, AuthDevice, Role};
+pub use qar_core::protocol::invitations::{InvitationIssued, InviteRole, NewInvitation, Redeemed};
 use qar_core::ErrorCode;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
 /// How long an invitation code can be redeemed.
 pub const INVITATION_TTL_MS: u64 = 7 * 24 * 60 * 60 * 1000;
-
-/// The role an invitation gives.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(tag = "role", rename_all = "snake_case")]
-pub enum InviteRole {
-    Admin,
-    HubCoordinator { hub_id: String },
-    Reviewer,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct NewInvitation {
-    pub email: String,
-    pub name: String,
-    pub role: InviteRole,
-    /// The school the person works at (URN), for conflict-of-interest warnings.
-    #[serde(default)]
-    pub home_school_urn: Option<String>,
-}
-
-/// An invitation just made. `code` is shown here once; the server keeps only its hash.
-#[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct InvitationIssued {
-    pub invitation_id: String,
-    pub user: UserInfo,
-    pub code: String,
-    pub expires_ms: u64,
-}
-
-impl std::fmt::Debug for InvitationIssued {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InvitationIssued").field("invitation_id", &self.invitation_id).field("code", &"<redacted>").finish()
-    }
-}
-
-/// A redeemed code: add the secret to an authenticator app, then confirm with its first code.
-#[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Redeemed {
-    pub email: String,
-    pub totp_secret: String,
-    pub otpauth_url: String,
-}
-
-impl std::fmt::Debug for Redeemed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Redeemed").field("email", &self.email).field("totp_secret", &"<redacted>").finish()
-    }
-}
 
 struct Invitation {
     id: String,

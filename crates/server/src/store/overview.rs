@@ -2,69 +2,23 @@
 //! overdue reports marked, and laptops whose unsent work is older than a day. The server cannot
 //! see unsent work, so laptops report their outbox on each sync request (`X-QAR-Outbox`).
 
-use super::hub_admin::{hub_info, refused, unknown_hub, HubInfo};
+use super::hub_admin::{hub_info, refused, unknown_hub};
 use super::records::{self, Doc};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use qar_core::calendar::{format_date, utc_day, NaiveDate};
+use qar_core::entities::TeamRole;
+pub use qar_core::protocol::scheduling::{HubOverview, OverviewReview, OverviewTeamMember, StaleDevice};
 use qar_core::report_deadline::{report_due, report_overdue};
 use qar_core::visit_days::visit_days_or_from_start;
 use qar_core::ErrorCode;
 use qar_core::ReviewState;
 use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 /// Unsent work older than this is worth a coordinator's phone call.
 pub const STALE_UNSENT_MS: u64 = DAY_MS;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct OverviewReview {
-    pub review_id: String,
-    pub school_urn: String,
-    pub school_name: String,
-    pub state: String,
-    pub start_date: String,
-    /// The three visit days (from the start date when the review was set up without them).
-    pub visit_dates: Vec<String>,
-    /// The visit's last day.
-    pub last_day: String,
-    /// Report due: the last day plus the hub's deadline; `None` without dates.
-    pub report_due: Option<String>,
-    /// Due date passed and the report not yet submitted.
-    pub overdue: bool,
-    pub lead_reviewer: String,
-    /// `[{user_id, name, role}]`, lead first: for the coordinator's team editor.
-    #[schema(value_type = Vec<Object>)]
-    pub team: serde_json::Value,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct StaleDevice {
-    pub device_id: String,
-    pub device_name: String,
-    pub user_id: String,
-    pub user_name: String,
-    pub pending_ops: u64,
-    pub oldest_unsent_ms: u64,
-    pub reported_ms: u64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct HubOverview {
-    pub hub: HubInfo,
-    /// By visit start date, then school.
-    pub reviews: Vec<OverviewReview>,
-    /// Number of reviews per state code.
-    pub by_state: BTreeMap<String, u32>,
-    pub stale_devices: Vec<StaleDevice>,
-    pub today: String,
-    /// Reviews set up on a laptop for a school of this hub, in no hub yet: the coordinator
-    /// adopts them (`POST /v1/reviews/{id}/adopt`) into the hub's queue.
-    #[serde(default)]
-    pub proposals: Vec<OverviewReview>,
-}
 
 fn review_row(id: String, doc: &Doc, deadline_days: u32, today: NaiveDate) -> OverviewReview {
     let text = |f: &str| records::text(doc, f).to_owned();
@@ -74,13 +28,10 @@ fn review_row(id: String, doc: &Doc, deadline_days: u32, today: NaiveDate) -> Ov
     let visit_dates = visit_dates_of(doc);
     let last_day = visit_dates.last().cloned().unwrap_or_default();
     let due = report_due(&last_day, deadline_days);
-    let lead = doc
-        .get("team")
-        .and_then(|f| f.value.as_array())
-        .and_then(|t| t.iter().find(|m| m["role"] == "lead_reviewer"))
-        .and_then(|m| m["name"].as_str())
-        .unwrap_or("")
-        .to_owned();
+    // The server writes `team` itself (access::team_json), so it always has this shape; a
+    // record without one (set up before its team) shows no team rather than failing the page.
+    let team: Vec<OverviewTeamMember> = doc.get("team").and_then(|f| serde_json::from_value(f.value.clone()).ok()).unwrap_or_default();
+    let lead = team.iter().find(|m| m.role == TeamRole::LeadReviewer).map(|m| m.name.clone()).unwrap_or_default();
     OverviewReview {
         review_id: id,
         school_urn: text("school_urn"),
@@ -92,7 +43,7 @@ fn review_row(id: String, doc: &Doc, deadline_days: u32, today: NaiveDate) -> Ov
         report_due: due.map(format_date),
         overdue: report_overdue(state, due, today),
         lead_reviewer: lead,
-        team: doc.get("team").map_or(serde_json::Value::Array(vec![]), |f| f.value.clone()),
+        team,
     }
 }
 

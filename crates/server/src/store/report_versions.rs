@@ -8,31 +8,17 @@ use super::records::{self, text, Doc};
 use super::workflow::{audit, check, check_role, report_hash_of};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
+pub use qar_core::protocol::reports::ReportVersion;
 use qar_core::protocol::Change;
 use qar_core::ErrorCode;
 use qar_core::{Action, EntityKind, ReviewState};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 /// Longest reason for a correction, in characters.
 pub const MAX_REASON_CHARS: usize = 2_000;
-
-/// One issued version as listed (the snapshot itself is fetched on its own).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct ReportVersion {
-    pub version: u32,
-    /// Hex SHA-256 of the snapshot's bytes, as served.
-    pub sha256: String,
-    /// The approved content hash the version was issued from.
-    pub report_hash: String,
-    pub issued_ms: u64,
-    pub issued_by: String,
-    /// Why this version replaced the previous one; empty for version 1.
-    pub reason: String,
-}
 
 /// A version with its frozen snapshot (canonical JSON text, served as stored).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,62 +11,13 @@ use super::records::{self, Ctx};
 use super::{clock, ServerStore, StoreError};
 use crate::auth::{hub_uuid, AuthDevice};
 use qar_core::entities::TeamRole;
+pub use qar_core::protocol::scheduling::{ScheduleRequest, ScheduleWarning, Scheduled, TeamChoice};
 use qar_core::protocol::Change;
 use qar_core::ErrorCode;
 use qar_core::{decide, validate_field, Action, DenialReason, EntityKind, ReviewFacts, ReviewState};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use uuid::Uuid;
-
-/// Who works on the review.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct TeamChoice {
-    pub lead_reviewer_id: String,
-    #[serde(default)]
-    pub reviewers: Vec<String>,
-    #[serde(default)]
-    pub shadows: Vec<String>,
-}
-
-/// `POST /v1/hubs/{hub_id}/reviews`.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct ScheduleRequest {
-    /// Made by the caller so a retried request schedules nothing twice; new when absent.
-    #[serde(default)]
-    pub review_id: Option<Uuid>,
-    pub school_urn: String,
-    /// The three visit days, `YYYY-MM-DD`, in order, school days (Monday to Friday), none past,
-    /// first to last within 14 days (`qar_core::visit_days`).
-    pub visit_dates: Vec<String>,
-    #[serde(default = "default_framework")]
-    pub framework_version: String,
-    #[serde(flatten)]
-    pub team: TeamChoice,
-}
-
-fn default_framework() -> String {
-    qar_core::CURRENT_FRAMEWORK.to_owned()
-}
-
-/// Something the scheduler should know but that does not stop scheduling.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ScheduleWarning {
-    /// `conflict_of_interest`.
-    pub code: String,
-    pub message: String,
-    pub user_id: String,
-}
-
-/// The review record as it now is, and warnings.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Scheduled {
-    pub review: Change,
-    pub warnings: Vec<ScheduleWarning>,
-    /// People taken off the team by this change (their laptops drop the review).
-    #[serde(default)]
-    pub removed: Vec<String>,
-}
 
 /// The school facts a team needs before the visit, from the register.
 pub(super) fn school_context(tx: &Connection, urn: &str) -> rusqlite::Result<Option<(String, Option<String>, Value)>> {

@@ -16,31 +16,12 @@ use super::scheduling::{review_change, write_review};
 use super::{access, clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use qar_core::calendar::utc_day;
-use qar_core::protocol::Change;
 use qar_core::ErrorCode;
 use qar_core::{decide, Action, DenialReason, EntityKind, ReviewState};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-/// `PUT /v1/reviews/{review_id}/visit`.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-pub struct VisitChange {
-    /// The three visit days, `YYYY-MM-DD`, in order, school days (Monday to Friday), none past.
-    pub visit_dates: Vec<String>,
-    /// Only while the review is `scheduled`; absent keeps the current one.
-    #[serde(default)]
-    pub framework_version: Option<String>,
-}
-
-/// The review record as it now is, and what changed.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct VisitChanged {
-    pub review: Change,
-    pub previous_dates: Vec<String>,
-    /// False when the request repeated what the review already had (nothing written).
-    pub changed: bool,
-}
+pub use qar_core::protocol::scheduling::{VisitChange, VisitChanged};
 
 fn invalid(message: impl Into<String>) -> StoreError {
     refused(ErrorCode::InvalidDates, message)

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import type { Evidence, NewEvidence } from '../backend';
+import type { Evidence, NewEvidenceInput } from '../backend';
 import { ACTIVITY_TYPES, FRAMEWORKS, MockBackend } from '../mockBackend';
 import { deferred, renderWith } from '../../test/render';
 import EvidenceForm from './EvidenceForm.svelte';
@@ -36,7 +36,7 @@ async function wait(ms = 0) {
 function holdAdds(backend: MockBackend, add: MockInstance<MockBackend['addEvidence']>) {
   const gate = deferred();
   const real = MockBackend.prototype.addEvidence.bind(backend);
-  add.mockImplementation(async (input: NewEvidence): Promise<Evidence> => {
+  add.mockImplementation(async (input: NewEvidenceInput): Promise<Evidence> => {
     await gate.promise;
     return real(input);
   });

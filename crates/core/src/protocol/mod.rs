@@ -7,6 +7,11 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+pub mod admin;
+pub mod invitations;
+pub mod reports;
+pub mod scheduling;
+
 /// One local edit of one record, as written on a device: the fields it changed, each with the
 /// version it was based on. Merging is still per field; grouping a user's edit into one op keeps
 /// the outbox, the wire and the server's rows small (one row per record, not per field).
@@ -136,6 +141,7 @@ pub struct PullResponse {
 /// except fields whose current value the asking device wrote itself (it has them already).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Change {
     pub server_seq: u64,
     pub entity: EntityKind,
@@ -146,8 +152,11 @@ pub struct Change {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldValue {
     pub value: Value,
+    /// Serialised as its text form (`Hlc` is `try_from`/`into` String).
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub version: Hlc,
 }
 

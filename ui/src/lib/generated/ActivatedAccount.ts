@@ -1,0 +1,6 @@
+// Generated from Rust by crates/client/tests/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test ts_types
+
+/**
+ * The account an invitation switched on; the person signs in with it next.
+ */
+export type ActivatedAccount = { userId: string, name: string, email: string, };

@@ -1,0 +1,9 @@
+// Generated from Rust by crates/client/tests/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test ts_types
+import type { FrameworkArea } from "./FrameworkArea";
+import type { ScaleValue } from "./ScaleValue";
+
+export type Framework = { version: string, areas: Array<FrameworkArea>, 
+/**
+ * Best first.
+ */
+scale: Array<ScaleValue>, };

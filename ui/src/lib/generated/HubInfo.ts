@@ -1,0 +1,10 @@
+// Generated from Rust by crates/client/tests/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test ts_types
+
+/**
+ * A hub as the admin screens show it.
+ */
+export type HubInfo = { id: string, name: string, region: string, 
+/**
+ * Days after the visit's last day by which the report is due.
+ */
+report_deadline_days: number, schools: number, };

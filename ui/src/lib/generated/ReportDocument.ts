@@ -1,0 +1,35 @@
+// Generated from Rust by crates/client/tests/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test ts_types
+import type { EstimateRow } from "./EstimateRow";
+import type { ReportStatus } from "./ReportStatus";
+import type { ReportTemplate } from "./ReportTemplate";
+import type { SectionText } from "./SectionText";
+
+export type ReportDocument = { school_name: string, 
+/**
+ * Six-digit GIAS URN, kept as text.
+ */
+school_urn: string, 
+/**
+ * The visit days, `YYYY-MM-DD`, in order. Shown as e.g. "Tuesday 4 March 2025".
+ */
+visit_days: Array<string>, lead_reviewer: string, 
+/**
+ * `(name, role label)` in the order the team is listed, e.g. `("Zoë O’Connor", "Reviewer")`.
+ */
+team: Array<[string, string]>, framework_version: string, 
+/**
+ * Section order, titles and kinds; which sections belong to which framework area.
+ */
+template: ReportTemplate, 
+/**
+ * Framework area code → label, for the area headings.
+ */
+area_labels: { [key in string]: string }, 
+/**
+ * The estimates table, in row order.
+ */
+estimates: Array<EstimateRow>, 
+/**
+ * Section texts by template code, any order; sections missing here count as unwritten.
+ */
+sections: Array<SectionText>, status: ReportStatus, };

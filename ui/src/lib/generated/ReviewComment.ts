@@ -1,0 +1,7 @@
+// Generated from Rust by crates/client/tests/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test ts_types
+
+export type ReviewComment = { id: string, reviewId: string, 
+/**
+ * `section:<code>` or `estimate:<area code>`.
+ */
+target: string, text: string, authorName: string, createdAt: string, resolved: boolean, };

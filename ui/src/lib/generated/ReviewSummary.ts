@@ -1,0 +1,19 @@
+// Generated from Rust by crates/client/tests/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test ts_types
+
+export type ReviewSummary = { id: string, schoolName: string, schoolUrn: string, startDate: string, state: string, evidenceCount: number, 
+/**
+ * Local changes to this review not yet acknowledged by the server.
+ */
+pendingOps: number, 
+/**
+ * The signed-in person's team role (`lead_reviewer`, `reviewer`, `shadow`), if on the team.
+ */
+myRole: string | null, 
+/**
+ * `local` (never acknowledged), `queued`, `sent` (in flight) or `acknowledged`.
+ */
+syncBadge: string, 
+/**
+ * Approved, and the report has changed since: it needs approving again.
+ */
+changedSinceApproval: boolean, openComments: number, openConflicts: number, };

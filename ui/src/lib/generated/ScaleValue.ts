@@ -1,0 +1,7 @@
+// Generated from Rust by crates/client/tests/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test ts_types
+
+export type ScaleValue = { code: string, label: string, 
+/**
+ * 1 is the best estimate; larger is weaker.
+ */
+rank: number, };

@@ -1,0 +1,12 @@
+// Generated from Rust by crates/client/tests/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test ts_types
+import type { Change } from "./Change";
+import type { ScheduleWarning } from "./ScheduleWarning";
+
+/**
+ * The review record as it now is, and warnings.
+ */
+export type Scheduled = { review: Change, warnings: Array<ScheduleWarning>, 
+/**
+ * People taken off the team by this change (their laptops drop the review).
+ */
+removed: Array<string>, };
