@@ -94,7 +94,7 @@ pub fn generate(n: usize, review_id: &str) -> Workload {
         let confidence = rng.next();
         let started = chrono::DateTime::from_timestamp_millis(created).unwrap_or_default().format("%Y-%m-%dT%H:%M").to_string();
         let mut areas = vec![AREAS[(confidence * 3.0) as usize % 3].to_owned()];
-        if tags[0] % 2 == 0 {
+        if tags[0].is_multiple_of(2) {
             areas.push(AREAS[(areas.len() + tags[0]) % 3].to_owned());
             areas.dedup();
         }

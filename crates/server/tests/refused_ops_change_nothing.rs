@@ -34,7 +34,10 @@ fn person(i: usize) -> AuthDevice {
     AuthDevice { user_id: user.into(), device_id: Uuid::now_v7(), roles }
 }
 
-fn push(store: &ServerStore, caller: &AuthDevice, ops: Vec<(EntityKind, Uuid, Uuid, Vec<(&str, Value)>)>) {
+/// One op to push: (kind, record id, review id, field values).
+type OpSpec<'a> = (EntityKind, Uuid, Uuid, Vec<(&'a str, Value)>);
+
+fn push(store: &ServerStore, caller: &AuthDevice, ops: Vec<OpSpec<'_>>) {
     let hlc = Hlc { wall_ms: now_ms(), counter: 0, node: Hlc::node_of(&caller.device_id) };
     let ops = ops
         .into_iter()

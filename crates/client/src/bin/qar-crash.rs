@@ -18,7 +18,7 @@ fn now_ms() -> u64 {
 /// The text the child writes at step `k`: even steps create a note, odd steps edit the note
 /// created just before. Deterministic, so the parent knows what each step must have left.
 fn step_text(k: u64) -> String {
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         format!("note {k}: pupils explained their reasoning")
     } else {
         format!("note {k}: edited after the learning walk")

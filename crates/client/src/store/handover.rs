@@ -12,7 +12,7 @@ impl Store {
     /// Unacknowledged ops, oldest first; only those of `review_id` when given.
     pub fn unsent_ops(&self, review_id: Option<Uuid>) -> Result<Vec<Op>> {
         let all = self.pending_batch(usize::MAX)?.ops;
-        Ok(all.into_iter().filter(|op| review_id.map_or(true, |r| op.review_id == r)).collect())
+        Ok(all.into_iter().filter(|op| review_id.is_none_or(|r| op.review_id == r)).collect())
     }
 
     /// Re-applies `ops` written on device `origin` as local edits (validated, written, queued

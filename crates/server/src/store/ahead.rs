@@ -62,7 +62,7 @@ impl ClockBound {
 
     /// What the device is told, when anything was re-stamped.
     pub fn answer(self, now_ms: u64) -> Option<ClockAhead> {
-        (!self.seqs.is_empty()).then(|| ClockAhead {
+        (!self.seqs.is_empty()).then_some(ClockAhead {
             server_time_ms: now_ms,
             ahead_ms: self.furthest_ms,
             max_ahead_ms: self.max_ahead_ms,

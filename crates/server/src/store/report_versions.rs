@@ -132,7 +132,6 @@ fn readable(conn: &Connection, review_id: Uuid, caller: &AuthDevice) -> Result<S
 /// The frozen content: what the school receives, with who issued it and when. Keys sorted
 /// (serde_json's map is ordered), sections and estimates by code, blank sections left out, so
 /// the same report always gives the same bytes.
-#[allow(clippy::too_many_arguments)]
 fn snapshot(
     tx: &Connection,
     rid: &str,
