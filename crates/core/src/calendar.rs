@@ -37,6 +37,11 @@ pub fn add_days(date: NaiveDate, days: i64) -> Option<NaiveDate> {
     date.checked_add_signed(chrono::TimeDelta::try_days(days)?)
 }
 
+/// The Monday of the week `date` falls in (weeks run Monday to Sunday, as schools count them).
+pub fn monday_of(date: NaiveDate) -> NaiveDate {
+    date - chrono::Days::new(u64::from(date.weekday().num_days_from_monday()))
+}
+
 /// Monday to Friday: the days a school is open for a visit.
 pub fn is_school_day(date: NaiveDate) -> bool {
     !matches!(date.weekday(), Weekday::Sat | Weekday::Sun)

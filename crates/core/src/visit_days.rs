@@ -1,6 +1,6 @@
 //! The one rule for a review's visit days, used when a hub schedules a review and when its days
 //! move, and read by the app's form (`ui/src/lib/visitDays.ts`, checked against golden cases
-//! exported from here: `crates/core/tests/visit_day_cases.rs`).
+//! exported from here: `crates/core/tests/it/visit_day_cases.rs`).
 //!
 //! Three school days (Monday to Friday), different and in order, first to last at most
 //! [`MAX_VISIT_SPAN_DAYS`] apart, none before today. "Today" is passed in (the server's UTC day).

@@ -7,7 +7,7 @@ import { TauriInvitations, type Invitations } from './invitations';
 import { TauriReportExports, type ReportExports } from './reportExports';
 
 // Every type the app sends or receives is generated from its Rust definition (issue 16): see
-// ./generated/ and crates/client/tests/ts_types.rs. Re-exported here under the names the screens use.
+// ./generated/ and crates/client/tests/it/ts_types.rs. Re-exported here under the names the screens use.
 import type {
   ActivityTypeOption,
   Conflict,

@@ -1,7 +1,7 @@
 //! The two halves of sync's per-field rules (architecture.md §4, docs/decisions.md 2, 3, 17, 18):
 //! how the server merges a pushed op into a record ([`field_merge`]) and which pulled field
 //! values a laptop takes ([`pulled_fields`]). Pure: the stores load and save, these decide.
-//! `crates/core/tests/sync_convergence.rs` plays random edits, pushes and pulls through both.
+//! `crates/core/tests/it/sync_convergence.rs` plays random edits, pushes and pulls through both.
 
 pub mod field_merge;
 pub mod pulled_fields;

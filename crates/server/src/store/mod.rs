@@ -25,6 +25,8 @@ pub mod schools;
 // Mints tokens without a password: never in the production binary (issue 16).
 #[cfg(any(test, feature = "test-support"))]
 mod testkit;
+#[cfg(any(test, feature = "test-support"))]
+pub use testkit::{day, visit};
 pub mod visit_days;
 mod workflow;
 

@@ -120,3 +120,17 @@ impl ServerStore {
         Ok(conn.query_row("SELECT value FROM meta WHERE key = 'server_hlc'", [], |r| r.get(0)).optional()?)
     }
 }
+
+/// The day `offset` days (0 = Monday … 6 = Sunday) after Monday of the week `weeks` after this
+/// one (UTC, as the server counts), as `YYYY-MM-DD`: scheduled days in tests stay valid whenever
+/// they run, since the visit-day rule refuses past days (`qar_core::visit_days`).
+pub fn day(weeks: i64, offset: i64) -> String {
+    use qar_core::calendar::{add_days, format_date, monday_of, utc_day};
+    let monday = monday_of(utc_day(super::now_ms()));
+    format_date(add_days(monday, 7 * weeks + offset).expect("a date near today"))
+}
+
+/// Tuesday to Thursday of the week `weeks` ahead: three valid visit days.
+pub fn visit(weeks: i64) -> Vec<String> {
+    (1..=3).map(|d| day(weeks, d)).collect()
+}

@@ -1,0 +1,43 @@
+//! What the flow tests with real laptops share: a plain laptop store signed in as a demo person.
+#![allow(dead_code)] // each test file uses its own part
+
+use qar_client::sync::SyncClient;
+use qar_client::{Session, Store};
+use qar_server::ServerStore;
+use std::path::Path;
+use std::sync::Mutex;
+
+/// A real qar-server on loopback (a free port) with the synthetic demo data, in `dir`.
+pub async fn demo_server(dir: &Path) -> qar_server::RunningServer {
+    let config =
+        qar_server::ServerConfig { data_dir: dir.to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..Default::default() };
+    qar_server::start(&config).await.unwrap()
+}
+
+/// An HTTP client signed in on a new device as a demo person (token from the server's test support).
+pub fn signed_in(srv: &qar_server::RunningServer, email: &str) -> SyncClient {
+    SyncClient::with_token(&srv.url(), &srv.store().test_token_for_email(email, uuid::Uuid::now_v7(), now_ms()).unwrap())
+}
+
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+pub use qar_server::store::{day, visit};
+
+/// A laptop signed in as a demo person (token from the server's test support).
+pub fn laptop(dir: &Path, url: &str, server: &ServerStore, email: &str, user_id: &str) -> (Mutex<Store>, SyncClient) {
+    let mut store = Store::open(&dir.join("qar-field.db")).unwrap();
+    let token = server.test_token_for_email(email, store.device_id(), now_ms()).unwrap();
+    let session = Session {
+        user_id: user_id.into(),
+        name: user_id.into(),
+        email: email.into(),
+        server_url: url.into(),
+        roles: vec![],
+        device_name: "Test laptop".into(),
+        signed_in_at: String::new(),
+    };
+    store.save_session(&session, &token).unwrap();
+    (Mutex::new(store), SyncClient::with_token(url, &token))
+}

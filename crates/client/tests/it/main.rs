@@ -1,0 +1,18 @@
+//! The crate's integration tests as one binary (one link instead of one per file): each former
+//! `tests/<name>.rs` is a module here; fixtures they share are in `common` (or `spec`/`support`).
+
+mod clock_ahead;
+mod common;
+mod crash_safety;
+mod desk_flow;
+mod encrypted_store;
+mod insecure_address;
+mod invitation_flow;
+mod proposal_flow;
+mod report_export;
+mod revoke_handover;
+mod scheduling_flow;
+mod simulation;
+mod ts_types;
+mod two_laptops;
+mod visit_change_flow;

@@ -1,0 +1,22 @@
+//! The crate's integration tests as one binary (one link instead of one per file): each former
+//! `tests/<name>.rs` is a module here; fixtures they share are in `common` (or `spec`/`support`).
+
+mod admin_cli;
+mod at_rest;
+mod audit_chain;
+mod audit_push;
+mod auth_api;
+mod clock_bound;
+mod common;
+mod gias_import;
+mod hub_admin;
+mod kill_during_push;
+mod push_authz;
+mod refused_ops_change_nothing;
+mod report_versions;
+mod role_matrix;
+mod small_doors;
+mod sync_rules;
+mod visit_days;
+mod wire;
+mod wire_throttle;

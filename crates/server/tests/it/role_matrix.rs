@@ -1,0 +1,401 @@
+//! Role × endpoint, cell by cell, against a real server on loopback: who gets which status
+//! (and which reason code) from every endpoint. Each role gets a fresh demo server, so one
+//! row's approve cannot change another row's answers.
+
+use crate::common::*;
+use qar_core::protocol::{FieldWrite, Op, PushRequest};
+use qar_core::{EntityKind, SCHEMA_VERSION};
+use qar_server::auth::crypto::totp_code;
+use qar_server::store::demo::{DEMO_HUB_ID, DEMO_PASSWORD, DEMO_TOTP_SECRETS};
+use qar_server::store::{now_ms, NewComment};
+use qar_server::{AuthDevice, Role};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// Anika's first demo note on Kestrel Brook.
+const ANIKAS_NOTE: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0001_0001);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    NoToken,
+    RevokedDevice,
+    Admin,
+    Coordinator,
+    OtherHubCoordinator,
+    LeadReviewer,
+    Reviewer,
+    Shadow,
+    NotOnReview,
+}
+
+const ENDPOINTS: [&str; 18] = [
+    "health",
+    "openapi",
+    "login",
+    "devices",
+    "revoke",
+    "pull",
+    "push_evidence",
+    "push_estimate",
+    "push_create_review",
+    "push_server_states",
+    "push_author_id",
+    "approve",
+    "return",
+    "approve_retry",
+    "return_retry",
+    "issue_retry",
+    "adopt",
+    "logout",
+];
+
+/// Expected cells, in ENDPOINTS order: status, then the reason code or what the caller got.
+/// `push_server_states` pushes state approved, issued, returned, archived and cancelled to a
+/// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
+/// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
+/// return and an issue the hub coordinator already made.
+fn expected(who: Who) -> [&'static str; 18] {
+    use Who::*;
+    const U: &str = "401 unauthenticated";
+    const R: &str = "401 device_revoked";
+    match who {
+        NoToken => ["200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
+        RevokedDevice => ["200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
+        Admin => [
+            "200",
+            "200",
+            "200",
+            "200",
+            "200",
+            "200 reviews=3 evidence=3",
+            "200 not_your_role",
+            "200 not_your_role",
+            "200 applied",
+            "200 server_decides*5",
+            "200 server_field",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200 issued",
+            "200",
+            "200",
+        ],
+        Coordinator => [
+            "200",
+            "200",
+            "200",
+            "200",
+            "403 forbidden",
+            "200 reviews=3 evidence=0",
+            "200 not_your_role",
+            "200 not_your_role",
+            "200 applied",
+            "200 server_decides*5",
+            "200 server_field",
+            "200 approved",
+            "200 returned",
+            "200 approved",
+            "200 returned",
+            "200 issued",
+            "200",
+            "200",
+        ],
+        OtherHubCoordinator => [
+            "200",
+            "200",
+            "401 invalid_credentials",
+            "200",
+            "403 forbidden",
+            "200 reviews=0 evidence=0",
+            "403 not_on_review",
+            "403 not_on_review",
+            "200 applied",
+            "403 not_on_review",
+            "403 not_on_review",
+            "403 other_hub",
+            "403 other_hub",
+            "403 other_hub",
+            "403 other_hub",
+            "403 other_hub",
+            "403 not_your_hub",
+            "200",
+        ],
+        LeadReviewer => [
+            "200",
+            "200",
+            "200",
+            "200",
+            "403 forbidden",
+            "200 reviews=3 evidence=3",
+            "200 applied",
+            "200 applied",
+            "200 applied",
+            "200 server_decides*5",
+            "200 applied",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
+        ],
+        Reviewer => [
+            "200",
+            "200",
+            "200",
+            "200",
+            "403 forbidden",
+            "200 reviews=3 evidence=3",
+            "200 applied",
+            "200 not_your_role",
+            "200 applied",
+            "200 server_decides*5",
+            "200 server_field",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
+        ],
+        Shadow => [
+            "200",
+            "200",
+            "401 invalid_credentials",
+            "200",
+            "403 forbidden",
+            "200 reviews=3 evidence=3",
+            "200 not_your_role",
+            "200 not_your_role",
+            "200 applied",
+            "200 server_decides*5",
+            "200 server_field",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
+        ],
+        NotOnReview => [
+            "200",
+            "200",
+            "401 invalid_credentials",
+            "200",
+            "403 forbidden",
+            "200 reviews=0 evidence=0",
+            "403 not_on_review",
+            "403 not_on_review",
+            "200 applied",
+            "403 not_on_review",
+            "403 not_on_review",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
+        ],
+    }
+}
+
+/// The person of each row and the e-mail they sign in with.
+fn person(who: Who) -> (&'static str, &'static str) {
+    match who {
+        Who::NoToken => ("", "nobody@example.org"),
+        Who::RevokedDevice | Who::LeadReviewer => (ANIKA, "anika.marsh@example.org"),
+        Who::Admin => (ADMIN, "admin@example.org"),
+        Who::Coordinator => (HOLLIE, "hollie.brennan@example.org"),
+        Who::OtherHubCoordinator => (OLGA_OTHER_HUB, "user-olga-otherhub@test.invalid"),
+        Who::Reviewer => (OWEN, "owen.pritchard@example.org"),
+        Who::Shadow => (SAM_SHADOW, "user-sam-shadow@test.invalid"),
+        Who::NotOnReview => (NADIA_NOBODY, "user-nadia-nobody@test.invalid"),
+    }
+}
+
+/// Outcomes joined; five equal ones as `code*5`.
+fn summary(outcomes: &[String]) -> String {
+    match outcomes {
+        [first, rest @ ..] if !rest.is_empty() && rest.iter().all(|o| o == first) => format!("{first}*{}", outcomes.len()),
+        _ => outcomes.join(","),
+    }
+}
+
+/// 200 with the review's state, or the refusal.
+fn state_cell(status: reqwest::StatusCode, body: &Value) -> String {
+    if status.is_success() {
+        format!("200 {}", body["fields"]["state"]["value"].as_str().unwrap_or("?"))
+    } else {
+        cell(status, body)
+    }
+}
+
+fn cell(status: reqwest::StatusCode, body: &Value) -> String {
+    if status.is_success() {
+        status.as_u16().to_string()
+    } else {
+        format!("{} {}", status.as_u16(), body["code"].as_str().unwrap_or("?"))
+    }
+}
+
+async fn row(who: Who) -> Vec<String> {
+    let env = Env::demo().await;
+    env.submit(HERON).await;
+    env.submit(LARKSPUR).await;
+    let (user, email) = person(who);
+    let mut laptop = match who {
+        Who::NoToken => None,
+        _ => Some(env.laptop(user)),
+    };
+    if who == Who::RevokedDevice {
+        let admin = AuthDevice { user_id: ADMIN.into(), device_id: Uuid::now_v7(), roles: vec![Role::Admin] };
+        let device = laptop.as_ref().unwrap().device;
+        env.srv.store().revoke_device(&admin, device, "laptop reported lost", now_ms()).unwrap();
+    }
+    let token = laptop.as_ref().map(|l| l.token.clone());
+    let token = token.as_deref();
+    let owen_spare = env.laptop(OWEN).device;
+    let mut cells = Vec::new();
+
+    let (s, b) = env.get("/v1/health", token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get("/v1/openapi.json", token).await;
+    cells.push(cell(s, &b));
+    let secret = DEMO_TOTP_SECRETS.iter().find(|(e, _)| *e == email).map_or("QARDEMOANIKAMARSHLEADREVIEWER234", |(_, s)| s);
+    let login = json!({"email": email, "password": DEMO_PASSWORD, "totp_code": totp_code(secret, now_ms()).unwrap(),
+                       "device_id": Uuid::now_v7(), "device_name": "Matrix laptop"});
+    let (s, b) = env.post("/v1/auth/login", None, login).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get("/v1/devices", token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.post(&format!("/v1/devices/{owen_spare}/revoke"), token, json!({"reason": "matrix test"})).await;
+    cells.push(cell(s, &b));
+
+    // Pull: what the caller may read of the three demo reviews.
+    let path = match &laptop {
+        Some(l) => format!("/v1/sync/pull?cursor=0&limit=1000&device_id={}", l.device),
+        None => "/v1/sync/pull?cursor=0&limit=1000".into(),
+    };
+    let (s, b) = env.get(&path, token).await;
+    cells.push(if s.is_success() {
+        let count = |kind: &str| b["changes"].as_array().unwrap().iter().filter(|c| c["entity"] == kind).count();
+        format!("200 reviews={} evidence={}", count("review"), count("evidence"))
+    } else {
+        cell(s, &b)
+    });
+
+    // Push: a new note, then an estimate, each in its own push to the review in visit; a new
+    // review (a proposal); every server-decided state on the submitted Heron Vale; and the
+    // caller's own id as author of Anika's note.
+    let evidence = (
+        EntityKind::Evidence,
+        Uuid::now_v7(),
+        KESTREL,
+        vec![("activity_type", json!("learning_walk"), None), ("notes", json!("Calm corridors."), None)],
+    );
+    let estimate = (
+        EntityKind::Estimate,
+        estimate_id(KESTREL, "leadership"),
+        KESTREL,
+        vec![("area_code", json!("leadership"), None), ("value", json!("effective"), None)],
+    );
+    let proposal = Uuid::now_v7();
+    let new_review = (
+        EntityKind::Review,
+        proposal,
+        proposal,
+        vec![
+            ("school_name", json!("Kestrel Brook Primary School"), None),
+            ("school_urn", json!("990101"), None),
+            ("state", json!("preparing"), None),
+        ],
+    );
+    let states: Vec<OpSpec> = ["approved", "issued", "returned", "archived", "cancelled"]
+        .iter()
+        .map(|st| (EntityKind::Review, HERON, HERON, vec![("state", json!(st), None)]))
+        .collect();
+    let author = (EntityKind::Evidence, ANIKAS_NOTE, KESTREL, vec![("author_id", json!(user), None)]);
+    for ops in [vec![evidence], vec![estimate], vec![new_review], states, vec![author]] {
+        let (s, b) = match laptop.as_mut() {
+            Some(l) => env.push(l, &ops).await,
+            None => {
+                let body = json!({"device_id": Uuid::now_v7(), "schema_version": 1, "ops": []});
+                env.post("/v1/sync/push", None, body).await
+            }
+        };
+        cells.push(if s.is_success() { format!("200 {}", summary(&outcomes(&b))) } else { cell(s, &b) });
+    }
+
+    // Approve (Heron Vale, submitted) and return (Larkspur Hill, submitted).
+    let hash = qar_core::report_template::content_hash(&[], &[]);
+    let (s, b) = env.post(&format!("/v1/reviews/{HERON}/approve"), token, json!({"report_hash": hash})).await;
+    cells.push(state_cell(s, &b));
+    let comment_id = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_00c0_0001);
+    let comments = json!({"comments": [{"id": comment_id, "target": "section:context", "text": "Say more about the school's context."}]});
+    let (s, b) = env.post(&format!("/v1/reviews/{LARKSPUR}/return"), token, comments.clone()).await;
+    cells.push(state_cell(s, &b));
+
+    // Retries of what the hub coordinator did (made here if this row did not).
+    let store = env.srv.store();
+    let hollie =
+        AuthDevice { user_id: HOLLIE.into(), device_id: Uuid::now_v7(), roles: vec![Role::HubCoordinator { hub_id: DEMO_HUB_ID.into() }] };
+    store.approve(HERON, &hash, &hollie, now_ms()).unwrap();
+    let comment = NewComment { id: comment_id, target: "section:context".into(), text: "Say more about the school's context.".into() };
+    store.return_report(LARKSPUR, &[comment], &hollie, now_ms()).unwrap();
+    let (s, b) = env.post(&format!("/v1/reviews/{HERON}/approve"), token, json!({"report_hash": hash})).await;
+    cells.push(state_cell(s, &b));
+    let (s, b) = env.post(&format!("/v1/reviews/{LARKSPUR}/return"), token, comments).await;
+    cells.push(state_cell(s, &b));
+    store.issue_report(HERON, &hash, "", &hollie, now_ms()).unwrap();
+    let (s, b) = env.post(&format!("/v1/reviews/{HERON}/issue"), token, json!({"report_hash": hash})).await;
+    cells.push(if s.is_success() {
+        format!("200 {}", b["review"]["fields"]["state"]["value"].as_str().unwrap_or("?"))
+    } else {
+        cell(s, &b)
+    });
+
+    // Adopting a proposal Owen made of a school of the demo hub.
+    let owen = AuthDevice { user_id: OWEN.into(), device_id: Uuid::now_v7(), roles: vec![] };
+    let owens = Uuid::now_v7();
+    let op = Op {
+        seq: 1,
+        entity: EntityKind::Review,
+        id: owens,
+        review_id: owens,
+        hlc: qar_core::Hlc { wall_ms: now_ms(), counter: 0, node: 7 },
+        fields: [("school_name", "Heron Vale Academy"), ("school_urn", "990102")]
+            .into_iter()
+            .map(|(f, v)| (f.to_owned(), FieldWrite { value: json!(v), base: None }))
+            .collect(),
+        schema_version: SCHEMA_VERSION,
+    };
+    store
+        .push(&PushRequest { device_id: owen.device_id, schema_version: SCHEMA_VERSION, ops: vec![op], pull_cursor: None }, &owen, now_ms())
+        .unwrap();
+    let (s, b) = env.post(&format!("/v1/reviews/{owens}/adopt"), token, Value::Null).await;
+    cells.push(cell(s, &b));
+
+    let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
+    cells.push(cell(s, &b));
+    cells
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_gets_the_expected_answer_from_every_endpoint() {
+    use Who::*;
+    let mut wrong = Vec::new();
+    for who in [NoToken, RevokedDevice, Admin, Coordinator, OtherHubCoordinator, LeadReviewer, Reviewer, Shadow, NotOnReview] {
+        let got = row(who).await;
+        for ((endpoint, want), got) in ENDPOINTS.iter().zip(expected(who)).zip(&got) {
+            if want != got {
+                wrong.push(format!("{who:?} × {endpoint}: expected '{want}', got '{got}'"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} cells differ:\n{}", wrong.len(), wrong.join("\n"));
+}
