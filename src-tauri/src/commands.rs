@@ -2,10 +2,10 @@
 
 use crate::error::IpcError;
 use qar_client::{
-    ActivityTypeOption, Client, Conflict, ConflictChoice, DataChanged, Estimate, Evidence, EvidenceQuery, Missing, NewComment, NewEvidence,
-    NewReview, ReportSection, ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SignIn, SyncStatus,
+    ActivityTypeOption, Client, Conflict, ConflictChoice, DataChanged, Estimate, Evidence, EvidenceEdit, EvidenceQuery, Missing,
+    NewComment, NewEvidence, NewReview, ReportSection, ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SignIn,
+    SyncStatus,
 };
-use serde_json::Value;
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Runtime, State};
 use tokio::sync::Notify;
@@ -76,8 +76,8 @@ pub fn add_evidence(state: State<'_, AppState>, input: NewEvidence) -> Reply<Evi
 }
 
 #[tauri::command]
-pub fn update_evidence_field(state: State<'_, AppState>, evidence_id: String, field: String, value: Value) -> Reply<Evidence> {
-    let evidence = state.client.update_evidence_field(&evidence_id, &field, value)?;
+pub fn update_evidence_field(state: State<'_, AppState>, evidence_id: String, edit: EvidenceEdit) -> Reply<Evidence> {
+    let evidence = state.client.update_evidence_field(&evidence_id, edit)?;
     state.edited.notify_one();
     Ok(evidence)
 }
@@ -227,8 +227,8 @@ pub fn list_conflicts(state: State<'_, AppState>, review_id: Option<String>) -> 
 }
 
 #[tauri::command]
-pub fn resolve_conflict(state: State<'_, AppState>, conflict_id: String, choice: ConflictChoice, merged_value: Option<Value>) -> Reply<()> {
-    state.client.resolve_conflict(&conflict_id, choice, merged_value)?;
+pub fn resolve_conflict(state: State<'_, AppState>, conflict_id: String, choice: ConflictChoice, merged_text: Option<String>) -> Reply<()> {
+    state.client.resolve_conflict(&conflict_id, choice, merged_text)?;
     state.edited.notify_one();
     Ok(())
 }

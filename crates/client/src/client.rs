@@ -3,7 +3,7 @@
 
 use crate::error::{ClientError, Result};
 use crate::model::{
-    Conflict, ConflictChoice, Estimate, Evidence, EvidenceQuery, Missing, NewComment, NewEvidence, NewReview, ReportSection,
+    Conflict, ConflictChoice, Estimate, Evidence, EvidenceEdit, EvidenceQuery, Missing, NewComment, NewEvidence, NewReview, ReportSection,
     ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SessionRole, SignIn, SyncProgress, SyncStatus,
 };
 use crate::store::Store;
@@ -180,8 +180,9 @@ impl Client {
         lock(&self.store).list_conflicts(review_id)
     }
 
-    pub fn resolve_conflict(&self, id: &str, choice: ConflictChoice, merged: Option<Value>) -> Result<()> {
-        lock(&self.store).resolve_conflict(id, choice, merged, now_ms())
+    /// `merged_text` is what the person wrote from both sides (with `ConflictChoice::Merged`).
+    pub fn resolve_conflict(&self, id: &str, choice: ConflictChoice, merged_text: Option<String>) -> Result<()> {
+        lock(&self.store).resolve_conflict(id, choice, merged_text.map(Value::String), now_ms())
     }
 
     /// Coordinator: approves the report as this laptop shows it (online only). Local edits go
@@ -231,7 +232,8 @@ impl Client {
         lock(&self.store).add_evidence(new, now_ms())
     }
 
-    pub fn update_evidence_field(&self, id: &str, field: &str, value: Value) -> Result<Evidence> {
+    pub fn update_evidence_field(&self, id: &str, edit: EvidenceEdit) -> Result<Evidence> {
+        let (field, value) = edit.into_field();
         lock(&self.store).update_evidence_field(id, field, value, now_ms())
     }
 
@@ -262,7 +264,7 @@ impl Client {
             pending_ops: store.pending_count()?,
             last_sync_at: store.last_sync_ms()?.and_then(rfc3339),
             last_error,
-            last_error_code,
+            last_error_code: last_error_code.as_deref().and_then(qar_core::ErrorCode::parse),
             server_url: self.sync_client().base_url().to_owned(),
             syncing: self.syncing.load(Ordering::Relaxed),
             clock_warning: store.clock_skew_ms()?.and_then(clock_warning),

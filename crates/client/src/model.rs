@@ -266,6 +266,43 @@ pub struct NewEvidence {
     pub development_points: String,
 }
 
+/// One edit of one field of a note, as the form saves it: the field and a value of that field's
+/// type, so the UI's `updateEvidenceField` is checked by the compiler field by field. The author
+/// and the tombstone are not editable this way (a delete is its own command).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "field", content = "value", rename_all = "snake_case")]
+pub enum EvidenceEdit {
+    ActivityType(String),
+    /// `YYYY-MM-DDTHH:MM`; `None` clears the time.
+    StartedAt(Option<String>),
+    YearGroup(String),
+    Subject(String),
+    HostColleagueRole(String),
+    AreaTags(Vec<String>),
+    Notes(String),
+    Strengths(String),
+    DevelopmentPoints(String),
+}
+
+impl EvidenceEdit {
+    /// The field's name in the field table and its value as the op carries it.
+    pub fn into_field(self) -> (&'static str, serde_json::Value) {
+        use serde_json::json;
+        match self {
+            Self::ActivityType(v) => ("activity_type", json!(v)),
+            Self::StartedAt(v) => ("started_at", json!(v)),
+            Self::YearGroup(v) => ("year_group", json!(v)),
+            Self::Subject(v) => ("subject", json!(v)),
+            Self::HostColleagueRole(v) => ("host_colleague_role", json!(v)),
+            Self::AreaTags(v) => ("area_tags", json!(v)),
+            Self::Notes(v) => ("notes", json!(v)),
+            Self::Strengths(v) => ("strengths", json!(v)),
+            Self::DevelopmentPoints(v) => ("development_points", json!(v)),
+        }
+    }
+}
+
 /// The estimate for one area of one review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -309,7 +346,9 @@ pub struct SyncStatus {
     /// Set when this laptop's clock disagrees with the server's by more than two minutes.
     pub clock_warning: Option<String>,
     /// Stable code of the last failure (`offline`, `signed_out`, …); `None` after a success.
-    pub last_error_code: Option<String>,
+    /// The last error's code when this build knows it (the UI branches on it); a code only a
+    /// newer server sends is `None` here, and `last_error` still says what happened.
+    pub last_error_code: Option<qar_core::ErrorCode>,
     pub open_conflicts: u32,
     pub progress: Option<SyncProgress>,
     /// The server no longer accepts this laptop's sign-in.

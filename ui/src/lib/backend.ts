@@ -15,6 +15,7 @@ import type {
   DataChanged,
   Estimate,
   Evidence,
+  EvidenceEdit,
   EvidenceQuery,
   Framework,
   Missing,
@@ -78,19 +79,9 @@ export type NewEvidenceInput = Partial<NewEvidence> & Pick<NewEvidence, 'reviewI
 /** Search and filters over one review's notes; left-out filters mean "any". */
 export type EvidenceQueryInput = Partial<EvidenceQuery>;
 
-/** The fields `update_evidence_field` accepts, by their Rust (snake_case) names, with their value types. */
-export type EvidenceFieldValues = {
-  activity_type: string;
-  /** null clears the time. */
-  started_at: string | null;
-  year_group: string;
-  subject: string;
-  host_colleague_role: string;
-  area_tags: string[];
-  notes: string;
-  strengths: string;
-  development_points: string;
-};
+/** The fields `update_evidence_field` accepts, by their Rust (snake_case) names, with their value
+ * types: derived from the generated `EvidenceEdit` union, so it cannot drift from Rust. */
+export type EvidenceFieldValues = { [F in EvidenceEdit['field']]: Extract<EvidenceEdit, { field: F }>['value'] };
 
 export type EvidenceField = keyof EvidenceFieldValues;
 
@@ -137,8 +128,8 @@ export interface Backend {
   returnReview(reviewId: string, comments: NewComment[]): Promise<ReviewSummary>;
   /** Open conflicts, of one review or (null) of all. */
   listConflicts(reviewId: string | null): Promise<Conflict[]>;
-  /** 'merged' needs mergedValue (the text the person wrote). */
-  resolveConflict(conflictId: string, choice: ConflictChoice, mergedValue?: unknown): Promise<void>;
+  /** 'merged' needs mergedText (the text the person wrote). */
+  resolveConflict(conflictId: string, choice: ConflictChoice, mergedText?: string): Promise<void>;
   /** Safe to wipe only when every change made here is acknowledged; otherwise what is unsent. */
   wipeCheck(): Promise<WipeCheck>;
   /** Called when synced changes arrive. Resolves to an unsubscribe. */
@@ -259,8 +250,8 @@ export class TauriBackend implements Backend {
   listConflicts(reviewId: string | null) {
     return call<Conflict[]>('list_conflicts', { reviewId });
   }
-  async resolveConflict(conflictId: string, choice: ConflictChoice, mergedValue?: unknown) {
-    await call<null>('resolve_conflict', { conflictId, choice, mergedValue: mergedValue ?? null });
+  async resolveConflict(conflictId: string, choice: ConflictChoice, mergedText?: string) {
+    await call<null>('resolve_conflict', { conflictId, choice, mergedText: mergedText ?? null });
   }
   wipeCheck() {
     return call<WipeCheck>('wipe_check');
@@ -284,7 +275,8 @@ export class TauriBackend implements Backend {
     return call<Evidence>('add_evidence', { input });
   }
   updateEvidenceField<F extends EvidenceField>(evidenceId: string, field: F, value: EvidenceFieldValues[F]) {
-    return call<Evidence>('update_evidence_field', { evidenceId, field, value });
+    const edit = { field, value } as EvidenceEdit;
+    return call<Evidence>('update_evidence_field', { evidenceId, edit });
   }
   async deleteEvidence(evidenceId: string) {
     await call<null>('delete_evidence', { evidenceId });

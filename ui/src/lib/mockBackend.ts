@@ -30,6 +30,8 @@ import type {
   WipeCheck,
 } from './backend';
 import type { JsonValue } from './generated';
+import type { ErrorCode } from './generated/ErrorCode';
+import { isKnownCode } from './errorCodes';
 import {
   ACTIVITY_TYPES,
   actionFor,
@@ -216,7 +218,7 @@ export class MockBackend implements Backend {
   private syncing = false;
   private lastSyncAt: string | null;
   private lastError: string | null = null;
-  private lastErrorCode: string | null = null;
+  private lastErrorCode: ErrorCode | null = null;
   private needsSignIn = false;
   private revokedReason: string | null = null;
   private failedSignIns = 0;
@@ -638,7 +640,7 @@ export class MockBackend implements Backend {
       });
   }
 
-  async resolveConflict(conflictId: string, choice: ConflictChoice, mergedValue?: unknown): Promise<void> {
+  async resolveConflict(conflictId: string, choice: ConflictChoice, mergedText?: string): Promise<void> {
     await this.pause();
     const conflict = this.conflicts.find((c) => c.id === conflictId && !c.resolved);
     if (!conflict) throw notFound('That conflict (it may be resolved already)');
@@ -655,8 +657,8 @@ export class MockBackend implements Backend {
     let value: unknown = undefined;
     if (choice === 'keep_other') value = conflict.otherValue;
     if (choice === 'merged') {
-      if (mergedValue === undefined || mergedValue === null) throw invalid(validationMessage('empty', { field: 'Merged text' }));
-      value = mergedValue;
+      if (mergedText === undefined || mergedText === null) throw invalid(validationMessage('empty', { field: 'Merged text' }));
+      value = mergedText;
     }
     if (choice !== 'keep_current' && choice !== 'keep_other' && choice !== 'merged') throw invalid(`'${choice}' is not a way to resolve a conflict`);
     if (value !== undefined) {
@@ -832,7 +834,8 @@ export class MockBackend implements Backend {
     } else {
       const error = this.offlineError(this.serverUrl);
       this.lastError = error.message;
-      this.lastErrorCode = error.code;
+      // As the app does: a code this build does not know is left out; the message still says it.
+      this.lastErrorCode = isKnownCode(error.code) ? error.code : null;
     }
     this.syncing = false;
     const status = this.status();

@@ -3,7 +3,7 @@
 //! laptop's wall clock has been set right since (its stamps only move forward).
 
 use crate::common::{demo_server, laptop, now_ms};
-use qar_client::{Client, NewEvidence};
+use qar_client::{Client, EvidenceEdit, NewEvidence};
 
 const KESTREL: &str = "01900000-0000-7000-8000-000000000101";
 
@@ -37,7 +37,7 @@ async fn a_laptop_whose_clock_was_an_hour_ahead_is_warned_and_its_note_is_kept()
     // The note is on the server, and this laptop holds the server's version of it, so its next
     // edit follows on without a conflict.
     let note = client.list_evidence(KESTREL).unwrap().into_iter().find(|e| e.notes.contains("an hour ahead")).expect("kept");
-    client.update_evidence_field(&note.id, "notes", serde_json::json!("Y6 books, edited after the clock was fixed")).unwrap();
+    client.update_evidence_field(&note.id, EvidenceEdit::Notes("Y6 books, edited after the clock was fixed".into())).unwrap();
     client.sync_now().await.unwrap();
     assert_eq!(client.list_conflicts(Some(KESTREL)).unwrap().len(), 0, "no conflict with itself");
     assert_eq!(client.status().unwrap().pending_ops, 0);

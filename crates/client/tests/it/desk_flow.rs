@@ -156,13 +156,13 @@ async fn two_laptops_of_one_lead_reviewer_disagree_and_the_conflict_is_resolved_
     assert_eq!(on_a[0].field_label, "Rationale");
     assert_eq!(on_a[0].record_label, "Estimate: Leadership at all levels");
     assert_eq!(a.status().unwrap().open_conflicts, 1);
-    let merged = serde_json::json!("Agreed with the head on day three; leaders at every level seen.");
+    let merged = "Agreed with the head on day three; leaders at every level seen.".to_owned();
     a.resolve_conflict(&on_a[0].id, ConflictChoice::Merged, Some(merged.clone())).unwrap();
     a.sync_now().await.unwrap();
     b.sync_now().await.unwrap();
     assert!(b.list_conflicts(None).unwrap().is_empty(), "resolved once, gone everywhere");
     let rationale = |c: &Client| c.list_estimates(KESTREL).unwrap().into_iter().find(|e| e.area_code == "leadership").unwrap().rationale;
-    assert_eq!(rationale(&a), merged.as_str().unwrap());
-    assert_eq!(rationale(&b), merged.as_str().unwrap());
+    assert_eq!(rationale(&a), merged);
+    assert_eq!(rationale(&b), merged);
     srv.stop().await;
 }

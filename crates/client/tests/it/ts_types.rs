@@ -26,7 +26,9 @@ struct Collect<'a> {
 impl TypeVisitor for Collect<'_> {
     fn visit<T: TS + 'static + ?Sized>(&mut self) {
         let Some(path) = T::output_path() else { return };
-        if !self.seen.insert(TypeId::of::<T>()) {
+        // ErrorCode.ts is qar-core's own (the union plus every code as a value, see
+        // crates/core/tests/it/generated_error_code.rs); types here import it from the same folder.
+        if !self.seen.insert(TypeId::of::<T>()) || TypeId::of::<T>() == TypeId::of::<qar_core::ErrorCode>() {
             return;
         }
         let text = T::export_to_string(self.cfg).unwrap_or_else(|e| panic!("{}: {e}", std::any::type_name::<T>()));
@@ -77,6 +79,7 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
         collect::<NewEvidence>(&mut c);
         collect::<Estimate>(&mut c);
         collect::<EvidenceQuery>(&mut c);
+        collect::<EvidenceEdit>(&mut c);
         collect::<WipeCheck>(&mut c);
         collect::<ExportedReport>(&mut c);
         collect::<InvitationSetup>(&mut c);

@@ -1,4 +1,5 @@
 // Generated from Rust by crates/client/tests/it/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test it ts_types
+import type { ErrorCode } from "./ErrorCode";
 import type { SyncProgress } from "./SyncProgress";
 
 export type SyncStatus = { pendingOps: number, 
@@ -16,8 +17,10 @@ lastError: string | null, serverUrl: string, syncing: boolean,
 clockWarning: string | null, 
 /**
  * Stable code of the last failure (`offline`, `signed_out`, …); `None` after a success.
+ * The last error's code when this build knows it (the UI branches on it); a code only a
+ * newer server sends is `None` here, and `last_error` still says what happened.
  */
-lastErrorCode: string | null, openConflicts: number, progress: SyncProgress | null, 
+lastErrorCode: ErrorCode | null, openConflicts: number, progress: SyncProgress | null, 
 /**
  * The server no longer accepts this laptop's sign-in.
  */

@@ -11,6 +11,7 @@ export type { EntityKind } from './EntityKind';
 export type { Estimate } from './Estimate';
 export type { EstimateRow } from './EstimateRow';
 export type { Evidence } from './Evidence';
+export type { EvidenceEdit } from './EvidenceEdit';
 export type { EvidenceQuery } from './EvidenceQuery';
 export type { ExportedReport } from './ExportedReport';
 export type { FieldValue } from './FieldValue';
