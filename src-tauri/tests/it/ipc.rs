@@ -42,7 +42,8 @@ fn commands_round_trip_through_ipc() {
     )
     .unwrap();
     assert_eq!(note["activityType"], "learning_walk");
-    let edited = invoke(&w, "update_evidence_field", json!({"evidenceId": note["id"], "edit": {"field": "notes", "value": "Edited note"}})).unwrap();
+    let edited =
+        invoke(&w, "update_evidence_field", json!({"evidenceId": note["id"], "edit": {"field": "notes", "value": "Edited note"}})).unwrap();
     assert_eq!(edited["notes"], "Edited note");
 
     let listed = invoke(&w, "list_evidence", json!({"reviewId": id})).unwrap();
