@@ -29,15 +29,27 @@ pub use qar_server::store::{day, visit};
 pub fn laptop(dir: &Path, url: &str, server: &ServerStore, email: &str, user_id: &str) -> (Mutex<Store>, SyncClient) {
     let mut store = Store::open(&dir.join("qar-field.db")).unwrap();
     let token = server.test_token_for_email(email, store.device_id(), now_ms()).unwrap();
+    save_session(&mut store, url, &token, user_id, user_id, email);
+    (Mutex::new(store), SyncClient::with_token(url, &token))
+}
+
+/// Signs `store` in as `user_id` with a device token made by the server's test support (real
+/// sign-in with password and TOTP is covered by the server's auth tests); returns the token.
+pub fn sign_in_store(store: &mut Store, url: &str, server: &ServerStore, user_id: &str, name: &str) -> String {
+    let token = server.test_token(user_id, store.device_id(), now_ms()).unwrap();
+    save_session(store, url, &token, user_id, name, &format!("{user_id}@test.invalid"));
+    token
+}
+
+fn save_session(store: &mut Store, url: &str, token: &str, user_id: &str, name: &str, email: &str) {
     let session = Session {
         user_id: user_id.into(),
-        name: user_id.into(),
+        name: name.into(),
         email: email.into(),
         server_url: url.into(),
         roles: vec![],
         device_name: "Test laptop".into(),
         signed_in_at: String::new(),
     };
-    store.save_session(&session, &token).unwrap();
-    (Mutex::new(store), SyncClient::with_token(url, &token))
+    store.save_session(&session, token).unwrap();
 }

@@ -3,9 +3,9 @@
 //! its unsent work goes into an encrypted handover file, the laptop is wiped, and the work is
 //! imported on a new laptop (once, however often the file is imported) and synced from there.
 
-use crate::common::now_ms;
+use crate::common::{now_ms, sign_in_store};
 use qar_client::vault::{NoKeychain, Vault};
-use qar_client::{Client, ClientError, NewEvidence, NewReview, Session, Store};
+use qar_client::{Client, ClientError, NewEvidence, NewReview, Store};
 use qar_server::{start, Role, ServerConfig, ServerStore};
 use std::path::Path;
 
@@ -21,17 +21,7 @@ fn laptop(dir: &Path, url: &str, server: &ServerStore, user_id: &str) -> (Client
     let (key, _) = vault.unlock(Some(PASS)).unwrap();
     let mut store = Store::open_encrypted(&path, &key).unwrap();
     let device = store.device_id();
-    let token = server.test_token(user_id, device, now_ms()).unwrap();
-    let session = Session {
-        user_id: user_id.into(),
-        name: "Lena Lead".into(),
-        email: format!("{user_id}@test.invalid"),
-        server_url: url.into(),
-        roles: vec![],
-        device_name: "Test laptop".into(),
-        signed_in_at: String::new(),
-    };
-    store.save_session(&session, &token).unwrap();
+    sign_in_store(&mut store, url, server, user_id, "Lena Lead");
     drop(store);
     (Client::open_encrypted(dir, url, &key).unwrap(), vault, device)
 }

@@ -1,7 +1,7 @@
 //! Two laptops with separate data folders and a real qar-server on a loopback port.
 
-use crate::common::now_ms;
-use qar_client::{Client, NewEvidence, NewReview, Session, Store};
+use crate::common::{now_ms, sign_in_store};
+use qar_client::{Client, NewEvidence, NewReview, Store};
 use qar_core::entities::TeamRole;
 use qar_server::{start, ServerConfig, ServerStore};
 use std::path::Path;
@@ -10,17 +10,7 @@ use std::path::Path;
 /// (real sign-in with password + TOTP is covered by the server's auth tests).
 fn signed_in_laptop(dir: &Path, url: &str, server: &ServerStore, user_id: &str, name: &str) -> (Client, String) {
     let mut store = Store::open(&dir.join("qar-field.db")).unwrap();
-    let token = server.test_token(user_id, store.device_id(), now_ms()).unwrap();
-    let session = Session {
-        user_id: user_id.into(),
-        name: name.into(),
-        email: format!("{user_id}@test.invalid"),
-        server_url: url.into(),
-        roles: vec![],
-        device_name: "Test laptop".into(),
-        signed_in_at: String::new(),
-    };
-    store.save_session(&session, &token).unwrap();
+    let token = sign_in_store(&mut store, url, server, user_id, name);
     drop(store);
     (Client::open(dir, url).unwrap(), token)
 }
