@@ -4,6 +4,7 @@
 //! `crates/core/tests/sync_convergence.rs` plays random edits, pushes and pulls through both.
 
 pub mod field_merge;
+pub mod forward;
 pub mod pulled_fields;
 
 use crate::protocol::FieldValue;
