@@ -21,6 +21,9 @@ pub struct Op {
     /// Per-device sequence number, contiguous from 1.
     #[serde(deserialize_with = "crate::whole_number::u64")]
     pub seq: u64,
+    /// The kind of record. Documented as text: an op of a kind this server does not know
+    /// (written by a newer app) is refused alone, not with the whole push (issue 17).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub entity: EntityKind,
     pub id: Uuid,
     /// The review the record belongs to (for a review, its own id); scopes who may read it.
@@ -28,6 +31,9 @@ pub struct Op {
     /// Changed fields in name order. Every field of one op carries the op's `hlc` as its version.
     pub fields: BTreeMap<String, FieldWrite>,
     pub hlc: Hlc,
+    /// The data schema of the app that wrote the op. Every version is read: one from
+    /// `Compat.oldest_schema_version` to `Compat.schema_version` is brought up and applied, any
+    /// other is refused alone (`update_required` / `unknown_schema`) with its values kept.
     #[serde(deserialize_with = "crate::whole_number::u32")]
     pub schema_version: u32,
 }

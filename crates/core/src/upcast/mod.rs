@@ -12,8 +12,9 @@
 
 mod v1_to_v2;
 
-use crate::protocol::{Op, OpOutcome};
-use crate::{ErrorCode, Hlc, SCHEMA_VERSION};
+use crate::protocol::{FieldWrite, Op, OpOutcome};
+use crate::{EntityKind, ErrorCode, Hlc, SCHEMA_VERSION};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -127,60 +128,80 @@ pub fn upcast_json(op: Value) -> Result<Value, Unmappable> {
     Ok(op)
 }
 
-/// A pushed op the server could not bring up to its schema, with what could be read of it so
-/// its values can still be kept (as conflict records) and its device answered by `seq`.
+/// A pushed op the server could not bring up to its schema, with its values, so they can
+/// still be kept (as conflict records) and its device answered by `seq`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnmappedOp {
     pub seq: u64,
     /// The record kind as sent (a newer app may name one this build does not know).
     pub entity: String,
-    pub id: Option<Uuid>,
-    pub review_id: Option<Uuid>,
-    pub hlc: Option<Hlc>,
+    pub id: Uuid,
+    pub review_id: Uuid,
+    pub hlc: Hlc,
     pub schema_version: u32,
     /// Every field's value as sent, by name.
     pub values: BTreeMap<String, Value>,
     pub why: Unmappable,
 }
 
-/// A pushed op as the server admits it: brought up to this build's schema and typed, or kept
-/// aside as [`UnmappedOp`] with its reason.
-pub fn admit_op(raw: Value) -> Result<Op, Box<UnmappedOp>> {
-    let unmapped = |raw: &Value, why: Unmappable| Box::new(read_unmapped(raw, why));
-    let up = match upcast_json(raw.clone()) {
-        Ok(up) => up,
-        Err(why) => return Err(unmapped(&raw, why)),
-    };
-    serde_json::from_value::<Op>(up).map_err(|e| {
-        let version = raw.get("schema_version").and_then(Value::as_u64).unwrap_or(0) as u32;
-        let known_kind = raw.get("entity").and_then(Value::as_str).is_some_and(|k| crate::EntityKind::parse(k).is_ok());
-        let why = if known_kind {
-            Unmappable { code: ErrorCode::InvalidBody, message: format!("This change could not be read: {e}.") }
-        } else {
-            // A kind of record this build does not know: written by a newer app.
-            Unmappable::too_new(version.max(SCHEMA_VERSION + 1))
-        };
-        unmapped(&raw, why)
-    })
+/// The part of an op that is the same in every schema version (docs/compatibility.md): a
+/// newer app may add kinds of record, fields and values, but an op always has these, so an
+/// op of any version can be answered by `seq` and its values kept. Anything else is a
+/// malformed push, refused whole.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Envelope {
+    #[serde(deserialize_with = "crate::whole_number::u64")]
+    seq: u64,
+    entity: String,
+    id: Uuid,
+    review_id: Uuid,
+    fields: BTreeMap<String, FieldWrite>,
+    hlc: Hlc,
+    #[serde(deserialize_with = "crate::whole_number::u32")]
+    schema_version: u32,
 }
 
-/// What can be read of an op that is not admitted; missing parts stay `None`.
-fn read_unmapped(raw: &Value, why: Unmappable) -> UnmappedOp {
-    let uuid = |k: &str| raw.get(k).and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok());
-    let values = raw
-        .get("fields")
-        .and_then(Value::as_object)
-        .map(|f| f.iter().map(|(name, w)| (name.clone(), w.get("value").cloned().unwrap_or(Value::Null))).collect())
-        .unwrap_or_default();
-    UnmappedOp {
-        seq: raw.get("seq").and_then(Value::as_u64).unwrap_or(0),
-        entity: raw.get("entity").and_then(Value::as_str).unwrap_or("").to_owned(),
-        id: uuid("id"),
-        review_id: uuid("review_id"),
-        hlc: raw.get("hlc").and_then(|h| serde_json::from_value(h.clone()).ok()),
-        schema_version: raw.get("schema_version").and_then(Value::as_u64).unwrap_or(0) as u32,
-        values,
-        why,
+/// What becomes of one pushed op.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Admission {
+    /// Brought up to [`SCHEMA_VERSION`] (or current already); validation and permission follow.
+    Admitted(Op),
+    /// Of a version or kind this build cannot map: refused alone, its values kept.
+    Refused(Box<UnmappedOp>),
+}
+
+/// Reads one pushed op and brings it up to this build's schema. `Err` is a malformed op (not
+/// an op of any version: no seq, no id, a field without a value): the push is refused whole,
+/// as any malformed body is.
+pub fn admit_op(raw: Value) -> Result<Admission, String> {
+    let env: Envelope = serde_json::from_value(raw).map_err(|e| format!("an op could not be read: {e}"))?;
+    let refuse = |env: Envelope, why: Unmappable| {
+        Admission::Refused(Box::new(UnmappedOp {
+            seq: env.seq,
+            entity: env.entity,
+            id: env.id,
+            review_id: env.review_id,
+            hlc: env.hlc,
+            schema_version: env.schema_version,
+            values: env.fields.into_iter().map(|(k, w)| (k, w.value)).collect(),
+            why,
+        }))
+    };
+    let Ok(entity) = EntityKind::parse(&env.entity) else {
+        // A kind of record this build does not know: written by a newer app.
+        let version = env.schema_version.max(SCHEMA_VERSION + 1);
+        return Ok(refuse(env, Unmappable::too_new(version)));
+    };
+    if env.schema_version == SCHEMA_VERSION {
+        let Envelope { seq, id, review_id, fields, hlc, schema_version, .. } = env;
+        return Ok(Admission::Admitted(Op { seq, entity, id, review_id, fields, hlc, schema_version }));
+    }
+    let as_json = serde_json::to_value(&env).map_err(|e| e.to_string())?;
+    match upcast_json(as_json)
+        .and_then(|up| serde_json::from_value::<Op>(up).map_err(|e| Unmappable::not_mapped(env.schema_version, &e.to_string())))
+    {
+        Ok(op) => Ok(Admission::Admitted(op)),
+        Err(why) => Ok(refuse(env, why)),
     }
 }
 
@@ -198,16 +219,30 @@ mod tests {
         })
     }
 
+    fn admitted(raw: Value) -> Op {
+        match admit_op(raw).unwrap() {
+            Admission::Admitted(op) => op,
+            Admission::Refused(u) => panic!("refused: {}", u.why.message),
+        }
+    }
+
+    fn refused(raw: Value) -> UnmappedOp {
+        match admit_op(raw).unwrap() {
+            Admission::Admitted(op) => panic!("admitted: {op:?}"),
+            Admission::Refused(u) => *u,
+        }
+    }
+
     #[test]
     fn a_current_op_is_admitted_unchanged() {
-        let raw = evidence_op(SCHEMA_VERSION, "Y4");
-        let op = admit_op(raw.clone()).unwrap();
+        let raw = evidence_op(SCHEMA_VERSION, "Year 4");
+        let op = admitted(raw.clone());
         assert_eq!(serde_json::to_value(&op).unwrap(), raw);
     }
 
     #[test]
     fn a_version_1_op_is_brought_up() {
-        let op = admit_op(evidence_op(1, "Year 4")).unwrap();
+        let op = admitted(evidence_op(1, "Year 4"));
         assert_eq!(op.schema_version, SCHEMA_VERSION);
         assert_eq!(op.fields["year_group"].value, json!("Y4"));
         assert_eq!(op.fields["notes"].value, json!("Pupils explained"));
@@ -215,32 +250,35 @@ mod tests {
 
     #[test]
     fn too_old_and_too_new_are_refused_with_what_to_do() {
-        let old = admit_op(evidence_op(0, "Y4")).unwrap_err();
+        let old = refused(evidence_op(0, "Y4"));
         assert_eq!(old.why.code, ErrorCode::UpdateRequired);
         assert!(old.why.message.contains("Update QAR Field to version 0.1.0 or later"), "{}", old.why.message);
         assert_eq!(old.values["notes"], json!("Pupils explained"));
         assert_eq!(old.seq, 3);
-        let new = admit_op(evidence_op(SCHEMA_VERSION + 1, "Y4")).unwrap_err();
+        let new = refused(evidence_op(SCHEMA_VERSION + 1, "Y4"));
         assert_eq!(new.why.code, ErrorCode::UnknownSchema);
         assert!(new.why.message.contains("update it"), "{}", new.why.message);
-        assert_eq!(new.review_id, Some(Uuid::parse_str("01900000-0000-7000-8000-000000000002").unwrap()));
+        assert_eq!(new.review_id, Uuid::parse_str("01900000-0000-7000-8000-000000000002").unwrap());
     }
 
     #[test]
-    fn an_unknown_kind_of_record_is_kept_aside_not_failed() {
-        let mut raw = evidence_op(SCHEMA_VERSION, "Y4");
+    fn an_unknown_kind_of_record_is_refused_alone() {
+        let mut raw = evidence_op(SCHEMA_VERSION + 1, "Y4");
         raw["entity"] = json!("attachment");
-        let refused = admit_op(raw).unwrap_err();
-        assert_eq!(refused.why.code, ErrorCode::UnknownSchema);
-        assert_eq!(refused.entity, "attachment");
-        assert_eq!(refused.values.len(), 2);
+        let u = refused(raw);
+        assert_eq!(u.why.code, ErrorCode::UnknownSchema);
+        assert_eq!(u.entity, "attachment");
+        assert_eq!(u.values.len(), 2);
     }
 
     #[test]
-    fn a_malformed_op_of_a_known_kind_is_invalid() {
+    fn a_malformed_op_is_an_error_not_a_refusal() {
         let mut raw = evidence_op(SCHEMA_VERSION, "Y4");
         raw["hlc"] = json!(17);
-        assert_eq!(admit_op(raw).unwrap_err().why.code, ErrorCode::InvalidBody);
+        assert!(admit_op(raw).is_err());
+        let mut raw = evidence_op(1, "Y4");
+        raw.as_object_mut().unwrap().remove("seq");
+        assert!(admit_op(raw).unwrap_err().contains("seq"));
     }
 
     #[test]

@@ -154,6 +154,10 @@ impl ServerStore {
                 let _ = write!(out, ",\"access_revoked\":[{}]", ids.join(","));
             }
         }
+        // What this server accepts, on every page (issue 17): an app learns it may or must
+        // update before anything of it is refused.
+        out.push_str(",\"compat\":");
+        out.push_str(&serde_json::to_string(&qar_core::protocol::Compat::of_this_build()).unwrap_or_else(|_| "null".into()));
         out.push('}');
         Ok(PullPage { json: out, changes, cursor: next, has_more })
     }
