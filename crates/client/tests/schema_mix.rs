@@ -347,3 +347,34 @@ async fn laptops_on_schemas_1_2_and_3_share_a_review_without_losing_work() {
     assert!(!new_notes.is_empty() && !old.notes.is_empty(), "seed {seed}: both laptops wrote");
     srv.stop().await;
 }
+
+/// The pull of a page that holds a kind of record and a field this build does not know, from a
+/// real server, on the oldest laptop that reads such pages (this build: 0.1 laptops cannot,
+/// docs/compatibility.md): the page is applied, the cursor moves past it, the unknown parts are
+/// kept aside, and the status says an update is available.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_with_unknown_kinds_is_applied_and_kept_aside() {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let srv = demo_server(dirs[0].path()).await;
+    let v = |n: u64| Hlc { wall_ms: now_ms() + n, counter: 0, node: 4242 }.to_string();
+    let (photo, note) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+    let photo_fields = json!({"caption": {"value": "Working wall in Y6", "version": v(1)}});
+    let note_fields = json!({"activity_type": {"value": "learning_walk", "version": v(2)}, "notes": {"value": "Calm corridors", "version": v(2)},
+                             "mood": {"value": "settled", "version": v(2)}});
+    srv.store().test_record_of_a_newer_schema("attachment", &photo, KESTREL, &photo_fields.to_string()).unwrap();
+    srv.store().test_record_of_a_newer_schema("evidence", &note, KESTREL, &note_fields.to_string()).unwrap();
+
+    let (store, client) = laptop(dirs[1].path(), &srv.url(), srv.store(), "anika.marsh@example.org", "user-anika-marsh");
+    sync_once(&store, &client, now_ms).await.expect("the page does not fail");
+    let s = store.lock().unwrap();
+    assert_eq!(s.evidence(&note).unwrap().notes, "Calm corridors", "the known part of the note is applied");
+    assert_eq!(s.set_aside_count().unwrap(), 2);
+    assert_eq!(s.set_aside_fields("attachment", &photo).unwrap().unwrap()["caption"]["value"], "Working wall in Y6");
+    assert_eq!(s.set_aside_fields("evidence", &note).unwrap().unwrap()["mood"]["value"], "settled");
+    let cursor = s.pull_cursor().unwrap();
+    drop(s);
+    // A second sync starts after the page: nothing is fetched again.
+    sync_once(&store, &client, now_ms).await.unwrap();
+    assert_eq!(store.lock().unwrap().pull_cursor().unwrap(), cursor);
+    srv.stop().await;
+}
