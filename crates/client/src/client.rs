@@ -370,19 +370,6 @@ fn clock_warning(skew_ms: i64) -> Option<String> {
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::clock_warning;
-
-    #[test]
-    fn clock_warning_only_beyond_two_minutes_and_says_which_way() {
-        assert_eq!(clock_warning(119_000), None);
-        assert_eq!(clock_warning(-120_000), None);
-        assert!(clock_warning(10 * 60_000).unwrap().contains("about 10 minutes behind"));
-        assert!(clock_warning(-3 * 60_000 - 40_000).unwrap().contains("about 4 minutes ahead of"));
-    }
-}
-
 /// What the status bar says about updating, from what the server last said it accepts and what
 /// this app had to keep aside (issue 17). `None` when this app is current.
 fn update_notice(compat: Option<&Compat>, set_aside: u32) -> Option<String> {
@@ -399,5 +386,18 @@ fn update_notice(compat: Option<&Compat>, set_aside: u32) -> Option<String> {
             "The server holds work this version of QAR Field cannot show yet; it is kept on this laptop. Update QAR Field to see it.".to_owned(),
         ),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_warning;
+
+    #[test]
+    fn clock_warning_only_beyond_two_minutes_and_says_which_way() {
+        assert_eq!(clock_warning(119_000), None);
+        assert_eq!(clock_warning(-120_000), None);
+        assert!(clock_warning(10 * 60_000).unwrap().contains("about 10 minutes behind"));
+        assert!(clock_warning(-3 * 60_000 - 40_000).unwrap().contains("about 4 minutes ahead of"));
     }
 }

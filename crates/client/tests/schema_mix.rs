@@ -366,13 +366,14 @@ async fn a_page_with_unknown_kinds_is_applied_and_kept_aside() {
 
     let (store, client) = laptop(dirs[1].path(), &srv.url(), srv.store(), "anika.marsh@example.org", "user-anika-marsh");
     sync_once(&store, &client, now_ms).await.expect("the page does not fail");
-    let s = store.lock().unwrap();
-    assert_eq!(s.evidence(&note).unwrap().notes, "Calm corridors", "the known part of the note is applied");
-    assert_eq!(s.set_aside_count().unwrap(), 2);
-    assert_eq!(s.set_aside_fields("attachment", &photo).unwrap().unwrap()["caption"]["value"], "Working wall in Y6");
-    assert_eq!(s.set_aside_fields("evidence", &note).unwrap().unwrap()["mood"]["value"], "settled");
-    let cursor = s.pull_cursor().unwrap();
-    drop(s);
+    let cursor = {
+        let s = store.lock().unwrap();
+        assert_eq!(s.evidence(&note).unwrap().notes, "Calm corridors", "the known part of the note is applied");
+        assert_eq!(s.set_aside_count().unwrap(), 2);
+        assert_eq!(s.set_aside_fields("attachment", &photo).unwrap().unwrap()["caption"]["value"], "Working wall in Y6");
+        assert_eq!(s.set_aside_fields("evidence", &note).unwrap().unwrap()["mood"]["value"], "settled");
+        s.pull_cursor().unwrap()
+    };
     // A second sync starts after the page: nothing is fetched again.
     sync_once(&store, &client, now_ms).await.unwrap();
     assert_eq!(store.lock().unwrap().pull_cursor().unwrap(), cursor);

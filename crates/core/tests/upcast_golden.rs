@@ -31,7 +31,10 @@ fn every_supported_version_is_brought_up_as_its_golden_files_say() {
             let up = upcast_json(case["before"].clone()).unwrap_or_else(|e| panic!("{}: {}", file.display(), e.message));
             assert_eq!(up, case["after"], "{}", file.display());
             // What comes out is an op this build reads.
-            qar_core::upcast::admit_op(case["before"].clone()).unwrap_or_else(|e| panic!("{}: {:?}", file.display(), e.why));
+            match qar_core::upcast::admit_op(case["before"].clone()) {
+                Ok(qar_core::upcast::Admission::Admitted(op)) => assert_eq!(op.schema_version, SCHEMA_VERSION),
+                other => panic!("{}: {other:?}", file.display()),
+            }
         }
     }
 }
