@@ -260,7 +260,7 @@ impl Client {
         let store = lock(&self.store);
         let (last_error, last_error_code) = store.last_sync_error()?;
         let compat = store.server_compat()?;
-        let refusals = store.refused_changes()?;
+        let refusals = store.refused_changes(now_ms())?;
         Ok(SyncStatus {
             pending_ops: store.pending_count()?,
             last_sync_at: store.last_sync_ms()?.and_then(rfc3339),

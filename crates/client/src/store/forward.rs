@@ -12,6 +12,9 @@ use qar_core::SCHEMA_VERSION;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{json, Map, Value};
 
+/// How long a refused change is shown in the status: two weeks, a visit and its write-up.
+pub const REFUSALS_SHOWN_MS: u64 = 14 * 24 * 60 * 60 * 1000;
+
 /// The meta key of the last `Compat` a server sent.
 const COMPAT_KEY: &str = "server_compat";
 
@@ -89,16 +92,20 @@ impl Store {
         Ok(raw.and_then(|s| serde_json::from_str(&s).ok()))
     }
 
-    /// Changes of this laptop the server refused for good, newest first (their reason kept).
-    pub fn refused_changes(&self) -> Result<Vec<Refusal>> {
-        let rows: Vec<String> = self
+    /// Changes of this laptop the server refused for good in the last [`REFUSALS_SHOWN_MS`],
+    /// newest first (their reason kept). Older ones stay in the outbox but are no longer
+    /// shown: the status bar has no way to dismiss them, and a refusal weeks old is not news.
+    pub fn refused_changes(&self, now_ms: u64) -> Result<Vec<Refusal>> {
+        let rows: Vec<(String, String)> = self
             .conn
-            .prepare_cached("SELECT outcome FROM outbox WHERE outcome IS NOT NULL ORDER BY seq DESC LIMIT 100")?
-            .query_map([], |r| r.get(0))?
+            .prepare_cached("SELECT hlc, outcome FROM outbox WHERE outcome IS NOT NULL ORDER BY seq DESC LIMIT 100")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        let since = now_ms.saturating_sub(REFUSALS_SHOWN_MS);
         Ok(rows
             .iter()
-            .filter_map(|o| match serde_json::from_str::<OpOutcome>(o) {
+            .filter(|(hlc, _)| hlc.parse::<qar_core::Hlc>().is_ok_and(|h| h.wall_ms >= since))
+            .filter_map(|(_, o)| match serde_json::from_str::<OpOutcome>(o) {
                 Ok(OpOutcome::Rejected { code, message }) => Some(Refusal { code, message }),
                 _ => None,
             })

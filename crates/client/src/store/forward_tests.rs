@@ -115,3 +115,25 @@ fn a_page_from_a_newer_server_is_applied_and_what_is_unknown_kept_aside() {
     assert_eq!((kept["caption"]["value"].as_str(), kept["alt_text"]["value"].as_str()), (Some("Working wall"), Some("Display of Y6 work")));
     assert!(!s.server_compat().unwrap().unwrap().update_available());
 }
+
+/// A refused change is shown with the server's words for two weeks after it was made.
+#[test]
+fn refused_changes_are_shown_for_a_while_with_their_reason() {
+    use qar_core::protocol::{OpOutcome, OpResult, PushResponse};
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    s.add_evidence(&note(&r.id, "Refused note"), T0 + 1).unwrap();
+    let message = "This change was made with an app too old for the server.".to_owned();
+    let reply = PushResponse {
+        acked_through: 2,
+        results: vec![OpResult { seq: 2, outcome: OpOutcome::Rejected { code: "update_required".into(), message: message.clone() } }],
+        server_time_ms: T0,
+        pull: None,
+        clock_ahead: None,
+        compat: None,
+    };
+    s.record_push(&reply, T0 + 2).unwrap();
+    let shown = s.refused_changes(T0 + 3).unwrap();
+    assert_eq!(shown, vec![forward::Refusal { code: "update_required".into(), message }]);
+    assert!(s.refused_changes(T0 + forward::REFUSALS_SHOWN_MS + 10).unwrap().is_empty());
+}
