@@ -375,7 +375,7 @@ fn clock_warning(skew_ms: i64) -> Option<String> {
 fn update_notice(compat: Option<&Compat>, set_aside: u32) -> Option<String> {
     match compat {
         Some(c) if c.update_required() => Some(format!(
-            "This version of QAR Field is too old for the server, so your changes stay on this laptop and are not sent. Update QAR Field to version {} or later to send them.",
+            "This version of QAR Field is too old for the server: your changes are not applied. They stay on this laptop and are kept on the server as conflicts for your team. Update QAR Field to version {} or later.",
             c.min_app_version
         )),
         Some(c) if c.update_available() && set_aside > 0 => Some(
