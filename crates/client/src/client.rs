@@ -9,6 +9,7 @@ use crate::model::{
 use crate::store::Store;
 use crate::sync::{self, lock, LoginBody, ReturnComment, SyncClient, SyncReport};
 use chrono::{DateTime, Utc};
+use qar_core::protocol::Compat;
 use serde_json::Value;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -260,6 +261,8 @@ impl Client {
     pub fn status(&self) -> Result<SyncStatus> {
         let store = lock(&self.store);
         let (last_error, last_error_code) = store.last_sync_error()?;
+        let compat = store.server_compat()?;
+        let refusals = store.refused_changes(now_ms())?;
         Ok(SyncStatus {
             pending_ops: store.pending_count()?,
             last_sync_at: store.last_sync_ms()?.and_then(rfc3339),
@@ -273,6 +276,10 @@ impl Client {
             needs_sign_in: store.needs_sign_in()?,
             revoked: store.revoked_reason()?.is_some(),
             revoked_reason: store.revoked_reason()?,
+            update_notice: update_notice(compat.as_ref(), store.set_aside_count()?),
+            update_required: compat.as_ref().is_some_and(Compat::update_required),
+            refused_changes: refusals.len() as u32,
+            last_refusal: refusals.first().map(|r| r.message.clone()),
         })
     }
 
@@ -363,6 +370,25 @@ fn clock_warning(skew_ms: i64) -> Option<String> {
         "This laptop's clock is about {minutes} minutes {way} the server's. Your notes stay in the right order, \
          but times shown may be off: set the date and time to update automatically."
     ))
+}
+
+/// What the status bar says about updating, from what the server last said it accepts and what
+/// this app had to keep aside (issue 17). `None` when this app is current.
+fn update_notice(compat: Option<&Compat>, set_aside: u32) -> Option<String> {
+    match compat {
+        Some(c) if c.update_required() => Some(format!(
+            "This version of QAR Field is too old for the server: your changes are not applied. They stay on this laptop and are kept on the server as conflicts for your team. Update QAR Field to version {} or later.",
+            c.min_app_version
+        )),
+        Some(c) if c.update_available() && set_aside > 0 => Some(
+            "A newer version of QAR Field is available. The server holds work this version cannot show yet; it is kept on this laptop until you update.".to_owned(),
+        ),
+        Some(c) if c.update_available() => Some("A newer version of QAR Field is available. Your work still syncs; update when convenient.".to_owned()),
+        _ if set_aside > 0 => Some(
+            "The server holds work this version of QAR Field cannot show yet; it is kept on this laptop. Update QAR Field to see it.".to_owned(),
+        ),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -356,6 +356,17 @@ pub struct SyncStatus {
     /// An administrator revoked this laptop: sync has stopped for good; offer export, then wipe.
     pub revoked: bool,
     pub revoked_reason: Option<String>,
+    /// Set when a newer app is available or needed (the server knows a newer data schema, sent
+    /// records this app cannot show yet, or no longer accepts this app's changes): what to do,
+    /// in plain words (issue 17).
+    pub update_notice: Option<String>,
+    /// The server no longer accepts this app's changes: they stay on this laptop until it is
+    /// updated.
+    pub update_required: bool,
+    /// Changes of this laptop the server refused for good.
+    pub refused_changes: u32,
+    /// Why the most recent of them was refused, as the server said it.
+    pub last_refusal: Option<String>,
 }
 
 /// Whether the server holds every change made on this laptop.

@@ -20,8 +20,10 @@ pub mod review;
 pub mod school;
 pub mod sync;
 pub mod tables;
+pub mod upcast;
 pub mod visit_days;
 pub mod whole_number;
+pub mod year_group;
 
 pub use error::ValidationError;
 pub use error_code::ErrorCode;
@@ -33,5 +35,7 @@ pub use permissions::{allowed_actions, decide, Action, Actor, Decision, DenialRe
 pub use review::ReviewState;
 pub use school::Urn;
 
-/// Version of the op/field schema this build writes. The server accepts this and the previous one.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the op/field schema this build writes. The server accepts every version from
+/// [`upcast::OLDEST_SUPPORTED_SCHEMA`] to this one and upcasts older ops ([`upcast`]);
+/// docs/compatibility.md has the table. 2: evidence year groups are normalised.
+pub const SCHEMA_VERSION: u32 = 2;

@@ -200,11 +200,6 @@ impl From<crate::store::StoreError> for ApiError {
             E::NotContiguous { after, got } => {
                 ApiError::new(ErrorCode::NotContiguous, format!("ops in one push must have consecutive seq numbers: {got} follows {after}"))
             }
-            E::UpdateRequired { got, oldest } => ApiError::new(
-                ErrorCode::UpdateRequired,
-                format!("this app writes data schema {got}; the server accepts {oldest} or newer. Update QAR Field, then sync again"),
-            )
-            .with_details(json!({ "got": got, "oldest_accepted": oldest })),
             E::NotOnReview { review_id, seq } => ApiError::new(
                 ErrorCode::NotOnReview,
                 "This push includes work on a review you are not part of, so none of it was saved. Ask the review's hub coordinator to add you to its team.",

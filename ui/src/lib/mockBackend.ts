@@ -872,6 +872,10 @@ export class MockBackend implements Backend {
       needsSignIn: this.needsSignIn,
       revoked: this.revokedReason !== null,
       revokedReason: this.revokedReason,
+      updateNotice: null,
+      updateRequired: false,
+      refusedChanges: 0,
+      lastRefusal: null,
     };
   }
 

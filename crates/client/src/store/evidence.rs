@@ -5,6 +5,7 @@ use crate::error::{ClientError, Result};
 use crate::model::{Evidence, EvidenceQuery, NewEvidence};
 use chrono::{DateTime, Utc};
 use qar_core::permissions::Action;
+use qar_core::year_group::normalise_year_group;
 use qar_core::{EntityKind, ValidationError};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, OptionalExtension, Row};
@@ -65,9 +66,11 @@ impl Store {
         let id = Uuid::now_v7();
         let mut fields = vec![("activity_type", json!(new.activity_type)), ("notes", json!(new.notes))];
         let author = meta::get(&self.conn, "user_id")?.unwrap_or_default();
+        // Schema 2: a year group is written one way ("Year 4" → "Y4"), see qar_core::year_group.
+        let year_group = normalise_year_group(&new.year_group);
         let texts = [
             ("author_id", author.as_str()),
-            ("year_group", new.year_group.trim()),
+            ("year_group", year_group.as_str()),
             ("subject", new.subject.trim()),
             ("host_colleague_role", new.host_colleague_role.trim()),
             ("strengths", new.strengths.as_str()),
@@ -94,6 +97,10 @@ impl Store {
         let own = self.is_own(&current.author_id)?;
         self.check(&self.review_info(&current.review_id)?, Action::edit_evidence(own), own)?;
         let review_id = parse_id("Review", &current.review_id)?;
+        let value = match (spec.name, value) {
+            ("year_group", Value::String(typed)) => Value::String(normalise_year_group(&typed)),
+            (_, value) => value,
+        };
         self.write_record(EntityKind::Evidence, parse_id("Evidence", id)?, review_id, &[(spec.name, value)], "edit", now_ms)?;
         self.evidence(id)
     }

@@ -56,6 +56,12 @@ impl Store {
                 super::session::refresh_my_roles(&tx, &me)?;
             }
         }
+        // What this build cannot hold (a newer server's kinds and fields) is kept, not lost,
+        // so the page still counts as read (issue 17).
+        super::forward::keep_set_aside(&tx, &page.set_aside)?;
+        if let Some(compat) = &page.compat {
+            meta::set(&tx, "server_compat", &serde_json::to_string(compat).unwrap_or_default())?;
+        }
         meta::set(&tx, "pull_cursor", &page.cursor.to_string())?;
         meta::set_clock(&tx, self.clock.last())?;
         tx.commit()?;

@@ -10,6 +10,7 @@ mod conflicts;
 pub mod encrypt;
 mod estimates;
 mod evidence;
+mod forward;
 mod handover;
 mod inbox;
 mod lost_access;
@@ -27,6 +28,7 @@ mod wipe;
 
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
+pub use forward::Refusal;
 pub use outbox::PendingBatch;
 
 use crate::error::Result;
@@ -66,14 +68,18 @@ impl Store {
         qar_dbkit::migrate(&mut conn, schema::MIGRATIONS)?;
         let device_id = meta::device_id(&conn)?;
         let last = meta::clock(&conn)?.unwrap_or(Hlc { wall_ms: 0, counter: 0, node: Hlc::node_of(&device_id) });
-        Ok(Store {
+        let mut store = Store {
             conn,
             path: path.to_owned(),
             device_id,
             clock: HlcClock::resume(last),
             in_flight_through: 0,
             changed_reviews: Default::default(),
-        })
+        };
+        // An app updated with unsent work: its ops are brought up to this build's schema
+        // before anything can push them (issue 17).
+        store.upcast_outbox()?;
+        Ok(store)
     }
 
     /// The reviews pulled changes touched since the last call.
@@ -105,3 +111,6 @@ mod tests;
 
 #[cfg(test)]
 mod desk_tests;
+
+#[cfg(test)]
+mod forward_tests;

@@ -17,4 +17,5 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0006_scheduled_reviews.sql"),
     },
     Migration { number: 7, name: "time of approval", sql: include_str!("migrations/0007_approval_time.sql") },
+    Migration { number: 8, name: "records and fields of newer servers", sql: include_str!("migrations/0008_forward_compat.sql") },
 ];

@@ -109,6 +109,9 @@ async fn sync_steps(
         }
         let mut s = lock(store);
         s.record_push(&reply, now_ms())?;
+        if let Some(compat) = &reply.compat {
+            s.note_server_compat(compat)?;
+        }
         if let Some(page) = &reply.pull {
             report.pulled += s.apply_pull(page, now_ms())?;
             s.note_access_revoked(&page.access_revoked)?;

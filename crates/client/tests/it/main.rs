@@ -12,6 +12,7 @@ mod proposal_flow;
 mod report_export;
 mod revoke_handover;
 mod scheduling_flow;
+mod schema_mix;
 mod simulation;
 mod ts_types;
 mod two_laptops;

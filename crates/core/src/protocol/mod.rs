@@ -21,6 +21,9 @@ pub struct Op {
     /// Per-device sequence number, contiguous from 1.
     #[serde(deserialize_with = "crate::whole_number::u64")]
     pub seq: u64,
+    /// The kind of record. Documented as text: an op of a kind this server does not know
+    /// (written by a newer app) is refused alone, not with the whole push (issue 17).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub entity: EntityKind,
     pub id: Uuid,
     /// The review the record belongs to (for a review, its own id); scopes who may read it.
@@ -28,6 +31,9 @@ pub struct Op {
     /// Changed fields in name order. Every field of one op carries the op's `hlc` as its version.
     pub fields: BTreeMap<String, FieldWrite>,
     pub hlc: Hlc,
+    /// The data schema of the app that wrote the op. Every version is read: one from
+    /// `Compat.oldest_schema_version` to `Compat.schema_version` is brought up and applied, any
+    /// other is refused alone (`update_required` / `unknown_schema`) with its values kept.
     #[serde(deserialize_with = "crate::whole_number::u32")]
     pub schema_version: u32,
 }
@@ -68,6 +74,44 @@ pub struct PushResponse {
     /// Absent otherwise (and from older servers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock_ahead: Option<ClockAhead>,
+    /// What the server accepts (issue 17): sent with every answer so an app learns it needs an
+    /// update before anything of it is refused. Absent from older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compat: Option<Compat>,
+}
+
+/// The data schemas a server accepts and the oldest app that writes one of them, in
+/// `/v1/health` and every sync answer (docs/compatibility.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Compat {
+    /// The newest op schema the server knows: an app on an older one may update.
+    pub schema_version: u32,
+    /// The oldest op schema still accepted (and upcast); older ops are refused one by one.
+    pub oldest_schema_version: u32,
+    /// The oldest app release whose changes are still accepted.
+    pub min_app_version: String,
+}
+
+impl Compat {
+    /// What this build, as a server, accepts.
+    pub fn of_this_build() -> Compat {
+        Compat {
+            schema_version: crate::SCHEMA_VERSION,
+            oldest_schema_version: crate::upcast::OLDEST_SUPPORTED_SCHEMA,
+            min_app_version: crate::upcast::min_app_version().to_owned(),
+        }
+    }
+
+    /// The server knows a newer schema than this build writes: an update is available.
+    pub fn update_available(&self) -> bool {
+        self.schema_version > crate::SCHEMA_VERSION
+    }
+
+    /// The server no longer accepts what this build writes: an update is needed to sync.
+    pub fn update_required(&self) -> bool {
+        self.oldest_schema_version > crate::SCHEMA_VERSION
+    }
 }
 
 /// Ops whose stamps were too far ahead of the server's wall time (issue 15). Such a stamp never
@@ -125,6 +169,9 @@ pub struct FieldConflict {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// Read through `sync::forward`: a change of a kind this build does not know, or fields it does
+// not know, are set aside instead of failing the page (issue 17).
+#[serde(from = "crate::sync::forward::WirePull")]
 pub struct PullResponse {
     pub changes: Vec<Change>,
     /// Pass this as `cursor` in the next pull.
@@ -135,6 +182,13 @@ pub struct PullResponse {
     /// any unsent work, then drops its copy. Absent when empty (older servers never send it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access_revoked: Vec<Uuid>,
+    /// What the server accepts (see [`Compat`]). Absent from older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compat: Option<Compat>,
+    /// Records and fields of this page that this build does not know (a newer server's), kept
+    /// aside by the laptop for a later version. Never on the wire: filled when a page is read.
+    #[serde(skip)]
+    pub set_aside: Vec<crate::sync::forward::SetAside>,
 }
 
 /// The current state of one record, as the server holds it: every field with its version,
@@ -167,6 +221,16 @@ pub struct Health {
     pub version: String,
     pub schema_version: u32,
     pub server_time_ms: u64,
+    /// The oldest op schema still accepted; older ops are refused one by one (issue 17).
+    #[serde(default = "one")]
+    pub oldest_schema_version: u32,
+    /// The oldest app release whose changes are still accepted.
+    #[serde(default)]
+    pub min_app_version: String,
+}
+
+fn one() -> u32 {
+    1
 }
 
 /// Every error the server sends has this body, with a matching HTTP status.

@@ -4,7 +4,9 @@
 //! `crates/core/tests/it/sync_convergence.rs` plays random edits, pushes and pulls through both.
 
 pub mod field_merge;
+pub mod forward;
 pub mod pulled_fields;
+pub mod retry;
 
 use crate::protocol::FieldValue;
 use crate::Hlc;
@@ -13,6 +15,7 @@ use std::collections::BTreeMap;
 
 pub use field_merge::{merge_op, Lost, LostKind, Merged};
 pub use pulled_fields::{pulled_field, pulled_writes, PulledField};
+pub use retry::retry_needs_reannounce;
 
 /// A record's fields as the server keeps them (and a pull sends them): name → value and version.
 pub type RecordFields = BTreeMap<String, FieldValue>;

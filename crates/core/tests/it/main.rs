@@ -8,4 +8,5 @@ mod permissions;
 mod spec;
 mod sync_convergence;
 mod tables_export;
+mod upcast_golden;
 mod visit_day_cases;

@@ -15,7 +15,7 @@
 
 use proptest::prelude::*;
 use qar_core::protocol::{FieldValue, FieldWrite, Op};
-use qar_core::sync::{merge_op, pulled_writes, tombstone, PulledField, RecordFields};
+use qar_core::sync::{merge_op, pulled_writes, retry_needs_reannounce, tombstone, PulledField, RecordFields};
 use qar_core::{EntityKind, Hlc, HlcClock, SCHEMA_VERSION};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -107,7 +107,13 @@ impl Server {
     fn push(&mut self, laptop: usize, ops: &[Op]) {
         for op in ops {
             if op.seq <= self.high_water[laptop] {
-                continue; // a retry: answered duplicate, nothing changes
+                // A retry: answered duplicate, nothing changes, but a record its laptop may have
+                // skipped as pending is announced again.
+                if retry_needs_reannounce(self.records.get(&op.id), op) {
+                    self.last_seq += 1;
+                    self.feed.insert(op.id, self.last_seq);
+                }
+                continue;
             }
             self.high_water[laptop] = op.seq;
             let doc = self.records.entry(op.id).or_default();
@@ -280,7 +286,7 @@ impl World {
             Step::Pull { laptop } => {
                 // A sync sends before it pulls, and a failed send ends the sync: so a pull never
                 // runs while a push is unanswered (sync_once). A long-poll pull racing a push whose
-                // answer is lost can: docs/decisions.md, "Rules in core", names that gap.
+                // answer is lost can; the retry then re-announces its record (decision 44).
                 let l = &mut self.laptops[*laptop];
                 if l.unanswered > 0 {
                     self.server.push(*laptop, &l.outbox[..l.unanswered]);
@@ -411,4 +417,32 @@ fn two_laptops_writing_one_field_keep_both_values() {
     let kept: Vec<_> = w.server.kept.values().map(|(v, k)| (v.clone(), *k)).collect();
     assert_eq!(kept, [(json!("beta"), "concurrent")]);
     assert_eq!(w.laptops[0].records[&r]["notes"].0, json!("gamma"));
+}
+
+/// The case the property found (decision 39's second gap): laptop 0's push is applied but its
+/// answer lost; it sends part of it again (duplicate), pulls while the rest is still unsent
+/// (the server's `deleted` skipped as pending), and the rest turns out to be a duplicate too.
+/// Without the server announcing the record again on such a retry, laptop 0 stayed on its own
+/// version of `deleted` for ever.
+#[test]
+fn a_retried_push_that_lost_brings_the_current_version_back() {
+    let mut w = World::new();
+    let steps = [
+        Step::Edit { laptop: 0, record: 0, writes: vec![(0, 0)] },
+        Step::Edit { laptop: 2, record: 0, writes: vec![(0, 0)] },
+        Step::Delete { laptop: 2, record: 0 },
+        Step::Delete { laptop: 0, record: 0 },
+        Step::Push { laptop: 2, count: 2, reply_lost: false },
+        Step::Push { laptop: 0, count: 2, reply_lost: true },
+        Step::Push { laptop: 0, count: 1, reply_lost: false },
+        Step::Pull { laptop: 0 },
+        Step::Edit { laptop: 0, record: 0, writes: vec![(0, 0)] },
+    ];
+    for s in &steps {
+        w.run(s);
+    }
+    w.settle();
+    check(&w).unwrap();
+    let r = record_id(0);
+    assert_eq!(w.laptops[0].records[&r]["deleted"].1, w.server.records[&r]["deleted"].version);
 }

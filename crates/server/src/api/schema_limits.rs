@@ -18,8 +18,6 @@ use utoipa::openapi::{OpenApi, RefOr};
 const MAX_NAME: usize = 200;
 /// Longest e-mail address (RFC 5321), `store::invitations`.
 const MAX_EMAIL: usize = 254;
-/// The oldest data schema a push may carry (`store::push::OLDEST_ACCEPTED_SCHEMA`).
-const OLDEST_SCHEMA: usize = crate::store::OLDEST_ACCEPTED_SCHEMA as usize;
 /// A hub's report deadline, in days after the visit (`store::hub_admin::check_deadline`).
 const DEADLINE_DAYS: (usize, usize) = (1, 365);
 
@@ -68,9 +66,6 @@ const LIMITS: &[(&str, &str, &[Limit])] = &[
     // Serde reads `null` or a UUID; nullable strings are generated without their `format`.
     ("ScheduleRequest", "review_id", &[Pattern(UUID_PATTERN)]),
     ("PushRequest", "ops", &[MaxItems(super::sync::MAX_OPS_PER_PUSH)]),
-    // Older data schemas are answered 426 update_required (the app must update first).
-    ("PushRequest", "schema_version", &[Minimum(OLDEST_SCHEMA)]),
-    ("Op", "schema_version", &[Minimum(OLDEST_SCHEMA)]),
     // A device numbers its ops from 1 (`Op::seq`).
     ("Op", "seq", &[Minimum(1)]),
 ];

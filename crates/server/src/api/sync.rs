@@ -3,6 +3,7 @@ use super::extract::{JsonBody, QueryParams};
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::store::{now_ms, ReadScope};
+use crate::store::{Admitted, WirePush};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::header::{self, HeaderValue};
@@ -21,7 +22,11 @@ pub const BULK_PUSH_OPS: usize = 100;
 /// commit; optionally returns the first page of news (`pull_cursor`). Each op is checked
 /// against the permission table: a refused op is answered `rejected` with the reason code
 /// (`not_your_role`, `wrong_state`, `not_your_evidence`, `server_field`, …) and never blocks
-/// later ops.
+/// later ops. Each op is first brought up to this server's data schema (`qar_core::upcast`):
+/// every schema from `Compat.oldest_schema_version` on is accepted; an op older than that, of a
+/// newer schema, or of a kind of record this server does not know is refused alone
+/// (`update_required` / `unknown_schema`, with what to do) and its values are kept as conflict
+/// records of its review. The answer's `compat` says what the server accepts.
 #[utoipa::path(post, path = "/v1/sync/push", tag = "sync", request_body = PushRequest, security(("bearer" = [])),
     responses(
         (status = 200, description = "Per-op results; everything up to acked_through is durable", body = PushResponse),
@@ -30,13 +35,12 @@ pub const BULK_PUSH_OPS: usize = 100;
         (status = 409, description = "seq_gap: push the earlier ops first; details.expected", body = ErrorBody),
         (status = 413, description = "body_too_large or too_many_ops", body = ErrorBody),
         (status = 422, description = "invalid_body (wrong field types)", body = ErrorBody),
-        (status = 426, description = "update_required: the app's data schema is too old", body = ErrorBody),
     ))]
 pub async fn push(
     State(state): State<AppState>,
     device: AuthDevice,
     headers: axum::http::HeaderMap,
-    JsonBody(req): JsonBody<PushRequest>,
+    JsonBody(req): JsonBody<WirePush>,
 ) -> Result<Response, ApiError> {
     super::outbox_report::note(&state, &device, &headers);
     same_device(&device, Some(req.device_id))?;
@@ -53,8 +57,12 @@ pub async fn push(
     let store = state.store.clone();
     let (device_id, pull_cursor) = (req.device_id, req.pull_cursor);
     let bulk = req.ops.len() >= BULK_PUSH_OPS;
+    // Upcasting is validation: every op is read and brought up to this schema before anything
+    // is looked up or written. A malformed op refuses the body; an op of an unsupported
+    // version or kind is refused alone inside the push.
+    let admitted = Admitted::from_wire(req).map_err(|m| ApiError::new(ErrorCode::InvalidBody, m))?;
     let body = blocking(move || {
-        let reply: PushResponse = store.push_owned(req, &device, now_ms())?;
+        let reply: PushResponse = store.push_admitted(admitted, &device, now_ms())?;
         let mut body = serde_json::to_string(&reply).map_err(ApiError::internal)?;
         if let Some(cursor) = pull_cursor {
             // The news page goes in as the store wrote it: `{…, "pull": {…}}`.

@@ -65,3 +65,41 @@ pub(super) fn keep(
     records::server_write(tx, ctx, EntityKind::Conflict, &id, review_id, &fields)?;
     Ok(())
 }
+
+/// Keeps every value of a pushed op that could not be brought up to this schema (issue 17) as
+/// a conflict record of its review, one per field, so the text reaches the team and nothing
+/// typed is lost. Its `kind` is the refusal's code (`update_required`, `unknown_schema`).
+/// Idempotent like [`keep`]: the same op kept twice writes the same records.
+pub(super) fn keep_unmapped(
+    tx: &Connection,
+    ctx: &mut Ctx,
+    op: &qar_core::upcast::UnmappedOp,
+    review_id: &str,
+    pusher: &str,
+) -> rusqlite::Result<()> {
+    let record_id = op.id.to_string();
+    let version = op.hlc.to_string();
+    // The kind as sent is kept when it reads as a code (a newer app's kind, say); anything
+    // else would make the conflict record itself invalid.
+    let entity = if qar_core::entities::check_code("Record kind", &op.entity).is_ok() { op.entity.as_str() } else { "unknown" };
+    for (field, value) in &op.values {
+        let id = Uuid::new_v5(&CONFLICT_NAMESPACE, format!("unmapped|{entity}|{record_id}|{field}|{version}").as_bytes()).to_string();
+        if records::load(tx, EntityKind::Conflict, &id)?.is_some() {
+            continue;
+        }
+        let fields: [(&str, Value); 10] = [
+            ("entity", json!(entity)),
+            ("record_id", json!(record_id)),
+            ("field", json!(field)),
+            ("value", value.clone()),
+            ("version", json!(version)),
+            ("winner_version", json!(version)),
+            ("author_id", json!(pusher)),
+            ("kind", json!(op.why.code.as_str())),
+            ("recorded_ms", json!(ctx.now_ms)),
+            ("resolved", json!(false)),
+        ];
+        records::server_write(tx, ctx, EntityKind::Conflict, &id, review_id, &fields)?;
+    }
+    Ok(())
+}

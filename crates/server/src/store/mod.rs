@@ -33,7 +33,7 @@ mod workflow;
 pub use ahead::DEFAULT_MAX_CLOCK_AHEAD_MS;
 pub use conflicts::conflict_id;
 pub use pull::ReadScope;
-pub use push::OLDEST_ACCEPTED_SCHEMA;
+pub use push::{Admitted, WirePush, OLDEST_ACCEPTED_SCHEMA};
 pub use workflow::{NewComment, MAX_RETURN_COMMENTS};
 
 use qar_core::ErrorCode;
@@ -68,8 +68,6 @@ pub enum StoreError {
     SeqGap { expected: u64, got: u64 },
     #[error("seq {got} does not follow {after}")]
     NotContiguous { after: u64, got: u64 },
-    #[error("schema {got} is older than {oldest}")]
-    UpdateRequired { got: u32, oldest: u32 },
     /// The push touches a review the pusher has no relation to: refused whole, nothing written.
     #[error("not on review {review_id} (op {seq})")]
     NotOnReview { review_id: uuid::Uuid, seq: u64 },

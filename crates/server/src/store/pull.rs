@@ -122,7 +122,14 @@ impl ServerStore {
                 },
                 _ => None,
             };
-            let entity = EntityKind::parse(text(1)?).map_err(|e| bad(1, e.to_string()))?;
+            // A kind this server does not know (written by a newer server before a rollback)
+            // is still served as it is, when it reads as a code: laptops set aside what they
+            // do not know (issue 17) instead of the whole feed stopping here.
+            let entity = text(1)?;
+            let entity = match EntityKind::parse(entity) {
+                Ok(kind) => kind.code(),
+                Err(e) => qar_core::entities::check_code("Record kind", entity).map(|()| entity).map_err(|_| bad(1, e.to_string()))?,
+            };
             let id: Uuid = text(2)?.parse().map_err(|e: uuid::Error| bad(2, e.to_string()))?;
             let review_id: Uuid = text(3)?.parse().map_err(|e: uuid::Error| bad(3, e.to_string()))?;
             if changes > 0 {
@@ -130,7 +137,7 @@ impl ServerStore {
             }
             changes += 1;
             out.reserve(raw.len() + 160);
-            let _ = write!(out, "{{\"server_seq\":{server_seq},\"entity\":\"{}\",\"id\":\"", entity.code());
+            let _ = write!(out, "{{\"server_seq\":{server_seq},\"entity\":\"{entity}\",\"id\":\"");
             out.push_str(id.hyphenated().encode_lower(&mut uuid_buf));
             out.push_str("\",\"review_id\":\"");
             out.push_str(review_id.hyphenated().encode_lower(&mut uuid_buf));
@@ -154,6 +161,10 @@ impl ServerStore {
                 let _ = write!(out, ",\"access_revoked\":[{}]", ids.join(","));
             }
         }
+        // What this server accepts, on every page (issue 17): an app learns it may or must
+        // update before anything of it is refused.
+        out.push_str(",\"compat\":");
+        out.push_str(&serde_json::to_string(&qar_core::protocol::Compat::of_this_build()).unwrap_or_else(|_| "null".into()));
         out.push('}');
         Ok(PullPage { json: out, changes, cursor: next, has_more })
     }

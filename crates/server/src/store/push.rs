@@ -11,15 +11,115 @@ use qar_core::entities::TeamRole;
 use qar_core::op_permission::{decide_op, OpFacts};
 use qar_core::protocol::{Op, OpOutcome, OpResult, PushRequest, PushResponse};
 use qar_core::sync::merge_op;
+use qar_core::upcast::{admit_op, Admission, UnmappedOp};
 use qar_core::ErrorCode;
 use qar_core::{validate_field, EntityKind, ReviewState, SCHEMA_VERSION};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde_json::json;
-use std::collections::{BTreeSet, HashMap};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Condvar, Mutex};
 
-/// The oldest op schema still accepted (and upcast); anything older must update the app first.
-pub const OLDEST_ACCEPTED_SCHEMA: u32 = if SCHEMA_VERSION > 1 { SCHEMA_VERSION - 1 } else { 1 };
+/// The oldest op schema still accepted (and upcast); an older op is refused alone
+/// (`update_required`) and its values kept as conflicts (issue 17).
+pub const OLDEST_ACCEPTED_SCHEMA: u32 = qar_core::upcast::OLDEST_SUPPORTED_SCHEMA;
+
+/// A push as it comes off the wire: the ops stay JSON until each is brought up to this
+/// server's schema ([`Admitted`]), so one op of an unknown kind or version is refused alone
+/// instead of failing the whole body.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct WirePush {
+    pub device_id: uuid::Uuid,
+    #[serde(deserialize_with = "qar_core::whole_number::u32")]
+    pub schema_version: u32,
+    pub ops: Vec<Value>,
+    #[serde(default, deserialize_with = "qar_core::whole_number::option_u64")]
+    pub pull_cursor: Option<u64>,
+}
+
+/// A push after upcasting (upcasting is validation: it runs before anything is read or
+/// written): the ops brought up to this schema, the ops that could not be, and which fields
+/// the upcasters rewrote (re-stamped by the server so the laptop that wrote them learns the
+/// new form).
+#[derive(Debug, Clone)]
+pub struct Admitted {
+    pub req: PushRequest,
+    pub unmapped: Vec<UnmappedOp>,
+    pub rewritten: BTreeMap<u64, Vec<String>>,
+    /// Every op's seq in the order sent, admitted or not: contiguity is checked on these.
+    seqs: Vec<u64>,
+}
+
+impl Admitted {
+    /// `Err` names a malformed op (not an op of any schema): the push is refused whole.
+    pub fn from_wire(w: WirePush) -> Result<Admitted, String> {
+        let mut a = Admitted::empty(w.device_id, w.schema_version, w.pull_cursor, w.ops.len());
+        for raw in w.ops {
+            a.admit(raw)?;
+        }
+        Ok(a)
+    }
+
+    /// A typed push (tests, tools): ops of this schema pass as they are, older ones go
+    /// through the upcasters like any pushed JSON.
+    pub fn from_typed(req: PushRequest) -> Admitted {
+        let mut a = Admitted::empty(req.device_id, req.schema_version, req.pull_cursor, req.ops.len());
+        for op in req.ops {
+            if op.schema_version == SCHEMA_VERSION {
+                a.seqs.push(op.seq);
+                a.req.ops.push(op);
+            } else if let Ok(raw) = serde_json::to_value(op) {
+                // A typed op always reads back as one: admitting it cannot fail.
+                let _ = a.admit(raw);
+            }
+        }
+        a
+    }
+
+    fn empty(device_id: uuid::Uuid, schema_version: u32, pull_cursor: Option<u64>, n: usize) -> Admitted {
+        Admitted {
+            req: PushRequest { device_id, schema_version, ops: Vec::with_capacity(n), pull_cursor },
+            unmapped: Vec::new(),
+            rewritten: BTreeMap::new(),
+            seqs: Vec::with_capacity(n),
+        }
+    }
+
+    fn admit(&mut self, raw: Value) -> Result<(), String> {
+        let current = raw.get("schema_version").and_then(Value::as_u64) == Some(SCHEMA_VERSION.into());
+        // What the upcasters are given, to tell which values they rewrote (not needed for an
+        // op of this schema: nothing rewrites it).
+        let before: BTreeMap<String, Value> = match raw.get("fields").and_then(Value::as_object) {
+            Some(f) if !current => f.iter().map(|(k, w)| (k.clone(), w.get("value").cloned().unwrap_or(Value::Null))).collect(),
+            _ => BTreeMap::new(),
+        };
+        match admit_op(raw)? {
+            Admission::Admitted(op) => {
+                if !current {
+                    let changed: Vec<String> =
+                        op.fields.iter().filter(|(k, w)| before.get(*k) != Some(&w.value)).map(|(k, _)| k.clone()).collect();
+                    if !changed.is_empty() {
+                        self.rewritten.insert(op.seq, changed);
+                    }
+                }
+                self.seqs.push(op.seq);
+                self.req.ops.push(op);
+            }
+            Admission::Refused(u) => {
+                self.seqs.push(u.seq);
+                self.unmapped.push(*u);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.seqs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seqs.is_empty()
+    }
+}
 
 /// The writer's page cache, in KiB (SQLite's negative `cache_size`): a 5,000-op push of
 /// 2 KB notes fits without spilling.
@@ -27,7 +127,7 @@ const WRITER_CACHE_KIB: i64 = -64 * 1024;
 
 /// One push waiting for the group commit that will carry it.
 pub(super) struct Queued {
-    req: PushRequest,
+    req: Admitted,
     caller: AuthDevice,
     now_ms: u64,
     slot: Arc<Slot>,
@@ -56,6 +156,12 @@ impl ServerStore {
     /// [`ServerStore::push`] taking the request (the HTTP handler's way): the ops' values move
     /// into the records instead of being copied.
     pub fn push_owned(&self, req: PushRequest, caller: &AuthDevice, now_ms: u64) -> Result<PushResponse, StoreError> {
+        self.push_admitted(Admitted::from_typed(req), caller, now_ms)
+    }
+
+    /// [`ServerStore::push`] of ops already brought up to this schema ([`Admitted`]): the
+    /// HTTP handler's way.
+    pub fn push_admitted(&self, req: Admitted, caller: &AuthDevice, now_ms: u64) -> Result<PushResponse, StoreError> {
         check_shape(&req)?;
         let slot = Arc::new(Slot::default());
         let queued = Queued { req, caller: caller.clone(), now_ms, slot: slot.clone() };
@@ -132,15 +238,12 @@ impl ServerStore {
     }
 }
 
-/// Checks that need no database: schema versions and contiguous sequence numbers.
-fn check_shape(req: &PushRequest) -> Result<(), StoreError> {
-    let oldest = req.ops.iter().map(|o| o.schema_version).chain([req.schema_version]).min().unwrap_or(SCHEMA_VERSION);
-    if oldest < OLDEST_ACCEPTED_SCHEMA {
-        return Err(StoreError::UpdateRequired { got: oldest, oldest: OLDEST_ACCEPTED_SCHEMA });
-    }
-    for w in req.ops.windows(2) {
-        if w[1].seq != w[0].seq + 1 {
-            return Err(StoreError::NotContiguous { after: w[0].seq, got: w[1].seq });
+/// Checks that need no database: contiguous sequence numbers. Schema versions are no longer
+/// checked per push: each op is upcast or refused alone ([`Admitted`]).
+fn check_shape(req: &Admitted) -> Result<(), StoreError> {
+    for w in req.seqs.windows(2) {
+        if w[1] != w[0] + 1 {
+            return Err(StoreError::NotContiguous { after: w[0], got: w[1] });
         }
     }
     Ok(())
@@ -151,19 +254,20 @@ fn check_shape(req: &PushRequest) -> Result<(), StoreError> {
 fn apply_push(
     conn: &Connection,
     ctx: &mut Ctx,
-    req: &mut PushRequest,
+    admitted: &mut Admitted,
     caller: &AuthDevice,
     max_ahead_ms: u64,
 ) -> Result<PushResponse, StoreError> {
+    let Admitted { req, unmapped, rewritten, seqs } = admitted;
     let device = req.device_id.to_string();
     let high_water: u64 = conn
         .prepare_cached("SELECT high_water FROM devices WHERE device_id = ?1")?
         .query_row([&device], |r| r.get::<_, i64>(0))
         .optional()?
         .unwrap_or(0) as u64;
-    if let Some(first) = req.ops.first() {
-        if first.seq > high_water + 1 {
-            return Err(StoreError::SeqGap { expected: high_water + 1, got: first.seq });
+    if let Some(&first) = seqs.first() {
+        if first > high_water + 1 {
+            return Err(StoreError::SeqGap { expected: high_water + 1, got: first });
         }
     }
     let fresh: Vec<&Op> = req.ops.iter().filter(|o| o.seq > high_water).collect();
@@ -171,34 +275,79 @@ fn apply_push(
     let values_sha256 = values_digest(&fresh);
     let mut reviews = ReviewCache::default();
     let mut bound = ClockBound::new(conn, max_ahead_ms)?;
-    let removed = check_related(conn, caller, &fresh, &mut reviews)?;
-    let any_fresh = !fresh.is_empty();
+    let fresh_unmapped: Vec<&UnmappedOp> = unmapped.iter().filter(|u| u.seq > high_water).collect();
+    let removed = check_related(conn, caller, &fresh, &fresh_unmapped, &mut reviews)?;
+    let any_fresh = !fresh.is_empty() || !fresh_unmapped.is_empty();
     if any_fresh {
         conflicts::note_writer(conn, req.device_id, &caller.user_id)?;
     }
     let mut results = Vec::with_capacity(req.ops.len());
     for op in req.ops.iter_mut() {
         let outcome = if op.seq <= high_water {
+            reannounce_retry(conn, ctx, caller, op, &mut reviews)?;
             OpOutcome::Duplicate
         } else if removed.contains(&op.review_id) {
             // Unsent work of someone taken off the team: refused clearly, never blocking later ops.
             rejected(ErrorCode::RemovedFromTeam, "You were taken off this review's team before this change reached the server, so it was not saved. Ask the hub coordinator if it is needed.")
         } else {
-            apply_op(conn, ctx, caller, op, &mut reviews, &mut bound)?
+            let restamp = rewritten.get(&op.seq).map_or(&[][..], Vec::as_slice);
+            apply_op(conn, ctx, caller, op, &mut reviews, &mut bound, restamp)?
         };
         results.push(OpResult { seq: op.seq, outcome });
     }
-    let acked_through = req.ops.last().map_or(high_water, |o| o.seq.max(high_water));
+    for u in unmapped.iter() {
+        let outcome = match u.review_id {
+            _ if u.seq <= high_water => OpOutcome::Duplicate,
+            r if removed.contains(&r) => rejected(ErrorCode::RemovedFromTeam, "You were taken off this review's team before this change reached the server, so it was not saved. Ask the hub coordinator if it is needed."),
+            _ => {
+                // Refused, but its text is not lost: kept as conflicts of the review, where
+                // the team sees it (only on a review that exists and the pusher belongs to,
+                // which check_related made sure of).
+                let review = u.review_id.to_string();
+                if reviews.get(conn, &review, &caller.user_id)?.is_some() {
+                    conflicts::keep_unmapped(conn, ctx, u, &review, &caller.user_id)?;
+                }
+                u.why.outcome()
+            }
+        };
+        results.push(OpResult { seq: u.seq, outcome });
+    }
+    results.sort_by_key(|r| r.seq);
+    let acked_through = seqs.iter().copied().max().map_or(high_water, |s| s.max(high_water));
     conn.prepare_cached(
         "INSERT INTO devices(device_id, high_water, last_seen_ms) VALUES (?1, ?2, ?3)
          ON CONFLICT(device_id) DO UPDATE SET high_water = excluded.high_water, last_seen_ms = excluded.last_seen_ms",
     )?
     .execute(params![device, acked_through as i64, ctx.now_ms as i64])?;
-    if any_fresh {
-        let fresh: Vec<&Op> = req.ops.iter().filter(|o| o.seq > high_water).collect();
+    let fresh: Vec<&Op> = req.ops.iter().filter(|o| o.seq > high_water).collect();
+    if !fresh.is_empty() {
         audit_push(conn, caller, &device, &fresh, &results, &values_sha256, ctx.now_ms)?;
     }
-    Ok(PushResponse { acked_through, results, server_time_ms: ctx.now_ms, pull: None, clock_ahead: bound.answer(ctx.now_ms) })
+    Ok(PushResponse {
+        acked_through,
+        results,
+        server_time_ms: ctx.now_ms,
+        pull: None,
+        clock_ahead: bound.answer(ctx.now_ms),
+        compat: Some(qar_core::protocol::Compat::of_this_build()),
+    })
+}
+
+/// A retried op changes nothing; but when it is not current everywhere it wrote, its record is
+/// announced again (moved to the end of the pull feed, content unchanged), so the laptop that
+/// skipped the server's values while the op waited unanswered receives them
+/// (`qar_core::sync::retry`, decision 44). Only a record of the op's own review, and one the
+/// pusher may read, so a made-up retry cannot stir other people's records.
+fn reannounce_retry(conn: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: &Op, reviews: &mut ReviewCache) -> Result<(), StoreError> {
+    let id = op.id.to_string();
+    let Some(stored) = records::load(conn, op.entity, &id)? else { return Ok(()) };
+    if stored.review_id != op.review_id.to_string() || reviews.get(conn, &stored.review_id, &caller.user_id)?.is_none() {
+        return Ok(());
+    }
+    if qar_core::sync::retry_needs_reannounce(Some(&stored.doc), op) {
+        records::save(conn, ctx, op.entity, &id, &stored.review_id, &stored.doc, true)?;
+    }
+    Ok(())
 }
 
 /// SHA-256 over every new op's fields as pushed: `seq|name=<value JSON>@<base>;…`, so the audit
@@ -312,21 +461,23 @@ fn check_related(
     conn: &Connection,
     caller: &AuthDevice,
     ops: &[&Op],
+    unmapped: &[&UnmappedOp],
     reviews: &mut ReviewCache,
 ) -> Result<BTreeSet<uuid::Uuid>, StoreError> {
     let mut seen = BTreeSet::new();
     let mut removed = BTreeSet::new();
-    for op in ops {
-        if !seen.insert(op.review_id) {
+    let named = ops.iter().map(|o| (o.review_id, o.seq)).chain(unmapped.iter().map(|u| (u.review_id, u.seq)));
+    for (review_id, seq) in named {
+        if !seen.insert(review_id) {
             continue;
         }
-        if let Some(access) = reviews.get(conn, &op.review_id.to_string(), &caller.user_id)? {
+        if let Some(access) = reviews.get(conn, &review_id.to_string(), &caller.user_id)? {
             if !access.related(caller) {
-                if super::scheduling::was_removed(conn, &op.review_id.to_string(), &caller.user_id)? {
-                    removed.insert(op.review_id);
+                if super::scheduling::was_removed(conn, &review_id.to_string(), &caller.user_id)? {
+                    removed.insert(review_id);
                     continue;
                 }
-                return Err(StoreError::NotOnReview { review_id: op.review_id, seq: op.seq });
+                return Err(StoreError::NotOnReview { review_id, seq });
             }
         }
     }
@@ -377,9 +528,12 @@ pub(super) fn apply_op(
     op: &mut Op,
     reviews: &mut ReviewCache,
     bound: &mut ClockBound,
+    restamp: &[String],
 ) -> rusqlite::Result<OpOutcome> {
-    if op.schema_version > SCHEMA_VERSION {
-        return Ok(rejected(ErrorCode::UnknownSchema, format!("data schema {} is newer than this server knows", op.schema_version)));
+    // Ops reach here brought up to this schema (`Admitted`); one that claims another version
+    // did not come through the upcasters and is refused rather than merged unread.
+    if op.schema_version != SCHEMA_VERSION {
+        return Ok(rejected(ErrorCode::UnknownSchema, format!("data schema {} is not the one this server applies", op.schema_version)));
     }
     if op.fields.is_empty() {
         return Ok(rejected(ErrorCode::Invalid, "an edit must change at least one field"));
@@ -439,6 +593,15 @@ pub(super) fn apply_op(
     }
     if permit.set_author {
         records::set_server_fields(ctx, &mut doc, &[("author_id", json!(caller.user_id))]);
+    }
+    // A value an upcaster rewrote (a year group written the old way) is re-stamped by the
+    // server where it became current: the laptop that wrote the old form is not sent its own
+    // writes back, but it is sent the server's, so it converges on the new form.
+    let rewritten: Vec<(&str, Value)> =
+        restamp.iter().filter_map(|name| doc.get(name).filter(|f| f.version == op.hlc).map(|f| (name.as_str(), f.value.clone()))).collect();
+    for (name, value) in rewritten {
+        let stamp = ctx.stamp();
+        doc.insert(name.to_owned(), qar_core::protocol::FieldValue { value, version: stamp });
     }
     let cancelled = op.entity == EntityKind::Review && records::tombstone(&doc).is_some_and(|v| v == op.hlc);
     if cancelled {

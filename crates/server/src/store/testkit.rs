@@ -119,6 +119,23 @@ impl ServerStore {
         let conn = self.reader();
         Ok(conn.query_row("SELECT value FROM meta WHERE key = 'server_hlc'", [], |r| r.get(0)).optional()?)
     }
+
+    /// TEST SUPPORT: writes a record as a newer server would hold it (a kind of record or
+    /// fields this build does not know), at the next place in the feed, so the pull of a page
+    /// from a newer server can be tested against a real server (issue 17). `fields` is the
+    /// record's JSON `{name: {value, version}}`.
+    pub fn test_record_of_a_newer_schema(&self, entity: &str, id: &str, review_id: &str, fields: &str) -> Result<(), StoreError> {
+        let conn = self.writer();
+        let seq = super::push::max_server_seq(&conn)? + 1;
+        conn.execute(
+            "INSERT INTO records(entity, id, review_id, fields, server_seq) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(entity, id) DO UPDATE SET fields = excluded.fields, server_seq = excluded.server_seq",
+            params![entity, id, review_id, fields, seq as i64],
+        )?;
+        drop(conn);
+        self.announce(seq);
+        Ok(())
+    }
 }
 
 /// The day `offset` days (0 = Monday … 6 = Sunday) after Monday of the week `weeks` after this

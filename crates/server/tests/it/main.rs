@@ -15,6 +15,7 @@ mod push_authz;
 mod refused_ops_change_nothing;
 mod report_versions;
 mod role_matrix;
+mod schema_versions;
 mod small_doors;
 mod sync_rules;
 mod visit_days;

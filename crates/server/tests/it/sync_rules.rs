@@ -5,6 +5,7 @@
 use crate::common::*;
 use qar_core::report_template::{content_hash, section_id};
 use qar_core::{EntityKind, Hlc};
+use qar_server::store::now_ms;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -313,4 +314,42 @@ async fn tombstones_take_older_edits_keep_newer_ones_as_conflicts_and_can_be_res
     let (_, r) = env.push_stamped(&mut a, &[(restore, at(node_a, t + 300))]).await;
     assert_eq!(outcomes(&r), ["applied"]);
     assert_eq!(env.pull_all(&env.laptop(ANIKA)).await[&note].fields["deleted"].value, json!(false));
+}
+
+/// A push applied whose answer was lost is sent again and answered `duplicate`; meanwhile the
+/// laptop skipped the server's value of that field as pending. When the retried write is not
+/// current (here a later one from another laptop won), the server announces the record again,
+/// so the laptop's next pull brings the winner (decision 44); a retry that won moves nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_whose_write_lost_puts_its_record_back_in_the_feed() {
+    let env = Env::demo().await;
+    let (mut a, mut b) = (env.laptop(ANIKA), env.laptop(ANIKA));
+    let base = env.pull_all(&a).await[&NOTE_1].fields["notes"].version;
+    let first = |text: &'static str| [(EntityKind::Evidence, NOTE_1, KESTREL, vec![("notes", json!(text), Some(base))])];
+    let a_stamp = a.clock.tick(now_ms());
+    let (_, r) = env.push_stamped(&mut a, &[(first("A's wording")[0].clone(), a_stamp)]).await;
+    assert_eq!(outcomes(&r), ["applied"], "applied, but say A never hears so");
+    let b_stamp = b.clock.tick(now_ms() + 1_000);
+    let (_, r) = env.push_stamped(&mut b, &[(first("B's wording")[0].clone(), b_stamp)]).await;
+    assert_eq!(outcomes(&r), ["conflict"], "B's later stamp wins; A's value is kept");
+    let cursor_of = |page: &serde_json::Value| page["cursor"].as_u64().unwrap();
+    let (_, page) = env.get(&format!("/v1/sync/pull?cursor=0&limit=5000&device_id={}", a.device), Some(&a.token)).await;
+    let after = cursor_of(&page);
+
+    // A sends the same op again (same seq and stamp): a duplicate that re-announces NOTE_1.
+    a.seq = 0;
+    let (_, r) = env.push_stamped(&mut a, &[(first("A's wording")[0].clone(), a_stamp)]).await;
+    assert_eq!(outcomes(&r), ["duplicate"]);
+    let (_, page) = env.get(&format!("/v1/sync/pull?cursor={after}&device_id={}", a.device), Some(&a.token)).await;
+    let changes = page["changes"].as_array().unwrap();
+    let note = changes.iter().find(|c| c["id"] == json!(NOTE_1)).expect("the record is announced again");
+    assert_eq!(note["fields"]["notes"]["value"], json!("B's wording"));
+
+    // B retries its winning op: nothing to announce, the feed stays where it is.
+    let after = cursor_of(&page);
+    b.seq = 0;
+    let (_, r) = env.push_stamped(&mut b, &[(first("B's wording")[0].clone(), b_stamp)]).await;
+    assert_eq!(outcomes(&r), ["duplicate"]);
+    let (_, page) = env.get(&format!("/v1/sync/pull?cursor={after}&device_id={}", b.device), Some(&b.token)).await;
+    assert!(page["changes"].as_array().unwrap().iter().all(|c| c["id"] != json!(NOTE_1)), "{page}");
 }

@@ -98,4 +98,25 @@ describe('StatusBar', () => {
     backend.emit({ ...base, lastError: 'The server refused the change', lastErrorCode: 'server_refused' });
     await waitFor(() => expect(screen.getByTestId('sync-error')).toHaveTextContent("Sync didn't finish: The server refused the change. Your work"));
   });
+
+  it('says when an update is available or needed, and which changes the server did not accept', async () => {
+    const backend = new MockBackend({ reviews: [{ schoolName: 'Oakfield Primary' }] });
+    await mount(backend);
+    expect(screen.queryByTestId('update-notice')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('refused-changes')).not.toBeInTheDocument();
+    const base = { pendingOps: 0, lastSyncAt: null, serverUrl: 'https://x', syncing: false, clockWarning: null, openConflicts: 0, progress: null, needsSignIn: false };
+    backend.emit({
+      ...base,
+      updateNotice: 'A newer version of QAR Field is available. Your work still syncs; update when convenient.',
+      updateRequired: false,
+      refusedChanges: 1,
+      lastRefusal: 'This change was made with an app too old for the server. Update QAR Field to version 0.1.0 or later.',
+    });
+    expect(await screen.findByTestId('update-notice')).toHaveTextContent('A newer version of QAR Field is available');
+    expect(screen.getByTestId('update-notice')).not.toHaveClass('offline');
+    expect(screen.getByTestId('refused-changes')).toHaveTextContent('1 change not accepted by the server: This change was made with an app too old');
+    backend.emit({ ...base, updateNotice: 'This version of QAR Field is too old for the server.', updateRequired: true, refusedChanges: 0, lastRefusal: null });
+    await waitFor(() => expect(screen.getByTestId('update-notice')).toHaveClass('offline'));
+    expect(screen.queryByTestId('refused-changes')).not.toBeInTheDocument();
+  });
 });

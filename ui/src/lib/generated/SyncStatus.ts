@@ -28,4 +28,23 @@ needsSignIn: boolean,
 /**
  * An administrator revoked this laptop: sync has stopped for good; offer export, then wipe.
  */
-revoked: boolean, revokedReason: string | null, };
+revoked: boolean, revokedReason: string | null, 
+/**
+ * Set when a newer app is available or needed (the server knows a newer data schema, sent
+ * records this app cannot show yet, or no longer accepts this app's changes): what to do,
+ * in plain words (issue 17).
+ */
+updateNotice: string | null, 
+/**
+ * The server no longer accepts this app's changes: they stay on this laptop until it is
+ * updated.
+ */
+updateRequired: boolean, 
+/**
+ * Changes of this laptop the server refused for good.
+ */
+refusedChanges: number, 
+/**
+ * Why the most recent of them was refused, as the server said it.
+ */
+lastRefusal: string | null, };

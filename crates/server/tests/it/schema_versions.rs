@@ -1,0 +1,163 @@
+//! Ops of every data schema against a real server (issue 17): the versions it accepts are
+//! brought up and applied; an op of a version or kind it cannot map is refused alone, never the
+//! push, and its values are kept as conflicts of its review; the answers say what the server
+//! accepts. Every refusal of the path has a case here.
+
+use crate::common::*;
+use qar_core::upcast::OLDEST_SUPPORTED_SCHEMA;
+use qar_core::{Hlc, SCHEMA_VERSION};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+/// One evidence op as an app of `schema` writes it.
+fn evidence_op(l: &mut Laptop, seq_offset: u64, schema: u32, entity: &str, id: Uuid, fields: Value) -> Value {
+    let fields: serde_json::Map<String, Value> =
+        fields.as_object().unwrap().iter().map(|(k, v)| (k.clone(), json!({"value": v, "base": null}))).collect();
+    json!({
+        "seq": l.seq + seq_offset, "entity": entity, "id": id, "review_id": KESTREL,
+        "fields": fields, "hlc": l.clock.tick(qar_server::store::now_ms()).to_string(), "schema_version": schema,
+    })
+}
+
+async fn push_raw(env: &Env, l: &mut Laptop, ops: Vec<Value>) -> (StatusCode, Value) {
+    let n = ops.len() as u64;
+    let body = json!({ "device_id": l.device, "schema_version": SCHEMA_VERSION, "ops": ops });
+    let (s, b) = env.post("/v1/sync/push", Some(&l.token.clone()), body).await;
+    if s == StatusCode::OK {
+        l.seq += n;
+    }
+    (s, b)
+}
+
+/// The open conflicts of Kestrel Brook as its Lead Reviewer's laptop pulls them.
+async fn kept(env: &Env, l: &Laptop) -> Vec<qar_core::protocol::Change> {
+    env.pull_all(l).await.into_values().filter(|c| c.entity == qar_core::EntityKind::Conflict).collect()
+}
+
+fn compat_is_this_builds(v: &Value) {
+    assert_eq!(v["schema_version"], SCHEMA_VERSION, "{v}");
+    assert_eq!(v["oldest_schema_version"], OLDEST_SUPPORTED_SCHEMA, "{v}");
+    assert_eq!(v["min_app_version"], qar_core::upcast::min_app_version(), "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_says_what_the_server_accepts() {
+    let env = Env::demo().await;
+    let (s, health) = env.get("/v1/health", None).await;
+    assert_eq!(s, StatusCode::OK);
+    compat_is_this_builds(&health);
+    let mut owen = env.laptop(OWEN);
+    let (s, page) = env.get(&format!("/v1/sync/pull?device_id={}", owen.device), Some(&owen.token)).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    compat_is_this_builds(&page["compat"]);
+    let op = evidence_op(&mut owen, 1, SCHEMA_VERSION, "evidence", Uuid::now_v7(), json!({"activity_type": "learning_walk"}));
+    let (s, reply) = push_raw(&env, &mut owen, vec![op]).await;
+    assert_eq!((s, outcomes(&reply)), (StatusCode::OK, vec!["applied".to_owned()]), "{reply}");
+    compat_is_this_builds(&reply["compat"]);
+}
+
+/// A version 1 app's year group is brought up ("Year 4" → "Y4") and re-stamped by the server, so
+/// the old laptop that wrote it is sent the new form (it is never sent its own writes back).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_1_op_is_upcast_applied_and_sent_back_to_its_writer() {
+    let env = Env::demo().await;
+    let mut owen = env.laptop(OWEN);
+    let note = Uuid::now_v7();
+    let op = evidence_op(
+        &mut owen,
+        1,
+        1,
+        "evidence",
+        note,
+        json!({"activity_type": "learning_walk", "year_group": "Year 4", "subject": "Maths"}),
+    );
+    let (s, reply) = push_raw(&env, &mut owen, vec![op]).await;
+    assert_eq!((s, outcomes(&reply)), (StatusCode::OK, vec!["applied".to_owned()]), "{reply}");
+    let seen_by_owen = env.pull_all(&owen).await.remove(&note).expect("the rewritten field comes back to its writer");
+    assert_eq!(seen_by_owen.fields["year_group"].value, json!("Y4"));
+    assert_ne!(seen_by_owen.fields["year_group"].version.node, Hlc::node_of(&owen.device), "a server stamp");
+    assert!(!seen_by_owen.fields.contains_key("subject"), "fields not rewritten stay Owen's own and are not echoed");
+    let anika = env.laptop(ANIKA);
+    let seen_by_anika = env.pull_all(&anika).await.remove(&note).unwrap();
+    assert_eq!(seen_by_anika.fields["year_group"].value, json!("Y4"));
+    assert_eq!(seen_by_anika.fields["subject"].value, json!("Maths"));
+}
+
+/// Too old, too new, an unknown kind of record: each refused alone with its code and what to
+/// do; the ops around it are applied; its text is kept as conflicts the team pulls.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unmappable_ops_are_refused_alone_and_their_text_is_kept() {
+    let env = Env::demo().await;
+    let mut owen = env.laptop(OWEN);
+    let anika = env.laptop(ANIKA);
+    let before = kept(&env, &anika).await.len();
+    let (old, new, kind, fine) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let ops = vec![
+        evidence_op(&mut owen, 1, OLDEST_SUPPORTED_SCHEMA - 1, "evidence", old, json!({"notes": "Written on a very old app"})),
+        evidence_op(&mut owen, 2, SCHEMA_VERSION + 1, "evidence", new, json!({"notes": "Written on a newer app", "mood": "calm"})),
+        evidence_op(&mut owen, 3, SCHEMA_VERSION + 1, "attachment", kind, json!({"caption": "Photo of the working wall"})),
+        evidence_op(&mut owen, 4, SCHEMA_VERSION, "evidence", fine, json!({"activity_type": "learning_walk", "notes": "Fine"})),
+    ];
+    let (s, reply) = push_raw(&env, &mut owen, ops).await;
+    assert_eq!(s, StatusCode::OK, "{reply}");
+    assert_eq!(outcomes(&reply), ["update_required", "unknown_schema", "unknown_schema", "applied"], "{reply}");
+    assert_eq!(reply["acked_through"], 4, "refused ops are acknowledged: they never block later ones");
+    let messages: Vec<&str> = reply["results"].as_array().unwrap().iter().filter_map(|r| r["message"].as_str()).collect();
+    assert!(messages[0].contains("Update QAR Field to version"), "{}", messages[0]);
+    assert!(messages[1].contains("update it"), "{}", messages[1]);
+
+    let records = env.pull_all(&anika).await;
+    assert!(records.contains_key(&fine) && !records.contains_key(&old) && !records.contains_key(&new) && !records.contains_key(&kind));
+    let conflicts = kept(&env, &anika).await;
+    assert_eq!(conflicts.len(), before + 4, "one kept value per field of the three refused ops");
+    let value_of = |record: Uuid, field: &str| {
+        conflicts
+            .iter()
+            .find(|c| c.fields["record_id"].value == json!(record.to_string()) && c.fields["field"].value == json!(field))
+            .map(|c| (c.fields["value"].value.clone(), c.fields["kind"].value.clone(), c.fields["entity"].value.clone()))
+    };
+    assert_eq!(value_of(old, "notes"), Some((json!("Written on a very old app"), json!("update_required"), json!("evidence"))));
+    assert_eq!(value_of(new, "mood"), Some((json!("calm"), json!("unknown_schema"), json!("evidence"))));
+    assert_eq!(value_of(kind, "caption"), Some((json!("Photo of the working wall"), json!("unknown_schema"), json!("attachment"))));
+
+    // A retry of the same push is answered duplicate and keeps nothing twice.
+    owen.seq -= 4;
+    let retry = vec![
+        evidence_op(&mut owen, 1, OLDEST_SUPPORTED_SCHEMA - 1, "evidence", old, json!({"notes": "Written on a very old app"})),
+        evidence_op(&mut owen, 2, SCHEMA_VERSION + 1, "evidence", new, json!({"notes": "Written on a newer app", "mood": "calm"})),
+    ];
+    let (s, reply) = push_raw(&env, &mut owen, retry).await;
+    assert_eq!((s, outcomes(&reply)), (StatusCode::OK, vec!["duplicate".to_owned(), "duplicate".to_owned()]), "{reply}");
+    assert_eq!(kept(&env, &anika).await.len(), before + 4);
+}
+
+/// Upcasting is validation and comes first: an unmappable op on a review the pusher has no part
+/// in refuses the push whole (not_on_review) and keeps nothing; a malformed op refuses the body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unmappable_ops_keep_nothing_where_the_pusher_may_not_write() {
+    let env = Env::demo().await;
+    let mut nadia = env.laptop(NADIA_NOBODY);
+    let before = env.srv.store().dump().unwrap();
+    let op = evidence_op(&mut nadia, 1, SCHEMA_VERSION + 1, "attachment", Uuid::now_v7(), json!({"caption": "Not mine to add"}));
+    let (s, reply) = push_raw(&env, &mut nadia, vec![op]).await;
+    assert_eq!((s, reply["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_on_review")), "{reply}");
+    let mut malformed = evidence_op(&mut nadia, 1, 1, "evidence", Uuid::now_v7(), json!({"notes": "x"}));
+    malformed.as_object_mut().unwrap().remove("hlc");
+    let (s, reply) = push_raw(&env, &mut nadia, vec![malformed]).await;
+    assert_eq!((s, reply["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_body")), "{reply}");
+    assert_eq!(env.srv.store().dump().unwrap(), before, "nothing was written");
+}
+
+/// A shadow may not record evidence: an old-schema op of a shadow is upcast, then refused by the
+/// permission table like any op (upcasting never lets an op past the rules).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upcast_op_still_meets_the_permission_table() {
+    let env = Env::demo().await;
+    let mut sam = env.laptop(SAM_SHADOW);
+    let op = evidence_op(&mut sam, 1, 1, "evidence", Uuid::now_v7(), json!({"activity_type": "learning_walk", "year_group": "Year 4"}));
+    let (s, reply) = push_raw(&env, &mut sam, vec![op]).await;
+    assert_eq!(s, StatusCode::OK, "{reply}");
+    assert_eq!(reply["results"][0]["status"], "rejected", "{reply}");
+    assert_ne!(reply["results"][0]["code"], "update_required", "{reply}");
+}
