@@ -49,6 +49,10 @@ pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>, state: &AppState) -
         emit_status(app, &SyncStatus { syncing: true, ..status });
     }
     let outcome = state.client.sync_now().await;
+    if let Err(e) = &outcome {
+        // Codes only: a server's refusal message may quote what was sent.
+        tracing::warn!(code = %e.code(), "sync failed");
+    }
     let status = state.client.status()?;
     emit_status(app, &status);
     emit_data_changed(app, &state.client);
