@@ -31,12 +31,14 @@ echo "Packed $(basename "$deb") ($(du -h "$deb" | cut -f1), debug build)"
 # 2. What a person's desktop needs from the package: the binary, a menu entry that also claims
 #    qarfield:// links (invitation e-mails), icons, and the version the workspace declares.
 contents="$(dpkg-deb --contents "$deb")"
-for path in ./usr/bin/qar-field ./usr/share/applications/ ./usr/share/icons/hicolor/128x128/apps/; do
-  grep -q " $path" <<<"$contents" || fail "the .deb lacks $path"
+# (The bundler writes paths without a leading ./, dpkg-deb's own tools with one: accept both.)
+for path in usr/bin/qar-field usr/share/applications/ usr/share/icons/hicolor/128x128/apps/qar-field.png usr/share/doc/qar-field/copyright; do
+  grep -Eq " (\./)?$path\$" <<<"$contents" || fail "the .deb lacks /$path"
 done
-desktop="$(dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './usr/share/applications/*.desktop')"
+desktop="$(dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards '*usr/share/applications/*.desktop')"
 grep -qx 'Name=QAR Field' <<<"$desktop" || fail "the desktop entry does not name the app 'QAR Field'"
 grep -q '^MimeType=.*x-scheme-handler/qarfield' <<<"$desktop" || fail "the desktop entry does not claim qarfield:// links"
+grep -qx 'Exec=qar-field %u' <<<"$desktop" || fail "the desktop entry does not pass a clicked link to the app (Exec=qar-field %u)"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -1)"
 [ "$(dpkg-deb --field "$deb" Version)" = "$version" ] || fail "the .deb's version is not the workspace's $version"
 
