@@ -32,7 +32,8 @@ echo "Packed $(basename "$deb") ($(du -h "$deb" | cut -f1), debug build)"
 #    qarfield:// links (invitation e-mails), icons, and the version the workspace declares.
 contents="$(dpkg-deb --contents "$deb")"
 # (The bundler writes paths without a leading ./, dpkg-deb's own tools with one: accept both.)
-for path in usr/bin/qar-field usr/share/applications/ usr/share/icons/hicolor/128x128/apps/qar-field.png usr/share/doc/qar-field/copyright; do
+for path in 'usr/bin/qar-field' 'usr/share/applications/[^/]+\.desktop' 'usr/share/icons/hicolor/128x128/apps/qar-field\.png' \
+  'usr/share/doc/qar-field/copyright'; do
   grep -Eq " (\./)?$path\$" <<<"$contents" || fail "the .deb lacks /$path"
 done
 desktop="$(dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards '*usr/share/applications/*.desktop')"
@@ -53,13 +54,11 @@ $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/nul
 echo "Installed $PACKAGE $(dpkg-query -W -f='${Version}' "$PACKAGE") at $INSTALLED_BIN"
 
 # 4. The walking-skeleton journey, driving the installed binary.
-run_journey() { QAR_APP_BIN="$INSTALLED_BIN" npm --prefix "$ROOT/tests/e2e" test --silent -- walking-skeleton.test.mjs; }
+journey=(env QAR_APP_BIN="$INSTALLED_BIN" npm --prefix "$ROOT/tests/e2e" test --silent -- walking-skeleton.test.mjs)
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
-  run_journey
+  "${journey[@]}"
 else
-  export -f run_journey
-  export ROOT INSTALLED_BIN
-  WEBKIT_DISABLE_DMABUF_RENDERER=1 xvfb-run -a -s '-screen 0 1400x1000x24' bash -c run_journey
+  WEBKIT_DISABLE_DMABUF_RENDERER=1 xvfb-run -a -s '-screen 0 1400x1000x24' "${journey[@]}"
 fi
 
 # 5. Removal leaves no binary behind.
