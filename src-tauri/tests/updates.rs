@@ -34,7 +34,8 @@ fn signature(kp: &KeyPair, artifact: &[u8], version: &str) -> String {
 /// An app on the mock runtime whose updater trusts `pubkey`.
 fn app_trusting(pubkey: &str) -> tauri::App<MockRuntime> {
     let mut ctx = mock_context(noop_assets());
-    ctx.config_mut().plugins.0.insert("updater".into(), json!({ "pubkey": pubkey }));
+    // As tauri.conf.json: the signature must also name the version the manifest announces.
+    ctx.config_mut().plugins.0.insert("updater".into(), json!({ "pubkey": pubkey, "requireSignedVersion": true }));
     qar_app::with_plugins(mock_builder(), qar_app::logging::LogFile::default())
         .invoke_handler(qar_app::invoke_handler())
         .build(ctx)
@@ -117,6 +118,21 @@ fn a_manifest_signed_by_another_key_is_refused() {
     let err = tauri::async_runtime::block_on(updates::download_verified(&update)).expect_err("another key's signature must not verify");
     assert_eq!(err.code, qar_core::ErrorCode::UpdateNotVerified);
     assert!(err.message.contains("not signed by QAR Field's release key"), "{}", err.message);
+}
+
+#[test]
+fn an_older_release_served_as_a_newer_one_is_refused() {
+    // A genuine, correctly signed artifact of another version, announced as the new one: the
+    // signed version in the signature's trusted comment gives it away.
+    let key = KeyPair::generate_unencrypted_keypair().unwrap();
+    let bytes = artifact();
+    let sig = signature(&key, &bytes, "98.0.0");
+    let url = serve(|artifact_url| manifest(NEW_VERSION, artifact_url, &sig), bytes);
+    let app = app_trusting(&pubkey_setting(&key));
+
+    let update = tauri::async_runtime::block_on(updates::check(app.handle(), Some(url.parse().unwrap()))).unwrap().unwrap();
+    let err = tauri::async_runtime::block_on(updates::download_verified(&update)).expect_err("the versions disagree");
+    assert_eq!(err.code, qar_core::ErrorCode::UpdateNotVerified);
 }
 
 #[test]
