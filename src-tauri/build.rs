@@ -1,3 +1,77 @@
+//! The app's ACL (issue 21): every command the webview may call is declared here, which turns on
+//! Tauri's permission check for app commands; `capabilities/main.json` then grants each one to
+//! the main window. A command added to `invoke_handler` but not here and there is refused at
+//! run time (tests/it/capabilities.rs checks both lists agree and that others are refused).
+
+/// Must list exactly the commands of `qar_app::invoke_handler` (checked by tests/it/capabilities.rs).
+const COMMANDS: &[&str] = &[
+    "list_reviews",
+    "create_review",
+    "get_review",
+    "list_evidence",
+    "add_evidence",
+    "update_evidence_field",
+    "delete_evidence",
+    "transition_review",
+    "set_estimate",
+    "list_estimates",
+    "search_evidence",
+    "framework",
+    "activity_types",
+    "sync_status",
+    "sync_now",
+    "session",
+    "sign_in",
+    "sign_out",
+    "review_detail",
+    "report_template",
+    "list_report_sections",
+    "save_report_section",
+    "list_comments",
+    "resolve_comment",
+    "submit_check",
+    "approve_review",
+    "return_review",
+    "list_conflicts",
+    "resolve_conflict",
+    "wipe_check",
+    "admin_list_hubs",
+    "admin_create_hub",
+    "admin_set_report_deadline",
+    "admin_assign_schools",
+    "admin_search_schools",
+    "admin_list_users",
+    "admin_invite",
+    "admin_set_roles",
+    "admin_deactivate_user",
+    "schedule_review",
+    "set_review_team",
+    "hub_overview",
+    "change_visit",
+    "adopt_review",
+    "admin_set_home_school",
+    "admin_import_schools",
+    "report_preview",
+    "export_report",
+    "issue_report",
+    "report_versions",
+    "vault_status",
+    "unlock_store",
+    "unlock_idle",
+    "export_unsent",
+    "import_handover",
+    "wipe_laptop",
+    "redeem_invitation",
+    "confirm_invitation",
+    "check_for_update",
+    "install_update",
+    "app_info",
+    "diagnostics",
+    "take_invitation_link",
+    "read_invitation_code",
+];
+
 fn main() {
-    tauri_build::build()
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)))
+        .expect("tauri-build failed: see the message above");
 }

@@ -45,10 +45,19 @@ pub fn spawn_sync_loop<R: Runtime>(app: AppHandle<R>, state: AppState, retry_max
 /// Runs one sync and tells the window how it went. Offline is reported in the status, not as
 /// an error; only a broken local store is an error.
 pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Result<SyncStatus, ClientError> {
+    let mut code_before = None;
     if let Ok(status) = state.client.status() {
+        code_before = status.last_error_code;
         emit_status(app, &SyncStatus { syncing: true, ..status });
     }
     let outcome = state.client.sync_now().await;
+    if let Err(e) = &outcome {
+        // Codes only (a server's refusal message may quote what was sent), and once per change:
+        // offline for a day is one line, not one per retry.
+        if code_before != Some(e.code()) {
+            tracing::warn!(code = %e.code(), "sync failed");
+        }
+    }
     let status = state.client.status()?;
     emit_status(app, &status);
     emit_data_changed(app, &state.client);

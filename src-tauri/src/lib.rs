@@ -5,9 +5,13 @@ mod admin_commands;
 mod background;
 mod commands;
 mod error;
+mod help_commands;
 mod invite_commands;
+pub mod links;
+pub mod logging;
 pub mod protect;
 mod report_commands;
+pub mod updates;
 
 pub use commands::AppState;
 pub use error::IpcError;
@@ -98,17 +102,69 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         protect::wipe_laptop,
         invite_commands::redeem_invitation,
         invite_commands::confirm_invitation,
+        updates::check_for_update,
+        updates::install_update,
+        help_commands::app_info,
+        help_commands::diagnostics,
+        links::take_invitation_link,
+        links::read_invitation_code,
     ]
 }
 
+/// The app's plugins and the state its help and update commands need; shared with the IPC tests.
+pub fn with_plugins<R: Runtime>(builder: tauri::Builder<R>, log: logging::LogFile) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(updates::PendingUpdate::default())
+        .manage(links::PendingLink::default())
+        .manage(log)
+}
+
+/// The OS log folder, or `QAR_LOG_DIR`.
+fn log_dir<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<PathBuf> {
+    match std::env::var_os(logging::LOG_DIR_ENV).filter(|d| !d.is_empty()) {
+        Some(d) => Ok(PathBuf::from(d)),
+        None => app.path().app_log_dir(),
+    }
+}
+
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar=info".into()))
-        .init();
+    let log = logging::init();
     let settings = Settings::from_env();
-    let result = tauri::Builder::default()
+    let mut builder = tauri::Builder::default();
+    // One app per person: a second start (a clicked invitation link, say) hands its link to the
+    // first and focuses it. Registered first, as the plugin asks. Not when QAR_DATA_DIR is set:
+    // tests and automation run several apps side by side, each with its own folder.
+    if settings.data_dir.is_none() {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| links::focus_main(app)));
+    }
+    let result = with_plugins(builder.plugin(tauri_plugin_deep_link::init()), log.clone())
         .invoke_handler(invoke_handler())
         .setup(move |app| {
+            match log_dir(app) {
+                Ok(dir) => {
+                    if let Err(e) = log.attach(&dir) {
+                        tracing::warn!("{e}; logging to standard error only");
+                    }
+                }
+                Err(e) => tracing::warn!("no log folder on this system ({e}); logging to standard error only"),
+            }
+            tracing::info!(version = %app.package_info().version, "QAR Field starting");
+            {
+                use tauri_plugin_deep_link::DeepLinkExt;
+                let handle = app.handle().clone();
+                app.deep_link().on_open_url(move |event| {
+                    for url in event.urls() {
+                        links::receive(&handle, url.as_str());
+                    }
+                });
+                // Started by a link: the operating system passed it on the command line.
+                if let Ok(Some(urls)) = app.deep_link().get_current() {
+                    for url in urls {
+                        links::receive(app.handle(), url.as_str());
+                    }
+                }
+            }
             let data_dir = match settings.data_dir.clone() {
                 Some(d) => d,
                 None => app.path().app_data_dir()?,

@@ -75,8 +75,9 @@ export async function startServer({ port, dataDir } = {}) {
 export async function startDriver(appEnv) {
   const port = await freePort();
   const nativePort = await freePort();
-  // Without this WebKitGTK under Xvfb keeps showing its first frame in screenshots.
-  const env = { WEBKIT_DISABLE_DMABUF_RENDERER: '1', ...appEnv };
+  // Without this WebKitGTK under Xvfb keeps showing its first frame in screenshots. The app's
+  // log goes beside the screenshots (kept when CI fails), not into the home folder.
+  const env = { WEBKIT_DISABLE_DMABUF_RENDERER: '1', QAR_LOG_DIR: join(ARTIFACTS, 'app-logs'), ...appEnv };
   const child = start('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], env, 'tauri-driver');
   await waitFor(`http://127.0.0.1:${port}/status`, 'tauri-driver');
   return { port, stop: () => stop(child), log: child.log };

@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import { isTauri } from '@tauri-apps/api/core';
 import AppGate from './AppGate.svelte';
+import { APP_HELP_KEY, TauriAppHelp } from './lib/appHelp';
 import { TauriBackend, type Backend } from './lib/backend';
 import { contextFor } from './lib/context';
 import { SyncState } from './lib/sync.svelte';
@@ -18,5 +19,8 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 
 void chooseBackend().then(({ backend, preview }) => {
-  mount(AppGate, { target, props: { preview }, context: contextFor(backend, new SyncState(backend)) });
+  const context = contextFor(backend, new SyncState(backend));
+  // Version, diagnostics and updates come from the installed app; the browser preview has none.
+  if (!preview) context.set(APP_HELP_KEY, new TauriAppHelp());
+  mount(AppGate, { target, props: { preview }, context });
 });

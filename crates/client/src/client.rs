@@ -17,7 +17,9 @@ use std::sync::Mutex;
 
 mod idle_lock;
 mod invitations;
+mod pause;
 mod protect;
+pub use pause::WritesPaused;
 pub use protect::HandoverExport;
 pub mod reports;
 

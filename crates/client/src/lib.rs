@@ -10,7 +10,7 @@ pub mod sync;
 pub mod vault;
 
 pub use client::reports::{export_dir, ExportFormat, EXPORT_DIR_ENV};
-pub use client::{Client, HandoverExport};
+pub use client::{Client, HandoverExport, WritesPaused};
 
 /// File name of the store inside the app's data folder (the vault keeps its key files beside it).
 pub fn client_store_file() -> &'static str {

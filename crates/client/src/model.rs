@@ -484,3 +484,30 @@ impl ActivityTypeOption {
 pub struct DataChanged {
     pub review_ids: Vec<String>,
 }
+
+/// A newer QAR Field than this one, offered as "Update available" (issue 21). Checked against
+/// the release's signed manifest; nothing is downloaded until the person asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOffer {
+    pub version: String,
+    pub current_version: String,
+    /// The release notes, as written for the release.
+    pub notes: Option<String>,
+    /// RFC 3339 date of the release, when the manifest gives one.
+    pub date: Option<String>,
+}
+
+/// What the app says about itself: its version (shown in the session menu) and where its log is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    /// `windows`, `macos` or `linux`, and the processor (`x86_64`, `aarch64`).
+    pub os: String,
+    pub arch: String,
+    /// The folder of the rotating log file, for a support e-mail; `None` when logging to a file failed.
+    pub log_dir: Option<String>,
+}

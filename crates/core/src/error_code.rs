@@ -287,6 +287,11 @@ error_codes! {
     Wiped = "wiped",
     /// Wiping would lose changes that have not reached the server; export them or confirm.
     UnsentWork = "unsent_work",
+    /// A downloaded update does not carry a valid signature from QAR Field's release key (tampered
+    /// with, or signed by another key): it was not installed.
+    UpdateNotVerified = "update_not_verified",
+    /// Checking for, downloading or installing an update failed (no connection, no update server).
+    UpdateFailed = "update_failed",
 }
 
 impl fmt::Display for ErrorCode {

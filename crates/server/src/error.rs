@@ -99,7 +99,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | C::StoreError
         | C::Locked
         | C::Wiped
-        | C::UnsentWork => StatusCode::INTERNAL_SERVER_ERROR,
+        | C::UnsentWork
+        | C::UpdateNotVerified
+        | C::UpdateFailed => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 

@@ -1,7 +1,11 @@
 //! The crate's integration tests as one binary (one link instead of one per file): each former
 //! `tests/<name>.rs` is a module here; fixtures they share are in `common` (or `spec`/`support`).
 
+mod capabilities;
 mod common;
+mod downgrade_guard;
 mod invite_ipc;
 mod ipc;
 mod ipc_protect;
+mod log_file;
+mod updates;

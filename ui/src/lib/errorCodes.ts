@@ -151,6 +151,8 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   locked: 'This laptop could not do that',
   wiped: 'This laptop could not do that',
   unsent_work: 'This laptop could not do that',
+  update_not_verified: 'Update refused',
+  update_failed: 'Update not installed',
 };
 
 export const GENERIC_TITLE = 'Something went wrong';

@@ -1,6 +1,6 @@
 import type { BackendError } from './backend';
 import type { ErrorCode } from './errorCodes';
-import type { ActivatedAccount, InvitationSetup, Invitations } from './invitations';
+import type { ActivatedAccount, InvitationLink, InvitationSetup, Invitations } from './invitations';
 import { invalid } from './mockRules';
 import { LIMITS } from './tables';
 
@@ -55,6 +55,34 @@ function secretFor(code: string): string {
 export class MockInvitations implements Invitations {
   readonly invitations: MockInvitation[] = [];
   private next = 1;
+  /** A link the app was "opened with"; tests set it, `takeLink` hands it over once. */
+  pendingLink: InvitationLink | null = null;
+  private linkHandlers = new Set<(link: InvitationLink) => void>();
+
+  /** A link clicked while the app runs (tests): as the Rust side's event would deliver it. */
+  openLink(link: InvitationLink) {
+    for (const h of this.linkHandlers) h(link);
+  }
+
+  async takeLink() {
+    const link = this.pendingLink;
+    this.pendingLink = null;
+    return link;
+  }
+
+  async onLink(handler: (link: InvitationLink) => void) {
+    this.linkHandlers.add(handler);
+    return () => void this.linkHandlers.delete(handler);
+  }
+
+  /** The `code@server` form only (the Rust side, qar_core::invitation_link, also reads links). */
+  async readCode(text: string): Promise<InvitationLink> {
+    const [code, server] = text.trim().split('@', 2) as [string, string | undefined];
+    if (!code) throw invalid('This invitation has no code: ask your administrator for the invitation again.');
+    if (server === undefined) return { serverUrl: null, code };
+    if (!server || /\s/.test(server)) throw invalid('The server address in this invitation is not a web address.');
+    return { serverUrl: /^https?:\/\//.test(server) ? server.replace(/\/+$/, '') : `https://${server.replace(/\/+$/, '')}`, code };
+  }
 
   constructor(private hooks: Hooks) {
     const now = hooks.now().getTime();

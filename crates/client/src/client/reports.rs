@@ -48,16 +48,15 @@ pub fn export_dir(documents: Option<PathBuf>) -> PathBuf {
     documents.or_else(|| home.map(|h| h.join("Documents"))).unwrap_or_else(std::env::temp_dir).join("QAR Field")
 }
 
-/// `<School> <URN> report (draft).pdf`, `… (approved).docx`, `… v2.pdf`; characters that
-/// Windows or macOS refuse in file names become hyphens.
+/// `<School> <URN> report (draft).pdf`, `… (approved).docx`, `… v2.pdf`, made safe for Windows,
+/// macOS and Linux alike by `qar_core::file_names` (the file travels between them by e-mail).
 pub fn file_name(doc: &ReportDocument, format: ExportFormat) -> String {
-    let school: String = doc.school_name.chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '-' } else { c }).collect();
     let tag = match &doc.status {
         ReportStatus::Draft => "report (draft)".to_owned(),
         ReportStatus::Approved { .. } => "report (approved)".to_owned(),
         ReportStatus::Issued { version, .. } => format!("report v{version}"),
     };
-    format!("{} {} {tag}.{}", school.trim(), doc.school_urn, format.extension())
+    qar_core::file_names::portable_file_name(&format!("{} {} {tag}", doc.school_name.trim(), doc.school_urn), format.extension())
 }
 
 /// Renders `doc` and writes it into `dir`; the caller runs this off the UI thread.

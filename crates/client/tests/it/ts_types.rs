@@ -74,6 +74,9 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
         collect::<Conflict>(&mut c);
         collect::<ConflictChoice>(&mut c);
         collect::<SyncStatus>(&mut c);
+        collect::<UpdateOffer>(&mut c);
+        collect::<AppInfo>(&mut c);
+        collect::<qar_core::invitation_link::InvitationLink>(&mut c);
         collect::<NewReview>(&mut c);
         collect::<Evidence>(&mut c);
         collect::<NewEvidence>(&mut c);
