@@ -8,6 +8,8 @@ mod error;
 mod invite_commands;
 pub mod protect;
 mod report_commands;
+mod spelling;
+mod window_close;
 
 pub use commands::AppState;
 pub use error::IpcError;
@@ -98,6 +100,8 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         protect::wipe_laptop,
         invite_commands::redeem_invitation,
         invite_commands::confirm_invitation,
+        window_close::close_window,
+        window_close::keep_window_open,
     ]
 }
 
@@ -108,7 +112,10 @@ pub fn run() {
     let settings = Settings::from_env();
     let result = tauri::Builder::default()
         .invoke_handler(invoke_handler())
+        .manage(window_close::CloseState::default())
+        .on_window_event(window_close::on_window_event)
         .setup(move |app| {
+            spelling::enable(app.handle());
             let data_dir = match settings.data_dir.clone() {
                 Some(d) => d,
                 None => app.path().app_data_dir()?,

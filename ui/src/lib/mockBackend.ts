@@ -691,6 +691,28 @@ export class MockBackend implements Backend {
 
   /* ----------------------------------------------------------------------- events */
 
+  private closeListeners = new Set<() => void>();
+  /** True once the UI asked for the window to close. */
+  windowClosed = false;
+
+  async onCloseRequested(handler: () => void): Promise<() => void> {
+    this.closeListeners.add(handler);
+    return () => {
+      this.closeListeners.delete(handler);
+    };
+  }
+
+  /** As the window's close button would: tells the UI, which then calls closeWindow. */
+  requestClose() {
+    for (const l of this.closeListeners) l();
+  }
+
+  async closeWindow(): Promise<void> {
+    this.windowClosed = true;
+  }
+
+  async keepWindowOpen(): Promise<void> {}
+
   async onDataChanged(handler: (change: DataChanged) => void): Promise<() => void> {
     this.dataListeners.add(handler);
     return () => {

@@ -95,7 +95,7 @@ describe('ReviewView', () => {
     const { user } = await open();
 
     await user.keyboard('n');
-    await waitFor(() => expect(screen.getByLabelText('Activity')).toHaveFocus());
+    await waitFor(() => expect(screen.getByLabelText('Notes')).toHaveFocus());
 
     await user.click(screen.getByLabelText('Notes'));
     await user.keyboard('n');

@@ -64,7 +64,7 @@ describe('Review workspace', () => {
     await user.click(tab('Overview'));
     await screen.findByRole('heading', { level: 2, name: 'Timetable' });
     await user.keyboard('{Alt>}n{/Alt}');
-    await waitFor(() => expect(screen.getByLabelText('Activity')).toHaveFocus());
+    await waitFor(() => expect(screen.getByLabelText('Notes')).toHaveFocus());
     expect(tab('Evidence')).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByTestId('new-note')).toHaveAttribute('aria-keyshortcuts', 'Alt+N');
     expect(screen.getByText(/for a new note from anywhere in the review/)).toBeInTheDocument();
