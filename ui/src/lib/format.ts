@@ -33,6 +33,27 @@ export function formatDate(value: string): string {
   return d ? `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}` : value;
 }
 
+const LONG_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const LONG_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** '2025-03-04' → 'Tuesday 4 March 2025', as the PDF and Word report write it (qar-report's wording.rs). */
+export function formatLongDate(value: string): string {
+  const d = parseDay(value);
+  return d ? `${LONG_WEEKDAYS[d.getDay()]} ${d.getDate()} ${LONG_MONTHS[d.getMonth()]} ${d.getFullYear()}` : value;
+}
+
+/** The visit days in one phrase, as the report writes them: 'Tuesday 4, Wednesday 5 and Thursday 6 March 2025'. */
+export function formatVisitDaysLine(days: string[]): string {
+  const parsed = days.map(parseDay);
+  const sameMonth =
+    parsed.length > 1 &&
+    parsed.every((d) => d !== null && d.getFullYear() === parsed[0]!.getFullYear() && d.getMonth() === parsed[0]!.getMonth());
+  const parts = sameMonth
+    ? parsed.map((d, i) => (i === parsed.length - 1 ? formatLongDate(days[i]) : `${LONG_WEEKDAYS[d!.getDay()]} ${d!.getDate()}`))
+    : days.map(formatLongDate);
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
 /** '2026-11-23' → 'Mon 23 Nov 2026'. */
 export function formatDayDate(value: string): string {
   const d = parseDay(value);
