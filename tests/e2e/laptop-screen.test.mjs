@@ -1,7 +1,8 @@
 // The Lead Reviewer on a 13-inch laptop (issue 18), through the real webview at 1280x720:
 // every primary action of the evidence screen within one screen, words typed 50 ms before the
 // window closes still there after a restart, a 25,000-character paste held at the box with
-// nothing lost, and spell-checking (British English) marking a misspelt word.
+// nothing lost, spell-checking (British English) marking a misspelt word, British dates on a
+// US-configured machine (LANG=en_US.UTF-8), and the evidence behind each estimate.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { join } from 'node:path';
@@ -63,7 +64,8 @@ function laptop(server) {
   let browser;
   return {
     async open() {
-      driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_STORE_PASSPHRASE: 'e2e laptop screen passphrase' });
+      // A US-configured laptop: dates must still read day first.
+      driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_STORE_PASSPHRASE: 'e2e laptop screen passphrase', LANG: 'en_US.UTF-8' });
       browser = await openApp(driver);
       await browser.setWindowSize(1280, 720);
       return browser;
@@ -132,6 +134,19 @@ test('a 13-inch laptop: one screen, no lost words, spell-checked', { timeout: 60
   assert.equal(right, 0, 'British spellings (colour, centre) are not marked');
   await setText(b, '#evidence-notes', '');
 
+  // ---- British dates under a US locale: the time a note gets by itself, and one typed day first.
+  await click(b, '[data-testid="new-note"]');
+  await setText(b, '#evidence-notes', 'Y2 reading with the phonics lead.');
+  await b.waitUntil(async () => /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}$/.test(await (await b.$('#started-at')).getValue()), {
+    timeout: 5_000,
+    timeoutMsg: 'a new note did not get the current time, written day first',
+  });
+  await setText(b, '#started-at', '5/1/2027 09:30');
+  assert.equal(await (await b.$('#started-at-read-as')).getText(), 'Tue 5 Jan, 09:30', '5/1/2027 is the fifth of January');
+  await savedState(b);
+  await click(b, '[data-testid="save-evidence"]');
+  await (await b.$('[data-testid="evidence-item"]*=Tue 5 Jan, 09:30')).waitForDisplayed({ timeout: 5_000 });
+
   // ---- A 25,000-character paste: held at the box, with the count in view, nothing lost.
   await click(b, '[data-testid="new-note"]');
   const pasted = 'Lesson observation notes, long. '.repeat(782).slice(0, 25_000);
@@ -156,6 +171,22 @@ test('a 13-inch laptop: one screen, no lost words, spell-checked', { timeout: 60
   await setText(b, '#evidence-notes', pasted.slice(0, NOTES_LIMIT));
   await savedState(b);
   await click(b, '[data-testid="save-evidence"]');
+
+  // ---- Estimates: what each rests on, and the untagged notes tagged with one key.
+  await click(b, '[data-testid="tab-estimates"]');
+  const counts = await b.$('[data-testid="evidence-counts"]');
+  await counts.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await counts.getText(), /By activity[\s\S]*By reviewer[\s\S]*with strengths/);
+  const untaggedRows = async () => (await b.$$('[data-testid="untagged-note"]')).length;
+  const before = await untaggedRows();
+  assert.ok(before >= 3, `the notes written here, with no area, are flagged (${before})`);
+  await b.execute(() => document.querySelector('[data-testid="untagged-note"]').focus());
+  await b.keys(['1']);
+  await b.waitUntil(async () => (await untaggedRows()) === before - 1, { timeout: 5_000, timeoutMsg: 'the "1" key did not tag the note' });
+  await b.execute(() => document.querySelector('.scroller')?.scrollTo(0, 0));
+  await b.saveScreenshot(join(ARTIFACTS, 'laptop-1280x720-estimates.png'));
+  assert.deepEqual(await axeCheck(b, 'laptop-estimates'), []);
+  await click(b, '[data-testid="tab-evidence"]');
 
   // ---- Close the window 50 ms after typing; after a restart the words are there.
   const closingWords = 'Words typed just before closing: pupils explained equivalent fractions';

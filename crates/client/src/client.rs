@@ -271,6 +271,7 @@ impl Client {
             needs_sign_in: store.needs_sign_in()?,
             revoked: store.revoked_reason()?.is_some(),
             revoked_reason: store.revoked_reason()?,
+            pending_records: store.pending_records()?,
         })
     }
 

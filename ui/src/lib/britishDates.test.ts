@@ -42,3 +42,14 @@ describe('report dates in the preview', () => {
     expect(formatVisitDaysLine(['2026-11-24'])).toBe('Tuesday 24 November 2026');
   });
 });
+
+describe('waiting changes in words', () => {
+  it('counts records, not writes', async () => {
+    const { formatPendingRecords } = await import('./format');
+    expect(formatPendingRecords([{ kind: 'evidence', records: 2 }, { kind: 'estimate', records: 1 }])).toBe('2 notes and 1 estimate waiting to sync');
+    expect(formatPendingRecords([{ kind: 'review', records: 1 }, { kind: 'report_section', records: 3 }, { kind: 'evidence', records: 1 }])).toBe(
+      '1 note, 3 report sections and 1 review detail waiting to sync',
+    );
+    expect(formatPendingRecords([])).toBe('All changes synced');
+  });
+});

@@ -87,6 +87,31 @@ export function formatLastSynced(value: string | null, now: Date = new Date()): 
   return `Last synced ${d.getDate()} ${MONTHS[d.getMonth()]}${year} at ${time}`;
 }
 
+/** Each kind of record as a person names it, singular and plural. */
+const RECORD_NOUNS: Record<string, [string, string]> = {
+  evidence: ['note', 'notes'],
+  estimate: ['estimate', 'estimates'],
+  report_section: ['report section', 'report sections'],
+  comment: ['comment', 'comments'],
+  review: ['review detail', 'review details'],
+};
+const RECORD_ORDER = ['evidence', 'estimate', 'report_section', 'comment', 'review'];
+const rank = (kind: string) => (RECORD_ORDER.includes(kind) ? RECORD_ORDER.indexOf(kind) : RECORD_ORDER.length);
+
+/** What waits to sync, counted as a person would: '2 notes and 1 estimate waiting to sync'. */
+export function formatPendingRecords(records: { kind: string; records: number }[]): string {
+  const parts = [...records]
+    .filter((r) => r.records > 0)
+    .sort((a, b) => rank(a.kind) - rank(b.kind))
+    .map((r) => {
+      const [one, many] = RECORD_NOUNS[r.kind] ?? ['change', 'changes'];
+      return `${r.records} ${r.records === 1 ? one : many}`;
+    });
+  if (parts.length === 0) return 'All changes synced';
+  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return `${list} waiting to sync`;
+}
+
 /** Pending outbox ops in words: '3 changes waiting to sync', '1 change waiting to sync'. */
 export function formatPending(count: number): string {
   if (count === 0) return 'All changes synced';

@@ -229,6 +229,26 @@ describe('Review workspace', () => {
     expect((await backend.listComments('r1'))[0].resolved).toBe(true);
   });
 
+  it('resubmits from the report once every returned comment is addressed', async () => {
+    const backend = backendIn('returned', {
+      sections: REQUIRED_SECTIONS.map((code) => ({ reviewId: 'r1', code, body: `Written ${code}` })),
+      estimates: AREAS.map((areaCode) => ({ reviewId: 'r1', areaCode, value: 'effective', rationale: 'Agreed' })),
+    });
+    backend.addComment({ reviewId: 'r1', target: 'section:leadership_ebi', text: 'Name which leaders.' });
+    const transition = vi.spyOn(backend, 'transitionReview');
+    const { user } = await open(backend, 'report');
+    const comment = await screen.findByTestId('comment');
+    expect(screen.queryByTestId('resubmit-panel')).not.toBeInTheDocument();
+    await user.click(within(comment).getByTestId('mark-addressed'));
+    await user.click(await screen.findByTestId('resubmit'));
+    await waitFor(() => expect(screen.getByTestId('resubmitted')).toHaveTextContent('Resubmitted.'));
+    expect(transition.mock.calls).toEqual([
+      ['r1', 'drafting'],
+      ['r1', 'submitted'],
+    ]);
+    await waitFor(() => expect(screen.getByTestId('review-state')).toHaveTextContent('Submitted'));
+  });
+
   it('opens a print preview with the estimates table, closed with Escape', async () => {
     const backend = backendIn('drafting', {
       estimates: [{ reviewId: 'r1', areaCode: 'leadership', value: 'leading', rationale: 'Strong leaders' }],
