@@ -98,9 +98,8 @@ test('a 13-inch laptop: one screen, no lost words, spell-checked', { timeout: 60
   await assertOnFirstScreen(b, '[data-testid="save-evidence"]', 'Save note');
   await assertOnFirstScreen(b, '#evidence-title', 'the evidence list');
   await assertOnFirstScreen(b, '[data-testid="evidence-item"]', 'the first listed note');
-  // Alt+N puts the cursor in Notes, where the writing goes.
-  await b.keys(['Alt', 'n']);
-  await b.keys(['Alt']);
+  // A new note puts the cursor in Notes, where the writing goes.
+  await click(b, '[data-testid="new-note"]');
   await b.waitUntil(async () => b.execute(() => document.activeElement?.id === 'evidence-notes'), {
     timeout: 5_000,
     timeoutMsg: 'a new note did not put the cursor in Notes',
