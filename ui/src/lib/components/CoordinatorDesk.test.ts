@@ -160,6 +160,19 @@ describe('Coordinator review', () => {
     expect(screen.getByTestId('queue-done')).toHaveTextContent('No other report is waiting.');
   });
 
+  it('approves and issues in one confirmed step when asked', async () => {
+    const backend = hubBackend();
+    const { user } = mount(CoordinatorReview, { reviewId: 'r1' }, backend);
+    await user.click(await screen.findByTestId('approve-review'));
+    const dialog = screen.getByRole('dialog', { name: 'Approve this report?' });
+    await user.click(within(dialog).getByTestId('approve-and-issue'));
+    expect(within(dialog).getByTestId('confirm-approve')).toHaveTextContent('Approve and issue');
+    await user.click(within(dialog).getByTestId('confirm-approve'));
+    await waitFor(() => expect(screen.getByTestId('review-state')).toHaveTextContent(/issued/i));
+    expect(screen.getByText('Approved and issued to the school as version 1.')).toBeInTheDocument();
+    expect(await backend.reports().versions('r1')).toHaveLength(1);
+  });
+
   it('offers the next waiting report after a decision', async () => {
     const backend = hubBackend({
       reviews: [
