@@ -169,7 +169,7 @@ describe('Coordinator review', () => {
     expect(within(dialog).getByTestId('confirm-approve')).toHaveTextContent('Approve and issue');
     await user.click(within(dialog).getByTestId('confirm-approve'));
     await waitFor(() => expect(screen.getByTestId('review-state')).toHaveTextContent(/issued/i));
-    expect(screen.getByText('Approved and issued to the school as version 1.')).toBeInTheDocument();
+    expect(screen.getAllByText('Approved and issued to the school as version 1.').length).toBeGreaterThan(0);
     expect(await backend.reports().versions('r1')).toHaveLength(1);
   });
 
