@@ -57,13 +57,13 @@ export function decodePng(buffer) {
   };
 }
 
-/** How many pixels are clearly red (the colour WebKitGTK draws spelling markers in). */
+/** How many pixels are the light red WebKitGTK draws its dotted spelling marker in (255, 100–210, same). */
 export function redPixels(png) {
   let n = 0;
   for (let y = 0; y < png.height; y++) {
     for (let x = 0; x < png.width; x++) {
       const [r, g, b] = png.pixel(x, y);
-      if (r > 170 && g < 100 && b < 100) n++;
+      if (r >= 230 && r - g >= 45 && r - b >= 45) n++;
     }
   }
   return n;
