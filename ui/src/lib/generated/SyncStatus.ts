@@ -1,4 +1,5 @@
 // Generated from Rust by crates/client/tests/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test ts_types
+import type { PendingRecords } from "./PendingRecords";
 import type { SyncProgress } from "./SyncProgress";
 
 export type SyncStatus = { pendingOps: number, 
@@ -25,4 +26,9 @@ needsSignIn: boolean,
 /**
  * An administrator revoked this laptop: sync has stopped for good; offer export, then wipe.
  */
-revoked: boolean, revokedReason: string | null, };
+revoked: boolean, revokedReason: string | null, 
+/**
+ * What waits to sync, as a person counts it: records by kind (one note edited ten times is
+ * one note), kinds in the order of `EntityKind` codes.
+ */
+pendingRecords: Array<PendingRecords>, };
