@@ -5,6 +5,8 @@
 
 /// Must list exactly the commands of `qar_app::invoke_handler` (checked by tests/it/capabilities.rs).
 const COMMANDS: &[&str] = &[
+    "close_window",
+    "keep_window_open",
     "list_reviews",
     "create_review",
     "get_review",

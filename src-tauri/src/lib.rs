@@ -11,7 +11,9 @@ pub mod links;
 pub mod logging;
 pub mod protect;
 mod report_commands;
+mod spelling;
 pub mod updates;
+mod window_close;
 
 pub use commands::AppState;
 pub use error::IpcError;
@@ -108,6 +110,8 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         help_commands::diagnostics,
         links::take_invitation_link,
         links::read_invitation_code,
+        window_close::close_window,
+        window_close::keep_window_open,
     ]
 }
 
@@ -140,6 +144,8 @@ pub fn run() {
     }
     let result = with_plugins(builder.plugin(tauri_plugin_deep_link::init()), log.clone())
         .invoke_handler(invoke_handler())
+        .manage(window_close::CloseState::default())
+        .on_window_event(window_close::on_window_event)
         .setup(move |app| {
             match log_dir(app) {
                 Ok(dir) => {
@@ -165,6 +171,7 @@ pub fn run() {
                     }
                 }
             }
+            spelling::enable(app.handle());
             let data_dir = match settings.data_dir.clone() {
                 Some(d) => d,
                 None => app.path().app_data_dir()?,

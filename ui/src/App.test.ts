@@ -38,11 +38,13 @@ describe('App', () => {
     await user.type(screen.getByLabelText('Notes'), 'Strong phonics teaching');
     await user.click(screen.getByTestId('save-evidence'));
     await waitFor(() => expect(screen.getByTestId('save-state').textContent).toBe('Saved'));
-    await waitFor(() => expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 change waiting to sync'));
+    await waitFor(() => expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 note waiting to sync'));
 
     await user.click(screen.getByTestId('sync-now'));
-    expect(await screen.findByTestId('sync-error')).toBeInTheDocument();
-    expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 change waiting to sync');
+    // Offline is said once, in the banner.
+    expect(await screen.findByTestId('offline-banner')).toBeInTheDocument();
+    expect(screen.queryByTestId('sync-error')).not.toBeInTheDocument();
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 note waiting to sync');
 
     await user.click(screen.getByTestId('back-to-reviews'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Reviews' })).toBeInTheDocument();

@@ -128,6 +128,8 @@ describe('App: signing in and the header', () => {
     const banner = await screen.findByTestId('offline-banner');
     expect(banner).toHaveTextContent('Working offline.');
     expect(banner).toHaveTextContent('Everything you do is saved on this laptop');
+    // Said once: the status bar does not repeat it.
+    expect(screen.queryByTestId('sync-error')).not.toBeInTheDocument();
     backend.setOnline(true);
     await user.click(screen.getByTestId('sync-now'));
     await waitFor(() => expect(screen.queryByTestId('offline-banner')).not.toBeInTheDocument());

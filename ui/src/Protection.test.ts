@@ -55,6 +55,12 @@ describe('start-up gate', () => {
     await user.type(await screen.findByLabelText('Passphrase'), 'kestrel brook 2025{Enter}');
     expect(await screen.findByTestId('unlock-error')).toHaveTextContent('not the right one');
     expect(screen.getByLabelText('Passphrase')).toHaveValue('');
+    // The way out for a forgotten passphrase is said plainly: what is safe, what is lost, what to do.
+    const forgotten = screen.getByTestId('passphrase-forgotten');
+    await user.click(within(forgotten).getByText('Forgotten the passphrase?'));
+    expect(forgotten).toHaveTextContent('every change that reached the server');
+    expect(forgotten).toHaveTextContent('only changes made on this laptop since it last synced');
+    expect(forgotten).toHaveTextContent('To start afresh');
     await user.type(screen.getByLabelText('Passphrase'), 'kestrel brook 2026{Enter}');
     expect(await screen.findByText('Oakfield Primary')).toBeInTheDocument();
   });

@@ -282,6 +282,7 @@ impl Client {
             update_required: compat.as_ref().is_some_and(Compat::update_required),
             refused_changes: refusals.len() as u32,
             last_refusal: refusals.first().map(|r| r.message.clone()),
+            pending_records: store.pending_records()?,
         })
     }
 

@@ -25,6 +25,11 @@ pub struct ReviewSummary {
     pub changed_since_approval: bool,
     pub open_comments: u32,
     pub open_conflicts: u32,
+    /// The Lead Reviewer's name, from the team list (None until it has synced).
+    pub lead_reviewer: Option<String>,
+    /// RFC 3339 time the review reached its current state (the state field's last write), when
+    /// known: for a submitted report, when it was submitted.
+    pub state_since: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -367,6 +372,19 @@ pub struct SyncStatus {
     pub refused_changes: u32,
     /// Why the most recent of them was refused, as the server said it.
     pub last_refusal: Option<String>,
+    /// What waits to sync, as a person counts it: records by kind (one note edited ten times is
+    /// one note), kinds in the order of `EntityKind` codes.
+    pub pending_records: Vec<PendingRecords>,
+}
+
+/// How many records of one kind have changes waiting to sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct PendingRecords {
+    /// An `EntityKind` code: `review`, `evidence`, `estimate`, `report_section`, `comment`.
+    pub kind: String,
+    pub records: u32,
 }
 
 /// Whether the server holds every change made on this laptop.

@@ -1,5 +1,6 @@
 import { errorMessage } from './backend';
 import type { SaveStatus } from './noteSaver.svelte';
+import { registerFlusher } from './pendingSaves';
 
 export const FIELD_SAVE_DELAY_MS = 400;
 
@@ -25,10 +26,15 @@ export class AutoSaver {
   private again = false;
   private tail: Promise<void> = Promise.resolve();
 
+  private readonly unregister: () => void;
+
   constructor(
     private readonly write: () => Promise<boolean>,
     private readonly delayMs = FIELD_SAVE_DELAY_MS,
-  ) {}
+  ) {
+    // Closing the window, signing out or locking writes what waits here first.
+    this.unregister = registerFlusher({ flush: () => this.flush() });
+  }
 
   /** A change waits or is being written. */
   get busy(): boolean {
@@ -52,6 +58,7 @@ export class AutoSaver {
   /** The screen is going away: start the waiting write now rather than drop it. */
   dispose() {
     if (this.waiting) this.start();
+    void this.tail.finally(() => this.unregister());
   }
 
   private start() {

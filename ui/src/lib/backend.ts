@@ -98,6 +98,9 @@ export type BackendError = { code: BackendErrorCode; message: string; unknownCod
 
 export const SYNC_STATUS_EVENT = 'sync-status';
 
+/** Sent by the app when the window is asked to close: the UI writes what waits, then calls `close_window`. */
+export const CLOSE_REQUESTED_EVENT = 'close-requested';
+
 /** Everything the UI asks of the app. Components only ever see this interface. */
 export interface Backend {
   /** Who is signed in on this laptop, or null. Works offline. */
@@ -134,6 +137,12 @@ export interface Backend {
   wipeCheck(): Promise<WipeCheck>;
   /** Called when synced changes arrive. Resolves to an unsubscribe. */
   onDataChanged(handler: (change: DataChanged) => void): Promise<() => void>;
+  /** Called when the window is asked to close (the app waits for `closeWindow`, a few seconds at most). */
+  onCloseRequested(handler: () => void): Promise<() => void>;
+  /** Closes the window now (after the UI has written what was waiting). */
+  closeWindow(): Promise<void>;
+  /** The person is being asked about unsaved text: the app must not close the window by itself meanwhile. */
+  keepWindowOpen(): Promise<void>;
   listReviews(): Promise<ReviewSummary[]>;
   createReview(input: NewReview): Promise<ReviewSummary>;
   getReview(reviewId: string): Promise<ReviewSummary>;
@@ -258,6 +267,15 @@ export class TauriBackend implements Backend {
   }
   onDataChanged(handler: (change: DataChanged) => void) {
     return listen<DataChanged>(DATA_CHANGED_EVENT, (event) => handler(event.payload));
+  }
+  onCloseRequested(handler: () => void) {
+    return listen<null>(CLOSE_REQUESTED_EVENT, () => handler());
+  }
+  async closeWindow() {
+    await call<null>('close_window');
+  }
+  async keepWindowOpen() {
+    await call<null>('keep_window_open');
   }
   listReviews() {
     return call<ReviewSummary[]>('list_reviews');

@@ -52,6 +52,32 @@ export const SHORT_LIMITS = {
   hostColleagueRole: fieldMax('evidence', 'host_colleague_role'),
 } as const;
 
+/** Longest text the store accepts in the free-text fields. Longer text stays in the box, unsaved,
+ *  with the count beside it: it is never cut or dropped. */
+export const TEXT_LIMITS = {
+  notes: fieldMax('evidence', 'notes'),
+  strengths: fieldMax('evidence', 'strengths'),
+  developmentPoints: fieldMax('evidence', 'development_points'),
+} as const;
+
+export type TextKey = keyof typeof TEXT_LIMITS;
+
+export const TEXT_LABELS: Record<TextKey, string> = {
+  notes: 'Notes',
+  strengths: 'Strengths',
+  developmentPoints: 'Development points',
+};
+
+/** A field's character count is shown from the last tenth before its limit: on every short note it is noise. */
+export function countShown(length: number, max: number): boolean {
+  return length >= max * 0.9;
+}
+
+/** The free-text fields longer than the store accepts. */
+export function overLimit(values: NoteValues): TextKey[] {
+  return (Object.keys(TEXT_LIMITS) as TextKey[]).filter((key) => values[key].length > TEXT_LIMITS[key]);
+}
+
 /** Fields whose written words make a note worth keeping. */
 const WRITTEN: NoteKey[] = ['notes', 'strengths', 'developmentPoints', 'yearGroup', 'subject', 'hostColleagueRole'];
 

@@ -33,6 +33,27 @@ export function formatDate(value: string): string {
   return d ? `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}` : value;
 }
 
+const LONG_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const LONG_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** '2025-03-04' → 'Tuesday 4 March 2025', as the PDF and Word report write it (qar-report's wording.rs). */
+export function formatLongDate(value: string): string {
+  const d = parseDay(value);
+  return d ? `${LONG_WEEKDAYS[d.getDay()]} ${d.getDate()} ${LONG_MONTHS[d.getMonth()]} ${d.getFullYear()}` : value;
+}
+
+/** The visit days in one phrase, as the report writes them: 'Tuesday 4, Wednesday 5 and Thursday 6 March 2025'. */
+export function formatVisitDaysLine(days: string[]): string {
+  const parsed = days.map(parseDay);
+  const sameMonth =
+    parsed.length > 1 &&
+    parsed.every((d) => d !== null && d.getFullYear() === parsed[0]!.getFullYear() && d.getMonth() === parsed[0]!.getMonth());
+  const parts = sameMonth
+    ? parsed.map((d, i) => (i === parsed.length - 1 ? formatLongDate(days[i]) : `${LONG_WEEKDAYS[d!.getDay()]} ${d!.getDate()}`))
+    : days.map(formatLongDate);
+  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
 /** '2026-11-23' → 'Mon 23 Nov 2026'. */
 export function formatDayDate(value: string): string {
   const d = parseDay(value);
@@ -64,6 +85,31 @@ export function formatLastSynced(value: string | null, now: Date = new Date()): 
   if (sameDay(d, yesterday)) return `Last synced yesterday at ${time}`;
   const year = d.getFullYear() === now.getFullYear() ? '' : ` ${d.getFullYear()}`;
   return `Last synced ${d.getDate()} ${MONTHS[d.getMonth()]}${year} at ${time}`;
+}
+
+/** Each kind of record as a person names it, singular and plural. */
+const RECORD_NOUNS: Record<string, [string, string]> = {
+  evidence: ['note', 'notes'],
+  estimate: ['estimate', 'estimates'],
+  report_section: ['report section', 'report sections'],
+  comment: ['comment', 'comments'],
+  review: ['review detail', 'review details'],
+};
+const RECORD_ORDER = ['evidence', 'estimate', 'report_section', 'comment', 'review'];
+const rank = (kind: string) => (RECORD_ORDER.includes(kind) ? RECORD_ORDER.indexOf(kind) : RECORD_ORDER.length);
+
+/** What waits to sync, counted as a person would: '2 notes and 1 estimate waiting to sync'. */
+export function formatPendingRecords(records: { kind: string; records: number }[]): string {
+  const parts = [...records]
+    .filter((r) => r.records > 0)
+    .sort((a, b) => rank(a.kind) - rank(b.kind))
+    .map((r) => {
+      const [one, many] = RECORD_NOUNS[r.kind] ?? ['change', 'changes'];
+      return `${r.records} ${r.records === 1 ? one : many}`;
+    });
+  if (parts.length === 0) return 'All changes synced';
+  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return `${list} waiting to sync`;
 }
 
 /** Pending outbox ops in words: '3 changes waiting to sync', '1 change waiting to sync'. */

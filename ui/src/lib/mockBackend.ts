@@ -121,6 +121,8 @@ type StoredReview = {
   approvedBy: string;
   /** Made on this laptop and never acknowledged by the server. */
   localOnly: boolean;
+  /** RFC 3339 time the review reached its state, as the laptop reads it from the state field's version. */
+  stateSince: string | null;
 };
 type StoredEvidence = Evidence & { seq: number; createdAtMs: number; deleted: boolean };
 type StoredSection = { body: string; updatedAt: string };
@@ -205,6 +207,14 @@ export class MockBackend implements Backend {
   private conflicts: StoredConflict[] = [];
   /** One entry per unacknowledged op (one per edit): the review it belongs to. */
   private outbox: string[] = [];
+  /** The records with waiting changes, `kind:id` → kind (what the status counts in words). */
+  private pendingKeys = new Map<string, string>();
+
+  /** One change waiting to sync: of a review, on a record of a kind. */
+  private pend(reviewId: string, kind: string, recordId: string) {
+    this.outbox.push(reviewId);
+    this.pendingKeys.set(`${kind}:${recordId}`, kind);
+  }
   private listeners = new Set<(status: SyncStatus) => void>();
   private dataListeners = new Set<(change: DataChanged) => void>();
   /** Edits another laptop made that the server holds and this laptop has not pulled yet. */
@@ -281,9 +291,10 @@ export class MockBackend implements Backend {
         approvedHash: seed.approvedHash ?? '',
         approvedBy: seed.approvedBy ?? '',
         localOnly: seed.localOnly ?? false,
+        stateSince: seed.stateSince ?? null,
       };
       this.reviews.push(review);
-      for (let i = 0; i < (seed.pendingOps ?? 0); i++) this.outbox.push(review.id);
+      for (let i = 0; i < (seed.pendingOps ?? 0); i++) this.pend(review.id, 'review', review.id);
     }
     // Seeds are given oldest first, as they were written.
     for (const seed of options.evidence ?? []) {
@@ -440,9 +451,10 @@ export class MockBackend implements Backend {
       approvedHash: '',
       approvedBy: '',
       localOnly: true,
+      stateSince: this.now().toISOString(),
     };
     this.reviews.push(review);
-    this.outbox.push(review.id);
+    this.pend(review.id, 'review', review.id);
     return this.summary(review);
   }
 
@@ -477,8 +489,8 @@ export class MockBackend implements Backend {
       const missing = this.missing(review);
       if (missing.length > 0) throw incomplete(missing);
     }
-    review.state = next;
-    this.outbox.push(review.id);
+    this.moveTo(review, next);
+    this.pend(review.id, 'review', review.id);
     return this.summary(review);
   }
 
@@ -504,7 +516,7 @@ export class MockBackend implements Backend {
       updatedAt: this.now().toISOString(),
     };
     this.estimates.set(estimate.id, estimate);
-    this.outbox.push(reviewId);
+    this.pend(reviewId, 'estimate', estimate.id);
     return { ...estimate };
   }
 
@@ -526,10 +538,10 @@ export class MockBackend implements Backend {
     const decision = this.check(review, 'edit_report');
     if (!this.templateOf(review).sections.some((s) => s.code === code)) throw notFound(`Report section '${code}'`);
     this.sections.set(sectionId(reviewId, code), { body, updatedAt: this.now().toISOString() });
-    this.outbox.push(reviewId);
+    this.pend(reviewId, 'report_section', sectionId(reviewId, code));
     // Editing an approved report sends it back for approval: the server moves the review when the
     // edit arrives (the edit is the only op); this laptop shows the new state at once.
-    if (decision.next && decision.next !== review.state) review.state = decision.next;
+    if (decision.next && decision.next !== review.state) this.moveTo(review, decision.next);
     return this.sectionsOf(review).find((s) => s.code === code)!;
   }
 
@@ -555,7 +567,7 @@ export class MockBackend implements Backend {
     if (!comment) throw notFound('That comment');
     this.check(this.findReview(comment.reviewId), 'edit_report');
     comment.resolved = true;
-    this.outbox.push(comment.reviewId);
+    this.pend(comment.reviewId, 'comment', comment.id);
     return { ...comment };
   }
 
@@ -589,7 +601,7 @@ export class MockBackend implements Backend {
     }
     review.approvedHash = this.reportHash(reviewId);
     review.approvedBy = this.currentSession?.name ?? '';
-    review.state = 'approved';
+    this.moveTo(review, 'approved');
     this.acknowledge();
     return this.summary(review);
   }
@@ -608,7 +620,7 @@ export class MockBackend implements Backend {
     for (const c of comments) {
       this.addComment({ reviewId, target: c.target.trim(), text: c.text.trim(), authorName: this.currentSession?.name ?? '' });
     }
-    review.state = 'returned';
+    this.moveTo(review, 'returned');
     this.acknowledge();
     return this.summary(review);
   }
@@ -663,10 +675,10 @@ export class MockBackend implements Backend {
     if (choice !== 'keep_current' && choice !== 'keep_other' && choice !== 'merged') throw invalid(`'${choice}' is not a way to resolve a conflict`);
     if (value !== undefined) {
       this.writeField(conflict.entity, conflict.recordId, conflict.field, value);
-      this.outbox.push(review.id);
+      this.pend(review.id, conflict.entity, conflict.recordId);
     }
     conflict.resolved = true;
-    this.outbox.push(review.id);
+    this.pend(review.id, conflict.entity, conflict.recordId);
   }
 
   /** A conflict as the server sends it down (tests and the preview). */
@@ -692,6 +704,28 @@ export class MockBackend implements Backend {
   }
 
   /* ----------------------------------------------------------------------- events */
+
+  private closeListeners = new Set<() => void>();
+  /** True once the UI asked for the window to close. */
+  windowClosed = false;
+
+  async onCloseRequested(handler: () => void): Promise<() => void> {
+    this.closeListeners.add(handler);
+    return () => {
+      this.closeListeners.delete(handler);
+    };
+  }
+
+  /** As the window's close button would: tells the UI, which then calls closeWindow. */
+  requestClose() {
+    for (const l of this.closeListeners) l();
+  }
+
+  async closeWindow(): Promise<void> {
+    this.windowClosed = true;
+  }
+
+  async keepWindowOpen(): Promise<void> {}
 
   async onDataChanged(handler: (change: DataChanged) => void): Promise<() => void> {
     this.dataListeners.add(handler);
@@ -748,7 +782,7 @@ export class MockBackend implements Backend {
       deleted: false,
     };
     this.evidence.push(evidence);
-    this.outbox.push(input.reviewId);
+    this.pend(input.reviewId, 'evidence', evidence.id);
     return this.publicEvidence(evidence);
   }
 
@@ -758,7 +792,7 @@ export class MockBackend implements Backend {
     validateEvidenceField(field, value);
     this.check(this.findReview(evidence.reviewId), 'edit_own_evidence');
     this.setEvidenceField(evidence, field, value);
-    this.outbox.push(evidence.reviewId);
+    this.pend(evidence.reviewId, 'evidence', evidence.id);
     return this.publicEvidence(evidence);
   }
 
@@ -768,7 +802,7 @@ export class MockBackend implements Backend {
     this.check(this.findReview(evidence.reviewId), 'delete_own_evidence');
     evidence.deleted = true;
     evidence.updatedAt = this.now().toISOString();
-    this.outbox.push(evidence.reviewId);
+    this.pend(evidence.reviewId, 'evidence', evidence.id);
   }
 
   async searchEvidence(reviewId: string, query: EvidenceQueryInput): Promise<Evidence[]> {
@@ -861,6 +895,9 @@ export class MockBackend implements Backend {
   private status(): SyncStatus {
     return {
       pendingOps: this.outbox.length,
+      pendingRecords: [...new Set(this.pendingKeys.values())]
+        .sort()
+        .map((kind) => ({ kind, records: [...this.pendingKeys.values()].filter((k) => k === kind).length })),
       lastSyncAt: this.lastSyncAt,
       lastError: this.lastError,
       serverUrl: this.serverUrl,
@@ -882,6 +919,7 @@ export class MockBackend implements Backend {
   /** Everything sent and acknowledged: a successful push. */
   private acknowledge() {
     this.outbox = [];
+    this.pendingKeys.clear();
     for (const r of this.reviews) r.localOnly = false;
     this.lastSyncAt = this.now().toISOString();
     this.lastError = null;
@@ -941,6 +979,11 @@ export class MockBackend implements Backend {
     return decide('read_team_evidence', { ...this.facts(review), online: false }).ok;
   }
 
+  private moveTo(review: StoredReview, state: string) {
+    review.state = state;
+    review.stateSince = this.now().toISOString();
+  }
+
   private summary(review: StoredReview): ReviewSummary {
     const pendingOps = this.outbox.filter((id) => id === review.id).length;
     let syncBadge: SyncBadge = 'acknowledged';
@@ -958,6 +1001,8 @@ export class MockBackend implements Backend {
       changedSinceApproval: review.approvedHash !== '' && this.reportHash(review.id) !== review.approvedHash,
       openComments: this.comments.filter((c) => c.reviewId === review.id && !c.resolved && c.text !== '').length,
       openConflicts: this.conflicts.filter((c) => c.reviewId === review.id && !c.resolved).length,
+      leadReviewer: review.team.find((m) => m.role === 'lead_reviewer')?.name ?? null,
+      stateSince: review.stateSince,
     };
   }
 
@@ -1134,9 +1179,7 @@ export class MockBackend implements Backend {
     isCoordinator: () => (this.currentSession?.roles ?? []).some((r) => r.role === 'hub_coordinator'),
     personName: () => this.currentSession?.name ?? '',
     review: (id) => this.findReview(id),
-    setState: (id, state) => {
-      this.findReview(id).state = state;
-    },
+    setState: (id, state) => this.moveTo(this.findReview(id), state),
     parts: async (id) => ({
       detail: await this.reviewDetail(id),
       template: await this.reportTemplate(id),
@@ -1152,12 +1195,13 @@ export class MockBackend implements Backend {
   readonly protect = new MockProtection({
     unsent: () => [...this.outbox],
     queue: (reviewIds) => {
-      this.outbox.push(...reviewIds);
+      for (const id of reviewIds) this.pend(id, 'review', id);
       this.emit();
     },
     wipe: () => {
       this.reviews = [];
       this.outbox = [];
+      this.pendingKeys.clear();
       this.currentSession = null;
     },
   });

@@ -6,10 +6,14 @@ import {
   hasWriting,
   newEvidenceInput,
   noteValues,
+  overLimit,
+  TEXT_LABELS,
+  TEXT_LIMITS,
   sameValue,
   type NoteKey,
   type NoteValues,
 } from './evidenceFields';
+import { registerFlusher } from './pendingSaves';
 
 export type SaveStatus = 'idle' | 'saving' | 'saved' | 'error';
 
@@ -25,6 +29,15 @@ export type NoteSaverOptions = {
 };
 
 export const AUTOSAVE_DELAY_MS = 300;
+
+/** Held at the box rather than sent: the store would refuse it, and the words stay where they are. */
+export const TOO_LONG_MESSAGE = 'Not saved: the note is longer than it can be. Shorten it to save (the count is under the box).';
+
+class TooLong extends Error {
+  constructor() {
+    super(TOO_LONG_MESSAGE);
+  }
+}
 
 /**
  * Autosave for one note at a time. A change to a field is written after a quiet period (typing
@@ -65,12 +78,25 @@ export class NoteSaver {
   /** Bumped when the saver moves to another note, so late answers for the old one change nothing here. */
   private generation = 0;
 
+  private unregister: () => void;
+
   constructor(options: NoteSaverOptions) {
     this.backend = options.backend;
     this.reviewId = options.reviewId;
     this.read = options.read;
     this.onsaved = options.onsaved;
     this.delayMs = options.delayMs ?? AUTOSAVE_DELAY_MS;
+    // Closing the window, signing out or locking writes what waits here first.
+    this.unregister = registerFlusher({ flush: () => this.flush(), unsaveable: () => this.unsaveable() });
+  }
+
+  /** Why what is typed cannot be saved as it stands (a field over its limit), or null. */
+  unsaveable(): string | null {
+    const over = overLimit(this.read());
+    if (over.length === 0) return null;
+    return over
+      .map((key) => `${TEXT_LABELS[key]} has ${this.read()[key].length - TEXT_LIMITS[key]} characters more than the ${TEXT_LIMITS[key]} a note can hold, so it is not saved.`)
+      .join(' ');
   }
 
   /** Whether a change is waiting or being written. */
@@ -123,12 +149,14 @@ export class NoteSaver {
     this.begin(null);
   }
 
-  /** The form is going away: start the waiting writes now rather than drop them. */
+  /** The form is going away: start the waiting writes now rather than drop them. Stays registered
+   *  for a close until those writes are done. */
   dispose() {
     for (const key of [...this.timers.keys()]) {
       this.cancelTimer(key);
       this.enqueue(key);
     }
+    void this.tail.finally(() => this.unregister());
   }
 
   private schedule(key: NoteKey) {
@@ -175,7 +203,7 @@ export class NoteSaver {
     } catch (e) {
       if (generation !== this.generation) return;
       this.failed.add(key);
-      this.error = errorMessage(e);
+      this.error = e instanceof TooLong ? TOO_LONG_MESSAGE : errorMessage(e);
       this.saved = false;
     } finally {
       this.running--;
@@ -185,6 +213,7 @@ export class NoteSaver {
 
   private async create(generation: number) {
     const sent = copyNote(this.read());
+    if (overLimit(sent).length > 0) throw new TooLong();
     if (!hasWriting(sent)) {
       // Everything was rubbed out: there is nothing left to save, so nothing failed either.
       this.failed.clear();
@@ -204,6 +233,7 @@ export class NoteSaver {
 
   private async update(key: NoteKey, generation: number) {
     const value = copyNote(this.read())[key];
+    if ((overLimit(this.read()) as NoteKey[]).includes(key)) throw new TooLong();
     if (this.committed && sameValue(value, this.committed[key])) {
       this.failed.delete(key);
       if (this.failed.size === 0) this.error = null;

@@ -119,6 +119,17 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM outbox WHERE seq > ?1", [acked], |r| r.get(0))?)
     }
 
+    /// Records with changes waiting, by kind: what a person would count ("2 notes and 1
+    /// estimate"), where `pending_count` counts writes (a note typed in three pauses is three).
+    pub fn pending_records(&self) -> Result<Vec<crate::model::PendingRecords>> {
+        let acked = meta::acked_through(&self.conn)? as i64;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT entity, count(DISTINCT entity_id) FROM outbox WHERE seq > ?1 GROUP BY entity ORDER BY entity")?;
+        let rows = stmt.query_map([acked], |r| Ok(crate::model::PendingRecords { kind: r.get(0)?, records: r.get(1)? }))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Records what the server said about a push, in one transaction. Everything up to
     /// `acked_through` is acknowledged, including ops the server rejected (their reason is kept).
     pub fn record_push(&mut self, response: &PushResponse, now_ms: u64) -> Result<()> {

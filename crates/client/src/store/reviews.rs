@@ -18,7 +18,8 @@ const SUMMARY_SQL: &str = "SELECT r.id, r.school_name, r.school_urn, r.start_dat
         (SELECT count(*) FROM comments c WHERE c.review_id = r.id AND c.resolved = 0 AND c.deleted = 0),
         (SELECT count(*) FROM conflicts k WHERE k.review_id = r.id AND k.resolved = 0),
         a.acked,
-        r.versions
+        r.versions,
+        r.team
      FROM reviews r,
           (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'acked_through'), 0) AS acked) a
      WHERE r.deleted = 0";
@@ -32,6 +33,25 @@ struct Row0 {
     approved_hash: String,
     /// Field versions of the review row: whether anything in it came from elsewhere.
     versions: String,
+}
+
+/// The Lead Reviewer's name in a review's team list (JSON written by sync).
+fn lead_reviewer_of(team: &str) -> Option<String> {
+    let members: Vec<serde_json::Value> = serde_json::from_str(team).ok()?;
+    members
+        .iter()
+        .find(|m| m.get("role").and_then(|r| r.as_str()) == Some("lead_reviewer"))
+        .and_then(|m| m.get("name").and_then(|n| n.as_str()))
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+}
+
+/// When the state field was last written: its version's wall clock. Versions come from the
+/// laptop or server that made the change, so this is when the person submitted, not when it synced.
+fn state_since_of(versions: &str) -> Option<String> {
+    let v: std::collections::BTreeMap<String, qar_core::Hlc> = serde_json::from_str(versions).ok()?;
+    let ms = i64::try_from(v.get("state")?.wall_ms).ok()?;
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms).map(|t| t.to_rfc3339())
 }
 
 fn summary(r: &Row) -> rusqlite::Result<Row0> {
@@ -50,6 +70,8 @@ fn summary(r: &Row) -> rusqlite::Result<Row0> {
             changed_since_approval: false,
             open_comments: r.get(11)?,
             open_conflicts: r.get(12)?,
+            lead_reviewer: lead_reviewer_of(&r.get::<_, String>(15)?),
+            state_since: None,
         },
         first_seq: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
         last_seq: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
@@ -136,6 +158,7 @@ impl Store {
         let badge = badge(&row, self.in_flight_through, qar_core::Hlc::node_of(&self.device_id));
         let mut s = row.summary;
         s.sync_badge = badge.to_owned();
+        s.state_since = state_since_of(&row.versions);
         if !row.approved_hash.is_empty() {
             s.changed_since_approval = self.report_hash(&s.id)? != row.approved_hash;
         }

@@ -486,3 +486,34 @@ fn a_bulk_pull_defers_indexing_and_search_stays_complete() {
     assert_eq!(find(&s, "debated"), 0, "a tombstone leaves the index");
     assert!(s.integrity_ok().unwrap());
 }
+
+#[test]
+fn a_review_summary_says_since_when_it_is_in_its_state_and_who_leads_it() {
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    assert_eq!(r.state_since.as_deref(), Some("2026-11-18T11:06:40+00:00"), "the creation wrote the state");
+    assert_eq!(r.lead_reviewer, None, "no team has synced yet");
+    let later = T0 + 5 * 86_400_000; // the visit's first day
+    let moved = s.transition_review(&r.id, "in_visit", later).unwrap();
+    assert_eq!(moved.state_since.as_deref(), Some("2026-11-23T11:06:40+00:00"), "the last state change counts");
+    s.conn
+        .execute(
+            "UPDATE reviews SET team = ?1 WHERE id = ?2",
+            [r#"[{"user_id":"u2","name":"Owen Pritchard","role":"reviewer"},{"user_id":"u1","name":"Dr Anika Marsh","role":"lead_reviewer"}]"#, &r.id],
+        )
+        .unwrap();
+    assert_eq!(s.review(&r.id).unwrap().lead_reviewer.as_deref(), Some("Dr Anika Marsh"));
+}
+
+#[test]
+fn waiting_changes_are_counted_as_records_a_person_would_count() {
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    let e = s.add_evidence(&note(&r.id, "first words"), T0).unwrap();
+    s.update_evidence_field(&e.id, "notes", json!("first words, more"), T0 + 1).unwrap();
+    s.update_evidence_field(&e.id, "notes", json!("first words, more and more"), T0 + 2).unwrap();
+    s.add_evidence(&note(&r.id, "second note"), T0 + 3).unwrap();
+    assert_eq!(s.pending_count().unwrap(), 5, "five writes");
+    let kinds: Vec<(String, u32)> = s.pending_records().unwrap().into_iter().map(|p| (p.kind, p.records)).collect();
+    assert_eq!(kinds, [("evidence".to_owned(), 2), ("review".to_owned(), 1)], "two notes and one review");
+}

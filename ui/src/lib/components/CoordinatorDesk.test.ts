@@ -51,6 +51,32 @@ describe('Coordinator queue', () => {
     expect(screen.queryByText('Other Hub School')).not.toBeInTheDocument();
     expect(screen.queryByText('Brook Lane Primary')).not.toBeInTheDocument();
   });
+
+  it('shows who leads each waiting report and how long it has waited, sorted and found as asked', async () => {
+    const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+    const backend = hubBackend({
+      reviews: [
+        { id: 'r1', schoolName: 'Oakfield Primary', startDate: '2026-11-23', state: 'submitted', team: TEAM, stateSince: days(2) },
+        { id: 'r5', schoolName: 'Alder Vale Primary', startDate: '2026-11-30', state: 'submitted', team: [{ ...TEAM[1], role: 'lead_reviewer' }], stateSince: days(9) },
+      ],
+    });
+    const { user } = mount(CoordinatorQueue, {}, backend);
+    await waitFor(() => expect(screen.getAllByTestId('queue-row')).toHaveLength(2));
+    const rows = () => screen.getAllByTestId('queue-row');
+    // Waiting longest first.
+    expect(rows()[0]).toHaveTextContent('Alder Vale Primary');
+    expect(within(rows()[0]).getByTestId('queue-lead')).toHaveTextContent(TEAM[1].name);
+    expect(within(rows()[0]).getByTestId('queue-waiting')).toHaveTextContent('9 days waiting');
+    expect(within(rows()[1]).getByTestId('queue-lead')).toHaveTextContent(TEAM[0].name);
+    expect(within(rows()[1]).getByTestId('queue-waiting')).toHaveTextContent(/Submitted \d{1,2} [A-Z][a-z]{2} \d{4}/);
+    await user.selectOptions(screen.getByTestId('queue-sort'), 'school');
+    expect(rows()[0]).toHaveTextContent('Alder Vale Primary');
+    await user.selectOptions(screen.getByTestId('queue-sort'), 'visit');
+    expect(rows()[0]).toHaveTextContent('Oakfield Primary');
+    await user.type(screen.getByTestId('queue-find'), TEAM[1].name.split(' ')[0]);
+    expect(rows()).toHaveLength(1);
+    expect(rows()[0]).toHaveTextContent('Alder Vale Primary');
+  });
 });
 
 describe('Coordinator review', () => {
@@ -130,6 +156,34 @@ describe('Coordinator review', () => {
     const detail = await backend.reviewDetail('r1');
     expect(detail.approvedHash).toBe(detail.reportHash);
     expect(screen.getByRole('region', { name: 'Decision' })).toHaveTextContent('Approved by Priya Shah.');
+    // Nothing else waits in this hub: the page says so rather than offer a next report.
+    expect(screen.getByTestId('queue-done')).toHaveTextContent('No other report is waiting.');
+  });
+
+  it('approves and issues in one confirmed step when asked', async () => {
+    const backend = hubBackend();
+    const { user } = mount(CoordinatorReview, { reviewId: 'r1' }, backend);
+    await user.click(await screen.findByTestId('approve-review'));
+    const dialog = screen.getByRole('dialog', { name: 'Approve this report?' });
+    await user.click(within(dialog).getByTestId('approve-and-issue'));
+    expect(within(dialog).getByTestId('confirm-approve')).toHaveTextContent('Approve and issue');
+    await user.click(within(dialog).getByTestId('confirm-approve'));
+    await waitFor(() => expect(screen.getByTestId('review-state')).toHaveTextContent(/issued/i));
+    expect(screen.getAllByText('Approved and issued to the school as version 1.').length).toBeGreaterThan(0);
+    expect(await backend.reports().versions('r1')).toHaveLength(1);
+  });
+
+  it('offers the next waiting report after a decision', async () => {
+    const backend = hubBackend({
+      reviews: [
+        { id: 'r1', schoolName: 'Oakfield Primary', startDate: '2026-11-23', state: 'submitted', team: TEAM, stateSince: '2026-11-30T10:00:00Z' },
+        { id: 'r5', schoolName: 'Alder Vale Primary', startDate: '2026-11-30', state: 'submitted', team: TEAM, stateSince: '2026-12-01T10:00:00Z' },
+      ],
+    });
+    mount(CoordinatorReview, { reviewId: 'r1' }, backend);
+    const next = await screen.findByTestId('next-report');
+    expect(next).toHaveTextContent('Next report: Alder Vale Primary');
+    expect(next).toHaveAttribute('href', '#/queue/r5');
   });
 
   it('refuses an approval when the report changed meanwhile, and reloads it', async () => {

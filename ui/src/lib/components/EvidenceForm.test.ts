@@ -59,7 +59,8 @@ describe('EvidenceForm autosave', () => {
     await wait(1);
     expect(add).toHaveBeenCalledTimes(1);
     expect(add).toHaveBeenCalledWith(
-      expect.objectContaining({ reviewId: 'r1', activityType: 'pupil_voice', startedAt: null, notes: 'Year 6 pupils\ntalk about reading' }),
+      // Timed when the writing started: nobody has to remember "Now".
+      expect.objectContaining({ reviewId: 'r1', activityType: 'pupil_voice', startedAt: '2026-11-23T09:05', notes: 'Year 6 pupils\ntalk about reading' }),
     );
     expect(saveState()).toBe('Saved');
 
@@ -74,7 +75,6 @@ describe('EvidenceForm autosave', () => {
       [id, 'year_group', 'Y6'],
       [id, 'area_tags', ['leadership']],
       [id, 'strengths', 'Fluent readers'],
-      [id, 'started_at', '2026-11-23T09:05'],
     ]);
     expect(add).toHaveBeenCalledTimes(1);
     expect(saveState()).toBe('Saved');
@@ -248,7 +248,8 @@ describe('EvidenceForm autosave', () => {
   it('fills in the current time on "Now"', async () => {
     const { user } = setup();
     await user.click(screen.getByRole('button', { name: 'Now' }));
-    expect(screen.getByLabelText(/Time of activity/)).toHaveValue('2026-11-23T09:05');
+    // British, day first, whatever the computer's locale.
+    expect(screen.getByLabelText(/Time of activity/)).toHaveValue('23 Nov 2026, 09:05');
   });
 
   it('labels every field', () => {

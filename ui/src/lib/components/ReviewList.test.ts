@@ -30,6 +30,24 @@ describe('ReviewList', () => {
     expect(within(rows[1]).getByRole('link')).toHaveAttribute('href', '#/reviews/r2');
   });
 
+  it('keeps a review the team is still at work on at the top after its dates pass', async () => {
+    const backend = new MockBackend({
+      reviews: [
+        { id: 'r1', schoolName: 'Upcoming Primary', startDate: '2099-03-02', state: 'scheduled' },
+        { id: 'r2', schoolName: 'Visit Overran Academy', startDate: '2020-01-06', state: 'in_visit' },
+        { id: 'r3', schoolName: 'Long Done School', startDate: '2020-01-13', state: 'issued' },
+      ],
+    });
+    renderWith(ReviewList, {}, backend);
+    const rows = await screen.findAllByTestId('review-row');
+    const current = screen.getByRole('heading', { name: 'Current and upcoming visits' }).closest('section')!;
+    expect(within(current).getAllByTestId('review-row').map((r) => r.textContent)).toEqual([
+      expect.stringContaining('Visit Overran Academy'),
+      expect.stringContaining('Upcoming Primary'),
+    ]);
+    expect(rows.at(-1)).toHaveTextContent('Long Done School');
+  });
+
   it('says so when there are no reviews', async () => {
     renderWith(ReviewList, {}, new MockBackend());
     expect(await screen.findByText('No reviews on this laptop yet')).toBeInTheDocument();

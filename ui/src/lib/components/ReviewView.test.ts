@@ -95,7 +95,7 @@ describe('ReviewView', () => {
     const { user } = await open();
 
     await user.keyboard('n');
-    await waitFor(() => expect(screen.getByLabelText('Activity')).toHaveFocus());
+    await waitFor(() => expect(screen.getByLabelText('Notes')).toHaveFocus());
 
     await user.click(screen.getByLabelText('Notes'));
     await user.keyboard('n');
@@ -119,7 +119,7 @@ describe('ReviewView', () => {
     expect(notes).toHaveValue('Older note about phonics');
     await waitFor(() => expect(notes).toHaveFocus());
     expect(screen.getByLabelText('Activity')).toHaveValue('learning_walk');
-    expect(screen.getByLabelText(/Time of activity/)).toHaveValue('2026-11-23T09:15');
+    expect(screen.getByLabelText(/Time of activity/)).toHaveValue('23 Nov 2026, 09:15');
     expect(screen.getByLabelText('Year group')).toHaveValue('Y4');
     expect(screen.getByLabelText('Subject')).toHaveValue('Maths');
     expect(screen.getByLabelText('Strengths')).toHaveValue('Consistent routines');

@@ -64,7 +64,7 @@ describe('Review workspace', () => {
     await user.click(tab('Overview'));
     await screen.findByRole('heading', { level: 2, name: 'Timetable' });
     await user.keyboard('{Alt>}n{/Alt}');
-    await waitFor(() => expect(screen.getByLabelText('Activity')).toHaveFocus());
+    await waitFor(() => expect(screen.getByLabelText('Notes')).toHaveFocus());
     expect(tab('Evidence')).toHaveAttribute('aria-selected', 'true');
     expect(screen.getByTestId('new-note')).toHaveAttribute('aria-keyshortcuts', 'Alt+N');
     expect(screen.getByText(/for a new note from anywhere in the review/)).toBeInTheDocument();
@@ -136,6 +136,38 @@ describe('Review workspace', () => {
     expect(comment).toHaveTextContent('Say which leaders.');
   });
 
+  it('shows what each estimate rests on: counts, every tagged note searchable, untagged notes tagged with one key', async () => {
+    const backend = backendIn('in_visit');
+    const update = vi.spyOn(backend, 'updateEvidenceField');
+    const { user } = await open(backend, 'estimates');
+    const leadership = await screen.findByRole('article', { name: 'Leadership at all levels' });
+    const tagged = within(leadership).getByTestId('tagged-evidence');
+    await waitFor(() => expect(within(tagged).getByTestId('evidence-counts')).toBeInTheDocument());
+    const counts = within(tagged).getByTestId('evidence-counts');
+    expect(counts).toHaveTextContent('By activity Learning walk 1 · Meeting with leaders 1');
+    expect(counts).toHaveTextContent('By reviewer Tom Okafor 1 · You 1');
+    expect(within(tagged).getByTestId('strengths-vs-development')).toHaveTextContent('0 notes with strengths · 0 notes with development points');
+
+    // Words narrow the notes and are marked where they are found.
+    await user.type(within(tagged).getByLabelText('Words in the notes'), 'corridors');
+    expect(within(tagged).getAllByTestId('tagged-note')).toHaveLength(1);
+    expect(within(tagged).getByText('corridors', { selector: 'mark' })).toBeInTheDocument();
+    expect(within(tagged).getByRole('status')).toHaveTextContent('1 of 2 notes');
+
+    // The untagged note is flagged; its number key tags it to the first area.
+    const untagged = screen.getByTestId('untagged-notes');
+    expect(untagged).toHaveTextContent('1 note with no area ticked');
+    const row = within(untagged).getByTestId('untagged-note');
+    expect(row).toHaveTextContent('Pupils feel safe');
+    row.focus();
+    await user.keyboard('1');
+    expect(update).toHaveBeenCalledWith('e3', 'area_tags', ['leadership']);
+    await waitFor(() => expect(screen.queryByTestId('untagged-notes')).not.toBeInTheDocument());
+    await user.clear(within(tagged).getByLabelText('Words in the notes'));
+    expect(within(leadership).getByTestId('tagged-evidence')).toHaveTextContent('Evidence tagged to this area (3 notes)');
+    expect(within(leadership).getByTestId('tagged-evidence')).toHaveTextContent('Pupils feel safe');
+  });
+
   it('shows estimates read-only to a reviewer', async () => {
     const backend = backendIn('in_visit', {
       session: sessionOf('reviewer'),
@@ -195,6 +227,26 @@ describe('Review workspace', () => {
     await waitFor(() => expect(screen.getByTestId('comment')).toHaveTextContent('Addressed'));
     expect(screen.queryByTestId('mark-addressed')).not.toBeInTheDocument();
     expect((await backend.listComments('r1'))[0].resolved).toBe(true);
+  });
+
+  it('resubmits from the report once every returned comment is addressed', async () => {
+    const backend = backendIn('returned', {
+      sections: REQUIRED_SECTIONS.map((code) => ({ reviewId: 'r1', code, body: `Written ${code}` })),
+      estimates: AREAS.map((areaCode) => ({ reviewId: 'r1', areaCode, value: 'effective', rationale: 'Agreed' })),
+    });
+    backend.addComment({ reviewId: 'r1', target: 'section:leadership_ebi', text: 'Name which leaders.' });
+    const transition = vi.spyOn(backend, 'transitionReview');
+    const { user } = await open(backend, 'report');
+    const comment = await screen.findByTestId('comment');
+    expect(screen.queryByTestId('resubmit-panel')).not.toBeInTheDocument();
+    await user.click(within(comment).getByTestId('mark-addressed'));
+    await user.click(await screen.findByTestId('resubmit'));
+    await waitFor(() => expect(screen.getByTestId('resubmitted')).toHaveTextContent('Resubmitted.'));
+    expect(transition.mock.calls).toEqual([
+      ['r1', 'drafting'],
+      ['r1', 'submitted'],
+    ]);
+    await waitFor(() => expect(screen.getByTestId('review-state')).toHaveTextContent('Submitted'));
   });
 
   it('opens a print preview with the estimates table, closed with Escape', async () => {

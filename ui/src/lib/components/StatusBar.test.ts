@@ -20,7 +20,8 @@ describe('StatusBar', () => {
     await mount(backend);
 
     expect(screen.getByTestId('sync-status')).toBeInTheDocument();
-    expect(screen.getByTestId('pending-ops')).toHaveTextContent('3 changes waiting to sync');
+    // Counted as a person would: three writes to one review are one review's details.
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 review detail waiting to sync');
     expect(screen.getByTestId('pending-ops')).toHaveAttribute('data-pending', '3');
     expect(screen.getByTestId('last-sync')).toHaveTextContent('Last synced 14:32');
     expect(screen.queryByTestId('sync-error')).not.toBeInTheDocument();
@@ -44,7 +45,7 @@ describe('StatusBar', () => {
 
     const error = await screen.findByTestId('sync-error');
     expect(error).toHaveTextContent("Offline — can't reach the sync server. Your work is saved on this laptop.");
-    expect(screen.getByTestId('pending-ops')).toHaveTextContent('2 changes waiting to sync');
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 review detail waiting to sync');
   });
 
   it('disables "Sync now" while syncing and reports success', async () => {
@@ -73,7 +74,7 @@ describe('StatusBar', () => {
   it('follows sync-status events from background syncs', async () => {
     const backend = new MockBackend({ reviews: [{ schoolName: 'Oakfield Primary', pendingOps: 1 }] });
     const { stop } = await mount(backend);
-    expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 change waiting to sync');
+    expect(screen.getByTestId('pending-ops')).toHaveTextContent('1 review detail waiting to sync');
 
     backend.emit({ pendingOps: 0, lastSyncAt: null, lastError: 'server down', serverUrl: 'https://x', syncing: false, clockWarning: null });
     await waitFor(() => expect(screen.getByTestId('sync-error')).toBeInTheDocument());

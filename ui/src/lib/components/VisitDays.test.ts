@@ -31,11 +31,13 @@ describe('Change visit days', () => {
     await user.keyboard('{Enter}');
     const dialog = await screen.findByTestId('visit-dialog');
     expect(screen.getByTestId('visit-day-1')).toHaveFocus();
-    expect(screen.getByTestId('visit-day-1')).toHaveValue('2027-05-11');
-    // Thursday: the suggestion skips the weekend.
-    setDay(1, '2027-05-20');
-    expect(screen.getByTestId('visit-day-2')).toHaveValue('2027-05-21');
-    expect(screen.getByTestId('visit-day-3')).toHaveValue('2027-05-24');
+    // British, day first, whatever the computer's locale.
+    expect(screen.getByTestId('visit-day-1')).toHaveValue('11 May 2027');
+    // Thursday, typed day first: the suggestion skips the weekend.
+    setDay(1, '20/05/2027');
+    expect(screen.getByTestId('visit-day-1-read-as')).toHaveTextContent('Thu 20 May 2027');
+    expect(screen.getByTestId('visit-day-2')).toHaveValue('21 May 2027');
+    expect(screen.getByTestId('visit-day-3')).toHaveValue('24 May 2027');
     await user.click(within(dialog).getByTestId('visit-save'));
     expect(await screen.findByTestId('team-message')).toHaveTextContent("moved to Thu 20 May 2027, Fri 21 May 2027, Mon 24 May 2027. The team's laptops");
     expect(screen.queryByTestId('visit-dialog')).not.toBeInTheDocument();

@@ -16,4 +16,13 @@ syncBadge: string,
 /**
  * Approved, and the report has changed since: it needs approving again.
  */
-changedSinceApproval: boolean, openComments: number, openConflicts: number, };
+changedSinceApproval: boolean, openComments: number, openConflicts: number, 
+/**
+ * The Lead Reviewer's name, from the team list (None until it has synced).
+ */
+leadReviewer: string | null, 
+/**
+ * RFC 3339 time the review reached its current state (the state field's last write), when
+ * known: for a submitted report, when it was submitted.
+ */
+stateSince: string | null, };

@@ -1,5 +1,6 @@
 // Generated from Rust by crates/client/tests/it/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test it ts_types
 import type { ErrorCode } from "./ErrorCode";
+import type { PendingRecords } from "./PendingRecords";
 import type { SyncProgress } from "./SyncProgress";
 
 export type SyncStatus = { pendingOps: number, 
@@ -47,4 +48,9 @@ refusedChanges: number,
 /**
  * Why the most recent of them was refused, as the server said it.
  */
-lastRefusal: string | null, };
+lastRefusal: string | null, 
+/**
+ * What waits to sync, as a person counts it: records by kind (one note edited ten times is
+ * one note), kinds in the order of `EntityKind` codes.
+ */
+pendingRecords: Array<PendingRecords>, };

@@ -36,6 +36,7 @@ export type { NewInvitation } from './NewInvitation';
 export type { NewReview } from './NewReview';
 export type { OverviewReview } from './OverviewReview';
 export type { OverviewTeamMember } from './OverviewTeamMember';
+export type { PendingRecords } from './PendingRecords';
 export type { Protection } from './Protection';
 export type { RejectedRow } from './RejectedRow';
 export type { ReportDocument } from './ReportDocument';
