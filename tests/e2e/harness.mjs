@@ -44,7 +44,10 @@ async function waitFor(url, what, timeoutMs = 20_000) {
 }
 
 function start(cmd, args, env, name) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so stopping it also reaches what it started (tauri-driver starts
+  // WebKitWebDriver, which starts the app): a leftover app would keep this test file's pipes
+  // open and the run would wait for ever.
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const log = [];
   child.stdout.on('data', (d) => log.push(d.toString()));
   child.stderr.on('data', (d) => log.push(d.toString()));
@@ -59,6 +62,12 @@ async function stop(child) {
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  // Whatever it started and left running (an app whose window never closed) goes too.
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // The group is already empty.
+  }
 }
 
 /** A qar-server with demo data in its own temp folder. */
