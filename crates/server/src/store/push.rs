@@ -336,12 +336,18 @@ fn apply_push(
 /// A retried op changes nothing; but when it is not current everywhere it wrote, its record is
 /// announced again (moved to the end of the pull feed, content unchanged), so the laptop that
 /// skipped the server's values while the op waited unanswered receives them
-/// (`qar_core::sync::retry`, decision 44). Only a record of the op's own review, and one the
-/// pusher may read, so a made-up retry cannot stir other people's records.
+/// (`qar_core::sync::retry`, decision 44). Only a record of the op's own review, on whose team
+/// the pusher is (or an administrator): a "retry" is just a low seq, so the record it names is
+/// the pusher's choice and must not let them stir other people's records.
 fn reannounce_retry(conn: &Connection, ctx: &mut Ctx, caller: &AuthDevice, op: &Op, reviews: &mut ReviewCache) -> Result<(), StoreError> {
     let id = op.id.to_string();
     let Some(stored) = records::load(conn, op.entity, &id)? else { return Ok(()) };
-    if stored.review_id != op.review_id.to_string() || reviews.get(conn, &stored.review_id, &caller.user_id)?.is_none() {
+    if stored.review_id != op.review_id.to_string() {
+        return Ok(());
+    }
+    // `get` answers for any review that exists; being on its team is what counts here.
+    let on_team = reviews.get(conn, &stored.review_id, &caller.user_id)?.is_some_and(|a| a.team_role.is_some());
+    if !on_team && !caller.is_admin() {
         return Ok(());
     }
     if qar_core::sync::retry_needs_reannounce(Some(&stored.doc), op) {

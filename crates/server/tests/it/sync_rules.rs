@@ -353,3 +353,36 @@ async fn a_retry_whose_write_lost_puts_its_record_back_in_the_feed() {
     let (_, page) = env.get(&format!("/v1/sync/pull?cursor={after}&device_id={}", b.device), Some(&b.token)).await;
     assert!(page["changes"].as_array().unwrap().iter().all(|c| c["id"] != json!(NOTE_1)), "{page}");
 }
+
+/// A "retry" is only a seq at or below the device's mark: the pusher chooses the record it names.
+/// So re-announcing is refused for a record of another review than the op's, and for a review
+/// the pusher may not read; a refused re-announce moves nothing in the feed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_made_up_retry_cannot_move_other_peoples_records() {
+    let env = Env::demo().await;
+    let store = env.srv.store();
+    store.test_user("user-tess", "Tess Kestrel-only", &[]).unwrap();
+    store.test_team_member(KESTREL, "user-tess", qar_core::entities::TeamRole::Reviewer, now_ms()).unwrap();
+    let mut tess = env.laptop("user-tess");
+    let own = Uuid::now_v7();
+    let note =
+        [(EntityKind::Evidence, own, KESTREL, vec![("activity_type", json!("learning_walk"), None), ("notes", json!("Calm"), None)])];
+    let (_, r) = env.push(&mut tess, &note).await;
+    assert_eq!(outcomes(&r), ["applied"]);
+    let admin = env.laptop(ADMIN);
+    let feed_end = |page: &serde_json::Value| page["cursor"].as_u64().unwrap();
+    let (_, page) = env.get(&format!("/v1/sync/pull?cursor=0&limit=5000&device_id={}", admin.device), Some(&admin.token)).await;
+    let after = feed_end(&page);
+
+    // Seq 1 again, naming records Tess has no business with: a review she is not on, and a
+    // Kestrel note given under another review's id.
+    for (entity, id, review) in [(EntityKind::Review, HERON, HERON), (EntityKind::Evidence, NOTE_1, HERON)] {
+        tess.seq = 0;
+        let stamp = tess.clock.tick(now_ms());
+        let (_, r) = env.push_stamped(&mut tess, &[((entity, id, review, vec![("notes", json!("x"), None)]), stamp)]).await;
+        assert_eq!(outcomes(&r), ["duplicate"], "{r}");
+    }
+    let (_, page) = env.get(&format!("/v1/sync/pull?cursor={after}&device_id={}", admin.device), Some(&admin.token)).await;
+    assert_eq!(page["changes"], json!([]), "nothing moved in the feed");
+    assert_eq!(feed_end(&page), after);
+}
