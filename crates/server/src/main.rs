@@ -176,6 +176,35 @@ enum Command {
         #[command(flatten)]
         key: KeyArgs,
     },
+    /// Take a consistent backup of the store while the server runs (pushes go on meanwhile).
+    ///
+    /// The backup is one file, encrypted with a subkey of the server key (SQLCipher): without
+    /// the key it cannot be read, so keep the key apart from the backups. The file must not
+    /// exist yet; it is written under FILE.partial and named FILE only when whole and read back.
+    Backup {
+        /// The server's data folder.
+        #[arg(long, default_value = "qar-server-data")]
+        data_dir: PathBuf,
+        /// The new backup file.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Bring a backup back into an EMPTY data folder (missing, empty, or holding only
+    /// server.key). A folder holding anything else is refused with exit code 2: a live store is
+    /// never overwritten. Needs the server key the backup was taken with. The restored store
+    /// gets a new feed epoch, so laptops that saw newer changes pull again and re-send theirs.
+    Restore {
+        /// The backup file (from `qar-server backup`).
+        #[arg(long)]
+        from: PathBuf,
+        /// The empty data folder to restore into.
+        #[arg(long)]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
     /// Print the audit chain's head (`SEQ:MAC`) to keep outside the data folder.
     AuditHead {
         /// The server's data folder.
@@ -238,6 +267,52 @@ fn main() -> anyhow::Result<()> {
         Some(Command::ImportSchools { data_dir, file, verbose, key }) => import_schools(&data_dir, &file, verbose, &key),
         Some(Command::VerifyAudit { data_dir, expect_head, key }) => verify_audit(&data_dir, expect_head.as_deref(), &key),
         Some(Command::AuditHead { data_dir, key }) => audit_head(&data_dir, &key),
+        Some(Command::Backup { data_dir, to, key }) => backup(&data_dir, &to, &key),
+        Some(Command::Restore { from, data_dir, key }) => restore(&from, &data_dir, &key),
+    }
+}
+
+fn backup(data_dir: &Path, to: &Path, key: &KeyArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let s = qar_server::store::backup::backup(data_dir, &key.source()?, to).context("backup failed, nothing was written")?;
+    println!(
+        "backup written to {}: {} bytes, store schema {}, {} records up to server seq {}, {} audit entries ({:.2} s); encrypted with the server key",
+        to.display(),
+        s.bytes,
+        s.schema,
+        s.records,
+        s.max_server_seq,
+        s.audit_entries,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Exit code of a restore refused because the data folder is not empty.
+const RESTORE_NOT_EMPTY: i32 = 2;
+
+fn restore(from: &Path, data_dir: &Path, key: &KeyArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    match qar_server::store::backup::restore(from, data_dir, &key.source()?) {
+        Ok(s) => {
+            println!(
+                "restored {} into {}: store schema {}, {} records up to server seq {}, {} audit entries ({:.2} s). \
+                 Run `qar-server verify-audit` on it, then start the server with the same key; laptops re-sync on their own.",
+                from.display(),
+                data_dir.display(),
+                s.schema,
+                s.records,
+                s.max_server_seq,
+                s.audit_entries,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Err(e @ qar_server::store::backup::BackupError::NotEmpty { .. }) => {
+            eprintln!("restore refused: {e}");
+            std::process::exit(RESTORE_NOT_EMPTY);
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("restore failed")),
     }
 }
 

@@ -6,7 +6,9 @@
 //! - `totp`: XChaCha20-Poly1305 of TOTP secrets at rest, the record id as associated data (a
 //!   secret copied to another person's row does not decrypt);
 //! - `check`: a fingerprint kept in the database, so a wrong key is refused at start instead of
-//!   showing up later as a broken chain and sign-ins that fail.
+//!   showing up later as a broken chain and sign-ins that fail;
+//! - `backup`: SQLCipher's key for backup files (`qar-server backup`), so a backup taken off the
+//!   machine is unreadable without the server key, which travels apart from it.
 
 use crate::private_files;
 use base64::Engine;
@@ -68,6 +70,7 @@ pub struct ServerKey {
     audit: Zeroizing<[u8; 32]>,
     totp: Zeroizing<[u8; 32]>,
     check: Zeroizing<[u8; 32]>,
+    backup: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for ServerKey {
@@ -122,7 +125,12 @@ impl ServerKey {
             hk.expand(info, out.as_mut()).expect("32 bytes is a valid HKDF-SHA256 length");
             out
         };
-        ServerKey { audit: derive(b"audit-mac"), totp: derive(b"totp-secret-encryption"), check: derive(b"key-check") }
+        ServerKey {
+            audit: derive(b"audit-mac"),
+            totp: derive(b"totp-secret-encryption"),
+            check: derive(b"key-check"),
+            backup: derive(b"backup-file-encryption"),
+        }
     }
 
     /// HMAC-SHA256 with the audit subkey, as hex.
@@ -137,6 +145,12 @@ impl ServerKey {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.check.as_ref()).expect("HMAC takes any key length");
         mac.update(b"qar-server key check");
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// SQLCipher's raw-key form (`x'<64 hex>'`) of the backup subkey: backups are whole
+    /// encrypted databases, opened only with the server key they were taken with.
+    pub(crate) fn backup_sql_key(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!("x'{}'", hex::encode(self.backup.as_ref())))
     }
 
     /// Encrypts a TOTP secret for the record `aad` names (e.g. `accounts:<user id>`).

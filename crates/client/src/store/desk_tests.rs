@@ -22,13 +22,30 @@ fn session(user: &str) -> Session {
 
 fn page(changes: Vec<qar_core::protocol::Change>) -> PullResponse {
     let cursor = changes.iter().map(|c| c.server_seq).max().unwrap_or(0);
-    PullResponse { changes, cursor, has_more: false, server_time_ms: T0, access_revoked: vec![], compat: None, set_aside: vec![] }
+    PullResponse {
+        changes,
+        cursor,
+        has_more: false,
+        server_time_ms: T0,
+        access_revoked: vec![],
+        compat: None,
+        feed_epoch: None,
+        set_aside: vec![],
+    }
 }
 
 fn ack(s: &mut Store) {
     let through = s.pending_batch(10_000).unwrap().ops.last().map_or(0, |o| o.seq);
     s.record_push(
-        &PushResponse { acked_through: through, results: vec![], server_time_ms: T0, pull: None, clock_ahead: None, compat: None },
+        &PushResponse {
+            acked_through: through,
+            results: vec![],
+            server_time_ms: T0,
+            pull: None,
+            clock_ahead: None,
+            compat: None,
+            feed_epoch: None,
+        },
         T0,
     )
     .unwrap();

@@ -99,6 +99,7 @@ fn a_page_from_a_newer_server_is_applied_and_what_is_unknown_kept_aside() {
         server_time_ms: T0,
         access_revoked: vec![],
         compat: Some(Compat::of_this_build()),
+        feed_epoch: None,
         set_aside: vec![qar_core::sync::forward::SetAside {
             server_seq: 12,
             entity: "attachment".into(),
@@ -131,6 +132,7 @@ fn refused_changes_are_shown_for_a_while_with_their_reason() {
         pull: None,
         clock_ahead: None,
         compat: None,
+        feed_epoch: None,
     };
     s.record_push(&reply, T0 + 2).unwrap();
     let shown = s.refused_changes(T0 + 3).unwrap();

@@ -78,6 +78,9 @@ pub struct PushResponse {
     /// update before anything of it is refused. Absent from older servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compat: Option<Compat>,
+    /// The server store's incarnation (see [`PullResponse::feed_epoch`]). Absent from older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_epoch: Option<String>,
 }
 
 /// The data schemas a server accepts and the oldest app that writes one of them, in
@@ -185,6 +188,11 @@ pub struct PullResponse {
     /// What the server accepts (see [`Compat`]). Absent from older servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compat: Option<Compat>,
+    /// The server store's incarnation, made when it was created and renewed when it is restored
+    /// from a backup (decision 49). A laptop that followed another epoch's feed pulls again from
+    /// 0 and re-sends what the restored server no longer has. Absent from older servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_epoch: Option<String>,
     /// Records and fields of this page that this build does not know (a newer server's), kept
     /// aside by the laptop for a later version. Never on the wire: filled when a page is read.
     #[serde(skip)]

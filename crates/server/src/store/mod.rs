@@ -6,6 +6,7 @@ pub(crate) mod accounts;
 mod ahead;
 mod at_rest;
 mod audit_log;
+pub mod backup;
 mod clock;
 mod conflicts;
 pub mod demo;
@@ -147,6 +148,22 @@ pub struct ServerStore {
     max_clock_ahead_ms: std::sync::atomic::AtomicU64,
     /// Sign-in and invitation attempt counts, in memory (issue 15): never written to disk.
     throttle: crate::auth::throttle::Throttle,
+    /// This store's incarnation, made at its first open and renewed by a restore (decision 49):
+    /// sent with every sync answer so a laptop learns the feed it followed is not this one.
+    feed_epoch: String,
+}
+
+/// The store's feed epoch, made on first open (a store from before decision 49 gets one then).
+fn feed_epoch(writer: &Connection) -> Result<String, crate::ServerError> {
+    use rusqlite::OptionalExtension;
+    let read = |c: &Connection| c.query_row("SELECT value FROM meta WHERE key = 'feed_epoch'", [], |r| r.get::<_, String>(0)).optional();
+    if let Some(epoch) = read(writer).map_err(StoreError::from)? {
+        return Ok(epoch);
+    }
+    writer
+        .execute("INSERT INTO meta(key, value) VALUES ('feed_epoch', ?1) ON CONFLICT(key) DO NOTHING", [backup::new_feed_epoch()?])
+        .map_err(StoreError::from)?;
+    Ok(read(writer).map_err(StoreError::from)?.unwrap_or_default())
 }
 
 pub fn now_ms() -> u64 {
@@ -174,6 +191,7 @@ impl ServerStore {
         let mut writer = qar_dbkit::open(&path, Durability::Full)?;
         qar_dbkit::migrate(&mut writer, MIGRATIONS)?;
         at_rest::prepare(&mut writer, &key)?;
+        let feed_epoch = feed_epoch(&writer)?;
         let clock = clock::load(&writer).map_err(StoreError::from)?;
         let reader = qar_dbkit::open(&path, Durability::Full)?;
         let latest: i64 =
@@ -188,7 +206,20 @@ impl ServerStore {
             key,
             max_clock_ahead_ms: ahead::DEFAULT_MAX_CLOCK_AHEAD_MS.into(),
             throttle: Default::default(),
+            feed_epoch,
         })
+    }
+
+    /// This store's feed epoch (see the field).
+    pub fn feed_epoch(&self) -> &str {
+        &self.feed_epoch
+    }
+
+    /// Whether the store answers (readiness): a read on the pull connection, which is what a
+    /// sync needs first. A store that cannot be read says why.
+    pub fn check_ready(&self) -> Result<(), StoreError> {
+        self.reader().query_row("SELECT count(*) FROM meta", [], |r| r.get::<_, i64>(0))?;
+        Ok(())
     }
 
     /// The in-memory sign-in limits (the API counts per address; the store per account).

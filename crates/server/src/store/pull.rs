@@ -147,7 +147,10 @@ impl ServerStore {
         }
         drop(rows);
         drop(stmt);
-        let next = if has_more { last_seq } else { super::push::max_server_seq(&tx)?.max(cursor) };
+        // A cursor beyond the newest seq was given by another incarnation of this store (one
+        // restored from a backup since): the answer names the real end, below the cursor, so
+        // the laptop learns it (decision 49); the feed only grows, so nothing else does that.
+        let next = if has_more { last_seq } else { super::push::max_server_seq(&tx)? };
         let _ = write!(out, "],\"cursor\":{next},\"has_more\":{has_more},\"server_time_ms\":{now_ms}");
         // Reviews the asker was taken off within this page's span of the feed (issue 9).
         if !scope.everything {
@@ -165,6 +168,8 @@ impl ServerStore {
         // update before anything of it is refused.
         out.push_str(",\"compat\":");
         out.push_str(&serde_json::to_string(&qar_core::protocol::Compat::of_this_build()).unwrap_or_else(|_| "null".into()));
+        // Hex digits only (made by the store): no escaping needed.
+        let _ = write!(out, ",\"feed_epoch\":\"{}\"", self.feed_epoch());
         out.push('}');
         Ok(PullPage { json: out, changes, cursor: next, has_more })
     }

@@ -177,7 +177,9 @@ impl ServerStore {
         while answer.is_none() {
             answer = slot.ready.wait(answer).unwrap_or_else(|p| p.into_inner());
         }
-        answer.take().expect("answered")
+        let mut reply = answer.take().expect("answered")?;
+        reply.feed_epoch = Some(self.feed_epoch().to_owned());
+        Ok(reply)
     }
 
     /// Copies committed WAL frames back into the database file (PASSIVE: never waits for a
@@ -330,6 +332,7 @@ fn apply_push(
         pull: None,
         clock_ahead: bound.answer(ctx.now_ms),
         compat: Some(qar_core::protocol::Compat::of_this_build()),
+        feed_epoch: None,
     })
 }
 
