@@ -62,6 +62,10 @@ impl Store {
         if let Some(compat) = &page.compat {
             meta::set(&tx, "server_compat", &serde_json::to_string(compat).unwrap_or_default())?;
         }
+        if let Some(epoch) = &page.feed_epoch {
+            // Callers ask `feed_moved` before applying a page: this one is of the feed followed.
+            meta::set(&tx, "server_feed_epoch", epoch)?;
+        }
         meta::set(&tx, "pull_cursor", &page.cursor.to_string())?;
         meta::set_clock(&tx, self.clock.last())?;
         tx.commit()?;

@@ -18,6 +18,7 @@ mod meta;
 mod outbox;
 mod report;
 mod report_versions;
+mod restored_server;
 mod review_detail;
 mod reviews;
 mod revoke;

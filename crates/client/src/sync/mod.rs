@@ -68,69 +68,122 @@ async fn sync_steps(
     let device = lock(store).device_id();
     lost_access::report_outbox(store, client)?;
     let mut more_to_pull = true;
-    let mut read_ahead: Option<crate::store::PendingBatch> = None;
-    loop {
-        let (batch, cursor) = {
-            let s = lock(store);
-            let batch = match read_ahead.take() {
-                Some(b) => b,
-                None => s.pending_batch(PUSH_BATCH)?,
+    // A server restored from a backup is followed at most twice in one sync: a third would mean
+    // the server keeps forgetting, and the error then says what happened.
+    let mut restores_followed = 0;
+    'sync: loop {
+        let mut read_ahead: Option<crate::store::PendingBatch> = None;
+        loop {
+            let (batch, cursor) = {
+                let s = lock(store);
+                let batch = match read_ahead.take() {
+                    Some(b) => b,
+                    None => s.pending_batch(PUSH_BATCH)?,
+                };
+                (batch, s.pull_cursor()?)
             };
-            (batch, s.pull_cursor()?)
-        };
-        if batch.ops.is_empty() {
-            break;
+            if batch.ops.is_empty() {
+                break;
+            }
+            let sent = batch.ops.len();
+            let last = batch.ops.last().map_or(0, |o| o.seq);
+            lock(store).set_in_flight(last);
+            let request = client.push(batch.device_id, batch.ops, Some(cursor));
+            let reply = if sent == PUSH_BATCH {
+                // A full batch means more is waiting (a laptop's first sync): read the next batch
+                // while this one is on the wire and the server applies it, instead of taking turns.
+                // The outbox only grows at its end, so that batch still follows this one, as long
+                // as the server acknowledges all of this one (checked below).
+                let (reply, ahead) = tokio::join!(request, async { lock(store).pending_batch_after(last, PUSH_BATCH) });
+                let reply = match reply {
+                    Err(e) if restores_followed < 2 && is_seq_gap(&e) => {
+                        restores_followed += 1;
+                        follow_restored_server(store, client, device, None).await?;
+                        continue 'sync;
+                    }
+                    other => other?,
+                };
+                // Anything else (a partial acknowledgement, a failed read) reads afresh next time.
+                read_ahead = ahead.ok().filter(|b| reply.acked_through == last && !b.ops.is_empty());
+                reply
+            } else {
+                match request.await {
+                    // The server holds fewer of this laptop's ops than it acknowledged: it was
+                    // restored from a backup (decision 49).
+                    Err(e) if restores_followed < 2 && is_seq_gap(&e) => {
+                        restores_followed += 1;
+                        follow_restored_server(store, client, device, None).await?;
+                        continue 'sync;
+                    }
+                    other => other?,
+                }
+            };
+            report.skew_ms = reply.server_time_ms as i64 - now_ms() as i64;
+            if let Some(ahead) = &reply.clock_ahead {
+                tracing::warn!(
+                    ahead_ms = ahead.ahead_ms,
+                    ops = ahead.op_seqs.len(),
+                    "the server re-stamped changes stamped ahead of its clock"
+                );
+                report.stamps_ahead_ms = report.stamps_ahead_ms.max(ahead.ahead_ms);
+            }
+            let moved = {
+                let mut s = lock(store);
+                s.record_push(&reply, now_ms())?;
+                if let Some(compat) = &reply.compat {
+                    s.note_server_compat(compat)?;
+                }
+                match &reply.pull {
+                    Some(page) if restores_followed < 2 && s.feed_moved(page, cursor)? => Some(page.feed_epoch.clone()),
+                    Some(page) => {
+                        report.pulled += s.apply_pull(page, now_ms())?;
+                        s.note_access_revoked(&page.access_revoked)?;
+                        more_to_pull = page.has_more;
+                        progress(report.pulled as u64);
+                        None
+                    }
+                    None => None,
+                }
+            };
+            report.pushed += sent;
+            if let Some(epoch) = moved {
+                restores_followed += 1;
+                follow_restored_server(store, client, device, epoch).await?;
+                more_to_pull = true;
+                continue 'sync;
+            }
         }
-        let sent = batch.ops.len();
-        let last = batch.ops.last().map_or(0, |o| o.seq);
-        lock(store).set_in_flight(last);
-        let request = client.push(batch.device_id, batch.ops, Some(cursor));
-        let reply = if sent == PUSH_BATCH {
-            // A full batch means more is waiting (a laptop's first sync): read the next batch
-            // while this one is on the wire and the server applies it, instead of taking turns.
-            // The outbox only grows at its end, so that batch still follows this one, as long
-            // as the server acknowledges all of this one (checked below).
-            let (reply, ahead) = tokio::join!(request, async { lock(store).pending_batch_after(last, PUSH_BATCH) });
-            let reply = reply?;
-            // Anything else (a partial acknowledgement, a failed read) reads afresh next time.
-            read_ahead = ahead.ok().filter(|b| reply.acked_through == last && !b.ops.is_empty());
-            reply
-        } else {
-            request.await?
-        };
-        report.skew_ms = reply.server_time_ms as i64 - now_ms() as i64;
-        if let Some(ahead) = &reply.clock_ahead {
-            tracing::warn!(
-                ahead_ms = ahead.ahead_ms,
-                ops = ahead.op_seqs.len(),
-                "the server re-stamped changes stamped ahead of its clock"
-            );
-            report.stamps_ahead_ms = report.stamps_ahead_ms.max(ahead.ahead_ms);
-        }
-        let mut s = lock(store);
-        s.record_push(&reply, now_ms())?;
-        if let Some(compat) = &reply.compat {
-            s.note_server_compat(compat)?;
-        }
-        if let Some(page) = &reply.pull {
-            report.pulled += s.apply_pull(page, now_ms())?;
-            s.note_access_revoked(&page.access_revoked)?;
+        while more_to_pull {
+            let cursor = lock(store).pull_cursor()?;
+            let page = client.pull(cursor, PULL_PAGE, device, 0).await?;
+            report.skew_ms = page.server_time_ms as i64 - now_ms() as i64;
+            if restores_followed < 2 && lock(store).feed_moved(&page, cursor)? {
+                restores_followed += 1;
+                follow_restored_server(store, client, device, page.feed_epoch.clone()).await?;
+                continue 'sync;
+            }
+            report.pulled += lock(store).apply_pull(&page, now_ms())?;
+            lock(store).note_access_revoked(&page.access_revoked)?;
             more_to_pull = page.has_more;
             progress(report.pulled as u64);
         }
-        report.pushed += sent;
-    }
-    while more_to_pull {
-        let cursor = lock(store).pull_cursor()?;
-        let page = client.pull(cursor, PULL_PAGE, device, 0).await?;
-        report.skew_ms = page.server_time_ms as i64 - now_ms() as i64;
-        report.pulled += lock(store).apply_pull(&page, now_ms())?;
-        lock(store).note_access_revoked(&page.access_revoked)?;
-        more_to_pull = page.has_more;
-        progress(report.pulled as u64);
+        break;
     }
     report.pushed += lost_access::finish(store, client, now_ms).await?;
     Ok(report)
+}
+
+fn is_seq_gap(e: &crate::error::ClientError) -> bool {
+    matches!(e, crate::error::ClientError::Server { code, .. } if code == qar_core::ErrorCode::SeqGap.as_str())
+}
+
+/// The server was restored from a backup: an empty push asks what it holds of this laptop's
+/// ops (its `acked_through`), then the laptop pulls from 0 and sends again what came after.
+async fn follow_restored_server(store: &Mutex<Store>, client: &SyncClient, device: uuid::Uuid, epoch: Option<String>) -> Result<()> {
+    let reply = client.push(device, Vec::new(), None).await?;
+    let epoch = epoch.or(reply.feed_epoch);
+    lock(store).follow_restored_server(reply.acked_through, epoch.as_deref())?;
+    Ok(())
 }
 
 /// Waits (long-poll, up to `wait_ms`) for changes from other devices and applies them.
@@ -141,6 +194,10 @@ pub async fn wait_and_pull(store: &Mutex<Store>, client: &SyncClient, wait_ms: u
         (s.device_id(), s.pull_cursor()?)
     };
     let page = client.pull(cursor, PULL_PAGE, device, wait_ms).await?;
+    if lock(store).feed_moved(&page, cursor)? {
+        // A restored server: a full sync follows it (and finds the same).
+        return Ok(sync_once(store, client, now_ms).await?.pulled);
+    }
     let mut applied = lock(store).apply_pull(&page, now_ms())?;
     lock(store).note_access_revoked(&page.access_revoked)?;
     if page.has_more || !page.access_revoked.is_empty() {

@@ -10,6 +10,7 @@ mod insecure_address;
 mod invitation_flow;
 mod proposal_flow;
 mod report_export;
+mod restored_server;
 mod revoke_handover;
 mod scheduling_flow;
 mod schema_mix;
