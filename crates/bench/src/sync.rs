@@ -34,7 +34,7 @@ pub async fn start_server(dir: &std::path::Path) -> anyhow::Result<Server> {
     store.test_user(BENCH_USER, "Bea Bench", &[])?;
     let counters = Arc::new(Counters::default());
     let c = counters.clone();
-    let router = qar_server::app(qar_server::AppState { store: store.clone() }).layer(axum::middleware::from_fn(
+    let router = qar_server::app(qar_server::AppState::new(store.clone())).layer(axum::middleware::from_fn(
         move |req: axum::extract::Request, next: axum::middleware::Next| {
             c.requests.fetch_add(1, Ordering::Relaxed);
             next.run(req)

@@ -5,8 +5,10 @@ pub mod admin;
 mod api;
 mod audit_export;
 pub mod auth;
+pub mod config_file;
 pub mod error;
 pub mod gias;
+pub mod metrics;
 pub mod net;
 mod private_files;
 pub mod server_key;
@@ -30,6 +32,14 @@ use tokio::task::JoinHandle;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<ServerStore>,
+    /// What `/metrics` reports (requests, pushes, long-polls); see [`metrics`].
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<ServerStore>) -> AppState {
+        AppState { store, metrics: Arc::new(metrics::Metrics::new()) }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +75,9 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// Failed sign-in and invitation attempts per client address.
     pub sign_in_limit: AttemptLimit,
+    /// Serve `/metrics` (and `/livez`, `/readyz`) on this separate address, plain HTTP, for an
+    /// operator network only (decision 50). None: no metrics.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Defaults an operator gets without flags; callers set what they need and take the rest with
@@ -88,6 +101,7 @@ impl Default for ServerConfig {
             idle_timeout: Duration::from_secs(60),
             request_timeout: Duration::from_secs(60),
             sign_in_limit: AttemptLimit::default(),
+            metrics_listen: None,
         }
     }
 }
@@ -101,6 +115,9 @@ pub struct RunningServer {
     store: Arc<ServerStore>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    /// Where `/metrics` is served, when it is.
+    pub metrics_addr: Option<SocketAddr>,
+    metrics_shutdown: Option<oneshot::Sender<()>>,
     /// Writes the audit head on a schedule and once more at shutdown.
     audit_export: Option<audit_export::Exporter>,
 }
@@ -123,6 +140,9 @@ impl RunningServer {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        if let Some(tx) = self.metrics_shutdown.take() {
+            let _ = tx.send(());
+        }
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
@@ -135,6 +155,9 @@ impl RunningServer {
 impl Drop for RunningServer {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(tx) = self.metrics_shutdown.take() {
             let _ = tx.send(());
         }
     }
@@ -152,7 +175,7 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     }
     store.throttle().set_limit(config.sign_in_limit);
     let store = Arc::new(store);
-    let state = AppState { store: store.clone() };
+    let state = AppState::new(store.clone());
     let file_limit = net::raise_file_limit();
     let max_connections = net::effective_cap(config.max_connections, file_limit);
     if max_connections < config.max_connections {
@@ -169,6 +192,24 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
         hsts: tls.is_some(),
         request_timeout: config.request_timeout,
     };
+    let (metrics_addr, metrics_shutdown) = match config.metrics_listen {
+        Some(at) => {
+            let listener = tokio::net::TcpListener::bind(at).await.map_err(|source| ServerError::Bind { addr: at, source })?;
+            let bound = listener.local_addr().map_err(|source| ServerError::Bind { addr: at, source })?;
+            let (tx, rx) = oneshot::channel::<()>();
+            let router = api::metrics_app(state.clone());
+            tokio::spawn(async move {
+                let served = axum::serve(listener, router).with_graceful_shutdown(async {
+                    let _ = rx.await;
+                });
+                if let Err(e) = served.await {
+                    tracing::warn!("the metrics listener stopped: {e}");
+                }
+            });
+            (Some(bound), Some(tx))
+        }
+        None => (None, None),
+    };
     let router = net::wire_layers(app(state), rules);
     let limits = net::ConnLimits { max_connections, header_timeout: config.header_timeout, idle_timeout: config.idle_timeout };
     let (tx, rx) = oneshot::channel::<()>();
@@ -176,5 +217,15 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     let task = tokio::spawn(net::serve(listener, router, tls.map(|(acceptor, _)| acceptor), limits, rx));
     let audit_export =
         config.audit_head_export.as_ref().map(|path| audit_export::Exporter::spawn(store.clone(), path.clone(), config.audit_head_every));
-    Ok(RunningServer { addr, max_connections, tls: is_tls, store, shutdown: Some(tx), task: Some(task), audit_export })
+    Ok(RunningServer {
+        addr,
+        max_connections,
+        tls: is_tls,
+        store,
+        shutdown: Some(tx),
+        task: Some(task),
+        metrics_addr,
+        metrics_shutdown,
+        audit_export,
+    })
 }

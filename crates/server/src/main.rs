@@ -3,7 +3,7 @@
 //! `qar-server import-schools …` (see `--help`).
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -18,42 +18,46 @@ use std::path::{Path, PathBuf};
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Settings from a TOML file, one key per flag named as the flag (`listen = "…"`). A flag
+    /// wins over its environment variable (QAR_…), which wins over the file. Unknown keys are refused.
+    #[arg(long, value_name = "FILE", env = "QAR_CONFIG")]
+    config: Option<PathBuf>,
     /// Folder for the server's database; created if missing.
-    #[arg(long, default_value = "qar-server-data")]
+    #[arg(long, default_value = "qar-server-data", env = "QAR_DATA_DIR")]
     data_dir: PathBuf,
     /// Address to listen on. Use 127.0.0.1 unless the server has its own TLS (--tls-cert) or a
     /// reverse proxy with TLS sits in front.
-    #[arg(long, default_value = "127.0.0.1:8787")]
+    #[arg(long, default_value = "127.0.0.1:8787", env = "QAR_LISTEN")]
     listen: SocketAddr,
     /// Serve HTTPS: the certificate chain (PEM, e.g. Let's Encrypt's fullchain.pem).
-    #[arg(long, requires = "tls_key")]
+    #[arg(long, requires = "tls_key", env = "QAR_TLS_CERT")]
     tls_cert: Option<PathBuf>,
     /// The certificate's private key (PEM, e.g. privkey.pem).
-    #[arg(long, requires = "tls_cert")]
+    #[arg(long, requires = "tls_cert", env = "QAR_TLS_KEY")]
     tls_key: Option<PathBuf>,
     /// A host name clients use to reach this server (repeat for several). Requests naming any
     /// other host are refused (421). Loopback is always allowed. Without it: the listening
     /// address and, with --tls-cert, the names in the certificate.
-    #[arg(long = "allowed-host", value_name = "NAME")]
+    #[arg(long = "allowed-host", value_name = "NAME", env = "QAR_ALLOWED_HOSTS", value_delimiter = ',')]
     allowed_hosts: Vec<String>,
     /// The address of a reverse proxy in front of this server (repeat for several): only its
     /// X-Forwarded-For header is believed, for per-address sign-in limits.
-    #[arg(long = "trusted-proxy", value_name = "IP")]
+    #[arg(long = "trusted-proxy", value_name = "IP", env = "QAR_TRUSTED_PROXIES", value_delimiter = ',')]
     trusted_proxies: Vec<std::net::IpAddr>,
     /// Open connections at most (lowered to fit the open-file limit).
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, env = "QAR_MAX_CONNECTIONS")]
     max_connections: usize,
     /// Seconds a client has to send a request's headers; also how long an idle connection is kept.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, env = "QAR_HEADER_TIMEOUT_S")]
     header_timeout_s: u64,
     /// Seconds to read a request's body and answer it (a long-poll gets its wait on top).
-    #[arg(long, default_value_t = 60)]
+    #[arg(long, default_value_t = 60, env = "QAR_REQUEST_TIMEOUT_S")]
     request_timeout_s: u64,
     /// Failed sign-in attempts one client address may make at once...
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 20, env = "QAR_SIGN_IN_BURST")]
     sign_in_burst: u32,
     /// ...and the seconds after which it may make one more.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = 30, env = "QAR_SIGN_IN_REFILL_S")]
     sign_in_refill_s: u64,
     /// Load the synthetic demo hub, schools, people and reviews (only once per data folder).
     /// DEMO ONLY: the demo people get published passwords; never use on real data.
@@ -64,16 +68,29 @@ struct Args {
     /// Append the audit chain's head (`SEQ:MAC UNIX_MS`) to this file on a schedule and at
     /// shutdown. Keep it outside the data folder (another disk or machine): `verify-audit
     /// --expect-head` then finds a chain that was cut or rewritten.
-    #[arg(long)]
+    #[arg(long, env = "QAR_AUDIT_HEAD_EXPORT")]
     audit_head_export: Option<PathBuf>,
     /// Minutes between audit head exports (only a head that moved is written again).
-    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    #[arg(long, default_value_t = 15, env = "QAR_AUDIT_HEAD_EVERY_MINUTES", value_parser = clap::value_parser!(u64).range(1..=1440))]
     audit_head_every_minutes: u64,
     /// How many minutes ahead of this server's clock a laptop's change may be stamped and still
     /// count as written then. A change stamped further ahead (a laptop clock set wrong) is kept,
     /// dated when it reaches the server, and its laptop is told to fix its clock.
-    #[arg(long, default_value_t = qar_server::store::DEFAULT_MAX_CLOCK_AHEAD_MS / 60_000, value_parser = clap::value_parser!(u64).range(1..=24 * 60))]
+    #[arg(long, default_value_t = qar_server::store::DEFAULT_MAX_CLOCK_AHEAD_MS / 60_000, env = "QAR_MAX_CLOCK_AHEAD_MINS", value_parser = clap::value_parser!(u64).range(1..=24 * 60))]
     max_clock_ahead_mins: u64,
+    /// Serve /metrics (Prometheus text), /livez and /readyz on this separate address, plain
+    /// HTTP: keep it on a network only operators reach (e.g. 127.0.0.1:9187). Off without it.
+    #[arg(long, value_name = "ADDR", env = "QAR_METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
+    /// `text` (for people) or `json` (one object a line, for a log collector).
+    #[arg(long, value_enum, default_value = "text", env = "QAR_LOG_FORMAT")]
+    log_format: LogFormat,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Where the server key is (issue 15). The key encrypts TOTP secrets and keys the audit chain:
@@ -82,7 +99,7 @@ struct Args {
 struct KeyArgs {
     /// The server key file (64 hex digits, mode 0600), created at first start when missing.
     /// Default: server.key in the data folder. Or set QAR_SERVER_KEY to the 64 hex digits.
-    #[arg(long)]
+    #[arg(long, env = "QAR_KEY_FILE")]
     key_file: Option<PathBuf>,
 }
 
@@ -251,7 +268,15 @@ fn audit_head(data_dir: &Path, key: &KeyArgs) -> anyhow::Result<()> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut command = Args::command();
+    if let Some(path) = qar_server::config_file::config_path(&raw) {
+        command = qar_server::config_file::with_file_defaults(command, &path).unwrap_or_else(|e| {
+            eprintln!("qar-server: {e}");
+            std::process::exit(2);
+        });
+    }
+    let args = Args::from_arg_matches(&command.get_matches_from(raw)).unwrap_or_else(|e| e.exit());
     match args.command {
         None => serve(args),
         Some(Command::CreateAdmin { data_dir, email, name, password_stdin, force, key }) => {
@@ -427,9 +452,12 @@ fn create_private_file(path: &Path) -> anyhow::Result<std::fs::File> {
 
 #[tokio::main]
 async fn serve(args: Args) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar_server=info,tower_http=warn".into()))
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "qar_server=info,tower_http=warn".into());
+    match args.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        // One JSON object a line, the event's fields at the top level (a log collector's form).
+        LogFormat::Json => tracing_subscriber::fmt().json().flatten_event(true).with_env_filter(filter).init(),
+    }
     // Built together with the benchmarks (`cargo build --workspace`), the library carries the
     // test support that mints tokens without a password: say so loudly (issue 16).
     if cfg!(feature = "test-support") {
@@ -459,11 +487,15 @@ async fn serve(args: Args) -> anyhow::Result<()> {
             burst: args.sign_in_burst.max(1),
             refill_every: std::time::Duration::from_secs(args.sign_in_refill_s.max(1)),
         },
+        metrics_listen: args.metrics_listen,
         ..Default::default()
     };
     let server = qar_server::start(&config).await.context("starting the sync server")?;
     if config.tls.is_none() && !args.listen.ip().is_loopback() {
         tracing::warn!("serving plain HTTP on a network address: put a TLS reverse proxy in front, or use --tls-cert/--tls-key");
+    }
+    if let Some(at) = server.metrics_addr {
+        tracing::info!(metrics = %format!("http://{at}/metrics"), "metrics served on their own address");
     }
     tracing::info!(url = %server.url(), max_connections = server.max_connections, data_dir = %args.data_dir.display(), demo = args.demo, "qar-server listening");
     shutdown_signal().await;

@@ -18,7 +18,7 @@ fn admin_router() -> (tempfile::TempDir, Router, String) {
     let store = Arc::new(ServerStore::open(dir.path()).unwrap());
     store.test_user("user-admin", "Ada Admin", &[Role::Admin]).unwrap();
     let token = store.test_token("user-admin", uuid::Uuid::now_v7(), crate::store::now_ms()).unwrap();
-    (dir, app(AppState { store }), token)
+    (dir, app(AppState::new(store)), token)
 }
 
 async fn call(router: &Router, token: &str, method: &str, path: &str, body: Option<&str>) -> (StatusCode, Value) {

@@ -8,6 +8,7 @@ mod hub_openapi;
 mod json_object;
 mod openapi;
 mod outbox_report;
+mod probes;
 mod report_versions;
 mod reviews;
 mod scheduling;
@@ -27,6 +28,7 @@ use qar_core::ErrorCode;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub use probes::metrics_app;
 pub(crate) use sync::MAX_WAIT_MS;
 
 /// Largest accepted request body. A push of 1,000 two-kilobyte notes is about 2.5 MB.
@@ -35,6 +37,8 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/v1/health", get(health::health))
+        .route("/livez", get(probes::livez))
+        .route("/readyz", get(probes::readyz))
         .route("/v1/openapi.json", get(openapi::openapi_json))
         .route("/v1/sync/push", post(sync::push))
         .route("/v1/sync/pull", get(sync::pull))
@@ -83,6 +87,7 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         // Every error reply is logged here, once (issue 16).
         .layer(axum::middleware::from_fn(crate::error::log_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), probes::count_requests))
         .with_state(state)
 }
 

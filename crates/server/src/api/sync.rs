@@ -61,8 +61,10 @@ pub async fn push(
     // is looked up or written. A malformed op refuses the body; an op of an unsupported
     // version or kind is refused alone inside the push.
     let admitted = Admitted::from_wire(req).map_err(|m| ApiError::new(ErrorCode::InvalidBody, m))?;
+    let metrics = state.metrics.clone();
     let body = blocking(move || {
         let reply: PushResponse = store.push_admitted(admitted, &device, now_ms())?;
+        metrics.push(&reply.results);
         let mut body = serde_json::to_string(&reply).map_err(ApiError::internal)?;
         if let Some(cursor) = pull_cursor {
             // The news page goes in as the store wrote it: `{…, "pull": {…}}`.
@@ -167,6 +169,7 @@ pub async fn pull(
             return Ok(json_body(page.json));
         }
         cursor = page.cursor;
+        let _open = state.metrics.long_poll();
         // Sleep until a commit announces a newer seq, or until the deadline.
         let newer = latest.wait_for(|seq| *seq > cursor);
         if tokio::time::timeout_at(deadline, newer).await.is_err() {

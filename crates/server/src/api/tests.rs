@@ -16,7 +16,7 @@ fn router_with_store() -> (tempfile::TempDir, Arc<ServerStore>, Router) {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(ServerStore::open(dir.path()).unwrap());
     store.test_user("user-lead", "Lena Lead", &[]).unwrap();
-    (dir, store.clone(), app(AppState { store }))
+    (dir, store.clone(), app(AppState::new(store)))
 }
 
 /// A signed-in device of the test person: (device id, token).

@@ -151,6 +151,26 @@ pub struct ServerStore {
     /// This store's incarnation, made at its first open and renewed by a restore (decision 49):
     /// sent with every sync answer so a laptop learns the feed it followed is not this one.
     feed_epoch: String,
+    /// Group commit counts for `/metrics`.
+    stats: GroupCommitCounts,
+}
+
+#[derive(Default)]
+struct GroupCommitCounts {
+    group_commits: std::sync::atomic::AtomicU64,
+    group_commit_pushes: std::sync::atomic::AtomicU64,
+}
+
+/// What the store tells `/metrics`: totals since it opened, and its connections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreStats {
+    pub group_commits: u64,
+    /// Pushes those group commits carried (their mean size is the ratio).
+    pub group_commit_pushes: u64,
+    /// Pushes waiting for the next group commit now.
+    pub queued: usize,
+    /// Connections held, by role: one writer, one reader for pulls (SQLite WAL).
+    pub connections: Vec<(&'static str, usize)>,
 }
 
 /// The store's feed epoch, made on first open (a store from before decision 49 gets one then).
@@ -207,7 +227,18 @@ impl ServerStore {
             max_clock_ahead_ms: ahead::DEFAULT_MAX_CLOCK_AHEAD_MS.into(),
             throttle: Default::default(),
             feed_epoch,
+            stats: GroupCommitCounts::default(),
         })
+    }
+
+    pub fn stats(&self) -> StoreStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        StoreStats {
+            group_commits: self.stats.group_commits.load(Relaxed),
+            group_commit_pushes: self.stats.group_commit_pushes.load(Relaxed),
+            queued: self.queue.lock().unwrap_or_else(|p| p.into_inner()).len(),
+            connections: vec![("writer", 1), ("reader", 1)],
+        }
     }
 
     /// This store's feed epoch (see the field).

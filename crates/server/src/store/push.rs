@@ -195,6 +195,8 @@ impl ServerStore {
     }
 
     fn commit_group(&self, conn: &mut Connection, mut batch: Vec<Queued>) {
+        self.stats.group_commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.stats.group_commit_pushes.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
         let mut answers: Vec<Result<PushResponse, StoreError>> = Vec::with_capacity(batch.len());
         let mut latest = 0;
         let mut clock = self.clock();

@@ -35,7 +35,7 @@ fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(ServerStore::open(dir.path()).unwrap());
     store.seed_demo(now_ms()).unwrap();
-    let state = AppState { store: store.clone() };
+    let state = AppState::new(store.clone());
     let router = app(state.clone()).merge(Router::new().route("/test/whoami", get(whoami)).with_state(state));
     Harness { dir, store, router }
 }

@@ -28,8 +28,10 @@ enum Who {
     NotOnReview,
 }
 
-const ENDPOINTS: [&str; 18] = [
+const ENDPOINTS: [&str; 20] = [
     "health",
+    "livez",
+    "readyz",
     "openapi",
     "login",
     "devices",
@@ -54,14 +56,16 @@ const ENDPOINTS: [&str; 18] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 18] {
+fn expected(who: Who) -> [&'static str; 20] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
     match who {
-        NoToken => ["200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
-        RevokedDevice => ["200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
+        NoToken => ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
+        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
         Admin => [
+            "200",
+            "200",
             "200",
             "200",
             "200",
@@ -86,6 +90,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "200",
             "200",
             "200",
+            "200",
+            "200",
             "403 forbidden",
             "200 reviews=3 evidence=0",
             "200 not_your_role",
@@ -102,6 +108,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "200",
         ],
         OtherHubCoordinator => [
+            "200",
+            "200",
             "200",
             "200",
             "401 invalid_credentials",
@@ -126,6 +134,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "200",
             "200",
             "200",
+            "200",
+            "200",
             "403 forbidden",
             "200 reviews=3 evidence=3",
             "200 applied",
@@ -142,6 +152,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "200",
         ],
         Reviewer => [
+            "200",
+            "200",
             "200",
             "200",
             "200",
@@ -164,6 +176,8 @@ fn expected(who: Who) -> [&'static str; 18] {
         Shadow => [
             "200",
             "200",
+            "200",
+            "200",
             "401 invalid_credentials",
             "200",
             "403 forbidden",
@@ -182,6 +196,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "200",
         ],
         NotOnReview => [
+            "200",
+            "200",
             "200",
             "200",
             "401 invalid_credentials",
@@ -263,6 +279,11 @@ async fn row(who: Who) -> Vec<String> {
     let mut cells = Vec::new();
 
     let (s, b) = env.get("/v1/health", token).await;
+    cells.push(cell(s, &b));
+    // Probes need no sign-in and say nothing of anyone (issue 20).
+    let (s, b) = env.get("/livez", token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get("/readyz", token).await;
     cells.push(cell(s, &b));
     let (s, b) = env.get("/v1/openapi.json", token).await;
     cells.push(cell(s, &b));
