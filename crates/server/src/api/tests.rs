@@ -189,6 +189,9 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/reviews/{review_id}/adopt", "post"),
         ("/v1/reviews/{review_id}/visit", "put"),
         ("/v1/users/{user_id}/home-school", "put"),
+        // Probes for load balancers (issue 20).
+        ("/livez", "get"),
+        ("/readyz", "get"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");

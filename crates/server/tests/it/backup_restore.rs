@@ -15,8 +15,11 @@ use uuid::Uuid;
 
 const BIN: &str = env!("CARGO_BIN_EXE_qar-server");
 const PUSHERS: usize = 3;
-/// Notes in the store before the stream starts, so the backup has something to copy.
-const PRELOAD: u64 = 3_000;
+/// Ops in the store before the stream starts, so the backup has something to copy;
+/// `QAR_BACKUP_TEST_OPS=20000` measures a bigger store (the printed line gives time and size).
+fn preload() -> u64 {
+    std::env::var("QAR_BACKUP_TEST_OPS").ok().and_then(|v| v.parse().ok()).unwrap_or(3_000)
+}
 
 struct Server(Child);
 
@@ -130,12 +133,13 @@ fn a_backup_taken_while_pushes_go_on_restores_with_every_acknowledged_op() {
     }
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
+    let per_pusher = preload() / PUSHERS as u64;
     let server = Server::start(&live, &key, port);
     assert!(ready(&base), "server up");
     for p in &pushers {
         let mut from = 1;
-        while from <= PRELOAD / PUSHERS as u64 {
-            let to = (from + 999).min(PRELOAD / PUSHERS as u64);
+        while from <= per_pusher {
+            let to = (from + 999).min(per_pusher);
             p.push(&base, from, to);
             from = to + 1;
         }
@@ -148,7 +152,7 @@ fn a_backup_taken_while_pushes_go_on_restores_with_every_acknowledged_op() {
     for p in pushers {
         let (acked, stop, base) = (acked.clone(), stop.clone(), base.clone());
         threads.push(std::thread::spawn(move || {
-            let mut next = PRELOAD / PUSHERS as u64 + 1;
+            let mut next = per_pusher + 1;
             let mut rng = fastrand::Rng::with_seed(next + p.device.as_u128() as u64);
             while !stop.load(Ordering::Relaxed) {
                 let to = next + rng.u64(0..3);
@@ -172,7 +176,7 @@ fn a_backup_taken_while_pushes_go_on_restores_with_every_acknowledged_op() {
     let during = acked.lock().unwrap().len() - before_backup.len();
     stop.store(true, Ordering::Relaxed);
     let pushers: Vec<Pusher> = threads.into_iter().map(|t| t.join().unwrap()).collect();
-    println!("backup of {} ops took {took:?} while {during} more were acknowledged: {}", PRELOAD, text(&out).trim());
+    println!("backup of {} ops took {took:?} while {during} more were acknowledged: {}", preload(), text(&out).trim());
     assert!(during > 0, "pushes went on while and after the backup ran");
     assert!(text(&out).contains("encrypted with the server key"), "{}", text(&out));
 
