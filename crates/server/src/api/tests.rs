@@ -49,6 +49,21 @@ async fn health_answers() {
     assert!(body["server_time_ms"].as_u64().unwrap() > 0);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_follows_the_store_and_liveness_does_not() {
+    let (dir, _store, r) = router_with_store();
+    let get = |path: &str| Request::get(path).body(Body::empty()).unwrap();
+    assert_eq!(call(&r, get("/livez")).await, (StatusCode::OK, json!({"status": "alive"})));
+    assert_eq!(call(&r, get("/readyz")).await, (StatusCode::OK, json!({"status": "ready"})));
+    // A store that no longer reads (its tables gone under it): not ready, and says why; still alive.
+    let conn = rusqlite::Connection::open(dir.path().join(crate::store::STORE_FILE)).unwrap();
+    conn.execute_batch("DROP TABLE meta").unwrap();
+    let (status, body) = call(&r, get("/readyz")).await;
+    assert_eq!((status, body["status"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("not_ready")), "{body}");
+    assert!(body["detail"].as_str().is_some_and(|d| d.contains("meta")), "{body}");
+    assert_eq!(call(&r, get("/livez")).await.0, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn bad_requests_get_clear_json_errors_and_write_nothing() {
     let (_d, store, r) = router_with_store();
