@@ -207,7 +207,9 @@ fn a_backup_taken_while_pushes_go_on_restores_with_every_acknowledged_op() {
     assert!(!elsewhere.join(qar_server::store::STORE_FILE).exists());
 
     let restored = root.path().join("restored");
+    let started = Instant::now();
     let out = cli(&["restore", "--from"], &[&backup, Path::new("--data-dir"), &restored, Path::new("--key-file"), &key]);
+    println!("restore took {:?}", started.elapsed());
     assert!(out.status.success(), "{}", text(&out));
     let verified = cli(&["verify-audit", "--data-dir"], &[&restored, Path::new("--key-file"), &key]);
     assert!(verified.status.success() && text(&verified).contains("audit log intact"), "{}", text(&verified));
