@@ -46,3 +46,66 @@ impl Store {
         Ok(acked - through)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{new_review, note, open};
+    use qar_core::protocol::{PullResponse, PushResponse};
+
+    const T0: u64 = 1_795_000_000_000;
+
+    fn page(cursor: u64, epoch: Option<&str>) -> PullResponse {
+        PullResponse {
+            changes: vec![],
+            cursor,
+            has_more: false,
+            server_time_ms: T0,
+            access_revoked: vec![],
+            compat: None,
+            feed_epoch: epoch.map(str::to_owned),
+            set_aside: vec![],
+        }
+    }
+
+    #[test]
+    fn another_epoch_or_a_feed_ending_below_the_cursor_is_a_restored_server() {
+        let (_d, mut s) = open();
+        assert!(!s.feed_moved(&page(5, Some("e1")), 0).unwrap(), "the first epoch seen is only noted");
+        s.apply_pull(&page(5, Some("e1")), T0).unwrap();
+        assert!(!s.feed_moved(&page(9, Some("e1")), 5).unwrap());
+        assert!(s.feed_moved(&page(9, Some("e2")), 5).unwrap(), "another epoch, even with the cursor still inside the feed");
+        assert!(s.feed_moved(&page(3, Some("e1")), 5).unwrap(), "the feed ends below the cursor");
+        assert!(s.feed_moved(&page(3, None), 5).unwrap(), "also from a server without epochs");
+        assert!(!s.feed_moved(&page(9, None), 5).unwrap(), "an older server says nothing of epochs");
+    }
+
+    #[test]
+    fn following_a_restored_server_resends_what_it_lost_and_pulls_from_the_start() {
+        let (_d, mut s) = open();
+        let r = s.create_review(&new_review(), T0).unwrap();
+        for i in 0..3 {
+            s.add_evidence(&note(&r.id, &format!("n{i}")), T0).unwrap();
+        }
+        let acked = PushResponse {
+            acked_through: 4,
+            results: vec![],
+            server_time_ms: T0,
+            pull: None,
+            clock_ahead: None,
+            compat: None,
+            feed_epoch: None,
+        };
+        s.record_push(&acked, T0).unwrap();
+        s.apply_pull(&page(40, Some("e1")), T0).unwrap();
+        assert_eq!(s.pending_count().unwrap(), 0);
+
+        // The restored server holds this laptop's ops up to 2.
+        assert_eq!(s.follow_restored_server(2, Some("e2")).unwrap(), 2);
+        assert_eq!(s.pull_cursor().unwrap(), 0);
+        assert_eq!(s.pending_batch(10).unwrap().ops.iter().map(|o| o.seq).collect::<Vec<_>>(), [3, 4], "sent again, same ops");
+        assert!(!s.feed_moved(&page(7, Some("e2")), 0).unwrap(), "the new epoch is the one followed now");
+        // A server that says it holds more than this laptop sent never raises the mark.
+        assert_eq!(s.follow_restored_server(9, Some("e2")).unwrap(), 0);
+        assert_eq!(s.pending_count().unwrap(), 2);
+    }
+}
