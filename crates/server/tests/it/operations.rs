@@ -150,3 +150,22 @@ fn a_store_of_a_newer_schema_is_refused_and_left_as_it_was() {
     let conn = rusqlite::Connection::open(&file).unwrap();
     assert_eq!(conn.query_row("PRAGMA user_version", [], |r| r.get::<_, u32>(0)).unwrap(), known + 1, "nothing half-applied");
 }
+
+/// The settings file and environment variables `deploy/` ships are ones this server knows.
+#[test]
+fn the_deploy_files_name_only_settings_that_exist() {
+    let deploy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy");
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_qar-server")).arg("--config").arg(deploy.join("server.toml")).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for file in ["Containerfile", "qar-server.service", "qar-server-backup.service"] {
+        let text = std::fs::read_to_string(deploy.join(file)).unwrap();
+        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| w.starts_with("QAR_")) {
+            assert!(
+                help.contains(&format!("[env: {word}=")) || word == "QAR_SERVER_KEY",
+                "{file} names {word}, which --help does not list"
+            );
+        }
+    }
+}
