@@ -113,6 +113,10 @@ impl OldLaptop {
             let page: Value = self.http.get(url).bearer_auth(&self.token).send().await.unwrap().json().await.unwrap();
             for c in page["changes"].as_array().unwrap() {
                 let c: Change = serde_json::from_value(c.clone()).expect("a 0.1 laptop reads every change");
+                for name in c.fields.keys() {
+                    // 0.1 applied a change field by field to its columns: an unknown name failed the page.
+                    assert!(c.entity.field(name).is_ok(), "a 0.1 laptop is sent {name} of {:?}, which it cannot read", c.entity);
+                }
                 let held = self.records.entry(c.id).or_default();
                 for (name, f) in c.fields {
                     self.clock.observe(f.version, now_ms());
@@ -375,5 +379,17 @@ async fn a_page_with_unknown_kinds_is_applied_and_kept_aside() {
     // A second sync starts after the page: nothing is fetched again.
     sync_once(&store, &client, now_ms).await.unwrap();
     assert_eq!(store.lock().unwrap().pull_cursor().unwrap(), cursor);
+
+    // The oldest supported laptop (0.1, which declares no schema) reads the same feed: the
+    // server leaves out the kind and the field it cannot read, and its cursor still reaches
+    // the end, so nothing stops its sync.
+    let mut oldest = OldLaptop::new(&srv, OWEN);
+    oldest.pull().await;
+    let photo_id: Uuid = photo.parse().unwrap();
+    let note_id: Uuid = note.parse().unwrap();
+    assert!(!oldest.records.contains_key(&photo_id), "a kind 0.1 does not know is not sent to it");
+    assert_eq!(oldest.shows(&note_id, "notes"), Some(&json!("Calm corridors")), "the rest of the note is");
+    assert_eq!(oldest.shows(&note_id, "mood"), None);
+    assert_eq!(oldest.cursor, cursor, "the 0.1 laptop's cursor moves past what it was not sent");
     srv.stop().await;
 }

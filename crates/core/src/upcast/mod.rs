@@ -10,6 +10,7 @@
 //! append it to [`STEPS`], add a row to [`RELEASES`], bump [`SCHEMA_VERSION`], and put golden
 //! files under `crates/core/tests/upcast/vN/` (the test reads every file there).
 
+pub mod readers;
 mod v1_to_v2;
 
 use crate::protocol::{FieldWrite, Op, OpOutcome};
@@ -161,6 +162,14 @@ struct Envelope {
     schema_version: u32,
 }
 
+/// The first kind or field of `env` that came after the op's own schema, in words.
+fn later_than_its_schema(entity: EntityKind, env: &Envelope) -> Option<String> {
+    if readers::kind_since(entity) > env.schema_version {
+        return Some(format!("records of kind {}", entity.code()));
+    }
+    env.fields.keys().find(|f| readers::field_since(entity, f) > env.schema_version).map(|f| format!("field {f} on {}", entity.code()))
+}
+
 /// What becomes of one pushed op.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Admission {
@@ -192,6 +201,14 @@ pub fn admit_op(raw: Value) -> Result<Admission, String> {
         let version = env.schema_version.max(SCHEMA_VERSION + 1);
         return Ok(refuse(env, Unmappable::too_new(version)));
     };
+    // An op can only hold what its own schema had: a kind or field added later, claimed by an
+    // older version, is no op any app wrote (it would also pass unseen to the first release,
+    // whose pages leave such kinds out: `readers`).
+    let supported = (OLDEST_SUPPORTED_SCHEMA..=SCHEMA_VERSION).contains(&env.schema_version);
+    if let Some(newer) = later_than_its_schema(entity, &env).filter(|_| supported) {
+        let version = env.schema_version;
+        return Ok(refuse(env, Unmappable::not_mapped(version, &format!("its data version {version} had no {newer}"))));
+    }
     if env.schema_version == SCHEMA_VERSION {
         let Envelope { seq, id, review_id, fields, hlc, schema_version, .. } = env;
         return Ok(Admission::Admitted(Op { seq, entity, id, review_id, fields, hlc, schema_version }));
