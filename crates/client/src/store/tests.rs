@@ -109,7 +109,9 @@ fn every_evidence_field_is_stored_and_edited() {
     };
     let e = s.add_evidence(&new, T0).unwrap();
     assert_eq!(e.author_id, "user-anika-marsh");
-    assert_eq!((e.year_group.as_str(), e.subject.as_str()), ("Y5", "Mathematics"));
+    // Schema 3: the subject is written the one way reviewers read it, on add and on edit.
+    assert_eq!((e.year_group.as_str(), e.subject.as_str()), ("Y5", "Maths"));
+    assert_eq!(s.update_evidence_field(&e.id, "subject", json!("p.e."), T0).unwrap().subject, "PE");
     assert_eq!(e.area_tags, ["provision_outcomes", "disadvantaged_additional_needs"]);
     let e = s.update_evidence_field(&e.id, "area_tags", json!(["leadership"]), T0 + 1).unwrap();
     assert_eq!(e.area_tags, ["leadership"]);

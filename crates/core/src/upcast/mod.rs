@@ -12,6 +12,7 @@
 
 pub mod readers;
 mod v1_to_v2;
+mod v2_to_v3;
 
 use crate::protocol::{FieldWrite, Op, OpOutcome};
 use crate::{EntityKind, ErrorCode, Hlc, SCHEMA_VERSION};
@@ -30,7 +31,7 @@ pub const OLDEST_SUPPORTED_SCHEMA: u32 = 1;
 type Step = fn(Value) -> Result<Value, String>;
 
 /// `STEPS[i]` takes an op from schema `i + 1` to `i + 2`.
-const STEPS: &[Step] = &[v1_to_v2::up];
+const STEPS: &[Step] = &[v1_to_v2::up, v2_to_v3::up];
 
 // Every version below the current one has its step: a missing upcaster fails the build.
 const _: () = assert!(STEPS.len() as u32 == SCHEMA_VERSION - 1);
@@ -51,6 +52,11 @@ pub const RELEASES: &[SchemaRelease] = &[
         schema: 2,
         app_version: "0.2.0",
         change: "Evidence year groups are written one way (\"Year 4\", \"yr4\" → \"Y4\"; \"Y3/4\" → \"Y3/Y4\"), so reports and filters group them together.",
+    },
+    SchemaRelease {
+        schema: 3,
+        app_version: "0.3.0",
+        change: "Evidence subjects are written one way (\"maths\", \"Mathematics\" → \"Maths\"; \"P.E.\" → \"PE\"), so filters and reports list each subject once.",
     },
 ];
 
@@ -301,7 +307,7 @@ mod tests {
     #[test]
     fn the_release_table_names_the_oldest_app() {
         assert_eq!(min_app_version(), "0.1.0");
-        assert_eq!(app_version_of(SCHEMA_VERSION), Some("0.2.0"));
+        assert_eq!(app_version_of(SCHEMA_VERSION), Some("0.3.0"));
         assert_eq!(app_version_of(SCHEMA_VERSION + 1), None);
     }
 }

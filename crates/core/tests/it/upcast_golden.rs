@@ -2,7 +2,7 @@
 //! version N app wrote it (`before`) and as this build must read it (`after`). Every supported
 //! version has files, so an upcaster cannot be added, changed or dropped unnoticed. The files
 //! of the current version pass unchanged: ops are only brought up, never rewritten in place
-//! (the v2 file keeps "Year 4": normalising is the writer's job, not the server's).
+//! (the v3 file keeps "maths": normalising is the writer's job, not the server's).
 
 use qar_core::upcast::{upcast_json, OLDEST_SUPPORTED_SCHEMA};
 use qar_core::SCHEMA_VERSION;
