@@ -25,6 +25,7 @@ pub mod sync;
 pub mod tables;
 pub mod upcast;
 pub mod visit_days;
+pub mod visit_plan;
 pub mod whole_number;
 pub mod year_group;
 

@@ -16,6 +16,7 @@ mod inbox;
 mod lost_access;
 mod meta;
 mod outbox;
+mod plan;
 mod report;
 mod report_versions;
 mod review_detail;
@@ -79,6 +80,7 @@ impl Store {
         // An app updated with unsent work: its ops are brought up to this build's schema
         // before anything can push them (issue 17).
         store.upcast_outbox()?;
+        store.apply_set_aside_now_known()?;
         Ok(store)
     }
 

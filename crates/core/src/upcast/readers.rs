@@ -27,6 +27,7 @@ pub fn kind_since(kind: EntityKind) -> u32 {
         | EntityKind::ReportSection
         | EntityKind::Comment
         | EntityKind::Conflict => 1,
+        EntityKind::PlanActivity => 3,
     }
 }
 

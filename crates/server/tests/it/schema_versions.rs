@@ -204,3 +204,36 @@ async fn a_first_release_app_is_sent_only_what_it_can_read() {
     let (s, refused) = env.get(&format!("/v1/sync/pull?device_id={}&schema=0", owen.device), Some(&owen.token)).await;
     assert_eq!((s, refused["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_query")), "{refused}");
 }
+
+/// The visit plan is a kind of record schema 3 added: its Lead Reviewer plans and the team
+/// pulls it; a reviewer's plan op is refused by the permission table; an op of schema 2 that
+/// names the kind is refused alone with its values kept; a first-release app is never sent it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_visit_plan_is_the_lead_reviewers_and_only_for_apps_that_know_it() {
+    use qar_core::EntityKind;
+    let env = Env::demo().await;
+    let mut anika = env.laptop(ANIKA);
+    let mut owen = env.laptop(OWEN);
+    let plan = Uuid::now_v7();
+    let fields: Vec<(&str, Value, Option<Hlc>)> = vec![
+        ("starts_at", json!("2026-11-24T09:30"), None),
+        ("activity_type", json!("learning_walk"), None),
+        ("reviewer_ids", json!([OWEN]), None),
+    ];
+    let (s, reply) = env.push(&mut owen, &[(EntityKind::PlanActivity, Uuid::now_v7(), KESTREL, fields.clone())]).await;
+    assert_eq!((s, outcomes(&reply)), (StatusCode::OK, vec!["not_your_role".to_owned()]), "{reply}");
+    let (s, reply) = env.push(&mut anika, &[(EntityKind::PlanActivity, plan, KESTREL, fields)]).await;
+    assert_eq!((s, outcomes(&reply)), (StatusCode::OK, vec!["applied".to_owned()]), "{reply}");
+    let seen = env.pull_all(&owen).await.remove(&plan).expect("the team pulls the plan");
+    assert_eq!(seen.fields["reviewer_ids"].value, json!([OWEN]));
+
+    let (s, first) = env.get(&format!("/v1/sync/pull?device_id={}&limit=5000", owen.device), Some(&owen.token)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!first["changes"].as_array().unwrap().iter().any(|c| c["entity"] == "plan_activity"), "not for the first release");
+
+    let claimed = evidence_op(&mut anika, 1, 2, "plan_activity", Uuid::now_v7(), json!({"focus": "Phonics in Y1"}));
+    let (s, reply) = push_raw(&env, &mut anika, vec![claimed]).await;
+    assert_eq!((s, outcomes(&reply)), (StatusCode::OK, vec!["update_required".to_owned()]), "{reply}");
+    assert!(reply["results"][0]["message"].as_str().unwrap().contains("had no records of kind plan_activity"), "{reply}");
+    assert!(kept(&env, &anika).await.iter().any(|c| c.fields["value"].value == json!("Phonics in Y1")), "its text is kept");
+}
