@@ -40,12 +40,12 @@ pub struct MailArgs {
     #[arg(long)]
     public_url: Option<String>,
     /// Attempts to deliver a mail before it is kept as undelivered (see `mail-dead`).
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=100))]
     mail_max_attempts: u32,
     /// Seconds before the first retry; each next retry waits twice as long, up to --mail-retry-max-s.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     mail_retry_base_s: u64,
-    #[arg(long, default_value_t = 1800, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     mail_retry_max_s: u64,
     /// Hours between reminders of a report that is overdue.
     #[arg(long, default_value_t = 168, value_parser = clap::value_parser!(u64).range(1..=24 * 365))]

@@ -16,7 +16,10 @@ pub enum Transport {
 /// Why an attempt failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendError {
-    /// Worth another try later: the server is down or busy (4xx), the network failed.
+    /// The mail server could not be reached (refused, timed out, TLS failed), or the mail folder
+    /// could not be written: no mail can go now, so the worker pauses the whole queue.
+    Unreachable(String),
+    /// The server answered "not now" for this mail (4xx): this mail is tried again later.
     Transient(String),
     /// Will never succeed as it is: the server refused for good (5xx), a bad address.
     Permanent(String),
@@ -25,7 +28,7 @@ pub enum SendError {
 impl SendError {
     pub fn text(&self) -> &str {
         match self {
-            SendError::Transient(t) | SendError::Permanent(t) => t,
+            SendError::Unreachable(t) | SendError::Transient(t) | SendError::Permanent(t) => t,
         }
     }
 }
@@ -55,16 +58,18 @@ impl Transport {
                 // credentials (they are sent, not shown).
                 if e.is_permanent() {
                     SendError::Permanent(e.to_string())
-                } else {
+                } else if e.is_transient() {
                     SendError::Transient(e.to_string())
+                } else {
+                    SendError::Unreachable(e.to_string())
                 }
             }),
             Transport::Folder(dir) => {
                 let (dir, id, bytes) = (dir.clone(), message_id.to_owned(), message.formatted());
                 tokio::task::spawn_blocking(move || write_eml(&dir, &id, &bytes))
                     .await
-                    .map_err(|e| SendError::Transient(e.to_string()))?
-                    .map_err(|e| SendError::Transient(format!("writing the mail to its folder: {e}")))
+                    .map_err(|e| SendError::Unreachable(e.to_string()))?
+                    .map_err(|e| SendError::Unreachable(format!("writing the mail to its folder: {e}")))
             }
         }
     }

@@ -8,7 +8,7 @@
 use crate::common::*;
 use qar_core::report_template::{content_hash, section_id};
 use qar_core::EntityKind;
-use qar_server::mail::{MailConfig, SmtpConfig, SmtpTls};
+use qar_server::mail::{MailConfig, Secret, SmtpConfig, SmtpTls};
 use qar_server::store::demo::DEMO_HUB_ID;
 use qar_server::{start, ServerConfig};
 use serde_json::{json, Value};
@@ -49,18 +49,21 @@ struct SmtpSink {
     python: String,
     port: u16,
     out: PathBuf,
+    /// After the port and folder: the TLS mode, certificate and key, and a login to require.
+    extra: Vec<String>,
     child: Option<Child>,
 }
 
 impl SmtpSink {
     fn new(python: &str, out: &Path) -> SmtpSink {
-        SmtpSink { python: python.into(), port: free_port(), out: out.to_owned(), child: None }
+        SmtpSink { python: python.into(), port: free_port(), out: out.to_owned(), extra: Vec::new(), child: None }
     }
 
     fn up(&mut self) {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/smtp_sink.py");
         let mut child = Command::new(&self.python)
             .args([script, &self.port.to_string(), self.out.to_str().unwrap()])
+            .args(&self.extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -436,4 +439,82 @@ async fn without_an_smtp_server_mail_is_written_to_a_folder() {
     // Once written, the outbox no longer holds the code.
     let store = env.srv.store().clone();
     wait_for("the mail recorded as sent", || (store.mail_counts().unwrap().1 > 0).then_some(())).await;
+}
+
+/// A certificate authority and a certificate for `localhost` signed by it, as PEM files in
+/// `dir`: (certificate, key, authority).
+fn localhost_certificate(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["localhost".to_owned()]).unwrap().signed_by(&key, &issuer).unwrap();
+    let paths = (dir.join("smtp-cert.pem"), dir.join("smtp-key.pem"), dir.join("smtp-ca.pem"));
+    std::fs::write(&paths.0, cert.pem()).unwrap();
+    std::fs::write(&paths.1, key.serialize_pem()).unwrap();
+    std::fs::write(&paths.2, ca_cert.pem()).unwrap();
+    paths
+}
+
+async fn invite(env: &Env, email: &str) {
+    let admin = env.laptop(ADMIN);
+    let (status, body) =
+        env.post("/v1/invitations", Some(&admin.token), json!({"email": email, "name": "Tess Tls", "role": {"role": "reviewer"}})).await;
+    assert_eq!(status.as_u16(), 201, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_goes_over_starttls_or_implicit_tls_with_a_login_and_never_in_clear() {
+    let Some(python) = aiosmtpd_python() else { return };
+    let data = tempfile::tempdir().unwrap();
+    let (cert, key, ca) = localhost_certificate(data.path());
+    let tls_sink = |name: &str, mode: &str| {
+        let mut sink = SmtpSink::new(&python, &data.path().join(name));
+        sink.extra = [mode, cert.to_str().unwrap(), key.to_str().unwrap(), "qar-mailer", "smtp-pass-not-logged"].map(String::from).to_vec();
+        sink
+    };
+    let smtp = |port: u16, tls: SmtpTls, ca_file: Option<PathBuf>| SmtpConfig {
+        host: "localhost".into(),
+        port: Some(port),
+        tls,
+        username: Some("qar-mailer".into()),
+        password: Some(Secret("smtp-pass-not-logged".into())),
+        ca_file,
+    };
+    for (mode, tls) in [("starttls", SmtpTls::StartTls), ("implicit", SmtpTls::Implicit)] {
+        let mut sink = tls_sink(mode, mode);
+        sink.up();
+        let config = smtp(sink.port, tls, Some(ca.clone()));
+        assert!(!format!("{config:?}").contains("smtp-pass-not-logged"), "the password never shows in a dump of the settings");
+        let env = server(&data.path().join(format!("server-{mode}")), MailConfig { smtp: Some(config), ..mail_config(0) }).await;
+        invite(&env, "tess.tls@example.org").await;
+        let mail = one_mail(&sink, "You are invited to QAR Field", "tess.tls@example.org").await;
+        assert_eq!((&mail["tls"], &mail["login"]), (&json!(true), &json!("qar-mailer")), "{mode}: over TLS, signed in");
+        env.srv.stop().await;
+    }
+
+    // STARTTLS is required, not hoped for: a server that does not offer it gets nothing (no mail,
+    // no password in clear), and neither does one whose certificate is not trusted.
+    let mut plain = SmtpSink::new(&python, &data.path().join("plain"));
+    plain.up();
+    let mut untrusted = tls_sink("untrusted", "starttls");
+    untrusted.up();
+    for (name, config) in [
+        ("no STARTTLS", smtp(plain.port, SmtpTls::StartTls, Some(ca.clone()))),
+        ("untrusted", smtp(untrusted.port, SmtpTls::StartTls, None)),
+    ] {
+        let config = MailConfig { smtp: Some(config), max_attempts: 2, retry_base: Duration::from_millis(50), ..mail_config(0) };
+        let env = server(&data.path().join(format!("server-{}", name.replace(' ', "-"))), config).await;
+        invite(&env, "tess.tls@example.org").await;
+        let store = env.srv.store().clone();
+        wait_for("a dead letter", || (store.mail_counts().unwrap().2 == 1).then_some(())).await;
+        let error = store.dead_mail_unchecked().unwrap()[0].last_error.clone();
+        assert!(!error.contains("smtp-pass-not-logged"), "{error}");
+        eprintln!("{name}: {error}");
+        env.srv.stop().await;
+    }
+    assert!(plain.received().is_empty() && untrusted.received().is_empty(), "nothing went out without TLS");
 }
