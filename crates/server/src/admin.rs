@@ -279,10 +279,10 @@ pub fn dead_mail_lines(store: &ServerStore) -> Result<Vec<String>, crate::store:
 pub fn resend_mail(store: &ServerStore, message_ids: &[String], now_ms: u64) -> Result<Vec<String>, crate::store::StoreError> {
     let mut lines = Vec::new();
     for id in message_ids {
-        let m = store.resend_mail_unchecked(None, id.trim(), now_ms)?;
-        lines.push(match m.state.as_str() {
-            "pending" => format!("{}: queued again for {}", m.message_id, m.recipient),
-            other => format!("{}: left as it is ({other})", m.message_id),
+        let (m, resent) = store.resend_mail_unchecked(None, id.trim(), now_ms)?;
+        lines.push(match resent {
+            true => format!("{}: queued again for {}", m.message_id, m.recipient),
+            false => format!("{}: left as it is ({})", m.message_id, m.state),
         });
     }
     Ok(lines)

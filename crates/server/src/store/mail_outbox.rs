@@ -222,12 +222,17 @@ impl ServerStore {
     /// left as it is, so a repeated resend changes nothing. Answers the mail as it now is.
     pub fn resend_mail(&self, caller: &AuthDevice, message_id: &str, now_ms: u64) -> Result<OutboxMail, StoreError> {
         require_admin(caller, "resend undelivered mail")?;
-        self.resend_mail_unchecked(Some(caller), message_id, now_ms)
+        Ok(self.resend_mail_unchecked(Some(caller), message_id, now_ms)?.0)
     }
 
     /// [`ServerStore::resend_mail`] for the administration command on the server itself
-    /// (`caller` None: audited as the server's operator).
-    pub fn resend_mail_unchecked(&self, caller: Option<&AuthDevice>, message_id: &str, now_ms: u64) -> Result<OutboxMail, StoreError> {
+    /// (`caller` None: audited as the server's operator). Also says whether it was queued again.
+    pub fn resend_mail_unchecked(
+        &self,
+        caller: Option<&AuthDevice>,
+        message_id: &str,
+        now_ms: u64,
+    ) -> Result<(OutboxMail, bool), StoreError> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         let resent = tx.execute(
@@ -245,7 +250,7 @@ impl ServerStore {
         tx.commit()?;
         drop(conn);
         self.wake_mail();
-        Ok(row)
+        Ok((row, resent > 0))
     }
 
     /// Counts by state, for tests and the log: (pending, sent, dead).
