@@ -76,11 +76,14 @@ impl Transport {
 }
 
 /// `<dir>/<message id>.eml`, written whole or not at all (a temporary file renamed), so a
-/// file that is there is a complete mail, and writing it again replaces it with the same.
+/// file that is there is a complete mail, and writing it again replaces it with the same. The
+/// folder is 0700 and the files 0600, like the data folder: an invitation carries its code.
 fn write_eml(dir: &Path, message_id: &str, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    crate::private_files::private_dir(dir)?;
     let tmp = dir.join(format!(".{message_id}.eml.tmp"));
-    std::fs::write(&tmp, bytes)?;
+    // A temporary file left by a crash mid-write is replaced.
+    let _ = std::fs::remove_file(&tmp);
+    crate::private_files::create_new_private(&tmp, bytes)?;
     std::fs::rename(&tmp, dir.join(format!("{message_id}.eml")))?;
     tracing::info!(message_id, folder = %dir.display(), "mail written to the mail folder (no SMTP server configured)");
     Ok(())

@@ -298,7 +298,7 @@ async fn each_event_mails_its_people_with_links_and_no_review_text() {
     unique.sort_by_key(|v| v.to_string());
     unique.dedup();
     assert_eq!(ids.len(), unique.len(), "a message id arrived twice: {ids:?}");
-    assert_eq!(sink.with_subject("Report overdue").len(), 2, "one reminder each per interval");
+    assert_eq!(sink.with_subject("Report overdue: Kestrel Brook").len(), 2, "one reminder each per interval");
     let (pending, sent, dead) = env.srv.store().mail_counts().unwrap();
     assert_eq!((pending, sent as usize, dead), (0, ids.len(), 0));
     env.srv.stop().await;
@@ -329,7 +329,10 @@ async fn a_burst_survives_a_restart_and_an_outage_with_nothing_lost_or_doubled()
     let env = server(&server_dir, mail_config(sink.port)).await;
     invite_many(&env, &admin, 25, 35).await;
 
-    // The SMTP server goes away; mail made meanwhile waits, and so does mail across a restart.
+    // The SMTP server goes away (once it has answered for what was sent, so no mail is cut off
+    // between its "250" and the worker hearing it); mail made meanwhile waits, also across a restart.
+    let store = env.srv.store().clone();
+    wait_for("the first 35 sent", || (store.mail_counts().unwrap().0 == 0).then_some(())).await;
     sink.down();
     invite_many(&env, &admin, 35, 50).await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
@@ -436,6 +439,15 @@ async fn without_an_smtp_server_mail_is_written_to_a_folder() {
     .await;
     assert!(eml.contains("Subject: You are invited to QAR Field"), "{eml}");
     assert!(eml.contains(&code), "the code is in the mail: {eml}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&folder), 0o700, "the mail folder is the server's alone");
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            assert_eq!(mode(&entry.unwrap().path()), 0o600);
+        }
+    }
     // Once written, the outbox no longer holds the code.
     let store = env.srv.store().clone();
     wait_for("the mail recorded as sent", || (store.mail_counts().unwrap().1 > 0).then_some(())).await;
