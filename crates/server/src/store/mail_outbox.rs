@@ -253,6 +253,13 @@ impl ServerStore {
         Ok((row, resent > 0))
     }
 
+    /// One mail as an administrator sees it, by its message id.
+    pub fn outbox_mail(&self, message_id: &str) -> Result<Option<OutboxMail>, StoreError> {
+        let conn = self.reader();
+        let sql = format!("SELECT {MAIL_COLUMNS} FROM mail_outbox WHERE message_id = ?1");
+        Ok(conn.query_row(&sql, [message_id], mail_row).optional()?)
+    }
+
     /// Counts by state, for tests and the log: (pending, sent, dead).
     pub fn mail_counts(&self) -> Result<(u64, u64, u64), StoreError> {
         let conn = self.reader();

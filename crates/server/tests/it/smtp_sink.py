@@ -1,7 +1,8 @@
 """A real SMTP server on loopback for the mail tests (issue 22): aiosmtpd, started by the test.
 
 Usage: python smtp_sink.py PORT OUT_DIR [plain|starttls|implicit CERT KEY [USER PASSWORD]]
-Prints "READY <port>" once it accepts connections. With starttls the server offers STARTTLS and
+Prints "READY <port>" once it accepts connections. SINK_DELAY_MS in the environment makes it
+wait that long before accepting each mail (a slow server, so a test can crash the sender mid-burst). With starttls the server offers STARTTLS and
 requires it; with implicit it speaks TLS from the first byte; with USER and PASSWORD it requires
 that login (over TLS only). Each mail received is written whole to OUT_DIR/<n>-<pid>.json as
 {"rcpt_tos", "mail_from", "message_id", "subject", "text", "html", "raw", "tls", "login"},
@@ -9,6 +10,7 @@ decoded with Python's own e-mail parser, so the test reads what a real receiver 
 killed; a new process on the same port and folder carries on (the test's outage and restart).
 """
 
+import asyncio
 import email
 import email.policy
 import json
@@ -29,6 +31,7 @@ class Sink:
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(int(os.environ.get("SINK_DELAY_MS", "0")) / 1000)
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
         text = msg.get_body(preferencelist=("plain",))
         html = msg.get_body(preferencelist=("html",))
