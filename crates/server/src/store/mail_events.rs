@@ -99,6 +99,12 @@ pub(super) fn invitation(
     queue(tx, &format!("invitation:{invitation_id}"), Template::Invitation, &[invitee], &values, now_ms)
 }
 
+/// How long a sent mail's row (message id, template, recipient, when) is kept, to answer "was it
+/// sent?". Its event cannot come again by then: keys hold ids and server_seqs that are never
+/// reused, and overdue periods that only grow; a laptop still stuck on the same oldest change a
+/// year later is told again, which is right.
+pub const KEEP_SENT_MS: u64 = 365 * 24 * 60 * 60 * 1000;
+
 /// Midnight (UTC) at the end of `day`, in ms: when a report due that day becomes overdue.
 fn end_of_day_ms(day: NaiveDate) -> Option<u64> {
     let next = day.succ_opt()?.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis();
@@ -109,12 +115,14 @@ impl ServerStore {
     /// Queues the reminders that no request causes: each overdue report (to its Lead Reviewer
     /// and coordinators), once per `overdue_every_ms` since it fell due; each laptop whose
     /// unsent work is older than a day (to its owner), once per batch of stuck work (the oldest
-    /// unsent change's time is in the key). Returns how many mails were queued.
+    /// unsent change's time is in the key). Returns how many mails were queued. Also forgets
+    /// mail sent more than [`KEEP_SENT_MS`] ago.
     pub fn queue_periodic_mail(&self, now_ms: u64, overdue_every_ms: u64) -> Result<usize, StoreError> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         let mut queued = overdue_reports(&tx, now_ms, overdue_every_ms.max(1))?;
         queued += stale_laptops(&tx, now_ms)?;
+        tx.execute("DELETE FROM mail_outbox WHERE state = 'sent' AND sent_ms < ?1", [now_ms.saturating_sub(KEEP_SENT_MS) as i64])?;
         tx.commit()?;
         drop(conn);
         if queued > 0 {

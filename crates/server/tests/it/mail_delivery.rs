@@ -640,3 +640,30 @@ async fn wait_for_async<F: std::future::Future<Output = bool>>(mut probe: impl F
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// Sent mail is kept a year (message id, template, recipient: "was it sent?"), then forgotten by
+/// the periodic check; its values were emptied when it was sent.
+#[test]
+fn sent_mail_is_forgotten_after_a_year() {
+    use qar_server::store::mail_outbox::Attempt;
+    const T: u64 = 1_795_000_000_000;
+    let dir = tempfile::tempdir().unwrap();
+    let s = qar_server::ServerStore::open(dir.path()).unwrap();
+    s.test_user("user-admin", "Ada Admin", &[qar_server::Role::Admin]).unwrap();
+    let admin =
+        qar_server::AuthDevice { user_id: "user-admin".into(), device_id: uuid::Uuid::now_v7(), roles: vec![qar_server::Role::Admin] };
+    let new = qar_server::store::invitations::NewInvitation {
+        email: "kept.ayear@example.org".into(),
+        name: "Kept Ayear".into(),
+        role: qar_server::store::invitations::InviteRole::Reviewer,
+        home_school_urn: None,
+    };
+    s.invite(&admin, &new, T).unwrap();
+    let id = s.due_mail(T, 10).unwrap()[0].message_id.clone();
+    s.mail_attempted(&id, Attempt::Sent, T, None).unwrap();
+    let day = 24 * 60 * 60 * 1000;
+    s.queue_periodic_mail(T + 364 * day, 7 * day).unwrap();
+    assert_eq!(s.outbox_mail(&id).unwrap().map(|m| m.state), Some("sent".into()), "kept within the year");
+    s.queue_periodic_mail(T + 366 * day, 7 * day).unwrap();
+    assert_eq!(s.outbox_mail(&id).unwrap(), None, "forgotten after it");
+}
