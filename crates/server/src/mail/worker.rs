@@ -63,7 +63,8 @@ async fn run(store: Arc<ServerStore>, config: MailConfig, transport: Transport, 
     let mut outage = 0u32;
     let mut paused_until: Option<Instant> = None;
     loop {
-        if *stopped.borrow() {
+        // Told to stop, or the server that started this worker is gone (dropped without `finish`).
+        if *stopped.borrow() || stopped.has_changed().is_err() {
             return;
         }
         if Instant::now() >= next_check {
@@ -126,7 +127,7 @@ async fn run(store: Arc<ServerStore>, config: MailConfig, transport: Transport, 
         };
         let sleep = until_due.min(next_check.saturating_duration_since(Instant::now())).min(IDLE);
         tokio::select! {
-            _ = stopped.changed() => {}
+            changed = stopped.changed() => if changed.is_err() { return },
             _ = store.mail_queued() => {}
             _ = tokio::time::sleep(sleep) => {}
         }
@@ -203,6 +204,18 @@ mod tests {
                 assert!(d >= full / 2 && d <= full, "attempt {attempt}: {d:?} not in [{:?}, {full:?}]", full / 2);
             }
         }
+    }
+
+    /// A server dropped without `finish` (tests do it all the time) must not leave its worker
+    /// running: with its stop channel closed it ends instead of waking at once for ever.
+    #[tokio::test]
+    async fn a_worker_whose_server_is_gone_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(ServerStore::open(dir.path()).unwrap());
+        let transport = Transport::Folder(dir.path().join("mail"));
+        let Worker { stop, task } = Worker::spawn(store, MailConfig::default(), transport, "http://127.0.0.1:1".into());
+        drop(stop);
+        tokio::time::timeout(Duration::from_secs(5), task).await.expect("the worker ended").unwrap();
     }
 
     /// A ten-minute SMTP outage with the default settings: the queue is probed at growing
