@@ -2,7 +2,8 @@
 //! plain for a relay on the same machine), or a folder of `.eml` files when none is configured.
 
 use super::{MailConfig, Rendered, SmtpConfig, SmtpTls};
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -128,10 +129,30 @@ pub fn build_message(from: &str, to: &str, message_id: &str, rendered: &Rendered
         .from(from)
         .to(to)
         .subject(rendered.subject.clone())
+        .header(AutoSubmitted)
         .multipart(
             MultiPart::alternative()
                 .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(rendered.text.clone()))
                 .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(rendered.html.clone())),
         )
         .map_err(|e| SendError::Permanent(format!("the mail cannot be built: {e}")))
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834): out-of-office replies and other robots leave the
+/// server's mail alone instead of answering an address nobody reads.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".into())
+    }
 }

@@ -170,6 +170,7 @@ async fn one_mail(sink: &SmtpSink, prefix: &str, to: &str) -> Value {
     assert!(mail["text"].as_str().unwrap().contains(PUBLIC_URL), "links to the server: {}", mail["text"]);
     assert!(mail["html"].as_str().unwrap().contains(&format!("href=\"{PUBLIC_URL}")), "{}", mail["html"]);
     assert_eq!(mail["mail_from"], "qar-field@example.org");
+    assert!(mail["raw"].as_str().unwrap().contains("\r\nAuto-Submitted: auto-generated\r\n"), "robots do not answer it");
     mail
 }
 
