@@ -286,6 +286,16 @@ async fn each_event_mails_its_people_with_links_and_no_review_text() {
     let mail = one_mail(&sink, "Report issued: Heron Vale Academy (version 1)", "anika.marsh@example.org").await;
     show(&mail);
 
+    // A correction after issue sends the report back to the coordinator: told again.
+    let body_version = env.pull_all(&coordinator).await[&section].fields["body"].version;
+    let (_, reply) =
+        env.push(&mut lr, &[(EntityKind::ReportSection, section, HERON, vec![("body", json!("Corrected."), Some(body_version))])]).await;
+    assert_eq!(outcomes(&reply), ["applied"], "{reply}");
+    wait_for("the corrected report's submission mail", || {
+        (sink.with_subject("Report submitted: Heron Vale Academy").len() == 3).then_some(())
+    })
+    .await;
+
     // Overdue: with a one-day deadline Kestrel Brook's report (visit in November 2026) is late;
     // its Lead Reviewer and coordinator are told once per interval, however often the check runs.
     let (status, body) = env.put(&format!("/v1/hubs/{DEMO_HUB_ID}/settings"), Some(&admin.token), json!({"report_deadline_days": 1})).await;
