@@ -259,7 +259,7 @@ async fn each_event_mails_its_people_with_links_and_no_review_text() {
     let (status, _) = env.post(&format!("/v1/reviews/{HERON}/return"), Some(&coordinator.token), comments).await;
     assert_eq!(status.as_u16(), 200, "a retried return");
     let mail = one_mail(&sink, "Report returned with comments: Heron Vale Academy", "anika.marsh@example.org").await;
-    assert!(mail["text"].as_str().unwrap().contains("with 1 comment(s)"), "{}", mail["text"]);
+    assert!(mail["text"].as_str().unwrap().contains("returned to you with 1 comment(s)"), "{}", mail["text"]);
     show(&mail);
 
     // Sent again after the return: a second submission is a second mail.
