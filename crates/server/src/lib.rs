@@ -7,6 +7,7 @@ mod audit_export;
 pub mod auth;
 pub mod error;
 pub mod gias;
+pub mod mail;
 pub mod net;
 mod private_files;
 pub mod server_key;
@@ -65,6 +66,8 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// Failed sign-in and invitation attempts per client address.
     pub sign_in_limit: AttemptLimit,
+    /// How mail leaves the server (issue 22): SMTP, or `.eml` files in a folder when none is set.
+    pub mail: mail::MailConfig,
 }
 
 /// Defaults an operator gets without flags; callers set what they need and take the rest with
@@ -88,6 +91,7 @@ impl Default for ServerConfig {
             idle_timeout: Duration::from_secs(60),
             request_timeout: Duration::from_secs(60),
             sign_in_limit: AttemptLimit::default(),
+            mail: mail::MailConfig::default(),
         }
     }
 }
@@ -103,6 +107,8 @@ pub struct RunningServer {
     task: Option<JoinHandle<std::io::Result<()>>>,
     /// Writes the audit head on a schedule and once more at shutdown.
     audit_export: Option<audit_export::Exporter>,
+    /// Sends queued mail; stopped after the requests in flight (which may queue mail).
+    mail: Option<mail::Worker>,
 }
 
 impl RunningServer {
@@ -129,6 +135,9 @@ impl RunningServer {
         if let Some(exporter) = self.audit_export.take() {
             exporter.finish().await;
         }
+        if let Some(worker) = self.mail.take() {
+            worker.finish().await;
+        }
     }
 }
 
@@ -145,6 +154,7 @@ impl Drop for RunningServer {
 pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> {
     // Certificate problems are found before anything is opened or bound.
     let tls = config.tls.as_ref().map(net::load_tls).transpose()?;
+    let mail_transport = mail::Transport::from_config(&config.mail, &config.data_dir).map_err(ServerError::Mail)?;
     let store = ServerStore::open_with(&config.data_dir, &config.key)?;
     store.set_max_clock_ahead_ms(config.max_clock_ahead_ms);
     if config.demo {
@@ -176,5 +186,7 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     let task = tokio::spawn(net::serve(listener, router, tls.map(|(acceptor, _)| acceptor), limits, rx));
     let audit_export =
         config.audit_head_export.as_ref().map(|path| audit_export::Exporter::spawn(store.clone(), path.clone(), config.audit_head_every));
-    Ok(RunningServer { addr, max_connections, tls: is_tls, store, shutdown: Some(tx), task: Some(task), audit_export })
+    let own_url = format!("{}://{addr}", if is_tls { "https" } else { "http" });
+    let mail = Some(mail::Worker::spawn(store.clone(), config.mail.clone(), mail_transport, own_url));
+    Ok(RunningServer { addr, max_connections, tls: is_tls, store, shutdown: Some(tx), task: Some(task), audit_export, mail })
 }

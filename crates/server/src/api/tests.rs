@@ -189,6 +189,9 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/reviews/{review_id}/adopt", "post"),
         ("/v1/reviews/{review_id}/visit", "put"),
         ("/v1/users/{user_id}/home-school", "put"),
+        // Undelivered mail (issue 22).
+        ("/v1/mail/dead", "get"),
+        ("/v1/mail/{message_id}/resend", "post"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");
@@ -210,6 +213,7 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         "Change",
         "VisitChange",
         "VisitChanged",
+        "OutboxMail",
         "HomeSchool",
         "HomeSchoolSet",
     ];

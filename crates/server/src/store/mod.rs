@@ -14,6 +14,8 @@ pub mod directory;
 pub mod home_school;
 pub mod hub_admin;
 pub mod invitations;
+mod mail_events;
+pub mod mail_outbox;
 pub mod overview;
 mod proposals;
 pub mod pull;
@@ -60,6 +62,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { number: 8, name: "keyed audit chain with per-part digests", sql: include_str!("migrations/0008_keyed_audit.sql") },
     Migration { number: 9, name: "re-stamped ops from clocks too far ahead", sql: include_str!("migrations/0009_restamps.sql") },
+    Migration { number: 10, name: "mail outbox", sql: include_str!("migrations/0010_mail_outbox.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -147,6 +150,8 @@ pub struct ServerStore {
     max_clock_ahead_ms: std::sync::atomic::AtomicU64,
     /// Sign-in and invitation attempt counts, in memory (issue 15): never written to disk.
     throttle: crate::auth::throttle::Throttle,
+    /// Told when mail is queued, so the delivery worker sends it now rather than at its next look.
+    mail_wake: tokio::sync::Notify,
 }
 
 pub fn now_ms() -> u64 {
@@ -174,6 +179,7 @@ impl ServerStore {
         let mut writer = qar_dbkit::open(&path, Durability::Full)?;
         qar_dbkit::migrate(&mut writer, MIGRATIONS)?;
         at_rest::prepare(&mut writer, &key)?;
+        mail_outbox::register(&writer, key.clone()).map_err(StoreError::from)?;
         let clock = clock::load(&writer).map_err(StoreError::from)?;
         let reader = qar_dbkit::open(&path, Durability::Full)?;
         let latest: i64 =
@@ -188,12 +194,23 @@ impl ServerStore {
             key,
             max_clock_ahead_ms: ahead::DEFAULT_MAX_CLOCK_AHEAD_MS.into(),
             throttle: Default::default(),
+            mail_wake: tokio::sync::Notify::new(),
         })
     }
 
     /// The in-memory sign-in limits (the API counts per address; the store per account).
     pub fn throttle(&self) -> &crate::auth::throttle::Throttle {
         &self.throttle
+    }
+
+    /// Wakes the mail worker: call after committing a transaction that queued mail.
+    pub fn wake_mail(&self) {
+        self.mail_wake.notify_one();
+    }
+
+    /// Resolves when mail was queued since the last call (the worker's wake-up).
+    pub async fn mail_queued(&self) {
+        self.mail_wake.notified().await;
     }
 
     /// A receiver of the newest server_seq, for pulls that wait for changes.

@@ -11,6 +11,7 @@ mod common;
 mod gias_import;
 mod hub_admin;
 mod kill_during_push;
+mod mail_delivery;
 mod push_authz;
 mod refused_ops_change_nothing;
 mod report_versions;

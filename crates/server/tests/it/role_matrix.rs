@@ -28,7 +28,7 @@ enum Who {
     NotOnReview,
 }
 
-const ENDPOINTS: [&str; 18] = [
+const ENDPOINTS: [&str; 20] = [
     "health",
     "openapi",
     "login",
@@ -46,6 +46,8 @@ const ENDPOINTS: [&str; 18] = [
     "return_retry",
     "issue_retry",
     "adopt",
+    "mail_dead",
+    "mail_resend",
     "logout",
 ];
 
@@ -54,13 +56,13 @@ const ENDPOINTS: [&str; 18] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 18] {
+fn expected(who: Who) -> [&'static str; 20] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
     match who {
-        NoToken => ["200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
-        RevokedDevice => ["200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
+        NoToken => ["200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
+        RevokedDevice => ["200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
         Admin => [
             "200",
             "200",
@@ -79,6 +81,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "403 not_your_role",
             "200 issued",
             "200",
+            "200",
+            "404 not_found",
             "200",
         ],
         Coordinator => [
@@ -99,6 +103,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "200 returned",
             "200 issued",
             "200",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         OtherHubCoordinator => [
@@ -119,6 +125,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "403 other_hub",
             "403 other_hub",
             "403 not_your_hub",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         LeadReviewer => [
@@ -139,6 +147,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         Reviewer => [
@@ -159,6 +169,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         Shadow => [
@@ -179,6 +191,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         NotOnReview => [
@@ -199,6 +213,8 @@ fn expected(who: Who) -> [&'static str; 18] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
     }
@@ -378,6 +394,13 @@ async fn row(who: Who) -> Vec<String> {
         .push(&PushRequest { device_id: owen.device_id, schema_version: SCHEMA_VERSION, ops: vec![op], pull_cursor: None }, &owen, now_ms())
         .unwrap();
     let (s, b) = env.post(&format!("/v1/reviews/{owens}/adopt"), token, Value::Null).await;
+    cells.push(cell(s, &b));
+
+    // Undelivered mail (issue 22): administrators only. No mail is undelivered here, so an
+    // administrator's resend of a made-up id is answered 404.
+    let (s, b) = env.get("/v1/mail/dead", token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.post("/v1/mail/00000000000000000000000000000000/resend", token, Value::Null).await;
     cells.push(cell(s, &b));
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
