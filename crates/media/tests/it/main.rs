@@ -1,0 +1,7 @@
+//! qar-media's one integration-test binary (decision 42).
+mod common;
+mod faces;
+mod limits;
+mod metadata;
+mod pdf;
+mod sniffing;
