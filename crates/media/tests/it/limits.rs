@@ -84,6 +84,17 @@ fn a_truncated_jpeg_is_a_damaged_file() {
 }
 
 #[test]
+fn a_progressive_jpeg_with_restart_markers_is_whole_and_its_first_scans_alone_are_damaged() {
+    let whole = fixture("progressive.jpg");
+    let safe = make_safe(&whole, "edited.jpg", &Options::default(), false).unwrap();
+    assert_eq!(safe.dimensions, Some((160, 160)));
+    // The first scans of a progressive JPEG decode to a blurry picture: still a cut file.
+    let cut = &whole[..whole.len() * 2 / 3];
+    let refused = make_safe(cut, "edited.jpg", &Options::default(), false).unwrap_err();
+    assert!(matches!(refused, MediaError::Damaged { .. }), "{refused}");
+}
+
+#[test]
 fn data_after_the_end_of_a_jpeg_is_allowed_as_phones_write_it() {
     // Some phones append their own blocks after the end-of-image marker.
     let mut bytes = jpeg(&marked_picture(64, 48), 80);
