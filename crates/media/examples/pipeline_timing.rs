@@ -31,6 +31,20 @@ fn main() {
     println!("input: 4032 × 3024 JPEG, {:.1} MB", photo.len() as f64 / 1e6);
 
     let options = qar_media::Options::default();
+    // Where the time goes: prepare (decode, orientation, downscale, face check) and finish (encode).
+    let mut prepare_ms = Vec::new();
+    let mut finish_ms = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let prepared = qar_media::prepare(&photo, "IMG_0001.JPG", &options).expect("accepted");
+        prepare_ms.push(started.elapsed().as_secs_f64() * 1e3);
+        let started = Instant::now();
+        prepared.finish().expect("encodes");
+        finish_ms.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    prepare_ms.sort_by(f64::total_cmp);
+    finish_ms.sort_by(f64::total_cmp);
+    println!("stages (median): prepare {:.0} ms, finish {:.0} ms", prepare_ms[RUNS / 2], finish_ms[RUNS / 2]);
     for (label, blur) in [("clean (downscale, face check, re-encode)", false), ("clean and blur faces", true)] {
         let mut times: Vec<Duration> = Vec::new();
         let mut last = None;
