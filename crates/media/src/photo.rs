@@ -86,8 +86,8 @@ pub(crate) fn prepare(bytes: &[u8], mime: Mime, name: &str, options: &Options) -
     let keep_png = is_png && uses_transparency(&pixels);
     let longest = pixels.width().max(pixels.height());
     if !options.full_size && longest > limits.downscale_to {
-        // Triangle (bilinear over the whole footprint): as sharp as Lanczos to the eye at this
-        // ratio and several times faster on a 12 MP photo.
+        // Triangle averages over each output pixel's whole footprint (no aliasing) with a
+        // kernel a third of Lanczos3's width: much less work on a 12 MP photo.
         pixels = pixels.resize(limits.downscale_to, limits.downscale_to, FilterType::Triangle);
     }
     let faces = faces::find(&pixels);
