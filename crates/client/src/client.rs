@@ -16,6 +16,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+mod attachments;
 mod idle_lock;
 mod invitations;
 mod pause;

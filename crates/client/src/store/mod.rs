@@ -4,6 +4,7 @@
 //! and a read-then-write transaction could otherwise be refused outright instead of waiting.
 
 mod access;
+mod attachment_files;
 mod checkpoint;
 mod columns;
 mod conflicts;
@@ -27,6 +28,7 @@ mod search_index;
 mod session;
 mod wipe;
 
+pub use attachment_files::StoredAttachment;
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
 pub use forward::Refusal;
@@ -81,6 +83,11 @@ impl Store {
         // before anything can push them (issue 17).
         store.upcast_outbox()?;
         store.apply_set_aside_now_known()?;
+        // Attachment files a crash left without their row (or half-written) are taken away.
+        let swept = store.sweep_attachment_files()?;
+        if swept > 0 {
+            tracing::info!(files = swept, "removed attachment files no record names");
+        }
         Ok(store)
     }
 
