@@ -30,6 +30,19 @@ pub const OLDEST_SUPPORTED_SCHEMA: u32 = 1;
 /// brought up.
 type Step = fn(Value) -> Result<Value, String>;
 
+/// A step that writes one text field of evidence the one way (year groups, subjects): an op of
+/// another kind, without the field, or with a value that is not text passes unchanged.
+fn rewrite_evidence_text(mut op: Value, field: &str, rewrite: fn(&str) -> String) -> Value {
+    if op.get("entity").and_then(Value::as_str) == Some("evidence") {
+        if let Some(value) = op.pointer_mut(&format!("/fields/{field}/value")) {
+            if let Some(typed) = value.as_str() {
+                *value = Value::String(rewrite(typed));
+            }
+        }
+    }
+    op
+}
+
 /// `STEPS[i]` takes an op from schema `i + 1` to `i + 2`.
 const STEPS: &[Step] = &[v1_to_v2::up, v2_to_v3::up];
 
