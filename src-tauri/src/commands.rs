@@ -3,8 +3,8 @@
 use crate::error::IpcError;
 use qar_client::{
     ActivityTypeOption, Client, Conflict, ConflictChoice, DataChanged, Estimate, Evidence, EvidenceEdit, EvidenceQuery, Missing,
-    NewComment, NewEvidence, NewReview, ReportSection, ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SignIn,
-    SyncStatus,
+    NewComment, NewEvidence, NewReview, PlanActivity, PlanActivityDraft, ReportSection, ReportTemplateView, ReviewComment, ReviewDetail,
+    ReviewSummary, Session, SignIn, SyncStatus,
 };
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Runtime, State};
@@ -100,6 +100,30 @@ pub fn set_estimate(state: State<'_, AppState>, review_id: String, area_code: St
 #[tauri::command]
 pub fn list_estimates(state: State<'_, AppState>, review_id: String) -> Reply<Vec<Estimate>> {
     Ok(state.client.list_estimates(&review_id)?)
+}
+
+#[tauri::command]
+pub fn save_plan_activity(
+    state: State<'_, AppState>,
+    review_id: String,
+    activity_id: Option<String>,
+    draft: PlanActivityDraft,
+) -> Reply<PlanActivity> {
+    let activity = state.client.save_plan_activity(&review_id, activity_id.as_deref(), &draft)?;
+    state.edited.notify_one();
+    Ok(activity)
+}
+
+#[tauri::command]
+pub fn delete_plan_activity(state: State<'_, AppState>, activity_id: String) -> Reply<()> {
+    state.client.delete_plan_activity(&activity_id)?;
+    state.edited.notify_one();
+    Ok(())
+}
+
+#[tauri::command]
+pub fn list_plan(state: State<'_, AppState>, review_id: String) -> Reply<Vec<PlanActivity>> {
+    Ok(state.client.list_plan(&review_id)?)
 }
 
 #[tauri::command]

@@ -2,7 +2,8 @@
 // every primary action of the evidence screen within one screen, words typed 50 ms before the
 // window closes still there after a restart, a 25,000-character paste held at the box with
 // nothing lost, spell-checking (British English) marking a misspelt word, British dates on a
-// US-configured machine (LANG=en_US.UTF-8), and the evidence behind each estimate.
+// US-configured machine (LANG=en_US.UTF-8), the evidence behind each estimate, and the visit
+// plan with a note started from it.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { join } from 'node:path';
@@ -188,7 +189,35 @@ test('a 13-inch laptop: one screen, no lost words, spell-checked', { timeout: 60
   await b.execute(() => document.querySelector('.scroller')?.scrollTo(0, 0));
   await b.saveScreenshot(join(ARTIFACTS, 'laptop-1280x720-estimates.png'));
   assert.deepEqual(await axeCheck(b, 'laptop-estimates'), []);
-  await click(b, '[data-testid="tab-evidence"]');
+
+  // ---- The visit plan: an activity planned on a visit day, and a note started from it.
+  await click(b, '[data-testid="tab-plan"]');
+  await click(b, '[data-testid="plan-add"]');
+  await setText(b, '[data-testid="plan-starts"]', '10.45');
+  await setText(b, '[data-testid="plan-ends"]', '11:30');
+  await (await b.$('[data-testid="plan-activity"]')).selectByAttribute('value', 'work_scrutiny');
+  await setText(b, '[data-testid="plan-year"]', 'Year 6');
+  await setText(b, '[data-testid="plan-subject"]', 'english');
+  await setText(b, '[data-testid="plan-focus"]', 'Feedback in books for disadvantaged pupils');
+  await click(b, '[data-testid="plan-save"]');
+  const planned = await b.$('[data-testid="plan-item"]*=10:45–11:30');
+  await planned.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await planned.getText(), /Y6 English/, 'year group and subject are written the one way');
+  await b.execute(() => document.querySelector('.scroller')?.scrollTo(0, 0));
+  await b.saveScreenshot(join(ARTIFACTS, 'laptop-1280x720-plan.png'));
+  assert.deepEqual(await axeCheck(b, 'laptop-plan'), []);
+  await click(b, '[data-testid="plan-item"] [data-testid="plan-start-note"]');
+  await (await b.$('#evidence-notes')).waitForDisplayed({ timeout: 10_000 });
+  await b.waitUntil(async () => (await (await b.$('#activity-type')).getValue()) === 'work_scrutiny', {
+    timeout: 5_000,
+    timeoutMsg: 'the note did not start with the planned activity',
+  });
+  assert.equal(await (await b.$('#year-group')).getValue(), 'Y6');
+  assert.equal(await (await b.$('#subject')).getValue(), 'English');
+  await setText(b, '#evidence-notes', 'Books show pupils acting on feedback.');
+  await savedState(b);
+  await click(b, '[data-testid="save-evidence"]');
+  await (await b.$('[data-testid="evidence-item"]*=Books show pupils acting on feedback.')).waitForDisplayed({ timeout: 5_000 });
 
   // ---- Close the window 50 ms after typing; after a restart the words are there.
   const closingWords = 'Words typed just before closing: pupils explained equivalent fractions';

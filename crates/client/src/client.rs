@@ -3,8 +3,9 @@
 
 use crate::error::{ClientError, Result};
 use crate::model::{
-    Conflict, ConflictChoice, Estimate, Evidence, EvidenceEdit, EvidenceQuery, Missing, NewComment, NewEvidence, NewReview, ReportSection,
-    ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SessionRole, SignIn, SyncProgress, SyncStatus,
+    Conflict, ConflictChoice, Estimate, Evidence, EvidenceEdit, EvidenceQuery, Missing, NewComment, NewEvidence, NewReview, PlanActivity,
+    PlanActivityDraft, ReportSection, ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SessionRole, SignIn,
+    SyncProgress, SyncStatus,
 };
 use crate::store::Store;
 use crate::sync::{self, lock, LoginBody, ReturnComment, SyncClient, SyncReport};
@@ -15,6 +16,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+mod attachments;
 mod idle_lock;
 mod invitations;
 mod pause;
@@ -250,6 +252,18 @@ impl Client {
 
     pub fn list_estimates(&self, review_id: &str) -> Result<Vec<Estimate>> {
         lock(&self.store).list_estimates(review_id)
+    }
+
+    pub fn save_plan_activity(&self, review_id: &str, id: Option<&str>, draft: &PlanActivityDraft) -> Result<PlanActivity> {
+        lock(&self.store).save_plan_activity(review_id, id, draft, now_ms())
+    }
+
+    pub fn delete_plan_activity(&self, id: &str) -> Result<()> {
+        lock(&self.store).delete_plan_activity(id, now_ms())
+    }
+
+    pub fn list_plan(&self, review_id: &str) -> Result<Vec<PlanActivity>> {
+        lock(&self.store).list_plan(review_id)
     }
 
     pub fn delete_evidence(&self, id: &str) -> Result<()> {

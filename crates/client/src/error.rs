@@ -56,6 +56,13 @@ pub enum ClientError {
     Report(#[from] qar_report::ReportError),
     #[error("The report could not be saved to {path}: {source}")]
     Export { path: String, source: std::io::Error },
+    /// An attachment's encrypted file could not be written, read or removed (issue 19).
+    #[error("The attachment's file {path} could not be used: {source}. Nothing was changed")]
+    AttachmentFile { path: String, source: std::io::Error },
+    /// An attachment's file does not authenticate: changed, cut short or swapped on disk since it
+    /// was written. Its bytes are not returned.
+    #[error("The stored copy of attachment {attachment_id} has been changed or damaged on this laptop, so it was not opened. It can be downloaded again from the server once it has been sent")]
+    AttachmentDamaged { attachment_id: String },
     /// An administrator revoked this laptop: it must not sync again.
     #[error("This laptop was revoked by an administrator ({reason}). Export unsent work, then wipe this laptop")]
     Revoked { reason: String },
@@ -88,7 +95,8 @@ impl ClientError {
             ClientError::NotFound { .. } => C::NotFound,
             ClientError::Open(qar_dbkit::DbError::TooNew { .. }) => C::AppTooOld,
             ClientError::Open(_) | ClientError::DataDir { .. } => C::StoreUnavailable,
-            ClientError::Store(_) => C::StoreError,
+            // A dedicated code comes with the attachment screens (next step of issue 19).
+            ClientError::Store(_) | ClientError::AttachmentFile { .. } | ClientError::AttachmentDamaged { .. } => C::StoreError,
             ClientError::Offline { .. } => C::Offline,
             ClientError::InsecureServer { .. } => C::InsecureServer,
             ClientError::Protocol(_) => C::Protocol,

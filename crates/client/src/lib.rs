@@ -1,6 +1,7 @@
 //! qar-client: everything the laptop does besides drawing. The local store (one SQLite file,
 //! WAL, numbered migrations, outbox), the sync client, and `Client`, the facade the app calls.
 
+mod attachment_files;
 mod client;
 pub mod error;
 pub mod model;

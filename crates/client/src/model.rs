@@ -271,6 +271,44 @@ pub struct NewEvidence {
     pub development_points: String,
 }
 
+/// A planned activity of the visit as the Lead Reviewer types it (issue 18): the form saves
+/// the whole row; only what changed is written.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", default)]
+pub struct PlanActivityDraft {
+    /// `YYYY-MM-DDTHH:MM`, on one of the visit's days.
+    pub starts_at: String,
+    /// `YYYY-MM-DDTHH:MM` later the same day, or `None`.
+    pub ends_at: Option<String>,
+    pub activity_type: String,
+    /// Team members' user ids.
+    pub reviewer_ids: Vec<String>,
+    pub host_colleague: String,
+    pub year_group: String,
+    pub subject: String,
+    /// What to look at.
+    pub focus: String,
+}
+
+/// One planned activity of the visit's timetable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct PlanActivity {
+    pub id: String,
+    pub review_id: String,
+    pub starts_at: String,
+    pub ends_at: Option<String>,
+    pub activity_type: String,
+    pub reviewer_ids: Vec<String>,
+    pub host_colleague: String,
+    pub year_group: String,
+    pub subject: String,
+    pub focus: String,
+    pub updated_at: String,
+}
+
 /// One edit of one field of a note, as the form saves it: the field and a value of that field's
 /// type, so the UI's `updateEvidenceField` is checked by the compiler field by field. The author
 /// and the tombstone are not editable this way (a delete is its own command).

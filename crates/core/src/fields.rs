@@ -25,16 +25,20 @@ pub enum EntityKind {
     /// The losing side of a concurrent same-field write (or an edit that arrived after a delete),
     /// written by the server so it syncs down; resolving it is an op that sets `resolved`.
     Conflict,
+    /// One planned activity of the visit's timetable (schema 3): when, what, which reviewers,
+    /// with whom. The Lead Reviewer plans; the team reads the plan and starts notes from it.
+    PlanActivity,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 6] = [
+    pub const ALL: [EntityKind; 7] = [
         EntityKind::Review,
         EntityKind::Evidence,
         EntityKind::Estimate,
         EntityKind::ReportSection,
         EntityKind::Comment,
         EntityKind::Conflict,
+        EntityKind::PlanActivity,
     ];
 
     pub fn code(self) -> &'static str {
@@ -45,6 +49,7 @@ impl EntityKind {
             EntityKind::ReportSection => "report_section",
             EntityKind::Comment => "comment",
             EntityKind::Conflict => "conflict",
+            EntityKind::PlanActivity => "plan_activity",
         }
     }
 
@@ -60,6 +65,7 @@ impl EntityKind {
             EntityKind::ReportSection => REPORT_SECTION_FIELDS,
             EntityKind::Comment => COMMENT_FIELDS,
             EntityKind::Conflict => CONFLICT_FIELDS,
+            EntityKind::PlanActivity => PLAN_ACTIVITY_FIELDS,
         }
     }
 
@@ -71,7 +77,7 @@ impl EntityKind {
                 matches!(field, "hub_id" | "team" | "approved_hash" | "approved_by" | "approved_at_ms" | "visit_dates" | "school_context")
             }
             EntityKind::Comment | EntityKind::Conflict => field != "resolved",
-            EntityKind::Evidence | EntityKind::Estimate | EntityKind::ReportSection => false,
+            EntityKind::Evidence | EntityKind::Estimate | EntityKind::ReportSection | EntityKind::PlanActivity => false,
         }
     }
 
@@ -120,6 +126,8 @@ pub enum FieldType {
     CommentTarget,
     /// A review's team: a list of `{user_id, name, role}` with a team role code.
     Team,
+    /// Some of a review's team, by user id: at most [`MAX_PEOPLE`], none twice.
+    People,
     /// Any JSON value up to [`MAX_JSON_BYTES`] (a conflict keeps the losing value as it was).
     Json,
 }
@@ -214,6 +222,21 @@ const EVIDENCE_FIELDS: &[FieldSpec] = &[
     FieldSpec { name: "area_tags", label: "Areas", ty: FieldType::AreaTags },
     FieldSpec { name: "strengths", label: "Strengths", ty: FieldType::Text { max: MAX_NOTES, required: false } },
     FieldSpec { name: "development_points", label: "Development points", ty: FieldType::Text { max: MAX_NOTES, required: false } },
+];
+
+/// Most people one planned activity names (a whole team is rarely more than six).
+pub const MAX_PEOPLE: usize = 12;
+
+const PLAN_ACTIVITY_FIELDS: &[FieldSpec] = &[
+    spec("starts_at", "Start time", FieldType::DateTime),
+    spec("ends_at", "End time", FieldType::DateTime),
+    spec("activity_type", "Activity type", FieldType::ActivityType),
+    spec("reviewer_ids", "Reviewers", FieldType::People),
+    spec("host_colleague", "Host colleague", text(100, false)),
+    spec("year_group", "Year group", text(40, false)),
+    spec("subject", "Subject", text(100, false)),
+    spec("focus", "Focus", text(2_000, false)),
+    spec("deleted", "Deleted", FieldType::Bool),
 ];
 
 /// Checks one synced value. Called by the client before it writes and by the server before it
@@ -329,6 +352,18 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
                     return Err(wrong());
                 }
                 crate::entities::check_name("Team member's name", name, 200, false)?;
+            }
+        }
+        FieldType::People => {
+            let wrong = || ValidationError::WrongType { field: spec.label.to_owned(), expected: "a list of team members, each once" };
+            let ids = value.as_array().filter(|ids| ids.len() <= MAX_PEOPLE).ok_or_else(wrong)?;
+            let mut seen = Vec::with_capacity(ids.len());
+            for id in ids {
+                let id = id.as_str().filter(|id| !id.is_empty() && id.len() <= 100).ok_or_else(wrong)?;
+                if seen.contains(&id) {
+                    return Err(wrong());
+                }
+                seen.push(id);
             }
         }
         FieldType::Json => {

@@ -20,10 +20,12 @@ pub mod report_deadline;
 pub mod report_template;
 pub mod review;
 pub mod school;
+pub mod subject;
 pub mod sync;
 pub mod tables;
 pub mod upcast;
 pub mod visit_days;
+pub mod visit_plan;
 pub mod whole_number;
 pub mod year_group;
 
@@ -39,5 +41,5 @@ pub use school::Urn;
 
 /// Version of the op/field schema this build writes. The server accepts every version from
 /// [`upcast::OLDEST_SUPPORTED_SCHEMA`] to this one and upcasts older ops ([`upcast`]);
-/// docs/compatibility.md has the table. 2: evidence year groups are normalised.
-pub const SCHEMA_VERSION: u32 = 2;
+/// docs/compatibility.md has the table. 2: evidence year groups are normalised; 3: subjects.
+pub const SCHEMA_VERSION: u32 = 3;

@@ -153,6 +153,9 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
         EntityKind::Estimate => {
             check(Action::SetEstimate, false)?;
         }
+        EntityKind::PlanActivity => {
+            check(Action::PlanVisit, false)?;
+        }
         EntityKind::ReportSection => {
             permit.reapproval = check(Action::EditReport, false)?.reapproval_needed;
         }
@@ -226,6 +229,7 @@ pub fn field_action(entity: EntityKind, field: &str, doc: &RecordFields, user_id
         (EntityKind::Estimate, _) => Action::SetEstimate,
         (EntityKind::ReportSection | EntityKind::Comment, _) => Action::EditReport,
         (EntityKind::Conflict, _) => Action::ResolveConflict,
+        (EntityKind::PlanActivity, _) => Action::PlanVisit,
     };
     (action, own)
 }

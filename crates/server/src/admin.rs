@@ -260,3 +260,30 @@ pub fn credentials_csv(credentials: &[IssuedCredentials]) -> Result<String, Admi
     let bytes = w.into_inner().map_err(|e| AdminError::Refused(e.to_string()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
+
+/// `qar-server mail-dead`: undelivered mail, one line each (message id, template, recipient,
+/// attempts, last error), or a sentence saying there is none.
+pub fn dead_mail_lines(store: &ServerStore) -> Result<Vec<String>, crate::store::StoreError> {
+    let dead = store.dead_mail_unchecked()?;
+    if dead.is_empty() {
+        return Ok(vec!["No undelivered mail.".into()]);
+    }
+    Ok(dead
+        .iter()
+        .map(|m| format!("{}  {}  to {}  after {} attempt(s): {}", m.message_id, m.template, m.recipient, m.attempts, m.last_error))
+        .collect())
+}
+
+/// `qar-server mail-resend ID…`: puts undelivered mail back in the queue; a running server
+/// sends it at its next look (within a minute). Returns a line per id.
+pub fn resend_mail(store: &ServerStore, message_ids: &[String], now_ms: u64) -> Result<Vec<String>, crate::store::StoreError> {
+    let mut lines = Vec::new();
+    for id in message_ids {
+        let (m, resent) = store.resend_mail_unchecked(None, id.trim(), now_ms)?;
+        lines.push(match resent {
+            true => format!("{}: queued again for {}", m.message_id, m.recipient),
+            false => format!("{}: left as it is ({})", m.message_id, m.state),
+        });
+    }
+    Ok(lines)
+}

@@ -1,4 +1,4 @@
-//! `qar-server --config FILE` (issue 20, decision 50): settings in a TOML file, one key per
+//! `qar-server --config FILE` (issue 20, decision 56): settings in a TOML file, one key per
 //! flag, named as the flag (`listen = "127.0.0.1:8787"`, `allowed-host = ["qar.example.org"]`;
 //! `data_dir` is read as `data-dir`). The file's values become the flags' defaults, so a flag on
 //! the command line wins over its environment variable, which wins over the file, which wins

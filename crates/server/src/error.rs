@@ -254,6 +254,9 @@ pub enum ServerError {
     Tls(#[from] crate::net::TlsError),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    /// The mail settings cannot be used (a CA file that cannot be read, …).
+    #[error("mail: {0}")]
+    Mail(String),
 }
 
 /// Sign-in and device refusals (crate::auth).

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config_file;
 pub mod error;
 pub mod gias;
+pub mod mail;
 pub mod metrics;
 pub mod net;
 mod private_files;
@@ -76,8 +77,10 @@ pub struct ServerConfig {
     /// Failed sign-in and invitation attempts per client address.
     pub sign_in_limit: AttemptLimit,
     /// Serve `/metrics` (and `/livez`, `/readyz`) on this separate address, plain HTTP, for an
-    /// operator network only (decision 50). None: no metrics.
+    /// operator network only (decision 56). None: no metrics.
     pub metrics_listen: Option<SocketAddr>,
+    /// How mail leaves the server (issue 22): SMTP, or `.eml` files in a folder when none is set.
+    pub mail: mail::MailConfig,
 }
 
 /// Defaults an operator gets without flags; callers set what they need and take the rest with
@@ -102,6 +105,7 @@ impl Default for ServerConfig {
             request_timeout: Duration::from_secs(60),
             sign_in_limit: AttemptLimit::default(),
             metrics_listen: None,
+            mail: mail::MailConfig::default(),
         }
     }
 }
@@ -120,6 +124,8 @@ pub struct RunningServer {
     metrics_shutdown: Option<oneshot::Sender<()>>,
     /// Writes the audit head on a schedule and once more at shutdown.
     audit_export: Option<audit_export::Exporter>,
+    /// Sends queued mail; stopped after the requests in flight (which may queue mail).
+    mail: Option<mail::Worker>,
 }
 
 impl RunningServer {
@@ -149,6 +155,9 @@ impl RunningServer {
         if let Some(exporter) = self.audit_export.take() {
             exporter.finish().await;
         }
+        if let Some(worker) = self.mail.take() {
+            worker.finish().await;
+        }
     }
 }
 
@@ -168,6 +177,7 @@ impl Drop for RunningServer {
 pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> {
     // Certificate problems are found before anything is opened or bound.
     let tls = config.tls.as_ref().map(net::load_tls).transpose()?;
+    let mail_transport = mail::Transport::from_config(&config.mail, &config.data_dir).map_err(ServerError::Mail)?;
     let store = ServerStore::open_with(&config.data_dir, &config.key)?;
     store.set_max_clock_ahead_ms(config.max_clock_ahead_ms);
     if config.demo {
@@ -217,6 +227,8 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     let task = tokio::spawn(net::serve(listener, router, tls.map(|(acceptor, _)| acceptor), limits, rx));
     let audit_export =
         config.audit_head_export.as_ref().map(|path| audit_export::Exporter::spawn(store.clone(), path.clone(), config.audit_head_every));
+    let own_url = format!("{}://{addr}", if is_tls { "https" } else { "http" });
+    let mail = Some(mail::Worker::spawn(store.clone(), config.mail.clone(), mail_transport, own_url));
     Ok(RunningServer {
         addr,
         max_connections,
@@ -227,5 +239,6 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
         metrics_addr,
         metrics_shutdown,
         audit_export,
+        mail,
     })
 }

@@ -2,6 +2,8 @@
 //! Administration: `qar-server create-admin …`, `qar-server import-users …` and
 //! `qar-server import-schools …` (see `--help`).
 
+mod mail_args;
+
 use anyhow::Context;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::io::{Read, Write};
@@ -85,6 +87,8 @@ struct Args {
     /// `text` (for people) or `json` (one object a line, for a log collector).
     #[arg(long, value_enum, default_value = "text", env = "QAR_LOG_FORMAT")]
     log_format: LogFormat,
+    #[command(flatten)]
+    mail: mail_args::MailArgs,
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,6 +234,26 @@ enum Command {
         #[command(flatten)]
         key: KeyArgs,
     },
+    /// List mail that was not delivered after its last attempt (message id, template, recipient,
+    /// attempts, the last error).
+    MailDead {
+        /// The server's data folder.
+        #[arg(long, default_value = "qar-server-data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Queue undelivered mail again, by message id (from `mail-dead`); a running server sends it
+    /// within a minute, with its attempts counted afresh.
+    MailResend {
+        /// The server's data folder.
+        #[arg(long, default_value = "qar-server-data")]
+        data_dir: PathBuf,
+        #[arg(required = true)]
+        message_ids: Vec<String>,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
 }
 
 fn verify_audit(data_dir: &Path, expect_head: Option<&str>, key: &KeyArgs) -> anyhow::Result<()> {
@@ -292,6 +316,16 @@ fn main() -> anyhow::Result<()> {
         Some(Command::ImportSchools { data_dir, file, verbose, key }) => import_schools(&data_dir, &file, verbose, &key),
         Some(Command::VerifyAudit { data_dir, expect_head, key }) => verify_audit(&data_dir, expect_head.as_deref(), &key),
         Some(Command::AuditHead { data_dir, key }) => audit_head(&data_dir, &key),
+        Some(Command::MailDead { data_dir, key }) => {
+            qar_server::admin::dead_mail_lines(&key.open(&data_dir)?)?.iter().for_each(|l| println!("{l}"));
+            Ok(())
+        }
+        Some(Command::MailResend { data_dir, message_ids, key }) => {
+            qar_server::admin::resend_mail(&key.open(&data_dir)?, &message_ids, qar_server::store::now_ms())?
+                .iter()
+                .for_each(|l| println!("{l}"));
+            Ok(())
+        }
         Some(Command::Backup { data_dir, to, key }) => backup(&data_dir, &to, &key),
         Some(Command::Restore { from, data_dir, key }) => restore(&from, &data_dir, &key),
     }
@@ -488,6 +522,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
             refill_every: std::time::Duration::from_secs(args.sign_in_refill_s.max(1)),
         },
         metrics_listen: args.metrics_listen,
+        mail: args.mail.config()?,
         ..Default::default()
     };
     let server = qar_server::start(&config).await.context("starting the sync server")?;

@@ -1,4 +1,4 @@
-//! Operational metrics (issue 20, decision 50), in the Prometheus/OpenMetrics text format.
+//! Operational metrics (issue 20, decision 56), in the Prometheus/OpenMetrics text format.
 //!
 //! Served only on the separate `--metrics-listen` address, never on the API's: what is counted
 //! here is by route template, status and outcome, never a person, a review or a device, but the

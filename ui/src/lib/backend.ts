@@ -22,6 +22,8 @@ import type {
   NewComment,
   NewEvidence,
   NewReview,
+  PlanActivity,
+  PlanActivityDraft,
   ReportSection,
   ReportTemplateView,
   ReviewComment,
@@ -46,6 +48,8 @@ export type {
   NewComment,
   NewEvidence,
   NewReview,
+  PlanActivity,
+  PlanActivityDraft,
   ReportSection,
   ReportTemplateView as ReportTemplate,
   ReviewComment,
@@ -115,6 +119,11 @@ export interface Backend {
   transitionReview(reviewId: string, toState: string): Promise<ReviewSummary>;
   listEstimates(reviewId: string): Promise<Estimate[]>;
   setEstimate(reviewId: string, areaCode: string, value: string, rationale: string): Promise<Estimate>;
+  /** The visit's timetable, in time order. */
+  listPlan(reviewId: string): Promise<PlanActivity[]>;
+  /** Adds a planned activity (`activityId` null) or saves one; only changed fields are written. */
+  savePlanActivity(reviewId: string, activityId: string | null, draft: PlanActivityDraft): Promise<PlanActivity>;
+  deletePlanActivity(activityId: string): Promise<void>;
   reportTemplate(reviewId: string): Promise<ReportTemplateView>;
   listReportSections(reviewId: string): Promise<ReportSection[]>;
   /** One durable write of one section's text. */
@@ -231,6 +240,15 @@ export class TauriBackend implements Backend {
   }
   setEstimate(reviewId: string, areaCode: string, value: string, rationale: string) {
     return call<Estimate>('set_estimate', { reviewId, areaCode, value, rationale });
+  }
+  listPlan(reviewId: string) {
+    return call<PlanActivity[]>('list_plan', { reviewId });
+  }
+  savePlanActivity(reviewId: string, activityId: string | null, draft: PlanActivityDraft) {
+    return call<PlanActivity>('save_plan_activity', { reviewId, activityId, draft });
+  }
+  deletePlanActivity(activityId: string) {
+    return call<void>('delete_plan_activity', { activityId });
   }
   reportTemplate(reviewId: string) {
     return call<ReportTemplateView>('report_template', { reviewId });

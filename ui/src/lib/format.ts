@@ -93,9 +93,10 @@ const RECORD_NOUNS: Record<string, [string, string]> = {
   estimate: ['estimate', 'estimates'],
   report_section: ['report section', 'report sections'],
   comment: ['comment', 'comments'],
+  plan_activity: ['planned activity', 'planned activities'],
   review: ['review detail', 'review details'],
 };
-const RECORD_ORDER = ['evidence', 'estimate', 'report_section', 'comment', 'review'];
+const RECORD_ORDER = ['evidence', 'estimate', 'report_section', 'comment', 'plan_activity', 'review'];
 const rank = (kind: string) => (RECORD_ORDER.includes(kind) ? RECORD_ORDER.indexOf(kind) : RECORD_ORDER.length);
 
 /** What waits to sync, counted as a person would: '2 notes and 1 estimate waiting to sync'. */

@@ -15,6 +15,8 @@ import type {
   NewComment,
   NewEvidenceInput,
   NewReview,
+  PlanActivity,
+  PlanActivityDraft,
   ReportSection,
   ReportTemplate,
   ReviewComment,
@@ -202,6 +204,7 @@ export class MockBackend implements Backend {
   private reviews: StoredReview[] = [];
   private evidence: StoredEvidence[] = [];
   private estimates = new Map<string, Estimate>();
+  private plan = new Map<string, PlanActivity>();
   private sections = new Map<string, StoredSection>();
   private comments: ReviewComment[] = [];
   private conflicts: StoredConflict[] = [];
@@ -492,6 +495,57 @@ export class MockBackend implements Backend {
     this.moveTo(review, next);
     this.pend(review.id, 'review', review.id);
     return this.summary(review);
+  }
+
+  /* ----------------------------------------------------------------------- the visit plan */
+
+  async listPlan(reviewId: string): Promise<PlanActivity[]> {
+    await this.pause();
+    this.findReview(reviewId);
+    return [...this.plan.values()]
+      .filter((a) => a.reviewId === reviewId)
+      .sort((a, b) => a.startsAt.localeCompare(b.startsAt))
+      .map((a) => ({ ...a, reviewerIds: [...a.reviewerIds] }));
+  }
+
+  async savePlanActivity(reviewId: string, activityId: string | null, draft: PlanActivityDraft): Promise<PlanActivity> {
+    await this.pause();
+    const review = this.findReview(reviewId);
+    this.check(review, 'plan_visit');
+    const startsAt = draft.startsAt.trim();
+    const endsAt = draft.endsAt?.trim() || null;
+    const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+    if (startsAt === '') throw invalid(validationMessage('empty', { field: 'Start time' }));
+    if (!dateTime.test(startsAt)) throw invalid(validationMessage('bad_date', { field: 'Start time', value: startsAt }));
+    if (endsAt !== null && (!dateTime.test(endsAt) || endsAt.slice(0, 10) !== startsAt.slice(0, 10) || endsAt <= startsAt)) {
+      throw invalid('End time (on the same day) must not be before the start time');
+    }
+    if (activityId !== null && this.plan.get(activityId)?.reviewId !== reviewId) throw notFound(`Planned activity '${activityId}'`);
+    const activity: PlanActivity = {
+      id: activityId ?? `${reviewId}:plan:${this.nextId++}`,
+      reviewId,
+      startsAt,
+      endsAt,
+      activityType: draft.activityType,
+      reviewerIds: [...draft.reviewerIds],
+      hostColleague: draft.hostColleague.trim(),
+      yearGroup: draft.yearGroup.trim(),
+      subject: draft.subject.trim(),
+      focus: draft.focus.trim(),
+      updatedAt: this.now().toISOString(),
+    };
+    this.plan.set(activity.id, activity);
+    this.pend(reviewId, 'plan_activity', activity.id);
+    return { ...activity, reviewerIds: [...activity.reviewerIds] };
+  }
+
+  async deletePlanActivity(activityId: string): Promise<void> {
+    await this.pause();
+    const activity = this.plan.get(activityId);
+    if (!activity) throw notFound(`Planned activity '${activityId}'`);
+    this.check(this.findReview(activity.reviewId), 'plan_visit');
+    this.plan.delete(activityId);
+    this.pend(activity.reviewId, 'plan_activity', activityId);
   }
 
   /* ----------------------------------------------------------------------- estimates */

@@ -1,6 +1,6 @@
 // Screens live in the URL hash so the webview's back/forward and a reload keep the place.
 
-export const REVIEW_TABS = ['overview', 'evidence', 'estimates', 'report', 'submit'] as const;
+export const REVIEW_TABS = ['overview', 'plan', 'evidence', 'estimates', 'report', 'submit'] as const;
 export type ReviewTab = (typeof REVIEW_TABS)[number];
 
 export type Route =

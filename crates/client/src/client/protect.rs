@@ -66,6 +66,15 @@ impl Client {
         for suffix in ["", "-wal", "-shm", ".encrypting"] {
             remove_if_present(&sibling(&path, suffix))?;
         }
+        // The attachment files' key was inside the store just deleted: they are unreadable from
+        // here on, and removed so they do not take up room.
+        let attachments = sibling(&path, ".attachments");
+        match std::fs::remove_dir_all(&attachments) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(ClientError::Vault(format!("could not delete {}: {e}", attachments.display())))
+            }
+            _ => {}
+        }
         Ok(())
     }
 }

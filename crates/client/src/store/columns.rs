@@ -20,6 +20,7 @@ pub(super) fn table(entity: EntityKind) -> &'static str {
         EntityKind::ReportSection => "report_sections",
         EntityKind::Comment => "comments",
         EntityKind::Conflict => "conflicts",
+        EntityKind::PlanActivity => "plan_activities",
     }
 }
 
@@ -43,7 +44,7 @@ pub(super) fn from_sql(ty: qar_core::fields::FieldType, raw: SqlValue) -> Value 
     match (ty, raw) {
         (_, SqlValue::Null) => Value::Null,
         (T::Bool, SqlValue::Integer(i)) => Value::Bool(i != 0),
-        (T::AreaTags | T::Team | T::Json, SqlValue::Text(s)) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
+        (T::AreaTags | T::Team | T::People | T::Json, SqlValue::Text(s)) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
         (_, SqlValue::Text(s)) => Value::String(s),
         (_, SqlValue::Integer(i)) => Value::from(i),
         (_, SqlValue::Real(f)) => Value::from(f),

@@ -182,6 +182,17 @@ impl Store {
             EntityKind::Review => {
                 self.conn.prepare_cached("SELECT school_name FROM reviews WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?
             }
+            EntityKind::PlanActivity => {
+                let row: Option<(String, Option<String>)> = self
+                    .conn
+                    .prepare_cached("SELECT activity_type, starts_at FROM plan_activities WHERE id = ?1")?
+                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                row.map(|(a, t)| {
+                    let activity = qar_core::ActivityType::parse(&a).map_or(a.clone(), |x| x.label().to_owned());
+                    format!("Planned: {activity}{}", t.map(|t| format!(", {}", t.replace('T', " "))).unwrap_or_default())
+                })
+            }
             EntityKind::Comment | EntityKind::Conflict => None,
         };
         Ok(label.unwrap_or_else(|| entity.code().replace('_', " ")))

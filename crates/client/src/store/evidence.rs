@@ -5,6 +5,7 @@ use crate::error::{ClientError, Result};
 use crate::model::{Evidence, EvidenceQuery, NewEvidence};
 use chrono::{DateTime, Utc};
 use qar_core::permissions::Action;
+use qar_core::subject::normalise_subject;
 use qar_core::year_group::normalise_year_group;
 use qar_core::{EntityKind, ValidationError};
 use rusqlite::types::Value as SqlValue;
@@ -66,12 +67,14 @@ impl Store {
         let id = Uuid::now_v7();
         let mut fields = vec![("activity_type", json!(new.activity_type)), ("notes", json!(new.notes))];
         let author = meta::get(&self.conn, "user_id")?.unwrap_or_default();
-        // Schema 2: a year group is written one way ("Year 4" → "Y4"), see qar_core::year_group.
+        // Schema 2: a year group is written one way ("Year 4" → "Y4"), see qar_core::year_group;
+        // schema 3: a subject too ("maths" → "Maths"), see qar_core::subject.
         let year_group = normalise_year_group(&new.year_group);
+        let subject = normalise_subject(&new.subject);
         let texts = [
             ("author_id", author.as_str()),
             ("year_group", year_group.as_str()),
-            ("subject", new.subject.trim()),
+            ("subject", subject.as_str()),
             ("host_colleague_role", new.host_colleague_role.trim()),
             ("strengths", new.strengths.as_str()),
             ("development_points", new.development_points.as_str()),
@@ -99,6 +102,7 @@ impl Store {
         let review_id = parse_id("Review", &current.review_id)?;
         let value = match (spec.name, value) {
             ("year_group", Value::String(typed)) => Value::String(normalise_year_group(&typed)),
+            ("subject", Value::String(typed)) => Value::String(normalise_subject(&typed)),
             (_, value) => value,
         };
         self.write_record(EntityKind::Evidence, parse_id("Evidence", id)?, review_id, &[(spec.name, value)], "edit", now_ms)?;

@@ -5,12 +5,14 @@
 
 use super::{meta, Store};
 use crate::error::Result;
-use qar_core::protocol::{Compat, OpOutcome};
+use qar_core::protocol::{Change, Compat, FieldValue, OpOutcome};
 use qar_core::sync::forward::SetAside;
 use qar_core::upcast::upcast_json;
-use qar_core::SCHEMA_VERSION;
+use qar_core::{EntityKind, SCHEMA_VERSION};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use uuid::Uuid;
 
 /// How long a refused change is shown in the status: two weeks, a visit and its write-up.
 pub const REFUSALS_SHOWN_MS: u64 = 14 * 24 * 60 * 60 * 1000;
@@ -59,6 +61,46 @@ impl Store {
             tracing::info!(ops = brought, to = SCHEMA_VERSION, "unsent changes brought up to this app's data schema");
         }
         Ok(brought)
+    }
+
+    /// Applies what an older version of this app kept aside and this build now knows (a kind
+    /// of record or fields added since), as pulled changes, in one transaction at open: the
+    /// update needs no re-sync. What this build still does not know stays aside. Returns how
+    /// many records changed.
+    pub(super) fn apply_set_aside_now_known(&mut self) -> Result<usize> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let rows: Vec<(String, String, String, i64, String)> = tx
+            .prepare("SELECT entity, id, review_id, server_seq, fields FROM set_aside ORDER BY server_seq")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut changes = Vec::new();
+        for (entity, id, review_id, server_seq, fields) in rows {
+            let Ok(kind) = EntityKind::parse(&entity) else { continue };
+            let (Ok(uuid), Ok(review)) = (id.parse::<Uuid>(), review_id.parse::<Uuid>()) else { continue };
+            let fields: Map<String, Value> = serde_json::from_str(&fields).unwrap_or_default();
+            let (known, unknown): (Map<String, Value>, Map<String, Value>) =
+                fields.into_iter().partition(|(name, _)| kind.field(name).is_ok());
+            let known: BTreeMap<String, FieldValue> =
+                known.into_iter().filter_map(|(name, f)| serde_json::from_value(f).ok().map(|f| (name, f))).collect();
+            if unknown.is_empty() {
+                tx.prepare_cached("DELETE FROM set_aside WHERE entity = ?1 AND id = ?2")?.execute([&entity, &id])?;
+            } else {
+                tx.prepare_cached("UPDATE set_aside SET fields = ?3, unknown_kind = 0 WHERE entity = ?1 AND id = ?2")?.execute(params![
+                    entity,
+                    id,
+                    Value::Object(unknown).to_string()
+                ])?;
+            }
+            if !known.is_empty() {
+                changes.push(Change { server_seq: server_seq as u64, entity: kind, id: uuid, review_id: review, fields: known });
+            }
+        }
+        let applied = super::inbox::apply_changes(&tx, &changes)?;
+        tx.commit()?;
+        if applied > 0 {
+            tracing::info!(records = applied, "records kept aside by an older version applied");
+        }
+        Ok(applied)
     }
 
     /// How many unsent ops are of an older schema than this build writes (0 after open).

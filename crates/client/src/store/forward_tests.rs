@@ -139,3 +139,35 @@ fn refused_changes_are_shown_for_a_while_with_their_reason() {
     assert_eq!(shown, vec![forward::Refusal { code: "update_required".into(), message }]);
     assert!(s.refused_changes(T0 + forward::REFUSALS_SHOWN_MS + 10).unwrap().is_empty());
 }
+
+/// A laptop on schema 2 kept a planned activity aside (it did not know the kind); once updated
+/// to this build the store applies it from there at open, without a re-sync, and keeps aside
+/// only what it still does not know.
+#[test]
+fn what_an_older_version_kept_aside_is_applied_once_this_build_knows_it() {
+    let (dir, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    let plan_id = "0190f0f0-0000-7000-8000-0000000000b1";
+    let fields = json!({"starts_at": {"value": "2026-11-24T09:30", "version": version(1).to_string()},
+                        "activity_type": {"value": "learning_walk", "version": version(1).to_string()},
+                        "room": {"value": "Hall", "version": version(1).to_string()}});
+    let aside = qar_core::sync::forward::SetAside {
+        server_seq: 20,
+        entity: "plan_activity".into(),
+        id: plan_id.into(),
+        review_id: r.id.clone(),
+        fields: fields.as_object().unwrap().clone(),
+        unknown_kind: true,
+    };
+    forward::keep_set_aside(&s.conn, &[aside]).unwrap();
+    let path = dir.path().join("s.db");
+    let pending = s.pending_count().unwrap();
+    drop(s);
+    let s = Store::open(&path).unwrap();
+    let plan = s.list_plan(&r.id).unwrap();
+    assert_eq!(plan.len(), 1, "applied at open");
+    assert_eq!((plan[0].starts_at.as_str(), plan[0].activity_type.as_str()), ("2026-11-24T09:30", "learning_walk"));
+    assert_eq!(s.set_aside_count().unwrap(), 1, "the field this build does not know stays aside");
+    assert_eq!(s.set_aside_fields("plan_activity", plan_id).unwrap().unwrap()["room"]["value"], "Hall");
+    assert_eq!(s.pending_count().unwrap(), pending, "applied as pulled, not sent back");
+}

@@ -74,6 +74,21 @@ impl Store {
     }
 }
 
+/// Applies changes that did not come with a page (records kept aside by an older version of
+/// this app, see `forward.rs`), inside `tx`, by the same rules as a pulled page.
+pub(super) fn apply_changes(tx: &Transaction, changes: &[Change]) -> Result<usize> {
+    let acked = meta::acked_through(tx)?;
+    let any_pending = tx.prepare_cached("SELECT 1 FROM outbox WHERE seq > ?1")?.exists([acked as i64])?;
+    let mut held = BTreeSet::new();
+    let mut applied = 0;
+    for change in changes {
+        if apply_change(tx, change, any_pending.then_some(acked), &mut held)? {
+            applied += 1;
+        }
+    }
+    Ok(applied)
+}
+
 /// Fields of a record with a local edit still in flight. Those keep the local value: the server
 /// merges the two when the edit arrives and sends the outcome back.
 fn pending_fields(tx: &Transaction, c: &Change, acked: u64) -> Result<BTreeSet<String>> {

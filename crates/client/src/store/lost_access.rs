@@ -13,7 +13,7 @@ use uuid::Uuid;
 const KEY: &str = "access_revoked";
 
 /// Tables holding a review's records, children before the review itself (foreign keys).
-const REVIEW_TABLES: [&str; 6] = ["evidence", "estimates", "report_sections", "comments", "conflicts", "set_aside"];
+const REVIEW_TABLES: [&str; 7] = ["evidence", "estimates", "report_sections", "comments", "conflicts", "plan_activities", "set_aside"];
 
 impl Store {
     /// Remembers reviews a pull said this person was taken off.

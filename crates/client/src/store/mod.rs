@@ -4,6 +4,7 @@
 //! and a read-then-write transaction could otherwise be refused outright instead of waiting.
 
 mod access;
+mod attachment_files;
 mod checkpoint;
 mod columns;
 mod conflicts;
@@ -16,6 +17,7 @@ mod inbox;
 mod lost_access;
 mod meta;
 mod outbox;
+mod plan;
 mod report;
 mod report_versions;
 mod restored_server;
@@ -27,6 +29,7 @@ mod search_index;
 mod session;
 mod wipe;
 
+pub use attachment_files::StoredAttachment;
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
 pub use forward::Refusal;
@@ -80,6 +83,12 @@ impl Store {
         // An app updated with unsent work: its ops are brought up to this build's schema
         // before anything can push them (issue 17).
         store.upcast_outbox()?;
+        store.apply_set_aside_now_known()?;
+        // Attachment files a crash left without their row (or half-written) are taken away.
+        let swept = store.sweep_attachment_files()?;
+        if swept > 0 {
+            tracing::info!(files = swept, "removed attachment files no record names");
+        }
         Ok(store)
     }
 

@@ -1,4 +1,4 @@
-//! A server restored from a backup (decision 49): it may have lost changes this laptop already
+//! A server restored from a backup (decision 55): it may have lost changes this laptop already
 //! pulled, and ops of this laptop it had acknowledged. The laptop notices (the feed epoch in
 //! every page changed, or the server's feed ends below this laptop's cursor), pulls again from
 //! 0 and sends again what the server no longer has. Outbox rows are never deleted after they

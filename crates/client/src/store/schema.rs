@@ -18,4 +18,6 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     },
     Migration { number: 7, name: "time of approval", sql: include_str!("migrations/0007_approval_time.sql") },
     Migration { number: 8, name: "records and fields of newer servers", sql: include_str!("migrations/0008_forward_compat.sql") },
+    Migration { number: 9, name: "the visit plan", sql: include_str!("migrations/0009_visit_plan.sql") },
+    Migration { number: 10, name: "encrypted attachment files", sql: include_str!("migrations/0010_attachment_files.sql") },
 ];

@@ -109,7 +109,9 @@ fn every_evidence_field_is_stored_and_edited() {
     };
     let e = s.add_evidence(&new, T0).unwrap();
     assert_eq!(e.author_id, "user-anika-marsh");
-    assert_eq!((e.year_group.as_str(), e.subject.as_str()), ("Y5", "Mathematics"));
+    // Schema 3: the subject is written the one way reviewers read it, on add and on edit.
+    assert_eq!((e.year_group.as_str(), e.subject.as_str()), ("Y5", "Maths"));
+    assert_eq!(s.update_evidence_field(&e.id, "subject", json!("p.e."), T0).unwrap().subject, "PE");
     assert_eq!(e.area_tags, ["provision_outcomes", "disadvantaged_additional_needs"]);
     let e = s.update_evidence_field(&e.id, "area_tags", json!(["leadership"]), T0 + 1).unwrap();
     assert_eq!(e.area_tags, ["leadership"]);
@@ -526,4 +528,48 @@ fn waiting_changes_are_counted_as_records_a_person_would_count() {
     assert_eq!(s.pending_count().unwrap(), 5, "five writes");
     let kinds: Vec<(String, u32)> = s.pending_records().unwrap().into_iter().map(|p| (p.kind, p.records)).collect();
     assert_eq!(kinds, [("evidence".to_owned(), 2), ("review".to_owned(), 1)], "two notes and one review");
+}
+
+/// The visit plan: the Lead Reviewer plans (only what changed is written), a reviewer reads it;
+/// an end before the start is refused with nothing written.
+#[test]
+fn the_lead_reviewer_plans_the_visit_and_the_team_reads_it() {
+    use crate::model::PlanActivityDraft;
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    let draft = PlanActivityDraft {
+        starts_at: "2026-11-24T09:30".into(),
+        ends_at: Some("2026-11-24T10:15".into()),
+        activity_type: "joint_lesson_observation".into(),
+        reviewer_ids: vec!["user-owen-pritchard".into()],
+        host_colleague: "Deputy headteacher".into(),
+        year_group: "Year 4".into(),
+        subject: "mathematics".into(),
+        focus: "Reasoning".into(),
+    };
+    let a = s.save_plan_activity(&r.id, None, &draft, T0).unwrap();
+    assert_eq!((a.year_group.as_str(), a.subject.as_str()), ("Y4", "Maths"), "written the schema 3 way");
+    let before = counts(&s);
+    let moved = PlanActivityDraft { starts_at: "2026-11-24T11:00".into(), ends_at: None, ..draft.clone() };
+    let a = s.save_plan_activity(&r.id, Some(&a.id), &moved, T0 + 1).unwrap();
+    assert_eq!((a.starts_at.as_str(), a.ends_at.as_deref()), ("2026-11-24T11:00", None));
+    let last = s.pending_batch(100).unwrap().ops.pop().unwrap();
+    assert_eq!(last.fields.keys().collect::<Vec<_>>(), ["ends_at", "starts_at"], "only what changed is written");
+    assert_eq!(counts(&s).2, before.2 + 1);
+
+    let before = counts(&s);
+    let late = PlanActivityDraft { ends_at: Some("2026-11-24T08:00".into()), ..draft.clone() };
+    let e = s.save_plan_activity(&r.id, None, &late, T0 + 2).unwrap_err();
+    assert_eq!(e.code(), "invalid", "{e}");
+    assert_eq!(counts(&s), before, "a refused plan writes nothing");
+
+    set_role(&s, &r.id, "reviewer");
+    let e = s.save_plan_activity(&r.id, None, &draft, T0 + 3).unwrap_err();
+    assert!(matches!(e, ClientError::Denied { reason: qar_core::ErrorCode::NotYourRole, .. }), "{e:?}");
+    assert!(s.delete_plan_activity(&a.id, T0 + 3).is_err());
+    assert_eq!(s.list_plan(&r.id).unwrap().len(), 1, "the team reads the plan");
+    set_role(&s, &r.id, "lead_reviewer");
+    s.delete_plan_activity(&a.id, T0 + 4).unwrap();
+    assert!(s.list_plan(&r.id).unwrap().is_empty());
+    assert_eq!(s.pending_records().unwrap().iter().find(|p| p.kind == "plan_activity").map(|p| p.records), Some(1));
 }

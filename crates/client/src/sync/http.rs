@@ -199,6 +199,8 @@ impl SyncClient {
             ("limit", key.limit.to_string()),
             ("device_id", key.device_id.to_string()),
             ("wait_ms", wait_ms.to_string()),
+            // Without it the server sends only what the first release could read.
+            ("schema", qar_core::SCHEMA_VERSION.to_string()),
         ];
         let req = self.with_outbox_report(self.http.get(url).query(&query));
         let req = match &key.token {

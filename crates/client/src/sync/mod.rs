@@ -109,7 +109,7 @@ async fn sync_steps(
             } else {
                 match request.await {
                     // The server holds fewer of this laptop's ops than it acknowledged: it was
-                    // restored from a backup (decision 49).
+                    // restored from a backup (decision 55).
                     Err(e) if restores_followed < 2 && is_seq_gap(&e) => {
                         restores_followed += 1;
                         follow_restored_server(store, client, device, None).await?;

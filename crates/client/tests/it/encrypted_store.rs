@@ -66,6 +66,73 @@ fn evidence_is_not_readable_in_the_store_file_or_its_wal() {
     assert_eq!(s.list_evidence(&r.id).unwrap().len(), 50);
 }
 
+/// Every file under `dir`, however deep (store, WAL, attachment folder).
+fn all_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(all_files(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn attachments_at_rest_show_no_file_type_and_no_caption_in_any_file_of_the_laptops_folder() {
+    const CAPTION: &str = "Zebracorn display: Ellie Quarrington's Viking longship";
+    // The signatures `file` and forensic tools look for: the JPEG/JFIF header, the PNG signature,
+    // the PDF header. Long enough (7–10 bytes) that random ciphertext never shows them by chance.
+    let jfif: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n";
+    let pdf: &[u8] = b"%PDF-1.";
+    let with = |head: &[u8], size: usize| {
+        let mut bytes = head.to_vec();
+        bytes.extend_from_slice(CAPTION.as_bytes());
+        bytes.extend((0..size).map(|i| (i % 253) as u8));
+        bytes.extend_from_slice(CAPTION.as_bytes());
+        bytes
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("qar-field.db");
+    let key = StoreKey::random().unwrap();
+    let mut s = Store::open_encrypted(&path, &key).unwrap();
+    let r = s.create_review(&review(), T0).unwrap();
+    // The caption is kept in the store like a note's text.
+    s.add_evidence(&note(&r.id, CAPTION), T0 + 1).unwrap();
+    let kept = [("photo", with(jfif, 300_000)), ("screenshot", with(png, 70_000)), ("sef", with(pdf, 150_000))];
+    for (id, bytes) in &kept {
+        s.put_attachment_bytes(id, bytes).unwrap();
+    }
+    assert_eq!(std::fs::read_dir(s.attachment_folder()).unwrap().count(), 3);
+
+    let check = |when: &str| {
+        let files = all_files(dir.path());
+        assert!(files.len() >= 4, "{when}: store and three attachment files: {files:?}");
+        for file in &files {
+            let bytes = raw(file);
+            for (what, needle) in [("JPEG", jfif), ("PNG", png), ("PDF", pdf), ("caption", CAPTION.as_bytes())] {
+                assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{when}: {what} is readable in {}", file.display());
+            }
+            assert!(!bytes.starts_with(&[0xFF, 0xD8, 0xFF]), "{when}: {} starts like a JPEG", file.display());
+            let name = file.file_name().unwrap().to_string_lossy();
+            for id in ["photo", "screenshot", "sef"] {
+                assert!(!name.contains(id), "{when}: the file name {name} names the attachment");
+            }
+        }
+    };
+    check("open");
+    drop(s);
+    check("closed");
+
+    let s = Store::open_encrypted(&path, &key).unwrap();
+    for (id, bytes) in &kept {
+        assert_eq!(&s.attachment_bytes(id).unwrap(), bytes);
+    }
+}
+
 #[test]
 fn a_wrong_key_is_a_clear_error_and_leaves_the_store_intact() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,4 +1,4 @@
-//! A server restored from a backup that misses what two laptops already synced (decision 49):
+//! A server restored from a backup that misses what two laptops already synced (decision 55):
 //! one laptop's cursor is ahead of the restored feed, the other has unsent work on top of ops
 //! the restore lost. Both notice, pull again from the start and send again what the server no
 //! longer has, and in the end the server and both laptops hold every note, each once.

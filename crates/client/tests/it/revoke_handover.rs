@@ -97,8 +97,10 @@ async fn a_revoked_laptop_stops_syncing_hands_over_its_unsent_work_and_is_wiped(
     let raw = std::fs::read(&file).unwrap();
     assert!(!raw.windows(7).any(|w| w == b"Unsent:"), "the handover file is encrypted");
 
-    // Wipe: the store, its WAL and the key are gone.
+    // Wipe: the store, its WAL, the key and the attachment files are gone.
     let store_path = dirs[1].path().join(qar_client::client_store_file());
+    a.put_attachment_bytes("photo-1", b"\xFF\xD8\xFF a photo of a display").unwrap();
+    assert_eq!(a.attachment_bytes("photo-1").unwrap(), b"\xFF\xD8\xFF a photo of a display");
     a.wipe_local_data(&vault_a).unwrap();
     drop(a);
     let left: Vec<String> =

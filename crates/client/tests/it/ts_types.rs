@@ -81,6 +81,8 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
         collect::<Evidence>(&mut c);
         collect::<NewEvidence>(&mut c);
         collect::<Estimate>(&mut c);
+        collect::<PlanActivity>(&mut c);
+        collect::<PlanActivityDraft>(&mut c);
         collect::<EvidenceQuery>(&mut c);
         collect::<EvidenceEdit>(&mut c);
         collect::<WipeCheck>(&mut c);

@@ -27,10 +27,11 @@ pub enum Action {
     ReadIssuedReport,
     ScheduleReview,
     ManageTeam,
+    PlanVisit,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewReview,
         Action::ReadTeamEvidence,
         Action::CreateEvidence,
@@ -53,6 +54,7 @@ impl Action {
         Action::ReadIssuedReport,
         Action::ScheduleReview,
         Action::ManageTeam,
+        Action::PlanVisit,
     ];
 
     pub fn code(self) -> &'static str {
@@ -79,6 +81,7 @@ impl Action {
             Action::ReadIssuedReport => "read_issued_report",
             Action::ScheduleReview => "schedule_review",
             Action::ManageTeam => "manage_team",
+            Action::PlanVisit => "plan_visit",
         }
     }
 
@@ -111,6 +114,7 @@ impl Action {
             Action::ReadIssuedReport => "read the issued report",
             Action::ScheduleReview => "schedule the review",
             Action::ManageTeam => "change the review team",
+            Action::PlanVisit => "plan the visit",
         }
     }
 

@@ -108,4 +108,7 @@ pub static RULES: &[Rule] = &[
     stay(ReadIssuedReport, REPORT_READERS, &[Issued, Archived]),
     stay(ScheduleReview, HUB_OR_ADMIN, &[Scheduled, Preparing]),
     stay(ManageTeam, SETUP, &[Scheduled, Preparing, InVisit]),
+    // The visit's timetable (domain.md §3: the LR sets it up in preparation); it changes on the
+    // day as lessons move, so it stays open through the visit.
+    stay(PlanVisit, LEAD, &[Preparing, InVisit]),
 ];

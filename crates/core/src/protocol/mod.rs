@@ -189,7 +189,7 @@ pub struct PullResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compat: Option<Compat>,
     /// The server store's incarnation, made when it was created and renewed when it is restored
-    /// from a backup (decision 49). A laptop that followed another epoch's feed pulls again from
+    /// from a backup (decision 55). A laptop that followed another epoch's feed pulls again from
     /// 0 and re-sends what the restored server no longer has. Absent from older servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feed_epoch: Option<String>,

@@ -10,7 +10,9 @@
 //! append it to [`STEPS`], add a row to [`RELEASES`], bump [`SCHEMA_VERSION`], and put golden
 //! files under `crates/core/tests/upcast/vN/` (the test reads every file there).
 
+pub mod readers;
 mod v1_to_v2;
+mod v2_to_v3;
 
 use crate::protocol::{FieldWrite, Op, OpOutcome};
 use crate::{EntityKind, ErrorCode, Hlc, SCHEMA_VERSION};
@@ -28,8 +30,21 @@ pub const OLDEST_SUPPORTED_SCHEMA: u32 = 1;
 /// brought up.
 type Step = fn(Value) -> Result<Value, String>;
 
+/// A step that writes one text field of evidence the one way (year groups, subjects): an op of
+/// another kind, without the field, or with a value that is not text passes unchanged.
+fn rewrite_evidence_text(mut op: Value, field: &str, rewrite: fn(&str) -> String) -> Value {
+    if op.get("entity").and_then(Value::as_str) == Some("evidence") {
+        if let Some(value) = op.pointer_mut(&format!("/fields/{field}/value")) {
+            if let Some(typed) = value.as_str() {
+                *value = Value::String(rewrite(typed));
+            }
+        }
+    }
+    op
+}
+
 /// `STEPS[i]` takes an op from schema `i + 1` to `i + 2`.
-const STEPS: &[Step] = &[v1_to_v2::up];
+const STEPS: &[Step] = &[v1_to_v2::up, v2_to_v3::up];
 
 // Every version below the current one has its step: a missing upcaster fails the build.
 const _: () = assert!(STEPS.len() as u32 == SCHEMA_VERSION - 1);
@@ -50,6 +65,11 @@ pub const RELEASES: &[SchemaRelease] = &[
         schema: 2,
         app_version: "0.2.0",
         change: "Evidence year groups are written one way (\"Year 4\", \"yr4\" → \"Y4\"; \"Y3/4\" → \"Y3/Y4\"), so reports and filters group them together.",
+    },
+    SchemaRelease {
+        schema: 3,
+        app_version: "0.3.0",
+        change: "Evidence subjects are written one way (\"maths\", \"Mathematics\" → \"Maths\"; \"P.E.\" → \"PE\"), so filters and reports list each subject once. The visit plan: a new kind of record (plan_activity).",
     },
 ];
 
@@ -161,6 +181,14 @@ struct Envelope {
     schema_version: u32,
 }
 
+/// The first kind or field of `env` that came after the op's own schema, in words.
+fn later_than_its_schema(entity: EntityKind, env: &Envelope) -> Option<String> {
+    if readers::kind_since(entity) > env.schema_version {
+        return Some(format!("records of kind {}", entity.code()));
+    }
+    env.fields.keys().find(|f| readers::field_since(entity, f) > env.schema_version).map(|f| format!("field {f} on {}", entity.code()))
+}
+
 /// What becomes of one pushed op.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Admission {
@@ -192,6 +220,14 @@ pub fn admit_op(raw: Value) -> Result<Admission, String> {
         let version = env.schema_version.max(SCHEMA_VERSION + 1);
         return Ok(refuse(env, Unmappable::too_new(version)));
     };
+    // An op can only hold what its own schema had: a kind or field added later, claimed by an
+    // older version, is no op any app wrote (it would also pass unseen to the first release,
+    // whose pages leave such kinds out: `readers`).
+    let supported = (OLDEST_SUPPORTED_SCHEMA..=SCHEMA_VERSION).contains(&env.schema_version);
+    if let Some(newer) = later_than_its_schema(entity, &env).filter(|_| supported) {
+        let version = env.schema_version;
+        return Ok(refuse(env, Unmappable::not_mapped(version, &format!("its data version {version} had no {newer}"))));
+    }
     if env.schema_version == SCHEMA_VERSION {
         let Envelope { seq, id, review_id, fields, hlc, schema_version, .. } = env;
         return Ok(Admission::Admitted(Op { seq, entity, id, review_id, fields, hlc, schema_version }));
@@ -284,7 +320,7 @@ mod tests {
     #[test]
     fn the_release_table_names_the_oldest_app() {
         assert_eq!(min_app_version(), "0.1.0");
-        assert_eq!(app_version_of(SCHEMA_VERSION), Some("0.2.0"));
+        assert_eq!(app_version_of(SCHEMA_VERSION), Some("0.3.0"));
         assert_eq!(app_version_of(SCHEMA_VERSION + 1), None);
     }
 }

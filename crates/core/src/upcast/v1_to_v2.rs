@@ -6,14 +6,6 @@
 use crate::year_group::normalise_year_group;
 use serde_json::Value;
 
-pub fn up(mut op: Value) -> Result<Value, String> {
-    if op.get("entity").and_then(Value::as_str) != Some("evidence") {
-        return Ok(op);
-    }
-    if let Some(value) = op.pointer_mut("/fields/year_group/value") {
-        if let Some(typed) = value.as_str() {
-            *value = Value::String(normalise_year_group(typed));
-        }
-    }
-    Ok(op)
+pub fn up(op: Value) -> Result<Value, String> {
+    Ok(super::rewrite_evidence_text(op, "year_group", normalise_year_group))
 }

@@ -74,6 +74,8 @@ manage_team
   lead_reviewer        x   x   x   .   .   .   .   .   .   .   .
   coordinator          x   x   x   .   .   .   .   .   .   .   .
   admin                x   x   x   .   .   .   .   .   .   .   .
+plan_visit
+  lead_reviewer        .   x   x   .   .   .   .   .   .   .   .
 ";
 
 /// Allowed only when the server decides live (approve/return are online-only per §5).

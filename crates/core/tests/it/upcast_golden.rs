@@ -2,7 +2,7 @@
 //! version N app wrote it (`before`) and as this build must read it (`after`). Every supported
 //! version has files, so an upcaster cannot be added, changed or dropped unnoticed. The files
 //! of the current version pass unchanged: ops are only brought up, never rewritten in place
-//! (the v2 file keeps "Year 4": normalising is the writer's job, not the server's).
+//! (the v3 file keeps "maths": normalising is the writer's job, not the server's).
 
 use qar_core::upcast::{upcast_json, OLDEST_SUPPORTED_SCHEMA};
 use qar_core::SCHEMA_VERSION;
@@ -49,4 +49,33 @@ fn no_golden_files_for_unsupported_versions() {
         let v: u32 = name.trim_start_matches('v').parse().unwrap_or_else(|_| panic!("unexpected {name}"));
         assert!((OLDEST_SUPPORTED_SCHEMA..=SCHEMA_VERSION).contains(&v), "golden folder {name} is outside the supported versions");
     }
+}
+
+/// What the first release knew, frozen: `tests/upcast/v1/kinds_and_fields.txt` lists every
+/// kind of record and every field a 0.1 app reads. The server sends a 0.1 app only what claims
+/// schema 1 (`readers`), so a kind or field added since that forgot to say so would stop every
+/// 0.1 laptop's sync at the page holding it. This file is never regenerated: it is what shipped.
+#[test]
+fn only_what_the_first_release_knew_claims_schema_1() {
+    use qar_core::upcast::readers::{field_since, kind_since};
+    use qar_core::EntityKind;
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/upcast/v1/kinds_and_fields.txt");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let known: std::collections::BTreeSet<&str> = text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let mut claims = Vec::new();
+    for kind in EntityKind::ALL {
+        if kind_since(kind) == 1 {
+            claims.push(kind.code().to_owned());
+        }
+        for f in kind.fields() {
+            if field_since(kind, f.name) == 1 {
+                claims.push(format!("{}.{}", kind.code(), f.name));
+            }
+        }
+    }
+    let wrong: Vec<&String> = claims.iter().filter(|c| !known.contains(c.as_str())).collect();
+    assert!(
+        wrong.is_empty(),
+        "these claim schema 1 but the first release did not know them: give them their schema in qar_core::upcast::readers: {wrong:?}"
+    );
 }

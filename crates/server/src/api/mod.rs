@@ -6,6 +6,7 @@ mod extract;
 mod health;
 mod hub_openapi;
 mod json_object;
+mod mail_admin;
 mod openapi;
 mod outbox_report;
 mod probes;
@@ -71,6 +72,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/reviews/{review_id}/adopt", post(scheduling::adopt))
         .route("/v1/reviews/{review_id}/visit", put(visit_admin::change_visit))
         .route("/v1/users/{user_id}/home-school", put(visit_admin::set_home_school))
+        // Undelivered mail (issue 22).
+        .route("/v1/mail/dead", get(mail_admin::list_dead))
+        .route("/v1/mail/{message_id}/resend", post(mail_admin::resend))
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this endpoint does not accept that method") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -1,4 +1,4 @@
-//! Liveness and readiness for load balancers and service managers (issue 20, decision 50), on
+//! Liveness and readiness for load balancers and service managers (issue 20, decision 56), on
 //! the API's address (and on the metrics address). Neither needs a sign-in; neither says more
 //! than up or not, and why not.
 

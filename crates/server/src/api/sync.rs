@@ -55,7 +55,7 @@ pub async fn push(
         crate::store::pull::check_cursor(cursor)?;
     }
     let store = state.store.clone();
-    let (device_id, pull_cursor) = (req.device_id, req.pull_cursor);
+    let (device_id, pull_cursor, reader_schema) = (req.device_id, req.pull_cursor, req.schema_version);
     let bulk = req.ops.len() >= BULK_PUSH_OPS;
     // Upcasting is validation: every op is read and brought up to this schema before anything
     // is looked up or written. A malformed op refuses the body; an op of an unsupported
@@ -68,7 +68,9 @@ pub async fn push(
         let mut body = serde_json::to_string(&reply).map_err(ApiError::internal)?;
         if let Some(cursor) = pull_cursor {
             // The news page goes in as the store wrote it: `{…, "pull": {…}}`.
-            let page = store.pull_json(cursor, DEFAULT_PULL_LIMIT, Some(device_id), &ReadScope::of(&device), now_ms())?;
+            // The page is read as the app that pushed would read it (its push says its schema).
+            let scope = ReadScope::of(&device).read_by(Some(reader_schema.max(1)));
+            let page = store.pull_json(cursor, DEFAULT_PULL_LIMIT, Some(device_id), &scope, now_ms())?;
             debug_assert!(body.ends_with('}') && !body.contains("\"pull\""));
             body.pop();
             body.reserve(page.json.len() + 10);
@@ -117,6 +119,12 @@ pub struct PullParams {
     #[serde(default)]
     #[param(maximum = 25000)]
     wait_ms: u64,
+    /// The data schema of the asking app (`Compat.schema_version` of its own build). Apps of
+    /// the first release send none and are read as schema 1: kinds of record and fields added
+    /// since are left out of their pages (the cursor still moves past them). From schema 2 on,
+    /// apps are sent everything and set aside what they do not know (docs/compatibility.md).
+    #[param(minimum = 1)]
+    schema: Option<u32>,
 }
 
 impl PullParams {
@@ -126,6 +134,9 @@ impl PullParams {
         let max_limit = crate::store::pull::MAX_PULL_LIMIT;
         if !(1..=max_limit).contains(&self.limit) {
             return Err(ApiError::new(ErrorCode::BadQuery, format!("limit must be 1 to {max_limit}, not {}", self.limit)));
+        }
+        if self.schema == Some(0) {
+            return Err(ApiError::new(ErrorCode::BadQuery, "schema must be at least 1: it is the data schema of the asking app"));
         }
         if self.wait_ms > MAX_WAIT_MS {
             return Err(ApiError::new(ErrorCode::BadQuery, format!("wait_ms must be at most {MAX_WAIT_MS}, not {}", self.wait_ms)));
@@ -157,7 +168,7 @@ pub async fn pull(
     super::outbox_report::note(&state, &device, &headers);
     p.check()?;
     same_device(&device, p.device_id)?;
-    let scope = std::sync::Arc::new(ReadScope::of(&device));
+    let scope = std::sync::Arc::new(ReadScope::of(&device).read_by(p.schema));
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(p.wait_ms.min(MAX_WAIT_MS));
     let mut latest = state.store.subscribe();
     let mut cursor = p.cursor;

@@ -207,6 +207,9 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         // Probes for load balancers (issue 20).
         ("/livez", "get"),
         ("/readyz", "get"),
+        // Undelivered mail (issue 22).
+        ("/v1/mail/dead", "get"),
+        ("/v1/mail/{message_id}/resend", "post"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");
@@ -228,6 +231,7 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         "Change",
         "VisitChange",
         "VisitChanged",
+        "OutboxMail",
         "HomeSchool",
         "HomeSchoolSet",
     ];

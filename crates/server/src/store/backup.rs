@@ -1,4 +1,4 @@
-//! Online backup and restore of the embedded store (issue 20, decision 49).
+//! Online backup and restore of the embedded store (issue 20, decision 55).
 //!
 //! A backup is the whole database as one SQLCipher file encrypted with the server key's backup
 //! subkey: it is written page by page encrypted (`sqlcipher_export`), so no clear copy ever

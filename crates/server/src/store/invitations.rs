@@ -4,6 +4,8 @@
 
 use super::accounts::email_key;
 use super::hub_admin::{audit, refused, require_admin, set_roles_in, unknown_reference, user_info};
+use super::mail_events;
+use super::mail_outbox::Recipient;
 use super::{ServerStore, StoreError};
 use crate::auth::throttle::MAX_INVITATION_CODE_TRIES;
 use crate::auth::{crypto, AccountSummary, AuthDevice, Role};
@@ -164,8 +166,14 @@ impl ServerStore {
             params![invitation_id, user_id, crypto::token_hash(&code), caller.user_id, now_ms as i64, expires_ms as i64],
         )?;
         audit(&tx, caller, "invite", &user_id, json!({ "invitation_id": invitation_id, "roles": roles }), now_ms)?;
+        // The code by mail, queued with the invitation itself (issue 22).
+        let invited_by = super::access::user_name(&tx, &caller.user_id)?;
+        let invitee = Recipient { name: name.to_owned(), email: email.clone() };
+        mail_events::invitation(&tx, &invitation_id, invitee, &invited_by, &code, expires_ms, now_ms)?;
         let user = user_info(&tx, &user_id, now_ms)?.ok_or_else(|| StoreError::Invalid("the invited person vanished".into()))?;
         tx.commit()?;
+        drop(conn);
+        self.wake_mail();
         Ok(InvitationIssued { invitation_id, user, code, expires_ms })
     }
 

@@ -15,6 +15,8 @@ pub mod directory;
 pub mod home_school;
 pub mod hub_admin;
 pub mod invitations;
+mod mail_events;
+pub mod mail_outbox;
 pub mod overview;
 mod proposals;
 pub mod pull;
@@ -61,6 +63,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { number: 8, name: "keyed audit chain with per-part digests", sql: include_str!("migrations/0008_keyed_audit.sql") },
     Migration { number: 9, name: "re-stamped ops from clocks too far ahead", sql: include_str!("migrations/0009_restamps.sql") },
+    Migration { number: 10, name: "mail outbox", sql: include_str!("migrations/0010_mail_outbox.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -148,11 +151,13 @@ pub struct ServerStore {
     max_clock_ahead_ms: std::sync::atomic::AtomicU64,
     /// Sign-in and invitation attempt counts, in memory (issue 15): never written to disk.
     throttle: crate::auth::throttle::Throttle,
-    /// This store's incarnation, made at its first open and renewed by a restore (decision 49):
+    /// This store's incarnation, made at its first open and renewed by a restore (decision 55):
     /// sent with every sync answer so a laptop learns the feed it followed is not this one.
     feed_epoch: String,
     /// Group commit counts for `/metrics`.
     stats: GroupCommitCounts,
+    /// Told when mail is queued, so the delivery worker sends it now rather than at its next look.
+    mail_wake: tokio::sync::Notify,
 }
 
 #[derive(Default)]
@@ -173,7 +178,7 @@ pub struct StoreStats {
     pub connections: Vec<(&'static str, usize)>,
 }
 
-/// The store's feed epoch, made on first open (a store from before decision 49 gets one then).
+/// The store's feed epoch, made on first open (a store from before decision 55 gets one then).
 fn feed_epoch(writer: &Connection) -> Result<String, crate::ServerError> {
     use rusqlite::OptionalExtension;
     let read = |c: &Connection| c.query_row("SELECT value FROM meta WHERE key = 'feed_epoch'", [], |r| r.get::<_, String>(0)).optional();
@@ -212,6 +217,7 @@ impl ServerStore {
         qar_dbkit::migrate(&mut writer, MIGRATIONS)?;
         at_rest::prepare(&mut writer, &key)?;
         let feed_epoch = feed_epoch(&writer)?;
+        mail_outbox::register(&writer, key.clone()).map_err(StoreError::from)?;
         let clock = clock::load(&writer).map_err(StoreError::from)?;
         let reader = qar_dbkit::open(&path, Durability::Full)?;
         let latest: i64 =
@@ -228,6 +234,7 @@ impl ServerStore {
             throttle: Default::default(),
             feed_epoch,
             stats: GroupCommitCounts::default(),
+            mail_wake: tokio::sync::Notify::new(),
         })
     }
 
@@ -256,6 +263,16 @@ impl ServerStore {
     /// The in-memory sign-in limits (the API counts per address; the store per account).
     pub fn throttle(&self) -> &crate::auth::throttle::Throttle {
         &self.throttle
+    }
+
+    /// Wakes the mail worker: call after committing a transaction that queued mail.
+    pub fn wake_mail(&self) {
+        self.mail_wake.notify_one();
+    }
+
+    /// Resolves when mail was queued since the last call (the worker's wake-up).
+    pub async fn mail_queued(&self) {
+        self.mail_wake.notified().await;
     }
 
     /// A receiver of the newest server_seq, for pulls that wait for changes.

@@ -4,6 +4,7 @@
 use super::{ServerStore, StoreError};
 use crate::auth::{AuthDevice, Role};
 use qar_core::protocol::{FieldValue, PullResponse};
+use qar_core::upcast::readers::PullReader;
 use qar_core::ErrorCode;
 use qar_core::{EntityKind, Hlc};
 use rusqlite::params;
@@ -21,6 +22,9 @@ pub struct ReadScope {
     pub everything: bool,
     pub user_id: String,
     pub coordinated_hubs: Vec<String>,
+    /// The app asking, by its data schema: a first-release app is not sent kinds or fields it
+    /// cannot read (`qar_core::upcast::readers`).
+    pub reader: PullReader,
 }
 
 impl ReadScope {
@@ -33,12 +37,17 @@ impl ReadScope {
                 Role::Admin => None,
             })
             .collect();
-        ReadScope { everything: device.is_admin(), user_id: device.user_id.clone(), coordinated_hubs }
+        ReadScope { everything: device.is_admin(), user_id: device.user_id.clone(), coordinated_hubs, reader: PullReader::current() }
+    }
+
+    /// The same scope for an app that declared `schema` (none: the first release).
+    pub fn read_by(self, schema: Option<u32>) -> ReadScope {
+        ReadScope { reader: PullReader::of(schema), ..self }
     }
 
     /// Everything (administrators, and tests that look at the whole store).
     pub fn everything() -> ReadScope {
-        ReadScope { everything: true, user_id: String::new(), coordinated_hubs: Vec::new() }
+        ReadScope { everything: true, user_id: String::new(), coordinated_hubs: Vec::new(), reader: PullReader::current() }
     }
 }
 
@@ -107,6 +116,10 @@ impl ServerStore {
             let server_seq = r.get::<_, i64>(0)? as u64;
             last_seq = server_seq;
             let raw = text(4)?;
+            let entity = text(1)?;
+            if !scope.reader.takes_kind(entity) {
+                continue;
+            }
             let filtered = match (own_node, &own_marker) {
                 (Some(node), Some(marker)) if raw.contains(marker.as_str()) || raw == "{}" => match only_own(raw, node) {
                     Ok(true) => continue,
@@ -125,10 +138,22 @@ impl ServerStore {
             // A kind this server does not know (written by a newer server before a rollback)
             // is still served as it is, when it reads as a code: laptops set aside what they
             // do not know (issue 17) instead of the whole feed stopping here.
-            let entity = text(1)?;
-            let entity = match EntityKind::parse(entity) {
-                Ok(kind) => kind.code(),
-                Err(e) => qar_core::entities::check_code("Record kind", entity).map(|()| entity).map_err(|_| bad(1, e.to_string()))?,
+            let (entity, kind) = match EntityKind::parse(entity) {
+                Ok(kind) => (kind.code(), Some(kind)),
+                Err(e) => {
+                    (qar_core::entities::check_code("Record kind", entity).map(|()| entity).map_err(|_| bad(1, e.to_string()))?, None)
+                }
+            };
+            // A first-release app refuses a field it does not know: leave those out.
+            let filtered = match kind {
+                Some(kind) if !scope.reader.takes_everything() => {
+                    match only_fields_for(filtered.as_deref().unwrap_or(raw), kind, scope.reader, server_seq)? {
+                        Readable::Nothing => continue,
+                        Readable::Without(json) => Some(json),
+                        Readable::All => filtered,
+                    }
+                }
+                _ => filtered,
             };
             let id: Uuid = text(2)?.parse().map_err(|e: uuid::Error| bad(2, e.to_string()))?;
             let review_id: Uuid = text(3)?.parse().map_err(|e: uuid::Error| bad(3, e.to_string()))?;
@@ -149,7 +174,7 @@ impl ServerStore {
         drop(stmt);
         // A cursor beyond the newest seq was given by another incarnation of this store (one
         // restored from a backup since): the answer names the real end, below the cursor, so
-        // the laptop learns it (decision 49); the feed only grows, so nothing else does that.
+        // the laptop learns it (decision 55); the feed only grows, so nothing else does that.
         let next = if has_more { last_seq } else { super::push::max_server_seq(&tx)? };
         let _ = write!(out, "],\"cursor\":{next},\"has_more\":{has_more},\"server_time_ms\":{now_ms}");
         // Reviews the asker was taken off within this page's span of the feed (issue 9).
@@ -184,6 +209,34 @@ pub struct PullPage {
     pub changes: usize,
     pub cursor: u64,
     pub has_more: bool,
+}
+
+/// What a first-release app may be sent of one record.
+enum Readable {
+    All,
+    /// The record's fields JSON without the fields that app cannot read.
+    Without(String),
+    /// None of its fields: the record is left out.
+    Nothing,
+}
+
+/// Leaves out the fields of `raw` (a record's fields JSON) that `reader` cannot read. The keys
+/// are read first, without building any value, so a record it can read whole is copied as it is.
+fn only_fields_for(raw: &str, kind: EntityKind, reader: PullReader, server_seq: u64) -> Result<Readable, StoreError> {
+    let keys =
+        field_names(raw).map_err(|e| StoreError::Corrupt { what: format!("record at server_seq {server_seq}"), detail: e.to_string() })?;
+    if keys.iter().all(|k| reader.takes_field(kind, k)) {
+        return Ok(Readable::All);
+    }
+    let mut fields: BTreeMap<String, FieldValue> = super::records::parse_doc(raw, || format!("record at server_seq {server_seq}"))?;
+    fields.retain(|name, _| reader.takes_field(kind, name));
+    Ok(if fields.is_empty() { Readable::Nothing } else { Readable::Without(super::records::doc_json(&fields)) })
+}
+
+/// The field names of a record's fields JSON, values skipped unread.
+fn field_names(raw: &str) -> serde_json::Result<Vec<String>> {
+    let fields: BTreeMap<String, serde::de::IgnoredAny> = serde_json::from_str(raw)?;
+    Ok(fields.into_keys().collect())
 }
 
 /// True when every field of a stored record carries a version of `node` (the asker's own

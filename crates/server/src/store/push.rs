@@ -234,6 +234,8 @@ impl ServerStore {
             answers = batch.iter().map(|_| Err(StoreError::Commit(e.to_string()))).collect();
         } else {
             self.announce(latest);
+            // A push that submitted a report queued mail in the same commit.
+            self.wake_mail();
         }
         for (q, answer) in batch.into_iter().zip(answers) {
             *q.slot.answer.lock().unwrap_or_else(|p| p.into_inner()) = Some(answer);
@@ -634,6 +636,10 @@ pub(super) fn apply_op(
         // laptop can tell the report changed since it was approved.
         let state = [("state", json!(ReviewState::Submitted.code()))];
         records::server_write(tx, ctx, EntityKind::Review, &review_id, &review_id, &state)?;
+    }
+    if op.entity == EntityKind::Review || permit.reapproval {
+        // A report sent to the coordinator: mail queued in this push's transaction (issue 22).
+        super::mail_events::after_push_op(tx, &review_id, review.as_ref().map(|r| r.state), ctx.seq, ctx.now_ms)?;
     }
     Ok(merged.outcome())
 }

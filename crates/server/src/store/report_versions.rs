@@ -8,6 +8,7 @@ use super::records::{self, text, Doc};
 use super::workflow::{audit, check, check_role, report_hash_of};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use crate::mail::Template;
 pub use qar_core::protocol::reports::ReportVersion;
 use qar_core::protocol::Change;
 use qar_core::ErrorCode;
@@ -72,6 +73,8 @@ impl ServerStore {
                 params![rid, number, snapshot, sha256, report_hash, now_ms as i64, caller.user_id, issued_by, reason],
             )?;
             records::server_write(tx, ctx, EntityKind::Review, rid, rid, &[("state", json!(ReviewState::Issued.code()))])?;
+            let extra = json!({ "version": number, "issued_date": super::mail_events::british_date(qar_core::calendar::utc_day(now_ms)) });
+            super::mail_events::review_event(tx, Template::ReportIssued, rid, &format!("{rid}:v{number}"), extra, now_ms)?;
             // The version's SHA-256 is chained here and `verify_audit` checks the stored snapshot
             // against it. No free text (the reason is inside the snapshot, so chained too): this
             // detail never names a person and never needs erasing (issue 15).

@@ -3,9 +3,11 @@
 
 use super::access::{self, ReviewAccess};
 use super::audit_log::{self, Event};
+use super::mail_events;
 use super::records::{self, text, Ctx, Doc};
 use super::{clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use crate::mail::Template;
 use qar_core::protocol::Change;
 use qar_core::report_template::content_hash;
 use qar_core::{decide, validate_field, Action, EntityKind, ReviewState};
@@ -52,6 +54,7 @@ impl ServerStore {
                 ("approved_at_ms", json!(ctx.now_ms)),
             ];
             records::server_write(tx, ctx, EntityKind::Review, rid, rid, &fields)?;
+            mail_events::review_event(tx, Template::ReportApproved, rid, &format!("{rid}:{}", ctx.seq), json!({}), ctx.now_ms)?;
             let detail = json!({ "report_hash": report_hash }).to_string();
             audit(tx, caller, "approve", rid, detail, ctx.now_ms)?;
             Ok(())
@@ -84,6 +87,9 @@ impl ServerStore {
             let hash = report_hash_of(tx, rid)?;
             let name = access::user_name(tx, &caller.user_id)?;
             records::server_write(tx, ctx, EntityKind::Review, rid, rid, &[("state", json!(ReviewState::Returned.code()))])?;
+            // Told how many comments, never what they say: the laptop shows them.
+            let extra = json!({ "comment_count": fresh.len() });
+            mail_events::review_event(tx, Template::ReportReturned, rid, &format!("{rid}:{}", ctx.seq), extra, ctx.now_ms)?;
             for c in fresh {
                 let fields = [
                     ("target", json!(c.target)),
@@ -129,6 +135,8 @@ impl ServerStore {
         drop(clock);
         drop(conn);
         self.announce(seq);
+        // The decision may have queued mail (approved, returned, issued).
+        self.wake_mail();
         Ok(Change {
             server_seq,
             entity: EntityKind::Review,

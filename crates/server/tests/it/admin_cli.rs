@@ -195,3 +195,37 @@ fn the_binary_creates_one_admin_and_imports_users() {
         "{out}"
     );
 }
+
+/// `mail-dead` and `mail-resend` through the binary (issue 22): an undelivered invitation is
+/// listed with its message id and recipient, not its code, and queued again by that id.
+#[test]
+fn undelivered_mail_is_listed_and_resent_from_the_command_line() {
+    use qar_server::store::mail_outbox::Attempt;
+    let (dir, s) = store();
+    s.test_user("user-admin", "Ada Admin", &[Role::Admin]).unwrap();
+    let admin = qar_server::AuthDevice { user_id: "user-admin".into(), device_id: Uuid::now_v7(), roles: vec![Role::Admin] };
+    let new = qar_server::store::invitations::NewInvitation {
+        email: "cli.person@example.org".into(),
+        name: "Cli Person".into(),
+        role: qar_server::store::invitations::InviteRole::Reviewer,
+        home_school_urn: None,
+    };
+    let issued = s.invite(&admin, &new, T).unwrap();
+    let due = s.due_mail(T, 10).unwrap();
+    assert_eq!(due.len(), 1);
+    s.mail_attempted(&due[0].message_id, Attempt::Dead, T, Some("550 no such mailbox")).unwrap();
+    let id = due[0].message_id.clone();
+    drop(s);
+
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_qar-server")).args(args).arg("--data-dir").arg(dir.path()).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let listed = run(&["mail-dead"]);
+    assert!(listed.contains(&id) && listed.contains("cli.person@example.org") && listed.contains("550 no such mailbox"), "{listed}");
+    assert!(!listed.contains(&issued.code), "the code is not shown: {listed}");
+    assert_eq!(run(&["mail-resend", &id]).trim(), format!("{id}: queued again for cli.person@example.org"));
+    assert_eq!(run(&["mail-dead"]).trim(), "No undelivered mail.");
+    assert_eq!(run(&["mail-resend", &id]).trim(), format!("{id}: left as it is (pending)"), "a second resend changes nothing");
+}

@@ -1,6 +1,6 @@
 //! `qar-server backup` while laptops keep pushing to a real server on loopback, then
 //! `qar-server restore` into a new folder: the audit chain verifies, the server starts on it, and
-//! every op acknowledged before the backup began is there (decision 49).
+//! every op acknowledged before the backup began is there (decision 55).
 
 use qar_core::protocol::{FieldWrite, Op, OpOutcome, PullResponse, PushRequest, PushResponse};
 use qar_core::{EntityKind, Hlc, SCHEMA_VERSION};

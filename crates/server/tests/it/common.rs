@@ -140,7 +140,9 @@ impl Env {
         let mut cursor = 0;
         let mut out = BTreeMap::new();
         loop {
-            let (status, page) = self.get(&format!("/v1/sync/pull?cursor={cursor}&limit=500&device_id={}", l.device), Some(&l.token)).await;
+            // Read as this build's app reads (it declares its schema).
+            let path = format!("/v1/sync/pull?cursor={cursor}&limit=500&device_id={}&schema={SCHEMA_VERSION}", l.device);
+            let (status, page) = self.get(&path, Some(&l.token)).await;
             assert_eq!(status, StatusCode::OK, "{page}");
             for c in page["changes"].as_array().unwrap() {
                 let c: Change = serde_json::from_value(c.clone()).unwrap();

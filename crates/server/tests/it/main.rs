@@ -12,6 +12,7 @@ mod common;
 mod gias_import;
 mod hub_admin;
 mod kill_during_push;
+mod mail_delivery;
 mod operations;
 mod push_authz;
 mod refused_ops_change_nothing;

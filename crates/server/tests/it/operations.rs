@@ -1,4 +1,4 @@
-//! Running the server as an operator would (issue 20, decision 50): settings from a file, the
+//! Running the server as an operator would (issue 20, decision 56): settings from a file, the
 //! environment and flags in that order of strength, JSON logs, liveness and readiness on the API
 //! port, and /metrics only on its own address, counting a real push.
 

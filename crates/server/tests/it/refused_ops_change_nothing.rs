@@ -152,6 +152,13 @@ fn writes(entity: EntityKind) -> Vec<(&'static str, Value)> {
         EntityKind::ReportSection => vec![("section_code", json!("context")), ("body", json!("Report text")), ("deleted", json!(true))],
         EntityKind::Comment => vec![("resolved", json!(true)), ("text", json!("A comment"))],
         EntityKind::Conflict => vec![("resolved", json!(true)), ("value", json!("x"))],
+        EntityKind::PlanActivity => vec![
+            ("starts_at", json!("2026-11-24T09:00")),
+            ("activity_type", json!("learning_walk")),
+            ("reviewer_ids", json!(["user-owen-pritchard"])),
+            ("focus", json!("Reading in Y2")),
+            ("deleted", json!(true)),
+        ],
     };
     w.push(("notes", json!("not always a field of this kind")));
     w

@@ -28,7 +28,7 @@ enum Who {
     NotOnReview,
 }
 
-const ENDPOINTS: [&str; 20] = [
+const ENDPOINTS: [&str; 22] = [
     "health",
     "livez",
     "readyz",
@@ -48,6 +48,8 @@ const ENDPOINTS: [&str; 20] = [
     "return_retry",
     "issue_retry",
     "adopt",
+    "mail_dead",
+    "mail_resend",
     "logout",
 ];
 
@@ -56,13 +58,13 @@ const ENDPOINTS: [&str; 20] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 20] {
+fn expected(who: Who) -> [&'static str; 22] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
     match who {
-        NoToken => ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
-        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
+        NoToken => ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
+        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
         Admin => [
             "200",
             "200",
@@ -83,6 +85,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "403 not_your_role",
             "200 issued",
             "200",
+            "200",
+            "404 not_found",
             "200",
         ],
         Coordinator => [
@@ -105,6 +109,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "200 returned",
             "200 issued",
             "200",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         OtherHubCoordinator => [
@@ -127,6 +133,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "403 other_hub",
             "403 other_hub",
             "403 not_your_hub",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         LeadReviewer => [
@@ -149,6 +157,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         Reviewer => [
@@ -171,6 +181,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         Shadow => [
@@ -193,6 +205,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         NotOnReview => [
@@ -215,6 +229,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
     }
@@ -399,6 +415,13 @@ async fn row(who: Who) -> Vec<String> {
         .push(&PushRequest { device_id: owen.device_id, schema_version: SCHEMA_VERSION, ops: vec![op], pull_cursor: None }, &owen, now_ms())
         .unwrap();
     let (s, b) = env.post(&format!("/v1/reviews/{owens}/adopt"), token, Value::Null).await;
+    cells.push(cell(s, &b));
+
+    // Undelivered mail (issue 22): administrators only. No mail is undelivered here, so an
+    // administrator's resend of a made-up id is answered 404.
+    let (s, b) = env.get("/v1/mail/dead", token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.post("/v1/mail/00000000000000000000000000000000/resend", token, Value::Null).await;
     cells.push(cell(s, &b));
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;

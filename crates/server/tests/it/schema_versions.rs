@@ -161,3 +161,79 @@ async fn an_upcast_op_still_meets_the_permission_table() {
     assert_eq!(reply["results"][0]["status"], "rejected", "{reply}");
     assert_ne!(reply["results"][0]["code"], "update_required", "{reply}");
 }
+
+/// A first-release app declares no schema and cannot read a kind of record or a field added
+/// since: they are left out of its pages, on a pull and on the page a push brings, and its
+/// cursor still moves past them. An app that declares schema 2 or later is sent them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_release_app_is_sent_only_what_it_can_read() {
+    let env = Env::demo().await;
+    let v = Hlc { wall_ms: qar_server::store::now_ms(), counter: 0, node: 4242 }.to_string();
+    let (photo, note) = (Uuid::now_v7(), Uuid::now_v7());
+    let photo_fields = json!({"caption": {"value": "Display in the hall", "version": v}});
+    let note_fields = json!({"activity_type": {"value": "learning_walk", "version": v}, "notes": {"value": "Calm start", "version": v},
+                             "mood": {"value": "settled", "version": v}});
+    let store = env.srv.store();
+    store.test_record_of_a_newer_schema("attachment", &photo.to_string(), &KESTREL.to_string(), &photo_fields.to_string()).unwrap();
+    store.test_record_of_a_newer_schema("evidence", &note.to_string(), &KESTREL.to_string(), &note_fields.to_string()).unwrap();
+    let mut owen = env.laptop(OWEN);
+    let change = |page: &Value, id: Uuid| page["changes"].as_array().unwrap().iter().find(|c| c["id"] == json!(id)).cloned();
+
+    let (s, first) = env.get(&format!("/v1/sync/pull?device_id={}&limit=5000", owen.device), Some(&owen.token)).await;
+    assert_eq!(s, StatusCode::OK, "{first}");
+    assert!(change(&first, photo).is_none(), "a kind the first release does not know is left out");
+    let seen = change(&first, note).expect("the note is sent");
+    assert_eq!(seen["fields"]["notes"]["value"], "Calm start");
+    assert!(seen["fields"].get("mood").is_none(), "a field the first release does not know is left out: {seen}");
+    assert_eq!(first["has_more"], false);
+
+    let (s, later) = env.get(&format!("/v1/sync/pull?device_id={}&limit=5000&schema=2", owen.device), Some(&owen.token)).await;
+    assert_eq!(s, StatusCode::OK, "{later}");
+    assert_eq!(later["cursor"], first["cursor"], "the first release's cursor moved past what it was not sent");
+    assert_eq!(change(&later, photo).expect("sent to apps that set it aside")["fields"]["caption"]["value"], "Display in the hall");
+    assert_eq!(change(&later, note).unwrap()["fields"]["mood"]["value"], "settled");
+
+    // The page a push brings is read as the pushing app's schema says.
+    let op = evidence_op(&mut owen, 1, 1, "evidence", Uuid::now_v7(), json!({"activity_type": "learning_walk"}));
+    let body = json!({ "device_id": owen.device, "schema_version": 1, "ops": [op], "pull_cursor": 0 });
+    let (s, reply) = env.post("/v1/sync/push", Some(&owen.token.clone()), body).await;
+    assert_eq!(s, StatusCode::OK, "{reply}");
+    assert!(change(&reply["pull"], photo).is_none(), "{reply}");
+    assert!(change(&reply["pull"], note).unwrap()["fields"].get("mood").is_none());
+
+    let (s, refused) = env.get(&format!("/v1/sync/pull?device_id={}&schema=0", owen.device), Some(&owen.token)).await;
+    assert_eq!((s, refused["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_query")), "{refused}");
+}
+
+/// The visit plan is a kind of record schema 3 added: its Lead Reviewer plans and the team
+/// pulls it; a reviewer's plan op is refused by the permission table; an op of schema 2 that
+/// names the kind is refused alone with its values kept; a first-release app is never sent it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_visit_plan_is_the_lead_reviewers_and_only_for_apps_that_know_it() {
+    use qar_core::EntityKind;
+    let env = Env::demo().await;
+    let mut anika = env.laptop(ANIKA);
+    let mut owen = env.laptop(OWEN);
+    let plan = Uuid::now_v7();
+    let fields: Vec<(&str, Value, Option<Hlc>)> = vec![
+        ("starts_at", json!("2026-11-24T09:30"), None),
+        ("activity_type", json!("learning_walk"), None),
+        ("reviewer_ids", json!([OWEN]), None),
+    ];
+    let (s, reply) = env.push(&mut owen, &[(EntityKind::PlanActivity, Uuid::now_v7(), KESTREL, fields.clone())]).await;
+    assert_eq!((s, outcomes(&reply)), (StatusCode::OK, vec!["not_your_role".to_owned()]), "{reply}");
+    let (s, reply) = env.push(&mut anika, &[(EntityKind::PlanActivity, plan, KESTREL, fields)]).await;
+    assert_eq!((s, outcomes(&reply)), (StatusCode::OK, vec!["applied".to_owned()]), "{reply}");
+    let seen = env.pull_all(&owen).await.remove(&plan).expect("the team pulls the plan");
+    assert_eq!(seen.fields["reviewer_ids"].value, json!([OWEN]));
+
+    let (s, first) = env.get(&format!("/v1/sync/pull?device_id={}&limit=5000", owen.device), Some(&owen.token)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!first["changes"].as_array().unwrap().iter().any(|c| c["entity"] == "plan_activity"), "not for the first release");
+
+    let claimed = evidence_op(&mut anika, 1, 2, "plan_activity", Uuid::now_v7(), json!({"focus": "Phonics in Y1"}));
+    let (s, reply) = push_raw(&env, &mut anika, vec![claimed]).await;
+    assert_eq!((s, outcomes(&reply)), (StatusCode::OK, vec!["update_required".to_owned()]), "{reply}");
+    assert!(reply["results"][0]["message"].as_str().unwrap().contains("had no records of kind plan_activity"), "{reply}");
+    assert!(kept(&env, &anika).await.iter().any(|c| c.fields["value"].value == json!("Phonics in Y1")), "its text is kept");
+}

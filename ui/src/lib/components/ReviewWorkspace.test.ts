@@ -8,6 +8,7 @@ import { SyncState } from '../sync.svelte';
 import { render } from '@testing-library/svelte';
 import { AREAS, REQUIRED_SECTIONS, sessionOf, TEAM } from '../../test/people';
 import ReviewView from './ReviewView.svelte';
+import type { ReviewTab } from '../route';
 
 function backendIn(state: string, options: MockOptions = {}) {
   return new MockBackend({
@@ -22,7 +23,7 @@ function backendIn(state: string, options: MockOptions = {}) {
   });
 }
 
-async function open(backend: MockBackend, tab?: 'overview' | 'evidence' | 'estimates' | 'report' | 'submit') {
+async function open(backend: MockBackend, tab?: ReviewTab) {
   const user = userEvent.setup();
   const sync = new SyncState(backend);
   const session = new SessionState(backend);
@@ -38,7 +39,7 @@ describe('Review workspace', () => {
   it('has a keyboard tablist: arrows move between tabs and the address follows', async () => {
     const { user } = await open(backendIn('drafting'));
     const tabs = screen.getAllByRole('tab');
-    expect(tabs.map((t) => t.dataset.testid)).toEqual(['tab-overview', 'tab-evidence', 'tab-estimates', 'tab-report', 'tab-submit']);
+    expect(tabs.map((t) => t.dataset.testid)).toEqual(['tab-overview', 'tab-plan', 'tab-evidence', 'tab-estimates', 'tab-report', 'tab-submit']);
     expect(screen.getByRole('tablist')).toHaveAccessibleName('Parts of the review');
     // Drafting opens on the overview.
     expect(tab('Overview')).toHaveAttribute('aria-selected', 'true');
@@ -47,9 +48,9 @@ describe('Review workspace', () => {
 
     tab('Overview').focus();
     await user.keyboard('{ArrowRight}');
-    expect(tab('Evidence')).toHaveAttribute('aria-selected', 'true');
-    expect(tab('Evidence')).toHaveFocus();
-    expect(window.location.hash).toBe('#/reviews/r1/evidence');
+    expect(tab('Plan')).toHaveAttribute('aria-selected', 'true');
+    expect(tab('Plan')).toHaveFocus();
+    expect(window.location.hash).toBe('#/reviews/r1/plan');
     await user.keyboard('{ArrowLeft}{ArrowLeft}');
     expect(tab('Submit')).toHaveFocus();
     await user.keyboard('{Home}');

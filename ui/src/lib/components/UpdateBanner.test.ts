@@ -2,6 +2,7 @@ import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { APP_HELP_KEY, type AppHelp, type UpdateOffer } from '../appHelp';
+import { registerFlusher, resetFlushers } from '../pendingSaves';
 import UpdateBanner from './UpdateBanner.svelte';
 
 const OFFER: UpdateOffer = {
@@ -36,6 +37,34 @@ describe('UpdateBanner', () => {
     expect(help.installUpdate).not.toHaveBeenCalled();
     await user.click(screen.getByTestId('install-update'));
     expect(help.installUpdate).toHaveBeenCalledTimes(1);
+  });
+
+  it('writes what is waiting to be saved before installing, and holds the install when it cannot', async () => {
+    const user = userEvent.setup();
+    const order: string[] = [];
+    const help = helpWith({ checkForUpdate: vi.fn(async () => OFFER), installUpdate: vi.fn(async () => void order.push('install')) });
+    let stored = true;
+    const unregister = registerFlusher({
+      flush: async () => {
+        await new Promise((r) => setTimeout(r, 30));
+        order.push('saved');
+        return stored;
+      },
+    });
+    try {
+      show(help, { online: true });
+      await user.click(await screen.findByTestId('install-update'));
+      await waitFor(() => expect(order).toEqual(['saved', 'install']));
+
+      stored = false;
+      await user.click(screen.getByTestId('install-update'));
+      expect(await screen.findByTestId('update-problem')).toHaveTextContent(/Not installed yet, so nothing you typed is lost/);
+      expect(help.installUpdate).toHaveBeenCalledTimes(1);
+      expect(screen.getByTestId('install-update')).toBeEnabled();
+    } finally {
+      unregister();
+      resetFlushers();
+    }
   });
 
   it('offline, does not check and shows nothing', async () => {

@@ -37,6 +37,8 @@ export type { NewReview } from './NewReview';
 export type { OverviewReview } from './OverviewReview';
 export type { OverviewTeamMember } from './OverviewTeamMember';
 export type { PendingRecords } from './PendingRecords';
+export type { PlanActivity } from './PlanActivity';
+export type { PlanActivityDraft } from './PlanActivityDraft';
 export type { Protection } from './Protection';
 export type { RejectedRow } from './RejectedRow';
 export type { ReportDocument } from './ReportDocument';
