@@ -100,6 +100,9 @@ fn json_body(body: String) -> Response {
 
 /// Changes per page unless the client asks otherwise.
 pub const DEFAULT_PULL_LIMIT: u32 = 1000;
+/// Largest data schema a pull may declare: far beyond any schema there will be, and it keeps
+/// the published bound of the parameter one the server holds to.
+pub const MAX_SCHEMA: u32 = 1000;
 /// Longest a pull may wait for news. Below common proxy idle timeouts (30–60 s).
 pub const MAX_WAIT_MS: u64 = 25_000;
 
@@ -123,7 +126,7 @@ pub struct PullParams {
     /// the first release send none and are read as schema 1: kinds of record and fields added
     /// since are left out of their pages (the cursor still moves past them). From schema 2 on,
     /// apps are sent everything and set aside what they do not know (docs/compatibility.md).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 1000)]
     schema: Option<u32>,
 }
 
@@ -135,8 +138,11 @@ impl PullParams {
         if !(1..=max_limit).contains(&self.limit) {
             return Err(ApiError::new(ErrorCode::BadQuery, format!("limit must be 1 to {max_limit}, not {}", self.limit)));
         }
-        if self.schema == Some(0) {
-            return Err(ApiError::new(ErrorCode::BadQuery, "schema must be at least 1: it is the data schema of the asking app"));
+        if let Some(schema) = self.schema.filter(|s| !(1..=MAX_SCHEMA).contains(s)) {
+            return Err(ApiError::new(
+                ErrorCode::BadQuery,
+                format!("schema must be 1 to {MAX_SCHEMA}, not {schema}: it is the data schema of the asking app"),
+            ));
         }
         if self.wait_ms > MAX_WAIT_MS {
             return Err(ApiError::new(ErrorCode::BadQuery, format!("wait_ms must be at most {MAX_WAIT_MS}, not {}", self.wait_ms)));

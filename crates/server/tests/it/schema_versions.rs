@@ -203,6 +203,8 @@ async fn a_first_release_app_is_sent_only_what_it_can_read() {
 
     let (s, refused) = env.get(&format!("/v1/sync/pull?device_id={}&schema=0", owen.device), Some(&owen.token)).await;
     assert_eq!((s, refused["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_query")), "{refused}");
+    let (s, refused) = env.get(&format!("/v1/sync/pull?device_id={}&schema=2147483648", owen.device), Some(&owen.token)).await;
+    assert_eq!((s, refused["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_query")), "{refused}");
 }
 
 /// The visit plan is a kind of record schema 3 added: its Lead Reviewer plans and the team
