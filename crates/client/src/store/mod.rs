@@ -5,6 +5,7 @@
 
 mod access;
 mod attachment_files;
+mod attachments;
 mod checkpoint;
 mod columns;
 mod conflicts;
@@ -29,6 +30,7 @@ mod session;
 mod wipe;
 
 pub use attachment_files::StoredAttachment;
+pub use attachments::AttachChoice;
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
 pub use forward::Refusal;
