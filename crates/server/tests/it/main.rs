@@ -6,6 +6,7 @@ mod at_rest;
 mod audit_chain;
 mod audit_push;
 mod auth_api;
+mod blobs;
 mod clock_bound;
 mod common;
 mod gias_import;
