@@ -91,11 +91,14 @@ impl ServerStore {
                 format!("An attachment may be up to {} MB; this one is {:.1} MB", MAX_FILE_BYTES / 1_000_000, size as f64 / 1e6),
             ));
         }
+        if offset > size {
+            return Err(refused(ErrorCode::BadQuery, "The offset is past the file's declared size"));
+        }
         if offset != status.offset {
             return Err(BlobError::WrongOffset(status.offset).into());
         }
         let held = self.blobs.review_bytes(&review_id.to_string())?;
-        if held + (size - offset) > MAX_REVIEW_BYTES {
+        if held.saturating_add(size - offset) > MAX_REVIEW_BYTES {
             return Err(refused(
                 ErrorCode::ReviewStorageFull,
                 format!(
@@ -116,7 +119,7 @@ impl ServerStore {
         if self.blobs.has(&place)? {
             return Ok(BlobStatus { offset: 0, complete: true });
         }
-        if offset + bytes.len() as u64 > size {
+        if offset.saturating_add(bytes.len() as u64) > size {
             return Err(refused(ErrorCode::BodyTooLarge, "More bytes than the file's declared size"));
         }
         let held = self.blobs.append(&place, offset, bytes)?;
