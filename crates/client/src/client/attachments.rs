@@ -18,6 +18,24 @@ impl Client {
         lock(&self.store).attach_safe(evidence_id, &safe, choice.kind, choice.caption, now_ms())
     }
 
+    /// An attachment's bytes to show: from this laptop, or, for a teammate's file not here
+    /// yet, fetched from the server on first open (checked against its SHA-256) and kept
+    /// sealed. Offline, a missing file is a clear error and everything else keeps working.
+    pub async fn open_attachment(&self, id: &str) -> Result<Vec<u8>> {
+        let found = lock(&self.store).attachment(id)?;
+        if found.held_here {
+            return lock(&self.store).attachment_bytes(id);
+        }
+        let bytes = self.sync_client().blob_fetch(&found.review_id, &found.sha256).await?;
+        lock(&self.store).put_attachment_bytes(id, &bytes)?;
+        Ok(bytes)
+    }
+
+    /// Files waiting to be sent, bytes left and failing files (the sync panel).
+    pub fn upload_queue_status(&self) -> Result<crate::store::UploadQueueStatus> {
+        lock(&self.store).upload_queue_status()
+    }
+
     pub fn list_attachments(&self, evidence_id: &str) -> Result<Vec<Attachment>> {
         lock(&self.store).list_attachments(evidence_id)
     }

@@ -27,6 +27,7 @@ mod revoke;
 mod schema;
 mod search_index;
 mod session;
+mod upload_queue;
 mod wipe;
 
 pub use attachment_files::StoredAttachment;
@@ -35,6 +36,7 @@ pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
 pub use forward::Refusal;
 pub use outbox::PendingBatch;
+pub use upload_queue::{DueUpload, UploadQueueStatus};
 
 use crate::error::Result;
 use qar_core::{Hlc, HlcClock};
