@@ -66,6 +66,22 @@ pub struct FolderBlobs {
 /// Each piece of an unfinished upload: plain length, sealed length (big-endian u32), sealed bytes.
 const PIECE_HEADER: usize = 8;
 
+/// One stored piece: where it starts in the file's plain bytes, how many, and where its sealed
+/// bytes lie in the `.part` file.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    plain_at: u64,
+    plain_len: u64,
+    sealed_at: u64,
+    sealed_len: u64,
+}
+
+impl Piece {
+    fn end(&self) -> u64 {
+        self.plain_at + self.plain_len
+    }
+}
+
 impl FolderBlobs {
     pub fn new(root: PathBuf, key: Arc<ServerKey>) -> io::Result<FolderBlobs> {
         crate::private_files::private_dir(&root)?;
@@ -95,9 +111,8 @@ impl FolderBlobs {
         }
     }
 
-    /// The pieces of a `.part` file: (plain offset, plain length, file position of the sealed
-    /// bytes, sealed length), and where the whole pieces end (a torn last piece is ignored).
-    fn pieces(path: &Path) -> io::Result<(Vec<(u64, u64, u64, u64)>, u64)> {
+    /// The pieces of a `.part` file, and where the whole pieces end (a torn last piece is ignored).
+    fn pieces(path: &Path) -> io::Result<(Vec<Piece>, u64)> {
         let mut file = match File::open(path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
@@ -115,7 +130,7 @@ impl FolderBlobs {
             if end > len {
                 break;
             }
-            out.push((plain_at, plain, pos + PIECE_HEADER as u64, sealed));
+            out.push(Piece { plain_at, plain_len: plain, sealed_at: pos + PIECE_HEADER as u64, sealed_len: sealed });
             plain_at += plain;
             pos = end;
         }
@@ -134,14 +149,14 @@ impl BlobStore for FolderBlobs {
 
     fn received(&self, place: &BlobPlace) -> Result<u64, BlobError> {
         let (pieces, _) = Self::pieces(&self.part_path(place))?;
-        Ok(pieces.last().map_or(0, |(at, len, _, _)| at + len))
+        Ok(pieces.last().map_or(0, Piece::end))
     }
 
     fn append(&self, place: &BlobPlace, offset: u64, bytes: &[u8]) -> Result<u64, BlobError> {
         let _one = self.writing.lock().unwrap_or_else(|e| e.into_inner());
         let path = self.part_path(place);
         let (pieces, whole_end) = Self::pieces(&path)?;
-        let received = pieces.last().map_or(0, |(at, len, _, _)| at + len);
+        let received = pieces.last().map_or(0, Piece::end);
         if offset != received {
             return Err(BlobError::WrongOffset(received));
         }
@@ -168,16 +183,16 @@ impl BlobStore for FolderBlobs {
     fn read_partial(&self, place: &BlobPlace) -> Result<Vec<u8>, BlobError> {
         let path = self.part_path(place);
         let (pieces, _) = Self::pieces(&path)?;
-        let mut out = Vec::with_capacity(pieces.last().map_or(0, |(at, len, _, _)| (at + len) as usize));
+        let mut out = Vec::with_capacity(pieces.last().map_or(0, |p| p.end() as usize));
         if pieces.is_empty() {
             return Ok(out);
         }
         let mut file = File::open(&path)?;
-        for (at, _, pos, sealed_len) in pieces {
-            let mut sealed = vec![0u8; sealed_len as usize];
-            file.seek(SeekFrom::Start(pos))?;
+        for piece in pieces {
+            let mut sealed = vec![0u8; piece.sealed_len as usize];
+            file.seek(SeekFrom::Start(piece.sealed_at))?;
             file.read_exact(&mut sealed)?;
-            out.extend(self.key.open_bytes(&self.aad(place, Some(at)), &sealed).map_err(|_| BlobError::Damaged)?);
+            out.extend(self.key.open_bytes(&self.aad(place, Some(piece.plain_at)), &sealed).map_err(|_| BlobError::Damaged)?);
         }
         Ok(out)
     }
