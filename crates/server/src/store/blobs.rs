@@ -83,9 +83,17 @@ impl Piece {
 }
 
 impl FolderBlobs {
-    pub fn new(root: PathBuf, key: Arc<ServerKey>) -> io::Result<FolderBlobs> {
-        crate::private_files::private_dir(&root)?;
-        Ok(FolderBlobs { root, key, writing: Mutex::new(()) })
+    /// The folder is made (0700) with the first blob, so a server without attachments has none.
+    pub fn new(root: PathBuf, key: Arc<ServerKey>) -> FolderBlobs {
+        FolderBlobs { root, key, writing: Mutex::new(()) }
+    }
+
+    /// The review's subfolder, made (with the root) as 0700 when missing.
+    fn make_review_dir(&self, review_id: &str) -> io::Result<PathBuf> {
+        crate::private_files::private_dir(&self.root)?;
+        let dir = self.review_dir(review_id);
+        crate::private_files::private_dir(&dir)?;
+        Ok(dir)
     }
 
     fn review_dir(&self, review_id: &str) -> PathBuf {
@@ -163,8 +171,7 @@ impl BlobStore for FolderBlobs {
         if bytes.is_empty() {
             return Ok(received);
         }
-        let dir = self.review_dir(&place.review_id);
-        crate::private_files::private_dir(&dir)?;
+        self.make_review_dir(&place.review_id)?;
         let sealed = self.key.seal_bytes(&self.aad(place, Some(offset)), bytes).map_err(|_| BlobError::Damaged)?;
         let mut file = OpenOptions::new().create(true).write(true).truncate(false).open(&path)?;
         crate::private_files::private_file(&path)?;
@@ -207,8 +214,7 @@ impl BlobStore for FolderBlobs {
 
     fn put(&self, place: &BlobPlace, plain: &[u8]) -> Result<(), BlobError> {
         let _one = self.writing.lock().unwrap_or_else(|e| e.into_inner());
-        let dir = self.review_dir(&place.review_id);
-        crate::private_files::private_dir(&dir)?;
+        let dir = self.make_review_dir(&place.review_id)?;
         let sealed = self.key.seal_bytes(&self.aad(place, None), plain).map_err(|_| BlobError::Damaged)?;
         let target = self.whole_path(place);
         let temp = dir.join(format!("{}.tmp", self.name(place)));

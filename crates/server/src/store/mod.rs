@@ -192,7 +192,7 @@ impl ServerStore {
         let latest: i64 =
             reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
         let (latest, _) = tokio::sync::watch::channel(latest as u64);
-        let blobs = blobs::FolderBlobs::new(data_dir.join("blobs"), key.clone()).map_err(dir_error)?;
+        let blobs = blobs::FolderBlobs::new(data_dir.join("blobs"), key.clone());
         Ok(ServerStore {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
