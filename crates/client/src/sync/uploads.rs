@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 pub const FILES_PER_ROUND: usize = 8;
 /// No new file is started once a round has spent this long on files.
 const ROUND_BUDGET: Duration = Duration::from_secs(10);
-/// Sends of one file within a round: a connection cut again and again still moves on.
+/// Tries of one file in a round without the server's offset moving on.
 const SENDS_PER_FILE: u32 = 8;
 
 /// Sends due uploads; returns how many files the server now holds whole.
@@ -55,11 +55,29 @@ fn failure_words(e: &crate::ClientError) -> String {
 async fn send_one(store: &Mutex<Store>, client: &SyncClient, upload: &DueUpload) -> Result<()> {
     let mut bytes: Option<Vec<u8>> = None;
     let mut last_err = None;
-    for _ in 0..SENDS_PER_FILE {
-        let status = client.blob_status(&upload.review_id, &upload.sha256).await?;
+    // Tries without progress; a send that moved the server's offset on starts the count again,
+    // so a link that is cut often but carries data finishes the file in this round.
+    let mut stuck = 0;
+    let mut held = None;
+    while stuck < SENDS_PER_FILE {
+        stuck += 1;
+        let status = match client.blob_status(&upload.review_id, &upload.sha256).await {
+            Ok(status) => status,
+            // A connection the link cut while it sat in the pool: pause and ask again.
+            Err(e @ crate::ClientError::Offline { .. }) => {
+                last_err = Some(e);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         if status.complete {
             return Ok(());
         }
+        if held.is_some_and(|h| status.offset > h) {
+            stuck = 1;
+        }
+        held = Some(status.offset);
         lock(store).upload_progress(&upload.attachment_id, status.offset)?;
         let all = match &bytes {
             Some(b) => b,
@@ -80,5 +98,5 @@ async fn send_one(store: &Mutex<Store>, client: &SyncClient, upload: &DueUpload)
             Err(e) => return Err(e),
         }
     }
-    Err(last_err.unwrap_or_else(|| crate::ClientError::Protocol("the upload did not finish in this round".into())))
+    Err(last_err.unwrap_or_else(|| crate::ClientError::Protocol("the upload made no progress in this round".into())))
 }
