@@ -63,6 +63,10 @@ pub enum ClientError {
     /// was written. Its bytes are not returned.
     #[error("The stored copy of attachment {attachment_id} has been changed or damaged on this laptop, so it was not opened. It can be downloaded again from the server once it has been sent")]
     AttachmentDamaged { attachment_id: String },
+    /// A picked file was refused before anything was stored (unsupported, too large, damaged,
+    /// an iPhone HEIC…): qar-media's words, which name the file and say what to do.
+    #[error(transparent)]
+    Media(#[from] qar_media::MediaError),
     /// An administrator revoked this laptop: it must not sync again.
     #[error("This laptop was revoked by an administrator ({reason}). Export unsent work, then wipe this laptop")]
     Revoked { reason: String },
@@ -91,6 +95,7 @@ impl ClientError {
             ClientError::Report(_) => C::ReportInvalid,
             ClientError::Export { .. } => C::ExportFailed,
             ClientError::Invalid(_) => C::Invalid,
+            ClientError::Media(_) => C::InvalidFile,
             ClientError::Denied { .. } => C::Forbidden,
             ClientError::NotFound { .. } => C::NotFound,
             ClientError::Open(qar_dbkit::DbError::TooNew { .. }) => C::AppTooOld,

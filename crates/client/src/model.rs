@@ -271,6 +271,33 @@ pub struct NewEvidence {
     pub development_points: String,
 }
 
+/// A photo or document on a note (issue 19): the synced record, and what this laptop holds of
+/// its bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    pub id: String,
+    pub review_id: String,
+    pub evidence_id: String,
+    pub kind: qar_core::attachment::AttachmentKind,
+    pub caption: String,
+    pub sha256: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+    /// `image/jpeg`, `image/png` or `application/pdf`.
+    pub mime: String,
+    /// The face check found a face (the areas may have been blurred before saving).
+    pub may_show_face: bool,
+    /// The bytes are on this laptop (attached here, or downloaded since).
+    pub held_here: bool,
+    /// Attached here and not yet on the server.
+    pub upload_pending: bool,
+    /// Why the last upload attempt failed, in words, while it waits to be tried again.
+    pub upload_error: Option<String>,
+    pub created_at: String,
+}
+
 /// A planned activity of the visit as the Lead Reviewer types it (issue 18): the form saves
 /// the whole row; only what changed is written.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

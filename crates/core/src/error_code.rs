@@ -292,6 +292,17 @@ error_codes! {
     UpdateNotVerified = "update_not_verified",
     /// Checking for, downloading or installing an update failed (no connection, no update server).
     UpdateFailed = "update_failed",
+
+    // --- Attachment bytes (issue 19) ---
+    /// A chunk of an upload does not start where the server's copy ends; `details.offset` is
+    /// where it does, so the laptop resumes there (409).
+    WrongOffset = "wrong_offset",
+    /// An attachment is larger than the server keeps for one file, 25 MB (413).
+    FileTooLarge = "file_too_large",
+    /// The review's attachments already fill what the server keeps for one review (413).
+    ReviewStorageFull = "review_storage_full",
+    /// The uploaded bytes do not have the SHA-256 they were sent under: the copy is dropped (422).
+    HashMismatch = "hash_mismatch",
 }
 
 impl fmt::Display for ErrorCode {

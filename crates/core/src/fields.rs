@@ -28,10 +28,13 @@ pub enum EntityKind {
     /// One planned activity of the visit's timetable (schema 3): when, what, which reviewers,
     /// with whom. The Lead Reviewer plans; the team reads the plan and starts notes from it.
     PlanActivity,
+    /// A photo or document on a note (schema 3): its metadata syncs like any record, its bytes
+    /// travel apart by review and SHA-256. Written under the rules for editing that note.
+    Attachment,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 7] = [
+    pub const ALL: [EntityKind; 8] = [
         EntityKind::Review,
         EntityKind::Evidence,
         EntityKind::Estimate,
@@ -39,6 +42,7 @@ impl EntityKind {
         EntityKind::Comment,
         EntityKind::Conflict,
         EntityKind::PlanActivity,
+        EntityKind::Attachment,
     ];
 
     pub fn code(self) -> &'static str {
@@ -50,6 +54,7 @@ impl EntityKind {
             EntityKind::Comment => "comment",
             EntityKind::Conflict => "conflict",
             EntityKind::PlanActivity => "plan_activity",
+            EntityKind::Attachment => "attachment",
         }
     }
 
@@ -66,6 +71,7 @@ impl EntityKind {
             EntityKind::Comment => COMMENT_FIELDS,
             EntityKind::Conflict => CONFLICT_FIELDS,
             EntityKind::PlanActivity => PLAN_ACTIVITY_FIELDS,
+            EntityKind::Attachment => ATTACHMENT_FIELDS,
         }
     }
 
@@ -77,7 +83,9 @@ impl EntityKind {
                 matches!(field, "hub_id" | "team" | "approved_hash" | "approved_by" | "approved_at_ms" | "visit_dates" | "school_context")
             }
             EntityKind::Comment | EntityKind::Conflict => field != "resolved",
-            EntityKind::Evidence | EntityKind::Estimate | EntityKind::ReportSection | EntityKind::PlanActivity => false,
+            EntityKind::Evidence | EntityKind::Estimate | EntityKind::ReportSection | EntityKind::PlanActivity | EntityKind::Attachment => {
+                false
+            }
         }
     }
 
@@ -128,6 +136,14 @@ pub enum FieldType {
     Team,
     /// Some of a review's team, by user id: at most [`MAX_PEOPLE`], none twice.
     People,
+    /// An attachment's kind (`attachment::AttachmentKind` code).
+    AttachmentKind,
+    /// A SHA-256 as 64 lowercase hex digits.
+    Sha256,
+    /// An attachment's media type, one of `attachment::MEDIA_TYPES`.
+    MediaType,
+    /// A file size in bytes, 1 to `attachment::MAX_FILE_BYTES`.
+    FileSize,
     /// Any JSON value up to [`MAX_JSON_BYTES`] (a conflict keeps the losing value as it was).
     Json,
 }
@@ -236,6 +252,17 @@ const PLAN_ACTIVITY_FIELDS: &[FieldSpec] = &[
     spec("year_group", "Year group", text(40, false)),
     spec("subject", "Subject", text(100, false)),
     spec("focus", "Focus", text(2_000, false)),
+    spec("deleted", "Deleted", FieldType::Bool),
+];
+
+const ATTACHMENT_FIELDS: &[FieldSpec] = &[
+    spec("evidence_id", "Note", text(40, true)),
+    spec("kind", "Kind of attachment", FieldType::AttachmentKind),
+    spec("caption", "Caption", text(crate::attachment::MAX_CAPTION, false)),
+    spec("sha256", "File checksum", FieldType::Sha256),
+    spec("size", "File size", FieldType::FileSize),
+    spec("mime", "File type", FieldType::MediaType),
+    spec("may_show_face", "May show a face", FieldType::Bool),
     spec("deleted", "Deleted", FieldType::Bool),
 ];
 
@@ -364,6 +391,32 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
                     return Err(wrong());
                 }
                 seen.push(id);
+            }
+        }
+        FieldType::AttachmentKind => {
+            if crate::attachment::AttachmentKind::parse(text()?).is_none() {
+                return Err(ValidationError::WrongType {
+                    field: spec.label.to_owned(),
+                    expected: "pupils_work, display, document or other",
+                });
+            }
+        }
+        FieldType::Sha256 => {
+            if !crate::attachment::is_sha256(text()?) {
+                return Err(ValidationError::WrongType { field: spec.label.to_owned(), expected: "a SHA-256 in lowercase hex" });
+            }
+        }
+        FieldType::MediaType => {
+            if !crate::attachment::MEDIA_TYPES.contains(&text()?) {
+                return Err(ValidationError::WrongType {
+                    field: spec.label.to_owned(),
+                    expected: "image/jpeg, image/png or application/pdf",
+                });
+            }
+        }
+        FieldType::FileSize => {
+            if !value.as_u64().is_some_and(|n| (1..=crate::attachment::MAX_FILE_BYTES).contains(&n)) {
+                return Err(ValidationError::WrongType { field: spec.label.to_owned(), expected: "a size from 1 byte to 25 MB" });
             }
         }
         FieldType::Json => {

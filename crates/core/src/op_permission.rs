@@ -49,7 +49,9 @@ pub struct OpFacts<'a> {
     pub review: Option<&'a OpReview>,
     /// The record's current fields; `None` for a new record.
     pub current: Option<&'a RecordFields>,
-    /// For a conflict record: the conflicted record's kind and fields, when it exists.
+    /// For a conflict record: the conflicted record's kind and fields, when it exists. For an
+    /// attachment: the note it belongs to (kind `Evidence`), when that note exists in the op's
+    /// review.
     pub target: Option<(EntityKind, &'a RecordFields)>,
 }
 
@@ -156,6 +158,17 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
         EntityKind::PlanActivity => {
             check(Action::PlanVisit, false)?;
         }
+        EntityKind::Attachment => {
+            attachment_shape(op, f.current)?;
+            // A photo is part of its note: adding, captioning or removing one is editing that
+            // note, by the same rules (the author while the visit is on, the Lead Reviewer's
+            // reach over the team's notes, nobody once the review is closed).
+            let Some((EntityKind::Evidence, note)) = f.target else {
+                return Err(refuse(ErrorCode::NotFound, "The note this attachment belongs to is not in this review"));
+            };
+            let own = text(note, "author_id") == f.user_id;
+            check(Action::edit_evidence(own), own)?;
+        }
         EntityKind::ReportSection => {
             permit.reapproval = check(Action::EditReport, false)?.reapproval_needed;
         }
@@ -180,6 +193,28 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
         }
     }
     Ok(permit)
+}
+
+/// A new attachment names its note, kind and bytes; once recorded, its note and bytes are fixed
+/// (a different file is a different attachment).
+fn attachment_shape(op: &Op, current: Option<&RecordFields>) -> Result<(), Refusal> {
+    match current {
+        None => {
+            if let Some(missing) = crate::attachment::REQUIRED_FIELDS.iter().find(|name| !op.fields.contains_key(**name)) {
+                return Err(refuse(ErrorCode::Invalid, format!("A new attachment must say its {}", missing.replace('_', " "))));
+            }
+        }
+        Some(doc) => {
+            let changed = |name: &&&str| op.fields.get(**name).is_some_and(|w| doc.get(**name).is_none_or(|v| v.value != w.value));
+            if let Some(name) = crate::attachment::FIXED_FIELDS.iter().find(changed) {
+                return Err(refuse(
+                    ErrorCode::ServerField,
+                    format!("An attachment's {} is fixed when it is recorded: attach the other file instead", name.replace('_', " ")),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A review's first op is a proposal (docs/decisions.md 33): whoever sets it up on a laptop
@@ -230,6 +265,9 @@ pub fn field_action(entity: EntityKind, field: &str, doc: &RecordFields, user_id
         (EntityKind::ReportSection | EntityKind::Comment, _) => Action::EditReport,
         (EntityKind::Conflict, _) => Action::ResolveConflict,
         (EntityKind::PlanActivity, _) => Action::PlanVisit,
+        // The note's author is not on the attachment record: resolving one is the Lead
+        // Reviewer's (who may edit the team's notes).
+        (EntityKind::Attachment, _) => Action::edit_evidence(false),
     };
     (action, own)
 }
@@ -305,5 +343,46 @@ mod tests {
             [("author_id".to_owned(), crate::protocol::FieldValue { value: json!("user-b"), version: Hlc::ZERO })].into();
         let edit = decide_for(&op(EntityKind::Evidence, &[("notes", json!("y"))]), Some(&team), Some(&theirs));
         assert!(edit.is_err(), "a reviewer edits only their own notes: {edit:?}");
+    }
+
+    /// A photo is part of its note: its author adds one, another reviewer cannot, and nobody
+    /// attaches to a note the server does not have; a recorded photo's bytes never change.
+    #[test]
+    fn an_attachment_is_written_under_its_notes_rules() {
+        let team = on_review(ReviewState::InVisit, Some(TeamRole::Reviewer), true);
+        let author = |who: &str| -> RecordFields {
+            [("author_id".to_owned(), crate::protocol::FieldValue { value: json!(who), version: Hlc::ZERO })].into()
+        };
+        let new = op(
+            EntityKind::Attachment,
+            &[
+                ("evidence_id", json!(Uuid::from_u128(5).to_string())),
+                ("kind", json!("pupils_work")),
+                ("sha256", json!("ab".repeat(32))),
+                ("size", json!(1234)),
+                ("mime", json!("image/jpeg")),
+            ],
+        );
+        let actor = Actor { roles: vec![] };
+        let with_note = |note: &RecordFields, current: Option<&RecordFields>, op: &Op| {
+            decide_op(
+                op,
+                &OpFacts { actor: &actor, user_id: "user-a", review: Some(&team), current, target: Some((EntityKind::Evidence, note)) },
+            )
+        };
+        assert_eq!(with_note(&author("user-a"), None, &new), Ok(Permit::default()));
+        assert!(with_note(&author("user-b"), None, &new).is_err(), "not on a teammate's note");
+        assert_eq!(decide_for(&new, Some(&team), None).unwrap_err().code, "not_found", "the note must exist in this review");
+        let no_hash = op(EntityKind::Attachment, &[("evidence_id", json!("x")), ("kind", json!("other"))]);
+        assert_eq!(with_note(&author("user-a"), None, &no_hash).unwrap_err().code, "invalid");
+        let stored: RecordFields = new
+            .fields
+            .iter()
+            .map(|(n, w)| (n.clone(), crate::protocol::FieldValue { value: w.value.clone(), version: Hlc::ZERO }))
+            .collect();
+        let other_bytes = op(EntityKind::Attachment, &[("sha256", json!("cd".repeat(32)))]);
+        assert_eq!(with_note(&author("user-a"), Some(&stored), &other_bytes).unwrap_err().code, "server_field");
+        let caption = op(EntityKind::Attachment, &[("caption", json!("Y4 books")), ("deleted", json!(true))]);
+        assert_eq!(with_note(&author("user-a"), Some(&stored), &caption), Ok(Permit::default()));
     }
 }

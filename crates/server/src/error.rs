@@ -51,14 +51,16 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         C::UnknownCode => StatusCode::NOT_FOUND,
         C::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         C::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-        C::SeqGap | C::DeviceInUse | C::ReportChanged | C::AlreadyInHub | C::HubExists | C::ReviewExists => StatusCode::CONFLICT,
+        C::SeqGap | C::DeviceInUse | C::ReportChanged | C::AlreadyInHub | C::HubExists | C::ReviewExists | C::WrongOffset => {
+            StatusCode::CONFLICT
+        }
         C::LastAdmin | C::CannotDeactivateSelf | C::VisitStarted | C::FrameworkLocked | C::CodeUsed | C::NotRedeemed => {
             StatusCode::CONFLICT
         }
         // Adopting a closed review conflicts with its state (the permission table's 403 is `Denied`).
         C::AlreadyActive | C::InvitationPending | C::ReviewClosed => StatusCode::CONFLICT,
         C::CodeExpired | C::InvitationCancelled | C::TooManyCodes => StatusCode::GONE,
-        C::BodyTooLarge | C::TooManyOps => StatusCode::PAYLOAD_TOO_LARGE,
+        C::BodyTooLarge | C::TooManyOps | C::FileTooLarge | C::ReviewStorageFull => StatusCode::PAYLOAD_TOO_LARGE,
         C::ExpectedJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         C::UnknownHost => StatusCode::MISDIRECTED_REQUEST,
         C::InvalidBody | C::Invalid | C::InvalidDeviceName | C::DeviceActive | C::InvalidReason | C::InvalidDates | C::UnknownFramework => {
@@ -67,7 +69,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         C::NoLeadReviewer | C::DuplicateMember | C::UserDeactivated | C::SchoolNotInHub | C::InvalidFile => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        C::InvalidEmail | C::InvalidName | C::WeakPassword | C::InvalidTotp => StatusCode::UNPROCESSABLE_ENTITY,
+        C::InvalidEmail | C::InvalidName | C::WeakPassword | C::InvalidTotp | C::HashMismatch => StatusCode::UNPROCESSABLE_ENTITY,
         C::UpdateRequired => StatusCode::UPGRADE_REQUIRED,
         C::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         C::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,

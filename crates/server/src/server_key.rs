@@ -71,6 +71,9 @@ pub struct ServerKey {
     totp: Zeroizing<[u8; 32]>,
     check: Zeroizing<[u8; 32]>,
     backup: Zeroizing<[u8; 32]>,
+    /// Attachment blobs at rest (issue 19): their sealing and their file names.
+    blob: Zeroizing<[u8; 32]>,
+    blob_names: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for ServerKey {
@@ -130,6 +133,8 @@ impl ServerKey {
             totp: derive(b"totp-secret-encryption"),
             check: derive(b"key-check"),
             backup: derive(b"backup-file-encryption"),
+            blob: derive(b"blob-encryption"),
+            blob_names: derive(b"blob-names"),
         }
     }
 
@@ -178,6 +183,39 @@ impl ServerKey {
         let plain =
             cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: aad.as_bytes() }).map_err(|_| KeyError::Undecryptable)?;
         String::from_utf8(plain).map(Zeroizing::new).map_err(|_| KeyError::Undecryptable)
+    }
+
+    /// Seals bytes (an attachment blob or a piece of one) for the place `aad` names: a random
+    /// 24-byte nonce, then XChaCha20-Poly1305 of the bytes.
+    pub(crate) fn seal_bytes(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(self.blob.as_ref()));
+        let mut nonce = [0u8; 24];
+        getrandom::fill(&mut nonce).map_err(|e| KeyError::Random(e.to_string()))?;
+        let sealed = cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad }).map_err(|_| KeyError::Undecryptable)?;
+        let mut out = Vec::with_capacity(24 + sealed.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        Ok(out)
+    }
+
+    /// Opens what [`ServerKey::seal_bytes`] made for the same `aad`.
+    pub(crate) fn open_bytes(&self, aad: &[u8], stored: &[u8]) -> Result<Vec<u8>, KeyError> {
+        if stored.len() < 24 {
+            return Err(KeyError::Undecryptable);
+        }
+        let (nonce, sealed) = stored.split_at(24);
+        let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(self.blob.as_ref()));
+        cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad }).map_err(|_| KeyError::Undecryptable)
+    }
+
+    /// A file name for a blob that says nothing about it without the key (not its hash, not its
+    /// review): HMAC-SHA256 of both, hex.
+    pub(crate) fn blob_name(&self, review_id: &str, sha256: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.blob_names.as_ref()).expect("HMAC takes any key length");
+        mac.update(review_id.as_bytes());
+        mac.update(b"/");
+        mac.update(sha256.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
     }
 
     pub(crate) fn is_sealed(stored: &str) -> bool {

@@ -153,6 +153,11 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   unsent_work: 'This laptop could not do that',
   update_not_verified: 'Update refused',
   update_failed: 'Update not installed',
+  // Attachment bytes
+  wrong_offset: 'Upload not finished',
+  file_too_large: 'File too large',
+  review_storage_full: 'No room for more attachments',
+  hash_mismatch: 'Upload not finished',
 };
 
 export const GENERIC_TITLE = 'Something went wrong';

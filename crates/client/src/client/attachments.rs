@@ -1,12 +1,53 @@
-//! Attachment bytes through the facade: the store's sealed files, by attachment id. The synced
-//! attachment record and the upload queue build on these (issue 19, next step).
+//! Attachments through the facade (issue 19): photos and documents on notes, their sealed bytes
+//! by attachment id, and (in `sync/blobs.rs`) their upload and download.
 
-use super::Client;
+use super::{now_ms, Client};
 use crate::error::Result;
-use crate::store::StoredAttachment;
+use crate::model::Attachment;
+use crate::store::{AttachChoice, StoredAttachment};
 use crate::sync::lock;
 
 impl Client {
+    /// Attaches a picked file to a note: checked against the note's rules first, made safe by
+    /// qar-media without holding the store (a 12-megapixel photo takes a moment), then sealed
+    /// and recorded with its upload entry in one go. Nothing is stored when anything is refused.
+    pub fn attach_file(&self, evidence_id: &str, bytes: &[u8], file_name: &str, choice: &AttachChoice) -> Result<Attachment> {
+        lock(&self.store).check_can_attach(evidence_id)?;
+        let options = qar_media::Options { full_size: choice.full_size, ..qar_media::Options::default() };
+        let safe = qar_media::make_safe(bytes, file_name, &options, choice.blur_faces)?;
+        lock(&self.store).attach_safe(evidence_id, &safe, choice.kind, choice.caption, now_ms())
+    }
+
+    /// An attachment's bytes to show: from this laptop, or, for a teammate's file not here
+    /// yet, fetched from the server on first open (checked against its SHA-256) and kept
+    /// sealed. Offline, a missing file is a clear error and everything else keeps working.
+    pub async fn open_attachment(&self, id: &str) -> Result<Vec<u8>> {
+        let found = lock(&self.store).attachment(id)?;
+        if found.held_here {
+            return lock(&self.store).attachment_bytes(id);
+        }
+        let bytes = self.sync_client().blob_fetch(&found.review_id, &found.sha256).await?;
+        lock(&self.store).put_attachment_bytes(id, &bytes)?;
+        Ok(bytes)
+    }
+
+    /// Files waiting to be sent, bytes left and failing files (the sync panel).
+    pub fn upload_queue_status(&self) -> Result<crate::store::UploadQueueStatus> {
+        lock(&self.store).upload_queue_status()
+    }
+
+    pub fn list_attachments(&self, evidence_id: &str) -> Result<Vec<Attachment>> {
+        lock(&self.store).list_attachments(evidence_id)
+    }
+
+    pub fn set_attachment_caption(&self, id: &str, caption: &str) -> Result<Attachment> {
+        lock(&self.store).set_attachment_caption(id, caption, now_ms())
+    }
+
+    pub fn delete_attachment(&self, id: &str) -> Result<()> {
+        lock(&self.store).delete_attachment(id, now_ms())
+    }
+
     /// Keeps the (already cleaned, see qar-media) bytes of an attachment, sealed on this laptop.
     pub fn put_attachment_bytes(&self, attachment_id: &str, bytes: &[u8]) -> Result<StoredAttachment> {
         lock(&self.store).put_attachment_bytes(attachment_id, bytes)

@@ -67,6 +67,17 @@ impl Store {
         }
     }
 
+    /// Seals `bytes` into a new random file for `attachment_id` without recording it: the caller
+    /// records the returned name in its own transaction (`INSERT INTO attachment_files`) and
+    /// removes the file if that fails. Until then the sweep at open treats it as a leftover.
+    pub(super) fn seal_unrecorded(&mut self, attachment_id: &str, bytes: &[u8]) -> Result<(String, PathBuf, StoredAttachment)> {
+        check_id(attachment_id)?;
+        let key = self.attachment_key()?;
+        let name = files::random_file_name()?;
+        let written = files::write_sealed(&self.attachment_folder(), &name, &key, attachment_id, bytes)?;
+        Ok((name, written, StoredAttachment { size: bytes.len() as u64, sha256: hex::encode(Sha256::digest(bytes)) }))
+    }
+
     /// The plain bytes of an attachment held on this laptop, checked against tampering.
     pub fn attachment_bytes(&self, attachment_id: &str) -> Result<Vec<u8>> {
         let name = self.attachment_file_name(attachment_id)?.ok_or_else(|| not_found(attachment_id))?;
@@ -125,7 +136,7 @@ impl Store {
             .optional()?)
     }
 
-    fn attachment_key_if_any(&self) -> Result<Option<FileKey>> {
+    pub(super) fn attachment_key_if_any(&self) -> Result<Option<FileKey>> {
         let key: Option<Vec<u8>> = self.conn.query_row("SELECT key FROM attachment_keys WHERE id = 1", [], |r| r.get(0)).optional()?;
         Ok(key.map(|bytes| {
             let bytes = Zeroizing::new(bytes);
@@ -136,7 +147,7 @@ impl Store {
     }
 
     /// The store's file key, made on first use.
-    fn attachment_key(&mut self) -> Result<FileKey> {
+    pub(super) fn attachment_key(&mut self) -> Result<FileKey> {
         if let Some(key) = self.attachment_key_if_any()? {
             return Ok(key);
         }

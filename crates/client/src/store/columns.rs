@@ -21,6 +21,7 @@ pub(super) fn table(entity: EntityKind) -> &'static str {
         EntityKind::Comment => "comments",
         EntityKind::Conflict => "conflicts",
         EntityKind::PlanActivity => "plan_activities",
+        EntityKind::Attachment => "attachments",
     }
 }
 

@@ -193,6 +193,21 @@ impl Store {
                     format!("Planned: {activity}{}", t.map(|t| format!(", {}", t.replace('T', " "))).unwrap_or_default())
                 })
             }
+            EntityKind::Attachment => {
+                let row: Option<(String, String)> = self
+                    .conn
+                    .prepare_cached("SELECT kind, caption FROM attachments WHERE id = ?1")?
+                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                row.map(|(kind, caption)| {
+                    let kind = qar_core::attachment::AttachmentKind::parse(&kind).map_or("Attachment", |k| k.label());
+                    if caption.is_empty() {
+                        format!("Attachment: {kind}")
+                    } else {
+                        format!("Attachment: {kind}, {caption}")
+                    }
+                })
+            }
             EntityKind::Comment | EntityKind::Conflict => None,
         };
         Ok(label.unwrap_or_else(|| entity.code().replace('_', " ")))

@@ -126,7 +126,24 @@ impl Store {
 
     /// Full-text search plus filters within one review; best matches first when searching
     /// words, otherwise newest first.
+    /// Notes whose attachments' captions hold every word come after the text matches (the
+    /// captions are not in the full-text index: a caption is a line, matched as typed).
     pub fn search_evidence(&self, review_id: &str, q: &EvidenceQuery) -> Result<Vec<Evidence>> {
+        let mut found = self.search_evidence_text(review_id, q)?;
+        let captioned = self.notes_with_caption(review_id, &q.text)?;
+        if captioned.is_empty() || found.len() >= SEARCH_LIMIT as usize {
+            return Ok(found);
+        }
+        let seen: std::collections::BTreeSet<String> = found.iter().map(|e| e.id.clone()).collect();
+        let unworded = EvidenceQuery { text: String::new(), ..q.clone() };
+        let extra =
+            self.search_evidence_text(review_id, &unworded)?.into_iter().filter(|e| captioned.contains(&e.id) && !seen.contains(&e.id));
+        found.extend(extra);
+        found.truncate(SEARCH_LIMIT as usize);
+        Ok(found)
+    }
+
+    fn search_evidence_text(&self, review_id: &str, q: &EvidenceQuery) -> Result<Vec<Evidence>> {
         self.review_info(review_id)?; // exists and is not deleted: a primary-key lookup
         let filtered = [&q.area, &q.activity_type, &q.author_id, &q.day].iter().any(|f| f.as_deref().is_some_and(|v| !v.trim().is_empty()));
         let mut args: Vec<SqlValue> = Vec::new();

@@ -70,7 +70,7 @@ fn a_page_from_a_newer_server_is_applied_and_what_is_unknown_kept_aside() {
     let note_id = uuid::Uuid::now_v7();
     let wire = json!({
         "changes": [
-            {"server_seq": 10, "entity": "attachment", "id": "0190f0f0-0000-7000-8000-0000000000a1", "review_id": r.id,
+            {"server_seq": 10, "entity": "school_page", "id": "0190f0f0-0000-7000-8000-0000000000a1", "review_id": r.id,
              "fields": {"caption": {"value": "Working wall", "version": version(1).to_string()}}},
             {"server_seq": 11, "entity": "evidence", "id": note_id, "review_id": r.id,
              "fields": {"activity_type": {"value": "learning_walk", "version": version(2).to_string()},
@@ -85,7 +85,7 @@ fn a_page_from_a_newer_server_is_applied_and_what_is_unknown_kept_aside() {
     assert_eq!(s.pull_cursor().unwrap(), 11);
     assert_eq!(s.evidence(&note_id.to_string()).unwrap().notes, "Calm corridors");
     assert_eq!(s.set_aside_count().unwrap(), 2);
-    let kept = s.set_aside_fields("attachment", "0190f0f0-0000-7000-8000-0000000000a1").unwrap().unwrap();
+    let kept = s.set_aside_fields("school_page", "0190f0f0-0000-7000-8000-0000000000a1").unwrap().unwrap();
     assert_eq!(kept["caption"]["value"], "Working wall");
     assert_eq!(s.set_aside_fields("evidence", &note_id.to_string()).unwrap().unwrap()["mood"]["value"], "settled");
     let compat = s.server_compat().unwrap().unwrap();
@@ -102,7 +102,7 @@ fn a_page_from_a_newer_server_is_applied_and_what_is_unknown_kept_aside() {
         feed_epoch: None,
         set_aside: vec![qar_core::sync::forward::SetAside {
             server_seq: 12,
-            entity: "attachment".into(),
+            entity: "school_page".into(),
             id: "0190f0f0-0000-7000-8000-0000000000a1".into(),
             review_id: r.id.clone(),
             fields: [("alt_text".to_owned(), json!({"value": "Display of Y6 work", "version": version(3).to_string()}))]
@@ -112,7 +112,7 @@ fn a_page_from_a_newer_server_is_applied_and_what_is_unknown_kept_aside() {
         }],
     };
     s.apply_pull(&later, T0 + 6).unwrap();
-    let kept = s.set_aside_fields("attachment", "0190f0f0-0000-7000-8000-0000000000a1").unwrap().unwrap();
+    let kept = s.set_aside_fields("school_page", "0190f0f0-0000-7000-8000-0000000000a1").unwrap().unwrap();
     assert_eq!((kept["caption"]["value"].as_str(), kept["alt_text"]["value"].as_str()), (Some("Working wall"), Some("Display of Y6 work")));
     assert!(!s.server_compat().unwrap().unwrap().update_available());
 }

@@ -13,7 +13,17 @@ use uuid::Uuid;
 const KEY: &str = "access_revoked";
 
 /// Tables holding a review's records, children before the review itself (foreign keys).
-const REVIEW_TABLES: [&str; 7] = ["evidence", "estimates", "report_sections", "comments", "conflicts", "plan_activities", "set_aside"];
+const REVIEW_TABLES: [&str; 9] = [
+    "attachment_uploads",
+    "attachments",
+    "evidence",
+    "estimates",
+    "report_sections",
+    "comments",
+    "conflicts",
+    "plan_activities",
+    "set_aside",
+];
 
 impl Store {
     /// Remembers reviews a pull said this person was taken off.
@@ -49,6 +59,8 @@ impl Store {
                 waiting.push(review.clone());
                 continue;
             }
+            // The review's attachment bytes go with it: rows now, sealed files by the sweep below.
+            tx.execute("DELETE FROM attachment_files WHERE attachment_id IN (SELECT id FROM attachments WHERE review_id = ?1)", [review])?;
             for table in REVIEW_TABLES {
                 tx.execute(&format!("DELETE FROM {table} WHERE review_id = ?1"), [review])?;
             }
@@ -57,6 +69,12 @@ impl Store {
         }
         meta::set(&tx, KEY, &serde_json::to_string(&waiting).unwrap_or_default())?;
         tx.commit()?;
+        if !dropped.is_empty() {
+            // Unreadable without their rows already; removing them is tidiness, retried at open.
+            if let Err(e) = self.sweep_attachment_files() {
+                tracing::warn!(error = %e, "attachment files of a dropped review stay until the next open");
+            }
+        }
         self.changed_reviews.extend(dropped.iter().cloned());
         Ok((dropped, waiting))
     }

@@ -5,6 +5,7 @@
 
 mod access;
 mod attachment_files;
+mod attachments;
 mod checkpoint;
 mod columns;
 mod conflicts;
@@ -27,13 +28,16 @@ mod revoke;
 mod schema;
 mod search_index;
 mod session;
+mod upload_queue;
 mod wipe;
 
 pub use attachment_files::StoredAttachment;
+pub use attachments::AttachChoice;
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
 pub use forward::Refusal;
 pub use outbox::PendingBatch;
+pub use upload_queue::{DueUpload, UploadQueueStatus};
 
 use crate::error::Result;
 use qar_core::{Hlc, HlcClock};

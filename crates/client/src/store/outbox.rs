@@ -29,6 +29,23 @@ impl Store {
         action: &str,
         now_ms: u64,
     ) -> Result<()> {
+        self.write_record_with(entity, id, review_id, fields, action, now_ms, |_| Ok(()))
+    }
+
+    /// [`Store::write_record`] with more rows written by `also` in the same transaction (an
+    /// attachment's file row and upload queue entry), so the record and what goes with it are
+    /// on disk together or not at all.
+    #[expect(clippy::too_many_arguments, reason = "write_record's arguments and the one extra step")]
+    pub(super) fn write_record_with(
+        &mut self,
+        entity: EntityKind,
+        id: Uuid,
+        review_id: Uuid,
+        fields: &[(&str, Value)],
+        action: &str,
+        now_ms: u64,
+        also: impl FnOnce(&Transaction) -> Result<()>,
+    ) -> Result<()> {
         for (field, value) in fields {
             validate_field(entity, field, value)?;
         }
@@ -63,6 +80,7 @@ impl Store {
             tx.prepare_cached("INSERT INTO audit(at_ms, entity, entity_id, action, actor, device_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
                 .execute(params![now_ms as i64, entity.code(), id.to_string(), action, "local-user", self.device_id.to_string()])?;
             meta::set_clock(&tx, self.clock.last())?;
+            also(&tx)?;
             tx.commit()?;
             Ok(())
         })();

@@ -573,3 +573,55 @@ fn the_lead_reviewer_plans_the_visit_and_the_team_reads_it() {
     assert!(s.list_plan(&r.id).unwrap().is_empty());
     assert_eq!(s.pending_records().unwrap().iter().find(|p| p.kind == "plan_activity").map(|p| p.records), Some(1));
 }
+
+/// Issue 19: a photo attached to a note is made safe, sealed and recorded with its upload entry
+/// in one go; its caption is found by the evidence search; a refused file or a note the user
+/// may not edit leaves nothing behind; a delete is a tombstone that takes the bytes away.
+#[test]
+fn a_photo_is_attached_whole_or_not_at_all_and_its_caption_is_searchable() {
+    use crate::store::AttachChoice;
+    use qar_core::attachment::AttachmentKind;
+    let (_d, mut s) = open();
+    let r = s.create_review(&new_review(), T0).unwrap();
+    let n = s.add_evidence(&note(&r.id, "Calm corridors"), T0).unwrap();
+    let photo = include_bytes!("../../../media/tests/fixtures/astronaut.jpg");
+    let choice = AttachChoice { kind: AttachmentKind::Display, caption: " Working wall in Y6 ", full_size: false, blur_faces: true };
+    let a = s.attach_file(&n.id, photo, "IMG_0042.JPG", &choice, T0 + 1).unwrap();
+    assert_eq!((a.kind, a.caption.as_str(), a.mime.as_str()), (AttachmentKind::Display, "Working wall in Y6", "image/jpeg"));
+    assert!(a.may_show_face && a.held_here && a.upload_pending, "{a:?}");
+    let kept = s.attachment_bytes(&a.id).unwrap();
+    assert_eq!(kept.len() as u64, a.size);
+    assert_ne!(kept.as_slice(), photo.as_slice(), "re-encoded, never the original");
+    let op = s.pending_batch(100).unwrap().ops.pop().unwrap();
+    assert_eq!(op.entity, EntityKind::Attachment);
+    assert_eq!(op.fields["sha256"].value, json!(a.sha256));
+
+    let found = s.search_evidence(&r.id, &EvidenceQuery { text: "working WALL".into(), ..Default::default() }).unwrap();
+    assert_eq!(found.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), [n.id.as_str()], "captions are searched");
+
+    let before = counts(&s);
+    let folder = s.attachment_folder();
+    let files = || std::fs::read_dir(&folder).unwrap().count();
+    let on_disk = files();
+    let refused = s.attach_file(&n.id, b"GIF89a not really", "anim.gif", &choice, T0 + 2).unwrap_err();
+    assert_eq!(refused.code(), qar_core::ErrorCode::InvalidFile, "{refused}");
+    let long = "x".repeat(qar_core::attachment::MAX_CAPTION + 1);
+    let too_long = AttachChoice { caption: &long, ..choice.clone() };
+    assert_eq!(s.attach_file(&n.id, photo, "a.jpg", &too_long, T0 + 2).unwrap_err().code(), qar_core::ErrorCode::Invalid);
+    assert_eq!((counts(&s), files()), (before, on_disk), "nothing half-saved");
+
+    s.conn.execute("UPDATE evidence SET author_id = 'someone-else' WHERE id = ?1", [&n.id]).unwrap();
+    set_role(&s, &r.id, "reviewer");
+    let denied = s.attach_file(&n.id, photo, "a.jpg", &choice, T0 + 3).unwrap_err();
+    assert!(matches!(denied, ClientError::Denied { .. }), "a reviewer does not attach to a teammate's note: {denied:?}");
+    assert!(s.delete_attachment(&a.id, T0 + 3).is_err());
+    set_role(&s, &r.id, "lead_reviewer");
+    s.conn.execute("UPDATE evidence SET author_id = ?1 WHERE id = ?2", [&n.author_id, &n.id]).unwrap();
+
+    s.delete_attachment(&a.id, T0 + 4).unwrap();
+    assert!(s.list_attachments(&n.id).unwrap().is_empty());
+    assert!(s.attachment_bytes(&a.id).is_err(), "the bytes leave with it");
+    assert_eq!(files(), 0);
+    let queued: i64 = s.conn.query_row("SELECT count(*) FROM attachment_uploads", [], |r| r.get(0)).unwrap();
+    assert_eq!(queued, 0, "a removed photo is not uploaded");
+}

@@ -65,7 +65,7 @@ pub struct ReturnComment {
 
 #[derive(Clone)]
 pub struct SyncClient {
-    http: reqwest::Client,
+    pub(super) http: reqwest::Client,
     base_url: String,
     /// This laptop's bearer token once someone has signed in; shared by clones, so signing in
     /// once reaches the background sync loop too.
@@ -210,7 +210,7 @@ impl SyncClient {
         self.send_request(req).await
     }
 
-    fn current_token(&self) -> Option<String> {
+    pub(super) fn current_token(&self) -> Option<String> {
         self.token.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
@@ -236,11 +236,11 @@ impl SyncClient {
         self.send(self.http.post(url).json(&serde_json::json!({ "comments": comments }))).await
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(super) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
 
-    async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
+    pub(super) async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
         let req = match self.current_token() {
             Some(t) => req.bearer_auth(t),
             None => req,

@@ -1,8 +1,10 @@
 //! Sync with the server: push the outbox in order, then pull pages until caught up.
 
 mod backoff;
+mod blob_http;
 mod http;
 mod lost_access;
+pub mod uploads;
 
 pub use backoff::Backoff;
 
@@ -27,6 +29,8 @@ pub struct SyncReport {
     /// How far ahead of the server's time the server found this laptop's change stamps, when
     /// it re-stamped some (`clock_ahead` in a push answer); 0 when it did not.
     pub stamps_ahead_ms: u64,
+    /// Attachment files the server now holds whole, sent in this round.
+    pub files_sent: usize,
 }
 
 impl SyncReport {
@@ -170,6 +174,11 @@ async fn sync_steps(
         break;
     }
     report.pushed += lost_access::finish(store, client, now_ms).await?;
+    // Attachment bytes after the notes: a failing photo waits on its own row, never the sync.
+    match uploads::send_due(store, client, now_ms).await {
+        Ok(sent) => report.files_sent = sent,
+        Err(e) => tracing::warn!(error = %e, "attachment uploads stopped for this round"),
+    }
     Ok(report)
 }
 

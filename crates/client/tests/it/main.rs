@@ -2,6 +2,7 @@
 //! `tests/<name>.rs` is a module here; fixtures they share are in `common` (or `spec`/`support`).
 
 mod attachment_files;
+mod attachment_sync;
 mod clock_ahead;
 mod common;
 mod crash_safety;

@@ -271,7 +271,7 @@ async fn laptops_on_three_schemas_share_a_review_without_losing_work() {
             5 => {
                 let (photo, note) = (Uuid::now_v7(), Uuid::now_v7());
                 let ops = vec![
-                    future.op(SCHEMA_VERSION + 1, "attachment", photo, &[("caption", json!(format!("Working wall, round {round}")))]),
+                    future.op(SCHEMA_VERSION + 1, "school_page", photo, &[("caption", json!(format!("Working wall, round {round}")))]),
                     future.op(
                         SCHEMA_VERSION + 1,
                         "evidence",
@@ -373,7 +373,7 @@ async fn a_page_with_unknown_kinds_is_applied_and_kept_aside() {
     let photo_fields = json!({"caption": {"value": "Working wall in Y6", "version": v(1)}});
     let note_fields = json!({"activity_type": {"value": "learning_walk", "version": v(2)}, "notes": {"value": "Calm corridors", "version": v(2)},
                              "mood": {"value": "settled", "version": v(2)}});
-    srv.store().test_record_of_a_newer_schema("attachment", &photo, KESTREL, &photo_fields.to_string()).unwrap();
+    srv.store().test_record_of_a_newer_schema("school_page", &photo, KESTREL, &photo_fields.to_string()).unwrap();
     srv.store().test_record_of_a_newer_schema("evidence", &note, KESTREL, &note_fields.to_string()).unwrap();
 
     let (store, client) = laptop(dirs[1].path(), &srv.url(), srv.store(), "anika.marsh@example.org", "user-anika-marsh");
@@ -382,7 +382,7 @@ async fn a_page_with_unknown_kinds_is_applied_and_kept_aside() {
         let s = store.lock().unwrap();
         assert_eq!(s.evidence(&note).unwrap().notes, "Calm corridors", "the known part of the note is applied");
         assert_eq!(s.set_aside_count().unwrap(), 2);
-        assert_eq!(s.set_aside_fields("attachment", &photo).unwrap().unwrap()["caption"]["value"], "Working wall in Y6");
+        assert_eq!(s.set_aside_fields("school_page", &photo).unwrap().unwrap()["caption"]["value"], "Working wall in Y6");
         assert_eq!(s.set_aside_fields("evidence", &note).unwrap().unwrap()["mood"]["value"], "settled");
         s.pull_cursor().unwrap()
     };

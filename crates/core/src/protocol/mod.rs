@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 pub mod admin;
+pub mod blobs;
 pub mod invitations;
 pub mod reports;
 pub mod scheduling;

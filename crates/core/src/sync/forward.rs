@@ -115,7 +115,7 @@ mod tests {
             "changes": [
                 {"server_seq": 1, "entity": "evidence", "id": "e1", "review_id": "r1",
                  "fields": {"notes": {"value": "Seen", "version": V}, "photo_caption": {"value": "Display", "version": V}}},
-                {"server_seq": 2, "entity": "attachment", "id": "a1", "review_id": "r1",
+                {"server_seq": 2, "entity": "school_page", "id": "a1", "review_id": "r1",
                  "fields": {"name": {"value": "plan.pdf", "version": V}}},
             ],
             "cursor": 2, "has_more": false, "server_time_ms": 5
@@ -125,7 +125,7 @@ mod tests {
         // …but a change must still be a Change to be applied, so both are set aside whole or in part.
         assert_eq!(page.cursor, 2);
         assert_eq!(page.set_aside.len(), 2);
-        assert!(page.set_aside.iter().any(|a| a.unknown_kind && a.entity == "attachment" && a.fields.contains_key("name")));
+        assert!(page.set_aside.iter().any(|a| a.unknown_kind && a.entity == "school_page" && a.fields.contains_key("name")));
     }
 
     #[test]

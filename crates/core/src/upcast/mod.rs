@@ -69,7 +69,7 @@ pub const RELEASES: &[SchemaRelease] = &[
     SchemaRelease {
         schema: 3,
         app_version: "0.3.0",
-        change: "Evidence subjects are written one way (\"maths\", \"Mathematics\" → \"Maths\"; \"P.E.\" → \"PE\"), so filters and reports list each subject once. The visit plan: a new kind of record (plan_activity).",
+        change: "Evidence subjects are written one way (\"maths\", \"Mathematics\" → \"Maths\"; \"P.E.\" → \"PE\"), so filters and reports list each subject once. The visit plan: a new kind of record (plan_activity). Photos and documents on notes: a new kind of record (attachment), its bytes uploaded apart.",
     },
 ];
 
@@ -300,10 +300,10 @@ mod tests {
     #[test]
     fn an_unknown_kind_of_record_is_refused_alone() {
         let mut raw = evidence_op(SCHEMA_VERSION + 1, "Y4");
-        raw["entity"] = json!("attachment");
+        raw["entity"] = json!("school_page");
         let u = refused(raw);
         assert_eq!(u.why.code, ErrorCode::UnknownSchema);
-        assert_eq!(u.entity, "attachment");
+        assert_eq!(u.entity, "school_page");
         assert_eq!(u.values.len(), 2);
     }
 

@@ -27,7 +27,7 @@ pub fn kind_since(kind: EntityKind) -> u32 {
         | EntityKind::ReportSection
         | EntityKind::Comment
         | EntityKind::Conflict => 1,
-        EntityKind::PlanActivity => 3,
+        EntityKind::PlanActivity | EntityKind::Attachment => 3,
     }
 }
 
@@ -97,11 +97,11 @@ mod tests {
     fn the_first_release_is_sent_only_what_it_can_read() {
         let first = PullReader::of(Some(1));
         assert!(first.takes_kind("evidence"));
-        assert!(!first.takes_kind("attachment"), "a kind this build does not know");
+        assert!(!first.takes_kind("school_page"), "a kind this build does not know");
         assert!(!first.takes_kind("NOT A CODE"));
         assert!(first.takes_field(EntityKind::Evidence, "notes"));
         assert!(!first.takes_field(EntityKind::Evidence, "mood"), "a field this build does not know");
         let later = PullReader::of(Some(2));
-        assert!(later.takes_kind("attachment") && later.takes_field(EntityKind::Evidence, "mood"));
+        assert!(later.takes_kind("school_page") && later.takes_field(EntityKind::Evidence, "mood"));
     }
 }

@@ -92,6 +92,18 @@ impl<S: Send + Sync> FromRequestParts<S> for VersionNumber {
     }
 }
 
+/// The `{sha256}` of a blob route, as sent (the store checks its form: 400 `bad_query`).
+#[derive(Debug, Clone)]
+pub struct BlobSha(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for BlobSha {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Ok(BlobSha(path_param(parts, state, "sha256", ErrorCode::BadQuery).await?))
+    }
+}
+
 /// One named parameter of the matched route, percent-decoded.
 async fn path_param<S: Send + Sync>(parts: &mut Parts, state: &S, name: &str, code: ErrorCode) -> Result<String, ApiError> {
     let params =

@@ -2,6 +2,8 @@
 
 mod admin;
 mod auth;
+mod blobs;
+mod blobs_body;
 mod extract;
 mod health;
 mod hub_openapi;
@@ -73,6 +75,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/reviews/{review_id}/visit", put(visit_admin::change_visit))
         .route("/v1/users/{user_id}/home-school", put(visit_admin::set_home_school))
         // Undelivered mail (issue 22).
+        .route("/v1/reviews/{review_id}/blobs/{sha256}", get(blobs::download))
+        .route("/v1/reviews/{review_id}/blobs/{sha256}/upload", get(blobs::upload_status).patch(blobs::upload_piece))
         .route("/v1/mail/dead", get(mail_admin::list_dead))
         .route("/v1/mail/{message_id}/resend", post(mail_admin::resend))
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })

@@ -210,6 +210,10 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         // Undelivered mail (issue 22).
         ("/v1/mail/dead", "get"),
         ("/v1/mail/{message_id}/resend", "post"),
+        // Attachment bytes (issue 19).
+        ("/v1/reviews/{review_id}/blobs/{sha256}", "get"),
+        ("/v1/reviews/{review_id}/blobs/{sha256}/upload", "get"),
+        ("/v1/reviews/{review_id}/blobs/{sha256}/upload", "patch"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");
@@ -218,6 +222,7 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
     assert_eq!(doc["paths"].as_object().unwrap().len(), distinct.len(), "no route left out, none invented");
     let schemas = [
         "ErrorBody",
+        "BlobStatus",
         "PushRequest",
         "PushResponse",
         "PullResponse",

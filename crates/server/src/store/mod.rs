@@ -7,6 +7,8 @@ mod ahead;
 mod at_rest;
 mod audit_log;
 pub mod backup;
+mod blob_access;
+pub mod blobs;
 mod clock;
 mod conflicts;
 pub mod demo;
@@ -158,6 +160,11 @@ pub struct ServerStore {
     stats: GroupCommitCounts,
     /// Told when mail is queued, so the delivery worker sends it now rather than at its next look.
     mail_wake: tokio::sync::Notify,
+    /// Attachment bytes (issue 19): a folder under the data folder, sealed with the server key.
+    blobs: Box<dyn blobs::BlobStore>,
+    /// One upload of a blob at a time, held while its body is read: a status asked right after
+    /// a broken connection waits for what arrived to be stored, so it gives the true offset.
+    uploads: Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
 }
 
 #[derive(Default)]
@@ -223,6 +230,7 @@ impl ServerStore {
         let latest: i64 =
             reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
         let (latest, _) = tokio::sync::watch::channel(latest as u64);
+        let blobs = blobs::FolderBlobs::new(data_dir.join("blobs"), key.clone());
         Ok(ServerStore {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
@@ -235,6 +243,8 @@ impl ServerStore {
             feed_epoch,
             stats: GroupCommitCounts::default(),
             mail_wake: tokio::sync::Notify::new(),
+            blobs: Box::new(blobs),
+            uploads: Mutex::new(Default::default()),
         })
     }
 

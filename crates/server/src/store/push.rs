@@ -578,6 +578,17 @@ pub(super) fn apply_op(
             Ok(kind) => records::load(tx, kind, text(&s.doc, "record_id"))?.map(|t| (kind, t.doc)),
             Err(_) => None,
         },
+        // An attachment is decided on its note: the one it names, which must be in this review.
+        (EntityKind::Attachment, _) => {
+            let named = op.fields.get("evidence_id").and_then(|w| w.value.as_str()).map(str::to_owned);
+            let note_id = named.or_else(|| stored.as_ref().map(|s| text(&s.doc, "evidence_id").to_owned()));
+            match note_id {
+                Some(note_id) => records::load(tx, EntityKind::Evidence, &note_id)?
+                    .filter(|note| note.review_id == review_id)
+                    .map(|note| (EntityKind::Evidence, note.doc)),
+                None => None,
+            }
+        }
         _ => None,
     };
     let actor = caller.actor();

@@ -7,6 +7,7 @@ mod audit_chain;
 mod audit_push;
 mod auth_api;
 mod backup_restore;
+mod blobs;
 mod clock_bound;
 mod common;
 mod gias_import;

@@ -159,6 +159,16 @@ fn writes(entity: EntityKind) -> Vec<(&'static str, Value)> {
             ("focus", json!("Reading in Y2")),
             ("deleted", json!(true)),
         ],
+        EntityKind::Attachment => vec![
+            ("evidence_id", json!("0190f0f0-0000-7000-8000-00000000e001")),
+            ("kind", json!("pupils_work")),
+            ("caption", json!("Y4 books")),
+            ("sha256", json!("ab".repeat(32))),
+            ("size", json!(1234)),
+            ("mime", json!("image/jpeg")),
+            ("may_show_face", json!(false)),
+            ("deleted", json!(true)),
+        ],
     };
     w.push(("notes", json!("not always a field of this kind")));
     w

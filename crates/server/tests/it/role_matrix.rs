@@ -10,6 +10,7 @@ use qar_server::store::demo::{DEMO_HUB_ID, DEMO_PASSWORD, DEMO_TOTP_SECRETS};
 use qar_server::store::{now_ms, NewComment};
 use qar_server::{AuthDevice, Role};
 use serde_json::{json, Value};
+use sha2::Digest;
 use uuid::Uuid;
 
 /// Anika's first demo note on Kestrel Brook.
@@ -28,7 +29,7 @@ enum Who {
     NotOnReview,
 }
 
-const ENDPOINTS: [&str; 22] = [
+const ENDPOINTS: [&str; 25] = [
     "health",
     "livez",
     "readyz",
@@ -50,6 +51,9 @@ const ENDPOINTS: [&str; 22] = [
     "adopt",
     "mail_dead",
     "mail_resend",
+    "blob_status",
+    "blob_upload",
+    "blob_download",
     "logout",
 ];
 
@@ -58,13 +62,13 @@ const ENDPOINTS: [&str; 22] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 22] {
+fn expected(who: Who) -> [&'static str; 25] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
     match who {
-        NoToken => ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
-        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
+        NoToken => ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
+        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
         Admin => [
             "200",
             "200",
@@ -87,6 +91,9 @@ fn expected(who: Who) -> [&'static str; 22] {
             "200",
             "200",
             "404 not_found",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         Coordinator => [
@@ -111,6 +118,9 @@ fn expected(who: Who) -> [&'static str; 22] {
             "200",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         OtherHubCoordinator => [
@@ -135,6 +145,9 @@ fn expected(who: Who) -> [&'static str; 22] {
             "403 not_your_hub",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         LeadReviewer => [
@@ -159,6 +172,9 @@ fn expected(who: Who) -> [&'static str; 22] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "200 offset=0",
+            "200 complete",
+            "200 bytes",
             "200",
         ],
         Reviewer => [
@@ -183,6 +199,9 @@ fn expected(who: Who) -> [&'static str; 22] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "200 offset=0",
+            "200 complete",
+            "200 bytes",
             "200",
         ],
         Shadow => [
@@ -207,6 +226,9 @@ fn expected(who: Who) -> [&'static str; 22] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "200 offset=0",
+            "200 complete",
+            "200 bytes",
             "200",
         ],
         NotOnReview => [
@@ -231,6 +253,9 @@ fn expected(who: Who) -> [&'static str; 22] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
     }
@@ -424,6 +449,32 @@ async fn row(who: Who) -> Vec<String> {
     let (s, b) = env.post("/v1/mail/00000000000000000000000000000000/resend", token, Value::Null).await;
     cells.push(cell(s, &b));
 
+    // Attachment bytes (issue 19): the review's team sends and fetches; nobody else, not even
+    // its coordinator or an administrator. A teammate's blob is already on the server.
+    let theirs = b"a photo a teammate sent".to_vec();
+    let theirs_sha = hex::encode(sha2::Sha256::digest(&theirs));
+    env.srv.store().blob_append(KESTREL, &theirs_sha, theirs.len() as u64, 0, &theirs).unwrap();
+    let mine = format!("a photo {who:?} took").into_bytes();
+    let mine_sha = hex::encode(sha2::Sha256::digest(&mine));
+    let (s, b) = env.get(&format!("/v1/reviews/{KESTREL}/blobs/{mine_sha}/upload"), token).await;
+    cells.push(if s.is_success() { format!("200 offset={}", b["offset"]) } else { cell(s, &b) });
+    let req = env.http.patch(env.url(&format!("/v1/reviews/{KESTREL}/blobs/{mine_sha}/upload?offset=0&size={}", mine.len()))).body(mine);
+    let (s, b) = env.send(req, token).await;
+    cells.push(if b["complete"] == json!(true) { "200 complete".to_owned() } else { cell(s, &b) });
+    let req = env.http.get(env.url(&format!("/v1/reviews/{KESTREL}/blobs/{theirs_sha}")));
+    let req = match token {
+        Some(t) => req.bearer_auth(t),
+        None => req,
+    };
+    let resp = req.send().await.unwrap();
+    let s = resp.status();
+    let body = resp.bytes().await.unwrap();
+    cells.push(if s.is_success() && body.as_ref() == theirs.as_slice() {
+        "200 bytes".to_owned()
+    } else {
+        cell(s, &serde_json::from_slice(&body).unwrap_or(Value::Null))
+    });
+
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
     cells.push(cell(s, &b));
     cells
@@ -435,6 +486,7 @@ async fn every_role_gets_the_expected_answer_from_every_endpoint() {
     let mut wrong = Vec::new();
     for who in [NoToken, RevokedDevice, Admin, Coordinator, OtherHubCoordinator, LeadReviewer, Reviewer, Shadow, NotOnReview] {
         let got = row(who).await;
+        assert_eq!(got.len(), ENDPOINTS.len(), "{who:?} answered every endpoint");
         for ((endpoint, want), got) in ENDPOINTS.iter().zip(expected(who)).zip(&got) {
             if want != got {
                 wrong.push(format!("{who:?} × {endpoint}: expected '{want}', got '{got}'"));

@@ -96,7 +96,7 @@ async fn unmappable_ops_are_refused_alone_and_their_text_is_kept() {
     let ops = vec![
         evidence_op(&mut owen, 1, OLDEST_SUPPORTED_SCHEMA - 1, "evidence", old, json!({"notes": "Written on a very old app"})),
         evidence_op(&mut owen, 2, SCHEMA_VERSION + 1, "evidence", new, json!({"notes": "Written on a newer app", "mood": "calm"})),
-        evidence_op(&mut owen, 3, SCHEMA_VERSION + 1, "attachment", kind, json!({"caption": "Photo of the working wall"})),
+        evidence_op(&mut owen, 3, SCHEMA_VERSION + 1, "school_page", kind, json!({"caption": "Photo of the working wall"})),
         evidence_op(&mut owen, 4, SCHEMA_VERSION, "evidence", fine, json!({"activity_type": "learning_walk", "notes": "Fine"})),
     ];
     let (s, reply) = push_raw(&env, &mut owen, ops).await;
@@ -119,7 +119,7 @@ async fn unmappable_ops_are_refused_alone_and_their_text_is_kept() {
     };
     assert_eq!(value_of(old, "notes"), Some((json!("Written on a very old app"), json!("update_required"), json!("evidence"))));
     assert_eq!(value_of(new, "mood"), Some((json!("calm"), json!("unknown_schema"), json!("evidence"))));
-    assert_eq!(value_of(kind, "caption"), Some((json!("Photo of the working wall"), json!("unknown_schema"), json!("attachment"))));
+    assert_eq!(value_of(kind, "caption"), Some((json!("Photo of the working wall"), json!("unknown_schema"), json!("school_page"))));
 
     // A retry of the same push is answered duplicate and keeps nothing twice.
     owen.seq -= 4;
@@ -139,7 +139,7 @@ async fn unmappable_ops_keep_nothing_where_the_pusher_may_not_write() {
     let env = Env::demo().await;
     let mut nadia = env.laptop(NADIA_NOBODY);
     let before = env.srv.store().dump().unwrap();
-    let op = evidence_op(&mut nadia, 1, SCHEMA_VERSION + 1, "attachment", Uuid::now_v7(), json!({"caption": "Not mine to add"}));
+    let op = evidence_op(&mut nadia, 1, SCHEMA_VERSION + 1, "school_page", Uuid::now_v7(), json!({"caption": "Not mine to add"}));
     let (s, reply) = push_raw(&env, &mut nadia, vec![op]).await;
     assert_eq!((s, reply["code"].as_str()), (StatusCode::FORBIDDEN, Some("not_on_review")), "{reply}");
     let mut malformed = evidence_op(&mut nadia, 1, 1, "evidence", Uuid::now_v7(), json!({"notes": "x"}));
@@ -174,7 +174,7 @@ async fn a_first_release_app_is_sent_only_what_it_can_read() {
     let note_fields = json!({"activity_type": {"value": "learning_walk", "version": v}, "notes": {"value": "Calm start", "version": v},
                              "mood": {"value": "settled", "version": v}});
     let store = env.srv.store();
-    store.test_record_of_a_newer_schema("attachment", &photo.to_string(), &KESTREL.to_string(), &photo_fields.to_string()).unwrap();
+    store.test_record_of_a_newer_schema("school_page", &photo.to_string(), &KESTREL.to_string(), &photo_fields.to_string()).unwrap();
     store.test_record_of_a_newer_schema("evidence", &note.to_string(), &KESTREL.to_string(), &note_fields.to_string()).unwrap();
     let mut owen = env.laptop(OWEN);
     let change = |page: &Value, id: Uuid| page["changes"].as_array().unwrap().iter().find(|c| c["id"] == json!(id)).cloned();

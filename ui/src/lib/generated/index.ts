@@ -4,6 +4,8 @@ export type { ActivatedAccount } from './ActivatedAccount';
 export type { ActivityTypeOption } from './ActivityTypeOption';
 export type { AppInfo } from './AppInfo';
 export type { AssignOutcome } from './AssignOutcome';
+export type { Attachment } from './Attachment';
+export type { AttachmentKind } from './AttachmentKind';
 export type { Change } from './Change';
 export type { Conflict } from './Conflict';
 export type { ConflictChoice } from './ConflictChoice';

@@ -1,0 +1,210 @@
+//! Attachments between laptops through a real server (issue 19): notes never wait for photos,
+//! a teammate's laptop fetches a photo when it is opened, the same photo twice is one blob.
+
+use crate::common::{now_ms, sign_in_store};
+use qar_client::store::AttachChoice;
+use qar_client::{Client, NewEvidence, NewReview, Store};
+use qar_core::attachment::AttachmentKind;
+use qar_core::entities::TeamRole;
+use qar_server::{start, ServerConfig, ServerStore};
+use std::path::Path;
+
+fn signed_in_laptop(dir: &Path, url: &str, server: &ServerStore, user_id: &str, name: &str) -> Client {
+    let mut store = Store::open(&dir.join("qar-field.db")).unwrap();
+    sign_in_store(&mut store, url, server, user_id, name);
+    drop(store);
+    Client::open(dir, url).unwrap()
+}
+
+/// A phone-sized JPEG of noise, different for each seed (so each is its own blob).
+fn photo(seed: u64) -> Vec<u8> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let img = image::RgbImage::from_fn(320, 240, |_, _| image::Rgb([rng.u8(..), rng.u8(..), rng.u8(..)]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+fn note(review_id: &str, text: &str) -> NewEvidence {
+    NewEvidence { review_id: review_id.into(), activity_type: "work_scrutiny".into(), notes: text.into(), ..Default::default() }
+}
+
+fn blob_files(dir: &Path) -> usize {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.path().is_dir() {
+            n += blob_files(&entry.path());
+        } else if !entry.file_name().to_string_lossy().ends_with(".part") {
+            n += 1;
+        }
+    }
+    n
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_photos_never_hold_back_a_note_and_a_teammate_opens_them() {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() })
+        .await
+        .unwrap();
+    srv.store().test_user("user-lena", "Lena Lead", &[]).unwrap();
+    srv.store().test_user("user-rhys", "Rhys Reviewer", &[]).unwrap();
+    let a = signed_in_laptop(dirs[1].path(), &srv.url(), srv.store(), "user-lena", "Lena Lead");
+    let b = signed_in_laptop(dirs[2].path(), &srv.url(), srv.store(), "user-rhys", "Rhys Reviewer");
+    let review = a
+        .create_review(&NewReview {
+            school_name: "Heron Vale Academy".into(),
+            school_urn: "990102".into(),
+            start_date: "2027-01-19".into(),
+        })
+        .unwrap();
+    let scrutiny = a.add_evidence(&note(&review.id, "Y6 books: presentation consistent across subjects.")).unwrap();
+    a.sync_now().await.unwrap();
+    srv.store().test_team_member(review.id.parse().unwrap(), "user-rhys", TeamRole::Reviewer, now_ms()).unwrap();
+
+    let choice = AttachChoice { kind: AttachmentKind::PupilsWork, caption: "Y6 book", full_size: false, blur_faces: false };
+    let mut attached = Vec::new();
+    for seed in 0..100 {
+        attached.push(a.attach_file(&scrutiny.id, &photo(seed), &format!("IMG_{seed:04}.JPG"), &choice).unwrap());
+    }
+    let after = a.add_evidence(&note(&review.id, "Written after the photos: reading corner well used.")).unwrap();
+
+    // One round: the notes and the 100 attachment records go first, then a few files.
+    let round = a.sync_now().await.unwrap();
+    assert!(round.files_sent <= qar_client::sync::uploads::FILES_PER_ROUND, "{round:?}");
+    b.sync_now().await.unwrap();
+    assert!(b.list_evidence(&review.id).unwrap().iter().any(|e| e.id == after.id), "the note reached the other laptop");
+    let still_queued = a.upload_queue_status().unwrap().files;
+    assert!(
+        still_queued >= 100 - qar_client::sync::uploads::FILES_PER_ROUND as u32,
+        "while photos are still uploading ({still_queued} left)"
+    );
+    assert_eq!(b.list_attachments(&scrutiny.id).unwrap().len(), 100, "their records arrived with the notes");
+    assert!(!b.list_attachments(&scrutiny.id).unwrap()[0].held_here, "bytes come when opened");
+
+    // A photo not on the server yet: B says so and keeps working.
+    let last = attached.last().unwrap();
+    assert!(b.open_attachment(&last.id).await.is_err(), "not sent yet");
+
+    for _ in 0..30 {
+        if a.upload_queue_status().unwrap().files == 0 {
+            break;
+        }
+        a.sync_now().await.unwrap();
+    }
+    assert_eq!(a.upload_queue_status().unwrap().files, 0, "every photo sent in later rounds");
+    let opened = b.open_attachment(&last.id).await.unwrap();
+    assert_eq!(opened, a.attachment_bytes(&last.id).unwrap(), "B opens A's photo, checked by its hash");
+    assert!(b.list_attachments(&scrutiny.id).unwrap().iter().find(|x| x.id == last.id).unwrap().held_here, "kept sealed on B");
+
+    // B attaches the same photo to a note of his own: one blob on the server, nothing sent twice.
+    let blobs = dirs[0].path().join("blobs");
+    let before = blob_files(&blobs);
+    assert_eq!(before, 100);
+    b.sync_now().await.unwrap();
+    let mine = b.add_evidence(&note(&review.id, "Same book seen again.")).unwrap();
+    let again = b.attach_file(&mine.id, &photo(99), "copy.jpg", &choice).unwrap();
+    assert_eq!(again.sha256, last.sha256, "the pipeline gives the same bytes for the same photo");
+    let round = b.sync_now().await.unwrap();
+    assert_eq!(round.files_sent, 1);
+    assert_eq!(blob_files(&blobs), before, "one blob on the server for the same photo");
+}
+
+/// A TCP proxy that closes each connection once it has carried `cut_every` bytes towards the
+/// server, counting every byte the laptop sent through it.
+async fn cutting_proxy(target: std::net::SocketAddr, cut_every: u64) -> (String, std::sync::Arc<std::sync::atomic::AtomicU64>) {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = sent.clone();
+    tokio::spawn(async move {
+        while let Ok((mut laptop, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let Ok(mut server) = tokio::net::TcpStream::connect(target).await else { return };
+                let (mut lr, mut lw) = laptop.split();
+                let (mut sr, mut sw) = server.split();
+                let up = async {
+                    let (mut carried, mut buf) = (0u64, vec![0u8; 16 * 1024]);
+                    while carried < cut_every {
+                        let room = (cut_every - carried).min(buf.len() as u64) as usize;
+                        let n = match lr.read(&mut buf[..room]).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => n,
+                        };
+                        counter.fetch_add(n as u64, Ordering::SeqCst);
+                        carried += n as u64;
+                        if sw.write_all(&buf[..n]).await.is_err() {
+                            return;
+                        }
+                    }
+                };
+                let down = async {
+                    let _ = tokio::io::copy(&mut sr, &mut lw).await;
+                };
+                tokio::select! { _ = up => {}, _ = down => {} }
+            });
+        }
+    });
+    (format!("http://{addr}"), sent)
+}
+
+/// The laptop's own uploader over a link cut every 256 KB: a 5 MB document resumes from the
+/// server's offset each time and arrives whole, hash checked, for under 1.2 times its size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_laptop_resumes_a_5_mb_upload_over_a_link_cut_every_256_kb() {
+    use std::sync::atomic::Ordering;
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() })
+        .await
+        .unwrap();
+    srv.store().test_user("user-lena", "Lena Lead", &[]).unwrap();
+    let target: std::net::SocketAddr = srv.url().trim_start_matches("http://").parse().unwrap();
+    let (proxy, sent) = cutting_proxy(target, 256 * 1024).await;
+    let a = signed_in_laptop(dirs[1].path(), &proxy, srv.store(), "user-lena", "Lena Lead");
+    let review = a
+        .create_review(&NewReview {
+            school_name: "Heron Vale Academy".into(),
+            school_urn: "990102".into(),
+            start_date: "2027-01-19".into(),
+        })
+        .unwrap();
+    let n = a.add_evidence(&note(&review.id, "The school's self-evaluation, as handed over.")).unwrap();
+    // A 5 MB PDF (kept byte for byte by the pipeline): text that names nothing a PDF check refuses.
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut pdf = b"%PDF-1.4\n%".to_vec();
+    pdf.extend((0..5_000_000 - 20).map(|_| b"0123456789abcdef"[rng.usize(..16)]));
+    pdf.extend_from_slice(b"\n%%EOF\n");
+    let choice = AttachChoice { kind: AttachmentKind::Document, caption: "SEF", full_size: false, blur_faces: false };
+    let doc = a.attach_file(&n.id, &pdf, "SEF.pdf", &choice).unwrap();
+    assert_eq!(doc.size, pdf.len() as u64);
+    let before = sent.load(Ordering::SeqCst);
+    a.sync_now().await.unwrap();
+    let mut rounds = 1;
+    while a.upload_queue_status().unwrap().files > 0 && rounds < 20 {
+        a.sync_now().await.unwrap();
+        rounds += 1;
+    }
+    let why = a.list_attachments(&n.id).unwrap()[0].upload_error.clone();
+    assert_eq!(a.upload_queue_status().unwrap().files, 0, "sent in {rounds} rounds: {why:?}");
+    let total = sent.load(Ordering::SeqCst) - before;
+    let ratio = total as f64 / pdf.len() as f64;
+    println!("5 MB file over a link cut every 256 KB: {total} bytes sent by the laptop ({ratio:.3}x, its push and pull included) in {rounds} sync round(s)");
+    assert!(ratio < 1.2, "{total} bytes for {} ({ratio:.3}x)", pdf.len());
+    let on_server = qar_client::sync::SyncClient::with_token(
+        &srv.url(),
+        &crate::common::sign_in_store(
+            &mut Store::open(&dirs[1].path().join("other.db")).unwrap(),
+            &srv.url(),
+            srv.store(),
+            "user-lena",
+            "Lena Lead",
+        ),
+    )
+    .blob_fetch(&review.id, &doc.sha256)
+    .await
+    .unwrap();
+    assert_eq!(on_server, pdf, "the server holds exactly the file");
+}

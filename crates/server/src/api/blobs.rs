@@ -1,0 +1,120 @@
+//! Attachment bytes (issue 19), apart from the notes' sync:
+//! `GET /v1/reviews/{id}/blobs/{sha256}/upload` (where an upload stands),
+//! `PATCH /v1/reviews/{id}/blobs/{sha256}/upload?offset=&size=` (the bytes from `offset` on),
+//! `GET /v1/reviews/{id}/blobs/{sha256}` (the bytes, for the team).
+//!
+//! A PATCH body is kept as it arrives, in pieces: when the connection breaks halfway, what came
+//! is stored and the laptop resumes from the offset the status then gives, never from zero.
+
+use super::blobs_body::read_pieces;
+use super::blocking;
+use super::extract::{BlobSha, QueryParams, ReviewId};
+use crate::auth::AuthDevice;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use qar_core::protocol::blobs::BlobStatus;
+use qar_core::protocol::ErrorBody;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PieceParams {
+    /// Where this body starts in the file: what the server said it holds.
+    offset: u64,
+    /// The whole file's size in bytes (at most 25 MB).
+    size: u64,
+}
+
+/// Where an upload of this blob stands for this review: complete (nothing to send), or how
+/// many bytes the server holds. Anyone on the review's team.
+#[utoipa::path(get, path = "/v1/reviews/{review_id}/blobs/{sha256}/upload", tag = "attachments", security(("bearer" = [])),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id"),
+           ("sha256" = String, Path, description = "SHA-256 of the file, 64 lowercase hex digits")),
+    responses(
+        (status = 200, description = "Where the upload stands", body = BlobStatus),
+        (status = 400, description = "bad_query: not a SHA-256", body = ErrorBody),
+        (status = 403, description = "not_your_role: not on the review's team", body = ErrorBody),
+        (status = 404, description = "unknown_review", body = ErrorBody),
+    ))]
+pub async fn upload_status(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    ReviewId(id): ReviewId,
+    BlobSha(sha): BlobSha,
+) -> Result<Json<BlobStatus>, ApiError> {
+    let store = state.store.clone();
+    let lock = store.upload_lock(id, &sha);
+    let _settled = lock.lock().await;
+    Ok(Json(blocking(move || Ok(store.blob_status(id, &sha, &caller)?)).await?))
+}
+
+/// Sends the file's bytes from `offset` on (all the rest, or a part). The server keeps what
+/// arrives even when the connection breaks; once it holds `size` bytes it checks their SHA-256
+/// and stores the blob whole. A blob already stored for this review is not taken again.
+#[utoipa::path(patch, path = "/v1/reviews/{review_id}/blobs/{sha256}/upload", tag = "attachments", security(("bearer" = [])),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id"),
+           ("sha256" = String, Path, description = "SHA-256 of the file, 64 lowercase hex digits"), PieceParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes from `offset` on"),
+    responses(
+        (status = 200, description = "Where the upload stands now", body = BlobStatus),
+        (status = 400, description = "bad_query", body = ErrorBody),
+        (status = 403, description = "not_your_role: not on the review's team", body = ErrorBody),
+        (status = 404, description = "unknown_review", body = ErrorBody),
+        (status = 409, description = "wrong_offset: details.offset is where the server's copy ends", body = ErrorBody),
+        (status = 413, description = "file_too_large (over 25 MB), review_storage_full, body_too_large (more than size)", body = ErrorBody),
+        (status = 422, description = "hash_mismatch: the bytes do not have this SHA-256; dropped", body = ErrorBody),
+    ))]
+pub async fn upload_piece(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    ReviewId(id): ReviewId,
+    BlobSha(sha): BlobSha,
+    QueryParams(p): QueryParams<PieceParams>,
+    body: Body,
+) -> Result<Json<BlobStatus>, ApiError> {
+    // All of it in a task of its own: when the connection breaks, the server drops this
+    // handler at once, but the task still stores what arrived before the break.
+    let work = async move {
+        let store = state.store.clone();
+        let lock = store.upload_lock(id, &sha);
+        let _one_at_a_time = lock.lock().await;
+        let sha_check = sha.clone();
+        let status = blocking(move || Ok(store.blob_piece_allowed(id, &sha_check, p.size, p.offset, &caller)?)).await?;
+        if status.complete {
+            return Ok(status);
+        }
+        read_pieces(state, id, sha, p.size, p.offset, body).await
+    };
+    Ok(Json(tokio::spawn(work).await.map_err(ApiError::internal)??))
+}
+
+/// The blob's bytes, for a member of the review's team who may read the team's evidence.
+#[utoipa::path(get, path = "/v1/reviews/{review_id}/blobs/{sha256}", tag = "attachments", security(("bearer" = [])),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id"),
+           ("sha256" = String, Path, description = "SHA-256 of the file, 64 lowercase hex digits")),
+    responses(
+        (status = 200, description = "The file's bytes", content_type = "application/octet-stream"),
+        (status = 400, description = "bad_query: not a SHA-256", body = ErrorBody),
+        (status = 403, description = "not_your_role: not on the review's team (coordinators and administrators neither)", body = ErrorBody),
+        (status = 404, description = "unknown_review; not_found: the server does not have it (yet)", body = ErrorBody),
+    ))]
+pub async fn download(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    ReviewId(id): ReviewId,
+    BlobSha(sha): BlobSha,
+) -> Result<Response, ApiError> {
+    let store = state.store.clone();
+    let sha_header = sha.clone();
+    let bytes = blocking(move || Ok(store.blob_bytes(id, &sha, &caller)?)).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::HeaderName::from_static("x-qar-sha256"), sha_header)],
+        bytes,
+    )
+        .into_response())
+}
