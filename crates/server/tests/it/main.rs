@@ -7,6 +7,7 @@ mod audit_chain;
 mod audit_push;
 mod auth_api;
 mod clock_bound;
+mod data_map;
 mod common;
 mod gias_import;
 mod hub_admin;
