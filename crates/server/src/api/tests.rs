@@ -192,6 +192,9 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         // Undelivered mail (issue 22).
         ("/v1/mail/dead", "get"),
         ("/v1/mail/{message_id}/resend", "post"),
+        // Retention (issue 24).
+        ("/v1/retention", "get"),
+        ("/v1/retention", "put"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");

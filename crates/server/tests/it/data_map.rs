@@ -39,9 +39,13 @@ fn columns(store: &str, dir: &Path) -> BTreeSet<String> {
         let sql = std::fs::read_to_string(&file).unwrap();
         conn.execute_batch(&sql).unwrap_or_else(|e| panic!("{} does not apply: {e}", file.display()));
     }
-    let mut tables = conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").unwrap();
-    let tables: Vec<(String, String)> =
-        tables.query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default()))).unwrap().map(Result::unwrap).collect();
+    let mut tables =
+        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").unwrap();
+    let tables: Vec<(String, String)> = tables
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default())))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     let virtual_tables: Vec<&str> =
         tables.iter().filter(|(_, sql)| sql.to_ascii_uppercase().starts_with("CREATE VIRTUAL TABLE")).map(|(n, _)| n.as_str()).collect();
     let mut out = BTreeSet::new();

@@ -28,7 +28,7 @@ enum Who {
     NotOnReview,
 }
 
-const ENDPOINTS: [&str; 20] = [
+const ENDPOINTS: [&str; 22] = [
     "health",
     "openapi",
     "login",
@@ -48,6 +48,8 @@ const ENDPOINTS: [&str; 20] = [
     "adopt",
     "mail_dead",
     "mail_resend",
+    "retention_get",
+    "retention_put",
     "logout",
 ];
 
@@ -56,13 +58,13 @@ const ENDPOINTS: [&str; 20] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 20] {
+fn expected(who: Who) -> [&'static str; 22] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
     match who {
-        NoToken => ["200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
-        RevokedDevice => ["200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
+        NoToken => ["200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
+        RevokedDevice => ["200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
         Admin => [
             "200",
             "200",
@@ -84,6 +86,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "200",
             "404 not_found",
             "200",
+            "200",
+            "200",
         ],
         Coordinator => [
             "200",
@@ -103,6 +107,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "200 returned",
             "200 issued",
             "200",
+            "403 admin_only",
+            "403 admin_only",
             "403 admin_only",
             "403 admin_only",
             "200",
@@ -127,6 +133,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "403 not_your_hub",
             "403 admin_only",
             "403 admin_only",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         LeadReviewer => [
@@ -147,6 +155,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "403 admin_only",
             "403 admin_only",
             "200",
@@ -171,6 +181,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         Shadow => [
@@ -193,6 +205,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         NotOnReview => [
@@ -213,6 +227,8 @@ fn expected(who: Who) -> [&'static str; 20] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "403 admin_only",
             "403 admin_only",
             "200",
@@ -401,6 +417,14 @@ async fn row(who: Who) -> Vec<String> {
     let (s, b) = env.get("/v1/mail/dead", token).await;
     cells.push(cell(s, &b));
     let (s, b) = env.post("/v1/mail/00000000000000000000000000000000/resend", token, Value::Null).await;
+    cells.push(cell(s, &b));
+
+    // Retention (issue 24): administrators only. The administrator writes back the policy as
+    // shipped, so later rows see the same.
+    let (s, b) = env.get("/v1/retention", token).await;
+    cells.push(cell(s, &b));
+    let policy = json!({"evidence_months": 12, "report_years": 6, "cancelled_days": 90, "grace_days": 30});
+    let (s, b) = env.put("/v1/retention", token, policy).await;
     cells.push(cell(s, &b));
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
