@@ -11,7 +11,7 @@ const MONTH_MS: u64 = 2_629_800_000;
 /// A year as 365.25 days.
 const YEAR_MS: u64 = 31_557_600_000;
 
-/// Defaults for the partnership (decision 55 says why).
+/// Defaults for the partnership (decision 56 says why).
 pub const DEFAULT_EVIDENCE_MONTHS: u32 = 12;
 pub const DEFAULT_REPORT_YEARS: u32 = 6;
 pub const DEFAULT_CANCELLED_DAYS: u32 = 90;

@@ -1,6 +1,6 @@
 -- Migration 11: retention as data (issue 24). One policy for the partnership (hub_id '') and
 -- optionally one per hub; a hub without a row follows the partnership's. The defaults are
--- qar_core::retention's (decision 55).
+-- qar_core::retention's (decision 56).
 CREATE TABLE retention_policy (
     -- '' for the partnership's default, else the hub's id.
     hub_id          TEXT PRIMARY KEY,
