@@ -22,7 +22,16 @@ fn session(user: &str) -> Session {
 
 fn page(changes: Vec<qar_core::protocol::Change>) -> PullResponse {
     let cursor = changes.iter().map(|c| c.server_seq).max().unwrap_or(0);
-    PullResponse { changes, cursor, has_more: false, server_time_ms: T0, access_revoked: vec![], compat: None, set_aside: vec![] }
+    PullResponse {
+        changes,
+        cursor,
+        has_more: false,
+        server_time_ms: T0,
+        access_revoked: vec![],
+        compat: None,
+        purged: vec![],
+        set_aside: vec![],
+    }
 }
 
 fn ack(s: &mut Store) {

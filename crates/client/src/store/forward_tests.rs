@@ -99,6 +99,7 @@ fn a_page_from_a_newer_server_is_applied_and_what_is_unknown_kept_aside() {
         server_time_ms: T0,
         access_revoked: vec![],
         compat: Some(Compat::of_this_build()),
+        purged: vec![],
         set_aside: vec![qar_core::sync::forward::SetAside {
             server_seq: 12,
             entity: "attachment".into(),

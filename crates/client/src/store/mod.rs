@@ -20,6 +20,7 @@ mod outbox;
 mod plan;
 mod report;
 mod report_versions;
+mod retention_purge;
 mod review_detail;
 mod reviews;
 mod revoke;

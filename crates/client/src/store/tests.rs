@@ -305,6 +305,7 @@ fn pulled_values_apply_but_never_over_a_pending_local_edit() {
         server_time_ms: T0,
         access_revoked: vec![],
         compat: None,
+        purged: vec![],
         set_aside: vec![],
     };
     assert_eq!(s.apply_pull(&page, T0).unwrap(), 3);
@@ -466,8 +467,16 @@ fn a_bulk_pull_defers_indexing_and_search_stays_complete() {
             v(i as u64 + 1),
         ));
     }
-    let page =
-        PullResponse { changes, cursor: 101, has_more: false, server_time_ms: T0, access_revoked: vec![], compat: None, set_aside: vec![] };
+    let page = PullResponse {
+        changes,
+        cursor: 101,
+        has_more: false,
+        server_time_ms: T0,
+        access_revoked: vec![],
+        compat: None,
+        purged: vec![],
+        set_aside: vec![],
+    };
     s.apply_pull(&page, T0).unwrap();
     assert_eq!(s.search_backlog().unwrap(), 100, "a bulk page is indexed later, not inside the pull");
 

@@ -22,6 +22,8 @@ pub const PULL_PAGE: u32 = 2000;
 pub struct SyncReport {
     pub pushed: usize,
     pub pulled: usize,
+    /// Records removed here because the server purged them under its retention policy.
+    pub purged: usize,
     /// Server clock minus this laptop's clock, as seen on the last reply.
     pub skew_ms: i64,
     /// How far ahead of the server's time the server found this laptop's change stamps, when
@@ -115,6 +117,7 @@ async fn sync_steps(
         if let Some(page) = &reply.pull {
             report.pulled += s.apply_pull(page, now_ms())?;
             s.note_access_revoked(&page.access_revoked)?;
+            report.purged += s.apply_purged(&page.purged)?;
             more_to_pull = page.has_more;
             progress(report.pulled as u64);
         }
@@ -126,6 +129,7 @@ async fn sync_steps(
         report.skew_ms = page.server_time_ms as i64 - now_ms() as i64;
         report.pulled += lock(store).apply_pull(&page, now_ms())?;
         lock(store).note_access_revoked(&page.access_revoked)?;
+        report.purged += lock(store).apply_purged(&page.purged)?;
         more_to_pull = page.has_more;
         progress(report.pulled as u64);
     }
@@ -143,6 +147,7 @@ pub async fn wait_and_pull(store: &Mutex<Store>, client: &SyncClient, wait_ms: u
     let page = client.pull(cursor, PULL_PAGE, device, wait_ms).await?;
     let mut applied = lock(store).apply_pull(&page, now_ms())?;
     lock(store).note_access_revoked(&page.access_revoked)?;
+    applied += lock(store).apply_purged(&page.purged)?;
     if page.has_more || !page.access_revoked.is_empty() {
         applied += sync_once(store, client, now_ms).await?.pulled;
     }

@@ -11,6 +11,7 @@ mod insecure_address;
 mod invitation_flow;
 mod proposal_flow;
 mod report_export;
+mod retention_purge;
 mod revoke_handover;
 mod scheduling_flow;
 mod schema_mix;

@@ -35,6 +35,8 @@ pub struct WirePull {
     access_revoked: Vec<Uuid>,
     #[serde(default)]
     compat: Option<Compat>,
+    #[serde(default)]
+    purged: Vec<crate::protocol::PurgedRecord>,
 }
 
 impl From<WirePull> for PullResponse {
@@ -57,6 +59,7 @@ impl From<WirePull> for PullResponse {
             server_time_ms: w.server_time_ms,
             access_revoked: w.access_revoked,
             compat: w.compat,
+            purged: w.purged,
             set_aside,
         }
     }

@@ -9,6 +9,7 @@ use super::push::max_server_seq;
 use super::records::{self, Ctx};
 use super::{clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use qar_core::protocol::PurgedRecord;
 use qar_core::retention::{RetentionPolicy, EVIDENCE_KINDS};
 use qar_core::{EntityKind, ErrorCode, Hlc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -166,29 +167,70 @@ fn soft_delete(tx: &Connection, ctx: &mut Ctx, due: &Due, reason: &str, now_ms: 
     Ok(())
 }
 
-/// Removes for good every marked record whose grace period is over. The marks stay (ids and
-/// times only) as the record of what was purged.
-fn purge_due(tx: &Connection, now_ms: u64) -> rusqlite::Result<(u64, Vec<String>)> {
-    let mut stmt = tx.prepare(
-        "SELECT DISTINCT m.review_id FROM retention_marks m JOIN records r ON r.entity = m.entity AND r.id = m.id
-         WHERE m.purge_after_ms <= ?1",
-    )?;
+/// Removes for good every marked record whose grace period is over. The review record carries
+/// the purge down the change feed: it is written again at the next place in the feed (when it
+/// is purged itself, as a bare tombstone with nothing else in it), and the marks (ids and times
+/// only, never content) take that place, so each laptop's next pull lists what to remove.
+fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64) -> rusqlite::Result<(u64, Vec<String>)> {
+    let mut stmt =
+        tx.prepare("SELECT DISTINCT review_id FROM retention_marks WHERE purge_after_ms <= ?1 AND purged_seq IS NULL ORDER BY review_id")?;
     let reviews: Vec<String> = stmt.query_map([now_ms as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    let purged = tx.execute(
-        "DELETE FROM records WHERE (entity, id) IN (SELECT entity, id FROM retention_marks WHERE purge_after_ms <= ?1)",
-        [now_ms as i64],
-    )?;
-    // A cancelled review purged whole leaves no one on its team and no hub.
-    for table in ["review_team", "review_hub"] {
-        tx.execute(
-            &format!(
-                "DELETE FROM {table} WHERE review_id IN (SELECT review_id FROM retention_marks WHERE reason = 'cancelled' AND purge_after_ms <= ?1)
-                   AND review_id NOT IN (SELECT review_id FROM records)"
-            ),
-            [now_ms as i64],
-        )?;
+    let mut purged = 0u64;
+    for rid in &reviews {
+        let due = "SELECT entity, id FROM retention_marks WHERE review_id = ?1 AND purge_after_ms <= ?2 AND purged_seq IS NULL";
+        purged += tx
+            .prepare_cached(&format!("DELETE FROM records WHERE review_id = ?1 AND entity <> 'review' AND (entity, id) IN ({due})"))?
+            .execute(params![rid, now_ms as i64])? as u64;
+        let review_due = tx
+            .prepare_cached(
+                "SELECT 1 FROM retention_marks WHERE entity = 'review' AND id = ?1 AND purge_after_ms <= ?2 AND purged_seq IS NULL",
+            )?
+            .exists(params![rid, now_ms as i64])?;
+        if let Some(stored) = records::load(tx, EntityKind::Review, rid)? {
+            let doc = if review_due {
+                purged += 1;
+                let deleted = match stored.doc.get("deleted") {
+                    Some(field) => field.clone(),
+                    None => qar_core::protocol::FieldValue { value: json!(true), version: ctx.stamp() },
+                };
+                std::iter::once(("deleted".to_owned(), deleted)).collect()
+            } else {
+                stored.doc
+            };
+            records::save(tx, ctx, EntityKind::Review, rid, rid, &doc, true)?;
+        }
+        tx.prepare_cached(
+            "UPDATE retention_marks SET purged_seq = ?3 WHERE review_id = ?1 AND purge_after_ms <= ?2 AND purged_seq IS NULL",
+        )?
+        .execute(params![rid, now_ms as i64, ctx.seq as i64])?;
     }
-    Ok((purged as u64, reviews))
+    Ok((purged, reviews))
+}
+
+/// What the server purged within `(after, through]` of the feed, of the reviews `scope` reads
+/// (the same rule as the records of a pull page).
+pub(super) fn purged_between(tx: &Connection, scope: &super::ReadScope, after: u64, through: u64) -> rusqlite::Result<Vec<PurgedRecord>> {
+    let hubs = serde_json::to_string(&scope.coordinated_hubs).unwrap_or_else(|_| "[]".into());
+    let mut stmt = tx.prepare_cached(
+        "SELECT m.entity, m.id, m.review_id FROM retention_marks m
+         WHERE m.purged_seq > ?1 AND m.purged_seq <= ?2 AND (
+            ?3 OR EXISTS (SELECT 1 FROM review_team t WHERE t.review_id = m.review_id AND t.user_id = ?4)
+            OR (m.entity NOT IN ('evidence', 'conflict') AND EXISTS (
+                SELECT 1 FROM review_hub h WHERE h.review_id = m.review_id AND h.hub_id IN (SELECT value FROM json_each(?5)))))
+         ORDER BY m.purged_seq, m.entity, m.id",
+    )?;
+    let rows = stmt.query_map(params![after as i64, through as i64, scope.everything, scope.user_id, hubs], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (entity, id, review_id) = row?;
+        // Ids are the laptops' UUIDs; anything else was never theirs to remove.
+        if let (Ok(id), Ok(review_id)) = (id.parse(), review_id.parse()) {
+            out.push(PurgedRecord { entity, id, review_id });
+        }
+    }
+    Ok(out)
 }
 
 impl ServerStore {
@@ -262,7 +304,7 @@ impl ServerStore {
             counts.soft_deleted_cancelled += 1;
             reviews.insert(due.review_id);
         }
-        let (purged, purged_reviews) = purge_due(&tx, now_ms)?;
+        let (purged, purged_reviews) = purge_due(&tx, &mut ctx, now_ms)?;
         counts.purged = purged;
         reviews.extend(purged_reviews);
         counts.reviews = reviews.len() as u64;

@@ -24,6 +24,14 @@ fn records(dir: &Path) -> BTreeMap<String, (String, bool)> {
     stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))).unwrap().map(Result::unwrap).collect()
 }
 
+/// The names of a record's fields on the server.
+fn fields_of(dir: &Path, id: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap();
+    let fields: String = conn.query_row("SELECT fields FROM records WHERE id = ?1", [id], |r| r.get(0)).unwrap();
+    let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&fields).unwrap();
+    fields.keys().cloned().collect()
+}
+
 fn audit_rows(dir: &Path, kind: &str) -> Vec<(String, String)> {
     let conn = rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap();
     let mut stmt = conn.prepare("SELECT actor, detail FROM audit_log WHERE kind = ?1 ORDER BY seq").unwrap();
@@ -87,9 +95,17 @@ fn retention_over_a_year_removes_what_is_due_and_keeps_the_rest() {
     assert!(gone(&now, &writings(&short_hub)), "the short hub's notes and comment are purged");
     assert!(present(&now, &kept_parts(&short_hub)), "its review, estimates and report stay");
     assert!(
-        gone(&now, &[&cancelled.review, &cancelled.evidence[0], &cancelled.comment, &cancelled.section]),
+        gone(&now, &[&cancelled.evidence[0], &cancelled.comment, &cancelled.estimate, &cancelled.section]),
         "a cancelled review goes whole"
     );
+    assert_eq!(fields_of(dir.path(), &cancelled.review), vec!["deleted"], "only the review's tombstone is left, to tell laptops");
+    // The next pull from before the purge lists every purged record of the reviews it reads.
+    let page = store.pull(0, 5000, None, &qar_server::store::ReadScope::everything(), T0 + 126 * DAY).unwrap();
+    let listed: Vec<String> = page.purged.iter().map(|p| p.id.to_string()).collect();
+    for id in writings(&short_hub).into_iter().chain([&cancelled.review, &cancelled.evidence[0], &cancelled.comment]) {
+        assert!(listed.contains(id), "{id} is in the purge feed");
+    }
+    assert!(!listed.contains(&partnership.evidence[0]) && !listed.contains(&short_hub.review));
     assert!(present(&now, &writings(&partnership)) && present(&now, &writings(&late)));
 
     // Thirteen months and more: the partnership review's writing goes; the late one stays.

@@ -26,6 +26,10 @@ CREATE TABLE retention_marks (
     reason         TEXT NOT NULL CHECK (reason IN ('evidence', 'cancelled')),
     marked_ms      INTEGER NOT NULL,
     purge_after_ms INTEGER NOT NULL,
+    -- Set by the purge: the place in the change feed (the review record's write that carried
+    -- it) from which laptops are told to remove the record.
+    purged_seq     INTEGER,
     PRIMARY KEY (entity, id)
 ) STRICT;
 CREATE INDEX retention_marks_due ON retention_marks(purge_after_ms);
+CREATE INDEX retention_marks_purged ON retention_marks(purged_seq);
