@@ -19,6 +19,7 @@ pub mod permissions;
 pub mod protocol;
 pub mod report_deadline;
 pub mod report_template;
+pub mod retention;
 pub mod review;
 pub mod school;
 pub mod subject;

@@ -287,3 +287,15 @@ pub fn resend_mail(store: &ServerStore, message_ids: &[String], now_ms: u64) -> 
     }
     Ok(lines)
 }
+
+/// `qar-server purge --dry-run` / `--now`: applies retention (issue 24) at `now_ms` and says
+/// what it did, or would do, in counts.
+pub fn purge_line(store: &ServerStore, dry_run: bool, now_ms: u64) -> Result<String, crate::store::StoreError> {
+    let c = store.purge(dry_run, now_ms)?;
+    let what = if dry_run { "would soft-delete" } else { "soft-deleted" };
+    let gone = if dry_run { "would purge" } else { "purged" };
+    Ok(format!(
+        "{what} {} records of issued reviews and {} of cancelled reviews; {gone} {} records past their grace period; {} reviews touched",
+        c.soft_deleted_evidence, c.soft_deleted_cancelled, c.purged, c.reviews
+    ))
+}

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod metrics;
 pub mod net;
 mod private_files;
+mod retention_job;
 pub mod server_key;
 pub mod store;
 
@@ -229,6 +230,7 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
         config.audit_head_export.as_ref().map(|path| audit_export::Exporter::spawn(store.clone(), path.clone(), config.audit_head_every));
     let own_url = format!("{}://{addr}", if is_tls { "https" } else { "http" });
     let mail = Some(mail::Worker::spawn(store.clone(), config.mail.clone(), mail_transport, own_url));
+    retention_job::spawn(&store);
     Ok(RunningServer {
         addr,
         max_connections,

@@ -243,6 +243,21 @@ enum Command {
         #[command(flatten)]
         key: KeyArgs,
     },
+    /// Apply the retention policy now (the server also does it hourly): soft-delete what is due,
+    /// purge what was soft-deleted longer ago than the grace period. Prints counts, never content.
+    Purge {
+        /// The server's data folder.
+        #[arg(long, default_value = "qar-server-data")]
+        data_dir: PathBuf,
+        /// Count what would happen and change nothing.
+        #[arg(long, conflicts_with = "now", required_unless_present = "now")]
+        dry_run: bool,
+        /// Do it now.
+        #[arg(long)]
+        now: bool,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
     /// Queue undelivered mail again, by message id (from `mail-dead`); a running server sends it
     /// within a minute, with its attempts counted afresh.
     MailResend {
@@ -318,6 +333,10 @@ fn main() -> anyhow::Result<()> {
         Some(Command::AuditHead { data_dir, key }) => audit_head(&data_dir, &key),
         Some(Command::MailDead { data_dir, key }) => {
             qar_server::admin::dead_mail_lines(&key.open(&data_dir)?)?.iter().for_each(|l| println!("{l}"));
+            Ok(())
+        }
+        Some(Command::Purge { data_dir, dry_run, now: _, key }) => {
+            println!("{}", qar_server::admin::purge_line(&key.open(&data_dir)?, dry_run, qar_server::store::now_ms())?);
             Ok(())
         }
         Some(Command::MailResend { data_dir, message_ids, key }) => {

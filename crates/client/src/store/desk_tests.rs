@@ -30,6 +30,7 @@ fn page(changes: Vec<qar_core::protocol::Change>) -> PullResponse {
         access_revoked: vec![],
         compat: None,
         feed_epoch: None,
+        purged: vec![],
         set_aside: vec![],
     }
 }

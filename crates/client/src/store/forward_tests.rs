@@ -100,6 +100,7 @@ fn a_page_from_a_newer_server_is_applied_and_what_is_unknown_kept_aside() {
         access_revoked: vec![],
         compat: Some(Compat::of_this_build()),
         feed_epoch: None,
+        purged: vec![],
         set_aside: vec![qar_core::sync::forward::SetAside {
             server_seq: 12,
             entity: "school_page".into(),

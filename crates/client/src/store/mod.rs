@@ -22,6 +22,7 @@ mod plan;
 mod report;
 mod report_versions;
 mod restored_server;
+mod retention_purge;
 mod review_detail;
 mod reviews;
 mod revoke;

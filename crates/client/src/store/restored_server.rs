@@ -63,6 +63,7 @@ mod tests {
             access_revoked: vec![],
             compat: None,
             feed_epoch: epoch.map(str::to_owned),
+            purged: vec![],
             set_aside: vec![],
         }
     }

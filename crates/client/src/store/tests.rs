@@ -307,6 +307,7 @@ fn pulled_values_apply_but_never_over_a_pending_local_edit() {
         access_revoked: vec![],
         compat: None,
         feed_epoch: None,
+        purged: vec![],
         set_aside: vec![],
     };
     assert_eq!(s.apply_pull(&page, T0).unwrap(), 3);
@@ -476,6 +477,7 @@ fn a_bulk_pull_defers_indexing_and_search_stays_complete() {
         access_revoked: vec![],
         compat: None,
         feed_epoch: None,
+        purged: vec![],
         set_aside: vec![],
     };
     s.apply_pull(&page, T0).unwrap();

@@ -24,6 +24,8 @@ pub const PULL_PAGE: u32 = 2000;
 pub struct SyncReport {
     pub pushed: usize,
     pub pulled: usize,
+    /// Records removed here because the server purged them under its retention policy.
+    pub purged: usize,
     /// Server clock minus this laptop's clock, as seen on the last reply.
     pub skew_ms: i64,
     /// How far ahead of the server's time the server found this laptop's change stamps, when
@@ -142,6 +144,7 @@ async fn sync_steps(
                     Some(page) => {
                         report.pulled += s.apply_pull(page, now_ms())?;
                         s.note_access_revoked(&page.access_revoked)?;
+                        report.purged += s.apply_purged(&page.purged)?;
                         more_to_pull = page.has_more;
                         progress(report.pulled as u64);
                         None
@@ -168,6 +171,7 @@ async fn sync_steps(
             }
             report.pulled += lock(store).apply_pull(&page, now_ms())?;
             lock(store).note_access_revoked(&page.access_revoked)?;
+            report.purged += lock(store).apply_purged(&page.purged)?;
             more_to_pull = page.has_more;
             progress(report.pulled as u64);
         }
@@ -209,6 +213,7 @@ pub async fn wait_and_pull(store: &Mutex<Store>, client: &SyncClient, wait_ms: u
     }
     let mut applied = lock(store).apply_pull(&page, now_ms())?;
     lock(store).note_access_revoked(&page.access_revoked)?;
+    applied += lock(store).apply_purged(&page.purged)?;
     if page.has_more || !page.access_revoked.is_empty() {
         applied += sync_once(store, client, now_ms).await?.pulled;
     }

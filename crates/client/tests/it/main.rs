@@ -13,6 +13,7 @@ mod invitation_flow;
 mod proposal_flow;
 mod report_export;
 mod restored_server;
+mod retention_purge;
 mod revoke_handover;
 mod scheduling_flow;
 mod schema_mix;

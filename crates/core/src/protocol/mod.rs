@@ -194,10 +194,25 @@ pub struct PullResponse {
     /// 0 and re-sends what the restored server no longer has. Absent from older servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feed_epoch: Option<String>,
+    /// Records the server purged under its retention policy within this page's span of the
+    /// feed (issue 24): the laptop removes them, text, search entries and all. Absent when
+    /// empty, so older apps (which ignore fields they do not know) read the page as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub purged: Vec<PurgedRecord>,
     /// Records and fields of this page that this build does not know (a newer server's), kept
     /// aside by the laptop for a later version. Never on the wire: filled when a page is read.
     #[serde(skip)]
     pub set_aside: Vec<crate::sync::forward::SetAside>,
+}
+
+/// A record removed from the server by retention (issue 24).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PurgedRecord {
+    /// The record kind's code (`evidence`, `comment`, …; `review` for the whole review).
+    pub entity: String,
+    pub id: Uuid,
+    pub review_id: Uuid,
 }
 
 /// The current state of one record, as the server holds it: every field with its version,

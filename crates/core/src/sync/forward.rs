@@ -37,6 +37,8 @@ pub struct WirePull {
     compat: Option<Compat>,
     #[serde(default)]
     feed_epoch: Option<String>,
+    #[serde(default)]
+    purged: Vec<crate::protocol::PurgedRecord>,
 }
 
 impl From<WirePull> for PullResponse {
@@ -60,6 +62,7 @@ impl From<WirePull> for PullResponse {
             access_revoked: w.access_revoked,
             compat: w.compat,
             feed_epoch: w.feed_epoch,
+            purged: w.purged,
             set_aside,
         }
     }

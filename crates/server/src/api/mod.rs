@@ -13,6 +13,7 @@ mod openapi;
 mod outbox_report;
 mod probes;
 mod report_versions;
+mod retention_admin;
 mod reviews;
 mod scheduling;
 mod schema_limits;
@@ -79,6 +80,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/reviews/{review_id}/blobs/{sha256}/upload", get(blobs::upload_status).patch(blobs::upload_piece))
         .route("/v1/mail/dead", get(mail_admin::list_dead))
         .route("/v1/mail/{message_id}/resend", post(mail_admin::resend))
+        // Retention (issue 24).
+        .route("/v1/retention", get(retention_admin::list_policies).put(retention_admin::set_policy))
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this endpoint does not accept that method") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -45,6 +45,7 @@ enum Limit {
     MaxItems(usize),
 }
 
+use qar_core::retention as R;
 use Limit::*;
 
 /// `(schema, property, limits)`.
@@ -60,6 +61,10 @@ const LIMITS: &[(&str, &str, &[Limit])] = &[
     ("NewHub", "name", &[MinLength(1), MaxLength(MAX_NAME), Pattern(NAME_PATTERN)]),
     ("NewHub", "report_deadline_days", &[Minimum(DEADLINE_DAYS.0), Maximum(DEADLINE_DAYS.1)]),
     ("HubSettings", "report_deadline_days", &[Minimum(DEADLINE_DAYS.0), Maximum(DEADLINE_DAYS.1)]),
+    ("RetentionPolicy", "evidence_months", &[Minimum(R::EVIDENCE_MONTHS.0 as usize), Maximum(R::EVIDENCE_MONTHS.1 as usize)]),
+    ("RetentionPolicy", "report_years", &[Minimum(R::REPORT_YEARS.0 as usize), Maximum(R::REPORT_YEARS.1 as usize)]),
+    ("RetentionPolicy", "cancelled_days", &[Minimum(R::CANCELLED_DAYS.0 as usize), Maximum(R::CANCELLED_DAYS.1 as usize)]),
+    ("RetentionPolicy", "grace_days", &[Minimum(R::GRACE_DAYS.0 as usize), Maximum(R::GRACE_DAYS.1 as usize)]),
     ("AssignSchools", "urns", &[MinItems(1), MaxItems(MAX_ASSIGN)]),
     ("NewInvitation", "email", &[MaxLength(MAX_EMAIL), Pattern(EMAIL_PATTERN)]),
     ("NewInvitation", "name", &[MinLength(1), MaxLength(MAX_NAME), Pattern(NAME_PATTERN)]),

@@ -214,6 +214,9 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/reviews/{review_id}/blobs/{sha256}", "get"),
         ("/v1/reviews/{review_id}/blobs/{sha256}/upload", "get"),
         ("/v1/reviews/{review_id}/blobs/{sha256}/upload", "patch"),
+        // Retention (issue 24).
+        ("/v1/retention", "get"),
+        ("/v1/retention", "put"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");

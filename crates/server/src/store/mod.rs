@@ -25,9 +25,14 @@ pub mod pull;
 mod push;
 mod records;
 pub mod report_versions;
+pub mod retention;
 pub mod scheduling;
 pub mod schools;
 // Mints tokens without a password: never in the production binary (issue 16).
+#[cfg(any(test, feature = "test-support"))]
+mod retention_testkit;
+#[cfg(any(test, feature = "test-support"))]
+pub use retention_testkit::TestReview;
 #[cfg(any(test, feature = "test-support"))]
 mod testkit;
 #[cfg(any(test, feature = "test-support"))]
@@ -66,6 +71,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 8, name: "keyed audit chain with per-part digests", sql: include_str!("migrations/0008_keyed_audit.sql") },
     Migration { number: 9, name: "re-stamped ops from clocks too far ahead", sql: include_str!("migrations/0009_restamps.sql") },
     Migration { number: 10, name: "mail outbox", sql: include_str!("migrations/0010_mail_outbox.sql") },
+    Migration { number: 11, name: "retention policy and soft-deleted records", sql: include_str!("migrations/0011_retention.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]

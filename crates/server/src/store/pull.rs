@@ -189,6 +189,12 @@ impl ServerStore {
                 let _ = write!(out, ",\"access_revoked\":[{}]", ids.join(","));
             }
         }
+        // What retention removed within this page's span of the feed (issue 24).
+        let purged = super::retention::purged_between(&tx, scope, cursor, next)?;
+        if !purged.is_empty() {
+            out.push_str(",\"purged\":");
+            out.push_str(&serde_json::to_string(&purged).unwrap_or_else(|_| "[]".into()));
+        }
         // What this server accepts, on every page (issue 17): an app learns it may or must
         // update before anything of it is refused.
         out.push_str(",\"compat\":");

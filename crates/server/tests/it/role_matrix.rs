@@ -29,7 +29,7 @@ enum Who {
     NotOnReview,
 }
 
-const ENDPOINTS: [&str; 25] = [
+const ENDPOINTS: [&str; 27] = [
     "health",
     "livez",
     "readyz",
@@ -54,6 +54,8 @@ const ENDPOINTS: [&str; 25] = [
     "blob_status",
     "blob_upload",
     "blob_download",
+    "retention_get",
+    "retention_put",
     "logout",
 ];
 
@@ -62,13 +64,15 @@ const ENDPOINTS: [&str; 25] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 25] {
+fn expected(who: Who) -> [&'static str; 27] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
     match who {
-        NoToken => ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
-        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
+        NoToken => {
+            ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U]
+        }
+        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
         Admin => [
             "200",
             "200",
@@ -94,6 +98,8 @@ fn expected(who: Who) -> [&'static str; 25] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "200",
+            "200",
             "200",
         ],
         Coordinator => [
@@ -121,6 +127,8 @@ fn expected(who: Who) -> [&'static str; 25] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         OtherHubCoordinator => [
@@ -148,6 +156,8 @@ fn expected(who: Who) -> [&'static str; 25] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         LeadReviewer => [
@@ -175,6 +185,8 @@ fn expected(who: Who) -> [&'static str; 25] {
             "200 offset=0",
             "200 complete",
             "200 bytes",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         Reviewer => [
@@ -202,6 +214,8 @@ fn expected(who: Who) -> [&'static str; 25] {
             "200 offset=0",
             "200 complete",
             "200 bytes",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         Shadow => [
@@ -229,6 +243,8 @@ fn expected(who: Who) -> [&'static str; 25] {
             "200 offset=0",
             "200 complete",
             "200 bytes",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         NotOnReview => [
@@ -256,6 +272,8 @@ fn expected(who: Who) -> [&'static str; 25] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
     }
@@ -474,6 +492,14 @@ async fn row(who: Who) -> Vec<String> {
     } else {
         cell(s, &serde_json::from_slice(&body).unwrap_or(Value::Null))
     });
+
+    // Retention (issue 24): administrators only. The administrator writes back the policy as
+    // shipped, so later rows see the same.
+    let (s, b) = env.get("/v1/retention", token).await;
+    cells.push(cell(s, &b));
+    let policy = json!({"evidence_months": 12, "report_years": 6, "cancelled_days": 90, "grace_days": 30});
+    let (s, b) = env.put("/v1/retention", token, policy).await;
+    cells.push(cell(s, &b));
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
     cells.push(cell(s, &b));

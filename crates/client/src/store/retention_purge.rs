@@ -1,0 +1,58 @@
+//! Records the server purged under its retention policy (issue 24), removed from this laptop:
+//! the rows, their full-text index entries (the delete trigger), the text of edits of them that
+//! the server already has (outbox rows are kept for their numbering, emptied), and anything set
+//! aside for them. A purged review goes whole, like a review the person lost access to.
+
+use super::columns::table;
+use super::{meta, Store};
+use crate::error::Result;
+use qar_core::protocol::PurgedRecord;
+use qar_core::EntityKind;
+
+/// The tables holding a review's records (and what was set aside for it).
+const REVIEW_TABLES: [&str; 8] =
+    ["evidence", "estimates", "report_sections", "comments", "conflicts", "plan_activities", "set_aside", "report_versions"];
+
+impl Store {
+    /// Removes what the server purged. Returns how many records were here and are now gone.
+    pub fn apply_purged(&mut self, purged: &[PurgedRecord]) -> Result<usize> {
+        if purged.is_empty() {
+            return Ok(0);
+        }
+        // Freed pages are overwritten, so the text does not linger inside the (encrypted) file.
+        self.conn.pragma_update(None, "secure_delete", true)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let acked = meta::acked_through(&tx)?;
+        let mut removed = 0;
+        let mut reviews = Vec::new();
+        for p in purged {
+            let (id, review_id) = (p.id.to_string(), p.review_id.to_string());
+            match EntityKind::parse(&p.entity) {
+                Ok(EntityKind::Review) => {
+                    for t in REVIEW_TABLES {
+                        removed += tx.execute(&format!("DELETE FROM {t} WHERE review_id = ?1"), [&id])?;
+                    }
+                    removed += tx.execute("DELETE FROM reviews WHERE id = ?1", [&id])?;
+                    tx.execute("UPDATE outbox SET fields = '{}' WHERE review_id = ?1 AND seq <= ?2", rusqlite::params![id, acked as i64])?;
+                }
+                Ok(kind) => {
+                    removed += tx.execute(&format!("DELETE FROM {} WHERE id = ?1", table(kind)), [&id])?;
+                    tx.execute(
+                        "UPDATE outbox SET fields = '{}' WHERE entity = ?1 AND entity_id = ?2 AND seq <= ?3",
+                        rusqlite::params![p.entity, id, acked as i64],
+                    )?;
+                }
+                // A kind this build does not know can only be in what it set aside.
+                Err(_) => {}
+            }
+            removed += tx.execute("DELETE FROM set_aside WHERE entity = ?1 AND id = ?2", [&p.entity, &id])?;
+            reviews.push(review_id);
+        }
+        // Rewrites the index's segments so no token of a removed note survives in them.
+        tx.execute("INSERT INTO evidence_fts(evidence_fts) VALUES ('optimize')", [])?;
+        tx.commit()?;
+        self.conn.pragma_update(None, "secure_delete", false)?;
+        self.changed_reviews.extend(reviews);
+        Ok(removed)
+    }
+}

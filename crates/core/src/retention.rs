@@ -1,0 +1,127 @@
+//! Retention (issue 24): how long a review's personal data is kept, as data. The partnership
+//! has a default policy and a hub may have its own; the server's purge job asks these rules
+//! what is due. Time is passed in (ms since the epoch).
+
+use serde::{Deserialize, Serialize};
+
+const DAY_MS: u64 = 86_400_000;
+/// A month as the mean Gregorian month (365.25 / 12 days): retention is counted in whole
+/// months but no one needs it to the calendar day, and a fixed length keeps the rule pure.
+const MONTH_MS: u64 = 2_629_800_000;
+/// A year as 365.25 days.
+const YEAR_MS: u64 = 31_557_600_000;
+
+/// Defaults for the partnership (decision 60 says why).
+pub const DEFAULT_EVIDENCE_MONTHS: u32 = 12;
+pub const DEFAULT_REPORT_YEARS: u32 = 6;
+pub const DEFAULT_CANCELLED_DAYS: u32 = 90;
+pub const DEFAULT_GRACE_DAYS: u32 = 30;
+
+/// Limits of each setting, inclusive: long enough for any sensible policy, short enough that a
+/// typo (120 years) is refused rather than quietly keeping data for ever.
+pub const EVIDENCE_MONTHS: (u32, u32) = (1, 120);
+pub const REPORT_YEARS: (u32, u32) = (1, 50);
+pub const CANCELLED_DAYS: (u32, u32) = (1, 3650);
+pub const GRACE_DAYS: (u32, u32) = (1, 365);
+
+/// The kinds of record purged from an issued review once its evidence is due: what reviewers
+/// wrote while reviewing. The report's sections and estimates stay (the issued snapshot is the
+/// report, but the review's own page still shows them until the report itself expires).
+/// Conflicts hold losing values of any field (note text too) and the plan names host colleagues.
+pub const EVIDENCE_KINDS: [&str; 4] = ["evidence", "comment", "conflict", "plan_activity"];
+
+/// One retention policy: the partnership's (`hub_id` None) or a hub's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RetentionPolicy {
+    /// The hub this policy is for; absent for the partnership's default.
+    #[serde(default)]
+    pub hub_id: Option<String>,
+    /// Evidence notes, comments, kept conflicts and the visit plan of an issued review are
+    /// soft-deleted this many months after its latest issued version.
+    #[serde(deserialize_with = "crate::whole_number::u32")]
+    pub evidence_months: u32,
+    /// The issued report is kept this many years after issue.
+    #[serde(deserialize_with = "crate::whole_number::u32")]
+    pub report_years: u32,
+    /// Everything of a cancelled review is soft-deleted this many days after it was cancelled.
+    #[serde(deserialize_with = "crate::whole_number::u32")]
+    pub cancelled_days: u32,
+    /// Days between a soft delete and the purge that removes the data for good.
+    #[serde(deserialize_with = "crate::whole_number::u32")]
+    pub grace_days: u32,
+}
+
+impl RetentionPolicy {
+    pub fn partnership_default() -> RetentionPolicy {
+        RetentionPolicy {
+            hub_id: None,
+            evidence_months: DEFAULT_EVIDENCE_MONTHS,
+            report_years: DEFAULT_REPORT_YEARS,
+            cancelled_days: DEFAULT_CANCELLED_DAYS,
+            grace_days: DEFAULT_GRACE_DAYS,
+        }
+    }
+
+    /// The first setting out of its limits, as a sentence for the administrator.
+    pub fn check(&self) -> Result<(), String> {
+        let settings = [
+            ("evidence_months", "Evidence is kept for", self.evidence_months, EVIDENCE_MONTHS, "months"),
+            ("report_years", "The issued report is kept for", self.report_years, REPORT_YEARS, "years"),
+            ("cancelled_days", "A cancelled review is kept for", self.cancelled_days, CANCELLED_DAYS, "days"),
+            ("grace_days", "The grace period before a purge is", self.grace_days, GRACE_DAYS, "days"),
+        ];
+        for (_, what, value, (min, max), unit) in settings {
+            if !(min..=max).contains(&value) {
+                return Err(format!("{what} {min} to {max} {unit}, not {value}."));
+            }
+        }
+        Ok(())
+    }
+
+    /// When the evidence of a review last issued at `issued_ms` becomes due.
+    pub fn evidence_due_ms(&self, issued_ms: u64) -> u64 {
+        issued_ms.saturating_add(u64::from(self.evidence_months) * MONTH_MS)
+    }
+
+    /// When a review cancelled at `cancelled_ms` becomes due.
+    pub fn cancelled_due_ms(&self, cancelled_ms: u64) -> u64 {
+        cancelled_ms.saturating_add(u64::from(self.cancelled_days) * DAY_MS)
+    }
+
+    /// When the report issued at `issued_ms` expires.
+    pub fn report_due_ms(&self, issued_ms: u64) -> u64 {
+        issued_ms.saturating_add(u64::from(self.report_years) * YEAR_MS)
+    }
+
+    /// When something soft-deleted at `marked_ms` is purged for good.
+    pub fn purge_after_ms(&self, marked_ms: u64) -> u64 {
+        marked_ms.saturating_add(u64::from(self.grace_days) * DAY_MS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_within_the_limits_and_out_of_range_values_are_named() {
+        let p = RetentionPolicy::partnership_default();
+        p.check().unwrap();
+        let err = RetentionPolicy { evidence_months: 0, ..p.clone() }.check().unwrap_err();
+        assert_eq!(err, "Evidence is kept for 1 to 120 months, not 0.");
+        let err = RetentionPolicy { grace_days: 400, ..p }.check().unwrap_err();
+        assert_eq!(err, "The grace period before a purge is 1 to 365 days, not 400.");
+    }
+
+    #[test]
+    fn due_times_count_from_the_event() {
+        let p = RetentionPolicy::partnership_default();
+        assert_eq!(p.evidence_due_ms(0), 12 * MONTH_MS);
+        assert_eq!(p.evidence_due_ms(0), YEAR_MS, "twelve mean months are one mean year");
+        assert_eq!(p.cancelled_due_ms(DAY_MS), 91 * DAY_MS);
+        assert_eq!(p.purge_after_ms(0), 30 * DAY_MS);
+        assert_eq!(p.report_due_ms(u64::MAX - 1), u64::MAX, "never wraps");
+    }
+}
