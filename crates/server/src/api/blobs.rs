@@ -34,7 +34,7 @@ pub struct PieceParams {
 /// many bytes the server holds. Anyone on the review's team.
 #[utoipa::path(get, path = "/v1/reviews/{review_id}/blobs/{sha256}/upload", tag = "attachments", security(("bearer" = [])),
     params(("review_id" = uuid::Uuid, Path, description = "The review's id"),
-           ("sha256" = String, Path, description = "SHA-256 of the file, 64 lowercase hex digits")),
+           ("sha256" = String, Path, description = "SHA-256 of the file, 64 lowercase hex digits", pattern = "^[0-9a-f]{64}$")),
     responses(
         (status = 200, description = "Where the upload stands", body = BlobStatus),
         (status = 400, description = "bad_query: not a SHA-256", body = ErrorBody),
@@ -58,7 +58,7 @@ pub async fn upload_status(
 /// and stores the blob whole. A blob already stored for this review is not taken again.
 #[utoipa::path(patch, path = "/v1/reviews/{review_id}/blobs/{sha256}/upload", tag = "attachments", security(("bearer" = [])),
     params(("review_id" = uuid::Uuid, Path, description = "The review's id"),
-           ("sha256" = String, Path, description = "SHA-256 of the file, 64 lowercase hex digits"), PieceParams),
+           ("sha256" = String, Path, description = "SHA-256 of the file, 64 lowercase hex digits", pattern = "^[0-9a-f]{64}$"), PieceParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file's bytes from `offset` on"),
     responses(
         (status = 200, description = "Where the upload stands now", body = BlobStatus),
@@ -96,7 +96,7 @@ pub async fn upload_piece(
 /// The blob's bytes, for a member of the review's team who may read the team's evidence.
 #[utoipa::path(get, path = "/v1/reviews/{review_id}/blobs/{sha256}", tag = "attachments", security(("bearer" = [])),
     params(("review_id" = uuid::Uuid, Path, description = "The review's id"),
-           ("sha256" = String, Path, description = "SHA-256 of the file, 64 lowercase hex digits")),
+           ("sha256" = String, Path, description = "SHA-256 of the file, 64 lowercase hex digits", pattern = "^[0-9a-f]{64}$")),
     responses(
         (status = 200, description = "The file's bytes", content_type = "application/octet-stream"),
         (status = 400, description = "bad_query: not a SHA-256", body = ErrorBody),
