@@ -297,6 +297,7 @@ impl Client {
             refused_changes: refusals.len() as u32,
             last_refusal: refusals.first().map(|r| r.message.clone()),
             pending_records: store.pending_records()?,
+            purge_notice: store.last_purge()?.and_then(|(records, at_ms)| purge_notice(records, at_ms, now_ms())),
         })
     }
 
@@ -389,6 +390,19 @@ fn clock_warning(skew_ms: i64) -> Option<String> {
     ))
 }
 
+/// What the sync panel says about a purge that removed records here, for two weeks after it.
+fn purge_notice(records: u64, at_ms: u64, now_ms: u64) -> Option<String> {
+    const SHOWN_MS: u64 = 14 * 24 * 60 * 60 * 1000;
+    if records == 0 || now_ms.saturating_sub(at_ms) > SHOWN_MS {
+        return None;
+    }
+    let day = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(at_ms as i64)?.format("%-d %b %Y");
+    let what = if records == 1 { "1 record of older reviews was".to_owned() } else { format!("{records} records of older reviews were") };
+    Some(format!(
+        "{what} removed from this laptop on {day}: the partnership keeps review notes only as long as its retention policy says. Issued reports stay on the server."
+    ))
+}
+
 /// What the status bar says about updating, from what the server last said it accepts and what
 /// this app had to keep aside (issue 17). `None` when this app is current.
 fn update_notice(compat: Option<&Compat>, set_aside: u32) -> Option<String> {
@@ -411,6 +425,16 @@ fn update_notice(compat: Option<&Compat>, set_aside: u32) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::clock_warning;
+
+    #[test]
+    fn a_purge_is_told_in_words_for_two_weeks() {
+        let at = 1_796_601_600_000; // 7 Dec 2026, 00:00 UTC
+        let said = super::purge_notice(12, at, at + 60_000).unwrap();
+        assert!(said.starts_with("12 records of older reviews were removed from this laptop on 7 Dec 2026"), "{said}");
+        assert!(super::purge_notice(1, at, at).unwrap().starts_with("1 record of older reviews was removed"));
+        assert_eq!(super::purge_notice(12, at, at + 15 * 24 * 60 * 60 * 1000), None);
+        assert_eq!(super::purge_notice(0, at, at), None);
+    }
 
     #[test]
     fn clock_warning_only_beyond_two_minutes_and_says_which_way() {

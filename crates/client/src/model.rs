@@ -440,6 +440,9 @@ pub struct SyncStatus {
     /// What waits to sync, as a person counts it: records by kind (one note edited ten times is
     /// one note), kinds in the order of `EntityKind` codes.
     pub pending_records: Vec<PendingRecords>,
+    /// Records the partnership's retention policy removed from this laptop at its last purge,
+    /// in words, for two weeks after it (issue 24); `None` otherwise.
+    pub purge_notice: Option<String>,
 }
 
 /// How many records of one kind have changes waiting to sync.

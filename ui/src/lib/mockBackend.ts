@@ -224,6 +224,8 @@ export class MockBackend implements Backend {
   private remote: { reviewId: string; apply: () => void }[] = [];
   /** What the Rust client reports when the laptop clock is off; tests set it directly. */
   clockWarning: string | null = null;
+  /** What the sync panel says about the last retention purge here (issue 24). */
+  purgeNotice: string | null = null;
   /** A long first sync under way; tests and the preview set it directly. */
   progress: SyncProgress | null = null;
   private nextId = 1;
@@ -967,6 +969,7 @@ export class MockBackend implements Backend {
       updateRequired: false,
       refusedChanges: 0,
       lastRefusal: null,
+      purgeNotice: this.purgeNotice,
     };
   }
 

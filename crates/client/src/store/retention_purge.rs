@@ -13,9 +13,18 @@ use qar_core::EntityKind;
 const REVIEW_TABLES: [&str; 8] =
     ["evidence", "estimates", "report_sections", "comments", "conflicts", "plan_activities", "set_aside", "report_versions"];
 
+/// The meta key of the last purge that removed records here: `{records, at_ms}`.
+const LAST_PURGE: &str = "last_purge";
+
 impl Store {
+    /// How many records the last purge removed from this laptop, and when (ms).
+    pub fn last_purge(&self) -> Result<Option<(u64, u64)>> {
+        let note: Option<serde_json::Value> = meta::get(&self.conn, LAST_PURGE)?.and_then(|s| serde_json::from_str(&s).ok());
+        Ok(note.and_then(|n| Some((n["records"].as_u64()?, n["at_ms"].as_u64()?))))
+    }
+
     /// Removes what the server purged. Returns how many records were here and are now gone.
-    pub fn apply_purged(&mut self, purged: &[PurgedRecord]) -> Result<usize> {
+    pub fn apply_purged(&mut self, purged: &[PurgedRecord], now_ms: u64) -> Result<usize> {
         if purged.is_empty() {
             return Ok(0);
         }
@@ -50,6 +59,11 @@ impl Store {
         }
         // Rewrites the index's segments so no token of a removed note survives in them.
         tx.execute("INSERT INTO evidence_fts(evidence_fts) VALUES ('optimize')", [])?;
+        if removed > 0 {
+            // What the sync panel says for a while: records leaving a laptop are not a surprise.
+            let note = serde_json::json!({"records": removed, "at_ms": now_ms});
+            meta::set(&tx, LAST_PURGE, &note.to_string())?;
+        }
         tx.commit()?;
         self.conn.pragma_update(None, "secure_delete", false)?;
         self.changed_reviews.extend(reviews);

@@ -144,7 +144,7 @@ async fn sync_steps(
                     Some(page) => {
                         report.pulled += s.apply_pull(page, now_ms())?;
                         s.note_access_revoked(&page.access_revoked)?;
-                        report.purged += s.apply_purged(&page.purged)?;
+                        report.purged += s.apply_purged(&page.purged, now_ms())?;
                         more_to_pull = page.has_more;
                         progress(report.pulled as u64);
                         None
@@ -171,7 +171,7 @@ async fn sync_steps(
             }
             report.pulled += lock(store).apply_pull(&page, now_ms())?;
             lock(store).note_access_revoked(&page.access_revoked)?;
-            report.purged += lock(store).apply_purged(&page.purged)?;
+            report.purged += lock(store).apply_purged(&page.purged, now_ms())?;
             more_to_pull = page.has_more;
             progress(report.pulled as u64);
         }
@@ -213,7 +213,7 @@ pub async fn wait_and_pull(store: &Mutex<Store>, client: &SyncClient, wait_ms: u
     }
     let mut applied = lock(store).apply_pull(&page, now_ms())?;
     lock(store).note_access_revoked(&page.access_revoked)?;
-    applied += lock(store).apply_purged(&page.purged)?;
+    applied += lock(store).apply_purged(&page.purged, now_ms())?;
     if page.has_more || !page.access_revoked.is_empty() {
         applied += sync_once(store, client, now_ms).await?.pulled;
     }

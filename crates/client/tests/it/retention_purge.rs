@@ -76,6 +76,8 @@ async fn a_purge_reaches_a_laptop_that_was_online_and_one_that_was_offline() {
         assert_eq!(held(&dir_of(i), &cancelled.review), (0, 0, 0), "laptop {i}: the cancelled review gone");
         assert_eq!(search(store, &issued.review), 0);
         let s = store.lock().unwrap();
+        let (records, _) = s.last_purge().unwrap().expect("the sync panel has the purge to tell");
+        assert!(records >= 4, "laptop {i}: {records} records told");
         let reviews: Vec<String> = s.list_reviews().unwrap().into_iter().map(|r| r.id).collect();
         assert!(reviews.contains(&issued.review) && !reviews.contains(&cancelled.review), "laptop {i}: {reviews:?}");
         let conn = rusqlite::Connection::open(dirs[i].path().join("qar-field.db")).unwrap();

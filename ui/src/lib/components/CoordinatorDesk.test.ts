@@ -214,12 +214,14 @@ describe('Sync panel', () => {
     const backend = conflicted({ online: false });
     backend.clockWarning = "This laptop's clock is about 10 minutes behind the server's.";
     backend.progress = { done: 40, total: 200 };
+    backend.purgeNotice = '12 records of older reviews were removed from this laptop on 7 Dec 2026.';
     const { sync, user } = mount(SyncPanel, {}, backend);
     sync.start();
     expect(screen.getByRole('heading', { level: 1, name: 'Sync' })).toBeInTheDocument();
     await user.click(await screen.findByRole('button', { name: 'Sync now' }));
     expect(await screen.findByTestId('sync-panel-error')).toHaveTextContent("Can't reach the server. Your work is saved on this laptop");
     expect(screen.getByTestId('sync-panel-clock')).toHaveTextContent('about 10 minutes behind');
+    expect(screen.getByTestId('sync-panel-purge')).toHaveTextContent('12 records of older reviews were removed');
     const bar = screen.getByRole('progressbar', { name: /Bringing reviews to this laptop: 40 of 200/ });
     expect(bar).toHaveAttribute('aria-valuenow', '40');
     expect(bar).toHaveAttribute('aria-valuemax', '200');

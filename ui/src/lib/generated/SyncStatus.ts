@@ -53,4 +53,9 @@ lastRefusal: string | null,
  * What waits to sync, as a person counts it: records by kind (one note edited ten times is
  * one note), kinds in the order of `EntityKind` codes.
  */
-pendingRecords: Array<PendingRecords>, };
+pendingRecords: Array<PendingRecords>, 
+/**
+ * Records the partnership's retention policy removed from this laptop at its last purge,
+ * in words, for two weeks after it (issue 24); `None` otherwise.
+ */
+purgeNotice: string | null, };
