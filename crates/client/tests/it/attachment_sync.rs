@@ -6,6 +6,7 @@ use qar_client::store::AttachChoice;
 use qar_client::{Client, NewEvidence, NewReview, Store};
 use qar_core::attachment::AttachmentKind;
 use qar_core::entities::TeamRole;
+use qar_server::net::cutting_proxy::cutting_proxy;
 use qar_server::{start, ServerConfig, ServerStore};
 use std::path::Path;
 
@@ -108,47 +109,6 @@ async fn a_hundred_photos_never_hold_back_a_note_and_a_teammate_opens_them() {
     let round = b.sync_now().await.unwrap();
     assert_eq!(round.files_sent, 1);
     assert_eq!(blob_files(&blobs), before, "one blob on the server for the same photo");
-}
-
-/// A TCP proxy that closes each connection once it has carried `cut_every` bytes towards the
-/// server, counting every byte the laptop sent through it.
-async fn cutting_proxy(target: std::net::SocketAddr, cut_every: u64) -> (String, std::sync::Arc<std::sync::atomic::AtomicU64>) {
-    use std::sync::atomic::Ordering;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let sent = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let counter = sent.clone();
-    tokio::spawn(async move {
-        while let Ok((mut laptop, _)) = listener.accept().await {
-            let counter = counter.clone();
-            tokio::spawn(async move {
-                let Ok(mut server) = tokio::net::TcpStream::connect(target).await else { return };
-                let (mut lr, mut lw) = laptop.split();
-                let (mut sr, mut sw) = server.split();
-                let up = async {
-                    let (mut carried, mut buf) = (0u64, vec![0u8; 16 * 1024]);
-                    while carried < cut_every {
-                        let room = (cut_every - carried).min(buf.len() as u64) as usize;
-                        let n = match lr.read(&mut buf[..room]).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => n,
-                        };
-                        counter.fetch_add(n as u64, Ordering::SeqCst);
-                        carried += n as u64;
-                        if sw.write_all(&buf[..n]).await.is_err() {
-                            return;
-                        }
-                    }
-                };
-                let down = async {
-                    let _ = tokio::io::copy(&mut sr, &mut lw).await;
-                };
-                tokio::select! { _ = up => {}, _ = down => {} }
-            });
-        }
-    });
-    (format!("http://{addr}"), sent)
 }
 
 /// The laptop's own uploader over a link cut every 256 KB: a 5 MB document resumes from the

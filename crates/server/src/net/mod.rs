@@ -5,6 +5,8 @@
 //! Why not `axum::serve`: it has no connection cap and no way to set hyper's timeouts, and TLS
 //! would need a second serving path (axum-server). One loop here serves both, with the same limits.
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod cutting_proxy;
 mod guard;
 mod idle;
 mod tls;

@@ -3,13 +3,11 @@
 
 use crate::common::*;
 use qar_core::EntityKind;
+use qar_server::net::cutting_proxy::cutting_proxy;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
 fn sha(bytes: &[u8]) -> String {
@@ -40,50 +38,6 @@ async fn send(
     let resp = env.http.patch(url).bearer_auth(token).header("content-type", "application/octet-stream").body(body).send().await?;
     let s = resp.status();
     Ok((s, resp.json().await.unwrap_or(Value::Null)))
-}
-
-/// A TCP proxy that closes each connection once it has carried `cut_every` bytes towards the
-/// server, counting every byte the client sent it.
-async fn cutting_proxy(target: std::net::SocketAddr, cut_every: u64) -> (String, Arc<AtomicU64>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let sent = Arc::new(AtomicU64::new(0));
-    let counter = sent.clone();
-    tokio::spawn(async move {
-        while let Ok((mut client, _)) = listener.accept().await {
-            let counter = counter.clone();
-            tokio::spawn(async move {
-                let Ok(mut server) = TcpStream::connect(target).await else { return };
-                let (mut cr, mut cw) = client.split();
-                let (mut sr, mut sw) = server.split();
-                let up = async {
-                    let mut carried = 0u64;
-                    let mut buf = vec![0u8; 16 * 1024];
-                    loop {
-                        let room = (cut_every - carried).min(buf.len() as u64) as usize;
-                        if room == 0 {
-                            return;
-                        }
-                        let n = match cr.read(&mut buf[..room]).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => n,
-                        };
-                        counter.fetch_add(n as u64, Ordering::SeqCst);
-                        carried += n as u64;
-                        if sw.write_all(&buf[..n]).await.is_err() {
-                            return;
-                        }
-                    }
-                };
-                let down = async {
-                    let _ = tokio::io::copy(&mut sr, &mut cw).await;
-                };
-                // The first side to finish (the cut) ends the connection both ways.
-                tokio::select! { _ = up => {}, _ = down => {} }
-            });
-        }
-    });
-    (format!("http://{addr}"), sent)
 }
 
 /// Resumes from the server's offset until the blob is complete; returns the attempts made.
