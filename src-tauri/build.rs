@@ -62,6 +62,7 @@ const COMMANDS: &[&str] = &[
     "report_versions",
     "vault_status",
     "unlock_store",
+    "start_afresh",
     "unlock_idle",
     "export_unsent",
     "import_handover",

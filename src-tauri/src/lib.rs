@@ -101,6 +101,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         report_commands::report_versions,
         protect::vault_status,
         protect::unlock_store,
+        protect::start_afresh,
         protect::unlock_idle,
         protect::export_unsent,
         protect::import_handover,

@@ -149,6 +149,20 @@ pub async fn unlock_idle<R: Runtime>(app: AppHandle<R>, gate: State<'_, Gate>, s
     }
 }
 
+/// "Forgotten the passphrase?": sets the locked store aside (never deletes it) so the next
+/// unlock asks for a new passphrase and sign-in syncs the reviews back. Returns the folder the
+/// locked files went to, for the screen to say. Refused once the store is open.
+#[tauri::command]
+pub fn start_afresh(gate: State<'_, Gate>) -> Result<String, IpcError> {
+    let stage = gate.stage();
+    if stage.0 != Stage::Locked {
+        return Err(IpcError::new(ErrorCode::Vault, "The review data is open: there is no passphrase to get round"));
+    }
+    let folder = gate.vault.set_aside()?;
+    tracing::info!(folder = %folder.display(), "locked store set aside after a forgotten passphrase");
+    Ok(folder.display().to_string())
+}
+
 #[tauri::command]
 pub async fn export_unsent(
     state: State<'_, AppState>,

@@ -163,3 +163,64 @@ test('the store is encrypted, locks when idle, and a revoked laptop exports then
     await driver.stop();
   }
 });
+
+test('a forgotten passphrase: start afresh, and the reviews come back after a sign-in', { timeout: 180_000 }, async () => {
+  const ownDir = appDataDir();
+  // The server takes each TOTP code once: the second sign-in waits for the next 30 s step.
+  const totpStep = () => Math.floor(Date.now() / 30_000);
+  let usedStep = 0;
+  const start = async () => {
+    const driver = await startDriver({ QAR_DATA_DIR: ownDir, QAR_SERVER_URL: server.url, QAR_SYNC_RETRY_MAX_MS: '1500' });
+    drivers.push(driver);
+    return { driver, browser: await openApp(driver) };
+  };
+  try {
+    let { driver, browser } = await start();
+    try {
+      await shown(browser, '[data-testid="unlock-form"][data-state="needs_new_passphrase"]');
+      await setText(browser, '#store-passphrase', PASSPHRASE);
+      await setText(browser, '#store-passphrase-confirm', PASSPHRASE);
+      await click(browser, '[data-testid="unlock"]');
+      // The first test signed this account in moments ago.
+      const before = totpStep();
+      await browser.waitUntil(async () => totpStep() > before, { timeout: 35_000, interval: 500 });
+      await signIn(browser, server.url, DEMO.reviewer, DEMO_PASSWORD);
+      usedStep = totpStep();
+      await browser.waitUntil(async () => (await browser.$$('[data-testid="review-row"]')).length >= 3, { timeout: 20_000, timeoutMsg: 'reviews did not sync down' });
+    } finally {
+      await browser.deleteSession();
+      await driver.stop();
+    }
+
+    // Months later the passphrase is gone from memory.
+    ({ driver, browser } = await start());
+    try {
+      await shown(browser, '[data-testid="unlock-form"][data-state="needs_passphrase"]');
+      await click(browser, '[data-testid="passphrase-forgotten"] summary');
+      await click(browser, '[data-testid="start-afresh"]');
+      assert.deepEqual(await axeCheck(browser, 'protect-start-afresh'), [], 'no serious accessibility problems');
+      await browser.saveScreenshot(join(ARTIFACTS, 'e2e-protect-03-start-afresh.png'));
+      await click(browser, '[data-testid="start-afresh-confirm"]');
+
+      const notice = await shown(browser, '[data-testid="set-aside-notice"]');
+      assert.match(await notice.getText(), /set-aside/);
+      await shown(browser, '[data-testid="unlock-form"][data-state="needs_new_passphrase"]');
+      const setAside = readdirSync(join(ownDir, 'set-aside'));
+      assert.equal(setAside.length, 1, `one set-aside folder: ${setAside}`);
+      const kept = readdirSync(join(ownDir, 'set-aside', setAside[0]));
+      assert.ok(kept.includes('qar-field.db') && kept.includes('qar-field.db.key'), `the locked store and its key were kept: ${kept}`);
+
+      await setText(browser, '#store-passphrase', 'a new passphrase for spring');
+      await setText(browser, '#store-passphrase-confirm', 'a new passphrase for spring');
+      await click(browser, '[data-testid="unlock"]');
+      await browser.waitUntil(async () => totpStep() > usedStep, { timeout: 35_000, interval: 500 });
+      await signIn(browser, server.url, DEMO.reviewer, DEMO_PASSWORD);
+      await browser.waitUntil(async () => (await browser.$$('[data-testid="review-row"]')).length >= 3, { timeout: 30_000, timeoutMsg: 'reviews did not come back from the server' });
+    } finally {
+      await browser.deleteSession();
+      await driver.stop();
+    }
+  } finally {
+    removeDir(ownDir);
+  }
+});

@@ -45,6 +45,29 @@ describe('start-up gate', () => {
     expect(backend.protect.secret).toBe('heron vale notes');
   });
 
+  it('starts afresh after a forgotten passphrase, only once confirmed, and says where the locked data went', async () => {
+    const user = userEvent.setup();
+    const backend = new MockBackend({ reviews: [{ id: 'r1', schoolName: 'Oakfield Primary' }] });
+    backend.protect.state = 'needs_passphrase';
+    renderGate(backend);
+
+    const forgotten = await screen.findByTestId('passphrase-forgotten');
+    await user.click(within(forgotten).getByText('Forgotten the passphrase?'));
+    await user.click(within(forgotten).getByTestId('start-afresh'));
+    // Asking is not doing: Cancel leaves the locked store as it was.
+    await user.click(within(forgotten).getByRole('button', { name: 'Cancel' }));
+    expect(backend.protect.state).toBe('needs_passphrase');
+
+    await user.click(within(forgotten).getByTestId('start-afresh'));
+    expect(within(forgotten).getByRole('group')).toHaveTextContent('Changes that had not synced stay locked in the set-aside folder');
+    await user.click(within(forgotten).getByTestId('start-afresh-confirm'));
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Protect review data on this laptop' })).toBeInTheDocument();
+    expect(screen.getByTestId('set-aside-notice')).toHaveTextContent('set-aside/locked-2026-12-07-091500');
+    expect(backend.protect.state).toBe('needs_new_passphrase');
+    expect(screen.queryByText('Oakfield Primary')).not.toBeInTheDocument();
+  });
+
   it('refuses a wrong passphrase at start, then opens with the right one', async () => {
     const user = userEvent.setup();
     const backend = new MockBackend({ reviews: [{ id: 'r1', schoolName: 'Oakfield Primary' }] });

@@ -110,6 +110,14 @@ export class MockProtection implements Protection {
     return file.reviewIds.length;
   }
 
+  async startAfresh(): Promise<string> {
+    if (this.state !== 'needs_passphrase') throw { code: 'vault', message: 'only a store locked with a passphrase can be set aside' };
+    // The real app moves the locked files aside; to the mock that is an empty laptop again.
+    this.host.wipe();
+    this.state = 'needs_new_passphrase';
+    return '/home/reviewer/.local/share/qar-field/set-aside/locked-2026-12-07-091500';
+  }
+
   async wipe(discardUnsent: boolean): Promise<void> {
     const n = this.host.unsent().length;
     if (n > 0 && !discardUnsent) {

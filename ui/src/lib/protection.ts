@@ -18,6 +18,9 @@ export interface Protection {
   exportUnsent(path: string, passphrase: string, reviewId: string | null): Promise<HandoverExport>;
   /** Applies a handover file's changes here (queued for sync); returns how many were new. */
   importHandover(path: string, passphrase: string): Promise<number>;
+  /** Forgotten passphrase: moves the locked store aside (not deleted) so a new passphrase can be
+   *  set; returns the folder it went to. Only while locked with a passphrase. */
+  startAfresh(): Promise<string>;
   /** Deletes the store and its key. Rejects with 'unsent_work' unless `discardUnsent`. */
   wipe(discardUnsent: boolean): Promise<void>;
 }
@@ -45,6 +48,9 @@ export class TauriProtection implements Protection {
   }
   importHandover(path: string, passphrase: string) {
     return call<number>('import_handover', { path, passphrase });
+  }
+  startAfresh() {
+    return call<string>('start_afresh');
   }
   async wipe(discardUnsent: boolean) {
     await call<null>('wipe_laptop', { discardUnsent });

@@ -161,6 +161,39 @@ impl Vault {
         passphrase::unwrap_file(&self.key_file(), pass).map(|_| ())
     }
 
+    /// The way out of a forgotten passphrase: moves the locked store (with its WAL), its key file
+    /// and its sealed attachment files into a dated folder under `set-aside/` beside the store,
+    /// so the next start asks for a new passphrase and a sign-in brings the server's copy back.
+    /// Set aside rather than deleted: if the passphrase comes back to mind, moving the files back
+    /// recovers the unsent work as well. Only for a passphrase-locked store: a keychain store has
+    /// no passphrase to forget, and an open one is not locked.
+    pub fn set_aside(&self) -> Result<PathBuf> {
+        if self.state() != VaultState::NeedsPassphrase {
+            return Err(ClientError::Vault("only a store locked with a passphrase can be set aside".into()));
+        }
+        let dir = self.store.parent().unwrap_or_else(|| Path::new("."));
+        let stamp = chrono::Utc::now().format("%Y-%m-%d-%H%M%S");
+        let mut folder = dir.join("set-aside").join(format!("locked-{stamp}"));
+        let mut n = 1;
+        while folder.exists() {
+            n += 1;
+            folder = dir.join("set-aside").join(format!("locked-{stamp}-{n}"));
+        }
+        std::fs::create_dir_all(&folder).map_err(|e| ClientError::Vault(format!("could not make {}: {e}", folder.display())))?;
+        // The key file last: until it moves the store still asks for the passphrase, so a
+        // failure half-way leaves a laptop that can be unlocked, never a store with no key.
+        for suffix in ["", "-wal", "-shm", ".encrypting", ".attachments", ".key"] {
+            let from = sibling(&self.store, suffix);
+            let Some(name) = from.file_name() else { continue };
+            match std::fs::rename(&from, folder.join(name)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(ClientError::Vault(format!("could not move {} aside: {e}", from.display()))),
+            }
+        }
+        Ok(folder)
+    }
+
     /// Removes the key everywhere this laptop keeps it: after this the store file is noise.
     pub fn forget(&self) -> Result<()> {
         if self.keychain_marker().exists() {

@@ -63,3 +63,33 @@ fn the_sqlcipher_key_is_the_raw_key_form() {
     assert!(p.starts_with("x'") && p.ends_with('\'') && p.len() == 67, "{}", p.as_str());
     assert_eq!(format!("{k:?}"), "StoreKey(…)", "never printed");
 }
+
+#[test]
+fn a_forgotten_passphrase_sets_the_locked_store_aside_and_the_next_start_asks_for_a_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = vault(dir.path());
+    assert!(matches!(v.set_aside(), Err(ClientError::Vault(_))), "nothing locked yet: nothing to set aside");
+    v.unlock(Some("correct horse battery")).unwrap();
+    let store = dir.path().join("qar-field.db");
+    std::fs::write(&store, b"encrypted pages").unwrap();
+    std::fs::write(dir.path().join("qar-field.db-wal"), b"wal").unwrap();
+    std::fs::create_dir(dir.path().join("qar-field.db.attachments")).unwrap();
+    std::fs::write(dir.path().join("qar-field.db.attachments/a1"), b"sealed").unwrap();
+
+    let folder = v.set_aside().unwrap();
+    assert!(folder.starts_with(dir.path().join("set-aside")), "{}", folder.display());
+    assert_eq!(v.state(), VaultState::NeedsNewPassphrase, "the next start asks for a new passphrase");
+    for name in ["qar-field.db", "qar-field.db-wal", "qar-field.db.key", "qar-field.db.attachments"] {
+        assert!(!dir.path().join(name).exists(), "{name} left in place");
+        assert!(folder.join(name).exists(), "{name} not kept in the set-aside folder");
+    }
+    assert_eq!(std::fs::read(folder.join("qar-field.db")).unwrap(), b"encrypted pages", "moved, not rewritten");
+
+    // Remembered after all: moving the files back opens it with the old passphrase again.
+    for name in ["qar-field.db", "qar-field.db-wal", "qar-field.db.key"] {
+        std::fs::rename(folder.join(name), dir.path().join(name)).unwrap();
+    }
+    v.verify_passphrase("correct horse battery").unwrap();
+    let second = v.set_aside().unwrap();
+    assert_ne!(second, folder, "a second set-aside never overwrites the first");
+}
