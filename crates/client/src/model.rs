@@ -56,6 +56,9 @@ pub struct ReviewDetail {
     pub report_hash: String,
     pub approved_hash: String,
     pub approved_by: String,
+    /// The school's facts from the register, when the review was scheduled by the hub (a review
+    /// set up on the laptop has none).
+    pub school: Option<qar_core::protocol::scheduling::SchoolContext>,
 }
 
 /// A global role as the screens see it.

@@ -31,7 +31,7 @@ import type {
   TeamRole,
   WipeCheck,
 } from './backend';
-import type { JsonValue } from './generated';
+import type { JsonValue, SchoolContext } from './generated';
 import type { ErrorCode } from './generated/ErrorCode';
 import { isKnownCode } from './errorCodes';
 import {
@@ -121,6 +121,8 @@ type StoredReview = {
   team: TeamMember[];
   approvedHash: string;
   approvedBy: string;
+  /** The register's facts, on reviews the hub scheduled. */
+  school: SchoolContext | null;
   /** Made on this laptop and never acknowledged by the server. */
   localOnly: boolean;
   /** RFC 3339 time the review reached its state, as the laptop reads it from the state field's version. */
@@ -295,6 +297,7 @@ export class MockBackend implements Backend {
         team: team.map((m) => ({ ...m })),
         approvedHash: seed.approvedHash ?? '',
         approvedBy: seed.approvedBy ?? '',
+        school: seed.school ?? null,
         localOnly: seed.localOnly ?? false,
         stateSince: seed.stateSince ?? null,
       };
@@ -455,6 +458,7 @@ export class MockBackend implements Backend {
       team: [{ userId: this.owner, name: me?.name ?? 'You', role: 'lead_reviewer' }],
       approvedHash: '',
       approvedBy: '',
+      school: null,
       localOnly: true,
       stateSince: this.now().toISOString(),
     };
@@ -480,6 +484,7 @@ export class MockBackend implements Backend {
       reportHash: this.reportHash(review.id),
       approvedHash: review.approvedHash,
       approvedBy: review.approvedBy,
+      school: review.school ? { ...review.school } : null,
     };
   }
 

@@ -12,10 +12,10 @@ impl Store {
     pub fn review_detail(&self, review_id: &str) -> Result<ReviewDetail> {
         let summary = self.review(review_id)?;
         let info = self.review_info(review_id)?;
-        let (team, approved_hash, approved_by, listed): (String, String, String, Option<String>) = self
+        let (team, approved_hash, approved_by, listed, school): (String, String, String, Option<String>, Option<String>) = self
             .conn
-            .prepare_cached("SELECT team, approved_hash, approved_by, visit_dates FROM reviews WHERE id = ?1")?
-            .query_row([review_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            .prepare_cached("SELECT team, approved_hash, approved_by, visit_dates, school_context FROM reviews WHERE id = ?1")?
+            .query_row([review_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
         let team: Vec<TeamMember> = serde_json::from_str::<Vec<serde_json::Value>>(&team)
             .unwrap_or_default()
             .iter()
@@ -37,6 +37,9 @@ impl Store {
             allowed_actions: allowed,
             approved_hash,
             approved_by,
+            // Unreadable context (a register shape this build does not know) is shown as none
+            // rather than failing the whole overview.
+            school: school.and_then(|s| serde_json::from_str(&s).ok()),
         })
     }
 }

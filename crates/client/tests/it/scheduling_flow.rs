@@ -51,6 +51,10 @@ async fn coordinator_schedules_reviewer_pulls_removal_drops_after_sending() {
         assert_eq!(context["urn"], "990102");
         assert_eq!(context["la_name"], "Westmere");
         assert_eq!(dates, json!(days));
+        // The overview shows the register's facts while preparing, offline.
+        let school = s.review_detail(&review).unwrap().school.expect("a scheduled review carries its school");
+        assert_eq!((school.urn.as_str(), school.name.as_str(), school.la_name.as_str()), ("990102", "Heron Vale Academy", "Westmere"));
+        assert_eq!((school.phase.as_str(), school.postcode.as_str()), ("Secondary", "ZZ99 2HV"));
     }
 
     // The Lead Reviewer starts preparation, so evidence can be recorded.

@@ -20,6 +20,42 @@ pub struct TeamChoice {
     pub shadows: Vec<String>,
 }
 
+/// The school's facts from the register, written on the review when it is scheduled (field
+/// `school_context`) so the team has them offline while preparing. Every field but the URN and
+/// name may be missing: registers differ and older reviews were written with fewer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SchoolContext {
+    pub urn: String,
+    pub name: String,
+    #[serde(default, rename = "type")]
+    pub establishment_type: String,
+    #[serde(default)]
+    pub phase: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub la_name: String,
+    #[serde(default)]
+    pub trust_name: String,
+    #[serde(default)]
+    pub town: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub number_of_pupils: Option<i64>,
+    /// Pupils eligible for free school meals, per cent.
+    #[serde(default)]
+    pub percentage_fsm: Option<f64>,
+    #[serde(default)]
+    pub head_name: String,
+    /// As the register gives it (`YYYY-MM-DD` in the national data).
+    #[serde(default)]
+    pub ofsted_last_inspection: Option<String>,
+}
+
 /// `POST /v1/hubs/{hub_id}/reviews`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

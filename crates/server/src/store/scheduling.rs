@@ -11,6 +11,7 @@ use super::records::{self, Ctx};
 use super::{clock, ServerStore, StoreError};
 use crate::auth::{hub_uuid, AuthDevice};
 use qar_core::entities::TeamRole;
+use qar_core::protocol::scheduling::SchoolContext;
 pub use qar_core::protocol::scheduling::{ScheduleRequest, ScheduleWarning, Scheduled, TeamChoice};
 use qar_core::protocol::Change;
 use qar_core::ErrorCode;
@@ -28,14 +29,23 @@ pub(super) fn school_context(tx: &Connection, urn: &str) -> rusqlite::Result<Opt
     )?
     .query_row([urn], |r| {
         let name: String = r.get(0)?;
-        let context = json!({
-            "urn": urn, "name": name, "type": r.get::<_, String>(2)?, "phase": r.get::<_, String>(3)?,
-            "status": r.get::<_, String>(4)?, "la_name": r.get::<_, String>(5)?, "trust_name": r.get::<_, String>(6)?,
-            "town": r.get::<_, String>(7)?, "postcode": r.get::<_, String>(8)?, "region": r.get::<_, String>(9)?,
-            "number_of_pupils": r.get::<_, Option<i64>>(10)?, "percentage_fsm": r.get::<_, Option<f64>>(11)?,
-            "head_name": r.get::<_, String>(12)?, "ofsted_last_inspection": r.get::<_, Option<String>>(13)?,
-        });
-        Ok((name, r.get(1)?, context))
+        let context = SchoolContext {
+            urn: urn.to_owned(),
+            name: name.clone(),
+            establishment_type: r.get(2)?,
+            phase: r.get(3)?,
+            status: r.get(4)?,
+            la_name: r.get(5)?,
+            trust_name: r.get(6)?,
+            town: r.get(7)?,
+            postcode: r.get(8)?,
+            region: r.get(9)?,
+            number_of_pupils: r.get(10)?,
+            percentage_fsm: r.get(11)?,
+            head_name: r.get(12)?,
+            ofsted_last_inspection: r.get(13)?,
+        };
+        Ok((name, r.get(1)?, serde_json::to_value(context).unwrap_or(Value::Null)))
     })
     .optional()
 }

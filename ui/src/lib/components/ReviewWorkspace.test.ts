@@ -36,6 +36,25 @@ async function open(backend: MockBackend, tab?: ReviewTab) {
 const tab = (name: string) => screen.getByRole('tab', { name: new RegExp(`^${name}`) });
 
 describe('Review workspace', () => {
+  it('shows the register\'s facts about the school while preparing, and nothing for a review set up on the laptop', async () => {
+    const school = {
+      urn: '123456', name: 'Oakfield Primary', type: 'Academy converter', phase: 'Primary', status: 'Open', la_name: 'Westmere',
+      trust_name: 'Fenland Learning Trust', town: 'Fenbridge', postcode: 'FB1 2AB', region: 'East of England', number_of_pupils: 412,
+      percentage_fsm: 27.5, head_name: 'Ruth Calder', ofsted_last_inspection: '2023-06-14',
+    };
+    const { unmount } = await open(backendIn('preparing', { reviews: [{ id: 'r1', schoolName: 'Oakfield Primary', schoolUrn: '123456', startDate: '2026-11-23', state: 'preparing', team: TEAM, school }] }), 'overview');
+    const facts = await screen.findByTestId('school-facts');
+    expect(within(facts).getByRole('heading', { level: 2, name: 'The school' })).toBeInTheDocument();
+    expect(facts).toHaveTextContent('Free school meals 27.5% of pupils eligible');
+    expect(facts).toHaveTextContent('Pupils 412');
+    expect(facts).toHaveTextContent('Last Ofsted inspection 14 Jun 2023');
+    expect(facts).toHaveTextContent('Trust Fenland Learning Trust');
+    unmount();
+
+    await open(backendIn('preparing'), 'overview');
+    expect(screen.queryByTestId('school-facts')).not.toBeInTheDocument();
+  });
+
   it('has a keyboard tablist: arrows move between tabs and the address follows', async () => {
     const { user } = await open(backendIn('drafting'));
     const tabs = screen.getAllByRole('tab');

@@ -57,6 +57,7 @@ export type { ScaleValue } from './ScaleValue';
 export type { ScheduleRequest } from './ScheduleRequest';
 export type { ScheduleWarning } from './ScheduleWarning';
 export type { Scheduled } from './Scheduled';
+export type { SchoolContext } from './SchoolContext';
 export type { SchoolInfo } from './SchoolInfo';
 export type { SectionKind } from './SectionKind';
 export type { SectionSpec } from './SectionSpec';
