@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "sign_in",
     "sign_out",
     "review_detail",
+    "changes_since_return",
     "report_template",
     "list_report_sections",
     "save_report_section",

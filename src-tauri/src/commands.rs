@@ -2,9 +2,9 @@
 
 use crate::error::IpcError;
 use qar_client::{
-    ActivityTypeOption, Client, Conflict, ConflictChoice, DataChanged, Estimate, Evidence, EvidenceEdit, EvidenceQuery, Missing,
-    NewComment, NewEvidence, NewReview, PlanActivity, PlanActivityDraft, ReportSection, ReportTemplateView, ReviewComment, ReviewDetail,
-    ReviewSummary, Session, SignIn, SyncStatus,
+    ActivityTypeOption, ChangesSinceReturn, Client, Conflict, ConflictChoice, DataChanged, Estimate, Evidence, EvidenceEdit, EvidenceQuery,
+    Missing, NewComment, NewEvidence, NewReview, PlanActivity, PlanActivityDraft, ReportSection, ReportTemplateView, ReviewComment,
+    ReviewDetail, ReviewSummary, Session, SignIn, SyncStatus,
 };
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Runtime, State};
@@ -199,6 +199,12 @@ pub async fn sign_out(state: State<'_, AppState>) -> Reply<()> {
 #[tauri::command]
 pub fn review_detail(state: State<'_, AppState>, review_id: String) -> Reply<ReviewDetail> {
     Ok(state.client.review_detail(&review_id)?)
+}
+
+/// A resubmitted report's changes since its return, for the coordinator (`null`: never returned).
+#[tauri::command]
+pub fn changes_since_return(state: State<'_, AppState>, review_id: String) -> Reply<Option<ChangesSinceReturn>> {
+    Ok(state.client.changes_since_return(&review_id)?)
 }
 
 #[tauri::command]

@@ -68,6 +68,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::sign_in,
         commands::sign_out,
         commands::review_detail,
+        commands::changes_since_return,
         commands::report_template,
         commands::list_report_sections,
         commands::save_report_section,

@@ -250,6 +250,14 @@ test('the Lead Reviewer writes offline, the coordinator returns and approves', {
   b = await hub.open();
   await click(b, '[data-testid="queue-link"]');
   await (await (await b.$(`[data-testid="queue-row"]*=${SCHOOL}`)).$('a')).click();
+  // The resubmission reads as what changed since the return (decision 81), not the whole report again.
+  const changes = await b.$('[data-testid="changes-since-return"]');
+  await changes.waitForDisplayed({ timeout: 20_000 });
+  assert.equal((await b.$$('[data-testid="changed-part"]')).length, 1, 'only the section the LR fixed changed');
+  const part = await b.$('[data-testid="changed-part"]');
+  assert.match(await part.getText(), /middle leaders protected time for subject monitoring by Easter/);
+  assert.ok((await part.$$('ins')).length >= 1, 'the added words are marked');
+  await look(b, 'changes-since-return');
   await click(b, '[data-testid="approve-review"]');
   await look(b, 'approve-confirm');
   await click(b, '[data-testid="confirm-approve"]');

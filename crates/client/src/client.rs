@@ -3,9 +3,9 @@
 
 use crate::error::{ClientError, Result};
 use crate::model::{
-    Conflict, ConflictChoice, Estimate, Evidence, EvidenceEdit, EvidenceQuery, Missing, NewComment, NewEvidence, NewReview, PlanActivity,
-    PlanActivityDraft, ReportSection, ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session, SessionRole, SignIn,
-    SyncProgress, SyncStatus,
+    ChangesSinceReturn, Conflict, ConflictChoice, Estimate, Evidence, EvidenceEdit, EvidenceQuery, Missing, NewComment, NewEvidence,
+    NewReview, PlanActivity, PlanActivityDraft, ReportSection, ReportTemplateView, ReviewComment, ReviewDetail, ReviewSummary, Session,
+    SessionRole, SignIn, SyncProgress, SyncStatus,
 };
 use crate::store::Store;
 use crate::sync::{self, lock, LoginBody, ReturnComment, SyncClient, SyncReport};
@@ -155,6 +155,11 @@ impl Client {
 
     pub fn review_detail(&self, id: &str) -> Result<ReviewDetail> {
         lock(&self.store).review_detail(id)
+    }
+
+    /// What changed in the report since the coordinator returned it (`None`: never returned).
+    pub fn changes_since_return(&self, review_id: &str) -> Result<Option<ChangesSinceReturn>> {
+        lock(&self.store).changes_since_return(review_id)
     }
 
     pub fn report_template(&self, review_id: &str) -> Result<ReportTemplateView> {

@@ -61,6 +61,17 @@ pub struct ReviewDetail {
     pub school: Option<qar_core::protocol::scheduling::SchoolContext>,
 }
 
+/// A resubmitted report as the coordinator reads it: what changed since their return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ChangesSinceReturn {
+    /// RFC 3339 time of the return (the server's clock).
+    pub returned_at: String,
+    /// Each section or estimate that differs, with a word diff; empty when nothing changed.
+    pub changes: Vec<qar_core::report_diff::ReportChange>,
+}
+
 /// A global role as the screens see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -80,7 +80,17 @@ impl EntityKind {
     pub fn server_written(self, field: &str) -> bool {
         match self {
             EntityKind::Review => {
-                matches!(field, "hub_id" | "team" | "approved_hash" | "approved_by" | "approved_at_ms" | "visit_dates" | "school_context")
+                matches!(
+                    field,
+                    "hub_id"
+                        | "team"
+                        | "approved_hash"
+                        | "approved_by"
+                        | "approved_at_ms"
+                        | "visit_dates"
+                        | "school_context"
+                        | "returned_report"
+                )
             }
             EntityKind::Comment | EntityKind::Conflict => field != "resolved",
             EntityKind::Evidence | EntityKind::Estimate | EntityKind::ReportSection | EntityKind::PlanActivity | EntityKind::Attachment => {
@@ -180,6 +190,9 @@ const REVIEW_FIELDS: &[FieldSpec] = &[
     // Written by hub scheduling (issue 9): the three visit days and the school's register facts.
     spec("visit_dates", "Visit days", FieldType::Json),
     spec("school_context", "School context", FieldType::Json),
+    // Written by the server when the coordinator returns the report (schema 3): the report as
+    // it was returned, so a resubmission can be read as a diff (`report_diff`).
+    spec("returned_report", "Report as returned", FieldType::Json),
 ];
 
 const fn spec(name: &'static str, label: &'static str, ty: FieldType) -> FieldSpec {

@@ -18,6 +18,7 @@ pub mod password;
 pub mod permissions;
 pub mod protocol;
 pub mod report_deadline;
+pub mod report_diff;
 pub mod report_template;
 pub mod retention;
 pub mod review;

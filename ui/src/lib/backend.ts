@@ -33,6 +33,7 @@ import type {
   SignIn,
   SyncStatus,
   WipeCheck,
+  ChangesSinceReturn,
 } from './generated';
 export type {
   ActivityTypeOption as ActivityType,
@@ -114,6 +115,8 @@ export interface Backend {
   /** Forgets this laptop's token. Local work stays and syncs after the next sign-in. */
   signOut(): Promise<void>;
   reviewDetail(reviewId: string): Promise<ReviewDetail>;
+  /** A resubmitted report's changes since its last return; null when it was never returned. */
+  changesSinceReturn(reviewId: string): Promise<ChangesSinceReturn | null>;
   /** Moves the review (e.g. 'in_visit', 'submitted'). Submitting an incomplete report rejects with
    *  code 'incomplete' and a message listing what is missing. */
   transitionReview(reviewId: string, toState: string): Promise<ReviewSummary>;
@@ -231,6 +234,9 @@ export class TauriBackend implements Backend {
   }
   reviewDetail(reviewId: string) {
     return call<ReviewDetail>('review_detail', { reviewId });
+  }
+  changesSinceReturn(reviewId: string) {
+    return call<ChangesSinceReturn | null>('changes_since_return', { reviewId });
   }
   transitionReview(reviewId: string, toState: string) {
     return call<ReviewSummary>('transition_review', { reviewId, toState });

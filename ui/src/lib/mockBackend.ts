@@ -31,7 +31,7 @@ import type {
   TeamRole,
   WipeCheck,
 } from './backend';
-import type { JsonValue, SchoolContext } from './generated';
+import type { ChangesSinceReturn, JsonValue, SchoolContext } from './generated';
 import type { ErrorCode } from './generated/ErrorCode';
 import { isKnownCode } from './errorCodes';
 import {
@@ -123,6 +123,8 @@ type StoredReview = {
   approvedBy: string;
   /** The register's facts, on reviews the hub scheduled. */
   school: SchoolContext | null;
+  /** The report as last returned, by target, for the diff on resubmission. */
+  returned?: { at: string; report: Map<string, string> };
   /** Made on this laptop and never acknowledged by the server. */
   localOnly: boolean;
   /** RFC 3339 time the review reached its state, as the laptop reads it from the state field's version. */
@@ -681,6 +683,7 @@ export class MockBackend implements Backend {
     for (const c of comments) {
       this.addComment({ reviewId, target: c.target.trim(), text: c.text.trim(), authorName: this.currentSession?.name ?? '' });
     }
+    review.returned = { at: this.now().toISOString(), report: this.reportByTarget(reviewId) };
     this.moveTo(review, 'returned');
     this.acknowledge();
     return this.summary(review);
@@ -692,6 +695,11 @@ export class MockBackend implements Backend {
    */
   changeRemotely(reviewId: string, apply: (mock: MockBackend) => void) {
     this.remote.push({ reviewId, apply: () => apply(this) });
+  }
+
+  /** Moves a review as another laptop's synced transition would (no op here). */
+  setStateDirect(reviewId: string, state: string) {
+    this.moveTo(this.findReview(reviewId), state);
   }
 
   /** Writes a section as another laptop's synced edit would (no op here). */
@@ -1093,13 +1101,50 @@ export class MockBackend implements Backend {
   }
 
   private reportHash(reviewId: string): string {
+    const { sections, estimates } = this.reportContents(reviewId);
+    return contentHash(sections, estimates);
+  }
+
+  private reportContents(reviewId: string): { sections: [string, string][]; estimates: [string, string, string][] } {
     const sections: [string, string][] = [];
     for (const [id, s] of this.sections) {
       const prefix = `${reviewId}:section:`;
       if (id.startsWith(prefix)) sections.push([id.slice(prefix.length), s.body]);
     }
     const estimates = this.estimatesOf(reviewId).map((e): [string, string, string] => [e.areaCode, e.value, e.rationale]);
-    return contentHash(sections, estimates);
+    return { sections, estimates };
+  }
+
+  /** The report as returned, by target (`section:x`, `estimate:y`), as the server keeps it. */
+  private reportByTarget(reviewId: string): Map<string, string> {
+    const { sections, estimates } = this.reportContents(reviewId);
+    const text = (value: string, rationale: string) => [value, rationale.trim()].filter(Boolean).join(': ');
+    return new Map([
+      ...sections.map(([code, body]): [string, string] => [`section:${code}`, body]),
+      ...estimates.map(([area, value, rationale]): [string, string] => [`estimate:${area}`, text(value, rationale)]),
+    ]);
+  }
+
+  async changesSinceReturn(reviewId: string): Promise<ChangesSinceReturn | null> {
+    await this.pause();
+    const review = this.findReview(reviewId);
+    if (!review.returned) return null;
+    const now = this.reportByTarget(reviewId);
+    const targets = [...new Set([...review.returned.report.keys(), ...now.keys()])];
+    const order = (t: string) => (t.startsWith('section:') ? 0 : 1);
+    targets.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+    // The real app diffs word by word in qar-core; the mock marks a changed part whole.
+    const changes = targets
+      .map((target) => ({ target, before: review.returned!.report.get(target) ?? '', after: now.get(target) ?? '' }))
+      .filter((c) => c.before.trim() !== c.after.trim())
+      .map((c) => ({
+        target: c.target,
+        parts: [
+          { kind: 'removed' as const, text: c.before },
+          { kind: 'added' as const, text: c.after },
+        ].filter((p) => p.text !== ''),
+      }));
+    return { returnedAt: review.returned.at, changes };
   }
 
   private validateEstimate(review: StoredReview, areaCode: string, value: string) {

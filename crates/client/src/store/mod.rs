@@ -20,6 +20,7 @@ mod meta;
 mod outbox;
 mod plan;
 mod report;
+mod report_changes;
 mod report_versions;
 mod restored_server;
 mod retention_purge;

@@ -43,7 +43,7 @@ impl Store {
     }
 
     /// (code, body, updated ms) of the sections held here.
-    fn section_texts(&self, review_id: &str) -> Result<Vec<(String, String, i64)>> {
+    pub(super) fn section_texts(&self, review_id: &str) -> Result<Vec<(String, String, i64)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT section_code, body, updated_at_ms FROM report_sections
              WHERE review_id = ?1 AND deleted = 0 AND section_code <> ''",

@@ -4,6 +4,7 @@
 
 use crate::common::{demo_server, now_ms};
 use qar_client::{Client, ConflictChoice, NewComment, SignIn};
+use qar_core::report_diff::DiffKind;
 use std::path::Path;
 
 const KESTREL: &str = "01900000-0000-7000-8000-000000000101";
@@ -105,6 +106,14 @@ async fn a_report_goes_from_offline_draft_to_return_to_approval() {
     // Approval is bound to the report the coordinator read.
     hub.sync_now().await.unwrap();
     assert!(hub.list_comments(KESTREL).unwrap()[0].resolved, "the coordinator sees it addressed");
+    // The resubmission reads as what changed since the return: one section, word by word.
+    let since = hub.changes_since_return(KESTREL).unwrap().expect("the returned report was kept");
+    assert!(!since.returned_at.is_empty());
+    let targets: Vec<&str> = since.changes.iter().map(|c| c.target.as_str()).collect();
+    assert_eq!(targets, ["section:leadership_ebi"]);
+    let added: String = since.changes[0].parts.iter().filter(|p| p.kind == DiffKind::Added).map(|p| p.text.as_str()).collect();
+    assert!(added.contains("Middle leaders: protected monitoring time by Easter."), "{added}");
+    assert_eq!(lead.changes_since_return(KESTREL).unwrap().map(|c| c.changes.len()), Some(1), "the LR's laptop reads the same");
     let approved = hub.approve_review(KESTREL).await.unwrap();
     assert_eq!((approved.state.as_str(), approved.changed_since_approval), ("approved", false));
 

@@ -64,6 +64,7 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
         use qar_client::*;
         collect::<ReviewSummary>(&mut c);
         collect::<ReviewDetail>(&mut c);
+        collect::<ChangesSinceReturn>(&mut c);
         collect::<Session>(&mut c);
         collect::<SignIn>(&mut c);
         collect::<ReportTemplateView>(&mut c);

@@ -9,6 +9,7 @@ use super::{clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use crate::mail::Template;
 use qar_core::protocol::Change;
+use qar_core::report_diff::{ReturnedEstimate, ReturnedReport};
 use qar_core::report_template::content_hash;
 use qar_core::{decide, validate_field, Action, EntityKind, ReviewState};
 use rusqlite::{params, Connection};
@@ -86,7 +87,16 @@ impl ServerStore {
             }
             let hash = report_hash_of(tx, rid)?;
             let name = access::user_name(tx, &caller.user_id)?;
-            records::server_write(tx, ctx, EntityKind::Review, rid, rid, &[("state", json!(ReviewState::Returned.code()))])?;
+            let mut fields = vec![("state", json!(ReviewState::Returned.code()))];
+            // Kept for the diff only while it fits a synced field (a report far over its word
+            // limits does not); without it the resubmission is read whole, as before.
+            let returned = json!(returned_report_of(tx, rid, ctx.now_ms)?);
+            if returned.to_string().len() <= qar_core::fields::MAX_JSON_BYTES {
+                fields.push(("returned_report", returned));
+            } else {
+                tracing::warn!(review = rid, "report too long to keep as returned: no diff on resubmission");
+            }
+            records::server_write(tx, ctx, EntityKind::Review, rid, rid, &fields)?;
             // Told how many comments, never what they say: the laptop shows them.
             let extra = json!({ "comment_count": fresh.len() });
             mail_events::review_event(tx, Template::ReportReturned, rid, &format!("{rid}:{}", ctx.seq), extra, ctx.now_ms)?;
@@ -205,9 +215,11 @@ fn id_used_by_another_kind(tx: &Connection, comments: &[&NewComment]) -> rusqlit
     Ok(false)
 }
 
-/// The content hash of the report as the server holds it: every section's text and every
-/// estimate (deleted ones left out), hashed by qar-core exactly as the laptops do.
-pub(super) fn report_hash_of(tx: &Connection, review_id: &str) -> rusqlite::Result<String> {
+/// The report as the server holds it: every section's text and every estimate (deleted ones
+/// left out), as (code, text) and (area, value, rationale).
+type ReportContents = (Vec<(String, String)>, Vec<(String, String, String)>);
+
+fn report_contents(tx: &Connection, review_id: &str) -> rusqlite::Result<ReportContents> {
     let mut stmt =
         tx.prepare_cached("SELECT entity, fields FROM records WHERE review_id = ?1 AND entity IN ('report_section', 'estimate')")?;
     let rows = stmt.query_map(params![review_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
@@ -224,5 +236,24 @@ pub(super) fn report_hash_of(tx: &Connection, review_id: &str) -> rusqlite::Resu
             estimates.push((text(&doc, "area_code").to_owned(), text(&doc, "value").to_owned(), text(&doc, "rationale").to_owned()));
         }
     }
+    Ok((sections, estimates))
+}
+
+/// The content hash of the report as the server holds it, hashed by qar-core exactly as the
+/// laptops do.
+pub(super) fn report_hash_of(tx: &Connection, review_id: &str) -> rusqlite::Result<String> {
+    let (sections, estimates) = report_contents(tx, review_id)?;
     Ok(content_hash(&sections, &estimates))
+}
+
+/// The report as it is being returned, kept on the review (`returned_report`) so the
+/// resubmission can be read as a diff against it (decision 81).
+fn returned_report_of(tx: &Connection, review_id: &str, now_ms: u64) -> rusqlite::Result<ReturnedReport> {
+    let (sections, estimates) = report_contents(tx, review_id)?;
+    Ok(ReturnedReport {
+        returned_ms: now_ms,
+        report_hash: content_hash(&sections, &estimates),
+        sections: sections.into_iter().collect(),
+        estimates: estimates.into_iter().map(|(area, value, rationale)| (area, ReturnedEstimate { value, rationale })).collect(),
+    })
 }

@@ -186,6 +186,29 @@ describe('Coordinator review', () => {
     expect(next).toHaveAttribute('href', '#/queue/r5');
   });
 
+  it('reads a resubmitted report as what changed since the return', async () => {
+    const backend = hubBackend();
+    const { user } = mount(CoordinatorReview, { reviewId: 'r1' }, backend);
+    await user.type(await screen.findByTestId('return-comment-text'), 'Name which leaders.');
+    await user.click(screen.getByTestId('return-review'));
+    await waitFor(() => expect(screen.getByTestId('review-state')).toHaveTextContent('Returned'));
+    expect(screen.queryByTestId('changes-since-return')).not.toBeInTheDocument();
+
+    // The Lead Reviewer rewrites one section and resubmits; the coordinator's laptop syncs.
+    backend.changeRemotely('r1', (m) => {
+      m.writeSectionDirect('r1', 'leadership_ebi', 'Middle leaders: protected monitoring time by Easter.');
+      m.setStateDirect('r1', 'submitted');
+    });
+    await backend.syncNow();
+    const changes = await screen.findByTestId('changes-since-return');
+    expect(within(changes).getByRole('heading', { level: 2, name: 'Changes since it was returned' })).toBeInTheDocument();
+    const parts = within(changes).getAllByTestId('changed-part');
+    expect(parts).toHaveLength(1);
+    expect(within(parts[0]).getByRole('heading', { level: 3 })).toHaveTextContent('Even better if… (Leadership at all levels)');
+    expect(parts[0].querySelector('del')).toHaveTextContent('Text of leadership_ebi.');
+    expect(parts[0].querySelector('ins')).toHaveTextContent('Middle leaders: protected monitoring time by Easter.');
+  });
+
   it('refuses an approval when the report changed meanwhile, and reloads it', async () => {
     const backend = hubBackend();
     const { user } = mount(CoordinatorReview, { reviewId: 'r1' }, backend);
