@@ -162,8 +162,27 @@ impl From<&qar_core::report_template::ReportTemplate> for ReportTemplateView {
 pub struct ReportSection {
     pub code: String,
     pub body: String,
+    /// Words as the school will read them: citations of notes are not counted.
     pub word_count: u32,
     pub updated_at: Option<String>,
+    /// The notes this section cites, in order of their tokens in `body`.
+    pub citations: Vec<Citation>,
+}
+
+/// A note cited in a report section (`qar_core::citation`): shown to the team as a link to the
+/// note, left out of every export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Citation {
+    /// The exact text of the citation in the section's body.
+    pub token: String,
+    pub note_id: String,
+    /// "Learning walk, 24 Nov 10:15" when the note is on this laptop; "a team note" when not
+    /// (a coordinator does not hold the team's notes) or when it was deleted.
+    pub label: String,
+    /// Whether the note is on this laptop to be opened.
+    pub available: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

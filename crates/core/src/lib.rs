@@ -3,6 +3,7 @@
 
 pub mod attachment;
 pub mod calendar;
+pub mod citation;
 pub mod entities;
 pub mod error;
 pub mod error_code;

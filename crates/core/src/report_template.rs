@@ -81,9 +81,10 @@ pub fn section_id(review_id: Uuid, code: &str) -> Uuid {
     Uuid::new_v5(&review_id, format!("report_section:{code}").as_bytes())
 }
 
-/// Words as a reader counts them: runs of non-space characters.
+/// Words as a reader of the report counts them: runs of non-space characters, citations of
+/// notes left out (they are not in the report the school reads).
 pub fn word_count(text: &str) -> u32 {
-    text.split_whitespace().count() as u32
+    crate::citation::strip(text).split_whitespace().count() as u32
 }
 
 /// What still stops a report from being submitted, in the words the LR sees.

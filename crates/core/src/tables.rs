@@ -41,6 +41,8 @@ pub struct Tables {
     pub report_templates: Vec<&'static ReportTemplate>,
     /// The validation errors' sentences with `{name}` holes, by a short key.
     pub validation: BTreeMap<&'static str, String>,
+    /// How a report section cites a note (`citation.rs`).
+    pub citation: crate::citation::CitationFormat,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -141,6 +143,7 @@ pub fn tables() -> Tables {
             max_password_bytes: MAX_PASSWORD_BYTES,
             default_visit_days: DEFAULT_VISIT_DAYS,
         },
+        citation: crate::citation::FORMAT,
         report_templates: FRAMEWORKS
             .iter()
             .map(|f| template_for(f.version).expect("every framework version has a bundled report template"))

@@ -1,3 +1,4 @@
+import { withoutCitations } from './citations';
 import { teamRoleLabel } from './tables';
 
 // Dates are formatted by hand, not with Intl: British reviewers expect "23 Nov 2026", and ICU
@@ -230,7 +231,8 @@ export function formatMoment(value: string): string {
 
 /** Words as a reader counts them (the Rust `word_count`). */
 export function countWords(text: string): number {
-  return text.split(/\s+/).filter((w) => w !== '').length;
+  // As qar-core's word_count: citations of notes are not words of the report.
+  return withoutCitations(text).split(/\s+/).filter((w) => w !== '').length;
 }
 
 /** The visit's days from its start date, 'YYYY-MM-DD' (three by default, as review_detail.rs gives them). */

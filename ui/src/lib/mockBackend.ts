@@ -31,7 +31,8 @@ import type {
   TeamRole,
   WipeCheck,
 } from './backend';
-import type { ChangesSinceReturn, JsonValue, SchoolContext } from './generated';
+import type { ChangesSinceReturn, Citation, JsonValue, SchoolContext } from './generated';
+import { citationToken, citedNoteIds } from './citations';
 import type { ErrorCode } from './generated/ErrorCode';
 import { isKnownCode } from './errorCodes';
 import {
@@ -66,7 +67,7 @@ import {
 } from './mockRules';
 import { matchScore, queryWords } from './mockSearch';
 import { CURRENT_FRAMEWORK, fieldMax, fieldSpec, validationMessage } from './tables';
-import { visitDays } from './format';
+import { formatDate, visitDays } from './format';
 import { MockHubAdmin } from './mockHubAdmin';
 import { MockInvitations } from './mockInvitations';
 import type { ActivatedAccount } from './invitations';
@@ -1090,7 +1091,17 @@ export class MockBackend implements Backend {
     return this.templateOf(review).sections.map((spec) => {
       const stored = this.sections.get(sectionId(review.id, spec.code));
       const body = stored?.body ?? '';
-      return { code: spec.code, body, wordCount: wordCount(body), updatedAt: stored?.updatedAt ?? null };
+      return { code: spec.code, body, wordCount: wordCount(body), updatedAt: stored?.updatedAt ?? null, citations: this.citationsIn(body) };
+    });
+  }
+
+  /** As report.rs labels them: what and when from the note on this laptop, else "a team note". */
+  private citationsIn(body: string): Citation[] {
+    return citedNoteIds(body).map((noteId) => {
+      const note = this.evidence.find((e) => e.id === noteId && !e.deleted);
+      const what = note ? (ACTIVITY_TYPES.find((a) => a.code === note.activityType)?.label ?? 'Note') : '';
+      const when = note?.startedAt && note.startedAt.length >= 16 ? `, ${formatDate(note.startedAt.slice(0, 10))} ${note.startedAt.slice(11, 16)}`.replace(/ \d{4} /, ' ') : '';
+      return { token: citationToken(noteId), noteId, label: note ? `${what}${when}` : 'a team note', available: note !== undefined };
     });
   }
 

@@ -1,5 +1,6 @@
 import type { BackendError, EvidenceField, Missing, ReportTemplate, SectionKind } from './backend';
 import { ACTIVITY_TYPES, FRAMEWORKS, TABLES, fieldMax, fieldSpec, fieldsOf, fill, validationMessage } from './tables';
+import { countWords } from './format';
 
 /*
  * The rules the Rust side applies to what a reviewer writes (crates/core: fields.rs, error.rs,
@@ -213,7 +214,7 @@ export const REPORT_TEMPLATES: ReportTemplate[] = TABLES.report_templates.map((t
 
 /** Words as a reader counts them: runs of non-space characters. */
 export function wordCount(text: string): number {
-  return text.split(/\s+/).filter((w) => w !== '').length;
+  return countWords(text);
 }
 
 /** `missing_for_submit`: every area estimated and every required section written? */

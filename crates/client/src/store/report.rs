@@ -4,7 +4,7 @@
 use super::evidence::parse_id;
 use super::Store;
 use crate::error::{ClientError, Result};
-use crate::model::{Missing, ReportSection, ReviewComment};
+use crate::model::{Citation, Missing, ReportSection, ReviewComment};
 use chrono::{DateTime, Utc};
 use qar_core::permissions::Action;
 use qar_core::report_template::{self, ReportTemplate};
@@ -26,20 +26,39 @@ impl Store {
     pub fn list_report_sections(&self, review_id: &str) -> Result<Vec<ReportSection>> {
         let template = self.report_template(review_id)?;
         let written = self.section_texts(review_id)?;
-        Ok(template
+        template
             .sections
             .iter()
             .map(|spec| {
                 let found = written.iter().find(|(code, _, _)| *code == spec.code);
                 let body = found.map(|(_, b, _)| b.clone()).unwrap_or_default();
-                ReportSection {
+                Ok(ReportSection {
                     code: spec.code.clone(),
                     word_count: report_template::word_count(&body),
+                    citations: self.citations_in(&body)?,
                     body,
                     updated_at: found.map(|(_, _, at)| rfc3339(*at)),
-                }
+                })
             })
-            .collect())
+            .collect()
+    }
+
+    /// The notes `body` cites, labelled from the notes on this laptop.
+    fn citations_in(&self, body: &str) -> Result<Vec<Citation>> {
+        let mut stmt = self.conn.prepare_cached("SELECT activity_type, started_at FROM evidence WHERE id = ?1 AND deleted = 0")?;
+        let mut out = Vec::new();
+        for cited in qar_core::citation::find(body) {
+            let note: Option<(String, Option<String>)> =
+                stmt.query_row([cited.note.to_string()], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            let label = note.as_ref().map(|(activity, started)| citation_label(activity, started.as_deref()));
+            out.push(Citation {
+                token: body[cited.start..cited.end].to_owned(),
+                note_id: cited.note.to_string(),
+                available: label.is_some(),
+                label: label.unwrap_or_else(|| "a team note".to_owned()),
+            });
+        }
+        Ok(out)
     }
 
     /// (code, body, updated ms) of the sections held here.
@@ -154,4 +173,14 @@ fn comment_row(r: &rusqlite::Row) -> rusqlite::Result<ReviewComment> {
         created_at: rfc3339(r.get(5)?),
         resolved: r.get::<_, i64>(6)? != 0,
     })
+}
+
+/// "Learning walk, 24 Nov 10:15": what the note was and when, never its text.
+fn citation_label(activity: &str, started: Option<&str>) -> String {
+    let what = qar_core::ActivityType::parse(activity).map_or("Note", |a| a.label());
+    let when = started
+        .and_then(|s| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok())
+        .map(|t| t.format(", %-d %b %H:%M").to_string())
+        .unwrap_or_default();
+    format!("{what}{when}")
 }

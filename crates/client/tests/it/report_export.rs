@@ -4,7 +4,7 @@
 //! still renders to identical bytes, offline.
 
 use crate::common::now_ms;
-use qar_client::{Client, ExportFormat, SignIn};
+use qar_client::{Client, ExportFormat, NewEvidence, SignIn};
 use qar_report::{Block, ReportStatus};
 use qar_server::{start, ServerConfig};
 use std::path::{Path, PathBuf};
@@ -59,6 +59,17 @@ async fn export_issue_and_a_correction_keep_version_one_byte_identical() {
     .unwrap();
     let url = srv.url();
     let lead = sign_in(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
+    // A note the report will cite: its text must never reach an export.
+    let note = lead
+        .add_evidence(&NewEvidence {
+            review_id: KESTREL.into(),
+            activity_type: "learning_walk".into(),
+            started_at: Some("2026-11-24T10:15".into()),
+            notes: "Confidential: Y4 teacher struggled with behaviour.".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let cite = qar_core::citation::token(note.id.parse().unwrap());
     for area in qar_core::framework("2019").unwrap().areas {
         lead.set_estimate(KESTREL, area.code, "effective", "Strong, consistent practice — seen in every class.").unwrap();
     }
@@ -68,6 +79,15 @@ async fn export_issue_and_a_correction_keep_version_one_byte_identical() {
     for s in lead.report_template(KESTREL).unwrap().sections.into_iter().filter(|s| s.required) {
         lead.save_report_section(KESTREL, &s.code, &format!("{}: what the team saw, agreed with the school’s leaders.", s.title)).unwrap();
     }
+
+    // The context section cites the note: the team sees a link with what and when, never its text.
+    let context = format!("Context: what the team saw on the learning walk {cite}.");
+    lead.save_report_section(KESTREL, "context", &context).unwrap();
+    let listed = lead.list_report_sections(KESTREL).unwrap().into_iter().find(|s| s.code == "context").unwrap();
+    assert_eq!(listed.citations.len(), 1);
+    assert_eq!((listed.citations[0].label.as_str(), listed.citations[0].available), ("Learning walk, 24 Nov 10:15", true));
+    assert_eq!(listed.citations[0].token, cite);
+    assert_eq!(listed.word_count, 9, "citations are not words of the report");
 
     // A draft, offline: watermark, and the preview model's every heading, estimate and
     // section text is in the PDF.
@@ -89,6 +109,8 @@ async fn export_issue_and_a_correction_keep_version_one_byte_identical() {
     for n in needles {
         assert!(text.contains(&squash(&n)), "{n:?} missing from the PDF text:\n{text}");
     }
+    assert!(text.contains(&squash("Context: what the team saw on the learning walk.")), "the citation leaves no gap:\n{text}");
+    assert!(!text.contains("[[note") && !text.contains(&note.id) && !text.contains("Confidential"), "no citation in the PDF:\n{text}");
     let docx = lead.export_report(KESTREL, ExportFormat::Docx, None, out).await.unwrap();
     assert!(std::fs::read(&docx.path).unwrap().starts_with(b"PK"), "a DOCX is a zip");
 

@@ -231,6 +231,38 @@ describe('Review workspace', () => {
     expect(tagged.closest('details')).not.toHaveAttribute('open');
   });
 
+  it('cites a note from a section: the token goes in at the caret, the team opens the note, the words do not count', async () => {
+    const NOTE = '0190a5b2-0000-7000-8000-0000000000e1';
+    const backend = backendIn('drafting', {
+      evidence: [
+        { id: NOTE, reviewId: 'r1', activityType: 'learning_walk', startedAt: '2026-11-24T10:15', notes: 'Calm corridors', authorId: TEAM[1].userId },
+        { id: 'e2', reviewId: 'r1', activityType: 'pupil_voice', startedAt: '2026-11-23T13:30', notes: 'Pupils feel safe', authorId: TEAM[1].userId },
+      ],
+    });
+    const save = vi.spyOn(backend, 'saveReportSection');
+    const { user } = await open(backend, 'report');
+    const context = await screen.findByLabelText('Context and character of the school');
+    await user.type(context, 'Calm corridors throughout.');
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(1), { timeout: 2000 });
+    const section = context.closest('.section') as HTMLElement;
+
+    (context as HTMLTextAreaElement).setSelectionRange(25, 25); // after "throughout", before "."
+    await user.click(within(section).getByTestId('cite-note'));
+    const dialog = await screen.findByTestId('cite-note-dialog');
+    await user.type(within(dialog).getByLabelText('Find a note'), 'corridors');
+    const picks = within(dialog).getAllByTestId('cite-pick');
+    expect(picks).toHaveLength(1);
+    await user.click(picks[0]);
+
+    expect(context).toHaveValue(`Calm corridors throughout [[note:${NOTE}]].`);
+    await waitFor(() => expect(save).toHaveBeenLastCalledWith('r1', 'context', `Calm corridors throughout [[note:${NOTE}]].`), { timeout: 2000 });
+    expect(within(section).getByTestId('word-count')).toHaveTextContent('3 of 400 words');
+    const link = await within(within(section).getByTestId('section-citations')).findByRole('button', { name: /Learning walk/ });
+    await user.click(link);
+    const note = await screen.findByTestId('cited-note');
+    expect(note).toHaveTextContent('Calm corridors');
+  });
+
   it('shows return comments on their section and marks them addressed', async () => {
     const backend = backendIn('returned', {
       sections: [{ reviewId: 'r1', code: 'leadership_ebi', body: 'Old text' }],

@@ -1,3 +1,12 @@
 // Generated from Rust by crates/client/tests/it/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test it ts_types
+import type { Citation } from "./Citation";
 
-export type ReportSection = { code: string, body: string, wordCount: number, updatedAt: string | null, };
+export type ReportSection = { code: string, body: string, 
+/**
+ * Words as the school will read them: citations of notes are not counted.
+ */
+wordCount: number, updatedAt: string | null, 
+/**
+ * The notes this section cites, in order of their tokens in `body`.
+ */
+citations: Array<Citation>, };

@@ -8,6 +8,7 @@ export type { Attachment } from './Attachment';
 export type { AttachmentKind } from './AttachmentKind';
 export type { Change } from './Change';
 export type { ChangesSinceReturn } from './ChangesSinceReturn';
+export type { Citation } from './Citation';
 export type { Conflict } from './Conflict';
 export type { ConflictChoice } from './ConflictChoice';
 export type { DataChanged } from './DataChanged';
