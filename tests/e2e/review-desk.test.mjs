@@ -181,6 +181,28 @@ test('the Lead Reviewer writes offline, the coordinator returns and approves', {
     await setText(b, `#section-${code}`, `Draft for ${code.replaceAll('_', ' ')}: what the team saw, agreed with the school.`);
   }
   await saved(b);
+  // A section cites the note written above (issue 18): the team opens it in place; exports leave it out.
+  await b.execute(() => {
+    const box = document.querySelector('#section-context');
+    box.focus();
+    box.setSelectionRange(box.value.length - 1, box.value.length - 1);
+    box.closest('.section').querySelector('[data-testid="cite-note"]').click();
+  });
+  const pick = await b.$('[data-testid="cite-pick"]*=Y6 writing moderation');
+  await pick.waitForClickable({ timeout: 10_000 });
+  await look(b, 'cite-note');
+  await pick.click();
+  await b.waitUntil(async () => /\[\[note:[0-9a-f-]{36}\]\]\.$/.test(await (await b.$('#section-context')).getValue()), {
+    timeout: 5_000,
+    timeoutMsg: 'the citation did not go in where the caret was',
+  });
+  await saved(b);
+  const cited = await b.$('#section-context ~ [data-testid="section-citations"] [data-testid="citation"]');
+  await cited.waitForClickable({ timeout: 10_000 });
+  assert.match(await cited.getText(), /Note|observation|moderation|walk|meeting|scrutiny/i);
+  await cited.click();
+  assert.match(await (await $(b, '[data-testid="cited-note"]')).getText(), /Y6 writing moderation/);
+  await b.keys('Escape');
   await look(b, 'report');
   await click(b, '[data-testid="print-preview"]');
   await look(b, 'print-preview');
