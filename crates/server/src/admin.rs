@@ -299,3 +299,27 @@ pub fn purge_line(store: &ServerStore, dry_run: bool, now_ms: u64) -> Result<Str
         c.soft_deleted_evidence, c.soft_deleted_cancelled, c.purged, c.reviews
     ))
 }
+
+/// `qar-server subject-access --user ID --out FILE` (issue 24): writes the export to a new file
+/// readable by its owner only (an existing file is never overwritten) and says what it holds.
+/// Audited with the operator as actor. The file is the operator's to hand over and delete.
+pub fn subject_access_file(store: &ServerStore, user_id: &str, out: &std::path::Path, now_ms: u64) -> anyhow::Result<String> {
+    // Checked before the export is made, so the audit chain does not record one nobody received.
+    if out.exists() {
+        anyhow::bail!("{} exists already: choose a new file (an existing file is never overwritten)", out.display());
+    }
+    let export = store.subject_access_by_operator(user_id, now_ms)?;
+    let (bytes, manifest) = crate::subject_access_zip::pack(&export)?;
+    crate::private_files::create_new_private(out, &bytes)
+        .map_err(|e| anyhow::anyhow!("could not write {}: {e} (an existing file is never overwritten)", out.display()))?;
+    let counts: Vec<String> = export.counts.iter().filter(|(_, n)| **n > 0).map(|(k, n)| format!("{k} {n}")).collect();
+    Ok(format!(
+        "wrote {} ({} bytes): {}; {} mentions of other people flagged for the DPO (see {}). Delete it once it is sent.\n{}",
+        out.display(),
+        bytes.len(),
+        counts.join(", "),
+        export.flags.len(),
+        crate::subject_access_zip::MANIFEST_FILE,
+        serde_json::to_string_pretty(&manifest)?
+    ))
+}

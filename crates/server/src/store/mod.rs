@@ -28,6 +28,7 @@ pub mod report_versions;
 pub mod retention;
 pub mod scheduling;
 pub mod schools;
+pub mod subject_access;
 // Mints tokens without a password: never in the production binary (issue 16).
 #[cfg(any(test, feature = "test-support"))]
 mod retention_testkit;

@@ -23,6 +23,7 @@ mod retention;
 mod role_matrix;
 mod schema_versions;
 mod small_doors;
+mod subject_access;
 mod sync_rules;
 mod visit_days;
 mod wire;
