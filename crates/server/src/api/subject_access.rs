@@ -1,15 +1,17 @@
-//! Subject access for administrators (issue 24, point 3): one person's data as a zip (JSON,
-//! HTML summary, manifest), made on request, sent and not kept. A POST because making it is
-//! recorded in the audit chain.
+//! Subject access and erasure for administrators (issue 24, points 3 and 4): one person's data
+//! as a zip (JSON, HTML summary, manifest), made on request, sent and not kept (a POST because
+//! making it is recorded in the audit chain); and erasing a deactivated person.
 
 use super::blocking;
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
+use crate::store::erasure::ErasureCounts;
 use crate::store::now_ms;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use qar_core::protocol::ErrorBody;
 use utoipa::OpenApi;
 
@@ -41,8 +43,29 @@ pub async fn export(State(state): State<AppState>, caller: AuthDevice, Path(user
         .into_response())
 }
 
+/// Erases a deactivated person: name and e-mail gone from the directory, sign-in data, roles and
+/// laptop names removed, their name in teams, comments and approvals replaced by "A former
+/// reviewer" (sent down the feed), and their id and name in the audit chain and issued reports
+/// replaced by one pseudonym; both still verify. Audited.
+#[utoipa::path(post, path = "/v1/users/{user_id}/erase", tag = "admin", security(("bearer" = [])),
+    params(("user_id" = String, Path, description = "The person's id")),
+    responses(
+        (status = 200, description = "What was changed, in counts", body = ErasureCounts),
+        (status = 403, description = "admin_only", body = ErrorBody),
+        (status = 404, description = "unknown_user", body = ErrorBody),
+        (status = 409, description = "already_active: deactivate the account first", body = ErrorBody),
+    ))]
+pub async fn erase(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    Path(user_id): Path<String>,
+) -> Result<Json<ErasureCounts>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.erase_user(&caller, &user_id, now_ms())?)).await?))
+}
+
 #[derive(OpenApi)]
-#[openapi(paths(export))]
+#[openapi(paths(export, erase), components(schemas(ErasureCounts)))]
 struct SubjectAccessApiDoc;
 
 /// `doc` with the subject-access route added.

@@ -11,6 +11,7 @@ mod blobs;
 mod clock_bound;
 mod common;
 mod data_map;
+mod erasure;
 mod gias_import;
 mod hub_admin;
 mod kill_during_push;

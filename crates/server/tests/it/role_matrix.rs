@@ -29,7 +29,7 @@ enum Who {
     NotOnReview,
 }
 
-const ENDPOINTS: [&str; 28] = [
+const ENDPOINTS: [&str; 29] = [
     "health",
     "livez",
     "readyz",
@@ -57,6 +57,7 @@ const ENDPOINTS: [&str; 28] = [
     "retention_get",
     "retention_put",
     "subject_access",
+    "erase",
     "logout",
 ];
 
@@ -65,15 +66,15 @@ const ENDPOINTS: [&str; 28] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 28] {
+fn expected(who: Who) -> [&'static str; 29] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
     match who {
         NoToken => {
-            ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U]
+            ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U]
         }
-        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
+        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
         Admin => [
             "200",
             "200",
@@ -102,6 +103,7 @@ fn expected(who: Who) -> [&'static str; 28] {
             "200",
             "200",
             "200",
+            "409 already_active",
             "200",
         ],
         Coordinator => [
@@ -129,6 +131,7 @@ fn expected(who: Who) -> [&'static str; 28] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
@@ -162,6 +165,7 @@ fn expected(who: Who) -> [&'static str; 28] {
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         LeadReviewer => [
@@ -189,6 +193,7 @@ fn expected(who: Who) -> [&'static str; 28] {
             "200 offset=0",
             "200 complete",
             "200 bytes",
+            "403 admin_only",
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
@@ -222,6 +227,7 @@ fn expected(who: Who) -> [&'static str; 28] {
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         Shadow => [
@@ -252,6 +258,7 @@ fn expected(who: Who) -> [&'static str; 28] {
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         NotOnReview => [
@@ -279,6 +286,7 @@ fn expected(who: Who) -> [&'static str; 28] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
@@ -515,6 +523,10 @@ async fn row(who: Who) -> Vec<String> {
         (s, Some(ct), _) if s.is_success() && ct == "application/zip" => "200".to_owned(),
         (s, _, body) => cell(s, &body),
     });
+    // Erasure (issue 24): administrators only, and only of a deactivated account, so an
+    // administrator's erasure of Anika (active) is refused and changes nothing.
+    let (s, b) = env.post(&format!("/v1/users/{ANIKA}/erase"), token, Value::Null).await;
+    cells.push(cell(s, &b));
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
     cells.push(cell(s, &b));

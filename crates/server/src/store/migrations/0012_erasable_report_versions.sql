@@ -1,0 +1,31 @@
+-- Migration 12 (issue 24, point 4): issued report versions can have a person erased and still
+-- verify. A version's integrity is now also held as a "form": the snapshot with each value that
+-- names a person (issuer, approver, team names and ids) replaced by its keyed digest, hashed
+-- (form_sha256) and MACed with the server key together with the SHA-256 the audit chain holds
+-- (form_mac). The digests sit beside the snapshot (person_digests, JSON pointer -> digest), so
+-- erasure can replace a name in the snapshot with a pseudonym and the form is unchanged.
+-- Versions issued before are given their form when the store first opens with the key (the
+-- key is outside the database, so SQL alone cannot do it).
+
+ALTER TABLE report_versions ADD COLUMN person_digests TEXT;
+ALTER TABLE report_versions ADD COLUMN form_sha256 TEXT;
+ALTER TABLE report_versions ADD COLUMN form_mac TEXT;
+
+-- Still frozen, with two exceptions: the form is set once where it is missing, and on a
+-- version with its form a person's values may be replaced by a pseudonym ("erased:…").
+DROP TRIGGER report_versions_frozen;
+CREATE TRIGGER report_versions_frozen BEFORE UPDATE ON report_versions
+WHEN NOT (
+    NEW.review_id = OLD.review_id AND NEW.version = OLD.version AND NEW.sha256 = OLD.sha256
+    AND NEW.report_hash = OLD.report_hash AND NEW.issued_ms = OLD.issued_ms AND NEW.reason = OLD.reason
+    AND (
+        (OLD.form_mac IS NULL AND NEW.snapshot = OLD.snapshot AND NEW.issued_by = OLD.issued_by
+         AND NEW.issued_by_name = OLD.issued_by_name)
+        OR
+        (OLD.form_mac IS NOT NULL AND NEW.form_mac = OLD.form_mac AND NEW.form_sha256 = OLD.form_sha256
+         AND NEW.person_digests = OLD.person_digests
+         AND (NEW.issued_by = OLD.issued_by OR NEW.issued_by LIKE 'erased:%')
+         AND (NEW.issued_by_name = OLD.issued_by_name OR NEW.issued_by_name LIKE 'erased:%' OR NEW.issued_by_name = 'A former reviewer'))
+    )
+)
+BEGIN SELECT RAISE(ABORT, 'issued report versions are frozen (only a person''s name may be replaced by a pseudonym)'); END;
