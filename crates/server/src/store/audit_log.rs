@@ -148,6 +148,66 @@ pub(super) fn seal_legacy_segment(conn: &Connection, key: &ServerKey) -> rusqlit
     Ok(())
 }
 
+fn legacy_rekey_input(prev: &str, seq: i64, at_ms: i64, kind: &str, digests: &[String; 4], hash: &str) -> Vec<u8> {
+    let mut out = b"qar-audit-legacy-rekey-v1".to_vec();
+    let (seq, at) = (seq.to_string(), at_ms.to_string());
+    for part in [prev, &seq, &at, kind, &digests[0], &digests[1], &digests[2], &digests[3], hash] {
+        out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        out.extend_from_slice(part.as_bytes());
+    }
+    out
+}
+
+/// Moves the unkeyed entries over (migration 12, run at every open; does nothing once done):
+/// each gets keyed digests of its parts and a MAC over them and its unchanged SHA-256, so it
+/// can be pseudonymised like a keyed entry. Only when the whole legacy segment still verifies
+/// up to its sealed end: an edited segment is left for `verify-audit` to report, not blessed.
+pub(super) fn rekey_legacy(conn: &Connection, key: &ServerKey) -> rusqlite::Result<usize> {
+    if !conn.prepare("SELECT 1 FROM audit_log WHERE scheme = 0 AND legacy_mac IS NULL")?.exists([])? {
+        return Ok(0);
+    }
+    let end: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'audit_legacy_end'", [], |r| r.get(0)).optional()?;
+    let Some((end_seq, end_hash)) = end.as_deref().and_then(|v| {
+        let (seq, rest) = v.split_once(':')?;
+        let (hash, mac) = rest.split_once(':')?;
+        let seq: i64 = seq.parse().ok()?;
+        (key.audit_mac(&legacy_end_input(seq, hash)) == mac).then(|| (seq, hash.to_owned()))
+    }) else {
+        return Ok(0);
+    };
+    let rows: Vec<(i64, i64, String, [String; 4], String, String, i64)> = {
+        let mut stmt = conn.prepare(
+            "SELECT seq, at_ms, kind, actor, device_id, subject, detail, prev_hash, hash, scheme FROM audit_log WHERE seq <= ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([end_seq], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?], r.get(7)?, r.get(8)?, r.get(9)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut prev = GENESIS.to_owned();
+    for (i, (seq, at_ms, kind, parts, stored_prev, hash, scheme)) in rows.iter().enumerate() {
+        let e = Event { kind, actor: &parts[0], device_id: &parts[1], subject: &parts[2], detail: parts[3].clone() };
+        if *seq != i as i64 + 1 || *scheme != 0 || *stored_prev != prev || legacy_hash(&prev, *seq, *at_ms, &e) != *hash {
+            return Ok(0);
+        }
+        prev = hash.clone();
+    }
+    if rows.len() as i64 != end_seq || prev != end_hash {
+        return Ok(0);
+    }
+    let mut moved = 0;
+    for (seq, at_ms, kind, parts, stored_prev, hash, _) in &rows {
+        let digests: [String; 4] = std::array::from_fn(|i| key.audit_mac(&part_input(&parts[i])));
+        let mac = key.audit_mac(&legacy_rekey_input(stored_prev, *seq, *at_ms, kind, &digests, hash));
+        moved += conn.execute(
+            "UPDATE audit_log SET actor_digest = ?2, device_digest = ?3, subject_digest = ?4, detail_digest = ?5, legacy_mac = ?6
+             WHERE seq = ?1 AND legacy_mac IS NULL",
+            params![seq, digests[0], digests[1], digests[2], digests[3], mac],
+        )?;
+    }
+    Ok(moved)
+}
+
 /// The outcome of walking the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditVerdict {
@@ -220,7 +280,7 @@ impl ServerStore {
         };
         let mut stmt = conn.prepare(
             "SELECT seq, at_ms, kind, actor, device_id, subject, detail, prev_hash, hash, scheme,
-                    actor_digest, device_digest, subject_digest, detail_digest
+                    actor_digest, device_digest, subject_digest, detail_digest, legacy_mac
              FROM audit_log ORDER BY seq",
         )?;
         let mut rows = stmt.query([])?;
@@ -248,7 +308,27 @@ impl ServerStore {
                         "it is an unkeyed entry where the keyed chain had begun: it was rewritten without the server key",
                     );
                 }
-                if legacy_hash(&prev, seq, at_ms, &e) != stored_hash || (seq == legacy_seq && stored_hash != legacy_hash_at_end) {
+                if seq == legacy_seq && stored_hash != legacy_hash_at_end {
+                    return broken(verdict, seq, changed);
+                }
+                if let Some(legacy_mac) = r.get::<_, Option<String>>(14)? {
+                    // Moved over (migration 12): its parts against their digests, the MAC over
+                    // digests and the SHA-256 it was chained with.
+                    let Some(digests) = checked_digests(&self.key, r, [e.actor, e.device_id, e.subject, e.detail.as_str()], &mut verdict)?
+                    else {
+                        return broken(verdict, seq, changed);
+                    };
+                    if digests.iter().any(|d| d.starts_with('!')) {
+                        return broken(verdict, seq, "it holds a pseudonym that is not the one of the value it replaced");
+                    }
+                    if self.key.audit_mac(&legacy_rekey_input(&prev, seq, at_ms, &kind, &digests, &stored_hash)) != legacy_mac {
+                        return broken(
+                            verdict,
+                            seq,
+                            "its content was changed after it was written, or it was moved over with another server key",
+                        );
+                    }
+                } else if legacy_hash(&prev, seq, at_ms, &e) != stored_hash {
                     return broken(verdict, seq, changed);
                 }
                 verdict.legacy_entries += 1;
@@ -326,11 +406,45 @@ impl ServerStore {
         let pseudonym = pseudonym(&self.key, &self.key.audit_mac(&part_input(user_id)));
         let mut conn = self.writer();
         let tx = conn.transaction()?;
-        let actors = tx.execute("UPDATE audit_log SET actor = ?2 WHERE actor = ?1 AND scheme = 1", params![user_id, pseudonym])?;
-        let subjects = tx.execute("UPDATE audit_log SET subject = ?2 WHERE subject = ?1 AND scheme = 1", params![user_id, pseudonym])?;
+        let actors = tx.execute(
+            "UPDATE audit_log SET actor = ?2 WHERE actor = ?1 AND (scheme = 1 OR legacy_mac IS NOT NULL)",
+            params![user_id, pseudonym],
+        )?;
+        let subjects = tx.execute(
+            "UPDATE audit_log SET subject = ?2 WHERE subject = ?1 AND (scheme = 1 OR legacy_mac IS NOT NULL)",
+            params![user_id, pseudonym],
+        )?;
         tx.commit()?;
         Ok((actors + subjects) as u64)
     }
+}
+
+/// The stored digests of a row's four parts (columns 10..13), each clear value checked against
+/// its digest; a pseudonym that does not fit its digest comes back as `!` + digest. `None` when a
+/// digest is missing or a clear value does not fit.
+fn checked_digests(
+    key: &ServerKey,
+    r: &rusqlite::Row<'_>,
+    clear: [&str; 4],
+    verdict: &mut AuditVerdict,
+) -> rusqlite::Result<Option<[String; 4]>> {
+    let mut digests: [String; 4] = Default::default();
+    for i in 0..4 {
+        let Some(stored): Option<String> = r.get(10 + i)? else {
+            return Ok(None);
+        };
+        if clear[i].starts_with(PSEUDONYM_PREFIX) {
+            if clear[i] != pseudonym(key, &stored) {
+                digests[i] = format!("!{stored}");
+                continue;
+            }
+            verdict.pseudonymised += 1;
+        } else if key.audit_mac(&part_input(clear[i])) != stored {
+            return Ok(None);
+        }
+        digests[i] = stored;
+    }
+    Ok(Some(digests))
 }
 
 /// Every stored version must be the one its issue entry chained, byte for byte; every issue

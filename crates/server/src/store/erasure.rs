@@ -185,11 +185,19 @@ fn pseudonymise_audit(
     devices: &[String],
 ) -> rusqlite::Result<(u64, u64)> {
     let person = pseudonym(key, &key.audit_mac(&part_input(user_id)));
-    let mut n = tx.execute("UPDATE audit_log SET actor = ?2 WHERE actor = ?1 AND scheme = 1", params![user_id, person])? as u64;
-    n += tx.execute("UPDATE audit_log SET subject = ?2 WHERE subject = ?1 AND scheme = 1", params![user_id, person])? as u64;
+    let mut n = tx
+        .execute("UPDATE audit_log SET actor = ?2 WHERE actor = ?1 AND (scheme = 1 OR legacy_mac IS NOT NULL)", params![user_id, person])?
+        as u64;
+    n += tx.execute(
+        "UPDATE audit_log SET subject = ?2 WHERE subject = ?1 AND (scheme = 1 OR legacy_mac IS NOT NULL)",
+        params![user_id, person],
+    )? as u64;
     for device in devices {
         let p = pseudonym(key, &key.audit_mac(&part_input(device)));
-        n += tx.execute("UPDATE audit_log SET device_id = ?2 WHERE device_id = ?1 AND scheme = 1", params![device, p])? as u64;
+        n += tx.execute(
+            "UPDATE audit_log SET device_id = ?2 WHERE device_id = ?1 AND (scheme = 1 OR legacy_mac IS NOT NULL)",
+            params![device, p],
+        )? as u64;
     }
     let mut needles = vec![user_id];
     needles.extend(names.iter().copied().filter(|s| !s.is_empty()));
@@ -198,14 +206,15 @@ fn pseudonymise_audit(
     let mut legacy = 0;
     {
         let mut stmt = tx.prepare(
-            "SELECT seq, scheme, detail_digest, actor, subject, detail FROM audit_log WHERE detail NOT LIKE 'erased:%' OR scheme = 0",
+            "SELECT seq, legacy_mac IS NULL AND scheme = 0, detail_digest, actor, subject, detail FROM audit_log
+             WHERE detail NOT LIKE 'erased:%' OR (scheme = 0 AND legacy_mac IS NULL)",
         )?;
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
-            let (seq, scheme, digest): (i64, i64, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let (seq, unkeyed, digest): (i64, bool, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
             let (actor, subject, detail): (String, String, String) = (r.get(3)?, r.get(4)?, r.get(5)?);
             let names_them = needles.iter().any(|s| detail.contains(s));
-            if scheme == 0 {
+            if unkeyed {
                 legacy += u64::from(names_them || actor == user_id || subject == user_id);
             } else if let (true, Some(digest)) = (names_them, digest) {
                 details.push((seq, pseudonym(key, &digest)));

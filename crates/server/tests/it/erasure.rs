@@ -151,3 +151,57 @@ async fn versions_issued_before_migration_12_get_their_form_when_the_store_opens
     assert!(env.srv.store().verify_audit().unwrap().intact());
     assert_eq!(count(dir, "SELECT count(*) FROM report_versions WHERE instr(snapshot, 'Owen Pritchard') > 0"), 0);
 }
+
+/// A data folder of a version from before the key: three unkeyed entries about `user-old`.
+fn with_legacy_entries(dir: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    drop(qar_server::store::ServerStore::open(dir).unwrap());
+    let conn = db(dir);
+    conn.execute("DELETE FROM meta WHERE key = 'audit_legacy_end'", []).unwrap();
+    let mut prev = "0".repeat(64);
+    for seq in 1..=3i64 {
+        let (seq_text, at) = (seq.to_string(), (1_790_000_000_000 + seq).to_string());
+        let detail = r#"{"email":"old@example.org"}"#;
+        let mut h = Sha256::new();
+        for p in [prev.as_str(), &seq_text, &at, "sign_in", "user-old", "device-old", "user-old", detail] {
+            h.update((p.len() as u64).to_le_bytes());
+            h.update(p.as_bytes());
+        }
+        let hash = hex::encode(h.finalize());
+        conn.execute(
+            "INSERT INTO audit_log(seq, at_ms, kind, actor, device_id, subject, detail, prev_hash, hash)
+             VALUES (?1, ?2, 'sign_in', 'user-old', 'device-old', 'user-old', ?3, ?4, ?5)",
+            rusqlite::params![seq, 1_790_000_000_000 + seq, detail, prev, hash],
+        )
+        .unwrap();
+        prev = hash;
+    }
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('audit_head', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [format!("3:{prev}")],
+    )
+    .unwrap();
+    prev
+}
+
+#[test]
+fn entries_from_before_the_key_are_moved_over_and_can_then_be_pseudonymised() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = with_legacy_entries(dir.path());
+    let store = qar_server::store::ServerStore::open(dir.path()).unwrap();
+    assert_eq!(count(dir.path(), "SELECT count(*) FROM audit_log WHERE legacy_mac IS NOT NULL AND actor_digest IS NOT NULL"), 3);
+    assert_eq!(store.audit_head().unwrap(), Some((3, head)), "the links and the head are unchanged: exported heads still fit");
+    assert!(store.pseudonymise_in_audit("user-old").unwrap() == 6);
+    let verdict = store.verify_audit().unwrap();
+    assert!(verdict.intact() && verdict.legacy_entries == 3 && verdict.pseudonymised == 6, "{verdict:?}");
+    // Opening again changes nothing more, and the moved-over entries are still guarded.
+    drop(store);
+    let store = qar_server::store::ServerStore::open(dir.path()).unwrap();
+    assert!(store.verify_audit().unwrap().intact());
+    let conn = db(dir.path());
+    assert!(conn.execute("UPDATE audit_log SET kind = 'sign_out' WHERE seq = 2", []).is_err(), "the trigger still refuses edits");
+    conn.execute_batch("DROP TRIGGER audit_log_no_update").unwrap();
+    conn.execute("UPDATE audit_log SET detail = 'nothing to see' WHERE seq = 2", []).unwrap();
+    let verdict = store.verify_audit().unwrap();
+    assert_eq!(verdict.broken.as_ref().map(|(seq, _)| *seq), Some(2), "{verdict:?}");
+}

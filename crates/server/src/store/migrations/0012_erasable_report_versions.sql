@@ -29,3 +29,34 @@ WHEN NOT (
     )
 )
 BEGIN SELECT RAISE(ABORT, 'issued report versions are frozen (only a person''s name may be replaced by a pseudonym)'); END;
+
+-- The audit entries from before the chain was keyed (scheme 0, SHA-256 over clear values) are
+-- moved over too: when the store first opens with the key, each one whose legacy segment still
+-- verifies gets the keyed digests of its parts and `legacy_mac`, a MAC over its place, kind,
+-- digests and its unchanged SHA-256 (so the chain's links and the exported heads stay as they
+-- are). From then on such an entry is checked like a keyed one, and a person in it can be
+-- replaced by a pseudonym.
+ALTER TABLE audit_log ADD COLUMN legacy_mac TEXT;
+
+DROP TRIGGER audit_log_no_update;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN NOT (
+    NEW.scheme = OLD.scheme AND NEW.seq = OLD.seq AND NEW.at_ms = OLD.at_ms AND NEW.kind = OLD.kind
+    AND NEW.prev_hash = OLD.prev_hash AND NEW.hash = OLD.hash
+    AND (
+        -- A legacy entry is given its digests and MAC once, its values unchanged.
+        (OLD.scheme = 0 AND OLD.legacy_mac IS NULL AND OLD.actor_digest IS NULL
+         AND NEW.actor = OLD.actor AND NEW.device_id = OLD.device_id AND NEW.subject = OLD.subject AND NEW.detail = OLD.detail)
+        OR
+        -- A keyed (or moved-over) entry: only a pseudonym may replace a clear value.
+        ((OLD.scheme = 1 OR OLD.legacy_mac IS NOT NULL)
+         AND NEW.legacy_mac IS OLD.legacy_mac
+         AND NEW.actor_digest IS OLD.actor_digest AND NEW.device_digest IS OLD.device_digest
+         AND NEW.subject_digest IS OLD.subject_digest AND NEW.detail_digest IS OLD.detail_digest
+         AND (NEW.actor = OLD.actor OR NEW.actor LIKE 'erased:%')
+         AND (NEW.device_id = OLD.device_id OR NEW.device_id LIKE 'erased:%')
+         AND (NEW.subject = OLD.subject OR NEW.subject LIKE 'erased:%')
+         AND (NEW.detail = OLD.detail OR NEW.detail LIKE 'erased:%'))
+    )
+)
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only (only a pseudonym may replace a person''s data)'); END;
