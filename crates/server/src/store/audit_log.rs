@@ -148,6 +148,9 @@ pub(super) fn seal_legacy_segment(conn: &Connection, key: &ServerKey) -> rusqlit
     Ok(())
 }
 
+/// seq, at_ms, kind, the four clear parts, prev_hash, hash, scheme.
+type LegacyRow = (i64, i64, String, [String; 4], String, String, i64);
+
 fn legacy_rekey_input(prev: &str, seq: i64, at_ms: i64, kind: &str, digests: &[String; 4], hash: &str) -> Vec<u8> {
     let mut out = b"qar-audit-legacy-rekey-v1".to_vec();
     let (seq, at) = (seq.to_string(), at_ms.to_string());
@@ -175,7 +178,7 @@ pub(super) fn rekey_legacy(conn: &Connection, key: &ServerKey) -> rusqlite::Resu
     }) else {
         return Ok(0);
     };
-    let rows: Vec<(i64, i64, String, [String; 4], String, String, i64)> = {
+    let rows: Vec<LegacyRow> = {
         let mut stmt = conn.prepare(
             "SELECT seq, at_ms, kind, actor, device_id, subject, detail, prev_hash, hash, scheme FROM audit_log WHERE seq <= ?1 ORDER BY seq",
         )?;

@@ -344,7 +344,7 @@ fn audit_entries(tx: &Connection, user_id: &str, others: &[Other]) -> rusqlite::
             "seq": r.get::<_, i64>(0)?,
             "at_ms": r.get::<_, i64>(1)?,
             "kind": r.get::<_, String>(2)?,
-            "actor": if theirs { actor } else if actor.starts_with("system:") { actor } else { ANOTHER_PERSON.to_owned() },
+            "actor": if theirs || actor.starts_with("system:") { actor } else { ANOTHER_PERSON.to_owned() },
             // Someone else's laptop is theirs to know about, not this person's.
             "device_id": if theirs { device } else { String::new() },
             "subject": redact(&subject),
