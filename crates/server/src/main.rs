@@ -309,8 +309,15 @@ fn verify_audit(data_dir: &Path, expect_head: Option<&str>, key: &KeyArgs) -> an
         std::process::exit(1);
     }
     println!(
-        "audit log intact: {} entries ({} from before the chain was keyed, {} values pseudonymised); {} issued report versions match",
-        verdict.entries, verdict.legacy_entries, verdict.pseudonymised, verdict.versions_checked
+        "audit log intact: {} entries ({} from before the chain was keyed, {} values pseudonymised); {} issued report versions match{}",
+        verdict.entries,
+        verdict.legacy_entries,
+        verdict.pseudonymised,
+        verdict.versions_checked,
+        match verdict.versions_removed {
+            0 => String::new(),
+            n => format!(", {n} removed after their retention"),
+        }
     );
     Ok(())
 }

@@ -53,6 +53,11 @@ pub(super) fn register(conn: &Connection, key: Arc<ServerKey>) -> rusqlite::Resu
     })
 }
 
+/// A MAC with the audit subkey inside a transaction of the writer (which has the function).
+pub(super) fn mac_in_tx(conn: &Connection, data: &[u8]) -> rusqlite::Result<String> {
+    conn.prepare_cached(&format!("SELECT {MAC_FN}(?1)"))?.query_row([data], |r| r.get(0))
+}
+
 fn legacy_hash(prev: &str, seq: i64, at_ms: i64, e: &Event) -> String {
     let mut h = Sha256::new();
     let seq_text = seq.to_string();
@@ -223,6 +228,8 @@ pub struct AuditVerdict {
     pub pseudonymised: u64,
     /// Issued report versions checked against the chain.
     pub versions_checked: u64,
+    /// Issued versions removed by the purge after their retention (a keyed removal record each).
+    pub versions_removed: u64,
     /// Issued versions whose snapshot was changed, added or removed outside the server.
     pub version_problems: Vec<String>,
 }
@@ -264,8 +271,15 @@ impl ServerStore {
     /// chain) is found. Then every issued report version is checked against its issue entry.
     pub fn verify_audit_against(&self, expected: Option<(i64, String)>) -> Result<AuditVerdict, StoreError> {
         let conn = self.reader();
-        let mut verdict =
-            AuditVerdict { entries: 0, broken: None, legacy_entries: 0, pseudonymised: 0, versions_checked: 0, version_problems: vec![] };
+        let mut verdict = AuditVerdict {
+            entries: 0,
+            broken: None,
+            legacy_entries: 0,
+            pseudonymised: 0,
+            versions_checked: 0,
+            versions_removed: 0,
+            version_problems: vec![],
+        };
         let broken = |mut v: AuditVerdict, seq: i64, why: &str| {
             v.broken = Some((seq, why.to_owned()));
             Ok(v)
@@ -482,6 +496,10 @@ fn check_versions(
         }
     }
     for ((review, version), chained) in issued.iter() {
+        if super::report_forms::removed_under_retention(conn, key, review, *version, &chained.sha256)? {
+            verdict.versions_removed += 1;
+            continue;
+        }
         verdict
             .version_problems
             .push(format!("review {review} version {version}: issued in audit entry {} but its snapshot is gone", chained.entry));

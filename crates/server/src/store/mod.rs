@@ -77,7 +77,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 11, name: "retention policy and soft-deleted records", sql: include_str!("migrations/0011_retention.sql") },
     Migration {
         number: 12,
-        name: "issued report versions that survive erasure",
+        name: "report versions that survive erasure and expire, unkeyed audit entries moved over",
         sql: include_str!("migrations/0012_erasable_report_versions.sql"),
     },
 ];

@@ -129,3 +129,49 @@ pub(super) fn check(
     }
     None
 }
+
+fn removal_input(review_id: &str, version: i64, sha256: &str, removed_ms: i64) -> Vec<u8> {
+    format!("qar-report-removed-v1\0{review_id}\0{version}\0{sha256}\0{removed_ms}").into_bytes()
+}
+
+/// Removes a review's issued versions whose retention ended (inside the purge's transaction),
+/// each leaving a removal record MACed with the key (the writer's SQL function) so
+/// `verify-audit` accepts that the chained version is gone. Returns how many.
+pub(super) fn remove_versions(tx: &Connection, review_id: &str, now_ms: u64) -> rusqlite::Result<u64> {
+    let versions: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare("SELECT version, sha256 FROM report_versions WHERE review_id = ?1")?;
+        let rows = stmt.query_map([review_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (version, sha256) in &versions {
+        let mac = super::audit_log::mac_in_tx(tx, &removal_input(review_id, *version, sha256, now_ms as i64))?;
+        tx.execute(
+            "INSERT INTO report_removals(review_id, version, sha256, removed_ms, mac) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![review_id, version, sha256, now_ms as i64, mac],
+        )?;
+        tx.execute("DELETE FROM report_versions WHERE review_id = ?1 AND version = ?2", params![review_id, version])?;
+    }
+    Ok(versions.len() as u64)
+}
+
+/// Whether a removal record says retention removed this version, with this SHA-256, and was
+/// made with the key.
+pub(super) fn removed_under_retention(
+    conn: &Connection,
+    key: &ServerKey,
+    review_id: &str,
+    version: i64,
+    sha256: &str,
+) -> rusqlite::Result<bool> {
+    use rusqlite::OptionalExtension;
+    let row: Option<(String, i64, String)> = conn
+        .query_row(
+            "SELECT sha256, removed_ms, mac FROM report_removals WHERE review_id = ?1 AND version = ?2",
+            params![review_id, version],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(row.is_some_and(|(stored, removed_ms, mac)| {
+        stored == sha256 && key.audit_mac(&removal_input(review_id, version, sha256, removed_ms)) == mac
+    }))
+}

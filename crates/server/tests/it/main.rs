@@ -19,6 +19,7 @@ mod mail_delivery;
 mod operations;
 mod push_authz;
 mod refused_ops_change_nothing;
+mod report_expiry;
 mod report_versions;
 mod retention;
 mod role_matrix;

@@ -60,3 +60,43 @@ WHEN NOT (
     )
 )
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only (only a pseudonym may replace a person''s data)'); END;
+
+-- Issued reports are removed after their retention (issue 24; `report_years`, 6 by default).
+-- The purge marks every record left of the review with the reason 'report' (so it travels down
+-- the feed like the others), and when the grace period is over deletes the versions, leaving
+-- for each a removal record MACed with the server key: `verify-audit` then accepts that a
+-- version the chain issued is gone because retention removed it, and nothing else.
+CREATE TABLE retention_marks_v2 (
+    entity         TEXT NOT NULL,
+    id             TEXT NOT NULL,
+    review_id      TEXT NOT NULL,
+    -- Why: 'evidence' (N months after issue), 'cancelled' (K days after cancellation) or
+    -- 'report' (M years after the latest issued version: everything left of the review).
+    reason         TEXT NOT NULL CHECK (reason IN ('evidence', 'cancelled', 'report')),
+    marked_ms      INTEGER NOT NULL,
+    purge_after_ms INTEGER NOT NULL,
+    purged_seq     INTEGER,
+    PRIMARY KEY (entity, id)
+) STRICT;
+INSERT INTO retention_marks_v2 SELECT entity, id, review_id, reason, marked_ms, purge_after_ms, purged_seq FROM retention_marks;
+DROP TABLE retention_marks;
+ALTER TABLE retention_marks_v2 RENAME TO retention_marks;
+CREATE INDEX retention_marks_due ON retention_marks(purge_after_ms);
+CREATE INDEX retention_marks_purged ON retention_marks(purged_seq);
+CREATE INDEX retention_marks_by_review ON retention_marks(review_id, purge_after_ms);
+
+CREATE TABLE report_removals (
+    review_id  TEXT NOT NULL,
+    version    INTEGER NOT NULL,
+    -- The SHA-256 the issue entry chained.
+    sha256     TEXT NOT NULL,
+    removed_ms INTEGER NOT NULL,
+    -- HMAC (audit subkey) over the four values above.
+    mac        TEXT NOT NULL,
+    PRIMARY KEY (review_id, version)
+) STRICT;
+
+DROP TRIGGER report_versions_kept;
+CREATE TRIGGER report_versions_kept BEFORE DELETE ON report_versions
+WHEN NOT EXISTS (SELECT 1 FROM report_removals WHERE review_id = OLD.review_id AND version = OLD.version AND sha256 = OLD.sha256)
+BEGIN SELECT RAISE(ABORT, 'issued report versions are kept until their retention ends'); END;
