@@ -295,9 +295,15 @@ pub fn purge_line(store: &ServerStore, dry_run: bool, now_ms: u64) -> Result<Str
     let what = if dry_run { "would soft-delete" } else { "soft-deleted" };
     let gone = if dry_run { "would purge" } else { "purged" };
     Ok(format!(
-        "{what} {} records of issued reviews, {} of cancelled reviews and {} of reviews whose report's retention ended; {gone} {} records \
-         and {} issued report versions past their grace period; {} reviews touched",
-        c.soft_deleted_evidence, c.soft_deleted_cancelled, c.soft_deleted_reports, c.purged, c.report_versions_removed, c.reviews
+        "{what} {} records of issued reviews, {} of cancelled reviews and {} of reviews whose report's retention ended; {gone} {} records, \
+         {} issued report versions and {} attachment files past their grace period; {} reviews touched",
+        c.soft_deleted_evidence,
+        c.soft_deleted_cancelled,
+        c.soft_deleted_reports,
+        c.purged,
+        c.report_versions_removed,
+        c.attachment_blobs_removed,
+        c.reviews
     ))
 }
 

@@ -35,6 +35,8 @@ pub struct PurgeCounts {
     pub purged: u64,
     /// Issued report versions removed for good (each leaves a keyed removal record).
     pub report_versions_removed: u64,
+    /// Attachment files removed from the server's blob store with their records.
+    pub attachment_blobs_removed: u64,
     /// Reviews any of the above touched.
     pub reviews: u64,
 }
@@ -200,13 +202,28 @@ fn soft_delete(tx: &Connection, ctx: &mut Ctx, due: &Due, reason: &str, now_ms: 
 /// the purge down the change feed: it is written again at the next place in the feed (when it
 /// is purged itself, as a bare tombstone with nothing else in it), and the marks (ids and times
 /// only, never content) take that place, so each laptop's next pull lists what to remove.
-fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64) -> rusqlite::Result<(u64, u64, Vec<String>)> {
+/// Attachment bytes to remove from the blob store once the purge is committed (the bytes live
+/// outside the database, so they go after the records, never before).
+#[derive(Default)]
+struct BlobsToRemove {
+    places: Vec<super::blobs::BlobPlace>,
+    reviews: Vec<String>,
+}
+
+fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64, blobs: &mut BlobsToRemove) -> rusqlite::Result<(u64, u64, Vec<String>)> {
     let mut stmt =
         tx.prepare("SELECT DISTINCT review_id FROM retention_marks WHERE purge_after_ms <= ?1 AND purged_seq IS NULL ORDER BY review_id")?;
     let reviews: Vec<String> = stmt.query_map([now_ms as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     let (mut purged, mut removed) = (0u64, 0u64);
     for rid in &reviews {
         let due = "SELECT entity, id FROM retention_marks WHERE review_id = ?1 AND purge_after_ms <= ?2 AND purged_seq IS NULL";
+        let shas: Vec<String> = tx
+            .prepare_cached(&format!(
+                "SELECT DISTINCT json_extract(fields, '$.sha256.value') FROM records
+                 WHERE review_id = ?1 AND entity = 'attachment' AND (entity, id) IN ({due}) AND json_extract(fields, '$.sha256.value') IS NOT NULL"
+            ))?
+            .query_map(params![rid, now_ms as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         purged += tx
             .prepare_cached(&format!("DELETE FROM records WHERE review_id = ?1 AND entity <> 'review' AND (entity, id) IN ({due})"))?
             .execute(params![rid, now_ms as i64])? as u64;
@@ -215,8 +232,21 @@ fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64) -> rusqlite::Result<(u
                 "SELECT 1 FROM retention_marks WHERE entity = 'review' AND id = ?1 AND purge_after_ms <= ?2 AND purged_seq IS NULL",
             )?
             .exists(params![rid, now_ms as i64])?;
+        // A blob goes when no attachment record of the review still names it (two notes can
+        // carry the same photo).
+        for sha256 in shas {
+            let still_named = tx
+                .prepare_cached(
+                    "SELECT 1 FROM records WHERE review_id = ?1 AND entity = 'attachment' AND json_extract(fields, '$.sha256.value') = ?2",
+                )?
+                .exists(params![rid, sha256])?;
+            if !still_named {
+                blobs.places.push(super::blobs::BlobPlace { review_id: rid.clone(), sha256 });
+            }
+        }
         if review_due {
             removed += super::report_forms::remove_versions(tx, rid, now_ms)?;
+            blobs.reviews.push(rid.clone());
         }
         if let Some(stored) = records::load(tx, EntityKind::Review, rid)? {
             let doc = if review_due {
@@ -341,9 +371,11 @@ impl ServerStore {
             counts.soft_deleted_reports += 1;
             reviews.insert(due.review_id);
         }
-        let (purged, removed, purged_reviews) = purge_due(&tx, &mut ctx, now_ms)?;
+        let mut blobs = BlobsToRemove::default();
+        let (purged, removed, purged_reviews) = purge_due(&tx, &mut ctx, now_ms, &mut blobs)?;
         counts.purged = purged;
         counts.report_versions_removed = removed;
+        counts.attachment_blobs_removed = blobs.places.len() as u64;
         reviews.extend(purged_reviews);
         counts.reviews = reviews.len() as u64;
         if dry_run || counts.is_empty() {
@@ -361,7 +393,26 @@ impl ServerStore {
         tx.commit()?;
         drop(clock);
         drop(conn);
+        self.remove_blobs(&blobs);
         self.announce(seq);
         Ok(counts)
+    }
+}
+
+impl ServerStore {
+    /// After the purge committed: the bytes of purged attachments, and anything left in the
+    /// folder of a review purged whole (unfinished uploads). A failure is logged loudly; the
+    /// records are gone already, so the bytes can no longer be reached through the API.
+    fn remove_blobs(&self, blobs: &BlobsToRemove) {
+        for place in &blobs.places {
+            if let Err(e) = self.blobs.remove(place) {
+                tracing::error!(review_id = place.review_id, "could not remove a purged attachment's bytes: {e}");
+            }
+        }
+        for review_id in &blobs.reviews {
+            if let Err(e) = self.blobs.remove_review(review_id) {
+                tracing::error!(review_id, "could not remove a purged review's attachment folder: {e}");
+            }
+        }
     }
 }
