@@ -28,7 +28,9 @@ pub const GRACE_DAYS: (u32, u32) = (1, 365);
 /// wrote while reviewing. The report's sections and estimates stay (the issued snapshot is the
 /// report, but the review's own page still shows them until the report itself expires).
 /// Conflicts hold losing values of any field (note text too) and the plan names host colleagues.
-pub const EVIDENCE_KINDS: [&str; 4] = ["evidence", "comment", "conflict", "plan_activity"];
+/// Attachments (photos of pupils' work, displays; their bytes on the server and the laptops)
+/// go with the notes they belong to.
+pub const EVIDENCE_KINDS: [&str; 5] = ["evidence", "comment", "conflict", "plan_activity", "attachment"];
 
 /// One retention policy: the partnership's (`hub_id` None) or a hub's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -295,7 +295,38 @@ pub fn purge_line(store: &ServerStore, dry_run: bool, now_ms: u64) -> Result<Str
     let what = if dry_run { "would soft-delete" } else { "soft-deleted" };
     let gone = if dry_run { "would purge" } else { "purged" };
     Ok(format!(
-        "{what} {} records of issued reviews and {} of cancelled reviews; {gone} {} records past their grace period; {} reviews touched",
-        c.soft_deleted_evidence, c.soft_deleted_cancelled, c.purged, c.reviews
+        "{what} {} records of issued reviews, {} of cancelled reviews and {} of reviews whose report's retention ended; {gone} {} records, \
+         {} issued report versions and {} attachment files past their grace period; {} reviews touched",
+        c.soft_deleted_evidence,
+        c.soft_deleted_cancelled,
+        c.soft_deleted_reports,
+        c.purged,
+        c.report_versions_removed,
+        c.attachment_blobs_removed,
+        c.reviews
+    ))
+}
+
+/// `qar-server subject-access --user ID --out FILE` (issue 24): writes the export to a new file
+/// readable by its owner only (an existing file is never overwritten) and says what it holds.
+/// Audited with the operator as actor. The file is the operator's to hand over and delete.
+pub fn subject_access_file(store: &ServerStore, user_id: &str, out: &std::path::Path, now_ms: u64) -> anyhow::Result<String> {
+    // Checked before the export is made, so the audit chain does not record one nobody received.
+    if out.exists() {
+        anyhow::bail!("{} exists already: choose a new file (an existing file is never overwritten)", out.display());
+    }
+    let export = store.subject_access_by_operator(user_id, now_ms)?;
+    let (bytes, manifest) = crate::subject_access_zip::pack(&export)?;
+    crate::private_files::create_new_private(out, &bytes)
+        .map_err(|e| anyhow::anyhow!("could not write {}: {e} (an existing file is never overwritten)", out.display()))?;
+    let counts: Vec<String> = export.counts.iter().filter(|(_, n)| **n > 0).map(|(k, n)| format!("{k} {n}")).collect();
+    Ok(format!(
+        "wrote {} ({} bytes): {}; {} mentions of other people flagged for the DPO (see {}). Delete it once it is sent.\n{}",
+        out.display(),
+        bytes.len(),
+        counts.join(", "),
+        export.flags.len(),
+        crate::subject_access_zip::MANIFEST_FILE,
+        serde_json::to_string_pretty(&manifest)?
     ))
 }

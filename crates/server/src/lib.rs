@@ -15,6 +15,7 @@ mod private_files;
 mod retention_job;
 pub mod server_key;
 pub mod store;
+pub mod subject_access_zip;
 
 pub use api::app;
 pub use auth::throttle::AttemptLimit;

@@ -258,6 +258,23 @@ enum Command {
         #[command(flatten)]
         key: KeyArgs,
     },
+    /// Export everything the server holds about one person (a subject access request): a zip
+    /// with the data as JSON, a readable HTML summary and a manifest, written to a NEW file
+    /// readable by you only. Mentions of other people in the person's own text are flagged for
+    /// the data protection officer. Recorded in the audit chain; delete the file once it is sent.
+    SubjectAccess {
+        /// The server's data folder.
+        #[arg(long, default_value = "qar-server-data")]
+        data_dir: PathBuf,
+        /// The person's id (as in the directory).
+        #[arg(long)]
+        user: String,
+        /// The zip to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
     /// Queue undelivered mail again, by message id (from `mail-dead`); a running server sends it
     /// within a minute, with its attempts counted afresh.
     MailResend {
@@ -292,8 +309,15 @@ fn verify_audit(data_dir: &Path, expect_head: Option<&str>, key: &KeyArgs) -> an
         std::process::exit(1);
     }
     println!(
-        "audit log intact: {} entries ({} from before the chain was keyed, {} values pseudonymised); {} issued report versions match",
-        verdict.entries, verdict.legacy_entries, verdict.pseudonymised, verdict.versions_checked
+        "audit log intact: {} entries ({} from before the chain was keyed, {} values pseudonymised); {} issued report versions match{}",
+        verdict.entries,
+        verdict.legacy_entries,
+        verdict.pseudonymised,
+        verdict.versions_checked,
+        match verdict.versions_removed {
+            0 => String::new(),
+            n => format!(", {n} removed after their retention"),
+        }
     );
     Ok(())
 }
@@ -337,6 +361,10 @@ fn main() -> anyhow::Result<()> {
         }
         Some(Command::Purge { data_dir, dry_run, now: _, key }) => {
             println!("{}", qar_server::admin::purge_line(&key.open(&data_dir)?, dry_run, qar_server::store::now_ms())?);
+            Ok(())
+        }
+        Some(Command::SubjectAccess { data_dir, user, out, key }) => {
+            println!("{}", qar_server::admin::subject_access_file(&key.open(&data_dir)?, &user, &out, qar_server::store::now_ms())?);
             Ok(())
         }
         Some(Command::MailResend { data_dir, message_ids, key }) => {

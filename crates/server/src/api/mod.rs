@@ -19,6 +19,7 @@ mod scheduling;
 mod schema_limits;
 mod school_import;
 mod shared_responses;
+mod subject_access;
 mod sync;
 mod visit_admin;
 
@@ -81,6 +82,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/mail/dead", get(mail_admin::list_dead))
         .route("/v1/mail/{message_id}/resend", post(mail_admin::resend))
         // Retention (issue 24).
+        .route("/v1/users/{user_id}/subject-access", post(subject_access::export))
+        .route("/v1/users/{user_id}/erase", post(subject_access::erase))
         .route("/v1/retention", get(retention_admin::list_policies).put(retention_admin::set_policy))
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this endpoint does not accept that method") })

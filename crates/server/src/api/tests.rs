@@ -217,6 +217,9 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         // Retention (issue 24).
         ("/v1/retention", "get"),
         ("/v1/retention", "put"),
+        // Subject access (issue 24).
+        ("/v1/users/{user_id}/subject-access", "post"),
+        ("/v1/users/{user_id}/erase", "post"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");

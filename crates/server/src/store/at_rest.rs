@@ -36,6 +36,14 @@ pub(super) fn prepare(conn: &mut Connection, key: &std::sync::Arc<ServerKey>) ->
         }
     }
     audit_log::seal_legacy_segment(&tx, key).map_err(StoreError::from)?;
+    let moved = audit_log::rekey_legacy(&tx, key).map_err(StoreError::from)?;
+    if moved > 0 {
+        tracing::info!(moved, "gave the audit entries from before the key their keyed digests (migration 12)");
+    }
+    let forms = super::report_forms::seal_missing_forms(&tx, key).map_err(StoreError::from)?;
+    if forms > 0 {
+        tracing::info!(forms, "gave issued report versions their erasable form (migration 12)");
+    }
     let sealed = seal_clear_secrets(&tx, key)?;
     tx.commit().map_err(StoreError::from)?;
     if sealed > 0 {

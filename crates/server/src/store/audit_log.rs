@@ -53,6 +53,11 @@ pub(super) fn register(conn: &Connection, key: Arc<ServerKey>) -> rusqlite::Resu
     })
 }
 
+/// A MAC with the audit subkey inside a transaction of the writer (which has the function).
+pub(super) fn mac_in_tx(conn: &Connection, data: &[u8]) -> rusqlite::Result<String> {
+    conn.prepare_cached(&format!("SELECT {MAC_FN}(?1)"))?.query_row([data], |r| r.get(0))
+}
+
 fn legacy_hash(prev: &str, seq: i64, at_ms: i64, e: &Event) -> String {
     let mut h = Sha256::new();
     let seq_text = seq.to_string();
@@ -65,12 +70,12 @@ fn legacy_hash(prev: &str, seq: i64, at_ms: i64, e: &Event) -> String {
 }
 
 /// What a part's digest is the MAC of.
-fn part_input(value: &str) -> Vec<u8> {
+pub(super) fn part_input(value: &str) -> Vec<u8> {
     [b"qar-audit-part-v1\0".as_slice(), value.as_bytes()].concat()
 }
 
 /// The pseudonym that replaces a clear value whose digest is `digest`.
-fn pseudonym(key: &ServerKey, digest: &str) -> String {
+pub(super) fn pseudonym(key: &ServerKey, digest: &str) -> String {
     let mac = key.audit_mac(format!("qar-audit-pseudonym-v1\0{digest}").as_bytes());
     format!("{PSEUDONYM_PREFIX}{}", &mac[..16])
 }
@@ -148,6 +153,69 @@ pub(super) fn seal_legacy_segment(conn: &Connection, key: &ServerKey) -> rusqlit
     Ok(())
 }
 
+/// seq, at_ms, kind, the four clear parts, prev_hash, hash, scheme.
+type LegacyRow = (i64, i64, String, [String; 4], String, String, i64);
+
+fn legacy_rekey_input(prev: &str, seq: i64, at_ms: i64, kind: &str, digests: &[String; 4], hash: &str) -> Vec<u8> {
+    let mut out = b"qar-audit-legacy-rekey-v1".to_vec();
+    let (seq, at) = (seq.to_string(), at_ms.to_string());
+    for part in [prev, &seq, &at, kind, &digests[0], &digests[1], &digests[2], &digests[3], hash] {
+        out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        out.extend_from_slice(part.as_bytes());
+    }
+    out
+}
+
+/// Moves the unkeyed entries over (migration 12, run at every open; does nothing once done):
+/// each gets keyed digests of its parts and a MAC over them and its unchanged SHA-256, so it
+/// can be pseudonymised like a keyed entry. Only when the whole legacy segment still verifies
+/// up to its sealed end: an edited segment is left for `verify-audit` to report, not blessed.
+pub(super) fn rekey_legacy(conn: &Connection, key: &ServerKey) -> rusqlite::Result<usize> {
+    if !conn.prepare("SELECT 1 FROM audit_log WHERE scheme = 0 AND legacy_mac IS NULL")?.exists([])? {
+        return Ok(0);
+    }
+    let end: Option<String> = conn.query_row("SELECT value FROM meta WHERE key = 'audit_legacy_end'", [], |r| r.get(0)).optional()?;
+    let Some((end_seq, end_hash)) = end.as_deref().and_then(|v| {
+        let (seq, rest) = v.split_once(':')?;
+        let (hash, mac) = rest.split_once(':')?;
+        let seq: i64 = seq.parse().ok()?;
+        (key.audit_mac(&legacy_end_input(seq, hash)) == mac).then(|| (seq, hash.to_owned()))
+    }) else {
+        return Ok(0);
+    };
+    let rows: Vec<LegacyRow> = {
+        let mut stmt = conn.prepare(
+            "SELECT seq, at_ms, kind, actor, device_id, subject, detail, prev_hash, hash, scheme FROM audit_log WHERE seq <= ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([end_seq], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?], r.get(7)?, r.get(8)?, r.get(9)?))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut prev = GENESIS.to_owned();
+    for (i, (seq, at_ms, kind, parts, stored_prev, hash, scheme)) in rows.iter().enumerate() {
+        let e = Event { kind, actor: &parts[0], device_id: &parts[1], subject: &parts[2], detail: parts[3].clone() };
+        if *seq != i as i64 + 1 || *scheme != 0 || *stored_prev != prev || legacy_hash(&prev, *seq, *at_ms, &e) != *hash {
+            return Ok(0);
+        }
+        prev = hash.clone();
+    }
+    if rows.len() as i64 != end_seq || prev != end_hash {
+        return Ok(0);
+    }
+    let mut moved = 0;
+    for (seq, at_ms, kind, parts, stored_prev, hash, _) in &rows {
+        let digests: [String; 4] = std::array::from_fn(|i| key.audit_mac(&part_input(&parts[i])));
+        let mac = key.audit_mac(&legacy_rekey_input(stored_prev, *seq, *at_ms, kind, &digests, hash));
+        moved += conn.execute(
+            "UPDATE audit_log SET actor_digest = ?2, device_digest = ?3, subject_digest = ?4, detail_digest = ?5, legacy_mac = ?6
+             WHERE seq = ?1 AND legacy_mac IS NULL",
+            params![seq, digests[0], digests[1], digests[2], digests[3], mac],
+        )?;
+    }
+    Ok(moved)
+}
+
 /// The outcome of walking the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditVerdict {
@@ -160,6 +228,8 @@ pub struct AuditVerdict {
     pub pseudonymised: u64,
     /// Issued report versions checked against the chain.
     pub versions_checked: u64,
+    /// Issued versions removed by the purge after their retention (a keyed removal record each).
+    pub versions_removed: u64,
     /// Issued versions whose snapshot was changed, added or removed outside the server.
     pub version_problems: Vec<String>,
 }
@@ -201,8 +271,15 @@ impl ServerStore {
     /// chain) is found. Then every issued report version is checked against its issue entry.
     pub fn verify_audit_against(&self, expected: Option<(i64, String)>) -> Result<AuditVerdict, StoreError> {
         let conn = self.reader();
-        let mut verdict =
-            AuditVerdict { entries: 0, broken: None, legacy_entries: 0, pseudonymised: 0, versions_checked: 0, version_problems: vec![] };
+        let mut verdict = AuditVerdict {
+            entries: 0,
+            broken: None,
+            legacy_entries: 0,
+            pseudonymised: 0,
+            versions_checked: 0,
+            versions_removed: 0,
+            version_problems: vec![],
+        };
         let broken = |mut v: AuditVerdict, seq: i64, why: &str| {
             v.broken = Some((seq, why.to_owned()));
             Ok(v)
@@ -220,7 +297,7 @@ impl ServerStore {
         };
         let mut stmt = conn.prepare(
             "SELECT seq, at_ms, kind, actor, device_id, subject, detail, prev_hash, hash, scheme,
-                    actor_digest, device_digest, subject_digest, detail_digest
+                    actor_digest, device_digest, subject_digest, detail_digest, legacy_mac
              FROM audit_log ORDER BY seq",
         )?;
         let mut rows = stmt.query([])?;
@@ -248,7 +325,27 @@ impl ServerStore {
                         "it is an unkeyed entry where the keyed chain had begun: it was rewritten without the server key",
                     );
                 }
-                if legacy_hash(&prev, seq, at_ms, &e) != stored_hash || (seq == legacy_seq && stored_hash != legacy_hash_at_end) {
+                if seq == legacy_seq && stored_hash != legacy_hash_at_end {
+                    return broken(verdict, seq, changed);
+                }
+                if let Some(legacy_mac) = r.get::<_, Option<String>>(14)? {
+                    // Moved over (migration 12): its parts against their digests, the MAC over
+                    // digests and the SHA-256 it was chained with.
+                    let Some(digests) = checked_digests(&self.key, r, [e.actor, e.device_id, e.subject, e.detail.as_str()], &mut verdict)?
+                    else {
+                        return broken(verdict, seq, changed);
+                    };
+                    if digests.iter().any(|d| d.starts_with('!')) {
+                        return broken(verdict, seq, "it holds a pseudonym that is not the one of the value it replaced");
+                    }
+                    if self.key.audit_mac(&legacy_rekey_input(&prev, seq, at_ms, &kind, &digests, &stored_hash)) != legacy_mac {
+                        return broken(
+                            verdict,
+                            seq,
+                            "its content was changed after it was written, or it was moved over with another server key",
+                        );
+                    }
+                } else if legacy_hash(&prev, seq, at_ms, &e) != stored_hash {
                     return broken(verdict, seq, changed);
                 }
                 verdict.legacy_entries += 1;
@@ -315,7 +412,7 @@ impl ServerStore {
                 return broken(verdict, expected_seq, &why);
             }
         }
-        check_versions(&conn, &mut issued, &mut verdict)?;
+        check_versions(&conn, &self.key, &mut issued, &mut verdict)?;
         Ok(verdict)
     }
 
@@ -326,24 +423,69 @@ impl ServerStore {
         let pseudonym = pseudonym(&self.key, &self.key.audit_mac(&part_input(user_id)));
         let mut conn = self.writer();
         let tx = conn.transaction()?;
-        let actors = tx.execute("UPDATE audit_log SET actor = ?2 WHERE actor = ?1 AND scheme = 1", params![user_id, pseudonym])?;
-        let subjects = tx.execute("UPDATE audit_log SET subject = ?2 WHERE subject = ?1 AND scheme = 1", params![user_id, pseudonym])?;
+        let actors = tx.execute(
+            "UPDATE audit_log SET actor = ?2 WHERE actor = ?1 AND (scheme = 1 OR legacy_mac IS NOT NULL)",
+            params![user_id, pseudonym],
+        )?;
+        let subjects = tx.execute(
+            "UPDATE audit_log SET subject = ?2 WHERE subject = ?1 AND (scheme = 1 OR legacy_mac IS NOT NULL)",
+            params![user_id, pseudonym],
+        )?;
         tx.commit()?;
         Ok((actors + subjects) as u64)
     }
 }
 
+/// The stored digests of a row's four parts (columns 10..13), each clear value checked against
+/// its digest; a pseudonym that does not fit its digest comes back as `!` + digest. `None` when a
+/// digest is missing or a clear value does not fit.
+fn checked_digests(
+    key: &ServerKey,
+    r: &rusqlite::Row<'_>,
+    clear: [&str; 4],
+    verdict: &mut AuditVerdict,
+) -> rusqlite::Result<Option<[String; 4]>> {
+    let mut digests: [String; 4] = Default::default();
+    for i in 0..4 {
+        let Some(stored): Option<String> = r.get(10 + i)? else {
+            return Ok(None);
+        };
+        if clear[i].starts_with(PSEUDONYM_PREFIX) {
+            if clear[i] != pseudonym(key, &stored) {
+                digests[i] = format!("!{stored}");
+                continue;
+            }
+            verdict.pseudonymised += 1;
+        } else if key.audit_mac(&part_input(clear[i])) != stored {
+            return Ok(None);
+        }
+        digests[i] = stored;
+    }
+    Ok(Some(digests))
+}
+
 /// Every stored version must be the one its issue entry chained, byte for byte; every issue
 /// entry must still have its version.
-fn check_versions(conn: &Connection, issued: &mut BTreeMap<(String, i64), Issued>, verdict: &mut AuditVerdict) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare("SELECT review_id, version, snapshot, sha256 FROM report_versions ORDER BY review_id, version")?;
+fn check_versions(
+    conn: &Connection,
+    key: &ServerKey,
+    issued: &mut BTreeMap<(String, i64), Issued>,
+    verdict: &mut AuditVerdict,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT review_id, version, snapshot, sha256, person_digests, form_sha256, form_mac FROM report_versions ORDER BY review_id, version",
+    )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let (review, version, snapshot, sha256): (String, i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let (digests, form, mac): (Option<String>, Option<String>, Option<String>) = (r.get(4)?, r.get(5)?, r.get(6)?);
         verdict.versions_checked += 1;
         let name = format!("review {review} version {version}");
-        if hex::encode(Sha256::digest(snapshot.as_bytes())) != sha256 {
-            verdict.version_problems.push(format!("{name}: its snapshot was changed after it was issued"));
+        // The erasable form (migration 12): names may have become pseudonyms, nothing else.
+        if let Some(why) =
+            super::report_forms::check(key, &review, version, &sha256, &snapshot, digests.as_deref(), form.as_deref(), mac.as_deref())
+        {
+            verdict.version_problems.push(format!("{name}: {why}"));
         }
         match issued.remove(&(review, version)) {
             None => verdict.version_problems.push(format!("{name}: it is in no issue entry of the audit chain (added outside the server)")),
@@ -354,6 +496,10 @@ fn check_versions(conn: &Connection, issued: &mut BTreeMap<(String, i64), Issued
         }
     }
     for ((review, version), chained) in issued.iter() {
+        if super::report_forms::removed_under_retention(conn, key, review, *version, &chained.sha256)? {
+            verdict.versions_removed += 1;
+            continue;
+        }
         verdict
             .version_problems
             .push(format!("review {review} version {version}: issued in audit entry {} but its snapshot is gone", chained.entry));

@@ -53,6 +53,10 @@ pub trait BlobStore: Send + Sync {
     fn get(&self, place: &BlobPlace) -> Result<Option<Vec<u8>>, BlobError>;
     /// Bytes a review holds, whole blobs and unfinished uploads (for its limit).
     fn review_bytes(&self, review_id: &str) -> Result<u64, BlobError>;
+    /// Removes a blob, whole or unfinished (retention). Whether anything was there.
+    fn remove(&self, place: &BlobPlace) -> Result<bool, BlobError>;
+    /// Removes every blob of a review (retention purged it whole). How many files went.
+    fn remove_review(&self, review_id: &str) -> Result<u64, BlobError>;
 }
 
 /// Blobs in a folder (`<data-dir>/blobs`), one subfolder per review.
@@ -151,6 +155,31 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 impl BlobStore for FolderBlobs {
+    fn remove(&self, place: &BlobPlace) -> Result<bool, BlobError> {
+        let _one_at_a_time = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let mut removed = false;
+        for path in [self.whole_path(place), self.part_path(place)] {
+            match std::fs::remove_file(&path) {
+                Ok(()) => removed = true,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(removed)
+    }
+
+    fn remove_review(&self, review_id: &str) -> Result<u64, BlobError> {
+        let _one_at_a_time = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = self.review_dir(review_id);
+        let files = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries.count() as u64,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        std::fs::remove_dir_all(&dir)?;
+        Ok(files)
+    }
+
     fn has(&self, place: &BlobPlace) -> Result<bool, BlobError> {
         Ok(self.whole_path(place).is_file())
     }

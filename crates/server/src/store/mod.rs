@@ -14,6 +14,7 @@ mod conflicts;
 pub mod demo;
 mod device_release;
 pub mod directory;
+pub mod erasure;
 pub mod home_school;
 pub mod hub_admin;
 pub mod invitations;
@@ -24,10 +25,12 @@ mod proposals;
 pub mod pull;
 mod push;
 mod records;
+mod report_forms;
 pub mod report_versions;
 pub mod retention;
 pub mod scheduling;
 pub mod schools;
+pub mod subject_access;
 // Mints tokens without a password: never in the production binary (issue 16).
 #[cfg(any(test, feature = "test-support"))]
 mod retention_testkit;
@@ -72,6 +75,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 9, name: "re-stamped ops from clocks too far ahead", sql: include_str!("migrations/0009_restamps.sql") },
     Migration { number: 10, name: "mail outbox", sql: include_str!("migrations/0010_mail_outbox.sql") },
     Migration { number: 11, name: "retention policy and soft-deleted records", sql: include_str!("migrations/0011_retention.sql") },
+    Migration {
+        number: 12,
+        name: "report versions that survive erasure and expire, unkeyed audit entries moved over",
+        sql: include_str!("migrations/0012_erasable_report_versions.sql"),
+    },
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -67,10 +67,12 @@ impl ServerStore {
             let issued_by = access::user_name(tx, &caller.user_id)?;
             let snapshot = snapshot(tx, rid, doc, number, report_hash, now_ms, &issued_by, &reason)?;
             let sha256 = hex::encode(Sha256::digest(snapshot.as_bytes()));
+            let (digests, form, form_mac) = super::report_forms::form_of(&self.key, rid, i64::from(number), &sha256, &snapshot);
             tx.execute(
-                "INSERT INTO report_versions (review_id, version, snapshot, sha256, report_hash, issued_ms, issued_by, issued_by_name, reason)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![rid, number, snapshot, sha256, report_hash, now_ms as i64, caller.user_id, issued_by, reason],
+                "INSERT INTO report_versions (review_id, version, snapshot, sha256, report_hash, issued_ms, issued_by, issued_by_name, reason,
+                                              person_digests, form_sha256, form_mac)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![rid, number, snapshot, sha256, report_hash, now_ms as i64, caller.user_id, issued_by, reason, digests, form, form_mac],
             )?;
             records::server_write(tx, ctx, EntityKind::Review, rid, rid, &[("state", json!(ReviewState::Issued.code()))])?;
             let extra = json!({ "version": number, "issued_date": super::mail_events::british_date(qar_core::calendar::utc_day(now_ms)) });

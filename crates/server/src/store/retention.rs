@@ -29,15 +29,22 @@ pub struct PurgeCounts {
     pub soft_deleted_evidence: u64,
     /// Records of cancelled reviews soft-deleted.
     pub soft_deleted_cancelled: u64,
+    /// Records of reviews whose issued report's retention ended, soft-deleted.
+    pub soft_deleted_reports: u64,
     /// Records removed for good (their grace period over).
     pub purged: u64,
+    /// Issued report versions removed for good (each leaves a keyed removal record).
+    pub report_versions_removed: u64,
+    /// Attachment files removed from the server's blob store with their records.
+    pub attachment_blobs_removed: u64,
     /// Reviews any of the above touched.
     pub reviews: u64,
 }
 
 impl PurgeCounts {
     pub fn is_empty(&self) -> bool {
-        self.soft_deleted_evidence + self.soft_deleted_cancelled + self.purged == 0
+        self.soft_deleted_evidence + self.soft_deleted_cancelled + self.soft_deleted_reports + self.purged + self.report_versions_removed
+            == 0
     }
 }
 
@@ -138,6 +145,30 @@ fn cancelled_due(tx: &Connection, policies: &Policies, now_ms: u64) -> rusqlite:
             due_reviews.push((review_id, policy.purge_after_ms(now_ms)));
         }
     }
+    unmarked_records(tx, due_reviews)
+}
+
+/// Every record left of each review whose issued report's retention has ended (the latest
+/// version counts: a correction restarts it), not yet marked.
+fn reports_due(tx: &Connection, policies: &Policies, now_ms: u64) -> rusqlite::Result<Vec<Due>> {
+    let mut stmt = tx.prepare(
+        "SELECT v.review_id, v.issued_ms, rh.hub_id
+         FROM (SELECT review_id, max(issued_ms) AS issued_ms FROM report_versions GROUP BY review_id) v
+         LEFT JOIN review_hub rh ON rh.review_id = v.review_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?)))?;
+    let mut due_reviews = Vec::new();
+    for row in rows {
+        let (review_id, issued_ms, hub) = row?;
+        let policy = policies.of(hub.as_deref());
+        if policy.report_due_ms(issued_ms as u64) <= now_ms {
+            due_reviews.push((review_id, policy.purge_after_ms(now_ms)));
+        }
+    }
+    unmarked_records(tx, due_reviews)
+}
+
+fn unmarked_records(tx: &Connection, due_reviews: Vec<(String, u64)>) -> rusqlite::Result<Vec<Due>> {
     let mut records = tx.prepare_cached(
         "SELECT r.entity, r.id FROM records r WHERE r.review_id = ?1
            AND NOT EXISTS (SELECT 1 FROM retention_marks m WHERE m.entity = r.entity AND m.id = r.id)",
@@ -171,13 +202,28 @@ fn soft_delete(tx: &Connection, ctx: &mut Ctx, due: &Due, reason: &str, now_ms: 
 /// the purge down the change feed: it is written again at the next place in the feed (when it
 /// is purged itself, as a bare tombstone with nothing else in it), and the marks (ids and times
 /// only, never content) take that place, so each laptop's next pull lists what to remove.
-fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64) -> rusqlite::Result<(u64, Vec<String>)> {
+/// Attachment bytes to remove from the blob store once the purge is committed (the bytes live
+/// outside the database, so they go after the records, never before).
+#[derive(Default)]
+struct BlobsToRemove {
+    places: Vec<super::blobs::BlobPlace>,
+    reviews: Vec<String>,
+}
+
+fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64, blobs: &mut BlobsToRemove) -> rusqlite::Result<(u64, u64, Vec<String>)> {
     let mut stmt =
         tx.prepare("SELECT DISTINCT review_id FROM retention_marks WHERE purge_after_ms <= ?1 AND purged_seq IS NULL ORDER BY review_id")?;
     let reviews: Vec<String> = stmt.query_map([now_ms as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    let mut purged = 0u64;
+    let (mut purged, mut removed) = (0u64, 0u64);
     for rid in &reviews {
         let due = "SELECT entity, id FROM retention_marks WHERE review_id = ?1 AND purge_after_ms <= ?2 AND purged_seq IS NULL";
+        let shas: Vec<String> = tx
+            .prepare_cached(&format!(
+                "SELECT DISTINCT json_extract(fields, '$.sha256.value') FROM records
+                 WHERE review_id = ?1 AND entity = 'attachment' AND (entity, id) IN ({due}) AND json_extract(fields, '$.sha256.value') IS NOT NULL"
+            ))?
+            .query_map(params![rid, now_ms as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         purged += tx
             .prepare_cached(&format!("DELETE FROM records WHERE review_id = ?1 AND entity <> 'review' AND (entity, id) IN ({due})"))?
             .execute(params![rid, now_ms as i64])? as u64;
@@ -186,6 +232,22 @@ fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64) -> rusqlite::Result<(u
                 "SELECT 1 FROM retention_marks WHERE entity = 'review' AND id = ?1 AND purge_after_ms <= ?2 AND purged_seq IS NULL",
             )?
             .exists(params![rid, now_ms as i64])?;
+        // A blob goes when no attachment record of the review still names it (two notes can
+        // carry the same photo).
+        for sha256 in shas {
+            let still_named = tx
+                .prepare_cached(
+                    "SELECT 1 FROM records WHERE review_id = ?1 AND entity = 'attachment' AND json_extract(fields, '$.sha256.value') = ?2",
+                )?
+                .exists(params![rid, sha256])?;
+            if !still_named {
+                blobs.places.push(super::blobs::BlobPlace { review_id: rid.clone(), sha256 });
+            }
+        }
+        if review_due {
+            removed += super::report_forms::remove_versions(tx, rid, now_ms)?;
+            blobs.reviews.push(rid.clone());
+        }
         if let Some(stored) = records::load(tx, EntityKind::Review, rid)? {
             let doc = if review_due {
                 purged += 1;
@@ -204,7 +266,7 @@ fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64) -> rusqlite::Result<(u
         )?
         .execute(params![rid, now_ms as i64, ctx.seq as i64])?;
     }
-    Ok((purged, reviews))
+    Ok((purged, removed, reviews))
 }
 
 /// What the server purged within `(after, through]` of the feed, of the reviews `scope` reads
@@ -304,8 +366,16 @@ impl ServerStore {
             counts.soft_deleted_cancelled += 1;
             reviews.insert(due.review_id);
         }
-        let (purged, purged_reviews) = purge_due(&tx, &mut ctx, now_ms)?;
+        for due in reports_due(&tx, &policies, now_ms)? {
+            soft_delete(&tx, &mut ctx, &due, "report", now_ms)?;
+            counts.soft_deleted_reports += 1;
+            reviews.insert(due.review_id);
+        }
+        let mut blobs = BlobsToRemove::default();
+        let (purged, removed, purged_reviews) = purge_due(&tx, &mut ctx, now_ms, &mut blobs)?;
         counts.purged = purged;
+        counts.report_versions_removed = removed;
+        counts.attachment_blobs_removed = blobs.places.len() as u64;
         reviews.extend(purged_reviews);
         counts.reviews = reviews.len() as u64;
         if dry_run || counts.is_empty() {
@@ -323,7 +393,26 @@ impl ServerStore {
         tx.commit()?;
         drop(clock);
         drop(conn);
+        self.remove_blobs(&blobs);
         self.announce(seq);
         Ok(counts)
+    }
+}
+
+impl ServerStore {
+    /// After the purge committed: the bytes of purged attachments, and anything left in the
+    /// folder of a review purged whole (unfinished uploads). A failure is logged loudly; the
+    /// records are gone already, so the bytes can no longer be reached through the API.
+    fn remove_blobs(&self, blobs: &BlobsToRemove) {
+        for place in &blobs.places {
+            if let Err(e) = self.blobs.remove(place) {
+                tracing::error!(review_id = place.review_id, "could not remove a purged attachment's bytes: {e}");
+            }
+        }
+        for review_id in &blobs.reviews {
+            if let Err(e) = self.blobs.remove_review(review_id) {
+                tracing::error!(review_id, "could not remove a purged review's attachment folder: {e}");
+            }
+        }
     }
 }

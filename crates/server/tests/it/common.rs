@@ -92,6 +92,19 @@ impl Env {
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
+    /// Status, content type and, when it is JSON, the body (a refusal); for answers that are files.
+    pub async fn send_raw(&self, req: reqwest::RequestBuilder, token: Option<&str>) -> (StatusCode, Option<String>, Value) {
+        let req = match token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        };
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let content_type = resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let body = resp.bytes().await.unwrap();
+        (status, content_type, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
         self.send(self.http.get(self.url(path)), token).await
     }

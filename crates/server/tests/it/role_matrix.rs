@@ -29,7 +29,7 @@ enum Who {
     NotOnReview,
 }
 
-const ENDPOINTS: [&str; 27] = [
+const ENDPOINTS: [&str; 29] = [
     "health",
     "livez",
     "readyz",
@@ -56,6 +56,8 @@ const ENDPOINTS: [&str; 27] = [
     "blob_download",
     "retention_get",
     "retention_put",
+    "subject_access",
+    "erase",
     "logout",
 ];
 
@@ -64,15 +66,15 @@ const ENDPOINTS: [&str; 27] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 27] {
+fn expected(who: Who) -> [&'static str; 29] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
     match who {
         NoToken => {
-            ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U]
+            ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U]
         }
-        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
+        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
         Admin => [
             "200",
             "200",
@@ -101,6 +103,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "200",
             "200",
             "200",
+            "409 already_active",
+            "200",
         ],
         Coordinator => [
             "200",
@@ -127,6 +131,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "403 admin_only",
             "403 admin_only",
             "200",
@@ -158,6 +164,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         LeadReviewer => [
@@ -185,6 +193,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "200 offset=0",
             "200 complete",
             "200 bytes",
+            "403 admin_only",
+            "403 admin_only",
             "403 admin_only",
             "403 admin_only",
             "200",
@@ -216,6 +226,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "200 bytes",
             "403 admin_only",
             "403 admin_only",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         Shadow => [
@@ -245,6 +257,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "200 bytes",
             "403 admin_only",
             "403 admin_only",
+            "403 admin_only",
+            "403 admin_only",
             "200",
         ],
         NotOnReview => [
@@ -272,6 +286,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
             "403 admin_only",
             "403 admin_only",
             "200",
@@ -499,6 +515,17 @@ async fn row(who: Who) -> Vec<String> {
     cells.push(cell(s, &b));
     let policy = json!({"evidence_months": 12, "report_years": 6, "cancelled_days": 90, "grace_days": 30});
     let (s, b) = env.put("/v1/retention", token, policy).await;
+    cells.push(cell(s, &b));
+
+    // Subject access (issue 24): administrators only, a zip; refused before anything is read.
+    let resp = env.send_raw(env.http.post(env.url(&format!("/v1/users/{ANIKA}/subject-access"))), token).await;
+    cells.push(match resp {
+        (s, Some(ct), _) if s.is_success() && ct == "application/zip" => "200".to_owned(),
+        (s, _, body) => cell(s, &body),
+    });
+    // Erasure (issue 24): administrators only, and only of a deactivated account, so an
+    // administrator's erasure of Anika (active) is refused and changes nothing.
+    let (s, b) = env.post(&format!("/v1/users/{ANIKA}/erase"), token, Value::Null).await;
     cells.push(cell(s, &b));
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
