@@ -2,6 +2,8 @@
 //! the rows, their full-text index entries (the delete trigger), the text of edits of them that
 //! the server already has (outbox rows are kept for their numbering, emptied), and anything set
 //! aside for them. A purged review goes whole, like a review the person lost access to.
+//! Attachments go with their rows: the link to their sealed file inside the transaction, the
+//! file itself right after it commits (the sweep removes files no row names).
 
 use super::columns::table;
 use super::{meta, Store};
@@ -10,8 +12,8 @@ use qar_core::protocol::PurgedRecord;
 use qar_core::EntityKind;
 
 /// The tables holding a review's records (and what was set aside for it).
-const REVIEW_TABLES: [&str; 8] =
-    ["evidence", "estimates", "report_sections", "comments", "conflicts", "plan_activities", "set_aside", "report_versions"];
+const REVIEW_TABLES: [&str; 9] =
+    ["evidence", "estimates", "report_sections", "comments", "conflicts", "plan_activities", "set_aside", "report_versions", "attachments"];
 
 /// The meta key of the last purge that removed records here: `{records, at_ms}`.
 const LAST_PURGE: &str = "last_purge";
@@ -38,6 +40,12 @@ impl Store {
             let (id, review_id) = (p.id.to_string(), p.review_id.to_string());
             match EntityKind::parse(&p.entity) {
                 Ok(EntityKind::Review) => {
+                    tx.execute(
+                        "DELETE FROM attachment_files WHERE attachment_id IN (SELECT id FROM attachments WHERE review_id = ?1)",
+                        [&id],
+                    )?;
+                    // The upload queue is this laptop's own bookkeeping, not records: not counted.
+                    tx.execute("DELETE FROM attachment_uploads WHERE review_id = ?1", [&id])?;
                     for t in REVIEW_TABLES {
                         removed += tx.execute(&format!("DELETE FROM {t} WHERE review_id = ?1"), [&id])?;
                     }
@@ -45,6 +53,10 @@ impl Store {
                     tx.execute("UPDATE outbox SET fields = '{}' WHERE review_id = ?1 AND seq <= ?2", rusqlite::params![id, acked as i64])?;
                 }
                 Ok(kind) => {
+                    if kind == EntityKind::Attachment {
+                        tx.execute("DELETE FROM attachment_files WHERE attachment_id = ?1", [&id])?;
+                        tx.execute("DELETE FROM attachment_uploads WHERE attachment_id = ?1", [&id])?;
+                    }
                     removed += tx.execute(&format!("DELETE FROM {} WHERE id = ?1", table(kind)), [&id])?;
                     tx.execute(
                         "UPDATE outbox SET fields = '{}' WHERE entity = ?1 AND entity_id = ?2 AND seq <= ?3",
@@ -66,6 +78,11 @@ impl Store {
         }
         tx.commit()?;
         self.conn.pragma_update(None, "secure_delete", false)?;
+        // The sealed files whose rows just went. A failure here leaves a file no row names,
+        // unreadable without the row, and swept again at the next open.
+        if let Err(e) = self.sweep_attachment_files() {
+            tracing::warn!("could not remove the files of purged attachments yet: {e}");
+        }
         self.changed_reviews.extend(reviews);
         Ok(removed)
     }

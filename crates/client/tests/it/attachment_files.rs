@@ -140,3 +140,18 @@ fn files_a_crash_left_without_a_record_are_swept_at_open() {
     assert_eq!(files_in(&folder).len(), 1);
     assert_eq!(store.attachment_bytes("kept").unwrap(), photo_bytes(2_000));
 }
+
+#[test]
+fn a_purged_attachment_leaves_no_file_behind_and_the_others_stay() {
+    use qar_core::protocol::PurgedRecord;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _, _) = encrypted_store(dir.path());
+    let (purged, kept, review) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    store.put_attachment_bytes(&purged.to_string(), &photo_bytes(5_000)).unwrap();
+    store.put_attachment_bytes(&kept.to_string(), &photo_bytes(6_000)).unwrap();
+    assert_eq!(files_in(&store.attachment_folder()).len(), 2);
+    store.apply_purged(&[PurgedRecord { entity: "attachment".into(), id: purged, review_id: review }], crate::common::now_ms()).unwrap();
+    assert_eq!(files_in(&store.attachment_folder()).len(), 1, "the purged photo's sealed file is gone");
+    assert!(store.stored_attachment(&purged.to_string()).unwrap().is_none());
+    assert_eq!(store.attachment_bytes(&kept.to_string()).unwrap(), photo_bytes(6_000));
+}
