@@ -303,6 +303,7 @@ impl Client {
             last_refusal: refusals.first().map(|r| r.message.clone()),
             pending_records: store.pending_records()?,
             purge_notice: store.last_purge()?.and_then(|(records, at_ms)| purge_notice(records, at_ms, now_ms())),
+            uploads: store.upload_status()?,
         })
     }
 

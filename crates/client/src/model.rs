@@ -331,6 +331,90 @@ pub struct Attachment {
     pub created_at: String,
 }
 
+/// What the safe pipeline found in a picked file before anything is stored (issue 19): shown
+/// to the person so they can decide about faces and size before saving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentCheck {
+    /// `image/jpeg`, `image/png` or `application/pdf`.
+    pub mime: String,
+    /// Pixel size of the cleaned photo; `None` for a document.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Bytes of the cleaned copy that would be kept.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+    /// Bytes of the file as picked.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub original_size: u64,
+    /// The photo's location, camera details and other hidden data were removed (always true
+    /// for a photo: it is re-encoded from its pixels).
+    pub metadata_removed: bool,
+    /// The face check found at least one face: the person must choose to blur or keep.
+    pub may_show_face: bool,
+}
+
+/// A picked file to attach to a note, with the person's choices (the bytes travel beside it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct NewAttachment {
+    pub evidence_id: String,
+    /// The name the file had, used only in messages.
+    pub file_name: String,
+    pub kind: qar_core::attachment::AttachmentKind,
+    pub caption: String,
+    /// Keep a photo's own size instead of 2,048 px on its longest side.
+    pub full_size: bool,
+    /// Blur the areas the face check found before saving.
+    pub blur_faces: bool,
+}
+
+/// The attachment upload queue as the sync panel shows it (issue 19).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct UploadStatus {
+    /// Files whose bytes the server does not hold whole yet.
+    pub waiting_files: u32,
+    /// Bytes of those files not on the server yet.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub bytes_left: u64,
+    /// The file being sent right now, if any.
+    pub sending: Option<SendingFile>,
+    /// Estimated seconds until every waiting file is sent, from the speed of the current round.
+    pub seconds_left: Option<u32>,
+    /// Files sent whole since the app started.
+    pub sent_files: u32,
+    /// Files whose last attempt failed, with why, while they wait to be tried again.
+    pub failed: Vec<FailedUpload>,
+}
+
+/// One file on its way: the `index`-th of the `of` files this round sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SendingFile {
+    pub index: u32,
+    pub of: u32,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub sent: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct FailedUpload {
+    pub attachment_id: String,
+    pub evidence_id: String,
+    /// The caption, or the kind's label when there is none.
+    pub label: String,
+    pub reason: String,
+}
+
 /// A planned activity of the visit as the Lead Reviewer types it (issue 18): the form saves
 /// the whole row; only what changed is written.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -476,6 +560,8 @@ pub struct SyncStatus {
     /// Records the partnership's retention policy removed from this laptop at its last purge,
     /// in words, for two weeks after it (issue 24); `None` otherwise.
     pub purge_notice: Option<String>,
+    /// Photos and documents on their way to the server (issue 19).
+    pub uploads: UploadStatus,
 }
 
 /// How many records of one kind have changes waiting to sync.
@@ -505,6 +591,8 @@ pub struct UnsentWork {
     pub review_id: String,
     pub school_name: String,
     pub changes: u32,
+    /// Photos and documents whose bytes the server does not hold yet (issue 19).
+    pub files: u32,
 }
 
 /// Where an export was written and what it cost.

@@ -2,6 +2,7 @@
 //! (`ui/src/lib/generated/tables.json`, written by `tests/tables_export.rs`) instead of typing
 //! the tables again. Built from the real tables on each call, never from a copy of their data.
 
+use crate::attachment::AttachmentKind;
 use crate::entities::{TeamRole, DEFAULT_VISIT_DAYS, MAX_CODE, MAX_FINDING, MAX_NAME, MAX_SHORT};
 use crate::fields::{EntityKind, FieldSpec, MAX_JSON_BYTES, MAX_NOTES};
 use crate::framework::{Framework, CURRENT_FRAMEWORK, FRAMEWORKS};
@@ -34,6 +35,8 @@ pub struct Tables {
     pub current_framework: &'static str,
     pub frameworks: &'static [Framework],
     pub activity_types: Vec<ActivityTypeRow>,
+    /// What a photo or document on a note shows (issue 19), in `AttachmentKind::ALL` order.
+    pub attachment_kinds: Vec<AttachmentKindRow>,
     /// Each synced record kind's fields, by kind code.
     pub fields: BTreeMap<&'static str, Vec<FieldRow>>,
     pub limits: Limits,
@@ -77,6 +80,12 @@ pub struct StateRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct ActivityTypeRow {
     pub code: ActivityType,
+    pub label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentKindRow {
+    pub code: AttachmentKind,
     pub label: &'static str,
 }
 
@@ -131,6 +140,7 @@ pub fn tables() -> Tables {
         current_framework: CURRENT_FRAMEWORK,
         frameworks: FRAMEWORKS,
         activity_types: ActivityType::ALL.into_iter().map(|code| ActivityTypeRow { code, label: code.label() }).collect(),
+        attachment_kinds: AttachmentKind::ALL.into_iter().map(|code| AttachmentKindRow { code, label: code.label() }).collect(),
         fields,
         limits: Limits {
             max_name: MAX_NAME,

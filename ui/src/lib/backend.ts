@@ -5,6 +5,7 @@ import { TauriHubAdmin, type HubAdmin } from './hubAdmin';
 import { TauriProtection, type Protection } from './protection';
 import { TauriInvitations, type Invitations } from './invitations';
 import { TauriReportExports, type ReportExports } from './reportExports';
+import { TauriAttachments, type Attachments } from './attachments';
 
 // Every type the app sends or receives is generated from its Rust definition (issue 16): see
 // ./generated/ and crates/client/tests/it/ts_types.rs. Re-exported here under the names the screens use.
@@ -64,6 +65,7 @@ export type {
   SyncProgress,
   SyncStatus,
   TeamMember,
+  UploadStatus,
   WipeCheck,
 } from './generated';
 
@@ -182,6 +184,8 @@ export interface Backend {
   protection(): Protection;
   /** Accepting an invitation before anyone is signed in (issue 9). */
   invitations(): Invitations;
+  /** Photos and documents on notes (issue 19). */
+  attachments(): Attachments;
 }
 
 /** Anything shaped like `{code, message}`, whatever its code says. */
@@ -356,5 +360,8 @@ export class TauriBackend implements Backend {
   private invites = new TauriInvitations();
   invitations() {
     return this.invites;
+  }  private files = new TauriAttachments();
+  attachments() {
+    return this.files;
   }
 }

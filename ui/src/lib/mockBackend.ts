@@ -73,6 +73,7 @@ import { MockInvitations } from './mockInvitations';
 import type { ActivatedAccount } from './invitations';
 import { MockReportExports } from './mockReports';
 import { MockProtection } from './mockProtection';
+import { MockAttachments } from './mockAttachments';
 
 /*
  * An in-memory Backend for component tests and the browser preview. It follows the Rust
@@ -423,10 +424,13 @@ export class MockBackend implements Backend {
     await this.pause();
     const counts = new Map<string, number>();
     for (const id of this.outbox) counts.set(id, (counts.get(id) ?? 0) + 1);
-    const unsent = [...counts].map(([reviewId, changes]) => ({
+    const files = new Map<string, number>();
+    for (const w of this.files.waiting.values()) files.set(w.reviewId, (files.get(w.reviewId) ?? 0) + 1);
+    const unsent = [...new Set([...counts.keys(), ...files.keys()])].map((reviewId) => ({
       reviewId,
       schoolName: this.reviews.find((r) => r.id === reviewId)?.schoolName || 'A review not yet named',
-      changes,
+      changes: counts.get(reviewId) ?? 0,
+      files: files.get(reviewId) ?? 0,
     }));
     unsent.sort((a, b) => a.schoolName.localeCompare(b.schoolName));
     return { safe: unsent.length === 0, unsent };
@@ -984,6 +988,7 @@ export class MockBackend implements Backend {
       refusedChanges: 0,
       lastRefusal: null,
       purgeNotice: this.purgeNotice,
+      uploads: this.uploads(),
     };
   }
 
@@ -1325,5 +1330,33 @@ export class MockBackend implements Backend {
   });
   protection() {
     return this.protect;
+  }
+  /** Photos and documents on notes (issue 19), under the rules for editing their note. */
+  readonly files = new MockAttachments({
+    pause: () => this.pause(),
+    editableNote: (evidenceId) => {
+      const evidence = this.findEvidence(evidenceId);
+      this.check(this.findReview(evidence.reviewId), 'edit_own_evidence');
+      return { reviewId: evidence.reviewId };
+    },
+    pend: (reviewId, attachmentId) => this.pend(reviewId, 'attachment', attachmentId),
+  });
+  attachments() {
+    return this.files;
+  }
+
+  /** The upload queue as the app reports it, from the mock's waiting files. */
+  private uploads(): SyncStatus['uploads'] {
+    const waiting = [...this.files.waiting];
+    return {
+      waitingFiles: waiting.length,
+      bytesLeft: 0,
+      sending: null,
+      secondsLeft: null,
+      sentFiles: 0,
+      failed: waiting
+        .filter(([, w]) => w.error !== null)
+        .map(([attachmentId, w]) => ({ attachmentId, evidenceId: '', label: 'Photo', reason: w.error ?? '' })),
+    };
   }
 }

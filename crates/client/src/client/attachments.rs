@@ -3,11 +3,40 @@
 
 use super::{now_ms, Client};
 use crate::error::Result;
-use crate::model::Attachment;
+use crate::model::{Attachment, AttachmentCheck, NewAttachment};
 use crate::store::{AttachChoice, StoredAttachment};
 use crate::sync::lock;
 
 impl Client {
+    /// Runs the safe pipeline over a picked file without storing anything, so the person sees
+    /// what will be kept (cleaned, face check) and chooses before saving. Refused first when
+    /// they may not edit the note, so nothing is processed for nothing.
+    pub fn check_attachment(&self, evidence_id: &str, bytes: &[u8], file_name: &str, full_size: bool) -> Result<AttachmentCheck> {
+        lock(&self.store).check_can_attach(evidence_id)?;
+        let options = qar_media::Options { full_size, ..qar_media::Options::default() };
+        let safe = qar_media::make_safe(bytes, file_name, &options, false)?;
+        Ok(AttachmentCheck {
+            mime: safe.mime.as_str().to_owned(),
+            width: safe.dimensions.map(|d| d.0),
+            height: safe.dimensions.map(|d| d.1),
+            size: safe.bytes.len() as u64,
+            original_size: bytes.len() as u64,
+            metadata_removed: safe.dimensions.is_some(),
+            may_show_face: safe.may_show_face,
+        })
+    }
+
+    /// [`Client::attach_file`] with the choices as the app sends them.
+    pub fn attach(&self, new: &NewAttachment, bytes: &[u8]) -> Result<Attachment> {
+        let choice = AttachChoice { kind: new.kind, caption: &new.caption, full_size: new.full_size, blur_faces: new.blur_faces };
+        self.attach_file(&new.evidence_id, bytes, &new.file_name, &choice)
+    }
+
+    /// A review's attachments, for the thumbnails in its evidence list.
+    pub fn list_review_attachments(&self, review_id: &str) -> Result<Vec<Attachment>> {
+        lock(&self.store).list_review_attachments(review_id)
+    }
+
     /// Attaches a picked file to a note: checked against the note's rules first, made safe by
     /// qar-media without holding the store (a 12-megapixel photo takes a moment), then sealed
     /// and recorded with its upload entry in one go. Nothing is stored when anything is refused.

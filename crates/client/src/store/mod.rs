@@ -56,6 +56,8 @@ pub struct Store {
     in_flight_through: u64,
     /// Reviews that pulled changes touched since the app last asked (to refresh open screens).
     changed_reviews: std::collections::BTreeSet<String>,
+    /// What the uploader is doing now (in memory only: the sync panel's "sending 2 of 5").
+    uploads_live: upload_queue::UploadsLive,
 }
 
 /// The laptop store's page cache in KiB (SQLite's negative `cache_size`).
@@ -85,6 +87,7 @@ impl Store {
             clock: HlcClock::resume(last),
             in_flight_through: 0,
             changed_reviews: Default::default(),
+            uploads_live: Default::default(),
         };
         // An app updated with unsent work: its ops are brought up to this build's schema
         // before anything can push them (issue 17).

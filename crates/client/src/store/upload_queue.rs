@@ -3,6 +3,8 @@
 
 use super::Store;
 use crate::error::Result;
+use crate::model::{FailedUpload, SendingFile, UploadStatus};
+use qar_core::attachment::AttachmentKind;
 use rusqlite::params;
 
 /// One attachment whose bytes are due to be sent.
@@ -65,5 +67,77 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*), coalesce(sum(size - sent), 0), count(last_error) FROM attachment_uploads", [], |r| {
             Ok(UploadQueueStatus { files: r.get(0)?, bytes_left: r.get::<_, i64>(1)? as u64, failing: r.get(2)? })
         })?)
+    }
+}
+
+/// The uploader's progress in this run of the app: which file of the round is on its way and
+/// how fast the round is going (for "time left"). Nothing of it needs to survive a restart.
+#[derive(Debug, Default)]
+pub(crate) struct UploadsLive {
+    sending: Option<SendingFile>,
+    round_started: Option<std::time::Instant>,
+    round_bytes: u64,
+    sent_files: u32,
+}
+
+impl Store {
+    /// A round of uploads starts (`of` files due) or ends (`None`).
+    pub fn upload_round(&mut self, of: Option<u32>) {
+        let live = &mut self.uploads_live;
+        live.sending = None;
+        live.round_bytes = 0;
+        live.round_started = of.filter(|n| *n > 0).map(|_| std::time::Instant::now());
+    }
+
+    /// File `index` of the round is on its way, the server holding `sent` of its `size` bytes;
+    /// `moved` bytes went over the link since the last call.
+    pub fn upload_sending(&mut self, file: SendingFile, moved: u64) {
+        self.uploads_live.sending = Some(file);
+        self.uploads_live.round_bytes += moved;
+    }
+
+    /// One more file the server now holds whole.
+    pub fn upload_sent(&mut self) {
+        self.uploads_live.sent_files += 1;
+    }
+
+    /// The queue as the sync panel shows it: counts and bytes from the table, the file on its
+    /// way and the time left from this round's speed, and each failing file with its reason.
+    pub fn upload_status(&self) -> Result<UploadStatus> {
+        let queue = self.upload_queue_status()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT u.attachment_id, coalesce(a.evidence_id, ''), coalesce(a.caption, ''), coalesce(a.kind, 'other'), u.last_error
+             FROM attachment_uploads u LEFT JOIN attachments a ON a.id = u.attachment_id
+             WHERE u.last_error IS NOT NULL ORDER BY u.queued_at_ms, u.attachment_id",
+        )?;
+        let failed = stmt
+            .query_map([], |r| {
+                let caption: String = r.get(2)?;
+                let kind: String = r.get(3)?;
+                let label = if caption.trim().is_empty() {
+                    AttachmentKind::parse(&kind).unwrap_or(AttachmentKind::Other).label().to_owned()
+                } else {
+                    caption
+                };
+                Ok(FailedUpload { attachment_id: r.get(0)?, evidence_id: r.get(1)?, label, reason: r.get(4)? })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let live = &self.uploads_live;
+        let seconds_left = live.round_started.and_then(|started| {
+            let secs = started.elapsed().as_secs_f64();
+            // Under a second or a few KB is no measure of a link's speed.
+            (secs >= 1.0 && live.round_bytes >= 16 * 1024).then(|| {
+                let rate = live.round_bytes as f64 / secs;
+                (queue.bytes_left as f64 / rate).ceil().min(u32::MAX as f64) as u32
+            })
+        });
+        Ok(UploadStatus {
+            waiting_files: queue.files,
+            bytes_left: queue.bytes_left,
+            sending: live.sending,
+            seconds_left: seconds_left.filter(|_| queue.files > 0),
+            sent_files: live.sent_files,
+            failed,
+        })
     }
 }

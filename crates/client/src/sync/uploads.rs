@@ -5,6 +5,7 @@
 
 use super::{lock, SyncClient};
 use crate::error::Result;
+use crate::model::SendingFile;
 use crate::store::{DueUpload, Store};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -16,19 +17,33 @@ pub const FILES_PER_ROUND: usize = 8;
 const ROUND_BUDGET: Duration = Duration::from_secs(10);
 /// Tries of one file in a round without the server's offset moving on.
 const SENDS_PER_FILE: u32 = 8;
+/// Bytes sent in one request at most: the server keeps each part, so the sync panel can show a
+/// file's progress between parts and a cut link loses at most one part.
+const PART_BYTES: usize = 1024 * 1024;
 
 /// Sends due uploads; returns how many files the server now holds whole.
 pub async fn send_due(store: &Mutex<Store>, client: &SyncClient, now_ms: &impl Fn() -> u64) -> Result<usize> {
     let due = lock(store).due_uploads(now_ms(), FILES_PER_ROUND)?;
+    let of = due.len() as u32;
+    lock(store).upload_round(Some(of));
+    let outcome = send_round(store, client, now_ms, due, of).await;
+    lock(store).upload_round(None);
+    outcome
+}
+
+async fn send_round(store: &Mutex<Store>, client: &SyncClient, now_ms: &impl Fn() -> u64, due: Vec<DueUpload>, of: u32) -> Result<usize> {
     let started = Instant::now();
     let mut done = 0;
-    for upload in due {
+    for (n, upload) in due.into_iter().enumerate() {
         if started.elapsed() > ROUND_BUDGET {
             break;
         }
-        match send_one(store, client, &upload).await {
+        let index = n as u32 + 1;
+        match send_one(store, client, &upload, index, of).await {
             Ok(()) => {
-                lock(store).upload_done(&upload.attachment_id)?;
+                let mut s = lock(store);
+                s.upload_done(&upload.attachment_id)?;
+                s.upload_sent();
                 done += 1;
             }
             Err(e) => {
@@ -52,16 +67,22 @@ fn failure_words(e: &crate::ClientError) -> String {
     format!("Not sent yet: {e}. It is tried again by itself")
 }
 
-async fn send_one(store: &Mutex<Store>, client: &SyncClient, upload: &DueUpload) -> Result<()> {
+async fn send_one(store: &Mutex<Store>, client: &SyncClient, upload: &DueUpload, index: u32, of: u32) -> Result<()> {
     let mut bytes: Option<Vec<u8>> = None;
     let mut last_err = None;
     // Tries without progress; a send that moved the server's offset on starts the count again,
     // so a link that is cut often but carries data finishes the file in this round.
     let mut stuck = 0;
     let mut held = None;
+    // The server's answer to a part says where it now stands: no need to ask again.
+    let mut known = None;
     while stuck < SENDS_PER_FILE {
         stuck += 1;
-        let status = match client.blob_status(&upload.review_id, &upload.sha256).await {
+        let asked = match known.take() {
+            Some(status) => Ok(status),
+            None => client.blob_status(&upload.review_id, &upload.sha256).await,
+        };
+        let status = match asked {
             Ok(status) => status,
             // A connection the link cut while it sat in the pool: pause and ask again.
             Err(e @ crate::ClientError::Offline { .. }) => {
@@ -77,16 +98,22 @@ async fn send_one(store: &Mutex<Store>, client: &SyncClient, upload: &DueUpload)
         if held.is_some_and(|h| status.offset > h) {
             stuck = 1;
         }
+        let moved = held.map_or(0, |h| status.offset.saturating_sub(h));
         held = Some(status.offset);
-        lock(store).upload_progress(&upload.attachment_id, status.offset)?;
+        {
+            let mut s = lock(store);
+            s.upload_progress(&upload.attachment_id, status.offset)?;
+            s.upload_sending(SendingFile { index, of, sent: status.offset, size: upload.size }, moved);
+        }
         let all = match &bytes {
             Some(b) => b,
             None => bytes.insert(lock(store).attachment_bytes(&upload.attachment_id)?),
         };
-        let rest = all.get(status.offset as usize..).unwrap_or_default().to_vec();
+        let rest = all.get(status.offset as usize..).unwrap_or_default();
+        let rest = rest[..rest.len().min(PART_BYTES)].to_vec();
         match client.blob_send(&upload.review_id, &upload.sha256, upload.size, status.offset, rest).await {
             Ok(s) if s.complete => return Ok(()),
-            Ok(_) => {}
+            Ok(s) => known = Some(s),
             // Cut off halfway: the server kept what arrived; a moment's pause lets it store
             // that before it is asked where to go on.
             Err(e @ crate::ClientError::Offline { .. }) => {

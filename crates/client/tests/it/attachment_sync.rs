@@ -168,3 +168,75 @@ async fn the_laptop_resumes_a_5_mb_upload_over_a_link_cut_every_256_kb() {
     .unwrap();
     assert_eq!(on_server, pdf, "the server holds exactly the file");
 }
+
+/// What the sync panel and "safe to wipe" say about files (issue 19, point 6): a photo whose
+/// note the server holds is still only on this laptop until its bytes are sent; a failing
+/// upload is listed with its reason in words; once sent, the queue says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn safe_to_wipe_waits_for_unsent_files_and_the_panel_says_where_uploads_stand() {
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() })
+        .await
+        .unwrap();
+    srv.store().test_user("user-lena", "Lena Lead", &[]).unwrap();
+    let a = signed_in_laptop(dirs[1].path(), &srv.url(), srv.store(), "user-lena", "Lena Lead");
+    let review = a
+        .create_review(&NewReview {
+            school_name: "Heron Vale Academy".into(),
+            school_urn: "990102".into(),
+            start_date: "2027-01-19".into(),
+        })
+        .unwrap();
+    let n = a.add_evidence(&note(&review.id, "Learning walk: Y2 phonics display.")).unwrap();
+
+    // The pipeline's verdict comes before anything is stored.
+    let check = a.check_attachment(&n.id, &photo(1), "IMG_0001.JPG", false).unwrap();
+    assert_eq!(check.mime, "image/jpeg");
+    assert!(check.metadata_removed && !check.may_show_face);
+    assert_eq!((check.width, check.height), (Some(320), Some(240)));
+    let refused = a.check_attachment(&n.id, b"plain words, not a photo", "notes.txt", false).unwrap_err();
+    assert_eq!(refused.code(), qar_core::ErrorCode::InvalidFile);
+    assert!(a.list_attachments(&n.id).unwrap().is_empty(), "checking stores nothing");
+
+    let choice = AttachChoice { kind: AttachmentKind::Display, caption: "Phonics display", full_size: false, blur_faces: false };
+    let shown = a.attach_file(&n.id, &photo(1), "IMG_0001.JPG", &choice).unwrap();
+    let uploads = a.status().unwrap().uploads;
+    assert_eq!((uploads.waiting_files, uploads.bytes_left, uploads.sent_files), (1, shown.size, 0));
+    let wipe = a.wipe_check().unwrap();
+    assert!(!wipe.safe);
+    assert_eq!((wipe.unsent[0].changes > 0, wipe.unsent[0].files), (true, 1));
+
+    a.sync_now().await.unwrap();
+    let uploads = a.status().unwrap().uploads;
+    assert_eq!((uploads.waiting_files, uploads.sent_files, uploads.failed.len()), (0, 1, 0));
+    assert!(uploads.sending.is_none() && uploads.seconds_left.is_none(), "{uploads:?}");
+    assert!(a.wipe_check().unwrap().safe, "the server holds the note and the photo");
+}
+
+/// A failed attempt is kept on the file's row in words; the panel names the file by its
+/// caption, or by its kind when it has none.
+#[test]
+fn a_failing_upload_is_listed_by_its_caption_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("qar-field.db")).unwrap();
+    let review = s
+        .create_review(
+            &NewReview { school_name: "Heron Vale Academy".into(), school_urn: "990102".into(), start_date: "2027-01-19".into() },
+            now_ms(),
+        )
+        .unwrap();
+    let n = s.add_evidence(&note(&review.id, "Work scrutiny, Y4."), now_ms()).unwrap();
+    let with_caption = AttachChoice { kind: AttachmentKind::PupilsWork, caption: "Y4 science book", full_size: false, blur_faces: false };
+    let without = AttachChoice { caption: "", ..with_caption.clone() };
+    let first = s.attach_file(&n.id, &photo(3), "a.jpg", &with_caption, now_ms()).unwrap();
+    let second = s.attach_file(&n.id, &photo(4), "b.jpg", &without, now_ms() + 1).unwrap();
+    s.upload_failed(&first.id, "Not sent yet: the server was busy. It is tried again by itself", 2_000, now_ms()).unwrap();
+    s.upload_failed(&second.id, "Not sent yet: no room left for this review. It is tried again by itself", 2_000, now_ms()).unwrap();
+
+    let status = s.upload_status().unwrap();
+    assert_eq!(status.waiting_files, 2);
+    let listed: Vec<(&str, &str)> = status.failed.iter().map(|f| (f.label.as_str(), f.evidence_id.as_str())).collect();
+    assert_eq!(listed, [("Y4 science book", n.id.as_str()), ("Pupil's work", n.id.as_str())]);
+    assert!(status.failed[0].reason.contains("the server was busy"));
+    assert!(status.sending.is_none(), "nothing is on its way outside a sync round");
+}

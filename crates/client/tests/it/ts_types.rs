@@ -85,6 +85,8 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
         collect::<PlanActivity>(&mut c);
         collect::<PlanActivityDraft>(&mut c);
         collect::<qar_client::model::Attachment>(&mut c);
+        collect::<AttachmentCheck>(&mut c);
+        collect::<NewAttachment>(&mut c);
         collect::<qar_core::attachment::AttachmentKind>(&mut c);
         collect::<EvidenceQuery>(&mut c);
         collect::<EvidenceEdit>(&mut c);

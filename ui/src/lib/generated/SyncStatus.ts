@@ -2,6 +2,7 @@
 import type { ErrorCode } from "./ErrorCode";
 import type { PendingRecords } from "./PendingRecords";
 import type { SyncProgress } from "./SyncProgress";
+import type { UploadStatus } from "./UploadStatus";
 
 export type SyncStatus = { pendingOps: number, 
 /**
@@ -58,4 +59,8 @@ pendingRecords: Array<PendingRecords>,
  * Records the partnership's retention policy removed from this laptop at its last purge,
  * in words, for two weeks after it (issue 24); `None` otherwise.
  */
-purgeNotice: string | null, };
+purgeNotice: string | null, 
+/**
+ * Photos and documents on their way to the server (issue 19).
+ */
+uploads: UploadStatus, };

@@ -1,0 +1,7 @@
+// Generated from Rust by crates/client/tests/it/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test it ts_types
+
+export type FailedUpload = { attachmentId: string, evidenceId: string, 
+/**
+ * The caption, or the kind's label when there is none.
+ */
+label: string, reason: string, };
