@@ -6,6 +6,7 @@ mod blobs;
 mod blobs_body;
 mod extract;
 mod health;
+mod host_school;
 mod hub_openapi;
 mod json_object;
 mod mail_admin;
@@ -80,6 +81,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/reviews/{review_id}/blobs/{sha256}/upload", get(blobs::upload_status).patch(blobs::upload_piece))
         .route("/v1/mail/dead", get(mail_admin::list_dead))
         .route("/v1/mail/{message_id}/resend", post(mail_admin::resend))
+        // The host school's headteacher (issue 22).
+        .route("/v1/hubs/{hub_id}/schools/{urn}/headteacher", post(host_school::invite_headteacher))
+        .route("/v1/schools/{urn}/reviews", get(host_school::school_reviews))
         // Retention (issue 24).
         .route("/v1/retention", get(retention_admin::list_policies).put(retention_admin::set_policy))
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })

@@ -27,6 +27,7 @@ mod records;
 pub mod report_versions;
 pub mod retention;
 pub mod scheduling;
+pub mod school_heads;
 pub mod schools;
 // Mints tokens without a password: never in the production binary (issue 16).
 #[cfg(any(test, feature = "test-support"))]
@@ -72,6 +73,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 9, name: "re-stamped ops from clocks too far ahead", sql: include_str!("migrations/0009_restamps.sql") },
     Migration { number: 10, name: "mail outbox", sql: include_str!("migrations/0010_mail_outbox.sql") },
     Migration { number: 11, name: "retention policy and soft-deleted records", sql: include_str!("migrations/0011_retention.sql") },
+    Migration { number: 12, name: "host school headteachers", sql: include_str!("migrations/0012_school_heads.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]

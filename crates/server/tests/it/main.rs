@@ -12,6 +12,7 @@ mod clock_bound;
 mod common;
 mod data_map;
 mod gias_import;
+mod host_headteacher;
 mod hub_admin;
 mod kill_during_push;
 mod mail_delivery;
