@@ -217,6 +217,9 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         // Retention (issue 24).
         ("/v1/retention", "get"),
         ("/v1/retention", "put"),
+        // The host school's headteacher (issue 22).
+        ("/v1/hubs/{hub_id}/schools/{urn}/headteacher", "post"),
+        ("/v1/schools/{urn}/reviews", "get"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");
@@ -225,6 +228,8 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
     assert_eq!(doc["paths"].as_object().unwrap().len(), distinct.len(), "no route left out, none invented");
     let schemas = [
         "ErrorBody",
+        "NewHeadteacher",
+        "SchoolReview",
         "BlobStatus",
         "PushRequest",
         "PushResponse",
