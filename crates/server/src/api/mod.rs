@@ -58,6 +58,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/reviews/{review_id}/issue", post(report_versions::issue))
         .route("/v1/reviews/{review_id}/versions", get(report_versions::list_versions))
         .route("/v1/reviews/{review_id}/versions/{version}", get(report_versions::get_version))
+        .route("/v1/reviews/{review_id}/versions/{version}/pdf", get(report_versions::version_pdf))
+        .route("/v1/reviews/{review_id}/versions/{version}/docx", get(report_versions::version_docx))
         // Hub administration and scheduling (issue 9).
         .route("/v1/hubs", get(admin::list_hubs).post(admin::create_hub))
         .route("/v1/hubs/{hub_id}/settings", put(admin::hub_settings))

@@ -218,6 +218,8 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/retention", "get"),
         ("/v1/retention", "put"),
         // The host school's headteacher (issue 22).
+        ("/v1/reviews/{review_id}/versions/{version}/pdf", "get"),
+        ("/v1/reviews/{review_id}/versions/{version}/docx", "get"),
         ("/v1/hubs/{hub_id}/schools/{urn}/headteacher", "post"),
         ("/v1/schools/{urn}/reviews", "get"),
     ];

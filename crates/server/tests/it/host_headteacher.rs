@@ -99,6 +99,13 @@ async fn the_hub_invites_a_headteacher_who_sees_only_their_own_school() {
     let (s, b) = env.get(&format!("/v1/reviews/{HERON}/versions/1"), Some(&heron_head)).await;
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(b["school_urn"], HERON_URN, "the frozen snapshot of the school's own report: {b}");
+    // And downloads it as PDF and Word, rendered on the server (byte-identity with the laptop's
+    // export: qar-client's report_export test).
+    for (ext, magic) in [("pdf", &b"%PDF"[..]), ("docx", &b"PK"[..])] {
+        let resp = env.http.get(env.url(&format!("/v1/reviews/{HERON}/versions/1/{ext}"))).bearer_auth(&heron_head).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{ext}");
+        assert!(resp.bytes().await.unwrap().starts_with(magic), "{ext}");
+    }
 
     // Another school's head: refused on every route of the first school, in the same words
     // whether or not it exists.
@@ -107,6 +114,8 @@ async fn the_hub_invites_a_headteacher_who_sees_only_their_own_school() {
         "/v1/schools/999999/reviews".to_owned(),
         format!("/v1/reviews/{HERON}/versions"),
         format!("/v1/reviews/{HERON}/versions/1"),
+        format!("/v1/reviews/{HERON}/versions/1/pdf"),
+        format!("/v1/reviews/{HERON}/versions/1/docx"),
     ] {
         let (s, b) = env.get(&path, Some(&kestrel_head)).await;
         assert_eq!(code_of(s, &b), (403, "not_your_role".to_owned()), "{path}: {b}");
