@@ -19,4 +19,10 @@ pub enum ReportError {
     Docx(String),
     #[error("PDF could not be typeset: {0}")]
     Pdf(String),
+    /// The report names a framework (or template) this build does not know.
+    #[error("{0}")]
+    Framework(String),
+    /// An issued version's frozen snapshot is not the JSON object the server writes.
+    #[error("issued version snapshot: {0}")]
+    Snapshot(String),
 }

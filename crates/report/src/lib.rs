@@ -12,6 +12,7 @@ pub mod markup;
 pub mod model;
 mod ooxml_order;
 pub mod pdf;
+pub mod source;
 pub mod wording;
 mod world;
 

@@ -99,7 +99,7 @@ fn load_file(path: &Path) -> Result<ServerKey, KeyError> {
     if !path.exists() {
         let mut root = Zeroizing::new([0u8; 32]);
         getrandom::fill(&mut root[..]).map_err(|e| KeyError::Random(e.to_string()))?;
-        let text = Zeroizing::new(format!("{}\n", hex::encode(root.as_ref())));
+        let text = Zeroizing::new(format!("{}\n", hex::encode(AsRef::<[u8]>::as_ref(&root))));
         private_files::create_new_private(path, text.as_bytes()).map_err(io)?;
         tracing::warn!(path = %shown, "created a new server key: back it up apart from the data folder (without it TOTP secrets and the audit chain cannot be read)");
         return Ok(ServerKey::from_root(&root));
@@ -155,7 +155,7 @@ impl ServerKey {
     /// SQLCipher's raw-key form (`x'<64 hex>'`) of the backup subkey: backups are whole
     /// encrypted databases, opened only with the server key they were taken with.
     pub(crate) fn backup_sql_key(&self) -> Zeroizing<String> {
-        Zeroizing::new(format!("x'{}'", hex::encode(self.backup.as_ref())))
+        Zeroizing::new(format!("x'{}'", hex::encode(AsRef::<[u8]>::as_ref(&self.backup))))
     }
 
     /// Encrypts a TOTP secret for the record `aad` names (e.g. `accounts:<user id>`).

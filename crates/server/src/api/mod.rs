@@ -6,6 +6,7 @@ mod blobs;
 mod blobs_body;
 mod extract;
 mod health;
+mod host_school;
 mod hub_openapi;
 mod json_object;
 mod mail_admin;
@@ -58,6 +59,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/reviews/{review_id}/issue", post(report_versions::issue))
         .route("/v1/reviews/{review_id}/versions", get(report_versions::list_versions))
         .route("/v1/reviews/{review_id}/versions/{version}", get(report_versions::get_version))
+        .route("/v1/reviews/{review_id}/versions/{version}/pdf", get(report_versions::version_pdf))
+        .route("/v1/reviews/{review_id}/versions/{version}/docx", get(report_versions::version_docx))
         // Hub administration and scheduling (issue 9).
         .route("/v1/hubs", get(admin::list_hubs).post(admin::create_hub))
         .route("/v1/hubs/{hub_id}/settings", put(admin::hub_settings))
@@ -81,6 +84,9 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/reviews/{review_id}/blobs/{sha256}/upload", get(blobs::upload_status).patch(blobs::upload_piece))
         .route("/v1/mail/dead", get(mail_admin::list_dead))
         .route("/v1/mail/{message_id}/resend", post(mail_admin::resend))
+        // The host school's headteacher (issue 22).
+        .route("/v1/hubs/{hub_id}/schools/{urn}/headteacher", post(host_school::invite_headteacher))
+        .route("/v1/schools/{urn}/reviews", get(host_school::school_reviews))
         // Retention (issue 24).
         .route("/v1/users/{user_id}/subject-access", post(subject_access::export))
         .route("/v1/users/{user_id}/erase", post(subject_access::erase))

@@ -1,5 +1,6 @@
 //! Issuing the report to the school and reading its versions (issue 10):
-//! `POST /v1/reviews/{id}/issue`, `GET /v1/reviews/{id}/versions`, `GET /v1/reviews/{id}/versions/{n}`.
+//! `POST /v1/reviews/{id}/issue`, `GET /v1/reviews/{id}/versions`, `GET /v1/reviews/{id}/versions/{n}`,
+//! and the version as PDF and Word (`…/versions/{n}/pdf`, `…/docx`, issue 22).
 
 use super::blocking;
 use super::extract::{JsonBody, ReviewId, VersionNumber};
@@ -80,4 +81,79 @@ pub async fn get_version(
         frozen.snapshot,
     )
         .into_response())
+}
+
+/// What an issued version is downloaded as.
+#[derive(Debug, Clone, Copy)]
+pub enum Download {
+    Pdf,
+    Docx,
+}
+
+/// The issued version as PDF: rendered here from the frozen snapshot by `qar-report`, the code
+/// the laptops export with, so the bytes are the laptop's export of that version. For whoever
+/// may read the version (its team, its hub's coordinator, administrators, and the host school's
+/// headteacher once it is issued).
+#[utoipa::path(get, path = "/v1/reviews/{review_id}/versions/{version}/pdf", tag = "workflow", security(("bearer" = [])),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id"), ("version" = u32, Path, description = "Version number, from 1")),
+    responses(
+        (status = 200, description = "The PDF, as an attachment named as the laptop names its export", content_type = "application/pdf"),
+        (status = 403, description = "not_your_role, other_hub, wrong_state", body = ErrorBody),
+        (status = 404, description = "unknown_review, unknown_version", body = ErrorBody),
+    ))]
+pub async fn version_pdf(state: State<AppState>, caller: AuthDevice, id: ReviewId, number: VersionNumber) -> Result<Response, ApiError> {
+    download(state, caller, id, number, Download::Pdf).await
+}
+
+/// The issued version as Word (DOCX), rendered like [`version_pdf`].
+#[utoipa::path(get, path = "/v1/reviews/{review_id}/versions/{version}/docx", tag = "workflow", security(("bearer" = [])),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id"), ("version" = u32, Path, description = "Version number, from 1")),
+    responses(
+        (status = 200, description = "The Word document, as an attachment named as the laptop names its export",
+         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (status = 403, description = "not_your_role, other_hub, wrong_state", body = ErrorBody),
+        (status = 404, description = "unknown_review, unknown_version", body = ErrorBody),
+    ))]
+pub async fn version_docx(state: State<AppState>, caller: AuthDevice, id: ReviewId, number: VersionNumber) -> Result<Response, ApiError> {
+    download(state, caller, id, number, Download::Docx).await
+}
+
+async fn download(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    ReviewId(id): ReviewId,
+    VersionNumber(number): VersionNumber,
+    format: Download,
+) -> Result<Response, ApiError> {
+    let store = state.store.clone();
+    let (name, bytes) = blocking(move || {
+        let frozen = store.report_version(id, number, &caller)?;
+        let doc = qar_report::source::from_snapshot(&frozen.snapshot).map_err(ApiError::internal)?;
+        let (extension, bytes) = match format {
+            Download::Pdf => ("pdf", qar_report::render_pdf(&doc)),
+            Download::Docx => ("docx", qar_report::render_docx(&doc)),
+        };
+        Ok((qar_report::source::file_name(&doc, extension), bytes.map_err(ApiError::internal)?))
+    })
+    .await?;
+    let content_type = match format {
+        Download::Pdf => "application/pdf",
+        Download::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    };
+    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, content_disposition(&name))], bytes)
+        .into_response())
+}
+
+/// `attachment` with the name as ASCII (`filename`, others replaced) and exactly (`filename*`, RFC 6266/5987).
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }

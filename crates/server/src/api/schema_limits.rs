@@ -68,6 +68,8 @@ const LIMITS: &[(&str, &str, &[Limit])] = &[
     ("AssignSchools", "urns", &[MinItems(1), MaxItems(MAX_ASSIGN)]),
     ("NewInvitation", "email", &[MaxLength(MAX_EMAIL), Pattern(EMAIL_PATTERN)]),
     ("NewInvitation", "name", &[MinLength(1), MaxLength(MAX_NAME), Pattern(NAME_PATTERN)]),
+    ("NewHeadteacher", "email", &[MaxLength(MAX_EMAIL), Pattern(EMAIL_PATTERN)]),
+    ("NewHeadteacher", "name", &[MinLength(1), MaxLength(MAX_NAME), Pattern(NAME_PATTERN)]),
     // Serde reads `null` or a UUID; nullable strings are generated without their `format`.
     ("ScheduleRequest", "review_id", &[Pattern(UUID_PATTERN)]),
     ("PushRequest", "ops", &[MaxItems(super::sync::MAX_OPS_PER_PUSH)]),

@@ -31,7 +31,7 @@ pub const BULK_PUSH_OPS: usize = 100;
     responses(
         (status = 200, description = "Per-op results; everything up to acked_through is durable", body = PushResponse),
         (status = 400, description = "malformed_json or not_contiguous", body = ErrorBody),
-        (status = 403, description = "device_mismatch (the body's device_id is not the signed-in laptop), account_disabled, or not_on_review (an op for a review the caller has no part in; details.review_id, details.seq; nothing written)", body = ErrorBody),
+        (status = 403, description = "device_mismatch (the body's device_id is not the signed-in laptop), account_disabled, or not_on_review (an op for a review the caller has no part in; details.review_id, details.seq; nothing written), or not_your_role (a headteacher's account does not sync)", body = ErrorBody),
         (status = 409, description = "seq_gap: push the earlier ops first; details.expected", body = ErrorBody),
         (status = 413, description = "body_too_large or too_many_ops", body = ErrorBody),
         (status = 422, description = "invalid_body (wrong field types)", body = ErrorBody),
@@ -163,7 +163,7 @@ fn default_limit() -> u32 {
     responses(
         (status = 200, description = "A page of changes and the next cursor", body = PullResponse),
         (status = 400, description = "bad_query", body = ErrorBody),
-        (status = 403, description = "device_mismatch: device_id is not the signed-in laptop", body = ErrorBody),
+        (status = 403, description = "device_mismatch: device_id is not the signed-in laptop; not_your_role: a headteacher's account does not sync", body = ErrorBody),
     ))]
 pub async fn pull(
     State(state): State<AppState>,
@@ -174,6 +174,9 @@ pub async fn pull(
     super::outbox_report::note(&state, &device, &headers);
     p.check()?;
     same_device(&device, p.device_id)?;
+    // A headteacher's account has no laptop records to read (issue 22).
+    let (store, caller) = (state.store.clone(), device.clone());
+    blocking(move || Ok(store.refuse_school_head(&caller)?)).await?;
     let scope = std::sync::Arc::new(ReadScope::of(&device).read_by(p.schema));
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(p.wait_ms.min(MAX_WAIT_MS));
     let mut latest = state.store.subscribe();

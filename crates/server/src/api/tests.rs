@@ -220,6 +220,11 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         // Subject access (issue 24).
         ("/v1/users/{user_id}/subject-access", "post"),
         ("/v1/users/{user_id}/erase", "post"),
+        // The host school's headteacher (issue 22).
+        ("/v1/reviews/{review_id}/versions/{version}/pdf", "get"),
+        ("/v1/reviews/{review_id}/versions/{version}/docx", "get"),
+        ("/v1/hubs/{hub_id}/schools/{urn}/headteacher", "post"),
+        ("/v1/schools/{urn}/reviews", "get"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");
@@ -228,6 +233,8 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
     assert_eq!(doc["paths"].as_object().unwrap().len(), distinct.len(), "no route left out, none invented");
     let schemas = [
         "ErrorBody",
+        "NewHeadteacher",
+        "SchoolReview",
         "BlobStatus",
         "PushRequest",
         "PushResponse",

@@ -16,6 +16,8 @@ pub(super) struct ReviewAccess {
     pub state: ReviewState,
     pub hub_id: Option<String>,
     pub team_role: Option<TeamRole>,
+    /// The person is the headteacher of the reviewed school (`school_heads`).
+    pub host_headteacher: bool,
 }
 
 impl ReviewAccess {
@@ -24,6 +26,7 @@ impl ReviewAccess {
         let hub = self.hub_id.as_deref().map_or(Uuid::nil(), hub_uuid);
         let mut facts = ReviewFacts::new(self.state, hub, true);
         facts.team_role = self.team_role;
+        facts.host_headteacher = self.host_headteacher;
         facts.own_evidence = own_evidence;
         facts
     }
@@ -54,7 +57,8 @@ pub(super) fn review_access(tx: &Connection, review_id: &str, user_id: &str) -> 
         .query_row([review_id, user_id], |r| r.get::<_, String>(0))
         .optional()?
         .and_then(|r| TeamRole::parse(&r));
-    Ok(Some(ReviewAccess { state: state_of(&review.doc), hub_id, team_role }))
+    let host_headteacher = super::school_heads::heads(tx, user_id, records::text(&review.doc, "school_urn"))?;
+    Ok(Some(ReviewAccess { state: state_of(&review.doc), hub_id, team_role, host_headteacher }))
 }
 
 pub(super) fn hub_of(tx: &Connection, review_id: &str) -> rusqlite::Result<Option<String>> {

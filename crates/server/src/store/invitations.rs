@@ -88,6 +88,26 @@ impl ServerStore {
     /// person who can already sign in or who has an invitation still pending.
     pub fn invite(&self, caller: &AuthDevice, new: &NewInvitation, now_ms: u64) -> Result<InvitationIssued, StoreError> {
         require_admin(caller, "invite people")?;
+        let roles = match &new.role {
+            InviteRole::Admin => vec![Role::Admin],
+            InviteRole::HubCoordinator { hub_id } => vec![Role::HubCoordinator { hub_id: hub_id.clone() }],
+            InviteRole::Reviewer => vec![],
+        };
+        // Invited as partnership staff or a reviewer: no longer any school's headteacher.
+        self.invite_person(caller, new, &roles, |tx, user_id| Ok(super::school_heads::forget_head(tx, user_id)?), now_ms)
+    }
+
+    /// Invites a person whom the caller is already allowed to invite, with these global roles.
+    /// `also` runs inside the invitation's transaction with the person's user id (a headteacher's
+    /// school is written there, so the account and its scope exist together or not at all).
+    pub(super) fn invite_person(
+        &self,
+        caller: &AuthDevice,
+        new: &NewInvitation,
+        roles: &[Role],
+        also: impl FnOnce(&Connection, &str) -> Result<(), StoreError>,
+        now_ms: u64,
+    ) -> Result<InvitationIssued, StoreError> {
         let email = email_key(&new.email);
         let name = new.name.trim();
         // Lengths as sent, in characters: the limits `/v1/openapi.json` publishes (maxLength), so
@@ -102,11 +122,6 @@ impl ServerStore {
         if let Err(e) = qar_core::entities::check_name("Name", name, 200, true) {
             return Err(refused(ErrorCode::InvalidName, e.to_string()));
         }
-        let roles = match &new.role {
-            InviteRole::Admin => vec![Role::Admin],
-            InviteRole::HubCoordinator { hub_id } => vec![Role::HubCoordinator { hub_id: hub_id.clone() }],
-            InviteRole::Reviewer => vec![],
-        };
         let home = new.home_school_urn.as_deref().map(str::trim).filter(|u| !u.is_empty());
         let mut conn = self.writer();
         let tx = conn.transaction()?;
@@ -157,7 +172,8 @@ impl ServerStore {
                 id
             }
         };
-        set_roles_in(&tx, &user_id, &roles)?;
+        set_roles_in(&tx, &user_id, roles)?;
+        also(&tx, &user_id)?;
         let code = crypto::generate_password().map_err(|e| StoreError::Invalid(e.to_string()))?;
         let invitation_id = Uuid::now_v7().to_string();
         let expires_ms = now_ms + INVITATION_TTL_MS;

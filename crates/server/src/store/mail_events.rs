@@ -35,15 +35,30 @@ fn lead_reviewer(tx: &Connection, review_id: &str) -> rusqlite::Result<Vec<Recip
     recipients(tx, &sql, review_id)
 }
 
-/// Who hears of a review event: submitted goes to the hub's coordinators; returned, approved
-/// and issued to the Lead Reviewer (and, once the role has accounts, the host headteacher);
-/// overdue to both.
+/// The headteacher(s) of the reviewed school with an account (`school_heads`). Only invited
+/// heads: the register's headteacher name has no address.
+fn host_headteachers(tx: &Connection, review_id: &str) -> rusqlite::Result<Vec<Recipient>> {
+    let sql = format!(
+        "SELECT u.name, u.email FROM records r JOIN school_heads h ON h.urn = json_extract(r.fields, '$.school_urn.value')
+         JOIN users u ON u.id = h.user_id WHERE r.entity = 'review' AND r.id = ?1 AND {ACTIVE} ORDER BY u.email"
+    );
+    recipients(tx, &sql, review_id)
+}
+
+/// Who hears of a review event: submitted goes to the hub's coordinators; returned and approved
+/// to the Lead Reviewer; issued to the Lead Reviewer and the host headteacher; overdue to the
+/// Lead Reviewer and the coordinators.
 fn review_recipients(tx: &Connection, template: Template, review_id: &str) -> rusqlite::Result<Vec<Recipient>> {
     Ok(match template {
         Template::ReportSubmitted => coordinators(tx, review_id)?,
         Template::ReportOverdue => {
             let mut all = lead_reviewer(tx, review_id)?;
             all.extend(coordinators(tx, review_id)?);
+            all
+        }
+        Template::ReportIssued => {
+            let mut all = lead_reviewer(tx, review_id)?;
+            all.extend(host_headteachers(tx, review_id)?);
             all
         }
         _ => lead_reviewer(tx, review_id)?,

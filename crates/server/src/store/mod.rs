@@ -29,6 +29,7 @@ mod report_forms;
 pub mod report_versions;
 pub mod retention;
 pub mod scheduling;
+pub mod school_heads;
 pub mod schools;
 pub mod subject_access;
 // Mints tokens without a password: never in the production binary (issue 16).
@@ -80,6 +81,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "report versions that survive erasure and expire, unkeyed audit entries moved over",
         sql: include_str!("migrations/0012_erasable_report_versions.sql"),
     },
+    Migration { number: 13, name: "host school headteachers", sql: include_str!("migrations/0013_school_heads.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -162,6 +162,7 @@ impl ServerStore {
     /// [`ServerStore::push`] of ops already brought up to this schema ([`Admitted`]): the
     /// HTTP handler's way.
     pub fn push_admitted(&self, req: Admitted, caller: &AuthDevice, now_ms: u64) -> Result<PushResponse, StoreError> {
+        self.refuse_school_head(caller)?;
         check_shape(&req)?;
         let slot = Arc::new(Slot::default());
         let queued = Queued { req, caller: caller.clone(), now_ms, slot: slot.clone() };

@@ -41,6 +41,20 @@ pub(super) fn load(tx: &Connection, entity: EntityKind, id: &str) -> rusqlite::R
         .transpose()
 }
 
+/// Every review record of the school with this URN (as its `school_urn` field says), by id.
+pub(super) fn reviews_of_school(conn: &Connection, urn: &str) -> rusqlite::Result<Vec<(String, Doc)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, fields FROM records WHERE entity = 'review' AND json_extract(fields, '$.school_urn.value') = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([urn], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    rows.map(|row| {
+        let (id, fields) = row?;
+        let doc = parse_doc(&fields, || format!("review record {id}"))?;
+        Ok((id, doc))
+    })
+    .collect()
+}
+
 /// A stored record's fields. One that does not read back (say, a stamp nothing can parse) is a
 /// loud error: read as an empty document, the next write would store it without its other
 /// fields (issue 15: one edit wiped a review's state, URN and dates).

@@ -92,9 +92,7 @@ impl ServerStore {
     pub fn report_versions(&self, review_id: Uuid, caller: &AuthDevice) -> Result<Vec<ReportVersion>, StoreError> {
         let conn = self.reader();
         let rid = readable(&conn, review_id, caller)?;
-        let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM report_versions WHERE review_id = ?1 ORDER BY version"))?;
-        let rows = stmt.query_map([&rid], row_version)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(versions_of(&conn, &rid)?)
     }
 
     /// One issued version with its frozen snapshot.
@@ -121,16 +119,28 @@ fn row_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportVersion> {
     })
 }
 
+/// A review's issued versions, oldest first (no snapshot).
+pub(super) fn versions_of(conn: &Connection, rid: &str) -> rusqlite::Result<Vec<ReportVersion>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM report_versions WHERE review_id = ?1 ORDER BY version"))?;
+    let rows = stmt.query_map([rid], row_version)?;
+    rows.collect()
+}
+
 fn latest(tx: &Connection, rid: &str) -> rusqlite::Result<Option<ReportVersion>> {
     let sql = format!("SELECT {COLUMNS} FROM report_versions WHERE review_id = ?1 ORDER BY version DESC LIMIT 1");
     tx.query_row(&sql, [rid], row_version).optional()
 }
 
-/// The review's id as text if the caller may view it (team member, its hub's coordinator, admin).
+/// The review's id as text if the caller may view it (team member, its hub's coordinator,
+/// admin) or may read its issued report (the host school's headteacher, once it is issued).
 fn readable(conn: &Connection, review_id: Uuid, caller: &AuthDevice) -> Result<String, StoreError> {
     let rid = review_id.to_string();
     let review = access::review_access(conn, &rid, &caller.user_id)?.ok_or(StoreError::UnknownReview(review_id))?;
-    check(caller, Action::ViewReview, &review)?;
+    if review.host_headteacher {
+        check(caller, Action::ReadIssuedReport, &review)?;
+    } else {
+        check(caller, Action::ViewReview, &review)?;
+    }
     Ok(rid)
 }
 

@@ -53,6 +53,16 @@ impl ServerStore {
         Ok(())
     }
 
+    /// TEST SUPPORT: an account (no password) that is the headteacher of the school with this URN.
+    pub fn test_school_head(&self, user_id: &str, name: &str, urn: &str) -> Result<(), StoreError> {
+        self.test_user(user_id, name, &[])?;
+        self.writer().execute(
+            "INSERT OR REPLACE INTO school_heads(user_id, urn, invited_by, created_ms) VALUES (?1, ?2, 'test-support', 0)",
+            params![user_id, urn],
+        )?;
+        Ok(())
+    }
+
     /// TEST SUPPORT: puts a person on a review's team (someone already on it keeps their role).
     /// The review need not exist yet; once it does, its `team` field lists them.
     pub fn test_team_member(&self, review_id: Uuid, user_id: &str, role: TeamRole, now_ms: u64) -> Result<(), StoreError> {

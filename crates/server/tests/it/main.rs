@@ -13,6 +13,7 @@ mod common;
 mod data_map;
 mod erasure;
 mod gias_import;
+mod host_headteacher;
 mod hub_admin;
 mod kill_during_push;
 mod mail_delivery;

@@ -13,6 +13,10 @@ use serde_json::{json, Value};
 use sha2::Digest;
 use uuid::Uuid;
 
+/// The headteachers of Heron Vale and Kestrel Brook (issue 22).
+const HERON_HEAD: &str = "user-helen-heron-head";
+const KESTREL_HEAD: &str = "user-kit-kestrel-head";
+
 /// Anika's first demo note on Kestrel Brook.
 const ANIKAS_NOTE: Uuid = Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0001_0001);
 
@@ -27,9 +31,13 @@ enum Who {
     Reviewer,
     Shadow,
     NotOnReview,
+    /// The headteacher of Heron Vale, whose report is issued during the row (issue 22).
+    HostHead,
+    /// The headteacher of Kestrel Brook: another school's head on every route of Heron Vale.
+    OtherSchoolHead,
 }
 
-const ENDPOINTS: [&str; 29] = [
+const ENDPOINTS: [&str; 33] = [
     "health",
     "livez",
     "readyz",
@@ -49,6 +57,10 @@ const ENDPOINTS: [&str; 29] = [
     "return_retry",
     "issue_retry",
     "adopt",
+    "invite_head",
+    "school_reviews",
+    "versions",
+    "version",
     "mail_dead",
     "mail_resend",
     "blob_status",
@@ -66,15 +78,49 @@ const ENDPOINTS: [&str; 29] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 29] {
+fn expected(who: Who) -> [&'static str; 33] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
     match who {
-        NoToken => {
-            ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U]
+        NoToken => [
+            "200",
+            "200",
+            "200",
+            "200",
+            "401 invalid_credentials",
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+        ],
+        RevokedDevice => {
+            ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R]
         }
-        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
         Admin => [
             "200",
             "200",
@@ -95,6 +141,10 @@ fn expected(who: Who) -> [&'static str; 29] {
             "403 not_your_role",
             "200 issued",
             "200",
+            "201",
+            "200",
+            "200",
+            "200",
             "200",
             "404 not_found",
             "403 not_your_role",
@@ -102,8 +152,8 @@ fn expected(who: Who) -> [&'static str; 29] {
             "403 not_your_role",
             "200",
             "200",
-            "200",
             "409 already_active",
+            "200",
             "200",
         ],
         Coordinator => [
@@ -125,6 +175,10 @@ fn expected(who: Who) -> [&'static str; 29] {
             "200 approved",
             "200 returned",
             "200 issued",
+            "200",
+            "201",
+            "200",
+            "200",
             "200",
             "403 admin_only",
             "403 admin_only",
@@ -157,6 +211,10 @@ fn expected(who: Who) -> [&'static str; 29] {
             "403 other_hub",
             "403 other_hub",
             "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_role",
+            "403 other_hub",
+            "403 other_hub",
             "403 admin_only",
             "403 admin_only",
             "403 not_your_role",
@@ -188,6 +246,10 @@ fn expected(who: Who) -> [&'static str; 29] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 not_your_hub",
+            "403 not_your_role",
+            "200",
+            "200",
             "403 admin_only",
             "403 admin_only",
             "200 offset=0",
@@ -219,6 +281,10 @@ fn expected(who: Who) -> [&'static str; 29] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 not_your_hub",
+            "403 not_your_role",
+            "200",
+            "200",
             "403 admin_only",
             "403 admin_only",
             "200 offset=0",
@@ -250,6 +316,10 @@ fn expected(who: Who) -> [&'static str; 29] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 not_your_hub",
+            "403 not_your_role",
+            "200",
+            "200",
             "403 admin_only",
             "403 admin_only",
             "200 offset=0",
@@ -281,6 +351,80 @@ fn expected(who: Who) -> [&'static str; 29] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 not_your_hub",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
+            "403 admin_only",
+            "403 admin_only",
+            "200",
+        ],
+        HostHead => [
+            "200",
+            "200",
+            "200",
+            "200",
+            "401 invalid_credentials",
+            "200",
+            "403 forbidden",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "200",
+            "200",
+            "200",
+            "403 admin_only",
+            "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 admin_only",
+            "403 admin_only",
+            "403 admin_only",
+            "403 admin_only",
+            "200",
+        ],
+        OtherSchoolHead => [
+            "200",
+            "200",
+            "200",
+            "200",
+            "401 invalid_credentials",
+            "200",
+            "403 forbidden",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
             "403 not_your_role",
@@ -306,6 +450,8 @@ fn person(who: Who) -> (&'static str, &'static str) {
         Who::Reviewer => (OWEN, "owen.pritchard@example.org"),
         Who::Shadow => (SAM_SHADOW, "user-sam-shadow@test.invalid"),
         Who::NotOnReview => (NADIA_NOBODY, "user-nadia-nobody@test.invalid"),
+        Who::HostHead => (HERON_HEAD, "user-helen-heron-head@test.invalid"),
+        Who::OtherSchoolHead => (KESTREL_HEAD, "user-kit-kestrel-head@test.invalid"),
     }
 }
 
@@ -338,6 +484,8 @@ async fn row(who: Who) -> Vec<String> {
     let env = Env::demo().await;
     env.submit(HERON).await;
     env.submit(LARKSPUR).await;
+    env.srv.store().test_school_head(HERON_HEAD, "Helen Heron", "990102").unwrap();
+    env.srv.store().test_school_head(KESTREL_HEAD, "Kit Kestrel", "990101").unwrap();
     let (user, email) = person(who);
     let mut laptop = match who {
         Who::NoToken => None,
@@ -476,6 +624,19 @@ async fn row(who: Who) -> Vec<String> {
     let (s, b) = env.post(&format!("/v1/reviews/{owens}/adopt"), token, Value::Null).await;
     cells.push(cell(s, &b));
 
+    // The host school (issue 22): its hub invites its headteacher; its reviews are its head's,
+    // its hub's and administrators'; its issued report (Heron Vale, issued above) is also its
+    // head's to read. Another school's head is refused each.
+    let head = json!({"name": "Harriet Heron", "email": format!("head-{who:?}@heronvale.example.org").to_lowercase()});
+    let (s, b) = env.post(&format!("/v1/hubs/{DEMO_HUB_ID}/schools/990102/headteacher"), token, head).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get("/v1/schools/990102/reviews", token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get(&format!("/v1/reviews/{HERON}/versions"), token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get(&format!("/v1/reviews/{HERON}/versions/1"), token).await;
+    cells.push(cell(s, &b));
+
     // Undelivered mail (issue 22): administrators only. No mail is undelivered here, so an
     // administrator's resend of a made-up id is answered 404.
     let (s, b) = env.get("/v1/mail/dead", token).await;
@@ -537,7 +698,19 @@ async fn row(who: Who) -> Vec<String> {
 async fn every_role_gets_the_expected_answer_from_every_endpoint() {
     use Who::*;
     let mut wrong = Vec::new();
-    for who in [NoToken, RevokedDevice, Admin, Coordinator, OtherHubCoordinator, LeadReviewer, Reviewer, Shadow, NotOnReview] {
+    for who in [
+        NoToken,
+        RevokedDevice,
+        Admin,
+        Coordinator,
+        OtherHubCoordinator,
+        LeadReviewer,
+        Reviewer,
+        Shadow,
+        NotOnReview,
+        HostHead,
+        OtherSchoolHead,
+    ] {
         let got = row(who).await;
         assert_eq!(got.len(), ENDPOINTS.len(), "{who:?} answered every endpoint");
         for ((endpoint, want), got) in ENDPOINTS.iter().zip(expected(who)).zip(&got) {
