@@ -78,8 +78,10 @@ pub fn build(src: ReportSource) -> Result<ReportDocument, ReportError> {
     let sections = template
         .sections
         .iter()
-        .filter_map(|t| src.sections.iter().find(|(code, body)| *code == t.code && !body.trim().is_empty()))
-        .map(|(code, body)| SectionText { code: code.clone(), body: body.clone() })
+        // Citations of notes are for the team only: no export carries them (issue 18, decision 82).
+        .filter_map(|t| src.sections.iter().find(|(code, _)| *code == t.code))
+        .map(|(code, body)| SectionText { code: code.clone(), body: qar_core::citation::strip(body) })
+        .filter(|s| !s.body.trim().is_empty())
         .collect();
     let role_label = |code: &str| TeamRole::parse(code).map_or_else(|| code.to_owned(), |r| r.label().to_owned());
     let lead = src.team.iter().find(|(_, r)| r == TeamRole::LeadReviewer.code()).map(|(n, _)| n.clone()).unwrap_or_default();

@@ -6,7 +6,7 @@ use crate::error::{ClientError, Result};
 use crate::model::{ExportedReport, ReportVersion, ReviewSummary};
 use crate::report_model;
 use crate::sync::lock;
-use qar_report::{ReportDocument, ReportStatus};
+use qar_report::ReportDocument;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -48,15 +48,9 @@ pub fn export_dir(documents: Option<PathBuf>) -> PathBuf {
     documents.or_else(|| home.map(|h| h.join("Documents"))).unwrap_or_else(std::env::temp_dir).join("QAR Field")
 }
 
-/// `<School> <URN> report (draft).pdf`, `… (approved).docx`, `… v2.pdf`, made safe for Windows,
-/// macOS and Linux alike by `qar_core::file_names` (the file travels between them by e-mail).
+/// The export's file name: `qar_report::source::file_name` (the server's download gives the same).
 pub fn file_name(doc: &ReportDocument, format: ExportFormat) -> String {
-    let tag = match &doc.status {
-        ReportStatus::Draft => "report (draft)".to_owned(),
-        ReportStatus::Approved { .. } => "report (approved)".to_owned(),
-        ReportStatus::Issued { version, .. } => format!("report v{version}"),
-    };
-    qar_core::file_names::portable_file_name(&format!("{} {} {tag}", doc.school_name.trim(), doc.school_urn), format.extension())
+    qar_report::source::file_name(doc, format.extension())
 }
 
 /// Renders `doc` and writes it into `dir`; the caller runs this off the UI thread.

@@ -159,6 +159,31 @@ async fn export_issue_and_a_correction_keep_version_one_byte_identical() {
     assert_eq!(versions.len(), 2);
     assert_eq!(versions[1].reason, "Next steps added after the school's feedback.");
 
+    // The host school's headteacher downloads each issued version from the server (issue 22):
+    // rendered there from the same snapshot by the same qar-report code, byte for byte the
+    // laptop's export of that version, under the same file name.
+    srv.store().test_school_head("user-kit-kestrel-head", "Kit Kestrel", "990101").unwrap();
+    let head = srv.store().test_token("user-kit-kestrel-head", uuid::Uuid::now_v7(), now_ms()).unwrap();
+    let http = reqwest::Client::new();
+    for (version, format, ext) in
+        [(1, ExportFormat::Pdf, "pdf"), (1, ExportFormat::Docx, "docx"), (2, ExportFormat::Pdf, "pdf"), (2, ExportFormat::Docx, "docx")]
+    {
+        let laptop = lead.export_report(KESTREL, format, Some(version), out).await.unwrap();
+        let resp = http.get(format!("{url}/v1/reviews/{KESTREL}/versions/{version}/{ext}")).bearer_auth(&head).send().await.unwrap();
+        assert_eq!(resp.status(), reqwest::StatusCode::OK, "v{version} {ext}");
+        let disposition = resp.headers()[reqwest::header::CONTENT_DISPOSITION].to_str().unwrap().to_owned();
+        let name = Path::new(&laptop.path).file_name().unwrap().to_str().unwrap().to_owned();
+        assert!(
+            disposition.starts_with("attachment;") && disposition.contains(&format!("report v{version}.{ext}")),
+            "{disposition} for {name}"
+        );
+        let served = resp.bytes().await.unwrap();
+        assert!(
+            served.as_ref() == std::fs::read(&laptop.path).unwrap().as_slice(),
+            "v{version} {ext}: the server's download is the laptop's export"
+        );
+    }
+
     // Offline: version 1 renders to the very same bytes; version 2 has the correction.
     srv.stop().await;
     assert_eq!(lead.report_versions(KESTREL).await.unwrap().len(), 2, "kept for offline use");

@@ -152,8 +152,8 @@ fn expected(who: Who) -> [&'static str; 33] {
             "403 not_your_role",
             "200",
             "200",
-            "409 already_active",
             "200",
+            "409 already_active",
             "200",
         ],
         Coordinator => [
