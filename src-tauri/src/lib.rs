@@ -2,6 +2,7 @@
 //! errors to `{code, message}`; no domain rule and no SQL live here.
 
 mod admin_commands;
+mod attachment_commands;
 mod background;
 mod commands;
 mod error;
@@ -80,6 +81,13 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::list_conflicts,
         commands::resolve_conflict,
         commands::wipe_check,
+        attachment_commands::check_attachment,
+        attachment_commands::attach_file,
+        attachment_commands::list_attachments,
+        attachment_commands::list_review_attachments,
+        attachment_commands::set_attachment_caption,
+        attachment_commands::delete_attachment,
+        attachment_commands::open_attachment,
         admin_commands::admin_list_hubs,
         admin_commands::admin_create_hub,
         admin_commands::admin_set_report_deadline,
