@@ -3,13 +3,14 @@
 //! gathers the counts (from issued reports only); what may be shown is decided here, so the rule
 //! has one home and its own tests.
 
+pub mod charts;
 pub mod csv;
 pub mod suppression;
 
 use crate::calendar::NaiveDate;
 use chrono::Datelike;
 
-pub use suppression::{suppress, Tally, MIN_SCHOOLS};
+pub use suppression::{suppress, Partition, Tally, MIN_SCHOOLS};
 
 /// The academic year a day falls in, `2024/25` (years run 1 September to 31 August).
 pub fn academic_year(day: NaiveDate) -> String {

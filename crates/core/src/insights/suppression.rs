@@ -8,7 +8,7 @@
 //!    in a line would be the total minus the others. So while a line has exactly one hidden
 //!    cell, its smallest shown cell (zeros first; the first of equals) is hidden too.
 //!    Which lines add up is the chart's: its rows (the estimates of one area in one year, one
-//!    FSM band), or its one column (reviews by state, AoEs by theme).
+//!    FSM band), or its columns (reviews by state, AoEs of one year by theme).
 
 /// The fewest distinct schools a shown count may rest on.
 pub const MIN_SCHOOLS: u32 = 5;
@@ -25,8 +25,8 @@ pub struct Tally {
 pub enum Partition {
     /// Each row is a whole (estimates of one area and year across the scale).
     Rows,
-    /// The one column is a whole (reviews across states).
-    Column,
+    /// Each column is a whole (reviews across states; AoEs of one year across themes).
+    Columns,
     /// No line adds up to a known total (e.g. reports due and those of them overdue).
     None,
 }
@@ -37,11 +37,14 @@ pub fn suppress(grid: &[Vec<Tally>], partition: Partition) -> Vec<Vec<Option<u32
         grid.iter().map(|row| row.iter().map(|t| (t.count == 0 || t.schools >= MIN_SCHOOLS).then_some(t.count)).collect()).collect();
     let lines: Vec<Vec<(usize, usize)>> = match partition {
         Partition::Rows => grid.iter().enumerate().map(|(r, row)| (0..row.len()).map(|c| (r, c)).collect()).collect(),
-        Partition::Column => vec![(0..grid.len()).filter(|&r| !grid[r].is_empty()).map(|r| (r, 0)).collect()],
+        Partition::Columns => {
+            let width = grid.iter().map(Vec::len).max().unwrap_or(0);
+            (0..width).map(|c| (0..grid.len()).filter(|&r| c < grid[r].len()).map(|r| (r, c)).collect()).collect()
+        }
         Partition::None => Vec::new(),
     };
     // Each pass hides at most one more cell per line; a line with two hidden cells is settled,
-    // and a cell hidden for one line cannot unsettle another (Rows and Column never cross).
+    // and a cell hidden for one line cannot unsettle another (the lines of one chart never cross).
     for line in &lines {
         while line.len() > 1 && line.iter().filter(|&&(r, c)| shown[r][c].is_none()).count() == 1 {
             let smallest = line.iter().filter(|&&(r, c)| shown[r][c].is_some()).min_by_key(|&&(r, c)| shown[r][c]);
@@ -85,14 +88,14 @@ mod tests {
     }
 
     #[test]
-    fn a_column_partition_hides_down_the_column() {
+    fn a_column_partition_hides_down_each_column() {
         let grid = [vec![t(20, 20)], vec![t(2, 2)], vec![t(6, 6)], vec![t(11, 11)]];
-        assert_eq!(suppress(&grid, Partition::Column), vec![vec![Some(20)], vec![None], vec![None], vec![Some(11)]]);
+        assert_eq!(suppress(&grid, Partition::Columns), vec![vec![Some(20)], vec![None], vec![None], vec![Some(11)]]);
     }
 
     #[test]
     fn a_lone_cell_has_no_partner_to_hide() {
         assert_eq!(suppress(&[vec![t(3, 3)]], Partition::Rows), vec![vec![None]]);
-        assert_eq!(suppress(&[vec![t(3, 3)]], Partition::Column), vec![vec![None]]);
+        assert_eq!(suppress(&[vec![t(3, 3)]], Partition::Columns), vec![vec![None]]);
     }
 }
