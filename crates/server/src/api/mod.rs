@@ -7,6 +7,7 @@ mod blobs_body;
 mod extract;
 mod health;
 mod hub_openapi;
+mod insights;
 mod json_object;
 mod mail_admin;
 mod openapi;
@@ -82,6 +83,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/mail/{message_id}/resend", post(mail_admin::resend))
         // Retention (issue 24).
         .route("/v1/retention", get(retention_admin::list_policies).put(retention_admin::set_policy))
+        // Hub insights (issue 23).
+        .route("/v1/insights", get(insights::insights))
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this endpoint does not accept that method") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -16,6 +16,7 @@ mod device_release;
 pub mod directory;
 pub mod home_school;
 pub mod hub_admin;
+pub mod insights;
 pub mod invitations;
 mod mail_events;
 pub mod mail_outbox;
@@ -29,6 +30,10 @@ pub mod retention;
 pub mod scheduling;
 pub mod schools;
 // Mints tokens without a password: never in the production binary (issue 16).
+#[cfg(any(test, feature = "test-support"))]
+mod insights_testkit;
+#[cfg(any(test, feature = "test-support"))]
+pub use insights_testkit::TestIssued;
 #[cfg(any(test, feature = "test-support"))]
 mod retention_testkit;
 #[cfg(any(test, feature = "test-support"))]

@@ -13,6 +13,7 @@ mod common;
 mod data_map;
 mod gias_import;
 mod hub_admin;
+mod insights;
 mod kill_during_push;
 mod mail_delivery;
 mod operations;
