@@ -29,7 +29,7 @@ enum Who {
     NotOnReview,
 }
 
-const ENDPOINTS: [&str; 27] = [
+const ENDPOINTS: [&str; 29] = [
     "health",
     "livez",
     "readyz",
@@ -56,6 +56,8 @@ const ENDPOINTS: [&str; 27] = [
     "blob_download",
     "retention_get",
     "retention_put",
+    "insights_hub",
+    "insights_all",
     "logout",
 ];
 
@@ -64,15 +66,15 @@ const ENDPOINTS: [&str; 27] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 27] {
+fn expected(who: Who) -> [&'static str; 29] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
     match who {
         NoToken => {
-            ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U]
+            ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U]
         }
-        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
+        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
         Admin => [
             "200",
             "200",
@@ -98,6 +100,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "200",
+            "200",
             "200",
             "200",
             "200",
@@ -130,6 +134,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "403 admin_only",
             "403 admin_only",
             "200",
+            "403 admin_only",
+            "200",
         ],
         OtherHubCoordinator => [
             "200",
@@ -157,6 +163,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "403 not_your_role",
             "403 not_your_role",
             "403 admin_only",
+            "403 admin_only",
+            "403 not_your_hub",
             "403 admin_only",
             "200",
         ],
@@ -187,6 +195,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "200 bytes",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         Reviewer => [
@@ -216,6 +226,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "200 bytes",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         Shadow => [
@@ -245,6 +257,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "200 bytes",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         NotOnReview => [
@@ -274,6 +288,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
     }
@@ -499,6 +515,13 @@ async fn row(who: Who) -> Vec<String> {
     cells.push(cell(s, &b));
     let policy = json!({"evidence_months": 12, "report_years": 6, "cancelled_days": 90, "grace_days": 30});
     let (s, b) = env.put("/v1/retention", token, policy).await;
+    cells.push(cell(s, &b));
+
+    // Hub insights (issue 23): a hub's coordinator or an administrator; every hub at once for
+    // administrators only.
+    let (s, b) = env.get(&format!("/v1/insights?hub_id={DEMO_HUB_ID}"), token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get("/v1/insights", token).await;
     cells.push(cell(s, &b));
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
