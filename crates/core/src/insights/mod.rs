@@ -33,6 +33,14 @@ pub fn academic_year_start(year: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(start, 9, 1)
 }
 
+/// The regular expression of exactly the years [`academic_year_start`] takes (1900/01 to
+/// 9999/00), for the published API schema: a fuzzer generating from a looser `NNNN/NN` would be
+/// right to call a refusal of `2024/26` a broken contract.
+pub fn academic_year_pattern() -> String {
+    let pairs: Vec<String> = (0..100).map(|i| format!("{i:02}/{:02}", (i + 1) % 100)).collect();
+    format!("^(19|[2-9][0-9])({})$", pairs.join("|"))
+}
+
 /// The twelve months of an academic year as `YYYY-MM`, September first.
 pub fn months_of(year: &str) -> Option<Vec<String>> {
     let start = academic_year_start(year)?;
@@ -84,6 +92,9 @@ mod tests {
         for bad in ["2024/26", "2024-25", "24/25", "2024/2", "abcd/ef", "1800/01"] {
             assert_eq!(academic_year_start(bad), None, "{bad}");
         }
+        let pattern = academic_year_pattern();
+        assert!(pattern.starts_with("^(19|[2-9][0-9])(00/01|01/02|") && pattern.ends_with("|98/99|99/00)$"), "{pattern}");
+        assert_eq!(academic_year_start("9999/00"), NaiveDate::from_ymd_opt(9999, 9, 1));
         let months = months_of("2024/25").unwrap();
         assert_eq!(months.first().map(String::as_str), Some("2024-09"));
         assert_eq!(months.last().map(String::as_str), Some("2025-08"));

@@ -15,6 +15,8 @@ use qar_core::protocol::insights::{Chart, ChartColumn, ChartRow};
 use qar_core::protocol::ErrorBody;
 use qar_core::ErrorCode;
 use serde::Deserialize;
+use utoipa::openapi::schema::Schema;
+use utoipa::openapi::RefOr;
 use utoipa::OpenApi;
 
 /// Longest hub id a query may carry (ids are short codes; longer cannot name a hub).
@@ -27,7 +29,7 @@ pub struct InsightsParams {
     #[param(min_length = 1, max_length = 100)]
     hub_id: Option<String>,
     /// The academic year of the by-state and overdue charts, e.g. `2024/25`; absent: the current one.
-    #[param(pattern = r"^[0-9]{4}/[0-9]{2}$")]
+    /// (The exact pattern, `qar_core::insights::academic_year_pattern`, is set by [`with_insights`].)
     academic_year: Option<String>,
 }
 
@@ -79,6 +81,28 @@ struct InsightsApiDoc;
 
 /// `doc` with the insights route added.
 pub fn with_insights(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    doc.merge(InsightsApiDoc::openapi());
+    let mut own = InsightsApiDoc::openapi();
+    // The year's pattern is made from the rule the server checks, so the two cannot drift apart.
+    let params = own.paths.paths.get_mut("/v1/insights").and_then(|p| p.get.as_mut()).and_then(|op| op.parameters.as_mut());
+    for param in params.into_iter().flatten().filter(|p| p.name == "academic_year") {
+        if let Some(RefOr::T(Schema::Object(o))) = param.schema.as_mut() {
+            o.pattern = Some(qar_core::insights::academic_year_pattern());
+        }
+    }
+    doc.merge(own);
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_published_year_has_the_exact_pattern() {
+        let doc = super::with_insights(utoipa::openapi::OpenApiBuilder::new().build());
+        let json = serde_json::to_value(&doc).unwrap();
+        let params = &json["paths"]["/v1/insights"]["get"]["parameters"];
+        let year = params.as_array().unwrap().iter().find(|p| p["name"] == "academic_year").unwrap();
+        assert_eq!(year["schema"]["pattern"], qar_core::insights::academic_year_pattern());
+        let hub = params.as_array().unwrap().iter().find(|p| p["name"] == "hub_id").unwrap();
+        assert_eq!((hub["schema"]["minLength"].as_u64(), hub["schema"]["maxLength"].as_u64()), (Some(1), Some(100)));
+    }
 }
