@@ -60,6 +60,7 @@ const COMMANDS: &[&str] = &[
     "schedule_review",
     "set_review_team",
     "hub_overview",
+    "hub_insights",
     "change_visit",
     "adopt_review",
     "admin_set_home_school",

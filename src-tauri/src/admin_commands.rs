@@ -5,6 +5,7 @@
 use crate::commands::AppState;
 use crate::error::IpcError;
 use qar_core::protocol::admin::{AssignOutcome, HomeSchoolSet, HubInfo, ImportReply, Role, SchoolInfo, UserInfo};
+use qar_core::protocol::insights::HubInsights;
 use qar_core::protocol::invitations::{InvitationIssued, NewInvitation};
 use qar_core::protocol::scheduling::{HubOverview, ScheduleRequest, Scheduled, TeamChoice, VisitChanged};
 use qar_core::protocol::Change;
@@ -107,6 +108,11 @@ pub async fn admin_set_home_school(state: State<'_, AppState>, user_id: String, 
 #[tauri::command]
 pub async fn hub_overview(state: State<'_, AppState>, hub_id: String) -> Reply<HubOverview> {
     Ok(state.client.server_api().hub_overview(&hub_id).await?)
+}
+
+#[tauri::command]
+pub async fn hub_insights(state: State<'_, AppState>, hub_id: Option<String>, academic_year: Option<String>) -> Reply<HubInsights> {
+    Ok(state.client.server_api().hub_insights(hub_id.as_deref(), academic_year.as_deref()).await?)
 }
 
 /// The GIAS file's bytes come as the raw IPC body (a 60 MB file is not sent as JSON numbers).

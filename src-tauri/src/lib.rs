@@ -100,6 +100,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         admin_commands::schedule_review,
         admin_commands::set_review_team,
         admin_commands::hub_overview,
+        admin_commands::hub_insights,
         admin_commands::change_visit,
         admin_commands::adopt_review,
         admin_commands::admin_set_home_school,

@@ -118,6 +118,26 @@ describe('App: signing in and the header', () => {
     expect(link).toHaveTextContent('Review queue');
   });
 
+  it('takes a hub coordinator to the insights from the main navigation by keyboard', async () => {
+    const user = userEvent.setup();
+    window.location.hash = '#/';
+    renderApp(new MockBackend({ session: sessionOf('coordinator') }));
+    const link = await screen.findByTestId('insights-link');
+    expect(link).toHaveAttribute('href', '#/insights');
+    link.focus();
+    await user.keyboard('{Enter}');
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Hub insights' })).toBeInTheDocument();
+    expect(await screen.findAllByTestId('insight-chart')).toHaveLength(5);
+    window.location.hash = '#/';
+  });
+
+  it('shows no insights link to a Lead Reviewer', async () => {
+    renderApp(new MockBackend({ session: sessionOf('lead') }));
+    await screen.findByRole('navigation', { name: 'Main' });
+    expect(screen.queryByTestId('insights-link')).not.toBeInTheDocument();
+  });
+
   it('shows a clear offline banner when the server cannot be reached, and removes it once it can', async () => {
     const user = userEvent.setup();
     const backend = new MockBackend({ online: false, session: sessionOf('lead') });

@@ -12,6 +12,7 @@ pub mod fields;
 pub mod file_names;
 pub mod framework;
 pub mod hlc;
+pub mod insights;
 pub mod invitation_link;
 pub mod lifecycle;
 pub mod op_permission;

@@ -10,6 +10,7 @@ import type {
   Change,
   HomeSchoolSet,
   HubInfo,
+  HubInsights,
   HubOverview,
   ImportReply,
   InvitationIssued,
@@ -69,6 +70,10 @@ export interface HubAdmin {
   /** Sets (URN) or clears (null) a person's home school, administrators; 'unknown_school'. */
   setHomeSchool(userId: string, urn: string | null): Promise<HomeSchoolSet>;
   hubOverview(hubId: string): Promise<HubOverview>;
+  /** The insight charts of one hub (its coordinator or an administrator) or of every hub (null,
+   *  administrators); `academicYear` like '2024/25', the current one when null. Rejects with
+   *  'not_your_hub', 'admin_only', 'not_your_role', 'unknown_hub', 'bad_query'. */
+  hubInsights(hubId: string | null, academicYear: string | null): Promise<HubInsights>;
   /** Adopts a review proposed from a laptop into its school's hub (that hub's coordinator or an
    *  administrator). Rejects with 'already_in_hub', 'unknown_school', 'school_not_in_hub',
    *  'review_closed', 'not_your_hub', 'not_your_role'. */
@@ -141,6 +146,9 @@ export class TauriHubAdmin implements HubAdmin {
   }
   hubOverview(hubId: string) {
     return call<HubOverview>('hub_overview', { hubId });
+  }
+  hubInsights(hubId: string | null, academicYear: string | null) {
+    return call<HubInsights>('hub_insights', { hubId, academicYear });
   }
   adoptReview(reviewId: string) {
     return call<Change>('adopt_review', { reviewId });

@@ -19,7 +19,8 @@ import type {
   VisitChanged,
   HomeSchoolSet,
 } from './hubAdmin';
-import type { Change, FieldValue, JsonValue } from './generated';
+import type { Change, FieldValue, HubInsights, JsonValue } from './generated';
+import { sampleInsights } from './mockInsights';
 import { VISIT_EDITABLE_STATES, visitDaysProblem } from './visitDays';
 import { decide, FRAMEWORKS } from './mockRules';
 
@@ -290,6 +291,19 @@ export class MockHubAdmin implements HubAdmin {
       .map((r) => ({ code: 'conflict_of_interest', message: `${person.name} is on the team reviewing ${r.school_name}, now their home school: a conflict of interest.`, review_id: r.review_id }));
     return { user: { ...person }, warnings };
   }
+  /** The same refusals as the server; the numbers are the preview's sample (mockInsights.ts). */
+  async hubInsights(hubId: string | null, academicYear: string | null): Promise<HubInsights> {
+    if (academicYear !== null && !/^\d{4}\/\d{2}$/.test(academicYear)) throw refused('bad_query', 'academic_year must be written like 2024/25');
+    const coordinatesAny = this.caller().some((r) => r.role === 'hub_coordinator');
+    if (!this.isAdmin() && !coordinatesAny) throw refused('not_your_role', 'Only hub coordinators and administrators can see hub insights.');
+    if (hubId === null) {
+      this.requireAdmin('see every hub at once');
+      return sampleInsights(null, 'Every hub', academicYear ?? '2024/25');
+    }
+    if (!this.isAdmin() && !this.coordinates(hubId)) throw refused('not_your_hub', "Only this hub's coordinator or an administrator can see its insights.");
+    return sampleInsights(hubId, this.hub(hubId).name, academicYear ?? '2024/25');
+  }
+
   async hubOverview(hubId: string): Promise<HubOverview> {
     const hub = this.hub(hubId);
     if (!this.isAdmin() && !this.coordinates(hubId)) throw refused('not_your_hub', "Only this hub's coordinator or an administrator can see its overview.");

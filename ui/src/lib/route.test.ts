@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTab, parseRoute, queueReviewHref, reviewHref } from './route';
+import { defaultTab, INSIGHTS_HREF, parseRoute, queueReviewHref, reviewHref } from './route';
 
 describe('routes', () => {
   it('opens the reviews list by default', () => {
@@ -23,6 +23,8 @@ describe('desk routes', () => {
     expect(parseRoute('#/queue')).toEqual({ name: 'queue' });
     expect(parseRoute(queueReviewHref('r 1'))).toEqual({ name: 'queue-review', reviewId: 'r 1' });
     expect(parseRoute('#/sync')).toEqual({ name: 'sync' });
+    expect(parseRoute(INSIGHTS_HREF)).toEqual({ name: 'insights' });
+    expect(parseRoute('#/insights/')).toEqual({ name: 'insights' });
     expect(parseRoute('#/reviews/%E0%A4%A')).toEqual({ name: 'reviews' });
   });
 

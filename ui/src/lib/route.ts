@@ -11,6 +11,7 @@ export type Route =
   | { name: 'queue-review'; reviewId: string }
   | { name: 'sync' }
   | { name: 'hub' }
+  | { name: 'insights' }
   | { name: 'admin' };
 
 function decode(part: string): string | null {
@@ -43,6 +44,7 @@ export function parseRoute(hash: string): Route {
   }
   if (/^#\/sync\/?$/.test(hash)) return { name: 'sync' };
   if (/^#\/hub\/?$/.test(hash)) return { name: 'hub' };
+  if (/^#\/insights\/?$/.test(hash)) return { name: 'insights' };
   if (/^#\/admin\/?$/.test(hash)) return { name: 'admin' };
   return { name: 'reviews' };
 }
@@ -51,6 +53,7 @@ export const REVIEWS_HREF = '#/';
 export const QUEUE_HREF = '#/queue';
 export const SYNC_HREF = '#/sync';
 export const HUB_HREF = '#/hub';
+export const INSIGHTS_HREF = '#/insights';
 export const ADMIN_HREF = '#/admin';
 
 export function reviewHref(reviewId: string, tab?: ReviewTab): string {

@@ -8,6 +8,7 @@ use qar_core::protocol::admin::{
     AssignOutcome, AssignSchools, Deactivate, HomeSchool, HomeSchoolSet, HubInfo, HubSettings, ImportReply, NewHub, Role, SchoolInfo,
     SetRoles, UserInfo,
 };
+use qar_core::protocol::insights::HubInsights;
 use qar_core::protocol::invitations::{InvitationIssued, NewInvitation};
 use qar_core::protocol::scheduling::{HubOverview, ScheduleRequest, Scheduled, TeamChoice, VisitChange, VisitChanged};
 use qar_core::protocol::Change;
@@ -97,6 +98,19 @@ impl SyncClient {
 
     pub async fn hub_overview(&self, hub_id: &str) -> Result<HubOverview> {
         self.send(self.http.get(self.url(&format!("/v1/hubs/{}/overview", enc(hub_id))))).await
+    }
+
+    /// The insight charts of one hub (its coordinator or an administrator) or of every hub
+    /// (`None`, administrators); `academic_year` like `2024/25`, the current one when `None`.
+    pub async fn hub_insights(&self, hub_id: Option<&str>, academic_year: Option<&str>) -> Result<HubInsights> {
+        let mut query: Vec<(&str, &str)> = Vec::new();
+        if let Some(h) = hub_id {
+            query.push(("hub_id", h));
+        }
+        if let Some(y) = academic_year {
+            query.push(("academic_year", y));
+        }
+        self.send(self.http.get(self.url("/v1/insights")).query(&query)).await
     }
 }
 

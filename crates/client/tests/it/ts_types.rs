@@ -120,6 +120,7 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
         collect::<VisitChanged>(&mut c);
         collect::<HubOverview>(&mut c);
         collect::<ReportVersion>(&mut c);
+        collect::<qar_core::protocol::insights::HubInsights>(&mut c);
     }
 
     let mut out: BTreeMap<PathBuf, String> = files.into_iter().map(|(path, (_, text))| (path, text)).collect();

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 pub mod admin;
 pub mod blobs;
+pub mod insights;
 pub mod invitations;
 pub mod reports;
 pub mod scheduling;

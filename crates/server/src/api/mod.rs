@@ -8,6 +8,7 @@ mod extract;
 mod health;
 mod host_school;
 mod hub_openapi;
+mod insights;
 mod json_object;
 mod mail_admin;
 mod openapi;
@@ -91,6 +92,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/users/{user_id}/subject-access", post(subject_access::export))
         .route("/v1/users/{user_id}/erase", post(subject_access::erase))
         .route("/v1/retention", get(retention_admin::list_policies).put(retention_admin::set_policy))
+        // Hub insights (issue 23).
+        .route("/v1/insights", get(insights::insights))
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this endpoint does not accept that method") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

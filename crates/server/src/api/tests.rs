@@ -225,6 +225,8 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/reviews/{review_id}/versions/{version}/docx", "get"),
         ("/v1/hubs/{hub_id}/schools/{urn}/headteacher", "post"),
         ("/v1/schools/{urn}/reviews", "get"),
+        // Hub insights (issue 23).
+        ("/v1/insights", "get"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");

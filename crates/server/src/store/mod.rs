@@ -17,6 +17,7 @@ pub mod directory;
 pub mod erasure;
 pub mod home_school;
 pub mod hub_admin;
+pub mod insights;
 pub mod invitations;
 mod mail_events;
 pub mod mail_outbox;
@@ -33,6 +34,10 @@ pub mod school_heads;
 pub mod schools;
 pub mod subject_access;
 // Mints tokens without a password: never in the production binary (issue 16).
+#[cfg(any(test, feature = "test-support"))]
+mod insights_testkit;
+#[cfg(any(test, feature = "test-support"))]
+pub use insights_testkit::TestIssued;
 #[cfg(any(test, feature = "test-support"))]
 mod retention_testkit;
 #[cfg(any(test, feature = "test-support"))]

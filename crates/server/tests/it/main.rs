@@ -15,6 +15,7 @@ mod erasure;
 mod gias_import;
 mod host_headteacher;
 mod hub_admin;
+mod insights;
 mod kill_during_push;
 mod mail_delivery;
 mod operations;

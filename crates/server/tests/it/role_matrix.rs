@@ -37,7 +37,7 @@ enum Who {
     OtherSchoolHead,
 }
 
-const ENDPOINTS: [&str; 33] = [
+const ENDPOINTS: [&str; 35] = [
     "health",
     "livez",
     "readyz",
@@ -70,6 +70,8 @@ const ENDPOINTS: [&str; 33] = [
     "retention_put",
     "subject_access",
     "erase",
+    "insights_hub",
+    "insights_all",
     "logout",
 ];
 
@@ -78,7 +80,7 @@ const ENDPOINTS: [&str; 33] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 33] {
+fn expected(who: Who) -> [&'static str; 35] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
@@ -117,9 +119,11 @@ fn expected(who: Who) -> [&'static str; 33] {
             U,
             U,
             U,
+            U,
+            U,
         ],
         RevokedDevice => {
-            ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R]
+            ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R]
         }
         Admin => [
             "200",
@@ -154,6 +158,8 @@ fn expected(who: Who) -> [&'static str; 33] {
             "200",
             "200",
             "409 already_active",
+            "200",
+            "200",
             "200",
         ],
         Coordinator => [
@@ -190,6 +196,8 @@ fn expected(who: Who) -> [&'static str; 33] {
             "403 admin_only",
             "403 admin_only",
             "200",
+            "403 admin_only",
+            "200",
         ],
         OtherHubCoordinator => [
             "200",
@@ -223,6 +231,8 @@ fn expected(who: Who) -> [&'static str; 33] {
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
+            "403 admin_only",
+            "403 not_your_hub",
             "403 admin_only",
             "200",
         ],
@@ -259,6 +269,8 @@ fn expected(who: Who) -> [&'static str; 33] {
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         Reviewer => [
@@ -294,6 +306,8 @@ fn expected(who: Who) -> [&'static str; 33] {
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         Shadow => [
@@ -329,6 +343,8 @@ fn expected(who: Who) -> [&'static str; 33] {
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         NotOnReview => [
@@ -364,6 +380,8 @@ fn expected(who: Who) -> [&'static str; 33] {
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         HostHead => [
@@ -399,6 +417,8 @@ fn expected(who: Who) -> [&'static str; 33] {
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         OtherSchoolHead => [
@@ -434,6 +454,8 @@ fn expected(who: Who) -> [&'static str; 33] {
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
     }
@@ -687,6 +709,13 @@ async fn row(who: Who) -> Vec<String> {
     // Erasure (issue 24): administrators only, and only of a deactivated account, so an
     // administrator's erasure of Anika (active) is refused and changes nothing.
     let (s, b) = env.post(&format!("/v1/users/{ANIKA}/erase"), token, Value::Null).await;
+    cells.push(cell(s, &b));
+
+    // Hub insights (issue 23): a hub's coordinator or an administrator; every hub at once for
+    // administrators only.
+    let (s, b) = env.get(&format!("/v1/insights?hub_id={DEMO_HUB_ID}"), token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get("/v1/insights", token).await;
     cells.push(cell(s, &b));
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
