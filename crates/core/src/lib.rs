@@ -17,6 +17,7 @@ pub mod op_permission;
 pub mod password;
 pub mod permissions;
 pub mod protocol;
+pub mod register;
 pub mod report_deadline;
 pub mod report_template;
 pub mod retention;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 pub mod admin;
 pub mod blobs;
 pub mod invitations;
+pub mod register;
 pub mod reports;
 pub mod scheduling;
 

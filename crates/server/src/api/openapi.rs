@@ -45,5 +45,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// The routes' own descriptions, before the shared answers and the limits are added.
 pub(super) fn document_without_limits() -> utoipa::openapi::OpenApi {
-    super::retention_admin::with_retention_admin(super::mail_admin::with_mail_admin(super::hub_openapi::with_hub_admin(ApiDoc::openapi())))
+    super::register::with_register(super::retention_admin::with_retention_admin(super::mail_admin::with_mail_admin(
+        super::hub_openapi::with_hub_admin(ApiDoc::openapi()),
+    )))
 }

@@ -12,6 +12,7 @@ pub mod blobs;
 mod clock;
 mod conflicts;
 pub mod demo;
+pub mod demo_history;
 mod device_release;
 pub mod directory;
 pub mod home_school;
@@ -24,6 +25,7 @@ mod proposals;
 pub mod pull;
 mod push;
 mod records;
+pub mod register;
 pub mod report_versions;
 pub mod retention;
 pub mod scheduling;
@@ -72,6 +74,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 9, name: "re-stamped ops from clocks too far ahead", sql: include_str!("migrations/0009_restamps.sql") },
     Migration { number: 10, name: "mail outbox", sql: include_str!("migrations/0010_mail_outbox.sql") },
     Migration { number: 11, name: "retention policy and soft-deleted records", sql: include_str!("migrations/0011_retention.sql") },
+    Migration { number: 12, name: "register of Areas of Excellence", sql: include_str!("migrations/0012_register.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]

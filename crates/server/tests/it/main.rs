@@ -18,6 +18,7 @@ mod mail_delivery;
 mod operations;
 mod push_authz;
 mod refused_ops_change_nothing;
+mod register;
 mod report_versions;
 mod retention;
 mod role_matrix;
