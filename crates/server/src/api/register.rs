@@ -20,6 +20,8 @@ use qar_core::ErrorCode;
 use serde::Deserialize;
 use utoipa::OpenApi;
 
+/// The largest cursor (the largest whole number JSON readers keep exactly, 2^53 - 1).
+const MAX_CURSOR: u64 = 9_007_199_254_740_991;
 /// Longest phase, region or theme a search names (the register's own values are shorter).
 const MAX_FILTER_CHARS: usize = 100;
 
@@ -135,6 +137,9 @@ pub async fn changes(
 ) -> Result<Json<RegisterChanges>, ApiError> {
     if !(1..=MAX_PAGE).contains(&p.limit) {
         return Err(bad_query(format!("limit must be 1 to {MAX_PAGE}, not {}", p.limit)));
+    }
+    if p.after > MAX_CURSOR {
+        return Err(bad_query(format!("after must be at most {MAX_CURSOR}")));
     }
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.register_changes(&caller, p.after, p.limit)?)).await?))
