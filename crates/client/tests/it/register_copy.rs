@@ -142,7 +142,7 @@ fn register_search_p95() {
     let mut times = Vec::new();
     for i in 0..400usize {
         let f = RegisterFilter {
-            text: if i % 4 == 3 { String::new() } else { words[i % 10][..4 + i % 3].to_owned() },
+            text: if i % 4 == 3 { String::new() } else { words[i % 10][..(4 + i % 3).min(words[i % 10].len())].to_owned() },
             phase: (i % 2 == 0).then(|| phases[i % 3].to_owned()),
             region: (i % 3 == 0).then(|| regions[i % 5].to_owned()),
             theme: (i % 5 == 0).then(|| themes[i % themes.len()].code.clone()),
