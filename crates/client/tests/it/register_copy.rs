@@ -41,7 +41,7 @@ async fn the_copy_is_searched_offline_and_a_revoked_entry_leaves_at_the_next_syn
     };
     let srv = start(&config).await.unwrap();
     let server = srv.store();
-    let (store, client) = laptop(dir.path(), &srv.url(), &server, "owen.pritchard@example.org", "user-owen-pritchard");
+    let (store, client) = laptop(dir.path(), &srv.url(), server, "owen.pritchard@example.org", "user-owen-pritchard");
     let entry = history_review_id("990101", HISTORY_YEARS[2]);
     let given = ConsentChange { given: true, head_name: "Morwenna Pendleford".into() };
     server.set_register_consent(&admin(), entry, &given, now_ms()).unwrap();

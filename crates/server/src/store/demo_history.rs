@@ -172,7 +172,7 @@ pub fn history_review_id(urn: &str, year: u16) -> Uuid {
 /// and the charts are not a perfect grid. The original demo schools always have last year's,
 /// so each of their current reviews has a previous one to build on.
 fn reviewed(index: usize, year: u16) -> bool {
-    (index < super::demo::SCHOOLS.len() && year == HISTORY_YEARS[2]) || mix(index as u64 * 31 + year as u64) % 5 != 0
+    (index < super::demo::SCHOOLS.len() && year == HISTORY_YEARS[2]) || !mix(index as u64 * 31 + year as u64).is_multiple_of(5)
 }
 
 impl ServerStore {
@@ -274,8 +274,8 @@ fn seed_issued_review(tx: &Transaction, ctx: &mut Ctx, index: usize, s: &School,
     let issued_ms = day_ms(&start) + 30 * 86_400_000;
     let (lead, reviewer, coordinator) = if s.hub == 0 {
         (
-            if index % 2 == 0 { "user-anika-marsh" } else { PEOPLE[0].0 },
-            if index % 3 == 0 { "user-owen-pritchard" } else { PEOPLE[3].0 },
+            if index.is_multiple_of(2) { "user-anika-marsh" } else { PEOPLE[0].0 },
+            if index.is_multiple_of(3) { "user-owen-pritchard" } else { PEOPLE[3].0 },
             "user-hollie-brennan",
         )
     } else {
@@ -355,7 +355,7 @@ fn seed_issued_review(tx: &Transaction, ctx: &mut Ctx, index: usize, s: &School,
     // About three heads in four consented; the others' entries stay unpublished.
     let head =
         tx.query_row("SELECT head_first_name || ' ' || head_last_name FROM schools WHERE urn = ?1", [&s.urn], |r| r.get::<_, String>(0))?;
-    let consent = (mix(seed * 23) % 4 != 0).then_some((head.as_str(), issued_ms + 7 * 86_400_000));
+    let consent = (!mix(seed * 23).is_multiple_of(4)).then_some((head.as_str(), issued_ms + 7 * 86_400_000));
     register::set_directly(tx, &rid_text, &description, consent)?;
     Ok(())
 }

@@ -16,6 +16,9 @@ use serde_json::{json, Value};
 use std::time::Instant;
 use uuid::Uuid;
 
+/// A filter's promise about each entry it returns.
+type Holds = fn(&Value) -> bool;
+
 fn admin() -> AuthDevice {
     AuthDevice { user_id: ADMIN.into(), device_id: Uuid::now_v7(), roles: vec![Role::Admin] }
 }
@@ -154,7 +157,7 @@ async fn search_filters_all_apply_and_bad_requests_are_refused() {
     let coordinator = env.laptop(HOLLIE).token;
     let all = store.search_register(&admin(), &RegisterQuery { limit: 500, ..Default::default() }).unwrap();
     assert!(all.len() > 20, "{}", all.len());
-    let checks: [(&str, fn(&Value) -> bool); 5] = [
+    let checks: [(&str, Holds); 5] = [
         ("phase=Secondary", |e| e["phase"] == "Secondary"),
         ("region=South+West", |e| e["region"] == "South West"),
         ("theme=early_reading", |e| e["themes"].as_array().unwrap().contains(&json!("early_reading"))),
