@@ -23,6 +23,7 @@ mod pause;
 mod protect;
 pub use pause::WritesPaused;
 pub use protect::HandoverExport;
+mod register;
 pub mod reports;
 
 /// File name of the store inside the app's data folder.

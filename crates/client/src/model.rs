@@ -718,3 +718,42 @@ pub struct AppInfo {
     /// The folder of the rotating log file, for a support e-mail; `None` when logging to a file failed.
     pub log_dir: Option<String>,
 }
+
+/// The register of Areas of Excellence (issue 23): an entry as the server publishes it.
+pub use qar_core::protocol::register::{RegisterEntry, VisitRequest};
+pub use qar_core::register::AoeTheme;
+
+/// A search of this laptop's copy of the register: every filter optional, all together.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterFilter {
+    /// Words, each matched as a word prefix in title, summary, school and local authority.
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub phase: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub disadvantaged_focus: Option<bool>,
+    #[serde(default)]
+    pub academic_year: Option<u16>,
+    /// At most this many results (default 50, at most 500).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// What the register's filters can offer, from this laptop's copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterFacets {
+    pub entries: u32,
+    pub phases: Vec<String>,
+    pub regions: Vec<String>,
+    pub years: Vec<u16>,
+    pub themes: Vec<AoeTheme>,
+}

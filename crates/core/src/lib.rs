@@ -19,6 +19,7 @@ pub mod op_permission;
 pub mod password;
 pub mod permissions;
 pub mod protocol;
+pub mod register;
 pub mod report_deadline;
 pub mod report_diff;
 pub mod report_template;

@@ -51,6 +51,8 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     /// Load the synthetic demo hub, schools, people and reviews (idempotent).
     pub demo: bool,
+    /// With `demo`: also three years of issued reviews in two hubs (issue 23; idempotent).
+    pub demo_history: bool,
     /// Where the server key (audit MAC, TOTP encryption) comes from; see [`server_key`].
     pub key: KeySource,
     /// Append the audit chain's head (`SEQ:MAC`) to this file every `audit_head_every` and at
@@ -93,6 +95,7 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("qar-server-data"),
             listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
             demo: false,
+            demo_history: false,
             key: KeySource::DataDir,
             audit_head_export: None,
             audit_head_every: std::time::Duration::from_secs(15 * 60),
@@ -184,6 +187,9 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     store.set_max_clock_ahead_ms(config.max_clock_ahead_ms);
     if config.demo {
         store.seed_demo(store::now_ms())?;
+        if config.demo_history {
+            store.seed_demo_history(store::now_ms())?;
+        }
     }
     store.throttle().set_limit(config.sign_in_limit);
     let store = Arc::new(store);

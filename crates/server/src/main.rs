@@ -65,6 +65,10 @@ struct Args {
     /// DEMO ONLY: the demo people get published passwords; never use on real data.
     #[arg(long)]
     demo: bool,
+    /// With --demo: also three academic years of issued reviews, Areas of Excellence and consents
+    /// for a few dozen invented schools in two hubs (what `./x run` shows).
+    #[arg(long, requires = "demo")]
+    demo_history: bool,
     #[command(flatten)]
     key: KeyArgs,
     /// Append the audit chain's head (`SEQ:MAC UNIX_MS`) to this file on a schedule and at
@@ -554,6 +558,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         data_dir: args.data_dir.clone(),
         listen: args.listen,
         demo: args.demo,
+        demo_history: args.demo_history,
         key: args.key.source()?,
         audit_head_export: args.audit_head_export.clone(),
         audit_head_every: std::time::Duration::from_secs(args.audit_head_every_minutes * 60),

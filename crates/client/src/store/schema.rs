@@ -22,4 +22,5 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     Migration { number: 10, name: "encrypted attachment files", sql: include_str!("migrations/0010_attachment_files.sql") },
     Migration { number: 11, name: "attachments and their upload queue", sql: include_str!("migrations/0011_attachments.sql") },
     Migration { number: 12, name: "the report as returned", sql: include_str!("migrations/0012_returned_report.sql") },
+    Migration { number: 13, name: "copy of the register of Areas of Excellence", sql: include_str!("migrations/0013_register_copy.sql") },
 ];

@@ -4,6 +4,7 @@ mod backoff;
 mod blob_http;
 mod http;
 mod lost_access;
+pub mod register_http;
 pub mod uploads;
 
 pub use backoff::Backoff;
@@ -26,6 +27,8 @@ pub struct SyncReport {
     pub pulled: usize,
     /// Records removed here because the server purged them under its retention policy.
     pub purged: usize,
+    /// Entries of the register's copy added, changed or removed here (issue 23).
+    pub register_changed: usize,
     /// Server clock minus this laptop's clock, as seen on the last reply.
     pub skew_ms: i64,
     /// How far ahead of the server's time the server found this laptop's change stamps, when
@@ -182,6 +185,13 @@ async fn sync_steps(
     match uploads::send_due(store, client, now_ms).await {
         Ok(sent) => report.files_sent = sent,
         Err(e) => tracing::warn!(error = %e, "attachment uploads stopped for this round"),
+    }
+    // The register's copy last, on its own cursor: partnership-wide, not per review. A server
+    // without the register (older) or a failure here never fails the sync of the reviews; the
+    // next sync tries again, and a revoked entry goes then.
+    match register_http::pull_register(store, client).await {
+        Ok(changed) => report.register_changed = changed,
+        Err(e) => tracing::warn!(error = %e, "the register's copy was not brought up to date this round"),
     }
     Ok(report)
 }

@@ -11,6 +11,7 @@ mod encrypted_store;
 mod insecure_address;
 mod invitation_flow;
 mod proposal_flow;
+mod register_copy;
 mod report_export;
 mod restored_server;
 mod retention_purge;

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod blobs;
 pub mod insights;
 pub mod invitations;
+pub mod register;
 pub mod reports;
 pub mod scheduling;
 

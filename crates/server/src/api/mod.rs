@@ -14,6 +14,7 @@ mod mail_admin;
 mod openapi;
 mod outbox_report;
 mod probes;
+mod register;
 mod report_versions;
 mod retention_admin;
 mod reviews;
@@ -94,6 +95,14 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/retention", get(retention_admin::list_policies).put(retention_admin::set_policy))
         // Hub insights (issue 23).
         .route("/v1/insights", get(insights::insights))
+        .route("/v1/register/search", get(register::search))
+        .route("/v1/register/changes", get(register::changes))
+        .route("/v1/register/hubs/{hub_id}", get(register::hub_entries))
+        .route("/v1/register/entries/{review_id}", get(register::get_entry).put(register::describe))
+        .route("/v1/register/entries/{review_id}/consent", put(register::consent))
+        .route("/v1/register/entries/{review_id}/visit-requests", post(register::ask_to_visit))
+        .route("/v1/schools/{urn}/visit-requests", get(register::school_visit_requests))
+        .route("/v1/schools/{urn}/register", get(register::school_entries))
         .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this endpoint does not accept that method") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

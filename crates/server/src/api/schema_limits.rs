@@ -45,7 +45,13 @@ enum Limit {
     MaxItems(usize),
 }
 
+use qar_core::register as G;
 use qar_core::retention as R;
+
+/// Text with something in it besides white space (checked once trimmed).
+const NOT_BLANK: &str = r"\S";
+/// A framework has a handful of areas; each at most once (`qar_core::register::check_areas`).
+const MAX_AREAS: usize = 10;
 use Limit::*;
 
 /// `(schema, property, limits)`.
@@ -75,6 +81,13 @@ const LIMITS: &[(&str, &str, &[Limit])] = &[
     ("PushRequest", "ops", &[MaxItems(super::sync::MAX_OPS_PER_PUSH)]),
     // A device numbers its ops from 1 (`Op::seq`).
     ("Op", "seq", &[Minimum(1)]),
+    // The register (issue 23): text that is not blank once trimmed, within qar_core::register's limits.
+    ("RegisterDescription", "title", &[MaxLength(G::MAX_TITLE_CHARS), Pattern(NOT_BLANK)]),
+    ("RegisterDescription", "summary", &[MaxLength(G::MAX_SUMMARY_CHARS), Pattern(NOT_BLANK)]),
+    ("RegisterDescription", "themes", &[MaxItems(G::MAX_THEMES)]),
+    ("RegisterDescription", "areas", &[MaxItems(MAX_AREAS)]),
+    ("ConsentChange", "head_name", &[MinLength(1), MaxLength(G::MAX_HEAD_NAME_CHARS), Pattern(NAME_PATTERN)]),
+    ("VisitRequestBody", "message", &[MaxLength(G::MAX_VISIT_MESSAGE_CHARS), Pattern(NOT_BLANK)]),
 ];
 
 /// Writes the table into `doc`'s component schemas. Returns the entries it could not place.

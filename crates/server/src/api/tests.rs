@@ -227,6 +227,16 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/schools/{urn}/reviews", "get"),
         // Hub insights (issue 23).
         ("/v1/insights", "get"),
+        // The register of Areas of Excellence (issue 23).
+        ("/v1/register/search", "get"),
+        ("/v1/register/changes", "get"),
+        ("/v1/register/hubs/{hub_id}", "get"),
+        ("/v1/register/entries/{review_id}", "get"),
+        ("/v1/register/entries/{review_id}", "put"),
+        ("/v1/register/entries/{review_id}/consent", "put"),
+        ("/v1/register/entries/{review_id}/visit-requests", "post"),
+        ("/v1/schools/{urn}/visit-requests", "get"),
+        ("/v1/schools/{urn}/register", "get"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");

@@ -51,6 +51,7 @@ templates! {
     ReportIssued = "report_issued",
     ReportOverdue = "report_overdue",
     UnsentWork = "unsent_work",
+    VisitRequest = "visit_request",
 }
 
 /// A mail ready to send.
@@ -147,6 +148,8 @@ mod tests {
             "days_overdue": 6,
             "device_name": "Anika's laptop",
             "pending_ops": 12,
+            "entry_title": "Early reading for all",
+            "requester_name": "Ann <b>O'Neil</b> & Co",
             "oldest_date": "5 December 2026",
         })
     }

@@ -15,7 +15,7 @@ type DemoRecord = (EntityKind, Uuid, Uuid, Vec<(&'static str, Value)>);
 
 pub const DEMO_HUB_ID: &str = "hub-riverside-fells";
 
-const SCHOOLS: [(&str, &str, &str, &str, &str); 3] = [
+pub(super) const SCHOOLS: [(&str, &str, &str, &str, &str); 3] = [
     ("990101", "Kestrel Brook Primary School", "Primary", "Fellside", "ZZ99 1KB"),
     ("990102", "Heron Vale Academy", "Secondary", "Westmere", "ZZ99 2HV"),
     ("990103", "Larkspur Hill Church of England Primary School", "Primary", "Fellside", "ZZ99 3LH"),

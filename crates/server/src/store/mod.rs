@@ -12,6 +12,7 @@ pub mod blobs;
 mod clock;
 mod conflicts;
 pub mod demo;
+pub mod demo_history;
 mod device_release;
 pub mod directory;
 pub mod erasure;
@@ -26,6 +27,7 @@ mod proposals;
 pub mod pull;
 mod push;
 mod records;
+pub mod register;
 mod report_forms;
 pub mod report_versions;
 pub mod retention;
@@ -87,6 +89,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0012_erasable_report_versions.sql"),
     },
     Migration { number: 13, name: "host school headteachers", sql: include_str!("migrations/0013_school_heads.sql") },
+    Migration { number: 14, name: "register of Areas of Excellence", sql: include_str!("migrations/0014_register.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -75,6 +75,7 @@ impl ServerStore {
                 params![rid, number, snapshot, sha256, report_hash, now_ms as i64, caller.user_id, issued_by, reason, digests, form, form_mac],
             )?;
             records::server_write(tx, ctx, EntityKind::Review, rid, rid, &[("state", json!(ReviewState::Issued.code()))])?;
+            super::register::draft_on_issue(tx, rid, doc, now_ms)?;
             let extra = json!({ "version": number, "issued_date": super::mail_events::british_date(qar_core::calendar::utc_day(now_ms)) });
             super::mail_events::review_event(tx, Template::ReportIssued, rid, &format!("{rid}:v{number}"), extra, now_ms)?;
             // The version's SHA-256 is chained here and `verify_audit` checks the stored snapshot
@@ -147,7 +148,7 @@ fn readable(conn: &Connection, review_id: Uuid, caller: &AuthDevice) -> Result<S
 /// The frozen content: what the school receives, with who issued it and when. Keys sorted
 /// (serde_json's map is ordered), sections and estimates by code, blank sections left out, so
 /// the same report always gives the same bytes.
-fn snapshot(
+pub(super) fn snapshot(
     tx: &Connection,
     rid: &str,
     review: &Doc,

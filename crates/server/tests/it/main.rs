@@ -21,6 +21,7 @@ mod mail_delivery;
 mod operations;
 mod push_authz;
 mod refused_ops_change_nothing;
+mod register;
 mod report_expiry;
 mod report_versions;
 mod retention;

@@ -37,7 +37,7 @@ enum Who {
     OtherSchoolHead,
 }
 
-const ENDPOINTS: [&str; 35] = [
+const ENDPOINTS: [&str; 44] = [
     "health",
     "livez",
     "readyz",
@@ -72,6 +72,15 @@ const ENDPOINTS: [&str; 35] = [
     "erase",
     "insights_hub",
     "insights_all",
+    "register_search",
+    "register_changes",
+    "register_hub",
+    "register_entry",
+    "register_describe",
+    "register_consent",
+    "register_visit",
+    "school_visit_requests",
+    "school_register",
     "logout",
 ];
 
@@ -80,7 +89,7 @@ const ENDPOINTS: [&str; 35] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 35] {
+fn expected(who: Who) -> [&'static str; 44] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
@@ -121,10 +130,20 @@ fn expected(who: Who) -> [&'static str; 35] {
             U,
             U,
             U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
         ],
-        RevokedDevice => {
-            ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R]
-        }
+        RevokedDevice => [
+            "200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
+            R, R, R, R, R, R, R, R,
+        ],
         Admin => [
             "200",
             "200",
@@ -160,6 +179,15 @@ fn expected(who: Who) -> [&'static str; 35] {
             "409 already_active",
             "200",
             "200",
+            "200 hits",
+            "200 entries",
+            "200",
+            "200",
+            "200",
+            "200",
+            "201",
+            "200",
+            "200 entries",
             "200",
         ],
         Coordinator => [
@@ -197,6 +225,15 @@ fn expected(who: Who) -> [&'static str; 35] {
             "403 admin_only",
             "200",
             "403 admin_only",
+            "200 hits",
+            "200 entries",
+            "200",
+            "200",
+            "200",
+            "200",
+            "201",
+            "200",
+            "200 entries",
             "200",
         ],
         OtherHubCoordinator => [
@@ -234,6 +271,15 @@ fn expected(who: Who) -> [&'static str; 35] {
             "403 admin_only",
             "403 not_your_hub",
             "403 admin_only",
+            "200 hits",
+            "200 entries",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "201",
+            "403 not_your_hub",
+            "200 entries",
             "200",
         ],
         LeadReviewer => [
@@ -271,6 +317,15 @@ fn expected(who: Who) -> [&'static str; 35] {
             "403 admin_only",
             "403 not_your_role",
             "403 not_your_role",
+            "200 hits",
+            "200 entries",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "201",
+            "403 not_your_hub",
+            "200 entries",
             "200",
         ],
         Reviewer => [
@@ -308,6 +363,15 @@ fn expected(who: Who) -> [&'static str; 35] {
             "403 admin_only",
             "403 not_your_role",
             "403 not_your_role",
+            "200 hits",
+            "200 entries",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "201",
+            "403 not_your_hub",
+            "200 entries",
             "200",
         ],
         Shadow => [
@@ -345,6 +409,15 @@ fn expected(who: Who) -> [&'static str; 35] {
             "403 admin_only",
             "403 not_your_role",
             "403 not_your_role",
+            "200 hits",
+            "200 entries",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "201",
+            "403 not_your_hub",
+            "200 entries",
             "200",
         ],
         NotOnReview => [
@@ -382,6 +455,15 @@ fn expected(who: Who) -> [&'static str; 35] {
             "403 admin_only",
             "403 not_your_role",
             "403 not_your_role",
+            "200 hits",
+            "200 entries",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "201",
+            "403 not_your_hub",
+            "200 entries",
             "200",
         ],
         HostHead => [
@@ -419,6 +501,15 @@ fn expected(who: Who) -> [&'static str; 35] {
             "403 admin_only",
             "403 not_your_role",
             "403 not_your_role",
+            "200 hits",
+            "200 entries",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "201",
+            "403 not_your_hub",
+            "200 entries",
             "200",
         ],
         OtherSchoolHead => [
@@ -456,6 +547,15 @@ fn expected(who: Who) -> [&'static str; 35] {
             "403 admin_only",
             "403 not_your_role",
             "403 not_your_role",
+            "200 hits",
+            "200 entries",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "403 not_your_hub",
+            "201",
+            "403 not_your_hub",
+            "200 entries",
             "200",
         ],
     }
@@ -718,9 +818,50 @@ async fn row(who: Who) -> Vec<String> {
     let (s, b) = env.get("/v1/insights", token).await;
     cells.push(cell(s, &b));
 
+    register_cells(&env, token, &mut cells).await;
+
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
     cells.push(cell(s, &b));
     cells
+}
+
+/// The register (issue 23) on the demo history: searching, the laptops' copy, the school's
+/// page and "Ask to visit" for every signed-in member; the hub's list, an entry with its
+/// consent, describing it and recording consent for the school's hub coordinator and
+/// administrators only. The entry is published first, so every row can ask to visit it.
+async fn register_cells(env: &Env, token: Option<&str>, cells: &mut Vec<String>) {
+    let store = env.srv.store();
+    store.seed_demo_history(now_ms()).unwrap();
+    let entry = qar_server::store::demo_history::history_review_id("990101", 2025);
+    let admin = AuthDevice { user_id: ADMIN.into(), device_id: Uuid::now_v7(), roles: vec![Role::Admin] };
+    let given = qar_server::store::register::ConsentChange { given: true, head_name: "Morwenna Pendleford".into() };
+    store.set_register_consent(&admin, entry, &given, now_ms()).unwrap();
+    let listed = |s: reqwest::StatusCode, b: &Value, word: &str| match b.as_array() {
+        Some(items) if s.is_success() && !items.is_empty() => format!("200 {word}"),
+        _ => cell(s, b),
+    };
+    let (s, b) = env.get("/v1/register/search?q=reading&limit=20", token).await;
+    cells.push(listed(s, &b, "hits"));
+    let (s, b) = env.get("/v1/register/changes?after=0", token).await;
+    cells.push(if s.is_success() { listed(s, &b["entries"], "entries") } else { cell(s, &b) });
+    let (s, b) = env.get(&format!("/v1/register/hubs/{DEMO_HUB_ID}"), token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get(&format!("/v1/register/entries/{entry}"), token).await;
+    cells.push(cell(s, &b));
+    let description = json!({"title": "Early reading for every child", "summary": "Daily phonics with same-day catch-up.",
+                             "areas": ["provision_outcomes"], "themes": ["early_reading"], "disadvantaged_focus": true});
+    let (s, b) = env.put(&format!("/v1/register/entries/{entry}"), token, description).await;
+    cells.push(cell(s, &b));
+    let (s, b) =
+        env.put(&format!("/v1/register/entries/{entry}/consent"), token, json!({"given": true, "head_name": "Morwenna Pendleford"})).await;
+    cells.push(cell(s, &b));
+    let (s, b) =
+        env.post(&format!("/v1/register/entries/{entry}/visit-requests"), token, json!({"message": "Phonics in Reception, please."})).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get("/v1/schools/990101/visit-requests", token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get("/v1/schools/990101/register", token).await;
+    cells.push(listed(s, &b, "entries"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
