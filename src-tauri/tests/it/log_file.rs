@@ -58,8 +58,9 @@ fn a_real_session_leaves_a_log_without_review_text_or_names() {
     )
     .unwrap();
     invoke(&w, "sync_now", json!({})).unwrap();
-    // No update address in this build: a warning with a code, nothing personal.
-    invoke(&w, "check_for_update", json!({})).unwrap_err();
+    // An update check logs its outcome with a code, nothing personal. Its answer is not the
+    // point here: the updates test, in this same test binary, may have set an update address.
+    let _ = invoke(&w, "check_for_update", json!({}));
     // A field the code should never log is held back by the file layer itself.
     tracing::warn!(school = SCHOOL, code = "test_probe", "a careless log line");
     tracing::warn!(data_dir = %home.join(".local/share/org.qarfield.desktop").display(), "a path under the home folder");

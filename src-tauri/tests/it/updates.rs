@@ -156,7 +156,8 @@ fn the_webview_is_offered_the_update_and_a_tampered_install_is_refused() {
     let mut tampered = bytes;
     tampered[0] ^= 0xff;
     let url = serve(|artifact_url| manifest(NEW_VERSION, artifact_url, &sig), tampered);
-    // The only test in this file that reads the environment (each test file is its own process).
+    // The only test that sets the address through the environment; other tests of this binary
+    // (one process, decision 42) must not depend on it being unset.
     std::env::set_var(updates::UPDATE_URL_ENV, &url);
     let app = app_trusting(&pubkey_setting(&key));
     let w = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();

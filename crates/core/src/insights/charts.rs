@@ -328,7 +328,7 @@ mod tests {
             visit_day: day.into(),
             estimates: vec![("leadership".into(), value.into()), (DISADVANTAGED_AREA.into(), value.into())],
             percentage_fsm: fsm,
-            has_aoe: n % 2 == 0,
+            has_aoe: n.is_multiple_of(2),
             aoe_themes: Vec::new(),
         }
     }
