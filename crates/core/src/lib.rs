@@ -16,6 +16,7 @@ pub mod lifecycle;
 pub mod op_permission;
 pub mod password;
 pub mod permissions;
+pub mod previous_review;
 pub mod protocol;
 pub mod report_deadline;
 pub mod report_template;
