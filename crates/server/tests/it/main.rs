@@ -16,6 +16,7 @@ mod hub_admin;
 mod kill_during_push;
 mod mail_delivery;
 mod operations;
+mod previous_review;
 mod push_authz;
 mod refused_ops_change_nothing;
 mod report_versions;

@@ -7,6 +7,7 @@ use qar_core::protocol::{FieldWrite, Op, PushRequest};
 use qar_core::{EntityKind, SCHEMA_VERSION};
 use qar_server::auth::crypto::totp_code;
 use qar_server::store::demo::{DEMO_HUB_ID, DEMO_PASSWORD, DEMO_TOTP_SECRETS};
+use qar_server::store::scheduling::{ScheduleRequest, TeamChoice};
 use qar_server::store::{now_ms, NewComment};
 use qar_server::{AuthDevice, Role};
 use serde_json::{json, Value};
@@ -29,7 +30,7 @@ enum Who {
     NotOnReview,
 }
 
-const ENDPOINTS: [&str; 27] = [
+const ENDPOINTS: [&str; 29] = [
     "health",
     "livez",
     "readyz",
@@ -56,6 +57,8 @@ const ENDPOINTS: [&str; 27] = [
     "blob_download",
     "retention_get",
     "retention_put",
+    "previous_get",
+    "previous_put",
     "logout",
 ];
 
@@ -64,15 +67,15 @@ const ENDPOINTS: [&str; 27] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 27] {
+fn expected(who: Who) -> [&'static str; 29] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
     match who {
         NoToken => {
-            ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U]
+            ["200", "200", "200", "200", "401 invalid_credentials", U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U]
         }
-        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
+        RevokedDevice => ["200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R],
         Admin => [
             "200",
             "200",
@@ -98,6 +101,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "200",
+            "200",
             "200",
             "200",
             "200",
@@ -130,6 +135,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "403 admin_only",
             "403 admin_only",
             "200",
+            "200",
+            "200",
         ],
         OtherHubCoordinator => [
             "200",
@@ -158,6 +165,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_hub",
+            "403 not_your_hub",
             "200",
         ],
         LeadReviewer => [
@@ -187,6 +196,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "200 bytes",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         Reviewer => [
@@ -216,6 +227,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "200 bytes",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         Shadow => [
@@ -245,6 +258,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "200 bytes",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         NotOnReview => [
@@ -274,6 +289,8 @@ fn expected(who: Who) -> [&'static str; 27] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
     }
@@ -499,6 +516,22 @@ async fn row(who: Who) -> Vec<String> {
     cells.push(cell(s, &b));
     let policy = json!({"evidence_months": 12, "report_years": 6, "cancelled_days": 90, "grace_days": 30});
     let (s, b) = env.put("/v1/retention", token, policy).await;
+    cells.push(cell(s, &b));
+
+    // Which issued review a review builds on (issue 23): the hub's coordinator or an
+    // administrator sees and sets it, on a review scheduled here for Larkspur Hill's school.
+    let next = Uuid::now_v7();
+    let req = ScheduleRequest {
+        review_id: Some(next),
+        school_urn: "990103".into(),
+        visit_dates: visit(2),
+        framework_version: "2019".into(),
+        team: TeamChoice { lead_reviewer_id: ANIKA.into(), reviewers: vec![OWEN.into()], shadows: vec![SAM_SHADOW.into()] },
+    };
+    store.schedule_review(&hollie, DEMO_HUB_ID, &req, now_ms()).unwrap();
+    let (s, b) = env.get(&format!("/v1/reviews/{next}/previous-review"), token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.put(&format!("/v1/reviews/{next}/previous-review"), token, json!({"previous_review_id": null})).await;
     cells.push(cell(s, &b));
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
