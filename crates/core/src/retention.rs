@@ -28,7 +28,9 @@ pub const GRACE_DAYS: (u32, u32) = (1, 365);
 /// wrote while reviewing. The report's sections and estimates stay (the issued snapshot is the
 /// report, but the review's own page still shows them until the report itself expires).
 /// Conflicts hold losing values of any field (note text too) and the plan names host colleagues.
-pub const EVIDENCE_KINDS: [&str; 4] = ["evidence", "comment", "conflict", "plan_activity"];
+/// The copy of the school's previous report (issue 23) was preparation material: it goes too (the
+/// previous review keeps its own issued report).
+pub const EVIDENCE_KINDS: [&str; 5] = ["evidence", "comment", "conflict", "plan_activity", "previous_review"];
 
 /// One retention policy: the partnership's (`hub_id` None) or a hub's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

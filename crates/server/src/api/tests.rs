@@ -217,6 +217,9 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         // Retention (issue 24).
         ("/v1/retention", "get"),
         ("/v1/retention", "put"),
+        // Each review builds on the last (issue 23).
+        ("/v1/reviews/{review_id}/previous-review", "get"),
+        ("/v1/reviews/{review_id}/previous-review", "put"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");
