@@ -7,9 +7,10 @@ use crate::store::Store;
 use chrono::{DateTime, Days, NaiveDate};
 use qar_core::entities::{TeamRole, DEFAULT_VISIT_DAYS};
 use qar_core::framework::framework;
+use qar_core::previous_review::progress_number;
 use qar_core::report_template::template_for;
 use qar_core::ReviewState;
-use qar_report::{EstimateRow, ReportDocument, ReportStatus, SectionText};
+use qar_report::{EstimateRow, ProgressEntry, ReportDocument, ReportStatus, SectionText};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -25,6 +26,8 @@ pub struct ReportSource {
     pub sections: Vec<(String, String)>,
     /// `(area code, value code, rationale)`.
     pub estimates: Vec<(String, String, String)>,
+    /// "Progress since the last review": `(area code, point, found)` in point order.
+    pub progress: Vec<(String, String, String)>,
     pub status: ReportStatus,
 }
 
@@ -54,6 +57,11 @@ pub fn from_store(store: &Store, review_id: &str) -> Result<ReportDocument> {
         team: detail.team.iter().map(|m| (m.name.clone(), m.role.clone())).collect(),
         sections: store.list_report_sections(review_id)?.into_iter().map(|s| (s.code, s.body)).collect(),
         estimates: store.list_estimates(review_id)?.into_iter().map(|e| (e.area_code, e.value, e.rationale)).collect(),
+        // Every point of the last review while drafting (unanswered ones show as not written).
+        progress: store
+            .previous_review(review_id)?
+            .map(|p| p.points.into_iter().map(|x| (x.area_code, x.point, x.found)).collect())
+            .unwrap_or_default(),
         status,
     };
     build(source)
@@ -84,8 +92,23 @@ pub fn from_snapshot(snapshot: &str) -> Result<ReportDocument> {
         team: list("team").iter().map(|m| (text(m, "name"), text(m, "role"))).collect(),
         sections: list("sections").iter().map(|x| (text(x, "code"), text(x, "body"))).collect(),
         estimates: list("estimates").iter().map(|x| (text(x, "area_code"), text(x, "value"), text(x, "rationale"))).collect(),
+        progress: progress_of(&list("sections")),
         status,
     })
+}
+
+/// The progress entries of a snapshot's sections (`progress_<n>` codes), in point order.
+fn progress_of(sections: &[Value]) -> Vec<(String, String, String)> {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let mut entries: Vec<(usize, (String, String, String))> = sections
+        .iter()
+        .filter_map(|x| {
+            let n = progress_number(&text(x, "code"))?;
+            Some((n, (text(x, "ebi_area"), text(x, "ebi_point"), text(x, "body"))))
+        })
+        .collect();
+    entries.sort_by_key(|(n, _)| *n);
+    entries.into_iter().map(|(_, e)| e).collect()
 }
 
 /// Words the source: framework labels for areas, estimates and roles; every framework area in
@@ -113,6 +136,15 @@ pub fn build(src: ReportSource) -> Result<ReportDocument> {
         .filter_map(|t| src.sections.iter().find(|(code, body)| *code == t.code && !body.trim().is_empty()))
         .map(|(code, body)| SectionText { code: code.clone(), body: body.clone() })
         .collect();
+    let progress = src
+        .progress
+        .iter()
+        .map(|(area, point, found)| ProgressEntry {
+            area_label: fw.area(area).map_or_else(|_| area.clone(), |a| a.label.to_owned()),
+            point: point.clone(),
+            found: found.clone(),
+        })
+        .collect();
     let role_label = |code: &str| TeamRole::parse(code).map_or_else(|| code.to_owned(), |r| r.label().to_owned());
     let lead = src.team.iter().find(|(_, r)| r == TeamRole::LeadReviewer.code()).map(|(n, _)| n.clone()).unwrap_or_default();
     let doc = ReportDocument {
@@ -126,6 +158,7 @@ pub fn build(src: ReportSource) -> Result<ReportDocument> {
         area_labels,
         estimates,
         sections,
+        progress,
         status: src.status,
     };
     doc.check()?;

@@ -21,4 +21,5 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     Migration { number: 9, name: "the visit plan", sql: include_str!("migrations/0009_visit_plan.sql") },
     Migration { number: 10, name: "encrypted attachment files", sql: include_str!("migrations/0010_attachment_files.sql") },
     Migration { number: 11, name: "attachments and their upload queue", sql: include_str!("migrations/0011_attachments.sql") },
+    Migration { number: 12, name: "the previous review and progress since it", sql: include_str!("migrations/0012_previous_review.sql") },
 ];
