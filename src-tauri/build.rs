@@ -20,6 +20,8 @@ const COMMANDS: &[&str] = &[
     "save_plan_activity",
     "delete_plan_activity",
     "list_plan",
+    "previous_review",
+    "save_progress",
     "search_evidence",
     "framework",
     "activity_types",

@@ -1,6 +1,7 @@
 //! The IPC commands. Each one is a single call into qar-client.
 
 use crate::error::IpcError;
+use qar_client::model::{PreviousReviewView, ProgressPoint};
 use qar_client::{
     ActivityTypeOption, ChangesSinceReturn, Client, Conflict, ConflictChoice, DataChanged, Estimate, Evidence, EvidenceEdit, EvidenceQuery,
     Missing, NewComment, NewEvidence, NewReview, PlanActivity, PlanActivityDraft, ReportSection, ReportTemplateView, ReviewComment,
@@ -124,6 +125,20 @@ pub fn delete_plan_activity(state: State<'_, AppState>, activity_id: String) -> 
 #[tauri::command]
 pub fn list_plan(state: State<'_, AppState>, review_id: String) -> Reply<Vec<PlanActivity>> {
     Ok(state.client.list_plan(&review_id)?)
+}
+
+/// The school's previous issued review as the team prepares with it (issue 23), read offline.
+#[tauri::command]
+pub fn previous_review(state: State<'_, AppState>, review_id: String) -> Reply<Option<PreviousReviewView>> {
+    Ok(state.client.previous_review(&review_id)?)
+}
+
+/// What the team found on one Even better if point of the last review (the report's rules).
+#[tauri::command]
+pub fn save_progress(state: State<'_, AppState>, review_id: String, number: u32, found: String) -> Reply<ProgressPoint> {
+    let point = state.client.save_progress(&review_id, number, &found)?;
+    state.edited.notify_one();
+    Ok(point)
 }
 
 #[tauri::command]

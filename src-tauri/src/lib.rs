@@ -60,6 +60,8 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::save_plan_activity,
         commands::delete_plan_activity,
         commands::list_plan,
+        commands::previous_review,
+        commands::save_progress,
         commands::search_evidence,
         commands::framework,
         commands::activity_types,

@@ -175,6 +175,15 @@ impl Client {
         lock(&self.store).save_report_section(review_id, code, body, now_ms())
     }
 
+    /// The school's previous issued review while preparing (issue 23), read offline.
+    pub fn previous_review(&self, review_id: &str) -> Result<Option<crate::model::PreviousReviewView>> {
+        lock(&self.store).previous_review(review_id)
+    }
+
+    pub fn save_progress(&self, review_id: &str, number: u32, found: &str) -> Result<crate::model::ProgressPoint> {
+        lock(&self.store).save_progress(review_id, number, found, now_ms())
+    }
+
     pub fn list_comments(&self, review_id: &str) -> Result<Vec<ReviewComment>> {
         lock(&self.store).list_comments(review_id)
     }

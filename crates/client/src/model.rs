@@ -757,3 +757,44 @@ pub struct RegisterFacets {
     pub years: Vec<u16>,
     pub themes: Vec<AoeTheme>,
 }
+
+/// The school's previous issued review as the team prepares with it (issue 23): read-only,
+/// held on the laptop so it is there offline. `None` for a first review of the school.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct PreviousReviewView {
+    pub previous_review_id: String,
+    pub school_name: String,
+    pub school_urn: String,
+    /// First day of that visit, `YYYY-MM-DD`.
+    pub start_date: String,
+    /// The day its report was issued, `YYYY-MM-DD` (UTC).
+    pub issued_on: String,
+    pub estimates: Vec<PreviousEstimateView>,
+    /// Its Even better if points, numbered from 1, with what the team found this time.
+    pub points: Vec<ProgressPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct PreviousEstimateView {
+    pub area_code: String,
+    pub area_label: String,
+    pub value_label: String,
+}
+
+/// One Even better if point of the previous report and the progress entry answering it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct ProgressPoint {
+    pub number: u32,
+    pub area_code: String,
+    pub area_label: String,
+    pub point: String,
+    /// What the team found ("" until the Lead Reviewer writes it).
+    pub found: String,
+    pub updated_at: Option<String>,
+}

@@ -45,6 +45,11 @@ pub fn from_store(store: &Store, review_id: &str) -> Result<ReportDocument> {
         team: detail.team.iter().map(|m| (m.name.clone(), m.role.clone())).collect(),
         sections: store.list_report_sections(review_id)?.into_iter().map(|s| (s.code, s.body)).collect(),
         estimates: store.list_estimates(review_id)?.into_iter().map(|e| (e.area_code, e.value, e.rationale)).collect(),
+        // Every point of the last review while drafting (unanswered ones show as not written).
+        progress: store
+            .previous_review(review_id)?
+            .map(|p| p.points.into_iter().map(|x| (x.area_code, x.point, x.found)).collect())
+            .unwrap_or_default(),
         status,
     };
     build(source)

@@ -213,6 +213,8 @@ error_codes! {
     FrameworkLocked = "framework_locked",
     /// The uploaded school register file cannot be read (422).
     InvalidFile = "invalid_file",
+    /// The review chosen as a review's previous one is not an issued, earlier review of the same school (422).
+    NotPreviousReview = "not_previous_review",
 
     // --- Invitations ---
     /// The invitation code is not recognised (404).

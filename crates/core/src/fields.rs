@@ -31,10 +31,14 @@ pub enum EntityKind {
     /// A photo or document on a note (schema 3): its metadata syncs like any record, its bytes
     /// travel apart by review and SHA-256. Written under the rules for editing that note.
     Attachment,
+    /// The school's previous issued review as the team needs it while preparing (schema 3):
+    /// its estimates and its *Even better if* points, from the issued report. Written only by
+    /// the server (when the review is scheduled or its link changes), read by the team only.
+    PreviousReview,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 8] = [
+    pub const ALL: [EntityKind; 9] = [
         EntityKind::Review,
         EntityKind::Evidence,
         EntityKind::Estimate,
@@ -43,6 +47,7 @@ impl EntityKind {
         EntityKind::Conflict,
         EntityKind::PlanActivity,
         EntityKind::Attachment,
+        EntityKind::PreviousReview,
     ];
 
     pub fn code(self) -> &'static str {
@@ -55,6 +60,7 @@ impl EntityKind {
             EntityKind::Conflict => "conflict",
             EntityKind::PlanActivity => "plan_activity",
             EntityKind::Attachment => "attachment",
+            EntityKind::PreviousReview => "previous_review",
         }
     }
 
@@ -72,6 +78,7 @@ impl EntityKind {
             EntityKind::Conflict => CONFLICT_FIELDS,
             EntityKind::PlanActivity => PLAN_ACTIVITY_FIELDS,
             EntityKind::Attachment => ATTACHMENT_FIELDS,
+            EntityKind::PreviousReview => PREVIOUS_REVIEW_FIELDS,
         }
     }
 
@@ -93,6 +100,8 @@ impl EntityKind {
                 )
             }
             EntityKind::Comment | EntityKind::Conflict => field != "resolved",
+            // Copied from an issued report by the server: nobody edits a past report here.
+            EntityKind::PreviousReview => true,
             EntityKind::Evidence | EntityKind::Estimate | EntityKind::ReportSection | EntityKind::PlanActivity | EntityKind::Attachment => {
                 false
             }
@@ -206,6 +215,24 @@ const fn text(max: usize, required: bool) -> FieldType {
 const REPORT_SECTION_FIELDS: &[FieldSpec] = &[
     spec("section_code", "Report section", FieldType::Code),
     spec("body", "Section text", text(MAX_NOTES, false)),
+    spec("deleted", "Deleted", FieldType::Bool),
+    // Schema 3 (`upcast::readers::LATER_FIELDS`): on a "Progress since the last review" entry,
+    // the previous report's Even better if point it answers and that point's area, copied in so
+    // the report (and its issued snapshot) reads whole without the previous review.
+    spec("ebi_point", "Point from the last review", text(crate::previous_review::MAX_POINT_CHARS, false)),
+    spec("ebi_area", "Area of the point from the last review", FieldType::AreaCode),
+];
+
+const PREVIOUS_REVIEW_FIELDS: &[FieldSpec] = &[
+    spec("previous_review_id", "Previous review", text(40, true)),
+    spec("school_name", "School name", FieldType::Name { max: 200, required: true }),
+    spec("school_urn", "URN", FieldType::Urn),
+    spec("start_date", "Previous visit start date", FieldType::Date),
+    spec("framework_version", "Framework version", text(20, true)),
+    spec("issued_ms", "Time the previous report was issued", FieldType::Millis),
+    // `[{area_code, value}]` and `[{area_code, text}]` (`previous_review`), bounded there.
+    spec("estimates", "Previous estimates", FieldType::Json),
+    spec("ebi_points", "Previous Even better if points", FieldType::Json),
     spec("deleted", "Deleted", FieldType::Bool),
 ];
 

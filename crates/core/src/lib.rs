@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod op_permission;
 pub mod password;
 pub mod permissions;
+pub mod previous_review;
 pub mod protocol;
 pub mod register;
 pub mod report_deadline;

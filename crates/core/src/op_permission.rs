@@ -172,6 +172,11 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
         EntityKind::ReportSection => {
             permit.reapproval = check(Action::EditReport, false)?.reapproval_needed;
         }
+        EntityKind::PreviousReview => {
+            // Every field is the server's, so the first check above refused any op that wrote
+            // one; an op writing nothing is refused here the same way.
+            return Err(refuse(ErrorCode::ServerField, "The previous review is copied by the server from its issued report"));
+        }
         EntityKind::Comment => {
             if f.current.is_none() {
                 return Err(refuse(ErrorCode::ServerField, "Comments are written by the server when a report is returned"));
@@ -268,6 +273,8 @@ pub fn field_action(entity: EntityKind, field: &str, doc: &RecordFields, user_id
         // The note's author is not on the attachment record: resolving one is the Lead
         // Reviewer's (who may edit the team's notes).
         (EntityKind::Attachment, _) => Action::edit_evidence(false),
+        // Never written by a laptop; the nearest reading is the Lead Reviewer's report.
+        (EntityKind::PreviousReview, _) => Action::EditReport,
     };
     (action, own)
 }

@@ -18,6 +18,10 @@ pub enum SectionKind {
     Ebi,
     Aoe,
     NextSteps,
+    /// "Progress since the last review": one entry per *Even better if* point of the school's
+    /// previous issued report (`previous_review`), each its own section record
+    /// (`progress_<n>`). A first review of a school has no entries and shows no such section.
+    Progress,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

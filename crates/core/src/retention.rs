@@ -29,8 +29,9 @@ pub const GRACE_DAYS: (u32, u32) = (1, 365);
 /// report, but the review's own page still shows them until the report itself expires).
 /// Conflicts hold losing values of any field (note text too) and the plan names host colleagues.
 /// Attachments (photos of pupils' work, displays; their bytes on the server and the laptops)
-/// go with the notes they belong to.
-pub const EVIDENCE_KINDS: [&str; 5] = ["evidence", "comment", "conflict", "plan_activity", "attachment"];
+/// go with the notes they belong to. The copy of the school's previous report (issue 23) was
+/// preparation material: it goes too (the previous review keeps its own issued report).
+pub const EVIDENCE_KINDS: [&str; 6] = ["evidence", "comment", "conflict", "plan_activity", "attachment", "previous_review"];
 
 /// One retention policy: the partnership's (`hub_id` None) or a hub's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,8 @@
 //! estimates table come the template's sections in order. A section tied to a framework area sits
 //! under that area's heading (one heading per run of sections), its own title one level down.
 
-use crate::model::ReportDocument;
+use crate::model::{ProgressEntry, ReportDocument};
+use qar_core::report_template::SectionKind;
 
 /// What a renderer lays out, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,7 +16,13 @@ pub enum Block<'a> {
     Para(&'a str),
     /// Shown (in drafts only) where a section has no text yet.
     NotWritten,
+    /// A paragraph that opens with a bold label: a progress entry's point and finding.
+    Labelled(&'static str, &'a str),
 }
+
+/// The labels of a "Progress since the last review" entry, in both formats.
+pub const POINT_LABEL: &str = "Even better if, last review";
+pub const FOUND_LABEL: &str = "What the team found";
 
 /// The heading above the estimates table, in both formats.
 pub const ESTIMATES_HEADING: &str = "Estimates";
@@ -29,6 +36,11 @@ impl ReportDocument {
         let mut out = Vec::new();
         let mut current_area: Option<&str> = None;
         for spec in &self.template.sections {
+            if spec.kind == SectionKind::Progress {
+                current_area = None;
+                self.progress_blocks(&spec.title, draft, &mut out);
+                continue;
+            }
             let body = self.body_of(&spec.code);
             let paras = paragraphs(body);
             if paras.is_empty() && !draft {
@@ -54,6 +66,35 @@ impl ReportDocument {
             out.extend(paras.into_iter().map(Block::Para));
         }
         out
+    }
+}
+
+impl ReportDocument {
+    /// The progress section: absent for a first review (no entries), and in approved and
+    /// issued reports absent when no entry has text; drafts show every point of the last
+    /// review, unanswered ones as not written. Points sit under their area, as in the report.
+    fn progress_blocks<'a>(&'a self, title: &'a str, draft: bool, out: &mut Vec<Block<'a>>) {
+        let shown: Vec<&ProgressEntry> = self.progress.iter().filter(|e| draft || !e.found.trim().is_empty()).collect();
+        if shown.is_empty() {
+            return;
+        }
+        out.push(Block::Heading1(title));
+        let mut area: Option<&str> = None;
+        for entry in shown {
+            if area != Some(entry.area_label.as_str()) {
+                out.push(Block::Heading2(&entry.area_label));
+                area = Some(&entry.area_label);
+            }
+            out.push(Block::Labelled(POINT_LABEL, entry.point.trim()));
+            let paras = paragraphs(&entry.found);
+            match paras.split_first() {
+                None => out.push(Block::NotWritten),
+                Some((first, rest)) => {
+                    out.push(Block::Labelled(FOUND_LABEL, first));
+                    out.extend(rest.iter().map(|p| Block::Para(p)));
+                }
+            }
+        }
     }
 }
 

@@ -86,6 +86,19 @@ fn text(t: &str) -> Paragraph {
     Paragraph::new().add_run(run)
 }
 
+/// A paragraph opening with a bold label, its single line breaks kept.
+fn labelled(label: &str, t: &str) -> Paragraph {
+    let mut p = Paragraph::new().add_run(Run::new().add_text(format!("{label}: ")).bold());
+    for (i, line) in t.split('\n').enumerate() {
+        let mut r = Run::new();
+        if i > 0 {
+            r = r.add_break(BreakType::TextWrapping);
+        }
+        p = p.add_run(r.add_text(line));
+    }
+    p
+}
+
 fn heading(style: &str, t: &str) -> Paragraph {
     Paragraph::new().style(style).keep_next(true).add_run(Run::new().add_text(t))
 }
@@ -177,6 +190,7 @@ pub(crate) fn xml_parts(doc: &ReportDocument) -> Result<XMLDocx, ReportError> {
             Block::Heading2(t) => heading(HEADING2, t),
             Block::Para(t) => text(t),
             Block::NotWritten => Paragraph::new().add_run(Run::new().add_text("Not yet written.").italic().color("7A7A7A")),
+            Block::Labelled(label, t) => labelled(label, t),
         });
     }
 

@@ -61,7 +61,27 @@ pub fn fixture() -> ReportDocument {
         area_labels: fw.areas.iter().map(|a| (a.code.to_owned(), a.label.to_owned())).collect(),
         estimates,
         sections,
+        progress: Vec::new(),
         status: ReportStatus::Draft,
+    }
+}
+
+/// [`fixture`] as a second review of the school: two points of the last report, one answered.
+pub fn progress_fixture() -> ReportDocument {
+    ReportDocument {
+        progress: vec![
+            crate::ProgressEntry {
+                area_label: "Leadership at all levels".into(),
+                point: "Middle leaders check the impact of their plans.".into(),
+                found: "Subject leaders now review their plans each half-term with the deputy head.\n\nGovernors hear the findings.".into(),
+            },
+            crate::ProgressEntry {
+                area_label: "The quality of provision and outcomes".into(),
+                point: "Phonics pace in Year 1 is brisk in every group.".into(),
+                found: String::new(),
+            },
+        ],
+        ..fixture()
     }
 }
 

@@ -19,5 +19,5 @@ mod world;
 pub use blocks::Block;
 pub use docx::render_docx;
 pub use error::ReportError;
-pub use model::{EstimateRow, ReportDocument, ReportStatus, SectionText};
+pub use model::{EstimateRow, ProgressEntry, ReportDocument, ReportStatus, SectionText};
 pub use pdf::render_pdf;

@@ -122,6 +122,9 @@ pub fn typst_source(doc: &ReportDocument) -> String {
             Block::Heading2(t) => writeln!(s, "#heading(level: 2, {})", typst_str(t)),
             Block::Para(t) => writeln!(s, "#par({})", typst_str(&breakable(t))),
             Block::NotWritten => writeln!(s, "#par(text(style: \"italic\", fill: luma(120), \"Not yet written.\"))"),
+            Block::Labelled(label, t) => {
+                writeln!(s, "#par(strong({}) + {})", typst_str(label), typst_str(&format!(": {}", breakable(t))))
+            }
         };
     }
     debug_assert!(!doc.is_draft() || s.contains(&typst_str(DRAFT_LINE)));

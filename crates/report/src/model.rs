@@ -27,6 +27,10 @@ pub struct ReportDocument {
     pub estimates: Vec<EstimateRow>,
     /// Section texts by template code, any order; sections missing here count as unwritten.
     pub sections: Vec<SectionText>,
+    /// "Progress since the last review", one entry per Even better if point of the school's
+    /// previous report, in point order; empty for a first review (no section is shown).
+    #[serde(default)]
+    pub progress: Vec<ProgressEntry>,
     pub status: ReportStatus,
 }
 
@@ -45,6 +49,18 @@ pub struct SectionText {
     pub code: String,
     /// Plain text, never markup; blank lines separate paragraphs.
     pub body: String,
+}
+
+/// One point of the previous report and what the team found on it this time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProgressEntry {
+    /// The framework area the point was written under, worded.
+    pub area_label: String,
+    /// The point as the previous report put it.
+    pub point: String,
+    /// Plain text; "" until written.
+    pub found: String,
 }
 
 /// Where the report is in its life. Dates are `YYYY-MM-DD` (shown in words) or already worded.

@@ -3,10 +3,11 @@
 //! and the server's download both read an issued version through [`from_snapshot`], so the two
 //! render the same model and, with the same renderers, the same bytes (issue 22).
 
-use crate::{EstimateRow, ReportDocument, ReportError, ReportStatus, SectionText};
+use crate::{EstimateRow, ProgressEntry, ReportDocument, ReportError, ReportStatus, SectionText};
 use chrono::{DateTime, Days, NaiveDate};
 use qar_core::entities::{TeamRole, DEFAULT_VISIT_DAYS};
 use qar_core::framework::framework;
+use qar_core::previous_review::progress_number;
 use qar_core::report_template::template_for;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -23,6 +24,8 @@ pub struct ReportSource {
     pub sections: Vec<(String, String)>,
     /// `(area code, value code, rationale)`.
     pub estimates: Vec<(String, String, String)>,
+    /// "Progress since the last review": `(area code, point, found)` in point order.
+    pub progress: Vec<(String, String, String)>,
     pub status: ReportStatus,
 }
 
@@ -51,8 +54,23 @@ pub fn from_snapshot(snapshot: &str) -> Result<ReportDocument, ReportError> {
         team: list("team").iter().map(|m| (text(m, "name"), text(m, "role"))).collect(),
         sections: list("sections").iter().map(|x| (text(x, "code"), text(x, "body"))).collect(),
         estimates: list("estimates").iter().map(|x| (text(x, "area_code"), text(x, "value"), text(x, "rationale"))).collect(),
+        progress: progress_of(&list("sections")),
         status,
     })
+}
+
+/// The progress entries of a snapshot's sections (`progress_<n>` codes), in point order.
+fn progress_of(sections: &[Value]) -> Vec<(String, String, String)> {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let mut entries: Vec<(usize, (String, String, String))> = sections
+        .iter()
+        .filter_map(|x| {
+            let n = progress_number(&text(x, "code"))?;
+            Some((n, (text(x, "ebi_area"), text(x, "ebi_point"), text(x, "body"))))
+        })
+        .collect();
+    entries.sort_by_key(|(n, _)| *n);
+    entries.into_iter().map(|(_, e)| e).collect()
 }
 
 /// Words the source: framework labels for areas, estimates and roles; every framework area in
@@ -83,6 +101,16 @@ pub fn build(src: ReportSource) -> Result<ReportDocument, ReportError> {
         .map(|(code, body)| SectionText { code: code.clone(), body: qar_core::citation::strip(body) })
         .filter(|s| !s.body.trim().is_empty())
         .collect();
+    let progress = src
+        .progress
+        .iter()
+        .map(|(area, point, found)| ProgressEntry {
+            area_label: fw.area(area).map_or_else(|_| area.clone(), |a| a.label.to_owned()),
+            point: point.clone(),
+            // As the sections: a citation of a note stays with the team (decision 82).
+            found: qar_core::citation::strip(found),
+        })
+        .collect();
     let role_label = |code: &str| TeamRole::parse(code).map_or_else(|| code.to_owned(), |r| r.label().to_owned());
     let lead = src.team.iter().find(|(_, r)| r == TeamRole::LeadReviewer.code()).map(|(n, _)| n.clone()).unwrap_or_default();
     let doc = ReportDocument {
@@ -96,6 +124,7 @@ pub fn build(src: ReportSource) -> Result<ReportDocument, ReportError> {
         area_labels,
         estimates,
         sections,
+        progress,
         status: src.status,
     };
     doc.check()?;

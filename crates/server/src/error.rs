@@ -66,7 +66,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         C::InvalidBody | C::Invalid | C::InvalidDeviceName | C::DeviceActive | C::InvalidReason | C::InvalidDates | C::UnknownFramework => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        C::NoLeadReviewer | C::DuplicateMember | C::UserDeactivated | C::SchoolNotInHub | C::InvalidFile => {
+        C::NoLeadReviewer | C::DuplicateMember | C::UserDeactivated | C::SchoolNotInHub | C::InvalidFile | C::NotPreviousReview => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
         C::InvalidEmail | C::InvalidName | C::WeakPassword | C::InvalidTotp | C::HashMismatch => StatusCode::UNPROCESSABLE_ENTITY,

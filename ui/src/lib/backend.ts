@@ -25,6 +25,8 @@ import type {
   NewReview,
   PlanActivity,
   PlanActivityDraft,
+  PreviousReviewView,
+  ProgressPoint,
   ReportSection,
   ReportTemplateView,
   ReviewComment,
@@ -52,6 +54,9 @@ export type {
   NewReview,
   PlanActivity,
   PlanActivityDraft,
+  PreviousEstimateView,
+  PreviousReviewView,
+  ProgressPoint,
   ReportSection,
   ReportTemplateView as ReportTemplate,
   ReviewComment,
@@ -129,6 +134,11 @@ export interface Backend {
   /** Adds a planned activity (`activityId` null) or saves one; only changed fields are written. */
   savePlanActivity(reviewId: string, activityId: string | null, draft: PlanActivityDraft): Promise<PlanActivity>;
   deletePlanActivity(activityId: string): Promise<void>;
+  /** The school's previous issued review (its estimates and Even better if points, read-only,
+   *  held on this laptop), with what the team found on each point; null for a first review. */
+  previousReview(reviewId: string): Promise<PreviousReviewView | null>;
+  /** The Lead Reviewer records what the team found on point `number` (the report's rules). */
+  saveProgress(reviewId: string, number: number, found: string): Promise<ProgressPoint>;
   reportTemplate(reviewId: string): Promise<ReportTemplateView>;
   listReportSections(reviewId: string): Promise<ReportSection[]>;
   /** One durable write of one section's text. */
@@ -259,6 +269,12 @@ export class TauriBackend implements Backend {
   }
   deletePlanActivity(activityId: string) {
     return call<void>('delete_plan_activity', { activityId });
+  }
+  previousReview(reviewId: string) {
+    return call<PreviousReviewView | null>('previous_review', { reviewId });
+  }
+  saveProgress(reviewId: string, number: number, found: string) {
+    return call<ProgressPoint>('save_progress', { reviewId, number, found });
   }
   reportTemplate(reviewId: string) {
     return call<ReportTemplateView>('report_template', { reviewId });

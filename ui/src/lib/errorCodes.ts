@@ -113,6 +113,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   user_deactivated: 'Hub administration',
   visit_started: 'Hub administration',
   framework_locked: 'Hub administration',
+  not_previous_review: 'Hub administration',
   invalid_file: 'Hub administration',
   // Invitations
   unknown_code: 'Invitation problem',

@@ -17,6 +17,8 @@ import type {
   NewReview,
   PlanActivity,
   PlanActivityDraft,
+  PreviousReviewView,
+  ProgressPoint,
   ReportSection,
   ReportTemplate,
   ReviewComment,
@@ -211,6 +213,8 @@ export class MockBackend implements Backend {
   private evidence: StoredEvidence[] = [];
   private estimates = new Map<string, Estimate>();
   private plan = new Map<string, PlanActivity>();
+  /** The server's read-only copies of each review's previous review (as a pull brings them). */
+  private previous = new Map<string, PreviousReviewView>();
   private sections = new Map<string, StoredSection>();
   private comments: ReviewComment[] = [];
   private conflicts: StoredConflict[] = [];
@@ -611,6 +615,31 @@ export class MockBackend implements Backend {
     // edit arrives (the edit is the only op); this laptop shows the new state at once.
     if (decision.next && decision.next !== review.state) this.moveTo(review, decision.next);
     return this.sectionsOf(review).find((s) => s.code === code)!;
+  }
+
+  /** Test seam: the copy of a previous review a pull would bring for `reviewId`. */
+  seedPreviousReview(reviewId: string, previous: PreviousReviewView) {
+    this.previous.set(reviewId, structuredClone(previous));
+  }
+
+  async previousReview(reviewId: string): Promise<PreviousReviewView | null> {
+    await this.pause();
+    this.findReview(reviewId);
+    const previous = this.previous.get(reviewId);
+    return previous ? structuredClone(previous) : null;
+  }
+
+  async saveProgress(reviewId: string, number: number, found: string): Promise<ProgressPoint> {
+    await this.pause();
+    const review = this.findReview(reviewId);
+    const decision = this.check(review, 'edit_report');
+    const point = this.previous.get(reviewId)?.points.find((p) => p.number === number);
+    if (!point) throw notFound(`Point ${number} of the previous review`);
+    point.found = found;
+    point.updatedAt = this.now().toISOString();
+    this.pend(reviewId, 'report_section', sectionId(reviewId, `progress_${number}`));
+    if (decision.next && decision.next !== review.state) this.moveTo(review, decision.next);
+    return { ...point };
   }
 
   async submitCheck(reviewId: string): Promise<Missing[]> {

@@ -60,6 +60,9 @@ export class MockReportExports implements ReportExports {
         return { area_code: a.code, area_label: a.label, value_label: framework.scale.find((v) => v.code === e?.value)?.label ?? 'Not set', rationale: e?.rationale ?? '' };
       }),
       sections: sections.filter((s) => s.body.trim() !== '').map((s) => ({ code: s.code, body: s.body })),
+      // The preview of the mock's reviews leaves out progress since a last review (the real model
+      // fills it from the laptop's copy of the previous review).
+      progress: [],
       status,
     };
   }

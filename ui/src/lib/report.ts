@@ -6,6 +6,9 @@ export type SectionGroup = { key: string; title: string; areaCode: string | null
 export function groupSections(template: ReportTemplate, areaLabel: (code: string) => string): SectionGroup[] {
   const groups: SectionGroup[] = [];
   for (const section of template.sections) {
+    // Progress since the last review is written point by point beside the last review's
+    // Even better if points (PreviousReviewPanel), never as one text.
+    if (section.kind === 'progress') continue;
     if (section.areaCode) {
       const key = `area:${section.areaCode}`;
       let group = groups.find((g) => g.key === key);

@@ -22,6 +22,7 @@ pub(super) fn table(entity: EntityKind) -> &'static str {
         EntityKind::Conflict => "conflicts",
         EntityKind::PlanActivity => "plan_activities",
         EntityKind::Attachment => "attachments",
+        EntityKind::PreviousReview => "previous_reviews",
     }
 }
 

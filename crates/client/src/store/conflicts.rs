@@ -208,6 +208,8 @@ impl Store {
                     }
                 })
             }
+            // Server-written, so never in conflict; named plainly should one ever be.
+            EntityKind::PreviousReview => Some("The last review".to_owned()),
             EntityKind::Comment | EntityKind::Conflict => None,
         };
         Ok(label.unwrap_or_else(|| entity.code().replace('_', " ")))

@@ -13,7 +13,7 @@ use uuid::Uuid;
 const KEY: &str = "access_revoked";
 
 /// Tables holding a review's records, children before the review itself (foreign keys).
-const REVIEW_TABLES: [&str; 9] = [
+const REVIEW_TABLES: [&str; 10] = [
     "attachment_uploads",
     "attachments",
     "evidence",
@@ -22,6 +22,7 @@ const REVIEW_TABLES: [&str; 9] = [
     "comments",
     "conflicts",
     "plan_activities",
+    "previous_reviews",
     "set_aside",
 ];
 

@@ -19,6 +19,7 @@ mod lost_access;
 mod meta;
 mod outbox;
 mod plan;
+mod previous_review;
 mod register_copy;
 mod report;
 mod report_changes;

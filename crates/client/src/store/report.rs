@@ -79,7 +79,9 @@ impl Store {
         let info = self.review_info(review_id)?;
         let decision = self.check(&info, Action::EditReport, false)?;
         let template = report_template::template_for(&info.framework_version)?;
-        if !template.sections.iter().any(|s| s.code == code) {
+        let spec = template.sections.iter().find(|s| s.code == code);
+        if spec.is_none_or(|s| s.kind == report_template::SectionKind::Progress) {
+            // Progress is written point by point (`save_progress`), never as one text.
             return Err(ClientError::NotFound { what: format!("Report section '{code}'") });
         }
         let review = parse_id("Review", review_id)?;

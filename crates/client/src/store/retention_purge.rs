@@ -12,8 +12,18 @@ use qar_core::protocol::PurgedRecord;
 use qar_core::EntityKind;
 
 /// The tables holding a review's records (and what was set aside for it).
-const REVIEW_TABLES: [&str; 9] =
-    ["evidence", "estimates", "report_sections", "comments", "conflicts", "plan_activities", "set_aside", "report_versions", "attachments"];
+const REVIEW_TABLES: [&str; 10] = [
+    "evidence",
+    "estimates",
+    "report_sections",
+    "comments",
+    "conflicts",
+    "plan_activities",
+    "previous_reviews",
+    "set_aside",
+    "report_versions",
+    "attachments",
+];
 
 /// The meta key of the last purge that removed records here: `{records, at_ms}`.
 const LAST_PURGE: &str = "last_purge";

@@ -10,6 +10,7 @@ mod desk_flow;
 mod encrypted_store;
 mod insecure_address;
 mod invitation_flow;
+mod previous_review_flow;
 mod proposal_flow;
 mod register_copy;
 mod report_export;

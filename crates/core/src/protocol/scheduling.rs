@@ -186,3 +186,40 @@ pub struct HubOverview {
     #[serde(default)]
     pub proposals: Vec<OverviewReview>,
 }
+
+/// An issued review of the school that a later review may build on (issue 23).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PreviousReviewChoice {
+    pub review_id: Uuid,
+    /// First day of that visit, `YYYY-MM-DD`.
+    pub start_date: String,
+    /// When its latest issued version was issued (ms since the Unix epoch).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub issued_ms: u64,
+    /// Its latest issued version.
+    pub version: u32,
+}
+
+/// `GET`/`PUT /v1/reviews/{review_id}/previous-review`: the review this one builds on (none
+/// for a first review of the school) and the school's other issued reviews it could be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PreviousReviewLink {
+    pub review_id: Uuid,
+    pub school_urn: String,
+    pub linked: Option<PreviousReviewChoice>,
+    /// The school's issued reviews that started before this one, newest first.
+    pub candidates: Vec<PreviousReviewChoice>,
+}
+
+/// `PUT /v1/reviews/{review_id}/previous-review`: link another issued review of the school, or
+/// none (`null`: the team then sees no previous review and the report has no progress section).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SetPreviousReview {
+    pub previous_review_id: Option<Uuid>,
+}

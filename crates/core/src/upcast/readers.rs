@@ -27,12 +27,13 @@ pub fn kind_since(kind: EntityKind) -> u32 {
         | EntityKind::ReportSection
         | EntityKind::Comment
         | EntityKind::Conflict => 1,
-        EntityKind::PlanActivity | EntityKind::Attachment => 3,
+        EntityKind::PlanActivity | EntityKind::Attachment | EntityKind::PreviousReview => 3,
     }
 }
 
 /// Fields added to a kind after the kind itself: kind, field, the schema that added it.
-pub const LATER_FIELDS: &[(EntityKind, &str, u32)] = &[(EntityKind::Review, "returned_report", 3)];
+pub const LATER_FIELDS: &[(EntityKind, &str, u32)] =
+    &[(EntityKind::Review, "returned_report", 3), (EntityKind::ReportSection, "ebi_point", 3), (EntityKind::ReportSection, "ebi_area", 3)];
 
 /// The data schema whose app first knew `field` of `kind`.
 pub fn field_since(kind: EntityKind, field: &str) -> u32 {

@@ -4,4 +4,5 @@
 mod agree;
 mod docx;
 mod pdf;
+mod progress;
 mod support;

@@ -10,6 +10,7 @@ use utoipa::OpenApi;
         admin::create_hub, admin::list_hubs, admin::hub_settings, admin::assign_schools, admin::hub_schools,
         admin::search_schools, admin::list_users, admin::set_roles, admin::deactivate, admin::invite, admin::redeem,
         admin::confirm, school_import::import_schools, scheduling::schedule, scheduling::set_team, scheduling::adopt, scheduling::overview,
+        scheduling::previous_review, scheduling::set_previous_review,
         visit_admin::change_visit, visit_admin::set_home_school,
     ),
     tags((name = "admin", description = "Hubs, schools in hubs, invitations, roles, deactivation"), (name = "scheduling", description = "Scheduling reviews and the hub overview"))

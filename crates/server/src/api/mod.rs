@@ -80,6 +80,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/reviews/{review_id}/team", put(scheduling::set_team))
         .route("/v1/reviews/{review_id}/adopt", post(scheduling::adopt))
         .route("/v1/reviews/{review_id}/visit", put(visit_admin::change_visit))
+        // Each review builds on the last (issue 23).
+        .route("/v1/reviews/{review_id}/previous-review", get(scheduling::previous_review).put(scheduling::set_previous_review))
         .route("/v1/users/{user_id}/home-school", put(visit_admin::set_home_school))
         // Undelivered mail (issue 22).
         .route("/v1/reviews/{review_id}/blobs/{sha256}", get(blobs::download))

@@ -6,6 +6,7 @@ use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::store::now_ms;
 use crate::store::overview::HubOverview;
+use crate::store::previous_review::{PreviousReviewLink, SetPreviousReview};
 use crate::store::scheduling::{ScheduleRequest, Scheduled, TeamChoice};
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -88,4 +89,45 @@ pub async fn overview(
 pub async fn adopt(State(state): State<AppState>, caller: AuthDevice, ReviewId(id): ReviewId) -> Result<Json<Change>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.adopt_review(&caller, id, now_ms())?)).await?))
+}
+
+/// Which issued review of the school this review builds on (none for a first review), and the
+/// school's earlier issued reviews it could be: the hub's coordinator or an administrator.
+#[utoipa::path(get, path = "/v1/reviews/{review_id}/previous-review", tag = "scheduling", security(("bearer" = [])),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
+    responses(
+        (status = 200, description = "The linked previous review and the candidates", body = PreviousReviewLink),
+        (status = 403, description = "not_your_hub (a coordinator of another hub), not_your_role or not_on_review", body = ErrorBody),
+        (status = 404, description = "unknown_review", body = ErrorBody),
+    ))]
+pub async fn previous_review(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    ReviewId(id): ReviewId,
+) -> Result<Json<PreviousReviewLink>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.previous_review_link(&caller, id)?)).await?))
+}
+
+/// Links the review to another earlier issued review of its school, or to none (`null`), while
+/// it is scheduled or in preparation. The team's laptops receive the new copy of the previous
+/// report's estimates and Even better if points (or its removal) on their next pull.
+#[utoipa::path(put, path = "/v1/reviews/{review_id}/previous-review", tag = "scheduling", request_body = SetPreviousReview, security(("bearer" = [])),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
+    responses(
+        (status = 200, description = "The link as it now is", body = PreviousReviewLink),
+        (status = 400, description = "malformed_json", body = ErrorBody),
+        (status = 403, description = "not_your_hub (a coordinator of another hub), not_your_role or not_on_review", body = ErrorBody),
+        (status = 404, description = "unknown_review", body = ErrorBody),
+        (status = 409, description = "visit_started (the review is in visit or later)", body = ErrorBody),
+        (status = 422, description = "not_previous_review (not an earlier issued review of the same school), invalid_body", body = ErrorBody),
+    ))]
+pub async fn set_previous_review(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    ReviewId(id): ReviewId,
+    JsonBody(req): JsonBody<SetPreviousReview>,
+) -> Result<Json<PreviousReviewLink>, ApiError> {
+    let store = state.store.clone();
+    Ok(Json(blocking(move || Ok(store.set_previous_review(&caller, id, &req, now_ms())?)).await?))
 }

@@ -78,6 +78,7 @@ const LIMITS: &[(&str, &str, &[Limit])] = &[
     ("NewHeadteacher", "name", &[MinLength(1), MaxLength(MAX_NAME), Pattern(NAME_PATTERN)]),
     // Serde reads `null` or a UUID; nullable strings are generated without their `format`.
     ("ScheduleRequest", "review_id", &[Pattern(UUID_PATTERN)]),
+    ("SetPreviousReview", "previous_review_id", &[Pattern(UUID_PATTERN)]),
     ("PushRequest", "ops", &[MaxItems(super::sync::MAX_OPS_PER_PUSH)]),
     // A device numbers its ops from 1 (`Op::seq`).
     ("Op", "seq", &[Minimum(1)]),

@@ -237,6 +237,9 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/register/entries/{review_id}/visit-requests", "post"),
         ("/v1/schools/{urn}/visit-requests", "get"),
         ("/v1/schools/{urn}/register", "get"),
+        // Each review builds on the last (issue 23).
+        ("/v1/reviews/{review_id}/previous-review", "get"),
+        ("/v1/reviews/{review_id}/previous-review", "put"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");

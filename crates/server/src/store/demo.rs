@@ -77,6 +77,7 @@ impl ServerStore {
         // A data folder seeded before accounts or review teams existed gets them now.
         seed_demo_accounts(&tx, self.key(), now_ms)?;
         seed_demo_teams(&tx, &mut ctx)?;
+        link_demo_reviews(&tx, &mut ctx)?;
         let seq = ctx.seq;
         clock::save(&tx, &clock)?;
         tx.commit()?;
@@ -148,6 +149,20 @@ fn seed_demo_teams(tx: &rusqlite::Transaction, ctx: &mut Ctx) -> Result<(), Stor
         access::refresh_fields(tx, ctx, &review_id)?;
     }
     tx.execute("INSERT INTO meta(key, value) VALUES ('demo_teams_seeded', ?1)", [ctx.now_ms.to_string()])?;
+    Ok(())
+}
+
+/// Each demo review builds on its school's latest issued review, as scheduling would link it
+/// (issue 23): nothing while the demo holds no issued history; a review already linked keeps
+/// its link, so a coordinator's change survives a restart.
+fn link_demo_reviews(tx: &rusqlite::Transaction, ctx: &mut Ctx) -> Result<(), StoreError> {
+    for (id, urn, _, start, _) in REVIEWS {
+        let review = Uuid::from_u128(id);
+        let record = qar_core::previous_review::record_id(review).to_string();
+        if records::load(tx, EntityKind::PreviousReview, &record)?.is_none() {
+            super::previous_review::link_latest(tx, ctx, &review.to_string(), urn, start)?;
+        }
+    }
     Ok(())
 }
 

@@ -23,6 +23,7 @@ pub mod invitations;
 mod mail_events;
 pub mod mail_outbox;
 pub mod overview;
+pub mod previous_review;
 mod proposals;
 pub mod pull;
 mod push;

@@ -17,6 +17,9 @@ pub const MAX_PULL_LIMIT: u32 = 5000;
 /// Whose records a pull may return (architecture.md §4, domain.md §2): an administrator reads
 /// everything; a team member every record of their reviews; a hub coordinator the records of
 /// their hub's reviews except evidence and kept conflicts (team evidence is not theirs to read).
+/// The copy of a school's previous review (issue 23) is the team's alone: it reaches the team's
+/// laptops only, never a coordinator's or an administrator's who is not on the team (they read
+/// issued reports through the report endpoints).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadScope {
     pub everything: bool,
@@ -92,8 +95,9 @@ impl ServerStore {
         let mut stmt = tx.prepare_cached(
             "SELECT r.server_seq, r.entity, r.id, r.review_id, r.fields FROM records r
              WHERE r.server_seq > ?1 AND (
-                ?3 OR EXISTS (SELECT 1 FROM review_team t WHERE t.review_id = r.review_id AND t.user_id = ?4)
-                OR (r.entity NOT IN ('evidence', 'conflict') AND EXISTS (
+                (?3 AND r.entity <> 'previous_review')
+                OR EXISTS (SELECT 1 FROM review_team t WHERE t.review_id = r.review_id AND t.user_id = ?4)
+                OR (r.entity NOT IN ('evidence', 'conflict', 'previous_review') AND EXISTS (
                     SELECT 1 FROM review_hub h WHERE h.review_id = r.review_id AND h.hub_id IN (SELECT value FROM json_each(?5)))))
              ORDER BY r.server_seq LIMIT ?2",
         )?;

@@ -170,7 +170,15 @@ pub(super) fn snapshot(
         }
         if entity == "report_section" {
             if !text(&doc, "body").trim().is_empty() {
-                sections.push(json!({ "code": text(&doc, "section_code"), "body": text(&doc, "body") }));
+                let mut section = json!({ "code": text(&doc, "section_code"), "body": text(&doc, "body") });
+                // A "Progress since the last review" entry carries the point it answers, so the
+                // issued report reads whole (issue 23); other sections keep their old shape.
+                for key in ["ebi_point", "ebi_area"] {
+                    if !text(&doc, key).is_empty() {
+                        section[key] = json!(text(&doc, key));
+                    }
+                }
+                sections.push(section);
             }
         } else {
             estimates

@@ -277,7 +277,7 @@ pub(super) fn purged_between(tx: &Connection, scope: &super::ReadScope, after: u
         "SELECT m.entity, m.id, m.review_id FROM retention_marks m
          WHERE m.purged_seq > ?1 AND m.purged_seq <= ?2 AND (
             ?3 OR EXISTS (SELECT 1 FROM review_team t WHERE t.review_id = m.review_id AND t.user_id = ?4)
-            OR (m.entity NOT IN ('evidence', 'conflict') AND EXISTS (
+            OR (m.entity NOT IN ('evidence', 'conflict', 'previous_review') AND EXISTS (
                 SELECT 1 FROM review_hub h WHERE h.review_id = m.review_id AND h.hub_id IN (SELECT value FROM json_each(?5)))))
          ORDER BY m.purged_seq, m.entity, m.id",
     )?;

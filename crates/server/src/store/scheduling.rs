@@ -161,7 +161,11 @@ impl ServerStore {
         ];
         fields.extend(access::access_fields(&tx, &rid)?);
         write_review(&tx, &mut ctx, &rid, &fields)?;
-        let detail = json!({ "hub_id": hub_id, "school_urn": urn, "visit_dates": req.visit_dates, "team": team_json(&tx, &rid)?, "warnings": warnings.len() });
+        // Each review builds on the last (issue 23): the school's latest issued review, copied
+        // for the team to prepare with offline.
+        let previous = super::previous_review::link_latest(&tx, &mut ctx, &rid, urn, &req.visit_dates[0])?;
+        let detail = json!({ "hub_id": hub_id, "school_urn": urn, "visit_dates": req.visit_dates, "team": team_json(&tx, &rid)?,
+                             "warnings": warnings.len(), "previous_review_id": previous });
         audit(&tx, caller, "schedule_review", &rid, detail, now_ms)?;
         let seq = ctx.seq;
         clock::save(&tx, &clock)?;

@@ -19,6 +19,7 @@ mod insights;
 mod kill_during_push;
 mod mail_delivery;
 mod operations;
+mod previous_review;
 mod push_authz;
 mod refused_ops_change_nothing;
 mod register;

@@ -149,7 +149,13 @@ fn writes(entity: EntityKind) -> Vec<(&'static str, Value)> {
             ("rationale", json!("Because")),
             ("deleted", json!(true)),
         ],
-        EntityKind::ReportSection => vec![("section_code", json!("context")), ("body", json!("Report text")), ("deleted", json!(true))],
+        EntityKind::ReportSection => vec![
+            ("section_code", json!("context")),
+            ("body", json!("Report text")),
+            ("deleted", json!(true)),
+            ("ebi_point", json!("A point from the last review")),
+            ("ebi_area", json!("leadership")),
+        ],
         EntityKind::Comment => vec![("resolved", json!(true)), ("text", json!("A comment"))],
         EntityKind::Conflict => vec![("resolved", json!(true)), ("value", json!("x"))],
         EntityKind::PlanActivity => vec![
@@ -167,6 +173,11 @@ fn writes(entity: EntityKind) -> Vec<(&'static str, Value)> {
             ("size", json!(1234)),
             ("mime", json!("image/jpeg")),
             ("may_show_face", json!(false)),
+            ("deleted", json!(true)),
+        ],
+        EntityKind::PreviousReview => vec![
+            ("previous_review_id", json!("0190f0f0-0000-7000-8000-00000000e002")),
+            ("ebi_points", json!([{"area_code": "leadership", "text": "Rewritten"}])),
             ("deleted", json!(true)),
         ],
     };

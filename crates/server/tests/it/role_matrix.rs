@@ -7,6 +7,7 @@ use qar_core::protocol::{FieldWrite, Op, PushRequest};
 use qar_core::{EntityKind, SCHEMA_VERSION};
 use qar_server::auth::crypto::totp_code;
 use qar_server::store::demo::{DEMO_HUB_ID, DEMO_PASSWORD, DEMO_TOTP_SECRETS};
+use qar_server::store::scheduling::{ScheduleRequest, TeamChoice};
 use qar_server::store::{now_ms, NewComment};
 use qar_server::{AuthDevice, Role};
 use serde_json::{json, Value};
@@ -37,7 +38,7 @@ enum Who {
     OtherSchoolHead,
 }
 
-const ENDPOINTS: [&str; 44] = [
+const ENDPOINTS: [&str; 46] = [
     "health",
     "livez",
     "readyz",
@@ -81,6 +82,8 @@ const ENDPOINTS: [&str; 44] = [
     "register_visit",
     "school_visit_requests",
     "school_register",
+    "previous_get",
+    "previous_put",
     "logout",
 ];
 
@@ -89,7 +92,7 @@ const ENDPOINTS: [&str; 44] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 44] {
+fn expected(who: Who) -> [&'static str; 46] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
@@ -139,10 +142,12 @@ fn expected(who: Who) -> [&'static str; 44] {
             U,
             U,
             U,
+            U,
+            U,
         ],
         RevokedDevice => [
             "200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
-            R, R, R, R, R, R, R, R,
+            R, R, R, R, R, R, R, R, R, R,
         ],
         Admin => [
             "200",
@@ -188,6 +193,8 @@ fn expected(who: Who) -> [&'static str; 44] {
             "201",
             "200",
             "200 entries",
+            "200",
+            "200",
             "200",
         ],
         Coordinator => [
@@ -235,6 +242,8 @@ fn expected(who: Who) -> [&'static str; 44] {
             "200",
             "200 entries",
             "200",
+            "200",
+            "200",
         ],
         OtherHubCoordinator => [
             "200",
@@ -280,6 +289,8 @@ fn expected(who: Who) -> [&'static str; 44] {
             "201",
             "403 not_your_hub",
             "200 entries",
+            "403 not_your_hub",
+            "403 not_your_hub",
             "200",
         ],
         LeadReviewer => [
@@ -326,6 +337,8 @@ fn expected(who: Who) -> [&'static str; 44] {
             "201",
             "403 not_your_hub",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         Reviewer => [
@@ -372,6 +385,8 @@ fn expected(who: Who) -> [&'static str; 44] {
             "201",
             "403 not_your_hub",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         Shadow => [
@@ -418,6 +433,8 @@ fn expected(who: Who) -> [&'static str; 44] {
             "201",
             "403 not_your_hub",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         NotOnReview => [
@@ -464,6 +481,8 @@ fn expected(who: Who) -> [&'static str; 44] {
             "201",
             "403 not_your_hub",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         HostHead => [
@@ -510,6 +529,8 @@ fn expected(who: Who) -> [&'static str; 44] {
             "201",
             "403 not_your_hub",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         OtherSchoolHead => [
@@ -556,6 +577,8 @@ fn expected(who: Who) -> [&'static str; 44] {
             "201",
             "403 not_your_hub",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
     }
@@ -819,6 +842,22 @@ async fn row(who: Who) -> Vec<String> {
     cells.push(cell(s, &b));
 
     register_cells(&env, token, &mut cells).await;
+
+    // Which issued review a review builds on (issue 23): the hub's coordinator or an
+    // administrator sees and sets it, on a review scheduled here for Larkspur Hill's school.
+    let next = Uuid::now_v7();
+    let req = ScheduleRequest {
+        review_id: Some(next),
+        school_urn: "990103".into(),
+        visit_dates: visit(2),
+        framework_version: "2019".into(),
+        team: TeamChoice { lead_reviewer_id: ANIKA.into(), reviewers: vec![OWEN.into()], shadows: vec![SAM_SHADOW.into()] },
+    };
+    store.schedule_review(&hollie, DEMO_HUB_ID, &req, now_ms()).unwrap();
+    let (s, b) = env.get(&format!("/v1/reviews/{next}/previous-review"), token).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.put(&format!("/v1/reviews/{next}/previous-review"), token, json!({"previous_review_id": null})).await;
+    cells.push(cell(s, &b));
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
     cells.push(cell(s, &b));

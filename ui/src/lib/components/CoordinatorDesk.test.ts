@@ -99,6 +99,8 @@ describe('Coordinator review', () => {
     expect(target).toHaveAccessibleName('About');
     expect([...target.options].map((o) => o.value)).toEqual([
       'section:context',
+      // A returned report may be commented on its progress since the last review too.
+      'section:progress',
       'section:leadership_www',
       'section:leadership_ebi',
       'section:provision_outcomes_www',

@@ -1,5 +1,6 @@
 // Generated from Rust by crates/client/tests/it/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test it ts_types
 import type { EstimateRow } from "./EstimateRow";
+import type { ProgressEntry } from "./ProgressEntry";
 import type { ReportStatus } from "./ReportStatus";
 import type { ReportTemplate } from "./ReportTemplate";
 import type { SectionText } from "./SectionText";
@@ -32,4 +33,9 @@ estimates: Array<EstimateRow>,
 /**
  * Section texts by template code, any order; sections missing here count as unwritten.
  */
-sections: Array<SectionText>, status: ReportStatus, };
+sections: Array<SectionText>, 
+/**
+ * "Progress since the last review", one entry per Even better if point of the school's
+ * previous report, in point order; empty for a first review (no section is shown).
+ */
+progress: Array<ProgressEntry>, status: ReportStatus, };
