@@ -155,7 +155,7 @@ fn seed_demo_teams(tx: &rusqlite::Transaction, ctx: &mut Ctx) -> Result<(), Stor
 /// Each demo review builds on its school's latest issued review, as scheduling would link it
 /// (issue 23): nothing while the demo holds no issued history; a review already linked keeps
 /// its link, so a coordinator's change survives a restart.
-fn link_demo_reviews(tx: &rusqlite::Transaction, ctx: &mut Ctx) -> Result<(), StoreError> {
+pub(super) fn link_demo_reviews(tx: &rusqlite::Transaction, ctx: &mut Ctx) -> Result<(), StoreError> {
     for (id, urn, _, start, _) in REVIEWS {
         let review = Uuid::from_u128(id);
         let record = qar_core::previous_review::record_id(review).to_string();

@@ -185,6 +185,9 @@ impl ServerStore {
         let tx = conn.transaction()?;
         let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
         seed_history(&tx, &mut ctx)?;
+        // The demo reviews now have issued history to build on (issue 23): link it as
+        // scheduling would, so `./x run` shows a previous review while preparing.
+        super::demo::link_demo_reviews(&tx, &mut ctx)?;
         let seq = ctx.seq;
         clock::save(&tx, &clock)?;
         tx.commit()?;

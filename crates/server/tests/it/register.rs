@@ -59,6 +59,11 @@ fn the_demo_history_is_deterministic_quick_and_chained() {
             let previous = history_review_id(urn, HISTORY_YEARS[2]);
             assert_eq!(store.report_versions(previous, &admin()).unwrap().len(), 1, "{urn}");
         }
+        // … and the demo's own review of Kestrel Brook is linked to it, as scheduling would,
+        // so `./x run` shows last year's estimates and points while preparing.
+        let kestrel = uuid::Uuid::parse_str("01900000-0000-7000-8000-000000000101").unwrap();
+        let link = store.previous_review_link(&admin(), kestrel).unwrap();
+        assert_eq!(link.linked.map(|l| l.review_id), Some(history_review_id("990101", HISTORY_YEARS[2])));
         copies.push(everything);
     }
     assert_eq!(copies[0], copies[1], "the same history in every data folder");
