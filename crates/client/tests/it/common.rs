@@ -53,3 +53,34 @@ fn save_session(store: &mut Store, url: &str, token: &str, user_id: &str, name: 
     };
     store.save_session(&session, token).unwrap();
 }
+
+/// A laptop signed in the way a person does it (email, demo password, the authenticator's code)
+/// and synced once.
+pub async fn signed_in_client(dir: &Path, url: &str, email: &str, secret: &str) -> qar_client::Client {
+    let client = qar_client::Client::open(dir, url).unwrap();
+    let code = qar_server::auth::crypto::totp_code(secret, now_ms()).unwrap();
+    let input = qar_client::SignIn {
+        server_url: url.into(),
+        email: email.into(),
+        password: "demo-password-2026".into(),
+        totp_code: code,
+        device_name: Some("Test laptop".into()),
+    };
+    client.sign_in(&input).await.unwrap();
+    client.sync_now().await.unwrap();
+    client
+}
+
+/// pdftotext's reading of a PDF, whitespace runs squashed.
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) installed");
+    assert!(out.status.success());
+    squash(&String::from_utf8_lossy(&out.stdout))
+}
+
+pub fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -2,28 +2,11 @@
 //! sign-in (password + the authenticator's code), a Lead Reviewer's report written offline,
 //! returned by the hub coordinator with a comment, fixed, approved, and edited after approval.
 
-use crate::common::{demo_server, now_ms};
-use qar_client::{Client, ConflictChoice, NewComment, SignIn};
+use crate::common::{demo_server, now_ms, signed_in_client};
+use qar_client::{Client, ConflictChoice, NewComment};
 use qar_core::report_diff::DiffKind;
-use std::path::Path;
 
 const KESTREL: &str = "01900000-0000-7000-8000-000000000101";
-
-/// A laptop signed in the way a person does it: email, password, authenticator code.
-async fn sign_in(dir: &Path, url: &str, email: &str, secret: &str) -> Client {
-    let client = Client::open(dir, url).unwrap();
-    let code = qar_server::auth::crypto::totp_code(secret, now_ms()).unwrap();
-    let input = SignIn {
-        server_url: url.into(),
-        email: email.into(),
-        password: "demo-password-2026".into(),
-        totp_code: code,
-        device_name: Some("Test laptop".into()),
-    };
-    client.sign_in(&input).await.unwrap();
-    client.sync_now().await.unwrap();
-    client
-}
 
 /// Estimates every area during the visit, agrees them, then drafts every required section.
 fn complete_report(c: &Client, review: &str) {
@@ -47,7 +30,7 @@ async fn a_report_goes_from_offline_draft_to_return_to_approval() {
     let srv = demo_server(dirs[0].path()).await;
     let url = srv.url();
 
-    let lead = sign_in(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
+    let lead = signed_in_client(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
     let session = lead.session().unwrap().unwrap();
     assert_eq!(session.name, "Dr Anika Marsh");
     // The idle lock (keychain mode) checks the sign-in password offline, from the sign-in.
@@ -58,7 +41,7 @@ async fn a_report_goes_from_offline_draft_to_return_to_approval() {
     assert_eq!(lead.review_detail(KESTREL).unwrap().team.len(), 2, "the server's team list synced down");
 
     // A reviewer on the team may record evidence but not set estimates, here as on the server.
-    let reviewer = sign_in(dirs[2].path(), &url, "owen.pritchard@example.org", "QARDEMOOWENPRITCHARDREVIEWER2345").await;
+    let reviewer = signed_in_client(dirs[2].path(), &url, "owen.pritchard@example.org", "QARDEMOOWENPRITCHARDREVIEWER2345").await;
     assert_eq!(reviewer.review(KESTREL).unwrap().my_role.as_deref(), Some("reviewer"));
     let e = reviewer.set_estimate(KESTREL, "leadership", "leading", "").unwrap_err();
     assert_eq!(e.code(), "forbidden");
@@ -74,7 +57,7 @@ async fn a_report_goes_from_offline_draft_to_return_to_approval() {
     assert_eq!(lead.review(KESTREL).unwrap().sync_badge, "acknowledged");
 
     // The coordinator sees the submitted report, but not the team's raw notes.
-    let hub = sign_in(dirs[3].path(), &url, "hollie.brennan@example.org", "QARDEMOHOLLIEBRENNANHUBCOORD2345").await;
+    let hub = signed_in_client(dirs[3].path(), &url, "hollie.brennan@example.org", "QARDEMOHOLLIEBRENNANHUBCOORD2345").await;
     let seen = hub.review(KESTREL).unwrap();
     assert_eq!((seen.state.as_str(), seen.my_role.as_deref(), seen.evidence_count), ("submitted", None, 0));
     assert_eq!(
@@ -138,7 +121,7 @@ async fn two_laptops_of_one_lead_reviewer_disagree_and_the_conflict_is_resolved_
     let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let srv = demo_server(dirs[0].path()).await;
     let url = srv.url();
-    let a = sign_in(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
+    let a = signed_in_client(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
     // A second laptop for the same person (the authenticator code is one-use, so a test token).
     let b = {
         let mut store = qar_client::Store::open(&dirs[2].path().join("qar-field.db")).unwrap();

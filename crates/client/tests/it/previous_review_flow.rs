@@ -4,8 +4,8 @@
 //! gone; the Lead Reviewer answers a point under the report's own rules, and the draft export
 //! shows "Progress since the last review". A first review of a school shows none.
 
-use crate::common::{now_ms, visit};
-use qar_client::{Client, ExportFormat, SignIn};
+use crate::common::{now_ms, pdf_text, signed_in_client, visit};
+use qar_client::ExportFormat;
 use qar_server::store::demo::DEMO_HUB_ID;
 use qar_server::{start, ServerConfig};
 use serde_json::json;
@@ -13,21 +13,6 @@ use std::path::Path;
 
 const KESTREL: &str = "01900000-0000-7000-8000-000000000101";
 const HERON: &str = "01900000-0000-7000-8000-000000000102";
-
-async fn sign_in(dir: &Path, url: &str, email: &str, secret: &str) -> Client {
-    let client = Client::open(dir, url).unwrap();
-    let code = qar_server::auth::crypto::totp_code(secret, now_ms()).unwrap();
-    let input =
-        SignIn { server_url: url.into(), email: email.into(), password: "demo-password-2026".into(), totp_code: code, device_name: None };
-    client.sign_in(&input).await.unwrap();
-    client.sync_now().await.unwrap();
-    client
-}
-
-fn pdf_text(pdf: &Path) -> String {
-    let out = std::process::Command::new("pdftotext").args(["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"]).output().unwrap();
-    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_team_prepares_with_the_last_review_offline_and_reports_progress_on_it() {
@@ -41,8 +26,8 @@ async fn the_team_prepares_with_the_last_review_offline_and_reports_progress_on_
     .await
     .unwrap();
     let url = srv.url();
-    let lead = sign_in(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
-    let hub = sign_in(dirs[2].path(), &url, "hollie.brennan@example.org", "QARDEMOHOLLIEBRENNANHUBCOORD2345").await;
+    let lead = signed_in_client(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
+    let hub = signed_in_client(dirs[2].path(), &url, "hollie.brennan@example.org", "QARDEMOHOLLIEBRENNANHUBCOORD2345").await;
 
     // Kestrel Brook's review (visit in the past) is written, approved and issued.
     for area in qar_core::framework("2019").unwrap().areas {
@@ -75,7 +60,7 @@ async fn the_team_prepares_with_the_last_review_offline_and_reports_progress_on_
     assert_eq!(resp.status().as_u16(), 201);
     let next = resp.json::<serde_json::Value>().await.unwrap()["review"]["id"].as_str().unwrap().to_owned();
 
-    let owen = sign_in(dirs[3].path(), &url, "owen.pritchard@example.org", "QARDEMOOWENPRITCHARDREVIEWER2345").await;
+    let owen = signed_in_client(dirs[3].path(), &url, "owen.pritchard@example.org", "QARDEMOOWENPRITCHARDREVIEWER2345").await;
     lead.sync_now().await.unwrap();
     hub.sync_now().await.unwrap();
     // The coordinator is not on the team: her laptop does not hold the copy.

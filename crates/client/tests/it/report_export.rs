@@ -3,38 +3,14 @@
 //! is what the PDF says; the coordinator issues; a correction becomes version 2 and version 1
 //! still renders to identical bytes, offline.
 
-use crate::common::now_ms;
-use qar_client::{Client, ExportFormat, NewEvidence, SignIn};
+use crate::common::{now_ms, pdf_text, signed_in_client, squash};
+use qar_client::{ExportFormat, NewEvidence};
 use qar_report::{Block, ReportStatus};
 use qar_server::{start, ServerConfig};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const KESTREL: &str = "01900000-0000-7000-8000-000000000101";
-
-async fn sign_in(dir: &Path, url: &str, email: &str, secret: &str) -> Client {
-    let client = Client::open(dir, url).unwrap();
-    let code = qar_server::auth::crypto::totp_code(secret, now_ms()).unwrap();
-    let input =
-        SignIn { server_url: url.into(), email: email.into(), password: "demo-password-2026".into(), totp_code: code, device_name: None };
-    client.sign_in(&input).await.unwrap();
-    client.sync_now().await.unwrap();
-    client
-}
-
-/// pdftotext's reading of a PDF, whitespace runs squashed.
-fn pdf_text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) installed");
-    assert!(out.status.success());
-    squash(&String::from_utf8_lossy(&out.stdout))
-}
-
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// `<target>/test-artifacts/` for page images to look at.
 fn artifacts() -> PathBuf {
@@ -58,7 +34,7 @@ async fn export_issue_and_a_correction_keep_version_one_byte_identical() {
     .await
     .unwrap();
     let url = srv.url();
-    let lead = sign_in(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
+    let lead = signed_in_client(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
     // A note the report will cite: its text must never reach an export.
     let note = lead
         .add_evidence(&NewEvidence {
@@ -117,7 +93,7 @@ async fn export_issue_and_a_correction_keep_version_one_byte_identical() {
     // Submitted and approved: the export carries the approver and the short hash.
     lead.transition_review(KESTREL, "submitted").unwrap();
     lead.sync_now().await.unwrap();
-    let hub = sign_in(dirs[2].path(), &url, "hollie.brennan@example.org", "QARDEMOHOLLIEBRENNANHUBCOORD2345").await;
+    let hub = signed_in_client(dirs[2].path(), &url, "hollie.brennan@example.org", "QARDEMOHOLLIEBRENNANHUBCOORD2345").await;
     hub.approve_review(KESTREL).await.unwrap();
     lead.sync_now().await.unwrap();
     let approved = lead.export_report(KESTREL, ExportFormat::Pdf, None, out).await.unwrap();
