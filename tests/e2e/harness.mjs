@@ -48,11 +48,25 @@ function start(cmd, args, env, name) {
   // WebKitWebDriver, which starts the app): a leftover app would keep this test file's pipes
   // open and the run would wait for ever.
   const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const log = [];
-  child.stdout.on('data', (d) => log.push(d.toString()));
-  child.stderr.on('data', (d) => log.push(d.toString()));
-  child.on('error', (e) => log.push(`${name} failed to start: ${e.message}`));
-  child.log = () => log.join('');
+  // Only the last few megabytes are kept: a child that floods its output (once, a run's test
+  // process ran out of memory holding a driver's log) must not take the test run down with it.
+  const KEEP = 4 * 1024 * 1024;
+  let log = [];
+  let size = 0;
+  let dropped = 0;
+  const keep = (text) => {
+    log.push(text);
+    size += text.length;
+    while (size > KEEP && log.length > 1) {
+      const gone = log.shift();
+      size -= gone.length;
+      dropped += gone.length;
+    }
+  };
+  child.stdout.on('data', (d) => keep(d.toString()));
+  child.stderr.on('data', (d) => keep(d.toString()));
+  child.on('error', (e) => keep(`${name} failed to start: ${e.message}`));
+  child.log = () => (dropped > 0 ? `[${dropped} earlier characters of ${name}'s output left out]\n` : '') + log.join('');
   return child;
 }
 
