@@ -4,10 +4,9 @@
 //! gone; the Lead Reviewer answers a point under the report's own rules, and the draft export
 //! shows "Progress since the last review". A first review of a school shows none.
 
-use crate::common::{now_ms, pdf_text, signed_in_client, visit};
+use crate::common::{demo_server, now_ms, pdf_text, signed_in_client, visit};
 use qar_client::ExportFormat;
 use qar_server::store::demo::DEMO_HUB_ID;
-use qar_server::{start, ServerConfig};
 use serde_json::json;
 use std::path::Path;
 
@@ -17,14 +16,7 @@ const HERON: &str = "01900000-0000-7000-8000-000000000102";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_team_prepares_with_the_last_review_offline_and_reports_progress_on_it() {
     let dirs: Vec<_> = (0..5).map(|_| tempfile::tempdir().unwrap()).collect();
-    let srv = start(&ServerConfig {
-        data_dir: dirs[0].path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        demo: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let srv = demo_server(dirs[0].path()).await;
     let url = srv.url();
     let lead = signed_in_client(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
     let hub = signed_in_client(dirs[2].path(), &url, "hollie.brennan@example.org", "QARDEMOHOLLIEBRENNANHUBCOORD2345").await;

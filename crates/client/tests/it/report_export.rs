@@ -3,10 +3,9 @@
 //! is what the PDF says; the coordinator issues; a correction becomes version 2 and version 1
 //! still renders to identical bytes, offline.
 
-use crate::common::{now_ms, pdf_text, signed_in_client, squash};
+use crate::common::{demo_server, now_ms, pdf_text, signed_in_client, squash};
 use qar_client::{ExportFormat, NewEvidence};
 use qar_report::{Block, ReportStatus};
-use qar_server::{start, ServerConfig};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -25,14 +24,7 @@ fn artifacts() -> PathBuf {
 async fn export_issue_and_a_correction_keep_version_one_byte_identical() {
     let dirs: Vec<_> = (0..4).map(|_| tempfile::tempdir().unwrap()).collect();
     let out = dirs[3].path();
-    let srv = start(&ServerConfig {
-        data_dir: dirs[0].path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        demo: true,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let srv = demo_server(dirs[0].path()).await;
     let url = srv.url();
     let lead = signed_in_client(dirs[1].path(), &url, "anika.marsh@example.org", "QARDEMOANIKAMARSHLEADREVIEWER234").await;
     // A note the report will cite: its text must never reach an export.

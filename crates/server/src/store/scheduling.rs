@@ -22,32 +22,25 @@ use uuid::Uuid;
 
 /// The school facts a team needs before the visit, from the register.
 pub(super) fn school_context(tx: &Connection, urn: &str) -> rusqlite::Result<Option<(String, Option<String>, Value)>> {
-    tx.prepare_cached(
-        "SELECT establishment_name, hub_id, establishment_type, phase, status, la_name, trust_name, town, postcode, region,
-                number_of_pupils, percentage_fsm, trim(head_first_name || ' ' || head_last_name), ofsted_last_insp
-         FROM schools WHERE urn = ?1",
-    )?
-    .query_row([urn], |r| {
-        let name: String = r.get(0)?;
+    Ok(super::schools::find_school(tx, urn)?.map(|s| {
         let context = SchoolContext {
             urn: urn.to_owned(),
-            name: name.clone(),
-            establishment_type: r.get(2)?,
-            phase: r.get(3)?,
-            status: r.get(4)?,
-            la_name: r.get(5)?,
-            trust_name: r.get(6)?,
-            town: r.get(7)?,
-            postcode: r.get(8)?,
-            region: r.get(9)?,
-            number_of_pupils: r.get(10)?,
-            percentage_fsm: r.get(11)?,
-            head_name: r.get(12)?,
-            ofsted_last_inspection: r.get(13)?,
+            name: s.establishment_name.clone(),
+            establishment_type: s.establishment_type,
+            phase: s.phase,
+            status: s.status,
+            la_name: s.la_name,
+            trust_name: s.trust_name,
+            town: s.town,
+            postcode: s.postcode,
+            region: s.region,
+            number_of_pupils: s.number_of_pupils,
+            percentage_fsm: s.percentage_fsm,
+            head_name: format!("{} {}", s.head_first_name, s.head_last_name).trim().to_owned(),
+            ofsted_last_inspection: s.ofsted_last_insp,
         };
-        Ok((name, r.get(1)?, serde_json::to_value(context).unwrap_or(Value::Null)))
-    })
-    .optional()
+        (s.establishment_name, s.hub_id, serde_json::to_value(context).unwrap_or(Value::Null))
+    }))
 }
 
 /// The members in role order, checked: a lead, nobody twice, everyone known and not switched off.

@@ -34,6 +34,11 @@ pub struct School {
 const COLUMNS: &str = "urn, establishment_name, establishment_type, phase, status, la_name, trust_name, town, postcode,
     region, number_of_pupils, percentage_fsm, head_first_name, head_last_name, ofsted_last_insp, open_date, hub_id";
 
+/// One school of the register by URN, in whatever connection or transaction the caller holds.
+pub(super) fn find_school(conn: &rusqlite::Connection, urn: &str) -> rusqlite::Result<Option<School>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM schools WHERE urn = ?1"))?.query_row([urn], school_from).optional()
+}
+
 fn school_from(r: &Row) -> rusqlite::Result<School> {
     Ok(School {
         urn: r.get(0)?,
@@ -64,8 +69,7 @@ pub struct SchoolWriter<'a> {
 
 impl SchoolWriter<'_> {
     pub fn get(&mut self, urn: &str) -> Result<Option<School>, StoreError> {
-        let mut stmt = self.tx.prepare_cached(&format!("SELECT {COLUMNS} FROM schools WHERE urn = ?1"))?;
-        Ok(stmt.query_row([urn], school_from).optional()?)
+        Ok(find_school(self.tx, urn)?)
     }
 
     /// Adds a school that is not in the register (its `hub_id` is left empty).
@@ -133,9 +137,7 @@ impl ServerStore {
 
     /// One school of the register.
     pub fn school(&self, urn: &str) -> Result<Option<School>, StoreError> {
-        let c = self.reader();
-        let mut stmt = c.prepare_cached(&format!("SELECT {COLUMNS} FROM schools WHERE urn = ?1"))?;
-        Ok(stmt.query_row([urn], school_from).optional()?)
+        Ok(find_school(&self.reader(), urn)?)
     }
 
     /// How many schools the register holds.
