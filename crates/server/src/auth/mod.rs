@@ -133,7 +133,7 @@ pub enum AuthError {
     #[error("crypto: {0}")]
     Crypto(String),
     #[error(transparent)]
-    Db(#[from] rusqlite::Error),
+    Db(#[from] crate::store::db::Error),
 }
 
 /// The one message for a wrong email, password or code: it must not tell which was wrong.

@@ -3,10 +3,10 @@
 
 use super::records::{self, Ctx, Doc};
 use crate::auth::{hub_uuid, AuthDevice};
+use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::entities::TeamRole;
 use qar_core::op_permission::OpReview;
 use qar_core::{EntityKind, ReviewFacts, ReviewState};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -49,7 +49,7 @@ pub(super) fn state_of(doc: &Doc) -> ReviewState {
 }
 
 /// The access facts of `user_id` on an existing review (`None` when the review is unknown).
-pub(super) fn review_access(tx: &Connection, review_id: &str, user_id: &str) -> rusqlite::Result<Option<ReviewAccess>> {
+pub(super) fn review_access(tx: &Connection, review_id: &str, user_id: &str) -> crate::store::db::Result<Option<ReviewAccess>> {
     let Some(review) = records::load(tx, EntityKind::Review, review_id)? else { return Ok(None) };
     let hub_id = hub_of(tx, review_id)?;
     let team_role = tx
@@ -61,12 +61,12 @@ pub(super) fn review_access(tx: &Connection, review_id: &str, user_id: &str) -> 
     Ok(Some(ReviewAccess { state: state_of(&review.doc), hub_id, team_role, host_headteacher }))
 }
 
-pub(super) fn hub_of(tx: &Connection, review_id: &str) -> rusqlite::Result<Option<String>> {
+pub(super) fn hub_of(tx: &Connection, review_id: &str) -> crate::store::db::Result<Option<String>> {
     tx.prepare_cached("SELECT hub_id FROM review_hub WHERE review_id = ?1")?.query_row([review_id], |r| r.get(0)).optional()
 }
 
 /// Adds a person to a review's team; someone already on it keeps their role.
-pub(super) fn add_member(tx: &Connection, review_id: &str, user_id: &str, role: TeamRole) -> rusqlite::Result<()> {
+pub(super) fn add_member(tx: &Connection, review_id: &str, user_id: &str, role: TeamRole) -> crate::store::db::Result<()> {
     tx.prepare_cached("INSERT OR IGNORE INTO review_team(review_id, user_id, role) VALUES (?1, ?2, ?3)")?.execute(params![
         review_id,
         user_id,
@@ -76,7 +76,7 @@ pub(super) fn add_member(tx: &Connection, review_id: &str, user_id: &str, role: 
 }
 
 /// Puts a review in its school's hub, unless it is in a hub already.
-pub(super) fn place_in_school_hub(tx: &Connection, review_id: &str, urn: &str) -> rusqlite::Result<()> {
+pub(super) fn place_in_school_hub(tx: &Connection, review_id: &str, urn: &str) -> crate::store::db::Result<()> {
     tx.prepare_cached(
         "INSERT INTO review_hub(review_id, hub_id) SELECT ?1, hub_id FROM schools WHERE urn = ?2 AND hub_id IS NOT NULL
          ON CONFLICT(review_id) DO NOTHING",
@@ -86,7 +86,7 @@ pub(super) fn place_in_school_hub(tx: &Connection, review_id: &str, urn: &str) -
 }
 
 /// The team as the review record carries it: `[{user_id, name, role}]`, lead first.
-pub(super) fn team_json(tx: &Connection, review_id: &str) -> rusqlite::Result<Value> {
+pub(super) fn team_json(tx: &Connection, review_id: &str) -> crate::store::db::Result<Value> {
     let mut stmt = tx.prepare_cached(
         "SELECT t.user_id, u.name, t.role FROM review_team t JOIN users u ON u.id = t.user_id WHERE t.review_id = ?1
          ORDER BY CASE t.role WHEN 'lead_reviewer' THEN 0 WHEN 'reviewer' THEN 1 ELSE 2 END, u.name, t.user_id",
@@ -94,12 +94,12 @@ pub(super) fn team_json(tx: &Connection, review_id: &str) -> rusqlite::Result<Va
     let rows = stmt.query_map([review_id], |r| {
         Ok(json!({"user_id": r.get::<_, String>(0)?, "name": r.get::<_, String>(1)?, "role": r.get::<_, String>(2)?}))
     })?;
-    Ok(Value::Array(rows.collect::<rusqlite::Result<_>>()?))
+    Ok(Value::Array(rows.collect::<crate::store::db::Result<_>>()?))
 }
 
 /// Writes the review record's `team` and `hub_id` fields (server writes) when they differ from
 /// the tables. Nothing happens for a review the server has no record of yet.
-pub(super) fn refresh_fields(tx: &Connection, ctx: &mut Ctx, review_id: &str) -> rusqlite::Result<bool> {
+pub(super) fn refresh_fields(tx: &Connection, ctx: &mut Ctx, review_id: &str) -> crate::store::db::Result<bool> {
     if records::load(tx, EntityKind::Review, review_id)?.is_none() {
         return Ok(false);
     }
@@ -108,7 +108,7 @@ pub(super) fn refresh_fields(tx: &Connection, ctx: &mut Ctx, review_id: &str) ->
 }
 
 /// The review record's server-written `team` (always) and `hub_id` (once it has a hub).
-pub(super) fn access_fields(tx: &Connection, review_id: &str) -> rusqlite::Result<Vec<(&'static str, Value)>> {
+pub(super) fn access_fields(tx: &Connection, review_id: &str) -> crate::store::db::Result<Vec<(&'static str, Value)>> {
     let mut fields = vec![("team", team_json(tx, review_id)?)];
     if let Some(hub) = hub_of(tx, review_id)? {
         fields.push(("hub_id", Value::String(hub)));
@@ -117,7 +117,7 @@ pub(super) fn access_fields(tx: &Connection, review_id: &str) -> rusqlite::Resul
 }
 
 /// A person's display name ("" when unknown).
-pub(super) fn user_name(tx: &Connection, user_id: &str) -> rusqlite::Result<String> {
+pub(super) fn user_name(tx: &Connection, user_id: &str) -> crate::store::db::Result<String> {
     Ok(tx
         .prepare_cached("SELECT name FROM users WHERE id = ?1")?
         .query_row([user_id], |r| r.get::<_, String>(0))

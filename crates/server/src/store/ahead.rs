@@ -6,9 +6,9 @@
 
 use super::records::Ctx;
 use super::CorruptValue;
+use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::protocol::{ClockAhead, Op};
 use qar_core::Hlc;
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// Five minutes: well beyond the drift of a clock that sets itself (seconds), well inside what
 /// a person would notice on a report. A server setting (`--max-clock-ahead-mins`).
@@ -24,7 +24,7 @@ pub(super) struct ClockBound {
 }
 
 impl ClockBound {
-    pub fn new(conn: &Connection, max_ahead_ms: u64) -> rusqlite::Result<ClockBound> {
+    pub fn new(conn: &Connection, max_ahead_ms: u64) -> crate::store::db::Result<ClockBound> {
         let any_stored = conn.prepare_cached("SELECT 1 FROM restamps LIMIT 1")?.exists([])?;
         Ok(ClockBound { max_ahead_ms, any_stored, furthest_ms: 0, seqs: Vec::new() })
     }
@@ -32,7 +32,7 @@ impl ClockBound {
     /// Gives an accepted op (validated and authorised: call nothing here for a refused one)
     /// its final stamp before it is merged. Bases naming a re-stamped write are first mapped to
     /// the stamp the server stored for it.
-    pub fn stamp_accepted(&mut self, tx: &Connection, ctx: &mut Ctx, op: &mut Op) -> rusqlite::Result<()> {
+    pub fn stamp_accepted(&mut self, tx: &Connection, ctx: &mut Ctx, op: &mut Op) -> crate::store::db::Result<()> {
         if self.any_stored {
             for write in op.fields.values_mut() {
                 if let Some(base) = write.base {
@@ -71,7 +71,7 @@ impl ClockBound {
     }
 }
 
-fn restamp_of(tx: &Connection, original: Hlc) -> rusqlite::Result<Option<Hlc>> {
+fn restamp_of(tx: &Connection, original: Hlc) -> crate::store::db::Result<Option<Hlc>> {
     let stamp: Option<String> =
         tx.prepare_cached("SELECT stamp FROM restamps WHERE original = ?1")?.query_row([original.to_string()], |r| r.get(0)).optional()?;
     stamp.map(|s| s.parse::<Hlc>().map_err(|e| CorruptValue::error(format!("re-stamp of {original}"), e))).transpose()

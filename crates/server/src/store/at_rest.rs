@@ -3,10 +3,10 @@
 //! Opening a store readies the writer (audit MAC function, secure delete), refuses a key that is
 //! not this folder's, and encrypts secrets an older version left in clear text.
 
+use super::db::{params, Connection, OptionalExtension};
 use super::{audit_log, ServerStore, StoreError};
 use crate::server_key::{KeyError, ServerKey};
 use crate::ServerError;
-use rusqlite::{params, Connection, OptionalExtension};
 use zeroize::Zeroizing;
 
 pub(super) fn account_aad(user_id: &str) -> String {
@@ -19,15 +19,18 @@ pub(super) fn invitation_aad(invitation_id: &str) -> String {
 
 /// Everything the writer needs before the first request; run at every open.
 pub(super) fn prepare(conn: &mut Connection, key: &std::sync::Arc<ServerKey>) -> Result<(), ServerError> {
-    // A replaced or removed secret is overwritten in the file, not left in free space.
-    conn.pragma_update(None, "secure_delete", true).map_err(StoreError::from)?;
-    audit_log::register(conn, key.clone()).map_err(StoreError::from)?;
+    if let Some(lite) = conn.sqlite() {
+        // A replaced or removed secret is overwritten in the file, not left in free space.
+        lite.pragma_update(None, "secure_delete", true).map_err(StoreError::from)?;
+        audit_log::register(lite, key.clone()).map_err(StoreError::from)?;
+        super::mail_outbox::register(lite, key.clone()).map_err(StoreError::from)?;
+    }
     let tx = conn.transaction().map_err(StoreError::from)?;
     let known: Option<String> =
         tx.query_row("SELECT value FROM meta WHERE key = 'server_key_check'", [], |r| r.get(0)).optional().map_err(StoreError::from)?;
     match known {
         Some(check) if check != key.fingerprint() => {
-            let path = tx.path().unwrap_or_default().to_owned();
+            let path = tx.sqlite().and_then(|c| c.path()).unwrap_or_default().to_owned();
             return Err(ServerError::WrongKey(path));
         }
         Some(_) => {}
@@ -48,7 +51,9 @@ pub(super) fn prepare(conn: &mut Connection, key: &std::sync::Arc<ServerKey>) ->
     tx.commit().map_err(StoreError::from)?;
     if sealed > 0 {
         // The clear pages leave the main file now, not at some later checkpoint.
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(StoreError::from)?;
+        if let Some(lite) = conn.sqlite() {
+            lite.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(StoreError::from)?;
+        }
         tracing::info!(sealed, "encrypted TOTP secrets that were stored in clear text");
     }
     Ok(())

@@ -20,8 +20,8 @@
 
 use super::{ServerStore, StoreError};
 use crate::server_key::ServerKey;
+use crate::store::db::{params, Connection, OptionalExtension};
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -45,7 +45,7 @@ pub(crate) struct Event<'a> {
 }
 
 /// Registers the MAC function on a connection that appends to the chain.
-pub(super) fn register(conn: &Connection, key: Arc<ServerKey>) -> rusqlite::Result<()> {
+pub(super) fn register(conn: &rusqlite::Connection, key: Arc<ServerKey>) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_DIRECTONLY;
     conn.create_scalar_function(MAC_FN, 1, flags, move |ctx| {
         let data = ctx.get_raw(0).as_blob().map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
@@ -54,7 +54,7 @@ pub(super) fn register(conn: &Connection, key: Arc<ServerKey>) -> rusqlite::Resu
 }
 
 /// A MAC with the audit subkey inside a transaction of the writer (which has the function).
-pub(super) fn mac_in_tx(conn: &Connection, data: &[u8]) -> rusqlite::Result<String> {
+pub(super) fn mac_in_tx(conn: &Connection, data: &[u8]) -> crate::store::db::Result<String> {
     conn.prepare_cached(&format!("SELECT {MAC_FN}(?1)"))?.query_row([data], |r| r.get(0))
 }
 
@@ -96,7 +96,7 @@ fn legacy_end_input(seq: i64, hash: &str) -> Vec<u8> {
 }
 
 /// Appends one event inside the caller's transaction (the connection must have the MAC function).
-pub(crate) fn append(conn: &Connection, e: &Event, at_ms: u64) -> rusqlite::Result<()> {
+pub(crate) fn append(conn: &Connection, e: &Event, at_ms: u64) -> crate::store::db::Result<()> {
     let last: Option<(i64, String)> = conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -137,7 +137,7 @@ pub(crate) fn append(conn: &Connection, e: &Event, at_ms: u64) -> rusqlite::Resu
 
 /// Records, once, where the unkeyed (legacy) rows end, with a MAC: run at every open. Does
 /// nothing when the record exists, or when keyed rows exist without it (verify reports that).
-pub(super) fn seal_legacy_segment(conn: &Connection, key: &ServerKey) -> rusqlite::Result<()> {
+pub(super) fn seal_legacy_segment(conn: &Connection, key: &ServerKey) -> crate::store::db::Result<()> {
     if conn.prepare("SELECT 1 FROM meta WHERE key = 'audit_legacy_end'")?.exists([])? {
         return Ok(());
     }
@@ -170,7 +170,7 @@ fn legacy_rekey_input(prev: &str, seq: i64, at_ms: i64, kind: &str, digests: &[S
 /// each gets keyed digests of its parts and a MAC over them and its unchanged SHA-256, so it
 /// can be pseudonymised like a keyed entry. Only when the whole legacy segment still verifies
 /// up to its sealed end: an edited segment is left for `verify-audit` to report, not blessed.
-pub(super) fn rekey_legacy(conn: &Connection, key: &ServerKey) -> rusqlite::Result<usize> {
+pub(super) fn rekey_legacy(conn: &Connection, key: &ServerKey) -> crate::store::db::Result<usize> {
     if !conn.prepare("SELECT 1 FROM audit_log WHERE scheme = 0 AND legacy_mac IS NULL")?.exists([])? {
         return Ok(0);
     }
@@ -190,7 +190,7 @@ pub(super) fn rekey_legacy(conn: &Connection, key: &ServerKey) -> rusqlite::Resu
         let rows = stmt.query_map([end_seq], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, [r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?], r.get(7)?, r.get(8)?, r.get(9)?))
         })?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::store::db::Result<_>>()?
     };
     let mut prev = GENESIS.to_owned();
     for (i, (seq, at_ms, kind, parts, stored_prev, hash, scheme)) in rows.iter().enumerate() {
@@ -441,10 +441,10 @@ impl ServerStore {
 /// digest is missing or a clear value does not fit.
 fn checked_digests(
     key: &ServerKey,
-    r: &rusqlite::Row<'_>,
+    r: &crate::store::db::Row,
     clear: [&str; 4],
     verdict: &mut AuditVerdict,
-) -> rusqlite::Result<Option<[String; 4]>> {
+) -> crate::store::db::Result<Option<[String; 4]>> {
     let mut digests: [String; 4] = Default::default();
     for i in 0..4 {
         let Some(stored): Option<String> = r.get(10 + i)? else {
@@ -471,7 +471,7 @@ fn check_versions(
     key: &ServerKey,
     issued: &mut BTreeMap<(String, i64), Issued>,
     verdict: &mut AuditVerdict,
-) -> rusqlite::Result<()> {
+) -> crate::store::db::Result<()> {
     let mut stmt = conn.prepare(
         "SELECT review_id, version, snapshot, sha256, person_digests, form_sha256, form_mac FROM report_versions ORDER BY review_id, version",
     )?;

@@ -6,8 +6,8 @@
 //! later than every write the server has kept.
 
 use super::CorruptValue;
+use crate::store::db::{Connection, OptionalExtension};
 use qar_core::{Hlc, HlcClock};
-use rusqlite::{Connection, OptionalExtension};
 
 const NODE_KEY: &str = "server_node";
 const LAST_KEY: &str = "server_hlc";
@@ -15,7 +15,7 @@ const LAST_KEY: &str = "server_hlc";
 /// Reads (or, in a new data folder, makes) the node and the last stamp issued. A stored value
 /// that does not read back is a loud error, never a new node or a zero clock: restarting from
 /// zero would issue stamps older than the ones already stored, so server writes would lose.
-pub(super) fn load(conn: &Connection) -> rusqlite::Result<HlcClock> {
+pub(super) fn load(conn: &Connection) -> crate::store::db::Result<HlcClock> {
     let get = |key: &str| conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get::<_, String>(0)).optional();
     let node = match get(NODE_KEY)? {
         Some(v) => {
@@ -35,7 +35,7 @@ pub(super) fn load(conn: &Connection) -> rusqlite::Result<HlcClock> {
 }
 
 /// Keeps the clock's last stamp with the writes that used it (same transaction).
-pub(super) fn save(conn: &Connection, clock: &HlcClock) -> rusqlite::Result<()> {
+pub(super) fn save(conn: &Connection, clock: &HlcClock) -> crate::store::db::Result<()> {
     conn.prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?.execute([LAST_KEY, &clock.last().to_string()])?;
     Ok(())
 }

@@ -166,7 +166,7 @@ fn the_bound_is_a_setting() {
 fn a_corrupt_record_is_a_loud_error_and_stays_as_it_was() {
     let (_d, s) = demo();
     let broken = r#"{"notes":{"value":"x","version":"10000000000000-0000000000-8000000000000001"}}"#;
-    s.writer().execute("UPDATE records SET fields = ?1 WHERE id = ?2", rusqlite::params![broken, ANIKAS_NOTE.to_string()]).unwrap();
+    s.writer().execute("UPDATE records SET fields = ?1 WHERE id = ?2", crate::store::db::params![broken, ANIKAS_NOTE.to_string()]).unwrap();
     let device = Uuid::now_v7();
     let caller = AuthDevice { user_id: ANIKA.into(), device_id: device, roles: vec![] };
     let edit =

@@ -2,9 +2,9 @@
 //! the conflicted record, so they reach every laptop that may see it.
 
 use super::records::{self, Ctx};
+use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::sync::Lost;
 use qar_core::{EntityKind, Hlc};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -17,7 +17,7 @@ pub fn conflict_id(entity: EntityKind, record_id: &str, field: &str, losing_vers
 }
 
 /// Remembers which person writes with a device's clock node.
-pub(super) fn note_writer(tx: &Connection, device_id: Uuid, user_id: &str) -> rusqlite::Result<()> {
+pub(super) fn note_writer(tx: &Connection, device_id: Uuid, user_id: &str) -> crate::store::db::Result<()> {
     tx.prepare_cached("INSERT OR REPLACE INTO device_nodes(node, device_id, user_id) VALUES (?1, ?2, ?3)")?.execute(params![
         Hlc::node_of(&device_id) as i64,
         device_id.to_string(),
@@ -27,7 +27,7 @@ pub(super) fn note_writer(tx: &Connection, device_id: Uuid, user_id: &str) -> ru
 }
 
 /// The person who wrote a version ("" when unknown, e.g. a server write).
-fn author_of(tx: &Connection, version: Hlc) -> rusqlite::Result<String> {
+fn author_of(tx: &Connection, version: Hlc) -> crate::store::db::Result<String> {
     Ok(tx
         .prepare_cached("SELECT user_id FROM device_nodes WHERE node = ?1")?
         .query_row([version.node as i64], |r| r.get::<_, String>(0))
@@ -44,7 +44,7 @@ pub(super) fn keep(
     review_id: &str,
     lost: &Lost,
     pusher: &str,
-) -> rusqlite::Result<()> {
+) -> crate::store::db::Result<()> {
     let id = conflict_id(entity, record_id, &lost.field, lost.version).to_string();
     if records::load(tx, EntityKind::Conflict, &id)?.is_some() {
         return Ok(());
@@ -76,7 +76,7 @@ pub(super) fn keep_unmapped(
     op: &qar_core::upcast::UnmappedOp,
     review_id: &str,
     pusher: &str,
-) -> rusqlite::Result<()> {
+) -> crate::store::db::Result<()> {
     let record_id = op.id.to_string();
     let version = op.hlc.to_string();
     // The kind as sent is kept when it reads as a code (a newer app's kind, say); anything

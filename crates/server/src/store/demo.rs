@@ -4,9 +4,9 @@
 use super::push::max_server_seq;
 use super::records::{self, Ctx};
 use super::{access, clock, ServerStore, StoreError};
+use crate::store::db::params;
 use qar_core::entities::TeamRole;
 use qar_core::EntityKind;
-use rusqlite::params;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -89,7 +89,7 @@ impl ServerStore {
 }
 
 /// The hub, schools, people, reviews and notes (server writes, so every laptop receives them).
-fn seed_demo_records(tx: &rusqlite::Transaction, ctx: &mut Ctx, now_ms: u64) -> Result<(), StoreError> {
+fn seed_demo_records(tx: &crate::store::db::Transaction, ctx: &mut Ctx, now_ms: u64) -> Result<(), StoreError> {
     tx.execute("INSERT INTO hubs(id, name, region) VALUES (?1, 'Riverside & Fells Hub', 'North West')", [DEMO_HUB_ID])?;
     for (urn, name, phase, la, postcode) in SCHOOLS {
         tx.execute(
@@ -137,7 +137,7 @@ fn seed_demo_records(tx: &rusqlite::Transaction, ctx: &mut Ctx, now_ms: u64) -> 
 
 /// Every demo review in the demo hub, with Anika Marsh leading and Owen Pritchard reviewing.
 /// Once per data folder; the review records' `team` and `hub_id` fields follow.
-fn seed_demo_teams(tx: &rusqlite::Transaction, ctx: &mut Ctx) -> Result<(), StoreError> {
+fn seed_demo_teams(tx: &crate::store::db::Transaction, ctx: &mut Ctx) -> Result<(), StoreError> {
     if tx.prepare("SELECT 1 FROM meta WHERE key = 'demo_teams_seeded'")?.exists([])? {
         return Ok(());
     }
@@ -155,7 +155,7 @@ fn seed_demo_teams(tx: &rusqlite::Transaction, ctx: &mut Ctx) -> Result<(), Stor
 /// Each demo review builds on its school's latest issued review, as scheduling would link it
 /// (issue 23): nothing while the demo holds no issued history; a review already linked keeps
 /// its link, so a coordinator's change survives a restart.
-pub(super) fn link_demo_reviews(tx: &rusqlite::Transaction, ctx: &mut Ctx) -> Result<(), StoreError> {
+pub(super) fn link_demo_reviews(tx: &crate::store::db::Transaction, ctx: &mut Ctx) -> Result<(), StoreError> {
     for (id, urn, _, start, _) in REVIEWS {
         let review = Uuid::from_u128(id);
         let record = qar_core::previous_review::record_id(review).to_string();
@@ -199,7 +199,7 @@ pub const DEMO_TOTP_SECRETS: [(&str, &str); 4] = [
 
 /// Gives the demo people their DEMO ONLY sign-ins, adds the demo admin and makes Hollie
 /// Brennan coordinator of the demo hub. Once per data folder; later calls change nothing.
-fn seed_demo_accounts(tx: &rusqlite::Transaction, key: &crate::server_key::ServerKey, now_ms: u64) -> Result<(), StoreError> {
+fn seed_demo_accounts(tx: &crate::store::db::Transaction, key: &crate::server_key::ServerKey, now_ms: u64) -> Result<(), StoreError> {
     if tx.prepare("SELECT 1 FROM meta WHERE key = 'demo_accounts_seeded'")?.exists([])? {
         return Ok(());
     }
@@ -212,7 +212,7 @@ fn seed_demo_accounts(tx: &rusqlite::Transaction, key: &crate::server_key::Serve
         let Some(user_id) = tx
             .query_row("SELECT id FROM users WHERE email = ?1", [email], |r| r.get::<_, String>(0))
             .map(Some)
-            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })?
+            .or_else(|e| if matches!(e, crate::store::db::Error::QueryReturnedNoRows) { Ok(None) } else { Err(e) })?
         else {
             continue;
         };

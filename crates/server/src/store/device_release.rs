@@ -6,8 +6,8 @@
 use super::audit_log::{self, Event};
 use super::ServerStore;
 use crate::auth::{AuthDevice, AuthError, DeviceInfo};
+use crate::store::db::OptionalExtension;
 use qar_core::ErrorCode;
-use rusqlite::OptionalExtension;
 use uuid::Uuid;
 
 impl ServerStore {

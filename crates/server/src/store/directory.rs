@@ -5,7 +5,7 @@
 use super::accounts::{email_key, roles_of};
 use super::ServerStore;
 use crate::auth::Role;
-use rusqlite::{params, OptionalExtension, Transaction};
+use crate::store::db::{params, OptionalExtension, Transaction};
 use uuid::Uuid;
 
 /// A person's usual role, as the directory (`users.role`) and the import file name it.
@@ -70,7 +70,7 @@ pub enum DirectoryError {
     #[error("{0}")]
     Refused(String),
     #[error("database error: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(#[from] crate::store::db::Error),
     #[error(transparent)]
     Key(#[from] crate::server_key::KeyError),
 }
@@ -78,7 +78,7 @@ pub enum DirectoryError {
 /// (id, name, directory role, hub id) of a person in the directory.
 type Person = (String, String, String, Option<String>);
 
-fn find_user(tx: &Transaction, email: &str) -> rusqlite::Result<Option<Person>> {
+fn find_user(tx: &Transaction, email: &str) -> crate::store::db::Result<Option<Person>> {
     tx.query_row("SELECT id, name, role, hub_id FROM users WHERE lower(email) = ?1", [email], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
     })
@@ -103,16 +103,15 @@ fn resolve_hub(tx: &Transaction, hub: &str) -> Result<(String, Option<(String, S
     }
 }
 
-fn active_admin_ids(tx: &Transaction) -> rusqlite::Result<Vec<String>> {
+fn active_admin_ids(tx: &Transaction) -> crate::store::db::Result<Vec<String>> {
     let mut stmt = tx.prepare(
         "SELECT r.user_id FROM user_roles r JOIN accounts a ON a.user_id = r.user_id
          WHERE r.role = 'admin' AND a.active = 1 ORDER BY r.user_id",
     )?;
-    let ids = stmt.query_map([], |r| r.get(0))?.collect();
-    ids
+    stmt.query_map([], |r| r.get(0))?.collect()
 }
 
-fn set_roles(tx: &Transaction, user_id: &str, roles: &[Role]) -> rusqlite::Result<()> {
+fn set_roles(tx: &Transaction, user_id: &str, roles: &[Role]) -> crate::store::db::Result<()> {
     tx.execute("DELETE FROM user_roles WHERE user_id = ?1", [user_id])?;
     for role in roles {
         match role {
@@ -125,7 +124,7 @@ fn set_roles(tx: &Transaction, user_id: &str, roles: &[Role]) -> rusqlite::Resul
     Ok(())
 }
 
-fn has_account(tx: &Transaction, user_id: &str) -> rusqlite::Result<bool> {
+fn has_account(tx: &Transaction, user_id: &str) -> crate::store::db::Result<bool> {
     tx.prepare_cached("SELECT 1 FROM accounts WHERE user_id = ?1")?.exists([user_id])
 }
 

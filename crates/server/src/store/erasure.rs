@@ -16,8 +16,8 @@ use super::push::max_server_seq;
 use super::records::{self, Ctx};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::{EntityKind, ErrorCode};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -65,7 +65,7 @@ impl ServerStore {
         let devices: Vec<String> = {
             let mut stmt = tx.prepare("SELECT device_id FROM device_registry WHERE user_id = ?1")?;
             let rows = stmt.query_map([user_id], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
+            rows.collect::<crate::store::db::Result<_>>()?
         };
         // Written first so the pseudonymisation below covers it too: the chain records that an
         // erasure happened, not whom it erased.
@@ -108,12 +108,12 @@ impl ServerStore {
     }
 }
 
-fn rewrite_records(tx: &Connection, ctx: &mut Ctx, user_id: &str, name: &str) -> rusqlite::Result<u64> {
+fn rewrite_records(tx: &Connection, ctx: &mut Ctx, user_id: &str, name: &str) -> crate::store::db::Result<u64> {
     let mut n = 0;
     let reviews: Vec<String> = {
         let mut stmt = tx.prepare("SELECT review_id FROM review_team WHERE user_id = ?1")?;
         let rows = stmt.query_map([user_id], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::store::db::Result<_>>()?
     };
     for review in &reviews {
         n += u64::from(access::refresh_fields(tx, ctx, review)?);
@@ -124,7 +124,7 @@ fn rewrite_records(tx: &Connection, ctx: &mut Ctx, user_id: &str, name: &str) ->
                AND json_extract(fields, '$.author_name.value') IS NOT ?2",
         )?;
         let rows = stmt.query_map(params![user_id, FORMER_REVIEWER], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::store::db::Result<_>>()?
     };
     for (id, review) in comments {
         n += u64::from(records::server_write(tx, ctx, EntityKind::Comment, &id, &review, &[("author_name", json!(FORMER_REVIEWER))])?);
@@ -132,7 +132,7 @@ fn rewrite_records(tx: &Connection, ctx: &mut Ctx, user_id: &str, name: &str) ->
     let approved: Vec<String> = {
         let mut stmt = tx.prepare("SELECT id FROM records WHERE entity = 'review' AND json_extract(fields, '$.approved_by.value') = ?1")?;
         let rows = stmt.query_map([name], |r| r.get(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::store::db::Result<_>>()?
     };
     for id in approved {
         n += u64::from(records::server_write(tx, ctx, EntityKind::Review, &id, &id, &[("approved_by", json!(FORMER_REVIEWER))])?);
@@ -142,7 +142,7 @@ fn rewrite_records(tx: &Connection, ctx: &mut Ctx, user_id: &str, name: &str) ->
 
 /// Replaces the person's id and name in issued snapshots by the pseudonym of each value's
 /// digest; the erasable form (migration 12) is unchanged, so the versions still verify.
-fn redact_versions(tx: &Connection, key: &crate::server_key::ServerKey, user_id: &str, name: &str) -> rusqlite::Result<u64> {
+fn redact_versions(tx: &Connection, key: &crate::server_key::ServerKey, user_id: &str, name: &str) -> crate::store::db::Result<u64> {
     let rows: Vec<(String, i64, String, String, String, String)> = {
         let mut stmt = tx.prepare(
             "SELECT review_id, version, snapshot, person_digests, issued_by, issued_by_name FROM report_versions
@@ -151,7 +151,7 @@ fn redact_versions(tx: &Connection, key: &crate::server_key::ServerKey, user_id:
         let rows = stmt.query_map(params![json!(user_id).to_string(), json!(name).to_string()], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
         })?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::store::db::Result<_>>()?
     };
     let mut n = 0;
     for (review, version, snapshot, digests, issued_by, issued_by_name) in rows {
@@ -183,7 +183,7 @@ fn pseudonymise_audit(
     user_id: &str,
     names: &[&str],
     devices: &[String],
-) -> rusqlite::Result<(u64, u64)> {
+) -> crate::store::db::Result<(u64, u64)> {
     let person = pseudonym(key, &key.audit_mac(&part_input(user_id)));
     let mut n = tx
         .execute("UPDATE audit_log SET actor = ?2 WHERE actor = ?1 AND (scheme = 1 OR legacy_mac IS NOT NULL)", params![user_id, person])?

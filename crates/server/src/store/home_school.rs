@@ -5,13 +5,13 @@
 use super::hub_admin::{audit, require_admin, unknown_user, user_info};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use crate::store::db::{params, Connection};
 pub use qar_core::protocol::admin::{HomeSchool, HomeSchoolSet, HomeSchoolWarning};
 use qar_core::ErrorCode;
-use rusqlite::{params, Connection};
 use serde_json::json;
 
 /// Open reviews (not cancelled, archived or deleted) of school `urn` with `user_id` on the team.
-fn open_reviews_of_school(tx: &Connection, user_id: &str, urn: &str) -> rusqlite::Result<Vec<(String, String)>> {
+fn open_reviews_of_school(tx: &Connection, user_id: &str, urn: &str) -> crate::store::db::Result<Vec<(String, String)>> {
     let mut stmt = tx.prepare_cached(
         "SELECT r.id, coalesce(json_extract(r.fields, '$.school_name.value'), '') FROM review_team t
          JOIN records r ON r.entity = 'review' AND r.id = t.review_id

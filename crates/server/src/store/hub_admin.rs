@@ -6,9 +6,9 @@ use super::accounts::roles_of;
 use super::audit_log::{self, Event};
 use super::{ServerStore, StoreError};
 use crate::auth::{AuthDevice, Role};
+use crate::store::db::{params, Connection, OptionalExtension};
 pub use qar_core::protocol::admin::{AccountStatus, AssignOutcome, HubInfo, SchoolInfo, UserInfo};
 use qar_core::ErrorCode;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -35,7 +35,14 @@ pub(super) fn require_admin(caller: &AuthDevice, what: &str) -> Result<(), Store
 }
 
 /// Records an administrative action in the audit chain, inside its transaction.
-pub(super) fn audit(tx: &Connection, caller: &AuthDevice, kind: &str, subject: &str, detail: Value, now_ms: u64) -> rusqlite::Result<()> {
+pub(super) fn audit(
+    tx: &Connection,
+    caller: &AuthDevice,
+    kind: &str,
+    subject: &str,
+    detail: Value,
+    now_ms: u64,
+) -> crate::store::db::Result<()> {
     let device = caller.device_id.to_string();
     let event = Event { kind, actor: &caller.user_id, device_id: &device, subject, detail: detail.to_string() };
     audit_log::append(tx, &event, now_ms)
@@ -67,7 +74,7 @@ fn check_deadline(days: u32) -> Result<u32, StoreError> {
     Ok(days)
 }
 
-pub(super) fn hub_info(conn: &Connection, hub_id: &str) -> rusqlite::Result<Option<HubInfo>> {
+pub(super) fn hub_info(conn: &Connection, hub_id: &str) -> crate::store::db::Result<Option<HubInfo>> {
     conn.prepare_cached(
         "SELECT h.id, h.name, h.region, h.report_deadline_days, (SELECT count(*) FROM schools s WHERE s.hub_id = h.id)
          FROM hubs h WHERE h.id = ?1",
@@ -76,7 +83,7 @@ pub(super) fn hub_info(conn: &Connection, hub_id: &str) -> rusqlite::Result<Opti
     .optional()
 }
 
-fn hub_row(r: &rusqlite::Row) -> rusqlite::Result<HubInfo> {
+fn hub_row(r: &crate::store::db::Row) -> crate::store::db::Result<HubInfo> {
     Ok(HubInfo { id: r.get(0)?, name: r.get(1)?, region: r.get(2)?, report_deadline_days: r.get(3)?, schools: r.get(4)? })
 }
 
@@ -88,7 +95,7 @@ pub(super) fn unknown_hub(hub_id: &str) -> StoreError {
     }
 }
 
-pub(super) fn user_info(conn: &Connection, user_id: &str, now_ms: u64) -> rusqlite::Result<Option<UserInfo>> {
+pub(super) fn user_info(conn: &Connection, user_id: &str, now_ms: u64) -> crate::store::db::Result<Option<UserInfo>> {
     let row = conn
         .prepare_cached(
             "SELECT u.id, u.name, u.email, u.home_school_urn, a.active,
@@ -152,12 +159,11 @@ pub(super) fn set_roles_in(tx: &Connection, user_id: &str, roles: &[Role]) -> Re
     write_roles(tx, user_id, roles)
 }
 
-fn active_admins(tx: &Connection) -> rusqlite::Result<Vec<String>> {
+fn active_admins(tx: &Connection) -> crate::store::db::Result<Vec<String>> {
     let mut stmt = tx.prepare_cached(
         "SELECT r.user_id FROM user_roles r JOIN accounts a ON a.user_id = r.user_id WHERE r.role = 'admin' AND a.active = 1",
     )?;
-    let ids = stmt.query_map([], |r| r.get(0))?.collect();
-    ids
+    stmt.query_map([], |r| r.get(0))?.collect()
 }
 
 impl ServerStore {
@@ -209,7 +215,7 @@ impl ServerStore {
             "SELECT h.id, h.name, h.region, h.report_deadline_days, (SELECT count(*) FROM schools s WHERE s.hub_id = h.id)
              FROM hubs h ORDER BY h.name, h.id",
         )?;
-        let hubs = stmt.query_map([], hub_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let hubs = stmt.query_map([], hub_row)?.collect::<crate::store::db::Result<Vec<_>>>()?;
         Ok(hubs.into_iter().filter(|h| caller.is_admin() || caller.coordinates(&h.id)).collect())
     }
 
@@ -273,7 +279,7 @@ impl ServerStore {
                 hub_id: r.get(6)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::db::Result<_>>()?)
     }
 
     /// The people directory: for an administrator and for coordinators (who pick teams).
@@ -282,8 +288,10 @@ impl ServerStore {
             return Err(refused(ErrorCode::AdminOnly, "Only an administrator or a hub coordinator can list people."));
         }
         let conn = self.reader();
-        let ids: Vec<String> =
-            conn.prepare_cached("SELECT id FROM users ORDER BY name, id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let ids: Vec<String> = conn
+            .prepare_cached("SELECT id FROM users ORDER BY name, id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<crate::store::db::Result<_>>()?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             out.extend(user_info(&conn, &id, now_ms)?);

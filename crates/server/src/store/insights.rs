@@ -7,13 +7,13 @@ use super::overview::visit_dates_of;
 use super::records::{self, Doc};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use crate::store::db::{params, Connection};
 use qar_core::calendar::{format_date, utc_day};
 use qar_core::insights::charts::{self, IssuedFacts, ReviewFacts};
 use qar_core::insights::{academic_year, MIN_SCHOOLS};
 pub use qar_core::protocol::insights::HubInsights;
 use qar_core::report_deadline::report_due;
 use qar_core::{ErrorCode, ReviewState};
-use rusqlite::{params, Connection};
 use serde::Deserialize;
 
 /// The report section an Area of Excellence is written in (templates/report-2019.json).
@@ -114,7 +114,7 @@ impl ServerStore {
 const AOE_THEMES: &[(&str, &str)] = &[];
 
 /// The theme codes of the review's Area of Excellence (see [`AOE_THEMES`]).
-fn aoe_themes(_conn: &Connection, _review_id: &str) -> rusqlite::Result<Vec<String>> {
+fn aoe_themes(_conn: &Connection, _review_id: &str) -> crate::store::db::Result<Vec<String>> {
     Ok(Vec::new())
 }
 

@@ -7,8 +7,8 @@
 use super::push::max_server_seq;
 use super::records::{self, Ctx};
 use super::{clock, ServerStore, StoreError};
+use crate::store::db::params;
 use qar_core::EntityKind;
-use rusqlite::params;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -114,7 +114,7 @@ impl ServerStore {
         let ids: Vec<String> = tx
             .prepare("SELECT id FROM records WHERE entity = 'estimate' AND review_id = ?1")?
             .query_map([review_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::Result<_>>()?;
         for id in ids {
             records::server_write(&tx, &mut ctx, EntityKind::Estimate, &id, review_id, &[("value", json!("ineffective"))])?;
         }

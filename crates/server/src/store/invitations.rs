@@ -9,9 +9,9 @@ use super::mail_outbox::Recipient;
 use super::{ServerStore, StoreError};
 use crate::auth::throttle::MAX_INVITATION_CODE_TRIES;
 use crate::auth::{crypto, AccountSummary, AuthDevice, Role};
+use crate::store::db::{params, Connection, OptionalExtension};
 pub use qar_core::protocol::invitations::{InvitationIssued, InviteRole, NewInvitation, Redeemed};
 use qar_core::ErrorCode;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -29,7 +29,7 @@ struct Invitation {
     cancelled: bool,
 }
 
-fn find(conn: &Connection, code: &str) -> rusqlite::Result<Option<Invitation>> {
+fn find(conn: &Connection, code: &str) -> crate::store::db::Result<Option<Invitation>> {
     let hash = crypto::token_hash(code.trim());
     conn.prepare_cached(
         "SELECT invitation_id, user_id, expires_ms, redeemed_ms, password_hash, totp_secret, confirmed_ms, cancelled_ms

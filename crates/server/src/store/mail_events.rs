@@ -8,10 +8,10 @@ use super::overview::{visit_dates_of, STALE_UNSENT_MS};
 use super::records::{self, text, Doc};
 use super::{ServerStore, StoreError};
 use crate::mail::Template;
+use crate::store::db::{params, Connection};
 use qar_core::calendar::{utc_day, NaiveDate};
 use qar_core::report_deadline::{report_due, report_overdue};
 use qar_core::{EntityKind, ReviewState};
-use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 
 /// A date as people in England read it: `7 December 2026`.
@@ -19,7 +19,7 @@ pub(super) fn british_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
-fn coordinators(tx: &Connection, review_id: &str) -> rusqlite::Result<Vec<Recipient>> {
+fn coordinators(tx: &Connection, review_id: &str) -> crate::store::db::Result<Vec<Recipient>> {
     let sql = format!(
         "SELECT DISTINCT u.name, u.email FROM review_hub h JOIN user_roles r ON r.role = 'hub_coordinator' AND r.hub_id = h.hub_id
          JOIN users u ON u.id = r.user_id WHERE h.review_id = ?1 AND {ACTIVE} ORDER BY u.email"
@@ -27,7 +27,7 @@ fn coordinators(tx: &Connection, review_id: &str) -> rusqlite::Result<Vec<Recipi
     recipients(tx, &sql, review_id)
 }
 
-fn lead_reviewer(tx: &Connection, review_id: &str) -> rusqlite::Result<Vec<Recipient>> {
+fn lead_reviewer(tx: &Connection, review_id: &str) -> crate::store::db::Result<Vec<Recipient>> {
     let sql = format!(
         "SELECT u.name, u.email FROM review_team t JOIN users u ON u.id = t.user_id
          WHERE t.review_id = ?1 AND t.role = 'lead_reviewer' AND {ACTIVE} ORDER BY u.email"
@@ -37,7 +37,7 @@ fn lead_reviewer(tx: &Connection, review_id: &str) -> rusqlite::Result<Vec<Recip
 
 /// The headteacher(s) of the reviewed school with an account (`school_heads`). Only invited
 /// heads: the register's headteacher name has no address.
-fn host_headteachers(tx: &Connection, review_id: &str) -> rusqlite::Result<Vec<Recipient>> {
+fn host_headteachers(tx: &Connection, review_id: &str) -> crate::store::db::Result<Vec<Recipient>> {
     let sql = format!(
         "SELECT u.name, u.email FROM records r JOIN school_heads h ON h.urn = json_extract(r.fields, '$.school_urn.value')
          JOIN users u ON u.id = h.user_id WHERE r.entity = 'review' AND r.id = ?1 AND {ACTIVE} ORDER BY u.email"
@@ -48,7 +48,7 @@ fn host_headteachers(tx: &Connection, review_id: &str) -> rusqlite::Result<Vec<R
 /// Who hears of a review event: submitted goes to the hub's coordinators; returned and approved
 /// to the Lead Reviewer; issued to the Lead Reviewer and the host headteacher; overdue to the
 /// Lead Reviewer and the coordinators.
-fn review_recipients(tx: &Connection, template: Template, review_id: &str) -> rusqlite::Result<Vec<Recipient>> {
+fn review_recipients(tx: &Connection, template: Template, review_id: &str) -> crate::store::db::Result<Vec<Recipient>> {
     Ok(match template {
         Template::ReportSubmitted => coordinators(tx, review_id)?,
         Template::ReportOverdue => {
@@ -78,7 +78,7 @@ pub(super) fn review_event(
     key: &str,
     extra: Value,
     now_ms: u64,
-) -> rusqlite::Result<usize> {
+) -> crate::store::db::Result<usize> {
     let Some(review) = records::load(tx, EntityKind::Review, review_id)? else { return Ok(0) };
     let mut values = review_values(&review.doc, review_id);
     if let (Some(values), Value::Object(extra)) = (values.as_object_mut(), extra) {
@@ -91,7 +91,13 @@ pub(super) fn review_event(
 /// After a pushed op: if it moved the review into `submitted` (sent by its Lead Reviewer, or
 /// sent back to the coordinator by an edit after approval), the coordinators are told. `seq` is
 /// the server_seq of the write, which makes the event's key.
-pub(super) fn after_push_op(tx: &Connection, review_id: &str, before: Option<ReviewState>, seq: u64, now_ms: u64) -> rusqlite::Result<()> {
+pub(super) fn after_push_op(
+    tx: &Connection,
+    review_id: &str,
+    before: Option<ReviewState>,
+    seq: u64,
+    now_ms: u64,
+) -> crate::store::db::Result<()> {
     let Some(review) = records::load(tx, EntityKind::Review, review_id)? else { return Ok(()) };
     let now = super::access::state_of(&review.doc);
     if now == ReviewState::Submitted && before != Some(ReviewState::Submitted) {
@@ -109,7 +115,7 @@ pub(super) fn invitation(
     code: &str,
     expires_ms: u64,
     now_ms: u64,
-) -> rusqlite::Result<usize> {
+) -> crate::store::db::Result<usize> {
     let values = json!({ "invited_by": invited_by, "code": code, "expires_date": british_date(utc_day(expires_ms)) });
     queue(tx, &format!("invitation:{invitation_id}"), Template::Invitation, &[invitee], &values, now_ms)
 }
@@ -155,7 +161,7 @@ fn overdue_reports(tx: &Connection, now_ms: u64, every_ms: u64) -> Result<usize,
              JOIN records r ON r.entity = 'review' AND r.id = rh.review_id ORDER BY r.id",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::store::db::Result<_>>()?
     };
     let mut queued = 0;
     for (id, fields, deadline_days) in rows {
@@ -176,7 +182,7 @@ fn overdue_reports(tx: &Connection, now_ms: u64, every_ms: u64) -> Result<usize,
     Ok(queued)
 }
 
-fn stale_laptops(tx: &Connection, now_ms: u64) -> rusqlite::Result<usize> {
+fn stale_laptops(tx: &Connection, now_ms: u64) -> crate::store::db::Result<usize> {
     let sql = format!(
         "SELECT o.device_id, coalesce(d.name, ''), u.name, u.email, o.pending_ops, o.oldest_unsent_ms
          FROM device_outbox o JOIN users u ON u.id = o.user_id LEFT JOIN device_registry d ON d.device_id = o.device_id
@@ -187,7 +193,7 @@ fn stale_laptops(tx: &Connection, now_ms: u64) -> rusqlite::Result<usize> {
         let rows = stmt.query_map(params![now_ms.saturating_sub(STALE_UNSENT_MS) as i64], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
         })?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::store::db::Result<_>>()?
     };
     let mut queued = 0;
     for (device_id, device_name, name, email, pending, oldest) in rows {

@@ -7,9 +7,9 @@ use super::hub_admin::{audit, refused, require_admin};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use crate::mail::Template;
+use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::ErrorCode;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -24,7 +24,7 @@ fn aad(message_id: &str) -> String {
 }
 
 /// Registers [`SEAL_FN`] on the writer (not deterministic: every seal has a fresh nonce).
-pub(super) fn register(conn: &Connection, key: Arc<crate::server_key::ServerKey>) -> rusqlite::Result<()> {
+pub(super) fn register(conn: &rusqlite::Connection, key: Arc<crate::server_key::ServerKey>) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY;
     conn.create_scalar_function(SEAL_FN, 2, flags, move |ctx| {
         let id: String = ctx.get(0)?;
@@ -60,7 +60,7 @@ pub(super) fn queue(
     recipients: &[Recipient],
     params: &Value,
     now_ms: u64,
-) -> rusqlite::Result<usize> {
+) -> crate::store::db::Result<usize> {
     let mut added = 0;
     let mut stmt = tx.prepare_cached(&format!(
         "INSERT INTO mail_outbox (message_id, event_key, template, recipient, params, next_attempt_ms, created_ms)
@@ -76,7 +76,7 @@ pub(super) fn queue(
 }
 
 /// People by a query whose columns are name and email; deactivated accounts are left out.
-pub(super) fn recipients(tx: &Connection, sql: &str, arg: &str) -> rusqlite::Result<Vec<Recipient>> {
+pub(super) fn recipients(tx: &Connection, sql: &str, arg: &str) -> crate::store::db::Result<Vec<Recipient>> {
     let mut stmt = tx.prepare_cached(sql)?;
     let rows = stmt.query_map([arg], |r| Ok(Recipient { name: r.get(0)?, email: r.get(1)? }))?;
     rows.collect()
@@ -129,7 +129,7 @@ pub struct OutboxMail {
 
 const MAIL_COLUMNS: &str = "message_id, template, recipient, state, attempts, created_ms, next_attempt_ms, coalesce(last_error, '')";
 
-fn mail_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxMail> {
+fn mail_row(r: &crate::store::db::Row) -> crate::store::db::Result<OutboxMail> {
     Ok(OutboxMail {
         message_id: r.get(0)?,
         template: r.get(1)?,
@@ -155,7 +155,7 @@ impl ServerStore {
             )?;
             let rows =
                 stmt.query_map(params![now_ms as i64, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
+            rows.collect::<crate::store::db::Result<_>>()?
         };
         let mut due = Vec::with_capacity(rows.len());
         for (message_id, template, recipient, sealed, attempts) in rows {
@@ -214,7 +214,7 @@ impl ServerStore {
             "SELECT {MAIL_COLUMNS} FROM mail_outbox WHERE state = 'dead' ORDER BY next_attempt_ms DESC, message_id"
         ))?;
         let rows = stmt.query_map([], mail_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::db::Result<_>>()?)
     }
 
     /// Puts a dead letter back in the queue with its attempts counted afresh (administrators

@@ -11,6 +11,7 @@ mod blob_access;
 pub mod blobs;
 mod clock;
 mod conflicts;
+pub mod db;
 pub mod demo;
 pub mod demo_history;
 mod device_release;
@@ -58,9 +59,9 @@ pub use pull::ReadScope;
 pub use push::{Admitted, WirePush, OLDEST_ACCEPTED_SCHEMA};
 pub use workflow::{NewComment, MAX_RETURN_COMMENTS};
 
+use crate::store::db::Connection;
 use qar_core::ErrorCode;
 use qar_dbkit::{Durability, Migration};
-use rusqlite::Connection;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -121,7 +122,7 @@ pub enum StoreError {
     #[error("{message}")]
     UnknownReference { code: ErrorCode, message: String, details: serde_json::Value },
     #[error(transparent)]
-    Db(rusqlite::Error),
+    Db(crate::store::db::Error),
     /// Something stored (a record, the server clock) does not read back. Never treated as
     /// empty or zero: writing over it would wipe the record's other fields (issue 15).
     #[error("stored {what} cannot be read: {detail}")]
@@ -131,9 +132,9 @@ pub enum StoreError {
     Commit(String),
 }
 
-/// A stored value that does not read back, carried through `rusqlite::Result` code as a
+/// A stored value that does not read back, carried through `crate::store::db::Result` code as a
 /// conversion failure and turned back into [`StoreError::Corrupt`] (see `From` below), so the
-/// many helpers that return `rusqlite::Result` need no new signature.
+/// many helpers that return `crate::store::db::Result` need no new signature.
 #[derive(Debug, thiserror::Error)]
 #[error("stored {what} cannot be read: {detail}")]
 pub(crate) struct CorruptValue {
@@ -142,19 +143,25 @@ pub(crate) struct CorruptValue {
 }
 
 impl CorruptValue {
-    pub(crate) fn error(what: impl Into<String>, detail: impl std::fmt::Display) -> rusqlite::Error {
+    pub(crate) fn error(what: impl Into<String>, detail: impl std::fmt::Display) -> crate::store::db::Error {
         // Logged once, by the API's error layer, when it becomes a reply.
         let value = CorruptValue { what: what.into(), detail: detail.to_string() };
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(value))
+        crate::store::db::Error::FromSqlConversionFailure(0, crate::store::db::Type::Text, Box::new(value))
     }
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
+        StoreError::from(db::Error::from(e))
+    }
+}
+
+impl From<crate::store::db::Error> for StoreError {
+    fn from(e: crate::store::db::Error) -> Self {
         match e {
-            rusqlite::Error::FromSqlConversionFailure(i, ty, inner) => match inner.downcast::<CorruptValue>() {
+            crate::store::db::Error::FromSqlConversionFailure(i, ty, inner) => match inner.downcast::<CorruptValue>() {
                 Ok(c) => StoreError::Corrupt { what: c.what, detail: c.detail },
-                Err(inner) => StoreError::Db(rusqlite::Error::FromSqlConversionFailure(i, ty, inner)),
+                Err(inner) => StoreError::Db(crate::store::db::Error::FromSqlConversionFailure(i, ty, inner)),
             },
             other => StoreError::Db(other),
         }
@@ -212,7 +219,7 @@ pub struct StoreStats {
 
 /// The store's feed epoch, made on first open (a store from before decision 55 gets one then).
 fn feed_epoch(writer: &Connection) -> Result<String, crate::ServerError> {
-    use rusqlite::OptionalExtension;
+    use crate::store::db::OptionalExtension;
     let read = |c: &Connection| c.query_row("SELECT value FROM meta WHERE key = 'feed_epoch'", [], |r| r.get::<_, String>(0)).optional();
     if let Some(epoch) = read(writer).map_err(StoreError::from)? {
         return Ok(epoch);
@@ -245,13 +252,13 @@ impl ServerStore {
         for suffix in ["-wal", "-shm"] {
             crate::private_files::tighten_if_present(&data_dir.join(format!("{STORE_FILE}{suffix}"))).map_err(dir_error)?;
         }
-        let mut writer = qar_dbkit::open(&path, Durability::Full)?;
-        qar_dbkit::migrate(&mut writer, MIGRATIONS)?;
+        let mut lite = qar_dbkit::open(&path, Durability::Full)?;
+        qar_dbkit::migrate(&mut lite, MIGRATIONS)?;
+        let mut writer = Connection::from_sqlite(lite);
         at_rest::prepare(&mut writer, &key)?;
         let feed_epoch = feed_epoch(&writer)?;
-        mail_outbox::register(&writer, key.clone()).map_err(StoreError::from)?;
         let clock = clock::load(&writer).map_err(StoreError::from)?;
-        let reader = qar_dbkit::open(&path, Durability::Full)?;
+        let reader = Connection::from_sqlite(qar_dbkit::open(&path, Durability::Full)?);
         let latest: i64 =
             reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
         let (latest, _) = tokio::sync::watch::channel(latest as u64);

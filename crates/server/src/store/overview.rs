@@ -6,6 +6,7 @@ use super::hub_admin::{hub_info, refused, unknown_hub};
 use super::records::{self, Doc};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use crate::store::db::{params, OptionalExtension};
 use qar_core::calendar::{format_date, utc_day, NaiveDate};
 use qar_core::entities::TeamRole;
 pub use qar_core::protocol::scheduling::{HubOverview, OverviewReview, OverviewTeamMember, StaleDevice};
@@ -13,7 +14,6 @@ use qar_core::report_deadline::{report_due, report_overdue};
 use qar_core::visit_days::visit_days_or_from_start;
 use qar_core::ErrorCode;
 use qar_core::ReviewState;
-use rusqlite::{params, OptionalExtension};
 use std::collections::BTreeMap;
 
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
@@ -124,7 +124,7 @@ impl ServerStore {
                 reported_ms: r.get::<_, i64>(6)? as u64,
             })
         })?;
-        let stale_devices = rows.collect::<rusqlite::Result<_>>()?;
+        let stale_devices = rows.collect::<crate::store::db::Result<_>>()?;
         let mut stmt = conn.prepare_cached(
             "SELECT r.id, r.fields FROM records r JOIN schools s ON s.urn = json_extract(r.fields, '$.school_urn.value')
              WHERE r.entity = 'review' AND s.hub_id = ?1 AND NOT EXISTS (SELECT 1 FROM review_hub h WHERE h.review_id = r.id)",

@@ -11,17 +11,17 @@ use super::push::max_server_seq;
 use super::records::{self, Ctx};
 use super::{access, clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use crate::store::db::{params, Connection};
 use qar_core::previous_review::{ebi_points, record_id, PreviousEstimate};
 pub use qar_core::protocol::scheduling::{PreviousReviewChoice, PreviousReviewLink, SetPreviousReview};
 use qar_core::{decide, validate_field, Action, DenialReason, EntityKind, ErrorCode, ReviewState};
-use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 /// The school's issued reviews whose visit started before `before` (a `YYYY-MM-DD`), newest
 /// first, never `except` itself: each with its latest issued version. A review deleted (or
 /// purged to a bare tombstone) is no longer one to build on.
-pub(super) fn issued_before(tx: &Connection, urn: &str, before: &str, except: &str) -> rusqlite::Result<Vec<PreviousReviewChoice>> {
+pub(super) fn issued_before(tx: &Connection, urn: &str, before: &str, except: &str) -> crate::store::db::Result<Vec<PreviousReviewChoice>> {
     let mut stmt = tx.prepare_cached(
         "SELECT v.review_id, json_extract(r.fields, '$.start_date.value'), v.issued_ms, v.version
          FROM report_versions v JOIN records r ON r.entity = 'review' AND r.id = v.review_id
@@ -104,7 +104,7 @@ pub(super) fn link_latest(tx: &Connection, ctx: &mut Ctx, rid: &str, urn: &str, 
 }
 
 /// The issued review the record now points at (none when there is no record or it is deleted).
-fn linked_id(tx: &Connection, rid: &str) -> rusqlite::Result<Option<String>> {
+fn linked_id(tx: &Connection, rid: &str) -> crate::store::db::Result<Option<String>> {
     let Ok(review) = Uuid::parse_str(rid) else { return Ok(None) };
     let Some(stored) = records::load(tx, EntityKind::PreviousReview, &record_id(review).to_string())? else { return Ok(None) };
     if records::tombstone(&stored.doc).is_some() {
@@ -216,7 +216,7 @@ mod tests {
 
     #[test]
     fn a_missing_record_needs_no_removal() {
-        let conn = Connection::open_in_memory().unwrap();
+        let conn = Connection::from_sqlite(rusqlite::Connection::open_in_memory().unwrap());
         conn.execute_batch("CREATE TABLE records(entity TEXT, id TEXT, review_id TEXT, fields TEXT, server_seq INTEGER)").unwrap();
         let mut clock = qar_core::HlcClock::new(1);
         let mut ctx = Ctx { clock: &mut clock, seq: 0, now_ms: 1 };

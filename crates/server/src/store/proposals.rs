@@ -9,10 +9,10 @@ use super::records::{self, text, Ctx};
 use super::scheduling::{denied, move_up_feed, review_change, school_context, write_review};
 use super::{clock, ServerStore, StoreError};
 use crate::auth::{hub_uuid, AuthDevice, Role};
+use crate::store::db::params;
 use qar_core::protocol::Change;
 use qar_core::ErrorCode;
 use qar_core::{decide, Action, EntityKind, ReviewFacts, ReviewState};
-use rusqlite::params;
 use serde_json::json;
 use uuid::Uuid;
 

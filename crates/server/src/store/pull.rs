@@ -3,11 +3,11 @@
 
 use super::{ServerStore, StoreError};
 use crate::auth::{AuthDevice, Role};
+use crate::store::db::params;
 use qar_core::protocol::{FieldValue, PullResponse};
 use qar_core::upcast::readers::PullReader;
 use qar_core::ErrorCode;
 use qar_core::{EntityKind, Hlc};
-use rusqlite::params;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use uuid::Uuid;
@@ -115,8 +115,8 @@ impl ServerStore {
                 break;
             }
             returned += 1;
-            let bad = |i: usize, e: String| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into());
-            let text = |i: usize| -> rusqlite::Result<&str> { r.get_ref(i)?.as_str().map_err(|e| bad(i, e.to_string())) };
+            let bad = |i: usize, e: String| crate::store::db::Error::FromSqlConversionFailure(i, crate::store::db::Type::Text, e.into());
+            let text = |i: usize| -> crate::store::db::Result<&str> { r.get_ref(i)?.as_str().map_err(|e| bad(i, e.to_string())) };
             let server_seq = r.get::<_, i64>(0)? as u64;
             last_seq = server_seq;
             let raw = text(4)?;

@@ -7,6 +7,7 @@ use super::audit_log::{self, Event};
 use super::records::{self, text, Ctx};
 use super::{clock, conflicts, ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::entities::TeamRole;
 use qar_core::op_permission::{decide_op, OpFacts};
 use qar_core::protocol::{Op, OpOutcome, OpResult, PushRequest, PushResponse};
@@ -14,7 +15,6 @@ use qar_core::sync::merge_op;
 use qar_core::upcast::{admit_op, Admission, UnmappedOp};
 use qar_core::ErrorCode;
 use qar_core::{validate_field, EntityKind, ReviewState, SCHEMA_VERSION};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Condvar, Mutex};
@@ -202,14 +202,16 @@ impl ServerStore {
         let mut latest = 0;
         let mut clock = self.clock();
         let max_ahead_ms = self.max_clock_ahead_ms();
-        let outcome = (|| -> rusqlite::Result<()> {
+        let outcome = (|| -> crate::store::db::Result<()> {
             // A first push brings megabytes: with SQLite's default 2 MB page cache the
             // transaction spills dirty pages to the WAL mid-way and reads them back. Keep a
             // group's pages in memory until its one commit (a no-op after the first time).
-            conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
+            if let Some(lite) = conn.sqlite() {
+                lite.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
+            }
             let mut tx = conn.transaction()?;
             for q in &mut batch {
-                let mut sp = tx.savepoint()?;
+                let sp = tx.savepoint()?;
                 // A push that fails is rolled back whole: so is what its ops did to the clock.
                 let clock_before = clock.clone();
                 let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&sp)?, now_ms: q.now_ms };
@@ -413,7 +415,7 @@ fn audit_push(
     results: &[OpResult],
     values_sha256: &str,
     now_ms: u64,
-) -> rusqlite::Result<()> {
+) -> crate::store::db::Result<()> {
     use sha2::{Digest, Sha256};
     use std::fmt::Write;
     let mut digest = Sha256::new();
@@ -508,7 +510,7 @@ pub(super) struct ReviewCache {
 }
 
 impl ReviewCache {
-    pub(super) fn get(&mut self, conn: &Connection, review_id: &str, user_id: &str) -> rusqlite::Result<Option<ReviewAccess>> {
+    pub(super) fn get(&mut self, conn: &Connection, review_id: &str, user_id: &str) -> crate::store::db::Result<Option<ReviewAccess>> {
         if let Some(hit) = self.known.get(review_id) {
             return Ok(hit.clone());
         }
@@ -522,7 +524,7 @@ impl ReviewCache {
     }
 }
 
-pub(super) fn max_server_seq(tx: &Connection) -> rusqlite::Result<u64> {
+pub(super) fn max_server_seq(tx: &Connection) -> crate::store::db::Result<u64> {
     tx.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get::<_, i64>(0)).map(|v| v as u64)
 }
 
@@ -543,7 +545,7 @@ pub(super) fn apply_op(
     reviews: &mut ReviewCache,
     bound: &mut ClockBound,
     restamp: &[String],
-) -> rusqlite::Result<OpOutcome> {
+) -> crate::store::db::Result<OpOutcome> {
     // Ops reach here brought up to this schema (`Admitted`); one that claims another version
     // did not come through the upcasters and is refused rather than merged unread.
     if op.schema_version != SCHEMA_VERSION {

@@ -1,9 +1,9 @@
 //! Reading and writing one synced record (its fields as JSON in `records`), and the server's
 //! own writes to records, stamped with the server clock.
 
+use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::protocol::FieldValue;
 use qar_core::{EntityKind, Hlc, HlcClock};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
 /// A record's fields: name → current value and its version.
@@ -32,7 +32,7 @@ pub(super) struct Stored {
     pub doc: Doc,
 }
 
-pub(super) fn load(tx: &Connection, entity: EntityKind, id: &str) -> rusqlite::Result<Option<Stored>> {
+pub(super) fn load(tx: &Connection, entity: EntityKind, id: &str) -> crate::store::db::Result<Option<Stored>> {
     let row: Option<(String, String)> = tx
         .prepare_cached("SELECT review_id, fields FROM records WHERE entity = ?1 AND id = ?2")?
         .query_row(params![entity.code(), id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -42,7 +42,7 @@ pub(super) fn load(tx: &Connection, entity: EntityKind, id: &str) -> rusqlite::R
 }
 
 /// Every review record of the school with this URN (as its `school_urn` field says), by id.
-pub(super) fn reviews_of_school(conn: &Connection, urn: &str) -> rusqlite::Result<Vec<(String, Doc)>> {
+pub(super) fn reviews_of_school(conn: &Connection, urn: &str) -> crate::store::db::Result<Vec<(String, Doc)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, fields FROM records WHERE entity = 'review' AND json_extract(fields, '$.school_urn.value') = ?1 ORDER BY id",
     )?;
@@ -58,7 +58,7 @@ pub(super) fn reviews_of_school(conn: &Connection, urn: &str) -> rusqlite::Resul
 /// A stored record's fields. One that does not read back (say, a stamp nothing can parse) is a
 /// loud error: read as an empty document, the next write would store it without its other
 /// fields (issue 15: one edit wiped a review's state, URN and dates).
-pub(super) fn parse_doc(fields: &str, what: impl FnOnce() -> String) -> rusqlite::Result<Doc> {
+pub(super) fn parse_doc(fields: &str, what: impl FnOnce() -> String) -> crate::store::db::Result<Doc> {
     serde_json::from_str(fields).map_err(|e| super::CorruptValue::error(what(), e))
 }
 
@@ -71,7 +71,7 @@ pub(super) fn save(
     review_id: &str,
     doc: &Doc,
     exists: bool,
-) -> rusqlite::Result<()> {
+) -> crate::store::db::Result<()> {
     ctx.seq += 1;
     let fields = doc_json(doc);
     if exists {
@@ -166,7 +166,7 @@ pub(super) fn server_write(
     id: &str,
     review_id: &str,
     fields: &[(&str, Value)],
-) -> rusqlite::Result<bool> {
+) -> crate::store::db::Result<bool> {
     let stored = load(tx, entity, id)?;
     let exists = stored.is_some();
     let (review_id, mut doc) = stored.map_or_else(|| (review_id.to_owned(), Doc::new()), |s| (s.review_id, s.doc));

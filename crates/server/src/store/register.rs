@@ -10,12 +10,12 @@ use super::records::{self, text, Doc};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use crate::mail::Template;
+use crate::store::db::{params, Connection, OptionalExtension, Row};
 pub use qar_core::protocol::register::{
     ConsentChange, RegisterChanges, RegisterDescription, RegisterEntry, RegisterRecord, VisitRequest, VisitRequestBody,
 };
 use qar_core::register::{self as rules, MAX_PAGE};
 use qar_core::ErrorCode;
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -38,11 +38,11 @@ pub struct RegisterQuery {
 const ENTRY_COLUMNS: &str = "e.review_id, e.urn, e.school_name, e.phase, e.region, e.la_name, e.title, e.summary, e.areas, e.themes,
      e.disadvantaged_focus, e.academic_year, e.issued_ms";
 
-fn codes(text: String) -> rusqlite::Result<Vec<String>> {
-    serde_json::from_str(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+fn codes(text: String) -> crate::store::db::Result<Vec<String>> {
+    serde_json::from_str(&text).map_err(|e| crate::store::db::Error::FromSqlConversionFailure(0, crate::store::db::Type::Text, Box::new(e)))
 }
 
-fn row_entry(r: &Row<'_>) -> rusqlite::Result<RegisterEntry> {
+fn row_entry(r: &Row) -> crate::store::db::Result<RegisterEntry> {
     Ok(RegisterEntry {
         review_id: r.get(0)?,
         urn: r.get(1)?,
@@ -60,7 +60,7 @@ fn row_entry(r: &Row<'_>) -> rusqlite::Result<RegisterEntry> {
     })
 }
 
-fn row_record(r: &Row<'_>) -> rusqlite::Result<RegisterRecord> {
+fn row_record(r: &Row) -> crate::store::db::Result<RegisterRecord> {
     Ok(RegisterRecord {
         entry: row_entry(r)?,
         consented: r.get::<_, i64>(13)? == 1,
@@ -71,12 +71,12 @@ fn row_record(r: &Row<'_>) -> rusqlite::Result<RegisterRecord> {
 
 const RECORD_COLUMNS: &str = "e.consented, e.head_name, e.consent_changed_ms";
 
-fn next_seq(tx: &Connection) -> rusqlite::Result<i64> {
+fn next_seq(tx: &Connection) -> crate::store::db::Result<i64> {
     tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM register_entries", [], |r| r.get(0))
 }
 
 /// Puts the entry's searchable text into the index again (its rowid is the entry's).
-fn reindex(tx: &Connection, review_id: &str) -> rusqlite::Result<()> {
+fn reindex(tx: &Connection, review_id: &str) -> crate::store::db::Result<()> {
     let rowid: i64 = tx.query_row("SELECT rowid FROM register_entries WHERE review_id = ?1", [review_id], |r| r.get(0))?;
     tx.execute("DELETE FROM register_fts WHERE rowid = ?1", [rowid])?;
     tx.execute(
@@ -150,7 +150,7 @@ pub(super) fn set_directly(
     review_id: &str,
     desc: &RegisterDescription,
     consent: Option<(&str, u64)>,
-) -> rusqlite::Result<()> {
+) -> crate::store::db::Result<()> {
     let seq = next_seq(tx)?;
     tx.execute(
         "UPDATE register_entries SET title = ?2, summary = ?3, areas = ?4, themes = ?5, disadvantaged_focus = ?6,
@@ -290,7 +290,7 @@ impl ServerStore {
             "SELECT {ENTRY_COLUMNS}, {RECORD_COLUMNS} FROM register_entries e WHERE e.hub_id = ?1 ORDER BY e.issued_ms DESC, e.review_id"
         ))?;
         let rows = stmt.query_map([hub_id], row_record)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::db::Result<_>>()?)
     }
 
     /// The published entries matching every filter given, best text match first (newest first
@@ -399,7 +399,7 @@ impl ServerStore {
                 created_ms: r.get::<_, i64>(6)? as u64,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::db::Result<_>>()?)
     }
 
     /// The published entries of one school, newest first (the school's page).
@@ -409,20 +409,20 @@ impl ServerStore {
             "SELECT {ENTRY_COLUMNS} FROM register_entries e WHERE e.urn = ?1 AND e.consented = 1 ORDER BY e.issued_ms DESC"
         ))?;
         let rows = stmt.query_map([urn], row_entry)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(rows.collect::<crate::store::db::Result<_>>()?)
     }
 }
 
-fn record_of(conn: &Connection, rid: &str) -> rusqlite::Result<RegisterRecord> {
+fn record_of(conn: &Connection, rid: &str) -> crate::store::db::Result<RegisterRecord> {
     conn.query_row(&format!("SELECT {ENTRY_COLUMNS}, {RECORD_COLUMNS} FROM register_entries e WHERE e.review_id = ?1"), [rid], row_record)
 }
 
-fn school_contacts(tx: &Connection, urn: &str) -> rusqlite::Result<Vec<Recipient>> {
+fn school_contacts(tx: &Connection, urn: &str) -> crate::store::db::Result<Vec<Recipient>> {
     let sql = format!("SELECT u.name, u.email FROM users u WHERE u.home_school_urn = ?1 AND {ACTIVE} ORDER BY u.email");
     recipients(tx, &sql, urn)
 }
 
-fn hub_coordinators(tx: &Connection, hub: &str) -> rusqlite::Result<Vec<Recipient>> {
+fn hub_coordinators(tx: &Connection, hub: &str) -> crate::store::db::Result<Vec<Recipient>> {
     let sql = format!(
         "SELECT DISTINCT u.name, u.email FROM user_roles r JOIN users u ON u.id = r.user_id
          WHERE r.role = 'hub_coordinator' AND r.hub_id = ?1 AND {ACTIVE} ORDER BY u.email"
@@ -436,16 +436,16 @@ pub fn fts_query(text: &str) -> String {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ")
 }
 
-fn search(conn: &Connection, q: &RegisterQuery) -> rusqlite::Result<Vec<RegisterEntry>> {
+fn search(conn: &Connection, q: &RegisterQuery) -> crate::store::db::Result<Vec<RegisterEntry>> {
     let text = fts_query(&q.text);
     let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM register_entries e");
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    let mut args: Vec<crate::store::db::Value> = Vec::new();
     if !text.is_empty() {
         sql.push_str(" JOIN register_fts f ON f.rowid = e.rowid AND register_fts MATCH ?");
         args.push(text.clone().into());
     }
     sql.push_str(" WHERE e.consented = 1");
-    let mut filter = |clause: &str, v: rusqlite::types::Value| {
+    let mut filter = |clause: &str, v: crate::store::db::Value| {
         sql.push_str(clause);
         args.push(v);
     };
@@ -468,6 +468,6 @@ fn search(conn: &Connection, q: &RegisterQuery) -> rusqlite::Result<Vec<Register
     sql.push_str(" LIMIT ?");
     args.push((q.limit.clamp(1, MAX_PAGE) as i64).into());
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), row_entry)?;
+    let rows = stmt.query_map(crate::store::db::params_from_iter(args), row_entry)?;
     rows.collect()
 }

@@ -14,7 +14,7 @@
 
 use super::audit_log::{part_input, pseudonym, PSEUDONYM_PREFIX};
 use crate::server_key::ServerKey;
-use rusqlite::{params, Connection};
+use crate::store::db::{params, Connection};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -66,11 +66,11 @@ pub(super) fn form_of(key: &ServerKey, review_id: &str, version: i64, sha256: &s
 /// Gives every version issued before migration 12 its form, at open. A version whose snapshot
 /// no longer matches its SHA-256 is left without one: `verify-audit` reports it as changed
 /// rather than this step blessing an edit.
-pub(super) fn seal_missing_forms(tx: &Connection, key: &ServerKey) -> rusqlite::Result<usize> {
+pub(super) fn seal_missing_forms(tx: &Connection, key: &ServerKey) -> crate::store::db::Result<usize> {
     let missing: Vec<(String, i64, String, String)> = {
         let mut stmt = tx.prepare("SELECT review_id, version, sha256, snapshot FROM report_versions WHERE form_mac IS NULL")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::store::db::Result<_>>()?
     };
     let mut sealed = 0;
     for (review_id, version, sha256, snapshot) in missing {
@@ -137,11 +137,11 @@ fn removal_input(review_id: &str, version: i64, sha256: &str, removed_ms: i64) -
 /// Removes a review's issued versions whose retention ended (inside the purge's transaction),
 /// each leaving a removal record MACed with the key (the writer's SQL function) so
 /// `verify-audit` accepts that the chained version is gone. Returns how many.
-pub(super) fn remove_versions(tx: &Connection, review_id: &str, now_ms: u64) -> rusqlite::Result<u64> {
+pub(super) fn remove_versions(tx: &Connection, review_id: &str, now_ms: u64) -> crate::store::db::Result<u64> {
     let versions: Vec<(i64, String)> = {
         let mut stmt = tx.prepare("SELECT version, sha256 FROM report_versions WHERE review_id = ?1")?;
         let rows = stmt.query_map([review_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
+        rows.collect::<crate::store::db::Result<_>>()?
     };
     for (version, sha256) in &versions {
         let mac = super::audit_log::mac_in_tx(tx, &removal_input(review_id, *version, sha256, now_ms as i64))?;
@@ -162,8 +162,8 @@ pub(super) fn removed_under_retention(
     review_id: &str,
     version: i64,
     sha256: &str,
-) -> rusqlite::Result<bool> {
-    use rusqlite::OptionalExtension;
+) -> crate::store::db::Result<bool> {
+    use crate::store::db::OptionalExtension;
     let row: Option<(String, i64, String)> = conn
         .query_row(
             "SELECT sha256, removed_ms, mac FROM report_removals WHERE review_id = ?1 AND version = ?2",

@@ -9,11 +9,11 @@ use super::workflow::{audit, check, check_role, report_hash_of};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use crate::mail::Template;
+use crate::store::db::{params, Connection, OptionalExtension};
 pub use qar_core::protocol::reports::ReportVersion;
 use qar_core::protocol::Change;
 use qar_core::ErrorCode;
 use qar_core::{Action, EntityKind, ReviewState};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -109,7 +109,7 @@ impl ServerStore {
 
 const COLUMNS: &str = "version, sha256, report_hash, issued_ms, issued_by_name, reason";
 
-fn row_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportVersion> {
+fn row_version(r: &crate::store::db::Row) -> crate::store::db::Result<ReportVersion> {
     Ok(ReportVersion {
         version: r.get(0)?,
         sha256: r.get(1)?,
@@ -121,13 +121,13 @@ fn row_version(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReportVersion> {
 }
 
 /// A review's issued versions, oldest first (no snapshot).
-pub(super) fn versions_of(conn: &Connection, rid: &str) -> rusqlite::Result<Vec<ReportVersion>> {
+pub(super) fn versions_of(conn: &Connection, rid: &str) -> crate::store::db::Result<Vec<ReportVersion>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM report_versions WHERE review_id = ?1 ORDER BY version"))?;
     let rows = stmt.query_map([rid], row_version)?;
     rows.collect()
 }
 
-fn latest(tx: &Connection, rid: &str) -> rusqlite::Result<Option<ReportVersion>> {
+fn latest(tx: &Connection, rid: &str) -> crate::store::db::Result<Option<ReportVersion>> {
     let sql = format!("SELECT {COLUMNS} FROM report_versions WHERE review_id = ?1 ORDER BY version DESC LIMIT 1");
     tx.query_row(&sql, [rid], row_version).optional()
 }
@@ -157,7 +157,7 @@ pub(super) fn snapshot(
     issued_ms: u64,
     issued_by: &str,
     reason: &str,
-) -> rusqlite::Result<String> {
+) -> crate::store::db::Result<String> {
     let mut stmt =
         tx.prepare_cached("SELECT entity, fields FROM records WHERE review_id = ?1 AND entity IN ('report_section', 'estimate')")?;
     let rows = stmt.query_map([rid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;

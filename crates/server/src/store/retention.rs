@@ -9,10 +9,10 @@ use super::push::max_server_seq;
 use super::records::{self, Ctx};
 use super::{clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::protocol::PurgedRecord;
 use qar_core::retention::{RetentionPolicy, EVIDENCE_KINDS};
 use qar_core::{EntityKind, ErrorCode, Hlc};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -48,7 +48,7 @@ impl PurgeCounts {
     }
 }
 
-fn policy_row(r: &rusqlite::Row) -> rusqlite::Result<RetentionPolicy> {
+fn policy_row(r: &crate::store::db::Row) -> crate::store::db::Result<RetentionPolicy> {
     let hub: String = r.get(0)?;
     Ok(RetentionPolicy {
         hub_id: (hub != PARTNERSHIP).then_some(hub),
@@ -62,7 +62,7 @@ fn policy_row(r: &rusqlite::Row) -> rusqlite::Result<RetentionPolicy> {
 const POLICY_COLUMNS: &str = "hub_id, evidence_months, report_years, cancelled_days, grace_days";
 
 /// Every stored policy, the partnership's first.
-fn policies(conn: &Connection) -> rusqlite::Result<Vec<RetentionPolicy>> {
+fn policies(conn: &Connection) -> crate::store::db::Result<Vec<RetentionPolicy>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {POLICY_COLUMNS} FROM retention_policy ORDER BY hub_id"))?;
     let rows = stmt.query_map([], policy_row)?;
     rows.collect()
@@ -75,7 +75,7 @@ struct Policies {
 }
 
 impl Policies {
-    fn load(conn: &Connection) -> rusqlite::Result<Policies> {
+    fn load(conn: &Connection) -> crate::store::db::Result<Policies> {
         let mut partnership = RetentionPolicy::partnership_default();
         let mut hubs = HashMap::new();
         for p in policies(conn)? {
@@ -103,7 +103,7 @@ struct Due {
 }
 
 /// Records of issued reviews whose evidence is due and not yet marked.
-fn evidence_due(tx: &Connection, policies: &Policies, now_ms: u64) -> rusqlite::Result<Vec<Due>> {
+fn evidence_due(tx: &Connection, policies: &Policies, now_ms: u64) -> crate::store::db::Result<Vec<Due>> {
     let kinds = EVIDENCE_KINDS.map(|k| format!("'{k}'")).join(", ");
     let mut stmt = tx.prepare(&format!(
         "SELECT r.entity, r.id, r.review_id, v.issued_ms, rh.hub_id
@@ -129,7 +129,7 @@ fn evidence_due(tx: &Connection, policies: &Policies, now_ms: u64) -> rusqlite::
 
 /// Every record of each review cancelled long enough ago, not yet marked. The time of
 /// cancellation is the wall time of the stamp its `state` field carries.
-fn cancelled_due(tx: &Connection, policies: &Policies, now_ms: u64) -> rusqlite::Result<Vec<Due>> {
+fn cancelled_due(tx: &Connection, policies: &Policies, now_ms: u64) -> crate::store::db::Result<Vec<Due>> {
     let mut stmt = tx.prepare(
         "SELECT r.id, json_extract(r.fields, '$.state.version'), rh.hub_id
          FROM records r LEFT JOIN review_hub rh ON rh.review_id = r.id
@@ -150,7 +150,7 @@ fn cancelled_due(tx: &Connection, policies: &Policies, now_ms: u64) -> rusqlite:
 
 /// Every record left of each review whose issued report's retention has ended (the latest
 /// version counts: a correction restarts it), not yet marked.
-fn reports_due(tx: &Connection, policies: &Policies, now_ms: u64) -> rusqlite::Result<Vec<Due>> {
+fn reports_due(tx: &Connection, policies: &Policies, now_ms: u64) -> crate::store::db::Result<Vec<Due>> {
     let mut stmt = tx.prepare(
         "SELECT v.review_id, v.issued_ms, rh.hub_id
          FROM (SELECT review_id, max(issued_ms) AS issued_ms FROM report_versions GROUP BY review_id) v
@@ -168,7 +168,7 @@ fn reports_due(tx: &Connection, policies: &Policies, now_ms: u64) -> rusqlite::R
     unmarked_records(tx, due_reviews)
 }
 
-fn unmarked_records(tx: &Connection, due_reviews: Vec<(String, u64)>) -> rusqlite::Result<Vec<Due>> {
+fn unmarked_records(tx: &Connection, due_reviews: Vec<(String, u64)>) -> crate::store::db::Result<Vec<Due>> {
     let mut records = tx.prepare_cached(
         "SELECT r.entity, r.id FROM records r WHERE r.review_id = ?1
            AND NOT EXISTS (SELECT 1 FROM retention_marks m WHERE m.entity = r.entity AND m.id = r.id)",
@@ -185,7 +185,7 @@ fn unmarked_records(tx: &Connection, due_reviews: Vec<(String, u64)>) -> rusqlit
 
 /// Marks a record soft-deleted and, where its kind has a `deleted` field, writes the tombstone
 /// that takes it off every laptop's screens and search index at their next pull.
-fn soft_delete(tx: &Connection, ctx: &mut Ctx, due: &Due, reason: &str, now_ms: u64) -> rusqlite::Result<()> {
+fn soft_delete(tx: &Connection, ctx: &mut Ctx, due: &Due, reason: &str, now_ms: u64) -> crate::store::db::Result<()> {
     if let Ok(kind) = EntityKind::parse(&due.entity) {
         if kind.field("deleted").is_ok() {
             records::server_write(tx, ctx, kind, &due.id, &due.review_id, &[("deleted", json!(true))])?;
@@ -210,10 +210,10 @@ struct BlobsToRemove {
     reviews: Vec<String>,
 }
 
-fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64, blobs: &mut BlobsToRemove) -> rusqlite::Result<(u64, u64, Vec<String>)> {
+fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64, blobs: &mut BlobsToRemove) -> crate::store::db::Result<(u64, u64, Vec<String>)> {
     let mut stmt =
         tx.prepare("SELECT DISTINCT review_id FROM retention_marks WHERE purge_after_ms <= ?1 AND purged_seq IS NULL ORDER BY review_id")?;
-    let reviews: Vec<String> = stmt.query_map([now_ms as i64], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let reviews: Vec<String> = stmt.query_map([now_ms as i64], |r| r.get(0))?.collect::<crate::store::db::Result<_>>()?;
     let (mut purged, mut removed) = (0u64, 0u64);
     for rid in &reviews {
         let due = "SELECT entity, id FROM retention_marks WHERE review_id = ?1 AND purge_after_ms <= ?2 AND purged_seq IS NULL";
@@ -223,7 +223,7 @@ fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64, blobs: &mut BlobsToRem
                  WHERE review_id = ?1 AND entity = 'attachment' AND (entity, id) IN ({due}) AND json_extract(fields, '$.sha256.value') IS NOT NULL"
             ))?
             .query_map(params![rid, now_ms as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::Result<_>>()?;
         purged += tx
             .prepare_cached(&format!("DELETE FROM records WHERE review_id = ?1 AND entity <> 'review' AND (entity, id) IN ({due})"))?
             .execute(params![rid, now_ms as i64])? as u64;
@@ -271,7 +271,12 @@ fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64, blobs: &mut BlobsToRem
 
 /// What the server purged within `(after, through]` of the feed, of the reviews `scope` reads
 /// (the same rule as the records of a pull page).
-pub(super) fn purged_between(tx: &Connection, scope: &super::ReadScope, after: u64, through: u64) -> rusqlite::Result<Vec<PurgedRecord>> {
+pub(super) fn purged_between(
+    tx: &Connection,
+    scope: &super::ReadScope,
+    after: u64,
+    through: u64,
+) -> crate::store::db::Result<Vec<PurgedRecord>> {
     let hubs = serde_json::to_string(&scope.coordinated_hubs).unwrap_or_else(|_| "[]".into());
     let mut stmt = tx.prepare_cached(
         "SELECT m.entity, m.id, m.review_id FROM retention_marks m

@@ -5,8 +5,8 @@
 use super::push::max_server_seq;
 use super::records::{self, Ctx};
 use super::{clock, ServerStore, StoreError};
+use crate::store::db::params;
 use qar_core::EntityKind;
-use rusqlite::params;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -41,7 +41,7 @@ impl ServerStore {
             let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
             let rid = Uuid::now_v7().to_string();
             let mut made = TestReview { review: rid.clone(), ..Default::default() };
-            let write = |ctx: &mut Ctx, kind: EntityKind, fields: &[(&str, Value)]| -> rusqlite::Result<String> {
+            let write = |ctx: &mut Ctx, kind: EntityKind, fields: &[(&str, Value)]| -> crate::store::db::Result<String> {
                 let id = if kind == EntityKind::Review { rid.clone() } else { Uuid::now_v7().to_string() };
                 records::server_write(&tx, ctx, kind, &id, &rid, fields)?;
                 Ok(id)

@@ -10,18 +10,18 @@ use super::push::max_server_seq;
 use super::records::{self, Ctx};
 use super::{clock, ServerStore, StoreError};
 use crate::auth::{hub_uuid, AuthDevice};
+use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::entities::TeamRole;
 use qar_core::protocol::scheduling::SchoolContext;
 pub use qar_core::protocol::scheduling::{ScheduleRequest, ScheduleWarning, Scheduled, TeamChoice};
 use qar_core::protocol::Change;
 use qar_core::ErrorCode;
 use qar_core::{decide, validate_field, Action, DenialReason, EntityKind, ReviewFacts, ReviewState};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 /// The school facts a team needs before the visit, from the register.
-pub(super) fn school_context(tx: &Connection, urn: &str) -> rusqlite::Result<Option<(String, Option<String>, Value)>> {
+pub(super) fn school_context(tx: &Connection, urn: &str) -> crate::store::db::Result<Option<(String, Option<String>, Value)>> {
     Ok(super::schools::find_school(tx, urn)?.map(|s| {
         let context = SchoolContext {
             urn: urn.to_owned(),
@@ -82,7 +82,7 @@ fn check_team(tx: &Connection, team: &TeamChoice) -> Result<Vec<(String, TeamRol
 }
 
 /// A warning per member whose home school is the school being reviewed.
-fn conflicts_of_interest(tx: &Connection, urn: &str, members: &[(String, TeamRole)]) -> rusqlite::Result<Vec<ScheduleWarning>> {
+fn conflicts_of_interest(tx: &Connection, urn: &str, members: &[(String, TeamRole)]) -> crate::store::db::Result<Vec<ScheduleWarning>> {
     let mut out = Vec::new();
     let mut stmt = tx.prepare_cached("SELECT name FROM users WHERE id = ?1 AND home_school_urn = ?2")?;
     for (user, _) in members {
@@ -188,7 +188,7 @@ impl ServerStore {
         let before: Vec<String> = tx
             .prepare_cached("SELECT user_id FROM review_team WHERE review_id = ?1")?
             .query_map([&rid], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+            .collect::<crate::store::db::Result<_>>()?;
         let hub_authority = caller.is_admin() || review.hub_id.as_deref().is_some_and(|h| caller.coordinates(h));
         if !hub_authority {
             lead_limits(&caller.user_id, &members, &before)?;
@@ -250,11 +250,11 @@ fn lead_limits(caller: &str, members: &[(String, TeamRole)], before: &[String]) 
 
 /// Gives every record of the review a new place at the end of the feed, so a laptop whose
 /// cursor is past them (someone who just gained access) receives them.
-pub(super) fn move_up_feed(tx: &Connection, ctx: &mut Ctx, rid: &str) -> rusqlite::Result<()> {
+pub(super) fn move_up_feed(tx: &Connection, ctx: &mut Ctx, rid: &str) -> crate::store::db::Result<()> {
     let ids: Vec<(String, String)> = tx
         .prepare("SELECT entity, id FROM records WHERE review_id = ?1 ORDER BY server_seq")?
         .query_map([rid], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<crate::store::db::Result<_>>()?;
     let mut stmt = tx.prepare_cached("UPDATE records SET server_seq = ?3 WHERE entity = ?1 AND id = ?2")?;
     for (entity, id) in ids {
         ctx.seq += 1;
@@ -287,7 +287,7 @@ pub(super) fn review_change(tx: &Connection, review_id: Uuid) -> Result<Change, 
 }
 
 /// Reviews `user_id` was taken off whose removal lies in `(after, through]` of the feed.
-pub(super) fn removed_between(tx: &Connection, user_id: &str, after: u64, through: u64) -> rusqlite::Result<Vec<Uuid>> {
+pub(super) fn removed_between(tx: &Connection, user_id: &str, after: u64, through: u64) -> crate::store::db::Result<Vec<Uuid>> {
     let mut stmt = tx.prepare_cached(
         "SELECT review_id FROM review_removals WHERE user_id = ?1 AND server_seq > ?2 AND server_seq <= ?3 ORDER BY review_id",
     )?;
@@ -296,6 +296,6 @@ pub(super) fn removed_between(tx: &Connection, user_id: &str, after: u64, throug
 }
 
 /// True when `user_id` was taken off this review (and not put back).
-pub(super) fn was_removed(tx: &Connection, review_id: &str, user_id: &str) -> rusqlite::Result<bool> {
+pub(super) fn was_removed(tx: &Connection, review_id: &str, user_id: &str) -> crate::store::db::Result<bool> {
     tx.prepare_cached("SELECT 1 FROM review_removals WHERE review_id = ?1 AND user_id = ?2")?.exists([review_id, user_id])
 }

@@ -12,8 +12,8 @@ use super::records::{self, text};
 use super::report_versions::ReportVersion;
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
+use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::{ErrorCode, ReviewState};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 /// `POST /v1/hubs/{hub_id}/schools/{urn}/headteacher`: who to invite as the school's head.
@@ -37,12 +37,12 @@ pub struct SchoolReview {
 }
 
 /// The school (URN) whose head `user_id` is, if they are one.
-pub(super) fn school_of_head(conn: &Connection, user_id: &str) -> rusqlite::Result<Option<String>> {
+pub(super) fn school_of_head(conn: &Connection, user_id: &str) -> crate::store::db::Result<Option<String>> {
     conn.prepare_cached("SELECT urn FROM school_heads WHERE user_id = ?1")?.query_row([user_id], |r| r.get(0)).optional()
 }
 
 /// True when `user_id` is the head of the school with this URN.
-pub(super) fn heads(conn: &Connection, user_id: &str, urn: &str) -> rusqlite::Result<bool> {
+pub(super) fn heads(conn: &Connection, user_id: &str, urn: &str) -> crate::store::db::Result<bool> {
     if urn.is_empty() {
         return Ok(false);
     }
@@ -50,7 +50,7 @@ pub(super) fn heads(conn: &Connection, user_id: &str, urn: &str) -> rusqlite::Re
 }
 
 /// A person invited as something else is no school's head any more.
-pub(super) fn forget_head(tx: &Connection, user_id: &str) -> rusqlite::Result<()> {
+pub(super) fn forget_head(tx: &Connection, user_id: &str) -> crate::store::db::Result<()> {
     tx.execute("DELETE FROM school_heads WHERE user_id = ?1", [user_id])?;
     Ok(())
 }

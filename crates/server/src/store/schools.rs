@@ -3,7 +3,7 @@
 //! unchanged) is decided by the caller, who reads the stored row first.
 
 use super::{ServerStore, StoreError};
-use rusqlite::{OptionalExtension, Row, Transaction};
+use crate::store::db::{OptionalExtension, Row, Transaction};
 
 /// One school as the register holds it. Text is '' when unknown; numbers and dates `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -35,11 +35,11 @@ const COLUMNS: &str = "urn, establishment_name, establishment_type, phase, statu
     region, number_of_pupils, percentage_fsm, head_first_name, head_last_name, ofsted_last_insp, open_date, hub_id";
 
 /// One school of the register by URN, in whatever connection or transaction the caller holds.
-pub(super) fn find_school(conn: &rusqlite::Connection, urn: &str) -> rusqlite::Result<Option<School>> {
+pub(super) fn find_school(conn: &crate::store::db::Connection, urn: &str) -> crate::store::db::Result<Option<School>> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM schools WHERE urn = ?1"))?.query_row([urn], school_from).optional()
 }
 
-fn school_from(r: &Row) -> rusqlite::Result<School> {
+fn school_from(r: &Row) -> crate::store::db::Result<School> {
     Ok(School {
         urn: r.get(0)?,
         establishment_name: r.get(1)?,
@@ -98,7 +98,7 @@ impl SchoolWriter<'_> {
 }
 
 /// The 17 values `insert` and `update` bind, in their `?1`…`?17` order (hub_id is never among them).
-fn register_params<'a>(s: &'a School, now_ms: &'a i64) -> [&'a dyn rusqlite::ToSql; 17] {
+fn register_params<'a>(s: &'a School, now_ms: &'a i64) -> [&'a dyn crate::store::db::ToSql; 17] {
     [
         &s.urn,
         &s.establishment_name,

@@ -17,7 +17,7 @@ use super::audit_log::{self, Event};
 use super::hub_admin::{require_admin, unknown_user};
 use super::{ServerStore, StoreError};
 use crate::auth::AuthDevice;
-use rusqlite::{Connection, OptionalExtension};
+use crate::store::db::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -149,20 +149,20 @@ impl ServerStore {
 }
 
 /// The rows of a query with one parameter, as JSON objects keyed by column name.
-fn rows(tx: &Connection, sql: &str, param: &str) -> rusqlite::Result<Value> {
+fn rows(tx: &Connection, sql: &str, param: &str) -> crate::store::db::Result<Value> {
     let mut stmt = tx.prepare(sql)?;
-    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = stmt.column_names_of([param])?;
     let mut out = Vec::new();
     let mut q = stmt.query([param])?;
     while let Some(r) = q.next()? {
         let mut row = Map::new();
         for (i, n) in names.iter().enumerate() {
             let v = match r.get_ref(i)? {
-                rusqlite::types::ValueRef::Null => Value::Null,
-                rusqlite::types::ValueRef::Integer(n) => json!(n),
-                rusqlite::types::ValueRef::Real(f) => json!(f),
-                rusqlite::types::ValueRef::Text(t) => json!(String::from_utf8_lossy(t)),
-                rusqlite::types::ValueRef::Blob(_) => json!("(binary)"),
+                crate::store::db::Value::Null => Value::Null,
+                crate::store::db::Value::Integer(n) => json!(n),
+                crate::store::db::Value::Real(f) => json!(f),
+                crate::store::db::Value::Text(t) => json!(t),
+                crate::store::db::Value::Blob(_) => json!("(binary)"),
             };
             row.insert(n.clone(), v);
         }
@@ -171,7 +171,7 @@ fn rows(tx: &Connection, sql: &str, param: &str) -> rusqlite::Result<Value> {
     Ok(Value::Array(out))
 }
 
-fn account(tx: &Connection, user_id: &str) -> rusqlite::Result<Value> {
+fn account(tx: &Connection, user_id: &str) -> crate::store::db::Result<Value> {
     let row = tx
         .query_row("SELECT active, created_ms, updated_ms FROM accounts WHERE user_id = ?1", [user_id], |r| {
             Ok(json!({
@@ -185,7 +185,7 @@ fn account(tx: &Connection, user_id: &str) -> rusqlite::Result<Value> {
     Ok(row.unwrap_or(Value::Null))
 }
 
-fn others(tx: &Connection, user_id: &str) -> rusqlite::Result<Vec<Other>> {
+fn others(tx: &Connection, user_id: &str) -> crate::store::db::Result<Vec<Other>> {
     let mut stmt = tx.prepare("SELECT id, name, email FROM users WHERE id <> ?1")?;
     let rows = stmt.query_map([user_id], |r| Ok(Other { id: r.get(0)?, name: r.get(1)?, email: r.get(2)? }))?;
     rows.collect()
@@ -193,7 +193,7 @@ fn others(tx: &Connection, user_id: &str) -> rusqlite::Result<Vec<Other>> {
 
 /// The reviews the person was on (or removed from), with what identifies the review; not the
 /// team (colleagues' names) and not the report (the review's, not the person's).
-fn reviews(tx: &Connection, user_id: &str) -> rusqlite::Result<Value> {
+fn reviews(tx: &Connection, user_id: &str) -> crate::store::db::Result<Value> {
     let mut stmt = tx.prepare(
         "SELECT t.review_id, t.role, NULL, r.fields FROM review_team t LEFT JOIN records r ON r.entity = 'review' AND r.id = t.review_id
          WHERE t.user_id = ?1
@@ -224,7 +224,13 @@ fn reviews(tx: &Connection, user_id: &str) -> rusqlite::Result<Value> {
 
 /// The records whose author is the person, by kind, with each field's value; mentions of
 /// others in their text flagged.
-fn records_written(tx: &Connection, user_id: &str, email: &str, others: &[Other], flags: &mut Vec<MentionFlag>) -> rusqlite::Result<Value> {
+fn records_written(
+    tx: &Connection,
+    user_id: &str,
+    email: &str,
+    others: &[Other],
+    flags: &mut Vec<MentionFlag>,
+) -> crate::store::db::Result<Value> {
     let heads = head_names(tx)?;
     let mut stmt = tx.prepare(
         "SELECT entity, id, review_id, fields FROM records
@@ -251,7 +257,7 @@ fn records_written(tx: &Connection, user_id: &str, email: &str, others: &[Other]
     Ok(json!(by_kind))
 }
 
-fn head_names(tx: &Connection) -> rusqlite::Result<Vec<String>> {
+fn head_names(tx: &Connection) -> crate::store::db::Result<Vec<String>> {
     let mut stmt = tx.prepare(
         "SELECT DISTINCT trim(coalesce(head_first_name, '') || ' ' || coalesce(head_last_name, '')) FROM schools
          WHERE coalesce(head_last_name, '') <> ''",
@@ -320,7 +326,7 @@ fn contains_word(hay: &str, needle: &str) -> bool {
 
 /// The entries where the person acted or was acted on; anyone else's id, name or e-mail in
 /// them replaced by "(another person)".
-fn audit_entries(tx: &Connection, user_id: &str, others: &[Other]) -> rusqlite::Result<Value> {
+fn audit_entries(tx: &Connection, user_id: &str, others: &[Other]) -> crate::store::db::Result<Value> {
     let mut stmt = tx.prepare(
         "SELECT seq, at_ms, kind, actor, device_id, subject, detail FROM audit_log WHERE actor = ?1 OR subject = ?1 ORDER BY seq",
     )?;

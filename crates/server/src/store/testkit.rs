@@ -17,8 +17,8 @@
 use super::records::Ctx;
 use super::{access, clock, ServerStore, StoreError};
 use crate::auth::{crypto, Role, TOKEN_TTL_MS};
+use crate::store::db::{params, OptionalExtension};
 use qar_core::entities::TeamRole;
-use rusqlite::{params, OptionalExtension};
 use uuid::Uuid;
 
 /// Stands in for a password hash: no password verifies against it, so a test person can sign

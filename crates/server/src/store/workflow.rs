@@ -8,11 +8,11 @@ use super::records::{self, text, Ctx, Doc};
 use super::{clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use crate::mail::Template;
+use crate::store::db::{params, Connection};
 use qar_core::protocol::Change;
 use qar_core::report_diff::{ReturnedEstimate, ReturnedReport};
 use qar_core::report_template::content_hash;
 use qar_core::{decide, validate_field, Action, EntityKind, ReviewState};
-use rusqlite::{params, Connection};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -165,7 +165,7 @@ pub(super) fn audit(
     review_id: &str,
     detail: String,
     now_ms: u64,
-) -> rusqlite::Result<()> {
+) -> crate::store::db::Result<()> {
     let device = caller.device_id.to_string();
     let event = Event { kind, actor: &caller.user_id, device_id: &device, subject: review_id, detail };
     audit_log::append(tx, &event, now_ms)
@@ -205,7 +205,7 @@ fn check_comments(comments: &[NewComment]) -> Result<(), StoreError> {
 }
 
 /// Some id is taken by a record of another kind (ids are UUIDs, so only by mistake or malice).
-fn id_used_by_another_kind(tx: &Connection, comments: &[&NewComment]) -> rusqlite::Result<bool> {
+fn id_used_by_another_kind(tx: &Connection, comments: &[&NewComment]) -> crate::store::db::Result<bool> {
     let mut stmt = tx.prepare_cached("SELECT 1 FROM records WHERE id = ?1 AND entity <> 'comment'")?;
     for c in comments {
         if stmt.exists([c.id.to_string()])? {
@@ -219,7 +219,7 @@ fn id_used_by_another_kind(tx: &Connection, comments: &[&NewComment]) -> rusqlit
 /// left out), as (code, text) and (area, value, rationale).
 type ReportContents = (Vec<(String, String)>, Vec<(String, String, String)>);
 
-fn report_contents(tx: &Connection, review_id: &str) -> rusqlite::Result<ReportContents> {
+fn report_contents(tx: &Connection, review_id: &str) -> crate::store::db::Result<ReportContents> {
     let mut stmt =
         tx.prepare_cached("SELECT entity, fields FROM records WHERE review_id = ?1 AND entity IN ('report_section', 'estimate')")?;
     let rows = stmt.query_map(params![review_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
@@ -241,14 +241,14 @@ fn report_contents(tx: &Connection, review_id: &str) -> rusqlite::Result<ReportC
 
 /// The content hash of the report as the server holds it, hashed by qar-core exactly as the
 /// laptops do.
-pub(super) fn report_hash_of(tx: &Connection, review_id: &str) -> rusqlite::Result<String> {
+pub(super) fn report_hash_of(tx: &Connection, review_id: &str) -> crate::store::db::Result<String> {
     let (sections, estimates) = report_contents(tx, review_id)?;
     Ok(content_hash(&sections, &estimates))
 }
 
 /// The report as it is being returned, kept on the review (`returned_report`) so the
 /// resubmission can be read as a diff against it (decision 81).
-fn returned_report_of(tx: &Connection, review_id: &str, now_ms: u64) -> rusqlite::Result<ReturnedReport> {
+fn returned_report_of(tx: &Connection, review_id: &str, now_ms: u64) -> crate::store::db::Result<ReturnedReport> {
     let (sections, estimates) = report_contents(tx, review_id)?;
     Ok(ReturnedReport {
         returned_ms: now_ms,

@@ -9,8 +9,8 @@ use crate::auth::{
     AccountSummary, AuthDevice, AuthError, DeviceInfo, DeviceStatus, LoginGrant, LoginRequest, Role, LAST_SEEN_EVERY_MS, MAX_DEVICE_NAME,
     MAX_PASSWORD_LEN, MAX_REVOKE_REASON, TOKEN_TTL_MS,
 };
+use crate::store::db::{params, Connection, OptionalExtension, Row};
 use qar_core::ErrorCode;
-use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
 /// What a self sign-out records as its reason.
@@ -32,7 +32,7 @@ pub(crate) fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-pub(crate) fn roles_of(conn: &Connection, user_id: &str) -> rusqlite::Result<Vec<Role>> {
+pub(crate) fn roles_of(conn: &Connection, user_id: &str) -> crate::store::db::Result<Vec<Role>> {
     let mut stmt = conn.prepare_cached("SELECT role, hub_id FROM user_roles WHERE user_id = ?1 ORDER BY role, hub_id")?;
     let rows = stmt.query_map([user_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
     let mut roles = Vec::new();
@@ -309,7 +309,7 @@ const DEVICE_SELECT: &str = "SELECT d.device_id, d.user_id, u.name, u.email, d.n
         d.last_seen_ms, d.expires_ms, d.revoked_ms, d.revoked_reason, d.revoked_by
     FROM device_registry d JOIN users u ON u.id = d.user_id";
 
-fn device_info(r: &Row, now_ms: u64) -> rusqlite::Result<DeviceInfo> {
+fn device_info(r: &Row, now_ms: u64) -> crate::store::db::Result<DeviceInfo> {
     let device_id: String = r.get(0)?;
     let expires_ms = r.get::<_, i64>(8)? as u64;
     let revoked_ms = r.get::<_, Option<i64>>(9)?.map(|v| v as u64);

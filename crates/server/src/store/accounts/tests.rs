@@ -74,8 +74,7 @@ fn password_hashes_are_argon2id_and_tokens_are_stored_only_as_hashes() {
     let hashes: Vec<String> = {
         let c = s.reader();
         let mut stmt = c.prepare("SELECT password_hash FROM accounts").unwrap();
-        let rows = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
-        rows
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
     };
     assert_eq!(hashes.len(), 4);
     assert!(hashes.iter().all(|h| h.starts_with("$argon2id$v=19$")), "{hashes:?}");
@@ -127,12 +126,16 @@ fn a_code_works_once() {
 #[test]
 fn wrong_passwords_never_lock_the_owner_out_and_write_nothing() {
     let (_d, s) = demo_store();
-    let changes_before = s.writer().total_changes();
+    let changes_before = s.writer().sqlite().expect("a SQLite store").total_changes();
     for i in 0..30 {
         let r = s.login(&request(ANIKA, "guess", "123456", Uuid::now_v7()), T + i * 1000);
         assert!(matches!(r, Err(AuthError::InvalidCredentials)), "attempt {}", i + 1);
     }
-    assert_eq!(s.writer().total_changes(), changes_before, "a failed attempt writes nothing to the database");
+    assert_eq!(
+        s.writer().sqlite().expect("a SQLite store").total_changes(),
+        changes_before,
+        "a failed attempt writes nothing to the database"
+    );
     assert_eq!(count(&s, "SELECT count(*) FROM login_attempts"), 0);
     login(&s, ANIKA, Uuid::now_v7(), T + 30_000);
 }

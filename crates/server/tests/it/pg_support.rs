@@ -1,0 +1,32 @@
+//! PostgreSQL for the tests (issue 20): `./x test` starts a throwaway cluster
+//! (`scripts/pg-cluster.sh`) and passes its address in `QAR_TEST_DATABASE_URL`; each test gets a
+//! database of its own on it. Under CI the variable must be there: a PostgreSQL test never
+//! passes by not running.
+
+use uuid::Uuid;
+
+/// The cluster's address, or `None` on a developer's machine that started none (said once per
+/// test, so a skipped test is visible). Under CI, its absence fails the test.
+pub fn cluster_url() -> Option<String> {
+    match std::env::var("QAR_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("QAR_TEST_DATABASE_URL is not set: under CI the PostgreSQL tests must run (./x test starts a cluster)")
+        }
+        _ => {
+            eprintln!("note: no QAR_TEST_DATABASE_URL (start one with scripts/pg-cluster.sh): PostgreSQL part skipped");
+            None
+        }
+    }
+}
+
+/// A new, empty database on the test cluster; its URL.
+pub fn fresh_database(cluster: &str) -> String {
+    let name = format!("qar_test_{}", Uuid::now_v7().simple());
+    let mut admin = postgres::Client::connect(cluster, postgres::NoTls).expect("the test cluster answers");
+    admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")).unwrap();
+    match cluster.rfind('/') {
+        Some(at) => format!("{}/{name}", &cluster[..at]),
+        None => panic!("the cluster URL names no database: {cluster}"),
+    }
+}
