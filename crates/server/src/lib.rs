@@ -48,6 +48,9 @@ impl AppState {
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub data_dir: PathBuf,
+    /// The store on PostgreSQL (`postgres://…`) instead of the SQLite file in `data_dir`
+    /// (issue 20). The server key and attachment files stay in `data_dir`.
+    pub database_url: Option<String>,
     pub listen: SocketAddr,
     /// Load the synthetic demo hub, schools, people and reviews (idempotent).
     pub demo: bool,
@@ -93,6 +96,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             data_dir: PathBuf::from("qar-server-data"),
+            database_url: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
             demo: false,
             demo_history: false,
@@ -183,7 +187,15 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     // Certificate problems are found before anything is opened or bound.
     let tls = config.tls.as_ref().map(net::load_tls).transpose()?;
     let mail_transport = mail::Transport::from_config(&config.mail, &config.data_dir).map_err(ServerError::Mail)?;
-    let store = ServerStore::open_with(&config.data_dir, &config.key)?;
+    let database_url = config.database_url.clone();
+    // The server's tests run once more on PostgreSQL: each server a test starts gets a new
+    // database on the test cluster (never in the production binary).
+    #[cfg(feature = "test-support")]
+    let database_url = database_url.or(store::pg_testkit::database_for_this_server(&config.data_dir)?);
+    let store = match &database_url {
+        Some(url) => ServerStore::open_postgres(url, &config.data_dir, &config.key)?,
+        None => ServerStore::open_with(&config.data_dir, &config.key)?,
+    };
     store.set_max_clock_ahead_ms(config.max_clock_ahead_ms);
     if config.demo {
         store.seed_demo(store::now_ms())?;

@@ -49,7 +49,7 @@ impl ClockBound {
         }
         let original = op.hlc;
         op.hlc = ctx.stamp();
-        tx.prepare_cached("INSERT OR REPLACE INTO restamps(original, stamp, at_ms) VALUES (?1, ?2, ?3)")?.execute(params![
+        tx.prepare_cached("INSERT INTO restamps(original, stamp, at_ms) VALUES (?1, ?2, ?3) ON CONFLICT(original) DO UPDATE SET stamp = excluded.stamp, at_ms = excluded.at_ms")?.execute(params![
             original.to_string(),
             op.hlc.to_string(),
             ctx.now_ms as i64

@@ -22,8 +22,6 @@ pub(super) fn prepare(conn: &mut Connection, key: &std::sync::Arc<ServerKey>) ->
     if let Some(lite) = conn.sqlite() {
         // A replaced or removed secret is overwritten in the file, not left in free space.
         lite.pragma_update(None, "secure_delete", true).map_err(StoreError::from)?;
-        audit_log::register(lite, key.clone()).map_err(StoreError::from)?;
-        super::mail_outbox::register(lite, key.clone()).map_err(StoreError::from)?;
     }
     let tx = conn.transaction().map_err(StoreError::from)?;
     let known: Option<String> =

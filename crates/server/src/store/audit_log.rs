@@ -21,19 +21,13 @@
 use super::{ServerStore, StoreError};
 use crate::server_key::ServerKey;
 use crate::store::db::{params, Connection, OptionalExtension};
-use rusqlite::functions::FunctionFlags;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 /// How a pseudonymised clear value starts.
 pub const PSEUDONYM_PREFIX: &str = "erased:";
-/// The SQL function (on the writer connection only) that MACs with the audit subkey: every
-/// place that appends inside its own transaction gets the key without it being passed around.
-const MAC_FN: &str = "qar_audit_mac";
-
 /// What happened, by whom, from which laptop, to what.
 pub(crate) struct Event<'a> {
     pub kind: &'a str,
@@ -44,18 +38,9 @@ pub(crate) struct Event<'a> {
     pub detail: String,
 }
 
-/// Registers the MAC function on a connection that appends to the chain.
-pub(super) fn register(conn: &rusqlite::Connection, key: Arc<ServerKey>) -> rusqlite::Result<()> {
-    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_DIRECTONLY;
-    conn.create_scalar_function(MAC_FN, 1, flags, move |ctx| {
-        let data = ctx.get_raw(0).as_blob().map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
-        Ok(key.audit_mac(data))
-    })
-}
-
-/// A MAC with the audit subkey inside a transaction of the writer (which has the function).
+/// A MAC with the audit subkey, on the writer (which holds the server key).
 pub(super) fn mac_in_tx(conn: &Connection, data: &[u8]) -> crate::store::db::Result<String> {
-    conn.prepare_cached(&format!("SELECT {MAC_FN}(?1)"))?.query_row([data], |r| r.get(0))
+    Ok(conn.server_key()?.audit_mac(data))
 }
 
 fn legacy_hash(prev: &str, seq: i64, at_ms: i64, e: &Event) -> String {
@@ -102,14 +87,9 @@ pub(crate) fn append(conn: &Connection, e: &Event, at_ms: u64) -> crate::store::
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev) = last.map_or((1, GENESIS.to_owned()), |(s, h)| (s + 1, h));
-    let digests: [String; 4] = conn
-        .prepare_cached(&format!("SELECT {MAC_FN}(?1), {MAC_FN}(?2), {MAC_FN}(?3), {MAC_FN}(?4)"))?
-        .query_row(params![part_input(e.actor), part_input(e.device_id), part_input(e.subject), part_input(&e.detail)], |r| {
-            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?])
-        })?;
-    let mac: String = conn
-        .prepare_cached(&format!("SELECT {MAC_FN}(?1)"))?
-        .query_row([row_input(&prev, seq, at_ms as i64, e.kind, &digests)], |r| r.get(0))?;
+    let key = conn.server_key()?;
+    let digests: [String; 4] = [e.actor, e.device_id, e.subject, &e.detail].map(|part| key.audit_mac(&part_input(part)));
+    let mac = key.audit_mac(&row_input(&prev, seq, at_ms as i64, e.kind, &digests));
     conn.prepare_cached(
         "INSERT INTO audit_log(seq, at_ms, kind, actor, device_id, subject, detail, prev_hash, hash,
                                scheme, actor_digest, device_digest, subject_digest, detail_digest)

@@ -23,7 +23,10 @@ pub(super) fn load(conn: &Connection) -> crate::store::db::Result<HlcClock> {
         }
         None => {
             let node = new_node();
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", [NODE_KEY, &format!("{node:016x}")])?;
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [NODE_KEY, &format!("{node:016x}")],
+            )?;
             node
         }
     };
@@ -36,7 +39,8 @@ pub(super) fn load(conn: &Connection) -> crate::store::db::Result<HlcClock> {
 
 /// Keeps the clock's last stamp with the writes that used it (same transaction).
 pub(super) fn save(conn: &Connection, clock: &HlcClock) -> crate::store::db::Result<()> {
-    conn.prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?.execute([LAST_KEY, &clock.last().to_string()])?;
+    conn.prepare_cached("INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
+        .execute([LAST_KEY, &clock.last().to_string()])?;
     Ok(())
 }
 

@@ -185,7 +185,7 @@ fn a_corrupt_record_is_a_loud_error_and_stays_as_it_was() {
 fn an_unreadable_clock_refuses_to_open() {
     let (dir, s) = demo();
     s.writer()
-        .execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('server_hlc', '10000000000000-0000000000-0000000000000001')", [])
+        .execute("INSERT INTO meta(key, value) VALUES ('server_hlc', '10000000000000-0000000000-0000000000000001') ON CONFLICT(key) DO UPDATE SET value = excluded.value", [])
         .unwrap();
     drop(s);
     let err = ServerStore::open(dir.path()).err().expect("refused");

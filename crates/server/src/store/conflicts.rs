@@ -18,7 +18,7 @@ pub fn conflict_id(entity: EntityKind, record_id: &str, field: &str, losing_vers
 
 /// Remembers which person writes with a device's clock node.
 pub(super) fn note_writer(tx: &Connection, device_id: Uuid, user_id: &str) -> crate::store::db::Result<()> {
-    tx.prepare_cached("INSERT OR REPLACE INTO device_nodes(node, device_id, user_id) VALUES (?1, ?2, ?3)")?.execute(params![
+    tx.prepare_cached("INSERT INTO device_nodes(node, device_id, user_id) VALUES (?1, ?2, ?3) ON CONFLICT(node) DO UPDATE SET device_id = excluded.device_id, user_id = excluded.user_id")?.execute(params![
         Hlc::node_of(&device_id) as i64,
         device_id.to_string(),
         user_id

@@ -121,7 +121,7 @@ fn rewrite_records(tx: &Connection, ctx: &mut Ctx, user_id: &str, name: &str) ->
     let comments: Vec<(String, String)> = {
         let mut stmt = tx.prepare(
             "SELECT id, review_id FROM records WHERE entity = 'comment' AND json_extract(fields, '$.author_id.value') = ?1
-               AND json_extract(fields, '$.author_name.value') IS NOT ?2",
+               AND json_extract(fields, '$.author_name.value') IS DISTINCT FROM ?2",
         )?;
         let rows = stmt.query_map(params![user_id, FORMER_REVIEWER], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<crate::store::db::Result<_>>()?

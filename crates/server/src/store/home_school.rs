@@ -17,7 +17,7 @@ fn open_reviews_of_school(tx: &Connection, user_id: &str, urn: &str) -> crate::s
          JOIN records r ON r.entity = 'review' AND r.id = t.review_id
          WHERE t.user_id = ?1 AND json_extract(r.fields, '$.school_urn.value') = ?2
            AND coalesce(json_extract(r.fields, '$.state.value'), '') NOT IN ('cancelled', 'archived')
-           AND coalesce(json_extract(r.fields, '$.deleted.value'), 0) = 0
+           AND coalesce(CAST(json_extract(r.fields, '$.deleted.value') AS INTEGER), 0) = 0
          ORDER BY r.id",
     )?;
     let rows = stmt.query_map(params![user_id, urn], |r| Ok((r.get(0)?, r.get(1)?)))?;

@@ -264,7 +264,7 @@ impl ServerStore {
         let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT urn, establishment_name, phase, la_name, town, postcode, hub_id FROM schools
-             WHERE (?1 IS NULL OR hub_id = ?1)
+             WHERE (CAST(?1 AS TEXT) IS NULL OR hub_id = ?1)
                AND (urn LIKE ?2 ESCAPE '\\' OR establishment_name LIKE ?2 ESCAPE '\\' OR town LIKE ?2 ESCAPE '\\' OR postcode LIKE ?2 ESCAPE '\\')
              ORDER BY establishment_name, urn LIMIT ?3",
         )?;

@@ -126,7 +126,7 @@ fn issued_facts(conn: &Connection, hub_id: Option<&str>) -> Result<Vec<IssuedFac
          FROM report_versions v
          JOIN review_hub h ON h.review_id = v.review_id
          LEFT JOIN schools s ON s.urn = json_extract(v.snapshot, '$.school_urn')
-         WHERE (?1 IS NULL OR h.hub_id = ?1)
+         WHERE (CAST(?1 AS TEXT) IS NULL OR h.hub_id = ?1)
            AND v.version = (SELECT max(l.version) FROM report_versions l WHERE l.review_id = v.review_id)",
     )?;
     let rows = stmt.query_map(params![hub_id], |r| {
@@ -166,7 +166,7 @@ fn review_facts(conn: &Connection, hub_id: Option<&str>) -> Result<Vec<ReviewFac
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.fields, hb.report_deadline_days
          FROM review_hub h JOIN records r ON r.entity = 'review' AND r.id = h.review_id JOIN hubs hb ON hb.id = h.hub_id
-         WHERE (?1 IS NULL OR h.hub_id = ?1)",
+         WHERE (CAST(?1 AS TEXT) IS NULL OR h.hub_id = ?1)",
     )?;
     let rows = stmt.query_map(params![hub_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?)))?;
     let mut facts = Vec::new();

@@ -9,28 +9,11 @@ use crate::auth::AuthDevice;
 use crate::mail::Template;
 use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::ErrorCode;
-use rusqlite::functions::FunctionFlags;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
-
-/// The SQL function that seals a mail's values on the writer: `qar_mail_seal(message_id, json)`.
-/// A function rather than a key passed down, so a push's deepest helper can queue mail with only
-/// its transaction in hand.
-const SEAL_FN: &str = "qar_mail_seal";
 
 fn aad(message_id: &str) -> String {
     format!("mail_outbox.params:{message_id}")
-}
-
-/// Registers [`SEAL_FN`] on the writer (not deterministic: every seal has a fresh nonce).
-pub(super) fn register(conn: &rusqlite::Connection, key: Arc<crate::server_key::ServerKey>) -> rusqlite::Result<()> {
-    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY;
-    conn.create_scalar_function(SEAL_FN, 2, flags, move |ctx| {
-        let id: String = ctx.get(0)?;
-        let plain: String = ctx.get(1)?;
-        key.seal(&aad(&id), &plain).map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
-    })
 }
 
 /// Someone a mail goes to.
@@ -62,15 +45,18 @@ pub(super) fn queue(
     now_ms: u64,
 ) -> crate::store::db::Result<usize> {
     let mut added = 0;
-    let mut stmt = tx.prepare_cached(&format!(
+    let key = tx.server_key()?;
+    let mut stmt = tx.prepare_cached(
         "INSERT INTO mail_outbox (message_id, event_key, template, recipient, params, next_attempt_ms, created_ms)
-         VALUES (?1, ?2, ?3, ?4, {SEAL_FN}(?1, ?5), ?6, ?6) ON CONFLICT DO NOTHING"
-    ))?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT DO NOTHING",
+    )?;
     for r in recipients {
         let mut values = params.clone();
         values["recipient_name"] = json!(r.name);
         let id = message_id(event_key, &r.email);
-        added += stmt.execute(params![id, event_key, template.code(), r.email.trim(), values.to_string(), now_ms as i64])?;
+        // Sealed with a fresh nonce each time: a mail already queued for this event is left as it was.
+        let sealed = key.seal(&aad(&id), &values.to_string()).map_err(|e| crate::store::db::Error::ToSqlConversionFailure(Box::new(e)))?;
+        added += stmt.execute(params![id, event_key, template.code(), r.email.trim(), sealed, now_ms as i64])?;
     }
     Ok(added)
 }

@@ -24,6 +24,7 @@ pub mod invitations;
 mod mail_events;
 pub mod mail_outbox;
 pub mod overview;
+mod pg_schema;
 pub mod previous_review;
 mod proposals;
 pub mod pull;
@@ -46,6 +47,8 @@ pub use insights_testkit::TestIssued;
 mod retention_testkit;
 #[cfg(any(test, feature = "test-support"))]
 pub use retention_testkit::TestReview;
+#[cfg(any(test, feature = "test-support"))]
+pub mod pg_testkit;
 #[cfg(any(test, feature = "test-support"))]
 mod testkit;
 #[cfg(any(test, feature = "test-support"))]
@@ -254,11 +257,36 @@ impl ServerStore {
         }
         let mut lite = qar_dbkit::open(&path, Durability::Full)?;
         qar_dbkit::migrate(&mut lite, MIGRATIONS)?;
-        let mut writer = Connection::from_sqlite(lite);
+        let writer = Connection::from_sqlite(lite);
+        let reader = Connection::from_sqlite(qar_dbkit::open(&path, Durability::Full)?);
+        Self::on_connections(writer, reader, data_dir, key)
+    }
+
+    /// Opens the store on PostgreSQL at `url` (issue 20): the server key still comes from `key`
+    /// (with `KeySource::DataDir`, from `data_dir`), and attachment files live under `data_dir`.
+    /// The database is migrated first; one made by a newer server is refused untouched.
+    pub fn open_postgres(url: &str, data_dir: &Path, key: &crate::KeySource) -> Result<ServerStore, crate::ServerError> {
+        let dir_error = |source| crate::ServerError::DataDir { path: data_dir.display().to_string(), source };
+        crate::private_files::private_dir(data_dir).map_err(dir_error)?;
+        let key = std::sync::Arc::new(key.load(data_dir)?);
+        let mut writer = Connection::connect_postgres(url).map_err(StoreError::from)?;
+        pg_schema::check_collation(&writer)?;
+        pg_schema::migrate(&mut writer, now_ms())?;
+        let reader = Connection::connect_postgres(url).map_err(StoreError::from)?;
+        Self::on_connections(writer, reader, data_dir, key)
+    }
+
+    /// What opening does once the database is reachable and migrated, on either database.
+    fn on_connections(
+        mut writer: Connection,
+        reader: Connection,
+        data_dir: &Path,
+        key: std::sync::Arc<crate::server_key::ServerKey>,
+    ) -> Result<ServerStore, crate::ServerError> {
+        writer.set_server_key(key.clone());
         at_rest::prepare(&mut writer, &key)?;
         let feed_epoch = feed_epoch(&writer)?;
         let clock = clock::load(&writer).map_err(StoreError::from)?;
-        let reader = Connection::from_sqlite(qar_dbkit::open(&path, Durability::Full)?);
         let latest: i64 =
             reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
         let (latest, _) = tokio::sync::watch::channel(latest as u64);

@@ -63,7 +63,7 @@ impl ServerStore {
         let oldest = if pending_ops == 0 { None } else { oldest_unsent_ms.map(|v| v as i64) };
         let conn = self.writer();
         let same: Option<bool> = conn
-            .prepare_cached("SELECT pending_ops = ?2 AND oldest_unsent_ms IS ?3 FROM device_outbox WHERE device_id = ?1")?
+            .prepare_cached("SELECT pending_ops = ?2 AND oldest_unsent_ms IS NOT DISTINCT FROM ?3 FROM device_outbox WHERE device_id = ?1")?
             .query_row(params![device.device_id.to_string(), pending_ops as i64, oldest], |r| r.get(0))
             .optional()?;
         if same == Some(true) {

@@ -27,7 +27,7 @@ pub(super) fn issued_before(tx: &Connection, urn: &str, before: &str, except: &s
          FROM report_versions v JOIN records r ON r.entity = 'review' AND r.id = v.review_id
          WHERE v.version = (SELECT max(version) FROM report_versions WHERE review_id = v.review_id)
            AND json_extract(r.fields, '$.school_urn.value') = ?1
-           AND coalesce(json_extract(r.fields, '$.deleted.value'), 0) = 0
+           AND coalesce(CAST(json_extract(r.fields, '$.deleted.value') AS INTEGER), 0) = 0
            AND json_extract(r.fields, '$.start_date.value') < ?2
            AND v.review_id <> ?3
          ORDER BY 2 DESC, v.issued_ms DESC",

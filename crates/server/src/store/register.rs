@@ -75,8 +75,12 @@ fn next_seq(tx: &Connection) -> crate::store::db::Result<i64> {
     tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM register_entries", [], |r| r.get(0))
 }
 
-/// Puts the entry's searchable text into the index again (its rowid is the entry's).
+/// Puts the entry's searchable text into the index again (its rowid is the entry's). On
+/// PostgreSQL the entry's `search` column is generated from its text: nothing to do.
 fn reindex(tx: &Connection, review_id: &str) -> crate::store::db::Result<()> {
+    if tx.backend() == crate::store::db::Backend::Postgres {
+        return Ok(());
+    }
     let rowid: i64 = tx.query_row("SELECT rowid FROM register_entries WHERE review_id = ?1", [review_id], |r| r.get(0))?;
     tx.execute("DELETE FROM register_fts WHERE rowid = ?1", [rowid])?;
     tx.execute(
@@ -433,18 +437,33 @@ fn hub_coordinators(tx: &Connection, hub: &str) -> crate::store::db::Result<Vec<
 /// Words of a search as an FTS5 query: each word a quoted prefix, all required; quotes and
 /// operators in what was typed lose their meaning.
 pub fn fts_query(text: &str) -> String {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ")
+    search_words(text).map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ")
+}
+
+/// The same as a PostgreSQL text query: each word a prefix (`word:*`), all required. The words
+/// are letters and digits only, so nothing typed is read as an operator.
+fn ts_query(text: &str) -> String {
+    search_words(text).map(|w| format!("{}:*", w.to_lowercase())).collect::<Vec<_>>().join(" & ")
+}
+
+fn search_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 fn search(conn: &Connection, q: &RegisterQuery) -> crate::store::db::Result<Vec<RegisterEntry>> {
-    let text = fts_query(&q.text);
+    let postgres = conn.backend() == crate::store::db::Backend::Postgres;
+    let text = if postgres { ts_query(&q.text) } else { fts_query(&q.text) };
     let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM register_entries e");
     let mut args: Vec<crate::store::db::Value> = Vec::new();
-    if !text.is_empty() {
+    if !text.is_empty() && !postgres {
         sql.push_str(" JOIN register_fts f ON f.rowid = e.rowid AND register_fts MATCH ?");
         args.push(text.clone().into());
     }
     sql.push_str(" WHERE e.consented = 1");
+    if !text.is_empty() && postgres {
+        sql.push_str(" AND e.search @@ to_tsquery('simple', ?)");
+        args.push(text.clone().into());
+    }
     let mut filter = |clause: &str, v: crate::store::db::Value| {
         sql.push_str(clause);
         args.push(v);
@@ -464,7 +483,14 @@ fn search(conn: &Connection, q: &RegisterQuery) -> crate::store::db::Result<Vec<
     if let Some(y) = q.academic_year {
         filter(" AND e.academic_year = ?", (y as i64).into());
     }
-    sql.push_str(if text.is_empty() { " ORDER BY e.issued_ms DESC, e.review_id" } else { " ORDER BY f.rank, e.issued_ms DESC" });
+    if text.is_empty() {
+        sql.push_str(" ORDER BY e.issued_ms DESC, e.review_id");
+    } else if postgres {
+        sql.push_str(" ORDER BY ts_rank(e.search, to_tsquery('simple', ?)) DESC, e.issued_ms DESC");
+        args.push(text.clone().into());
+    } else {
+        sql.push_str(" ORDER BY f.rank, e.issued_ms DESC");
+    }
     sql.push_str(" LIMIT ?");
     args.push((q.limit.clamp(1, MAX_PAGE) as i64).into());
     let mut stmt = conn.prepare_cached(&sql)?;

@@ -57,7 +57,7 @@ impl ServerStore {
     pub fn test_school_head(&self, user_id: &str, name: &str, urn: &str) -> Result<(), StoreError> {
         self.test_user(user_id, name, &[])?;
         self.writer().execute(
-            "INSERT OR REPLACE INTO school_heads(user_id, urn, invited_by, created_ms) VALUES (?1, ?2, 'test-support', 0)",
+            "INSERT INTO school_heads(user_id, urn, invited_by, created_ms) VALUES (?1, ?2, 'test-support', 0) ON CONFLICT(user_id) DO UPDATE SET urn = excluded.urn, invited_by = excluded.invited_by, created_ms = excluded.created_ms",
             params![user_id, urn],
         )?;
         Ok(())

@@ -3,8 +3,6 @@
 //! database of its own on it. Under CI the variable must be there: a PostgreSQL test never
 //! passes by not running.
 
-use uuid::Uuid;
-
 /// The cluster's address, or `None` on a developer's machine that started none (said once per
 /// test, so a skipped test is visible). Under CI, its absence fails the test.
 pub fn cluster_url() -> Option<String> {
@@ -22,11 +20,5 @@ pub fn cluster_url() -> Option<String> {
 
 /// A new, empty database on the test cluster; its URL.
 pub fn fresh_database(cluster: &str) -> String {
-    let name = format!("qar_test_{}", Uuid::now_v7().simple());
-    let mut admin = postgres::Client::connect(cluster, postgres::NoTls).expect("the test cluster answers");
-    admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")).unwrap();
-    match cluster.rfind('/') {
-        Some(at) => format!("{}/{name}", &cluster[..at]),
-        None => panic!("the cluster URL names no database: {cluster}"),
-    }
+    qar_server::store::pg_testkit::fresh_database(cluster).expect("the test cluster makes a database")
 }

@@ -2,7 +2,11 @@
 //! PostgreSQL's spelling of the same thing differ, the statement is written SQLite's way and
 //! rewritten here for PostgreSQL, once per distinct statement (the result is cached):
 //! - parameters: `?1` → `$1`, and a bare `?` → the next number;
-//! - `INSERT OR IGNORE INTO …` → `INSERT INTO … ON CONFLICT DO NOTHING`.
+//! - `INSERT OR IGNORE INTO …` → `INSERT INTO … ON CONFLICT DO NOTHING`;
+//! - `json_each(doc)` → `qar_json_each(doc)` (the elements of a JSON array as text, as SQLite's
+//!   `value` column gives them; PostgreSQL's own `json_each` is of objects);
+//! - `instr(text, part)` → `strpos(text, part)`;
+//! - `LIKE` → `ILIKE` (SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's does not).
 //!
 //! Text inside quotes ('…' and "…") is never rewritten.
 
@@ -22,6 +26,19 @@ pub fn to_postgres(sql: &str) -> String {
                         break;
                     }
                 }
+            }
+            c if c.is_ascii_alphabetic() && !out.ends_with(|p: char| p.is_ascii_alphanumeric() || p == '_') => {
+                let mut word = String::from(c);
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_alphanumeric() || **d == '_') {
+                    word.push(*d);
+                    chars.next();
+                }
+                out.push_str(match word.to_ascii_lowercase().as_str() {
+                    "json_each" if chars.peek() == Some(&'(') => "qar_json_each",
+                    "instr" if chars.peek() == Some(&'(') => "strpos",
+                    "like" => "ILIKE",
+                    _ => &word,
+                });
             }
             '?' => {
                 let mut digits = String::new();
@@ -82,6 +99,15 @@ mod tests {
             to_postgres("SELECT json_extract(f, '$.a?1') FROM \"t?\" WHERE x = ?1"),
             "SELECT json_extract(f, '$.a?1') FROM \"t?\" WHERE x = $1"
         );
+    }
+
+    #[test]
+    fn sqlite_functions_and_like_take_their_postgresql_names() {
+        assert_eq!(
+            to_postgres("SELECT 1 FROM t WHERE h IN (SELECT value FROM json_each(?1)) AND instr(s, ?2) > 0 AND n LIKE ?3"),
+            "SELECT 1 FROM t WHERE h IN (SELECT value FROM qar_json_each($1)) AND strpos(s, $2) > 0 AND n ILIKE $3"
+        );
+        assert_eq!(to_postgres("SELECT json_each_x, likely, 'like' FROM t"), "SELECT json_each_x, likely, 'like' FROM t");
     }
 
     #[test]

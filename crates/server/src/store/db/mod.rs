@@ -49,10 +49,14 @@ pub enum Error {
     /// A unique, primary-key, foreign-key or check constraint refused the write.
     #[error("constraint failed: {0}")]
     Constraint(String),
+    /// A MAC or seal was asked of a connection that was not given the server key (only the
+    /// writer is: see `Connection::set_server_key`).
+    #[error("this connection holds no server key")]
+    NoServerKey,
     #[error(transparent)]
     Sqlite(rusqlite::Error),
     #[error(transparent)]
-    Postgres(::postgres::Error),
+    Postgres(tokio_postgres::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -164,21 +168,30 @@ enum Inner {
 /// A connection to the store's database.
 pub struct Connection {
     inner: Inner,
+    /// The server key on the writer: audit entries are MACed and mail values sealed inside
+    /// the transaction that writes them, by whichever helper writes them (decision 91).
+    key: Option<Arc<crate::server_key::ServerKey>>,
 }
 
 impl Connection {
     pub fn from_sqlite(conn: rusqlite::Connection) -> Connection {
-        Connection { inner: Inner::Sqlite(conn) }
+        Connection { inner: Inner::Sqlite(conn), key: None }
     }
 
     /// Connects to PostgreSQL at `url` (`postgres://user@host:port/database`).
     pub fn connect_postgres(url: &str) -> Result<Connection> {
-        let client = ::postgres::Client::connect(url, ::postgres::NoTls).map_err(postgres::error)?;
-        Ok(Connection::from_postgres(client))
+        let conn = postgres::PgConn::connect(url)?;
+        Ok(Connection { inner: Inner::Postgres(Box::new(std::cell::RefCell::new(conn))), key: None })
     }
 
-    pub fn from_postgres(client: ::postgres::Client) -> Connection {
-        Connection { inner: Inner::Postgres(Box::new(std::cell::RefCell::new(postgres::PgConn::new(client)))) }
+    /// Gives this connection the server key (the writer's, for what it MACs and seals).
+    pub fn set_server_key(&mut self, key: Arc<crate::server_key::ServerKey>) {
+        self.key = Some(key);
+    }
+
+    /// The server key, on a connection that was given it.
+    pub fn server_key(&self) -> Result<&crate::server_key::ServerKey> {
+        self.key.as_deref().ok_or(Error::NoServerKey)
     }
 
     pub fn backend(&self) -> Backend {

@@ -2,35 +2,76 @@
 //! and prepared once per connection. PostgreSQL types each parameter from where it stands in
 //! the statement, so a [`Value`] is encoded as the type the server asked for (an integer for
 //! a `bigint` column, text for `text`); columns come back as the five [`Value`] kinds.
+//!
+//! The store is synchronous and is called both from blocking threads and from inside the
+//! server's async tasks (and tests). tokio-postgres runs on a small runtime of this layer's own;
+//! a call hands its work to that runtime and waits on a channel, which works from any thread,
+//! where blocking on a runtime from inside another one would panic.
 
 use super::{dialect, Error, Fetched, Result, Row, Value};
-use postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use tokio_postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
+
+/// The runtime that drives every PostgreSQL connection's socket.
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("qar-postgres")
+            .enable_all()
+            .build()
+            .expect("a runtime for the PostgreSQL connections")
+    })
+}
+
+/// Runs `work` on the database runtime and waits for its answer on this thread.
+fn wait<T: Send + 'static>(work: impl std::future::Future<Output = T> + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    runtime().spawn(async move {
+        let _ = tx.send(work.await);
+    });
+    rx.recv().expect("the PostgreSQL runtime answers every call it is given")
+}
 
 /// A PostgreSQL connection with its prepared statements.
 pub struct PgConn {
-    client: postgres::Client,
-    prepared: HashMap<String, postgres::Statement>,
+    client: Arc<tokio_postgres::Client>,
+    prepared: HashMap<String, tokio_postgres::Statement>,
 }
 
 impl PgConn {
-    pub fn new(client: postgres::Client) -> PgConn {
-        PgConn { client, prepared: HashMap::new() }
+    /// Connects to `url`; the connection's socket is driven on the database runtime until the
+    /// client is dropped.
+    pub fn connect(url: &str) -> Result<PgConn> {
+        let url = url.to_owned();
+        let client = wait(async move {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
+            tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::warn!("a PostgreSQL connection ended: {e}");
+                }
+            });
+            Ok::<_, tokio_postgres::Error>(client)
+        })
+        .map_err(error)?;
+        Ok(PgConn { client: Arc::new(client), prepared: HashMap::new() })
     }
 
-    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+    fn statement(&mut self, sql: &str) -> Result<tokio_postgres::Statement> {
         if let Some(s) = self.prepared.get(sql) {
             return Ok(s.clone());
         }
-        let stmt = self.client.prepare(&dialect::to_postgres(sql)).map_err(error)?;
+        let (client, text) = (self.client.clone(), dialect::to_postgres(sql));
+        let stmt = wait(async move { client.prepare(&text).await }).map_err(error)?;
         self.prepared.insert(sql.to_owned(), stmt.clone());
         Ok(stmt)
     }
 }
 
-pub(super) fn error(e: postgres::Error) -> Error {
-    use postgres::error::SqlState;
+pub(super) fn error(e: tokio_postgres::Error) -> Error {
+    use tokio_postgres::error::SqlState;
     match e.code() {
         Some(c)
             if [SqlState::UNIQUE_VIOLATION, SqlState::FOREIGN_KEY_VIOLATION, SqlState::CHECK_VIOLATION, SqlState::NOT_NULL_VIOLATION]
@@ -44,12 +85,12 @@ pub(super) fn error(e: postgres::Error) -> Error {
 
 /// A [`Value`] encoded as the parameter type PostgreSQL chose.
 #[derive(Debug)]
-struct Param<'a>(&'a Value);
+struct Param(Value);
 
-impl ToSql for Param<'_> {
+impl ToSql for Param {
     fn to_sql(&self, ty: &Type, out: &mut bytes::BytesMut) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
         let mismatch = || format!("a {:?} value cannot be given as {ty}", self.0.data_type());
-        match (self.0, ty.clone()) {
+        match (&self.0, ty.clone()) {
             (Value::Null, _) => Ok(IsNull::Yes),
             (Value::Integer(i), Type::INT8) => i.to_sql(ty, out),
             (Value::Integer(i), Type::INT4) => i32::try_from(*i)?.to_sql(ty, out),
@@ -84,7 +125,7 @@ impl ToSql for Param<'_> {
         true
     }
 
-    postgres::types::to_sql_checked!();
+    tokio_postgres::types::to_sql_checked!();
 }
 
 /// A column read as whichever [`Value`] its type maps to.
@@ -168,20 +209,39 @@ fn numeric_from_i64(i: i64) -> Vec<u8> {
     out
 }
 
-pub(super) fn execute(c: &mut PgConn, sql: &str, values: &[Value]) -> Result<usize> {
+/// Runs a prepared statement with these values on the database runtime.
+fn run<T: Send + 'static>(
+    c: &mut PgConn,
+    sql: &str,
+    values: &[Value],
+    work: impl for<'a> FnOnce(
+            &'a tokio_postgres::Client,
+            &'a tokio_postgres::Statement,
+            Vec<&'a (dyn ToSql + Sync)>,
+        )
+            -> std::pin::Pin<Box<dyn std::future::Future<Output = std::result::Result<T, tokio_postgres::Error>> + Send + 'a>>
+        + Send
+        + 'static,
+) -> Result<T> {
     let stmt = c.statement(sql)?;
-    let params: Vec<Param<'_>> = values.iter().map(Param).collect();
-    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-    let n = c.client.execute(&stmt, &refs).map_err(error)?;
+    let client = c.client.clone();
+    let params: Vec<Param> = values.iter().cloned().map(Param).collect();
+    wait(async move {
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        work(&client, &stmt, refs).await
+    })
+    .map_err(error)
+}
+
+pub(super) fn execute(c: &mut PgConn, sql: &str, values: &[Value]) -> Result<usize> {
+    let n = run(c, sql, values, |client, stmt, refs| Box::pin(async move { client.execute(stmt, &refs).await }))?;
     Ok(n as usize)
 }
 
 pub(super) fn fetch(c: &mut PgConn, sql: &str, values: &[Value]) -> Result<Fetched> {
     let stmt = c.statement(sql)?;
     let names: Arc<[String]> = stmt.columns().iter().map(|col| col.name().to_owned()).collect();
-    let params: Vec<Param<'_>> = values.iter().map(Param).collect();
-    let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-    let rows = c.client.query(&stmt, &refs).map_err(error)?;
+    let rows = run(c, sql, values, |client, stmt, refs| Box::pin(async move { client.query(stmt, &refs).await }))?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let mut vals = Vec::with_capacity(names.len());
@@ -194,18 +254,19 @@ pub(super) fn fetch(c: &mut PgConn, sql: &str, values: &[Value]) -> Result<Fetch
 }
 
 pub(super) fn execute_batch(c: &mut PgConn, sql: &str) -> Result<()> {
-    c.client.batch_execute(sql).map_err(error)
+    let (client, sql) = (c.client.clone(), sql.to_owned());
+    wait(async move { client.batch_execute(&sql).await }).map_err(error)
 }
 
 /// The key of the store's one advisory lock, taken by every writing transaction.
 const WRITE_LOCK: i64 = 0x5141_525F_5752_4954; // "QAR_WRIT"
 
 pub(super) fn begin_write(c: &mut PgConn) -> Result<()> {
-    c.client.batch_execute(&format!("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})")).map_err(error)
+    execute_batch(c, &format!("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
 }
 
 pub(super) fn begin_read(c: &mut PgConn) -> Result<()> {
-    c.client.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").map_err(error)
+    execute_batch(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 }
 
 #[cfg(test)]
