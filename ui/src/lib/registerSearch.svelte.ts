@@ -27,6 +27,8 @@ export class RegisterSearch {
   error = $state<string | null>(null);
   /** A search was asked and its answer has not arrived yet. */
   searching = $state(false);
+  /** Answers shown so far: the screen publishes it, so the webview journey can time a search. */
+  answers = $state(0);
 
   /** Words or a filter are set. A getter, not `$derived`: the search outlives the screen that
    *  made it, and a derived would belong to that screen's (destroyed) effect. */
@@ -94,6 +96,7 @@ export class RegisterSearch {
       if (asked !== this.asked) return;
       this.results = found;
       this.error = null;
+      this.answers++;
     } catch (e) {
       if (asked === this.asked) this.error = errorMessage(e);
     } finally {
