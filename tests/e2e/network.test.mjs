@@ -1,7 +1,8 @@
 // Issue 23, the network of excellence, in the real app with a real qar-server holding three years
 // of invented history (`--demo --demo-history`), at 1280x720:
 // - a reviewer finds an Area of Excellence in the laptop's copy of the register by words and a
-//   filter, opens it and asks to visit (the server records it);
+//   filter, opens it and asks to visit (the server records it); offline the search still answers
+//   and "Ask to visit" says it was not sent, keeping the message;
 // - the hub coordinator opens Hub insights and reads a chart's numbers and its data table;
 // - the Lead Reviewer of Kestrel Brook, whose review is linked to last year's, writes "Progress
 //   since the last review" against last year's Even better if points and sees it in the preview.
@@ -112,7 +113,7 @@ function laptop(server) {
 }
 
 test('register, insights and the progress since the last review, in the real webview', { timeout: 600_000 }, async () => {
-  const server = await startServer({ history: true });
+  let server = await startServer({ history: true });
   cleanup.push(() => server.stop());
 
   // ---- A reviewer searches the register on the laptop and asks to visit.
@@ -162,7 +163,35 @@ test('register, insights and the progress since the last review, in the real web
   // Back to the list keeps the search.
   await click(b, '[data-testid="register-back"]');
   await b.waitUntil(async () => (await (await b.$('[data-testid="register-search"]')).getValue()) === 'reading', { timeout: 10_000 });
+
+  // Offline: the search still answers from the laptop's copy; asking to visit says it was not
+  // sent and keeps the message.
+  await server.stop();
+  await click(b, '[data-testid="sync-now"]');
+  await (await b.$('[data-testid="offline-banner"]')).waitForDisplayed({ timeout: 20_000 });
+  await (await b.$('[data-testid="register-offline"]')).waitForDisplayed({ timeout: 10_000 });
+  await setText(b, '[data-testid="register-search"]', 'oracy');
+  await (await b.$('[data-testid="register-clear"]')).waitForClickable({ timeout: 5_000 });
+  await (await b.$('[data-testid="register-focus"]')).selectByVisibleText('Any focus');
+  await b.waitUntil(
+    async () => {
+      const titles = await texts(b, '[data-testid="register-entry"] h2');
+      return titles.length > 0 && titles.every((t) => t === 'Talk for learning across the curriculum');
+    },
+    { timeout: 10_000, timeoutMsg: 'the offline search never answered' },
+  );
+  await click(b, '[data-testid="register-entry"] h2 a');
+  await waitText(b, 'h1', 'Talk for learning across the curriculum');
+  const offlineMessage = 'Could our Year 7 team see talk routines in a science lesson?';
+  await setText(b, '[data-testid="visit-message"]', offlineMessage);
+  await click(b, '[data-testid="visit-send"]');
+  await waitText(b, '[data-testid="visit-error"]', 'The server cannot be reached, so the request was not sent.');
+  assert.equal(await (await b.$('[data-testid="visit-message"]')).getValue(), offlineMessage);
+  await (await b.$('[data-testid="visit-error"]')).scrollIntoView({ block: 'center' });
+  await look(b, 'register-offline-not-sent');
   await reviewer.close();
+  server = await startServer({ port: server.port, dataDir: server.dataDir, history: true });
+  cleanup.push(() => server.stop());
 
   // ---- The hub coordinator reads the hub's insights.
   const hub = laptop(server);
