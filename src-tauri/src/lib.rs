@@ -11,6 +11,7 @@ mod invite_commands;
 pub mod links;
 pub mod logging;
 pub mod protect;
+mod register_commands;
 mod report_commands;
 mod spelling;
 pub mod updates;
@@ -111,6 +112,10 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         report_commands::export_report,
         report_commands::issue_report,
         report_commands::report_versions,
+        register_commands::search_register,
+        register_commands::register_facets,
+        register_commands::register_entry,
+        register_commands::ask_to_visit,
         protect::vault_status,
         protect::unlock_store,
         protect::start_afresh,

@@ -84,11 +84,13 @@ async function stop(child) {
   }
 }
 
-/** A qar-server with demo data in its own temp folder. */
-export async function startServer({ port, dataDir } = {}) {
+/** A qar-server with demo data in its own temp folder; `history` adds three years of invented
+ *  issued reviews (`--demo-history`: the register, the insights and last year's reviews). */
+export async function startServer({ port, dataDir, history = false } = {}) {
   port ??= await freePort();
   dataDir ??= mkdtempSync(join(tmpdir(), 'qar-e2e-server-'));
-  const child = start(SERVER_BIN, ['--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--demo'], {}, 'qar-server');
+  const args = ['--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--demo', ...(history ? ['--demo-history'] : [])];
+  const child = start(SERVER_BIN, args, {}, 'qar-server');
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/v1/health`, 'qar-server');
   return { url, port, dataDir, stop: () => stop(child), log: child.log };

@@ -132,6 +132,30 @@ describe('App: signing in and the header', () => {
     window.location.hash = '#/';
   });
 
+  it('takes anyone signed in to the Areas of Excellence register by keyboard, to an entry and back to the same search', async () => {
+    const user = userEvent.setup();
+    window.location.hash = '#/';
+    renderApp(new MockBackend({ session: sessionOf('reviewer') }));
+    const link = await screen.findByTestId('register-link');
+    expect(link).toHaveAttribute('href', '#/register');
+    link.focus();
+    await user.keyboard('{Enter}');
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Areas of Excellence' })).toHaveFocus();
+    expect(link).toHaveAttribute('aria-current', 'page');
+    await user.type(screen.getByRole('searchbox', { name: 'Search' }), 'inclusion');
+    const entry = await screen.findByRole('link', { name: 'Inclusion that starts at the door' });
+    await user.click(entry);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Inclusion that starts at the door' })).toBeInTheDocument();
+    expect(link).toHaveAttribute('aria-current', 'page');
+    await user.click(screen.getByTestId('register-back'));
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    expect(await screen.findByRole('searchbox', { name: 'Search' })).toHaveValue('inclusion');
+    expect(await screen.findByRole('link', { name: 'Inclusion that starts at the door' })).toBeInTheDocument();
+    window.location.hash = '#/';
+  });
+
   it('shows no insights link to a Lead Reviewer', async () => {
     renderApp(new MockBackend({ session: sessionOf('lead') }));
     await screen.findByRole('navigation', { name: 'Main' });

@@ -108,6 +108,9 @@ pub struct Limits {
     pub min_password_chars: usize,
     pub max_password_bytes: usize,
     pub default_visit_days: u8,
+    /// The register's search box and "Ask to visit" message (issue 23).
+    pub max_register_query: usize,
+    pub max_visit_message: usize,
 }
 
 /// The tables as they are in this build.
@@ -152,6 +155,8 @@ pub fn tables() -> Tables {
             min_password_chars: MIN_PASSWORD_CHARS,
             max_password_bytes: MAX_PASSWORD_BYTES,
             default_visit_days: DEFAULT_VISIT_DAYS,
+            max_register_query: crate::register::MAX_QUERY_CHARS,
+            max_visit_message: crate::register::MAX_VISIT_MESSAGE_CHARS,
         },
         citation: crate::citation::FORMAT,
         report_templates: FRAMEWORKS

@@ -6,6 +6,7 @@ import { TauriProtection, type Protection } from './protection';
 import { TauriInvitations, type Invitations } from './invitations';
 import { TauriReportExports, type ReportExports } from './reportExports';
 import { TauriAttachments, type Attachments } from './attachments';
+import { TauriRegister, type Register } from './register';
 
 // Every type the app sends or receives is generated from its Rust definition (issue 16): see
 // ./generated/ and crates/client/tests/it/ts_types.rs. Re-exported here under the names the screens use.
@@ -196,6 +197,8 @@ export interface Backend {
   invitations(): Invitations;
   /** Photos and documents on notes (issue 19). */
   attachments(): Attachments;
+  /** The register of Areas of Excellence: this laptop's copy, and "Ask to visit" (issue 23). */
+  register(): Register;
 }
 
 /** Anything shaped like `{code, message}`, whatever its code says. */
@@ -376,8 +379,13 @@ export class TauriBackend implements Backend {
   private invites = new TauriInvitations();
   invitations() {
     return this.invites;
-  }  private files = new TauriAttachments();
+  }
+  private files = new TauriAttachments();
   attachments() {
     return this.files;
+  }
+  private aoe = new TauriRegister();
+  register() {
+    return this.aoe;
   }
 }

@@ -76,6 +76,7 @@ import type { ActivatedAccount } from './invitations';
 import { MockReportExports } from './mockReports';
 import { MockProtection } from './mockProtection';
 import { MockAttachments } from './mockAttachments';
+import { MockRegister } from './mockRegister';
 
 /*
  * An in-memory Backend for component tests and the browser preview. It follows the Rust
@@ -1372,6 +1373,17 @@ export class MockBackend implements Backend {
   });
   attachments() {
     return this.files;
+  }
+  /** The register of Areas of Excellence (issue 23): a sample copy; asking to visit needs the server. */
+  readonly aoe = new MockRegister({
+    online: () => this.online,
+    offlineError: () => this.offlineError(this.serverUrl),
+    pause: () => this.pause(),
+    personName: () => this.currentSession?.name ?? '',
+    now: () => this.now(),
+  });
+  register() {
+    return this.aoe;
   }
 
   /** The upload queue as the app reports it, from the mock's waiting files. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTab, INSIGHTS_HREF, parseRoute, queueReviewHref, reviewHref } from './route';
+import { defaultTab, INSIGHTS_HREF, parseRoute, queueReviewHref, REGISTER_HREF, registerEntryHref, reviewHref } from './route';
 
 describe('routes', () => {
   it('opens the reviews list by default', () => {
@@ -26,6 +26,13 @@ describe('desk routes', () => {
     expect(parseRoute(INSIGHTS_HREF)).toEqual({ name: 'insights' });
     expect(parseRoute('#/insights/')).toEqual({ name: 'insights' });
     expect(parseRoute('#/reviews/%E0%A4%A')).toEqual({ name: 'reviews' });
+  });
+
+  it('names the register and round-trips an entry through its link', () => {
+    expect(parseRoute(REGISTER_HREF)).toEqual({ name: 'register' });
+    expect(parseRoute('#/register/')).toEqual({ name: 'register' });
+    expect(parseRoute(registerEntryHref('a/b c'))).toEqual({ name: 'register-entry', reviewId: 'a/b c' });
+    expect(parseRoute('#/register/%E0%A4%A')).toEqual({ name: 'reviews' });
   });
 
   it('opens a review on evidence while it is gathered, otherwise on the overview', () => {

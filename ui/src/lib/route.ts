@@ -12,6 +12,8 @@ export type Route =
   | { name: 'sync' }
   | { name: 'hub' }
   | { name: 'insights' }
+  | { name: 'register' }
+  | { name: 'register-entry'; reviewId: string }
   | { name: 'admin' };
 
 function decode(part: string): string | null {
@@ -45,6 +47,12 @@ export function parseRoute(hash: string): Route {
   if (/^#\/sync\/?$/.test(hash)) return { name: 'sync' };
   if (/^#\/hub\/?$/.test(hash)) return { name: 'hub' };
   if (/^#\/insights\/?$/.test(hash)) return { name: 'insights' };
+  if (/^#\/register\/?$/.test(hash)) return { name: 'register' };
+  m = /^#\/register\/([^/]+)\/?$/.exec(hash);
+  if (m) {
+    const reviewId = decode(m[1]);
+    if (reviewId !== null) return { name: 'register-entry', reviewId };
+  }
   if (/^#\/admin\/?$/.test(hash)) return { name: 'admin' };
   return { name: 'reviews' };
 }
@@ -54,11 +62,17 @@ export const QUEUE_HREF = '#/queue';
 export const SYNC_HREF = '#/sync';
 export const HUB_HREF = '#/hub';
 export const INSIGHTS_HREF = '#/insights';
+export const REGISTER_HREF = '#/register';
 export const ADMIN_HREF = '#/admin';
 
 export function reviewHref(reviewId: string, tab?: ReviewTab): string {
   const base = `#/reviews/${encodeURIComponent(reviewId)}`;
   return tab ? `${base}/${tab}` : base;
+}
+
+/** One entry of the register of Areas of Excellence (by the issued review it comes from). */
+export function registerEntryHref(reviewId: string): string {
+  return `${REGISTER_HREF}/${encodeURIComponent(reviewId)}`;
 }
 
 export function queueReviewHref(reviewId: string): string {

@@ -100,6 +100,8 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
         collect::<DataChanged>(&mut c);
         collect::<HandoverExport>(&mut c);
         collect::<ReportDocument>(&mut c);
+        collect::<qar_client::model::RegisterFilter>(&mut c);
+        collect::<qar_client::model::RegisterFacets>(&mut c);
     }
     // The judgement framework as `framework` returns it.
     collect::<qar_core::Framework>(&mut c);
@@ -122,6 +124,8 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
         collect::<HubOverview>(&mut c);
         collect::<ReportVersion>(&mut c);
         collect::<qar_core::protocol::insights::HubInsights>(&mut c);
+        collect::<qar_core::protocol::register::RegisterEntry>(&mut c);
+        collect::<qar_core::protocol::register::VisitRequest>(&mut c);
     }
 
     let mut out: BTreeMap<PathBuf, String> = files.into_iter().map(|(path, (_, text))| (path, text)).collect();

@@ -247,8 +247,8 @@ pub async fn ask_to_visit(
     Ok((StatusCode::CREATED, Json(made)))
 }
 
-/// The requests to visit a school, newest first: its hub's coordinator, an administrator and
-/// the school's own people.
+/// The requests to visit a school, newest first: its hub's coordinator, an administrator, the
+/// school's own people and its headteacher.
 #[utoipa::path(get, path = "/v1/schools/{urn}/visit-requests", tag = "register", security(("bearer" = [])),
     params(("urn" = String, Path, description = "The school's URN")),
     responses(

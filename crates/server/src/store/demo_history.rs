@@ -78,7 +78,9 @@ const AOES: [Aoe; 12] = [
     ("Calm, purposeful corridors", "Consistent routines explained to pupils, and restorative conversations led by trained staff.", &["behaviour_culture", "wellbeing"], &["leadership"], false),
 ];
 
-/// "Even better if" points per area: each section has two, one per line.
+/// "Even better if" points per area: each section has two, one per paragraph, which is how
+/// `qar_core::previous_review::split_points` tells points apart (a single line break is only a
+/// line break inside one point).
 const EBIS: [(&str, [&str; 4]); 3] = [
     (
         "leadership",
@@ -324,7 +326,7 @@ fn seed_issued_review(tx: &Transaction, ctx: &mut Ctx, index: usize, s: &School,
         let first = pick(seed * 7 + a as u64, points.len());
         let second = (first + 1 + pick(seed * 11 + a as u64, points.len() - 1)) % points.len();
         sections.push((format!("{area}_www"), WWWS[pick(seed * 13 + a as u64, WWWS.len())].into()));
-        sections.push((format!("{area}_ebi"), format!("{}\n{}", points[first], points[second])));
+        sections.push((format!("{area}_ebi"), format!("{}\n\n{}", points[first], points[second])));
     }
     for (code, body) in &sections {
         let fields = [("section_code", json!(code)), ("body", json!(body))];

@@ -333,7 +333,7 @@ impl ServerStore {
     }
 
     /// "Ask to visit": recorded for the school and mailed to its contacts (its people in the
-    /// directory and its hub's coordinators), links only. A published entry only.
+    /// directory, its headteachers and its hub's coordinators), links only. A published entry only.
     pub fn ask_to_visit(
         &self,
         caller: &AuthDevice,
@@ -373,7 +373,8 @@ impl ServerStore {
     }
 
     /// The requests to visit a school, newest first: for its hub's coordinator, an
-    /// administrator and the school's own people.
+    /// administrator, the school's own people and its headteacher (`school_heads`, decision
+    /// 74): the head is who answers them.
     pub fn school_visit_requests(&self, caller: &AuthDevice, urn: &str) -> Result<Vec<VisitRequest>, StoreError> {
         let conn = self.reader();
         let school: Option<(Option<String>,)> =
@@ -381,10 +382,11 @@ impl ServerStore {
         let (hub,) = school.ok_or_else(|| refused(ErrorCode::UnknownSchool, format!("No school with URN {urn} is in the register.")))?;
         let own: bool =
             conn.prepare_cached("SELECT 1 FROM users WHERE id = ?1 AND home_school_urn = ?2")?.exists(params![caller.user_id, urn])?;
-        if !(own || caller.is_admin() || hub.as_deref().is_some_and(|h| caller.coordinates(h))) {
+        let head = super::school_heads::heads(&conn, &caller.user_id, urn)?;
+        if !(own || head || caller.is_admin() || hub.as_deref().is_some_and(|h| caller.coordinates(h))) {
             return Err(refused(
                 ErrorCode::NotYourHub,
-                "Only the school's own people, its hub's coordinator or an administrator can see requests to visit it.",
+                "Only the school's own people, its headteacher, its hub's coordinator or an administrator can see requests to visit it.",
             ));
         }
         let mut stmt = conn.prepare_cached(
@@ -421,8 +423,13 @@ fn record_of(conn: &Connection, rid: &str) -> crate::store::db::Result<RegisterR
     conn.query_row(&format!("SELECT {ENTRY_COLUMNS}, {RECORD_COLUMNS} FROM register_entries e WHERE e.review_id = ?1"), [rid], row_record)
 }
 
+/// The school's people: those whose home school it is and its invited headteachers
+/// (`school_heads`, decision 74), who answer requests to visit.
 fn school_contacts(tx: &Connection, urn: &str) -> crate::store::db::Result<Vec<Recipient>> {
-    let sql = format!("SELECT u.name, u.email FROM users u WHERE u.home_school_urn = ?1 AND {ACTIVE} ORDER BY u.email");
+    let sql = format!(
+        "SELECT u.name, u.email FROM users u
+         WHERE (u.home_school_urn = ?1 OR u.id IN (SELECT h.user_id FROM school_heads h WHERE h.urn = ?1)) AND {ACTIVE} ORDER BY u.email"
+    );
     recipients(tx, &sql, urn)
 }
 

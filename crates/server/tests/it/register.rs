@@ -117,7 +117,10 @@ async fn an_entry_is_published_only_with_consent_and_revocation_takes_it_away() 
     assert_eq!((ids(&changes["entries"]), changes["removed"].clone()), (vec![id.clone()], json!([])));
     let cursor = changes["next"].as_u64().unwrap();
 
-    // "Ask to visit": recorded for the school and queued as mail to its hub's coordinator.
+    // "Ask to visit": recorded for the school and queued as mail to its hub's coordinator and
+    // its headteacher.
+    store.test_school_head("user-kit-kestrel-head", "Kit Kestrel", "990101").unwrap();
+    store.test_school_head("user-helen-heron-head", "Helen Heron", "990102").unwrap();
     let (status, made) = env
         .post(
             &format!("/v1/register/entries/{id}/visit-requests"),
@@ -134,6 +137,17 @@ async fn an_entry_is_published_only_with_consent_and_revocation_takes_it_away() 
     assert!(store.outbox_mail(&mail).unwrap().is_some(), "the coordinator is mailed");
     let (status, body) = env.get("/v1/schools/990101/visit-requests", Some(&reader.token)).await;
     assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("not_your_hub")));
+    // The school's own headteacher answers such requests: mailed, and they list them (decision
+    // 74's `school_heads`); another school's head is refused like anyone else, and not mailed.
+    let head_mail = message_id(&format!("visit_request:{}", made["id"].as_str().unwrap()), "user-kit-kestrel-head@test.invalid");
+    assert!(store.outbox_mail(&head_mail).unwrap().is_some(), "the school's head is mailed");
+    let other_head_mail = message_id(&format!("visit_request:{}", made["id"].as_str().unwrap()), "user-helen-heron-head@test.invalid");
+    assert!(store.outbox_mail(&other_head_mail).unwrap().is_none(), "another school's head is not mailed");
+    let (status, listed) = env.get("/v1/schools/990101/visit-requests", Some(&env.laptop("user-kit-kestrel-head").token)).await;
+    assert_eq!(status, 200, "{listed}");
+    assert_eq!((listed[0]["id"].clone(), listed[0]["message"].as_str()), (made["id"].clone(), Some("Phonics in Reception, please.")));
+    let (status, body) = env.get("/v1/schools/990101/visit-requests", Some(&env.laptop("user-helen-heron-head").token)).await;
+    assert_eq!((status.as_u16(), body["code"].as_str()), (403, Some("not_your_hub")), "{body}");
 
     // Revoked: gone from searches at once and removed from laptops at their next page.
     let (status, _) = env
