@@ -16,6 +16,7 @@ mod register_copy;
 mod report_export;
 mod restored_server;
 mod retention_purge;
+mod retention_year;
 mod revoke_handover;
 mod scheduling_flow;
 mod schema_mix;
