@@ -43,6 +43,8 @@ const COMMANDS: &[&str] = &[
     "list_conflicts",
     "resolve_conflict",
     "wipe_check",
+    "local_copy",
+    "drop_local_copy",
     "check_attachment",
     "attach_file",
     "list_attachments",

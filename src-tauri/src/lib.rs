@@ -83,6 +83,8 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::list_conflicts,
         commands::resolve_conflict,
         commands::wipe_check,
+        commands::local_copy,
+        commands::drop_local_copy,
         attachment_commands::check_attachment,
         attachment_commands::attach_file,
         attachment_commands::list_attachments,

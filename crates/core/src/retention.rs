@@ -104,6 +104,42 @@ impl RetentionPolicy {
     }
 }
 
+/// Whether a person may remove a review's local copy from their laptop (decision 88): only once
+/// the review is over (issued, or archived after that), so nobody drops work in progress; and
+/// only with nothing of it waiting to be sent (`unsent_changes` + `unsent_files`), so the server
+/// holds everything first. `Err` says why not, in words for the person.
+pub fn may_drop_local_copy(state: crate::ReviewState, unsent_changes: u32, unsent_files: u32) -> Result<(), String> {
+    use crate::ReviewState::{Archived, Issued};
+    if !matches!(state, Issued | Archived) {
+        return Err(format!(
+            "Only an issued review can be removed from this laptop; this one is {}, so the team may still be working on it.",
+            state.label().to_lowercase()
+        ));
+    }
+    if unsent_changes + unsent_files > 0 {
+        let mut parts = Vec::new();
+        if unsent_changes > 0 {
+            parts.push(count(unsent_changes, "change"));
+        }
+        if unsent_files > 0 {
+            parts.push(count(unsent_files, "file"));
+        }
+        return Err(format!(
+            "This laptop still has {} of this review that the server does not hold yet. Sync first; then its copy can be removed.",
+            parts.join(" and ")
+        ));
+    }
+    Ok(())
+}
+
+fn count(n: u32, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +162,17 @@ mod tests {
         assert_eq!(p.cancelled_due_ms(DAY_MS), 91 * DAY_MS);
         assert_eq!(p.purge_after_ms(0), 30 * DAY_MS);
         assert_eq!(p.report_due_ms(u64::MAX - 1), u64::MAX, "never wraps");
+    }
+
+    #[test]
+    fn a_local_copy_may_be_dropped_only_when_issued_and_all_sent() {
+        use crate::ReviewState;
+        assert_eq!(may_drop_local_copy(ReviewState::Issued, 0, 0), Ok(()));
+        assert_eq!(may_drop_local_copy(ReviewState::Archived, 0, 0), Ok(()));
+        let drafting = may_drop_local_copy(ReviewState::Drafting, 0, 0).unwrap_err();
+        assert!(drafting.contains("this one is drafting"), "{drafting}");
+        let unsent = may_drop_local_copy(ReviewState::Issued, 3, 1).unwrap_err();
+        assert!(unsent.contains("3 changes and 1 file"), "{unsent}");
+        assert!(may_drop_local_copy(ReviewState::Issued, 1, 0).unwrap_err().contains("still has 1 change of"));
     }
 }

@@ -36,6 +36,7 @@ import type {
   SignIn,
   SyncStatus,
   WipeCheck,
+  LocalCopy,
   ChangesSinceReturn,
 } from './generated';
 export type {
@@ -72,6 +73,7 @@ export type {
   TeamMember,
   UploadStatus,
   WipeCheck,
+  LocalCopy,
 } from './generated';
 
 /** View-only narrowings of string fields the Rust side keeps as codes. */
@@ -159,6 +161,10 @@ export interface Backend {
   resolveConflict(conflictId: string, choice: ConflictChoice, mergedText?: string): Promise<void>;
   /** Safe to wipe only when every change made here is acknowledged; otherwise what is unsent. */
   wipeCheck(): Promise<WipeCheck>;
+  /** What this laptop holds of a review, and why its copy may not be removed now (whyNot), if so. */
+  localCopy(reviewId: string): Promise<LocalCopy>;
+  /** Removes this laptop's copy of an issued review; rejects with 'unsent_work' or 'wrong_state'. */
+  dropLocalCopy(reviewId: string): Promise<LocalCopy>;
   /** Called when synced changes arrive. Resolves to an unsubscribe. */
   onDataChanged(handler: (change: DataChanged) => void): Promise<() => void>;
   /** Called when the window is asked to close (the app waits for `closeWindow`, a few seconds at most). */
@@ -308,6 +314,12 @@ export class TauriBackend implements Backend {
   }
   wipeCheck() {
     return call<WipeCheck>('wipe_check');
+  }
+  localCopy(reviewId: string) {
+    return call<LocalCopy>('local_copy', { reviewId });
+  }
+  dropLocalCopy(reviewId: string) {
+    return call<LocalCopy>('drop_local_copy', { reviewId });
   }
   onDataChanged(handler: (change: DataChanged) => void) {
     return listen<DataChanged>(DATA_CHANGED_EVENT, (event) => handler(event.payload));

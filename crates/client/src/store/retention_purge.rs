@@ -64,6 +64,8 @@ impl Store {
                         removed += tx.execute(&format!("DELETE FROM {t} WHERE review_id = ?1"), [&id])?;
                     }
                     removed += tx.execute("DELETE FROM reviews WHERE id = ?1", [&id])?;
+                    // The server holds nothing of it any more: no need to keep it away.
+                    tx.execute("DELETE FROM dropped_reviews WHERE review_id = ?1", [&id])?;
                     tx.execute("UPDATE outbox SET fields = '{}' WHERE review_id = ?1 AND seq <= ?2", rusqlite::params![id, acked as i64])?;
                 }
                 Ok(kind) => {

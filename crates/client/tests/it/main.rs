@@ -7,6 +7,7 @@ mod clock_ahead;
 mod common;
 mod crash_safety;
 mod desk_flow;
+mod drop_local_copy;
 mod encrypted_store;
 mod insecure_address;
 mod invitation_flow;
