@@ -104,7 +104,7 @@ async fn an_issued_review_leaves_the_laptop_once_the_server_holds_its_work_and_s
     {
         let s = store.lock().unwrap();
         let listed: Vec<String> = s.list_reviews().unwrap().into_iter().map(|r| r.id).collect();
-        assert_eq!(listed, [other.review.clone()], "only the other review is listed");
+        assert_eq!(listed, std::slice::from_ref(&other.review), "only the other review is listed");
         let q = EvidenceQuery { text: "platypus".into(), ..Default::default() };
         assert_eq!(s.search_evidence(&other.review, &q).unwrap().len(), 1, "the other review is untouched");
         assert!(s.wipe_check().unwrap().safe);
