@@ -4,8 +4,8 @@
 //! and a laptop writes in it offline. The server soft-deletes and purges on schedule; then the
 //! laptops come back. Nothing purged comes back from a laptop (their late edits are refused and
 //! the server keeps nothing of them), the unsent work of the live review lands, what was purged
-//! leaves both laptops (rows, search index, the text of their sent edits), what must stay stays,
-//! and the audit chain still verifies.
+//! leaves both laptops (rows, search index, the text of their sent edits) and the next backup,
+//! what must stay stays, and the audit chain still verifies.
 
 use crate::common::{laptop, now_ms};
 use qar_client::model::NewEvidence;
@@ -146,4 +146,19 @@ async fn a_year_of_retention_with_two_laptops_offline_through_the_purge() {
     }
     let verdict = server.verify_audit().unwrap();
     assert!(verdict.broken.is_none(), "verify-audit passes after a year of purges: {verdict:?}");
+
+    // The next backup, taken while the server runs and restored elsewhere, holds none of it.
+    let backups = tempfile::tempdir().unwrap();
+    let (file, restored) = (backups.path().join("after-purge.qarbak"), backups.path().join("restored"));
+    let key = qar_server::KeySource::File(server_dir.join(qar_server::server_key::KEY_FILE));
+    qar_server::store::backup::backup(server_dir, &key, &file).unwrap();
+    qar_server::store::backup::restore(&file, &restored, &key).unwrap();
+    let copy = qar_server::ServerStore::open_with(&restored, &key).unwrap().dump().unwrap();
+    let purged: Vec<&String> = autumn.evidence.iter().chain([&autumn.comment, &cancelled.evidence[0], &cancelled.comment]).collect();
+    for id in purged.iter().chain([&&late_autumn.id, &&late_cancelled.id]) {
+        assert!(!copy.iter().any(|row| row.contains(id.as_str())), "{id} is not in the backup");
+    }
+    let kept: Vec<&String> = copy.iter().filter(|row| !row.contains(spring.review.as_str())).collect();
+    assert!(!kept.iter().any(|row| row.contains("Quokka") || row.contains("Example")), "no purged text in the backup: {kept:?}");
+    assert!(copy.iter().any(|row| row.contains("Wombat playground")), "the live review's notes are");
 }
