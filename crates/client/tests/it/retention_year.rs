@@ -4,13 +4,16 @@
 //! and a laptop writes in it offline. The server soft-deletes and purges on schedule; then the
 //! laptops come back. Nothing purged comes back from a laptop (their late edits are refused and
 //! the server keeps nothing of them), the unsent work of the live review lands, what was purged
-//! leaves both laptops (rows, search index, the text of their sent edits) and the next backup,
+//! leaves both laptops (rows, search index, the text of their sent edits, a photo's sealed file),
+//! the server's blob store and the next backup,
 //! what must stay stays, and the audit chain still verifies.
 
 use crate::common::{laptop, now_ms};
 use qar_client::model::NewEvidence;
+use qar_client::store::AttachChoice;
 use qar_client::sync::sync_once;
 use qar_client::{EvidenceQuery, Store};
+use qar_core::attachment::AttachmentKind;
 use qar_core::entities::TeamRole;
 use qar_server::{start, ServerConfig};
 use std::path::Path;
@@ -48,6 +51,20 @@ fn outcomes(dir: &Path, entity_id: &str) -> Vec<String> {
     stmt.query_map([entity_id], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
 }
 
+/// A small JPEG of noise.
+fn photo() -> Vec<u8> {
+    let mut rng = fastrand::Rng::with_seed(11);
+    let img = image::RgbImage::from_fn(64, 48, |_, _| image::Rgb([rng.u8(..), rng.u8(..), rng.u8(..)]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+/// Files in a folder and its subfolders (a missing folder has none).
+fn files_under(dir: &Path) -> usize {
+    std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| if e.path().is_dir() { files_under(&e.path()) } else { 1 }).sum()
+}
+
 fn note(review_id: &str, text: &str) -> NewEvidence {
     NewEvidence { review_id: review_id.into(), activity_type: "learning_walk".into(), notes: text.into(), ..Default::default() }
 }
@@ -83,6 +100,18 @@ async fn a_year_of_retention_with_two_laptops_offline_through_the_purge() {
         assert_eq!(store.lock().unwrap().list_evidence(&autumn.review).unwrap().len(), 3, "both laptops hold the visit's notes");
     }
 
+    // Lena photographs a display for a note of her own, sent with the note.
+    let choice = AttachChoice { kind: AttachmentKind::Display, caption: "Reading wall", full_size: false, blur_faces: false };
+    {
+        let mut s = lena.lock().unwrap();
+        let mine = s.add_evidence(&note(&autumn.review, "Quokka reading wall"), now_ms()).unwrap();
+        s.attach_file(&mine.id, &photo(), "IMG_0007.JPG", &choice, now_ms()).unwrap();
+    }
+    let sent = sync_once(&lena, &lena_sync, now_ms).await.unwrap();
+    assert_eq!(sent.files_sent, 1, "{sent:?}");
+    let sealed_on_lena = || std::fs::read_dir(lena.lock().unwrap().attachment_folder()).map_or(0, |d| d.count());
+    assert_eq!((files_under(&server_dir.join("blobs")), sealed_on_lena()), (1, 1), "the photo on the server and sealed on Lena's laptop");
+
     // Ravi's laptop goes offline with the notes, and he writes one more in each review.
     let late_autumn = ravi.lock().unwrap().add_evidence(&note(&autumn.review, "Quokka reading corner, written late"), now_ms()).unwrap();
     let late_cancelled = ravi.lock().unwrap().add_evidence(&note(&cancelled.review, "Quokka assembly"), now_ms()).unwrap();
@@ -109,9 +138,10 @@ async fn a_year_of_retention_with_two_laptops_offline_through_the_purge() {
     assert_eq!(purged.purged, 5, "{purged:?}");
     assert!(server.purge(false, t0 + 300 * DAY).unwrap().is_empty(), "the issued review's notes are kept twelve months");
     let soft = server.purge(false, t0 + 366 * DAY).unwrap();
-    assert_eq!(soft.soft_deleted_evidence, 4, "three notes and a comment: {soft:?}");
+    assert_eq!(soft.soft_deleted_evidence, 6, "four notes, the photo and a comment: {soft:?}");
     let purged = server.purge(false, t0 + 397 * DAY).unwrap();
-    assert_eq!(purged.purged, 4, "{purged:?}");
+    assert_eq!((purged.purged, purged.attachment_blobs_removed), (6, 1), "{purged:?}");
+    assert_eq!(files_under(&server_dir.join("blobs")), 0, "the photo's bytes left the server's blob store");
 
     // The laptops come back, Ravi first: his late notes are refused, never stored.
     sync_once(&ravi, &ravi_sync, now_ms).await.unwrap();
@@ -144,6 +174,7 @@ async fn a_year_of_retention_with_two_laptops_offline_through_the_purge() {
         assert!(s.last_purge().unwrap().is_some(), "{who}: the sync panel tells of the purge");
         assert!(s.wipe_check().unwrap().safe, "{who}: nothing is left waiting to be sent");
     }
+    assert_eq!(sealed_on_lena(), 0, "the sealed photo file left Lena's laptop");
     let verdict = server.verify_audit().unwrap();
     assert!(verdict.broken.is_none(), "verify-audit passes after a year of purges: {verdict:?}");
 
