@@ -45,6 +45,8 @@ const COMMANDS: &[&str] = &[
     "wipe_check",
     "local_copy",
     "drop_local_copy",
+    "keep_issued_days",
+    "set_keep_issued_days",
     "check_attachment",
     "attach_file",
     "list_attachments",

@@ -290,6 +290,17 @@ pub fn drop_local_copy(state: State<'_, AppState>, review_id: String) -> Reply<q
     Ok(state.client.drop_local_copy(&review_id)?)
 }
 
+/// Days an issued review stays on this laptop after its issue (`null`: until removed by hand).
+#[tauri::command]
+pub fn keep_issued_days(state: State<'_, AppState>) -> Reply<Option<u32>> {
+    Ok(state.client.keep_issued_days()?)
+}
+
+#[tauri::command]
+pub fn set_keep_issued_days(state: State<'_, AppState>, days: Option<u32>) -> Reply<()> {
+    Ok(state.client.set_keep_issued_days(days)?)
+}
+
 #[tauri::command]
 pub fn wipe_check(state: State<'_, AppState>) -> Reply<qar_client::WipeCheck> {
     Ok(state.client.wipe_check()?)

@@ -85,6 +85,8 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::wipe_check,
         commands::local_copy,
         commands::drop_local_copy,
+        commands::keep_issued_days,
+        commands::set_keep_issued_days,
         attachment_commands::check_attachment,
         attachment_commands::attach_file,
         attachment_commands::list_attachments,

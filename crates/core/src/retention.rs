@@ -132,6 +132,20 @@ pub fn may_drop_local_copy(state: crate::ReviewState, unsent_changes: u32, unsen
     Ok(())
 }
 
+/// How long a laptop keeps an issued review after its issue before it drops its local copy by
+/// itself (issue 24: "the laptop keeps only what the person still works on", on by default).
+/// A month: long enough to answer the school's questions about the report from the notes,
+/// short enough that a lost laptop holds little beyond the person's current reviews.
+pub const DEFAULT_KEEP_ISSUED_DAYS: u32 = 30;
+/// Limits of the setting, inclusive (`None` keeps issued reviews until removed by hand).
+pub const KEEP_ISSUED_DAYS: (u32, u32) = (1, 3650);
+
+/// Whether a review issued at `issued_ms` is due to leave the laptop by itself at `now_ms`
+/// (`keep_days` `None`: never by itself).
+pub fn local_copy_due(issued_ms: u64, keep_days: Option<u32>, now_ms: u64) -> bool {
+    keep_days.is_some_and(|days| issued_ms.saturating_add(u64::from(days) * DAY_MS) <= now_ms)
+}
+
 fn count(n: u32, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
@@ -162,6 +176,14 @@ mod tests {
         assert_eq!(p.cancelled_due_ms(DAY_MS), 91 * DAY_MS);
         assert_eq!(p.purge_after_ms(0), 30 * DAY_MS);
         assert_eq!(p.report_due_ms(u64::MAX - 1), u64::MAX, "never wraps");
+    }
+
+    #[test]
+    fn an_issued_copy_is_due_after_the_days_kept_and_never_when_kept() {
+        let issued = 1_800_000_000_000;
+        assert!(!local_copy_due(issued, Some(30), issued + 29 * DAY_MS));
+        assert!(local_copy_due(issued, Some(30), issued + 30 * DAY_MS));
+        assert!(!local_copy_due(issued, None, issued + 3650 * DAY_MS));
     }
 
     #[test]

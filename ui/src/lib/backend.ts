@@ -165,6 +165,10 @@ export interface Backend {
   localCopy(reviewId: string): Promise<LocalCopy>;
   /** Removes this laptop's copy of an issued review; rejects with 'unsent_work' or 'wrong_state'. */
   dropLocalCopy(reviewId: string): Promise<LocalCopy>;
+  /** Days an issued review stays on this laptop after its issue; null: until removed by hand. */
+  keepIssuedDays(): Promise<number | null>;
+  /** 1 to 3650 days, or null; rejects with 'invalid' otherwise. */
+  setKeepIssuedDays(days: number | null): Promise<void>;
   /** Called when synced changes arrive. Resolves to an unsubscribe. */
   onDataChanged(handler: (change: DataChanged) => void): Promise<() => void>;
   /** Called when the window is asked to close (the app waits for `closeWindow`, a few seconds at most). */
@@ -320,6 +324,12 @@ export class TauriBackend implements Backend {
   }
   dropLocalCopy(reviewId: string) {
     return call<LocalCopy>('drop_local_copy', { reviewId });
+  }
+  keepIssuedDays() {
+    return call<number | null>('keep_issued_days');
+  }
+  async setKeepIssuedDays(days: number | null) {
+    await call<null>('set_keep_issued_days', { days });
   }
   onDataChanged(handler: (change: DataChanged) => void) {
     return listen<DataChanged>(DATA_CHANGED_EVENT, (event) => handler(event.payload));

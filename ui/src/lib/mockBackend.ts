@@ -467,6 +467,22 @@ export class MockBackend implements Backend {
     return copy;
   }
 
+  /** Days an issued review stays on this laptop (qar_client's default: a month); tests set it. */
+  keepDays: number | null = 30;
+
+  async keepIssuedDays(): Promise<number | null> {
+    await this.pause();
+    return this.keepDays;
+  }
+
+  async setKeepIssuedDays(days: number | null): Promise<void> {
+    await this.pause();
+    if (days !== null && !(Number.isInteger(days) && days >= 1 && days <= 3650)) {
+      throw invalid(`Days to keep issued reviews must be between 1 and 3650, got ${days}`);
+    }
+    this.keepDays = days;
+  }
+
   private describeLocalCopy(reviewId: string): LocalCopy {
     const review = this.findReview(reviewId);
     const unsentChanges = this.outbox.filter((id) => id === reviewId).length;

@@ -8,11 +8,15 @@
 use super::{lost_access::REVIEW_TABLES, meta, Store};
 use crate::error::{ClientError, Result};
 use crate::model::LocalCopy;
-use qar_core::retention::may_drop_local_copy;
+use qar_core::retention::{local_copy_due, may_drop_local_copy, DEFAULT_KEEP_ISSUED_DAYS, KEEP_ISSUED_DAYS};
 use qar_core::{ErrorCode, ReviewState};
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::BTreeSet;
 use uuid::Uuid;
+
+/// The meta key of the setting: days, or [`KEEP_FOR_GOOD`].
+const KEEP_KEY: &str = "keep_issued_days";
+const KEEP_FOR_GOOD: &str = "for_good";
 
 /// What the person is told stays on the server when they drop a review's local copy.
 pub const KEPT_ON_THE_SERVER: &str = "The server keeps this review as the partnership's retention policy says: the issued report for \
@@ -39,6 +43,55 @@ impl Store {
         }
         self.changed_reviews.insert(review_id.to_owned());
         Ok(copy)
+    }
+
+    /// Days an issued review stays on this laptop after its issue before its copy leaves by
+    /// itself; `None`: until the person removes it. The default keeps it a month.
+    pub fn keep_issued_days(&self) -> Result<Option<u32>> {
+        Ok(match meta::get(&self.conn, KEEP_KEY)?.as_deref() {
+            None => Some(DEFAULT_KEEP_ISSUED_DAYS),
+            Some(KEEP_FOR_GOOD) => None,
+            Some(days) => Some(days.parse().unwrap_or(DEFAULT_KEEP_ISSUED_DAYS)),
+        })
+    }
+
+    pub fn set_keep_issued_days(&self, days: Option<u32>) -> Result<()> {
+        let value = match days {
+            None => KEEP_FOR_GOOD.to_owned(),
+            Some(d) if (KEEP_ISSUED_DAYS.0..=KEEP_ISSUED_DAYS.1).contains(&d) => d.to_string(),
+            Some(d) => {
+                return Err(ClientError::Invalid(qar_core::ValidationError::OutOfRange {
+                    field: "Days to keep issued reviews",
+                    value: i64::from(d),
+                    min: i64::from(KEEP_ISSUED_DAYS.0),
+                    max: i64::from(KEEP_ISSUED_DAYS.1),
+                }))
+            }
+        };
+        meta::set(&self.conn, KEEP_KEY, &value)
+    }
+
+    /// Drops the copy of every issued review kept here longer than the setting allows, where
+    /// nothing of it waits to be sent (those stay until a later sync has sent them). Returns the
+    /// schools whose reviews left. Run after each sync.
+    pub fn drop_due_local_copies(&mut self, now_ms: u64) -> Result<Vec<String>> {
+        let Some(days) = self.keep_issued_days()? else { return Ok(vec![]) };
+        let issued: Vec<(String, String)> = self
+            .conn
+            .prepare_cached("SELECT id, versions FROM reviews WHERE state IN ('issued', 'archived') AND deleted = 0")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut dropped = Vec::new();
+        for (review_id, versions) in issued {
+            // When the review was issued: the wall time of its state's stamp (written by the server).
+            let versions: std::collections::BTreeMap<String, qar_core::Hlc> = serde_json::from_str(&versions).unwrap_or_default();
+            let Some(issued_ms) = versions.get("state").map(|v| v.wall_ms) else { continue };
+            if !local_copy_due(issued_ms, Some(days), now_ms) || describe(&self.conn, &review_id)?.why_not.is_some() {
+                continue;
+            }
+            dropped.push(self.drop_local_copy(&review_id, now_ms)?.school_name);
+        }
+        Ok(dropped)
     }
 
     /// Reviews whose local copy was dropped here (a pull skips their records).

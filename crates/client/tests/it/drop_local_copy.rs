@@ -124,3 +124,49 @@ async fn an_issued_review_leaves_the_laptop_once_the_server_holds_its_work_and_s
     assert_eq!(laptop_holds(dir, &review.review, "Platypus maths"), (0, 0, 0));
     assert_eq!(store.lock().unwrap().list_evidence(&other.review).unwrap().len(), 2, "the other review came back whole");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_issued_review_leaves_by_itself_a_month_after_issue_unless_the_person_keeps_it() {
+    const DAY: u64 = 86_400_000;
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let config = ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() };
+    let srv = start(&config).await.unwrap();
+    let server = srv.store();
+    let t0 = now_ms();
+    server.test_user("user-lena", "Lena Lead", &[]).unwrap();
+    let (first, second) = (server.test_live_review(None, 1, t0).unwrap(), server.test_live_review(None, 1, t0).unwrap());
+    for r in [&first, &second] {
+        server.test_team_member(r.review.parse().unwrap(), "user-lena", TeamRole::LeadReviewer, t0).unwrap();
+    }
+    let (store, client) = laptop(dirs[1].path(), &srv.url(), server, "user-lena@test.invalid", "user-lena");
+    assert_eq!(store.lock().unwrap().keep_issued_days().unwrap(), Some(30), "on by default: a month");
+    sync_once(&store, &client, now_ms).await.unwrap();
+    // A note written offline on the second review; both are issued; the laptop learns of it.
+    store.lock().unwrap().add_evidence(&note(&second.review, "Platypus unsent"), now_ms()).unwrap();
+    server.test_issue(&first.review, t0, t0).unwrap();
+    server.test_issue(&second.review, t0, t0).unwrap();
+    wait_and_pull(&store, &client, 0, now_ms).await.unwrap();
+    {
+        let mut s = store.lock().unwrap();
+        assert!(s.drop_due_local_copies(now_ms() + 29 * DAY).unwrap().is_empty(), "kept for the month");
+        assert_eq!(s.drop_due_local_copies(now_ms() + 31 * DAY).unwrap().len(), 1, "after it, the one with nothing unsent leaves");
+        let listed: Vec<String> = s.list_reviews().unwrap().into_iter().map(|r| r.id).collect();
+        assert_eq!(listed, std::slice::from_ref(&second.review), "the one with unsent work stays");
+    }
+    let report = sync_once(&store, &client, now_ms).await.unwrap();
+    assert_eq!(report.copies_dropped, 0, "issued today: kept after a sync");
+    assert_eq!(store.lock().unwrap().drop_due_local_copies(now_ms() + 31 * DAY).unwrap().len(), 1, "sent, it may leave too");
+    assert!(store.lock().unwrap().list_reviews().unwrap().is_empty());
+    sync_once(&store, &client, now_ms).await.unwrap();
+    assert!(store.lock().unwrap().list_reviews().unwrap().is_empty(), "neither comes back");
+
+    // Someone who keeps issued reviews: nothing leaves by itself; the setting has limits.
+    let dir = tempfile::tempdir().unwrap();
+    let (kept, kept_client) = laptop(dir.path(), &srv.url(), server, "user-lena@test.invalid", "user-lena");
+    kept.lock().unwrap().set_keep_issued_days(None).unwrap();
+    sync_once(&kept, &kept_client, now_ms).await.unwrap();
+    assert!(kept.lock().unwrap().drop_due_local_copies(now_ms() + 3000 * DAY).unwrap().is_empty());
+    assert_eq!(kept.lock().unwrap().list_reviews().unwrap().len(), 2);
+    let err = kept.lock().unwrap().set_keep_issued_days(Some(0)).unwrap_err().to_string();
+    assert!(err.contains("Days to keep issued reviews"), "{err}");
+}
