@@ -278,6 +278,29 @@ pub fn resolve_conflict(state: State<'_, AppState>, conflict_id: String, choice:
     Ok(())
 }
 
+/// What this laptop holds of a review, and whether its copy may be removed now.
+#[tauri::command]
+pub fn local_copy(state: State<'_, AppState>, review_id: String) -> Reply<qar_client::LocalCopy> {
+    Ok(state.client.local_copy(&review_id)?)
+}
+
+/// Removes this laptop's copy of an issued review (after the person confirmed).
+#[tauri::command]
+pub fn drop_local_copy(state: State<'_, AppState>, review_id: String) -> Reply<qar_client::LocalCopy> {
+    Ok(state.client.drop_local_copy(&review_id)?)
+}
+
+/// Days an issued review stays on this laptop after its issue (`null`: until removed by hand).
+#[tauri::command]
+pub fn keep_issued_days(state: State<'_, AppState>) -> Reply<Option<u32>> {
+    Ok(state.client.keep_issued_days()?)
+}
+
+#[tauri::command]
+pub fn set_keep_issued_days(state: State<'_, AppState>, days: Option<u32>) -> Reply<()> {
+    Ok(state.client.set_keep_issued_days(days)?)
+}
+
 #[tauri::command]
 pub fn wipe_check(state: State<'_, AppState>) -> Reply<qar_client::WipeCheck> {
     Ok(state.client.wipe_check()?)

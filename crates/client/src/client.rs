@@ -154,6 +154,25 @@ impl Client {
         lock(&self.store).wipe_check()
     }
 
+    /// What this laptop holds of a review, and whether its copy may be dropped now.
+    pub fn local_copy(&self, review_id: &str) -> Result<crate::model::LocalCopy> {
+        lock(&self.store).local_copy(review_id)
+    }
+
+    /// Removes this laptop's copy of an issued review whose work the server holds (decision 88).
+    pub fn drop_local_copy(&self, review_id: &str) -> Result<crate::model::LocalCopy> {
+        lock(&self.store).drop_local_copy(review_id, now_ms())
+    }
+
+    /// Days an issued review stays here after its issue (`None`: until removed by hand).
+    pub fn keep_issued_days(&self) -> Result<Option<u32>> {
+        lock(&self.store).keep_issued_days()
+    }
+
+    pub fn set_keep_issued_days(&self, days: Option<u32>) -> Result<()> {
+        lock(&self.store).set_keep_issued_days(days)
+    }
+
     pub fn review_detail(&self, id: &str) -> Result<ReviewDetail> {
         lock(&self.store).review_detail(id)
     }

@@ -595,6 +595,29 @@ pub struct UnsentWork {
     pub files: u32,
 }
 
+/// What this laptop holds of one review, and whether its copy may be dropped now (issue 24,
+/// decision 88): shown before the person confirms "Remove from this laptop".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct LocalCopy {
+    pub review_id: String,
+    pub school_name: String,
+    /// Evidence notes held here.
+    pub notes: u32,
+    pub comments: u32,
+    /// Photos and documents whose sealed files are on this laptop.
+    pub files: u32,
+    /// Changes of this review not yet acknowledged by the server.
+    pub unsent_changes: u32,
+    /// Files of this review the server does not hold whole yet.
+    pub unsent_files: u32,
+    /// Why the copy may not be dropped now (`None`: it may).
+    pub why_not: Option<String>,
+    /// What the server keeps, in words for the person.
+    pub kept_on_the_server: String,
+}
+
 /// Where an export was written and what it cost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -104,6 +104,56 @@ impl RetentionPolicy {
     }
 }
 
+/// Whether a person may remove a review's local copy from their laptop (decision 88): only once
+/// the review is over (issued, or archived after that), so nobody drops work in progress; and
+/// only with nothing of it waiting to be sent (`unsent_changes` + `unsent_files`), so the server
+/// holds everything first. `Err` says why not, in words for the person.
+pub fn may_drop_local_copy(state: crate::ReviewState, unsent_changes: u32, unsent_files: u32) -> Result<(), String> {
+    use crate::ReviewState::{Archived, Issued};
+    if !matches!(state, Issued | Archived) {
+        return Err(format!(
+            "Only an issued review can be removed from this laptop; this one is {}, so the team may still be working on it.",
+            state.label().to_lowercase()
+        ));
+    }
+    if unsent_changes + unsent_files > 0 {
+        let mut parts = Vec::new();
+        if unsent_changes > 0 {
+            parts.push(count(unsent_changes, "change"));
+        }
+        if unsent_files > 0 {
+            parts.push(count(unsent_files, "file"));
+        }
+        return Err(format!(
+            "This laptop still has {} of this review that the server does not hold yet. Sync first; then its copy can be removed.",
+            parts.join(" and ")
+        ));
+    }
+    Ok(())
+}
+
+/// How long a laptop keeps an issued review after its issue before it drops its local copy by
+/// itself (issue 24: "the laptop keeps only what the person still works on", on by default).
+/// A month: long enough to answer the school's questions about the report from the notes,
+/// short enough that a lost laptop holds little beyond the person's current reviews.
+pub const DEFAULT_KEEP_ISSUED_DAYS: u32 = 30;
+/// Limits of the setting, inclusive (`None` keeps issued reviews until removed by hand).
+pub const KEEP_ISSUED_DAYS: (u32, u32) = (1, 3650);
+
+/// Whether a review issued at `issued_ms` is due to leave the laptop by itself at `now_ms`
+/// (`keep_days` `None`: never by itself).
+pub fn local_copy_due(issued_ms: u64, keep_days: Option<u32>, now_ms: u64) -> bool {
+    keep_days.is_some_and(|days| issued_ms.saturating_add(u64::from(days) * DAY_MS) <= now_ms)
+}
+
+fn count(n: u32, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +176,25 @@ mod tests {
         assert_eq!(p.cancelled_due_ms(DAY_MS), 91 * DAY_MS);
         assert_eq!(p.purge_after_ms(0), 30 * DAY_MS);
         assert_eq!(p.report_due_ms(u64::MAX - 1), u64::MAX, "never wraps");
+    }
+
+    #[test]
+    fn an_issued_copy_is_due_after_the_days_kept_and_never_when_kept() {
+        let issued = 1_800_000_000_000;
+        assert!(!local_copy_due(issued, Some(30), issued + 29 * DAY_MS));
+        assert!(local_copy_due(issued, Some(30), issued + 30 * DAY_MS));
+        assert!(!local_copy_due(issued, None, issued + 3650 * DAY_MS));
+    }
+
+    #[test]
+    fn a_local_copy_may_be_dropped_only_when_issued_and_all_sent() {
+        use crate::ReviewState;
+        assert_eq!(may_drop_local_copy(ReviewState::Issued, 0, 0), Ok(()));
+        assert_eq!(may_drop_local_copy(ReviewState::Archived, 0, 0), Ok(()));
+        let drafting = may_drop_local_copy(ReviewState::Drafting, 0, 0).unwrap_err();
+        assert!(drafting.contains("this one is drafting"), "{drafting}");
+        let unsent = may_drop_local_copy(ReviewState::Issued, 3, 1).unwrap_err();
+        assert!(unsent.contains("3 changes and 1 file"), "{unsent}");
+        assert!(may_drop_local_copy(ReviewState::Issued, 1, 0).unwrap_err().contains("still has 1 change of"));
     }
 }

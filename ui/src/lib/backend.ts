@@ -37,6 +37,7 @@ import type {
   SignIn,
   SyncStatus,
   WipeCheck,
+  LocalCopy,
   ChangesSinceReturn,
 } from './generated';
 export type {
@@ -73,6 +74,7 @@ export type {
   TeamMember,
   UploadStatus,
   WipeCheck,
+  LocalCopy,
 } from './generated';
 
 /** View-only narrowings of string fields the Rust side keeps as codes. */
@@ -160,6 +162,14 @@ export interface Backend {
   resolveConflict(conflictId: string, choice: ConflictChoice, mergedText?: string): Promise<void>;
   /** Safe to wipe only when every change made here is acknowledged; otherwise what is unsent. */
   wipeCheck(): Promise<WipeCheck>;
+  /** What this laptop holds of a review, and why its copy may not be removed now (whyNot), if so. */
+  localCopy(reviewId: string): Promise<LocalCopy>;
+  /** Removes this laptop's copy of an issued review; rejects with 'unsent_work' or 'wrong_state'. */
+  dropLocalCopy(reviewId: string): Promise<LocalCopy>;
+  /** Days an issued review stays on this laptop after its issue; null: until removed by hand. */
+  keepIssuedDays(): Promise<number | null>;
+  /** 1 to 3650 days, or null; rejects with 'invalid' otherwise. */
+  setKeepIssuedDays(days: number | null): Promise<void>;
   /** Called when synced changes arrive. Resolves to an unsubscribe. */
   onDataChanged(handler: (change: DataChanged) => void): Promise<() => void>;
   /** Called when the window is asked to close (the app waits for `closeWindow`, a few seconds at most). */
@@ -311,6 +321,18 @@ export class TauriBackend implements Backend {
   }
   wipeCheck() {
     return call<WipeCheck>('wipe_check');
+  }
+  localCopy(reviewId: string) {
+    return call<LocalCopy>('local_copy', { reviewId });
+  }
+  dropLocalCopy(reviewId: string) {
+    return call<LocalCopy>('drop_local_copy', { reviewId });
+  }
+  keepIssuedDays() {
+    return call<number | null>('keep_issued_days');
+  }
+  async setKeepIssuedDays(days: number | null) {
+    await call<null>('set_keep_issued_days', { days });
   }
   onDataChanged(handler: (change: DataChanged) => void) {
     return listen<DataChanged>(DATA_CHANGED_EVENT, (event) => handler(event.payload));

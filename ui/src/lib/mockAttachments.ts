@@ -141,6 +141,16 @@ export class MockAttachments implements Attachments {
     if (w) w.error = reason;
   }
 
+  /** Files of a review held here (the mock holds every attached file). */
+  heldFor(reviewId: string): number {
+    return this.stored.filter((a) => a.reviewId === reviewId).length;
+  }
+
+  /** Forgets a review's files: its local copy was removed. */
+  forget(reviewId: string) {
+    this.stored = this.stored.filter((a) => a.reviewId !== reviewId);
+  }
+
   private find(id: string): Stored {
     const found = this.stored.find((a) => a.id === id);
     if (!found) throw { code: 'not_found', message: `Attachment '${id}' was not found` };

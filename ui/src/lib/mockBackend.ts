@@ -32,6 +32,7 @@ import type {
   TeamMember,
   TeamRole,
   WipeCheck,
+  LocalCopy,
 } from './backend';
 import type { ChangesSinceReturn, Citation, JsonValue, SchoolContext } from './generated';
 import { citationToken, citedNoteIds } from './citations';
@@ -69,7 +70,7 @@ import {
 } from './mockRules';
 import { matchScore, queryWords } from './mockSearch';
 import { CURRENT_FRAMEWORK, fieldMax, fieldSpec, validationMessage } from './tables';
-import { formatDate, visitDays } from './format';
+import { formatDate, plural, stateLabel, visitDays } from './format';
 import { MockHubAdmin } from './mockHubAdmin';
 import { MockInvitations } from './mockInvitations';
 import type { ActivatedAccount } from './invitations';
@@ -208,6 +209,10 @@ export function estimateId(reviewId: string, areaCode: string): string {
 export function sectionId(reviewId: string, code: string): string {
   return `${reviewId}:section:${code}`;
 }
+
+/** What the app says the server keeps (qar_client::KEPT_ON_THE_SERVER). */
+const KEPT_ON_THE_SERVER =
+  "The server keeps this review as the partnership's retention policy says: the issued report for years, the notes, comments and photos until their retention ends. The team and the hub coordinator can still read it there, and the school keeps its issued report. Only this laptop's copy goes, and it does not come back at the next sync.";
 
 export class MockBackend implements Backend {
   private reviews: StoredReview[] = [];
@@ -439,6 +444,68 @@ export class MockBackend implements Backend {
     }));
     unsent.sort((a, b) => a.schoolName.localeCompare(b.schoolName));
     return { safe: unsent.length === 0, unsent };
+  }
+
+  /** Mirrors qar_client's store/local_copy.rs and qar_core::retention::may_drop_local_copy. */
+  async localCopy(reviewId: string): Promise<LocalCopy> {
+    await this.pause();
+    return this.describeLocalCopy(reviewId);
+  }
+
+  async dropLocalCopy(reviewId: string): Promise<LocalCopy> {
+    await this.pause();
+    const copy = this.describeLocalCopy(reviewId);
+    if (copy.whyNot) throw { code: copy.unsentChanges + copy.unsentFiles > 0 ? 'unsent_work' : 'wrong_state', message: copy.whyNot };
+    this.files.forget(reviewId);
+    this.evidence = this.evidence.filter((e) => e.reviewId !== reviewId);
+    this.comments = this.comments.filter((c) => c.reviewId !== reviewId);
+    this.conflicts = this.conflicts.filter((c) => c.reviewId !== reviewId);
+    for (const [id, e] of this.estimates) if (e.reviewId === reviewId) this.estimates.delete(id);
+    for (const key of this.sections.keys()) if (key.startsWith(`${reviewId}:`)) this.sections.delete(key);
+    this.reviews = this.reviews.filter((r) => r.id !== reviewId);
+    // Pulls skip a dropped review: what other laptops change of it stays away.
+    this.remote = this.remote.filter((r) => r.reviewId !== reviewId);
+    return copy;
+  }
+
+  /** Days an issued review stays on this laptop (qar_client's default: a month); tests set it. */
+  keepDays: number | null = 30;
+
+  async keepIssuedDays(): Promise<number | null> {
+    await this.pause();
+    return this.keepDays;
+  }
+
+  async setKeepIssuedDays(days: number | null): Promise<void> {
+    await this.pause();
+    if (days !== null && !(Number.isInteger(days) && days >= 1 && days <= 3650)) {
+      throw invalid(`Days to keep issued reviews must be between 1 and 3650, got ${days}`);
+    }
+    this.keepDays = days;
+  }
+
+  private describeLocalCopy(reviewId: string): LocalCopy {
+    const review = this.findReview(reviewId);
+    const unsentChanges = this.outbox.filter((id) => id === reviewId).length;
+    const unsentFiles = [...this.files.waiting.values()].filter((w) => w.reviewId === reviewId).length;
+    let whyNot: string | null = null;
+    if (review.state !== 'issued' && review.state !== 'archived') {
+      whyNot = `Only an issued review can be removed from this laptop; this one is ${stateLabel(review.state).toLowerCase()}, so the team may still be working on it.`;
+    } else if (unsentChanges + unsentFiles > 0) {
+      const parts = [unsentChanges > 0 ? plural(unsentChanges, 'change') : '', unsentFiles > 0 ? plural(unsentFiles, 'file') : ''];
+      whyNot = `This laptop still has ${parts.filter(Boolean).join(' and ')} of this review that the server does not hold yet. Sync first; then its copy can be removed.`;
+    }
+    return {
+      reviewId,
+      schoolName: review.schoolName,
+      notes: this.evidence.filter((e) => e.reviewId === reviewId && !e.deleted).length,
+      comments: this.comments.filter((c) => c.reviewId === reviewId).length,
+      files: this.files.heldFor(reviewId),
+      unsentChanges,
+      unsentFiles,
+      whyNot,
+      keptOnTheServer: KEPT_ON_THE_SERVER,
+    };
   }
 
   async listReviews(): Promise<ReviewSummary[]> {

@@ -38,7 +38,9 @@ impl Store {
         // Reviews known to have a row here (real or placeholder) during this page.
         let mut held: BTreeSet<uuid::Uuid> = BTreeSet::new();
         let mut touched: BTreeSet<uuid::Uuid> = BTreeSet::new();
-        for change in &page.changes {
+        // Reviews whose local copy the person dropped (decision 88): their records stay away.
+        let dropped = super::local_copy::dropped(&tx)?;
+        for change in page.changes.iter().filter(|c| !dropped.contains(&c.review_id)) {
             teams_changed |= change.entity == EntityKind::Review && change.fields.contains_key("team");
             for f in change.fields.values() {
                 self.clock.observe(f.version, now_ms);
@@ -58,7 +60,13 @@ impl Store {
         }
         // What this build cannot hold (a newer server's kinds and fields) is kept, not lost,
         // so the page still counts as read (issue 17).
-        super::forward::keep_set_aside(&tx, &page.set_aside)?;
+        let aside: Vec<_> = page
+            .set_aside
+            .iter()
+            .filter(|a| !matches!(a.review_id.parse::<uuid::Uuid>(), Ok(r) if dropped.contains(&r)))
+            .cloned()
+            .collect();
+        super::forward::keep_set_aside(&tx, &aside)?;
         if let Some(compat) = &page.compat {
             meta::set(&tx, "server_compat", &serde_json::to_string(compat).unwrap_or_default())?;
         }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 const KEY: &str = "access_revoked";
 
 /// Tables holding a review's records, children before the review itself (foreign keys).
-const REVIEW_TABLES: [&str; 10] = [
+pub(super) const REVIEW_TABLES: [&str; 10] = [
     "attachment_uploads",
     "attachments",
     "evidence",

@@ -15,6 +15,7 @@ mod evidence;
 mod forward;
 mod handover;
 mod inbox;
+mod local_copy;
 mod lost_access;
 mod meta;
 mod outbox;
@@ -40,6 +41,7 @@ pub use attachments::AttachChoice;
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
 pub use forward::Refusal;
+pub use local_copy::KEPT_ON_THE_SERVER;
 pub use outbox::PendingBatch;
 pub use upload_queue::{DueUpload, UploadQueueStatus};
 

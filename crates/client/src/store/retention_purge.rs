@@ -9,7 +9,9 @@ use super::columns::table;
 use super::{meta, Store};
 use crate::error::Result;
 use qar_core::protocol::PurgedRecord;
+use qar_core::retention::EVIDENCE_KINDS;
 use qar_core::EntityKind;
+use rusqlite::Transaction;
 
 /// The tables holding a review's records (and what was set aside for it).
 const REVIEW_TABLES: [&str; 10] = [
@@ -46,6 +48,8 @@ impl Store {
         let acked = meta::acked_through(&tx)?;
         let mut removed = 0;
         let mut reviews = Vec::new();
+        // Reviews whose notes (not the whole review) the server purged: what is left of them here.
+        let mut evidence_purged = std::collections::BTreeSet::new();
         for p in purged {
             let (id, review_id) = (p.id.to_string(), p.review_id.to_string());
             match EntityKind::parse(&p.entity) {
@@ -60,9 +64,14 @@ impl Store {
                         removed += tx.execute(&format!("DELETE FROM {t} WHERE review_id = ?1"), [&id])?;
                     }
                     removed += tx.execute("DELETE FROM reviews WHERE id = ?1", [&id])?;
+                    // The server holds nothing of it any more: no need to keep it away.
+                    tx.execute("DELETE FROM dropped_reviews WHERE review_id = ?1", [&id])?;
                     tx.execute("UPDATE outbox SET fields = '{}' WHERE review_id = ?1 AND seq <= ?2", rusqlite::params![id, acked as i64])?;
                 }
                 Ok(kind) => {
+                    if EVIDENCE_KINDS.contains(&kind.code()) {
+                        evidence_purged.insert(review_id.clone());
+                    }
                     if kind == EntityKind::Attachment {
                         tx.execute("DELETE FROM attachment_files WHERE attachment_id = ?1", [&id])?;
                         tx.execute("DELETE FROM attachment_uploads WHERE attachment_id = ?1", [&id])?;
@@ -78,6 +87,9 @@ impl Store {
             }
             removed += tx.execute("DELETE FROM set_aside WHERE entity = ?1 AND id = ?2", [&p.entity, &id])?;
             reviews.push(review_id);
+        }
+        for review_id in &evidence_purged {
+            removed += remove_leftovers(&tx, review_id, acked)?;
         }
         // Rewrites the index's segments so no token of a removed note survives in them.
         tx.execute("INSERT INTO evidence_fts(evidence_fts) VALUES ('optimize')", [])?;
@@ -96,4 +108,30 @@ impl Store {
         self.changed_reviews.extend(reviews);
         Ok(removed)
     }
+}
+
+/// The server purges a review's notes, comments, conflicts, plan and attachments all at once
+/// (they fall due together, at the same time after issue), so what is left of those kinds on this
+/// laptop after the purge never reached the server: edits it refused (written offline, sent after
+/// the review was issued) and their local rows. They go too, as the purged ones did, except
+/// records with an edit still waiting to be sent, which the server answers first (decision 87).
+fn remove_leftovers(tx: &Transaction, review_id: &str, acked: u64) -> Result<usize> {
+    let mut removed = 0;
+    for code in EVIDENCE_KINDS {
+        let Ok(kind) = EntityKind::parse(code) else { continue };
+        let t = table(kind);
+        let unsent = "SELECT entity_id FROM outbox WHERE entity = ?2 AND seq > ?3";
+        let params = rusqlite::params![review_id, code, acked as i64];
+        if kind == EntityKind::Attachment {
+            let ids = format!("SELECT id FROM attachments WHERE review_id = ?1 AND id NOT IN ({unsent})");
+            tx.execute(&format!("DELETE FROM attachment_files WHERE attachment_id IN ({ids})"), params)?;
+            tx.execute(&format!("DELETE FROM attachment_uploads WHERE attachment_id IN ({ids})"), params)?;
+        }
+        tx.execute(
+            &format!("UPDATE outbox SET fields = '{{}}' WHERE entity = ?2 AND seq <= ?3 AND entity_id IN (SELECT id FROM {t} WHERE review_id = ?1 AND id NOT IN ({unsent}))"),
+            params,
+        )?;
+        removed += tx.execute(&format!("DELETE FROM {t} WHERE review_id = ?1 AND id NOT IN ({unsent})"), params)?;
+    }
+    Ok(removed)
 }

@@ -36,6 +36,8 @@ pub struct SyncReport {
     pub stamps_ahead_ms: u64,
     /// Attachment files the server now holds whole, sent in this round.
     pub files_sent: usize,
+    /// Issued reviews whose local copy left this laptop by itself after the sync (decision 88).
+    pub copies_dropped: usize,
 }
 
 impl SyncReport {
@@ -185,6 +187,12 @@ async fn sync_steps(
     match uploads::send_due(store, client, now_ms).await {
         Ok(sent) => report.files_sent = sent,
         Err(e) => tracing::warn!(error = %e, "attachment uploads stopped for this round"),
+    }
+    // Issued reviews kept here longer than the person's setting leave once everything of them
+    // is sent (this round's uploads included). A failure here never fails the sync.
+    match lock(store).drop_due_local_copies(now_ms()) {
+        Ok(schools) => report.copies_dropped = schools.len(),
+        Err(e) => tracing::warn!(error = %e, "issued reviews due to leave this laptop stay until the next sync"),
     }
     // The register's copy last, on its own cursor: partnership-wide, not per review. A server
     // without the register (older) or a failure here never fails the sync of the reviews; the

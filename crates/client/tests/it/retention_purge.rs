@@ -50,6 +50,11 @@ async fn a_purge_reaches_a_laptop_that_was_online_and_one_that_was_offline() {
     }
     let (online, online_client) = laptop(dirs[1].path(), &srv.url(), server, "user-lena@test.invalid", "user-lena");
     let (offline, offline_client) = laptop(dirs[2].path(), &srv.url(), server, "user-lena@test.invalid", "user-lena");
+    // Laptops whose person keeps issued reviews (by default they leave a month after issue, and
+    // this one was issued months ago): the purge must reach them.
+    for store in [&online, &offline] {
+        store.lock().unwrap().set_keep_issued_days(None).unwrap();
+    }
     for (store, client) in [(&online, &online_client), (&offline, &offline_client)] {
         let r = sync_once(store, client, now_ms).await.unwrap();
         let listed = store.lock().unwrap().list_evidence(&issued.review).unwrap().len();

@@ -92,6 +92,7 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
         collect::<EvidenceQuery>(&mut c);
         collect::<EvidenceEdit>(&mut c);
         collect::<WipeCheck>(&mut c);
+        collect::<qar_client::model::LocalCopy>(&mut c);
         collect::<ExportedReport>(&mut c);
         collect::<InvitationSetup>(&mut c);
         collect::<ActivatedAccount>(&mut c);

@@ -43,8 +43,14 @@ impl ReviewAccess {
 }
 
 /// A review's state as its record says; a review created without one is being prepared
-/// (a Lead Reviewer sets it up on their laptop, docs/decisions.md 8).
+/// (a Lead Reviewer sets it up on their laptop, docs/decisions.md 8). A tombstoned review is
+/// cancelled, whatever else is left of it: retention purges a review down to its bare tombstone
+/// (decision 61), and without this its missing state would read as "preparing" and let a
+/// laptop that was offline through the purge write into it again (decision 87).
 pub(super) fn state_of(doc: &Doc) -> ReviewState {
+    if records::tombstone(doc).is_some() {
+        return ReviewState::Cancelled;
+    }
     ReviewState::parse(records::text(doc, "state")).unwrap_or(ReviewState::Preparing)
 }
 

@@ -33,6 +33,47 @@ impl ServerStore {
         self.test_review_in_state("cancelled", hub_id, notes, cancelled_ms)
     }
 
+    /// TEST SUPPORT: a review under way (in its visit, when the team writes notes), with `notes`
+    /// evidence notes, stamped at `now_ms`; a later [`ServerStore::test_issue`] or
+    /// [`ServerStore::test_cancel`] ends it.
+    pub fn test_live_review(&self, hub_id: Option<&str>, notes: usize, now_ms: u64) -> Result<TestReview, StoreError> {
+        self.test_review_in_state("in_visit", hub_id, notes, now_ms)
+    }
+
+    /// TEST SUPPORT: issues a review (state `issued`, version 1 issued at `issued_ms`), as the
+    /// coordinator's "Issue to school" would at that time. Written at `now_ms`.
+    pub fn test_issue(&self, review_id: &str, issued_ms: u64, now_ms: u64) -> Result<(), StoreError> {
+        self.test_server_write(review_id, &[("state", json!("issued"))], now_ms, |tx| issue_version(tx, review_id, issued_ms))
+    }
+
+    /// TEST SUPPORT: cancels a review at `now_ms` (its state and tombstone, as the hub's cancel does).
+    pub fn test_cancel(&self, review_id: &str, now_ms: u64) -> Result<(), StoreError> {
+        self.test_server_write(review_id, &[("state", json!("cancelled")), ("deleted", json!(true))], now_ms, |_| Ok(()))
+    }
+
+    fn test_server_write(
+        &self,
+        review_id: &str,
+        fields: &[(&str, Value)],
+        now_ms: u64,
+        also: impl FnOnce(&crate::store::db::Transaction) -> crate::store::db::Result<()>,
+    ) -> Result<(), StoreError> {
+        let seq = {
+            let mut conn = self.writer();
+            let mut clock = self.clock();
+            let tx = conn.transaction()?;
+            let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
+            records::server_write(&tx, &mut ctx, EntityKind::Review, review_id, review_id, fields)?;
+            also(&tx)?;
+            let seq = ctx.seq;
+            clock::save(&tx, &clock)?;
+            tx.commit()?;
+            seq
+        };
+        self.announce(seq);
+        Ok(())
+    }
+
     fn test_review_in_state(&self, state: &str, hub_id: Option<&str>, notes: usize, now_ms: u64) -> Result<TestReview, StoreError> {
         let seq = {
             let mut conn = self.writer();
@@ -64,11 +105,7 @@ impl ServerStore {
                 tx.execute("INSERT INTO review_hub(review_id, hub_id) VALUES (?1, ?2)", params![rid, hub])?;
             }
             if state == "issued" {
-                tx.execute(
-                    "INSERT INTO report_versions (review_id, version, snapshot, sha256, report_hash, issued_ms, issued_by, issued_by_name)
-                     VALUES (?1, 1, '{}', '', '', ?2, 'user-hollie-brennan', 'Hollie Brennan')",
-                    params![rid, now_ms as i64],
-                )?;
+                issue_version(&tx, &rid, now_ms)?;
             }
             let seq = ctx.seq;
             clock::save(&tx, &clock)?;
@@ -78,4 +115,15 @@ impl ServerStore {
         self.announce(seq.0);
         Ok(seq.1)
     }
+}
+
+/// Version 1 of a review's report, issued at `issued_ms` (an empty snapshot: retention reads
+/// only when it was issued).
+fn issue_version(tx: &crate::store::db::Connection, review_id: &str, issued_ms: u64) -> crate::store::db::Result<()> {
+    tx.execute(
+        "INSERT INTO report_versions (review_id, version, snapshot, sha256, report_hash, issued_ms, issued_by, issued_by_name)
+         VALUES (?1, 1, '{}', '', '', ?2, 'user-hollie-brennan', 'Hollie Brennan')",
+        params![review_id, issued_ms as i64],
+    )?;
+    Ok(())
 }

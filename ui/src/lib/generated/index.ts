@@ -41,6 +41,7 @@ export type { InvitationIssued } from './InvitationIssued';
 export type { InvitationLink } from './InvitationLink';
 export type { InvitationSetup } from './InvitationSetup';
 export type { InviteRole } from './InviteRole';
+export type { LocalCopy } from './LocalCopy';
 export type { LockState } from './LockState';
 export type { Missing } from './Missing';
 export type { NewAttachment } from './NewAttachment';
