@@ -107,6 +107,8 @@ function laptop(server) {
     async open() {
       driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_SYNC_RETRY_MAX_MS: '1500', QAR_EXPORT_DIR: exportDir, QAR_STORE_PASSPHRASE: 'e2e review desk passphrase' });
       browser = await openApp(driver);
+      // Every screen of this journey at the 13-inch laptop size its screenshots are judged at (issue 18).
+      await browser.setWindowSize(1280, 720);
       return browser;
     },
     exportDir,
