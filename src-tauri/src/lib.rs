@@ -2,6 +2,7 @@
 //! errors to `{code, message}`; no domain rule and no SQL live here.
 
 mod admin_commands;
+mod appimage;
 mod attachment_commands;
 mod background;
 mod commands;
@@ -195,6 +196,8 @@ pub fn run() {
                         links::receive(app.handle(), url.as_str());
                     }
                 }
+                // An AppImage was never installed: nothing told the desktop about qarfield://.
+                appimage::register_scheme_if_appimage(app.handle());
             }
             spelling::enable(app.handle());
             let data_dir = match settings.data_dir.clone() {

@@ -24,6 +24,10 @@ enum Stage {
     KeychainFailed,
     Unlocked(Protection),
     Wiped,
+    /// The store is from a newer release (a downgrade). The file does not get older while the
+    /// app runs, so nothing more is asked for or tried: asking a keychain user for a passphrase
+    /// they never chose, or trying a typed one, would only confuse.
+    NeedsNewerApp,
 }
 
 /// Everything needed to open the store once a key is available. Managed from start-up on.
@@ -66,6 +70,7 @@ impl Gate {
             Stage::Unlocked(_) => LockState::Unlocked,
             Stage::Wiped => LockState::Wiped,
             Stage::KeychainFailed => LockState::KeychainError,
+            Stage::NeedsNewerApp => LockState::NeedsNewerApp,
             Stage::Locked => match self.vault.state() {
                 VaultState::NeedsNewPassphrase => LockState::NeedsNewPassphrase,
                 _ => LockState::NeedsPassphrase,
@@ -96,6 +101,11 @@ impl Gate {
             Stage::Wiped => {
                 return Err(IpcError::new(ErrorCode::Wiped, "This laptop was wiped: close the app and open it again to start afresh"))
             }
+            Stage::NeedsNewerApp => {
+                let message =
+                    stage.1.clone().unwrap_or_else(|| "This laptop's review data was saved by a newer version of QAR Field".into());
+                return Err(IpcError::new(ErrorCode::AppTooOld, &message));
+            }
             Stage::Locked | Stage::KeychainFailed => {}
         }
         let keychain_mode = matches!(self.vault.state(), VaultState::Keychain | VaultState::NewKeychain);
@@ -108,7 +118,16 @@ impl Gate {
                 return Err(e.into());
             }
         };
-        let client = Client::open_encrypted(&self.data_dir, &self.server_url, &key)?;
+        let client = match Client::open_encrypted(&self.data_dir, &self.server_url, &key) {
+            Ok(client) => client,
+            Err(e) => {
+                let e = IpcError::from(e);
+                if e.code == ErrorCode::AppTooOld {
+                    *stage = (Stage::NeedsNewerApp, Some(e.message.clone()));
+                }
+                return Err(e);
+            }
+        };
         let state = AppState::new(std::sync::Arc::new(client));
         crate::background::spawn_sync_loop(app.clone(), state.clone(), self.retry_max);
         app.manage(state);
@@ -155,8 +174,16 @@ pub async fn unlock_idle<R: Runtime>(app: AppHandle<R>, gate: State<'_, Gate>, s
 #[tauri::command]
 pub fn start_afresh(gate: State<'_, Gate>) -> Result<String, IpcError> {
     let stage = gate.stage();
-    if stage.0 != Stage::Locked {
-        return Err(IpcError::new(ErrorCode::Vault, "The review data is open: there is no passphrase to get round"));
+    match stage.0 {
+        Stage::Locked => {}
+        // Setting a newer release's store aside would hide work it may not have sent yet.
+        Stage::NeedsNewerApp => {
+            return Err(IpcError::new(
+                ErrorCode::AppTooOld,
+                "The review data here was saved by a newer version of QAR Field: install that version again instead of starting afresh",
+            ))
+        }
+        _ => return Err(IpcError::new(ErrorCode::Vault, "The review data is open: there is no passphrase to get round")),
     }
     let folder = gate.vault.set_aside()?;
     tracing::info!(folder = %folder.display(), "locked store set aside after a forgotten passphrase");

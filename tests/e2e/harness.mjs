@@ -43,7 +43,7 @@ async function waitFor(url, what, timeoutMs = 20_000) {
   throw new Error(`${what} did not come up at ${url} within ${timeoutMs} ms (${last})`);
 }
 
-function start(cmd, args, env, name) {
+export function start(cmd, args, env, name) {
   // Its own process group, so stopping it also reaches what it started (tauri-driver starts
   // WebKitWebDriver, which starts the app): a leftover app would keep this test file's pipes
   // open and the run would wait for ever.
@@ -70,7 +70,7 @@ function start(cmd, args, env, name) {
   return child;
 }
 
-async function stop(child) {
+export async function stop(child) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');

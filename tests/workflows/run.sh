@@ -24,3 +24,5 @@ cd "$ROOT"
 workflows=(.github/workflows/*.yml)
 "$VENV/bin/actionlint" -no-color "${workflows[@]}"
 echo "actionlint: ${#workflows[@]} workflows well-formed (${workflows[*]})"
+# The release's check that its update signatures match the key the apps hold, tested here.
+"$ROOT/tests/workflows/update-signatures.sh"

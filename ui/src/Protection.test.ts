@@ -2,6 +2,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import AppGate from './AppGate.svelte';
+import { APP_HELP_KEY, type AppHelp } from './lib/appHelp';
 import { contextFor } from './lib/context';
 import { MockBackend } from './lib/mockBackend';
 import { SyncState } from './lib/sync.svelte';
@@ -105,6 +106,32 @@ describe('start-up gate', () => {
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByText('Oakfield Primary')).toBeInTheDocument();
     expect(stuck.protect.mode).toBe('keychain');
+  });
+});
+
+describe('after a downgrade', () => {
+  it('says a newer QAR Field is needed, asks for no passphrase, offers no fresh start, and offers the update', async () => {
+    const backend = new MockBackend({ reviews: [{ id: 'r1', schoolName: 'Oakfield Primary' }] });
+    backend.protect.state = 'needs_newer_app';
+    const help: AppHelp = {
+      appInfo: vi.fn(async () => ({ version: '0.2.0', os: 'windows', arch: 'x86_64', logDir: null })),
+      diagnostics: vi.fn(async () => 'QAR Field 0.2.0'),
+      checkForUpdate: vi.fn(async () => ({ version: '0.3.0', currentVersion: '0.2.0', notes: null, date: null })),
+      installUpdate: vi.fn(async () => undefined),
+    };
+    const context = contextFor(backend, new SyncState(backend));
+    context.set(APP_HELP_KEY, help);
+    render(AppGate, { props: {}, context });
+
+    const panel = await screen.findByTestId('needs-newer-app');
+    expect(within(panel).getByRole('heading', { level: 1, name: 'This laptop needs a newer QAR Field' })).toHaveFocus();
+    expect(panel).toHaveTextContent('Nothing has been changed or removed');
+    expect(panel).toHaveTextContent('This database was written by a newer version of QAR Field');
+    expect(screen.queryByLabelText(/passphrase/i)).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /afresh|forgotten/i })).not.toBeInTheDocument();
+    expect(screen.queryByText('Oakfield Primary')).not.toBeInTheDocument();
+    expect(await screen.findByText(/Update available: QAR Field 0\.3\.0/)).toBeInTheDocument();
+    expect(backend.protect.state).toBe('needs_newer_app');
   });
 });
 

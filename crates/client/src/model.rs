@@ -672,6 +672,9 @@ pub enum LockState {
     KeychainError,
     /// The laptop was wiped: nothing to open (restart to start afresh).
     Wiped,
+    /// The store was written by a newer QAR Field (the app was downgraded): nothing is opened
+    /// and no passphrase is asked for; installing that version again finds everything as it was.
+    NeedsNewerApp,
 }
 
 /// What `vault_status` answers: the store key's state and the idle lock's settings.

@@ -55,9 +55,36 @@ fn every_registered_command_is_granted_to_the_main_window() {
 #[test]
 fn commands_and_plugin_apis_nobody_granted_are_refused() {
     let (_app, w) = main_window();
-    for cmd in ["plugin:updater|check", "plugin:updater|download_and_install", "plugin:updater|install", "not_a_command"] {
+    let unlisted = [
+        "plugin:updater|check",
+        "plugin:updater|download_and_install",
+        "plugin:updater|install",
+        // The deep-link plugin's own API: a page must not make another program the handler of
+        // invitation links, nor read the link the app was started with past the app's own command.
+        "plugin:deep-link|register",
+        "plugin:deep-link|get_current",
+        // Tauri's core APIs beyond listening and closing: no new windows, no forged events, no paths.
+        "plugin:webview|create_webview_window",
+        "plugin:window|set_title",
+        "plugin:event|emit",
+        "plugin:path|resolve_directory",
+        "not_a_command",
+    ];
+    for cmd in unlisted {
         let reply = common::invoke(&w, cmd, json!({}));
         assert!(refused_by_acl(&reply), "{cmd} must be refused by the ACL, got {reply:?}");
+    }
+}
+
+#[test]
+fn a_window_other_than_main_may_call_none_of_the_apps_commands() {
+    // The capability names the main window only: a window opened later (or by a page that found a
+    // way to open one) gets nothing, not even the harmless commands.
+    let (app, _main) = main_window();
+    let other = tauri::WebviewWindowBuilder::new(&app, "other", Default::default()).build().unwrap();
+    for cmd in ["app_info", "list_reviews", "take_invitation_link", "export_unsent", "wipe_laptop"] {
+        let reply = common::invoke(&other, cmd, json!({}));
+        assert!(refused_by_acl(&reply), "{cmd} from a window other than main must be refused, got {reply:?}");
     }
 }
 

@@ -14,6 +14,8 @@ export type MockProtectionHost = {
 };
 
 export const MIN_PASSPHRASE_CHARS = 8;
+/** The app's words for a store a newer release wrote (qar_dbkit's `TooNew`). */
+const TOO_NEW = 'this database was written by a newer version of QAR Field (schema 16, this app knows up to 15); update the app before opening it';
 
 type SealedFile = { id: number; passphrase: string; reviewIds: string[] };
 
@@ -50,7 +52,12 @@ export class MockProtection implements Protection {
           ? 'Review data on this laptop is encrypted; the key is kept in this computer’s keychain.'
           : 'Review data on this laptop is encrypted; no keychain is available here, so it is unlocked with your passphrase.'
         : null,
-      message: this.state === 'keychain_error' ? 'keychain: the keychain did not answer' : null,
+      message:
+        this.state === 'keychain_error'
+          ? 'keychain: the keychain did not answer'
+          : this.state === 'needs_newer_app'
+            ? TOO_NEW
+            : null,
       idleLockSecs: this.idleLockSecs,
       minPassphraseChars: MIN_PASSPHRASE_CHARS,
       defaultHandoverPath: '/home/reviewer/qar-field-unsent-work.qarhandover',
@@ -63,6 +70,8 @@ export class MockProtection implements Protection {
         break;
       case 'wiped':
         throw { code: 'wiped', message: 'This laptop was wiped: close the app and open it again to start afresh' };
+      case 'needs_newer_app':
+        throw { code: 'app_too_old', message: TOO_NEW };
       case 'keychain_error':
         if (!this.keychainAnswers) throw { code: 'vault', message: 'keychain: the keychain did not answer' };
         this.mode = 'keychain';

@@ -127,3 +127,32 @@ impl Keychain for OsKeychain {
         })
     }
 }
+
+/// A keychain that always works and keeps the key in memory, shared by its clones (an app that
+/// "restarts" in a test finds the key again). Only for tests of the keychain path on machines
+/// without a keychain daemon (CI, Xvfb); never in the app.
+#[cfg(feature = "test-support")]
+#[derive(Clone, Default)]
+pub struct MemoryKeychain(std::sync::Arc<std::sync::Mutex<Option<zeroize::Zeroizing<[u8; 32]>>>>);
+
+#[cfg(feature = "test-support")]
+impl Keychain for MemoryKeychain {
+    fn works(&self) -> bool {
+        true
+    }
+    fn account(&self) -> String {
+        "memory".into()
+    }
+    fn get(&self) -> Result<Option<StoreKey>> {
+        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(kept.as_ref().and_then(|k| StoreKey::from_bytes(&k[..])))
+    }
+    fn set(&self, key: &StoreKey) -> Result<()> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(zeroize::Zeroizing::new(*key.bytes()));
+        Ok(())
+    }
+    fn delete(&self) -> Result<()> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
+    }
+}

@@ -10,6 +10,8 @@ pub mod handover;
 mod keychain;
 mod passphrase;
 
+#[cfg(feature = "test-support")]
+pub use keychain::MemoryKeychain;
 pub use keychain::{Keychain, NoKeychain, OsKeychain};
 pub use passphrase::MIN_PASSPHRASE_CHARS;
 

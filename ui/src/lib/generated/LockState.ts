@@ -3,4 +3,4 @@
 /**
  * Where the store's key stands, as the unlock screen needs it.
  */
-export type LockState = "unlocked" | "needs_passphrase" | "needs_new_passphrase" | "keychain_error" | "wiped";
+export type LockState = "unlocked" | "needs_passphrase" | "needs_new_passphrase" | "keychain_error" | "wiped" | "needs_newer_app";
