@@ -14,6 +14,7 @@ mod estimates;
 mod evidence;
 mod forward;
 mod handover;
+mod handover_files;
 mod inbox;
 mod lost_access;
 mod meta;
@@ -40,6 +41,7 @@ pub use attachments::AttachChoice;
 pub use checkpoint::Checkpointer;
 pub use evidence::SEARCH_LIMIT;
 pub use forward::Refusal;
+pub use handover_files::HandedFile;
 pub use outbox::PendingBatch;
 pub use upload_queue::{DueUpload, UploadQueueStatus};
 
