@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "report_template",
     "list_report_sections",
     "save_report_section",
+    "set_report_photos",
     "list_comments",
     "resolve_comment",
     "submit_check",

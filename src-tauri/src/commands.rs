@@ -239,6 +239,19 @@ pub fn save_report_section(state: State<'_, AppState>, review_id: String, code: 
     Ok(saved)
 }
 
+/// The photos printed under a report section, in order, each with its caption (issue 19).
+#[tauri::command]
+pub fn set_report_photos(
+    state: State<'_, AppState>,
+    review_id: String,
+    code: String,
+    photos: Vec<qar_core::report_photos::ReportPhoto>,
+) -> Reply<ReportSection> {
+    let saved = state.client.set_report_photos(&review_id, &code, &photos)?;
+    state.edited.notify_one();
+    Ok(saved)
+}
+
 #[tauri::command]
 pub fn list_comments(state: State<'_, AppState>, review_id: String) -> Reply<Vec<ReviewComment>> {
     Ok(state.client.list_comments(&review_id)?)

@@ -77,6 +77,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::report_template,
         commands::list_report_sections,
         commands::save_report_section,
+        commands::set_report_photos,
         commands::list_comments,
         commands::resolve_comment,
         commands::submit_check,

@@ -194,6 +194,11 @@ impl Client {
         lock(&self.store).save_report_section(review_id, code, body, now_ms())
     }
 
+    /// Lead Reviewer: the photos printed under a report section (issue 19).
+    pub fn set_report_photos(&self, review_id: &str, code: &str, photos: &[qar_core::report_photos::ReportPhoto]) -> Result<ReportSection> {
+        lock(&self.store).set_report_photos(review_id, code, photos, now_ms())
+    }
+
     /// The school's previous issued review while preparing (issue 23), read offline.
     pub fn previous_review(&self, review_id: &str) -> Result<Option<crate::model::PreviousReviewView>> {
         lock(&self.store).previous_review(review_id)

@@ -92,6 +92,7 @@ impl ClientError {
             ClientError::LockNeedsSignIn => C::LockNeedsSignIn,
             ClientError::Vault(_) => C::Vault,
             ClientError::Revoked { .. } => C::DeviceRevoked,
+            ClientError::Report(qar_report::ReportError::Photo(_)) => C::PhotoNotUploaded,
             ClientError::Report(_) => C::ReportInvalid,
             ClientError::Export { .. } => C::ExportFailed,
             ClientError::Invalid(_) => C::Invalid,

@@ -167,6 +167,8 @@ pub struct ReportSection {
     pub updated_at: Option<String>,
     /// The notes this section cites, in order of their tokens in `body`.
     pub citations: Vec<Citation>,
+    /// Photos from the team's notes chosen to print under this section (issue 19).
+    pub photos: Vec<qar_core::report_photos::ReportPhoto>,
 }
 
 /// A note cited in a report section (`qar_core::citation`): shown to the team as a link to the

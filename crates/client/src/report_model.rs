@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::store::Store;
 use qar_core::ReviewState;
 pub use qar_report::source::{day_of, short_hash, ReportSource};
-use qar_report::{ReportDocument, ReportStatus};
+use qar_report::{ReportDocument, ReportFigure, ReportStatus};
 
 /// An issued version from its frozen snapshot: `qar_report::source::from_snapshot`, the one the
 /// server's download uses too, so both give the same bytes.
@@ -50,9 +50,35 @@ pub fn from_store(store: &Store, review_id: &str) -> Result<ReportDocument> {
             .previous_review(review_id)?
             .map(|p| p.points.into_iter().map(|x| (x.area_code, x.point, x.found)).collect())
             .unwrap_or_default(),
+        photos: figures(store, review_id)?,
         status,
     };
     build(source)
+}
+
+/// The photos the report shows, from their attachments, with the bytes this laptop holds; a
+/// teammate's photo not downloaded yet has none (`Client::export_report` fetches it first).
+fn figures(store: &Store, review_id: &str) -> Result<Vec<ReportFigure>> {
+    let mut out = Vec::new();
+    for (code, photos) in store.section_photos(review_id)? {
+        for p in photos {
+            // A photo removed from its note since it was chosen is not printed.
+            let Ok(a) = store.attachment(&p.attachment_id) else { continue };
+            if !qar_core::report_photos::IMAGE_TYPES.contains(&a.mime.as_str()) {
+                continue;
+            }
+            let bytes = if a.held_here { store.attachment_bytes(&a.id)? } else { Vec::new() };
+            out.push(ReportFigure {
+                section_code: code.clone(),
+                attachment_id: a.id,
+                caption: p.caption,
+                mime: a.mime,
+                sha256: a.sha256,
+                bytes,
+            });
+        }
+    }
+    Ok(out)
 }
 
 fn crate_now_ms() -> u64 {

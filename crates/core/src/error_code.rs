@@ -305,6 +305,9 @@ error_codes! {
     ReviewStorageFull = "review_storage_full",
     /// The uploaded bytes do not have the SHA-256 they were sent under: the copy is dropped (422).
     HashMismatch = "hash_mismatch",
+    /// A photo chosen for the report has not reached the server (or this laptop) yet, so the
+    /// report cannot be issued or printed with it: the message names the photo (409).
+    PhotoNotUploaded = "photo_not_uploaded",
 }
 
 impl fmt::Display for ErrorCode {

@@ -163,6 +163,9 @@ pub enum FieldType {
     MediaType,
     /// A file size in bytes, 1 to `attachment::MAX_FILE_BYTES`.
     FileSize,
+    /// The photos a report section shows: a list of `{attachment_id, caption}`
+    /// (`report_photos::parse`).
+    ReportPhotos,
     /// Any JSON value up to [`MAX_JSON_BYTES`] (a conflict keeps the losing value as it was).
     Json,
 }
@@ -221,6 +224,8 @@ const REPORT_SECTION_FIELDS: &[FieldSpec] = &[
     // the report (and its issued snapshot) reads whole without the previous review.
     spec("ebi_point", "Point from the last review", text(crate::previous_review::MAX_POINT_CHARS, false)),
     spec("ebi_area", "Area of the point from the last review", FieldType::AreaCode),
+    // Schema 3: photos from the team's notes the Lead Reviewer chose to show under this section.
+    spec("photos", "Photos in the report", FieldType::ReportPhotos),
 ];
 
 const PREVIOUS_REVIEW_FIELDS: &[FieldSpec] = &[
@@ -458,6 +463,9 @@ pub fn validate_field(entity: EntityKind, field: &str, value: &Value) -> Result<
             if !value.as_u64().is_some_and(|n| (1..=crate::attachment::MAX_FILE_BYTES).contains(&n)) {
                 return Err(ValidationError::WrongType { field: spec.label.to_owned(), expected: "a size from 1 byte to 25 MB" });
             }
+        }
+        FieldType::ReportPhotos => {
+            crate::report_photos::parse(spec.label, value)?;
         }
         FieldType::Json => {
             let len = value.to_string().len();

@@ -23,6 +23,7 @@ pub mod protocol;
 pub mod register;
 pub mod report_deadline;
 pub mod report_diff;
+pub mod report_photos;
 pub mod report_template;
 pub mod retention;
 pub mod review;

@@ -128,6 +128,19 @@ pub fn missing_for_submit(
 /// rationale, in code order, length-prefixed so no two different reports share an input.
 /// Client and server compute it the same way, so "changed since approval" is a comparison.
 pub fn content_hash(sections: &[(String, String)], estimates: &[(String, String, String)]) -> String {
+    content_hash_with_photos(sections, estimates, &[])
+}
+
+/// [`content_hash`] that also covers the photos each section shows (`(section code, photos)`),
+/// so an approval binds the photos and their captions too. A report without photos hashes
+/// exactly as [`content_hash`] does: approvals given before photos existed stay valid.
+pub fn content_hash_with_photos(
+    sections: &[(String, String)],
+    estimates: &[(String, String, String)],
+    photos: &[(String, Vec<crate::report_photos::ReportPhoto>)],
+) -> String {
+    let mut photos: Vec<_> = photos.iter().filter(|(_, p)| !p.is_empty()).collect();
+    photos.sort_by(|a, b| a.0.cmp(&b.0));
     let mut sections: Vec<_> = sections.iter().filter(|(_, b)| !b.trim().is_empty()).collect();
     sections.sort();
     let mut estimates: Vec<_> = estimates.iter().collect();
@@ -147,6 +160,15 @@ pub fn content_hash(sections: &[(String, String)], estimates: &[(String, String,
         put(area);
         put(value);
         put(rationale);
+    }
+    // The photos' order is the order printed, so it is hashed as chosen.
+    for (code, list) in photos {
+        for p in list {
+            put("p");
+            put(code);
+            put(&p.attachment_id);
+            put(&p.caption);
+        }
     }
     let digest = h.finalize();
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -206,6 +228,21 @@ mod tests {
         // Length prefixes: moving text between fields changes the hash.
         assert_ne!(content_hash(&[s("ab", "c")], &[]), content_hash(&[s("a", "bc")], &[]));
         assert_eq!(a.len(), 64);
+    }
+
+    #[test]
+    fn photos_count_in_the_hash_only_when_there_are_some() {
+        use crate::report_photos::ReportPhoto;
+        let sections = [s("area_of_excellence", "Reading")];
+        let plain = content_hash(&sections, &[]);
+        assert_eq!(content_hash_with_photos(&sections, &[], &[("area_of_excellence".into(), vec![])]), plain);
+        let photo = |id: &str, caption: &str| ReportPhoto { attachment_id: id.into(), caption: caption.into() };
+        let one = content_hash_with_photos(&sections, &[], &[("area_of_excellence".into(), vec![photo("a", "Display")])]);
+        assert_ne!(one, plain);
+        let reworded = content_hash_with_photos(&sections, &[], &[("area_of_excellence".into(), vec![photo("a", "Display.")])]);
+        assert_ne!(one, reworded, "the caption is approved with the photo");
+        let both = |x, y| content_hash_with_photos(&sections, &[], &[("area_of_excellence".into(), vec![photo(x, ""), photo(y, "")])]);
+        assert_ne!(both("a", "b"), both("b", "a"), "the order printed is the order approved");
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub enum Block<'a> {
     NotWritten,
     /// A paragraph that opens with a bold label: a progress entry's point and finding.
     Labelled(&'static str, &'a str),
+    /// A photo with its caption, after its section's text.
+    Photo(&'a crate::ReportFigure),
 }
 
 /// The labels of a "Progress since the last review" entry, in both formats.
@@ -64,6 +66,7 @@ impl ReportDocument {
                 out.push(Block::NotWritten);
             }
             out.extend(paras.into_iter().map(Block::Para));
+            out.extend(self.photos.iter().filter(|p| p.section_code == spec.code).map(Block::Photo));
         }
         out
     }
@@ -147,6 +150,16 @@ mod tests {
         );
         let h2 = d.body_blocks().iter().filter(|b| matches!(b, Block::Heading2(_))).count();
         assert_eq!(h2, 6, "What went well + Even better if… per area");
+    }
+
+    #[test]
+    fn a_photo_follows_its_sections_text() {
+        let d = crate::fixtures::photo_fixture();
+        let blocks = d.body_blocks();
+        let at = blocks.iter().position(|b| matches!(b, Block::Photo(_))).expect("the photo is laid out");
+        assert_eq!(blocks[at - 2], Block::Heading1("Area of Excellence"));
+        assert!(matches!(blocks[at - 1], Block::Para(t) if t.starts_with("Bilingual reading")));
+        assert_eq!(blocks.iter().filter(|b| matches!(b, Block::Photo(_))).count(), 1);
     }
 
     #[test]

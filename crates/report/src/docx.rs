@@ -12,8 +12,8 @@ use crate::ooxml_order::canonical;
 use crate::wording::{header_status, status_line, team_lines, visit_days_line};
 use crate::ReportError;
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin, PageNum, Paragraph, Run, RunFonts, Shading, ShdType,
-    Style, StyleType, Table, TableCell, TableRow, WidthType, XMLDocx,
+    AlignmentType, BreakType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts, Shading,
+    ShdType, Style, StyleType, Table, TableCell, TableRow, WidthType, XMLDocx,
 };
 
 /// Style ids written into styles.xml and referenced by heading paragraphs.
@@ -139,6 +139,26 @@ fn estimates_table(doc: &ReportDocument) -> Table {
     Table::new(rows).set_grid(widths.to_vec()).width(TEXT_WIDTH, WidthType::Dxa)
 }
 
+/// A photo and its caption. The picture's relationship id is set from its place in the report
+/// (docx-rs would number it from a process-wide counter), so the same report gives the same
+/// bytes on the laptop and the server. docx-rs files every picture as `word/media/<id>.png`;
+/// a JPEG keeps its own bytes there (Word and LibreOffice read the type from the bytes), so
+/// the photo is never re-encoded.
+fn photo(index: usize, p: &crate::ReportFigure) -> Result<Vec<Paragraph>, ReportError> {
+    let (w_px, h_px) = p.pixels()?;
+    let (w, h) = p.printed_size()?;
+    // Tenths of a millimetre to EMU (36,000 per millimetre).
+    let pic = Pic::new_with_dimensions(p.bytes.clone(), w_px, h_px).size(w * 3_600, h * 3_600).id(format!("rIdPhoto{}", index + 1));
+    let mut out = vec![Paragraph::new().keep_next(true).line_spacing(LineSpacing::new().before(120)).add_run(Run::new().add_image(pic))];
+    let caption = p.caption.trim();
+    if !caption.is_empty() {
+        out.push(
+            Paragraph::new().line_spacing(LineSpacing::new().after(200)).add_run(Run::new().add_text(caption).size(18).color("464646")),
+        );
+    }
+    Ok(out)
+}
+
 /// The report as a .docx file.
 pub fn render_docx(doc: &ReportDocument) -> Result<Vec<u8>, ReportError> {
     let mut out = std::io::Cursor::new(Vec::new());
@@ -185,12 +205,20 @@ pub(crate) fn xml_parts(doc: &ReportDocument) -> Result<XMLDocx, ReportError> {
         .add_table(estimates_table(doc));
 
     for b in doc.body_blocks() {
+        if let Block::Photo(p) = b {
+            let index = doc.photos.iter().position(|q| std::ptr::eq(q, p)).unwrap_or_default();
+            for paragraph in photo(index, p)? {
+                d = d.add_paragraph(paragraph);
+            }
+            continue;
+        }
         d = d.add_paragraph(match b {
             Block::Heading1(t) => heading(HEADING1, t),
             Block::Heading2(t) => heading(HEADING2, t),
             Block::Para(t) => text(t),
             Block::NotWritten => Paragraph::new().add_run(Run::new().add_text("Not yet written.").italic().color("7A7A7A")),
             Block::Labelled(label, t) => labelled(label, t),
+            Block::Photo(_) => unreachable!("laid out above"),
         });
     }
 

@@ -25,4 +25,7 @@ pub enum ReportError {
     /// An issued version's frozen snapshot is not the JSON object the server writes.
     #[error("issued version snapshot: {0}")]
     Snapshot(String),
+    /// A photo the report shows cannot be printed: its bytes are not here or not an image.
+    #[error("{0}")]
+    Photo(String),
 }

@@ -62,6 +62,7 @@ pub fn fixture() -> ReportDocument {
         estimates,
         sections,
         progress: Vec::new(),
+        photos: Vec::new(),
         status: ReportStatus::Draft,
     }
 }
@@ -161,4 +162,71 @@ pub fn long_fixture(words: usize) -> ReportDocument {
         s.body = body;
     }
     d
+}
+
+/// [`fixture`] with a photo of a reading display under its Area of Excellence.
+pub fn photo_fixture() -> ReportDocument {
+    ReportDocument {
+        photos: vec![crate::ReportFigure {
+            section_code: "area_of_excellence".into(),
+            attachment_id: "00000000-0000-4000-8000-000000000019".into(),
+            caption: "The Year 4 reading corner — “Darllen yw’r allwedd”".into(),
+            mime: "image/png".into(),
+            sha256: String::new(),
+            bytes: photo_png(640, 400),
+        }],
+        ..fixture()
+    }
+}
+
+/// A `w`×`h` RGB PNG of a soft colour gradient: a stand-in photo, written without an image
+/// library (stored deflate blocks), so the report crate needs none.
+pub fn photo_png(w: u32, h: u32) -> Vec<u8> {
+    let mut raw = Vec::with_capacity(((w * 3 + 1) * h) as usize);
+    for y in 0..h {
+        raw.push(0); // filter: none
+        for x in 0..w {
+            raw.extend_from_slice(&[(40 + x * 180 / w.max(1)) as u8, (90 + y * 120 / h.max(1)) as u8, 160]);
+        }
+    }
+    let mut zlib = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        zlib.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        zlib.extend_from_slice(&len.to_le_bytes());
+        zlib.extend_from_slice(&(!len).to_le_bytes());
+        zlib.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in &raw {
+        a = (a + u32::from(*byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [(b"IHDR", ihdr.as_slice()), (b"IDAT", zlib.as_slice()), (b"IEND", &[][..])] {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = png.len();
+        png.extend_from_slice(kind);
+        png.extend_from_slice(data);
+        let crc = crc32(&png[start..]);
+        png.extend_from_slice(&crc.to_be_bytes());
+    }
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
 }

@@ -125,10 +125,36 @@ pub fn typst_source(doc: &ReportDocument) -> String {
             Block::Labelled(label, t) => {
                 writeln!(s, "#par(strong({}) + {})", typst_str(label), typst_str(&format!(": {}", breakable(t))))
             }
+            Block::Photo(p) => {
+                let index = doc.photos.iter().position(|q| std::ptr::eq(q, p)).unwrap_or_default();
+                // check() has read the size already; a photo it refused never gets here.
+                let (w, _) = p.printed_size().unwrap_or((10 * crate::photo::MAX_WIDTH_MM, 0));
+                let caption = p.caption.trim();
+                let alt = if caption.is_empty() { "Photo from the review".to_owned() } else { format!("Photo: {caption}") };
+                let caption = if caption.is_empty() {
+                    "none".to_owned()
+                } else {
+                    format!("text(size: 9pt, fill: luma(70), {})", typst_str(&breakable(caption)))
+                };
+                writeln!(
+                    s,
+                    "#figure(image({}, width: {}.{}mm, alt: {}), numbering: none, caption: {caption})",
+                    typst_str(&photo_file(index, p)),
+                    w / 10,
+                    w % 10,
+                    typst_str(&alt)
+                )
+            }
         };
     }
     debug_assert!(!doc.is_draft() || s.contains(&typst_str(DRAFT_LINE)));
     s
+}
+
+/// The name under which the Typst world serves the report's photo number `index`.
+pub(crate) fn photo_file(index: usize, p: &crate::ReportFigure) -> String {
+    let ext = if p.mime == "image/png" { "png" } else { "jpg" };
+    format!("photo-{index}.{ext}")
 }
 
 /// Runs of characters with no break opportunity longer than this are not words (hashes, ids,

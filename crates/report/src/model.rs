@@ -31,6 +31,10 @@ pub struct ReportDocument {
     /// previous report, in point order; empty for a first review (no section is shown).
     #[serde(default)]
     pub progress: Vec<ProgressEntry>,
+    /// Photos the Lead Reviewer chose from the team's notes, each printed under its section
+    /// after the text, in this order (issue 19).
+    #[serde(default)]
+    pub photos: Vec<crate::ReportFigure>,
     pub status: ReportStatus,
 }
 
@@ -86,6 +90,16 @@ pub enum ReportStatus {
 impl ReportDocument {
     /// Everything a renderer relies on, checked once so both refuse the same documents.
     pub fn check(&self) -> Result<(), ReportError> {
+        self.check_text()?;
+        for photo in &self.photos {
+            photo.pixels()?;
+        }
+        Ok(())
+    }
+
+    /// [`ReportDocument::check`] but for the photos' bytes, which an issued version's snapshot
+    /// names by SHA-256 and the caller reads afterwards (`fill_photos`).
+    pub fn check_text(&self) -> Result<(), ReportError> {
         for d in &self.visit_days {
             crate::wording::parse_day(d).ok_or_else(|| ReportError::VisitDay(d.clone()))?;
         }
@@ -102,6 +116,11 @@ impl ReportDocument {
             }
             if self.sections[..i].iter().any(|earlier| earlier.code == s.code) {
                 return Err(ReportError::RepeatedSection(s.code.clone()));
+            }
+        }
+        for photo in &self.photos {
+            if !self.template.sections.iter().any(|t| t.code == photo.section_code) {
+                return Err(ReportError::UnknownSection(photo.section_code.clone(), self.template.version.clone()));
             }
         }
         for area in self.template.sections.iter().filter_map(|s| s.area_code.as_ref()) {

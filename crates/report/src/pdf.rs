@@ -4,13 +4,15 @@ use crate::markup::typst_source;
 use crate::model::ReportDocument;
 use crate::world::ReportWorld;
 use crate::ReportError;
+use typst::foundations::Bytes;
 use typst_layout::PagedDocument;
 
 /// The report as a PDF: A4, bundled fonts embedded, page numbers, headings in the outline
 /// (bookmarks), tagged for screen readers; a diagonal watermark on every page of a draft.
 pub fn render_pdf(doc: &ReportDocument) -> Result<Vec<u8>, ReportError> {
     doc.check()?;
-    let world = ReportWorld::new(typst_source(doc));
+    let files = doc.photos.iter().enumerate().map(|(i, p)| (crate::markup::photo_file(i, p), Bytes::new(p.bytes.clone()))).collect();
+    let world = ReportWorld::new(typst_source(doc), files);
     let compiled: Result<PagedDocument, _> = typst::compile(&world).output;
     // Tagged is typst-pdf's default; said here because the accessibility test relies on it.
     let options = typst_pdf::PdfOptions { tagged: true, ..Default::default() };

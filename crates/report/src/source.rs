@@ -3,7 +3,7 @@
 //! and the server's download both read an issued version through [`from_snapshot`], so the two
 //! render the same model and, with the same renderers, the same bytes (issue 22).
 
-use crate::{EstimateRow, ProgressEntry, ReportDocument, ReportError, ReportStatus, SectionText};
+use crate::{EstimateRow, ProgressEntry, ReportDocument, ReportError, ReportFigure, ReportStatus, SectionText};
 use chrono::{DateTime, Days, NaiveDate};
 use qar_core::entities::{TeamRole, DEFAULT_VISIT_DAYS};
 use qar_core::framework::framework;
@@ -26,6 +26,9 @@ pub struct ReportSource {
     pub estimates: Vec<(String, String, String)>,
     /// "Progress since the last review": `(area code, point, found)` in point order.
     pub progress: Vec<(String, String, String)>,
+    /// The photos chosen for the report, in the order chosen within each section; their bytes
+    /// may be filled in after [`build`] (an issued snapshot names them by SHA-256).
+    pub photos: Vec<ReportFigure>,
     pub status: ReportStatus,
 }
 
@@ -55,8 +58,42 @@ pub fn from_snapshot(snapshot: &str) -> Result<ReportDocument, ReportError> {
         sections: list("sections").iter().map(|x| (text(x, "code"), text(x, "body"))).collect(),
         estimates: list("estimates").iter().map(|x| (text(x, "area_code"), text(x, "value"), text(x, "rationale"))).collect(),
         progress: progress_of(&list("sections")),
+        photos: photos_of(&list("sections")),
         status,
     })
+}
+
+/// The photos a snapshot's sections name, without their bytes: the caller reads each by its
+/// SHA-256 (the server from its blob store, the laptop from its sealed files) and fills
+/// `bytes` before rendering; a renderer refuses a photo left empty.
+fn photos_of(sections: &[Value]) -> Vec<ReportFigure> {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    sections
+        .iter()
+        .flat_map(|x| {
+            let code = text(x, "code");
+            x.get("photos").and_then(Value::as_array).cloned().unwrap_or_default().into_iter().map(move |p| ReportFigure {
+                section_code: code.clone(),
+                attachment_id: text(&p, "attachment_id"),
+                caption: text(&p, "caption"),
+                mime: text(&p, "mime"),
+                sha256: text(&p, "sha256"),
+                bytes: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+impl ReportDocument {
+    /// Fills each photo's bytes with `read(photo)`; the first failure stops.
+    pub fn fill_photos<E>(&mut self, mut read: impl FnMut(&ReportFigure) -> Result<Vec<u8>, E>) -> Result<(), E> {
+        for p in &mut self.photos {
+            if p.bytes.is_empty() {
+                p.bytes = read(p)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The progress entries of a snapshot's sections (`progress_<n>` codes), in point order.
@@ -111,6 +148,11 @@ pub fn build(src: ReportSource) -> Result<ReportDocument, ReportError> {
             found: qar_core::citation::strip(found),
         })
         .collect();
+    // Photos print in template order, in the order chosen within a section; a photo of a
+    // section the template does not have is left out like that section's text.
+    let position = |code: &str| template.sections.iter().position(|t| t.code == code);
+    let mut photos: Vec<ReportFigure> = src.photos.into_iter().filter(|p| position(&p.section_code).is_some()).collect();
+    photos.sort_by_key(|p| position(&p.section_code));
     let role_label = |code: &str| TeamRole::parse(code).map_or_else(|| code.to_owned(), |r| r.label().to_owned());
     let lead = src.team.iter().find(|(_, r)| r == TeamRole::LeadReviewer.code()).map(|(n, _)| n.clone()).unwrap_or_default();
     let doc = ReportDocument {
@@ -125,9 +167,12 @@ pub fn build(src: ReportSource) -> Result<ReportDocument, ReportError> {
         estimates,
         sections,
         progress,
+        photos,
         status: src.status,
     };
-    doc.check()?;
+    // An issued snapshot's photos arrive without bytes, so the full check waits for the
+    // renderer; everything else is checked here.
+    doc.check_text()?;
     Ok(doc)
 }
 

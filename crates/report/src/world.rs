@@ -30,11 +30,13 @@ pub const BODY_FONT: &str = "Libertinus Serif";
 
 pub(crate) struct ReportWorld {
     source: Source,
+    /// The report's photos by the name the markup uses (`markup::photo_file`).
+    files: Vec<(String, Bytes)>,
 }
 
 impl ReportWorld {
-    pub(crate) fn new(markup: String) -> Self {
-        Self { source: Source::detached(markup) }
+    pub(crate) fn new(markup: String, files: Vec<(String, Bytes)>) -> Self {
+        Self { source: Source::detached(markup), files }
     }
 }
 
@@ -55,9 +57,10 @@ impl World for ReportWorld {
             Err(FileError::AccessDenied)
         }
     }
-    fn file(&self, _id: FileId) -> FileResult<Bytes> {
-        // No images or data files: nothing a report says can reach the disk.
-        Err(FileError::AccessDenied)
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        // Only the report's own photos, from memory: nothing a report says can reach the disk.
+        let name = id.get().vpath().get_without_slash();
+        self.files.iter().find(|(n, _)| n == name).map(|(_, b)| b.clone()).ok_or(FileError::AccessDenied)
     }
     fn font(&self, index: usize) -> Option<Font> {
         base().fonts.get(index).cloned()

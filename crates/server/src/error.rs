@@ -51,9 +51,14 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         C::UnknownCode => StatusCode::NOT_FOUND,
         C::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         C::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
-        C::SeqGap | C::DeviceInUse | C::ReportChanged | C::AlreadyInHub | C::HubExists | C::ReviewExists | C::WrongOffset => {
-            StatusCode::CONFLICT
-        }
+        C::SeqGap
+        | C::DeviceInUse
+        | C::ReportChanged
+        | C::AlreadyInHub
+        | C::HubExists
+        | C::ReviewExists
+        | C::WrongOffset
+        | C::PhotoNotUploaded => StatusCode::CONFLICT,
         C::LastAdmin | C::CannotDeactivateSelf | C::VisitStarted | C::FrameworkLocked | C::CodeUsed | C::NotRedeemed => {
             StatusCode::CONFLICT
         }

@@ -28,6 +28,7 @@ import type {
   PlanActivityDraft,
   PreviousReviewView,
   ProgressPoint,
+  ReportPhoto,
   ReportSection,
   ReportTemplateView,
   ReviewComment,
@@ -59,6 +60,7 @@ export type {
   PreviousEstimateView,
   PreviousReviewView,
   ProgressPoint,
+  ReportPhoto,
   ReportSection,
   ReportTemplateView as ReportTemplate,
   ReviewComment,
@@ -146,6 +148,9 @@ export interface Backend {
   listReportSections(reviewId: string): Promise<ReportSection[]>;
   /** One durable write of one section's text. */
   saveReportSection(reviewId: string, code: string, body: string): Promise<ReportSection>;
+  /** Lead Reviewer: the photos from the team's notes printed under a section, in order, each with
+   *  the caption the report gives it (issue 19). An empty list takes them all out. */
+  setReportPhotos(reviewId: string, code: string, photos: ReportPhoto[]): Promise<ReportSection>;
   listComments(reviewId: string): Promise<ReviewComment[]>;
   /** The LR marks a comment addressed. */
   resolveComment(commentId: string): Promise<ReviewComment>;
@@ -297,6 +302,9 @@ export class TauriBackend implements Backend {
   }
   saveReportSection(reviewId: string, code: string, body: string) {
     return call<ReportSection>('save_report_section', { reviewId, code, body });
+  }
+  setReportPhotos(reviewId: string, code: string, photos: ReportPhoto[]) {
+    return call<ReportSection>('set_report_photos', { reviewId, code, photos });
   }
   listComments(reviewId: string) {
     return call<ReviewComment[]>('list_comments', { reviewId });

@@ -158,6 +158,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   wrong_offset: 'Upload not finished',
   file_too_large: 'File too large',
   review_storage_full: 'No room for more attachments',
+  photo_not_uploaded: 'A photo in the report is not here yet',
   hash_mismatch: 'Upload not finished',
 };
 

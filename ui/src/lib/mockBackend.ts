@@ -19,6 +19,7 @@ import type {
   PlanActivityDraft,
   PreviousReviewView,
   ProgressPoint,
+  ReportPhoto,
   ReportSection,
   ReportTemplate,
   ReviewComment,
@@ -137,7 +138,7 @@ type StoredReview = {
   stateSince: string | null;
 };
 type StoredEvidence = Evidence & { seq: number; createdAtMs: number; deleted: boolean };
-type StoredSection = { body: string; updatedAt: string };
+type StoredSection = { body: string; updatedAt: string; photos?: ReportPhoto[] };
 type StoredConflict = Omit<Conflict, 'currentValue'> & { resolved: boolean; fallbackValue: JsonValue };
 
 export type SeedReview = Partial<Omit<StoredReview, 'team'>> & {
@@ -677,10 +678,31 @@ export class MockBackend implements Backend {
     const review = this.findReview(reviewId);
     const decision = this.check(review, 'edit_report');
     if (!this.templateOf(review).sections.some((s) => s.code === code)) throw notFound(`Report section '${code}'`);
-    this.sections.set(sectionId(reviewId, code), { body, updatedAt: this.now().toISOString() });
+    const photos = this.sections.get(sectionId(reviewId, code))?.photos;
+    this.sections.set(sectionId(reviewId, code), { body, updatedAt: this.now().toISOString(), photos });
     this.pend(reviewId, 'report_section', sectionId(reviewId, code));
     // Editing an approved report sends it back for approval: the server moves the review when the
     // edit arrives (the edit is the only op); this laptop shows the new state at once.
+    if (decision.next && decision.next !== review.state) this.moveTo(review, decision.next);
+    return this.sectionsOf(review).find((s) => s.code === code)!;
+  }
+
+  async setReportPhotos(reviewId: string, code: string, photos: ReportPhoto[]): Promise<ReportSection> {
+    await this.pause();
+    const review = this.findReview(reviewId);
+    const decision = this.check(review, 'edit_report');
+    const spec = this.templateOf(review).sections.find((s) => s.code === code);
+    if (!spec || spec.kind === 'progress') throw notFound(`Report section '${code}'`);
+    if (photos.length > 4) throw { code: 'invalid', message: 'Photos in the report must be a list of at most 4 photos, each {attachment_id, caption} and each once' };
+    const held = await this.files.listReview(reviewId);
+    for (const p of photos) {
+      const found = held.find((a) => a.id === p.attachment_id);
+      if (!found) throw notFound(`Attachment '${p.attachment_id}' in this review`);
+      if (!found.mime.startsWith('image/')) throw { code: 'invalid', message: 'Photos in the report must be photos (JPEG or PNG); a document stays with its note' };
+    }
+    const stored = this.sections.get(sectionId(reviewId, code));
+    this.sections.set(sectionId(reviewId, code), { body: stored?.body ?? '', updatedAt: this.now().toISOString(), photos: photos.map((p) => ({ ...p })) });
+    this.pend(reviewId, 'report_section', sectionId(reviewId, code));
     if (decision.next && decision.next !== review.state) this.moveTo(review, decision.next);
     return this.sectionsOf(review).find((s) => s.code === code)!;
   }
@@ -1193,7 +1215,8 @@ export class MockBackend implements Backend {
     return this.templateOf(review).sections.map((spec) => {
       const stored = this.sections.get(sectionId(review.id, spec.code));
       const body = stored?.body ?? '';
-      return { code: spec.code, body, wordCount: wordCount(body), updatedAt: stored?.updatedAt ?? null, citations: this.citationsIn(body) };
+      const photos = (stored?.photos ?? []).map((p) => ({ ...p }));
+      return { code: spec.code, body, wordCount: wordCount(body), updatedAt: stored?.updatedAt ?? null, citations: this.citationsIn(body), photos };
     });
   }
 

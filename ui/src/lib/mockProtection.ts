@@ -106,7 +106,7 @@ export class MockProtection implements Protection {
     if (!path.trim()) throw { code: 'vault', message: 'Choose where to save the file' };
     const reviewIds = this.host.unsent().filter((id) => reviewId === null || id === reviewId);
     this.files.set(path, { id: this.nextFile++, passphrase, reviewIds });
-    return { ops: reviewIds.length, path };
+    return { ops: reviewIds.length, files: 0, path };
   }
 
   async importHandover(path: string, passphrase: string): Promise<number> {

@@ -63,6 +63,10 @@ export class MockReportExports implements ReportExports {
       // The preview of the mock's reviews leaves out progress since a last review (the real model
       // fills it from the laptop's copy of the previous review).
       progress: [],
+      // The chosen photos by section, as the model names them (its bytes never reach the webview).
+      photos: sections.flatMap((s) =>
+        s.photos.map((p) => ({ section_code: s.code, attachment_id: p.attachment_id, caption: p.caption, mime: 'image/jpeg', sha256: '' })),
+      ),
       status,
     };
   }

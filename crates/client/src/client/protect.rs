@@ -14,6 +14,8 @@ use uuid::Uuid;
 #[serde(rename_all = "camelCase")]
 pub struct HandoverExport {
     pub ops: usize,
+    /// Photos and documents not sent yet, carried with their bytes.
+    pub files: usize,
     pub path: String,
 }
 
@@ -34,14 +36,16 @@ impl Client {
             origin_device: store.device_id(),
             created_at_ms: now_ms(),
             ops,
+            files: store.unsent_files(review)?,
         };
         drop(store);
         handover::write(path, &file, pass)?;
-        Ok(HandoverExport { ops: file.ops.len(), path: path.display().to_string() })
+        Ok(HandoverExport { ops: file.ops.len(), files: file.files.len(), path: path.display().to_string() })
     }
 
-    /// Applies a handover file's ops here as local edits, queued for sync. Importing the same
-    /// file again changes nothing. Returns how many ops were applied now.
+    /// Applies a handover file's ops here as local edits, queued for sync, then keeps its
+    /// attachments' bytes sealed here, queued for upload. Importing the same file again changes
+    /// nothing. Returns how many ops were applied now.
     pub fn import_handover(&self, path: &Path, pass: &str) -> Result<usize> {
         let file = handover::read(path, pass)?;
         let mut store = lock(&self.store);
@@ -50,7 +54,15 @@ impl Client {
                 return Err(ClientError::OtherUser { name: here.name });
             }
         }
-        store.import_ops(file.origin_device, &file.ops, now_ms())
+        // Every file is checked before anything is applied, so a damaged one changes nothing.
+        for f in &file.files {
+            f.verified_bytes()?;
+        }
+        let applied = store.import_ops(file.origin_device, &file.ops, now_ms())?;
+        for f in &file.files {
+            store.import_file(f, now_ms())?;
+        }
+        Ok(applied)
     }
 
     /// Deletes the store (and its WAL) and the store key everywhere this laptop keeps it. After

@@ -79,7 +79,7 @@ impl Client {
     /// Exports the live report (`version` None) or an issued version held on this laptop, offline,
     /// rendering on a blocking thread.
     pub async fn export_report(&self, review_id: &str, format: ExportFormat, version: Option<u32>, dir: &Path) -> Result<ExportedReport> {
-        let doc = match version {
+        let mut doc = match version {
             None => self.report_document(review_id)?,
             Some(n) => {
                 let snapshot = lock(&self.store).cached_report_snapshot(review_id, n)?;
@@ -87,10 +87,39 @@ impl Client {
                 report_model::from_snapshot(&snapshot)?
             }
         };
+        self.fill_report_photos(review_id, &mut doc).await?;
         let dir = dir.to_owned();
         tokio::task::spawn_blocking(move || render_to(&doc, format, &dir))
             .await
             .map_err(|e| ClientError::Protocol(format!("the export stopped: {e}")))?
+    }
+
+    /// The bytes of every photo the report prints that `doc` does not carry yet: an issued
+    /// version names them by SHA-256, a teammate's photo may not be downloaded yet. Each is read
+    /// (or fetched once and kept sealed) through its attachment, so the PDF holds exactly the
+    /// bytes the server holds. A photo that cannot be had is a clear error naming it.
+    async fn fill_report_photos(&self, review_id: &str, doc: &mut ReportDocument) -> Result<()> {
+        for p in doc.photos.iter_mut().filter(|p| p.bytes.is_empty()) {
+            let attachment = lock(&self.store)
+                .list_review_attachments(review_id)?
+                .into_iter()
+                .find(|a| a.sha256 == p.sha256 && (a.id == p.attachment_id || p.attachment_id.is_empty()))
+                .or_else(|| lock(&self.store).attachment(&p.attachment_id).ok());
+            let missing = |why: String| {
+                let caption = p.caption.trim();
+                let name = if caption.is_empty() { "A photo without a caption".to_owned() } else { format!("The photo '{caption}'") };
+                ClientError::Report(qar_report::ReportError::Photo(format!("{name} in the report is not on this laptop: {why}")))
+            };
+            let Some(attachment) = attachment else {
+                return Err(missing("its note's attachment is not here".into()));
+            };
+            p.bytes = match self.open_attachment(&attachment.id).await {
+                Ok(bytes) => bytes,
+                Err(ClientError::Offline { .. }) => return Err(missing("connect to the server and export again".into())),
+                Err(e) => return Err(e),
+            };
+        }
+        Ok(())
     }
 
     /// Coordinator: issues the approved report to the school (online only). A correction

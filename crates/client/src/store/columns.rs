@@ -46,7 +46,9 @@ pub(super) fn from_sql(ty: qar_core::fields::FieldType, raw: SqlValue) -> Value 
     match (ty, raw) {
         (_, SqlValue::Null) => Value::Null,
         (T::Bool, SqlValue::Integer(i)) => Value::Bool(i != 0),
-        (T::AreaTags | T::Team | T::People | T::Json, SqlValue::Text(s)) => serde_json::from_str(&s).unwrap_or(Value::String(s)),
+        (T::AreaTags | T::Team | T::People | T::ReportPhotos | T::Json, SqlValue::Text(s)) => {
+            serde_json::from_str(&s).unwrap_or(Value::String(s))
+        }
         (_, SqlValue::Text(s)) => Value::String(s),
         (_, SqlValue::Integer(i)) => Value::from(i),
         (_, SqlValue::Real(f)) => Value::from(f),

@@ -7,6 +7,7 @@ use crate::error::{ClientError, Result};
 use crate::model::{Citation, Missing, ReportSection, ReviewComment};
 use chrono::{DateTime, Utc};
 use qar_core::permissions::Action;
+use qar_core::report_photos::{self, ReportPhoto};
 use qar_core::report_template::{self, ReportTemplate};
 use qar_core::{EntityKind, ReviewState};
 use rusqlite::OptionalExtension;
@@ -26,6 +27,7 @@ impl Store {
     pub fn list_report_sections(&self, review_id: &str) -> Result<Vec<ReportSection>> {
         let template = self.report_template(review_id)?;
         let written = self.section_texts(review_id)?;
+        let photos = self.section_photos(review_id)?;
         template
             .sections
             .iter()
@@ -38,6 +40,7 @@ impl Store {
                     citations: self.citations_in(&body)?,
                     body,
                     updated_at: found.map(|(_, _, at)| rfc3339(*at)),
+                    photos: photos.iter().find(|(code, _)| *code == spec.code).map(|(_, p)| p.clone()).unwrap_or_default(),
                 })
             })
             .collect()
@@ -71,6 +74,59 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// (code, photos) of the sections held here that show photos (issue 19).
+    pub fn section_photos(&self, review_id: &str) -> Result<Vec<(String, Vec<ReportPhoto>)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT section_code, photos FROM report_sections
+             WHERE review_id = ?1 AND deleted = 0 AND section_code <> '' AND photos <> '[]'",
+        )?;
+        let rows = stmt.query_map([review_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (code, raw) = row?;
+            let value: serde_json::Value = serde_json::from_str(&raw).unwrap_or_default();
+            out.push((code, report_photos::read(Some(&value))));
+        }
+        Ok(out)
+    }
+
+    /// Lead Reviewer: the photos printed under one section, in order, each with the caption
+    /// the report gives it. Each must be a photo (not a document) attached to a note of this
+    /// review; an empty list takes them all out. Like editing the text, it sends an approved
+    /// report back for approval.
+    pub fn set_report_photos(&mut self, review_id: &str, code: &str, photos: &[ReportPhoto], now_ms: u64) -> Result<ReportSection> {
+        let info = self.review_info(review_id)?;
+        let decision = self.check(&info, Action::EditReport, false)?;
+        let template = report_template::template_for(&info.framework_version)?;
+        let spec = template.sections.iter().find(|s| s.code == code);
+        if spec.is_none_or(|s| s.kind == report_template::SectionKind::Progress) {
+            return Err(ClientError::NotFound { what: format!("Report section '{code}'") });
+        }
+        let value = report_photos::to_value(photos);
+        qar_core::validate_field(EntityKind::ReportSection, "photos", &value)?;
+        for p in photos {
+            let found = self.attachment(&p.attachment_id)?;
+            if found.review_id != review_id {
+                return Err(ClientError::NotFound { what: format!("Attachment '{}' in this review", p.attachment_id) });
+            }
+            if !report_photos::IMAGE_TYPES.contains(&found.mime.as_str()) {
+                return Err(ClientError::Invalid(qar_core::ValidationError::WrongType {
+                    field: "Photos in the report".into(),
+                    expected: "photos (JPEG or PNG); a document stays with its note",
+                }));
+            }
+        }
+        let review = parse_id("Review", review_id)?;
+        let id = report_template::section_id(review, code);
+        let fields = [("section_code", json!(code)), ("photos", value)];
+        self.write_record(EntityKind::ReportSection, id, review, &fields, "edit_report", now_ms)?;
+        if let Some(next) = decision.next_state.filter(|n| *n != info.state) {
+            self.show_state(review_id, next)?;
+        }
+        let saved = self.list_report_sections(review_id)?.into_iter().find(|s| s.code == code);
+        saved.ok_or_else(|| ClientError::NotFound { what: format!("Report section '{code}'") })
+    }
+
     /// Saves one section's text: one durable write. Editing an approved report sends it back
     /// for approval: the server moves the review when the edit arrives (the edit is the only op,
     /// so it cannot be refused for a state its own companion op just changed); this laptop shows
@@ -100,7 +156,7 @@ impl Store {
         let sections: Vec<(String, String)> = self.section_texts(review_id)?.into_iter().map(|(c, b, _)| (c, b)).collect();
         let estimates: Vec<(String, String, String)> =
             self.list_estimates(review_id)?.into_iter().map(|e| (e.area_code, e.value, e.rationale)).collect();
-        Ok(report_template::content_hash(&sections, &estimates))
+        Ok(report_template::content_hash_with_photos(&sections, &estimates, &self.section_photos(review_id)?))
     }
 
     /// What still stops the report from being submitted; empty when it can go.

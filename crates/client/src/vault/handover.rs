@@ -1,6 +1,7 @@
 //! Handover files: a laptop's unsent work, sealed under a passphrase (argon2id +
 //! XChaCha20-Poly1305, as the key file), for moving to another laptop without a network.
-//! The plaintext inside is JSON: who wrote the ops, on which device, and the ops themselves.
+//! The plaintext inside is JSON: who wrote the ops, on which device, the ops themselves, and
+//! the attachments not sent yet (their cleaned bytes and metadata).
 
 use super::passphrase::{open, seal, Sealed};
 use crate::error::{ClientError, Result};
@@ -19,6 +20,10 @@ pub struct Handover {
     pub origin_device: Uuid,
     pub created_at_ms: u64,
     pub ops: Vec<Op>,
+    /// The attachments not sent yet, bytes and metadata (issue 19); absent from files written
+    /// before attachments travelled.
+    #[serde(default)]
+    pub files: Vec<crate::store::HandedFile>,
 }
 
 pub fn write(path: &Path, handover: &Handover, pass: &str) -> Result<()> {

@@ -32,8 +32,12 @@ pub fn kind_since(kind: EntityKind) -> u32 {
 }
 
 /// Fields added to a kind after the kind itself: kind, field, the schema that added it.
-pub const LATER_FIELDS: &[(EntityKind, &str, u32)] =
-    &[(EntityKind::Review, "returned_report", 3), (EntityKind::ReportSection, "ebi_point", 3), (EntityKind::ReportSection, "ebi_area", 3)];
+pub const LATER_FIELDS: &[(EntityKind, &str, u32)] = &[
+    (EntityKind::Review, "returned_report", 3),
+    (EntityKind::ReportSection, "ebi_point", 3),
+    (EntityKind::ReportSection, "ebi_area", 3),
+    (EntityKind::ReportSection, "photos", 3),
+];
 
 /// The data schema whose app first knew `field` of `kind`.
 pub fn field_since(kind: EntityKind, field: &str) -> u32 {

@@ -4,5 +4,6 @@
 mod agree;
 mod docx;
 mod pdf;
+mod photos;
 mod progress;
 mod support;

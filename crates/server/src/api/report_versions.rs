@@ -128,7 +128,9 @@ async fn download(
     let store = state.store.clone();
     let (name, bytes) = blocking(move || {
         let frozen = store.report_version(id, number, &caller)?;
-        let doc = qar_report::source::from_snapshot(&frozen.snapshot).map_err(ApiError::internal)?;
+        let mut doc = qar_report::source::from_snapshot(&frozen.snapshot).map_err(ApiError::internal)?;
+        // The photos it prints, from the blob store: the same bytes the laptops hold.
+        doc.fill_photos(|p| store.report_photo_bytes(&id.to_string(), &p.sha256))?;
         let (extension, bytes) = match format {
             Download::Pdf => ("pdf", qar_report::render_pdf(&doc)),
             Download::Docx => ("docx", qar_report::render_docx(&doc)),

@@ -32,6 +32,7 @@ mod push;
 mod records;
 pub mod register;
 mod report_forms;
+mod report_photos;
 pub mod report_versions;
 pub mod retention;
 pub mod scheduling;

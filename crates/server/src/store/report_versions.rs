@@ -66,6 +66,8 @@ impl ServerStore {
             }
             let issued_by = access::user_name(tx, &caller.user_id)?;
             let snapshot = snapshot(tx, rid, doc, number, report_hash, now_ms, &issued_by, &reason)?;
+            let sections = serde_json::from_str::<Value>(&snapshot).ok().and_then(|s| s.get("sections").cloned()).unwrap_or_default();
+            self.check_photos_stored(rid, sections.as_array().map_or(&[][..], Vec::as_slice))?;
             let sha256 = hex::encode(Sha256::digest(snapshot.as_bytes()));
             let (digests, form, form_mac) = super::report_forms::form_of(&self.key, rid, i64::from(number), &sha256, &snapshot);
             tx.execute(
@@ -177,6 +179,12 @@ pub(super) fn snapshot(
                     if !text(&doc, key).is_empty() {
                         section[key] = json!(text(&doc, key));
                     }
+                }
+                // Photos chosen for the report, frozen with their SHA-256 (issue 19); a section
+                // without any keeps its old shape, so earlier snapshots read the same.
+                let photos = super::report_photos::frozen(tx, rid, &super::report_photos::of_section(&doc))?;
+                if !photos.is_empty() {
+                    section["photos"] = json!(photos);
                 }
                 sections.push(section);
             }

@@ -11,7 +11,6 @@ use crate::mail::Template;
 use crate::store::db::{params, Connection};
 use qar_core::protocol::Change;
 use qar_core::report_diff::{ReturnedEstimate, ReturnedReport};
-use qar_core::report_template::content_hash;
 use qar_core::{decide, validate_field, Action, EntityKind, ReviewState};
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -243,7 +242,22 @@ fn report_contents(tx: &Connection, review_id: &str) -> crate::store::db::Result
 /// laptops do.
 pub(super) fn report_hash_of(tx: &Connection, review_id: &str) -> crate::store::db::Result<String> {
     let (sections, estimates) = report_contents(tx, review_id)?;
-    Ok(content_hash(&sections, &estimates))
+    let photos = section_photos(tx, review_id)?;
+    Ok(qar_core::report_template::content_hash_with_photos(&sections, &estimates, &photos))
+}
+
+/// The photos each section shows (issue 19), for the content hash.
+fn section_photos(tx: &Connection, review_id: &str) -> crate::store::db::Result<Vec<(String, Vec<qar_core::report_photos::ReportPhoto>)>> {
+    let mut stmt = tx.prepare_cached("SELECT fields FROM records WHERE review_id = ?1 AND entity = 'report_section'")?;
+    let rows = stmt.query_map(params![review_id], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for fields in rows {
+        let doc: Doc = records::parse_doc(&fields?, || format!("report_section record of review {review_id}"))?;
+        if records::tombstone(&doc).is_none() {
+            out.push((text(&doc, "section_code").to_owned(), super::report_photos::of_section(&doc)));
+        }
+    }
+    Ok(out)
 }
 
 /// The report as it is being returned, kept on the review (`returned_report`) so the
@@ -252,7 +266,7 @@ fn returned_report_of(tx: &Connection, review_id: &str, now_ms: u64) -> crate::s
     let (sections, estimates) = report_contents(tx, review_id)?;
     Ok(ReturnedReport {
         returned_ms: now_ms,
-        report_hash: content_hash(&sections, &estimates),
+        report_hash: report_hash_of(tx, review_id)?,
         sections: sections.into_iter().collect(),
         estimates: estimates.into_iter().map(|(area, value, rationale)| (area, ReturnedEstimate { value, rationale })).collect(),
     })

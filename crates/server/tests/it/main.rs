@@ -26,6 +26,7 @@ mod push_authz;
 mod refused_ops_change_nothing;
 mod register;
 mod report_expiry;
+mod report_photos;
 mod report_versions;
 mod retention;
 mod role_matrix;

@@ -3,4 +3,8 @@
 /**
  * What a handover export wrote.
  */
-export type HandoverExport = { ops: number, path: string, };
+export type HandoverExport = { ops: number, 
+/**
+ * Photos and documents not sent yet, carried with their bytes.
+ */
+files: number, path: string, };

@@ -1,6 +1,7 @@
 // Generated from Rust by crates/client/tests/it/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test it ts_types
 import type { EstimateRow } from "./EstimateRow";
 import type { ProgressEntry } from "./ProgressEntry";
+import type { ReportFigure } from "./ReportFigure";
 import type { ReportStatus } from "./ReportStatus";
 import type { ReportTemplate } from "./ReportTemplate";
 import type { SectionText } from "./SectionText";
@@ -38,4 +39,9 @@ sections: Array<SectionText>,
  * "Progress since the last review", one entry per Even better if point of the school's
  * previous report, in point order; empty for a first review (no section is shown).
  */
-progress: Array<ProgressEntry>, status: ReportStatus, };
+progress: Array<ProgressEntry>, 
+/**
+ * Photos the Lead Reviewer chose from the team's notes, each printed under its section
+ * after the text, in this order (issue 19).
+ */
+photos: Array<ReportFigure>, status: ReportStatus, };

@@ -65,6 +65,8 @@ export type { RegisterFilter } from './RegisterFilter';
 export type { RejectedRow } from './RejectedRow';
 export type { ReportChange } from './ReportChange';
 export type { ReportDocument } from './ReportDocument';
+export type { ReportFigure } from './ReportFigure';
+export type { ReportPhoto } from './ReportPhoto';
 export type { ReportSection } from './ReportSection';
 export type { ReportStatus } from './ReportStatus';
 export type { ReportTemplate } from './ReportTemplate';
