@@ -1,12 +1,13 @@
 //! The report: sections drafted by the Lead Reviewer, the completeness check before submitting,
 //! the content hash an approval is bound to, and the coordinator's return comments.
 
+use super::access::ReviewInfo;
 use super::evidence::parse_id;
 use super::Store;
 use crate::error::{ClientError, Result};
 use crate::model::{Citation, Missing, ReportSection, ReviewComment};
 use chrono::{DateTime, Utc};
-use qar_core::permissions::Action;
+use qar_core::permissions::{Action, Decision};
 use qar_core::report_photos::{self, ReportPhoto};
 use qar_core::report_template::{self, ReportTemplate};
 use qar_core::{EntityKind, ReviewState};
@@ -95,13 +96,7 @@ impl Store {
     /// review; an empty list takes them all out. Like editing the text, it sends an approved
     /// report back for approval.
     pub fn set_report_photos(&mut self, review_id: &str, code: &str, photos: &[ReportPhoto], now_ms: u64) -> Result<ReportSection> {
-        let info = self.review_info(review_id)?;
-        let decision = self.check(&info, Action::EditReport, false)?;
-        let template = report_template::template_for(&info.framework_version)?;
-        let spec = template.sections.iter().find(|s| s.code == code);
-        if spec.is_none_or(|s| s.kind == report_template::SectionKind::Progress) {
-            return Err(ClientError::NotFound { what: format!("Report section '{code}'") });
-        }
+        let (info, decision) = self.check_section_edit(review_id, code)?;
         let value = report_photos::to_value(photos);
         qar_core::validate_field(EntityKind::ReportSection, "photos", &value)?;
         for p in photos {
@@ -116,15 +111,7 @@ impl Store {
                 }));
             }
         }
-        let review = parse_id("Review", review_id)?;
-        let id = report_template::section_id(review, code);
-        let fields = [("section_code", json!(code)), ("photos", value)];
-        self.write_record(EntityKind::ReportSection, id, review, &fields, "edit_report", now_ms)?;
-        if let Some(next) = decision.next_state.filter(|n| *n != info.state) {
-            self.show_state(review_id, next)?;
-        }
-        let saved = self.list_report_sections(review_id)?.into_iter().find(|s| s.code == code);
-        saved.ok_or_else(|| ClientError::NotFound { what: format!("Report section '{code}'") })
+        self.write_section_field(review_id, code, ("photos", value), &info, &decision, now_ms)
     }
 
     /// Saves one section's text: one durable write. Editing an approved report sends it back
@@ -132,17 +119,37 @@ impl Store {
     /// so it cannot be refused for a state its own companion op just changed); this laptop shows
     /// the new state at once and the pulled state confirms it.
     pub fn save_report_section(&mut self, review_id: &str, code: &str, body: &str, now_ms: u64) -> Result<ReportSection> {
+        let (info, decision) = self.check_section_edit(review_id, code)?;
+        self.write_section_field(review_id, code, ("body", json!(body)), &info, &decision, now_ms)
+    }
+
+    /// Whether this person may edit section `code` of the review's report now. The progress
+    /// section is written point by point (`save_progress`), never as one text or with photos.
+    fn check_section_edit(&self, review_id: &str, code: &str) -> Result<(ReviewInfo, Decision)> {
         let info = self.review_info(review_id)?;
         let decision = self.check(&info, Action::EditReport, false)?;
         let template = report_template::template_for(&info.framework_version)?;
         let spec = template.sections.iter().find(|s| s.code == code);
         if spec.is_none_or(|s| s.kind == report_template::SectionKind::Progress) {
-            // Progress is written point by point (`save_progress`), never as one text.
             return Err(ClientError::NotFound { what: format!("Report section '{code}'") });
         }
+        Ok((info, decision))
+    }
+
+    /// Writes one field of a section (one durable write), shows the state the edit moves the
+    /// review to (an approved report goes back for approval) and answers the saved section.
+    fn write_section_field(
+        &mut self,
+        review_id: &str,
+        code: &str,
+        field: (&str, serde_json::Value),
+        info: &ReviewInfo,
+        decision: &Decision,
+        now_ms: u64,
+    ) -> Result<ReportSection> {
         let review = parse_id("Review", review_id)?;
         let id = report_template::section_id(review, code);
-        let fields = [("section_code", json!(code)), ("body", json!(body))];
+        let fields = [("section_code", json!(code)), field];
         self.write_record(EntityKind::ReportSection, id, review, &fields, "edit_report", now_ms)?;
         if let Some(next) = decision.next_state.filter(|n| *n != info.state) {
             self.show_state(review_id, next)?;

@@ -9,9 +9,9 @@
 use super::blobs::BlobPlace;
 use super::records::{self, text, Doc};
 use super::{ServerStore, StoreError};
+use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::report_photos::{self, ReportPhoto, IMAGE_TYPES};
 use qar_core::ErrorCode;
-use crate::store::db::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
 /// The photos a report section's record names.
