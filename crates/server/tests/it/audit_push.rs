@@ -7,7 +7,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 fn last_push_detail(env: &Env) -> serde_json::Value {
-    let conn = rusqlite::Connection::open(env.dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = store_sql(env.dir.path());
     let detail: String =
         conn.query_row("SELECT detail FROM audit_log WHERE kind = 'push' ORDER BY seq DESC LIMIT 1", [], |r| r.get(0)).unwrap();
     serde_json::from_str(&detail).unwrap()

@@ -210,3 +210,14 @@ pub fn outcomes(reply: &Value) -> Vec<String> {
 pub fn estimate_id(review: Uuid, area: &str) -> Uuid {
     Uuid::new_v5(&review, area.as_bytes())
 }
+
+/// The store of a server a test started in `dir`, to read what the API does not show: the
+/// SQLite file, or in the PostgreSQL run (`QAR_TEST_STORE=postgres`) that server's database.
+pub fn store_sql(dir: &std::path::Path) -> qar_server::store::db::Connection {
+    match qar_server::store::pg_testkit::database_for_this_server(dir).unwrap() {
+        Some(url) => qar_server::store::db::Connection::connect_postgres(&url).unwrap(),
+        None => {
+            qar_server::store::db::Connection::from_sqlite(rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap())
+        }
+    }
+}

@@ -189,7 +189,7 @@ async fn the_coordinator_changes_the_link_within_the_school_and_the_team_follows
     let again = previous_of(&env.pull_all(&owen).await, heron_next).cloned().unwrap();
     assert_eq!(again.fields["deleted"].value, json!(false));
     assert!(again.server_seq > copy.server_seq);
-    let conn = rusqlite::Connection::open(env.dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = store_sql(env.dir.path());
     let audited: i64 = conn
         .query_row("SELECT count(*) FROM audit_log WHERE kind = 'set_previous_review' AND subject = ?1", [heron_next.to_string()], |r| {
             r.get(0)

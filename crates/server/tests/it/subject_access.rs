@@ -91,7 +91,7 @@ async fn an_export_holds_the_person_and_nobody_elses_account_and_flags_names_in_
 
     // Audited with counts, never content; the chain still verifies.
     let store = env.srv.store();
-    let conn = rusqlite::Connection::open(env.dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = store_sql(env.dir.path());
     let (kind, actor, subject, detail): (String, String, String, String) = conn
         .query_row("SELECT kind, actor, subject, detail FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))

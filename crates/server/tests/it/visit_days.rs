@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 fn audit_kinds(env: &Env) -> Vec<(String, String)> {
-    let conn = rusqlite::Connection::open(env.dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = store_sql(env.dir.path());
     let mut stmt = conn.prepare("SELECT kind, subject FROM audit_log ORDER BY seq").unwrap();
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     rows.map(Result::unwrap).collect()
