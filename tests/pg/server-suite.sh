@@ -22,8 +22,6 @@ NOT_YET=(
   kill_during_push::no_acknowledged_op_is_lost_or_doubled_across_kills
   mail_delivery::a_crash_mid_burst_loses_no_mail
   operations::flags_beat_environment_beat_file_and_metrics_count_a_push_on_their_own_address
-  report_expiry::an_issued_report_goes_six_years_after_issue_and_the_chain_still_verifies
-  report_versions::issuing_freezes_a_version_and_a_correction_becomes_version_two
 )
 
 bin="$(cargo test --workspace --no-run --message-format=json 2>/dev/null | python3 -c '

@@ -21,9 +21,7 @@ async fn an_issued_report_goes_six_years_after_issue_and_the_chain_still_verifie
     let issued = now_ms();
     store.issue_report(HERON, &hash, "", &hollie, issued).unwrap();
     let dir = env.dir.path();
-    let count = |sql: &str| -> i64 {
-        rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
-    };
+    let count = |sql: &str| -> i64 { store_sql(dir).query_row(sql, [], |r| r.get(0)).unwrap() };
 
     // Five years on: the notes went long ago, the report stays.
     store.purge(false, issued + 5 * 365 * DAY).unwrap();
@@ -51,7 +49,7 @@ async fn an_issued_report_goes_six_years_after_issue_and_the_chain_still_verifie
     assert!(page.purged.iter().any(|p| p.entity == "review" && p.id == HERON), "{:?}", page.purged);
 
     // A removal record that was not made with the key does not excuse a missing version.
-    let conn = rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = store_sql(dir);
     conn.execute("UPDATE report_removals SET removed_ms = removed_ms + 1", []).unwrap();
     let verdict = store.verify_audit().unwrap();
     assert!(verdict.version_problems.iter().any(|p| p.contains("snapshot is gone")), "{verdict:?}");

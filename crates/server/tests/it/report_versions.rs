@@ -138,13 +138,19 @@ async fn issuing_freezes_a_version_and_a_correction_becomes_version_two() {
 /// in the file (with a matching `sha256` column), removed or added is found by `verify_audit`.
 fn issued_snapshots_are_checked_against_the_chain(env: &Env, v1: &[u8]) {
     use sha2::{Digest, Sha256};
-    let conn = rusqlite::Connection::open(env.dir.path().join(qar_server::store::STORE_FILE)).unwrap();
-    conn.execute_batch("DROP TRIGGER report_versions_frozen; DROP TRIGGER report_versions_kept;").unwrap();
+    let conn = store_sql(env.dir.path());
+    // The guards go first, as someone with the database file (or its password) could do.
+    let on = if conn.backend() == qar_server::store::db::Backend::Postgres { " ON report_versions" } else { "" };
+    conn.execute_batch(&format!("DROP TRIGGER report_versions_frozen{on}; DROP TRIGGER report_versions_kept{on};")).unwrap();
     let problems = || env.srv.store().verify_audit().unwrap().version_problems;
 
     let forged = String::from_utf8(v1.to_vec()).unwrap().replace("larger than average", "smaller than average");
     let forged_sha = hex::encode(Sha256::digest(forged.as_bytes()));
-    conn.execute("UPDATE report_versions SET snapshot = ?1, sha256 = ?2 WHERE version = 1", rusqlite::params![forged, forged_sha]).unwrap();
+    conn.execute(
+        "UPDATE report_versions SET snapshot = ?1, sha256 = ?2 WHERE version = 1",
+        qar_server::store::db::params![forged, forged_sha],
+    )
+    .unwrap();
     let found = problems();
     // The chain's SHA-256 no longer fits, and neither does the erasable form's MAC (issue 24).
     assert!(
