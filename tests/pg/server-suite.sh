@@ -13,8 +13,6 @@ set -euo pipefail
 NOT_YET=(
   audit_chain::the_head_is_exported_on_a_schedule_and_at_shutdown
   backup_restore::a_backup_taken_while_pushes_go_on_restores_with_every_acknowledged_op
-  clock_bound::a_corrupt_clock_row_stops_the_server_at_start
-  clock_bound::a_corrupt_record_is_answered_500_with_a_clear_code
   erasure::an_erased_person_is_gone_and_the_chain_and_reports_still_verify
   erasure::tampering_after_an_erasure_is_still_found
   erasure::versions_issued_before_migration_12_get_their_form_when_the_store_opens

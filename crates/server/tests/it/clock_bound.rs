@@ -156,9 +156,9 @@ async fn a_corrupt_record_is_answered_500_with_a_clear_code() {
         r#"{{"activity_type":{{"value":"work_scrutiny","version":"1795000000000-0000000000-0000000000000002"}},"notes":{{"value":"x","version":"10000000000000-0000000000-{:016x}"}}}}"#,
         Hlc::node_of(&anika.device)
     );
-    let db = rusqlite::Connection::open(env.dir.path().join(qar_server::store::STORE_FILE)).unwrap();
-    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-    db.execute("UPDATE records SET fields = ?1 WHERE id = ?2", rusqlite::params![broken, ANIKAS_NOTE.to_string()]).unwrap();
+    // Opened beside the running server (SQLite waits up to 5 s for its lock, by default).
+    let db = store_sql(env.dir.path());
+    db.execute("UPDATE records SET fields = ?1 WHERE id = ?2", qar_server::store::db::params![broken, ANIKAS_NOTE.to_string()]).unwrap();
 
     let (status, body) =
         env.push(&mut anika, &[(EntityKind::Evidence, ANIKAS_NOTE, KESTREL, vec![("notes", json!("rewritten"), None)])]).await;
@@ -178,7 +178,7 @@ async fn a_corrupt_clock_row_stops_the_server_at_start() {
     let env = Env::demo().await;
     let Env { dir, srv, .. } = env;
     srv.stop().await;
-    let db = rusqlite::Connection::open(dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    let db = store_sql(dir.path());
     db.execute("UPDATE meta SET value = '10000000000000-0000000000-0000000000000001' WHERE key = 'server_hlc'", []).unwrap();
     drop(db);
     let err = start(&ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() })
