@@ -151,9 +151,9 @@ impl ServerStore {
 /// The rows of a query with one parameter, as JSON objects keyed by column name.
 fn rows(tx: &Connection, sql: &str, param: &str) -> crate::store::db::Result<Value> {
     let mut stmt = tx.prepare(sql)?;
-    let names: Vec<String> = stmt.column_names_of([param])?;
     let mut out = Vec::new();
     let mut q = stmt.query([param])?;
+    let names: Vec<String> = q.column_names().to_vec();
     while let Some(r) = q.next()? {
         let mut row = Map::new();
         for (i, n) in names.iter().enumerate() {

@@ -142,11 +142,17 @@ impl Row {
 
 /// The rows of a query, read whole; `next` as with rusqlite's `Rows`.
 pub struct Rows {
+    names: Arc<[String]>,
     rows: std::vec::IntoIter<Row>,
     current: Option<Row>,
 }
 
 impl Rows {
+    /// The names of the query's columns, in order.
+    pub fn column_names(&self) -> &[String] {
+        &self.names
+    }
+
     #[allow(clippy::should_implement_trait)] // rusqlite's shape: `while let Some(r) = rows.next()?`
     pub fn next(&mut self) -> Result<Option<&Row>> {
         self.current = self.rows.next();
@@ -383,15 +389,10 @@ impl Statement<'_> {
 
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows> {
         let fetched = self.conn.fetch(&self.sql, &params.values()?)?;
-        Ok(Rows { rows: fetched.rows.into_iter(), current: None })
+        Ok(Rows { names: fetched.names, rows: fetched.rows.into_iter(), current: None })
     }
 
     pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
         Ok(!self.conn.fetch(&self.sql, &params.values()?)?.rows.is_empty())
-    }
-
-    /// The names of the columns a query gives (runs it once to learn them).
-    pub fn column_names_of<P: Params>(&mut self, params: P) -> Result<Vec<String>> {
-        Ok(self.conn.fetch(&self.sql, &params.values()?)?.names.to_vec())
     }
 }

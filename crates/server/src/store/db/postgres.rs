@@ -211,8 +211,8 @@ fn numeric_from_i64(i: i64) -> Vec<u8> {
 
 /// Runs a prepared statement with these values on the database runtime.
 fn run<T: Send + 'static>(
-    c: &mut PgConn,
-    sql: &str,
+    c: &PgConn,
+    stmt: tokio_postgres::Statement,
     values: &[Value],
     work: impl for<'a> FnOnce(
             &'a tokio_postgres::Client,
@@ -223,7 +223,6 @@ fn run<T: Send + 'static>(
         + Send
         + 'static,
 ) -> Result<T> {
-    let stmt = c.statement(sql)?;
     let client = c.client.clone();
     let params: Vec<Param> = values.iter().cloned().map(Param).collect();
     wait(async move {
@@ -234,14 +233,15 @@ fn run<T: Send + 'static>(
 }
 
 pub(super) fn execute(c: &mut PgConn, sql: &str, values: &[Value]) -> Result<usize> {
-    let n = run(c, sql, values, |client, stmt, refs| Box::pin(async move { client.execute(stmt, &refs).await }))?;
+    let stmt = c.statement(sql)?;
+    let n = run(c, stmt, values, |client, stmt, refs| Box::pin(async move { client.execute(stmt, &refs).await }))?;
     Ok(n as usize)
 }
 
 pub(super) fn fetch(c: &mut PgConn, sql: &str, values: &[Value]) -> Result<Fetched> {
     let stmt = c.statement(sql)?;
     let names: Arc<[String]> = stmt.columns().iter().map(|col| col.name().to_owned()).collect();
-    let rows = run(c, sql, values, |client, stmt, refs| Box::pin(async move { client.query(stmt, &refs).await }))?;
+    let rows = run(c, stmt, values, |client, stmt, refs| Box::pin(async move { client.query(stmt, &refs).await }))?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let mut vals = Vec::with_capacity(names.len());
