@@ -34,6 +34,7 @@ pub mod register;
 mod report_forms;
 mod report_photos;
 pub mod report_versions;
+mod restored;
 pub mod retention;
 pub mod scheduling;
 pub mod school_heads;

@@ -55,7 +55,7 @@ pub enum Error {
     NoServerKey,
     #[error(transparent)]
     Sqlite(rusqlite::Error),
-    #[error(transparent)]
+    #[error("{}", postgres::describe(.0))]
     Postgres(tokio_postgres::Error),
 }
 

@@ -70,6 +70,21 @@ impl PgConn {
     }
 }
 
+/// What PostgreSQL said: tokio-postgres shows a refusal only as "db error" and keeps the server's
+/// message (a trigger's words, a missing table's name) in its source, which is what people need.
+pub(super) fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => match d.detail() {
+            Some(detail) => format!("PostgreSQL: {} ({detail})", d.message()),
+            None => format!("PostgreSQL: {}", d.message()),
+        },
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("PostgreSQL: {e}: {cause}"),
+            None => format!("PostgreSQL: {e}"),
+        },
+    }
+}
+
 pub(super) fn error(e: tokio_postgres::Error) -> Error {
     use tokio_postgres::error::SqlState;
     match e.code() {
