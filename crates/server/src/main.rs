@@ -27,6 +27,13 @@ struct Args {
     /// Folder for the server's database; created if missing.
     #[arg(long, default_value = "qar-server-data", env = "QAR_DATA_DIR")]
     data_dir: PathBuf,
+    /// Keep the store on PostgreSQL (`postgres://USER@HOST:PORT/DATABASE`) instead of the SQLite
+    /// file in --data-dir, which still holds the server key (unless given otherwise) and the
+    /// attachment files. Several servers may share one database. Put the password in the
+    /// environment (QAR_DATABASE_URL) or the configuration file rather than on the command line,
+    /// where `ps` shows it; it is never logged.
+    #[arg(long, value_name = "URL", env = "QAR_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
     /// Address to listen on. Use 127.0.0.1 unless the server has its own TLS (--tls-cert) or a
     /// reverse proxy with TLS sits in front.
     #[arg(long, default_value = "127.0.0.1:8787", env = "QAR_LISTEN")]
@@ -556,6 +563,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     };
     let config = qar_server::ServerConfig {
         data_dir: args.data_dir.clone(),
+        database_url: args.database_url.clone().filter(|u| !u.trim().is_empty()),
         listen: args.listen,
         demo: args.demo,
         demo_history: args.demo_history,
@@ -584,7 +592,11 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     if let Some(at) = server.metrics_addr {
         tracing::info!(metrics = %format!("http://{at}/metrics"), "metrics served on their own address");
     }
-    tracing::info!(url = %server.url(), max_connections = server.max_connections, data_dir = %args.data_dir.display(), demo = args.demo, "qar-server listening");
+    let database = match &config.database_url {
+        Some(url) => qar_server::store::db::shown_url(url),
+        None => "SQLite in the data folder".to_owned(),
+    };
+    tracing::info!(url = %server.url(), max_connections = server.max_connections, data_dir = %args.data_dir.display(), %database, demo = args.demo, "qar-server listening");
     shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");
     server.stop().await;

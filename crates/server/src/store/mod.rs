@@ -177,8 +177,11 @@ pub struct ServerStore {
     writer: Mutex<Connection>,
     /// Pulls read from their own connection so they never wait behind a push (WAL readers).
     reader: Mutex<Connection>,
-    /// The newest server_seq, announced after each commit; waiting pulls wake on it.
-    latest: tokio::sync::watch::Sender<u64>,
+    /// The newest server_seq, announced after each commit; waiting pulls wake on it. On
+    /// PostgreSQL the feed listener announces other instances' commits here too.
+    latest: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+    /// On PostgreSQL: the connection that hears other instances' commits (decision 98).
+    _feed_listener: Option<db::feed_listener::FeedListener>,
     /// Pushes waiting for the next group commit.
     queue: Mutex<Vec<push::Queued>>,
     /// The server's own clock, for its writes. Locked only while holding the writer.
@@ -234,6 +237,17 @@ fn feed_epoch(writer: &Connection) -> Result<String, crate::ServerError> {
     Ok(read(writer).map_err(StoreError::from)?.unwrap_or_default())
 }
 
+/// Moves the newest seq forward (never back), waking the pulls waiting for it.
+fn announce_to(latest: &tokio::sync::watch::Sender<u64>, seq: u64) {
+    latest.send_if_modified(|cur| {
+        let newer = seq > *cur;
+        if newer {
+            *cur = seq;
+        }
+        newer
+    });
+}
+
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
@@ -270,11 +284,16 @@ impl ServerStore {
         let dir_error = |source| crate::ServerError::DataDir { path: data_dir.display().to_string(), source };
         crate::private_files::private_dir(data_dir).map_err(dir_error)?;
         let key = std::sync::Arc::new(key.load(data_dir)?);
-        let mut writer = Connection::connect_postgres(url).map_err(StoreError::from)?;
+        let unreachable = |e: db::Error| crate::ServerError::DatabaseUnreachable { at: db::shown_url(url), detail: e.to_string() };
+        let mut writer = Connection::connect_postgres(url).map_err(unreachable)?;
         pg_schema::check_collation(&writer)?;
         pg_schema::migrate(&mut writer, now_ms())?;
         let reader = Connection::connect_postgres(url).map_err(StoreError::from)?;
-        Self::on_connections(writer, reader, data_dir, key)
+        let mut store = Self::on_connections(writer, reader, data_dir, key)?;
+        let latest = store.latest.clone();
+        let listener = db::feed_listener::FeedListener::start(url, move |seq| announce_to(&latest, seq)).map_err(StoreError::from)?;
+        store._feed_listener = Some(listener);
+        Ok(store)
     }
 
     /// What opening does once the database is reachable and migrated, on either database.
@@ -291,11 +310,13 @@ impl ServerStore {
         let latest: i64 =
             reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
         let (latest, _) = tokio::sync::watch::channel(latest as u64);
+        let latest = std::sync::Arc::new(latest);
         let blobs = blobs::FolderBlobs::new(data_dir.join("blobs"), key.clone());
         Ok(ServerStore {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
             latest,
+            _feed_listener: None,
             queue: Mutex::new(Vec::new()),
             clock: Mutex::new(clock),
             key,
@@ -353,13 +374,7 @@ impl ServerStore {
 
     /// Tells waiting pulls that commits up to `seq` are readable.
     fn announce(&self, seq: u64) {
-        self.latest.send_if_modified(|cur| {
-            let newer = seq > *cur;
-            if newer {
-                *cur = seq;
-            }
-            newer
-        });
+        announce_to(&self.latest, seq);
     }
 
     fn writer(&self) -> MutexGuard<'_, Connection> {
