@@ -34,6 +34,7 @@ mod schema_versions;
 mod small_doors;
 mod subject_access;
 mod sync_rules;
+mod two_instances;
 mod visit_days;
 mod wire;
 mod wire_throttle;

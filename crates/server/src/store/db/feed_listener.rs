@@ -96,7 +96,11 @@ async fn listen_once(config: &tokio_postgres::Config, on_seq: Arc<dyn Fn(u64) + 
 
 /// Listens, then reads and hands over the newest seq at once and after every wake-up; returns
 /// only when a statement fails (the connection broke).
-async fn follow(client: &tokio_postgres::Client, woken: &tokio::sync::Notify, on_seq: &(dyn Fn(u64) + Send + Sync)) -> Result<(), tokio_postgres::Error> {
+async fn follow(
+    client: &tokio_postgres::Client,
+    woken: &tokio::sync::Notify,
+    on_seq: &(dyn Fn(u64) + Send + Sync),
+) -> Result<(), tokio_postgres::Error> {
     client.batch_execute(&format!("LISTEN {FEED_CHANNEL}")).await?;
     loop {
         let row = client.query_one("SELECT coalesce(max(server_seq), 0) FROM records", &[]).await?;
