@@ -11,6 +11,7 @@ mod blobs;
 mod clock_bound;
 mod common;
 mod data_map;
+mod database_url;
 mod db_layer;
 mod erasure;
 mod gias_import;

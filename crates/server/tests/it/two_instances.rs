@@ -106,6 +106,31 @@ fn notes_on(client: &Client, review_id: &str) -> BTreeMap<String, String> {
     client.list_evidence(review_id).unwrap().into_iter().map(|e| (e.id, e.notes)).collect()
 }
 
+/// Times one note from `from` (its instance) to `to`, which long-polls the other instance: from
+/// just before `from` syncs to the moment `to` holds the note.
+async fn live_edit(from: &Arc<Client>, to: &Arc<Client>, review_id: &str, text: String) -> Duration {
+    let waiting = {
+        let (to, review, text) = (to.clone(), review_id.to_owned(), text.clone());
+        tokio::spawn(async move {
+            let until = Instant::now() + Duration::from_secs(15);
+            while Instant::now() < until {
+                to.wait_for_changes(10_000).await.unwrap();
+                if notes_on(&to, &review).values().any(|n| *n == text) {
+                    return Some(Instant::now());
+                }
+            }
+            None
+        })
+    };
+    // The poll is open on the other instance before the edit is made.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    from.add_evidence(&note(review_id, text.clone())).unwrap();
+    let started = Instant::now();
+    from.sync_now().await.unwrap();
+    let arrived = waiting.await.unwrap().unwrap_or_else(|| panic!("{text:?} never reached the laptop on the other instance"));
+    arrived - started
+}
+
 fn p95(samples: &mut [Duration]) -> Duration {
     samples.sort();
     samples[(samples.len() * 95).div_ceil(100) - 1]
@@ -160,27 +185,8 @@ async fn two_instances_share_one_database_live_edits_cross_and_a_kill_loses_noth
     //    instance one. Without the feed listener the poll would sleep its whole 10 s.
     let mut latencies = Vec::with_capacity(LIVE_EDITS);
     for i in 0..LIVE_EDITS {
-        let text = format!("Live note {i}: pupils explained their reasoning in mathematics.");
-        let waiting = {
-            let (rhys, review, text) = (rhys.clone(), review.id.clone(), text.clone());
-            tokio::spawn(async move {
-                let until = Instant::now() + Duration::from_secs(15);
-                while Instant::now() < until {
-                    rhys.wait_for_changes(10_000).await.unwrap();
-                    if notes_on(&rhys, &review).values().any(|n| *n == text) {
-                        return Some(Instant::now());
-                    }
-                }
-                None
-            })
-        };
-        // The poll is open on instance two before the edit is made.
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        let started = Instant::now();
-        lena.add_evidence(&note(&review.id, text)).unwrap();
-        lena.sync_now().await.unwrap();
-        let arrived = waiting.await.unwrap().unwrap_or_else(|| panic!("live note {i} never reached the laptop on instance two"));
-        latencies.push(arrived - started);
+        latencies
+            .push(live_edit(&lena, &rhys, &review.id, format!("Live note {i}: pupils explained their reasoning in mathematics.")).await);
     }
     let p95_live = p95(&mut latencies);
     eprintln!(
@@ -189,6 +195,21 @@ async fn two_instances_share_one_database_live_edits_cross_and_a_kill_loses_noth
         latencies[latencies.len() - 1]
     );
     assert!(p95_live < Duration::from_secs(3), "a long-poll on the other instance woke late: p95 {p95_live:?}");
+
+    // The listening connections drop (a database restart, a network cut): each instance makes
+    // its own again, and a commit made meanwhile still wakes the pull waiting on the other one.
+    let admin = qar_server::store::db::Connection::connect_postgres(&database).unwrap();
+    let cut: i64 = admin
+        .query_row(
+            "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?1) AS t",
+            [qar_server::store::db::feed_listener::LISTENER_NAME],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(cut, 3, "a listener for each instance and for the test's own store");
+    let after_cut = live_edit(&lena, &rhys, &review.id, "Written while the listeners were cut off.".into()).await;
+    eprintln!("two instances: live edit A→B right after every feed listener was cut: {after_cut:?}");
+    assert!(after_cut < Duration::from_secs(3), "the listener did not come back: {after_cut:?}");
 
     // 2. Every laptop converges: each writes offline, then all sync at once, twice.
     for (n, l) in laptops.iter().enumerate() {
@@ -209,7 +230,7 @@ async fn two_instances_share_one_database_live_edits_cross_and_a_kill_loses_noth
         }
     }
     let expected = notes_on(&lena, &review.id);
-    assert_eq!(expected.len(), LIVE_EDITS + 4 * 5, "Lena holds every note");
+    assert_eq!(expected.len(), LIVE_EDITS + 1 + 4 * 5, "Lena holds every note");
     for l in laptops {
         assert_eq!(l.status().unwrap().pending_ops, 0);
         assert_eq!(notes_on(l, &review.id), expected, "every laptop ends with the same notes");
@@ -250,7 +271,64 @@ async fn two_instances_share_one_database_live_edits_cross_and_a_kill_loses_noth
     assert_eq!(killed_notes.into_iter().cloned().collect::<BTreeSet<_>>(), written);
     let dump = store.dump().unwrap();
     let evidence_rows = dump.iter().filter(|row| row.starts_with("evidence|")).count();
-    assert_eq!(evidence_rows, LIVE_EDITS + 4 * 5 + KILLS * NOTES_PER_ROUND, "one record per note on the server");
+    assert_eq!(evidence_rows, LIVE_EDITS + 1 + 4 * 5 + KILLS * NOTES_PER_ROUND, "one record per note on the server");
     drop(two);
     drop(one);
+}
+
+/// Two instances (here two stores in this process, each with its own connections) on one
+/// database: each stamps with a node of its own, and a server write made by one is later than an
+/// op the other accepted (its clock caught up under the write lock), so the server's write wins.
+#[test]
+fn instances_stamp_with_their_own_nodes_and_after_every_op_any_of_them_kept() {
+    use qar_core::protocol::{FieldWrite, Op, OpOutcome, PushRequest};
+    use qar_core::{EntityKind, Hlc, SCHEMA_VERSION};
+    if std::env::var("QAR_TEST_STORE").as_deref() != Ok("postgres") {
+        eprintln!("skipped in this run: runs in the PostgreSQL run of the server's tests (tests/pg/server-suite.sh)");
+        return;
+    }
+    let Some(cluster) = crate::pg_support::cluster_url() else { return };
+    let database = crate::pg_support::fresh_database(&cluster);
+    let key = KeySource::Hex((0..32).map(|_| format!("{:02x}", fastrand::u8(..))).collect());
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = ServerStore::open_postgres(&database, dir_a.path(), &key).unwrap();
+    let b = ServerStore::open_postgres(&database, dir_b.path(), &key).unwrap();
+    a.test_user("user-kim", "Kim Clockwise", &[]).unwrap();
+    a.test_user("user-lee", "Lee Counter", &[]).unwrap();
+    let device = uuid::Uuid::now_v7();
+    let caller = qar_server::AuthDevice { user_id: "user-kim".into(), device_id: device, roles: vec![] };
+    // A laptop whose clock runs two minutes fast (within what the server accepts) writes
+    // through instance A.
+    let ahead = Hlc { wall_ms: now_ms() + 120_000, counter: 0, node: Hlc::node_of(&device) };
+    let (review, other) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+    let op = |seq: u64, id: uuid::Uuid| Op {
+        seq,
+        entity: EntityKind::Review,
+        id,
+        review_id: id,
+        fields: [("school_name".to_owned(), FieldWrite { value: serde_json::json!("Clockwise Academy"), base: None })].into(),
+        hlc: Hlc { counter: seq as u32, ..ahead },
+        schema_version: SCHEMA_VERSION,
+    };
+    let reply = a
+        .push(
+            &PushRequest { device_id: device, schema_version: SCHEMA_VERSION, ops: vec![op(1, review), op(2, other)], pull_cursor: None },
+            &caller,
+            now_ms(),
+        )
+        .unwrap();
+    assert!(reply.results.iter().all(|r| r.outcome == OpOutcome::Applied), "{reply:?}");
+    // Instance B, which never saw the ops, changes the first review's team; instance A the
+    // other's (both server writes of the `team` field).
+    b.test_team_member(review, "user-lee", TeamRole::Reviewer, now_ms()).unwrap();
+    a.test_team_member(other, "user-lee", TeamRole::Reviewer, now_ms()).unwrap();
+    let stamp = |id: uuid::Uuid, field: &str| -> Hlc {
+        let row = a.dump().unwrap().into_iter().find(|r| r.starts_with(&format!("review|{id}|"))).expect("the review's record");
+        let fields: serde_json::Value = serde_json::from_str(row.splitn(4, '|').nth(3).unwrap().rsplit_once('|').unwrap().0).unwrap();
+        fields[field]["version"].as_str().unwrap_or_else(|| panic!("{field} in {fields}")).parse().unwrap()
+    };
+    let (by_b, by_a) = (stamp(review, "team"), stamp(other, "team"));
+    assert!(by_b > stamp(review, "school_name"), "instance B stamped after the op instance A kept: {by_b} ≤ {ahead}");
+    assert!(by_a > stamp(other, "school_name"));
+    assert_ne!(by_a.node, by_b.node, "each instance stamps with a node of its own");
 }

@@ -433,3 +433,15 @@ impl Statement<'_> {
         Ok(!self.conn.fetch(&self.sql, &params.values()?)?.rows.is_empty())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_shown_url_keeps_where_it_points_and_drops_the_password() {
+        let shown = super::shown_url("postgres://qar:s3cret@db.example.org:5433/qar_field?sslmode=require");
+        assert_eq!(shown, "postgres://qar@db.example.org:5433/qar_field");
+        let shown = super::shown_url("host=10.0.0.5 port=5432 user=qar password=s3cret dbname=qar_field");
+        assert_eq!(shown, "postgres://qar@10.0.0.5:5432/qar_field");
+        assert!(!super::shown_url("postgres://qar:s3cret@[::1").contains("s3cret"), "an unreadable URL is not echoed");
+    }
+}
