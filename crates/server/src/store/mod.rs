@@ -181,7 +181,7 @@ pub struct ServerStore {
     /// PostgreSQL the feed listener announces other instances' commits here too.
     latest: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
     /// On PostgreSQL: the connection that hears other instances' commits (decision 98).
-    _feed_listener: Option<db::feed_listener::FeedListener>,
+    feed_listener: Option<db::feed_listener::FeedListener>,
     /// Pushes waiting for the next group commit.
     queue: Mutex<Vec<push::Queued>>,
     /// The server's own clock, for its writes. Locked only while holding the writer.
@@ -220,7 +220,8 @@ pub struct StoreStats {
     pub group_commit_pushes: u64,
     /// Pushes waiting for the next group commit now.
     pub queued: usize,
-    /// Connections held, by role: one writer, one reader for pulls (SQLite WAL).
+    /// Connections held, by role: one writer, one reader for pulls (SQLite WAL), and on
+    /// PostgreSQL the feed listener.
     pub connections: Vec<(&'static str, usize)>,
 }
 
@@ -292,7 +293,7 @@ impl ServerStore {
         let mut store = Self::on_connections(writer, reader, data_dir, key)?;
         let latest = store.latest.clone();
         let listener = db::feed_listener::FeedListener::start(url, move |seq| announce_to(&latest, seq)).map_err(StoreError::from)?;
-        store._feed_listener = Some(listener);
+        store.feed_listener = Some(listener);
         Ok(store)
     }
 
@@ -316,7 +317,7 @@ impl ServerStore {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
             latest,
-            _feed_listener: None,
+            feed_listener: None,
             queue: Mutex::new(Vec::new()),
             clock: Mutex::new(clock),
             key,
@@ -336,7 +337,12 @@ impl ServerStore {
             group_commits: self.stats.group_commits.load(Relaxed),
             group_commit_pushes: self.stats.group_commit_pushes.load(Relaxed),
             queued: self.queue.lock().unwrap_or_else(|p| p.into_inner()).len(),
-            connections: vec![("writer", 1), ("reader", 1)],
+            // On PostgreSQL also the connection that hears other instances' commits.
+            connections: if self.feed_listener.is_some() {
+                vec![("writer", 1), ("reader", 1), ("feed_listener", 1)]
+            } else {
+                vec![("writer", 1), ("reader", 1)]
+            },
         }
     }
 
