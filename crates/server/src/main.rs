@@ -111,9 +111,10 @@ struct StoreArgs {
     #[arg(long, env = "QAR_KEY_FILE")]
     key_file: Option<PathBuf>,
     /// Keep the store in PostgreSQL instead of the SQLite file in the data folder:
-    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (add `?sslmode=require` for TLS). Several
-    /// servers may share one database. The server key and attachment files stay in the data
-    /// folder. Its value is never printed (prefer QAR_DATABASE_URL over the flag).
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`. Several servers may share one database.
+    /// The server key and attachment files stay in the data folder. Put the password in the
+    /// environment (QAR_DATABASE_URL) or the settings file rather than on the command line, where
+    /// `ps` shows it; it is never logged.
     #[arg(long, value_name = "URL", env = "QAR_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
 }
@@ -130,14 +131,19 @@ impl StoreArgs {
     }
 
     fn open(&self, data_dir: &Path) -> anyhow::Result<qar_server::ServerStore> {
-        let what = if self.database_url.is_some() { "opening the PostgreSQL store" } else { "opening the data folder" };
-        qar_server::open_store(data_dir, self.database_url.as_deref(), &self.source()?).context(what)
+        let what = if self.database_url().is_some() { "opening the PostgreSQL store" } else { "opening the data folder" };
+        qar_server::open_store(data_dir, self.database_url().as_deref(), &self.source()?).context(what)
+    }
+
+    /// The database's URL, if one was given (an empty QAR_DATABASE_URL counts as none).
+    fn database_url(&self) -> Option<String> {
+        self.database_url.clone().filter(|u| !u.trim().is_empty())
     }
 
     /// Backup and restore copy the SQLite file; a PostgreSQL store is backed up with
     /// PostgreSQL's own tools, which know its consistency rules (deploy/README.md).
     fn refuse_postgres(&self, what: &str, tool: &str) -> anyhow::Result<()> {
-        if self.database_url.is_some() {
+        if self.database_url().is_some() {
             anyhow::bail!(
                 "`qar-server {what}` copies the SQLite store; this store is in PostgreSQL: use {tool} (see \"Backups\" in deploy/README.md)"
             );
@@ -596,7 +602,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         demo: args.demo,
         demo_history: args.demo_history,
         key: args.key.source()?,
-        database_url: args.key.database_url.clone(),
+        database_url: args.key.database_url(),
         audit_head_export: args.audit_head_export.clone(),
         audit_head_every: std::time::Duration::from_secs(args.audit_head_every_minutes * 60),
         max_clock_ahead_ms: args.max_clock_ahead_mins * 60_000,
@@ -621,8 +627,11 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     if let Some(at) = server.metrics_addr {
         tracing::info!(metrics = %format!("http://{at}/metrics"), "metrics served on their own address");
     }
-    let store = if args.key.database_url.is_some() { "postgresql" } else { "sqlite" };
-    tracing::info!(url = %server.url(), max_connections = server.max_connections, data_dir = %args.data_dir.display(), store, demo = args.demo, "qar-server listening");
+    let database = match &config.database_url {
+        Some(url) => qar_server::store::db::shown_url(url),
+        None => "SQLite in the data folder".to_owned(),
+    };
+    tracing::info!(url = %server.url(), max_connections = server.max_connections, data_dir = %args.data_dir.display(), %database, demo = args.demo, "qar-server listening");
     shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");
     server.stop().await;

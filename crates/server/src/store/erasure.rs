@@ -14,7 +14,7 @@ use super::audit_log::{self, part_input, pseudonym, Event};
 use super::hub_admin::{require_admin, unknown_user};
 use super::push::max_server_seq;
 use super::records::{self, Ctx};
-use super::{ServerStore, StoreError};
+use super::{clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::{EntityKind, ErrorCode};
@@ -47,6 +47,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let (name, email): (String, String) = tx
             .query_row("SELECT name, email FROM users WHERE id = ?1", [user_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
@@ -102,6 +103,8 @@ impl ServerStore {
         let (values, legacy) = pseudonymise_audit(&tx, key, user_id, &[&name, &email], &devices)?;
         counts.audit_values = values;
         counts.legacy_entries_left = legacy;
+        // Saved with the stamps it issued, so the next writer (of any instance) stamps later.
+        clock::save(&tx, &clock)?;
         tx.commit()?;
         tracing::warn!(pseudonym = person, by = caller.user_id, "person erased");
         Ok(counts)

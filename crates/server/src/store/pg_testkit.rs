@@ -31,7 +31,9 @@ fn database(cluster: &str, name: &str) -> Result<String, StoreError> {
     let admin = Connection::connect_postgres(cluster)?;
     let exists = admin.query_row("SELECT 1 FROM pg_database WHERE datname = ?1", [name], |_| Ok(())).optional()?.is_some();
     if !exists {
-        admin.execute_batch(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' STRATEGY FILE_COPY"))?;
+        admin.execute_batch(&format!(
+            "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' STRATEGY FILE_COPY"
+        ))?;
     }
     let base = cluster.rsplit_once('/').map(|(base, _)| base).ok_or_else(|| StoreError::Invalid(format!("no database in {cluster}")))?;
     Ok(format!("{base}/{name}"))

@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use tokio_postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
 
 /// The runtime that drives every PostgreSQL connection's socket.
-fn runtime() -> &'static tokio::runtime::Runtime {
+pub(super) fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RUNTIME.get_or_init(|| {
         tokio::runtime::Builder::new_multi_thread()
