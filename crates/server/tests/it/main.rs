@@ -35,5 +35,6 @@ mod small_doors;
 mod subject_access;
 mod sync_rules;
 mod visit_days;
+mod web_pages;
 mod wire;
 mod wire_throttle;
