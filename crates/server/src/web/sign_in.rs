@@ -82,6 +82,7 @@ fn sign_in_page(status: StatusCode, email: &str, notice: Option<Notice<'_>>) -> 
         Ok(t) => t,
         Err(e) => return page::api_error(e.into(), None),
     };
+    let error = notice.as_ref().is_some_and(|n| n.error);
     let notice = match notice {
         Some(n) => {
             let (kind, role) = if n.error { ("error", "alert") } else { ("info", "status") };
@@ -99,7 +100,8 @@ fn sign_in_page(status: StatusCode, email: &str, notice: Option<Notice<'_>>) -> 
         Ok(h) => h,
         Err(e) => return ApiError::internal(e).into_response(),
     };
-    let title = if notice.as_str().is_empty() { "Sign in" } else { "Sign in (there is a message)" };
+    // A refusal is named in the title too: it is the first thing a screen reader announces.
+    let title = if error { "Error: sign in" } else { "Sign in" };
     let mut resp = page::page(status, title, None, &main);
     resp.headers_mut().append(header::SET_COOKIE, set_cookie(SIGN_IN_COOKIE, &token, Some(FORM_TOKEN_S)));
     resp

@@ -111,6 +111,15 @@ async fn a_head_signs_in_reads_every_issued_version_and_downloads_the_apis_bytes
     let env = Env::demo().await;
     env.srv.store().seed_demo_history(now_ms()).unwrap();
     let (heron_id, email, secret) = head(&env, HERON_URN, "Helen Heron", "head@heronvale.example.org").await;
+    // Another school asks to visit about one of Heron Vale's published entries, with markup
+    // in its message: the page shows the words, escaped.
+    let anika = env.laptop(ANIKA);
+    let (s, entries) = env.get(&format!("/v1/schools/{HERON_URN}/register"), Some(&anika.token)).await;
+    assert_eq!(s, StatusCode::OK, "{entries}");
+    let entry = entries[0]["review_id"].as_str().expect("Heron Vale has a published entry in the demo history").to_owned();
+    let message = "Could we see <b>Year 2</b> phonics & the reading corners?";
+    let (s, b) = env.post(&format!("/v1/register/entries/{entry}/visit-requests"), Some(&anika.token), json!({"message": message})).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
     let session = sign_in(&env, &email, &secret, HERON_URN).await;
 
     // The start page sends a signed-in head to their school.
@@ -135,6 +144,8 @@ async fn a_head_signs_in_reads_every_issued_version_and_downloads_the_apis_bytes
         assert!(home.contains(&escape(e["title"].as_str().unwrap())), "the entry {} is on the page", e["title"]);
     }
     assert!(home.contains("Requests to visit your school"));
+    assert!(home.contains(&escape(message)) && !home.contains("<b>Year 2</b>"), "the visit request, escaped: {home}");
+    assert!(home.contains("Dr Anika Marsh"), "who asked");
 
     for link in &links {
         // …/reviews/{id}/versions/{n}
