@@ -4,10 +4,11 @@
 //! that failed for this e-mail backs off; password checks wait for a free core. None of these is
 //! written to disk.
 
-use super::AuthError;
+use super::{AccountSummary, AuthError};
 use crate::error::ApiError;
 use crate::store::accounts::email_key;
-use crate::store::{now_ms, ServerStore};
+use crate::store::invitations::Redeemed;
+use crate::store::{now_ms, ServerStore, StoreError};
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -45,4 +46,40 @@ pub(crate) async fn throttled<T: Send + 'static>(
         }
     }
     Ok(result?)
+}
+
+/// Redeems an invitation code with a new password, from the app (`POST /v1/invitations/redeem`)
+/// or a browser (`POST /signup`): a guessed code costs the address an attempt, like a guessed
+/// password (issue 15), and the password is hashed in a turn.
+pub(crate) async fn redeem_throttled(store: Arc<ServerStore>, ip: IpAddr, code: String, password: String) -> Result<Redeemed, ApiError> {
+    let ticket = store.throttle().take(ip, now_ms())?;
+    let turn = store.throttle().hashing_turn().await?;
+    let worker = store.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let r = worker.redeem_invitation(&code, &password, now_ms());
+        drop(turn);
+        r
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    if matches!(&result, Ok(_) | Err(StoreError::Refused { code: qar_core::ErrorCode::WeakPassword, .. })) {
+        store.throttle().succeeded(ticket);
+    }
+    Ok(result?)
+}
+
+/// Confirms a redeemed invitation with a first authenticator code (the app's
+/// `POST /v1/invitations/confirm`, a browser's `POST /signup/confirm`).
+pub(crate) async fn confirm_throttled(
+    store: Arc<ServerStore>,
+    ip: IpAddr,
+    code: String,
+    totp_code: String,
+) -> Result<AccountSummary, ApiError> {
+    let ticket = store.throttle().take(ip, now_ms())?;
+    let worker = store.clone();
+    let account =
+        tokio::task::spawn_blocking(move || worker.confirm_invitation(&code, &totp_code, now_ms())).await.map_err(ApiError::internal)??;
+    store.throttle().succeeded(ticket);
+    Ok(account)
 }

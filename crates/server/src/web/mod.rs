@@ -2,7 +2,7 @@
 //! kept as data (`templates/web/`), one stylesheet, no script; browser sessions with a cookie
 //! (`session`), CSRF tokens on every form, and the same sign-in checks and limits as the app.
 //!
-//! A page module per page: `sign_in` (sign-in and sign-out), `school` (the head's home: their
+//! A page module per page: `sign_in` (sign-in and sign-out), `signup` (accepting an invitation), `school` (the head's home: their
 //! school's reviews, issued versions, register entries and visit requests), `report` (an issued
 //! version read in the page, and downloaded as PDF and Word). Only a school's headteacher signs
 //! in here; the review team and the hub use the app.
@@ -12,6 +12,7 @@ mod report;
 mod school;
 mod session;
 mod sign_in;
+mod signup;
 pub(crate) mod template;
 
 use crate::AppState;
@@ -31,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/signup", get(signup::form).post(signup::redeem))
+        .route("/signup/confirm", post(signup::confirm))
         .route("/schools/{urn}", get(school::home))
         .route("/schools/{urn}/reviews/{review_id}/versions/{version}", get(report::read))
         .route("/schools/{urn}/reviews/{review_id}/versions/{version}/pdf", get(report::pdf))

@@ -1,7 +1,7 @@
 //! A whole page around a page's main content, and the error pages: every refusal a browser
 //! gets is a page in British English that says what happened and what to do, never JSON.
 
-use super::template::{Html, Tpl, V};
+use super::template::{Html, RenderError, Tpl, V};
 use crate::error::ApiError;
 use crate::store::web_sessions::WebSession;
 use axum::http::{header, StatusCode};
@@ -94,4 +94,31 @@ pub fn not_found(session: Option<&WebSession>) -> Response {
         (&href, text),
         session,
     )
+}
+
+/// A short notice above a form: an error (`role=alert`, read out at once) or news (`role=status`).
+pub struct Notice<'a> {
+    pub error: bool,
+    pub heading: &'a str,
+    pub message: &'a str,
+}
+
+/// The notice's markup; nothing when there is none.
+pub fn notice(n: Option<&Notice<'_>>) -> Result<Html, RenderError> {
+    let Some(n) = n else { return Ok(Html::default()) };
+    let (kind, role) = if n.error { ("error", "alert") } else { ("info", "status") };
+    Tpl::Notice.render(&[
+        ("kind", V::Text(kind)),
+        ("role", V::Text(role)),
+        ("heading", V::Text(n.heading)),
+        ("message", V::Text(n.message)),
+    ])
+}
+
+/// A page's title: a refusal is named first, as it is the first thing a screen reader announces.
+pub fn title_with(n: Option<&Notice<'_>>, title: &str) -> String {
+    match n {
+        Some(n) if n.error => format!("Error: {title}"),
+        _ => title.to_owned(),
+    }
 }

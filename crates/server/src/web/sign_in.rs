@@ -3,9 +3,9 @@
 //! `ServerStore::web_sign_in`). There is no session before sign-in, so the form's CSRF token is
 //! a double-submit cookie; sign-out carries the session's own token.
 
-use super::page;
+use super::page::{self, Notice};
 use super::session::{self, check_csrf, clear_cookie, cookie, set_cookie, SESSION_COOKIE, SIGN_IN_COOKIE};
-use super::template::{Html, Tpl, V};
+use super::template::{Tpl, V};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
 use crate::store::now_ms;
@@ -29,6 +29,8 @@ pub struct SignInQuery {
     ended: Option<String>,
     #[serde(default)]
     signed_out: Option<String>,
+    #[serde(default)]
+    ready: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -49,13 +51,6 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-/// A short notice above the form.
-struct Notice<'a> {
-    error: bool,
-    heading: &'a str,
-    message: &'a str,
-}
-
 /// `GET /sign-in`: the form (or the school's page, for someone already signed in).
 pub async fn form(State(state): State<AppState>, headers: HeaderMap, query: Result<Query<SignInQuery>, QueryRejection>) -> Response {
     if let Ok(s) = session::signed_in(&state, &headers).await {
@@ -67,6 +62,12 @@ pub async fn form(State(state): State<AppState>, headers: HeaderMap, query: Resu
             error: false,
             heading: "You were signed out",
             message: "Your session ended after 30 minutes without activity, or 12 hours after you signed in. Sign in again to carry on.",
+        })
+    } else if query.ready.is_some() {
+        Some(Notice {
+            error: false,
+            heading: "Your account is ready",
+            message: "Sign in with your e-mail address, your password and the next code your authenticator app shows.",
         })
     } else if query.signed_out.is_some() {
         Some(Notice { error: false, heading: "You have signed out", message: "Close this window if you are using a shared computer." })
@@ -82,27 +83,17 @@ fn sign_in_page(status: StatusCode, email: &str, notice: Option<Notice<'_>>) -> 
         Ok(t) => t,
         Err(e) => return page::api_error(e.into(), None),
     };
-    let error = notice.as_ref().is_some_and(|n| n.error);
-    let notice = match notice {
-        Some(n) => {
-            let (kind, role) = if n.error { ("error", "alert") } else { ("info", "status") };
-            let values =
-                [("kind", V::Text(kind)), ("role", V::Text(role)), ("heading", V::Text(n.heading)), ("message", V::Text(n.message))];
-            match Tpl::Notice.render(&values) {
-                Ok(h) => h,
-                Err(e) => return ApiError::internal(e).into_response(),
-            }
-        }
-        None => Html::default(),
+    let title = page::title_with(notice.as_ref(), "Sign in");
+    let notice = match page::notice(notice.as_ref()) {
+        Ok(h) => h,
+        Err(e) => return ApiError::internal(e).into_response(),
     };
     let email: String = email.chars().take(MAX_EMAIL_SHOWN).collect();
     let main = match Tpl::SignIn.render(&[("notice", V::Markup(&notice)), ("csrf", V::Text(&token)), ("email", V::Text(&email))]) {
         Ok(h) => h,
         Err(e) => return ApiError::internal(e).into_response(),
     };
-    // A refusal is named in the title too: it is the first thing a screen reader announces.
-    let title = if error { "Error: sign in" } else { "Sign in" };
-    let mut resp = page::page(status, title, None, &main);
+    let mut resp = page::page(status, &title, None, &main);
     resp.headers_mut().append(header::SET_COOKIE, set_cookie(SIGN_IN_COOKIE, &token, Some(FORM_TOKEN_S)));
     resp
 }

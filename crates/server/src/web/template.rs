@@ -36,6 +36,8 @@ pages! {
     Layout = "layout",
     Account = "account",
     SignIn = "sign_in",
+    Signup = "signup",
+    SignupAuthenticator = "signup_authenticator",
     Notice = "notice",
     Message = "message",
     School = "school",
@@ -75,6 +77,7 @@ impl Html {
         Html(pieces.into_iter().map(|p| p.0).collect())
     }
 
+    #[cfg(test)]
     pub fn as_str(&self) -> &str {
         &self.0
     }

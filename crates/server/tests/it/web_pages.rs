@@ -339,3 +339,127 @@ async fn sessions_end_when_idle_or_old_and_sign_in_refuses_with_a_page() {
     let api = env.http.get(env.url("/v1/health")).send().await.unwrap();
     assert_eq!(api.headers()[CONTENT_SECURITY_POLICY], "default-src 'none'; frame-ancestors 'none'");
 }
+
+/// The value of a hidden field of a page's form.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html.find(&marker).unwrap_or_else(|| panic!("no field {name}")) + marker.len();
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_head_accepts_the_invitation_in_the_browser_and_signs_in() {
+    let env = Env::demo().await;
+    let store = env.srv.store();
+    let hollie = env.laptop(HOLLIE);
+    let email = "head@heronvale.example.org";
+    let (s, issued) = env
+        .post(
+            &format!("/v1/hubs/{DEMO_HUB_ID}/schools/{HERON_URN}/headteacher"),
+            Some(&hollie.token),
+            json!({"name": "Helen Heron", "email": email}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{issued}");
+    let code = issued["code"].as_str().unwrap().to_owned();
+    let http = browser();
+
+    // Step 1: the code and a password, with the form's token.
+    let form = http.get(env.url("/signup")).send().await.unwrap();
+    assert_eq!(form.status(), StatusCode::OK);
+    let (token, _) = set_cookie(&form, "__Host-qar_signin").unwrap();
+    let html = form.text().await.unwrap();
+    assert!(html.contains("<h1>Accept your invitation</h1>") && html.contains("autocomplete=\"new-password\""));
+    let post = |path: &str, token: &str, fields: Vec<(&str, String)>| {
+        http.post(env.url(path)).header(COOKIE, format!("__Host-qar_signin={token}")).form(&fields).send()
+    };
+    // Without the token: refused, and the code is still unused.
+    let resp = http
+        .post(env.url("/signup"))
+        .form(&[("csrf", "x"), ("code", code.as_str()), ("password", PASSWORD), ("password_again", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    // Two different passwords: said so, nothing written.
+    let resp = post(
+        "/signup",
+        &token,
+        vec![("csrf", token.clone()), ("code", code.clone()), ("password", PASSWORD.into()), ("password_again", "something else".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(resp.text().await.unwrap().contains("The passwords do not match"));
+    // A short password: the app's rule, in its words.
+    let resp = post(
+        "/signup",
+        &token,
+        vec![("csrf", token.clone()), ("code", code.clone()), ("password", "short".into()), ("password_again", "short".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let resp = post(
+        "/signup",
+        &token,
+        vec![("csrf", token.clone()), ("code", code.clone()), ("password", PASSWORD.into()), ("password_again", PASSWORD.into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let (token, _) = set_cookie(&resp, "__Host-qar_signin").unwrap();
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("<h1>Set up your authenticator app</h1>"), "{html}");
+    let secret = hidden(&html, "secret");
+    assert!(html.contains("otpauth://totp/"), "a link for a phone with the app");
+    assert_eq!(hidden(&html, "code"), code);
+
+    // Step 2: a wrong code shows the key again; the right one switches the account on.
+    let resp = post(
+        "/signup/confirm",
+        &token,
+        vec![
+            ("csrf", token.clone()),
+            ("code", code.clone()),
+            ("secret", secret.clone()),
+            ("email", email.into()),
+            ("totp_code", "000000".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("That code is not right") && html.contains(&secret));
+    let token = hidden(&html, "csrf");
+    let first = totp_code(&secret, now_ms() - 30_000).unwrap();
+    let resp = post(
+        "/signup/confirm",
+        &token,
+        vec![("csrf", token.clone()), ("code", code.clone()), ("secret", secret.clone()), ("email", email.into()), ("totp_code", first)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{}", resp.text().await.unwrap());
+    assert_eq!(resp.headers()[LOCATION], "/sign-in?ready=1");
+    let (_, _, resp) = get_page(&env, "/sign-in?ready=1", None).await;
+    assert!(resp.text().await.unwrap().contains("Your account is ready"));
+
+    let session = sign_in(&env, email, &secret, HERON_URN).await;
+    let (s, _, _) = get_page(&env, &format!("/schools/{HERON_URN}"), Some(&session)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(store.web_session_count(issued["user"]["id"].as_str().unwrap()).unwrap(), 1);
+    // The code is spent: a second go is told so.
+    let form = http.get(env.url("/signup")).send().await.unwrap();
+    let (token, _) = set_cookie(&form, "__Host-qar_signin").unwrap();
+    let resp = post(
+        "/signup",
+        &token,
+        vec![("csrf", token.clone()), ("code", code.clone()), ("password", PASSWORD.into()), ("password_again", PASSWORD.into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), StatusCode::CONFLICT);
+    assert!(resp.text().await.unwrap().contains("The invitation could not be accepted"));
+}
