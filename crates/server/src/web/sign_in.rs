@@ -4,7 +4,7 @@
 //! a double-submit cookie; sign-out carries the session's own token.
 
 use super::page::{self, Notice};
-use super::session::{self, check_csrf, clear_cookie, cookie, set_cookie, SESSION_COOKIE, SIGN_IN_COOKIE};
+use super::session::{self, clear_cookie, cookie, csrf_ok, set_cookie, SESSION_COOKIE, SIGN_IN_COOKIE};
 use super::template::{Tpl, V};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
@@ -114,8 +114,8 @@ pub async fn submit(
     };
     // Double submit: the hidden field must match the cookie this site set with the form.
     let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
-    if let Err(refused) = check_csrf(&expected, Some(&form.csrf)) {
-        return refused;
+    if !csrf_ok(&expected, Some(&form.csrf)) {
+        return page::forbidden_form();
     }
     let SignInForm { email, password, totp_code, .. } = form;
     let shown_email = email.clone();
@@ -158,8 +158,8 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, form: R
         Err(to_sign_in) => return to_sign_in,
     };
     let sent = form.ok().map(|Form(f)| f.csrf);
-    if let Err(refused) = check_csrf(&session.csrf_token, sent.as_deref()) {
-        return refused;
+    if !csrf_ok(&session.csrf_token, sent.as_deref()) {
+        return page::forbidden_form();
     }
     let Some(id) = cookie(&headers, SESSION_COOKIE) else {
         return Redirect::to("/sign-in").into_response();

@@ -8,7 +8,7 @@
 //! No session exists yet, so both forms carry the double-submit token of the sign-in form.
 
 use super::page::{self, Notice};
-use super::session::{check_csrf, cookie, set_cookie, SIGN_IN_COOKIE};
+use super::session::{cookie, csrf_ok, set_cookie, SIGN_IN_COOKIE};
 use super::template::{Tpl, V};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
@@ -123,8 +123,8 @@ pub async fn redeem(
         let n = Notice { error: true, heading: "The form could not be read", message: "Fill in the form below and try again." };
         return code_page(StatusCode::BAD_REQUEST, Some(&n));
     };
-    if let Err(refused) = check_csrf(&cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default(), Some(&form.csrf)) {
-        return refused;
+    if !csrf_ok(&cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default(), Some(&form.csrf)) {
+        return page::forbidden_form();
     }
     if form.password != form.password_again {
         let n = Notice { error: true, heading: "The passwords do not match", message: "Type the same password in both boxes." };
@@ -154,8 +154,8 @@ pub async fn confirm(
         let n = Notice { error: true, heading: "The form could not be read", message: "Start again with your invitation code." };
         return code_page(StatusCode::BAD_REQUEST, Some(&n));
     };
-    if let Err(refused) = check_csrf(&cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default(), Some(&form.csrf)) {
-        return refused;
+    if !csrf_ok(&cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default(), Some(&form.csrf)) {
+        return page::forbidden_form();
     }
     let setup = Setup { code: &form.code, secret: &form.secret, email: &form.email };
     match crate::auth::sign_in::confirm_throttled(state.store.clone(), client.0, form.code.clone(), form.totp_code.clone()).await {
