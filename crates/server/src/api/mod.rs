@@ -108,7 +108,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/schools/{urn}/register", get(register::school_entries))
         // The school's pages for a browser (issue 22, decision 75): their own headers and sessions.
         .merge(crate::web::router())
-        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
+        // A browser that mistypes a page's address gets a page; API clients get JSON as before.
+        .fallback(crate::web::fallback)
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this endpoint does not accept that method") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(json_object::refuse_json_arrays))

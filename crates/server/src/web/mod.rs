@@ -55,6 +55,17 @@ async fn home(state: axum::extract::State<AppState>, headers: axum::http::Header
     }
 }
 
+/// What an unknown address gets: JSON under the API's paths (`/v1/…`), a page elsewhere.
+pub(crate) async fn fallback(uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if path == "/v1" || path.starts_with("/v1/") {
+        return crate::error::ApiError::new(qar_core::ErrorCode::NotFound, "no such endpoint").into_response();
+    }
+    let mut resp = page::not_found(None);
+    resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
+    resp
+}
+
 async fn stylesheet() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], template::STYLESHEET).into_response()
 }

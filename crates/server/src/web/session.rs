@@ -80,6 +80,17 @@ pub fn csrf_ok(expected: &str, sent: Option<&str>) -> bool {
     matches!(sent, Some(sent) if !expected.is_empty() && constant_time_eq(expected.as_bytes(), sent.as_bytes()))
 }
 
+/// For a form post of a signed-in page: the session, once the form's CSRF token is its own.
+/// Otherwise the answer to give (sign-in, or 403 "This form has expired"), and the handler
+/// reads and writes nothing.
+pub async fn signed_in_post(state: &AppState, headers: &HeaderMap, sent_csrf: Option<&str>) -> Result<WebSession, Response> {
+    let session = signed_in(state, headers).await?;
+    if !csrf_ok(&session.csrf_token, sent_csrf) {
+        return Err(page::forbidden_form());
+    }
+    Ok(session)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -153,14 +153,11 @@ pub async fn submit(
 
 /// `POST /sign-out`: ends the session (with its CSRF token), removes the cookie.
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap, form: Result<Form<CsrfForm>, FormRejection>) -> Response {
-    let session = match session::signed_in(&state, &headers).await {
-        Ok(s) => s,
-        Err(to_sign_in) => return to_sign_in,
-    };
     let sent = form.ok().map(|Form(f)| f.csrf);
-    if !csrf_ok(&session.csrf_token, sent.as_deref()) {
-        return page::forbidden_form();
-    }
+    let session = match session::signed_in_post(&state, &headers, sent.as_deref()).await {
+        Ok(s) => s,
+        Err(answer) => return answer,
+    };
     let Some(id) = cookie(&headers, SESSION_COOKIE) else {
         return Redirect::to("/sign-in").into_response();
     };

@@ -332,6 +332,14 @@ async fn sessions_end_when_idle_or_old_and_sign_in_refuses_with_a_page() {
     let (s, to, _) = get_page(&env, &home, Some(&fresh)).await;
     assert_eq!((s, to.as_deref()), (StatusCode::SEE_OTHER, Some("/sign-in?ended=1")));
 
+    // A mistyped address is a page for a browser; under /v1 it stays JSON.
+    let (s, _, resp) = get_page(&env, "/schools/990102/nothing-here", None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(resp.headers()[CONTENT_SECURITY_POLICY], PAGE_CSP);
+    assert!(resp.text().await.unwrap().contains("<h1>Page not found</h1>"));
+    let (s, b) = env.get("/v1/nothing-here", None).await;
+    assert_eq!((s, b["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+
     // The stylesheet is served with the page's policy; the API keeps its own.
     let (s, _, css) = get_page(&env, "/static/web.css", None).await;
     assert_eq!(s, StatusCode::OK);
