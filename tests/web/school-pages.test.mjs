@@ -25,6 +25,7 @@ let server;
 let driver;
 let browser;
 let base;
+const timings = {}; // request → last byte of each page, ms
 let hollie; // the coordinator's API token: she may read every version of her hub's schools
 const downloads = mkdtempSync(join(tmpdir(), 'qar-web-downloads-'));
 
@@ -72,6 +73,14 @@ async function signIn(email, password, code) {
   await (await browser.$('#password')).setValue(password);
   await (await browser.$('#totp_code')).setValue(code);
   await (await browser.$('button[type=submit]')).click();
+}
+
+/** How long the page took from request to its last byte, as the browser measured it (ms). */
+async function serverTime() {
+  return browser.execute(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    return Math.round(nav.responseEnd - nav.requestStart);
+  });
 }
 
 async function heading() {
@@ -193,8 +202,10 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   const heronRoutes = [`/schools/${HERON.urn}`, ...links];
   assert.ok(links.length >= 3, `read, PDF and Word links: ${links}`);
 
+  timings.school = await serverTime();
   await (await browser.$('a*=Read version')).click();
   assert.match(await heading(), /version \d+$/);
+  timings.issued_version = await serverTime();
   const report = await (await browser.$('main')).getText();
   assert.match(report, /Issued as version \d+ on/);
   assert.match(report, /Estimates/);
@@ -207,8 +218,10 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   for (const [label, ext] of [['PDF', 'pdf'], ['Word', 'docx']]) {
     const link = await browser.$(`p.downloads a[href$="/${ext}"]`);
     assert.equal(await link.getText(), label);
+    const clicked = Date.now();
     await link.click();
     const file = await waitForDownload(ext);
+    timings[`download_${ext}_click_to_file`] = Date.now() - clicked;
     const fromApi = await fetch(`${server.url}/v1/reviews/${review}/versions/${version}/${ext}`, { headers: { authorization: `Bearer ${hollie}` } });
     assert.equal(fromApi.status, 200);
     const apiBytes = Buffer.from(await fromApi.arrayBuffer());
@@ -233,8 +246,17 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   await browser.url(`${base}/schools/${HERON.urn}`);
   assert.match(await browser.getUrl(), /\/sign-in$/, 'signed out: the pages are closed');
 
-  // The other school's head: refused on every page of Heron Vale, their own still open.
-  await signIn(KESTREL.email, KESTREL.password, totpCode(KESTREL.secret));
+  // The other school's head signs in with the keyboard alone: the skip link, then the three
+  // fields in order, then Enter. Then they are refused on every page of Heron Vale.
+  await browser.url(`${base}/sign-in`);
+  await browser.keys('Tab');
+  await browser.keys('Enter'); // the skip link: the main content has the focus
+  await browser.keys('Tab');
+  assert.equal(await browser.execute(() => document.activeElement.id), 'email');
+  await browser.keys([...KESTREL.email, 'Tab', ...KESTREL.password, 'Tab']);
+  assert.equal(await browser.execute(() => document.activeElement.id), 'totp_code');
+  await browser.keys([...totpCode(KESTREL.secret), 'Enter']);
+  await browser.waitUntil(async () => (await browser.getUrl()).endsWith(`/schools/${KESTREL.urn}`), { timeout: 10_000 });
   assert.equal(await heading(), 'Kestrel Brook Primary School');
   for (const route of heronRoutes) {
     await browser.url(`${base}${route}`);
@@ -249,4 +271,6 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   await shot('07-use-the-app');
   await accessible('use-the-app');
   writeFileSync(join(SHOTS, 'routes-refused-to-another-head.json'), JSON.stringify(heronRoutes, null, 2));
+  writeFileSync(join(SHOTS, 'timings.json'), JSON.stringify(timings, null, 2));
+  console.log(`request → last byte: ${JSON.stringify(timings)} ms`);
 });
