@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/schools/{urn}/reviews/{review_id}/versions/{version}", get(report::read))
         .route("/schools/{urn}/reviews/{review_id}/versions/{version}/pdf", get(report::pdf))
         .route("/schools/{urn}/reviews/{review_id}/versions/{version}/docx", get(report::docx))
+        .route("/schools/{urn}/reviews/{review_id}/versions/{version}/photos/{sha256}", get(report::photo))
         .route("/static/web.css", get(stylesheet))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

@@ -12,8 +12,8 @@ use crate::error::ApiError;
 use crate::store::web_sessions::WebSession;
 use crate::AppState;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use qar_report::{Block, ReportDocument};
 use uuid::Uuid;
 
@@ -88,7 +88,7 @@ fn render(doc: &ReportDocument, version: u32, base: &str, urn: &str) -> Result<(
         let rows = Html::join(rows);
         Tpl::Estimates.render(&[("heading", V::Text(qar_report::blocks::ESTIMATES_HEADING)), ("rows", V::Markup(&rows))])?
     };
-    let body = Html::join(doc.body_blocks().into_iter().map(block).collect());
+    let body = Html::join(doc.body_blocks().into_iter().map(|b| block(b, base)).collect());
     let main = Tpl::Version.render(&[
         ("school_href", V::Text(&super::school::school_href(urn))),
         ("school_name", V::Text(&doc.school_name)),
@@ -109,7 +109,7 @@ fn render(doc: &ReportDocument, version: u32, base: &str, urn: &str) -> Result<(
 
 /// One block of the report's body. The page's own `h1` is the report's title, so the report's
 /// headings sit one level below it.
-fn block(b: Block<'_>) -> Html {
+fn block(b: Block<'_>, base: &str) -> Html {
     match b {
         Block::Heading1(t) => Html::element("h2", t),
         Block::Heading2(t) => Html::element("h3", t),
@@ -117,9 +117,48 @@ fn block(b: Block<'_>) -> Html {
         Block::NotWritten => Html::element_with_class("p", "meta", "Not written."),
         Block::Labelled(label, t) => Html::join(vec![Html::element_with_class("p", "report-label", label), Html::element("p", t)]),
         Block::Photo(p) => {
-            let caption = if p.caption.trim().is_empty() { "A photo".to_owned() } else { format!("Photo: {}", p.caption.trim()) };
-            Html::element_with_class("p", "photo-note", &format!("{caption} (shown in the PDF and Word versions)"))
+            // The caption is the figure's text alternative too: it is what the Lead Reviewer
+            // wrote to say what the photo shows.
+            let caption = p.caption.trim();
+            let alt = if caption.is_empty() { "A photo the review team chose for this section" } else { caption };
+            let src = format!("{base}/photos/{}", p.sha256);
+            Tpl::Figure
+                .render(&[("src", V::Text(&src)), ("alt", V::Text(alt)), ("caption", V::Text(caption))])
+                .unwrap_or_else(|_| Html::element_with_class("p", "photo-note", alt))
         }
+    }
+}
+
+/// `GET …/versions/{n}/photos/{sha256}`: a photo the issued version prints, for the page's
+/// figure. Only photos the version's frozen snapshot names, read with the head's permission to
+/// read that version: the head never reaches the team's other attachments.
+pub async fn photo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((urn, review, version, sha)): Path<(String, String, String, String)>,
+) -> Response {
+    let (session, urn, review, version) = match parse(&state, &headers, (urn, review, version)).await {
+        Ok(p) => p,
+        Err(answer) => return answer,
+    };
+    let store = state.store.clone();
+    let caller = session.caller();
+    let found = tokio::task::spawn_blocking(move || -> Result<Option<(String, Vec<u8>)>, ApiError> {
+        let frozen = store.report_version(review, version, &caller)?;
+        let doc = qar_report::source::from_snapshot(&frozen.snapshot).map_err(ApiError::internal)?;
+        if doc.school_urn != urn {
+            return Err(ApiError::new(qar_core::ErrorCode::NotYourRole, "This report belongs to another school."));
+        }
+        let Some(figure) = doc.photos.iter().find(|p| p.sha256 == sha) else { return Ok(None) };
+        Ok(Some((figure.mime.clone(), store.report_photo_bytes(&review.to_string(), &figure.sha256)?)))
+    })
+    .await
+    .map_err(ApiError::internal)
+    .and_then(|r| r);
+    match found {
+        Ok(Some((mime, bytes))) => ([(header::CONTENT_TYPE, mime)], bytes).into_response(),
+        Ok(None) => page::not_found(Some(&session)),
+        Err(e) => page::api_error(e, Some(&session)),
     }
 }
 

@@ -48,6 +48,7 @@ pages! {
     Version = "version",
     Estimates = "estimates",
     EstimateRow = "estimate_row",
+    Figure = "figure",
 }
 
 /// The one stylesheet, served at `/static/web.css`.
