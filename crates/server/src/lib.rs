@@ -16,6 +16,7 @@ mod retention_job;
 pub mod server_key;
 pub mod store;
 pub mod subject_access_zip;
+mod web;
 
 pub use api::app;
 pub use auth::throttle::AttemptLimit;

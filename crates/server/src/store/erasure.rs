@@ -90,6 +90,8 @@ impl ServerStore {
             params![user_id, now_ms as i64],
         )?;
         tx.execute("DELETE FROM user_roles WHERE user_id = ?1", [user_id])?;
+        // Their browser sessions end with the account (the school's pages, decision 75).
+        tx.execute("DELETE FROM web_sessions WHERE user_id = ?1", [user_id])?;
         tx.execute("UPDATE invitations SET password_hash = NULL, totp_secret = NULL WHERE user_id = ?1", [user_id])?;
         tx.execute("UPDATE device_registry SET name = 'erased', revoked_reason = NULL WHERE user_id = ?1", [user_id])?;
         tx.execute("DELETE FROM login_attempts WHERE email = ?1", [&email])?;

@@ -56,6 +56,7 @@ mod testkit;
 #[cfg(any(test, feature = "test-support"))]
 pub use testkit::{day, visit};
 pub mod visit_days;
+pub mod web_sessions;
 mod workflow;
 
 pub use ahead::DEFAULT_MAX_CLOCK_AHEAD_MS;
@@ -97,6 +98,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { number: 13, name: "host school headteachers", sql: include_str!("migrations/0013_school_heads.sql") },
     Migration { number: 14, name: "register of Areas of Excellence", sql: include_str!("migrations/0014_register.sql") },
+    Migration { number: 15, name: "browser sessions for the school's pages", sql: include_str!("migrations/0015_web_sessions.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -19,6 +19,7 @@ pub(super) const PG_MIGRATIONS: &[PgMigration] = &[
         name: "the partnership's shipped retention policy",
         sql: include_str!("pg_migrations/0002_retention_default.sql"),
     },
+    PgMigration { number: 3, name: "browser sessions for the school's pages", sql: include_str!("pg_migrations/0003_web_sessions.sql") },
 ];
 
 /// The key of the lock held while migrating (a different one from the writers').

@@ -37,5 +37,6 @@ mod subject_access;
 mod sync_rules;
 mod two_instances;
 mod visit_days;
+mod web_pages;
 mod wire;
 mod wire_throttle;

@@ -40,7 +40,7 @@ enum Who {
     OtherSchoolHead,
 }
 
-const ENDPOINTS: [&str; 46] = [
+const ENDPOINTS: [&str; 50] = [
     "health",
     "livez",
     "readyz",
@@ -86,6 +86,10 @@ const ENDPOINTS: [&str; 46] = [
     "school_register",
     "previous_get",
     "previous_put",
+    "web_school",
+    "web_version",
+    "web_pdf",
+    "web_post_without_csrf",
     "logout",
 ];
 
@@ -94,10 +98,12 @@ const ENDPOINTS: [&str; 46] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 46] {
+fn expected(who: Who) -> [&'static str; 50] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
+    // The school's pages without a browser session: sign in first.
+    const W: &str = "303 /sign-in";
     match who {
         NoToken => [
             "200",
@@ -145,11 +151,15 @@ fn expected(who: Who) -> [&'static str; 46] {
             U,
             U,
             U,
+            W,
+            W,
+            W,
+            W,
             U,
         ],
         RevokedDevice => [
             "200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
-            R, R, R, R, R, R, R, R, R, R,
+            R, R, R, R, R, R, R, R, R, W, W, W, W, R,
         ],
         Admin => [
             "200",
@@ -197,6 +207,10 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200 entries",
             "200",
             "200",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         Coordinator => [
@@ -245,6 +259,10 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200 entries",
             "200",
             "200",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         OtherHubCoordinator => [
@@ -293,6 +311,10 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200 entries",
             "403 not_your_hub",
             "403 not_your_hub",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         LeadReviewer => [
@@ -341,6 +363,10 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200 entries",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         Reviewer => [
@@ -389,6 +415,10 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200 entries",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         Shadow => [
@@ -437,6 +467,10 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200 entries",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         NotOnReview => [
@@ -485,6 +519,10 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200 entries",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         HostHead => [
@@ -533,6 +571,10 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200 entries",
             "403 not_your_role",
             "403 not_your_role",
+            "200 page",
+            "200 page",
+            "200 pdf",
+            "403 page",
             "200",
         ],
         OtherSchoolHead => [
@@ -581,6 +623,10 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200 entries",
             "403 not_your_role",
             "403 not_your_role",
+            "403 page",
+            "403 page",
+            "403 page",
+            "403 page",
             "200",
         ],
     }
@@ -861,9 +907,43 @@ async fn row(who: Who) -> Vec<String> {
     let (s, b) = env.put(&format!("/v1/reviews/{next}/previous-review"), token, json!({"previous_review_id": null})).await;
     cells.push(cell(s, &b));
 
+    web_cells(&env, who, user, &mut cells).await;
+
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
     cells.push(cell(s, &b));
     cells
+}
+
+/// The school's pages (issue 22) with a browser session: only a head has one (everyone else's
+/// sign-in there is refused, `web_pages.rs`), so every other row is sent to sign in. Heron Vale's
+/// report is issued by now; a form post without its CSRF token is refused before anything else.
+async fn web_cells(env: &Env, who: Who, user: &str, cells: &mut Vec<String>) {
+    let session = match who {
+        Who::HostHead | Who::OtherSchoolHead => Some(env.srv.store().test_web_session(user, now_ms()).unwrap()),
+        _ => None,
+    };
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let with_session = |req: reqwest::RequestBuilder| match &session {
+        Some(id) => req.header(reqwest::header::COOKIE, format!("__Host-qar_session={id}")),
+        None => req,
+    };
+    let web_cell = |resp: &reqwest::Response| {
+        let status = resp.status();
+        let kind = resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        match resp.headers().get(reqwest::header::LOCATION) {
+            Some(to) => format!("{} {}", status.as_u16(), to.to_str().unwrap()),
+            None if kind.starts_with("text/html") => format!("{} page", status.as_u16()),
+            None if kind == "application/pdf" => format!("{} pdf", status.as_u16()),
+            None => format!("{} {kind}", status.as_u16()),
+        }
+    };
+    let version = format!("/schools/990102/reviews/{HERON}/versions/1");
+    for path in ["/schools/990102".to_owned(), version.clone(), format!("{version}/pdf")] {
+        let resp = with_session(http.get(env.url(&path))).send().await.unwrap();
+        cells.push(web_cell(&resp));
+    }
+    let resp = with_session(http.post(env.url("/sign-out"))).form(&[("csrf", "not-the-token")]).send().await.unwrap();
+    cells.push(web_cell(&resp));
 }
 
 /// The register (issue 23) on the demo history: searching, the laptops' copy, the school's
