@@ -67,12 +67,23 @@ async function accessible(name) {
   assert.deepEqual(bad, [], `${name}: ${JSON.stringify(bad, null, 2)}`);
 }
 
+/** Clicks what loads a new page (a form's button, a link) and waits until that page has loaded:
+ *  WebDriver's click may return before the browser has left the old page. */
+async function clickToLoad(element) {
+  await browser.execute(() => { window.qarOldPage = true; });
+  await element.click();
+  await browser.waitUntil(async () => browser.execute(() => !window.qarOldPage && document.readyState === 'complete'), {
+    timeout: 15_000,
+    timeoutMsg: 'the next page did not load',
+  });
+}
+
 async function signIn(email, password, code) {
   await browser.url(`${base}/sign-in`);
   await (await browser.$('#email')).setValue(email);
   await (await browser.$('#password')).setValue(password);
   await (await browser.$('#totp_code')).setValue(code);
-  await (await browser.$('button[type=submit]')).click();
+  await clickToLoad(await browser.$('button[type=submit]'));
 }
 
 /** How long the page took from request to its last byte, as the browser measured it (ms). */
@@ -158,7 +169,7 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   await (await browser.$('#code')).setValue(HERON.code);
   await (await browser.$('#password')).setValue(HERON.password);
   await (await browser.$('#password_again')).setValue(HERON.password);
-  await (await browser.$('button[type=submit]')).click();
+  await clickToLoad(await browser.$('button[type=submit]'));
   assert.equal(await heading(), 'Set up your authenticator app');
   // What a person types into their phone: the key as the page shows it, in groups of four.
   HERON.secret = (await (await browser.$('.secret')).getText()).replace(/\s+/g, '');
@@ -166,7 +177,7 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   await shot('00b-authenticator');
   await accessible('authenticator');
   await (await browser.$('#totp_code')).setValue(totpCode(HERON.secret, Date.now() - 30_000));
-  await (await browser.$('button[type=submit]')).click();
+  await clickToLoad(await browser.$('button[type=submit]'));
   assert.match(await browser.getUrl(), /\/sign-in\?ready=1$/);
   assert.match(await (await browser.$('[role=status]')).getText(), /Your account is ready/);
 
@@ -203,7 +214,7 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   assert.ok(links.length >= 3, `read, PDF and Word links: ${links}`);
 
   timings.school = await serverTime();
-  await (await browser.$('a*=Read version')).click();
+  await clickToLoad(await browser.$('a*=Read version'));
   assert.match(await heading(), /version \d+$/);
   timings.issued_version = await serverTime();
   const report = await (await browser.$('main')).getText();
@@ -238,7 +249,7 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   await accessible('refused');
 
   await browser.url(`${base}/schools/${HERON.urn}`);
-  await (await browser.$('button=Sign out')).click();
+  await clickToLoad(await browser.$('button=Sign out'));
   assert.match(await browser.getUrl(), /\/sign-in\?signed_out=1$/);
   assert.match(await (await browser.$('[role=status]')).getText(), /You have signed out/);
   await shot('06-signed-out');
@@ -263,7 +274,7 @@ test('a head accepts the invitation, signs in, reads an issued version, download
     assert.equal(await heading(), 'You cannot see this page', route);
     assert.doesNotMatch(await (await browser.$('main')).getText(), /Heron Vale/, route);
   }
-  await (await browser.$('button=Sign out')).click();
+  await clickToLoad(await browser.$('button=Sign out'));
 
   // A Lead Reviewer's right credentials: pointed to the app, no session.
   await signIn(DEMO.lead.email, DEMO_PASSWORD, totpCode(DEMO.lead.secret));
