@@ -22,6 +22,7 @@ mod kill_during_push;
 mod mail_delivery;
 mod operations;
 mod pg_support;
+mod pg_tls;
 mod previous_review;
 mod push_authz;
 mod refused_ops_change_nothing;

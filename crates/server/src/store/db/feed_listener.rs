@@ -38,7 +38,7 @@ impl FeedListener {
     /// Starts listening on the database at `url`; `on_seq` gets the newest committed seq after
     /// every notification (several arriving together are read once) and after each reconnect.
     pub fn start(url: &str, on_seq: impl Fn(u64) + Send + Sync + 'static) -> Result<FeedListener, super::Error> {
-        let mut config: tokio_postgres::Config = url.parse().map_err(super::postgres::error)?;
+        let super::pg_tls::Target { mut config, tls } = super::pg_tls::target(url)?;
         config.application_name(LISTENER_NAME);
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
         let on_seq: Arc<dyn Fn(u64) + Send + Sync> = Arc::new(on_seq);
@@ -47,7 +47,7 @@ impl FeedListener {
             loop {
                 tokio::select! {
                     _ = &mut stopped => return,
-                    ended = listen_once(&config, on_seq.clone()) => {
+                    ended = listen_once(&config, tls.clone(), on_seq.clone()) => {
                         match ended {
                             Ok(()) => {
                                 tracing::warn!("the PostgreSQL feed listener's connection closed: listening again");
@@ -70,8 +70,12 @@ impl FeedListener {
 
 /// One listening connection, until it ends: connects, listens, hands over the newest seq (what
 /// was missed while not listening), then hands it over again after each burst of notifications.
-async fn listen_once(config: &tokio_postgres::Config, on_seq: Arc<dyn Fn(u64) + Send + Sync>) -> Result<(), tokio_postgres::Error> {
-    let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
+async fn listen_once(
+    config: &tokio_postgres::Config,
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
+    on_seq: Arc<dyn Fn(u64) + Send + Sync>,
+) -> Result<(), tokio_postgres::Error> {
+    let (client, mut connection) = config.connect(tls).await?;
     let woken = Arc::new(tokio::sync::Notify::new());
     // The connection is driven here (not by a spawned `connection.await`), so its notifications
     // are seen; it ends when the server closes it or the socket breaks.

@@ -11,6 +11,7 @@
 pub mod dialect;
 pub mod feed_listener;
 mod params;
+mod pg_tls;
 mod postgres;
 mod sqlite;
 mod value;
@@ -85,6 +86,9 @@ pub enum Error {
     Sqlite(rusqlite::Error),
     #[error("{}", postgres::describe(.0))]
     Postgres(tokio_postgres::Error),
+    /// The database's URL or its TLS settings cannot be used (said before connecting).
+    #[error("{0}")]
+    PostgresSetup(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

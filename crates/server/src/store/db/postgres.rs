@@ -45,9 +45,9 @@ impl PgConn {
     /// Connects to `url`; the connection's socket is driven on the database runtime until the
     /// client is dropped.
     pub fn connect(url: &str) -> Result<PgConn> {
-        let url = url.to_owned();
+        let target = super::pg_tls::target(url)?;
         let client = wait(async move {
-            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await?;
+            let (client, connection) = target.config.connect(target.tls).await?;
             tokio::spawn(async move {
                 if let Err(e) = connection.await {
                     tracing::warn!("a PostgreSQL connection ended: {e}");
