@@ -289,10 +289,11 @@ impl ServerStore {
         crate::private_files::private_dir(data_dir).map_err(dir_error)?;
         let key = std::sync::Arc::new(key.load(data_dir)?);
         let unreachable = |e: db::Error| crate::ServerError::DatabaseUnreachable { at: db::shown_url(url), detail: e.to_string() };
-        let mut writer = Connection::connect_postgres(url).map_err(unreachable)?;
+        let name = pg_schema::instance_name();
+        let mut writer = Connection::connect_postgres_as(url, Some(&name)).map_err(unreachable)?;
         pg_schema::check_collation(&writer)?;
         pg_schema::migrate(&mut writer, now_ms())?;
-        let reader = Connection::connect_postgres(url).map_err(StoreError::from)?;
+        let reader = Connection::connect_postgres_as(url, Some(&name)).map_err(StoreError::from)?;
         let mut store = Self::on_connections(writer, reader, data_dir, key)?;
         let latest = store.latest.clone();
         let listener = db::feed_listener::FeedListener::start(url, move |seq| announce_to(&latest, seq)).map_err(StoreError::from)?;

@@ -27,15 +27,20 @@ const MIGRATION_LOCK: i64 = 0x5141_525F_4D49_4752; // "QAR_MIGR"
 
 /// Brings the database up to the newest migration this server knows; the version reached.
 pub(super) fn migrate(conn: &mut Connection, now_ms: u64) -> Result<u32, StoreError> {
+    migrate_up_to(conn, now_ms, u32::MAX)
+}
+
+/// [`migrate`], stopping after migration `last` (tests make the database an older server left).
+pub(super) fn migrate_up_to(conn: &mut Connection, now_ms: u64, last: u32) -> Result<u32, StoreError> {
     conn.execute_batch(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
-    let result = migrate_locked(conn, now_ms);
+    let result = migrate_locked(conn, now_ms, last);
     let unlocked = conn.execute_batch(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"));
     let reached = result?;
     unlocked?;
     Ok(reached)
 }
 
-fn migrate_locked(conn: &mut Connection, now_ms: u64) -> Result<u32, StoreError> {
+fn migrate_locked(conn: &mut Connection, now_ms: u64, last: u32) -> Result<u32, StoreError> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              number     BIGINT PRIMARY KEY,
@@ -43,7 +48,7 @@ fn migrate_locked(conn: &mut Connection, now_ms: u64) -> Result<u32, StoreError>
              applied_ms BIGINT NOT NULL
          )",
     )?;
-    let known = PG_MIGRATIONS.last().map_or(0, |m| m.number);
+    let known = PG_MIGRATIONS.last().map_or(0, |m| m.number).min(last);
     let current: u32 =
         conn.query_row("SELECT max(number) FROM schema_migrations", [], |r| r.get::<_, Option<u32>>(0)).optional()?.flatten().unwrap_or(0);
     if current > known {
@@ -52,7 +57,10 @@ fn migrate_locked(conn: &mut Connection, now_ms: u64) -> Result<u32, StoreError>
              upgrade this server, or restore a backup made by this version"
         )));
     }
-    for m in PG_MIGRATIONS.iter().filter(|m| m.number > current) {
+    if current < known && current > 0 {
+        refuse_while_older_instances_run(conn, current, known)?;
+    }
+    for m in PG_MIGRATIONS.iter().filter(|m| m.number > current && m.number <= known) {
         let tx = conn.transaction()?;
         tx.execute_batch(m.sql).map_err(|e| StoreError::Invalid(format!("PostgreSQL migration {} ({}) failed: {e}", m.number, m.name)))?;
         tx.execute(
@@ -62,6 +70,38 @@ fn migrate_locked(conn: &mut Connection, now_ms: u64) -> Result<u32, StoreError>
         tx.commit()?;
     }
     Ok(known)
+}
+
+/// What a server's connections call themselves in `pg_stat_activity`: the schema it was built
+/// for, so a newer server can see that an older one still runs on the database.
+pub(super) fn instance_name() -> String {
+    format!("{INSTANCE_PREFIX}{}", PG_MIGRATIONS.last().map_or(0, |m| m.number))
+}
+
+const INSTANCE_PREFIX: &str = "qar-server schema ";
+
+/// An older server still running on this database would meet tables it does not know (or miss
+/// ones it needs) the moment the schema changed under it: the upgrade is refused, whole, until
+/// every older instance has stopped. Same-schema restarts (a rolling upgrade that changes no
+/// schema) never come here.
+fn refuse_while_older_instances_run(conn: &Connection, current: u32, known: u32) -> Result<(), StoreError> {
+    let names: Vec<String> = conn
+        .prepare(
+            "SELECT application_name FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'qar-server schema %'",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let older =
+        names.iter().filter(|n| n.strip_prefix(INSTANCE_PREFIX).and_then(|v| v.parse::<u32>().ok()).is_some_and(|v| v < known)).count();
+    if older == 0 {
+        return Ok(());
+    }
+    Err(StoreError::Invalid(format!(
+        "this server would upgrade the database's schema from {current} to {known}, but {older} connection(s) of an older \
+         QAR Field server are still open on it; stop every older server first (a schema upgrade cannot roll), then start \
+         this one. Nothing was changed."
+    )))
 }
 
 /// Text is compared and sorted byte by byte in the store, as SQLite does: lists, hashes of

@@ -69,3 +69,14 @@ pub fn pg_dump(data_dir: &std::path::Path, rows_only: bool) -> Result<Option<Vec
     let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("\\restrict ") && !l.starts_with("\\unrestrict ")).collect();
     Ok(Some(kept.join("\n").into_bytes()))
 }
+
+/// Brings the database at `url` to PostgreSQL migration `last` only, as an older server would
+/// have left it.
+pub fn migrate_database_to(url: &str, last: u32) -> Result<u32, StoreError> {
+    super::pg_schema::migrate_up_to(&mut Connection::connect_postgres(url)?, super::now_ms(), last)
+}
+
+/// The newest PostgreSQL migration this server knows, and the name its connections show.
+pub fn schema_and_instance_name() -> (u32, String) {
+    (super::pg_schema::PG_MIGRATIONS.last().map_or(0, |m| m.number), super::pg_schema::instance_name())
+}

@@ -23,6 +23,7 @@ mod mail_delivery;
 mod operations;
 mod pg_support;
 mod pg_tls;
+mod pg_upgrade;
 mod previous_review;
 mod push_authz;
 mod refused_ops_change_nothing;

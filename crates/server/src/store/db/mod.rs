@@ -218,7 +218,13 @@ impl Connection {
 
     /// Connects to PostgreSQL at `url` (`postgres://user@host:port/database`).
     pub fn connect_postgres(url: &str) -> Result<Connection> {
-        let conn = postgres::PgConn::connect(url)?;
+        Self::connect_postgres_as(url, None)
+    }
+
+    /// Connects as `application_name` (what `pg_stat_activity` shows other sessions), unless
+    /// the URL names one itself.
+    pub fn connect_postgres_as(url: &str, application_name: Option<&str>) -> Result<Connection> {
+        let conn = postgres::PgConn::connect(url, application_name)?;
         Ok(Connection { inner: Inner::Postgres(Box::new(std::cell::RefCell::new(conn))), key: None })
     }
 

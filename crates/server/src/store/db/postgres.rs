@@ -44,8 +44,11 @@ pub struct PgConn {
 impl PgConn {
     /// Connects to `url`; the connection's socket is driven on the database runtime until the
     /// client is dropped.
-    pub fn connect(url: &str) -> Result<PgConn> {
-        let target = super::pg_tls::target(url)?;
+    pub fn connect(url: &str, application_name: Option<&str>) -> Result<PgConn> {
+        let mut target = super::pg_tls::target(url)?;
+        if let (Some(name), None) = (application_name, target.config.get_application_name()) {
+            target.config.application_name(name);
+        }
         let client = wait(async move {
             let (client, connection) = target.config.connect(target.tls).await?;
             tokio::spawn(async move {
