@@ -88,6 +88,18 @@ pub struct ServerConfig {
     pub metrics_listen: Option<SocketAddr>,
     /// How mail leaves the server (issue 22): SMTP, or `.eml` files in a folder when none is set.
     pub mail: mail::MailConfig,
+    /// Where attachment bytes are kept (issue 19, decision 96).
+    pub blob_store: BlobStoreKind,
+}
+
+/// Where the server keeps attachment bytes (`--blob-store`, decision 96).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BlobStoreKind {
+    /// Files under `<data-dir>/blobs`: one instance (the default).
+    #[default]
+    Folder,
+    /// Rows in the store's database: what several instances on one PostgreSQL database share.
+    Database,
 }
 
 /// Defaults an operator gets without flags; callers set what they need and take the rest with
@@ -115,6 +127,7 @@ impl Default for ServerConfig {
             sign_in_limit: AttemptLimit::default(),
             metrics_listen: None,
             mail: mail::MailConfig::default(),
+            blob_store: BlobStoreKind::Folder,
         }
     }
 }
@@ -195,6 +208,10 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     let store = match &database_url {
         Some(url) => ServerStore::open_postgres(url, &config.data_dir, &config.key)?,
         None => ServerStore::open_with(&config.data_dir, &config.key)?,
+    };
+    let store = match config.blob_store {
+        BlobStoreKind::Folder => store,
+        BlobStoreKind::Database => store.keep_blobs_in_database(database_url.as_deref(), &config.data_dir)?,
     };
     store.set_max_clock_ahead_ms(config.max_clock_ahead_ms);
     if config.demo {

@@ -20,6 +20,7 @@ use axum::Json;
 use qar_core::protocol::blobs::BlobStatus;
 use qar_core::protocol::ErrorBody;
 use serde::Deserialize;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -50,7 +51,28 @@ pub async fn upload_status(
     let store = state.store.clone();
     let lock = store.upload_lock(id, &sha);
     let _settled = lock.lock().await;
+    settle(&store, id, &sha).await?;
     Ok(Json(blocking(move || Ok(store.blob_status(id, &sha, &caller)?)).await?))
+}
+
+/// How long an instance waits for another one to store the pieces it took before a cut. Storing
+/// what arrived takes milliseconds; an instance that died holding the mark is waited out no
+/// longer than this, and its mark then lapses by itself.
+const SETTLE_LIMIT: Duration = Duration::from_secs(3);
+/// How long an instance's mark lasts: past any request's time to read its body.
+const TAKING_FOR_MS: u64 = 120_000;
+
+/// Waits (at most [`SETTLE_LIMIT`]) while another instance that shares the blob store is taking
+/// pieces of this upload, so the offset read next is where the upload really stands.
+async fn settle(store: &std::sync::Arc<crate::ServerStore>, id: uuid::Uuid, sha: &str) -> Result<(), ApiError> {
+    let until = Instant::now() + SETTLE_LIMIT;
+    loop {
+        let (s, sha) = (store.clone(), sha.to_owned());
+        if !blocking(move || Ok(s.blob_being_taken(id, &sha)?)).await? || Instant::now() >= until {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// Sends the file's bytes from `offset` on (all the rest, or a part). The server keeps what
@@ -83,12 +105,19 @@ pub async fn upload_piece(
         let store = state.store.clone();
         let lock = store.upload_lock(id, &sha);
         let _one_at_a_time = lock.lock().await;
+        settle(&store, id, &sha).await?;
         let sha_check = sha.clone();
-        let status = blocking(move || Ok(store.blob_piece_allowed(id, &sha_check, p.size, p.offset, &caller)?)).await?;
+        let checked = store.clone();
+        let status = blocking(move || Ok(checked.blob_piece_allowed(id, &sha_check, p.size, p.offset, &caller)?)).await?;
         if status.complete {
             return Ok(status);
         }
-        read_pieces(state, id, sha, p.size, p.offset, body).await
+        let (marked, sha_mark) = (store.clone(), sha.clone());
+        blocking(move || Ok(marked.blob_taking(id, &sha_mark, Some(TAKING_FOR_MS))?)).await?;
+        let read = read_pieces(state, id, sha.clone(), p.size, p.offset, body).await;
+        // Cleared whether the body came whole or was cut: what arrived is stored by now.
+        blocking(move || Ok(store.blob_taking(id, &sha, None)?)).await?;
+        read
     };
     Ok(Json(tokio::spawn(work).await.map_err(ApiError::internal)??))
 }

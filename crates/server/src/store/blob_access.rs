@@ -45,6 +45,20 @@ impl ServerStore {
         uploads.entry(format!("{review_id}/{sha256}")).or_default().clone()
     }
 
+    /// Marks this instance as taking the upload's pieces for the next `for_ms` (`Some`), or as
+    /// done with them (`None`), for the instances that share the blob store (decision 96).
+    /// Called only after [`ServerStore::blob_piece_allowed`] let the sender in.
+    pub fn blob_taking(&self, review_id: Uuid, sha256: &str, for_ms: Option<u64>) -> Result<(), StoreError> {
+        let place = BlobPlace { review_id: review_id.to_string(), sha256: sha256.to_owned() };
+        Ok(self.blobs.taking(&place, for_ms.map(|ms| super::now_ms() + ms))?)
+    }
+
+    /// Whether another instance is taking pieces of this upload now: its status waits for them.
+    pub fn blob_being_taken(&self, review_id: Uuid, sha256: &str) -> Result<bool, StoreError> {
+        let place = BlobPlace { review_id: review_id.to_string(), sha256: sha256.to_owned() };
+        Ok(self.blobs.being_taken(&place, super::now_ms())?)
+    }
+
     fn blob_review(&self, review_id: Uuid, sha256: &str, caller: &AuthDevice) -> Result<(ReviewAccess, BlobPlace), StoreError> {
         if !is_sha256(sha256) {
             return Err(refused(ErrorCode::BadQuery, "An attachment is named by its SHA-256: 64 lowercase hex digits"));

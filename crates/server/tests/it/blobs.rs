@@ -10,21 +10,21 @@ use sha2::{Digest, Sha256};
 use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
-fn sha(bytes: &[u8]) -> String {
+pub(crate) fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
 /// Bytes that do not compress and are not all alike (a photo's worth).
-fn photo_like(len: usize, seed: u64) -> Vec<u8> {
+pub(crate) fn photo_like(len: usize, seed: u64) -> Vec<u8> {
     let mut rng = fastrand::Rng::with_seed(seed);
     (0..len).map(|_| rng.u8(..)).collect()
 }
 
-async fn status(env: &Env, token: &str, review: Uuid, sha: &str) -> (StatusCode, Value) {
+pub(crate) async fn status(env: &Env, token: &str, review: Uuid, sha: &str) -> (StatusCode, Value) {
     env.get(&format!("/v1/reviews/{review}/blobs/{sha}/upload"), Some(token)).await
 }
 
-async fn send(
+pub(crate) async fn send(
     env: &Env,
     base: &str,
     token: &str,
@@ -115,7 +115,7 @@ async fn the_same_photo_twice_is_one_blob_and_bad_pieces_are_refused() {
     assert_eq!((s, b["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("file_too_large")), "{b}");
 }
 
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         if entry.path().is_dir() {

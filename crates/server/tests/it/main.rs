@@ -31,6 +31,7 @@ mod report_versions;
 mod retention;
 mod role_matrix;
 mod schema_versions;
+mod shared_blobs;
 mod small_doors;
 mod subject_access;
 mod sync_rules;
