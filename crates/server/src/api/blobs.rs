@@ -1,7 +1,8 @@
 //! Attachment bytes (issue 19), apart from the notes' sync:
 //! `GET /v1/reviews/{id}/blobs/{sha256}/upload` (where an upload stands),
 //! `PATCH /v1/reviews/{id}/blobs/{sha256}/upload?offset=&size=` (the bytes from `offset` on),
-//! `GET /v1/reviews/{id}/blobs/{sha256}` (the bytes, for the team).
+//! `GET /v1/reviews/{id}/blobs/{sha256}` (the bytes, for the team),
+//! `GET /v1/reviews/{id}/report/photos/{sha256}` (a photo the report shows, for its readers).
 //!
 //! A PATCH body is kept as it arrives, in pieces: when the connection breaks halfway, what came
 //! is stored and the laptop resumes from the offset the status then gives, never from zero.
@@ -141,6 +142,35 @@ pub async fn download(
     let store = state.store.clone();
     let sha_header = sha.clone();
     let bytes = blocking(move || Ok(store.blob_bytes(id, &sha, &caller)?)).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::HeaderName::from_static("x-qar-sha256"), sha_header)],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A photo the review's report shows, for anyone who may read the review's report: the hub's
+/// coordinator's laptop prints it in the report view. A photo the report does not show is not
+/// served here, whoever asks (the team fetches its files from `…/blobs/{sha256}`).
+#[utoipa::path(get, path = "/v1/reviews/{review_id}/report/photos/{sha256}", tag = "attachments", security(("bearer" = [])),
+    params(("review_id" = uuid::Uuid, Path, description = "The review's id"),
+           ("sha256" = String, Path, description = "SHA-256 of the photo, 64 lowercase hex digits", pattern = "^[0-9a-f]{64}$")),
+    responses(
+        (status = 200, description = "The photo's bytes", content_type = "application/octet-stream"),
+        (status = 400, description = "bad_query: not a SHA-256", body = ErrorBody),
+        (status = 403, description = "not_your_role: may not read this review's report", body = ErrorBody),
+        (status = 404, description = "unknown_review; not_found: the report shows no such photo", body = ErrorBody),
+        (status = 409, description = "photo_not_uploaded: the report shows it, but its laptop has not sent it yet", body = ErrorBody),
+    ))]
+pub async fn report_photo(
+    State(state): State<AppState>,
+    caller: AuthDevice,
+    ReviewId(id): ReviewId,
+    BlobSha(sha): BlobSha,
+) -> Result<Response, ApiError> {
+    let store = state.store.clone();
+    let sha_header = sha.clone();
+    let bytes = blocking(move || Ok(store.report_photo_for(id, &sha, &caller)?)).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::HeaderName::from_static("x-qar-sha256"), sha_header)],
         bytes,
