@@ -92,7 +92,10 @@ impl ServerStore {
             return Err(refused(ErrorCode::NotFound, "The review's report shows no such photo"));
         }
         self.blobs.get(&BlobPlace { review_id: rid, sha256: sha256.to_owned() })?.ok_or_else(|| {
-            refused(ErrorCode::PhotoNotUploaded, "This photo of the report has not reached the server yet: the laptop it was taken on must sync first")
+            refused(
+                ErrorCode::PhotoNotUploaded,
+                "This photo of the report has not reached the server yet: the laptop it was taken on must sync first",
+            )
         })
     }
 
