@@ -142,11 +142,13 @@ pub async fn download(
     let store = state.store.clone();
     let sha_header = sha.clone();
     let bytes = blocking(move || Ok(store.blob_bytes(id, &sha, &caller)?)).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::HeaderName::from_static("x-qar-sha256"), sha_header)],
-        bytes,
-    )
-        .into_response())
+    Ok(file_bytes(sha_header, bytes))
+}
+
+/// A file's bytes as an answer, named by their SHA-256 (the laptop checks them against it).
+fn file_bytes(sha256: String, bytes: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::HeaderName::from_static("x-qar-sha256"), sha256)], bytes)
+        .into_response()
 }
 
 /// A photo the review's report shows, for anyone who may read the review's report: the hub's
@@ -171,9 +173,5 @@ pub async fn report_photo(
     let store = state.store.clone();
     let sha_header = sha.clone();
     let bytes = blocking(move || Ok(store.report_photo_for(id, &sha, &caller)?)).await?;
-    Ok((
-        [(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::HeaderName::from_static("x-qar-sha256"), sha_header)],
-        bytes,
-    )
-        .into_response())
+    Ok(file_bytes(sha_header, bytes))
 }

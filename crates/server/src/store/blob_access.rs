@@ -18,7 +18,7 @@ use qar_core::{Action, ErrorCode};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-fn refused(code: ErrorCode, message: impl Into<String>) -> StoreError {
+pub(super) fn refused(code: ErrorCode, message: impl Into<String>) -> StoreError {
     StoreError::Refused { code, message: message.into(), details: serde_json::Value::Null }
 }
 

@@ -7,6 +7,7 @@
 //! `blob_access`'s team-only rule.
 
 use super::access;
+use super::blob_access::refused;
 use super::blobs::BlobPlace;
 use super::records::{self, text, Doc};
 use super::workflow::check;
@@ -77,7 +78,6 @@ impl ServerStore {
     /// of the team's evidence is reached this way: a photo the report does not show is refused
     /// as if absent, even to the team (their route is `blob_bytes`).
     pub fn report_photo_for(&self, review_id: uuid::Uuid, sha256: &str, caller: &AuthDevice) -> Result<Vec<u8>, StoreError> {
-        let refused = |code, message: &str| StoreError::Refused { code, message: message.into(), details: Value::Null };
         if !is_sha256(sha256) {
             return Err(refused(ErrorCode::BadQuery, "A photo is named by its SHA-256: 64 lowercase hex digits"));
         }
