@@ -199,3 +199,45 @@ impl BlobStore for DatabaseBlobs {
         Ok(whole as u64 + unfinished as u64)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::blobs::{BlobError, BlobPlace};
+    use super::super::ServerStore;
+
+    fn place(review: &str, sha: char) -> BlobPlace {
+        BlobPlace { review_id: review.into(), sha256: sha.to_string().repeat(64) }
+    }
+
+    /// What retention and the limits ask of the store, on the database's rows: a blob removed
+    /// alone or with its review (unfinished uploads too), bytes counted per review, another
+    /// review untouched, a changed row a clear error, a piece only where the last one ended.
+    #[test]
+    fn rows_are_counted_removed_and_checked_per_review() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ServerStore::open(dir.path()).unwrap().keep_blobs_in_database(None, dir.path()).unwrap();
+        let blobs = &store.blobs;
+        let (a, b, c, unfinished) = (place("r1", 'a'), place("r1", 'b'), place("r2", 'c'), place("r1", 'd'));
+        for p in [&a, &b, &c] {
+            blobs.put(p, format!("the bytes of {}", p.sha256).as_bytes()).unwrap();
+        }
+        assert_eq!(blobs.append(&unfinished, 0, b"first half").unwrap(), 10);
+        assert!(matches!(blobs.append(&unfinished, 3, b"again"), Err(BlobError::WrongOffset(10))));
+        assert_eq!(blobs.read_partial(&unfinished).unwrap(), b"first half");
+        let r1 = blobs.review_bytes("r1").unwrap();
+        assert!(r1 > 2 * 64 + 10, "sealed sizes of two blobs and a piece: {r1}");
+        assert_eq!(blobs.review_bytes("r3").unwrap(), 0);
+
+        assert!(blobs.remove(&a).unwrap());
+        assert!(!blobs.has(&a).unwrap() && !blobs.remove(&a).unwrap(), "gone, and a second removal finds nothing");
+        assert_eq!(blobs.remove_review("r1").unwrap(), 2, "the other blob and the unfinished upload");
+        assert!(!blobs.has(&b).unwrap());
+        assert_eq!(blobs.received(&unfinished).unwrap(), 0);
+        assert_eq!(blobs.review_bytes("r1").unwrap(), 0);
+        assert_eq!(blobs.get(&c).unwrap().unwrap(), format!("the bytes of {}", c.sha256).as_bytes(), "another review untouched");
+
+        // A row changed in the database (or sealed under another key) does not open.
+        store.writer().execute("UPDATE shared_blobs SET sealed = ?1", [vec![0u8; 80]]).unwrap();
+        assert!(matches!(store.blobs.get(&c), Err(BlobError::Damaged)));
+    }
+}
