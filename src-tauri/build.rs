@@ -73,6 +73,7 @@ const COMMANDS: &[&str] = &[
     "admin_set_home_school",
     "admin_import_schools",
     "report_preview",
+    "report_photo",
     "export_report",
     "issue_report",
     "report_versions",

@@ -115,6 +115,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         admin_commands::admin_set_home_school,
         admin_commands::admin_import_schools,
         report_commands::report_preview,
+        report_commands::report_photo,
         report_commands::export_report,
         report_commands::issue_report,
         report_commands::report_versions,

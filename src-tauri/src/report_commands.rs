@@ -16,6 +16,19 @@ pub fn report_preview(state: State<'_, AppState>, review_id: String) -> Reply<Re
     Ok(state.client.report_document(&review_id)?)
 }
 
+/// A photo the report shows, for the print preview: from this laptop, or fetched once from the
+/// report's photo route (the only way the coordinator's laptop has to it). Raw bytes.
+#[tauri::command]
+pub async fn report_photo(
+    state: State<'_, AppState>,
+    review_id: String,
+    attachment_id: String,
+    sha256: String,
+    caption: String,
+) -> Reply<tauri::ipc::Response> {
+    Ok(tauri::ipc::Response::new(state.client.report_photo(&review_id, &attachment_id, &sha256, &caption).await?))
+}
+
 /// Writes the live report (no `version`) or an issued version as PDF or DOCX; answers where,
 /// how big and how long it took.
 #[tauri::command]

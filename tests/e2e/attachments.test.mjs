@@ -3,14 +3,23 @@
 // a note, sees what the cleaning did, sees the thumbnail, the photo uploads apart from the
 // note, the sync panel says so and the laptop is then safe to wipe; a team member's laptop
 // then shows the photo (fetched when shown) and opens it in the viewer with the keyboard.
+// Before that, the Lead Reviewer agrees the estimates, puts the photo in the report under the
+// Area of Excellence with the caption the school will read, sees it in the print preview, and
+// exports the report: the PDF holds the picture (`pdfimages -list`, poppler-utils).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { DEMO, DEMO_PASSWORD } from '../../scripts/totp.mjs';
-import { appDataDir, ARTIFACTS, axeCheck, openApp, removeDir, signIn, startDriver, startServer } from './harness.mjs';
+import { appDataDir, ARTIFACTS, ROOT, axeCheck, openApp, removeDir, setText, signIn, startDriver, startServer } from './harness.mjs';
 
-const SCHOOL = 'Heron Vale Academy';
+// The review in its visit, so the Lead Reviewer can go on to the report in the same journey.
+const SCHOOL = 'Kestrel Brook Primary School';
+const TEMPLATE = JSON.parse(readFileSync(join(ROOT, 'crates/core/templates/report-2019.json'), 'utf8'));
+const AREAS = [...new Set(TEMPLATE.sections.map((x) => x.area_code).filter(Boolean))];
+const REPORT_CAPTION = 'Pupils choose the books on the reading wall';
 const CAPTION = 'Y3 reading display: “Books we love” wall';
 
 const cleanup = [];
@@ -83,6 +92,8 @@ async function openEvidence(b) {
   await row.waitForDisplayed({ timeout: 20_000 });
   await (await row.$('a')).click();
   await click(b, '[data-testid="tab-evidence"]');
+  // The review already holds the team's notes: this is a new one.
+  await click(b, '[data-testid="new-note"]');
   await (await b.$('#evidence-notes')).waitForDisplayed({ timeout: 10_000 });
 }
 
@@ -90,7 +101,14 @@ async function openEvidence(b) {
 async function laptop(server, account) {
   const dataDir = appDataDir();
   cleanup.push(async () => removeDir(dataDir));
-  const driver = await startDriver({ QAR_DATA_DIR: dataDir, QAR_SERVER_URL: server.url, QAR_STORE_PASSPHRASE: 'e2e attachments passphrase' });
+  // Exports go into the data folder's own export folder, removed with it.
+  const exportDir = join(dataDir, 'exports');
+  const driver = await startDriver({
+    QAR_DATA_DIR: dataDir,
+    QAR_SERVER_URL: server.url,
+    QAR_EXPORT_DIR: exportDir,
+    QAR_STORE_PASSPHRASE: 'e2e attachments passphrase',
+  });
   cleanup.push(() => driver.stop());
   const b = await openApp(driver);
   cleanup.push(() => b.deleteSession());
@@ -98,6 +116,7 @@ async function laptop(server, account) {
   await signIn(b, server.url, account, DEMO_PASSWORD);
   return {
     b,
+    exportDir,
     async close() {
       await b.deleteSession().catch(() => {});
       await driver.stop();
@@ -195,6 +214,71 @@ test('a photo on a note: cleaned, shown, uploaded apart from the note, seen by t
   const panelAxe = await axeCheck(b, 'sync-panel-uploads');
   assert.deepEqual(panelAxe, [], `axe on the sync panel: ${JSON.stringify(panelAxe)}`);
   await b.saveScreenshot(join(ARTIFACTS, 'attachments-04-sync-panel.png'));
+
+  // ---- The report: estimates agreed, drafting; the photo under the Area of Excellence.
+  await click(b, 'a=My reviews');
+  const again = await b.$(`[data-testid="review-row"]*=${SCHOOL}`);
+  await again.waitForDisplayed({ timeout: 20_000 });
+  await (await again.$('a')).click();
+  await click(b, '[data-testid="tab-estimates"]');
+  for (const area of AREAS) {
+    await click(b, `#estimate-${area}-effective`);
+    await setText(b, `#rationale-${area}`, `Consistent strengths seen across the visit in ${area.replaceAll('_', ' ')}.`);
+  }
+  await b.waitUntil(
+    async () => {
+      for (const s of await b.$$('[data-testid="save-state"]')) if (/Saving|Not saved/i.test(await s.getText())) return false;
+      return true;
+    },
+    { timeout: 10_000, timeoutMsg: 'an estimate never said Saved' },
+  );
+  for (const state of ['estimates_agreed', 'drafting']) {
+    await click(b, '[data-testid="tab-overview"]');
+    await click(b, `[data-testid="transition-${state}"]`);
+  }
+  await click(b, '[data-testid="tab-report"]');
+  await setText(b, '#section-area_of_excellence', 'Reading for pleasure runs through the school: pupils choose the books on every wall.');
+  // The section's own "Add a photo from the notes…": the nearest one around its text.
+  const add = await b.$(
+    '//*[@id="section-area_of_excellence"]/ancestor::*[.//*[@data-testid="report-photo-add"]][1]//*[@data-testid="report-photo-add"]',
+  );
+  await add.waitForClickable({ timeout: 15_000 });
+  await add.click();
+  const pick = await b.$('[data-testid="report-photo-dialog"] [data-testid="report-photo-pick"]');
+  await pick.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await pick.getText(), /Books we love/);
+  await pick.click();
+  const reportCaption = await b.$('[data-testid="report-photo"] input');
+  await reportCaption.waitForDisplayed({ timeout: 10_000 });
+  await reportCaption.clearValue();
+  await reportCaption.setValue(REPORT_CAPTION);
+  await b.keys('Enter');
+  await (await b.$('[data-testid="report-photo"]')).scrollIntoView({ block: 'center' });
+  await b.saveScreenshot(join(ARTIFACTS, 'attachments-06-photo-in-report.png'));
+
+  // The print preview shows the photo under the section, with the report's caption.
+  await click(b, '[data-testid="print-preview"]');
+  const previewed = await b.$('[data-testid="preview-photo-image"]');
+  await previewed.waitForDisplayed({ timeout: 15_000 });
+  assert.equal(await previewed.getAttribute('alt'), REPORT_CAPTION);
+  assert.ok(await b.execute((el) => el.complete && el.naturalWidth > 0, previewed), 'the preview drew the picture');
+  await previewed.scrollIntoView({ block: 'center' });
+  const previewAxe = await axeCheck(b, 'print-preview-photo');
+  assert.deepEqual(previewAxe, [], `axe on the print preview with a photo: ${JSON.stringify(previewAxe)}`);
+  await b.saveScreenshot(join(ARTIFACTS, 'attachments-07-photo-in-preview.png'));
+  await b.keys('Escape');
+
+  // Exported: the PDF holds the picture.
+  await click(b, '[data-testid="export-pdf"]');
+  await b.waitUntil(async () => /\.pdf/.test(await (await b.$('[data-testid="export-status"]')).getText()), {
+    timeout: 60_000,
+    timeoutMsg: 'the PDF was never exported',
+  });
+  const pdf = readdirSync(lead.exportDir).find((n) => n.endsWith('.pdf'));
+  assert.ok(pdf, `a PDF in ${lead.exportDir}`);
+  const images = execFileSync('pdfimages', ['-list', join(lead.exportDir, pdf)], { encoding: 'utf8' }).split('\n').slice(2).filter((l) => l.trim());
+  assert.equal(images.length, 1, `the exported report holds the photo:\n${images.join('\n')}`);
+  assert.ok(execFileSync('pdftotext', [join(lead.exportDir, pdf), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ').includes(REPORT_CAPTION), 'and its caption');
   await lead.close();
 
   // ---- A team member's laptop: the note arrives with its photo, fetched when shown.

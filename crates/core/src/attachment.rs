@@ -71,6 +71,12 @@ pub const FIXED_FIELDS: [&str; 4] = ["evidence_id", "sha256", "size", "mime"];
 /// Fields a new attachment must carry.
 pub const REQUIRED_FIELDS: [&str; 5] = ["evidence_id", "kind", "sha256", "size", "mime"];
 
+/// What an attachment says about its note's content, which only those who may read the team's
+/// evidence receive: the caption (free text, may name people) and the face check's answer. A hub
+/// coordinator off the team still gets the rest (hash, type, size, note id), which the report's
+/// photos are printed from, but sees a photo only when the report shows it (issue 19, decision 97).
+pub const TEAM_ONLY_FIELDS: [&str; 2] = ["caption", "may_show_face"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,6 +89,18 @@ pub struct ServerConfig {
     pub metrics_listen: Option<SocketAddr>,
     /// How mail leaves the server (issue 22): SMTP, or `.eml` files in a folder when none is set.
     pub mail: mail::MailConfig,
+    /// Where attachment bytes are kept (issue 19, decision 96).
+    pub blob_store: BlobStoreKind,
+}
+
+/// Where the server keeps attachment bytes (`--blob-store`, decision 96).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum BlobStoreKind {
+    /// Files under `<data-dir>/blobs`: one instance (the default).
+    #[default]
+    Folder,
+    /// Rows in the store's database: what several instances on one PostgreSQL database share.
+    Database,
 }
 
 /// Defaults an operator gets without flags; callers set what they need and take the rest with
@@ -116,6 +128,7 @@ impl Default for ServerConfig {
             sign_in_limit: AttemptLimit::default(),
             metrics_listen: None,
             mail: mail::MailConfig::default(),
+            blob_store: BlobStoreKind::Folder,
         }
     }
 }
@@ -182,17 +195,24 @@ impl Drop for RunningServer {
     }
 }
 
-/// Opens the store the server and every subcommand work on: PostgreSQL at `database_url` when
-/// one is given, otherwise the SQLite file in `data_dir` (the server key stays in `data_dir`
-/// either way, or where `key` says).
-pub fn open_store(data_dir: &Path, database_url: Option<&str>, key: &KeySource) -> Result<ServerStore, ServerError> {
+/// The PostgreSQL database the store of `data_dir` lives in, if any: the one given.
+fn database_url_for(data_dir: &Path, database_url: Option<&str>) -> Result<Option<String>, ServerError> {
     let database_url = database_url.map(str::to_owned);
     // The server's tests run once more on PostgreSQL: each server a test starts, and each
     // subcommand a test runs on its data folder, gets that folder's database on the test cluster
     // (never in the production binary).
     #[cfg(feature = "test-support")]
     let database_url = database_url.or(store::pg_testkit::database_for_this_server(data_dir)?);
-    match &database_url {
+    #[cfg(not(feature = "test-support"))]
+    let _ = data_dir;
+    Ok(database_url)
+}
+
+/// Opens the store the server and every subcommand work on: PostgreSQL at `database_url` when
+/// one is given, otherwise the SQLite file in `data_dir` (the server key stays in `data_dir`
+/// either way, or where `key` says).
+pub fn open_store(data_dir: &Path, database_url: Option<&str>, key: &KeySource) -> Result<ServerStore, ServerError> {
+    match &database_url_for(data_dir, database_url)? {
         Some(url) => ServerStore::open_postgres(url, data_dir, key),
         None => ServerStore::open_with(data_dir, key),
     }
@@ -204,7 +224,12 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     // Certificate problems are found before anything is opened or bound.
     let tls = config.tls.as_ref().map(net::load_tls).transpose()?;
     let mail_transport = mail::Transport::from_config(&config.mail, &config.data_dir).map_err(ServerError::Mail)?;
-    let store = open_store(&config.data_dir, config.database_url.as_deref(), &config.key)?;
+    let database_url = database_url_for(&config.data_dir, config.database_url.as_deref())?;
+    let store = open_store(&config.data_dir, database_url.as_deref(), &config.key)?;
+    let store = match config.blob_store {
+        BlobStoreKind::Folder => store,
+        BlobStoreKind::Database => store.keep_blobs_in_database(database_url.as_deref(), &config.data_dir)?,
+    };
     store.set_max_clock_ahead_ms(config.max_clock_ahead_ms);
     if config.demo {
         store.seed_demo(store::now_ms())?;

@@ -93,6 +93,16 @@ struct Args {
     log_format: LogFormat,
     #[command(flatten)]
     mail: mail_args::MailArgs,
+    /// Where attachment bytes are kept: `folder` (files under the data folder, one instance) or
+    /// `database` (rows in the store's database, which every instance on one PostgreSQL shares).
+    #[arg(long, value_enum, default_value = "folder", env = "QAR_BLOB_STORE")]
+    blob_store: BlobStoreArg,
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum BlobStoreArg {
+    Folder,
+    Database,
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -618,6 +628,10 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         },
         metrics_listen: args.metrics_listen,
         mail: args.mail.config()?,
+        blob_store: match args.blob_store {
+            BlobStoreArg::Folder => qar_server::BlobStoreKind::Folder,
+            BlobStoreArg::Database => qar_server::BlobStoreKind::Database,
+        },
         ..Default::default()
     };
     let server = qar_server::start(&config).await.context("starting the sync server")?;
@@ -631,7 +645,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         Some(url) => qar_server::store::db::shown_url(url),
         None => "SQLite in the data folder".to_owned(),
     };
-    tracing::info!(url = %server.url(), max_connections = server.max_connections, data_dir = %args.data_dir.display(), %database, demo = args.demo, "qar-server listening");
+    tracing::info!(url = %server.url(), max_connections = server.max_connections, data_dir = %args.data_dir.display(), %database, demo = args.demo, blob_store = ?args.blob_store, "qar-server listening");
     shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");
     server.stop().await;

@@ -1,6 +1,6 @@
 import { invoke } from '@tauri-apps/api/core';
 import { toBackendError } from './backend';
-import type { Attachment, AttachmentCheck, AttachmentKind, NewAttachment } from './generated';
+import type { Attachment, AttachmentCheck, AttachmentKind, NewAttachment, ReportFigure } from './generated';
 import { TABLES } from './tables';
 export type { Attachment, AttachmentCheck, AttachmentKind, NewAttachment } from './generated';
 
@@ -38,6 +38,9 @@ export interface Attachments {
   remove(attachmentId: string): Promise<void>;
   /** The cleaned file; a teammate's is fetched from the server the first time (rejects 'offline' then). */
   open(attachmentId: string): Promise<Blob>;
+  /** A photo the report shows, for the print preview: from this laptop, or fetched once from the
+   *  report's own route, which also serves the hub coordinator (who has no other way to it). */
+  reportPhoto(reviewId: string, photo: Pick<ReportFigure, 'attachment_id' | 'sha256' | 'caption'>): Promise<Blob>;
 }
 
 async function call<T>(command: string, args?: Record<string, unknown> | Uint8Array, headers?: Record<string, string>): Promise<T> {
@@ -76,6 +79,10 @@ export class TauriAttachments implements Attachments {
   async open(attachmentId: string) {
     const bytes = await call<ArrayBuffer>('open_attachment', { attachmentId });
     return new Blob([bytes]);
+  }
+  async reportPhoto(reviewId: string, photo: Pick<ReportFigure, 'attachment_id' | 'sha256' | 'caption'>) {
+    const args = { reviewId, attachmentId: photo.attachment_id, sha256: photo.sha256, caption: photo.caption };
+    return new Blob([await call<ArrayBuffer>('report_photo', args)]);
   }
 }
 

@@ -130,6 +130,10 @@ export class MockAttachments implements Attachments {
     return new Blob([found.bytes.slice()], { type: found.mime });
   }
 
+  async reportPhoto(_reviewId: string, photo: { attachment_id: string }): Promise<Blob> {
+    return this.open(photo.attachment_id);
+  }
+
   /** The server now holds every waiting file. */
   uploadAll() {
     this.waiting.clear();

@@ -95,31 +95,55 @@ impl Client {
     }
 
     /// The bytes of every photo the report prints that `doc` does not carry yet: an issued
-    /// version names them by SHA-256, a teammate's photo may not be downloaded yet. Each is read
-    /// (or fetched once and kept sealed) through its attachment, so the PDF holds exactly the
-    /// bytes the server holds. A photo that cannot be had is a clear error naming it.
+    /// version names them by SHA-256, a teammate's photo may not be downloaded yet, and the
+    /// coordinator's laptop holds none (see [`Client::report_photo`]).
     async fn fill_report_photos(&self, review_id: &str, doc: &mut ReportDocument) -> Result<()> {
         for p in doc.photos.iter_mut().filter(|p| p.bytes.is_empty()) {
-            let attachment = lock(&self.store)
-                .list_review_attachments(review_id)?
-                .into_iter()
-                .find(|a| a.sha256 == p.sha256 && (a.id == p.attachment_id || p.attachment_id.is_empty()))
-                .or_else(|| lock(&self.store).attachment(&p.attachment_id).ok());
-            let missing = |why: String| {
-                let caption = p.caption.trim();
-                let name = if caption.is_empty() { "A photo without a caption".to_owned() } else { format!("The photo '{caption}'") };
-                ClientError::Report(qar_report::ReportError::Photo(format!("{name} in the report is not on this laptop: {why}")))
-            };
-            let Some(attachment) = attachment else {
-                return Err(missing("its note's attachment is not here".into()));
-            };
-            p.bytes = match self.open_attachment(&attachment.id).await {
-                Ok(bytes) => bytes,
-                Err(ClientError::Offline { .. }) => return Err(missing("connect to the server and export again".into())),
-                Err(e) => return Err(e),
-            };
+            p.bytes = self.report_photo(review_id, &p.attachment_id, &p.sha256, &p.caption).await?;
         }
         Ok(())
+    }
+
+    /// A photo the report shows (the print preview, the exports): from this laptop, or fetched
+    /// once from the report's photo route, which serves only photos the report shows and so
+    /// also serves the coordinator, and kept sealed with its attachment. The PDF then holds
+    /// exactly the bytes the server holds. A photo that cannot be had is a clear error naming it.
+    pub async fn report_photo(&self, review_id: &str, attachment_id: &str, sha256: &str, caption: &str) -> Result<Vec<u8>> {
+        let attachment = lock(&self.store)
+            .list_review_attachments(review_id)?
+            .into_iter()
+            .find(|a| a.sha256 == sha256 && (a.id == attachment_id || attachment_id.is_empty()))
+            .or_else(|| lock(&self.store).attachment(attachment_id).ok());
+        let missing = |why: String| {
+            let caption = caption.trim();
+            let name = if caption.is_empty() { "A photo without a caption".to_owned() } else { format!("The photo '{caption}'") };
+            ClientError::Report(qar_report::ReportError::Photo(format!("{name} in the report is not on this laptop: {why}")))
+        };
+        if let Some(a) = attachment.as_ref().filter(|a| a.held_here) {
+            return lock(&self.store).attachment_bytes(&a.id);
+        }
+        if sha256.is_empty() {
+            return Err(missing("its note's attachment is not here".into()));
+        }
+        let bytes = match self.sync_client().report_photo_fetch(review_id, sha256).await {
+            Ok(bytes) => bytes,
+            Err(ClientError::Offline { .. }) => return Err(missing("connect to the server and try again".into())),
+            // Chosen on this laptop and not synced yet: the server's report does not show it
+            // yet, but a teammate's own route serves the file.
+            Err(ClientError::Server { code, .. }) if code == qar_core::ErrorCode::NotFound.as_str() && attachment.is_some() => {
+                let id = attachment.as_ref().map(|a| a.id.clone()).unwrap_or_default();
+                return match self.open_attachment(&id).await {
+                    Err(ClientError::Server { message, .. }) => Err(missing(message)),
+                    other => other,
+                };
+            }
+            Err(ClientError::Server { message, .. }) => return Err(missing(message)),
+            Err(e) => return Err(e),
+        };
+        if let Some(a) = attachment {
+            lock(&self.store).put_attachment_bytes(&a.id, &bytes)?;
+        }
+        Ok(bytes)
     }
 
     /// Coordinator: issues the approved report to the school (online only). A correction

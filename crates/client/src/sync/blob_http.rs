@@ -1,5 +1,5 @@
 //! Attachment bytes over HTTP (issue 19): where an upload stands, the rest of a file from the
-//! server's offset, and a teammate's file by review and SHA-256.
+//! server's offset, a teammate's file by review and SHA-256, and a photo the report shows.
 
 use super::SyncClient;
 use crate::error::{ClientError, Result};
@@ -24,8 +24,18 @@ impl SyncClient {
 
     /// A teammate's file, checked against its SHA-256 before it is handed back.
     pub async fn blob_fetch(&self, review_id: &str, sha256: &str) -> Result<Vec<u8>> {
+        self.fetch_checked(&Self::blob_path(review_id, sha256), sha256).await
+    }
+
+    /// A photo the review's report shows, for whoever may read the report (the coordinator's
+    /// laptop has no team route to the files), checked against its SHA-256.
+    pub async fn report_photo_fetch(&self, review_id: &str, sha256: &str) -> Result<Vec<u8>> {
+        self.fetch_checked(&format!("/v1/reviews/{review_id}/report/photos/{sha256}"), sha256).await
+    }
+
+    async fn fetch_checked(&self, path: &str, sha256: &str) -> Result<Vec<u8>> {
         super::http::check_secure_address(self.base_url())?;
-        let mut req = self.http.get(self.url(&Self::blob_path(review_id, sha256)));
+        let mut req = self.http.get(self.url(path));
         if let Some(t) = self.current_token() {
             req = req.bearer_auth(t);
         }

@@ -53,6 +53,11 @@ async fn a_chosen_photo_prints_in_the_draft_and_in_the_issued_version_on_both_en
             &AttachChoice { kind: AttachmentKind::Document, ..choice.clone() },
         )
         .ok();
+    // A second photo of the note, which the report will not show.
+    let img = image::RgbImage::from_fn(320, 240, |x, y| image::Rgb([200, (x / 2) as u8, (y / 2) as u8]));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+    let other = lead.attach_file(&walk.id, &jpeg.into_inner(), "IMG_0043.JPG", &choice).unwrap();
 
     for area in qar_core::framework("2019").unwrap().areas {
         lead.set_estimate(KESTREL, area.code, "effective", "Seen in every class.").unwrap();
@@ -121,5 +126,19 @@ async fn a_chosen_photo_prints_in_the_draft_and_in_the_issued_version_on_both_en
     // The photo reaches the coordinator through the report only: the blob itself stays the team's.
     let e = hub.open_attachment(&photo.id).await.unwrap_err();
     assert!(matches!(e.code().as_str(), "not_your_role" | "not_found" | "forbidden"), "{e}");
+
+    // The coordinator's laptop fetches the report's photo from the report's own route, so its
+    // report view and its exports, draft and issued, print it.
+    hub.sync_now().await.unwrap();
+    let bytes = hub.report_photo(KESTREL, &photo.id, &photo.sha256, caption).await.unwrap();
+    assert_eq!(bytes, lead.attachment_bytes(&photo.id).unwrap(), "the coordinator sees the photo the team chose, byte for byte");
+    hub.report_versions(KESTREL).await.unwrap();
+    for version in [None, Some(1)] {
+        let printed = hub.export_report(KESTREL, ExportFormat::Pdf, version, out).await.unwrap();
+        assert_eq!(pictures(Path::new(&printed.path)), 1, "the coordinator's export ({version:?}) prints the photo");
+    }
+    // A photo the report does not show stays the team's, even by its hash.
+    let e = hub.report_photo(KESTREL, &other.id, &other.sha256, "").await.unwrap_err();
+    assert!(e.to_string().contains("seen by the review's team only"), "refused by the report's route, then by the team's: {e}");
     srv.stop().await;
 }

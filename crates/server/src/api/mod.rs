@@ -86,6 +86,7 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/users/{user_id}/home-school", put(visit_admin::set_home_school))
         // Undelivered mail (issue 22).
         .route("/v1/reviews/{review_id}/blobs/{sha256}", get(blobs::download))
+        .route("/v1/reviews/{review_id}/report/photos/{sha256}", get(blobs::report_photo))
         .route("/v1/reviews/{review_id}/blobs/{sha256}/upload", get(blobs::upload_status).patch(blobs::upload_piece))
         .route("/v1/mail/dead", get(mail_admin::list_dead))
         .route("/v1/mail/{message_id}/resend", post(mail_admin::resend))

@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "QAR Field sync API", version = "1", description = "Sync, sign-in and devices for QAR Field laptops. Every error is JSON {code, message, details}."),
-    paths(health::health, probes::livez, probes::readyz, sync::push, sync::pull, auth::login, auth::logout, auth::list_devices, auth::revoke_device, auth::release_device, reviews::approve, reviews::return_report, report_versions::issue, report_versions::list_versions, report_versions::get_version, report_versions::version_pdf, report_versions::version_docx, blobs::upload_status, blobs::upload_piece, blobs::download, openapi_json),
+    paths(health::health, probes::livez, probes::readyz, sync::push, sync::pull, auth::login, auth::logout, auth::list_devices, auth::revoke_device, auth::release_device, reviews::approve, reviews::return_report, report_versions::issue, report_versions::list_versions, report_versions::get_version, report_versions::version_pdf, report_versions::version_docx, blobs::upload_status, blobs::upload_piece, blobs::download, blobs::report_photo, openapi_json),
     components(schemas(ErrorBody, reviews::ReturnCommentBody)),
     modifiers(&BearerToken),
     tags((name = "sync", description = "Push and pull of edits"), (name = "auth", description = "Sign-in and the device registry"), (name = "workflow", description = "The coordinator's approve and return, online only"), (name = "attachments", description = "Attachment bytes, uploaded resumably apart from the notes"), (name = "meta"))

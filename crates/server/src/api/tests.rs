@@ -212,6 +212,8 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         ("/v1/mail/{message_id}/resend", "post"),
         // Attachment bytes (issue 19).
         ("/v1/reviews/{review_id}/blobs/{sha256}", "get"),
+        // A photo the report shows, for whoever may read the report (issue 19, decision 97).
+        ("/v1/reviews/{review_id}/report/photos/{sha256}", "get"),
         ("/v1/reviews/{review_id}/blobs/{sha256}/upload", "get"),
         ("/v1/reviews/{review_id}/blobs/{sha256}/upload", "patch"),
         // Retention (issue 24).

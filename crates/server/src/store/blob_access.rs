@@ -18,7 +18,7 @@ use qar_core::{Action, ErrorCode};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-fn refused(code: ErrorCode, message: impl Into<String>) -> StoreError {
+pub(super) fn refused(code: ErrorCode, message: impl Into<String>) -> StoreError {
     StoreError::Refused { code, message: message.into(), details: serde_json::Value::Null }
 }
 
@@ -43,6 +43,20 @@ impl ServerStore {
         // Locks nobody holds or waits for are forgotten, so the map stays as small as the uploads under way.
         uploads.retain(|_, lock| std::sync::Arc::strong_count(lock) > 1);
         uploads.entry(format!("{review_id}/{sha256}")).or_default().clone()
+    }
+
+    /// Marks this instance as taking the upload's pieces for the next `for_ms` (`Some`), or as
+    /// done with them (`None`), for the instances that share the blob store (decision 96).
+    /// Called only after [`ServerStore::blob_piece_allowed`] let the sender in.
+    pub fn blob_taking(&self, review_id: Uuid, sha256: &str, for_ms: Option<u64>) -> Result<(), StoreError> {
+        let place = BlobPlace { review_id: review_id.to_string(), sha256: sha256.to_owned() };
+        Ok(self.blobs.taking(&place, for_ms.map(|ms| super::now_ms() + ms))?)
+    }
+
+    /// Whether another instance is taking pieces of this upload now: its status waits for them.
+    pub fn blob_being_taken(&self, review_id: Uuid, sha256: &str) -> Result<bool, StoreError> {
+        let place = BlobPlace { review_id: review_id.to_string(), sha256: sha256.to_owned() };
+        Ok(self.blobs.being_taken(&place, super::now_ms())?)
     }
 
     fn blob_review(&self, review_id: Uuid, sha256: &str, caller: &AuthDevice) -> Result<(ReviewAccess, BlobPlace), StoreError> {

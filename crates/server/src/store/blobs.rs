@@ -33,8 +33,8 @@ pub enum BlobError {
     WrongOffset(u64),
 }
 
-/// The server's attachment bytes. A folder by default; a store several server instances share
-/// (PostgreSQL, S3) would implement the same.
+/// The server's attachment bytes: a folder by default ([`FolderBlobs`]), or the store's own
+/// database, which several server instances share (`blobs_db::DatabaseBlobs`, decision 96).
 pub trait BlobStore: Send + Sync {
     /// Whether the whole blob is stored.
     fn has(&self, place: &BlobPlace) -> Result<bool, BlobError>;
@@ -57,6 +57,16 @@ pub trait BlobStore: Send + Sync {
     fn remove(&self, place: &BlobPlace) -> Result<bool, BlobError>;
     /// Removes every blob of a review (retention purged it whole). How many files went.
     fn remove_review(&self, review_id: &str) -> Result<u64, BlobError>;
+    /// Tells instances sharing this store that this one is taking the upload's pieces until
+    /// `until_ms` (`Some`), or has stored all it took (`None`). One instance needs no telling:
+    /// its own upload lock orders status and pieces (see `ServerStore::uploads`).
+    fn taking(&self, _place: &BlobPlace, _until_ms: Option<u64>) -> Result<(), BlobError> {
+        Ok(())
+    }
+    /// Whether another instance is taking the upload's pieces at `now_ms`.
+    fn being_taken(&self, _place: &BlobPlace, _now_ms: u64) -> Result<bool, BlobError> {
+        Ok(false)
+    }
 }
 
 /// Blobs in a folder (`<data-dir>/blobs`), one subfolder per review.

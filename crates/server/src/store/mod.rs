@@ -9,6 +9,7 @@ mod audit_log;
 pub mod backup;
 mod blob_access;
 pub mod blobs;
+mod blobs_db;
 mod clock;
 mod conflicts;
 pub mod db;
@@ -99,6 +100,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { number: 13, name: "host school headteachers", sql: include_str!("migrations/0013_school_heads.sql") },
     Migration { number: 14, name: "register of Areas of Excellence", sql: include_str!("migrations/0014_register.sql") },
     Migration { number: 15, name: "browser sessions for the school's pages", sql: include_str!("migrations/0015_web_sessions.sql") },
+    Migration {
+        number: 16,
+        name: "attachment bytes in the database, shared by instances",
+        sql: include_str!("migrations/0016_shared_blobs.sql"),
+    },
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -202,7 +208,8 @@ pub struct ServerStore {
     stats: GroupCommitCounts,
     /// Told when mail is queued, so the delivery worker sends it now rather than at its next look.
     mail_wake: tokio::sync::Notify,
-    /// Attachment bytes (issue 19): a folder under the data folder, sealed with the server key.
+    /// Attachment bytes (issue 19): a folder under the data folder by default, or the store's
+    /// own database (decision 96), sealed with the server key either way.
     blobs: Box<dyn blobs::BlobStore>,
     /// One upload of a blob at a time, held while its body is read: a status asked right after
     /// a broken connection waits for what arrived to be stored, so it gives the true offset.
@@ -333,6 +340,19 @@ impl ServerStore {
             blobs: Box::new(blobs),
             uploads: Mutex::new(Default::default()),
         })
+    }
+
+    /// Keeps attachment bytes in the store's own database instead of the folder (decision 96):
+    /// what several server instances on one PostgreSQL database share, so an upload begun on
+    /// one instance goes on at another. `database_url` is the PostgreSQL the store was opened
+    /// on; `None` means the SQLite file in `data_dir`. The blobs get a connection of their own.
+    pub fn keep_blobs_in_database(mut self, database_url: Option<&str>, data_dir: &Path) -> Result<ServerStore, crate::ServerError> {
+        let conn = match database_url {
+            Some(url) => Connection::connect_postgres(url).map_err(StoreError::from)?,
+            None => Connection::from_sqlite(qar_dbkit::open(&data_dir.join(STORE_FILE), Durability::Full)?),
+        };
+        self.blobs = Box::new(blobs_db::DatabaseBlobs::new(conn, self.key.clone()));
+        Ok(self)
     }
 
     pub fn stats(&self) -> StoreStats {

@@ -20,6 +20,11 @@ pub(super) const PG_MIGRATIONS: &[PgMigration] = &[
         sql: include_str!("pg_migrations/0002_retention_default.sql"),
     },
     PgMigration { number: 3, name: "browser sessions for the school's pages", sql: include_str!("pg_migrations/0003_web_sessions.sql") },
+    PgMigration {
+        number: 4,
+        name: "attachment bytes in the database (SQLite 16)",
+        sql: include_str!("pg_migrations/0004_shared_blobs.sql"),
+    },
 ];
 
 /// The key of the lock held while migrating (a different one from the writers').

@@ -93,7 +93,10 @@ impl ServerStore {
         let tx = conn.transaction()?;
         let hubs = serde_json::to_string(&scope.coordinated_hubs).unwrap_or_else(|_| "[]".into());
         let mut stmt = tx.prepare_cached(
-            "SELECT r.server_seq, r.entity, r.id, r.review_id, r.fields FROM records r
+            "SELECT r.server_seq, r.entity, r.id, r.review_id, r.fields,
+                    (r.entity = 'attachment' AND NOT ?3 AND NOT EXISTS (
+                        SELECT 1 FROM review_team t WHERE t.review_id = r.review_id AND t.user_id = ?4)) AS off_team_attachment
+             FROM records r
              WHERE r.server_seq > ?1 AND (
                 (?3 AND r.entity <> 'previous_review')
                 OR EXISTS (SELECT 1 FROM review_team t WHERE t.review_id = r.review_id AND t.user_id = ?4)
@@ -138,6 +141,18 @@ impl ServerStore {
                     }
                 },
                 _ => None,
+            };
+            // A coordinator (off the team) reads an attachment without what it says of its note.
+            let filtered = if r.get::<_, i64>(5)? != 0 {
+                let mut fields: BTreeMap<String, FieldValue> =
+                    super::records::parse_doc(filtered.as_deref().unwrap_or(raw), || format!("record at server_seq {server_seq}"))?;
+                fields.retain(|name, _| !qar_core::attachment::TEAM_ONLY_FIELDS.contains(&name.as_str()));
+                if fields.is_empty() {
+                    continue;
+                }
+                Some(super::records::doc_json(&fields))
+            } else {
+                filtered
             };
             // A kind this server does not know (written by a newer server before a rollback)
             // is still served as it is, when it reads as a code: laptops set aside what they

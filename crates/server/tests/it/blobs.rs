@@ -10,21 +10,21 @@ use sha2::{Digest, Sha256};
 use std::sync::atomic::Ordering;
 use uuid::Uuid;
 
-fn sha(bytes: &[u8]) -> String {
+pub(crate) fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
 /// Bytes that do not compress and are not all alike (a photo's worth).
-fn photo_like(len: usize, seed: u64) -> Vec<u8> {
+pub(crate) fn photo_like(len: usize, seed: u64) -> Vec<u8> {
     let mut rng = fastrand::Rng::with_seed(seed);
     (0..len).map(|_| rng.u8(..)).collect()
 }
 
-async fn status(env: &Env, token: &str, review: Uuid, sha: &str) -> (StatusCode, Value) {
+pub(crate) async fn status(env: &Env, token: &str, review: Uuid, sha: &str) -> (StatusCode, Value) {
     env.get(&format!("/v1/reviews/{review}/blobs/{sha}/upload"), Some(token)).await
 }
 
-async fn send(
+pub(crate) async fn send(
     env: &Env,
     base: &str,
     token: &str,
@@ -115,7 +115,7 @@ async fn the_same_photo_twice_is_one_blob_and_bad_pieces_are_refused() {
     assert_eq!((s, b["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("file_too_large")), "{b}");
 }
 
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         if entry.path().is_dir() {
@@ -170,4 +170,66 @@ async fn only_the_team_fetches_a_reviews_blobs() {
     assert_eq!(s, StatusCode::OK, "{b}");
     assert_eq!(fetch(owen.token.clone()).await, StatusCode::FORBIDDEN, "removed from the team");
     assert_eq!(status(&env, &owen.token, KESTREL, &hash).await.0, StatusCode::FORBIDDEN);
+}
+
+/// The hub coordinator's laptop receives a team's attachment records without what they say of
+/// their note (caption, face check): enough to print the report's photos, nothing of the rest.
+/// The team and administrators receive them whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_pulls_attachments_without_their_captions() {
+    let env = Env::demo().await;
+    let mut owen = env.laptop(OWEN);
+    let (note, attachment) = (Uuid::now_v7(), Uuid::now_v7());
+    let caption = "CAPTION-TEXT Maya's book, page 4";
+    let photo = photo_like(20_000, 5);
+    let (s, reply) = env
+        .push(
+            &mut owen,
+            &[
+                (
+                    EntityKind::Evidence,
+                    note,
+                    KESTREL,
+                    vec![("activity_type", json!("work_scrutiny"), None), ("notes", json!("Books"), None)],
+                ),
+                (
+                    EntityKind::Attachment,
+                    attachment,
+                    KESTREL,
+                    vec![
+                        ("evidence_id", json!(note.to_string()), None),
+                        ("kind", json!("pupils_work"), None),
+                        ("caption", json!(caption), None),
+                        ("sha256", json!(sha(&photo)), None),
+                        ("size", json!(photo.len()), None),
+                        ("mime", json!("image/jpeg"), None),
+                        ("may_show_face", json!(true), None),
+                    ],
+                ),
+            ],
+        )
+        .await;
+    assert_eq!((s, outcomes(&reply)), (StatusCode::OK, vec!["applied".to_owned(); 2]), "{reply}");
+    let env = &env;
+    let pulled = |user: &'static str| {
+        let laptop = env.laptop(user);
+        async move {
+            let (s, page) =
+                env.get(&format!("/v1/sync/pull?cursor=0&limit=1000&schema=3&device_id={}", laptop.device), Some(&laptop.token)).await;
+            assert_eq!(s, StatusCode::OK, "{page}");
+            let found = page["changes"].as_array().unwrap().iter().find(|c| c["id"] == json!(attachment.to_string())).cloned();
+            found.map(|c| c["fields"].clone())
+        }
+    };
+    let hub = pulled(HOLLIE).await.expect("the coordinator receives the record the report's photos are printed from");
+    assert_eq!(hub["sha256"]["value"], json!(sha(&photo)));
+    assert_eq!(hub["mime"]["value"], json!("image/jpeg"));
+    assert!(hub.get("caption").is_none() && hub.get("may_show_face").is_none(), "nothing of the note's content: {hub}");
+    assert!(!hub.to_string().contains("CAPTION-TEXT"));
+    for user in [ANIKA, ADMIN] {
+        let whole = pulled(user).await.expect("the team and administrators receive it");
+        assert_eq!(whole["caption"]["value"], json!(caption), "{user}");
+        assert_eq!(whole["may_show_face"]["value"], json!(true), "{user}");
+    }
+    assert!(pulled(OLGA_OTHER_HUB).await.is_none(), "another hub's coordinator receives nothing");
 }

@@ -52,15 +52,16 @@ impl Env {
     /// The demo data plus a shadow on every demo review, a coordinator of another hub and a
     /// signed-in person with no part in any review.
     pub async fn demo() -> Env {
+        Env::demo_with(ServerConfig::default()).await
+    }
+
+    /// [`Env::demo`] with the other settings of `config` (its folder, address and demo flag
+    /// are the test's own).
+    pub async fn demo_with(config: ServerConfig) -> Env {
         let dir = tempfile::tempdir().unwrap();
-        let srv = start(&ServerConfig {
-            data_dir: dir.path().to_owned(),
-            listen: "127.0.0.1:0".parse().unwrap(),
-            demo: true,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+        let srv = start(&ServerConfig { data_dir: dir.path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), demo: true, ..config })
+            .await
+            .unwrap();
         let store = srv.store();
         store.test_user(SAM_SHADOW, "Sam Shadow", &[]).unwrap();
         store.test_user(OLGA_OTHER_HUB, "Olga Otherhub", &[Role::HubCoordinator { hub_id: "hub-other".into() }]).unwrap();

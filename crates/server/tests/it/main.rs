@@ -34,6 +34,7 @@ mod report_versions;
 mod retention;
 mod role_matrix;
 mod schema_versions;
+mod shared_blobs;
 mod small_doors;
 mod subject_access;
 mod sync_rules;

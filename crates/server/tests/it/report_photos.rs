@@ -141,4 +141,30 @@ async fn a_report_photo_is_issued_only_once_uploaded_and_prints_in_the_download(
     let kestrel = store.test_web_session("user-kit-kestrel-head", qar_server::store::now_ms()).unwrap();
     let refused = page_get(src, kestrel).await.unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    // The report's own route serves the coordinator the photo the report shows, and only that:
+    // another of the team's files is refused by its hash, and so is the photo at another review.
+    let fetch = |path: String, token: String| {
+        let req = env.http.get(env.url(&path)).bearer_auth(token);
+        async move {
+            let resp = req.send().await.unwrap();
+            let status = resp.status();
+            (status, resp.bytes().await.unwrap().to_vec())
+        }
+    };
+    let shown = format!("/v1/reviews/{HERON}/report/photos/{sha}");
+    assert_eq!(fetch(shown.clone(), coordinator.token.clone()).await, (StatusCode::OK, photo.clone()));
+    let other = b"another of the team's files".to_vec();
+    let other_sha = hex::encode(Sha256::digest(&other));
+    env.srv.store().blob_append(HERON, &other_sha, other.len() as u64, 0, &other).unwrap();
+    let (status, body) = env.get(&format!("/v1/reviews/{HERON}/report/photos/{other_sha}"), token).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{body}");
+    let (status, body) = env.get(&format!("/v1/reviews/{KESTREL}/report/photos/{sha}"), token).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "not Kestrel Brook's report: {body}");
+    let (status, body) = env.get(&format!("/v1/reviews/{HERON}/report/photos/NOT-A-HASH"), token).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = fetch(shown.clone(), env.laptop(OLGA_OTHER_HUB).token).await;
+    assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "another hub's coordinator: {status}");
+    let (status, _) = fetch(shown, env.laptop(NADIA_NOBODY).token).await;
+    assert!(matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND), "someone with no part in the review: {status}");
 }

@@ -40,7 +40,7 @@ enum Who {
     OtherSchoolHead,
 }
 
-const ENDPOINTS: [&str; 50] = [
+const ENDPOINTS: [&str; 51] = [
     "health",
     "livez",
     "readyz",
@@ -69,6 +69,7 @@ const ENDPOINTS: [&str; 50] = [
     "blob_status",
     "blob_upload",
     "blob_download",
+    "report_photo",
     "retention_get",
     "retention_put",
     "subject_access",
@@ -98,7 +99,7 @@ const ENDPOINTS: [&str; 50] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 50] {
+fn expected(who: Who) -> [&'static str; 51] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
@@ -151,6 +152,7 @@ fn expected(who: Who) -> [&'static str; 50] {
             U,
             U,
             U,
+            U,
             W,
             W,
             W,
@@ -159,7 +161,7 @@ fn expected(who: Who) -> [&'static str; 50] {
         ],
         RevokedDevice => [
             "200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
-            R, R, R, R, R, R, R, R, R, W, W, W, W, R,
+            R, R, R, R, R, R, R, R, R, R, W, W, W, W, R,
         ],
         Admin => [
             "200",
@@ -190,6 +192,7 @@ fn expected(who: Who) -> [&'static str; 50] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "200 bytes",
             "200",
             "200",
             "200",
@@ -242,6 +245,7 @@ fn expected(who: Who) -> [&'static str; 50] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "200 bytes",
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
@@ -294,6 +298,7 @@ fn expected(who: Who) -> [&'static str; 50] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 other_hub",
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
@@ -345,6 +350,7 @@ fn expected(who: Who) -> [&'static str; 50] {
             "403 admin_only",
             "200 offset=0",
             "200 complete",
+            "200 bytes",
             "200 bytes",
             "403 admin_only",
             "403 admin_only",
@@ -398,6 +404,7 @@ fn expected(who: Who) -> [&'static str; 50] {
             "200 offset=0",
             "200 complete",
             "200 bytes",
+            "200 bytes",
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
@@ -450,6 +457,7 @@ fn expected(who: Who) -> [&'static str; 50] {
             "200 offset=0",
             "200 complete",
             "200 bytes",
+            "200 bytes",
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
@@ -499,6 +507,7 @@ fn expected(who: Who) -> [&'static str; 50] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
@@ -554,6 +563,7 @@ fn expected(who: Who) -> [&'static str; 50] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
             "403 admin_only",
@@ -603,6 +613,7 @@ fn expected(who: Who) -> [&'static str; 50] {
             "403 not_your_role",
             "403 admin_only",
             "403 admin_only",
+            "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
@@ -858,6 +869,39 @@ async fn row(who: Who) -> Vec<String> {
     let s = resp.status();
     let body = resp.bytes().await.unwrap();
     cells.push(if s.is_success() && body.as_ref() == theirs.as_slice() {
+        "200 bytes".to_owned()
+    } else {
+        cell(s, &serde_json::from_slice(&body).unwrap_or(Value::Null))
+    });
+
+    // A photo the report shows (issue 19): whoever may read the review's report fetches it, the
+    // hub's coordinator above all; the school's head sees it only inside the issued document.
+    // Its attachment and section are written straight into the store, as the Lead Reviewer's
+    // laptop would have pushed them while drafting (Kestrel Brook is still in its visit here).
+    let shown = format!("a photo the report of {who:?}'s row shows").into_bytes();
+    let shown_sha = hex::encode(sha2::Sha256::digest(&shown));
+    env.srv.store().blob_append(KESTREL, &shown_sha, shown.len() as u64, 0, &shown).unwrap();
+    let version = qar_core::Hlc { wall_ms: now_ms(), counter: 0, node: 4242 }.to_string();
+    let field = |value: Value| json!({ "value": value, "version": version });
+    let attachment = Uuid::now_v7().to_string();
+    let attachment_fields = json!({ "evidence_id": field(json!(ANIKAS_NOTE.to_string())), "kind": field(json!("display")),
+        "sha256": field(json!(shown_sha)), "size": field(json!(shown.len())), "mime": field(json!("image/png")) });
+    let photos = [qar_core::report_photos::ReportPhoto { attachment_id: attachment.clone(), caption: "Reading corner".into() }];
+    let section_fields = json!({ "section_code": field(json!("area_of_excellence")), "body": field(json!("Reading runs through the school.")),
+        "photos": field(qar_core::report_photos::to_value(&photos)) });
+    let store = env.srv.store();
+    store.test_record_of_a_newer_schema("attachment", &attachment, &KESTREL.to_string(), &attachment_fields.to_string()).unwrap();
+    let section = qar_core::report_template::section_id(KESTREL, "area_of_excellence").to_string();
+    store.test_record_of_a_newer_schema("report_section", &section, &KESTREL.to_string(), &section_fields.to_string()).unwrap();
+    let req = env.http.get(env.url(&format!("/v1/reviews/{KESTREL}/report/photos/{shown_sha}")));
+    let req = match token {
+        Some(t) => req.bearer_auth(t),
+        None => req,
+    };
+    let resp = req.send().await.unwrap();
+    let s = resp.status();
+    let body = resp.bytes().await.unwrap();
+    cells.push(if s.is_success() && body.as_ref() == shown.as_slice() {
         "200 bytes".to_owned()
     } else {
         cell(s, &serde_json::from_slice(&body).unwrap_or(Value::Null))

@@ -70,6 +70,26 @@ describe('Photos in the report', () => {
     await waitFor(() => expect(within(aoe).queryAllByTestId('report-photo')).toHaveLength(0));
   });
 
+  it('shows the chosen photo with its caption in the print preview, and says so when it cannot be had', async () => {
+    const { backend, user, photo } = await setup();
+    await backend.setReportPhotos('r1', 'area_of_excellence', [{ attachment_id: photo.id, caption: 'A reading corner chosen by pupils' }]);
+    const fetched = vi.spyOn(backend.files, 'reportPhoto');
+    await user.click(screen.getByTestId('print-preview'));
+    const dialog = await screen.findByRole('dialog', { name: 'Print preview' });
+    const image = await within(dialog).findByTestId('preview-photo-image');
+    expect(image).toHaveAttribute('alt', 'A reading corner chosen by pupils');
+    expect(within(dialog).getByText('A reading corner chosen by pupils', { selector: 'figcaption' })).toBeInTheDocument();
+    expect(fetched).toHaveBeenCalledWith('r1', expect.objectContaining({ attachment_id: photo.id }));
+    await user.keyboard('{Escape}');
+
+    // Offline on a laptop that does not hold the photo: words, and the rest of the report.
+    fetched.mockRejectedValueOnce({ code: 'offline', message: 'connect to the server and try again' });
+    await user.click(screen.getByTestId('print-preview'));
+    const again = await screen.findByRole('dialog', { name: 'Print preview' });
+    expect(await within(again).findByText('The photo cannot be shown here: connect to the server and try again')).toBeInTheDocument();
+    expect(within(again).getByTestId('estimates-table')).toBeInTheDocument();
+  });
+
   it('refuses a document in the report in words', async () => {
     const { backend } = await setup();
     const doc = (await backend.files.listReview('r1')).find((a) => a.mime === 'application/pdf')!;
