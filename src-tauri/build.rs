@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "delete_plan_activity",
     "list_plan",
     "previous_review",
+    "school_statement",
     "save_progress",
     "search_evidence",
     "framework",

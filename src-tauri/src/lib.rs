@@ -63,6 +63,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::delete_plan_activity,
         commands::list_plan,
         commands::previous_review,
+        commands::school_statement,
         commands::save_progress,
         commands::search_evidence,
         commands::framework,

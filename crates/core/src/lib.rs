@@ -28,6 +28,7 @@ pub mod report_template;
 pub mod retention;
 pub mod review;
 pub mod school;
+pub mod school_statement;
 pub mod subject;
 pub mod sync;
 pub mod tables;

@@ -22,6 +22,7 @@ mod meta;
 mod outbox;
 mod plan;
 mod previous_review;
+mod school_statement;
 mod register_copy;
 mod report;
 mod report_changes;

@@ -85,6 +85,7 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
         collect::<PlanActivity>(&mut c);
         collect::<PlanActivityDraft>(&mut c);
         collect::<qar_client::model::PreviousReviewView>(&mut c);
+        collect::<qar_client::model::SchoolStatementView>(&mut c);
         collect::<qar_client::model::Attachment>(&mut c);
         collect::<AttachmentCheck>(&mut c);
         collect::<NewAttachment>(&mut c);

@@ -28,10 +28,12 @@ pub enum Action {
     ScheduleReview,
     ManageTeam,
     PlanVisit,
+    /// The host school's context statement and proposed Area of Excellence (issue 22).
+    WriteSchoolStatement,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewReview,
         Action::ReadTeamEvidence,
         Action::CreateEvidence,
@@ -55,6 +57,7 @@ impl Action {
         Action::ScheduleReview,
         Action::ManageTeam,
         Action::PlanVisit,
+        Action::WriteSchoolStatement,
     ];
 
     pub fn code(self) -> &'static str {
@@ -82,6 +85,7 @@ impl Action {
             Action::ScheduleReview => "schedule_review",
             Action::ManageTeam => "manage_team",
             Action::PlanVisit => "plan_visit",
+            Action::WriteSchoolStatement => "write_school_statement",
         }
     }
 
@@ -115,6 +119,7 @@ impl Action {
             Action::ScheduleReview => "schedule the review",
             Action::ManageTeam => "change the review team",
             Action::PlanVisit => "plan the visit",
+            Action::WriteSchoolStatement => "write the school's context statement and proposed Area of Excellence",
         }
     }
 

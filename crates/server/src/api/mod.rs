@@ -7,6 +7,7 @@ mod blobs_body;
 mod extract;
 mod health;
 mod host_school;
+mod school_statement;
 mod hub_openapi;
 mod insights;
 mod json_object;
@@ -91,6 +92,10 @@ pub fn app(state: AppState) -> Router {
         // The host school's headteacher (issue 22).
         .route("/v1/hubs/{hub_id}/schools/{urn}/headteacher", post(host_school::invite_headteacher))
         .route("/v1/schools/{urn}/reviews", get(host_school::school_reviews))
+        .route(
+            "/v1/reviews/{review_id}/school-statement",
+            get(school_statement::school_statement).put(school_statement::write_school_statement),
+        )
         // Retention (issue 24).
         .route("/v1/users/{user_id}/subject-access", post(subject_access::export))
         .route("/v1/users/{user_id}/erase", post(subject_access::erase))

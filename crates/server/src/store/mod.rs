@@ -37,6 +37,7 @@ pub mod report_versions;
 pub mod retention;
 pub mod scheduling;
 pub mod school_heads;
+pub mod school_statement;
 pub mod schools;
 pub mod subject_access;
 // Mints tokens without a password: never in the production binary (issue 16).
