@@ -6,6 +6,7 @@
 //! submitted → returned → drafting     (the coordinator returns the report with comments)
 //! approved | issued → submitted       (the LR edits an approved or issued report: it needs re-approval)
 //! scheduled | preparing → cancelled
+//! approved → issued waits while the school's factual-accuracy check is open (`accuracy_check`)
 //! ```
 
 use crate::permissions::{Action, Role, RULES};

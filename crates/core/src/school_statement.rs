@@ -71,7 +71,11 @@ mod tests {
 
     #[test]
     fn only_the_parts_sent_are_written_and_they_are_trimmed() {
-        let change = SchoolStatementChange { context_statement: Some("  Our school…\n\nMore.  ".into()), aoe_title: None, aoe_summary: Some(String::new()) };
+        let change = SchoolStatementChange {
+            context_statement: Some("  Our school…\n\nMore.  ".into()),
+            aoe_title: None,
+            aoe_summary: Some(String::new()),
+        };
         assert_eq!(change.fields(), vec![("context_statement", "Our school…\n\nMore.".to_owned()), ("aoe_summary", String::new())]);
     }
 

@@ -23,6 +23,7 @@ mod retention_year;
 mod revoke_handover;
 mod scheduling_flow;
 mod schema_mix;
+mod school_statement_flow;
 mod simulation;
 mod ts_types;
 mod two_laptops;

@@ -30,10 +30,12 @@ pub enum Action {
     PlanVisit,
     /// The host school's context statement and proposed Area of Excellence (issue 22).
     WriteSchoolStatement,
+    /// The host school's factual-accuracy check of an approved report (issue 22).
+    CheckFactualAccuracy,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ViewReview,
         Action::ReadTeamEvidence,
         Action::CreateEvidence,
@@ -58,6 +60,7 @@ impl Action {
         Action::ManageTeam,
         Action::PlanVisit,
         Action::WriteSchoolStatement,
+        Action::CheckFactualAccuracy,
     ];
 
     pub fn code(self) -> &'static str {
@@ -86,6 +89,7 @@ impl Action {
             Action::ManageTeam => "manage_team",
             Action::PlanVisit => "plan_visit",
             Action::WriteSchoolStatement => "write_school_statement",
+            Action::CheckFactualAccuracy => "check_factual_accuracy",
         }
     }
 
@@ -120,6 +124,7 @@ impl Action {
             Action::ManageTeam => "change the review team",
             Action::PlanVisit => "plan the visit",
             Action::WriteSchoolStatement => "write the school's context statement and proposed Area of Excellence",
+            Action::CheckFactualAccuracy => "check the report for factual accuracy",
         }
     }
 

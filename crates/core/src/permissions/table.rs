@@ -116,4 +116,7 @@ pub static RULES: &[Rule] = &[
     // The school introduces itself before the visit (issue 22): its head may add to or correct
     // what it wrote until the visit ends, when the team agrees its estimates.
     stay(WriteSchoolStatement, HEAD, &[Scheduled, Preparing, InVisit]),
+    // The school checks the approved report for matters of fact before it is issued, while the
+    // hub's window is open (`accuracy_check::window`, decided by time, not by state).
+    stay(CheckFactualAccuracy, HEAD, &[Approved]),
 ];

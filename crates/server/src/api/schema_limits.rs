@@ -94,6 +94,9 @@ const LIMITS: &[(&str, &str, &[Limit])] = &[
     ("SchoolStatementChange", "context_statement", &[MaxLength(S::MAX_CONTEXT_CHARS)]),
     ("SchoolStatementChange", "aoe_title", &[MaxLength(S::MAX_AOE_TITLE_CHARS)]),
     ("SchoolStatementChange", "aoe_summary", &[MaxLength(S::MAX_AOE_SUMMARY_CHARS)]),
+    // The factual-accuracy check (issue 22): qar_core::accuracy_check's limits.
+    ("AccuracyWindowSetting", "days", &[Minimum(0), Maximum(qar_core::accuracy_check::MAX_WINDOW_DAYS as usize)]),
+    ("AccuracyCommentRequest", "text", &[MaxLength(qar_core::accuracy_check::MAX_COMMENT_CHARS), Pattern(NOT_BLANK)]),
 ];
 
 /// Writes the table into `doc`'s component schemas. Returns the entries it could not place.

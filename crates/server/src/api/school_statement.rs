@@ -41,9 +41,8 @@ pub async fn school_statement(
     responses(
         (status = 200, description = "The statement as it now is", body = SchoolStatement),
         (status = 400, description = "malformed_json", body = ErrorBody),
-        (status = 403, description = "not_your_role: only the headteacher of the school being reviewed", body = ErrorBody),
+        (status = 403, description = "not_your_role: only the headteacher of the school being reviewed; wrong_state: the visit has ended", body = ErrorBody),
         (status = 404, description = "unknown_review", body = ErrorBody),
-        (status = 409, description = "wrong_state: the visit has ended", body = ErrorBody),
         (status = 422, description = "invalid: nothing to save, or a part too long", body = ErrorBody),
     ))]
 pub async fn write_school_statement(

@@ -52,6 +52,7 @@ templates! {
     ReportOverdue = "report_overdue",
     UnsentWork = "unsent_work",
     VisitRequest = "visit_request",
+    AccuracyCheckFinished = "accuracy_check_finished",
 }
 
 /// A mail ready to send.

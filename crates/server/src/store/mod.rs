@@ -3,6 +3,7 @@
 
 mod access;
 pub(crate) mod accounts;
+pub mod accuracy_check;
 mod ahead;
 mod at_rest;
 mod audit_log;
@@ -97,6 +98,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { number: 13, name: "host school headteachers", sql: include_str!("migrations/0013_school_heads.sql") },
     Migration { number: 14, name: "register of Areas of Excellence", sql: include_str!("migrations/0014_register.sql") },
+    Migration { number: 15, name: "the host school's factual-accuracy check", sql: include_str!("migrations/0015_accuracy_check.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -12,8 +12,14 @@ pub(super) struct PgMigration {
     pub sql: &'static str,
 }
 
-pub(super) const PG_MIGRATIONS: &[PgMigration] =
-    &[PgMigration { number: 1, name: "the schema of SQLite migrations 1–14", sql: include_str!("pg_migrations/0001_baseline.sql") }];
+pub(super) const PG_MIGRATIONS: &[PgMigration] = &[
+    PgMigration { number: 1, name: "the schema of SQLite migrations 1–14", sql: include_str!("pg_migrations/0001_baseline.sql") },
+    PgMigration {
+        number: 2,
+        name: "SQLite migration 15: the factual-accuracy check",
+        sql: include_str!("pg_migrations/0002_accuracy_check.sql"),
+    },
+];
 
 /// The key of the lock held while migrating (a different one from the writers').
 const MIGRATION_LOCK: i64 = 0x5141_525F_4D49_4752; // "QAR_MIGR"

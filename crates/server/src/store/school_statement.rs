@@ -98,7 +98,9 @@ impl ServerStore {
         decide(&caller.actor(), Action::WriteSchoolStatement, &review.facts(false)).map_err(|d| denied(d, review.state))?;
         let parts = change.fields();
         if parts.is_empty() {
-            return Err(StoreError::Invalid("Nothing to save: send the context statement, the proposed Area of Excellence or why the school proposes it.".into()));
+            return Err(StoreError::Invalid(
+                "Nothing to save: send the context statement, the proposed Area of Excellence or why the school proposes it.".into(),
+            ));
         }
         for (name, value) in &parts {
             validate_field(EntityKind::SchoolStatement, name, &json!(value)).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -106,8 +108,10 @@ impl ServerStore {
         let rid = review_id.to_string();
         let id = record_id(review_id).to_string();
         let current = records::load(&tx, EntityKind::SchoolStatement, &id)?;
-        let changed: Vec<&(&str, String)> =
-            parts.iter().filter(|(name, value)| current.as_ref().map_or(!value.is_empty(), |c| records::text(&c.doc, name) != value)).collect();
+        let changed: Vec<&(&str, String)> = parts
+            .iter()
+            .filter(|(name, value)| current.as_ref().map_or(!value.is_empty(), |c| records::text(&c.doc, name) != value))
+            .collect();
         let mut seq = None;
         if !changed.is_empty() {
             let author = access::user_name(&tx, &caller.user_id)?;

@@ -1,6 +1,7 @@
 //! The crate's integration tests as one binary (one link instead of one per file): each former
 //! `tests/<name>.rs` is a module here; fixtures they share are in `common` (or `spec`/`support`).
 
+mod accuracy_check;
 mod admin_cli;
 mod at_rest;
 mod audit_chain;
@@ -31,6 +32,7 @@ mod report_versions;
 mod retention;
 mod role_matrix;
 mod schema_versions;
+mod school_statement;
 mod small_doors;
 mod subject_access;
 mod sync_rules;

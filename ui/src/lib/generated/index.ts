@@ -82,6 +82,7 @@ export type { ScheduleWarning } from './ScheduleWarning';
 export type { Scheduled } from './Scheduled';
 export type { SchoolContext } from './SchoolContext';
 export type { SchoolInfo } from './SchoolInfo';
+export type { SchoolStatementView } from './SchoolStatementView';
 export type { SectionKind } from './SectionKind';
 export type { SectionSpec } from './SectionSpec';
 export type { SectionText } from './SectionText';
