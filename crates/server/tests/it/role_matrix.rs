@@ -40,7 +40,7 @@ enum Who {
     OtherSchoolHead,
 }
 
-const ENDPOINTS: [&str; 46] = [
+const ENDPOINTS: [&str; 52] = [
     "health",
     "livez",
     "readyz",
@@ -86,6 +86,12 @@ const ENDPOINTS: [&str; 46] = [
     "school_register",
     "previous_get",
     "previous_put",
+    "statement_get",
+    "statement_put",
+    "accuracy_window_put",
+    "accuracy_get",
+    "accuracy_comment",
+    "accuracy_finish",
     "logout",
 ];
 
@@ -94,7 +100,7 @@ const ENDPOINTS: [&str; 46] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 46] {
+fn expected(who: Who) -> [&'static str; 52] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
@@ -146,10 +152,16 @@ fn expected(who: Who) -> [&'static str; 46] {
             U,
             U,
             U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
         ],
         RevokedDevice => [
             "200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
-            R, R, R, R, R, R, R, R, R, R,
+            R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
         ],
         Admin => [
             "200",
@@ -197,6 +209,12 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200 entries",
             "200",
             "200",
+            "200",
+            "403 not_your_role",
+            "200",
+            "200",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         Coordinator => [
@@ -246,6 +264,12 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200",
             "200",
             "200",
+            "403 not_your_role",
+            "200",
+            "200",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
         ],
         OtherHubCoordinator => [
             "200",
@@ -293,6 +317,12 @@ fn expected(who: Who) -> [&'static str; 46] {
             "200 entries",
             "403 not_your_hub",
             "403 not_your_hub",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
             "200",
         ],
         LeadReviewer => [
@@ -339,6 +369,12 @@ fn expected(who: Who) -> [&'static str; 46] {
             "201",
             "403 not_your_hub",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "200",
             "403 not_your_role",
             "403 not_your_role",
             "200",
@@ -390,6 +426,12 @@ fn expected(who: Who) -> [&'static str; 46] {
             "403 not_your_role",
             "403 not_your_role",
             "200",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "200",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
         ],
         Shadow => [
             "200",
@@ -438,6 +480,12 @@ fn expected(who: Who) -> [&'static str; 46] {
             "403 not_your_role",
             "403 not_your_role",
             "200",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "200",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
         ],
         NotOnReview => [
             "200",
@@ -483,6 +531,12 @@ fn expected(who: Who) -> [&'static str; 46] {
             "201",
             "403 not_your_hub",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
             "200",
@@ -534,6 +588,12 @@ fn expected(who: Who) -> [&'static str; 46] {
             "403 not_your_role",
             "403 not_your_role",
             "200",
+            "200",
+            "403 not_your_hub",
+            "200",
+            "409 accuracy_check_closed",
+            "409 accuracy_check_closed",
+            "200",
         ],
         OtherSchoolHead => [
             "200",
@@ -579,6 +639,12 @@ fn expected(who: Who) -> [&'static str; 46] {
             "201",
             "200",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
             "200",
@@ -859,6 +925,29 @@ async fn row(who: Who) -> Vec<String> {
     let (s, b) = env.get(&format!("/v1/reviews/{next}/previous-review"), token).await;
     cells.push(cell(s, &b));
     let (s, b) = env.put(&format!("/v1/reviews/{next}/previous-review"), token, json!({"previous_review_id": null})).await;
+    cells.push(cell(s, &b));
+
+    // The host school's statement (issue 22), on Heron Vale's next review, scheduled here: read
+    // by its head, the team, the hub's coordinator and administrators; written by its head only.
+    let heron_next = Uuid::now_v7();
+    let req = ScheduleRequest { review_id: Some(heron_next), school_urn: "990102".into(), ..req };
+    store.schedule_review(&hollie, DEMO_HUB_ID, &req, now_ms()).unwrap();
+    let (s, b) = env.get(&format!("/v1/reviews/{heron_next}/school-statement"), token).await;
+    cells.push(cell(s, &b));
+    let statement = json!({"context_statement": format!("Written by {who:?}.")});
+    let (s, b) = env.put(&format!("/v1/reviews/{heron_next}/school-statement"), token, statement).await;
+    cells.push(cell(s, &b));
+    // The factual-accuracy check (issue 22): the hub's window (set to off, so later rows see the
+    // same); on Heron Vale's review, issued above, the head's check is closed and everyone
+    // else's is refused before that is looked at.
+    let (s, b) = env.put(&format!("/v1/hubs/{DEMO_HUB_ID}/accuracy-window"), token, json!({"days": 0})).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get(&format!("/v1/reviews/{HERON}/accuracy-check"), token).await;
+    cells.push(cell(s, &b));
+    let comment = json!({"target": "section:context", "text": "We have 412 pupils, not 380."});
+    let (s, b) = env.post(&format!("/v1/reviews/{HERON}/accuracy-check/comments"), token, comment).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.post(&format!("/v1/reviews/{HERON}/accuracy-check/finish"), token, Value::Null).await;
     cells.push(cell(s, &b));
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
