@@ -152,6 +152,7 @@ mod tests {
             "entry_title": "Early reading for all",
             "requester_name": "Ann <b>O'Neil</b> & Co",
             "oldest_date": "5 December 2026",
+            "comments": 2,
         })
     }
 
