@@ -219,7 +219,7 @@ impl ServerStore {
             commentable_target(&req.target).map_err(|why| refused(ErrorCode::NotAMatterOfFact, why))?;
             validate_field(EntityKind::Comment, "target", &json!(req.target)).map_err(|e| StoreError::Invalid(e.to_string()))?;
             validate_field(EntityKind::Comment, "text", &json!(body)).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            if comments_of(tx, rid, &[caller.user_id.clone()])?.len() >= MAX_COMMENTS {
+            if comments_of(tx, rid, std::slice::from_ref(&caller.user_id))?.len() >= MAX_COMMENTS {
                 return Err(StoreError::Invalid(format!("At most {MAX_COMMENTS} comments on one report: add to an earlier one instead.")));
             }
             let id = Uuid::now_v7().to_string();
