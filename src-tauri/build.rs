@@ -59,6 +59,7 @@ const COMMANDS: &[&str] = &[
     "admin_list_hubs",
     "admin_create_hub",
     "admin_set_report_deadline",
+    "admin_set_accuracy_window",
     "admin_assign_schools",
     "admin_search_schools",
     "admin_list_users",

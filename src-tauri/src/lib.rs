@@ -101,6 +101,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         admin_commands::admin_list_hubs,
         admin_commands::admin_create_hub,
         admin_commands::admin_set_report_deadline,
+        admin_commands::admin_set_accuracy_window,
         admin_commands::admin_assign_schools,
         admin_commands::admin_search_schools,
         admin_commands::admin_list_users,

@@ -111,6 +111,7 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
     {
         use qar_core::protocol::{admin::*, invitations::*, reports::*, scheduling::*};
         collect::<HubInfo>(&mut c);
+        collect::<qar_core::protocol::admin::AccuracyWindowSetting>(&mut c);
         collect::<SchoolInfo>(&mut c);
         collect::<AssignOutcome>(&mut c);
         collect::<UserInfo>(&mut c);

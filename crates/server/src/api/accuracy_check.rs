@@ -7,12 +7,13 @@ use super::blocking;
 use super::extract::{JsonBody, ReviewId};
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::store::accuracy_check::{AccuracyCheck, AccuracyComment, AccuracyCommentRequest, AccuracyWindowSetting};
+use crate::store::accuracy_check::{AccuracyCheck, AccuracyComment, AccuracyCommentRequest};
 use crate::store::now_ms;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use qar_core::accuracy_check::AccuracyWindow;
+use qar_core::protocol::admin::{AccuracyWindowSetting, HubInfo};
 use qar_core::protocol::ErrorBody;
 use utoipa::OpenApi;
 
@@ -22,7 +23,7 @@ use utoipa::OpenApi;
     security(("bearer" = [])),
     params(("hub_id" = String, Path, description = "The hub's id")),
     responses(
-        (status = 200, description = "The hub's window as it now is", body = AccuracyWindowSetting),
+        (status = 200, description = "The hub, with its window as it now is", body = HubInfo),
         (status = 400, description = "malformed_json", body = ErrorBody),
         (status = 403, description = "not_your_hub: only the hub's coordinator or an administrator", body = ErrorBody),
         (status = 404, description = "unknown_hub", body = ErrorBody),
@@ -33,7 +34,7 @@ pub async fn set_accuracy_window(
     caller: AuthDevice,
     Path(hub_id): Path<String>,
     JsonBody(req): JsonBody<AccuracyWindowSetting>,
-) -> Result<Json<AccuracyWindowSetting>, ApiError> {
+) -> Result<Json<HubInfo>, ApiError> {
     let store = state.store.clone();
     Ok(Json(blocking(move || Ok(store.set_accuracy_window(&caller, &hub_id, req.days, now_ms())?)).await?))
 }

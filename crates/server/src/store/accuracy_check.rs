@@ -7,7 +7,7 @@
 //! closes or the head says they have finished (`accuracy_checks`), and the Lead Reviewer is
 //! mailed when they do. Every write is audited; the school's words never enter the audit chain.
 
-use super::hub_admin::{refused, unknown_hub};
+use super::hub_admin::{hub_info, refused, unknown_hub};
 use super::mail_events;
 use super::records::{self, text, Doc};
 use super::workflow::{audit, report_hash_of};
@@ -16,18 +16,11 @@ use crate::auth::AuthDevice;
 use crate::mail::Template;
 use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::accuracy_check::{commentable_target, window, AccuracyWindow, MAX_COMMENTS, MAX_WINDOW_DAYS};
+use qar_core::protocol::admin::HubInfo;
 use qar_core::{decide, validate_field, Action, DenialReason, EntityKind, ErrorCode};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
-
-/// `PUT /v1/hubs/{hub_id}/accuracy-window`: how many days a school has to check an approved
-/// report (0 turns the check off).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct AccuracyWindowSetting {
-    #[serde(deserialize_with = "qar_core::whole_number::u32")]
-    pub days: u32,
-}
 
 /// `POST /v1/reviews/{review_id}/accuracy-check/comments`: one comment of the head's on a matter
 /// of fact in a section of the report (`target` is `section:<code>`).
@@ -159,13 +152,7 @@ fn must_be_open(w: AccuracyWindow) -> Result<(), StoreError> {
 impl ServerStore {
     /// Sets a hub's factual-accuracy window (0..=30 days; 0 = off): its coordinator or an
     /// administrator. Audited.
-    pub fn set_accuracy_window(
-        &self,
-        caller: &AuthDevice,
-        hub_id: &str,
-        days: u32,
-        now_ms: u64,
-    ) -> Result<AccuracyWindowSetting, StoreError> {
+    pub fn set_accuracy_window(&self, caller: &AuthDevice, hub_id: &str, days: u32, now_ms: u64) -> Result<HubInfo, StoreError> {
         if !(caller.is_admin() || caller.coordinates(hub_id)) {
             return Err(refused(
                 ErrorCode::NotYourHub,
@@ -183,8 +170,9 @@ impl ServerStore {
             return Err(unknown_hub(hub_id));
         }
         super::hub_admin::audit(&tx, caller, "set_accuracy_window", hub_id, json!({ "days": days }), now_ms)?;
+        let hub = hub_info(&tx, hub_id)?.ok_or_else(|| unknown_hub(hub_id))?;
         tx.commit()?;
-        Ok(AccuracyWindowSetting { days })
+        Ok(hub)
     }
 
     /// Where the review's check stands: for the school's head, the team, the hub's coordinator

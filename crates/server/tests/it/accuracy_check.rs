@@ -62,7 +62,7 @@ async fn the_first_issue_waits_for_the_schools_check_until_the_head_finishes() {
     assert_eq!(refusal(s, &b), (404, "unknown_hub".into()), "{b}");
     assert_eq!(audited(&env, "set_accuracy_window"), 0, "no refusal was audited");
     let (s, b) = set_window(&env, &coordinator, json!(10)).await;
-    assert_eq!((s, b["days"].as_u64()), (StatusCode::OK, Some(10)), "{b}");
+    assert_eq!((s, b["accuracy_window_days"].as_u64()), (StatusCode::OK, Some(10)), "{b}");
     assert_eq!(audited(&env, "set_accuracy_window"), 1);
 
     // Before approval the school has nothing to check.
