@@ -127,3 +127,19 @@ async fn everyone_but_the_schools_own_head_is_refused_and_nothing_changes() {
     assert_eq!(after["written_ms"], before["written_ms"]);
     assert_eq!(after["open"], false);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erased_head_leaves_the_statement_without_their_name() {
+    let env = with_heads().await;
+    let head = env.laptop(HERON_HEAD);
+    let (s, b) = env.put(&path(HERON), Some(&head.token), json!({"context_statement": "Our school by the estuary."})).await;
+    assert_eq!((s, b["written_by"].as_str()), (StatusCode::OK, Some("Helen Heron")), "{b}");
+    let admin = qar_server::AuthDevice { user_id: ADMIN.into(), device_id: Uuid::now_v7(), roles: vec![qar_server::Role::Admin] };
+    env.srv.store().deactivate_user(&admin, HERON_HEAD, "left the school", qar_server::store::now_ms()).unwrap();
+    let (s, b) = env.post(&format!("/v1/users/{HERON_HEAD}/erase"), Some(&env.laptop(ADMIN).token), Value::Null).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    // The team's laptops receive the change; the school's words stay.
+    let record = env.pull_all(&env.laptop(ANIKA)).await.remove(&record_id(HERON)).unwrap();
+    assert_eq!(record.fields["written_by"].value, qar_server::store::erasure::FORMER_HEAD);
+    assert_eq!(record.fields["context_statement"].value, "Our school by the estuary.");
+}
