@@ -51,6 +51,12 @@ async fn the_school_checks_the_facts_and_the_lead_reviewer_reads_its_comments() 
 
     srv.store().test_school_head("user-kit-kestrel-head", "Kit Kestrel", "990101").unwrap();
     let head = srv.store().test_token("user-kit-kestrel-head", uuid::Uuid::now_v7(), now_ms()).unwrap();
+    // The head reads the approved report's sections to check them.
+    let check = reqwest::Client::new().get(format!("{url}/v1/reviews/{KESTREL}/accuracy-check")).bearer_auth(&head).send().await.unwrap();
+    let check: serde_json::Value = check.json().await.unwrap();
+    let context = check["sections"].as_array().unwrap().iter().find(|s| s["target"] == "section:context").expect("the context section");
+    assert!(context["body"].as_str().unwrap().ends_with("what the team saw."), "{check}");
+    assert!(!context["title"].as_str().unwrap().is_empty());
     let comment = json!({"target": "section:context", "text": "We have 412 pupils on roll, not 380."});
     call(reqwest::Method::POST, format!("{url}/v1/reviews/{KESTREL}/accuracy-check/comments"), &head, comment).await;
 

@@ -7,7 +7,7 @@ use super::blocking;
 use super::extract::{JsonBody, ReviewId};
 use crate::auth::AuthDevice;
 use crate::error::ApiError;
-use crate::store::accuracy_check::{AccuracyCheck, AccuracyComment, AccuracyCommentRequest};
+use crate::store::accuracy_check::{AccuracyCheck, AccuracyComment, AccuracyCommentRequest, AccuracySection};
 use crate::store::now_ms;
 use crate::AppState;
 use axum::extract::{Path, State};
@@ -39,7 +39,8 @@ pub async fn set_accuracy_window(
     Ok(Json(blocking(move || Ok(store.set_accuracy_window(&caller, &hub_id, req.days, now_ms())?)).await?))
 }
 
-/// Where the review's factual-accuracy check stands, with the head's comments.
+/// Where the review's factual-accuracy check stands, with the head's comments and, while the
+/// report is approved, its sections to check.
 #[utoipa::path(get, path = "/v1/reviews/{review_id}/accuracy-check", tag = "school", security(("bearer" = [])),
     params(("review_id" = uuid::Uuid, Path, description = "The review's id")),
     responses(
@@ -101,7 +102,7 @@ pub async fn finish_accuracy_check(
 #[derive(OpenApi)]
 #[openapi(
     paths(set_accuracy_window, accuracy_check, comment_on_accuracy, finish_accuracy_check),
-    components(schemas(AccuracyWindowSetting, AccuracyCheck, AccuracyComment, AccuracyCommentRequest, AccuracyWindow))
+    components(schemas(AccuracyWindowSetting, AccuracyCheck, AccuracyComment, AccuracySection, AccuracyCommentRequest, AccuracyWindow))
 )]
 struct AccuracyCheckApiDoc;
 

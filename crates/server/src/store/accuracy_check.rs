@@ -39,6 +39,15 @@ pub struct AccuracyComment {
     pub created_ms: u64,
 }
 
+/// One section of the approved report, as the school reads it to check its facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AccuracySection {
+    /// What a comment on it names: `section:<code>`.
+    pub target: String,
+    pub title: String,
+    pub body: String,
+}
+
 /// Where a review's factual-accuracy check stands, with the head's comments so far.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AccuracyCheck {
@@ -49,6 +58,9 @@ pub struct AccuracyCheck {
     /// When the head said they had finished (ms), if they have.
     pub finished_ms: Option<u64>,
     pub comments: Vec<AccuracyComment>,
+    /// The approved report's sections with text, in the template's order, while the report is
+    /// approved and not yet issued (after issue the school reads the issued versions).
+    pub sections: Vec<AccuracySection>,
 }
 
 /// The hub's window, in days (0 for a review in no hub).
@@ -104,6 +116,25 @@ fn heads_of(tx: &Connection, review: &Doc) -> crate::store::db::Result<Vec<Strin
     rows.collect()
 }
 
+/// The approved report's sections with text, titled and ordered by the review's template.
+fn approved_sections(tx: &Connection, rid: &str, review: &Doc) -> Result<Vec<AccuracySection>, StoreError> {
+    if access::state_of(review) != qar_core::ReviewState::Approved {
+        return Ok(Vec::new());
+    }
+    let (sections, _) = super::workflow::report_contents(tx, rid)?;
+    let template = qar_core::report_template::template_for(text(review, "framework_version")).ok();
+    let order = |code: &str| template.and_then(|t| t.sections.iter().position(|s| s.code == code)).unwrap_or(usize::MAX);
+    let title =
+        |code: &str| template.and_then(|t| t.sections.iter().find(|s| s.code == code)).map_or_else(|| code.to_owned(), |s| s.title.clone());
+    let mut out: Vec<(usize, AccuracySection)> = sections
+        .into_iter()
+        .filter(|(_, body)| !body.trim().is_empty())
+        .map(|(code, body)| (order(&code), AccuracySection { target: format!("section:{code}"), title: title(&code), body }))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.target.cmp(&b.1.target)));
+    Ok(out.into_iter().map(|(_, s)| s).collect())
+}
+
 fn view(tx: &Connection, review_id: Uuid, review: &Doc, now_ms: u64) -> Result<AccuracyCheck, StoreError> {
     let rid = review_id.to_string();
     Ok(AccuracyCheck {
@@ -112,6 +143,7 @@ fn view(tx: &Connection, review_id: Uuid, review: &Doc, now_ms: u64) -> Result<A
         window: window_of(tx, &rid, review, now_ms)?,
         finished_ms: finished_ms(tx, &rid)?,
         comments: comments_of(tx, &rid, &heads_of(tx, review)?)?,
+        sections: approved_sections(tx, &rid, review)?,
     })
 }
 
