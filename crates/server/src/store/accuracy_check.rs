@@ -59,7 +59,8 @@ pub struct AccuracyCheck {
     pub finished_ms: Option<u64>,
     pub comments: Vec<AccuracyComment>,
     /// The approved report's sections with text, in the template's order, while the report is
-    /// approved and not yet issued (after issue the school reads the issued versions).
+    /// approved and the school's check is open or finished (after issue the school reads the
+    /// issued versions; with no check, nothing before issue).
     pub sections: Vec<AccuracySection>,
 }
 
@@ -116,9 +117,12 @@ fn heads_of(tx: &Connection, review: &Doc) -> crate::store::db::Result<Vec<Strin
     rows.collect()
 }
 
-/// The approved report's sections with text, titled and ordered by the review's template.
-fn approved_sections(tx: &Connection, rid: &str, review: &Doc) -> Result<Vec<AccuracySection>, StoreError> {
-    if access::state_of(review) != qar_core::ReviewState::Approved {
+/// The approved report's sections with text, titled and ordered by the review's template —
+/// only while the school's check is open or just finished: with no check in the hub, or once
+/// its days have passed, the school reads its report when it is issued, as before.
+fn approved_sections(tx: &Connection, rid: &str, review: &Doc, w: AccuracyWindow) -> Result<Vec<AccuracySection>, StoreError> {
+    let checking = matches!(w, AccuracyWindow::Open { .. } | AccuracyWindow::Finished);
+    if !checking || access::state_of(review) != qar_core::ReviewState::Approved {
         return Ok(Vec::new());
     }
     let (sections, _) = super::workflow::report_contents(tx, rid)?;
@@ -137,13 +141,14 @@ fn approved_sections(tx: &Connection, rid: &str, review: &Doc) -> Result<Vec<Acc
 
 fn view(tx: &Connection, review_id: Uuid, review: &Doc, now_ms: u64) -> Result<AccuracyCheck, StoreError> {
     let rid = review_id.to_string();
+    let window = window_of(tx, &rid, review, now_ms)?;
     Ok(AccuracyCheck {
         review_id,
         window_days: window_days(tx, &rid)?,
-        window: window_of(tx, &rid, review, now_ms)?,
+        window,
         finished_ms: finished_ms(tx, &rid)?,
         comments: comments_of(tx, &rid, &heads_of(tx, review)?)?,
-        sections: approved_sections(tx, &rid, review)?,
+        sections: approved_sections(tx, &rid, review, window)?,
     })
 }
 

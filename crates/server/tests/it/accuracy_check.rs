@@ -152,6 +152,7 @@ async fn once_the_days_pass_the_report_is_issued_without_the_head() {
     store.approve(HERON, &hash, &hub(), now_ms() - 11 * DAY_MS).unwrap();
     let (s, b) = env.get(&format!("/v1/reviews/{HERON}/accuracy-check"), Some(&head)).await;
     assert_eq!((s, &b["window"]["status"]), (StatusCode::OK, &json!("closed")), "{b}");
+    assert_eq!(b["sections"], json!([]), "the days have passed: the report is read once issued, as before");
     let (s, b) = env.post(&comment_path(), Some(&head), json!({"target": "section:context", "text": "Too late."})).await;
     assert_eq!(refusal(s, &b), (409, "accuracy_check_closed".into()), "{b}");
     let (s, b) = env.post(&format!("/v1/reviews/{HERON}/accuracy-check/finish"), Some(&head), json!({})).await;
