@@ -37,6 +37,10 @@ impl ReviewState {
     }
 }
 
+/// Issuing an approved report waits while the host school's factual-accuracy check is open
+/// (issue 22): the rule lives with the window it reads, and is named here with the lifecycle.
+pub use crate::accuracy_check::issue_may_proceed;
+
 /// One arrow of the diagram: `who` doing `action` moves the review from `from` to `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Edge {

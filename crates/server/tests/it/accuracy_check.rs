@@ -159,3 +159,27 @@ async fn once_the_days_pass_the_report_is_issued_without_the_head() {
     assert_eq!(refusal(s, &b), (409, "accuracy_check_closed".into()), "{b}");
     store.issue_report(HERON, &hash, "", &hub(), now_ms()).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overlong_comment_and_the_hundred_and_first_are_refused() {
+    let env = Env::demo().await;
+    let store = env.srv.store();
+    store.test_school_head(HERON_HEAD, "Helen Heron", "990102").unwrap();
+    let head = env.laptop(HERON_HEAD).token;
+    let (s, b) = set_window(&env, &env.laptop(HOLLIE).token, json!(10)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    env.submit(HERON).await;
+    let hash = qar_core::report_template::content_hash(&[], &[]);
+    store.approve(HERON, &hash, &hub(), now_ms()).unwrap();
+    let long = "x".repeat(qar_core::accuracy_check::MAX_COMMENT_CHARS + 1);
+    let (s, b) = env.post(&comment_path(), Some(&head), json!({"target": "section:context", "text": long})).await;
+    assert_eq!(refusal(s, &b), (422, "invalid".into()), "{b}");
+    for n in 0..qar_core::accuracy_check::MAX_COMMENTS {
+        let (s, b) = env.post(&comment_path(), Some(&head), json!({"target": "section:context", "text": format!("Fact {n}.")})).await;
+        assert_eq!(s, StatusCode::OK, "{n}: {b}");
+    }
+    let (s, b) = env.post(&comment_path(), Some(&head), json!({"target": "section:context", "text": "One more."})).await;
+    assert_eq!(refusal(s, &b), (422, "invalid".into()), "{b}");
+    assert!(b["message"].as_str().unwrap().contains("At most 100 comments"), "{b}");
+    assert_eq!(audited(&env, "accuracy_comment"), 100, "the refusals were not audited");
+}
