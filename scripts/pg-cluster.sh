@@ -22,8 +22,10 @@ start() {
   }
   port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   # Enough connections for the test binary's parallel tests, each with its own server's pool.
+  # A throwaway cluster for tests only: no fsync and a small WAL (the tests kill qar-server,
+  # never PostgreSQL), which keeps the few hundred test databases fast and small on disk.
   as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_wal_size=96MB -c min_wal_size=32MB" start >/dev/null
   echo "export QAR_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$port/postgres; export QAR_TEST_PG_DIR=$dir"
 }
 

@@ -42,14 +42,55 @@ async fn push(http: &reqwest::Client, url: &str, token: &str, device_id: Uuid, o
 /// How often each simulated laptop syncs during the burst.
 const PERIOD: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// What one load run measured.
+pub struct Outcome {
+    pub summary: crate::stats::Summary,
+    pub pushes: usize,
+    pub errors: usize,
+    pub elapsed_s: f64,
+}
+
 /// `paced`: each device syncs once a second (the realistic burst). Not paced: every device
 /// pushes back to back with `in_flight` requests outstanding, which finds the server's capacity.
 pub async fn measure(server: &Server, devices: usize, batches: usize, in_flight: usize, paced: bool) -> anyhow::Result<Vec<Row>> {
+    let o = run(std::slice::from_ref(&server.url), &server.store, devices, batches, in_flight, paced).await?;
+    let (s, pushes, errors, elapsed) = (o.summary, o.pushes, o.errors, o.elapsed_s);
+    if !paced {
+        return Ok(vec![
+            Row::new(
+                &format!("server capacity, {in_flight} pushes in flight: throughput"),
+                pushes as f64 / elapsed,
+                "pushes/s",
+                "report",
+                None,
+            ),
+            Row::new(&format!("server capacity, {in_flight} pushes in flight: p50 push"), s.p50_ms, "ms", "report", None),
+            Row::new(&format!("server capacity, {in_flight} pushes in flight: p99 push"), s.p99_ms, "ms", "report", None),
+        ]);
+    }
+    Ok(vec![
+        Row::new(&format!("{devices} devices syncing once a second: p99 push"), s.p99_ms, "ms", "p99 ≤ 100 ms", Some(s.p99_ms <= 100.0)),
+        Row::new(&format!("{devices} devices syncing once a second: errors"), errors as f64, "errors", "0", Some(errors == 0)),
+        Row::new(&format!("{devices} devices syncing once a second: throughput"), pushes as f64 / elapsed, "pushes/s", "report", None),
+        Row::new(&format!("{devices} devices syncing once a second: p50 push"), s.p50_ms, "ms", "–", None),
+    ])
+}
+
+/// The load itself against one or more server instances sharing a store: device `d` syncs with
+/// `urls[d % urls.len()]` (a load balancer spreading laptops), signed in through `store`.
+pub async fn run(
+    urls: &[String],
+    store: &qar_server::ServerStore,
+    devices: usize,
+    batches: usize,
+    in_flight: usize,
+    paced: bool,
+) -> anyhow::Result<Outcome> {
+    anyhow::ensure!(!urls.is_empty(), "no server to load");
     let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build()?;
-    let url = server.url.clone();
     // Every simulated laptop is signed in (tokens made in bulk with the server's test support).
     let device_ids: Vec<Uuid> = (0..=devices).map(|_| Uuid::now_v7()).collect();
-    let tokens = server.store.test_tokens(BENCH_USER, &device_ids, now_ms())?;
+    let tokens = store.test_tokens(BENCH_USER, &device_ids, now_ms())?;
     // Each team's review exists first (its Lead Reviewer's laptop created it, in preparation).
     let teams = devices.div_ceil(4);
     let reviews: Vec<Uuid> = (0..teams).map(|_| Uuid::now_v7()).collect();
@@ -67,14 +108,14 @@ pub async fn measure(server: &Server, devices: usize, batches: usize, in_flight:
             op(i as u64 + 1, EntityKind::Review, *r, *r, &fields, Hlc { wall_ms: now_ms(), counter: i as u32, node })
         })
         .collect();
-    push(&http, &url, &tokens[devices], setup_device, setup).await?;
+    push(&http, &urls[0], &tokens[devices], setup_device, setup).await?;
 
     let gate = Arc::new(Semaphore::new(in_flight));
     let started = Instant::now();
     let start_at = tokio::time::Instant::now();
     let mut tasks = Vec::with_capacity(devices);
     for d in 0..devices {
-        let (http, url, gate, review) = (http.clone(), url.clone(), gate.clone(), reviews[d / 4]);
+        let (http, url, gate, review) = (http.clone(), urls[d % urls.len()].clone(), gate.clone(), reviews[d / 4]);
         let (device, token) = (device_ids[d], tokens[d].clone());
         tasks.push(tokio::spawn(async move {
             let node = Hlc::node_of(&device);
@@ -132,28 +173,12 @@ pub async fn measure(server: &Server, devices: usize, batches: usize, in_flight:
     }
     let elapsed = started.elapsed().as_secs_f64();
     let pushes = all.len();
-    let s = summarize(&mut all);
+    anyhow::ensure!(pushes > 0, "every push of the load failed ({errors} errors)");
+    let summary = summarize(&mut all);
     println!(
-        "load ({}): {devices} devices × {batches} pushes, at most {in_flight} in flight: {pushes} ok, {errors} errors in {elapsed:.2} s",
-        if paced { "each device once a second" } else { "back to back" }
+        "load ({}, {} instance(s)): {devices} devices × {batches} pushes, at most {in_flight} in flight: {pushes} ok, {errors} errors in {elapsed:.2} s",
+        if paced { "each device once a second" } else { "back to back" },
+        urls.len()
     );
-    if !paced {
-        return Ok(vec![
-            Row::new(
-                &format!("server capacity, {in_flight} pushes in flight: throughput"),
-                pushes as f64 / elapsed,
-                "pushes/s",
-                "report",
-                None,
-            ),
-            Row::new(&format!("server capacity, {in_flight} pushes in flight: p50 push"), s.p50_ms, "ms", "report", None),
-            Row::new(&format!("server capacity, {in_flight} pushes in flight: p99 push"), s.p99_ms, "ms", "report", None),
-        ]);
-    }
-    Ok(vec![
-        Row::new(&format!("{devices} devices syncing once a second: p99 push"), s.p99_ms, "ms", "p99 ≤ 100 ms", Some(s.p99_ms <= 100.0)),
-        Row::new(&format!("{devices} devices syncing once a second: errors"), errors as f64, "errors", "0", Some(errors == 0)),
-        Row::new(&format!("{devices} devices syncing once a second: throughput"), pushes as f64 / elapsed, "pushes/s", "report", None),
-        Row::new(&format!("{devices} devices syncing once a second: p50 push"), s.p50_ms, "ms", "–", None),
-    ])
+    Ok(Outcome { summary, pushes, errors, elapsed_s: elapsed })
 }

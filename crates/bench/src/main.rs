@@ -1,5 +1,7 @@
 //! `qar-bench`: measures the local store and sync and prints a table plus JSON.
 //!   cargo run --release -p qar-bench -- [--with-anchor] [--n 10000] [--json out.json]
+//!   qar-bench --stores [--database-url postgres://…/postgres] [--devices 2400]: the load test on
+//!   SQLite, PostgreSQL with one instance and with two, side by side (issue 20)
 
 mod anchor;
 mod counting;
@@ -9,6 +11,7 @@ mod local;
 mod profile;
 mod report;
 mod stats;
+mod stores;
 mod sync;
 mod workload;
 
@@ -45,6 +48,14 @@ struct Args {
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<std::path::PathBuf>,
+    /// Only the load test on three set-ups, side by side: SQLite, PostgreSQL with one server
+    /// instance, PostgreSQL with two (real qar-server processes beside this binary).
+    #[arg(long)]
+    stores: bool,
+    /// With --stores: a PostgreSQL server on which the bench may make new databases
+    /// (`postgres://USER@HOST:PORT/postgres`); start one with `scripts/pg-cluster.sh start`.
+    #[arg(long, env = "QAR_TEST_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
     /// Only run a profiling driver without the network: `push` (laptop → ServerStore) or
     /// `pull` (push, then ServerStore pages → a fresh laptop store).
     #[arg(long)]
@@ -82,6 +93,13 @@ async fn main() -> anyhow::Result<()> {
         return profile::run(what, dir.path(), args.n);
     }
     let mut rows = Vec::new();
+    if args.stores {
+        let cluster = args.database_url.as_deref().context(
+            "--stores needs a PostgreSQL server: --database-url or QAR_TEST_DATABASE_URL (eval \"$(scripts/pg-cluster.sh start)\")",
+        )?;
+        rows.extend(stores::measure(dir.path(), cluster, args.devices, args.batches, args.in_flight).await?);
+        return finish(rows, args.json.as_deref());
+    }
     rows.extend(local::field_save(dir.path(), args.saves)?);
     rows.extend(local::search(dir.path(), args.n, args.queries)?);
     rows.extend(sync::measure(dir.path(), args.n, args.reps).await?);
@@ -100,12 +118,17 @@ async fn main() -> anyhow::Result<()> {
         attach(&mut rows, "live propagation A → server → B, p50", a.live_p50_ms, false, None);
         attach(&mut rows, "live propagation A → server → B, p95", a.live_p95_ms, false, None);
     }
+    finish(rows, args.json.as_deref())
+}
+
+/// Prints the table and the JSON (and writes it to `json` when given).
+fn finish(rows: Vec<report::Row>, json: Option<&std::path::Path>) -> anyhow::Result<()> {
     let report = report::Report { machine: report::machine(), date: chrono::Utc::now().to_rfc3339(), rows };
     report::print_table(&report);
-    let json = serde_json::to_string_pretty(&report)?;
-    println!("\n{json}");
-    if let Some(path) = args.json {
-        std::fs::write(&path, &json).with_context(|| format!("writing {}", path.display()))?;
+    let text = serde_json::to_string_pretty(&report)?;
+    println!("\n{text}");
+    if let Some(path) = json {
+        std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }

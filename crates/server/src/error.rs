@@ -256,6 +256,10 @@ pub enum ServerError {
     Db(#[from] qar_dbkit::DbError),
     #[error("database error: {0}")]
     Store(#[from] crate::store::StoreError),
+    /// `--database-url` names a PostgreSQL server that does not answer or refuses us. `at` is
+    /// the URL without its password.
+    #[error("could not reach the PostgreSQL database {at}: {detail}. Check --database-url (or QAR_DATABASE_URL), that the database server runs and accepts connections from this machine, and the user's password")]
+    DatabaseUnreachable { at: String, detail: String },
     /// The server key is missing, unreadable, exposed, or not this data folder's (issue 15).
     #[error("server key: {0}")]
     Key(#[from] crate::server_key::KeyError),

@@ -16,6 +16,7 @@ mod retention_job;
 pub mod server_key;
 pub mod store;
 pub mod subject_access_zip;
+mod web;
 
 pub use api::app;
 pub use auth::throttle::AttemptLimit;
@@ -26,7 +27,7 @@ pub use server_key::KeySource;
 pub use store::ServerStore;
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -181,21 +182,29 @@ impl Drop for RunningServer {
     }
 }
 
+/// Opens the store the server and every subcommand work on: PostgreSQL at `database_url` when
+/// one is given, otherwise the SQLite file in `data_dir` (the server key stays in `data_dir`
+/// either way, or where `key` says).
+pub fn open_store(data_dir: &Path, database_url: Option<&str>, key: &KeySource) -> Result<ServerStore, ServerError> {
+    let database_url = database_url.map(str::to_owned);
+    // The server's tests run once more on PostgreSQL: each server a test starts, and each
+    // subcommand a test runs on its data folder, gets that folder's database on the test cluster
+    // (never in the production binary).
+    #[cfg(feature = "test-support")]
+    let database_url = database_url.or(store::pg_testkit::database_for_this_server(data_dir)?);
+    match &database_url {
+        Some(url) => ServerStore::open_postgres(url, data_dir, key),
+        None => ServerStore::open_with(data_dir, key),
+    }
+}
+
 /// Opens the store in `config.data_dir`, binds `config.listen` (port 0 picks a free port) and
 /// serves on the current tokio runtime, over TLS when `config.tls` is set.
 pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> {
     // Certificate problems are found before anything is opened or bound.
     let tls = config.tls.as_ref().map(net::load_tls).transpose()?;
     let mail_transport = mail::Transport::from_config(&config.mail, &config.data_dir).map_err(ServerError::Mail)?;
-    let database_url = config.database_url.clone();
-    // The server's tests run once more on PostgreSQL: each server a test starts gets a new
-    // database on the test cluster (never in the production binary).
-    #[cfg(feature = "test-support")]
-    let database_url = database_url.or(store::pg_testkit::database_for_this_server(&config.data_dir)?);
-    let store = match &database_url {
-        Some(url) => ServerStore::open_postgres(url, &config.data_dir, &config.key)?,
-        None => ServerStore::open_with(&config.data_dir, &config.key)?,
-    };
+    let store = open_store(&config.data_dir, config.database_url.as_deref(), &config.key)?;
     store.set_max_clock_ahead_ms(config.max_clock_ahead_ms);
     if config.demo {
         store.seed_demo(store::now_ms())?;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 #[command(
     name = "qar-server",
     version,
-    about = "QAR Field sync server (embedded SQLite, no other service needed)",
+    about = "QAR Field sync server (embedded SQLite, no other service needed; or PostgreSQL for several instances)",
     args_conflicts_with_subcommands = true
 )]
 struct Args {
@@ -70,7 +70,7 @@ struct Args {
     #[arg(long, requires = "demo")]
     demo_history: bool,
     #[command(flatten)]
-    key: KeyArgs,
+    key: StoreArgs,
     /// Append the audit chain's head (`SEQ:MAC UNIX_MS`) to this file on a schedule and at
     /// shutdown. Keep it outside the data folder (another disk or machine): `verify-audit
     /// --expect-head` then finds a chain that was cut or rewritten.
@@ -101,17 +101,25 @@ enum LogFormat {
     Json,
 }
 
-/// Where the server key is (issue 15). The key encrypts TOTP secrets and keys the audit chain:
-/// back it up apart from the data folder; without it neither can be read.
+/// Where the store's database and the server key are, for serving and for every subcommand.
+/// The key (issue 15) encrypts TOTP secrets and keys the audit chain: back it up apart from the
+/// data folder; without it neither can be read.
 #[derive(clap::Args, Debug, Clone)]
-struct KeyArgs {
+struct StoreArgs {
     /// The server key file (64 hex digits, mode 0600), created at first start when missing.
     /// Default: server.key in the data folder. Or set QAR_SERVER_KEY to the 64 hex digits.
     #[arg(long, env = "QAR_KEY_FILE")]
     key_file: Option<PathBuf>,
+    /// Keep the store in PostgreSQL instead of the SQLite file in the data folder:
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`. Several servers may share one database.
+    /// The server key and attachment files stay in the data folder. Put the password in the
+    /// environment (QAR_DATABASE_URL) or the settings file rather than on the command line, where
+    /// `ps` shows it; it is never logged.
+    #[arg(long, value_name = "URL", env = "QAR_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
 }
 
-impl KeyArgs {
+impl StoreArgs {
     fn source(&self) -> anyhow::Result<qar_server::KeySource> {
         let env = std::env::var(qar_server::server_key::KEY_ENV).ok().filter(|v| !v.trim().is_empty());
         match (env, &self.key_file) {
@@ -123,7 +131,24 @@ impl KeyArgs {
     }
 
     fn open(&self, data_dir: &Path) -> anyhow::Result<qar_server::ServerStore> {
-        qar_server::ServerStore::open_with(data_dir, &self.source()?).context("opening the data folder")
+        let what = if self.database_url().is_some() { "opening the PostgreSQL store" } else { "opening the data folder" };
+        qar_server::open_store(data_dir, self.database_url().as_deref(), &self.source()?).context(what)
+    }
+
+    /// The database's URL, if one was given (an empty QAR_DATABASE_URL counts as none).
+    fn database_url(&self) -> Option<String> {
+        self.database_url.clone().filter(|u| !u.trim().is_empty())
+    }
+
+    /// Backup and restore copy the SQLite file; a PostgreSQL store is backed up with
+    /// PostgreSQL's own tools, which know its consistency rules (deploy/README.md).
+    fn refuse_postgres(&self, what: &str, tool: &str) -> anyhow::Result<()> {
+        if self.database_url().is_some() {
+            anyhow::bail!(
+                "`qar-server {what}` copies the SQLite store; this store is in PostgreSQL: use {tool} (see \"Backups\" in deploy/README.md)"
+            );
+        }
+        Ok(())
     }
 }
 
@@ -145,7 +170,7 @@ enum Command {
         #[arg(long)]
         force: bool,
         #[command(flatten)]
-        key: KeyArgs,
+        key: StoreArgs,
     },
     /// Add or update people from a CSV file (header: name,email,role,hub).
     ///
@@ -164,7 +189,7 @@ enum Command {
         #[arg(long)]
         credentials_out: Option<PathBuf>,
         #[command(flatten)]
-        key: KeyArgs,
+        key: StoreArgs,
     },
     /// Load or refresh the school register from the GIAS "all establishments" CSV.
     ///
@@ -185,7 +210,7 @@ enum Command {
         #[arg(long)]
         verbose: bool,
         #[command(flatten)]
-        key: KeyArgs,
+        key: StoreArgs,
     },
     /// Check the audit chain with the server key, and every issued report version against it:
     /// exits 0 when all is intact, 1 naming the first entry that was changed or removed (or the
@@ -199,7 +224,7 @@ enum Command {
         #[arg(long)]
         expect_head: Option<String>,
         #[command(flatten)]
-        key: KeyArgs,
+        key: StoreArgs,
     },
     /// Take a consistent backup of the store while the server runs (pushes go on meanwhile).
     ///
@@ -214,7 +239,7 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
         #[command(flatten)]
-        key: KeyArgs,
+        key: StoreArgs,
     },
     /// Bring a backup back into an EMPTY data folder (missing, empty, or holding only
     /// server.key). A folder holding anything else is refused with exit code 2: a live store is
@@ -228,7 +253,17 @@ enum Command {
         #[arg(long)]
         data_dir: PathBuf,
         #[command(flatten)]
-        key: KeyArgs,
+        key: StoreArgs,
+    },
+    /// Run once on a store brought back by PostgreSQL's pg_restore, before any server serves it:
+    /// gives it a new feed epoch (as `restore` does for SQLite), so laptops that saw changes the
+    /// backup lacks pull again and re-send their own work, then checks the audit chain.
+    AfterRestore {
+        /// The server's data folder (for the server key).
+        #[arg(long, default_value = "qar-server-data")]
+        data_dir: PathBuf,
+        #[command(flatten)]
+        key: StoreArgs,
     },
     /// Print the audit chain's head (`SEQ:MAC`) to keep outside the data folder.
     AuditHead {
@@ -236,7 +271,7 @@ enum Command {
         #[arg(long, default_value = "qar-server-data")]
         data_dir: PathBuf,
         #[command(flatten)]
-        key: KeyArgs,
+        key: StoreArgs,
     },
     /// List mail that was not delivered after its last attempt (message id, template, recipient,
     /// attempts, the last error).
@@ -245,7 +280,7 @@ enum Command {
         #[arg(long, default_value = "qar-server-data")]
         data_dir: PathBuf,
         #[command(flatten)]
-        key: KeyArgs,
+        key: StoreArgs,
     },
     /// Apply the retention policy now (the server also does it hourly): soft-delete what is due,
     /// purge what was soft-deleted longer ago than the grace period. Prints counts, never content.
@@ -260,7 +295,7 @@ enum Command {
         #[arg(long)]
         now: bool,
         #[command(flatten)]
-        key: KeyArgs,
+        key: StoreArgs,
     },
     /// Export everything the server holds about one person (a subject access request): a zip
     /// with the data as JSON, a readable HTML summary and a manifest, written to a NEW file
@@ -277,7 +312,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
-        key: KeyArgs,
+        key: StoreArgs,
     },
     /// Queue undelivered mail again, by message id (from `mail-dead`); a running server sends it
     /// within a minute, with its attempts counted afresh.
@@ -288,11 +323,11 @@ enum Command {
         #[arg(required = true)]
         message_ids: Vec<String>,
         #[command(flatten)]
-        key: KeyArgs,
+        key: StoreArgs,
     },
 }
 
-fn verify_audit(data_dir: &Path, expect_head: Option<&str>, key: &KeyArgs) -> anyhow::Result<()> {
+fn verify_audit(data_dir: &Path, expect_head: Option<&str>, key: &StoreArgs) -> anyhow::Result<()> {
     let expected = match expect_head {
         Some(text) => Some(
             qar_server::store::parse_head(text)
@@ -326,7 +361,7 @@ fn verify_audit(data_dir: &Path, expect_head: Option<&str>, key: &KeyArgs) -> an
     Ok(())
 }
 
-fn audit_head(data_dir: &Path, key: &KeyArgs) -> anyhow::Result<()> {
+fn audit_head(data_dir: &Path, key: &StoreArgs) -> anyhow::Result<()> {
     match key.open(data_dir)?.audit_head()? {
         Some((seq, mac)) => println!("{seq}:{mac}"),
         None => anyhow::bail!("the audit chain is empty: nothing to export yet"),
@@ -359,6 +394,11 @@ fn main() -> anyhow::Result<()> {
         Some(Command::ImportSchools { data_dir, file, verbose, key }) => import_schools(&data_dir, &file, verbose, &key),
         Some(Command::VerifyAudit { data_dir, expect_head, key }) => verify_audit(&data_dir, expect_head.as_deref(), &key),
         Some(Command::AuditHead { data_dir, key }) => audit_head(&data_dir, &key),
+        Some(Command::AfterRestore { data_dir, key }) => {
+            let epoch = key.open(&data_dir)?.renew_feed_epoch().context("giving the store a new feed epoch")?;
+            println!("the store has a new feed epoch ({epoch}): laptops pull again and re-send their own work at their next sync");
+            verify_audit(&data_dir, None, &key)
+        }
         Some(Command::MailDead { data_dir, key }) => {
             qar_server::admin::dead_mail_lines(&key.open(&data_dir)?)?.iter().for_each(|l| println!("{l}"));
             Ok(())
@@ -382,7 +422,8 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-fn backup(data_dir: &Path, to: &Path, key: &KeyArgs) -> anyhow::Result<()> {
+fn backup(data_dir: &Path, to: &Path, key: &StoreArgs) -> anyhow::Result<()> {
+    key.refuse_postgres("backup", "pg_dump --format=custom")?;
     let started = std::time::Instant::now();
     let s = qar_server::store::backup::backup(data_dir, &key.source()?, to).context("backup failed, nothing was written")?;
     println!(
@@ -401,7 +442,8 @@ fn backup(data_dir: &Path, to: &Path, key: &KeyArgs) -> anyhow::Result<()> {
 /// Exit code of a restore refused because the data folder is not empty.
 const RESTORE_NOT_EMPTY: i32 = 2;
 
-fn restore(from: &Path, data_dir: &Path, key: &KeyArgs) -> anyhow::Result<()> {
+fn restore(from: &Path, data_dir: &Path, key: &StoreArgs) -> anyhow::Result<()> {
+    key.refuse_postgres("restore", "pg_restore into a new, empty database")?;
     let started = std::time::Instant::now();
     match qar_server::store::backup::restore(from, data_dir, &key.source()?) {
         Ok(s) => {
@@ -429,7 +471,7 @@ fn restore(from: &Path, data_dir: &Path, key: &KeyArgs) -> anyhow::Result<()> {
 /// Rejected rows listed without `--verbose`.
 const SHOWN_REJECTIONS: usize = 20;
 
-fn import_schools(data_dir: &Path, file: &Path, verbose: bool, key: &KeyArgs) -> anyhow::Result<()> {
+fn import_schools(data_dir: &Path, file: &Path, verbose: bool, key: &StoreArgs) -> anyhow::Result<()> {
     let store = key.open(data_dir)?;
     let started = std::time::Instant::now();
     let summary =
@@ -452,7 +494,7 @@ fn import_schools(data_dir: &Path, file: &Path, verbose: bool, key: &KeyArgs) ->
     Ok(())
 }
 
-fn create_admin(data_dir: &Path, email: &str, name: &str, password_stdin: bool, force: bool, key: &KeyArgs) -> anyhow::Result<()> {
+fn create_admin(data_dir: &Path, email: &str, name: &str, password_stdin: bool, force: bool, key: &StoreArgs) -> anyhow::Result<()> {
     let password = if password_stdin {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).context("reading the password from standard input")?;
@@ -473,7 +515,7 @@ fn create_admin(data_dir: &Path, email: &str, name: &str, password_stdin: bool, 
 }
 
 /// Returns whether every row was accepted.
-fn import_users(data_dir: &Path, file: &Path, credentials_out: Option<&Path>, key: &KeyArgs) -> anyhow::Result<bool> {
+fn import_users(data_dir: &Path, file: &Path, credentials_out: Option<&Path>, key: &StoreArgs) -> anyhow::Result<bool> {
     let input = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
     // Created before importing, so a path we cannot write is found before anyone gets a password.
     let mut out = match credentials_out {
@@ -560,6 +602,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         demo: args.demo,
         demo_history: args.demo_history,
         key: args.key.source()?,
+        database_url: args.key.database_url(),
         audit_head_export: args.audit_head_export.clone(),
         audit_head_every: std::time::Duration::from_secs(args.audit_head_every_minutes * 60),
         max_clock_ahead_ms: args.max_clock_ahead_mins * 60_000,
@@ -584,7 +627,11 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     if let Some(at) = server.metrics_addr {
         tracing::info!(metrics = %format!("http://{at}/metrics"), "metrics served on their own address");
     }
-    tracing::info!(url = %server.url(), max_connections = server.max_connections, data_dir = %args.data_dir.display(), demo = args.demo, "qar-server listening");
+    let database = match &config.database_url {
+        Some(url) => qar_server::store::db::shown_url(url),
+        None => "SQLite in the data folder".to_owned(),
+    };
+    tracing::info!(url = %server.url(), max_connections = server.max_connections, data_dir = %args.data_dir.display(), %database, demo = args.demo, "qar-server listening");
     shutdown_signal().await;
     tracing::info!("shutting down: finishing requests in flight");
     server.stop().await;

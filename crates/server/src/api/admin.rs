@@ -9,7 +9,6 @@ use crate::net::ClientAddr;
 use crate::store::hub_admin::{AssignOutcome, HubInfo, SchoolInfo, UserInfo};
 use crate::store::invitations::{InvitationIssued, NewInvitation, Redeemed};
 use crate::store::now_ms;
-use crate::store::StoreError;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -220,20 +219,7 @@ pub async fn redeem(
     client: ClientAddr,
     JsonBody(req): JsonBody<RedeemRequest>,
 ) -> Result<Json<Redeemed>, ApiError> {
-    // A guessed code costs the address an attempt, like a guessed password (issue 15).
-    let ticket = state.store.throttle().take(client.0, now_ms())?;
-    let turn = state.store.throttle().hashing_turn().await?;
-    let store = state.store.clone();
-    let result = blocking(move || {
-        let r = store.redeem_invitation(&req.code, &req.password, now_ms());
-        drop(turn);
-        Ok(r)
-    })
-    .await?;
-    if matches!(&result, Ok(_) | Err(StoreError::Refused { code: qar_core::ErrorCode::WeakPassword, .. })) {
-        state.store.throttle().succeeded(ticket);
-    }
-    Ok(Json(result?))
+    Ok(Json(crate::auth::sign_in::redeem_throttled(state.store.clone(), client.0, req.code, req.password).await?))
 }
 
 /// No sign-in: a first authenticator code switches the account on; then sign in as usual.
@@ -252,9 +238,5 @@ pub async fn confirm(
     client: ClientAddr,
     JsonBody(req): JsonBody<ConfirmRequest>,
 ) -> Result<Json<AccountSummary>, ApiError> {
-    let ticket = state.store.throttle().take(client.0, now_ms())?;
-    let store = state.store.clone();
-    let account = blocking(move || Ok(store.confirm_invitation(&req.code, &req.totp_code, now_ms())?)).await?;
-    state.store.throttle().succeeded(ticket);
-    Ok(Json(account))
+    Ok(Json(crate::auth::sign_in::confirm_throttled(state.store.clone(), client.0, req.code, req.totp_code).await?))
 }

@@ -3,10 +3,9 @@
 
 use super::blocking;
 use super::extract::{DeviceId, JsonBody};
-use crate::auth::{AuthDevice, AuthError, DeviceInfo, LoginGrant, LoginRequest};
+use crate::auth::{AuthDevice, DeviceInfo, LoginGrant, LoginRequest};
 use crate::error::ApiError;
 use crate::net::ClientAddr;
-use crate::store::accounts::email_key;
 use crate::store::now_ms;
 use crate::AppState;
 use axum::extract::State;
@@ -17,7 +16,7 @@ use serde::Deserialize;
 /// 200 `{token, user: {id, name, email, roles}, expires_at_ms}`; 401 `invalid_credentials`;
 /// 403 `account_disabled`; 409 `device_in_use`; 429 `too_many_attempts`; 503 `server_busy`.
 ///
-/// Limits (issue 15, `auth::throttle`): each attempt takes one from the client address's bucket
+/// Limits (issue 15, `auth::sign_in`, shared with the school's pages): each attempt takes one from the client address's bucket
 /// (given back on success); an address that failed for this e-mail backs off; password checks
 /// wait for a free core. None of these is written to disk.
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
@@ -36,32 +35,9 @@ pub async fn login(
     client: ClientAddr,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> Result<Json<LoginGrant>, ApiError> {
-    let throttle = state.store.throttle();
-    let email = email_key(&req.email);
-    let ip = client.0;
-    // Cheap refusals first, so a flooding address never waits for a turn to hash.
-    throttle.check_email(&email, ip, now_ms())?;
-    let ticket = throttle.take(ip, now_ms())?;
-    let turn = throttle.hashing_turn().await?;
-    // Counted as failed before the check (parallel guesses all count); a success clears it.
-    throttle.begin_email(&email, ip, now_ms())?;
-    let store = state.store.clone();
-    let result = blocking(move || {
-        let r = store.login(&req, now_ms());
-        drop(turn);
-        Ok(r)
-    })
-    .await?;
-    match &result {
-        // Guesses, or the account's own back-off: the attempt stays spent and counted.
-        Err(AuthError::InvalidCredentials | AuthError::TooManyAttempts { .. }) => {}
-        // Right credentials (also for a switched-off account or a laptop in use): not a guess.
-        _ => {
-            throttle.succeeded(ticket);
-            throttle.email_succeeded(&email, ip);
-        }
-    }
-    Ok(Json(result?))
+    let email = req.email.clone();
+    let grant = crate::auth::sign_in::throttled(state.store.clone(), client.0, &email, move |store| store.login(&req, now_ms())).await?;
+    Ok(Json(grant))
 }
 
 /// Signs the caller's laptop out: 200 with its registry entry, now revoked.

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::auth::Role;
-use crate::store::ServerStore;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
@@ -15,7 +15,7 @@ use tower::ServiceExt;
 /// A router over a fresh store and an administrator's token.
 fn admin_router() -> (tempfile::TempDir, Router, String) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(ServerStore::open(dir.path()).unwrap());
+    let store = Arc::new(crate::open_store(dir.path(), None, &crate::KeySource::DataDir).unwrap());
     store.test_user("user-admin", "Ada Admin", &[Role::Admin]).unwrap();
     let token = store.test_token("user-admin", uuid::Uuid::now_v7(), crate::store::now_ms()).unwrap();
     (dir, app(AppState::new(store)), token)

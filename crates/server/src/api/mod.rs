@@ -39,6 +39,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use probes::metrics_app;
+pub(crate) use report_versions::{download_response, render_version, Download};
 pub(crate) use sync::MAX_WAIT_MS;
 
 /// Largest accepted request body. A push of 1,000 two-kilobyte notes is about 2.5 MB.
@@ -115,7 +116,10 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/register/entries/{review_id}/visit-requests", post(register::ask_to_visit))
         .route("/v1/schools/{urn}/visit-requests", get(register::school_visit_requests))
         .route("/v1/schools/{urn}/register", get(register::school_entries))
-        .fallback(|| async { ApiError::new(ErrorCode::NotFound, "no such endpoint") })
+        // The school's pages for a browser (issue 22, decision 75): their own headers and sessions.
+        .merge(crate::web::router())
+        // A browser that mistypes a page's address gets a page; API clients get JSON as before.
+        .fallback(crate::web::fallback)
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this endpoint does not accept that method") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(json_object::refuse_json_arrays))
@@ -123,7 +127,8 @@ pub fn app(state: AppState) -> Router {
         // read as anything but what they say they are, never framed (issue 15).
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(
+        // The school's pages set their own, which allows their stylesheet and forms.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))

@@ -8,6 +8,7 @@ use crate::auth::AuthDevice;
 use crate::error::ApiError;
 use crate::store::now_ms;
 use crate::store::report_versions::ReportVersion;
+use crate::store::ServerStore;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::header;
@@ -126,24 +127,38 @@ async fn download(
     format: Download,
 ) -> Result<Response, ApiError> {
     let store = state.store.clone();
-    let (name, bytes) = blocking(move || {
-        let frozen = store.report_version(id, number, &caller)?;
-        let mut doc = qar_report::source::from_snapshot(&frozen.snapshot).map_err(ApiError::internal)?;
-        // The photos it prints, from the blob store: the same bytes the laptops hold.
-        doc.fill_photos(|p| store.report_photo_bytes(&id.to_string(), &p.sha256))?;
-        let (extension, bytes) = match format {
-            Download::Pdf => ("pdf", qar_report::render_pdf(&doc)),
-            Download::Docx => ("docx", qar_report::render_docx(&doc)),
-        };
-        Ok((qar_report::source::file_name(&doc, extension), bytes.map_err(ApiError::internal)?))
-    })
-    .await?;
+    let (name, bytes) = blocking(move || render_version(&store, id, number, &caller, format)).await?;
+    Ok(download_response(&name, bytes, format))
+}
+
+/// The issued version rendered as a file, with the laptop's file name, for whoever may read it:
+/// the API's downloads and the school's pages (`web::report`) both call this, so their bytes
+/// are the same.
+pub(crate) fn render_version(
+    store: &ServerStore,
+    id: uuid::Uuid,
+    number: u32,
+    caller: &AuthDevice,
+    format: Download,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let frozen = store.report_version(id, number, caller)?;
+    let mut doc = qar_report::source::from_snapshot(&frozen.snapshot).map_err(ApiError::internal)?;
+    // The photos it prints, from the blob store: the same bytes the laptops hold.
+    doc.fill_photos(|p| store.report_photo_bytes(&id.to_string(), &p.sha256))?;
+    let (extension, bytes) = match format {
+        Download::Pdf => ("pdf", qar_report::render_pdf(&doc)),
+        Download::Docx => ("docx", qar_report::render_docx(&doc)),
+    };
+    Ok((qar_report::source::file_name(&doc, extension), bytes.map_err(ApiError::internal)?))
+}
+
+/// A rendered version as an attachment.
+pub(crate) fn download_response(name: &str, bytes: Vec<u8>, format: Download) -> Response {
     let content_type = match format {
         Download::Pdf => "application/pdf",
         Download::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     };
-    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, content_disposition(&name))], bytes)
-        .into_response())
+    ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, content_disposition(name))], bytes).into_response()
 }
 
 /// `attachment` with the name as ASCII (`filename`, others replaced) and exactly (`filename*`, RFC 6266/5987).

@@ -14,7 +14,7 @@ fn router() -> (tempfile::TempDir, Router) {
 
 fn router_with_store() -> (tempfile::TempDir, Arc<ServerStore>, Router) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(ServerStore::open(dir.path()).unwrap());
+    let store = Arc::new(crate::open_store(dir.path(), None, &crate::KeySource::DataDir).unwrap());
     store.test_user("user-lead", "Lena Lead", &[]).unwrap();
     (dir, store.clone(), app(AppState::new(store)))
 }
@@ -56,7 +56,7 @@ async fn readiness_follows_the_store_and_liveness_does_not() {
     assert_eq!(call(&r, get("/livez")).await, (StatusCode::OK, json!({"status": "alive"})));
     assert_eq!(call(&r, get("/readyz")).await, (StatusCode::OK, json!({"status": "ready"})));
     // A store that no longer reads (its tables gone under it): not ready, and says why; still alive.
-    let conn = rusqlite::Connection::open(dir.path().join(crate::store::STORE_FILE)).unwrap();
+    let conn = crate::store::pg_testkit::connect_for_test(dir.path()).unwrap();
     conn.execute_batch("DROP TABLE meta").unwrap();
     let (status, body) = call(&r, get("/readyz")).await;
     assert_eq!((status, body["status"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("not_ready")), "{body}");

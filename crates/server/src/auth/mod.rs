@@ -9,6 +9,7 @@
 
 pub mod crypto;
 mod extract;
+pub(crate) mod sign_in;
 pub mod throttle;
 
 pub use extract::{AuthDevice, AuthRejection};

@@ -211,7 +211,7 @@ mod tests {
     #[tokio::test]
     async fn a_worker_whose_server_is_gone_ends() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(ServerStore::open(dir.path()).unwrap());
+        let store = Arc::new(crate::open_store(dir.path(), None, &crate::KeySource::DataDir).unwrap());
         let transport = Transport::Folder(dir.path().join("mail"));
         let Worker { stop, task } = Worker::spawn(store, MailConfig::default(), transport, "http://127.0.0.1:1".into());
         drop(stop);

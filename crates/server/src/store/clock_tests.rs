@@ -19,7 +19,7 @@ const YEAR_MS: u64 = 365 * 24 * 3600 * 1000;
 
 fn demo() -> (tempfile::TempDir, ServerStore) {
     let dir = tempfile::tempdir().unwrap();
-    let s = ServerStore::open(dir.path()).unwrap();
+    let s = crate::open_store(dir.path(), None, &crate::KeySource::DataDir).unwrap();
     s.seed_demo(now_ms()).unwrap();
     (dir, s)
 }
@@ -188,6 +188,6 @@ fn an_unreadable_clock_refuses_to_open() {
         .execute("INSERT INTO meta(key, value) VALUES ('server_hlc', '10000000000000-0000000000-0000000000000001') ON CONFLICT(key) DO UPDATE SET value = excluded.value", [])
         .unwrap();
     drop(s);
-    let err = ServerStore::open(dir.path()).err().expect("refused");
+    let err = crate::open_store(dir.path(), None, &crate::KeySource::DataDir).err().expect("refused");
     assert!(err.to_string().contains("server clock"), "{err}");
 }

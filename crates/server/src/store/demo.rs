@@ -69,6 +69,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
         let seeded = tx.prepare("SELECT 1 FROM meta WHERE key = 'demo_seeded'")?.exists([])?;
         if !seeded {

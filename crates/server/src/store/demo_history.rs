@@ -185,6 +185,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
         seed_history(&tx, &mut ctx)?;
         // The demo reviews now have issued history to build on (issue 23): link it as

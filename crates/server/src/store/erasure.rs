@@ -14,7 +14,7 @@ use super::audit_log::{self, part_input, pseudonym, Event};
 use super::hub_admin::{require_admin, unknown_user};
 use super::push::max_server_seq;
 use super::records::{self, Ctx};
-use super::{ServerStore, StoreError};
+use super::{clock, ServerStore, StoreError};
 use crate::auth::AuthDevice;
 use crate::store::db::{params, Connection, OptionalExtension};
 use qar_core::{EntityKind, ErrorCode};
@@ -49,6 +49,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let (name, email): (String, String) = tx
             .query_row("SELECT name, email FROM users WHERE id = ?1", [user_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
@@ -91,6 +92,8 @@ impl ServerStore {
             params![user_id, now_ms as i64],
         )?;
         tx.execute("DELETE FROM user_roles WHERE user_id = ?1", [user_id])?;
+        // Their browser sessions end with the account (the school's pages, decision 75).
+        tx.execute("DELETE FROM web_sessions WHERE user_id = ?1", [user_id])?;
         tx.execute("UPDATE invitations SET password_hash = NULL, totp_secret = NULL WHERE user_id = ?1", [user_id])?;
         tx.execute("UPDATE device_registry SET name = 'erased', revoked_reason = NULL WHERE user_id = ?1", [user_id])?;
         tx.execute("DELETE FROM login_attempts WHERE email = ?1", [&email])?;
@@ -104,6 +107,8 @@ impl ServerStore {
         let (values, legacy) = pseudonymise_audit(&tx, key, user_id, &[&name, &email], &devices)?;
         counts.audit_values = values;
         counts.legacy_entries_left = legacy;
+        // Saved with the stamps it issued, so the next writer (of any instance) stamps later.
+        clock::save(&tx, &clock)?;
         tx.commit()?;
         tracing::warn!(pseudonym = person, by = caller.user_id, "person erased");
         Ok(counts)

@@ -33,6 +33,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms: issued_ms };
         let mut ids = Vec::new();
         for r in reviews {
@@ -102,6 +103,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
         let note = Uuid::now_v7().to_string();
         let fields = [

@@ -35,6 +35,7 @@ pub mod register;
 mod report_forms;
 mod report_photos;
 pub mod report_versions;
+mod restored;
 pub mod retention;
 pub mod scheduling;
 pub mod school_heads;
@@ -57,6 +58,7 @@ mod testkit;
 #[cfg(any(test, feature = "test-support"))]
 pub use testkit::{day, visit};
 pub mod visit_days;
+pub mod web_sessions;
 mod workflow;
 
 pub use ahead::DEFAULT_MAX_CLOCK_AHEAD_MS;
@@ -98,7 +100,8 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { number: 13, name: "host school headteachers", sql: include_str!("migrations/0013_school_heads.sql") },
     Migration { number: 14, name: "register of Areas of Excellence", sql: include_str!("migrations/0014_register.sql") },
-    Migration { number: 15, name: "the host school's factual-accuracy check", sql: include_str!("migrations/0015_accuracy_check.sql") },
+    Migration { number: 15, name: "browser sessions for the school's pages", sql: include_str!("migrations/0015_web_sessions.sql") },
+    Migration { number: 16, name: "the host school's factual-accuracy check", sql: include_str!("migrations/0016_accuracy_check.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -180,8 +183,11 @@ pub struct ServerStore {
     writer: Mutex<Connection>,
     /// Pulls read from their own connection so they never wait behind a push (WAL readers).
     reader: Mutex<Connection>,
-    /// The newest server_seq, announced after each commit; waiting pulls wake on it.
-    latest: tokio::sync::watch::Sender<u64>,
+    /// The newest server_seq, announced after each commit; waiting pulls wake on it. On
+    /// PostgreSQL the feed listener announces other instances' commits here too.
+    latest: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+    /// On PostgreSQL: the connection that hears other instances' commits (decision 98).
+    feed_listener: Option<db::feed_listener::FeedListener>,
     /// Pushes waiting for the next group commit.
     queue: Mutex<Vec<push::Queued>>,
     /// The server's own clock, for its writes. Locked only while holding the writer.
@@ -220,7 +226,8 @@ pub struct StoreStats {
     pub group_commit_pushes: u64,
     /// Pushes waiting for the next group commit now.
     pub queued: usize,
-    /// Connections held, by role: one writer, one reader for pulls (SQLite WAL).
+    /// Connections held, by role: one writer, one reader for pulls (SQLite WAL), and on
+    /// PostgreSQL the feed listener.
     pub connections: Vec<(&'static str, usize)>,
 }
 
@@ -235,6 +242,17 @@ fn feed_epoch(writer: &Connection) -> Result<String, crate::ServerError> {
         .execute("INSERT INTO meta(key, value) VALUES ('feed_epoch', ?1) ON CONFLICT(key) DO NOTHING", [backup::new_feed_epoch()?])
         .map_err(StoreError::from)?;
     Ok(read(writer).map_err(StoreError::from)?.unwrap_or_default())
+}
+
+/// Moves the newest seq forward (never back), waking the pulls waiting for it.
+fn announce_to(latest: &tokio::sync::watch::Sender<u64>, seq: u64) {
+    latest.send_if_modified(|cur| {
+        let newer = seq > *cur;
+        if newer {
+            *cur = seq;
+        }
+        newer
+    });
 }
 
 pub fn now_ms() -> u64 {
@@ -273,11 +291,16 @@ impl ServerStore {
         let dir_error = |source| crate::ServerError::DataDir { path: data_dir.display().to_string(), source };
         crate::private_files::private_dir(data_dir).map_err(dir_error)?;
         let key = std::sync::Arc::new(key.load(data_dir)?);
-        let mut writer = Connection::connect_postgres(url).map_err(StoreError::from)?;
+        let unreachable = |e: db::Error| crate::ServerError::DatabaseUnreachable { at: db::shown_url(url), detail: e.to_string() };
+        let mut writer = Connection::connect_postgres(url).map_err(unreachable)?;
         pg_schema::check_collation(&writer)?;
         pg_schema::migrate(&mut writer, now_ms())?;
         let reader = Connection::connect_postgres(url).map_err(StoreError::from)?;
-        Self::on_connections(writer, reader, data_dir, key)
+        let mut store = Self::on_connections(writer, reader, data_dir, key)?;
+        let latest = store.latest.clone();
+        let listener = db::feed_listener::FeedListener::start(url, move |seq| announce_to(&latest, seq)).map_err(StoreError::from)?;
+        store.feed_listener = Some(listener);
+        Ok(store)
     }
 
     /// What opening does once the database is reachable and migrated, on either database.
@@ -294,11 +317,13 @@ impl ServerStore {
         let latest: i64 =
             reader.query_row("SELECT coalesce(max(server_seq), 0) FROM records", [], |r| r.get(0)).map_err(StoreError::from)?;
         let (latest, _) = tokio::sync::watch::channel(latest as u64);
+        let latest = std::sync::Arc::new(latest);
         let blobs = blobs::FolderBlobs::new(data_dir.join("blobs"), key.clone());
         Ok(ServerStore {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
             latest,
+            feed_listener: None,
             queue: Mutex::new(Vec::new()),
             clock: Mutex::new(clock),
             key,
@@ -318,7 +343,12 @@ impl ServerStore {
             group_commits: self.stats.group_commits.load(Relaxed),
             group_commit_pushes: self.stats.group_commit_pushes.load(Relaxed),
             queued: self.queue.lock().unwrap_or_else(|p| p.into_inner()).len(),
-            connections: vec![("writer", 1), ("reader", 1)],
+            // On PostgreSQL also the connection that hears other instances' commits.
+            connections: if self.feed_listener.is_some() {
+                vec![("writer", 1), ("reader", 1), ("feed_listener", 1)]
+            } else {
+                vec![("writer", 1), ("reader", 1)]
+            },
         }
     }
 
@@ -356,13 +386,7 @@ impl ServerStore {
 
     /// Tells waiting pulls that commits up to `seq` are readable.
     fn announce(&self, seq: u64) {
-        self.latest.send_if_modified(|cur| {
-            let newer = seq > *cur;
-            if newer {
-                *cur = seq;
-            }
-            newer
-        });
+        announce_to(&self.latest, seq);
     }
 
     fn writer(&self) -> MutexGuard<'_, Connection> {

@@ -16,8 +16,14 @@ pub(super) const PG_MIGRATIONS: &[PgMigration] = &[
     PgMigration { number: 1, name: "the schema of SQLite migrations 1–14", sql: include_str!("pg_migrations/0001_baseline.sql") },
     PgMigration {
         number: 2,
-        name: "SQLite migration 15: the factual-accuracy check",
-        sql: include_str!("pg_migrations/0002_accuracy_check.sql"),
+        name: "the partnership's shipped retention policy",
+        sql: include_str!("pg_migrations/0002_retention_default.sql"),
+    },
+    PgMigration { number: 3, name: "browser sessions for the school's pages", sql: include_str!("pg_migrations/0003_web_sessions.sql") },
+    PgMigration {
+        number: 4,
+        name: "SQLite migration 16: the factual-accuracy check",
+        sql: include_str!("pg_migrations/0004_accuracy_check.sql"),
     },
 ];
 

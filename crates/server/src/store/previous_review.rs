@@ -182,6 +182,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let (rid, urn, start) = authorised(&tx, caller, review_id, Action::ScheduleReview)?;
         let chosen = match req.previous_review_id {
             None => None,

@@ -36,6 +36,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let review = records::load(&tx, EntityKind::Review, &rid)?.ok_or(StoreError::UnknownReview(review_id))?;
         let urn = text(&review.doc, "school_urn").to_owned();
         let (name, school_hub, context) = school_context(&tx, &urn)?.ok_or_else(|| {

@@ -323,7 +323,7 @@ mod tests {
     #[test]
     fn the_page_text_skips_only_what_is_all_the_askers_own() {
         let dir = tempfile::tempdir().unwrap();
-        let s = ServerStore::open(dir.path()).unwrap();
+        let s = crate::open_store(dir.path(), None, &crate::KeySource::DataDir).unwrap();
         s.test_user("user-lead", "Lena Lead", &[]).unwrap();
         let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
         let who = |d: Uuid| AuthDevice { user_id: "user-lead".into(), device_id: d, roles: vec![] };

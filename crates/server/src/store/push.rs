@@ -210,6 +210,7 @@ impl ServerStore {
                 lite.pragma_update(None, "cache_size", WRITER_CACHE_KIB)?;
             }
             let mut tx = conn.transaction()?;
+            clock::catch_up(&tx, &mut clock)?;
             for q in &mut batch {
                 let sp = tx.savepoint()?;
                 // A push that fails is rolled back whole: so is what its ops did to the clock.

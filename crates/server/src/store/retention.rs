@@ -357,6 +357,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let policies = Policies::load(&tx)?;
         let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
         let mut counts = PurgeCounts::default();

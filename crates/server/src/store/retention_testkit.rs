@@ -62,6 +62,7 @@ impl ServerStore {
             let mut conn = self.writer();
             let mut clock = self.clock();
             let tx = conn.transaction()?;
+            clock::catch_up(&tx, &mut clock)?;
             let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
             records::server_write(&tx, &mut ctx, EntityKind::Review, review_id, review_id, fields)?;
             also(&tx)?;
@@ -79,6 +80,7 @@ impl ServerStore {
             let mut conn = self.writer();
             let mut clock = self.clock();
             let tx = conn.transaction()?;
+            clock::catch_up(&tx, &mut clock)?;
             let mut ctx = Ctx { clock: &mut clock, seq: max_server_seq(&tx)?, now_ms };
             let rid = Uuid::now_v7().to_string();
             let mut made = TestReview { review: rid.clone(), ..Default::default() };

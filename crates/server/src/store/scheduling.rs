@@ -121,6 +121,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let hub = super::hub_admin::hub_info(&tx, hub_id)?.ok_or_else(|| super::hub_admin::unknown_hub(hub_id))?;
         let (name, school_hub, context) = school_context(&tx, urn)?
             .ok_or_else(|| refused(ErrorCode::UnknownSchool, format!("No school with URN {urn} is in the register.")))?;
@@ -178,6 +179,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let review = access::review_access(&tx, &rid, &caller.user_id)?.ok_or(StoreError::UnknownReview(review_id))?;
         let hub_name = match review.hub_id.as_deref() {
             Some(h) => super::hub_admin::hub_info(&tx, h)?.map(|h| h.name).unwrap_or_default(),

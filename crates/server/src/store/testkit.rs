@@ -70,6 +70,7 @@ impl ServerStore {
             let mut conn = self.writer();
             let mut clock = self.clock();
             let tx = conn.transaction()?;
+            clock::catch_up(&tx, &mut clock)?;
             let mut ctx = Ctx { clock: &mut clock, seq: super::push::max_server_seq(&tx)?, now_ms };
             access::add_member(&tx, &review_id.to_string(), user_id, role)?;
             access::refresh_fields(&tx, &mut ctx, &review_id.to_string())?;

@@ -62,6 +62,7 @@ impl ServerStore {
         let mut conn = self.writer();
         let mut clock = self.clock();
         let tx = conn.transaction()?;
+        clock::catch_up(&tx, &mut clock)?;
         let review = access::review_access(&tx, &rid, &caller.user_id)?.ok_or(StoreError::UnknownReview(review_id))?;
         let stored = records::load(&tx, EntityKind::Review, &rid)?.ok_or(StoreError::UnknownReview(review_id))?;
         if records::tombstone(&stored.doc).is_some() {

@@ -28,8 +28,9 @@ fn sign_in(store: &ServerStore, email: &str) -> (Uuid, String) {
 
 /// Changes the file the way an attacker with the file would: guards dropped first.
 fn tamper(dir: &Path, sql: &str) {
-    let conn = rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap();
-    conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").unwrap();
+    let conn = crate::common::store_sql(dir);
+    crate::common::drop_trigger(&conn, "audit_log_no_update", "audit_log");
+    crate::common::drop_trigger(&conn, "audit_log_no_delete", "audit_log");
     conn.execute_batch(sql).unwrap();
 }
 
@@ -40,7 +41,7 @@ fn verify_cli(dir: &Path) -> (bool, String) {
 
 /// A data folder with sign-ins and a revocation in its audit log; returns the entry count.
 fn with_history(dir: &Path) -> u64 {
-    let store = ServerStore::open(dir).unwrap();
+    let store = crate::common::open_store(dir);
     store.seed_demo(now_ms()).unwrap();
     sign_in(&store, "anika.marsh@example.org");
     let (lost, _) = sign_in(&store, "owen.pritchard@example.org");
@@ -58,7 +59,7 @@ fn the_chain_holds_and_sql_cannot_change_it() {
     assert_eq!(with_history(dir.path()), 4, "three sign-ins and a revocation");
     let (ok, text) = verify_cli(dir.path());
     assert!(ok && text.contains("intact: 4 entries"), "{text}");
-    let conn = rusqlite::Connection::open(dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = crate::common::store_sql(dir.path());
     let e = conn.execute("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2", []).unwrap_err();
     assert!(e.to_string().contains("append-only"), "{e}");
     assert!(conn.execute("DELETE FROM audit_log WHERE seq = 4", []).is_err());
@@ -69,7 +70,7 @@ fn an_edited_entry_is_found() {
     let dir = tempfile::tempdir().unwrap();
     with_history(dir.path());
     tamper(dir.path(), "UPDATE audit_log SET detail = '{\"reason\":\"routine\"}' WHERE seq = 4;");
-    let verdict = ServerStore::open(dir.path()).unwrap().verify_audit().unwrap();
+    let verdict = crate::common::open_store(dir.path()).verify_audit().unwrap();
     assert_eq!(verdict.broken, Some((4, "its content was changed after it was written".into())));
     let (ok, text) = verify_cli(dir.path());
     assert!(!ok && text.contains("BROKEN at entry 4"), "{text}");
@@ -80,13 +81,13 @@ fn a_removed_entry_in_the_middle_or_at_the_end_is_found() {
     let middle = tempfile::tempdir().unwrap();
     with_history(middle.path());
     tamper(middle.path(), "DELETE FROM audit_log WHERE seq = 2;");
-    let verdict = ServerStore::open(middle.path()).unwrap().verify_audit().unwrap();
+    let verdict = crate::common::open_store(middle.path()).verify_audit().unwrap();
     assert_eq!(verdict.broken, Some((2, "an entry is missing here".into())));
 
     let tail = tempfile::tempdir().unwrap();
     with_history(tail.path());
     tamper(tail.path(), "DELETE FROM audit_log WHERE seq = 4;");
-    let verdict = ServerStore::open(tail.path()).unwrap().verify_audit().unwrap();
+    let verdict = crate::common::open_store(tail.path()).verify_audit().unwrap();
     assert_eq!(verdict.broken, Some((4, "entries at the end were removed".into())));
 
     // Re-chaining the rest by hand would need every later hash recomputed and the head moved:
@@ -100,7 +101,7 @@ fn reforge(dir: &Path, from: i64, edit: &str, legacy: bool) {
     use hmac::{Hmac, Mac};
     use sha2::{Digest, Sha256};
     tamper(dir, edit);
-    let conn = rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = crate::common::store_sql(dir);
     let mac = |data: &[u8]| {
         let mut m = <Hmac<Sha256> as Mac>::new_from_slice(b"the attacker's guess at the key").unwrap();
         m.update(data);
@@ -130,7 +131,7 @@ fn reforge(dir: &Path, from: i64, edit: &str, legacy: bool) {
             conn.execute(
                 "UPDATE audit_log SET scheme = 0, actor_digest = NULL, device_digest = NULL, subject_digest = NULL, detail_digest = NULL,
                  prev_hash = ?2, hash = ?3 WHERE seq = ?1",
-                rusqlite::params![seq, prev, hash],
+                qar_server::store::db::params![seq, prev, hash],
             )
             .unwrap();
             prev = hash;
@@ -140,7 +141,7 @@ fn reforge(dir: &Path, from: i64, edit: &str, legacy: bool) {
             let hash = mac(&row);
             conn.execute(
                 "UPDATE audit_log SET actor_digest = ?2, device_digest = ?3, subject_digest = ?4, detail_digest = ?5, prev_hash = ?6, hash = ?7 WHERE seq = ?1",
-                rusqlite::params![seq, d[0], d[1], d[2], d[3], prev, hash],
+                qar_server::store::db::params![seq, d[0], d[1], d[2], d[3], prev, hash],
             )
             .unwrap();
             prev = hash;
@@ -156,7 +157,7 @@ fn a_chain_recomputed_without_the_key_is_found() {
         let dir = tempfile::tempdir().unwrap();
         with_history(dir.path());
         reforge(dir.path(), 2, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2;", legacy);
-        let verdict = ServerStore::open(dir.path()).unwrap().verify_audit().unwrap();
+        let verdict = crate::common::open_store(dir.path()).verify_audit().unwrap();
         let why = if legacy {
             "it is an unkeyed entry where the keyed chain had begun: it was rewritten without the server key"
         } else {
@@ -173,7 +174,7 @@ fn a_wrong_key_is_refused_and_cannot_verify() {
     let dir = tempfile::tempdir().unwrap();
     with_history(dir.path());
     let wrong = KeySource::Hex("ab".repeat(32));
-    let e = ServerStore::open_with(dir.path(), &wrong).err().expect("another key is refused at start");
+    let e = qar_server::open_store(dir.path(), None, &wrong).err().expect("another key is refused at start");
     assert!(e.to_string().contains("does not belong to the data folder"), "{e}");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_qar-server"))
         .args(["verify-audit", "--data-dir"])
@@ -184,7 +185,7 @@ fn a_wrong_key_is_refused_and_cannot_verify() {
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("does not belong to the data folder"));
     // Even with the key check removed from the file, the chain does not verify with that key.
     tamper(dir.path(), "DELETE FROM meta WHERE key = 'server_key_check';");
-    let verdict = ServerStore::open_with(dir.path(), &wrong).unwrap().verify_audit().unwrap();
+    let verdict = qar_server::open_store(dir.path(), None, &wrong).unwrap().verify_audit().unwrap();
     assert_eq!(verdict.broken.as_ref().map(|(seq, _)| *seq), Some(1), "the legacy boundary's MAC does not fit: {:?}", verdict.broken);
 }
 
@@ -197,10 +198,10 @@ fn a_removed_tail_is_found_against_an_exported_head() {
     let exported = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     assert!(out.status.success() && exported.starts_with("4:") && exported.len() == 66, "{exported}");
     // A careful attacker removes the last entry and moves the head in the file to the one before.
-    let conn = rusqlite::Connection::open(dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = crate::common::store_sql(dir.path());
     let third: String = conn.query_row("SELECT hash FROM audit_log WHERE seq = 3", [], |r| r.get(0)).unwrap();
     tamper(dir.path(), &format!("DELETE FROM audit_log WHERE seq = 4; UPDATE meta SET value = '3:{third}' WHERE key = 'audit_head';"));
-    let store = ServerStore::open(dir.path()).unwrap();
+    let store = crate::common::open_store(dir.path());
     assert_eq!(store.verify_audit().unwrap().broken, None, "the file alone cannot tell: that is why the head is exported");
     let head = qar_server::store::parse_head(&exported).unwrap();
     let verdict = store.verify_audit_against(Some(head)).unwrap();
@@ -220,12 +221,12 @@ fn a_removed_tail_is_found_against_an_exported_head() {
 fn a_pseudonymised_person_still_verifies() {
     let dir = tempfile::tempdir().unwrap();
     with_history(dir.path());
-    let store = ServerStore::open(dir.path()).unwrap();
+    let store = crate::common::open_store(dir.path());
     let replaced = store.pseudonymise_in_audit("user-demo-admin").unwrap();
     assert_eq!(replaced, 3, "the admin signed in (actor and subject) and revoked a laptop (actor)");
     let verdict = store.verify_audit().unwrap();
     assert!(verdict.intact() && verdict.pseudonymised == 3, "{verdict:?}");
-    let conn = rusqlite::Connection::open(dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = crate::common::store_sql(dir.path());
     let left: i64 = conn
         .query_row("SELECT count(*) FROM audit_log WHERE actor = 'user-demo-admin' OR subject = 'user-demo-admin'", [], |r| r.get(0))
         .unwrap();
@@ -273,7 +274,7 @@ async fn the_head_is_exported_on_a_schedule_and_at_shutdown() {
     srv.stop().await;
     let written = lines();
     assert_eq!(written.last(), Some(&format!("{}:{}", last.0, last.1)), "written once more at shutdown");
-    let store = ServerStore::open(&data).unwrap();
+    let store = crate::common::open_store(&data);
     for line in &written {
         let head = qar_server::store::parse_head(line).unwrap();
         assert!(store.verify_audit_against(Some(head)).unwrap().intact(), "{line}");
@@ -284,11 +285,11 @@ async fn the_head_is_exported_on_a_schedule_and_at_shutdown() {
 fn entries_from_before_the_key_still_verify_and_the_keyed_chain_continues_from_them() {
     use sha2::{Digest, Sha256};
     let dir = tempfile::tempdir().unwrap();
-    drop(ServerStore::open(dir.path()).unwrap());
+    drop(crate::common::open_store(dir.path()));
     // What a data folder of the previous version holds: unkeyed SHA-256 rows, no boundary record.
     let mut prev = "0".repeat(64);
     {
-        let conn = rusqlite::Connection::open(dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+        let conn = crate::common::store_sql(dir.path());
         conn.execute("DELETE FROM meta WHERE key = 'audit_legacy_end'", []).unwrap();
         for seq in 1..=3i64 {
             let (seq_text, at) = (seq.to_string(), (1_790_000_000_000 + seq).to_string());
@@ -301,7 +302,7 @@ fn entries_from_before_the_key_still_verify_and_the_keyed_chain_continues_from_t
             let hash = hex::encode(h.finalize());
             conn.execute(
                 "INSERT INTO audit_log(seq, at_ms, kind, actor, device_id, subject, detail, prev_hash, hash) VALUES (?1, ?2, 'sign_in', 'user-old', 'device-old', 'user-old', '', ?3, ?4)",
-                rusqlite::params![seq, 1_790_000_000_000 + seq, prev, hash],
+                qar_server::store::db::params![seq, 1_790_000_000_000 + seq, prev, hash],
             )
             .unwrap();
             prev = hash;
@@ -312,18 +313,18 @@ fn entries_from_before_the_key_still_verify_and_the_keyed_chain_continues_from_t
         )
         .unwrap();
     }
-    let store = ServerStore::open(dir.path()).unwrap();
+    let store = crate::common::open_store(dir.path());
     store.seed_demo(now_ms()).unwrap();
     sign_in(&store, "anika.marsh@example.org");
     let verdict = store.verify_audit().unwrap();
     assert!(verdict.intact() && (verdict.entries, verdict.legacy_entries) == (4, 3), "{verdict:?}");
-    let conn = rusqlite::Connection::open(dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = crate::common::store_sql(dir.path());
     let (scheme, linked): (i64, String) =
         conn.query_row("SELECT scheme, prev_hash FROM audit_log WHERE seq = 4", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!((scheme, linked), (1, prev), "the keyed chain continues from the legacy head");
     // The legacy rows are anchored: editing one (even recomputing them all) is found.
     drop(store);
     reforge(dir.path(), 2, "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2;", true);
-    let verdict = ServerStore::open(dir.path()).unwrap().verify_audit().unwrap();
+    let verdict = crate::common::open_store(dir.path()).verify_audit().unwrap();
     assert!(verdict.broken.is_some(), "{verdict:?}");
 }

@@ -1,6 +1,8 @@
 //! `qar-server backup` while laptops keep pushing to a real server on loopback, then
 //! `qar-server restore` into a new folder: the audit chain verifies, the server starts on it, and
-//! every op acknowledged before the backup began is there (decision 55).
+//! every op acknowledged before the backup began is there (decision 55). On PostgreSQL (the
+//! suite's second run) the same with the tools its guide names: `pg_dump` during the pushes,
+//! `pg_restore` into a new database, `qar-server after-restore` (decision 100).
 
 use qar_core::protocol::{FieldWrite, Op, OpOutcome, PullResponse, PushRequest, PushResponse};
 use qar_core::{EntityKind, Hlc, SCHEMA_VERSION};
@@ -119,7 +121,7 @@ fn a_backup_taken_while_pushes_go_on_restores_with_every_acknowledged_op() {
     let mut pushers = Vec::new();
     {
         // People, sign-ins and the key (kept outside the data folder) before the server starts.
-        let store = qar_server::ServerStore::open_with(&live, &qar_server::KeySource::File(key.clone())).unwrap();
+        let store = qar_server::open_store(&live, None, &qar_server::KeySource::File(key.clone())).unwrap();
         for i in 0..PUSHERS {
             let user = format!("user-backup-{i}");
             store.test_user(&user, &format!("Pat Pusher {i}"), &[]).unwrap();
@@ -169,7 +171,10 @@ fn a_backup_taken_while_pushes_go_on_restores_with_every_acknowledged_op() {
     let backup = root.path().join("backups").join("qar-1.qarbak");
     std::fs::create_dir_all(backup.parent().unwrap()).unwrap();
     let started = Instant::now();
-    let out = cli(&["backup", "--data-dir"], &[&live, Path::new("--to"), &backup, Path::new("--key-file"), &key]);
+    let out = match live_database(&live) {
+        Some(url) => pg_tool("pg_dump", &["--format=custom", "--file", &backup.display().to_string(), "--dbname", &url]),
+        None => cli(&["backup", "--data-dir"], &[&live, Path::new("--to"), &backup, Path::new("--key-file"), &key]),
+    };
     let took = started.elapsed();
     assert!(out.status.success(), "{}", text(&out));
     std::thread::sleep(Duration::from_millis(200));
@@ -178,50 +183,26 @@ fn a_backup_taken_while_pushes_go_on_restores_with_every_acknowledged_op() {
     let pushers: Vec<Pusher> = threads.into_iter().map(|t| t.join().unwrap()).collect();
     println!("backup of {} ops took {took:?} while {during} more were acknowledged: {}", preload(), text(&out).trim());
     assert!(during > 0, "pushes went on while and after the backup ran");
-    assert!(text(&out).contains("encrypted with the server key"), "{}", text(&out));
-
-    // Encrypted: neither SQLite's header nor a note's words are in the file.
-    let bytes = std::fs::read(&backup).unwrap();
-    assert!(!bytes.starts_with(b"SQLite format 3"), "the backup is not a clear SQLite file");
-    assert!(!bytes.windows(15).any(|w| w == b"secret-ish word"), "no note text in clear");
-    assert!(!root.path().join("backups").join("qar-1.qarbak.partial").exists());
-
-    // A backup never overwrites a file.
-    let again = cli(&["backup", "--data-dir"], &[&live, Path::new("--to"), &backup, Path::new("--key-file"), &key]);
-    assert!(!again.status.success() && text(&again).contains("never overwrites"), "{}", text(&again));
-
-    // Restore refuses the live folder (exit 2) and a wrong key, and writes nothing then.
-    let refused = cli(&["restore", "--from"], &[&backup, Path::new("--data-dir"), &live, Path::new("--key-file"), &key]);
-    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
-    assert!(text(&refused).contains("is not empty (it holds a store, qar-server.db)"), "{}", text(&refused));
-    let wrong_key = root.path().join("other.key");
-    std::fs::write(&wrong_key, format!("{}\n", "ab".repeat(32))).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&wrong_key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    if !crate::common::on_postgres() {
+        assert!(text(&out).contains("encrypted with the server key"), "{}", text(&out));
     }
-    let elsewhere = root.path().join("wrong");
-    let wrong = cli(&["restore", "--from"], &[&backup, Path::new("--data-dir"), &elsewhere, Path::new("--key-file"), &wrong_key]);
-    assert!(!wrong.status.success() && text(&wrong).contains("does not open with this server key"), "{}", text(&wrong));
-    assert!(!elsewhere.join(qar_server::store::STORE_FILE).exists());
-
     let restored = root.path().join("restored");
-    let started = Instant::now();
-    let out = cli(&["restore", "--from"], &[&backup, Path::new("--data-dir"), &restored, Path::new("--key-file"), &key]);
-    println!("restore took {:?}", started.elapsed());
-    assert!(out.status.success(), "{}", text(&out));
+    if crate::common::on_postgres() {
+        restore_postgres(&live, &backup, &restored, &key);
+    } else {
+        restore_sqlite(root.path(), &live, &backup, &restored, &key);
+    }
     let verified = cli(&["verify-audit", "--data-dir"], &[&restored, Path::new("--key-file"), &key]);
     assert!(verified.status.success() && text(&verified).contains("audit log intact"), "{}", text(&verified));
 
-    // The server starts on the restored folder; every op acknowledged before the backup began
+    // The server starts on the restored store; every op acknowledged before the backup began
     // is in its feed, and its feed epoch is new.
     drop(server);
-    let live_epoch = qar_server::ServerStore::open_with(&live, &qar_server::KeySource::File(key.clone())).unwrap().feed_epoch().to_owned();
+    let live_epoch = qar_server::open_store(&live, None, &qar_server::KeySource::File(key.clone())).unwrap().feed_epoch().to_owned();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let _server = Server::start(&restored, &key, port);
-    assert!(ready(&base), "the server starts on the restored folder");
+    assert!(ready(&base), "the server starts on the restored store");
     let mut ids = BTreeSet::new();
     let mut epoch = None;
     for p in &pushers {
@@ -239,4 +220,67 @@ fn a_backup_taken_while_pushes_go_on_restores_with_every_acknowledged_op() {
     let missing: Vec<_> = before_backup.iter().filter(|(d, s)| *s > 1 && !ids.contains(&note_id(*d, *s))).collect();
     assert!(missing.is_empty(), "{} acknowledged ops missing after restore, e.g. {:?}", missing.len(), missing.first());
     assert!(epoch.is_some_and(|e| e != live_epoch), "the restored store has a new feed epoch");
+}
+
+/// The live store's PostgreSQL database in the suite's PostgreSQL run.
+fn live_database(live: &Path) -> Option<String> {
+    qar_server::store::pg_testkit::database_for_this_server(live).unwrap()
+}
+
+fn pg_tool(tool: &str, args: &[&str]) -> Output {
+    let bin = Path::new(&std::env::var("QAR_PGBIN").unwrap_or_else(|_| "/usr/lib/postgresql/15/bin".into())).join(tool);
+    Command::new(bin).args(args).output().unwrap()
+}
+
+/// PostgreSQL's guide (deploy/README.md): `qar-server backup` points to pg_dump; pg_restore into a
+/// new, empty database; `after-restore` before a server serves it.
+fn restore_postgres(live: &Path, dump: &Path, restored: &Path, key: &Path) {
+    let url = live_database(live).unwrap();
+    let refused = cli(
+        &["backup", "--database-url", &url, "--data-dir"],
+        &[live, Path::new("--to"), &dump.with_extension("x"), Path::new("--key-file"), key],
+    );
+    assert!(!refused.status.success() && text(&refused).contains("use pg_dump"), "{}", text(&refused));
+    let target = qar_server::store::pg_testkit::database_for_this_server(restored).unwrap().unwrap();
+    let started = Instant::now();
+    let out = pg_tool("pg_restore", &["--no-owner", "--exit-on-error", "--dbname", &target, &dump.display().to_string()]);
+    assert!(out.status.success(), "{}", text(&out));
+    println!("pg_restore took {:?}", started.elapsed());
+    let after = cli(&["after-restore", "--data-dir"], &[restored, Path::new("--key-file"), key]);
+    assert!(after.status.success() && text(&after).contains("new feed epoch"), "{}", text(&after));
+}
+
+/// `qar-server backup` wrote an encrypted file; `qar-server restore` refuses what it must (and
+/// writes nothing then), then restores into an empty folder.
+fn restore_sqlite(root: &Path, live: &Path, backup: &Path, restored: &Path, key: &Path) {
+    // Encrypted: neither SQLite's header nor a note's words are in the file.
+    let bytes = std::fs::read(backup).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"), "the backup is not a clear SQLite file");
+    assert!(!bytes.windows(15).any(|w| w == b"secret-ish word"), "no note text in clear");
+    assert!(!root.join("backups").join("qar-1.qarbak.partial").exists());
+
+    // A backup never overwrites a file.
+    let again = cli(&["backup", "--data-dir"], &[live, Path::new("--to"), backup, Path::new("--key-file"), key]);
+    assert!(!again.status.success() && text(&again).contains("never overwrites"), "{}", text(&again));
+
+    // Restore refuses the live folder (exit 2) and a wrong key, and writes nothing then.
+    let refused = cli(&["restore", "--from"], &[backup, Path::new("--data-dir"), live, Path::new("--key-file"), key]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(text(&refused).contains("is not empty (it holds a store, qar-server.db)"), "{}", text(&refused));
+    let wrong_key = root.join("other.key");
+    std::fs::write(&wrong_key, format!("{}\n", "ab".repeat(32))).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrong_key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let elsewhere = root.join("wrong");
+    let wrong = cli(&["restore", "--from"], &[backup, Path::new("--data-dir"), &elsewhere, Path::new("--key-file"), &wrong_key]);
+    assert!(!wrong.status.success() && text(&wrong).contains("does not open with this server key"), "{}", text(&wrong));
+    assert!(!elsewhere.join(qar_server::store::STORE_FILE).exists());
+
+    let started = Instant::now();
+    let out = cli(&["restore", "--from"], &[backup, Path::new("--data-dir"), restored, Path::new("--key-file"), key]);
+    println!("restore took {:?}", started.elapsed());
+    assert!(out.status.success(), "{}", text(&out));
 }

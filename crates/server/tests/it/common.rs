@@ -214,10 +214,37 @@ pub fn estimate_id(review: Uuid, area: &str) -> Uuid {
 /// The store of a server a test started in `dir`, to read what the API does not show: the
 /// SQLite file, or in the PostgreSQL run (`QAR_TEST_STORE=postgres`) that server's database.
 pub fn store_sql(dir: &std::path::Path) -> qar_server::store::db::Connection {
-    match qar_server::store::pg_testkit::database_for_this_server(dir).unwrap() {
-        Some(url) => qar_server::store::db::Connection::connect_postgres(&url).unwrap(),
-        None => {
-            qar_server::store::db::Connection::from_sqlite(rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap())
-        }
+    qar_server::store::pg_testkit::connect_for_test(dir).unwrap()
+}
+
+/// The store of data folder `dir` as the server (and its subcommands) open it: the SQLite file,
+/// or in the PostgreSQL run that folder's database.
+pub fn open_store(dir: &std::path::Path) -> qar_server::ServerStore {
+    qar_server::open_store(dir, None, &qar_server::KeySource::DataDir).unwrap()
+}
+
+/// Whether this run keeps the servers' stores in PostgreSQL (`QAR_TEST_STORE=postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("QAR_TEST_STORE").as_deref() == Ok("postgres")
+}
+
+/// Everything the store of data folder `dir` holds, as bytes an attacker with the disk (SQLite:
+/// the file and its journal) or the database (PostgreSQL: `pg_dump`, schema and rows) would see.
+pub fn store_dump(dir: &std::path::Path) -> Vec<u8> {
+    if let Some(dump) = qar_server::store::pg_testkit::pg_dump(dir, false).unwrap() {
+        return dump;
     }
+    let mut bytes = std::fs::read(dir.join(qar_server::store::STORE_FILE)).unwrap();
+    bytes.extend(std::fs::read(dir.join(format!("{}-wal", qar_server::store::STORE_FILE))).unwrap_or_default());
+    bytes
+}
+
+/// Drops a guard trigger, as someone with write access to the database would before tampering
+/// (PostgreSQL names the table it is on; SQLite does not).
+pub fn drop_trigger(conn: &qar_server::store::db::Connection, trigger: &str, table: &str) {
+    let sql = match conn.backend() {
+        qar_server::store::db::Backend::Postgres => format!("DROP TRIGGER {trigger} ON {table}"),
+        qar_server::store::db::Backend::Sqlite => format!("DROP TRIGGER {trigger}"),
+    };
+    conn.execute_batch(&sql).unwrap();
 }

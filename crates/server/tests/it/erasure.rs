@@ -43,8 +43,8 @@ async fn with_owen_deactivated() -> Env {
     env
 }
 
-fn db(dir: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap()
+fn db(dir: &Path) -> qar_server::store::db::Connection {
+    crate::common::store_sql(dir)
 }
 
 fn count(dir: &Path, sql: &str) -> i64 {
@@ -99,7 +99,8 @@ async fn tampering_after_an_erasure_is_still_found() {
     erase_owen(&env).await;
     let dir = env.dir.path();
     let conn = db(dir);
-    conn.execute_batch("DROP TRIGGER report_versions_frozen; DROP TRIGGER audit_log_no_update;").unwrap();
+    crate::common::drop_trigger(&conn, "report_versions_frozen", "report_versions");
+    crate::common::drop_trigger(&conn, "audit_log_no_update", "audit_log");
     let store = env.srv.store();
 
     // The report's text changed beside the pseudonym.
@@ -138,7 +139,7 @@ async fn versions_issued_before_migration_12_get_their_form_when_the_store_opens
     let env = with_owen_deactivated().await;
     let dir = env.dir.path();
     let conn = db(dir);
-    conn.execute_batch("DROP TRIGGER report_versions_frozen").unwrap();
+    crate::common::drop_trigger(&conn, "report_versions_frozen", "report_versions");
     conn.execute("UPDATE report_versions SET person_digests = NULL, form_sha256 = NULL, form_mac = NULL", []).unwrap();
     // As a store from before: verification is the plain SHA-256, and it passes.
     assert!(env.srv.store().verify_audit().unwrap().intact());
@@ -155,7 +156,7 @@ async fn versions_issued_before_migration_12_get_their_form_when_the_store_opens
 /// A data folder of a version from before the key: three unkeyed entries about `user-old`.
 fn with_legacy_entries(dir: &Path) -> String {
     use sha2::{Digest, Sha256};
-    drop(qar_server::store::ServerStore::open(dir).unwrap());
+    drop(crate::common::open_store(dir));
     let conn = db(dir);
     conn.execute("DELETE FROM meta WHERE key = 'audit_legacy_end'", []).unwrap();
     let mut prev = "0".repeat(64);
@@ -171,7 +172,7 @@ fn with_legacy_entries(dir: &Path) -> String {
         conn.execute(
             "INSERT INTO audit_log(seq, at_ms, kind, actor, device_id, subject, detail, prev_hash, hash)
              VALUES (?1, ?2, 'sign_in', 'user-old', 'device-old', 'user-old', ?3, ?4, ?5)",
-            rusqlite::params![seq, 1_790_000_000_000 + seq, detail, prev, hash],
+            qar_server::store::db::params![seq, 1_790_000_000_000 + seq, detail, prev, hash],
         )
         .unwrap();
         prev = hash;
@@ -188,7 +189,7 @@ fn with_legacy_entries(dir: &Path) -> String {
 fn entries_from_before_the_key_are_moved_over_and_can_then_be_pseudonymised() {
     let dir = tempfile::tempdir().unwrap();
     let head = with_legacy_entries(dir.path());
-    let store = qar_server::store::ServerStore::open(dir.path()).unwrap();
+    let store = crate::common::open_store(dir.path());
     assert_eq!(count(dir.path(), "SELECT count(*) FROM audit_log WHERE legacy_mac IS NOT NULL AND actor_digest IS NOT NULL"), 3);
     assert_eq!(store.audit_head().unwrap(), Some((3, head)), "the links and the head are unchanged: exported heads still fit");
     assert!(store.pseudonymise_in_audit("user-old").unwrap() == 6);
@@ -196,11 +197,11 @@ fn entries_from_before_the_key_are_moved_over_and_can_then_be_pseudonymised() {
     assert!(verdict.intact() && verdict.legacy_entries == 3 && verdict.pseudonymised == 6, "{verdict:?}");
     // Opening again changes nothing more, and the moved-over entries are still guarded.
     drop(store);
-    let store = qar_server::store::ServerStore::open(dir.path()).unwrap();
+    let store = crate::common::open_store(dir.path());
     assert!(store.verify_audit().unwrap().intact());
     let conn = db(dir.path());
     assert!(conn.execute("UPDATE audit_log SET kind = 'sign_out' WHERE seq = 2", []).is_err(), "the trigger still refuses edits");
-    conn.execute_batch("DROP TRIGGER audit_log_no_update").unwrap();
+    crate::common::drop_trigger(&conn, "audit_log_no_update", "audit_log");
     conn.execute("UPDATE audit_log SET detail = 'nothing to see' WHERE seq = 2", []).unwrap();
     let verdict = store.verify_audit().unwrap();
     assert_eq!(verdict.broken.as_ref().map(|(seq, _)| *seq), Some(2), "{verdict:?}");

@@ -10,7 +10,7 @@ const T: u64 = 1_795_000_000_000;
 
 fn store() -> (tempfile::TempDir, ServerStore) {
     let dir = tempfile::tempdir().unwrap();
-    let s = ServerStore::open(dir.path()).unwrap();
+    let s = crate::common::open_store(dir.path());
     (dir, s)
 }
 

@@ -85,7 +85,7 @@ async fn invitation_lifecycle_duplicate_reuse_expiry() {
     assert_eq!((s, b["code"].as_str()), (StatusCode::CONFLICT, Some("already_active")), "{b}");
 
     // The server keeps only the code's hash.
-    let dump = std::fs::read(env.dir.path().join(qar_server::store::STORE_FILE)).unwrap();
+    let dump = crate::common::store_dump(env.dir.path());
     assert!(!dump.windows(code.len()).any(|w| w == code.as_bytes()), "the plain code is not stored");
 
     // Redeem: a weak password is refused and loses nothing; then the secret comes back.

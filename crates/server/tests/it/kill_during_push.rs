@@ -74,7 +74,7 @@ fn no_acknowledged_op_is_lost_or_doubled_across_kills() {
     let device = Uuid::now_v7();
     // The laptop's person and sign-in, made in the data folder before the server starts.
     let token = {
-        let store = qar_server::ServerStore::open(dir.path()).unwrap();
+        let store = crate::common::open_store(dir.path());
         store.test_user("user-kill-test", "Kim Killtest", &[]).unwrap();
         store.test_token("user-kill-test", device, qar_server::store::now_ms()).unwrap()
     };

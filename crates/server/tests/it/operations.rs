@@ -35,7 +35,7 @@ fn flags_beat_environment_beat_file_and_metrics_count_a_push_on_their_own_addres
     let data = root.path().join("data");
     let device = Uuid::now_v7();
     let token = {
-        let store = qar_server::ServerStore::open(&data).unwrap();
+        let store = crate::common::open_store(&data);
         store.test_user("user-ops", "Olu Operator", &[]).unwrap();
         store.test_token("user-ops", device, qar_server::store::now_ms()).unwrap()
     };

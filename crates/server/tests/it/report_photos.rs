@@ -113,4 +113,32 @@ async fn a_report_photo_is_issued_only_once_uploaded_and_prints_in_the_download(
     assert!(list.contains(" 96 ") && list.contains(" 64 "), "{list}");
     let (status, _): (StatusCode, Value) = env.get(&format!("/v1/reviews/{HERON}/blobs/{sha}"), token).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The school's head reads the version in a browser: the photo is a figure with its caption,
+    // served only as a photo of this issued version (issue 22).
+    let store = env.srv.store();
+    store.test_school_head("user-helen-heron-head", "Helen Heron", "990102").unwrap();
+    store.test_school_head("user-kit-kestrel-head", "Kit Kestrel", "990101").unwrap();
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page_get = |path: String, session: String| {
+        browser.get(env.url(&path)).header(reqwest::header::COOKIE, format!("__Host-qar_session={session}")).send()
+    };
+    let head = store.test_web_session("user-helen-heron-head", qar_server::store::now_ms()).unwrap();
+    let version = format!("/schools/990102/reviews/{HERON}/versions/1");
+    let page = page_get(version.clone(), head.clone()).await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    let src = format!("{version}/photos/{sha}");
+    assert!(page.contains(&format!("<img src=\"{src}\" alt=\"{caption}\">")), "{page}");
+    assert!(page.contains(&format!("<figcaption>{caption}</figcaption>")));
+    let got = page_get(src.clone(), head.clone()).await.unwrap();
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(got.headers()[reqwest::header::CONTENT_TYPE], "image/png");
+    assert_eq!(got.bytes().await.unwrap().to_vec(), photo, "the photo the PDF prints");
+    // A photo the version does not print, and another school's head: refused.
+    let other = page_get(format!("{version}/photos/{}", "0".repeat(64)), head).await.unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let kestrel = store.test_web_session("user-kit-kestrel-head", qar_server::store::now_ms()).unwrap();
+    let refused = page_get(src, kestrel).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }

@@ -4,7 +4,7 @@
 
 use qar_core::retention::RetentionPolicy;
 use qar_server::store::TestReview;
-use qar_server::{AuthDevice, Role, ServerStore};
+use qar_server::{AuthDevice, Role};
 use std::collections::BTreeMap;
 use std::path::Path;
 use uuid::Uuid;
@@ -19,21 +19,24 @@ fn admin() -> AuthDevice {
 
 /// Each record on the server by id: (kind, whether it is tombstoned).
 fn records(dir: &Path) -> BTreeMap<String, (String, bool)> {
-    let conn = rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap();
-    let mut stmt = conn.prepare("SELECT id, entity, coalesce(json_extract(fields, '$.deleted.value'), 0) FROM records").unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))).unwrap().map(Result::unwrap).collect()
+    let conn = crate::common::store_sql(dir);
+    let mut stmt = conn.prepare("SELECT id, entity, fields FROM records").unwrap();
+    let rows: Vec<(String, String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect();
+    let deleted = |fields: &str| serde_json::from_str::<serde_json::Value>(fields).unwrap()["deleted"]["value"] == serde_json::json!(true);
+    rows.into_iter().map(|(id, entity, fields)| (id, (entity, deleted(&fields)))).collect()
 }
 
 /// The names of a record's fields on the server.
 fn fields_of(dir: &Path, id: &str) -> Vec<String> {
-    let conn = rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = crate::common::store_sql(dir);
     let fields: String = conn.query_row("SELECT fields FROM records WHERE id = ?1", [id], |r| r.get(0)).unwrap();
     let fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&fields).unwrap();
     fields.keys().cloned().collect()
 }
 
 fn audit_rows(dir: &Path, kind: &str) -> Vec<(String, String)> {
-    let conn = rusqlite::Connection::open(dir.join(qar_server::store::STORE_FILE)).unwrap();
+    let conn = crate::common::store_sql(dir);
     let mut stmt = conn.prepare("SELECT actor, detail FROM audit_log WHERE kind = ?1 ORDER BY seq").unwrap();
     stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
 }
@@ -57,7 +60,7 @@ fn kept_parts(r: &TestReview) -> Vec<&String> {
 #[test]
 fn retention_over_a_year_removes_what_is_due_and_keeps_the_rest() {
     let dir = tempfile::tempdir().unwrap();
-    let store = ServerStore::open(dir.path()).unwrap();
+    let store = crate::common::open_store(dir.path());
     // A hub that keeps evidence three months; everyone else follows the partnership (twelve).
     // The hub is made with a first review of its own (a comment, no notes), issued a day early.
     let short = RetentionPolicy { hub_id: Some("hub-short".into()), evidence_months: 3, ..RetentionPolicy::partnership_default() };
@@ -133,7 +136,7 @@ fn retention_over_a_year_removes_what_is_due_and_keeps_the_rest() {
 #[test]
 fn a_policy_out_of_its_limits_or_for_an_unknown_hub_is_refused_and_non_admins_cannot_change_it() {
     let dir = tempfile::tempdir().unwrap();
-    let store = ServerStore::open(dir.path()).unwrap();
+    let store = crate::common::open_store(dir.path());
     let zero = RetentionPolicy { evidence_months: 0, ..RetentionPolicy::partnership_default() };
     let err = store.set_retention_policy(&admin(), &zero, T0).unwrap_err().to_string();
     assert!(err.contains("1 to 120 months"), "{err}");
@@ -154,7 +157,7 @@ fn a_policy_out_of_its_limits_or_for_an_unknown_hub_is_refused_and_non_admins_ca
 fn purge_timing() {
     let n: usize = std::env::var("QAR_PURGE_REVIEWS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
     let dir = tempfile::tempdir().unwrap();
-    let store = ServerStore::open(dir.path()).unwrap();
+    let store = crate::common::open_store(dir.path());
     for _ in 0..n {
         store.test_issued_review(None, 10, T0).unwrap();
     }
@@ -171,7 +174,7 @@ fn purge_timing() {
 #[test]
 fn the_command_line_counts_in_a_dry_run_then_soft_deletes_now() {
     let dir = tempfile::tempdir().unwrap();
-    let store = ServerStore::open(dir.path()).unwrap();
+    let store = crate::common::open_store(dir.path());
     store.test_cancelled_review(None, 1, qar_server::store::now_ms() - 200 * DAY).unwrap();
     drop(store);
     let run = |args: &[&str]| {

@@ -40,7 +40,7 @@ enum Who {
     OtherSchoolHead,
 }
 
-const ENDPOINTS: [&str; 52] = [
+const ENDPOINTS: [&str; 56] = [
     "health",
     "livez",
     "readyz",
@@ -92,6 +92,10 @@ const ENDPOINTS: [&str; 52] = [
     "accuracy_get",
     "accuracy_comment",
     "accuracy_finish",
+    "web_school",
+    "web_version",
+    "web_pdf",
+    "web_post_without_csrf",
     "logout",
 ];
 
@@ -100,10 +104,12 @@ const ENDPOINTS: [&str; 52] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 52] {
+fn expected(who: Who) -> [&'static str; 56] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
+    // The school's pages without a browser session: sign in first.
+    const W: &str = "303 /sign-in";
     match who {
         NoToken => [
             "200",
@@ -157,11 +163,15 @@ fn expected(who: Who) -> [&'static str; 52] {
             U,
             U,
             U,
+            W,
+            W,
+            W,
+            W,
             U,
         ],
         RevokedDevice => [
             "200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
-            R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
+            R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, W, W, W, W, R,
         ],
         Admin => [
             "200",
@@ -215,6 +225,10 @@ fn expected(who: Who) -> [&'static str; 52] {
             "200",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         Coordinator => [
@@ -269,6 +283,10 @@ fn expected(who: Who) -> [&'static str; 52] {
             "200",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         OtherHubCoordinator => [
@@ -323,6 +341,10 @@ fn expected(who: Who) -> [&'static str; 52] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         LeadReviewer => [
@@ -377,6 +399,10 @@ fn expected(who: Who) -> [&'static str; 52] {
             "200",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         Reviewer => [
@@ -431,6 +457,10 @@ fn expected(who: Who) -> [&'static str; 52] {
             "200",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         Shadow => [
@@ -485,6 +515,10 @@ fn expected(who: Who) -> [&'static str; 52] {
             "200",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         NotOnReview => [
@@ -539,6 +573,10 @@ fn expected(who: Who) -> [&'static str; 52] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
+            W,
+            W,
             "200",
         ],
         HostHead => [
@@ -593,6 +631,10 @@ fn expected(who: Who) -> [&'static str; 52] {
             "200",
             "409 accuracy_check_closed",
             "409 accuracy_check_closed",
+            "200 page",
+            "200 page",
+            "200 pdf",
+            "403 page",
             "200",
         ],
         OtherSchoolHead => [
@@ -647,6 +689,10 @@ fn expected(who: Who) -> [&'static str; 52] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 page",
+            "403 page",
+            "403 page",
+            "403 page",
             "200",
         ],
     }
@@ -949,10 +995,43 @@ async fn row(who: Who) -> Vec<String> {
     cells.push(cell(s, &b));
     let (s, b) = env.post(&format!("/v1/reviews/{HERON}/accuracy-check/finish"), token, Value::Null).await;
     cells.push(cell(s, &b));
+    web_cells(&env, who, user, &mut cells).await;
 
     let (s, b) = env.post("/v1/auth/logout", token, Value::Null).await;
     cells.push(cell(s, &b));
     cells
+}
+
+/// The school's pages (issue 22) with a browser session: only a head has one (everyone else's
+/// sign-in there is refused, `web_pages.rs`), so every other row is sent to sign in. Heron Vale's
+/// report is issued by now; a form post without its CSRF token is refused before anything else.
+async fn web_cells(env: &Env, who: Who, user: &str, cells: &mut Vec<String>) {
+    let session = match who {
+        Who::HostHead | Who::OtherSchoolHead => Some(env.srv.store().test_web_session(user, now_ms()).unwrap()),
+        _ => None,
+    };
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let with_session = |req: reqwest::RequestBuilder| match &session {
+        Some(id) => req.header(reqwest::header::COOKIE, format!("__Host-qar_session={id}")),
+        None => req,
+    };
+    let web_cell = |resp: &reqwest::Response| {
+        let status = resp.status();
+        let kind = resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        match resp.headers().get(reqwest::header::LOCATION) {
+            Some(to) => format!("{} {}", status.as_u16(), to.to_str().unwrap()),
+            None if kind.starts_with("text/html") => format!("{} page", status.as_u16()),
+            None if kind == "application/pdf" => format!("{} pdf", status.as_u16()),
+            None => format!("{} {kind}", status.as_u16()),
+        }
+    };
+    let version = format!("/schools/990102/reviews/{HERON}/versions/1");
+    for path in ["/schools/990102".to_owned(), version.clone(), format!("{version}/pdf")] {
+        let resp = with_session(http.get(env.url(&path))).send().await.unwrap();
+        cells.push(web_cell(&resp));
+    }
+    let resp = with_session(http.post(env.url("/sign-out"))).form(&[("csrf", "not-the-token")]).send().await.unwrap();
+    cells.push(web_cell(&resp));
 }
 
 /// The register (issue 23) on the demo history: searching, the laptops' copy, the school's

@@ -16,6 +16,13 @@ use uuid::Uuid;
 /// What a self sign-out records as its reason.
 pub const SIGNED_OUT_REASON: &str = "signed out on the laptop";
 
+/// Someone whose password and authenticator code were right, as `sign_in_with` hands them on.
+pub(crate) struct SignedInPerson {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+}
+
 /// What sign-in needs to know about an account.
 struct Credentials {
     user_id: String,
@@ -56,7 +63,6 @@ impl ServerStore {
     /// the right password with wrong codes it backs off (`TooManyAttempts`), whatever password
     /// comes next, so an outsider can neither start it nor learn from it whether a password is right.
     pub fn login(&self, req: &LoginRequest, now_ms: u64) -> Result<LoginGrant, AuthError> {
-        let email = email_key(&req.email);
         let device_id = req.device_id.to_string();
         let device_name = req.device_name.trim();
         if device_name.chars().count() > MAX_DEVICE_NAME {
@@ -66,22 +72,78 @@ impl ServerStore {
             });
         }
         let device_name = if device_name.is_empty() { "Unnamed laptop" } else { device_name };
+        self.sign_in_with(&req.email, &req.password, &req.totp_code, now_ms, |tx, person| {
+            let owner: Option<(String, Option<i64>)> = tx
+                .query_row("SELECT user_id, revoked_ms FROM device_registry WHERE device_id = ?1", [&device_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            // Signed out or not, a device id stays its first person's until an administrator
+            // releases it: its op sequence is theirs (store/device_release.rs).
+            if let Some((owner, _)) = &owner {
+                if owner != &person.user_id {
+                    return Err(AuthError::DeviceInUse);
+                }
+            }
+            let (token, token_hash) = crypto::new_token()?;
+            let expires_ms = now_ms + TOKEN_TTL_MS;
+            tx.execute(
+                "INSERT INTO device_registry(device_id, user_id, token_hash, name, created_ms, signed_in_ms, last_seen_ms, expires_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5, ?6)
+                 ON CONFLICT(device_id) DO UPDATE SET
+                    user_id = excluded.user_id, token_hash = excluded.token_hash, name = excluded.name,
+                    signed_in_ms = excluded.signed_in_ms, last_seen_ms = excluded.last_seen_ms,
+                    expires_ms = excluded.expires_ms, revoked_ms = NULL, revoked_reason = NULL, revoked_by = NULL",
+                params![device_id, person.user_id, token_hash, device_name, now_ms as i64, expires_ms as i64],
+            )?;
+            let roles = roles_of(tx, &person.user_id)?;
+            let event =
+                Event { kind: "sign_in", actor: &person.user_id, device_id: &device_id, subject: &person.user_id, detail: String::new() };
+            audit_log::append(tx, &event, now_ms)?;
+            tracing::info!(user_id = person.user_id, device_id, "signed in");
+            Ok(LoginGrant {
+                token,
+                user: AccountSummary { id: person.user_id.clone(), name: person.name.clone(), email: person.email.clone(), roles },
+                expires_at_ms: expires_ms,
+            })
+        })
+    }
 
+    /// The checks every sign-in makes, for a laptop (`login`) and for a browser
+    /// (`web_sign_in`): the password and the TOTP code, the account's own back-off, a switched-off
+    /// account, a code used once only. Then `finish` runs in the same transaction as the code's
+    /// use, so what it writes (a device token, a browser session) exists only with it.
+    ///
+    /// A wrong password, a wrong code and an unknown email all give `InvalidCredentials`, after
+    /// the same work. A switched-off account is told so only once its credentials are right.
+    /// After the right password with wrong codes the account backs off (`TooManyAttempts`),
+    /// whatever password comes next, so an outsider can neither start it nor learn from it
+    /// whether a password is right. When `finish` refuses (not a database error), the code stays
+    /// used: it was shown once, with the right password.
+    pub(crate) fn sign_in_with<T>(
+        &self,
+        email: &str,
+        password: &str,
+        totp_code: &str,
+        now_ms: u64,
+        finish: impl FnOnce(&Connection, &SignedInPerson) -> Result<T, AuthError>,
+    ) -> Result<T, AuthError> {
+        let email = email_key(email);
         // Check the secrets outside any lock (argon2 takes tens of milliseconds on purpose).
         let creds = self.credentials(&email)?;
         if let Some(c) = &creds {
             self.throttle.check_account(&c.user_id, now_ms)?;
         }
-        let password_ok = req.password.len() <= MAX_PASSWORD_LEN
+        let password_ok = password.len() <= MAX_PASSWORD_LEN
             && match &creds {
-                Some(c) => crypto::verify_password(&c.password_hash, &req.password),
+                Some(c) => crypto::verify_password(&c.password_hash, password),
                 None => {
-                    crypto::verify_against_dummy(&req.password);
+                    crypto::verify_against_dummy(password);
                     false
                 }
             };
         let step = match (&creds, password_ok) {
-            (Some(c), true) => c.totp_secret.as_ref().and_then(|s| crypto::totp_step(s, &req.totp_code, now_ms)),
+            (Some(c), true) => c.totp_secret.as_ref().and_then(|s| crypto::totp_step(s, totp_code, now_ms)),
             _ => None,
         };
         if let (Some(c), true, None) = (&creds, password_ok, step) {
@@ -109,39 +171,20 @@ impl ServerStore {
             self.throttle.code_failed(&creds.user_id, now_ms);
             return Err(AuthError::InvalidCredentials);
         }
-        let owner: Option<(String, Option<i64>)> = tx
-            .query_row("SELECT user_id, revoked_ms FROM device_registry WHERE device_id = ?1", [&device_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        // Signed out or not, a device id stays its first person's until an administrator
-        // releases it: its op sequence is theirs (store/device_release.rs).
-        if let Some((owner, _)) = &owner {
-            if owner != &creds.user_id {
+        let person = SignedInPerson { user_id: creds.user_id, name: creds.name, email: creds.email };
+        match finish(&tx, &person) {
+            Ok(done) => {
                 tx.commit()?;
-                return Err(AuthError::DeviceInUse);
+                self.throttle.account_succeeded(&person.user_id);
+                Ok(done)
+            }
+            // A database error leaves nothing half-written; a refusal keeps the code used.
+            Err(AuthError::Db(e)) => Err(AuthError::Db(e)),
+            Err(refusal) => {
+                tx.commit()?;
+                Err(refusal)
             }
         }
-        let (token, token_hash) = crypto::new_token()?;
-        let expires_ms = now_ms + TOKEN_TTL_MS;
-        tx.execute(
-            "INSERT INTO device_registry(device_id, user_id, token_hash, name, created_ms, signed_in_ms, last_seen_ms, expires_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?5, ?6)
-             ON CONFLICT(device_id) DO UPDATE SET
-                user_id = excluded.user_id, token_hash = excluded.token_hash, name = excluded.name,
-                signed_in_ms = excluded.signed_in_ms, last_seen_ms = excluded.last_seen_ms,
-                expires_ms = excluded.expires_ms, revoked_ms = NULL, revoked_reason = NULL, revoked_by = NULL",
-            params![device_id, creds.user_id, token_hash, device_name, now_ms as i64, expires_ms as i64],
-        )?;
-        let roles = roles_of(&tx, &creds.user_id)?;
-        let event = Event { kind: "sign_in", actor: &creds.user_id, device_id: &device_id, subject: &creds.user_id, detail: String::new() };
-        audit_log::append(&tx, &event, now_ms)?;
-        tx.commit()?;
-        self.throttle.account_succeeded(&creds.user_id);
-        tracing::info!(user_id = creds.user_id, device_id, "signed in");
-        Ok(LoginGrant {
-            token,
-            user: AccountSummary { id: creds.user_id, name: creds.name, email: creds.email, roles },
-            expires_at_ms: expires_ms,
-        })
     }
 
     fn credentials(&self, email: &str) -> Result<Option<Credentials>, AuthError> {

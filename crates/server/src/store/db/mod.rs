@@ -9,6 +9,7 @@
 //! another one, which PostgreSQL's protocol would not allow on one connection.
 
 pub mod dialect;
+pub mod feed_listener;
 mod params;
 mod postgres;
 mod sqlite;
@@ -19,6 +20,33 @@ pub use params::{params_from_iter, Params, ParamsFromIter};
 pub use value::{FromSql, FromSqlError, ToSql, Type, Value};
 
 use std::sync::Arc;
+
+/// A PostgreSQL URL as it may be shown in a log or an error: user, hosts, ports and database,
+/// never the password (nor any other setting, which might carry one).
+pub fn shown_url(url: &str) -> String {
+    use tokio_postgres::config::Host;
+    let Ok(config) = url.parse::<tokio_postgres::Config>() else {
+        return "(a PostgreSQL address that could not be read)".to_owned();
+    };
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let host = match h {
+                Host::Tcp(name) => name.clone(),
+                #[cfg(unix)]
+                Host::Unix(path) => path.display().to_string(),
+            };
+            match config.get_ports().get(i).or(config.get_ports().first()) {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            }
+        })
+        .collect();
+    let user = config.get_user().map(|u| format!("{u}@")).unwrap_or_default();
+    format!("postgres://{user}{}/{}", hosts.join(","), config.get_dbname().unwrap_or(""))
+}
 
 /// The database behind a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +83,7 @@ pub enum Error {
     NoServerKey,
     #[error(transparent)]
     Sqlite(rusqlite::Error),
-    #[error(transparent)]
+    #[error("{}", postgres::describe(.0))]
     Postgres(tokio_postgres::Error),
 }
 
@@ -273,7 +301,7 @@ impl Connection {
             Inner::Sqlite(c) => c.execute_batch("BEGIN IMMEDIATE").map_err(sqlite::error)?,
             Inner::Postgres(c) => postgres::begin_write(&mut c.borrow_mut())?,
         }
-        Ok(Transaction { conn: self, done: false })
+        Ok(Transaction { conn: self, done: false, writes: true })
     }
 
     /// Opens a read-only transaction: one consistent snapshot for every statement in it.
@@ -282,7 +310,7 @@ impl Connection {
             Inner::Sqlite(c) => c.execute_batch("BEGIN DEFERRED").map_err(sqlite::error)?,
             Inner::Postgres(c) => postgres::begin_read(&mut c.borrow_mut())?,
         }
-        Ok(Transaction { conn: self, done: false })
+        Ok(Transaction { conn: self, done: false, writes: false })
     }
 }
 
@@ -290,10 +318,19 @@ impl Connection {
 pub struct Transaction<'c> {
     conn: &'c Connection,
     done: bool,
+    /// A writing transaction (not `read_transaction`): on PostgreSQL it tells the other server
+    /// instances when it commits.
+    writes: bool,
 }
 
 impl Transaction<'_> {
     pub fn commit(mut self) -> Result<()> {
+        if self.writes && self.conn.backend() == Backend::Postgres {
+            // Delivered at commit (and only if it commits) to every instance's feed listener,
+            // whose long-polls then wake (decision 98). A failure here leaves `done` unset, so
+            // the transaction is rolled back when dropped.
+            self.conn.execute_batch(&format!("NOTIFY {}", feed_listener::FEED_CHANNEL))?;
+        }
         self.done = true;
         self.conn.execute_batch("COMMIT")
     }
@@ -394,5 +431,17 @@ impl Statement<'_> {
 
     pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
         Ok(!self.conn.fetch(&self.sql, &params.values()?)?.rows.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_shown_url_keeps_where_it_points_and_drops_the_password() {
+        let shown = super::shown_url("postgres://qar:s3cret@db.example.org:5433/qar_field?sslmode=require");
+        assert_eq!(shown, "postgres://qar@db.example.org:5433/qar_field");
+        let shown = super::shown_url("host=10.0.0.5 port=5432 user=qar password=s3cret dbname=qar_field");
+        assert_eq!(shown, "postgres://qar@10.0.0.5:5432/qar_field");
+        assert!(!super::shown_url("postgres://qar:s3cret@[::1").contains("s3cret"), "an unreadable URL is not echoed");
     }
 }

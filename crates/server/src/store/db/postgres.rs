@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use tokio_postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
 
 /// The runtime that drives every PostgreSQL connection's socket.
-fn runtime() -> &'static tokio::runtime::Runtime {
+pub(super) fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RUNTIME.get_or_init(|| {
         tokio::runtime::Builder::new_multi_thread()
@@ -67,6 +67,21 @@ impl PgConn {
         let stmt = wait(async move { client.prepare(&text).await }).map_err(error)?;
         self.prepared.insert(sql.to_owned(), stmt.clone());
         Ok(stmt)
+    }
+}
+
+/// What PostgreSQL said: tokio-postgres shows a refusal only as "db error" and keeps the server's
+/// message (a trigger's words, a missing table's name) in its source, which is what people need.
+pub(super) fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => match d.detail() {
+            Some(detail) => format!("PostgreSQL: {} ({detail})", d.message()),
+            None => format!("PostgreSQL: {}", d.message()),
+        },
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("PostgreSQL: {e}: {cause}"),
+            None => format!("PostgreSQL: {e}"),
+        },
     }
 }
 

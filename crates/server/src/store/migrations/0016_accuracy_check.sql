@@ -1,4 +1,4 @@
--- Migration 15 (issue 22): the host school's factual-accuracy check. A hub sets how many days
+-- Migration 16 (issue 22): the host school's factual-accuracy check. A hub sets how many days
 -- the school has to check an approved report (0 = no check, the default: nothing changes for a
 -- hub until it turns the check on), and a review's row here records that its headteacher said
 -- they have finished, which lets the report be issued before the days are up.

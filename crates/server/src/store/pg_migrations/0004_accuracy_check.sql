@@ -1,4 +1,4 @@
--- PostgreSQL migration 2 = SQLite migration 15 (issue 22): the host school's factual-accuracy
+-- PostgreSQL migration 4 = SQLite migration 16 (issue 22): the host school's factual-accuracy
 -- check. A hub's window in days (0 = off) and the reviews whose headteacher has finished.
 ALTER TABLE hubs ADD COLUMN accuracy_window_days BIGINT NOT NULL DEFAULT 0 CHECK (accuracy_window_days BETWEEN 0 AND 30);
 

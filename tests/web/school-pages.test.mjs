@@ -1,0 +1,276 @@
+// The host school's pages in a real browser (issue 22, point 4): Debian's Chromium, headless,
+// driven over WebDriver by chromedriver. A head invited by the hub signs in with password and
+// the authenticator code (computed here from the secret the invitation gave), sees their
+// school, reads an issued version, downloads it as PDF and Word (the bytes are the API's), and
+// signs out; another school's head gets "You cannot see this page" on every page of the first
+// school; a Lead Reviewer is sent to the app. axe-core finds no serious or critical problem on
+// any page. Screenshots go to test-artifacts/web/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ARTIFACTS, axeCheck, freePort, start, startServer, stop } from '../e2e/harness.mjs';
+import { remote } from '../e2e/node_modules/webdriverio/build/node.js';
+import { DEMO, DEMO_PASSWORD, totpCode } from '../../scripts/totp.mjs';
+
+const SHOTS = join(ARTIFACTS, 'web');
+const CHROMIUM = process.env.QAR_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMEDRIVER = process.env.QAR_CHROMEDRIVER ?? '/usr/bin/chromedriver';
+const HUB = 'hub-riverside-fells';
+const HERON = { urn: '990102', name: 'Helen Heron', email: 'head@heronvale.example.org', password: 'the school’s own passphrase' };
+const KESTREL = { urn: '990101', name: 'Kit Kestrel', email: 'head@kestrelbrook.example.org', password: 'another school passphrase' };
+
+let server;
+let driver;
+let browser;
+let base;
+const timings = {}; // request → last byte of each page, ms
+let hollie; // the coordinator's API token: she may read every version of her hub's schools
+const downloads = mkdtempSync(join(tmpdir(), 'qar-web-downloads-'));
+
+async function api(method, path, body, token) {
+  const r = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // a file
+  }
+  return { status: r.status, json, text };
+}
+
+/** The hub invites the head; they accept with a password and an authenticator (its secret kept). */
+async function inviteHead(head) {
+  const invited = await api('POST', `/v1/hubs/${HUB}/schools/${head.urn}/headteacher`, { name: head.name, email: head.email }, hollie);
+  assert.equal(invited.status, 201, invited.text);
+  const redeemed = await api('POST', '/v1/invitations/redeem', { code: invited.json.code, password: head.password });
+  assert.equal(redeemed.status, 200, redeemed.text);
+  head.secret = redeemed.json.totp_secret;
+  // Confirmed with the previous step's code, so the current one is left for signing in.
+  const confirmed = await api('POST', '/v1/invitations/confirm', { code: invited.json.code, totp_code: totpCode(head.secret, Date.now() - 30_000) });
+  assert.equal(confirmed.status, 200, confirmed.text);
+}
+
+async function shot(name) {
+  await browser.saveScreenshot(join(SHOTS, `${name}.png`));
+}
+
+/** axe on the page: no serious or critical problem. */
+async function accessible(name) {
+  const bad = await axeCheck(browser, `web-${name}`);
+  assert.deepEqual(bad, [], `${name}: ${JSON.stringify(bad, null, 2)}`);
+}
+
+async function signIn(email, password, code) {
+  await browser.url(`${base}/sign-in`);
+  await (await browser.$('#email')).setValue(email);
+  await (await browser.$('#password')).setValue(password);
+  await (await browser.$('#totp_code')).setValue(code);
+  await (await browser.$('button[type=submit]')).click();
+}
+
+/** How long the page took from request to its last byte, as the browser measured it (ms). */
+async function serverTime() {
+  return browser.execute(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    return Math.round(nav.responseEnd - nav.requestStart);
+  });
+}
+
+async function heading() {
+  return (await browser.$('h1')).getText();
+}
+
+async function waitForDownload(ext) {
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    const done = readdirSync(downloads).filter((f) => f.endsWith(`.${ext}`));
+    if (done.length > 0) return join(downloads, done[0]);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no .${ext} arrived in ${downloads}: ${readdirSync(downloads).join(', ')}`);
+}
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  assert.ok(existsSync(CHROMIUM) && existsSync(CHROMEDRIVER), 'Chromium and chromedriver from Debian: apt-get install chromium chromium-driver (./x does)');
+  server = await startServer({ history: true });
+  // localhost, not 127.0.0.1: browsers keep `Secure` (and `__Host-`) cookies from http://localhost only.
+  base = `http://localhost:${server.port}`;
+  const coordinator = await api('POST', '/v1/auth/login', {
+    email: DEMO.coordinator.email, password: DEMO_PASSWORD, totp_code: totpCode(DEMO.coordinator.secret),
+    device_id: crypto.randomUUID(), device_name: 'web test',
+  });
+  assert.equal(coordinator.status, 200, coordinator.text);
+  hollie = coordinator.json.token;
+  // Heron Vale's head accepts the invitation in the browser (the test below); Kestrel Brook's
+  // through the API, as the app does.
+  const invited = await api('POST', `/v1/hubs/${HUB}/schools/${HERON.urn}/headteacher`, { name: HERON.name, email: HERON.email }, hollie);
+  assert.equal(invited.status, 201, invited.text);
+  HERON.code = invited.json.code;
+  await inviteHead(KESTREL);
+  const port = await freePort();
+  driver = start(CHROMEDRIVER, [`--port=${port}`], {}, 'chromedriver');
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/status`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  browser = await remote({
+    hostname: '127.0.0.1',
+    port,
+    logLevel: 'warn',
+    connectionRetryCount: 0,
+    capabilities: {
+      browserName: 'chrome',
+      'wdio:enforceWebDriverClassic': true,
+      'goog:chromeOptions': {
+        binary: CHROMIUM,
+        args: ['--headless=new', '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--window-size=1280,900', '--lang=en-GB'],
+        prefs: { 'download.default_directory': downloads, 'download.prompt_for_download': false },
+      },
+    },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+  await stop(driver);
+  await server?.stop();
+  rmSync(downloads, { recursive: true, force: true });
+});
+
+test('a head accepts the invitation, signs in, reads an issued version, downloads it and signs out', async () => {
+  // The invitation mail's link: the code and a password, then the authenticator's key.
+  await browser.url(`${base}/signup`);
+  assert.equal(await heading(), 'Accept your invitation');
+  await shot('00a-accept-invitation');
+  await accessible('accept-invitation');
+  await (await browser.$('#code')).setValue(HERON.code);
+  await (await browser.$('#password')).setValue(HERON.password);
+  await (await browser.$('#password_again')).setValue(HERON.password);
+  await (await browser.$('button[type=submit]')).click();
+  assert.equal(await heading(), 'Set up your authenticator app');
+  // What a person types into their phone: the key as the page shows it, in groups of four.
+  HERON.secret = (await (await browser.$('.secret')).getText()).replace(/\s+/g, '');
+  assert.match(HERON.secret, /^[A-Z2-7]{32}$/);
+  await shot('00b-authenticator');
+  await accessible('authenticator');
+  await (await browser.$('#totp_code')).setValue(totpCode(HERON.secret, Date.now() - 30_000));
+  await (await browser.$('button[type=submit]')).click();
+  assert.match(await browser.getUrl(), /\/sign-in\?ready=1$/);
+  assert.match(await (await browser.$('[role=status]')).getText(), /Your account is ready/);
+
+  await browser.url(`${base}/`);
+  assert.match(await browser.getUrl(), /\/sign-in$/, 'signed out: the sign-in page');
+  assert.equal(await heading(), "Sign in to your school's pages");
+  // The first Tab reaches the skip link, which takes the keyboard past the header.
+  await browser.keys('Tab');
+  const first = await browser.execute(() => document.activeElement.textContent);
+  assert.equal(first, 'Skip to main content');
+  await shot('01-sign-in');
+  await accessible('sign-in');
+
+  // A wrong password: the form again, with the reason and the e-mail kept.
+  await signIn(HERON.email, 'not the passphrase', totpCode(HERON.secret));
+  assert.match(await (await browser.$('[role=alert]')).getText(), /password or authenticator code is not right/);
+  assert.equal(await (await browser.$('#email')).getValue(), HERON.email);
+  await shot('02-sign-in-refused');
+  await accessible('sign-in-refused');
+
+  await signIn(HERON.email, HERON.password, totpCode(HERON.secret));
+  assert.match(await browser.getUrl(), new RegExp(`/schools/${HERON.urn}$`));
+  assert.equal(await heading(), 'Heron Vale Academy');
+  const page = await (await browser.$('main')).getText();
+  assert.match(page, /Reviews and issued reports/);
+  assert.match(page, /Your Areas of Excellence in the register/);
+  assert.match(page, /Requests to visit your school/);
+  await shot('03-school');
+  await accessible('school');
+
+  // Every page of this school, for the other head's turn below.
+  const links = await browser.execute(() => [...document.querySelectorAll('a[href*="/versions/"]')].map((a) => a.getAttribute('href')));
+  const heronRoutes = [`/schools/${HERON.urn}`, ...links];
+  assert.ok(links.length >= 3, `read, PDF and Word links: ${links}`);
+
+  timings.school = await serverTime();
+  await (await browser.$('a*=Read version')).click();
+  assert.match(await heading(), /version \d+$/);
+  timings.issued_version = await serverTime();
+  const report = await (await browser.$('main')).getText();
+  assert.match(report, /Issued as version \d+ on/);
+  assert.match(report, /Estimates/);
+  await shot('04-issued-version');
+  await accessible('issued-version');
+
+  // Downloads: the bytes the API gives the coordinator (and the laptop's export) exactly.
+  const readPath = new URL(await browser.getUrl()).pathname;
+  const [, , , , review, , version] = readPath.split('/');
+  for (const [label, ext] of [['PDF', 'pdf'], ['Word', 'docx']]) {
+    const link = await browser.$(`p.downloads a[href$="/${ext}"]`);
+    assert.equal(await link.getText(), label);
+    const clicked = Date.now();
+    await link.click();
+    const file = await waitForDownload(ext);
+    timings[`download_${ext}_click_to_file`] = Date.now() - clicked;
+    const fromApi = await fetch(`${server.url}/v1/reviews/${review}/versions/${version}/${ext}`, { headers: { authorization: `Bearer ${hollie}` } });
+    assert.equal(fromApi.status, 200);
+    const apiBytes = Buffer.from(await fromApi.arrayBuffer());
+    assert.ok(readFileSync(file).equals(apiBytes), `${ext}: the browser's download is the API's bytes`);
+    const disposition = fromApi.headers.get('content-disposition');
+    const named = decodeURIComponent(disposition.split("filename*=UTF-8''")[1]);
+    assert.equal(file.split('/').pop(), named, `${ext}: the browser saved it under the API's name`);
+  }
+
+  // Another school's page: refused with a page that says so.
+  await browser.url(`${base}/schools/${KESTREL.urn}`);
+  assert.equal(await heading(), 'You cannot see this page');
+  await shot('05-another-school-refused');
+  await accessible('refused');
+
+  await browser.url(`${base}/schools/${HERON.urn}`);
+  await (await browser.$('button=Sign out')).click();
+  assert.match(await browser.getUrl(), /\/sign-in\?signed_out=1$/);
+  assert.match(await (await browser.$('[role=status]')).getText(), /You have signed out/);
+  await shot('06-signed-out');
+  await accessible('signed-out');
+  await browser.url(`${base}/schools/${HERON.urn}`);
+  assert.match(await browser.getUrl(), /\/sign-in$/, 'signed out: the pages are closed');
+
+  // The other school's head signs in with the keyboard alone: the skip link, then the three
+  // fields in order, then Enter. Then they are refused on every page of Heron Vale.
+  await browser.url(`${base}/sign-in`);
+  await browser.keys('Tab');
+  await browser.keys('Enter'); // the skip link: the main content has the focus
+  await browser.keys('Tab');
+  assert.equal(await browser.execute(() => document.activeElement.id), 'email');
+  await browser.keys([...KESTREL.email, 'Tab', ...KESTREL.password, 'Tab']);
+  assert.equal(await browser.execute(() => document.activeElement.id), 'totp_code');
+  await browser.keys([...totpCode(KESTREL.secret), 'Enter']);
+  await browser.waitUntil(async () => (await browser.getUrl()).endsWith(`/schools/${KESTREL.urn}`), { timeout: 10_000 });
+  assert.equal(await heading(), 'Kestrel Brook Primary School');
+  for (const route of heronRoutes) {
+    await browser.url(`${base}${route}`);
+    assert.equal(await heading(), 'You cannot see this page', route);
+    assert.doesNotMatch(await (await browser.$('main')).getText(), /Heron Vale/, route);
+  }
+  await (await browser.$('button=Sign out')).click();
+
+  // A Lead Reviewer's right credentials: pointed to the app, no session.
+  await signIn(DEMO.lead.email, DEMO_PASSWORD, totpCode(DEMO.lead.secret));
+  assert.equal(await heading(), 'Use the QAR Field app');
+  await shot('07-use-the-app');
+  await accessible('use-the-app');
+  writeFileSync(join(SHOTS, 'routes-refused-to-another-head.json'), JSON.stringify(heronRoutes, null, 2));
+  writeFileSync(join(SHOTS, 'timings.json'), JSON.stringify(timings, null, 2));
+  console.log(`request → last byte: ${JSON.stringify(timings)} ms`);
+});
