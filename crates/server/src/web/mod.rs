@@ -13,6 +13,7 @@ mod school;
 mod session;
 mod sign_in;
 mod signup;
+mod statement;
 pub(crate) mod template;
 
 use crate::AppState;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/schools/{urn}/reviews/{review_id}/versions/{version}/pdf", get(report::pdf))
         .route("/schools/{urn}/reviews/{review_id}/versions/{version}/docx", get(report::docx))
         .route("/schools/{urn}/reviews/{review_id}/versions/{version}/photos/{sha256}", get(report::photo))
+        .route("/schools/{urn}/reviews/{review_id}/statement", get(statement::form).post(statement::save))
         .route("/static/web.css", get(stylesheet))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

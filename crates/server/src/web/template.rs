@@ -49,6 +49,10 @@ pages! {
     Estimates = "estimates",
     EstimateRow = "estimate_row",
     Figure = "figure",
+    Statement = "statement",
+    StatementForms = "statement_forms",
+    StatementRead = "statement_read",
+    ReviewAction = "review_action",
 }
 
 /// The one stylesheet, served at `/static/web.css`.

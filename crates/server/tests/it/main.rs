@@ -40,5 +40,6 @@ mod sync_rules;
 mod two_instances;
 mod visit_days;
 mod web_pages;
+mod web_statement;
 mod wire;
 mod wire_throttle;
