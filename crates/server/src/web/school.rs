@@ -151,6 +151,12 @@ fn review_card(urn: &str, r: &SchoolReview) -> Result<Html, super::template::Ren
             ("href", V::Text(&super::statement::statement_href(urn, &r.review_id))),
             ("text", V::Text("Tell the review team about your school: context statement and proposed Area of Excellence")),
         ])?,
+        // After approval, when the hub asks for it, the school checks the facts (the page says
+        // whether it is asked).
+        "approved" => Tpl::ReviewAction.render(&[
+            ("href", V::Text(&super::accuracy::accuracy_href(urn, &r.review_id))),
+            ("text", V::Text("Check the report for factual accuracy")),
+        ])?,
         _ => Html::default(),
     };
     Tpl::SchoolReview.render(&[

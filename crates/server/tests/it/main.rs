@@ -39,6 +39,7 @@ mod subject_access;
 mod sync_rules;
 mod two_instances;
 mod visit_days;
+mod web_accuracy;
 mod web_pages;
 mod web_statement;
 mod wire;
