@@ -33,6 +33,12 @@ pub async fn admin_set_report_deadline(state: State<'_, AppState>, hub_id: Strin
     Ok(state.client.server_api().set_report_deadline(&hub_id, days).await?)
 }
 
+/// The days a hub's schools have to check an approved report for factual accuracy (issue 22).
+#[tauri::command]
+pub async fn admin_set_accuracy_window(state: State<'_, AppState>, hub_id: String, days: u32) -> Reply<HubInfo> {
+    Ok(state.client.server_api().set_accuracy_window(&hub_id, days).await?)
+}
+
 #[tauri::command]
 pub async fn admin_assign_schools(state: State<'_, AppState>, hub_id: String, urns: Vec<String>) -> Reply<AssignOutcome> {
     Ok(state.client.server_api().assign_schools(&hub_id, &urns).await?)

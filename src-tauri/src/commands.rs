@@ -1,7 +1,7 @@
 //! The IPC commands. Each one is a single call into qar-client.
 
 use crate::error::IpcError;
-use qar_client::model::{PreviousReviewView, ProgressPoint};
+use qar_client::model::{PreviousReviewView, ProgressPoint, SchoolStatementView};
 use qar_client::{
     ActivityTypeOption, ChangesSinceReturn, Client, Conflict, ConflictChoice, DataChanged, Estimate, Evidence, EvidenceEdit, EvidenceQuery,
     Missing, NewComment, NewEvidence, NewReview, PlanActivity, PlanActivityDraft, ReportSection, ReportTemplateView, ReviewComment,
@@ -131,6 +131,12 @@ pub fn list_plan(state: State<'_, AppState>, review_id: String) -> Reply<Vec<Pla
 #[tauri::command]
 pub fn previous_review(state: State<'_, AppState>, review_id: String) -> Reply<Option<PreviousReviewView>> {
     Ok(state.client.previous_review(&review_id)?)
+}
+
+/// What the host school wrote for the team before its visit (issue 22), read-only and offline.
+#[tauri::command]
+pub fn school_statement(state: State<'_, AppState>, review_id: String) -> Reply<Option<SchoolStatementView>> {
+    Ok(state.client.school_statement(&review_id)?)
 }
 
 /// What the team found on one Even better if point of the last review (the report's rules).

@@ -208,9 +208,21 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   await shot('03-school');
   await accessible('school');
 
+  // Before the visit (issue 22): the school tells the team about itself, from the keyboard.
+  await (await browser.$('a*=Tell the review team about your school')).click();
+  assert.equal(await heading(), 'Before the visit: what your school tells the review team');
+  await (await browser.$('#context_statement')).click();
+  await browser.keys([...'Heron Vale is a two-form entry primary by the estuary.', 'Tab', 'Enter']);
+  assert.match(await (await browser.$('[role=status]')).getText(), /Context statement saved/);
+  assert.equal(await (await browser.$('#context_statement')).getValue(), 'Heron Vale is a two-form entry primary by the estuary.');
+  await shot('03b-school-statement');
+  await accessible('school-statement');
+  const statementPath = new URL(await browser.getUrl()).pathname;
+  await browser.url(`${base}/schools/${HERON.urn}`);
+
   // Every page of this school, for the other head's turn below.
   const links = await browser.execute(() => [...document.querySelectorAll('a[href*="/versions/"]')].map((a) => a.getAttribute('href')));
-  const heronRoutes = [`/schools/${HERON.urn}`, ...links];
+  const heronRoutes = [`/schools/${HERON.urn}`, statementPath, ...links];
   assert.ok(links.length >= 3, `read, PDF and Word links: ${links}`);
 
   timings.school = await serverTime();

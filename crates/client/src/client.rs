@@ -204,6 +204,11 @@ impl Client {
         lock(&self.store).previous_review(review_id)
     }
 
+    /// What the host school wrote for the team before its visit (issue 22), read offline.
+    pub fn school_statement(&self, review_id: &str) -> Result<Option<crate::model::SchoolStatementView>> {
+        lock(&self.store).school_statement(review_id)
+    }
+
     pub fn save_progress(&self, review_id: &str, number: u32, found: &str) -> Result<crate::model::ProgressPoint> {
         lock(&self.store).save_progress(review_id, number, found, now_ms())
     }

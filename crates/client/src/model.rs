@@ -826,3 +826,19 @@ pub struct ProgressPoint {
     pub found: String,
     pub updated_at: Option<String>,
 }
+
+/// What the host school wrote for the team before its visit (issue 22): its context statement
+/// and its proposed Area of Excellence, as its headteacher saved them on the server. Read-only
+/// on the laptop, held so it is there offline. `None` until the school has written something.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SchoolStatementView {
+    pub context_statement: String,
+    pub aoe_title: String,
+    pub aoe_summary: String,
+    /// The headteacher who last saved it.
+    pub written_by: String,
+    /// When it was last saved, RFC 3339 (UTC).
+    pub written_at: String,
+}

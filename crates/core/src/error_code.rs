@@ -308,6 +308,17 @@ error_codes! {
     /// A photo chosen for the report has not reached the server (or this laptop) yet, so the
     /// report cannot be issued or printed with it: the message names the photo (409).
     PhotoNotUploaded = "photo_not_uploaded",
+
+    // --- The host school's factual-accuracy check (issue 22) ---
+    /// The report cannot be issued yet: the school is checking it for factual accuracy; the
+    /// message names when the window closes (409).
+    AccuracyCheckOpen = "accuracy_check_open",
+    /// The school's factual-accuracy check is not open: the hub has none, the report is not
+    /// approved, the days have passed or the head has finished (409).
+    AccuracyCheckClosed = "accuracy_check_closed",
+    /// The head commented on something that is not a matter of fact in a section of the report
+    /// (an estimate, or the report as a whole) (422).
+    NotAMatterOfFact = "not_a_matter_of_fact",
 }
 
 impl fmt::Display for ErrorCode {

@@ -35,10 +35,14 @@ pub enum EntityKind {
     /// its estimates and its *Even better if* points, from the issued report. Written only by
     /// the server (when the review is scheduled or its link changes), read by the team only.
     PreviousReview,
+    /// What the host school wrote before its visit (schema 3): its context statement and its
+    /// proposed Area of Excellence. Written only by the server, from the school's headteacher's
+    /// form (`qar_core::school_statement`); the team's laptops read it.
+    SchoolStatement,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 9] = [
+    pub const ALL: [EntityKind; 10] = [
         EntityKind::Review,
         EntityKind::Evidence,
         EntityKind::Estimate,
@@ -48,6 +52,7 @@ impl EntityKind {
         EntityKind::PlanActivity,
         EntityKind::Attachment,
         EntityKind::PreviousReview,
+        EntityKind::SchoolStatement,
     ];
 
     pub fn code(self) -> &'static str {
@@ -61,6 +66,7 @@ impl EntityKind {
             EntityKind::PlanActivity => "plan_activity",
             EntityKind::Attachment => "attachment",
             EntityKind::PreviousReview => "previous_review",
+            EntityKind::SchoolStatement => "school_statement",
         }
     }
 
@@ -79,6 +85,7 @@ impl EntityKind {
             EntityKind::PlanActivity => PLAN_ACTIVITY_FIELDS,
             EntityKind::Attachment => ATTACHMENT_FIELDS,
             EntityKind::PreviousReview => PREVIOUS_REVIEW_FIELDS,
+            EntityKind::SchoolStatement => SCHOOL_STATEMENT_FIELDS,
         }
     }
 
@@ -102,6 +109,8 @@ impl EntityKind {
             EntityKind::Comment | EntityKind::Conflict => field != "resolved",
             // Copied from an issued report by the server: nobody edits a past report here.
             EntityKind::PreviousReview => true,
+            // The school's own words, from its headteacher: the team reads them, never edits.
+            EntityKind::SchoolStatement => true,
             EntityKind::Evidence | EntityKind::Estimate | EntityKind::ReportSection | EntityKind::PlanActivity | EntityKind::Attachment => {
                 false
             }
@@ -238,6 +247,15 @@ const PREVIOUS_REVIEW_FIELDS: &[FieldSpec] = &[
     // `[{area_code, value}]` and `[{area_code, text}]` (`previous_review`), bounded there.
     spec("estimates", "Previous estimates", FieldType::Json),
     spec("ebi_points", "Previous Even better if points", FieldType::Json),
+    spec("deleted", "Deleted", FieldType::Bool),
+];
+
+const SCHOOL_STATEMENT_FIELDS: &[FieldSpec] = &[
+    spec("context_statement", "Context statement", text(crate::school_statement::MAX_CONTEXT_CHARS, false)),
+    spec("aoe_title", "Proposed Area of Excellence", text(crate::school_statement::MAX_AOE_TITLE_CHARS, false)),
+    spec("aoe_summary", "Why the school proposes it", text(crate::school_statement::MAX_AOE_SUMMARY_CHARS, false)),
+    spec("written_by", "Written by", FieldType::Name { max: 200, required: false }),
+    spec("written_ms", "Time it was written", FieldType::Millis),
     spec("deleted", "Deleted", FieldType::Bool),
 ];
 

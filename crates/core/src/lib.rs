@@ -1,6 +1,7 @@
 //! qar-core: the QAR domain, shared by the laptop client and the sync server so both apply
 //! exactly the same rules. Pure: no IO, no SQL, no HTTP, no clock reads (time is passed in).
 
+pub mod accuracy_check;
 pub mod attachment;
 pub mod calendar;
 pub mod citation;
@@ -28,6 +29,7 @@ pub mod report_template;
 pub mod retention;
 pub mod review;
 pub mod school;
+pub mod school_statement;
 pub mod subject;
 pub mod sync;
 pub mod tables;

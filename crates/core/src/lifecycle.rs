@@ -6,6 +6,7 @@
 //! submitted → returned → drafting     (the coordinator returns the report with comments)
 //! approved | issued → submitted       (the LR edits an approved or issued report: it needs re-approval)
 //! scheduled | preparing → cancelled
+//! approved → issued waits while the school's factual-accuracy check is open (`accuracy_check`)
 //! ```
 
 use crate::permissions::{Action, Role, RULES};
@@ -35,6 +36,10 @@ impl ReviewState {
         matches!(self, ReviewState::Archived | ReviewState::Cancelled)
     }
 }
+
+/// Issuing an approved report waits while the host school's factual-accuracy check is open
+/// (issue 22): the rule lives with the window it reads, and is named here with the lifecycle.
+pub use crate::accuracy_check::issue_may_proceed;
 
 /// One arrow of the diagram: `who` doing `action` moves the review from `from` to `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -177,6 +177,13 @@ pub fn decide_op(op: &Op, f: &OpFacts) -> Result<Permit, Refusal> {
             // one; an op writing nothing is refused here the same way.
             return Err(refuse(ErrorCode::ServerField, "The previous review is copied by the server from its issued report"));
         }
+        EntityKind::SchoolStatement => {
+            // The school's own words: only its headteacher writes them, through the server.
+            return Err(refuse(
+                ErrorCode::ServerField,
+                "The school's context statement and proposed Area of Excellence are written by its headteacher, not from a laptop",
+            ));
+        }
         EntityKind::Comment => {
             if f.current.is_none() {
                 return Err(refuse(ErrorCode::ServerField, "Comments are written by the server when a report is returned"));
@@ -275,6 +282,7 @@ pub fn field_action(entity: EntityKind, field: &str, doc: &RecordFields, user_id
         (EntityKind::Attachment, _) => Action::edit_evidence(false),
         // Never written by a laptop; the nearest reading is the Lead Reviewer's report.
         (EntityKind::PreviousReview, _) => Action::EditReport,
+        (EntityKind::SchoolStatement, _) => Action::WriteSchoolStatement,
     };
     (action, own)
 }

@@ -30,8 +30,10 @@ pub const GRACE_DAYS: (u32, u32) = (1, 365);
 /// Conflicts hold losing values of any field (note text too) and the plan names host colleagues.
 /// Attachments (photos of pupils' work, displays; their bytes on the server and the laptops)
 /// go with the notes they belong to. The copy of the school's previous report (issue 23) was
-/// preparation material: it goes too (the previous review keeps its own issued report).
-pub const EVIDENCE_KINDS: [&str; 6] = ["evidence", "comment", "conflict", "plan_activity", "attachment", "previous_review"];
+/// preparation material: it goes too (the previous review keeps its own issued report), as does
+/// what the school wrote for the team before its visit (issue 22), which the report now reflects.
+pub const EVIDENCE_KINDS: [&str; 7] =
+    ["evidence", "comment", "conflict", "plan_activity", "attachment", "previous_review", "school_statement"];
 
 /// One retention policy: the partnership's (`hub_id` None) or a hub's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -58,7 +58,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | C::HubExists
         | C::ReviewExists
         | C::WrongOffset
-        | C::PhotoNotUploaded => StatusCode::CONFLICT,
+        | C::PhotoNotUploaded
+        | C::AccuracyCheckOpen
+        | C::AccuracyCheckClosed => StatusCode::CONFLICT,
         C::LastAdmin | C::CannotDeactivateSelf | C::VisitStarted | C::FrameworkLocked | C::CodeUsed | C::NotRedeemed => {
             StatusCode::CONFLICT
         }
@@ -74,7 +76,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         C::NoLeadReviewer | C::DuplicateMember | C::UserDeactivated | C::SchoolNotInHub | C::InvalidFile | C::NotPreviousReview => {
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        C::InvalidEmail | C::InvalidName | C::WeakPassword | C::InvalidTotp | C::HashMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+        C::InvalidEmail | C::InvalidName | C::WeakPassword | C::InvalidTotp | C::HashMismatch | C::NotAMatterOfFact => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         C::UpdateRequired => StatusCode::UPGRADE_REQUIRED,
         C::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
         C::ServerBusy => StatusCode::SERVICE_UNAVAILABLE,

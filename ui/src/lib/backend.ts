@@ -31,6 +31,7 @@ import type {
   ReportPhoto,
   ReportSection,
   ReportTemplateView,
+  SchoolStatementView,
   ReviewComment,
   ReviewDetail,
   ReviewSummary,
@@ -63,6 +64,7 @@ export type {
   ReportPhoto,
   ReportSection,
   ReportTemplateView as ReportTemplate,
+  SchoolStatementView,
   ReviewComment,
   ReviewDetail,
   ReviewSummary,
@@ -142,6 +144,9 @@ export interface Backend {
   /** The school's previous issued review (its estimates and Even better if points, read-only,
    *  held on this laptop), with what the team found on each point; null for a first review. */
   previousReview(reviewId: string): Promise<PreviousReviewView | null>;
+  /** What the host school wrote before its visit (context statement, proposed Area of
+   *  Excellence), read-only and held on this laptop; null until the school writes something. */
+  schoolStatement(reviewId: string): Promise<SchoolStatementView | null>;
   /** The Lead Reviewer records what the team found on point `number` (the report's rules). */
   saveProgress(reviewId: string, number: number, found: string): Promise<ProgressPoint>;
   reportTemplate(reviewId: string): Promise<ReportTemplateView>;
@@ -290,6 +295,9 @@ export class TauriBackend implements Backend {
   }
   previousReview(reviewId: string) {
     return call<PreviousReviewView | null>('previous_review', { reviewId });
+  }
+  schoolStatement(reviewId: string) {
+    return call<SchoolStatementView | null>('school_statement', { reviewId });
   }
   saveProgress(reviewId: string, number: number, found: string) {
     return call<ProgressPoint>('save_progress', { reviewId, number, found });

@@ -159,6 +159,10 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   file_too_large: 'File too large',
   review_storage_full: 'No room for more attachments',
   photo_not_uploaded: 'A photo in the report is not here yet',
+  // The host school's factual-accuracy check (issue 22)
+  accuracy_check_open: 'The school is still checking the report',
+  accuracy_check_closed: 'The factual-accuracy check is not open',
+  not_a_matter_of_fact: 'Not a matter of fact',
   hash_mismatch: 'Upload not finished',
 };
 

@@ -49,6 +49,9 @@ export interface HubAdmin {
   listHubs(): Promise<HubInfo[]>;
   createHub(name: string, region: string, reportDeadlineDays: number | null): Promise<HubInfo>;
   setReportDeadline(hubId: string, days: number): Promise<HubInfo>;
+  /** Days the hub's schools have to check an approved report for factual accuracy (0: none);
+   *  the hub's coordinator or an administrator (issue 22). */
+  setAccuracyWindow(hubId: string, days: number): Promise<HubInfo>;
   assignSchools(hubId: string, urns: string[]): Promise<AssignOutcome>;
   /** A hub's schools (its coordinator), or the whole register (hubId null, administrators). */
   searchSchools(hubId: string | null, query: string): Promise<SchoolInfo[]>;
@@ -109,6 +112,9 @@ export class TauriHubAdmin implements HubAdmin {
   }
   setReportDeadline(hubId: string, days: number) {
     return call<HubInfo>('admin_set_report_deadline', { hubId, days });
+  }
+  setAccuracyWindow(hubId: string, days: number) {
+    return call<HubInfo>('admin_set_accuracy_window', { hubId, days });
   }
   assignSchools(hubId: string, urns: string[]) {
     return call<AssignOutcome>('admin_assign_schools', { hubId, urns });

@@ -18,6 +18,7 @@ import type {
   PlanActivity,
   PlanActivityDraft,
   PreviousReviewView,
+  SchoolStatementView,
   ProgressPoint,
   ReportPhoto,
   ReportSection,
@@ -222,6 +223,7 @@ export class MockBackend implements Backend {
   private plan = new Map<string, PlanActivity>();
   /** The server's read-only copies of each review's previous review (as a pull brings them). */
   private previous = new Map<string, PreviousReviewView>();
+  private statements = new Map<string, SchoolStatementView>();
   private sections = new Map<string, StoredSection>();
   private comments: ReviewComment[] = [];
   private conflicts: StoredConflict[] = [];
@@ -717,6 +719,18 @@ export class MockBackend implements Backend {
     this.findReview(reviewId);
     const previous = this.previous.get(reviewId);
     return previous ? structuredClone(previous) : null;
+  }
+
+  /** Test seam: the school's statement a pull would bring for `reviewId`. */
+  seedSchoolStatement(reviewId: string, statement: SchoolStatementView) {
+    this.statements.set(reviewId, structuredClone(statement));
+  }
+
+  async schoolStatement(reviewId: string): Promise<SchoolStatementView | null> {
+    await this.pause();
+    this.findReview(reviewId);
+    const statement = this.statements.get(reviewId);
+    return statement ? structuredClone(statement) : null;
   }
 
   async saveProgress(reviewId: string, number: number, found: string): Promise<ProgressPoint> {

@@ -59,7 +59,7 @@ export const MOCK_DIRECTORY: Person[] = [
 ];
 
 export class MockHubAdmin implements HubAdmin {
-  hubs: Hub[] = [{ id: 'hub-north', name: 'Northmere Hub', region: 'North', report_deadline_days: 28, schools: 2 }];
+  hubs: Hub[] = [{ id: 'hub-north', name: 'Northmere Hub', region: 'North', report_deadline_days: 28, schools: 2, accuracy_window_days: 0 }];
   schools: School[] = MOCK_SCHOOLS.map((s) => ({ ...s }));
   people: Person[] = MOCK_DIRECTORY.map((p) => ({ ...p, roles: [...p.roles] }));
   reviews: (Omit<OverviewReview, 'team'> & { hub_id: string; choice: TeamChoice })[] = [];
@@ -100,7 +100,7 @@ export class MockHubAdmin implements HubAdmin {
     this.requireAdmin('create hubs');
     if (!name.trim()) throw refused('invalid', "A hub's name must be 1 to 200 characters.");
     if (this.hubs.some((h) => h.name.toLowerCase() === name.trim().toLowerCase())) throw refused('hub_exists', `A hub called '${name.trim()}' already exists.`);
-    const hub: Hub = { id: `hub-${this.next++}`, name: name.trim(), region, report_deadline_days: reportDeadlineDays ?? 28, schools: 0 };
+    const hub: Hub = { id: `hub-${this.next++}`, name: name.trim(), region, report_deadline_days: reportDeadlineDays ?? 28, schools: 0, accuracy_window_days: 0 };
     this.hubs.push(hub);
     return { ...hub };
   }
@@ -108,6 +108,12 @@ export class MockHubAdmin implements HubAdmin {
     this.requireAdmin("change a hub's report deadline");
     if (!(days >= 1 && days <= 365)) throw refused('invalid', 'The report deadline must be 1 to 365 days after the visit.');
     this.hub(hubId).report_deadline_days = days;
+    return { ...this.hub(hubId) };
+  }
+  async setAccuracyWindow(hubId: string, days: number) {
+    if (!(this.isAdmin() || this.coordinates(hubId))) throw refused('not_your_hub', "Only the hub's coordinator or an administrator can set its factual-accuracy check.");
+    if (!(Number.isInteger(days) && days >= 0 && days <= 30)) throw refused('invalid', 'A school can be given at most 30 days to check its report (0 turns the check off).');
+    this.hub(hubId).accuracy_window_days = days;
     return { ...this.hub(hubId) };
   }
   async assignSchools(hubId: string, urns: string[]): Promise<AssignOutcome> {

@@ -23,6 +23,7 @@ pub(super) fn table(entity: EntityKind) -> &'static str {
         EntityKind::PlanActivity => "plan_activities",
         EntityKind::Attachment => "attachments",
         EntityKind::PreviousReview => "previous_reviews",
+        EntityKind::SchoolStatement => "school_statements",
     }
 }
 

@@ -210,6 +210,7 @@ impl Store {
             }
             // Server-written, so never in conflict; named plainly should one ever be.
             EntityKind::PreviousReview => Some("The last review".to_owned()),
+            EntityKind::SchoolStatement => Some("The school's statement".to_owned()),
             EntityKind::Comment | EntityKind::Conflict => None,
         };
         Ok(label.unwrap_or_else(|| entity.code().replace('_', " ")))

@@ -13,7 +13,7 @@ use uuid::Uuid;
 const KEY: &str = "access_revoked";
 
 /// Tables holding a review's records, children before the review itself (foreign keys).
-pub(super) const REVIEW_TABLES: [&str; 10] = [
+pub(super) const REVIEW_TABLES: [&str; 11] = [
     "attachment_uploads",
     "attachments",
     "evidence",
@@ -23,6 +23,7 @@ pub(super) const REVIEW_TABLES: [&str; 10] = [
     "conflicts",
     "plan_activities",
     "previous_reviews",
+    "school_statements",
     "set_aside",
 ];
 

@@ -32,6 +32,7 @@ mod review_detail;
 mod reviews;
 mod revoke;
 mod schema;
+mod school_statement;
 mod search_index;
 mod session;
 mod upload_queue;

@@ -14,7 +14,7 @@ use qar_core::EntityKind;
 use rusqlite::Transaction;
 
 /// The tables holding a review's records (and what was set aside for it).
-const REVIEW_TABLES: [&str; 10] = [
+const REVIEW_TABLES: [&str; 11] = [
     "evidence",
     "estimates",
     "report_sections",
@@ -22,6 +22,7 @@ const REVIEW_TABLES: [&str; 10] = [
     "conflicts",
     "plan_activities",
     "previous_reviews",
+    "school_statements",
     "set_aside",
     "report_versions",
     "attachments",

@@ -5,8 +5,8 @@
 use super::SyncClient;
 use crate::error::Result;
 use qar_core::protocol::admin::{
-    AssignOutcome, AssignSchools, Deactivate, HomeSchool, HomeSchoolSet, HubInfo, HubSettings, ImportReply, NewHub, Role, SchoolInfo,
-    SetRoles, UserInfo,
+    AccuracyWindowSetting, AssignOutcome, AssignSchools, Deactivate, HomeSchool, HomeSchoolSet, HubInfo, HubSettings, ImportReply, NewHub,
+    Role, SchoolInfo, SetRoles, UserInfo,
 };
 use qar_core::protocol::insights::HubInsights;
 use qar_core::protocol::invitations::{InvitationIssued, NewInvitation};
@@ -26,6 +26,13 @@ impl SyncClient {
     pub async fn set_report_deadline(&self, hub_id: &str, days: u32) -> Result<HubInfo> {
         let url = self.url(&format!("/v1/hubs/{}/settings", enc(hub_id)));
         self.send(self.http.put(url).json(&HubSettings { report_deadline_days: days })).await
+    }
+
+    /// How many days the hub's schools have to check an approved report (0: no check): the
+    /// hub's coordinator or an administrator (issue 22).
+    pub async fn set_accuracy_window(&self, hub_id: &str, days: u32) -> Result<HubInfo> {
+        let url = self.url(&format!("/v1/hubs/{}/accuracy-window", enc(hub_id)));
+        self.send(self.http.put(url).json(&AccuracyWindowSetting { days })).await
     }
 
     pub async fn assign_schools(&self, hub_id: &str, urns: &[String]) -> Result<AssignOutcome> {

@@ -1,6 +1,7 @@
 //! The crate's integration tests as one binary (one link instead of one per file): each former
 //! `tests/<name>.rs` is a module here; fixtures they share are in `common` (or `spec`/`support`).
 
+mod accuracy_check_flow;
 mod attachment_files;
 mod attachment_sync;
 mod clock_ahead;
@@ -23,6 +24,7 @@ mod retention_year;
 mod revoke_handover;
 mod scheduling_flow;
 mod schema_mix;
+mod school_statement_flow;
 mod simulation;
 mod ts_types;
 mod two_laptops;

@@ -85,6 +85,7 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
         collect::<PlanActivity>(&mut c);
         collect::<PlanActivityDraft>(&mut c);
         collect::<qar_client::model::PreviousReviewView>(&mut c);
+        collect::<qar_client::model::SchoolStatementView>(&mut c);
         collect::<qar_client::model::Attachment>(&mut c);
         collect::<AttachmentCheck>(&mut c);
         collect::<NewAttachment>(&mut c);
@@ -110,6 +111,7 @@ fn generated(dir: &Path) -> BTreeMap<PathBuf, String> {
     {
         use qar_core::protocol::{admin::*, invitations::*, reports::*, scheduling::*};
         collect::<HubInfo>(&mut c);
+        collect::<qar_core::protocol::admin::AccuracyWindowSetting>(&mut c);
         collect::<SchoolInfo>(&mut c);
         collect::<AssignOutcome>(&mut c);
         collect::<UserInfo>(&mut c);

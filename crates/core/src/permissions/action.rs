@@ -28,10 +28,14 @@ pub enum Action {
     ScheduleReview,
     ManageTeam,
     PlanVisit,
+    /// The host school's context statement and proposed Area of Excellence (issue 22).
+    WriteSchoolStatement,
+    /// The host school's factual-accuracy check of an approved report (issue 22).
+    CheckFactualAccuracy,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 25] = [
         Action::ViewReview,
         Action::ReadTeamEvidence,
         Action::CreateEvidence,
@@ -55,6 +59,8 @@ impl Action {
         Action::ScheduleReview,
         Action::ManageTeam,
         Action::PlanVisit,
+        Action::WriteSchoolStatement,
+        Action::CheckFactualAccuracy,
     ];
 
     pub fn code(self) -> &'static str {
@@ -82,6 +88,8 @@ impl Action {
             Action::ScheduleReview => "schedule_review",
             Action::ManageTeam => "manage_team",
             Action::PlanVisit => "plan_visit",
+            Action::WriteSchoolStatement => "write_school_statement",
+            Action::CheckFactualAccuracy => "check_factual_accuracy",
         }
     }
 
@@ -115,6 +123,8 @@ impl Action {
             Action::ScheduleReview => "schedule the review",
             Action::ManageTeam => "change the review team",
             Action::PlanVisit => "plan the visit",
+            Action::WriteSchoolStatement => "write the school's context statement and proposed Area of Excellence",
+            Action::CheckFactualAccuracy => "check the report for factual accuracy",
         }
     }
 

@@ -15,7 +15,8 @@ pub enum Role {
     /// Coordinator of the review's own hub (a coordinator of another hub is nothing here).
     HubCoordinator,
     Admin,
-    /// Headteacher of the reviewed school: reads the issued report only.
+    /// Headteacher of the reviewed school: writes the school's statement before the visit and
+    /// reads the issued report.
     HostHeadteacher,
 }
 
@@ -71,6 +72,7 @@ const HUB_OR_ADMIN: &[Role] = &[Role::HubCoordinator, Role::Admin];
 const ADMIN: &[Role] = &[Role::Admin];
 const OVERSIGHT: &[Role] = &[Role::LeadReviewer, Role::Reviewer, Role::Shadow, Role::HubCoordinator, Role::Admin];
 const SETUP: &[Role] = &[Role::LeadReviewer, Role::HubCoordinator, Role::Admin];
+const HEAD: &[Role] = &[Role::HostHeadteacher];
 const REPORT_READERS: &[Role] =
     &[Role::LeadReviewer, Role::Reviewer, Role::Shadow, Role::HubCoordinator, Role::Admin, Role::HostHeadteacher];
 
@@ -111,4 +113,10 @@ pub static RULES: &[Rule] = &[
     // The visit's timetable (domain.md §3: the LR sets it up in preparation); it changes on the
     // day as lessons move, so it stays open through the visit.
     stay(PlanVisit, LEAD, &[Preparing, InVisit]),
+    // The school introduces itself before the visit (issue 22): its head may add to or correct
+    // what it wrote until the visit ends, when the team agrees its estimates.
+    stay(WriteSchoolStatement, HEAD, &[Scheduled, Preparing, InVisit]),
+    // The school checks the approved report for matters of fact before it is issued, while the
+    // hub's window is open (`accuracy_check::window`, decided by time, not by state).
+    stay(CheckFactualAccuracy, HEAD, &[Approved]),
 ];

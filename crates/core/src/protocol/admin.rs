@@ -56,6 +56,21 @@ pub struct HubInfo {
     /// Days after the visit's last day by which the report is due.
     pub report_deadline_days: u32,
     pub schools: u32,
+    /// Days the hub's schools have to check an approved report for factual accuracy (issue 22;
+    /// 0: no check). Absent from older servers' answers, read as 0.
+    #[serde(default)]
+    pub accuracy_window_days: u32,
+}
+
+/// `PUT /v1/hubs/{hub_id}/accuracy-window`: how many days a school has to check an approved
+/// report for factual accuracy (0 turns the check off; at most
+/// `qar_core::accuracy_check::MAX_WINDOW_DAYS`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccuracyWindowSetting {
+    #[serde(deserialize_with = "crate::whole_number::u32")]
+    pub days: u32,
 }
 
 /// A school of the register, as searches return it.

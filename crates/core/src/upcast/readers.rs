@@ -27,7 +27,7 @@ pub fn kind_since(kind: EntityKind) -> u32 {
         | EntityKind::ReportSection
         | EntityKind::Comment
         | EntityKind::Conflict => 1,
-        EntityKind::PlanActivity | EntityKind::Attachment | EntityKind::PreviousReview => 3,
+        EntityKind::PlanActivity | EntityKind::Attachment | EntityKind::PreviousReview | EntityKind::SchoolStatement => 3,
     }
 }
 

@@ -76,6 +76,10 @@ manage_team
   admin                x   x   x   .   .   .   .   .   .   .   .
 plan_visit
   lead_reviewer        .   x   x   .   .   .   .   .   .   .   .
+write_school_statement
+  host_headteacher     x   x   x   .   .   .   .   .   .   .   .
+check_factual_accuracy
+  host_headteacher     .   .   .   .   .   .   .   x   .   .   .
 ";
 
 /// Allowed only when the server decides live (approve/return are online-only per §5).

@@ -1,5 +1,6 @@
 //! The HTTP API under /v1. Handlers only parse, call the store on a blocking thread, and reply.
 
+mod accuracy_check;
 mod admin;
 mod auth;
 mod blobs;
@@ -21,6 +22,7 @@ mod reviews;
 mod scheduling;
 mod schema_limits;
 mod school_import;
+mod school_statement;
 mod shared_responses;
 mod subject_access;
 mod sync;
@@ -93,6 +95,14 @@ pub fn app(state: AppState) -> Router {
         // The host school's headteacher (issue 22).
         .route("/v1/hubs/{hub_id}/schools/{urn}/headteacher", post(host_school::invite_headteacher))
         .route("/v1/schools/{urn}/reviews", get(host_school::school_reviews))
+        .route(
+            "/v1/reviews/{review_id}/school-statement",
+            get(school_statement::school_statement).put(school_statement::write_school_statement),
+        )
+        .route("/v1/hubs/{hub_id}/accuracy-window", put(accuracy_check::set_accuracy_window))
+        .route("/v1/reviews/{review_id}/accuracy-check", get(accuracy_check::accuracy_check))
+        .route("/v1/reviews/{review_id}/accuracy-check/comments", post(accuracy_check::comment_on_accuracy))
+        .route("/v1/reviews/{review_id}/accuracy-check/finish", post(accuracy_check::finish_accuracy_check))
         // Retention (issue 24).
         .route("/v1/users/{user_id}/subject-access", post(subject_access::export))
         .route("/v1/users/{user_id}/erase", post(subject_access::erase))

@@ -46,6 +46,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
 /// The routes' own descriptions, before the shared answers and the limits are added.
 pub(super) fn document_without_limits() -> utoipa::openapi::OpenApi {
     let doc = super::mail_admin::with_mail_admin(super::hub_openapi::with_hub_admin(ApiDoc::openapi()));
-    let doc = super::host_school::with_host_school(super::retention_admin::with_retention_admin(doc));
+    let doc = super::accuracy_check::with_accuracy_check(super::school_statement::with_school_statement(
+        super::host_school::with_host_school(super::retention_admin::with_retention_admin(doc)),
+    ));
     super::register::with_register(super::insights::with_insights(super::subject_access::with_subject_access(doc)))
 }

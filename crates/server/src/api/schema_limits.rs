@@ -47,6 +47,7 @@ enum Limit {
 
 use qar_core::register as G;
 use qar_core::retention as R;
+use qar_core::school_statement as S;
 
 /// Text with something in it besides white space (checked once trimmed).
 const NOT_BLANK: &str = r"\S";
@@ -89,6 +90,13 @@ const LIMITS: &[(&str, &str, &[Limit])] = &[
     ("RegisterDescription", "areas", &[MaxItems(MAX_AREAS)]),
     ("ConsentChange", "head_name", &[MinLength(1), MaxLength(G::MAX_HEAD_NAME_CHARS), Pattern(NAME_PATTERN)]),
     ("VisitRequestBody", "message", &[MaxLength(G::MAX_VISIT_MESSAGE_CHARS), Pattern(NOT_BLANK)]),
+    // The host school's statement (issue 22): qar_core::school_statement's limits.
+    ("SchoolStatementChange", "context_statement", &[MaxLength(S::MAX_CONTEXT_CHARS)]),
+    ("SchoolStatementChange", "aoe_title", &[MaxLength(S::MAX_AOE_TITLE_CHARS)]),
+    ("SchoolStatementChange", "aoe_summary", &[MaxLength(S::MAX_AOE_SUMMARY_CHARS)]),
+    // The factual-accuracy check (issue 22): qar_core::accuracy_check's limits.
+    ("AccuracyWindowSetting", "days", &[Minimum(0), Maximum(qar_core::accuracy_check::MAX_WINDOW_DAYS as usize)]),
+    ("AccuracyCommentRequest", "text", &[MaxLength(qar_core::accuracy_check::MAX_COMMENT_CHARS), Pattern(NOT_BLANK)]),
 ];
 
 /// Writes the table into `doc`'s component schemas. Returns the entries it could not place.

@@ -242,6 +242,13 @@ async fn the_openapi_document_covers_every_route_and_the_error_body() {
         // Each review builds on the last (issue 23).
         ("/v1/reviews/{review_id}/previous-review", "get"),
         ("/v1/reviews/{review_id}/previous-review", "put"),
+        // The host school's statement and factual-accuracy check (issue 22).
+        ("/v1/reviews/{review_id}/school-statement", "get"),
+        ("/v1/reviews/{review_id}/school-statement", "put"),
+        ("/v1/hubs/{hub_id}/accuracy-window", "put"),
+        ("/v1/reviews/{review_id}/accuracy-check", "get"),
+        ("/v1/reviews/{review_id}/accuracy-check/comments", "post"),
+        ("/v1/reviews/{review_id}/accuracy-check/finish", "post"),
     ];
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path} is documented");

@@ -52,6 +52,7 @@ templates! {
     ReportOverdue = "report_overdue",
     UnsentWork = "unsent_work",
     VisitRequest = "visit_request",
+    AccuracyCheckFinished = "accuracy_check_finished",
 }
 
 /// A mail ready to send.
@@ -151,6 +152,7 @@ mod tests {
             "entry_title": "Early reading for all",
             "requester_name": "Ann <b>O'Neil</b> & Co",
             "oldest_date": "5 December 2026",
+            "comments": 2,
         })
     }
 

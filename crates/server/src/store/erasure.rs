@@ -24,6 +24,8 @@ use std::collections::BTreeMap;
 
 /// What an erased person is called where a name must stay (a team, a comment, an approval).
 pub const FORMER_REVIEWER: &str = "A former reviewer";
+/// What an erased headteacher's name becomes on their school's statement (issue 22).
+pub const FORMER_HEAD: &str = "A former headteacher";
 
 /// What an erasure changed, in counts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -141,6 +143,18 @@ fn rewrite_records(tx: &Connection, ctx: &mut Ctx, user_id: &str, name: &str) ->
     };
     for id in approved {
         n += u64::from(records::server_write(tx, ctx, EntityKind::Review, &id, &id, &[("approved_by", json!(FORMER_REVIEWER))])?);
+    }
+    // A host school's statement carries its headteacher's name (issue 22), written by name as
+    // `approved_by` is; the school's own words stay, they are the school's.
+    let statements: Vec<(String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, review_id FROM records WHERE entity = 'school_statement' AND json_extract(fields, '$.written_by.value') = ?1",
+        )?;
+        let rows = stmt.query_map([name], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<crate::store::db::Result<_>>()?
+    };
+    for (id, review) in statements {
+        n += u64::from(records::server_write(tx, ctx, EntityKind::SchoolStatement, &id, &review, &[("written_by", json!(FORMER_HEAD))])?);
     }
     Ok(n)
 }

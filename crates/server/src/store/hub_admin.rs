@@ -76,7 +76,8 @@ fn check_deadline(days: u32) -> Result<u32, StoreError> {
 
 pub(super) fn hub_info(conn: &Connection, hub_id: &str) -> crate::store::db::Result<Option<HubInfo>> {
     conn.prepare_cached(
-        "SELECT h.id, h.name, h.region, h.report_deadline_days, (SELECT count(*) FROM schools s WHERE s.hub_id = h.id)
+        "SELECT h.id, h.name, h.region, h.report_deadline_days, (SELECT count(*) FROM schools s WHERE s.hub_id = h.id),
+                h.accuracy_window_days
          FROM hubs h WHERE h.id = ?1",
     )?
     .query_row([hub_id], hub_row)
@@ -84,7 +85,14 @@ pub(super) fn hub_info(conn: &Connection, hub_id: &str) -> crate::store::db::Res
 }
 
 fn hub_row(r: &crate::store::db::Row) -> crate::store::db::Result<HubInfo> {
-    Ok(HubInfo { id: r.get(0)?, name: r.get(1)?, region: r.get(2)?, report_deadline_days: r.get(3)?, schools: r.get(4)? })
+    Ok(HubInfo {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        region: r.get(2)?,
+        report_deadline_days: r.get(3)?,
+        schools: r.get(4)?,
+        accuracy_window_days: r.get(5)?,
+    })
 }
 
 pub(super) fn unknown_hub(hub_id: &str) -> StoreError {
@@ -212,7 +220,8 @@ impl ServerStore {
     pub fn list_hubs(&self, caller: &AuthDevice) -> Result<Vec<HubInfo>, StoreError> {
         let conn = self.reader();
         let mut stmt = conn.prepare_cached(
-            "SELECT h.id, h.name, h.region, h.report_deadline_days, (SELECT count(*) FROM schools s WHERE s.hub_id = h.id)
+            "SELECT h.id, h.name, h.region, h.report_deadline_days, (SELECT count(*) FROM schools s WHERE s.hub_id = h.id),
+                    h.accuracy_window_days
              FROM hubs h ORDER BY h.name, h.id",
         )?;
         let hubs = stmt.query_map([], hub_row)?.collect::<crate::store::db::Result<Vec<_>>>()?;

@@ -3,6 +3,7 @@
 
 mod access;
 pub(crate) mod accounts;
+pub mod accuracy_check;
 mod ahead;
 mod at_rest;
 mod audit_log;
@@ -39,6 +40,7 @@ mod restored;
 pub mod retention;
 pub mod scheduling;
 pub mod school_heads;
+pub mod school_statement;
 pub mod schools;
 pub mod subject_access;
 // Mints tokens without a password: never in the production binary (issue 16).
@@ -105,6 +107,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "attachment bytes in the database, shared by instances",
         sql: include_str!("migrations/0016_shared_blobs.sql"),
     },
+    Migration { number: 17, name: "the host school's factual-accuracy check", sql: include_str!("migrations/0017_accuracy_check.sql") },
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -25,6 +25,11 @@ pub(super) const PG_MIGRATIONS: &[PgMigration] = &[
         name: "attachment bytes in the database (SQLite 16)",
         sql: include_str!("pg_migrations/0004_shared_blobs.sql"),
     },
+    PgMigration {
+        number: 5,
+        name: "SQLite migration 17: the factual-accuracy check",
+        sql: include_str!("pg_migrations/0005_accuracy_check.sql"),
+    },
 ];
 
 /// The key of the lock held while migrating (a different one from the writers').

@@ -61,6 +61,9 @@ impl ServerStore {
                 return Err(StoreError::ReportChanged { current_hash });
             }
             let number = latest.as_ref().map_or(1, |v| v.version + 1);
+            // The school's factual-accuracy check (issue 22): the first issue waits for it.
+            let check = super::accuracy_check::window_of(tx, rid, doc, ctx.now_ms)?;
+            qar_core::lifecycle::issue_may_proceed(check, number == 1).map_err(|m| refused(ErrorCode::AccuracyCheckOpen, m))?;
             if number > 1 && reason.is_empty() {
                 return Err(refused(ErrorCode::ReasonRequired, format!("Version {number} corrects an issued report: say why.")));
             }

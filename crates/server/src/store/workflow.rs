@@ -217,9 +217,9 @@ fn id_used_by_another_kind(tx: &Connection, comments: &[&NewComment]) -> crate::
 
 /// The report as the server holds it: every section's text and every estimate (deleted ones
 /// left out), as (code, text) and (area, value, rationale).
-type ReportContents = (Vec<(String, String)>, Vec<(String, String, String)>);
+pub(super) type ReportContents = (Vec<(String, String)>, Vec<(String, String, String)>);
 
-fn report_contents(tx: &Connection, review_id: &str) -> crate::store::db::Result<ReportContents> {
+pub(super) fn report_contents(tx: &Connection, review_id: &str) -> crate::store::db::Result<ReportContents> {
     let mut stmt =
         tx.prepare_cached("SELECT entity, fields FROM records WHERE review_id = ?1 AND entity IN ('report_section', 'estimate')")?;
     let rows = stmt.query_map(params![review_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;

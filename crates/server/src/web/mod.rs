@@ -7,12 +7,14 @@
 //! version read in the page, and downloaded as PDF and Word). Only a school's headteacher signs
 //! in here; the review team and the hub use the app.
 
+mod accuracy;
 mod page;
 mod report;
 mod school;
 mod session;
 mod sign_in;
 mod signup;
+mod statement;
 pub(crate) mod template;
 
 use crate::AppState;
@@ -39,6 +41,10 @@ pub fn router() -> Router<AppState> {
         .route("/schools/{urn}/reviews/{review_id}/versions/{version}/pdf", get(report::pdf))
         .route("/schools/{urn}/reviews/{review_id}/versions/{version}/docx", get(report::docx))
         .route("/schools/{urn}/reviews/{review_id}/versions/{version}/photos/{sha256}", get(report::photo))
+        .route("/schools/{urn}/reviews/{review_id}/statement", get(statement::form).post(statement::save))
+        .route("/schools/{urn}/reviews/{review_id}/accuracy", get(accuracy::page_of))
+        .route("/schools/{urn}/reviews/{review_id}/accuracy/comments", post(accuracy::comment))
+        .route("/schools/{urn}/reviews/{review_id}/accuracy/finish", post(accuracy::finish))
         .route("/static/web.css", get(stylesheet))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

@@ -144,9 +144,25 @@ fn review_card(urn: &str, r: &SchoolReview) -> Result<Html, super::template::Ren
             .collect::<Result<Vec<_>, _>>()?;
         Html::wrap("ul", items)
     };
+    // Before the visit ends the school tells the team about itself (issue 22); the statement
+    // page also shows, read-only, what it wrote once the visit is over.
+    let actions = match r.state.as_str() {
+        "scheduled" | "preparing" | "in_visit" => Tpl::ReviewAction.render(&[
+            ("href", V::Text(&super::statement::statement_href(urn, &r.review_id))),
+            ("text", V::Text("Tell the review team about your school: context statement and proposed Area of Excellence")),
+        ])?,
+        // After approval, when the hub asks for it, the school checks the facts (the page says
+        // whether it is asked).
+        "approved" => Tpl::ReviewAction.render(&[
+            ("href", V::Text(&super::accuracy::accuracy_href(urn, &r.review_id))),
+            ("text", V::Text("Check the report for factual accuracy")),
+        ])?,
+        _ => Html::default(),
+    };
     Tpl::SchoolReview.render(&[
         ("heading", V::Text(&heading)),
         ("state", V::Text(state_words(&r.state))),
+        ("actions", V::Markup(&actions)),
         ("versions", V::Markup(&versions)),
     ])
 }

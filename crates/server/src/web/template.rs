@@ -49,6 +49,14 @@ pages! {
     Estimates = "estimates",
     EstimateRow = "estimate_row",
     Figure = "figure",
+    Statement = "statement",
+    StatementForms = "statement_forms",
+    StatementRead = "statement_read",
+    ReviewAction = "review_action",
+    Accuracy = "accuracy",
+    AccuracySection = "accuracy_section",
+    AccuracyCommentForm = "accuracy_comment_form",
+    AccuracyFinish = "accuracy_finish",
 }
 
 /// The one stylesheet, served at `/static/web.css`.

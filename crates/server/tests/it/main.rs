@@ -1,6 +1,7 @@
 //! The crate's integration tests as one binary (one link instead of one per file): each former
 //! `tests/<name>.rs` is a module here; fixtures they share are in `common` (or `spec`/`support`).
 
+mod accuracy_check;
 mod admin_cli;
 mod at_rest;
 mod audit_chain;
@@ -34,12 +35,15 @@ mod report_versions;
 mod retention;
 mod role_matrix;
 mod schema_versions;
+mod school_statement;
 mod shared_blobs;
 mod small_doors;
 mod subject_access;
 mod sync_rules;
 mod two_instances;
 mod visit_days;
+mod web_accuracy;
 mod web_pages;
+mod web_statement;
 mod wire;
 mod wire_throttle;

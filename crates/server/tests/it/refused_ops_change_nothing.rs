@@ -180,6 +180,12 @@ fn writes(entity: EntityKind) -> Vec<(&'static str, Value)> {
             ("ebi_points", json!([{"area_code": "leadership", "text": "Rewritten"}])),
             ("deleted", json!(true)),
         ],
+        EntityKind::SchoolStatement => vec![
+            ("context_statement", json!("A school written about by a laptop")),
+            ("aoe_title", json!("Reading for pleasure")),
+            ("written_by", json!("Not the head")),
+            ("deleted", json!(true)),
+        ],
     };
     w.push(("notes", json!("not always a field of this kind")));
     w

@@ -40,7 +40,7 @@ enum Who {
     OtherSchoolHead,
 }
 
-const ENDPOINTS: [&str; 51] = [
+const ENDPOINTS: [&str; 57] = [
     "health",
     "livez",
     "readyz",
@@ -87,6 +87,12 @@ const ENDPOINTS: [&str; 51] = [
     "school_register",
     "previous_get",
     "previous_put",
+    "statement_get",
+    "statement_put",
+    "accuracy_window_put",
+    "accuracy_get",
+    "accuracy_comment",
+    "accuracy_finish",
     "web_school",
     "web_version",
     "web_pdf",
@@ -99,7 +105,7 @@ const ENDPOINTS: [&str; 51] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 51] {
+fn expected(who: Who) -> [&'static str; 57] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
@@ -153,6 +159,12 @@ fn expected(who: Who) -> [&'static str; 51] {
             U,
             U,
             U,
+            U,
+            U,
+            U,
+            U,
+            U,
+            U,
             W,
             W,
             W,
@@ -161,7 +173,7 @@ fn expected(who: Who) -> [&'static str; 51] {
         ],
         RevokedDevice => [
             "200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
-            R, R, R, R, R, R, R, R, R, R, W, W, W, W, R,
+            R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, W, W, W, W, R,
         ],
         Admin => [
             "200",
@@ -210,6 +222,12 @@ fn expected(who: Who) -> [&'static str; 51] {
             "200 entries",
             "200",
             "200",
+            "200",
+            "403 not_your_role",
+            "200",
+            "200",
+            "403 not_your_role",
+            "403 not_your_role",
             W,
             W,
             W,
@@ -263,6 +281,12 @@ fn expected(who: Who) -> [&'static str; 51] {
             "200 entries",
             "200",
             "200",
+            "200",
+            "403 not_your_role",
+            "200",
+            "200",
+            "403 not_your_role",
+            "403 not_your_role",
             W,
             W,
             W,
@@ -316,6 +340,12 @@ fn expected(who: Who) -> [&'static str; 51] {
             "200 entries",
             "403 not_your_hub",
             "403 not_your_hub",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
             W,
             W,
             W,
@@ -367,6 +397,12 @@ fn expected(who: Who) -> [&'static str; 51] {
             "201",
             "403 not_your_hub",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "200",
             "403 not_your_role",
             "403 not_your_role",
             W,
@@ -422,6 +458,12 @@ fn expected(who: Who) -> [&'static str; 51] {
             "200 entries",
             "403 not_your_role",
             "403 not_your_role",
+            "200",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "200",
+            "403 not_your_role",
+            "403 not_your_role",
             W,
             W,
             W,
@@ -473,6 +515,12 @@ fn expected(who: Who) -> [&'static str; 51] {
             "201",
             "403 not_your_hub",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
+            "200",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "200",
             "403 not_your_role",
             "403 not_your_role",
             W,
@@ -528,6 +576,12 @@ fn expected(who: Who) -> [&'static str; 51] {
             "200 entries",
             "403 not_your_role",
             "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
             W,
             W,
             W,
@@ -581,6 +635,12 @@ fn expected(who: Who) -> [&'static str; 51] {
             "200 entries",
             "403 not_your_role",
             "403 not_your_role",
+            "200",
+            "200",
+            "403 not_your_hub",
+            "200",
+            "409 accuracy_check_closed",
+            "409 accuracy_check_closed",
             "200 page",
             "200 page",
             "200 pdf",
@@ -632,6 +692,12 @@ fn expected(who: Who) -> [&'static str; 51] {
             "201",
             "200",
             "200 entries",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_role",
+            "403 not_your_hub",
+            "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
             "403 page",
@@ -949,6 +1015,28 @@ async fn row(who: Who) -> Vec<String> {
     let (s, b) = env.get(&format!("/v1/reviews/{next}/previous-review"), token).await;
     cells.push(cell(s, &b));
     let (s, b) = env.put(&format!("/v1/reviews/{next}/previous-review"), token, json!({"previous_review_id": null})).await;
+    cells.push(cell(s, &b));
+    // The host school's statement (issue 22), on Heron Vale's next review, scheduled here: read
+    // by its head, the team, the hub's coordinator and administrators; written by its head only.
+    let heron_next = Uuid::now_v7();
+    let req = ScheduleRequest { review_id: Some(heron_next), school_urn: "990102".into(), ..req };
+    store.schedule_review(&hollie, DEMO_HUB_ID, &req, now_ms()).unwrap();
+    let (s, b) = env.get(&format!("/v1/reviews/{heron_next}/school-statement"), token).await;
+    cells.push(cell(s, &b));
+    let statement = json!({"context_statement": format!("Written by {who:?}.")});
+    let (s, b) = env.put(&format!("/v1/reviews/{heron_next}/school-statement"), token, statement).await;
+    cells.push(cell(s, &b));
+    // The factual-accuracy check (issue 22): the hub's window (set to off, so later rows see the
+    // same); on Heron Vale's review, issued above, the head's check is closed and everyone
+    // else's is refused before that is looked at.
+    let (s, b) = env.put(&format!("/v1/hubs/{DEMO_HUB_ID}/accuracy-window"), token, json!({"days": 0})).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.get(&format!("/v1/reviews/{HERON}/accuracy-check"), token).await;
+    cells.push(cell(s, &b));
+    let comment = json!({"target": "section:context", "text": "We have 412 pupils, not 380."});
+    let (s, b) = env.post(&format!("/v1/reviews/{HERON}/accuracy-check/comments"), token, comment).await;
+    cells.push(cell(s, &b));
+    let (s, b) = env.post(&format!("/v1/reviews/{HERON}/accuracy-check/finish"), token, Value::Null).await;
     cells.push(cell(s, &b));
 
     web_cells(&env, who, user, &mut cells).await;

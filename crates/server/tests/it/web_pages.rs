@@ -96,7 +96,7 @@ fn version_links(html: &str, urn: &str) -> Vec<String> {
     let mut out: Vec<String> = html
         .match_indices(&prefix)
         .map(|(at, _)| html[at + "href=\"".len()..].split('"').next().unwrap().to_owned())
-        .filter(|l| !l.ends_with("/pdf") && !l.ends_with("/docx"))
+        .filter(|l| l.contains("/versions/") && !l.ends_with("/pdf") && !l.ends_with("/docx"))
         .collect();
     out.dedup();
     out

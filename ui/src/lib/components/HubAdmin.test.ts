@@ -37,4 +37,21 @@ describe('HubAdmin', () => {
     expect(await screen.findByTestId('gias-rejections')).toHaveTextContent('Line 3');
     expect(screen.getByTestId('admin-message')).toHaveTextContent('1 added');
   });
+
+  it('sets how many days a hub gives its schools to check a report for factual accuracy, from the keyboard', async () => {
+    renderWith(HubAdmin, {}, adminBackend());
+    const user = userEvent.setup();
+    await user.selectOptions(await screen.findByTestId('accuracy-hub'), 'Northmere Hub');
+    const days = screen.getByRole('spinbutton', { name: 'Days the school has (0 to 30)' });
+    await user.clear(days);
+    await user.type(days, '10{Enter}');
+    expect(await screen.findByTestId('admin-message')).toHaveTextContent('Northmere Hub: schools have 10 days after approval');
+    expect(screen.getByTestId('hub-list')).toHaveTextContent("10 days for the school's factual-accuracy check");
+    // More than thirty days: the field says it is out of range and nothing is sent.
+    await user.clear(days);
+    await user.type(days, '31{Enter}');
+    expect(days).toBeInvalid();
+    expect(days).toHaveValue(31);
+    expect(screen.getByTestId('hub-list')).toHaveTextContent("10 days for the school's factual-accuracy check");
+  });
 });

@@ -7,4 +7,9 @@ export type HubInfo = { id: string, name: string, region: string,
 /**
  * Days after the visit's last day by which the report is due.
  */
-report_deadline_days: number, schools: number, };
+report_deadline_days: number, schools: number, 
+/**
+ * Days the hub's schools have to check an approved report for factual accuracy (issue 22;
+ * 0: no check). Absent from older servers' answers, read as 0.
+ */
+accuracy_window_days: number, };

@@ -1,5 +1,6 @@
 // Generated from Rust by crates/client/tests/it/ts_types.rs: do not edit; run QAR_UPDATE_GENERATED=1 cargo test -p qar-client --test it ts_types
 export type { AccountStatus } from './AccountStatus';
+export type { AccuracyWindowSetting } from './AccuracyWindowSetting';
 export type { ActivatedAccount } from './ActivatedAccount';
 export type { ActivityTypeOption } from './ActivityTypeOption';
 export type { AoeTheme } from './AoeTheme';
@@ -82,6 +83,7 @@ export type { ScheduleWarning } from './ScheduleWarning';
 export type { Scheduled } from './Scheduled';
 export type { SchoolContext } from './SchoolContext';
 export type { SchoolInfo } from './SchoolInfo';
+export type { SchoolStatementView } from './SchoolStatementView';
 export type { SectionKind } from './SectionKind';
 export type { SectionSpec } from './SectionSpec';
 export type { SectionText } from './SectionText';
