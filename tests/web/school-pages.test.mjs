@@ -70,8 +70,17 @@ async function accessible(name) {
 /** Clicks what loads a new page (a form's button, a link) and waits until that page has loaded:
  *  WebDriver's click may return before the browser has left the old page. */
 async function clickToLoad(element) {
+  await toLoad(() => element.click());
+}
+
+/** Types keys that load a new page (Enter on a form) and waits until that page has loaded. */
+async function keysToLoad(keys) {
+  await toLoad(() => browser.keys(keys));
+}
+
+async function toLoad(action) {
   await browser.execute(() => { window.qarOldPage = true; });
-  await element.click();
+  await action();
   await browser.waitUntil(async () => browser.execute(() => !window.qarOldPage && document.readyState === 'complete'), {
     timeout: 15_000,
     timeoutMsg: 'the next page did not load',
@@ -209,10 +218,10 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   await accessible('school');
 
   // Before the visit (issue 22): the school tells the team about itself, from the keyboard.
-  await (await browser.$('a*=Tell the review team about your school')).click();
+  await clickToLoad(await browser.$('a*=Tell the review team about your school'));
   assert.equal(await heading(), 'Before the visit: what your school tells the review team');
   await (await browser.$('#context_statement')).click();
-  await browser.keys([...'Heron Vale is a two-form entry primary by the estuary.', 'Tab', 'Enter']);
+  await keysToLoad([...'Heron Vale is a two-form entry primary by the estuary.', 'Tab', 'Enter']);
   assert.match(await (await browser.$('[role=status]')).getText(), /Context statement saved/);
   assert.equal(await (await browser.$('#context_statement')).getValue(), 'Heron Vale is a two-form entry primary by the estuary.');
   await shot('03b-school-statement');
