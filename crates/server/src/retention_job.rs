@@ -1,7 +1,7 @@
 //! The hourly retention run (issue 24): the same purge as `qar-server purge --now`, on the
 //! server's own clock. It holds the store weakly, so it ends by itself once the server is gone.
 
-use crate::store::{now_ms, ServerStore};
+use crate::store::{now_ms, Lease, ServerStore};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -19,9 +19,16 @@ pub(crate) fn spawn(store: &Arc<ServerStore>) {
             // fell due while the backup lay on the shelf.
             ticks.tick().await;
             let Some(store) = store.upgrade() else { return };
-            match tokio::task::spawn_blocking(move || store.purge(false, now_ms())).await {
-                Ok(Ok(counts)) if counts.is_empty() => {}
-                Ok(Ok(counts)) => tracing::info!(?counts, "retention applied"),
+            // One instance applies retention at a time (decision 103); a run is safe to repeat,
+            // but two at once would only wait on each other's write lock.
+            let run = move || match store.holds(Lease::Retention)? {
+                true => store.purge(false, now_ms()).map(Some),
+                false => Ok(None),
+            };
+            match tokio::task::spawn_blocking(run).await {
+                Ok(Ok(None)) => {}
+                Ok(Ok(Some(counts))) if counts.is_empty() => {}
+                Ok(Ok(Some(counts))) => tracing::info!(?counts, "retention applied"),
                 Ok(Err(e)) => tracing::error!("retention run failed: {e}"),
                 Err(e) => tracing::error!("retention run panicked: {e}"),
             }

@@ -9,7 +9,7 @@
 use super::transport::build_message;
 use super::{MailConfig, SendError, Template, Transport};
 use crate::store::mail_outbox::{Attempt, DueMail};
-use crate::store::{now_ms, ServerStore};
+use crate::store::{now_ms, Lease, ServerStore};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,6 +21,8 @@ const BATCH: usize = 50;
 /// The longest the worker sleeps with nothing due (a clock change or a missed wake-up is
 /// noticed within this).
 const IDLE: Duration = Duration::from_secs(60);
+/// How often an instance that does not send looks whether the sender has gone.
+const NOT_LEADING: Duration = Duration::from_secs(10);
 
 /// The running worker. `finish` lets the mail in flight end and stops.
 pub struct Worker {
@@ -66,6 +68,27 @@ async fn run(store: Arc<ServerStore>, config: MailConfig, transport: Transport, 
         // Told to stop, or the server that started this worker is gone (dropped without `finish`).
         if *stopped.borrow() || stopped.has_changed().is_err() {
             return;
+        }
+        // With several instances on one database only the one holding the lease sends (decision
+        // 103); the others look again after a short while, ready to take over.
+        let s = store.clone();
+        let leading = match tokio::task::spawn_blocking(move || s.holds(Lease::MailSending)).await {
+            Ok(Ok(leading)) => leading,
+            Ok(Err(e)) => {
+                tracing::error!("mail: asking whether this instance sends failed: {e}");
+                false
+            }
+            Err(e) => {
+                tracing::error!("mail: asking whether this instance sends stopped: {e}");
+                false
+            }
+        };
+        if !leading {
+            tokio::select! {
+                changed = stopped.changed() => if changed.is_err() { return },
+                _ = tokio::time::sleep(NOT_LEADING) => {}
+            }
+            continue;
         }
         if Instant::now() >= next_check {
             next_check = Instant::now() + config.check_every;

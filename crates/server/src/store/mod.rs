@@ -23,6 +23,7 @@ pub mod home_school;
 pub mod hub_admin;
 pub mod insights;
 pub mod invitations;
+mod leases;
 mod mail_events;
 pub mod mail_outbox;
 pub mod overview;
@@ -37,6 +38,7 @@ mod report_forms;
 mod report_photos;
 pub mod report_versions;
 mod restored;
+pub use leases::Lease;
 pub mod retention;
 pub mod scheduling;
 pub mod school_heads;
@@ -217,6 +219,8 @@ pub struct ServerStore {
     /// One upload of a blob at a time, held while its body is read: a status asked right after
     /// a broken connection waits for what arrived to be stored, so it gives the true offset.
     uploads: Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
+    /// Work one instance does at a time (mail sending, retention), on PostgreSQL (decision 103).
+    leases: leases::Leases,
 }
 
 #[derive(Default)]
@@ -308,6 +312,7 @@ impl ServerStore {
         let latest = store.latest.clone();
         let listener = db::feed_listener::FeedListener::start(url, move |seq| announce_to(&latest, seq)).map_err(StoreError::from)?;
         store.feed_listener = Some(listener);
+        store.leases = leases::Leases::on_postgres(url);
         Ok(store)
     }
 
@@ -342,6 +347,7 @@ impl ServerStore {
             mail_wake: tokio::sync::Notify::new(),
             blobs: Box::new(blobs),
             uploads: Mutex::new(Default::default()),
+            leases: Default::default(),
         })
     }
 

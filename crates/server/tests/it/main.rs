@@ -20,6 +20,7 @@ mod host_headteacher;
 mod hub_admin;
 mod insights;
 mod kill_during_push;
+mod leases;
 mod mail_delivery;
 mod operations;
 mod pg_support;
