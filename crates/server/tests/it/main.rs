@@ -46,5 +46,6 @@ mod visit_days;
 mod web_accuracy;
 mod web_pages;
 mod web_statement;
+mod web_support;
 mod wire;
 mod wire_throttle;

@@ -4,12 +4,12 @@
 //! school's head, a comment that is not about a section, and anything once finished.
 
 use crate::common::*;
+use crate::web_support::{csrf_field, get, post};
 use qar_core::report_template::{content_hash, section_id};
 use qar_core::EntityKind;
 use qar_server::store::demo::DEMO_HUB_ID;
 use qar_server::store::now_ms;
 use qar_server::{AuthDevice, Role};
-use reqwest::header::{COOKIE, LOCATION};
 use reqwest::StatusCode;
 use serde_json::json;
 use uuid::Uuid;
@@ -17,26 +17,6 @@ use uuid::Uuid;
 const HERON_HEAD: &str = "user-helen-heron-head";
 const KESTREL_HEAD: &str = "user-kit-kestrel-head";
 const CONTEXT: &str = "Heron Vale Academy has 380 pupils on roll.";
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-fn csrf_field(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF field") + "name=\"csrf\" value=\"".len();
-    html[at..].split('"').next().unwrap().to_owned()
-}
-
-async fn get(env: &Env, path: &str, session: &str) -> (StatusCode, String) {
-    let resp = browser().get(env.url(path)).header(COOKIE, format!("__Host-qar_session={session}")).send().await.unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
-async fn post(env: &Env, path: &str, session: &str, form: &[(&str, &str)]) -> (StatusCode, Option<String>, String) {
-    let resp = browser().post(env.url(path)).header(COOKIE, format!("__Host-qar_session={session}")).form(form).send().await.unwrap();
-    let location = resp.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_owned());
-    (resp.status(), location, resp.text().await.unwrap())
-}
 
 /// Heron Vale's report, with a context section, written, submitted and approved, in a hub that
 /// gives its schools ten days to check.

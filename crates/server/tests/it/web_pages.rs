@@ -4,6 +4,7 @@
 //! without its token. Issued reports come from the demo history (three years of real text).
 
 use crate::common::*;
+use crate::web_support::{browser, csrf_field};
 use qar_server::auth::crypto::totp_code;
 use qar_server::store::demo::{DEMO_HUB_ID, DEMO_PASSWORD, DEMO_TOTP_SECRETS};
 use qar_server::store::now_ms;
@@ -34,11 +35,6 @@ async fn head(env: &Env, urn: &str, name: &str, email: &str) -> (String, String,
     (issued["user"]["id"].as_str().unwrap().to_owned(), email.to_owned(), secret)
 }
 
-/// A client that, like a test of a browser's wire, follows no redirects and keeps no cookies.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
 /// The value a `Set-Cookie` header of this response gives `name`, and the whole header.
 fn set_cookie(resp: &reqwest::Response, name: &str) -> Option<(String, String)> {
     resp.headers().get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
@@ -46,12 +42,6 @@ fn set_cookie(resp: &reqwest::Response, name: &str) -> Option<(String, String)> 
         let (n, value) = pair.split_once('=')?;
         (n == name).then(|| (value.to_owned(), v.to_owned()))
     })
-}
-
-/// The hidden `csrf` field of a page's form.
-fn csrf_field(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF field") + "name=\"csrf\" value=\"".len();
-    html[at..].split('"').next().unwrap().to_owned()
 }
 
 /// Fills and posts the sign-in form as a browser does; the answer.

@@ -5,31 +5,11 @@
 //! the visit is over (the page shows the statement read-only).
 
 use crate::common::*;
-use reqwest::header::{COOKIE, LOCATION};
+use crate::web_support::{csrf_field, get, post};
 use reqwest::StatusCode;
 
 const HERON_HEAD: &str = "user-helen-heron-head";
 const KESTREL_HEAD: &str = "user-kit-kestrel-head";
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-fn csrf_field(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a form with a CSRF field") + "name=\"csrf\" value=\"".len();
-    html[at..].split('"').next().unwrap().to_owned()
-}
-
-async fn get(env: &Env, path: &str, session: &str) -> (StatusCode, String) {
-    let resp = browser().get(env.url(path)).header(COOKIE, format!("__Host-qar_session={session}")).send().await.unwrap();
-    (resp.status(), resp.text().await.unwrap())
-}
-
-async fn post(env: &Env, path: &str, session: &str, form: &[(&str, &str)]) -> (StatusCode, Option<String>, String) {
-    let resp = browser().post(env.url(path)).header(COOKIE, format!("__Host-qar_session={session}")).form(form).send().await.unwrap();
-    let location = resp.headers().get(LOCATION).map(|l| l.to_str().unwrap().to_owned());
-    (resp.status(), location, resp.text().await.unwrap())
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_head_writes_the_schools_statement_in_the_browser() {
