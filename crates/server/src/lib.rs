@@ -181,6 +181,7 @@ impl RunningServer {
         if let Some(worker) = self.mail.take() {
             worker.finish().await;
         }
+        self.store().release_leases();
     }
 }
 

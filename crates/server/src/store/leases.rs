@@ -61,4 +61,16 @@ impl ServerStore {
         }
         Ok(taken == 1)
     }
+
+    /// Gives up every lease this instance holds (a server stopping): another instance takes the
+    /// work at its next look instead of waiting for this session to end.
+    pub fn release_leases(&self) {
+        let mut held = self.leases.held.lock().unwrap_or_else(|p| p.into_inner());
+        for (lease, conn) in held.drain() {
+            // Ending the session would release the lock too; saying so is immediate.
+            if let Err(e) = conn.execute_batch("SELECT pg_advisory_unlock_all()") {
+                tracing::warn!(?lease, "giving up the lease failed ({e}); it goes with the session");
+            }
+        }
+    }
 }

@@ -33,7 +33,7 @@ struct Harness {
 
 fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(ServerStore::open(dir.path()).unwrap());
+    let store = Arc::new(crate::common::open_store(dir.path()));
     store.seed_demo(now_ms()).unwrap();
     let state = AppState::new(store.clone());
     let router = app(state.clone()).merge(Router::new().route("/test/whoami", get(whoami)).with_state(state));

@@ -138,7 +138,7 @@ fn mail_config(port: u16) -> MailConfig {
 /// wants an overdue report sets the deadline itself.
 async fn server(data: &Path, mail: MailConfig) -> Env {
     {
-        let store = qar_server::ServerStore::open(data).unwrap();
+        let store = crate::common::open_store(data);
         store.seed_demo(qar_server::store::now_ms()).unwrap();
         let admin = qar_server::AuthDevice { user_id: ADMIN.into(), device_id: uuid::Uuid::now_v7(), roles: vec![qar_server::Role::Admin] };
         store.set_report_deadline(&admin, DEMO_HUB_ID, 365, qar_server::store::now_ms()).unwrap();
@@ -579,7 +579,7 @@ async fn a_crash_mid_burst_loses_no_mail() {
     sink.delay_ms = 40;
     sink.up();
     let token = {
-        let store = qar_server::ServerStore::open(&server_dir).unwrap();
+        let store = crate::common::open_store(&server_dir);
         store.test_user("user-crash-admin", "Cora Crash", &[qar_server::Role::Admin]).unwrap();
         store.test_token("user-crash-admin", uuid::Uuid::now_v7(), qar_server::store::now_ms()).unwrap()
     };
@@ -665,7 +665,7 @@ fn sent_mail_is_forgotten_after_a_year() {
     use qar_server::store::mail_outbox::Attempt;
     const T: u64 = 1_795_000_000_000;
     let dir = tempfile::tempdir().unwrap();
-    let s = qar_server::ServerStore::open(dir.path()).unwrap();
+    let s = crate::common::open_store(dir.path());
     s.test_user("user-admin", "Ada Admin", &[qar_server::Role::Admin]).unwrap();
     let admin =
         qar_server::AuthDevice { user_id: "user-admin".into(), device_id: uuid::Uuid::now_v7(), roles: vec![qar_server::Role::Admin] };

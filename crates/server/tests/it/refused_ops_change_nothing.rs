@@ -64,7 +64,7 @@ fn store() -> &'static ServerStore {
     &STORE
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
-            let s = ServerStore::open(dir.path()).unwrap();
+            let s = crate::common::open_store(dir.path());
             s.seed_demo(now_ms()).unwrap();
             s.test_user("user-sam-shadow", "Sam Shadow", &[]).unwrap();
             s.test_user("user-olga-otherhub", "Olga Otherhub", &[Role::HubCoordinator { hub_id: "hub-other".into() }]).unwrap();

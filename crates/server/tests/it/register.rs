@@ -10,7 +10,6 @@ use qar_server::store::demo_history::{history_review_id, HISTORY_HUB_ID, HISTORY
 use qar_server::store::mail_outbox::message_id;
 use qar_server::store::now_ms;
 use qar_server::store::register::{ConsentChange, RegisterQuery};
-use qar_server::store::ServerStore;
 use qar_server::{AuthDevice, Role};
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -32,7 +31,7 @@ fn the_demo_history_is_deterministic_quick_and_chained() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut copies = Vec::new();
     for dir in [&a, &b] {
-        let store = ServerStore::open(dir.path()).unwrap();
+        let store = crate::common::open_store(dir.path());
         store.seed_demo(now_ms()).unwrap();
         let started = Instant::now();
         store.seed_demo_history(now_ms()).unwrap();

@@ -104,7 +104,7 @@ async fn names_with_hidden_control_or_direction_characters_are_refused() {
 #[test]
 fn a_gias_school_name_with_hidden_characters_is_rejected() {
     let dir = tempfile::tempdir().unwrap();
-    let store = qar_server::ServerStore::open(dir.path()).unwrap();
+    let store = crate::common::open_store(dir.path());
     let csv = "URN,EstablishmentName,PhaseOfEducation (name),EstablishmentStatus (name),LA (name)\n\
                990301,Heron \u{202E}loohcS,Primary,Open,Fellside\n990302,Plain Lane School,Primary,Open,Fellside\n";
     let summary = qar_server::gias::import_bytes(csv.as_bytes(), &store, qar_server::store::now_ms()).unwrap();
