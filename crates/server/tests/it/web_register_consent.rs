@@ -128,4 +128,10 @@ async fn the_head_publishes_and_withdraws_their_schools_area_of_excellence() {
     assert_eq!(audit.len(), audited + 2, "{audit:?}");
     assert!(audit.last().unwrap().1.contains("false"), "{audit:?}");
     assert!(store.verify_audit().unwrap().intact());
+
+    // Erasing the head takes their name off the entries they decided on; the decision stands.
+    store.deactivate_user(&admin, KESTREL_HEAD, "left the school", now_ms()).unwrap();
+    store.erase_user(&admin, KESTREL_HEAD, now_ms()).unwrap();
+    let record = store.register_record(&admin, entry).unwrap();
+    assert_eq!((record.consented, record.head_name.as_str()), (false, qar_server::store::erasure::FORMER_HEAD));
 }
