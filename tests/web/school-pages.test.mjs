@@ -4,10 +4,12 @@
 // school, reads an issued version, downloads it as PDF and Word (the bytes are the API's), and
 // signs out; another school's head gets "You cannot see this page" on every page of the first
 // school; a Lead Reviewer is sent to the app. axe-core finds no serious or critical problem on
-// any page. Screenshots go to test-artifacts/web/.
+// any page. Screenshots go to test-artifacts/web/. The head also gives and withdraws consent to
+// publish an Area of Excellence (issue 23), and checks an approved report for factual accuracy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ARTIFACTS, axeCheck, freePort, start, startServer, stop } from '../e2e/harness.mjs';
@@ -20,6 +22,11 @@ const CHROMEDRIVER = process.env.QAR_CHROMEDRIVER ?? '/usr/bin/chromedriver';
 const HUB = 'hub-riverside-fells';
 const HERON = { urn: '990102', name: 'Helen Heron', email: 'head@heronvale.example.org', password: 'the school’s own passphrase' };
 const KESTREL = { urn: '990101', name: 'Kit Kestrel', email: 'head@kestrelbrook.example.org', password: 'another school passphrase' };
+
+// Kestrel Brook's review in the demo (in visit at the start): written, submitted and approved in
+// `before`, as the Lead Reviewer's laptop and the hub would, so its head can check the facts.
+const KESTREL_REVIEW = '01900000-0000-7000-8000-000000000101';
+const KESTREL_CONTEXT = 'Kestrel Brook Primary School has 212 pupils on roll in seven classes.';
 
 let server;
 let driver;
@@ -55,6 +62,75 @@ async function inviteHead(head) {
   // Confirmed with the previous step's code, so the current one is left for signing in.
   const confirmed = await api('POST', '/v1/invitations/confirm', { code: invited.json.code, totp_code: totpCode(head.secret, Date.now() - 30_000) });
   assert.equal(confirmed.status, 200, confirmed.text);
+}
+
+/** The id of a report section, as qar_core::report_template::section_id: UUIDv5 of the review. */
+function sectionId(reviewId, code) {
+  const ns = Buffer.from(reviewId.replace(/-/g, ''), 'hex');
+  const b = createHash('sha1').update(Buffer.concat([ns, Buffer.from(`report_section:${code}`, 'utf8')])).digest().subarray(0, 16);
+  b[6] = (b[6] & 0x0f) | 0x50;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** The demo Lead Reviewer's laptop, as far as the wire goes: signed in, a clock stamping ops
+ *  (wall-counter-node, the node being the device id's random tail), and contiguous op numbers. */
+async function leadLaptop() {
+  const device = crypto.randomUUID();
+  const signedIn = await api('POST', '/v1/auth/login', {
+    // The previous step's code: a code is taken once, and the test signs the Lead Reviewer in
+    // again at the end with the current one.
+    email: DEMO.lead.email, password: DEMO_PASSWORD, totp_code: totpCode(DEMO.lead.secret, Date.now() - 30_000),
+    device_id: device, device_name: 'web test laptop',
+  });
+  assert.equal(signedIn.status, 200, signedIn.text);
+  const node = device.replace(/-/g, '').slice(16);
+  const laptop = { device, token: signedIn.json.token, seq: 0, wall: 0, counter: 0 };
+  laptop.tick = () => {
+    const now = Date.now();
+    if (now > laptop.wall) [laptop.wall, laptop.counter] = [now, 0];
+    else laptop.counter += 1;
+    return `${String(laptop.wall).padStart(13, '0')}-${String(laptop.counter).padStart(10, '0')}-${node}`;
+  };
+  laptop.push = async (entity, id, fields) => {
+    const hlc = laptop.tick();
+    laptop.seq += 1;
+    const op = { seq: laptop.seq, entity, id, review_id: KESTREL_REVIEW, fields, hlc, schema_version: 3 };
+    const r = await api('POST', '/v1/sync/push', { device_id: device, schema_version: 3, ops: [op] }, laptop.token);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.results[0].status, 'applied', r.text);
+    return hlc;
+  };
+  return laptop;
+}
+
+/** Kestrel Brook's report written and submitted by its Lead Reviewer, approved by the hub, in a
+ *  hub that gives its schools five days to check the facts. */
+async function approvedWithACheck() {
+  const window = await api('PUT', `/v1/hubs/${HUB}/accuracy-window`, { days: 5 }, hollie);
+  assert.equal(window.status, 200, window.text);
+  const lr = await leadLaptop();
+  let cursor = 0;
+  let base = null;
+  for (;;) {
+    const page = await api('GET', `/v1/sync/pull?cursor=${cursor}&limit=500&device_id=${lr.device}&schema=3`, null, lr.token);
+    assert.equal(page.status, 200, page.text);
+    const review = page.json.changes.find((c) => c.id === KESTREL_REVIEW);
+    if (review) base = review.fields.state.version;
+    cursor = page.json.cursor;
+    if (!page.json.has_more) break;
+  }
+  assert.ok(base, 'the Lead Reviewer pulls Kestrel Brook\'s review');
+  for (const to of ['estimates_agreed', 'drafting']) base = await lr.push('review', KESTREL_REVIEW, { state: { value: to, base } });
+  const fields = { section_code: { value: 'context', base: null }, body: { value: KESTREL_CONTEXT, base: null } };
+  await lr.push('report_section', sectionId(KESTREL_REVIEW, 'context'), fields);
+  await lr.push('review', KESTREL_REVIEW, { state: { value: 'submitted', base } });
+  // The hub approves the report as it stands: the server names its hash when asked with another.
+  const asked = await api('POST', `/v1/reviews/${KESTREL_REVIEW}/approve`, { report_hash: '0'.repeat(64) }, hollie);
+  assert.equal(asked.json?.code, 'report_changed', asked.text);
+  const approved = await api('POST', `/v1/reviews/${KESTREL_REVIEW}/approve`, { report_hash: asked.json.details.current_hash }, hollie);
+  assert.equal(approved.status, 200, approved.text);
 }
 
 async function shot(name) {
@@ -135,6 +211,7 @@ before(async () => {
   assert.equal(invited.status, 201, invited.text);
   HERON.code = invited.json.code;
   await inviteHead(KESTREL);
+  await approvedWithACheck();
   const port = await freePort();
   driver = start(CHROMEDRIVER, [`--port=${port}`], {}, 'chromedriver');
   for (let i = 0; i < 100; i++) {
@@ -229,9 +306,36 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   const statementPath = new URL(await browser.getUrl()).pathname;
   await browser.url(`${base}/schools/${HERON.urn}`);
 
+  // Issue 23: the head decides, from the keyboard, whether an Area of Excellence is published:
+  // the list (drafts included), a confirmation page, then the list saying what happened. The
+  // first entry is switched one way and back, so both are seen whatever the demo head decided.
+  await clickToLoad(await browser.$('a*=Give or withdraw consent'));
+  assert.equal(await heading(), 'Your Areas of Excellence: consent to publish');
+  await shot('03c-register-consent');
+  await accessible('register-consent');
+  const registerPath = new URL(await browser.getUrl()).pathname;
+  let confirmPath;
+  for (let turn = 0; turn < 2; turn++) {
+    const action = await browser.$('main article a');
+    const publishing = (await action.getText()).startsWith('Publish this Area of Excellence');
+    await browser.execute((el) => el.focus(), action);
+    await keysToLoad(['Enter']);
+    confirmPath = new URL(await browser.getUrl()).pathname;
+    assert.equal(await heading(), publishing ? 'Publish this Area of Excellence?' : 'Withdraw your consent?');
+    const title = await (await browser.$('main article h2')).getText();
+    await shot(publishing ? '03d-publish-confirm' : '03e-withdraw-confirm');
+    await accessible(publishing ? 'publish-confirm' : 'withdraw-confirm');
+    await browser.execute((el) => el.focus(), await browser.$('main form button[type=submit]'));
+    await keysToLoad(['Enter']);
+    assert.match(await (await browser.$('[role=status]')).getText(), publishing ? /Published/ : /Consent withdrawn/);
+    const published = await api('GET', `/v1/schools/${HERON.urn}/register`, null, hollie);
+    assert.equal(published.json.some((e) => e.title === title), publishing, `${title} in the register: ${published.text}`);
+  }
+  await browser.url(`${base}/schools/${HERON.urn}`);
+
   // Every page of this school, for the other head's turn below.
   const links = await browser.execute(() => [...document.querySelectorAll('a[href*="/versions/"]')].map((a) => a.getAttribute('href')));
-  const heronRoutes = [`/schools/${HERON.urn}`, statementPath, ...links];
+  const heronRoutes = [`/schools/${HERON.urn}`, statementPath, registerPath, `${confirmPath}?give=yes`, ...links];
   assert.ok(links.length >= 3, `read, PDF and Word links: ${links}`);
 
   timings.school = await serverTime();
@@ -295,6 +399,29 @@ test('a head accepts the invitation, signs in, reads an issued version, download
     assert.equal(await heading(), 'You cannot see this page', route);
     assert.doesNotMatch(await (await browser.$('main')).getText(), /Heron Vale/, route);
   }
+
+  // Issue 22: Kestrel Brook's report is approved and the hub gives five days: the head reads it,
+  // comments on a fact under a section from the keyboard, and says they have finished.
+  await browser.url(`${base}/schools/${KESTREL.urn}`);
+  await clickToLoad(await browser.$('a*=Check the report for factual accuracy'));
+  assert.equal(await heading(), 'Check the report for factual accuracy');
+  assert.match(await (await browser.$('main')).getText(), new RegExp(KESTREL_CONTEXT));
+  await (await browser.$('#section-context-text')).click();
+  const fact = 'We have 214 pupils on roll, not 212.';
+  await keysToLoad([...fact, 'Tab', 'Enter']);
+  assert.match(await (await browser.$('[role=status]')).getText(), /Comment added/);
+  assert.match(await (await browser.$('#section-context')).getText(), new RegExp(fact));
+  await shot('08-accuracy-check');
+  await accessible('accuracy-check');
+  await browser.execute((el) => el.focus(), await browser.$('button=I have finished checking'));
+  await keysToLoad(['Enter']);
+  assert.match(await (await browser.$('[role=status]')).getText(), /Thank you/);
+  await shot('08b-accuracy-check-finished');
+  await accessible('accuracy-check-finished');
+  // The comment reaches the review's people, as the Lead Reviewer's laptop pulls it.
+  const check = await api('GET', `/v1/reviews/${KESTREL_REVIEW}/accuracy-check`, null, hollie);
+  assert.equal(check.status, 200, check.text);
+  assert.ok(JSON.stringify(check.json).includes(fact), check.text);
   await clickToLoad(await browser.$('button=Sign out'));
 
   // A Lead Reviewer's right credentials: pointed to the app, no session.

@@ -68,7 +68,8 @@ pub struct RegisterDescription {
 #[serde(deny_unknown_fields)]
 pub struct ConsentChange {
     pub given: bool,
-    /// The head teacher who consented (or revoked), as told to the coordinator.
+    /// The head teacher who consented (or revoked), as told to the coordinator; when the head
+    /// records it themselves, their account's name is stored instead.
     pub head_name: String,
 }
 

@@ -202,9 +202,10 @@ pub async fn describe(
     Ok(Json(blocking(move || Ok(store.describe_register_entry(&caller, id, &req, now_ms())?)).await?))
 }
 
-/// Records (`given: true`) or revokes the host head teacher's consent. Audited. Only a
-/// consented entry is published; revoking removes it from searches at once and from laptops at
-/// their next sync.
+/// Records (`given: true`) or revokes the host head teacher's consent: the school's hub
+/// coordinator or an administrator on the head's word, or the school's own headteacher (their
+/// account's name is recorded, decision 105). Audited. Only a consented entry is published;
+/// revoking removes it from searches at once and from laptops at their next sync.
 #[utoipa::path(put, path = "/v1/register/entries/{review_id}/consent", tag = "register", security(("bearer" = [])),
     params(("review_id" = uuid::Uuid, Path, description = "The issued review's id")),
     request_body = ConsentChange,

@@ -94,6 +94,12 @@ impl ServerStore {
         tx.execute("DELETE FROM user_roles WHERE user_id = ?1", [user_id])?;
         // Their browser sessions end with the account (the school's pages, decision 75).
         tx.execute("DELETE FROM web_sessions WHERE user_id = ?1", [user_id])?;
+        // A head who recorded their own consent to publish (decision 105) is named on their
+        // school's register entries: the consent stands, their name goes.
+        tx.execute(
+            "UPDATE register_entries SET head_name = ?3 WHERE head_name = ?2 AND urn IN (SELECT urn FROM school_heads WHERE user_id = ?1)",
+            params![user_id, name, FORMER_HEAD],
+        )?;
         tx.execute("UPDATE invitations SET password_hash = NULL, totp_secret = NULL WHERE user_id = ?1", [user_id])?;
         tx.execute("UPDATE device_registry SET name = 'erased', revoked_reason = NULL WHERE user_id = ?1", [user_id])?;
         tx.execute("DELETE FROM login_attempts WHERE email = ?1", [&email])?;

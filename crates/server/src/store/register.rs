@@ -199,6 +199,31 @@ fn require_curator(caller: &AuthDevice, hub: Option<&str>) -> Result<(), StoreEr
     ))
 }
 
+/// Whose consent a change records, once the caller may record it. The school's headteacher
+/// records their own, under their account's name; a curator records the head's word, under the
+/// name they give. Anyone else is refused before anything is written (default deny).
+fn consenting_head(
+    tx: &Connection,
+    caller: &AuthDevice,
+    hub: Option<&str>,
+    review_id: &str,
+    given_name: &str,
+) -> Result<String, StoreError> {
+    if caller.is_admin() || hub.is_some_and(|h| caller.coordinates(h)) {
+        qar_core::entities::check_name("The head teacher's name", given_name, rules::MAX_HEAD_NAME_CHARS, true).map_err(invalid)?;
+        return Ok(given_name.trim().to_owned());
+    }
+    let urn: String = tx.query_row("SELECT urn FROM register_entries WHERE review_id = ?1", [review_id], |r| r.get(0))?;
+    if super::school_heads::heads(tx, &caller.user_id, &urn)? {
+        let own: String = tx.query_row("SELECT name FROM users WHERE id = ?1", [&caller.user_id], |r| r.get(0))?;
+        return Ok(own);
+    }
+    Err(refused(
+        ErrorCode::NotYourHub,
+        "Only the school's headteacher, the coordinator of the school's hub or an administrator can record consent to publish this entry.",
+    ))
+}
+
 fn invalid(e: impl std::fmt::Display) -> StoreError {
     refused(ErrorCode::Invalid, e.to_string())
 }
@@ -247,8 +272,10 @@ impl ServerStore {
         Ok(record)
     }
 
-    /// Records or revokes the host head teacher's consent. Audited (whether given, never the
-    /// name: the audit chain is never erased). Revoking unpublishes at once.
+    /// Records or revokes the host head teacher's consent: the school's own headteacher (their
+    /// name recorded, whatever the change says), or on their word the coordinator of the school's
+    /// hub or an administrator (decision 105). Audited (whether given, never the name: the audit
+    /// chain is never erased), with whoever recorded it as the actor. Revoking unpublishes at once.
     pub fn set_register_consent(
         &self,
         caller: &AuthDevice,
@@ -260,12 +287,11 @@ impl ServerStore {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         let (hub, _) = entry_hub(&tx, &rid)?;
-        require_curator(caller, hub.as_deref())?;
-        qar_core::entities::check_name("The head teacher's name", &change.head_name, rules::MAX_HEAD_NAME_CHARS, true).map_err(invalid)?;
+        let head_name = consenting_head(&tx, caller, hub.as_deref(), &rid, &change.head_name)?;
         let seq = next_seq(&tx)?;
         tx.execute(
             "UPDATE register_entries SET consented = ?2, head_name = ?3, consent_changed_ms = ?4, seq = ?5 WHERE review_id = ?1",
-            params![rid, change.given as i64, change.head_name.trim(), now_ms as i64, seq],
+            params![rid, change.given as i64, head_name, now_ms as i64, seq],
         )?;
         audit(&tx, caller, "register_consent", &rid, json!({ "given": change.given }), now_ms)?;
         let record = record_of(&tx, &rid)?;
@@ -405,6 +431,29 @@ impl ServerStore {
                 created_ms: r.get::<_, i64>(6)? as u64,
             })
         })?;
+        Ok(rows.collect::<crate::store::db::Result<_>>()?)
+    }
+
+    /// Every entry of one school, published or not, with its consent, newest first: the list
+    /// the school's headteacher gives or withdraws consent from (their own school only), also
+    /// open to the coordinator of the school's hub and administrators.
+    pub fn school_register_records(&self, caller: &AuthDevice, urn: &str) -> Result<Vec<RegisterRecord>, StoreError> {
+        let conn = self.reader();
+        let hub: Option<String> =
+            conn.query_row("SELECT hub_id FROM schools WHERE urn = ?1", [urn], |r| r.get::<_, Option<String>>(0)).optional()?.flatten();
+        let allowed = caller.is_admin()
+            || hub.as_deref().is_some_and(|h| caller.coordinates(h))
+            || super::school_heads::heads(&conn, &caller.user_id, urn)?;
+        if !allowed {
+            return Err(refused(
+                ErrorCode::NotYourRole,
+                "Only the school's headteacher, the coordinator of its hub or an administrator can see its register entries awaiting consent.",
+            ));
+        }
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS}, {RECORD_COLUMNS} FROM register_entries e WHERE e.urn = ?1 ORDER BY e.issued_ms DESC, e.review_id"
+        ))?;
+        let rows = stmt.query_map([urn], row_record)?;
         Ok(rows.collect::<crate::store::db::Result<_>>()?)
     }
 

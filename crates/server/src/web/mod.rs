@@ -3,12 +3,14 @@
 //! (`session`), CSRF tokens on every form, and the same sign-in checks and limits as the app.
 //!
 //! A page module per page: `sign_in` (sign-in and sign-out), `signup` (accepting an invitation), `school` (the head's home: their
-//! school's reviews, issued versions, register entries and visit requests), `report` (an issued
+//! school's reviews, issued versions, register entries and visit requests), `register` (the head's
+//! consent to publish the school's Areas of Excellence), `report` (an issued
 //! version read in the page, and downloaded as PDF and Word). Only a school's headteacher signs
 //! in here; the review team and the hub use the app.
 
 mod accuracy;
 mod page;
+mod register;
 mod report;
 mod school;
 mod session;
@@ -45,6 +47,8 @@ pub fn router() -> Router<AppState> {
         .route("/schools/{urn}/reviews/{review_id}/accuracy", get(accuracy::page_of))
         .route("/schools/{urn}/reviews/{review_id}/accuracy/comments", post(accuracy::comment))
         .route("/schools/{urn}/reviews/{review_id}/accuracy/finish", post(accuracy::finish))
+        .route("/schools/{urn}/register", get(register::list))
+        .route("/schools/{urn}/register/{review_id}/consent", get(register::confirm).post(register::record))
         .route("/static/web.css", get(stylesheet))
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

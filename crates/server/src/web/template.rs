@@ -57,6 +57,9 @@ pages! {
     AccuracySection = "accuracy_section",
     AccuracyCommentForm = "accuracy_comment_form",
     AccuracyFinish = "accuracy_finish",
+    RegisterConsent = "register_consent",
+    RegisterConsentEntry = "register_consent_entry",
+    RegisterConsentConfirm = "register_consent_confirm",
 }
 
 /// The one stylesheet, served at `/static/web.css`.

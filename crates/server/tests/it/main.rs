@@ -45,6 +45,7 @@ mod two_instances;
 mod visit_days;
 mod web_accuracy;
 mod web_pages;
+mod web_register_consent;
 mod web_statement;
 mod web_support;
 mod wire;

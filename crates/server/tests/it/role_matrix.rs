@@ -40,7 +40,7 @@ enum Who {
     OtherSchoolHead,
 }
 
-const ENDPOINTS: [&str; 57] = [
+const ENDPOINTS: [&str; 59] = [
     "health",
     "livez",
     "readyz",
@@ -97,6 +97,8 @@ const ENDPOINTS: [&str; 57] = [
     "web_version",
     "web_pdf",
     "web_post_without_csrf",
+    "web_register",
+    "web_consent",
     "logout",
 ];
 
@@ -105,7 +107,7 @@ const ENDPOINTS: [&str; 57] = [
 /// submitted review (`*5`: the same outcome for all five); `push_author_id` writes the caller's
 /// own id as the author of the Lead Reviewer's note; the retry cells repeat an approval, a
 /// return and an issue the hub coordinator already made.
-fn expected(who: Who) -> [&'static str; 57] {
+fn expected(who: Who) -> [&'static str; 59] {
     use Who::*;
     const U: &str = "401 unauthenticated";
     const R: &str = "401 device_revoked";
@@ -169,11 +171,13 @@ fn expected(who: Who) -> [&'static str; 57] {
             W,
             W,
             W,
+            W,
+            W,
             U,
         ],
         RevokedDevice => [
             "200", "200", "200", "200", "200", R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R,
-            R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, W, W, W, W, R,
+            R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, W, W, W, W, W, W, R,
         ],
         Admin => [
             "200",
@@ -228,6 +232,8 @@ fn expected(who: Who) -> [&'static str; 57] {
             "200",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
             W,
             W,
             W,
@@ -291,6 +297,8 @@ fn expected(who: Who) -> [&'static str; 57] {
             W,
             W,
             W,
+            W,
+            W,
             "200",
         ],
         OtherHubCoordinator => [
@@ -346,6 +354,8 @@ fn expected(who: Who) -> [&'static str; 57] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
             W,
             W,
             W,
@@ -409,6 +419,8 @@ fn expected(who: Who) -> [&'static str; 57] {
             W,
             W,
             W,
+            W,
+            W,
             "200",
         ],
         Reviewer => [
@@ -464,6 +476,8 @@ fn expected(who: Who) -> [&'static str; 57] {
             "200",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
             W,
             W,
             W,
@@ -527,6 +541,8 @@ fn expected(who: Who) -> [&'static str; 57] {
             W,
             W,
             W,
+            W,
+            W,
             "200",
         ],
         NotOnReview => [
@@ -582,6 +598,8 @@ fn expected(who: Who) -> [&'static str; 57] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            W,
+            W,
             W,
             W,
             W,
@@ -645,6 +663,8 @@ fn expected(who: Who) -> [&'static str; 57] {
             "200 page",
             "200 pdf",
             "403 page",
+            "200 page",
+            "303 /schools/990102/register?done=published",
             "200",
         ],
         OtherSchoolHead => [
@@ -688,7 +708,7 @@ fn expected(who: Who) -> [&'static str; 57] {
             "403 not_your_hub",
             "403 not_your_hub",
             "403 not_your_hub",
-            "403 not_your_hub",
+            "200",
             "201",
             "200",
             "200 entries",
@@ -700,6 +720,8 @@ fn expected(who: Who) -> [&'static str; 57] {
             "403 not_your_role",
             "403 not_your_role",
             "403 not_your_role",
+            "403 page",
+            "403 page",
             "403 page",
             "403 page",
             "403 page",
@@ -1076,12 +1098,24 @@ async fn web_cells(env: &Env, who: Who, user: &str, cells: &mut Vec<String>) {
     }
     let resp = with_session(http.post(env.url("/sign-out"))).form(&[("csrf", "not-the-token")]).send().await.unwrap();
     cells.push(web_cell(&resp));
+    // The head's consent to publish (issue 23): Heron Vale's entries, drafts included, and
+    // Heron Vale's head publishing one with the session's own token; Kestrel Brook's head is
+    // refused the page and, with their own valid token, the post.
+    let resp = with_session(http.get(env.url("/schools/990102/register"))).send().await.unwrap();
+    cells.push(web_cell(&resp));
+    let html = resp.text().await.unwrap();
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("none").to_owned();
+    let entry = qar_server::store::demo_history::history_review_id("990102", 2025);
+    let consent = format!("/schools/990102/register/{entry}/consent");
+    let resp = with_session(http.post(env.url(&consent))).form(&[("csrf", csrf.as_str()), ("given", "yes")]).send().await.unwrap();
+    cells.push(web_cell(&resp));
 }
 
 /// The register (issue 23) on the demo history: searching, the laptops' copy, the school's
 /// page and "Ask to visit" for every signed-in member; the hub's list, an entry with its
-/// consent, describing it and recording consent for the school's hub coordinator and
-/// administrators only. The entry is published first, so every row can ask to visit it.
+/// consent and describing it for the school's hub coordinator and administrators only;
+/// recording consent for them and the school's own headteacher (Kestrel Brook's, decision
+/// 105). The entry is published first, so every row can ask to visit it.
 async fn register_cells(env: &Env, token: Option<&str>, cells: &mut Vec<String>) {
     let store = env.srv.store();
     store.seed_demo_history(now_ms()).unwrap();
