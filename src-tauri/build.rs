@@ -56,6 +56,7 @@ const COMMANDS: &[&str] = &[
     "set_attachment_caption",
     "delete_attachment",
     "open_attachment",
+    "open_attachment_thumbnail",
     "admin_list_hubs",
     "admin_create_hub",
     "admin_set_report_deadline",

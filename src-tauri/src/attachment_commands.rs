@@ -103,6 +103,13 @@ pub async fn open_attachment(state: State<'_, AppState>, attachment_id: String) 
     Ok(Response::new(state.client.open_attachment(&attachment_id).await?))
 }
 
+/// The bytes for an attachment's tile in a list: a photo's small thumbnail (fetched once from the
+/// server for a teammate's photo), or the full file when the record has no thumbnail.
+#[tauri::command]
+pub async fn open_attachment_thumbnail(state: State<'_, AppState>, attachment_id: String) -> Reply<Response> {
+    Ok(Response::new(state.client.open_attachment_thumbnail(&attachment_id).await?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::percent_decode;

@@ -98,6 +98,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         attachment_commands::set_attachment_caption,
         attachment_commands::delete_attachment,
         attachment_commands::open_attachment,
+        attachment_commands::open_attachment_thumbnail,
         admin_commands::admin_list_hubs,
         admin_commands::admin_create_hub,
         admin_commands::admin_set_report_deadline,

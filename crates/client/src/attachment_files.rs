@@ -154,3 +154,17 @@ pub(crate) fn remove(path: &Path) -> Result<()> {
         Err(e) => Err(io_error(path, e)),
     }
 }
+
+/// What a photo's thumbnail is kept and queued under on this laptop: the attachment's id with
+/// ":thumb" after it (the store's SQL that removes a review's files names the same suffix).
+pub fn thumb_id(attachment_id: &str) -> String {
+    format!("{attachment_id}:thumb")
+}
+
+/// The attachment a kept file belongs to, and whether it is that attachment's thumbnail.
+pub fn owner_of(file_id: &str) -> (&str, bool) {
+    match file_id.strip_suffix(":thumb") {
+        Some(base) => (base, true),
+        None => (file_id, false),
+    }
+}

@@ -66,7 +66,9 @@ pub fn is_sha256(s: &str) -> bool {
 
 /// Fields fixed once an attachment is recorded: the bytes are addressed by their hash, so a new
 /// file is a new attachment, and an attachment does not move to another note.
-pub const FIXED_FIELDS: [&str; 4] = ["evidence_id", "sha256", "size", "mime"];
+/// A photo's thumbnail (a small JPEG of the same pixels, its own blob of the review) is fixed
+/// with it; a document, or a photo recorded before thumbnails, has none.
+pub const FIXED_FIELDS: [&str; 6] = ["evidence_id", "sha256", "size", "mime", "thumb_sha256", "thumb_size"];
 
 /// Fields a new attachment must carry.
 pub const REQUIRED_FIELDS: [&str; 5] = ["evidence_id", "kind", "sha256", "size", "mime"];

@@ -325,6 +325,8 @@ const ATTACHMENT_FIELDS: &[FieldSpec] = &[
     spec("sha256", "File checksum", FieldType::Sha256),
     spec("size", "File size", FieldType::FileSize),
     spec("mime", "File type", FieldType::MediaType),
+    spec("thumb_sha256", "Thumbnail checksum", FieldType::Sha256),
+    spec("thumb_size", "Thumbnail size", FieldType::FileSize),
     spec("may_show_face", "May show a face", FieldType::Bool),
     spec("deleted", "Deleted", FieldType::Bool),
 ];

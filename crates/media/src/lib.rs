@@ -50,7 +50,13 @@ pub struct SafeAttachment {
     pub may_show_face: bool,
     /// Whether the detected areas were blurred before encoding.
     pub faces_blurred: bool,
+    /// A small JPEG of a photo (longest side [`THUMBNAIL_SIDE`] px), made from the same cleaned
+    /// pixels, so a teammate's list downloads this and not the whole photo; `None` for a document.
+    pub thumbnail: Option<Vec<u8>>,
 }
+
+/// Longest side of a photo's thumbnail, in pixels: sharp at twice the list's 160 px tiles.
+pub const THUMBNAIL_SIDE: u32 = 320;
 
 /// A file that passed the checks, before it is finished. A photo can still have its faces blurred.
 #[derive(Debug)]

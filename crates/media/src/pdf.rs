@@ -64,7 +64,14 @@ pub(crate) fn check(bytes: &[u8], name: &str, limits: &Limits) -> Result<SafeAtt
             }
         }
     }
-    Ok(SafeAttachment { bytes: bytes.to_vec(), mime: Mime::Pdf, dimensions: None, may_show_face: false, faces_blurred: false })
+    Ok(SafeAttachment {
+        bytes: bytes.to_vec(),
+        mime: Mime::Pdf,
+        dimensions: None,
+        may_show_face: false,
+        faces_blurred: false,
+        thumbnail: None,
+    })
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

@@ -13,6 +13,8 @@ use crate::{MediaError, Mime, Options, SafeAttachment};
 /// JPEG quality of the re-encoded photo: text on a page or a display stays readable at 2,048 px
 /// while a phone photo shrinks to a few hundred kilobytes.
 const JPEG_QUALITY: u8 = 85;
+/// JPEG quality of the thumbnail: a tile in a list, a few kilobytes.
+const THUMBNAIL_QUALITY: u8 = 75;
 
 /// A photo decoded, upright and downscaled, held only in memory. Its faces (if any) are known
 /// here; once finished, only the yes/no leaves.
@@ -55,13 +57,32 @@ impl PreparedPhoto {
             JpegEncoder::new_with_quality(&mut bytes, JPEG_QUALITY).write_image(rgb.as_raw(), width, height, image::ExtendedColorType::Rgb8)
         };
         encoded.map_err(|e| MediaError::Encode { name: self.name.clone(), detail: e.to_string() })?;
+        let thumbnail = Some(self.thumbnail()?);
         Ok(SafeAttachment {
             bytes,
             mime: if self.keep_png { Mime::Png } else { Mime::Jpeg },
             dimensions: Some((width, height)),
             may_show_face: !self.faces.is_empty(),
             faces_blurred: self.blurred,
+            thumbnail,
         })
+    }
+
+    /// The thumbnail: the same (blurred, if chosen) pixels scaled to fit [`crate::THUMBNAIL_SIDE`],
+    /// always a JPEG (transparency is flattened: a tile needs none), written from pixels alone.
+    fn thumbnail(&self) -> Result<Vec<u8>, MediaError> {
+        let side = crate::THUMBNAIL_SIDE;
+        let small = if self.pixels.width() > side || self.pixels.height() > side {
+            self.pixels.resize(side, side, FilterType::Triangle)
+        } else {
+            self.pixels.clone()
+        };
+        let rgb = small.to_rgb8();
+        let mut bytes = Vec::new();
+        JpegEncoder::new_with_quality(&mut bytes, THUMBNAIL_QUALITY)
+            .write_image(rgb.as_raw(), rgb.width(), rgb.height(), image::ExtendedColorType::Rgb8)
+            .map_err(|e| MediaError::Encode { name: self.name.clone(), detail: e.to_string() })?;
+        Ok(bytes)
     }
 }
 

@@ -38,6 +38,9 @@ export interface Attachments {
   remove(attachmentId: string): Promise<void>;
   /** The cleaned file; a teammate's is fetched from the server the first time (rejects 'offline' then). */
   open(attachmentId: string): Promise<Blob>;
+  /** The bytes for a tile in a list: a photo's small thumbnail (a teammate's is fetched once, a few
+   *  kilobytes), or the full file when the record has none (a document, a photo from before thumbnails). */
+  thumbnail(attachmentId: string): Promise<Blob>;
   /** A photo the report shows, for the print preview: from this laptop, or fetched once from the
    *  report's own route, which also serves the hub coordinator (who has no other way to it). */
   reportPhoto(reviewId: string, photo: Pick<ReportFigure, 'attachment_id' | 'sha256' | 'caption'>): Promise<Blob>;
@@ -79,6 +82,9 @@ export class TauriAttachments implements Attachments {
   async open(attachmentId: string) {
     const bytes = await call<ArrayBuffer>('open_attachment', { attachmentId });
     return new Blob([bytes]);
+  }
+  async thumbnail(attachmentId: string) {
+    return new Blob([await call<ArrayBuffer>('open_attachment_thumbnail', { attachmentId })]);
   }
   async reportPhoto(reviewId: string, photo: Pick<ReportFigure, 'attachment_id' | 'sha256' | 'caption'>) {
     const args = { reviewId, attachmentId: photo.attachment_id, sha256: photo.sha256, caption: photo.caption };

@@ -124,14 +124,30 @@ export class MockAttachments implements Attachments {
     this.host.pend(found.reviewId, found.id);
   }
 
+  /** Ids whose full file was asked for (`open`), and whose tile was (`thumbnail`), in order:
+   *  the app's lists must ask only for tiles, the viewer for the full file. */
+  readonly fullOpens: string[] = [];
+  readonly tileOpens: string[] = [];
+
   async open(attachmentId: string): Promise<Blob> {
+    this.fullOpens.push(attachmentId);
+    return this.bytesOf(attachmentId);
+  }
+
+  /** The mock keeps no separate thumbnail: a tile shows the stored bytes. */
+  async thumbnail(attachmentId: string): Promise<Blob> {
+    this.tileOpens.push(attachmentId);
+    return this.bytesOf(attachmentId);
+  }
+
+  private async bytesOf(attachmentId: string): Promise<Blob> {
     await this.host.pause();
     const found = this.find(attachmentId);
     return new Blob([found.bytes.slice()], { type: found.mime });
   }
 
   async reportPhoto(_reviewId: string, photo: { attachment_id: string }): Promise<Blob> {
-    return this.open(photo.attachment_id);
+    return this.bytesOf(photo.attachment_id);
   }
 
   /** The server now holds every waiting file. */

@@ -60,6 +60,40 @@ impl Client {
         Ok(bytes)
     }
 
+    /// The bytes to draw an attachment's tile in a list: the photo's small thumbnail, from this
+    /// laptop or fetched once from the server (checked against its SHA-256) and kept sealed, so
+    /// a list of a teammate's photos downloads kilobytes, not the photos. The full file comes
+    /// only with [`Client::open_attachment`]. A record without a thumbnail (a document, or a
+    /// photo attached before thumbnails) falls back to the full file; so does a thumbnail the
+    /// server cannot give.
+    pub async fn open_attachment_thumbnail(&self, id: &str) -> Result<Vec<u8>> {
+        let review_id = lock(&self.store).attachment(id)?.review_id;
+        let thumb_id = crate::attachment_files::thumb_id(id);
+        let Some((sha256, _)) = lock(&self.store).attachment_thumb(id)? else {
+            return self.open_attachment(id).await;
+        };
+        if lock(&self.store).stored_attachment(&thumb_id)?.is_some() {
+            return lock(&self.store).attachment_bytes(&thumb_id);
+        }
+        match self.sync_client().blob_fetch(&review_id, &sha256).await {
+            Ok(bytes) => {
+                lock(&self.store).put_attachment_bytes(&thumb_id, &bytes)?;
+                Ok(bytes)
+            }
+            // Not on the server yet (its author's laptop has not sent it): as before thumbnails,
+            // the tile shows the full file, held here or fetched.
+            Err(e) => {
+                tracing::info!(attachment = id, error = %e, "no thumbnail to hand: the tile shows the full file");
+                self.open_attachment(id).await
+            }
+        }
+    }
+
+    /// The SHA-256 and size of a photo's thumbnail, when its record names one.
+    pub fn attachment_thumb(&self, id: &str) -> Result<Option<(String, u64)>> {
+        lock(&self.store).attachment_thumb(id)
+    }
+
     /// Files waiting to be sent, bytes left and failing files (the sync panel).
     pub fn upload_queue_status(&self) -> Result<crate::store::UploadQueueStatus> {
         lock(&self.store).upload_queue_status()

@@ -78,6 +78,17 @@ impl Store {
         let id = Uuid::now_v7();
         let review = parse_id("Review", &note.review_id)?;
         let (name, written, stored) = self.seal_unrecorded(&id.to_string(), &safe.bytes)?;
+        let thumb_id = files::thumb_id(&id.to_string());
+        let thumb = match &safe.thumbnail {
+            Some(bytes) => match self.seal_unrecorded(&thumb_id, bytes) {
+                Ok(sealed) => Some(sealed),
+                Err(e) => {
+                    let _ = files::remove(&written);
+                    return Err(e);
+                }
+            },
+            None => None,
+        };
         let mut fields: Vec<(&str, Value)> = vec![
             ("evidence_id", json!(note.id)),
             ("kind", json!(kind.code())),
@@ -86,6 +97,10 @@ impl Store {
             ("mime", json!(safe.mime.as_str())),
             ("may_show_face", json!(safe.may_show_face)),
         ];
+        if let Some((_, _, t)) = &thumb {
+            fields.push(("thumb_sha256", json!(t.sha256)));
+            fields.push(("thumb_size", json!(t.size)));
+        }
         if !caption.is_empty() {
             fields.push(("caption", json!(caption)));
         }
@@ -99,10 +114,24 @@ impl Store {
                 "INSERT INTO attachment_uploads(attachment_id, review_id, sha256, size, queued_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![attachment_id, note.review_id, stored.sha256, stored.size as i64, now_ms as i64],
             )?;
+            // The thumbnail is queued just before the photo, so a teammate's list has it first.
+            if let Some((thumb_name, _, t)) = &thumb {
+                tx.execute(
+                    "INSERT INTO attachment_files(attachment_id, file_name, size, sha256) VALUES (?1, ?2, ?3, ?4)",
+                    params![thumb_id, thumb_name, t.size as i64, t.sha256],
+                )?;
+                tx.execute(
+                    "INSERT INTO attachment_uploads(attachment_id, review_id, sha256, size, queued_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![thumb_id, note.review_id, t.sha256, t.size as i64, now_ms.saturating_sub(1) as i64],
+                )?;
+            }
             Ok(())
         });
         if let Err(e) = written_ok {
             let _ = files::remove(&written);
+            if let Some((_, thumb_written, _)) = &thumb {
+                let _ = files::remove(thumb_written);
+            }
             return Err(e);
         }
         self.attachment(&attachment_id)
@@ -130,8 +159,12 @@ impl Store {
         let current = self.attachment(id)?;
         self.check_can_attach(&current.evidence_id)?;
         let review = parse_id("Review", &current.review_id)?;
-        let file: Option<String> =
-            self.conn.query_row("SELECT file_name FROM attachment_files WHERE attachment_id = ?1", [id], |r| r.get(0)).optional()?;
+        let thumb_id = files::thumb_id(id);
+        let names: Vec<String> = self
+            .conn
+            .prepare("SELECT file_name FROM attachment_files WHERE attachment_id IN (?1, ?2)")?
+            .query_map([id, thumb_id.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         self.write_record_with(
             EntityKind::Attachment,
             parse_id("Attachment", id)?,
@@ -140,12 +173,12 @@ impl Store {
             "delete",
             now_ms,
             |tx| {
-                tx.execute("DELETE FROM attachment_uploads WHERE attachment_id = ?1", [id])?;
-                tx.execute("DELETE FROM attachment_files WHERE attachment_id = ?1", [id])?;
+                tx.execute("DELETE FROM attachment_uploads WHERE attachment_id IN (?1, ?2)", [id, thumb_id.as_str()])?;
+                tx.execute("DELETE FROM attachment_files WHERE attachment_id IN (?1, ?2)", [id, thumb_id.as_str()])?;
                 Ok(())
             },
         )?;
-        if let Some(name) = file {
+        for name in names {
             // The row is gone, so the file is unreadable already; a failed removal is swept at open.
             let _ = files::remove(&self.attachment_folder().join(name));
         }
@@ -175,6 +208,21 @@ impl Store {
             .query_row([id], row_to_attachment)
             .optional()?
             .ok_or_else(|| ClientError::NotFound { what: format!("Attachment '{id}'") })
+    }
+
+    /// The SHA-256 and size of a photo's thumbnail blob, when its record names one (photos
+    /// attached before thumbnails, and documents, have none).
+    pub fn attachment_thumb(&self, id: &str) -> Result<Option<(String, u64)>> {
+        let row: Option<(Option<String>, Option<i64>)> = self
+            .conn
+            .query_row("SELECT thumb_sha256, thumb_size FROM attachments WHERE id = ?1 AND deleted = 0", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        Ok(match row {
+            Some((Some(sha256), Some(size))) => Some((sha256, size as u64)),
+            _ => None,
+        })
     }
 
     /// Notes of a review with an attachment whose caption holds every word of `text` (any case):

@@ -51,7 +51,10 @@ impl Store {
         };
         let mut out = Vec::new();
         for (id, review) in ids.into_iter().filter(|(_, r)| review_id.is_none_or(|want| want.to_string() == *r)) {
-            let a = self.attachment(&id)?;
+            // A photo's thumbnail travels as a file of its own, under its ":thumb" id.
+            let (owner, is_thumb) = crate::attachment_files::owner_of(&id);
+            let a = self.attachment(owner)?;
+            let sha256 = if is_thumb { self.attachment_thumb(owner)?.map(|t| t.0).unwrap_or_default() } else { a.sha256 };
             let bytes = self.attachment_bytes(&id)?;
             out.push(HandedFile {
                 attachment_id: id,
@@ -59,8 +62,8 @@ impl Store {
                 evidence_id: a.evidence_id,
                 kind: a.kind,
                 caption: a.caption,
-                mime: a.mime,
-                sha256: a.sha256,
+                mime: if is_thumb { "image/jpeg".to_owned() } else { a.mime },
+                sha256,
                 size: bytes.len() as u64,
                 bytes: base64::engine::general_purpose::STANDARD.encode(&bytes),
             });
@@ -73,8 +76,10 @@ impl Store {
     /// the bytes (a second import of the same file changes nothing).
     pub fn import_file(&mut self, file: &HandedFile, now_ms: u64) -> Result<bool> {
         let bytes = file.verified_bytes()?;
-        let record = self.attachment(&file.attachment_id)?;
-        if record.sha256 != file.sha256 || record.review_id != file.review_id {
+        let (owner, is_thumb) = crate::attachment_files::owner_of(&file.attachment_id);
+        let record = self.attachment(owner)?;
+        let named = if is_thumb { self.attachment_thumb(owner)?.map(|t| t.0).unwrap_or_default() } else { record.sha256 };
+        if named != file.sha256 || record.review_id != file.review_id {
             return Err(ClientError::Vault(format!(
                 "the handover file's copy of attachment {} is not the file its record names",
                 file.attachment_id

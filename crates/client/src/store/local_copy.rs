@@ -107,7 +107,7 @@ fn drop_in_transaction(conn: &mut Connection, review_id: &str, now_ms: u64) -> R
         let reason = if copy.unsent_changes + copy.unsent_files > 0 { ErrorCode::UnsentWork } else { ErrorCode::WrongState };
         return Err(ClientError::Denied { reason, message: why.clone() });
     }
-    tx.execute("DELETE FROM attachment_files WHERE attachment_id IN (SELECT id FROM attachments WHERE review_id = ?1)", [review_id])?;
+    tx.execute("DELETE FROM attachment_files WHERE attachment_id IN (SELECT id FROM attachments WHERE review_id = ?1 UNION ALL SELECT id || ':thumb' FROM attachments WHERE review_id = ?1)", [review_id])?;
     for table in REVIEW_TABLES.iter().chain(&["report_versions"]) {
         tx.execute(&format!("DELETE FROM {table} WHERE review_id = ?1"), [review_id])?;
     }
@@ -138,12 +138,13 @@ fn describe(conn: &Connection, review_id: &str) -> Result<LocalCopy> {
     let unsent_changes: u32 = conn
         .prepare_cached("SELECT count(*) FROM outbox WHERE review_id = ?1 AND seq > ?2")?
         .query_row(rusqlite::params![review_id, acked], |r| r.get(0))?;
-    let unsent_files = count("SELECT count(*) FROM attachment_uploads WHERE review_id = ?1")?;
+    let unsent_files = count("SELECT count(DISTINCT replace(attachment_id, ':thumb', '')) FROM attachment_uploads WHERE review_id = ?1")?;
     Ok(LocalCopy {
         review_id: review_id.to_owned(),
         school_name,
         notes: count("SELECT count(*) FROM evidence WHERE review_id = ?1 AND deleted = 0")?,
         comments: count("SELECT count(*) FROM comments WHERE review_id = ?1 AND deleted = 0")?,
+        // Files as people attached them: a photo's thumbnail is part of it.
         files: count("SELECT count(*) FROM attachment_files WHERE attachment_id IN (SELECT id FROM attachments WHERE review_id = ?1)")?,
         unsent_changes,
         unsent_files,

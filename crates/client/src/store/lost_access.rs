@@ -62,7 +62,7 @@ impl Store {
                 continue;
             }
             // The review's attachment bytes go with it: rows now, sealed files by the sweep below.
-            tx.execute("DELETE FROM attachment_files WHERE attachment_id IN (SELECT id FROM attachments WHERE review_id = ?1)", [review])?;
+            tx.execute("DELETE FROM attachment_files WHERE attachment_id IN (SELECT id FROM attachments WHERE review_id = ?1 UNION ALL SELECT id || ':thumb' FROM attachments WHERE review_id = ?1)", [review])?;
             for table in REVIEW_TABLES {
                 tx.execute(&format!("DELETE FROM {table} WHERE review_id = ?1"), [review])?;
             }

@@ -56,7 +56,7 @@ impl Store {
             match EntityKind::parse(&p.entity) {
                 Ok(EntityKind::Review) => {
                     tx.execute(
-                        "DELETE FROM attachment_files WHERE attachment_id IN (SELECT id FROM attachments WHERE review_id = ?1)",
+                        "DELETE FROM attachment_files WHERE attachment_id IN (SELECT id FROM attachments WHERE review_id = ?1 UNION ALL SELECT id || ':thumb' FROM attachments WHERE review_id = ?1)",
                         [&id],
                     )?;
                     // The upload queue is this laptop's own bookkeeping, not records: not counted.
@@ -74,8 +74,9 @@ impl Store {
                         evidence_purged.insert(review_id.clone());
                     }
                     if kind == EntityKind::Attachment {
-                        tx.execute("DELETE FROM attachment_files WHERE attachment_id = ?1", [&id])?;
-                        tx.execute("DELETE FROM attachment_uploads WHERE attachment_id = ?1", [&id])?;
+                        // A photo's thumbnail is kept under its id with ":thumb" after it.
+                        tx.execute("DELETE FROM attachment_files WHERE attachment_id IN (?1, ?1 || ':thumb')", [&id])?;
+                        tx.execute("DELETE FROM attachment_uploads WHERE attachment_id IN (?1, ?1 || ':thumb')", [&id])?;
                     }
                     removed += tx.execute(&format!("DELETE FROM {} WHERE id = ?1", table(kind)), [&id])?;
                     tx.execute(
@@ -124,7 +125,10 @@ fn remove_leftovers(tx: &Transaction, review_id: &str, acked: u64) -> Result<usi
         let unsent = "SELECT entity_id FROM outbox WHERE entity = ?2 AND seq > ?3";
         let params = rusqlite::params![review_id, code, acked as i64];
         if kind == EntityKind::Attachment {
-            let ids = format!("SELECT id FROM attachments WHERE review_id = ?1 AND id NOT IN ({unsent})");
+            let ids = format!(
+                "SELECT id FROM attachments WHERE review_id = ?1 AND id NOT IN ({unsent})
+                 UNION ALL SELECT id || ':thumb' FROM attachments WHERE review_id = ?1 AND id NOT IN ({unsent})"
+            );
             tx.execute(&format!("DELETE FROM attachment_files WHERE attachment_id IN ({ids})"), params)?;
             tx.execute(&format!("DELETE FROM attachment_uploads WHERE attachment_id IN ({ids})"), params)?;
         }

@@ -63,8 +63,10 @@ impl Store {
         Ok(self.conn.query_row("SELECT attempts FROM attachment_uploads WHERE attachment_id = ?1", [attachment_id], |r| r.get(0))?)
     }
 
+    /// Files are counted as people attached them: a photo and its thumbnail are one file, the
+    /// bytes left are both's.
     pub fn upload_queue_status(&self) -> Result<UploadQueueStatus> {
-        Ok(self.conn.query_row("SELECT count(*), coalesce(sum(size - sent), 0), count(last_error) FROM attachment_uploads", [], |r| {
+        Ok(self.conn.query_row("SELECT count(DISTINCT replace(attachment_id, ':thumb', '')), coalesce(sum(size - sent), 0), count(last_error) FROM attachment_uploads", [], |r| {
             Ok(UploadQueueStatus { files: r.get(0)?, bytes_left: r.get::<_, i64>(1)? as u64, failing: r.get(2)? })
         })?)
     }
@@ -107,7 +109,7 @@ impl Store {
         let queue = self.upload_queue_status()?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT u.attachment_id, coalesce(a.evidence_id, ''), coalesce(a.caption, ''), coalesce(a.kind, 'other'), u.last_error
-             FROM attachment_uploads u LEFT JOIN attachments a ON a.id = u.attachment_id
+             FROM attachment_uploads u LEFT JOIN attachments a ON a.id = replace(u.attachment_id, ':thumb', '')
              WHERE u.last_error IS NOT NULL ORDER BY u.queued_at_ms, u.attachment_id",
         )?;
         let failed = stmt

@@ -43,8 +43,11 @@ async fn send_round(store: &Mutex<Store>, client: &SyncClient, now_ms: &impl Fn(
             Ok(()) => {
                 let mut s = lock(store);
                 s.upload_done(&upload.attachment_id)?;
-                s.upload_sent();
-                done += 1;
+                // Counted as people attached them: a photo's thumbnail is part of the photo.
+                if !crate::attachment_files::owner_of(&upload.attachment_id).1 {
+                    s.upload_sent();
+                    done += 1;
+                }
             }
             Err(e) => {
                 let s = lock(store);

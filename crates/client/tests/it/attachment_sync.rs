@@ -101,7 +101,7 @@ async fn a_hundred_photos_never_hold_back_a_note_and_a_teammate_opens_them() {
     // B attaches the same photo to a note of his own: one blob on the server, nothing sent twice.
     let blobs = dirs[0].path().join("blobs");
     let before = blob_files(&blobs);
-    assert_eq!(before, 100);
+    assert_eq!(before, 200, "each photo and its thumbnail");
     b.sync_now().await.unwrap();
     let mine = b.add_evidence(&note(&review.id, "Same book seen again.")).unwrap();
     let again = b.attach_file(&mine.id, &photo(99), "copy.jpg", &choice).unwrap();
@@ -201,7 +201,12 @@ async fn safe_to_wipe_waits_for_unsent_files_and_the_panel_says_where_uploads_st
     let choice = AttachChoice { kind: AttachmentKind::Display, caption: "Phonics display", full_size: false, blur_faces: false };
     let shown = a.attach_file(&n.id, &photo(1), "IMG_0001.JPG", &choice).unwrap();
     let uploads = a.status().unwrap().uploads;
-    assert_eq!((uploads.waiting_files, uploads.bytes_left, uploads.sent_files), (1, shown.size, 0));
+    let (_, thumb_size) = a.attachment_thumb(&shown.id).unwrap().unwrap();
+    assert_eq!(
+        (uploads.waiting_files, uploads.bytes_left, uploads.sent_files),
+        (1, shown.size + thumb_size, 0),
+        "one photo, with its thumbnail's bytes"
+    );
     let wipe = a.wipe_check().unwrap();
     assert!(!wipe.safe);
     assert_eq!((wipe.unsent[0].changes > 0, wipe.unsent[0].files), (true, 1));
@@ -239,4 +244,122 @@ fn a_failing_upload_is_listed_by_its_caption_with_the_reason() {
     assert_eq!(listed, [("Y4 science book", n.id.as_str()), ("Pupil's work", n.id.as_str())]);
     assert!(status.failed[0].reason.contains("the server was busy"));
     assert!(status.sending.is_none(), "nothing is on its way outside a sync round");
+}
+
+/// A proxy in front of the server that counts the bytes coming back to the laptop, so the test
+/// sees what a list of a teammate's photos really downloads.
+async fn counting_proxy(target: std::net::SocketAddr) -> (String, std::sync::Arc<std::sync::atomic::AtomicU64>) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let received = std::sync::Arc::new(AtomicU64::new(0));
+    let counter = received.clone();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let Ok(mut server) = tokio::net::TcpStream::connect(target).await else { return };
+                let (mut cr, mut cw) = client.split();
+                let (mut sr, mut sw) = server.split();
+                let up = tokio::io::copy(&mut cr, &mut sw);
+                let down = async {
+                    let mut buf = vec![0u8; 16 * 1024];
+                    loop {
+                        let n = match tokio::io::AsyncReadExt::read(&mut sr, &mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => n,
+                        };
+                        counter.fetch_add(n as u64, Ordering::SeqCst);
+                        if tokio::io::AsyncWriteExt::write_all(&mut cw, &buf[..n]).await.is_err() {
+                            return;
+                        }
+                    }
+                };
+                tokio::select! { _ = up => {}, _ = down => {} }
+            });
+        }
+    });
+    (format!("http://{addr}"), received)
+}
+
+/// A 2,048 × 1,536 photo of smooth gradients with some noise: the size of a cleaned phone photo.
+fn big_photo() -> Vec<u8> {
+    let mut rng = fastrand::Rng::with_seed(7);
+    let img = image::RgbImage::from_fn(2048, 1536, |x, y| {
+        image::Rgb([(x / 8) as u8 ^ rng.u8(..16), (y / 6) as u8 ^ rng.u8(..16), ((x + y) / 14) as u8 ^ rng.u8(..16)])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teammates_list_downloads_only_the_thumbnail_and_the_full_photo_when_opened() {
+    use std::sync::atomic::Ordering;
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let srv = start(&ServerConfig { data_dir: dirs[0].path().to_owned(), listen: "127.0.0.1:0".parse().unwrap(), ..Default::default() })
+        .await
+        .unwrap();
+    srv.store().test_user("user-lena", "Lena Lead", &[]).unwrap();
+    srv.store().test_user("user-rhys", "Rhys Reviewer", &[]).unwrap();
+    let (proxy, received) = counting_proxy(srv.url().trim_start_matches("http://").parse().unwrap()).await;
+    let a = signed_in_laptop(dirs[1].path(), &srv.url(), srv.store(), "user-lena", "Lena Lead");
+    let b = signed_in_laptop(dirs[2].path(), &proxy, srv.store(), "user-rhys", "Rhys Reviewer");
+    let review = a
+        .create_review(&NewReview {
+            school_name: "Heron Vale Academy".into(),
+            school_urn: "990102".into(),
+            start_date: "2027-01-19".into(),
+        })
+        .unwrap();
+    let scrutiny = a.add_evidence(&note(&review.id, "Y6 books: presentation consistent across subjects.")).unwrap();
+    a.sync_now().await.unwrap();
+    srv.store().test_team_member(review.id.parse().unwrap(), "user-rhys", TeamRole::Reviewer, now_ms()).unwrap();
+
+    let choice = AttachChoice { kind: AttachmentKind::PupilsWork, caption: "Y6 book", full_size: false, blur_faces: false };
+    let photo = a.attach_file(&scrutiny.id, &big_photo(), "IMG_0001.JPG", &choice).unwrap();
+    let (thumb_sha, thumb_size) = a.attachment_thumb(&photo.id).unwrap().expect("a photo records its thumbnail");
+    assert!(thumb_size * 10 < photo.size, "thumbnail {thumb_size} bytes, photo {} bytes", photo.size);
+    let queued = a.upload_queue_status().unwrap();
+    assert_eq!(queued.files, 1, "the photo waits to upload, counted once with its thumbnail");
+    assert_eq!(queued.bytes_left, photo.size + thumb_size);
+    for _ in 0..5 {
+        a.sync_now().await.unwrap();
+    }
+    assert_eq!(a.upload_queue_status().unwrap().files, 0);
+
+    b.sync_now().await.unwrap();
+    let listed = b.list_attachments(&scrutiny.id).unwrap();
+    assert_eq!(listed.len(), 1);
+    let before = received.load(Ordering::SeqCst);
+    let tile = b.open_attachment_thumbnail(&photo.id).await.unwrap();
+    let for_tile = received.load(Ordering::SeqCst) - before;
+    assert_eq!(hex::encode(sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(&tile))), thumb_sha);
+    assert!(image::load_from_memory(&tile).unwrap().width() <= qar_media::THUMBNAIL_SIDE);
+    println!("tile of a {} byte photo: {for_tile} bytes downloaded (thumbnail {thumb_size} bytes)", photo.size);
+    assert!(for_tile < thumb_size + 4_000, "the tile downloaded {for_tile} bytes for a {thumb_size} byte thumbnail");
+    assert!(!b.list_attachments(&scrutiny.id).unwrap()[0].held_here, "the full photo is not downloaded for the list");
+    // Shown again: from the sealed copy, nothing downloaded.
+    let before = received.load(Ordering::SeqCst);
+    assert_eq!(b.open_attachment_thumbnail(&photo.id).await.unwrap(), tile);
+    assert_eq!(received.load(Ordering::SeqCst), before);
+
+    // Opened in the viewer: the full photo now comes, once.
+    let before = received.load(Ordering::SeqCst);
+    let full = b.open_attachment(&photo.id).await.unwrap();
+    assert_eq!(full, a.attachment_bytes(&photo.id).unwrap());
+    assert!(received.load(Ordering::SeqCst) - before >= photo.size);
+    assert!(b.list_attachments(&scrutiny.id).unwrap()[0].held_here);
+
+    // A record without a thumbnail (a document, or a photo from before thumbnails) shows its
+    // full file on the tile, as before.
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let doc_choice = AttachChoice { kind: AttachmentKind::Document, caption: "", full_size: false, blur_faces: false };
+    let doc = a.attach_file(&scrutiny.id, pdf, "timetable.pdf", &doc_choice).unwrap();
+    assert!(a.attachment_thumb(&doc.id).unwrap().is_none());
+    for _ in 0..3 {
+        a.sync_now().await.unwrap();
+    }
+    b.sync_now().await.unwrap();
+    assert_eq!(b.open_attachment_thumbnail(&doc.id).await.unwrap(), pdf.to_vec());
 }

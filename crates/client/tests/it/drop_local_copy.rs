@@ -72,7 +72,7 @@ async fn an_issued_review_leaves_the_laptop_once_the_server_holds_its_work_and_s
     }
     sync_once(&store, &client, now_ms).await.unwrap();
     let sealed = || std::fs::read_dir(store.lock().unwrap().attachment_folder()).map_or(0, |d| d.count());
-    assert_eq!(sealed(), 1, "the photo is sealed beside the store");
+    assert_eq!(sealed(), 2, "the photo and its thumbnail are sealed beside the store");
 
     // Still under way: refused, nothing changed.
     let (code, message) = refusal(store.lock().unwrap().drop_local_copy(&review.review, now_ms()).unwrap_err());

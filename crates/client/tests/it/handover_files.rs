@@ -64,7 +64,7 @@ async fn a_handover_file_carries_unsent_photos_and_the_new_laptop_uploads_them()
 
     let file = dirs[4].path().join("handover.qarhandover");
     let exported = a.export_unsent(&file, HANDOVER_PASS, Some(&review.id)).unwrap();
-    assert_eq!((exported.ops, exported.files), (3, 1), "{exported:?}");
+    assert_eq!((exported.ops, exported.files), (3, 2), "the photo and its thumbnail: {exported:?}");
     let raw = std::fs::read(&file).unwrap();
     assert!(!raw.windows(3).any(|w| w == [0xFF, 0xD8, 0xFF]), "no JPEG in the clear");
     assert!(!raw.windows(CAPTION.len()).any(|w| w == CAPTION.as_bytes()), "no caption in the clear");
@@ -86,6 +86,9 @@ async fn a_handover_file_carries_unsent_photos_and_the_new_laptop_uploads_them()
     assert!(b.wipe_check().unwrap().safe, "{:?}", b.wipe_check().unwrap());
     let c = laptop(dirs[3].path(), &url, srv.store());
     c.sync_now().await.unwrap();
+    let tile = c.open_attachment_thumbnail(&attached.id).await.unwrap();
+    assert_eq!(tile, a.open_attachment_thumbnail(&attached.id).await.unwrap(), "the thumbnail came through the handover too");
+    assert!(!c.list_attachments(&note.id).unwrap()[0].held_here, "the tile fetched only the thumbnail");
     assert_eq!(c.open_attachment(&attached.id).await.unwrap(), cleaned);
     srv.stop().await;
 }

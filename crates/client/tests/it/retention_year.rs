@@ -110,7 +110,11 @@ async fn a_year_of_retention_with_two_laptops_offline_through_the_purge() {
     let sent = sync_once(&lena, &lena_sync, now_ms).await.unwrap();
     assert_eq!(sent.files_sent, 1, "{sent:?}");
     let sealed_on_lena = || std::fs::read_dir(lena.lock().unwrap().attachment_folder()).map_or(0, |d| d.count());
-    assert_eq!((files_under(&server_dir.join("blobs")), sealed_on_lena()), (1, 1), "the photo on the server and sealed on Lena's laptop");
+    assert_eq!(
+        (files_under(&server_dir.join("blobs")), sealed_on_lena()),
+        (2, 2),
+        "the photo and its thumbnail on the server and sealed on Lena's laptop"
+    );
 
     // Ravi's laptop goes offline with the notes, and he writes one more in each review.
     let late_autumn = ravi.lock().unwrap().add_evidence(&note(&autumn.review, "Quokka reading corner, written late"), now_ms()).unwrap();
@@ -140,8 +144,8 @@ async fn a_year_of_retention_with_two_laptops_offline_through_the_purge() {
     let soft = server.purge(false, t0 + 366 * DAY).unwrap();
     assert_eq!(soft.soft_deleted_evidence, 6, "four notes, the photo and a comment: {soft:?}");
     let purged = server.purge(false, t0 + 397 * DAY).unwrap();
-    assert_eq!((purged.purged, purged.attachment_blobs_removed), (6, 1), "{purged:?}");
-    assert_eq!(files_under(&server_dir.join("blobs")), 0, "the photo's bytes left the server's blob store");
+    assert_eq!((purged.purged, purged.attachment_blobs_removed), (6, 2), "the photo and its thumbnail: {purged:?}");
+    assert_eq!(files_under(&server_dir.join("blobs")), 0, "the photo's and its thumbnail's bytes left the server's blob store");
 
     // The laptops come back, Ravi first: his late notes are refused, never stored.
     sync_once(&ravi, &ravi_sync, now_ms).await.unwrap();
@@ -174,7 +178,7 @@ async fn a_year_of_retention_with_two_laptops_offline_through_the_purge() {
         assert!(s.last_purge().unwrap().is_some(), "{who}: the sync panel tells of the purge");
         assert!(s.wipe_check().unwrap().safe, "{who}: nothing is left waiting to be sent");
     }
-    assert_eq!(sealed_on_lena(), 0, "the sealed photo file left Lena's laptop");
+    assert_eq!(sealed_on_lena(), 0, "the sealed photo and thumbnail files left Lena's laptop");
     let verdict = server.verify_audit().unwrap();
     assert!(verdict.broken.is_none(), "verify-audit passes after a year of purges: {verdict:?}");
 

@@ -69,7 +69,7 @@ pub const RELEASES: &[SchemaRelease] = &[
     SchemaRelease {
         schema: 3,
         app_version: "0.3.0",
-        change: "Evidence subjects are written one way (\"maths\", \"Mathematics\" → \"Maths\"; \"P.E.\" → \"PE\"), so filters and reports list each subject once. The visit plan: a new kind of record (plan_activity). Photos and documents on notes: a new kind of record (attachment), its bytes uploaded apart.",
+        change: "Evidence subjects are written one way (\"maths\", \"Mathematics\" → \"Maths\"; \"P.E.\" → \"PE\"), so filters and reports list each subject once. The visit plan: a new kind of record (plan_activity). Photos and documents on notes: a new kind of record (attachment), its bytes (and a photo's small thumbnail) uploaded apart.",
     },
 ];
 

@@ -130,3 +130,25 @@ fn a_large_photo_is_downscaled_to_2048_unless_full_size_is_asked_for() {
     let kept = make_safe(&bytes, "wall.jpg", &full, false).unwrap();
     assert_eq!(kept.dimensions, Some((3000, 2000)));
 }
+
+#[test]
+fn a_photo_gets_a_small_upright_jpeg_thumbnail_with_no_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = phone_photo(dir.path());
+    let safe = make_safe(&std::fs::read(&original).unwrap(), "IMG_0042.JPG", &Options::default(), false).unwrap();
+    let thumb = safe.thumbnail.as_deref().expect("a photo has a thumbnail");
+    // JPEG, upright (the photo is 480 × 640 shown), longest side 320 px, far smaller than the photo.
+    assert_eq!(&thumb[..3], &[0xFF, 0xD8, 0xFF]);
+    let small = decode(thumb);
+    assert_eq!(small.dimensions(), (240, 320));
+    assert!(is_red(small.get_pixel(240 - 10, 10)), "the thumbnail is turned like the photo");
+    assert!(thumb.len() * 3 < safe.bytes.len(), "thumbnail {} bytes, photo {} bytes", thumb.len(), safe.bytes.len());
+    let after = tags(&write(dir.path(), "thumb.jpg", thumb));
+    for (key, value) in &after {
+        let group = key.split(':').next().unwrap_or_default();
+        assert!(key == "SourceFile" || STRUCTURE_ONLY.contains(&group), "{key} = {value} is in the thumbnail");
+    }
+    // A photo already smaller than a tile is not scaled up.
+    let tiny = make_safe(&jpeg(&marked_picture(200, 100), 90), "tiny.jpg", &Options::default(), false).unwrap();
+    assert_eq!(decode(tiny.thumbnail.as_deref().unwrap()).dimensions(), (200, 100));
+}

@@ -26,6 +26,7 @@ fn deflate(data: &[u8]) -> Vec<u8> {
 fn a_plain_pdf_is_kept_byte_for_byte() {
     let bytes = pdf("", b"");
     let safe = make_safe(&bytes, "Timetable.pdf", &Options::default(), false).unwrap();
+    assert!(safe.thumbnail.is_none(), "a document has no thumbnail: its list tile is an icon");
     assert_eq!(safe.mime, Mime::Pdf);
     assert_eq!(safe.bytes, bytes);
     assert!(!safe.may_show_face);

@@ -217,10 +217,13 @@ fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64, blobs: &mut BlobsToRem
     let (mut purged, mut removed) = (0u64, 0u64);
     for rid in &reviews {
         let due = "SELECT entity, id FROM retention_marks WHERE review_id = ?1 AND purge_after_ms <= ?2 AND purged_seq IS NULL";
+        // A photo's thumbnail is a blob of its own, named by the record beside the photo.
         let shas: Vec<String> = tx
             .prepare_cached(&format!(
-                "SELECT DISTINCT json_extract(fields, '$.sha256.value') FROM records
-                 WHERE review_id = ?1 AND entity = 'attachment' AND (entity, id) IN ({due}) AND json_extract(fields, '$.sha256.value') IS NOT NULL"
+                "SELECT json_extract(fields, '$.sha256.value') FROM records
+                 WHERE review_id = ?1 AND entity = 'attachment' AND (entity, id) IN ({due}) AND json_extract(fields, '$.sha256.value') IS NOT NULL
+                 UNION SELECT json_extract(fields, '$.thumb_sha256.value') FROM records
+                 WHERE review_id = ?1 AND entity = 'attachment' AND (entity, id) IN ({due}) AND json_extract(fields, '$.thumb_sha256.value') IS NOT NULL"
             ))?
             .query_map(params![rid, now_ms as i64], |r| r.get(0))?
             .collect::<crate::store::db::Result<_>>()?;
@@ -237,7 +240,8 @@ fn purge_due(tx: &Connection, ctx: &mut Ctx, now_ms: u64, blobs: &mut BlobsToRem
         for sha256 in shas {
             let still_named = tx
                 .prepare_cached(
-                    "SELECT 1 FROM records WHERE review_id = ?1 AND entity = 'attachment' AND json_extract(fields, '$.sha256.value') = ?2",
+                    "SELECT 1 FROM records WHERE review_id = ?1 AND entity = 'attachment'
+                     AND (json_extract(fields, '$.sha256.value') = ?2 OR json_extract(fields, '$.thumb_sha256.value') = ?2)",
                 )?
                 .exists(params![rid, sha256])?;
             if !still_named {

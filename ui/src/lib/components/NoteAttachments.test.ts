@@ -76,6 +76,21 @@ describe('NoteAttachments', () => {
     expect(await backend.files.list(note.id)).toHaveLength(0);
   });
 
+  it('draws the tile from the thumbnail and asks for the full file only when the viewer opens', async () => {
+    const { backend, user, input } = await setup();
+    await user.upload(input, photo('IMG_0042.jpg'));
+    const dialog = await screen.findByTestId('attach-dialog');
+    await user.click(await within(dialog).findByTestId('attach-save'));
+    await waitFor(() => expect(screen.queryByTestId('attach-dialog')).toBeNull());
+    const [attached] = await backend.files.list((await backend.files.listReview('r1'))[0].evidenceId);
+    await waitFor(() => expect(backend.files.tileOpens).toContain(attached.id));
+    expect(backend.files.fullOpens).toEqual([]);
+
+    await user.click(screen.getByTestId('attachment-thumb'));
+    await screen.findByTestId('attachment-viewer');
+    await waitFor(() => expect(backend.files.fullOpens).toEqual([attached.id]));
+  });
+
   it('opens a viewer that moves with the arrow keys, closes with Escape and removes a file', async () => {
     const { backend, note, user, input } = await setup();
     for (const name of ['a.jpg', 'b.jpg']) {
