@@ -34,6 +34,7 @@ let browser;
 let base;
 const timings = {}; // request → last byte of each page, ms
 let hollie; // the coordinator's API token: she may read every version of her hub's schools
+let leadReviewer; // the demo Lead Reviewer's laptop on the wire (signed in by approvedWithACheck)
 const downloads = mkdtempSync(join(tmpdir(), 'qar-web-downloads-'));
 
 async function api(method, path, body, token) {
@@ -111,6 +112,7 @@ async function approvedWithACheck() {
   const window = await api('PUT', `/v1/hubs/${HUB}/accuracy-window`, { days: 5 }, hollie);
   assert.equal(window.status, 200, window.text);
   const lr = await leadLaptop();
+  leadReviewer = lr;
   let cursor = 0;
   let base = null;
   for (;;) {
@@ -301,9 +303,29 @@ test('a head accepts the invitation, signs in, reads an issued version, download
   await keysToLoad([...'Heron Vale is a two-form entry primary by the estuary.', 'Tab', 'Enter']);
   assert.match(await (await browser.$('[role=status]')).getText(), /Context statement saved/);
   assert.equal(await (await browser.$('#context_statement')).getValue(), 'Heron Vale is a two-form entry primary by the estuary.');
+  // The proposed Area of Excellence: title, then why, then the form's button, all by keyboard.
+  await (await browser.$('#aoe_title')).click();
+  await browser.keys([...'Reading for pleasure in every class']);
+  await browser.keys('Tab');
+  await browser.keys([...'Every pupil reads daily with an adult; the library is open before school.']);
+  await keysToLoad(['Tab', 'Enter']);
+  assert.match(await (await browser.$('[role=status]')).getText(), /Proposal saved/);
   await shot('03b-school-statement');
   await accessible('school-statement');
   const statementPath = new URL(await browser.getUrl()).pathname;
+  // What the head wrote reaches the team: the Lead Reviewer's laptop pulls it as the app does.
+  const statementReview = statementPath.split('/')[4];
+  let statement;
+  for (let cursor = 0; ;) {
+    const page = await api('GET', `/v1/sync/pull?cursor=${cursor}&limit=500&device_id=${leadReviewer.device}&schema=3`, null, leadReviewer.token);
+    assert.equal(page.status, 200, page.text);
+    statement = page.json.changes.find((c) => c.entity === 'school_statement' && c.review_id === statementReview) ?? statement;
+    cursor = page.json.cursor;
+    if (!page.json.has_more) break;
+  }
+  assert.ok(statement, `the Lead Reviewer's laptop pulls the school's statement of review ${statementReview}`);
+  assert.equal(statement.fields.context_statement.value, 'Heron Vale is a two-form entry primary by the estuary.');
+  assert.equal(statement.fields.aoe_title.value, 'Reading for pleasure in every class');
   await browser.url(`${base}/schools/${HERON.urn}`);
 
   // Issue 23: the head decides, from the keyboard, whether an Area of Excellence is published:
