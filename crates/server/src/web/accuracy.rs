@@ -88,10 +88,7 @@ async fn posting(
     raw_review: &str,
     csrf: Option<&str>,
 ) -> Result<(WebSession, Uuid), Response> {
-    let session = session::signed_in_post(state, headers, csrf).await?;
-    if raw_urn != session.school_urn {
-        return Err(page::not_your_school(&session));
-    }
+    let session = session::own_school_post(state, headers, raw_urn, csrf).await?;
     let Ok(review) = Uuid::parse_str(raw_review) else { return Err(page::not_found(Some(&session))) };
     Ok((session, review))
 }

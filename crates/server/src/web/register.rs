@@ -212,13 +212,10 @@ pub async fn record(
     form: Result<Form<ConsentForm>, FormRejection>,
 ) -> Response {
     let form = form.ok().map(|Form(f)| f);
-    let session = match session::signed_in_post(&state, &headers, form.as_ref().map(|f| f.csrf.as_str())).await {
+    let session = match session::own_school_post(&state, &headers, &raw_urn, form.as_ref().map(|f| f.csrf.as_str())).await {
         Ok(s) => s,
         Err(answer) => return answer,
     };
-    if raw_urn != session.school_urn {
-        return page::not_your_school(&session);
-    }
     let Some(given) = form.and_then(|f| giving(Some(&f.given))) else { return page::not_found(Some(&session)) };
     let entries = match records(&state, &session).await {
         Ok(r) => r,

@@ -91,6 +91,21 @@ pub async fn signed_in_post(state: &AppState, headers: &HeaderMap, sent_csrf: Op
     Ok(session)
 }
 
+/// [`signed_in_post`] on a page of school `raw_urn`: the session, if that school is the head's own;
+/// otherwise the answer to give ("You cannot see this page").
+pub async fn own_school_post(
+    state: &AppState,
+    headers: &HeaderMap,
+    raw_urn: &str,
+    sent_csrf: Option<&str>,
+) -> Result<WebSession, Response> {
+    let session = signed_in_post(state, headers, sent_csrf).await?;
+    if raw_urn != session.school_urn {
+        return Err(page::not_your_school(&session));
+    }
+    Ok(session)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

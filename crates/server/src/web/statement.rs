@@ -88,13 +88,10 @@ pub async fn save(
     form: Result<Form<StatementForm>, FormRejection>,
 ) -> Response {
     let form = form.ok().map(|Form(f)| f);
-    let session = match session::signed_in_post(&state, &headers, form.as_ref().map(|f| f.csrf.as_str())).await {
+    let session = match session::own_school_post(&state, &headers, &raw_urn, form.as_ref().map(|f| f.csrf.as_str())).await {
         Ok(s) => s,
         Err(answer) => return answer,
     };
-    if raw_urn != session.school_urn {
-        return page::not_your_school(&session);
-    }
     let (Some(form), Ok(review)) = (form, Uuid::parse_str(&raw_review)) else { return page::not_found(Some(&session)) };
     let change = match form.part.as_str() {
         "context" => {
