@@ -198,22 +198,32 @@ impl Drop for RunningServer {
 
 /// The PostgreSQL database the store of `data_dir` lives in, if any: the one given.
 fn database_url_for(data_dir: &Path, database_url: Option<&str>) -> Result<Option<String>, ServerError> {
-    let database_url = database_url.map(str::to_owned);
+    if let Some(url) = database_url {
+        return Ok(Some(url.to_owned()));
+    }
     // The server's tests run once more on PostgreSQL: each server a test starts, and each
     // subcommand a test runs on its data folder, gets that folder's database on the test cluster
-    // (never in the production binary).
+    // (never in the production binary). Only when no database was given: a test that names one
+    // gets no second, unused database made beside it.
     #[cfg(feature = "test-support")]
-    let database_url = database_url.or(store::pg_testkit::database_for_this_server(data_dir)?);
+    return Ok(store::pg_testkit::database_for_this_server(data_dir)?);
     #[cfg(not(feature = "test-support"))]
-    let _ = data_dir;
-    Ok(database_url)
+    {
+        let _ = data_dir;
+        Ok(None)
+    }
 }
 
 /// Opens the store the server and every subcommand work on: PostgreSQL at `database_url` when
 /// one is given, otherwise the SQLite file in `data_dir` (the server key stays in `data_dir`
 /// either way, or where `key` says).
 pub fn open_store(data_dir: &Path, database_url: Option<&str>, key: &KeySource) -> Result<ServerStore, ServerError> {
-    match &database_url_for(data_dir, database_url)? {
+    open_store_at(data_dir, database_url_for(data_dir, database_url)?.as_deref(), key)
+}
+
+/// [`open_store`] on a database already chosen (`None`: the SQLite file in `data_dir`).
+fn open_store_at(data_dir: &Path, database_url: Option<&str>, key: &KeySource) -> Result<ServerStore, ServerError> {
+    match database_url {
         Some(url) => ServerStore::open_postgres(url, data_dir, key),
         None => ServerStore::open_with(data_dir, key),
     }
@@ -226,7 +236,7 @@ pub async fn start(config: &ServerConfig) -> Result<RunningServer, ServerError> 
     let tls = config.tls.as_ref().map(net::load_tls).transpose()?;
     let mail_transport = mail::Transport::from_config(&config.mail, &config.data_dir).map_err(ServerError::Mail)?;
     let database_url = database_url_for(&config.data_dir, config.database_url.as_deref())?;
-    let store = open_store(&config.data_dir, database_url.as_deref(), &config.key)?;
+    let store = open_store_at(&config.data_dir, database_url.as_deref(), &config.key)?;
     let store = match config.blob_store {
         BlobStoreKind::Folder => store,
         BlobStoreKind::Database => store.keep_blobs_in_database(database_url.as_deref(), &config.data_dir)?,

@@ -56,26 +56,7 @@ fn take_libpq_only(url: &str) -> (String, Option<String>) {
 
 /// `%2F` and the like in a URL's value (a path with a space, say).
 fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = match bytes.get(i + 1..i + 3) {
-            Some(h) if bytes[i] == b'%' => std::str::from_utf8(h).ok().and_then(|h| u8::from_str_radix(h, 16).ok()),
-            _ => None,
-        };
-        match hex {
-            Some(b) => {
-                out.push(b);
-                i += 3;
-            }
-            None => {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(value).decode_utf8_lossy().into_owned()
 }
 
 fn client_config(ca_file: Option<&str>) -> Result<rustls::ClientConfig, Error> {
