@@ -1,10 +1,13 @@
 //! `--link wifi|tether`: a shaped link between the bench's laptops and the servers (issue 25).
 //!
 //! The servers run inside a network namespace joined to the root namespace by a veth pair with
-//! `tbf` on both ends (the rate); a userspace proxy in the namespace in front of each server port
-//! adds the round trip, the loss model and cuts (`proxy.rs`, `loss.rs`). The laptops stay in the
-//! root namespace and reach the proxies over the veth, so every byte crosses the shaped link.
-//! The link is removed on drop, on Ctrl-C, and links left by runs that were killed are swept by the
+//! `tbf` on both ends (the rate). In front of each server port, a userspace proxy adds the round
+//! trip, the loss model and cuts (`proxy.rs`, `loss.rs`). The proxy sits on the laptops' side of
+//! the veth, listening on 127.0.0.1 in the root namespace: the client sends plain `http://` only
+//! to loopback addresses (anything else must be https, to keep secrets off real networks), so the
+//! laptops reach the proxy on loopback and the proxy reaches the servers over the veth. Every byte
+//! between laptops and servers therefore crosses both the proxy's delay line and the shaped veth.
+//! The link is removed on drop, on Ctrl-C, and what runs that were killed left is swept by the
 //! next run.
 
 pub mod commands;
@@ -92,7 +95,7 @@ impl Link {
         remove_on_ctrl_c(commands::teardown_commands(&names));
         link.runtime = Some(netns::runtime_in(&names.ns).await?);
         println!(
-            "link: {} — namespace {}, servers at {} behind a proxy, laptops at {}",
+            "link: {} — namespace {}, servers at {}, reached from {} through a proxy on 127.0.0.1",
             profile.describe(),
             names.ns,
             names.ns_ip,
@@ -105,7 +108,8 @@ impl Link {
         self.runtime.as_ref().expect("the namespace's runtime lives as long as the link")
     }
 
-    /// Runs a command inside the namespace: `[prefix…, program, args…]`.
+    /// Runs a command inside the namespace: `[prefix…, program, args…]`. A server started so
+    /// must listen on [`Link::server_ip`] (or 0.0.0.0) to be reachable over the veth.
     pub fn netns_prefix(&self) -> Vec<String> {
         vec!["ip".into(), "netns".into(), "exec".into(), self.names.ns.clone()]
     }
@@ -116,16 +120,16 @@ impl Link {
     }
 
     /// Puts a proxy with the profile's delay and loss in front of `port_in_ns` (a port listening
-    /// on 127.0.0.1 inside the namespace) and returns it; its address is reachable from the bench.
+    /// on [`Link::server_ip`] inside the namespace) and returns it; it listens on 127.0.0.1 in the
+    /// bench's namespace. Call it on the bench's runtime.
     pub async fn expose_proxy(&self, port_in_ns: u16) -> anyhow::Result<Arc<Proxy>> {
         let seed = {
             let proxies = self.proxies.lock().unwrap_or_else(|e| e.into_inner());
             SEED + proxies.len() as u64
         };
-        let listen = SocketAddr::from((self.names.ns_ip, 0));
-        let target = SocketAddr::from((Ipv4Addr::LOCALHOST, port_in_ns));
-        let shape = Shape::of(&self.profile, seed);
-        let proxy = Arc::new(self.runtime().spawn(Proxy::start(listen, target, shape)).await??);
+        let listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let target = SocketAddr::from((self.names.ns_ip, port_in_ns));
+        let proxy = Arc::new(Proxy::start(listen, target, Shape::of(&self.profile, seed)).await?);
         self.proxies.lock().unwrap_or_else(|e| e.into_inner()).push(proxy.clone());
         Ok(proxy)
     }
@@ -139,7 +143,8 @@ impl Link {
     /// namespace, reached through a proxy.
     pub async fn start_server(&self, dir: &std::path::Path) -> anyhow::Result<Server> {
         let dir = dir.to_owned();
-        let mut server = self.runtime().spawn(async move { crate::sync::start_server_at(&dir, "127.0.0.1:0").await }).await??;
+        let bind = format!("{}:0", self.names.ns_ip);
+        let mut server = self.runtime().spawn(async move { crate::sync::start_server_at(&dir, &bind).await }).await??;
         let port: u16 = server.url.rsplit(':').next().and_then(|p| p.parse().ok()).context("the server's port")?;
         let proxy = self.expose_proxy(port).await?;
         server.url = format!("http://{}", proxy.addr());
@@ -161,7 +166,7 @@ impl Link {
 
     /// The raw link as measured through a proxy: a small request's round trip and 1 MB each way.
     pub async fn measure_raw(&self) -> anyhow::Result<Vec<Row>> {
-        let port = self.runtime().spawn(probe::serve()).await??.port();
+        let port = self.runtime().spawn(probe::serve(self.names.ns_ip)).await??.port();
         let proxy = self.expose_proxy(port).await?;
         let m = probe::measure(proxy.addr()).await?;
         let rate = self.profile.rate_bit_s as f64 / 1e6;

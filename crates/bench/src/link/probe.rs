@@ -9,9 +9,9 @@ use tokio::net::{TcpListener, TcpStream};
 pub const TRANSFER: usize = 1_000_000;
 const PINGS: usize = 5;
 
-/// Starts the service on the current runtime (call it on the namespace's runtime).
-pub async fn serve() -> anyhow::Result<SocketAddr> {
-    let l = TcpListener::bind("127.0.0.1:0").await?;
+/// Starts the service on `ip` and the current runtime (call it on the namespace's runtime).
+pub async fn serve(ip: std::net::Ipv4Addr) -> anyhow::Result<SocketAddr> {
+    let l = TcpListener::bind((ip, 0)).await?;
     let addr = l.local_addr()?;
     tokio::spawn(async move {
         while let Ok((s, _)) = l.accept().await {

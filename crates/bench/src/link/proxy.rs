@@ -74,8 +74,7 @@ const READ_SIZE: usize = 64 * 1024;
 const LINE_CHUNKS: usize = 64;
 
 impl Proxy {
-    /// Listens on `listen` (port 0 for any) and forwards to `target`. Call it on the runtime
-    /// (and so in the network namespace) where both sockets belong.
+    /// Listens on `listen` (port 0 for any) and forwards to `target`, on the current runtime.
     pub async fn start(listen: SocketAddr, target: SocketAddr, shape: Shape) -> anyhow::Result<Proxy> {
         let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
