@@ -235,7 +235,8 @@ pub async fn measure(server: &Server, dir: &std::path::Path, n: usize, reps: usi
         // agree unless a connection was cut with bytes in flight.
         let (up, down) = wire.snapshot();
         let (inn, out, _) = server.counters.snapshot();
-        println!("link check: the proxy carried {up} B up and {down} B down; the server counted {inn} B in and {out} B out");
+        let lost = wire.lost_segments.load(Ordering::Relaxed);
+        println!("link check: the proxy carried {up} B up and {down} B down ({lost} segments lost by the model); the server counted {inn} B in and {out} B out");
     }
 
     let mut rows = vec![
