@@ -22,6 +22,8 @@ pub struct Shape {
     pub one_way: Duration,
     pub loss: f64,
     pub stalls: Stalls,
+    /// The proxy paces each direction at this rate (None: as fast as the sockets take it).
+    pub rate_bit_s: Option<u64>,
     /// Connection n's directions draw from seeds derived from this one (deterministic runs).
     pub seed: u64,
 }
@@ -32,6 +34,7 @@ impl Shape {
             one_way: profile.one_way(),
             loss: profile.loss,
             stalls: Stalls { fast_retransmit: profile.rtt, timeout: profile.rtt + RTO_MIN },
+            rate_bit_s: Some(profile.rate_bit_s),
             seed,
         }
     }
@@ -195,6 +198,45 @@ async fn connection(client: TcpStream, target: SocketAddr, shape: Shape, epoch: 
     }
 }
 
+/// Bytes handed to the socket at a time when pacing (a few segments: smooth at 1.5 Mbit/s).
+const PACE_PIECE: usize = 4 * super::loss::MSS as usize;
+
+/// Idle time the pacing may make up (tbf's burst is 10 ms of traffic too).
+const PACE_BURST: Duration = Duration::from_millis(10);
+
+/// The writing end of a delay line. It paces its output at the link's rate itself, keeping a
+/// clock of when the bytes it wrote leave the link (`wire_free`): on the side where the proxy
+/// writes into the shaped veth, tbf's queue would otherwise take a stalled direction's bytes
+/// early and the stall would cost nothing; on the other side the pacing is what the laptop sees
+/// (tbf before it sets the same rate). So a lost segment idles its direction for the stall, as
+/// a sender waiting for a retransmission does.
+struct Sender<'a> {
+    to: OwnedWriteHalf,
+    rate_bit_s: Option<u64>,
+    wire_free: Instant,
+    stalled_until: Instant,
+    delivered: &'a AtomicU64,
+}
+
+impl Sender<'_> {
+    /// Writes `bytes`, none before `due` or the end of a stall, at no more than the rate.
+    async fn send(&mut self, due: Instant, bytes: &[u8]) -> std::io::Result<()> {
+        for piece in bytes.chunks(PACE_PIECE) {
+            let on_wire = self.rate_bit_s.map_or(Duration::ZERO, |r| Duration::from_secs_f64(piece.len() as f64 * 8.0 / r as f64));
+            // One piece may wait in the socket while the previous one is on the wire.
+            let paced = self.wire_free.checked_sub(on_wire).unwrap_or(self.wire_free);
+            tokio::time::sleep_until(due.max(self.stalled_until).max(paced)).await;
+            self.to.write_all(piece).await?;
+            // Like tbf's bucket (commands.rs), up to 10 ms of idle time may be made up later, so
+            // jitter in what arrives does not cost rate.
+            let now = Instant::now();
+            self.wire_free = self.wire_free.max(now.checked_sub(PACE_BURST).unwrap_or(now)) + on_wire;
+            self.delivered.fetch_add(piece.len() as u64, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
 /// Bytes read from one side, due at the other side at `due`.
 struct Chunk {
     due: Instant,
@@ -207,7 +249,7 @@ struct Chunk {
 
 /// One direction: a reader timestamps what it reads; a writer delivers each chunk when it is
 /// due, stalling after a lost segment as TCP's in-order delivery would.
-async fn direction(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, shape: Shape, seed: u64, delivered: &AtomicU64, lost: &AtomicU64) {
+async fn direction(mut from: OwnedReadHalf, to: OwnedWriteHalf, shape: Shape, seed: u64, delivered: &AtomicU64, lost: &AtomicU64) {
     let (tx, mut rx) = mpsc::channel::<Chunk>(LINE_CHUNKS);
     let received = AtomicU64::new(0);
     let read = async {
@@ -231,31 +273,29 @@ async fn direction(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, shape: Shape
         }
     };
     let write = async {
-        let mut stalled_until = Instant::now();
+        let mut out = Sender { to, rate_bit_s: shape.rate_bit_s, wire_free: Instant::now(), stalled_until: Instant::now(), delivered };
         while let Some(c) = rx.recv().await {
             if c.bytes.is_empty() {
-                tokio::time::sleep_until(c.due.max(stalled_until)).await;
-                let _ = to.shutdown().await;
+                tokio::time::sleep_until(c.due.max(out.stalled_until).max(out.wire_free)).await;
+                let _ = out.to.shutdown().await;
                 return;
             }
             let mut pos = 0usize;
             for &offset in &c.lost {
-                tokio::time::sleep_until(c.due.max(stalled_until)).await;
                 let upto = (offset - c.start) as usize;
-                if to.write_all(&c.bytes[pos..upto]).await.is_err() {
+                if out.send(c.due, &c.bytes[pos..upto]).await.is_err() {
                     return;
                 }
-                delivered.fetch_add((upto - pos) as u64, Ordering::Relaxed);
                 pos = upto;
+                // The segment would have left when the bytes before it had; its direction idles
+                // from then for the retransmission.
                 let stall = shape.stalls.for_loss(offset, received.load(Ordering::Relaxed));
                 lost.fetch_add(1, Ordering::Relaxed);
-                stalled_until = stalled_until.max(c.due + stall);
+                out.stalled_until = out.stalled_until.max(out.wire_free.max(c.due) + stall);
             }
-            tokio::time::sleep_until(c.due.max(stalled_until)).await;
-            if to.write_all(&c.bytes[pos..]).await.is_err() {
+            if out.send(c.due, &c.bytes[pos..]).await.is_err() {
                 return;
             }
-            delivered.fetch_add((c.bytes.len() - pos) as u64, Ordering::Relaxed);
         }
     };
     tokio::join!(read, write);
@@ -283,7 +323,8 @@ mod tests {
     fn lossy() -> Shape {
         // Short delays so the test is quick; loss high enough that many segments stall.
         let stalls = Stalls { fast_retransmit: Duration::from_millis(2), timeout: Duration::from_millis(5) };
-        Shape { one_way: Duration::from_millis(1), loss: 0.05, stalls, seed: 42 }
+        // A fast rate, so the pacing runs without making the test slow.
+        Shape { one_way: Duration::from_millis(1), loss: 0.05, stalls, rate_bit_s: Some(1_000_000_000), seed: 42 }
     }
 
     /// A guard against a hang, not a timing assertion.
