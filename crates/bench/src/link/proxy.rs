@@ -1,7 +1,7 @@
 //! A userspace TCP proxy in front of a server port: each direction is a delay line (bytes keep
 //! their order and arrive one-way-delay after they were read, without serialising throughput:
-//! the reader keeps reading while earlier bytes wait), the loss model of `loss.rs`, and cuts
-//! (every connection closed, new ones refused, until the cut ends). Counts the bytes it delivers
+//! the reader keeps reading while earlier bytes wait), paced at the link's rate, the loss model
+//! of `loss.rs`, and cuts (every connection closed, new ones refused, until the cut ends). Counts the bytes it delivers
 //! each way, a check against the servers' own counters.
 
 use super::loss::{LossPicker, Stalls};
