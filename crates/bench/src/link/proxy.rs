@@ -225,12 +225,14 @@ impl Sender<'_> {
             let on_wire = self.rate_bit_s.map_or(Duration::ZERO, |r| Duration::from_secs_f64(piece.len() as f64 * 8.0 / r as f64));
             // One piece may wait in the socket while the previous one is on the wire.
             let paced = self.wire_free.checked_sub(on_wire).unwrap_or(self.wire_free);
-            tokio::time::sleep_until(due.max(self.stalled_until).max(paced)).await;
+            let ready = due.max(self.stalled_until);
+            tokio::time::sleep_until(ready.max(paced)).await;
             self.to.write_all(piece).await?;
-            // Like tbf's bucket (commands.rs), up to 10 ms of idle time may be made up later, so
-            // jitter in what arrives does not cost rate.
-            let now = Instant::now();
-            self.wire_free = self.wire_free.max(now.checked_sub(PACE_BURST).unwrap_or(now)) + on_wire;
+            // The clock runs from when the piece could go, not from when this task got to it: on a
+            // loaded machine a late wake-up must not cost rate. Like tbf's bucket (commands.rs),
+            // up to 10 ms of idle link may be made up later, so jitter in arrivals costs none.
+            let idle_floor = ready.checked_sub(PACE_BURST).unwrap_or(ready);
+            self.wire_free = self.wire_free.max(idle_floor) + on_wire;
             self.delivered.fetch_add(piece.len() as u64, Ordering::Relaxed);
         }
         Ok(())
