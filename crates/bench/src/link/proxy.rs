@@ -201,6 +201,11 @@ async fn connection(client: TcpStream, target: SocketAddr, shape: Shape, epoch: 
 /// Bytes handed to the socket at a time when pacing (a few segments: smooth at 1.5 Mbit/s).
 const PACE_PIECE: usize = 4 * super::loss::MSS as usize;
 
+/// How long `bytes` take on a link of `rate` bit/s.
+fn on_wire(bytes: usize, rate: u64) -> Duration {
+    Duration::from_secs_f64(bytes as f64 * 8.0 / rate as f64)
+}
+
 /// Idle time the pacing may make up (tbf's burst is 10 ms of traffic too).
 const PACE_BURST: Duration = Duration::from_millis(10);
 
@@ -222,7 +227,7 @@ impl Sender<'_> {
     /// Writes `bytes`, none before `due` or the end of a stall, at no more than the rate.
     async fn send(&mut self, due: Instant, bytes: &[u8]) -> std::io::Result<()> {
         for piece in bytes.chunks(PACE_PIECE) {
-            let on_wire = self.rate_bit_s.map_or(Duration::ZERO, |r| Duration::from_secs_f64(piece.len() as f64 * 8.0 / r as f64));
+            let on_wire = self.rate_bit_s.map_or(Duration::ZERO, |r| on_wire(piece.len(), r));
             // One piece may wait in the socket while the previous one is on the wire.
             let paced = self.wire_free.checked_sub(on_wire).unwrap_or(self.wire_free);
             let ready = due.max(self.stalled_until);
@@ -257,13 +262,23 @@ async fn direction(mut from: OwnedReadHalf, to: OwnedWriteHalf, shape: Shape, se
     let read = async {
         let mut picker = LossPicker::new(shape.loss, seed);
         let mut at = 0u64;
+        let mut last_read = Instant::now();
         loop {
             let mut buf = vec![0u8; READ_SIZE];
             let n = tokio::select! {
                 r = from.read(&mut buf) => r.unwrap_or(0),
                 () = tx.closed() => return,
             };
-            let due = Instant::now() + shape.one_way;
+            let now = Instant::now();
+            // Several segments found waiting came in at the link's rate since the last read, not
+            // all now: a reader woken late on a loaded machine must not push them back (and with
+            // them the pacing clock). Small reads are stamped as they are.
+            let arrived = match shape.rate_bit_s {
+                Some(rate) if n >= PACE_PIECE => now.checked_sub(on_wire(n, rate)).unwrap_or(now).max(last_read),
+                _ => now,
+            };
+            last_read = now;
+            let due = arrived + shape.one_way;
             buf.truncate(n);
             let lost = picker.lost_in(at + n as u64);
             let chunk = Chunk { due, start: at, bytes: buf, lost };
