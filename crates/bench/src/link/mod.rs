@@ -78,7 +78,7 @@ fn remove_on_ctrl_c(teardown: Vec<Vec<String>>) {
     });
 }
 
-// `netns_prefix`, `server_ip`, `expose` and `cut_for` are what the PouchDB anchor server and the
+// `netns_prefix`, `server_ip`, `expose` and the cuts are what the PouchDB anchor server and the
 // realistic workloads (another stream of issue 25) call; they are joined at merge.
 #[allow(dead_code, reason = "called by the anchor server and workloads once they run over the link")]
 impl Link {
@@ -152,16 +152,29 @@ impl Link {
         Ok(server)
     }
 
-    /// Cuts every proxy for `length`: open connections close, new ones are refused.
-    pub async fn cut_for(&self, length: Duration) {
-        let proxies = self.proxies.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        for p in &proxies {
+    fn all_proxies(&self) -> Vec<Arc<Proxy>> {
+        self.proxies.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Starts a cut of every proxy: open connections close, new ones are refused.
+    pub async fn cut_start(&self) {
+        for p in self.all_proxies() {
             p.cut_start().await;
         }
-        tokio::time::sleep(length).await;
-        for p in &proxies {
+    }
+
+    /// Ends a cut: every proxy accepts again.
+    pub async fn cut_end(&self) {
+        for p in self.all_proxies() {
             p.cut_end().await;
         }
+    }
+
+    /// Cuts every proxy for `length`.
+    pub async fn cut_for(&self, length: Duration) {
+        self.cut_start().await;
+        tokio::time::sleep(length).await;
+        self.cut_end().await;
     }
 
     /// The raw link as measured through a proxy: a small request's round trip and 1 MB each way.
@@ -193,5 +206,48 @@ impl Drop for Link {
         for cmd in commands::teardown_commands(&self.names) {
             let _ = run(&cmd);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole link as root: a program started under `netns_prefix` in the namespace, reached
+    /// through `expose` over the shaped veth, and a cut in between. Not run by `./x test` (it needs
+    /// root, `ip` and `tc`); run it by hand:
+    /// `cargo test --workspace --bin qar-bench -- --ignored a_real_link`.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[ignore = "needs root and iproute2 (ip, tc): run by hand with --ignored"]
+    async fn a_real_link_carries_a_program_run_in_the_namespace_and_cuts_it() {
+        let link = Link::setup(profiles::WIFI).await.unwrap();
+        let port = 18_025u16;
+        let mut cmd = link.netns_prefix();
+        let (port_text, ip_text) = (port.to_string(), link.server_ip().to_string());
+        cmd.extend(["python3", "-m", "http.server", &port_text, "--bind", &ip_text].map(String::from));
+        let mut child = std::process::Command::new(&cmd[0])
+            .args(&cmd[1..])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let url = link.expose(port).await.unwrap();
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        let mut listing = None;
+        for _ in 0..100 {
+            if let Ok(r) = reqwest::get(&url).await {
+                listing = Some(r.text().await.unwrap());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await; // python is starting
+        }
+        assert!(listing.expect("the server in the namespace answered").contains("Directory listing"));
+
+        link.cut_start().await;
+        assert!(reqwest::get(&url).await.is_err(), "refused during the cut");
+        link.cut_end().await;
+        assert!(reqwest::get(&url).await.unwrap().status().is_success(), "reachable again after the cut");
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }
