@@ -1,11 +1,13 @@
 //! `qar-bench`: measures the local store and sync and prints a table plus JSON.
 //!   cargo run --release -p qar-bench -- [--with-anchor] [--n 10000] [--json out.json]
+//!   qar-bench --link wifi|tether (as root): the sync rows over a shaped link (issue 25)
 //!   qar-bench --stores [--database-url postgres://…/postgres] [--devices 2400]: the load test on
 //!   SQLite, PostgreSQL with one instance and with two, side by side (issue 20)
 
 mod anchor;
 mod counting;
 mod laptop;
+mod link;
 mod load;
 mod local;
 mod profile;
@@ -19,7 +21,7 @@ use anyhow::Context;
 use clap::Parser;
 
 #[derive(Parser, Debug)]
-#[command(about = "QAR Field benchmarks (local store, sync over loopback)")]
+#[command(about = "QAR Field benchmarks (local store, sync over loopback or a shaped link)")]
 struct Args {
     /// Evidence notes in the synthetic workload (about 2 KB each).
     #[arg(long, default_value_t = 10_000)]
@@ -60,6 +62,10 @@ struct Args {
     /// `pull` (push, then ServerStore pages → a fresh laptop store).
     #[arg(long)]
     profile: Option<String>,
+    /// The link between laptops and server: `none` (loopback), `wifi` (school Wi-Fi, 10 Mbit/s,
+    /// 40 ms round trip) or `tether` (phone tether, 1.5 Mbit/s, 150 ms, 1% loss). A link needs root.
+    #[arg(long, default_value = "none")]
+    link: String,
 }
 
 /// Puts the anchor's figure beside ours; `higher_better` for rates, `goal_ratio` when the goal
@@ -92,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
     if let Some(what) = &args.profile {
         return profile::run(what, dir.path(), args.n);
     }
+    let profile = link::Profile::by_key(&args.link)?;
     let mut rows = Vec::new();
     if args.stores {
         let cluster = args.database_url.as_deref().context(
@@ -100,9 +107,37 @@ async fn main() -> anyhow::Result<()> {
         rows.extend(stores::measure(dir.path(), cluster, args.devices, args.batches, args.in_flight).await?);
         return finish(rows, args.json.as_deref());
     }
+    let link = match profile {
+        Some(p) => Some(link::Link::setup(p).await?),
+        None => None,
+    };
+    if let Some(l) = &link {
+        rows.extend(l.measure_raw().await?);
+    }
     rows.extend(local::field_save(dir.path(), args.saves)?);
     rows.extend(local::search(dir.path(), args.n, args.queries)?);
-    rows.extend(sync::measure(dir.path(), args.n, args.reps).await?);
+    let (n, reps) = match &profile {
+        Some(p) if args.n > p.max_n || args.reps > p.max_reps => {
+            let (n, reps) = (args.n.min(p.max_n), args.reps.min(p.max_reps));
+            println!("over {}: sync rows with --n {n} --reps {reps} (the most this link takes in a sensible run)", p.describe());
+            (n, reps)
+        }
+        _ => (args.n, args.reps),
+    };
+    let server = match &link {
+        Some(l) => l.start_server(&dir.path().join("server")).await?,
+        None => sync::start_server(&dir.path().join("server")).await?,
+    };
+    rows.extend(sync::measure(&server, dir.path(), n, reps, profile.as_ref()).await?);
+    if link.is_some() {
+        // The load test measures the server's capacity, which loopback shows; the loopback PouchDB
+        // anchor would compare link rows with loopback ones.
+        println!("over a link: the load test is not run (it measures server capacity; run without --link)");
+        if args.with_anchor {
+            println!("over a link: the loopback PouchDB anchor is not compared with link rows");
+        }
+        return finish(rows, args.json.as_deref());
+    }
     let load_server = sync::start_server(&dir.path().join("load-server")).await?;
     rows.extend(load::measure(&load_server, args.devices, args.batches, args.in_flight, true).await?);
     let capacity_server = sync::start_server(&dir.path().join("capacity-server")).await?;
