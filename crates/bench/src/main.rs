@@ -2,13 +2,17 @@
 //!   cargo run --release -p qar-bench -- [--with-anchor] [--n 10000] [--json out.json]
 //!   qar-bench --stores [--database-url postgres://…/postgres] [--devices 2400]: the load test on
 //!   SQLite, PostgreSQL with one instance and with two, side by side (issue 20)
+//!   qar-bench --realistic [--with-anchor]: only the realistic workloads (issue 25): a Lead
+//!   Reviewer's first sign-in on a new laptop, a day of a visit, the end-of-day push, 20 photos
 
 mod anchor;
+mod anchor_server;
 mod counting;
 mod laptop;
 mod load;
 mod local;
 mod profile;
+mod realistic;
 mod report;
 mod stats;
 mod stores;
@@ -56,6 +60,10 @@ struct Args {
     /// (`postgres://USER@HOST:PORT/postgres`); start one with `scripts/pg-cluster.sh start`.
     #[arg(long, env = "QAR_TEST_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+    /// Only the realistic workloads (first sign-in, a day of a visit, the end-of-day push,
+    /// photos), with the PouchDB anchor's figures beside them when --with-anchor is given.
+    #[arg(long)]
+    realistic: bool,
     /// Only run a profiling driver without the network: `push` (laptop → ServerStore) or
     /// `pull` (push, then ServerStore pages → a fresh laptop store).
     #[arg(long)]
@@ -100,6 +108,10 @@ async fn main() -> anyhow::Result<()> {
         rows.extend(stores::measure(dir.path(), cluster, args.devices, args.batches, args.in_flight).await?);
         return finish(rows, args.json.as_deref());
     }
+    if args.realistic {
+        rows.extend(realistic_rows(dir.path(), args.with_anchor).await?);
+        return finish(rows, args.json.as_deref());
+    }
     rows.extend(local::field_save(dir.path(), args.saves)?);
     rows.extend(local::search(dir.path(), args.n, args.queries)?);
     rows.extend(sync::measure(dir.path(), args.n, args.reps).await?);
@@ -107,6 +119,7 @@ async fn main() -> anyhow::Result<()> {
     rows.extend(load::measure(&load_server, args.devices, args.batches, args.in_flight, true).await?);
     let capacity_server = sync::start_server(&dir.path().join("capacity-server")).await?;
     rows.extend(load::measure(&capacity_server, args.devices, args.batches, 200, false).await?);
+    rows.extend(realistic_rows(dir.path(), args.with_anchor).await?);
     if args.with_anchor {
         let a = anchor::run_anchor(args.n, args.reps, &dir.path().join("anchor.json"))?;
         attach(&mut rows, "initial push", a.push_docs_per_s, true, Some(10.0));
@@ -119,6 +132,22 @@ async fn main() -> anyhow::Result<()> {
         attach(&mut rows, "live propagation A → server → B, p95", a.live_p95_ms, false, None);
     }
     finish(rows, args.json.as_deref())
+}
+
+/// The realistic workloads on a server of their own (and, with the anchor, on an express-pouchdb
+/// server of its own), on loopback; over a link the same entry takes the link's servers.
+async fn realistic_rows(dir: &std::path::Path, with_anchor: bool) -> anyhow::Result<Vec<report::Row>> {
+    let ours = sync::start_server(&dir.join("realistic-server")).await?;
+    if !with_anchor {
+        return realistic::measure(&ours, None, "loopback").await;
+    }
+    let anchor = anchor_server::AnchorServer::start(&[], "127.0.0.1", &dir.join("realistic-anchor"))?;
+    let url = anchor.url_via("");
+    println!("anchor: express-pouchdb on port {} for the realistic workloads", anchor.port());
+    let rows = realistic::measure(&ours, Some((&anchor, &url)), "loopback").await?;
+    let w = anchor.stats()?;
+    println!("anchor server in all: {:.2} MB up, {:.2} MB down, {} requests", w.up as f64 / 1e6, w.down as f64 / 1e6, w.requests);
+    Ok(rows)
 }
 
 /// Prints the table and the JSON (and writes it to `json` when given).
