@@ -81,6 +81,14 @@ async function main() {
     await PouchDB.replicate(lead, remote(dbs[i]));
     await PouchDB.replicate(reviewer, remote(dbs[i]));
     await lead.close();
+    await reviewer.close();
+    if (r.comments.length) {
+      // The hub coordinator's comments on a returned report.
+      const hub = new Local(`coordinator-${i}`);
+      await hub.bulkDocs(r.comments.map((c, k) => Object.assign({ _id: `comment:${k}`, type: 'comment' }, c)));
+      await PouchDB.replicate(hub, remote(dbs[i]));
+      await hub.close();
+    }
   }
 
   // 1. The LR's first sign-in on a new laptop: every review's database replicated down (all at

@@ -29,8 +29,16 @@ pub struct ReviewPlan {
     pub notes: Vec<NewEvidence>,
     /// (area code, value, rationale)
     pub estimates: Vec<Estimate>,
-    /// Every section of the report template (drafting reviews only).
+    /// Every section of the report template (reviews past their visit).
     pub sections: Vec<Section>,
+    /// The hub coordinator's comments on a returned report.
+    pub comments: Vec<Comment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comment {
+    pub target: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,13 +70,18 @@ pub struct Content {
     pub day: Vec<DayStep>,
 }
 
+/// The demo's three reviews (in the demo hub, so the hub coordinator can return one with
+/// comments) and two more the LR made herself.
 const SCHOOLS: [(&str, &str, &str, &str); 5] = [
-    ("Kestrel Brook Primary School", "990201", "2026-12-07", "in_visit"),
-    ("Heron Vale Academy", "990202", "2026-11-10", "drafting"),
-    ("Larkspur Hill Church of England Primary School", "990203", "2026-10-13", "drafting"),
+    ("Kestrel Brook Primary School", "990101", "2026-11-24", "in_visit"),
+    ("Heron Vale Academy", "990102", "2027-01-19", "returned"),
+    ("Larkspur Hill Church of England Primary School", "990103", "2027-03-09", "drafting"),
     ("Curlew Fold Junior School", "990204", "2026-09-29", "drafting"),
     ("Wrenfield Infant and Nursery School", "990205", "2026-09-15", "drafting"),
 ];
+
+/// Where each review's comments point, when its report was returned.
+const COMMENT_TARGETS: [&str; 3] = ["section:leadership_ebi", "section:provision_outcomes_www", "section:next_steps"];
 
 /// The whole workload; the same every time.
 pub fn generate_content() -> Content {
@@ -91,7 +104,7 @@ pub fn generate_content() -> Content {
                 rationale: text(a).chars().take(500).collect(),
             })
             .collect();
-        let sections = if *state == "drafting" {
+        let sections = if *state != "in_visit" {
             template
                 .sections
                 .iter()
@@ -107,6 +120,19 @@ pub fn generate_content() -> Content {
         } else {
             Vec::new()
         };
+        let comments = if *state == "returned" {
+            COMMENT_TARGETS
+                .iter()
+                .enumerate()
+                // A comment is a few sentences: about 300 characters.
+                .map(|(c, target)| Comment {
+                    target: (*target).into(),
+                    text: text(c + 7).chars().take(300).collect::<String>().trim().to_owned(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         reviews.push(ReviewPlan {
             school_name: (*school).into(),
             school_urn: (*urn).into(),
@@ -115,6 +141,7 @@ pub fn generate_content() -> Content {
             notes,
             estimates,
             sections,
+            comments,
         });
     }
     let day_notes: Vec<NewEvidence> = pool.take(DAY_NOTES).collect();
@@ -166,6 +193,9 @@ mod tests {
         assert_eq!(a.reviews.iter().filter(|r| r.state == "in_visit").count(), 1);
         assert_eq!(a.reviews[0].notes.len(), NOTES_IN_VISIT);
         assert!(a.reviews[1..].iter().all(|r| r.notes.len() == NOTES_PER_REVIEW && !r.sections.is_empty() && r.estimates.len() == 3));
+        let returned: Vec<_> = a.reviews.iter().filter(|r| !r.comments.is_empty()).collect();
+        assert_eq!((returned.len(), returned[0].state.as_str(), returned[0].comments.len()), (1, "returned", 3));
+        assert!(returned[0].comments.iter().all(|c| (200..=300).contains(&c.text.len())));
         assert_eq!(a.day_notes.len(), DAY_NOTES);
         let adds = a.day.iter().filter(|s| matches!(s, DayStep::Add { .. })).count();
         assert_eq!((adds, a.day.len() - adds), (DAY_NOTES, DAY_EDITS));

@@ -13,9 +13,11 @@ pub fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
-/// The demo's Lead Reviewer and a reviewer on her team (`crates/server/src/store/demo.rs`).
+/// The demo's Lead Reviewer and the reviewer on her teams (`crates/server/src/store/demo.rs`).
 pub const LEAD: (&str, &str, &str) = ("user-anika-marsh", "Dr Anika Marsh", "anika.marsh@example.org");
 pub const REVIEWER: (&str, &str, &str) = ("user-owen-pritchard", "Owen Pritchard", "owen.pritchard@example.org");
+/// The demo hub's coordinator, who returns a report with comments.
+pub const COORDINATOR: (&str, &str, &str) = ("user-hollie-brennan", "Hollie Brennan", "hollie.brennan@example.org");
 
 /// A team member's laptop: an encrypted store and its sync client.
 pub struct TeamLaptop {
