@@ -170,6 +170,14 @@ pub async fn run(server: &Server, content: &Content, dir: &Path) -> anyhow::Resu
         );
     }
 
+    // Not timed: what else the first sync brought is all there (the returned report's comments).
+    for (plan, id) in content.reviews.iter().zip(&ids) {
+        let got = lr.list_comments(id)?.len();
+        if got != plan.comments.len() {
+            bail!("the new laptop has {got} comments on {}, not {}", plan.school_name, plan.comments.len());
+        }
+    }
+
     // 2. A day of a visit on that laptop, each note and edit synced as it is made.
     let before = Wire::of(server);
     let mut day_ids: Vec<String> = Vec::new();
