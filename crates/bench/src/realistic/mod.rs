@@ -40,7 +40,18 @@ pub async fn measure_with_anchor(
     let figures = match anchor {
         Some((server, url)) => {
             let workload = anchor_side::export(&content, &measured, &dir.path().join("anchor-workload"))?;
-            Some(anchor_side::run(server, url, &workload, ANCHOR_N, ANCHOR_REPS, &dir.path().join("anchor-workloads.json"))?)
+            let a = anchor_side::run(server, url, &workload, ANCHOR_N, ANCHOR_REPS, &dir.path().join("anchor-workloads.json"))?;
+            let rate = |p: &anchor_side::Phase| p.docs.unwrap_or(0.0) / p.seconds.max(f64::EPSILON);
+            println!(
+                "anchor [{label}]: {ANCHOR_N}-note first sync: push {:.0} docs/s ({:.2} MB), fresh pull {:.0} docs/s ({:.2} MB); live edit A → server → B p50 {:.1} ms, p95 {:.1} ms",
+                rate(&a.first_sync_push),
+                a.first_sync_push.bytes / 1e6,
+                rate(&a.first_sync_pull),
+                a.first_sync_pull.bytes / 1e6,
+                crate::anchor::percentile(&a.live.ms, 50.0).unwrap_or(f64::NAN),
+                crate::anchor::percentile(&a.live.ms, 95.0).unwrap_or(f64::NAN),
+            );
+            Some(a)
         }
         None => None,
     };
