@@ -56,8 +56,10 @@ impl TeamLaptop {
 /// The LR's new laptop, signed in for real: `POST /v1/auth/login` with the demo password and the
 /// authenticator's current code (each code signs in once: one sign-in per server and 30 s).
 pub async fn sign_in_new_laptop(server: &Server, dir: &std::path::Path) -> anyhow::Result<Client> {
+    let t = std::time::Instant::now();
     let key = qar_client::vault::StoreKey::random()?;
     let client = Client::open_encrypted(dir, &server.url, &key)?;
+    let opened = t.elapsed();
     let secret = qar_server::store::demo::DEMO_TOTP_SECRETS
         .iter()
         .find(|(email, _)| *email == LEAD.2)
@@ -70,6 +72,12 @@ pub async fn sign_in_new_laptop(server: &Server, dir: &std::path::Path) -> anyho
         totp_code: qar_server::auth::crypto::totp_code(secret, now_ms())?,
         device_name: Some("New laptop".into()),
     };
+    let t = std::time::Instant::now();
     client.sign_in(&input).await?;
+    println!(
+        "new laptop: {:.3} s opening its encrypted store, {:.3} s signing in over HTTP",
+        opened.as_secs_f64(),
+        t.elapsed().as_secs_f64()
+    );
     Ok(client)
 }
