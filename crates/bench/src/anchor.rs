@@ -48,13 +48,22 @@ fn run(cmd: &mut Command, what: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Copies the anchor, installs its packages if its lock file changed, runs it, parses its JSON.
-pub fn run_anchor(n: usize, reps: usize, json_out: &Path) -> anyhow::Result<Anchor> {
+/// Our own scripts for the anchor's packages (`crates/bench/anchor`): the server for the
+/// realistic workloads and runs over a link, and the workloads themselves.
+const OUR_SCRIPTS: [&str; 2] = ["serve.js", "workloads.js"];
+
+/// Copies the anchor and our scripts beside it, installs its packages if its lock file changed;
+/// returns the folder to run them in (its `node_modules` holds PouchDB and express-pouchdb).
+pub fn prepare() -> anyhow::Result<PathBuf> {
     let src = source_dir()?;
     let work = work_dir();
     std::fs::create_dir_all(&work)?;
     for f in ["bench.js", "docs.js", "server.js", "sqlite_bench.py", "package.json", "package-lock.json"] {
-        std::fs::copy(src.join(f), work.join(f)).with_context(|| format!("copying {f}"))?;
+        copy_over(&src.join(f), &work.join(f))?;
+    }
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("anchor");
+    for f in OUR_SCRIPTS {
+        copy_over(&ours.join(f), &work.join(f))?;
     }
     let stamp = work.join("node_modules/.package-lock.json");
     let lock_newer = std::fs::metadata(work.join("package-lock.json"))
@@ -64,6 +73,27 @@ pub fn run_anchor(n: usize, reps: usize, json_out: &Path) -> anyhow::Result<Anch
         println!("anchor: npm ci in {}", work.display());
         run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&work), "npm ci for the anchor")?;
     }
+    Ok(work)
+}
+
+/// Copies a file over an older copy, which may be read-only (shared/ is checked out read-only).
+/// A copy that is already the same is left alone, so the lock file keeps its time and the
+/// packages are not installed again on every run.
+fn copy_over(from: &Path, to: &Path) -> anyhow::Result<()> {
+    let wanted = std::fs::read(from).with_context(|| format!("reading {}", from.display()))?;
+    if std::fs::read(to).is_ok_and(|have| have == wanted) {
+        return Ok(());
+    }
+    if to.exists() {
+        std::fs::remove_file(to).with_context(|| format!("replacing {}", to.display()))?;
+    }
+    std::fs::copy(from, to).with_context(|| format!("copying {}", from.display()))?;
+    Ok(())
+}
+
+/// Copies the anchor, installs its packages if its lock file changed, runs it, parses its JSON.
+pub fn run_anchor(n: usize, reps: usize, json_out: &Path) -> anyhow::Result<Anchor> {
+    let work = prepare()?;
     println!("anchor: node bench.js --n {n} (about a minute)");
     run(
         Command::new("node")
@@ -76,7 +106,7 @@ pub fn run_anchor(n: usize, reps: usize, json_out: &Path) -> anyhow::Result<Anch
     Ok(parse(&v))
 }
 
-fn percentile(ms: &[f64], p: f64) -> Option<f64> {
+pub(crate) fn percentile(ms: &[f64], p: f64) -> Option<f64> {
     let mut v: Vec<f64> = ms.to_vec();
     if v.is_empty() {
         return None;

@@ -3,14 +3,18 @@
 //!   qar-bench --link wifi|tether (as root): the sync rows over a shaped link (issue 25)
 //!   qar-bench --stores [--database-url postgres://…/postgres] [--devices 2400]: the load test on
 //!   SQLite, PostgreSQL with one instance and with two, side by side (issue 20)
+//!   qar-bench --realistic [--with-anchor]: only the realistic workloads (issue 25): a Lead
+//!   Reviewer's first sign-in on a new laptop, a day of a visit, the end-of-day push, 20 photos
 
 mod anchor;
+mod anchor_server;
 mod counting;
 mod laptop;
 mod link;
 mod load;
 mod local;
 mod profile;
+mod realistic;
 mod report;
 mod stats;
 mod stores;
@@ -58,6 +62,10 @@ struct Args {
     /// (`postgres://USER@HOST:PORT/postgres`); start one with `scripts/pg-cluster.sh start`.
     #[arg(long, env = "QAR_TEST_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+    /// Only the realistic workloads (first sign-in, a day of a visit, the end-of-day push,
+    /// photos), with the PouchDB anchor's figures beside them when --with-anchor is given.
+    #[arg(long)]
+    realistic: bool,
     /// Only run a profiling driver without the network: `push` (laptop → ServerStore) or
     /// `pull` (push, then ServerStore pages → a fresh laptop store).
     #[arg(long)]
@@ -114,34 +122,39 @@ async fn main() -> anyhow::Result<()> {
     if let Some(l) = &link {
         rows.extend(l.measure_raw().await?);
     }
+    if args.realistic {
+        let (n, reps) = capped(&profile, args.n, args.reps);
+        rows.extend(realistic_rows(dir.path(), args.with_anchor, link.as_ref(), n, reps).await?.0);
+        return finish(rows, args.json.as_deref());
+    }
     rows.extend(local::field_save(dir.path(), args.saves)?);
     rows.extend(local::search(dir.path(), args.n, args.queries)?);
-    let (n, reps) = match &profile {
-        Some(p) if args.n > p.max_n || args.reps > p.max_reps => {
-            let (n, reps) = (args.n.min(p.max_n), args.reps.min(p.max_reps));
-            println!("over {}: sync rows with --n {n} --reps {reps} (the most this link takes in a sensible run)", p.describe());
-            (n, reps)
-        }
-        _ => (args.n, args.reps),
-    };
+    let (n, reps) = capped(&profile, args.n, args.reps);
     let server = match &link {
         Some(l) => l.start_server(&dir.path().join("server")).await?,
         None => sync::start_server(&dir.path().join("server")).await?,
     };
     rows.extend(sync::measure(&server, dir.path(), n, reps, profile.as_ref()).await?);
-    if link.is_some() {
-        // The load test measures the server's capacity, which loopback shows; the loopback PouchDB
-        // anchor would compare link rows with loopback ones.
+    if let Some(l) = &link {
+        // The load test measures the server's capacity, which loopback shows. The PouchDB side of
+        // a link run is our own driver (workloads.js) on express-pouchdb in the same namespace,
+        // behind the same kind of proxy: its first sync of the same N and its live edits go beside
+        // the sync rows.
         println!("over a link: the load test is not run (it measures server capacity; run without --link)");
-        if args.with_anchor {
-            println!("over a link: the loopback PouchDB anchor is not compared with link rows");
+        let (realistic, figures) = realistic_rows(dir.path(), args.with_anchor, Some(l), n, reps).await?;
+        if let Some(f) = &figures {
+            realistic::attach_sync(&mut rows, f);
         }
+        rows.extend(realistic);
         return finish(rows, args.json.as_deref());
     }
     let load_server = sync::start_server(&dir.path().join("load-server")).await?;
     rows.extend(load::measure(&load_server, args.devices, args.batches, args.in_flight, true).await?);
     let capacity_server = sync::start_server(&dir.path().join("capacity-server")).await?;
     rows.extend(load::measure(&capacity_server, args.devices, args.batches, 200, false).await?);
+    // On loopback bench.js gives the anchor's first sync and live edits; workloads.js runs a
+    // token first sync beside the realistic rows.
+    rows.extend(realistic_rows(dir.path(), args.with_anchor, None, 100, 5).await?.0);
     if args.with_anchor {
         let a = anchor::run_anchor(args.n, args.reps, &dir.path().join("anchor.json"))?;
         attach(&mut rows, "initial push", a.push_docs_per_s, true, Some(10.0));
@@ -154,6 +167,53 @@ async fn main() -> anyhow::Result<()> {
         attach(&mut rows, "live propagation A → server → B, p95", a.live_p95_ms, false, None);
     }
     finish(rows, args.json.as_deref())
+}
+
+/// `--n` and `--reps` within what a link takes in a sensible run (a 10,000-note first sync is
+/// ~25 MB: minutes on a phone tether, for PouchDB many more).
+fn capped(profile: &Option<link::Profile>, n: usize, reps: usize) -> (usize, usize) {
+    match profile {
+        Some(p) if n > p.max_n || reps > p.max_reps => {
+            let (n, reps) = (n.min(p.max_n), reps.min(p.max_reps));
+            println!("over {}: sync rows with --n {n} --reps {reps} (the most this link takes in a sensible run)", p.describe());
+            (n, reps)
+        }
+        _ => (n, reps),
+    }
+}
+
+/// The realistic workloads on a server of their own and, with the anchor, on an express-pouchdb
+/// server of its own: on loopback, or both inside the link's namespace behind its proxies. The
+/// anchor also runs a first sync of `n` notes and `reps` live edits (its figures come back).
+async fn realistic_rows(
+    dir: &std::path::Path,
+    with_anchor: bool,
+    link: Option<&link::Link>,
+    n: usize,
+    reps: usize,
+) -> anyhow::Result<(Vec<report::Row>, Option<realistic::AnchorFigures>)> {
+    let label = link.map_or("loopback", |l| l.profile.key);
+    let ours = match link {
+        Some(l) => l.start_server(&dir.join("realistic-server")).await?,
+        None => sync::start_server(&dir.join("realistic-server")).await?,
+    };
+    if !with_anchor {
+        return Ok((realistic::measure_with_anchor(&ours, None, label, n, reps).await?.0, None));
+    }
+    let (prefix, host) = match link {
+        Some(l) => (l.netns_prefix(), l.server_ip().to_string()),
+        None => (Vec::new(), "127.0.0.1".to_owned()),
+    };
+    let anchor = anchor_server::AnchorServer::start(&prefix, &host, &dir.join("realistic-anchor"))?;
+    let url = match link {
+        Some(l) => anchor.url_via(&l.expose(anchor.port()).await?),
+        None => anchor.url_via(""),
+    };
+    println!("anchor: express-pouchdb on port {} for the realistic workloads ({url})", anchor.port());
+    let out = realistic::measure_with_anchor(&ours, Some((&anchor, &url)), label, n, reps).await?;
+    let w = anchor.stats()?;
+    println!("anchor server in all: {:.2} MB up, {:.2} MB down, {} requests", w.up as f64 / 1e6, w.down as f64 / 1e6, w.requests);
+    Ok(out)
 }
 
 /// Prints the table and the JSON (and writes it to `json` when given).

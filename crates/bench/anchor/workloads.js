@@ -1,0 +1,196 @@
+'use strict';
+// The realistic workloads of issue 25 on the PouchDB stack, against an express-pouchdb server
+// started by the bench (serve.js) at --url, with its byte counters at --stats. The content is
+// the bench's own, exported as JSON (--workload), so both sides move the same text and the same
+// photo bytes. Run by crates/bench/src/realistic/anchor_side.rs; writes JSON to --json-out.
+//
+// One PouchDB database per review (`review-1` … `review-5`): CouchDB has no per-document read
+// access, so a partnership that must keep each review's notes to its team gives each review a
+// database of its own and each laptop replicates the reviews it is on (the usual CouchDB
+// pattern). Documents are typed: `review`, `note:*`, `estimate:*`, `section:*`; photos and their
+// thumbnails are attachments of their note, as PouchDB keeps files.
+//
+// Also the 10,000-note first sync (push from a seeded client, then a fresh client's pull) and
+// the live edit A → server → B (as the anchor's bench.js phase 4b), so rows over a link have the
+// anchor beside them.
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { performance } = require('perf_hooks');
+const PouchDB = require('pouchdb-node');
+const { generateDocs } = require('./docs');
+
+function opt(name, def) {
+  const i = process.argv.indexOf('--' + name);
+  return i >= 0 ? process.argv[i + 1] : def;
+}
+const URL_BASE = opt('url', null).replace(/\/$/, '');
+const STATS = opt('stats', null);
+const WORKLOAD = opt('workload', null);
+const N = parseInt(opt('n', '10000'), 10);
+const REPS = parseInt(opt('reps', '20'), 10);
+const JSON_OUT = opt('json-out', null);
+if (!URL_BASE || !STATS || !WORKLOAD || !JSON_OUT) {
+  console.error('usage: node workloads.js --url URL --stats URL --workload FILE --json-out FILE [--n 10000] [--reps 20]');
+  process.exit(2);
+}
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pouch-workloads-'));
+const Local = PouchDB.defaults({ prefix: path.join(work, 'local-') });
+const now = () => performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function stats() {
+  const res = await fetch(STATS);
+  return res.json();
+}
+function since(a, b) {
+  return { up: b.up - a.up, down: b.down - a.down, requests: b.requests - a.requests };
+}
+async function measured(fn) {
+  const s0 = await stats();
+  const t = now();
+  const extra = await fn();
+  const s = (now() - t) / 1000;
+  const s1 = await stats();
+  return Object.assign({ s }, since(s0, s1), extra || {});
+}
+
+const noteDoc = (id, n) => Object.assign({ _id: id, type: 'evidence' }, n, { review_id: undefined });
+const remote = (name) => new PouchDB(`${URL_BASE}/${name}`);
+
+async function main() {
+  const w = JSON.parse(fs.readFileSync(WORKLOAD, 'utf8'));
+  const out = {};
+
+  // The team's work on the server: the LR's old laptop and a reviewer's laptop push.
+  const dbs = w.reviews.map((_, i) => `review-${i + 1}`);
+  for (let i = 0; i < w.reviews.length; i++) {
+    const r = w.reviews[i];
+    const lead = new Local(`lead-old-${i}`);
+    const reviewer = new Local(`reviewer-${i}`);
+    await lead.put({ _id: 'review', type: 'review', school_name: r.school_name, school_urn: r.school_urn, start_date: r.start_date, state: r.state });
+    const leadDocs = [];
+    const reviewerDocs = [];
+    r.notes.forEach((n, k) => (k % 2 === 0 ? leadDocs : reviewerDocs).push(noteDoc(`note:${String(k).padStart(4, '0')}`, n)));
+    for (const e of r.estimates) leadDocs.push(Object.assign({ _id: `estimate:${e.area_code}`, type: 'estimate' }, e));
+    for (const s of r.sections) leadDocs.push(Object.assign({ _id: `section:${s.code}`, type: 'section' }, s));
+    await lead.bulkDocs(leadDocs);
+    await reviewer.bulkDocs(reviewerDocs);
+    await PouchDB.replicate(lead, remote(dbs[i]));
+    await PouchDB.replicate(reviewer, remote(dbs[i]));
+    await lead.close();
+    await reviewer.close();
+    if (r.comments.length) {
+      // The hub coordinator's comments on a returned report.
+      const hub = new Local(`coordinator-${i}`);
+      await hub.bulkDocs(r.comments.map((c, k) => Object.assign({ _id: `comment:${k}`, type: 'comment' }, c)));
+      await PouchDB.replicate(hub, remote(dbs[i]));
+      await hub.close();
+    }
+  }
+
+  // 1. The LR's first sign-in on a new laptop: every review's database replicated down (all at
+  //    once, PouchDB's best case), then the list and the first review read.
+  const fresh = dbs.map((_, i) => new Local(`lead-new-${i}`));
+  out.first_sign_in = await measured(async () => {
+    await Promise.all(dbs.map((name, i) => PouchDB.replicate(remote(name), fresh[i])));
+    const reviews = await Promise.all(fresh.map((db) => db.get('review')));
+    const first = await fresh[0].allDocs({ include_docs: true, startkey: 'note:', endkey: 'note:\uffff' });
+    if (reviews.length !== dbs.length || first.rows.length !== w.reviews[0].notes.length) throw new Error('the new laptop is not usable after its first sync');
+  });
+
+  // 2. A day of a visit on that laptop, each change synced (push and pull, as ours) as made.
+  const lr = fresh[0];
+  const lrRemote = remote(dbs[0]);
+  const each = [];
+  out.day = await measured(async () => {
+    for (const step of w.day) {
+      if (step.add) await lr.put(noteDoc(`day:${String(step.add.note).padStart(4, '0')}`, w.day_notes[step.add.note]));
+      else {
+        const d = await lr.get(`day:${String(step.edit.note).padStart(4, '0')}`);
+        d[step.edit.field] = step.edit.value;
+        await lr.put(d);
+      }
+      const t = now();
+      await PouchDB.sync(lr, lrRemote);
+      each.push(now() - t);
+    }
+  });
+  out.day.ms = each;
+
+  // 3. The same day's work made offline on the reviewer's laptop, then one sync.
+  const reviewer = new Local('reviewer-0');
+  await PouchDB.sync(reviewer, lrRemote); // caught up before going offline
+  for (const step of w.day) {
+    if (step.add) await reviewer.put(noteDoc(`eod:${String(step.add.note).padStart(4, '0')}`, w.day_notes[step.add.note]));
+    else {
+      const d = await reviewer.get(`eod:${String(step.edit.note).padStart(4, '0')}`);
+      d[step.edit.field] = step.edit.value;
+      await reviewer.put(d);
+    }
+  }
+  out.end_of_day = await measured(async () => { await PouchDB.sync(reviewer, lrRemote); });
+
+  // 4. 20 photos (the bytes our pipeline made safe, with their thumbnails) as attachments of
+  //    the reviewer's notes, pushed; then pulled by the LR's laptop.
+  for (const p of w.photos) {
+    const id = `eod:${String(p.note).padStart(4, '0')}`;
+    const d = await reviewer.get(id);
+    d._attachments = Object.assign(d._attachments || {}, {
+      [`photo-${p.index}.jpg`]: { content_type: 'image/jpeg', data: fs.readFileSync(p.photo).toString('base64') },
+      [`photo-${p.index}-thumb.jpg`]: { content_type: 'image/jpeg', data: fs.readFileSync(p.thumb).toString('base64') },
+    });
+    await reviewer.put(d);
+  }
+  out.photos_up = await measured(async () => { await PouchDB.replicate(reviewer, lrRemote); });
+  out.photos_down = await measured(async () => {
+    await PouchDB.replicate(lrRemote, lr);
+    for (const p of w.photos) await lr.getAttachment(`eod:${String(p.note).padStart(4, '0')}`, `photo-${p.index}.jpg`);
+  });
+
+  // 5. The 10,000-note first sync: a seeded client pushes, then a fresh client pulls.
+  const docs = generateDocs(N, 42);
+  const seeded = new Local('seeded-10k');
+  for (let i = 0; i < N; i += 1000) await seeded.bulkDocs(docs.slice(i, i + 1000));
+  out.first_sync_push = await measured(async () => ({ docs: (await PouchDB.replicate(seeded, remote('evidence10k'), { batch_size: 100 })).docs_written }));
+  const pulled = new Local('fresh-10k');
+  out.first_sync_pull = await measured(async () => ({ docs: (await PouchDB.replicate(remote('evidence10k'), pulled, { batch_size: 1000 })).docs_written }));
+
+  // 6. The live edit A → server → B (bench.js phase 4b): A pushes live, B pulls live.
+  const push = PouchDB.replicate(seeded, remote('evidence10k'), { live: true, retry: true });
+  const pull = PouchDB.replicate(remote('evidence10k'), pulled, { live: true, retry: true });
+  await sleep(500);
+  const live = [];
+  const s0 = await stats();
+  for (let r = 0; r < REPS; r++) {
+    const id = docs[(r * 104729 + 13) % N]._id;
+    const d = await seeded.get(id);
+    d.body = d.body + ' Live edit ' + r + '.';
+    const want = String(parseInt(d._rev, 10) + 1) + '-';
+    const arrived = new Promise((resolve) => {
+      const on = (info) => {
+        if (info.docs && info.docs.some((x) => x._id === id && x._rev.startsWith(want))) { pull.removeListener('change', on); resolve(); }
+      };
+      pull.on('change', on);
+    });
+    const t = now();
+    await seeded.put(d);
+    await arrived;
+    live.push(now() - t);
+    await sleep(150);
+  }
+  const s1 = await stats();
+  push.cancel();
+  pull.cancel();
+  out.live = Object.assign({ ms: live }, since(s0, s1));
+  out.live.up /= REPS; out.live.down /= REPS; out.live.requests /= REPS;
+
+  fs.writeFileSync(JSON_OUT, JSON.stringify(out, null, 2));
+  for (const db of [...fresh, reviewer, seeded, pulled]) await db.close();
+}
+
+main()
+  .catch((e) => { console.error('the PouchDB workloads failed:', e); process.exitCode = 1; })
+  .finally(() => { fs.rmSync(work, { recursive: true, force: true }); });
