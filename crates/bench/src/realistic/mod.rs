@@ -18,14 +18,9 @@ use crate::stats::summarize;
 use crate::sync::Server;
 
 /// Runs the workloads on `ours` and, with `anchor` (its server and the URL the driver uses),
-/// on the PouchDB stack; `label` names the link in every row (`loopback`, `wifi`, …).
-#[cfg_attr(not(test), allow(dead_code))]
-pub async fn measure(ours: &Server, anchor: Option<(&AnchorServer, &str)>, label: &str) -> anyhow::Result<Vec<Row>> {
-    Ok(measure_with_anchor(ours, anchor, label, 10_000, 20).await?.0)
-}
-
-/// [`measure`], also handing back the anchor's figures: its first sync of `anchor_n` notes and
-/// `anchor_reps` live edits go beside the sync rows of the same link (the same N as ours).
+/// on the PouchDB stack; `label` names the link in every row (`loopback`, `wifi`, …). Also hands
+/// back the anchor's figures: its first sync of `anchor_n` notes and `anchor_reps` live edits go
+/// beside the sync rows of the same link (the same N as ours).
 pub async fn measure_with_anchor(
     ours: &Server,
     anchor: Option<(&AnchorServer, &str)>,
