@@ -154,7 +154,6 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
     println!("search index catch-up after the pull (background in the app): {indexed} notes in {index_s:.3} s");
     let (in2, out2, req2) = server.counters.snapshot();
     println!("initial pull: {pulled} records in {pull_s:.3} s, {:.2} MB down, {} requests", (out2 - out1) as f64 / 1e6, req2 - req1);
-    let _ = in2;
 
     // The same pull into an unencrypted store: what SQLCipher adds to a first sync.
     let mut c = Store::open(&dir.join("laptop-c-plain.db"))?;
@@ -164,6 +163,23 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
     let plain_pull_s = t.elapsed().as_secs_f64();
     println!("initial pull into an unencrypted store: {plain_pull_s:.3} s (encrypted: {pull_s:.3} s)");
     drop(c);
+
+    // The same first pull as an app before issue 25 makes it (nothing compressed): today's bytes.
+    let mut d = Laptop::open(&dir.join("laptop-d-uncompressed.db"))?.store;
+    let client_d = sign_in(&server, &mut d)?.with_compression(false);
+    let (d_in0, d_out0, _) = server.counters.snapshot();
+    let t = Instant::now();
+    pull_all(&mut d, &client_d).await?;
+    let uncompressed_pull_s = t.elapsed().as_secs_f64();
+    let (d_in1, d_out1, _) = server.counters.snapshot();
+    drop(d);
+    let first_sync_bytes = ((in2 - in1) + (out2 - out1)) as f64;
+    let today_bytes = ((d_in1 - d_in0) + (d_out1 - d_out0)) as f64;
+    println!(
+        "initial pull without compression: {uncompressed_pull_s:.3} s, {:.2} MB (compressed: {pull_s:.3} s, {:.2} MB)",
+        today_bytes / 1e6,
+        first_sync_bytes / 1e6
+    );
 
     let docs: Vec<String> = work.notes.iter().map(|d| serde_json::to_string(d).unwrap_or_default()).collect();
     let raw_s = raw_sqlite_insert(&dir.join("raw.db"), &docs)?.as_secs_f64();
@@ -238,6 +254,20 @@ pub async fn measure(dir: &std::path::Path, n: usize, reps: usize) -> anyhow::Re
         Row::new("search index catch-up after that pull (background)", index_s, "s", "report", None),
         Row::new("raw one-transaction SQLite insert, same notes", n as f64 / raw_s, "docs/s", "yardstick", None),
         Row::new("initial pull ÷ raw SQLite insert", raw_s / pull_s, "×", "≥ 0.7", Some(raw_s / pull_s >= 0.7)),
+        Row::new(
+            &format!("first sync of {n_label} notes on a new laptop: bytes, uncompressed (today's protocol)"),
+            today_bytes,
+            "B",
+            "report",
+            None,
+        ),
+        Row::new(
+            &format!("first sync of {n_label} notes on a new laptop: bytes, compressed"),
+            first_sync_bytes,
+            "B",
+            "≤ 40% of today's",
+            Some(first_sync_bytes <= 0.4 * today_bytes),
+        ),
         Row::new("one changed record: HTTP requests per sync", per_op_requests, "req", "1", Some(per_op_requests <= 1.0)),
         Row::new("one changed record: bytes on the wire per sync", per_op_bytes, "B", "≤ 2 KB", Some(per_op_bytes <= 2048.0)),
         Row::new(&format!("one changed record: sync latency p50 ({reps} reps)"), push.p50_ms, "ms", "–", None),
