@@ -177,6 +177,23 @@ pub async fn measure(server: &Server, dir: &std::path::Path, n: usize, reps: usi
     println!("initial pull into an unencrypted store: {plain_pull_s:.3} s (encrypted: {pull_s:.3} s)");
     drop(c);
 
+    // The same first pull as an app before issue 25 makes it (nothing compressed): today's bytes.
+    let mut d = Laptop::open(&dir.join("laptop-d-uncompressed.db"))?.store;
+    let client_d = sign_in(server, &mut d)?.with_compression(false);
+    let (d_in0, d_out0, _) = server.counters.snapshot();
+    let t = Instant::now();
+    pull_all(&mut d, &client_d).await?;
+    let uncompressed_pull_s = t.elapsed().as_secs_f64();
+    let (d_in1, d_out1, _) = server.counters.snapshot();
+    drop(d);
+    let first_sync_bytes = ((in2 - in1) + (out2 - out1)) as f64;
+    let today_bytes = ((d_in1 - d_in0) + (d_out1 - d_out0)) as f64;
+    println!(
+        "initial pull without compression: {uncompressed_pull_s:.3} s, {:.2} MB (compressed: {pull_s:.3} s, {:.2} MB)",
+        today_bytes / 1e6,
+        first_sync_bytes / 1e6
+    );
+
     let docs: Vec<String> = work.notes.iter().map(|d| serde_json::to_string(d).unwrap_or_default()).collect();
     let raw_s = raw_sqlite_insert(&dir.join("raw.db"), &docs)?.as_secs_f64();
     pull_all(&mut a, &client).await?; // A catches up with its own echo before the incremental runs
@@ -265,6 +282,20 @@ pub async fn measure(server: &Server, dir: &std::path::Path, n: usize, reps: usi
         ),
         Row::new("search index catch-up after that pull (background)", index_s, "s", "report", None),
         Row::new("raw one-transaction SQLite insert, same notes", n as f64 / raw_s, "docs/s", "yardstick", None),
+        Row::new(
+            &format!("first sync of {n} notes on a new laptop: bytes, uncompressed (today's protocol){over}"),
+            today_bytes,
+            "B",
+            "report",
+            None,
+        ),
+        Row::new(
+            &format!("first sync of {n} notes on a new laptop: bytes, compressed{over}"),
+            first_sync_bytes,
+            "B",
+            "≤ 40% of today's",
+            Some(first_sync_bytes <= 0.4 * today_bytes),
+        ),
     ];
     if link.is_none() {
         rows.push(Row::new("initial pull ÷ raw SQLite insert", raw_s / pull_s, "×", "≥ 0.7", Some(raw_s / pull_s >= 0.7)));

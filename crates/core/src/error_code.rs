@@ -56,6 +56,9 @@ error_codes! {
     ExpectedJson = "expected_json",
     /// The body is larger than the endpoint accepts (413).
     BodyTooLarge = "body_too_large",
+    /// The body was sent with a `Content-Encoding` the server does not read; the reply's
+    /// `Accept-Encoding` names the ones it does (zstd, gzip) (415).
+    UnsupportedEncoding = "unsupported_encoding",
     /// The body could not be read for another reason, e.g. the connection broke while sending it (400).
     BadBody = "bad_body",
     /// The query string has a parameter of the wrong type or out of range (400).

@@ -68,7 +68,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         C::AlreadyActive | C::InvitationPending | C::ReviewClosed => StatusCode::CONFLICT,
         C::CodeExpired | C::InvitationCancelled | C::TooManyCodes => StatusCode::GONE,
         C::BodyTooLarge | C::TooManyOps | C::FileTooLarge | C::ReviewStorageFull => StatusCode::PAYLOAD_TOO_LARGE,
-        C::ExpectedJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        C::ExpectedJson | C::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         C::UnknownHost => StatusCode::MISDIRECTED_REQUEST,
         C::InvalidBody | C::Invalid | C::InvalidDeviceName | C::DeviceActive | C::InvalidReason | C::InvalidDates | C::UnknownFramework => {
             StatusCode::UNPROCESSABLE_ENTITY

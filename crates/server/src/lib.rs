@@ -18,7 +18,7 @@ pub mod store;
 pub mod subject_access_zip;
 mod web;
 
-pub use api::app;
+pub use api::{app, ACCEPTED_REQUEST_ENCODINGS, COMPRESS_ABOVE_BYTES, MAX_BODY_BYTES};
 pub use auth::throttle::AttemptLimit;
 pub use auth::{AuthDevice, AuthError, Role};
 pub use error::{ApiError, ServerError};

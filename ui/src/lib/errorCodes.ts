@@ -37,6 +37,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   invalid_body: 'The request was not accepted',
   expected_json: 'The request was not accepted',
   body_too_large: 'The request was not accepted',
+  unsupported_encoding: 'The request was not accepted',
   bad_body: 'The request was not accepted',
   bad_query: 'The request was not accepted',
   invalid_review_id: 'The request was not accepted',

@@ -6,6 +6,7 @@ mod attachment_files;
 mod attachment_sync;
 mod clock_ahead;
 mod common;
+mod compressed_sync;
 mod crash_safety;
 mod desk_flow;
 mod drop_local_copy;

@@ -19,8 +19,13 @@ pub async fn refuse_json_arrays(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, super::MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
-        Err(_) => {
+        // Over the limit, counted after decoding a compressed body (issue 25): a small body that
+        // unpacks past the limit is refused here, having been read only that far.
+        Err(e) if is_over_limit(&e) => {
             return ApiError::new(ErrorCode::BodyTooLarge, "the request body is over the server's limit").into_response();
+        }
+        Err(e) => {
+            return ApiError::new(ErrorCode::BadBody, format!("the request body could not be read: {e}")).into_response();
         }
     };
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
@@ -29,6 +34,18 @@ pub async fn refuse_json_arrays(req: Request, next: Next) -> Response {
         return ApiError::new(ErrorCode::InvalidBody, "the request body must be a JSON object, not an array").into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// The body went past the limit, rather than breaking off or failing to decode.
+fn is_over_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// `application/json` or `application/…+json`, as axum's `Json` extractor reads them.

@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod blobs;
 mod blobs_body;
+mod compression;
 mod extract;
 mod health;
 mod host_school;
@@ -38,6 +39,7 @@ use qar_core::ErrorCode;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub use compression::{ACCEPTED_REQUEST_ENCODINGS, COMPRESS_ABOVE_BYTES};
 pub use probes::metrics_app;
 pub(crate) use report_versions::{download_response, render_version, Download};
 pub(crate) use sync::MAX_WAIT_MS;
@@ -124,6 +126,10 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::new(ErrorCode::MethodNotAllowed, "this endpoint does not accept that method") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(json_object::refuse_json_arrays))
+        // Inside everything that reads a body: the limits above hold for the decoded size.
+        .layer(compression::decode_requests())
+        .layer(axum::middleware::from_fn(compression::refuse_unknown_encodings))
+        .layer(compression::compress_answers())
         // Answers carry tokens, TOTP secrets and review data: never kept by a cache or proxy, never
         // read as anything but what they say they are, never framed (issue 15).
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))

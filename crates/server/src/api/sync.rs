@@ -111,7 +111,9 @@ pub const MAX_WAIT_MS: u64 = 25_000;
 pub struct PullParams {
     #[serde(default)]
     cursor: u64,
-    /// Changes per page, 1 to 5000 (`store::pull::MAX_PULL_LIMIT`).
+    /// Changes per page, 1 to 5000 (`store::pull::MAX_PULL_LIMIT`). A page also ends at about
+    /// 1 MB of changes (`store::pull::PAGE_BYTES`; a larger change comes alone): `has_more` says
+    /// whether more follow, whichever limit ended the page.
     #[serde(default = "default_limit")]
     #[param(minimum = 1, maximum = 5000)]
     limit: u32,

@@ -204,6 +204,8 @@ pub struct ServerStore {
     key: std::sync::Arc<crate::server_key::ServerKey>,
     /// How far ahead of the server's wall time an op's stamp may be and still move its clock.
     max_clock_ahead_ms: std::sync::atomic::AtomicU64,
+    /// Where a pull page ends by size (`pull::PAGE_BYTES` unless a test or measurement sets it).
+    page_bytes: std::sync::atomic::AtomicUsize,
     /// Sign-in and invitation attempt counts, in memory (issue 15): never written to disk.
     throttle: crate::auth::throttle::Throttle,
     /// This store's incarnation, made at its first open and renewed by a restore (decision 55):
@@ -341,6 +343,7 @@ impl ServerStore {
             clock: Mutex::new(clock),
             key,
             max_clock_ahead_ms: ahead::DEFAULT_MAX_CLOCK_AHEAD_MS.into(),
+            page_bytes: pull::PAGE_BYTES.into(),
             throttle: Default::default(),
             feed_epoch,
             stats: GroupCommitCounts::default(),
@@ -434,6 +437,17 @@ impl ServerStore {
 
     pub fn max_clock_ahead_ms(&self) -> u64 {
         self.max_clock_ahead_ms.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Sets about how many bytes of records a pull page (and the news on a push reply) carries
+    /// before it ends (at least one record always goes). For tests and the benchmark's
+    /// measurement of page sizes; servers keep `pull::PAGE_BYTES`.
+    pub fn set_pull_page_bytes(&self, bytes: usize) {
+        self.page_bytes.store(bytes.max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn pull_page_bytes(&self) -> usize {
+        self.page_bytes.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn clock(&self) -> MutexGuard<'_, qar_core::HlcClock> {

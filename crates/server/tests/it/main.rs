@@ -11,6 +11,7 @@ mod backup_restore;
 mod blobs;
 mod clock_bound;
 mod common;
+mod compressed_bodies;
 mod data_map;
 mod database_url;
 mod db_layer;
