@@ -23,7 +23,7 @@ impl SyncClient {
 }
 
 /// Brings the copy up to date when `head` (the register's newest place, as the last pull page
-/// said) is past the copy's cursor, or when no page said (an older server): the request is
+/// said) is not the copy's cursor, or when no page said (an older server): the request is
 /// saved when nothing changed, so an ordinary sync is one round trip (issue 25). Returns how
 /// many entries changed here.
 pub async fn pull_register_if_moved(store: &Mutex<Store>, client: &SyncClient, head: Option<u64>) -> Result<usize> {
