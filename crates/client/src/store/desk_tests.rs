@@ -31,6 +31,7 @@ fn page(changes: Vec<qar_core::protocol::Change>) -> PullResponse {
         compat: None,
         feed_epoch: None,
         purged: vec![],
+        register_head: None,
         set_aside: vec![],
     }
 }

@@ -101,6 +101,7 @@ fn a_page_from_a_newer_server_is_applied_and_what_is_unknown_kept_aside() {
         compat: Some(Compat::of_this_build()),
         feed_epoch: None,
         purged: vec![],
+        register_head: None,
         set_aside: vec![qar_core::sync::forward::SetAside {
             server_seq: 12,
             entity: "school_page".into(),

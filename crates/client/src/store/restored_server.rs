@@ -64,6 +64,7 @@ mod tests {
             compat: None,
             feed_epoch: epoch.map(str::to_owned),
             purged: vec![],
+            register_head: None,
             set_aside: vec![],
         }
     }

@@ -308,6 +308,7 @@ fn pulled_values_apply_but_never_over_a_pending_local_edit() {
         compat: None,
         feed_epoch: None,
         purged: vec![],
+        register_head: None,
         set_aside: vec![],
     };
     assert_eq!(s.apply_pull(&page, T0).unwrap(), 3);
@@ -478,6 +479,7 @@ fn a_bulk_pull_defers_indexing_and_search_stays_complete() {
         compat: None,
         feed_epoch: None,
         purged: vec![],
+        register_head: None,
         set_aside: vec![],
     };
     s.apply_pull(&page, T0).unwrap();

@@ -82,6 +82,9 @@ async fn sync_steps(
     // A server restored from a backup is followed at most twice in one sync: a third would mean
     // the server keeps forgetting, and the error then says what happened.
     let mut restores_followed = 0;
+    // Where the register's feed ended at the last page read (None: no page said, as from an
+    // older server); it decides whether the register needs a request of its own (issue 25).
+    let mut register_head = None;
     'sync: loop {
         let mut read_ahead: Option<crate::store::PendingBatch> = None;
         loop {
@@ -147,6 +150,7 @@ async fn sync_steps(
                 match &reply.pull {
                     Some(page) if restores_followed < 2 && s.feed_moved(page, cursor)? => Some(page.feed_epoch.clone()),
                     Some(page) => {
+                        register_head = page.register_head;
                         report.pulled += s.apply_pull(page, now_ms())?;
                         s.note_access_revoked(&page.access_revoked)?;
                         report.purged += s.apply_purged(&page.purged, now_ms())?;
@@ -174,6 +178,7 @@ async fn sync_steps(
                 follow_restored_server(store, client, device, page.feed_epoch.clone()).await?;
                 continue 'sync;
             }
+            register_head = page.register_head;
             report.pulled += lock(store).apply_pull(&page, now_ms())?;
             lock(store).note_access_revoked(&page.access_revoked)?;
             report.purged += lock(store).apply_purged(&page.purged, now_ms())?;
@@ -196,8 +201,9 @@ async fn sync_steps(
     }
     // The register's copy last, on its own cursor: partnership-wide, not per review. A server
     // without the register (older) or a failure here never fails the sync of the reviews; the
-    // next sync tries again, and a revoked entry goes then.
-    match register_http::pull_register(store, client).await {
+    // next sync tries again, and a revoked entry goes then. Asked only when the pages said the
+    // register moved past the copy (or did not say).
+    match register_http::pull_register_if_moved(store, client, register_head).await {
         Ok(changed) => report.register_changed = changed,
         Err(e) => tracing::warn!(error = %e, "the register's copy was not brought up to date this round"),
     }

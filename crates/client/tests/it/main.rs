@@ -17,6 +17,7 @@ mod invitation_flow;
 mod previous_review_flow;
 mod proposal_flow;
 mod register_copy;
+mod register_round_trips;
 mod report_export;
 mod report_photos;
 mod restored_server;

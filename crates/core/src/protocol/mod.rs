@@ -201,6 +201,13 @@ pub struct PullResponse {
     /// empty, so older apps (which ignore fields they do not know) read the page as before.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub purged: Vec<PurgedRecord>,
+    /// The newest place in the register's feed (`GET /v1/register/changes`) when the page was
+    /// read (issue 25): a laptop whose register cursor is already there skips asking for the
+    /// register's changes, so an ordinary sync stays one round trip. The register is the same
+    /// for every signed-in member, so this says nothing a reader could not ask for. Absent from
+    /// older servers: the laptop then asks as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_head: Option<u64>,
     /// Records and fields of this page that this build does not know (a newer server's), kept
     /// aside by the laptop for a later version. Never on the wire: filled when a page is read.
     #[serde(skip)]

@@ -39,6 +39,8 @@ pub struct WirePull {
     feed_epoch: Option<String>,
     #[serde(default)]
     purged: Vec<crate::protocol::PurgedRecord>,
+    #[serde(default)]
+    register_head: Option<u64>,
 }
 
 impl From<WirePull> for PullResponse {
@@ -63,6 +65,7 @@ impl From<WirePull> for PullResponse {
             compat: w.compat,
             feed_epoch: w.feed_epoch,
             purged: w.purged,
+            register_head: w.register_head,
             set_aside,
         }
     }

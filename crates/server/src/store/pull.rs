@@ -238,6 +238,9 @@ impl ServerStore {
         // update before anything of it is refused.
         out.push_str(",\"compat\":");
         out.push_str(&serde_json::to_string(&qar_core::protocol::Compat::of_this_build()).unwrap_or_else(|_| "null".into()));
+        // Where the register's feed ends, read in the page's snapshot (issue 25): the laptop
+        // asks for the register's changes only when this is past its own cursor.
+        let _ = write!(out, ",\"register_head\":{}", super::register::head(&tx)?);
         // Hex digits only (made by the store): no escaping needed.
         let _ = write!(out, ",\"feed_epoch\":\"{}\"", self.feed_epoch());
         out.push('}');

@@ -75,6 +75,13 @@ fn next_seq(tx: &Connection) -> crate::store::db::Result<i64> {
     tx.query_row("SELECT coalesce(max(seq), 0) + 1 FROM register_entries", [], |r| r.get(0))
 }
 
+/// The newest place in the laptops' copy's feed (0 when the register is empty): sent on every
+/// pull page so a laptop already there does not ask (issue 25). `seq` is UNIQUE, so both
+/// databases answer from the index's last entry instead of reading the table.
+pub(super) fn head(conn: &Connection) -> crate::store::db::Result<u64> {
+    conn.query_row("SELECT coalesce(max(seq), 0) FROM register_entries", [], |r| r.get::<_, i64>(0)).map(|v| v as u64)
+}
+
 /// Puts the entry's searchable text into the index again (its rowid is the entry's). On
 /// PostgreSQL the entry's `search` column is generated from its text: nothing to do.
 fn reindex(tx: &Connection, review_id: &str) -> crate::store::db::Result<()> {

@@ -31,6 +31,7 @@ mod previous_review;
 mod push_authz;
 mod refused_ops_change_nothing;
 mod register;
+mod register_head;
 mod report_expiry;
 mod report_photos;
 mod report_versions;
