@@ -14,6 +14,7 @@ mod stats;
 mod stores;
 mod sync;
 mod workload;
+mod yardstick;
 
 use anyhow::Context;
 use clap::Parser;
