@@ -141,6 +141,9 @@ impl Store {
 mod tests;
 
 #[cfg(test)]
+mod inbox_tests;
+
+#[cfg(test)]
 mod desk_tests;
 
 #[cfg(test)]
