@@ -131,7 +131,8 @@ impl Here {
         for (entity, ids) in by_kind.into_values() {
             let mut found = columns::versions_of_many(tx, entity, &ids)?;
             for id in ids {
-                known.insert((entity, id), found.remove(&id));
+                // A record named twice keeps its first answer (the second would read "not held").
+                known.entry((entity, id)).or_insert_with(|| found.remove(&id));
             }
         }
         Ok(Here { known })

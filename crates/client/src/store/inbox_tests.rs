@@ -103,11 +103,11 @@ fn a_bulk_page_over_records_already_here_merges_as_the_ordinary_path_does() {
     let review = uuid::Uuid::now_v7();
     let notes: Vec<uuid::Uuid> = (0..150).map(|_| uuid::Uuid::now_v7()).collect();
     let base = first_pull(review, &notes);
-    // The second round: newer versions for some notes, an older one (already superseded here)
-    // for another, a note edited twice in one page, and new notes.
+    // The second round: newer versions for some notes, one with the very version held here, a
+    // note changed twice in one page, and new notes.
     let mut later = Vec::new();
     for (i, id) in notes.iter().enumerate().take(100) {
-        let version = if i == 3 { stamp(0) } else { stamp(1_000 + i as u64) };
+        let version = if i == 3 { stamp(4) } else { stamp(1_000 + i as u64) };
         later.push(change(500 + i as u64, EntityKind::Evidence, *id, review, &[("notes", json!(format!("Edited note {i}")))], version));
     }
     later.push(change(700, EntityKind::Evidence, notes[10], review, &[("strengths", json!("Edited twice"))], stamp(2_000)));
@@ -137,7 +137,7 @@ fn a_bulk_page_over_records_already_here_merges_as_the_ordinary_path_does() {
     let held = stores[0].1.list_evidence(&review.to_string()).unwrap();
     let by_id = |id: uuid::Uuid| held.iter().find(|e| e.id == id.to_string()).unwrap();
     assert_eq!(by_id(notes[0]).notes, "Edited note 0");
-    assert_eq!(by_id(notes[3]).notes, "Routine note 3", "an older version does not replace a newer one");
+    assert_eq!(by_id(notes[3]).notes, "Routine note 3", "the version held here is not written again");
     assert_eq!(by_id(notes[5]).notes, "Local words, not yet sent");
     assert_eq!((by_id(notes[10]).notes.as_str(), by_id(notes[10]).strengths.as_str()), ("Edited note 10", "Edited twice"));
 }
