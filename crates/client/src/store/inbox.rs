@@ -138,6 +138,12 @@ impl Here {
         Ok(Here { known })
     }
 
+    /// Drops the page's answer for a record written by another record's change (a review's
+    /// placeholder row), so its own change looks it up.
+    fn forget(&mut self, entity: EntityKind, id: uuid::Uuid) {
+        self.known.remove(&(entity, id));
+    }
+
     /// The record's versions here (`None`: not held), from the page's lookup when it has the
     /// answer, else from the store.
     fn versions(&mut self, tx: &Transaction, entity: EntityKind, id: uuid::Uuid) -> Result<Option<columns::Versions>> {
@@ -189,6 +195,8 @@ fn apply_change(tx: &Transaction, c: &Change, acked: Option<u64>, held: &mut BTr
                 // (once per review and page: the row stays for the rest of the page).
                 tx.prepare_cached("INSERT OR IGNORE INTO reviews(id, created_at_ms, updated_at_ms) VALUES (?1, ?2, ?2)")?
                     .execute(params![c.review_id.to_string(), at as i64])?;
+                // The page's answer for the review ("not held") is stale now: ask the store.
+                here.forget(EntityKind::Review, c.review_id);
             }
             columns::insert(tx, c.entity, c.id, c.review_id, &writes, &versions, at)?;
         }

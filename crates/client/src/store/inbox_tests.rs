@@ -99,6 +99,22 @@ fn a_first_pull_in_bulk_pages_leaves_exactly_what_record_by_record_pages_leave()
 }
 
 #[test]
+fn a_bulk_page_with_notes_before_their_review_leaves_what_small_pages_leave() {
+    let review = uuid::Uuid::now_v7();
+    let notes: Vec<uuid::Uuid> = (0..120).map(|_| uuid::Uuid::now_v7()).collect();
+    let mut changes = first_pull(review, &notes);
+    // The review's own change last: its notes hold a placeholder row it then fills in.
+    let own = changes.remove(0);
+    changes.push(own);
+    let (_d1, mut bulk) = open();
+    let (_d2, mut small) = open();
+    apply_in_pages(&mut bulk, &changes, 200);
+    apply_in_pages(&mut small, &changes, search_index::BULK_PAGE - 1);
+    assert_eq!(dump(&bulk), dump(&small));
+    assert_eq!(bulk.list_reviews().unwrap()[0].school_name, "Heron Vale Academy");
+}
+
+#[test]
 fn a_bulk_page_over_records_already_here_merges_as_the_ordinary_path_does() {
     let review = uuid::Uuid::now_v7();
     let notes: Vec<uuid::Uuid> = (0..150).map(|_| uuid::Uuid::now_v7()).collect();
