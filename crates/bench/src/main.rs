@@ -20,6 +20,7 @@ mod stats;
 mod stores;
 mod sync;
 mod workload;
+mod yardstick;
 
 use anyhow::Context;
 use clap::Parser;

@@ -1,6 +1,7 @@
 //! Sync measures against a real qar-server with a fresh data folder, on loopback or over a shaped
 //! link (`--link`): initial push, initial pull into a fresh laptop, one changed record, live
-//! propagation, and a raw SQLite insert of the same rows as the yardstick.
+//! propagation, and a raw insert of the same rows into the same kind of store as the yardstick
+//! (`yardstick.rs`).
 
 use crate::counting::{Counters, CountingListener};
 use crate::laptop::Laptop;
@@ -8,6 +9,7 @@ use crate::link::{profiles, Profile};
 use crate::report::Row;
 use crate::stats::summarize;
 use crate::workload::generate;
+use crate::yardstick;
 use qar_client::sync::{SyncClient, PULL_PAGE};
 use qar_client::{NewReview, Store};
 use std::sync::atomic::Ordering;
@@ -103,25 +105,6 @@ async fn pull_all_timed(store: &mut Store, client: &SyncClient) -> anyhow::Resul
     }
 }
 
-/// Inserts the same notes' JSON into a fresh SQLite file in one transaction (WAL, NORMAL):
-/// the floor any local store can reach for these bytes.
-fn raw_sqlite_insert(path: &std::path::Path, docs: &[String]) -> anyhow::Result<Duration> {
-    let mut conn = rusqlite::Connection::open(path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.execute_batch("CREATE TABLE evidence(id TEXT PRIMARY KEY, rev INTEGER NOT NULL, body TEXT NOT NULL)")?;
-    let t = Instant::now();
-    let tx = conn.transaction()?;
-    {
-        let mut stmt = tx.prepare("INSERT INTO evidence(id, rev, body) VALUES (?1, 1, ?2)")?;
-        for (i, d) in docs.iter().enumerate() {
-            stmt.execute(rusqlite::params![format!("evidence:{i:06}"), d])?;
-        }
-    }
-    tx.commit()?;
-    Ok(t.elapsed())
-}
-
 /// The sync rows against `server`; `link` names the link it sits behind (None: loopback).
 pub async fn measure(server: &Server, dir: &std::path::Path, n: usize, reps: usize, link: Option<&Profile>) -> anyhow::Result<Vec<Row>> {
     let over = profiles::suffix(link);
@@ -195,7 +178,8 @@ pub async fn measure(server: &Server, dir: &std::path::Path, n: usize, reps: usi
     );
 
     let docs: Vec<String> = work.notes.iter().map(|d| serde_json::to_string(d).unwrap_or_default()).collect();
-    let raw_s = raw_sqlite_insert(&dir.join("raw.db"), &docs)?.as_secs_f64();
+    let raw_s = yardstick::raw_insert(&dir.join("raw.db"), yardstick::Kind::Encrypted, &docs)?.as_secs_f64();
+    let raw_plain_s = yardstick::raw_insert(&dir.join("raw-plain.db"), yardstick::Kind::Plaintext, &docs)?.as_secs_f64();
     pull_all(&mut a, &client).await?; // A catches up with its own echo before the incremental runs
 
     // One changed record: A edits one field and syncs (push + news in one request).
@@ -281,7 +265,8 @@ pub async fn measure(server: &Server, dir: &std::path::Path, n: usize, reps: usi
             None,
         ),
         Row::new("search index catch-up after that pull (background)", index_s, "s", "report", None),
-        Row::new("raw one-transaction SQLite insert, same notes", n as f64 / raw_s, "docs/s", "yardstick", None),
+        Row::new("raw one-transaction insert, same notes, encrypted store as the laptop's", n as f64 / raw_s, "docs/s", "yardstick", None),
+        Row::new("… same raw insert into a plaintext store", n as f64 / raw_plain_s, "docs/s", "report", None),
         Row::new(
             &format!("first sync of {n} notes on a new laptop: bytes, uncompressed (today's protocol){over}"),
             today_bytes,
@@ -298,7 +283,7 @@ pub async fn measure(server: &Server, dir: &std::path::Path, n: usize, reps: usi
         ),
     ];
     if link.is_none() {
-        rows.push(Row::new("initial pull ÷ raw SQLite insert", raw_s / pull_s, "×", "≥ 0.7", Some(raw_s / pull_s >= 0.7)));
+        rows.push(Row::new("initial pull ÷ raw encrypted insert", raw_s / pull_s, "×", "≥ 0.7", Some(raw_s / pull_s >= 0.7)));
     }
     rows.extend([
         Row::new(&format!("one changed record: HTTP requests per sync{over}"), per_op_requests, "req", "1", Some(per_op_requests <= 1.0)),

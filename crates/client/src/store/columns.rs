@@ -75,6 +75,25 @@ pub(super) fn versions(tx: &Transaction, entity: EntityKind, id: Uuid) -> Result
     Ok(raw.map(|s| serde_json::from_str(&s).unwrap_or_default()))
 }
 
+/// The field versions of every record of `ids` this laptop holds, in one statement: a bulk page
+/// asks once instead of once per record (a first pull finds none of them).
+pub(super) fn versions_of_many(tx: &Transaction, entity: EntityKind, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, Versions>> {
+    let sql = format!("SELECT id, versions FROM {} WHERE id IN (SELECT value FROM json_each(?1))", table(entity));
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let rows = stmt.query_map([list], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut found = std::collections::HashMap::new();
+    for row in rows {
+        let (id, raw) = row?;
+        // Ids are written by this store from UUIDs; one that does not read as a UUID cannot be
+        // in `ids` anyway.
+        if let Ok(id) = id.parse::<Uuid>() {
+            found.insert(id, serde_json::from_str(&raw).unwrap_or_default());
+        }
+    }
+    Ok(found)
+}
+
 /// A field's value bound straight from the JSON it came in (text is not copied: a note's text
 /// is most of a pulled page), or as [`field_to_sql`] makes it.
 fn field_param<'v>(entity: EntityKind, field: &str, value: &'v Value) -> Result<ToSqlOutput<'v>, ValidationError> {
@@ -88,7 +107,7 @@ fn field_param<'v>(entity: EntityKind, field: &str, value: &'v Value) -> Result<
 
 /// The JSON text of a version map, byte for byte what `serde_json::to_string(versions)` writes,
 /// without making a `String` of every stamp first (a pulled note has a dozen).
-pub(super) fn versions_json(versions: &Versions) -> String {
+pub(super) fn versions_json<K: AsRef<str>>(versions: &BTreeMap<K, Hlc>) -> String {
     let mut out: Vec<u8> = Vec::with_capacity(2 + versions.len() * 64);
     out.push(b'{');
     for (i, (name, version)) in versions.iter().enumerate() {
@@ -96,7 +115,7 @@ pub(super) fn versions_json(versions: &Versions) -> String {
             out.push(b',');
         }
         // Writing a string into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut out, name);
+        let _ = serde_json::to_writer(&mut out, name.as_ref());
         out.extend_from_slice(b":\"");
         write_hlc(&mut out, *version);
         out.push(b'"');
@@ -137,12 +156,12 @@ fn push_mark(sql: &mut String, n: usize) {
 }
 
 /// Writes field values and the record's new version map into an existing row.
-pub(super) fn update(
+pub(super) fn update<K: AsRef<str>>(
     tx: &Transaction,
     entity: EntityKind,
     id: Uuid,
     fields: &[(&str, &Value)],
-    versions: &Versions,
+    versions: &BTreeMap<K, Hlc>,
     at_ms: u64,
 ) -> Result<()> {
     let n = fields.len();
@@ -175,13 +194,13 @@ pub(super) fn update(
 
 /// Inserts a record this laptop did not have, with all its fields in one statement (one
 /// full-text index entry, not an empty one later replaced).
-pub(super) fn insert(
+pub(super) fn insert<K: AsRef<str>>(
     tx: &Transaction,
     entity: EntityKind,
     id: Uuid,
     review_id: Uuid,
     fields: &[(&str, &Value)],
-    versions: &Versions,
+    versions: &BTreeMap<K, Hlc>,
     at_ms: u64,
 ) -> Result<()> {
     let mut sql = String::with_capacity(128 + fields.len() * 28);

@@ -49,9 +49,21 @@ impl Store {
             let m = encrypt_plaintext_store(path, key)?;
             tracing::info!("encrypted the store from an earlier release: {} tables, {} rows", m.tables, m.rows);
         }
-        let conn = qar_dbkit::open_keyed(path, qar_dbkit::Durability::Normal, &key.sqlcipher_pragma()).map_err(map_open_error)?;
-        Store::from_connection(conn, path)
+        Store::from_connection(open_connection(path, Some(key))?, path)
     }
+}
+
+/// A connection to a store file exactly as [`Store::open`] (`key` `None`) or
+/// [`Store::open_encrypted`] opens it, before any migration: the same SQLCipher key form,
+/// cipher and page settings, journal, durability and page cache. The stores open through it, and
+/// so does the benchmark's raw-insert yardstick, which must measure the same kind of file.
+pub fn open_connection(path: &Path, key: Option<&StoreKey>) -> Result<Connection> {
+    let conn = match key {
+        Some(key) => qar_dbkit::open_keyed(path, qar_dbkit::Durability::Normal, &key.sqlcipher_pragma()).map_err(map_open_error)?,
+        None => qar_dbkit::open(path, qar_dbkit::Durability::Normal)?,
+    };
+    super::tune(&conn)?;
+    Ok(conn)
 }
 
 fn row_counts(conn: &Connection, schema: &str) -> Result<BTreeMap<String, i64>> {

@@ -4,10 +4,10 @@ use super::{columns, meta, Store};
 use crate::error::Result;
 use qar_core::protocol::{Change, PullResponse};
 use qar_core::sync::{pulled_writes, PulledField};
-use qar_core::EntityKind;
+use qar_core::{EntityKind, Hlc};
 use rusqlite::{params, Transaction, TransactionBehavior};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The page cache while applying bulk pages, in KiB (SQLite's negative `cache_size`).
 const BULK_CACHE_KIB: i64 = -32 * 1024;
@@ -40,12 +40,13 @@ impl Store {
         let mut touched: BTreeSet<uuid::Uuid> = BTreeSet::new();
         // Reviews whose local copy the person dropped (decision 88): their records stay away.
         let dropped = super::local_copy::dropped(&tx)?;
+        let mut here = if bulk { Here::of_page(&tx, &page.changes)? } else { Here::default() };
         for change in page.changes.iter().filter(|c| !dropped.contains(&c.review_id)) {
             teams_changed |= change.entity == EntityKind::Review && change.fields.contains_key("team");
             for f in change.fields.values() {
                 self.clock.observe(f.version, now_ms);
             }
-            if apply_change(&tx, change, any_pending.then_some(acked), &mut held)? {
+            if apply_change(&tx, change, any_pending.then_some(acked), &mut held, &mut here)? {
                 applied += 1;
                 touched.insert(change.review_id);
             }
@@ -90,7 +91,7 @@ pub(super) fn apply_changes(tx: &Transaction, changes: &[Change]) -> Result<usiz
     let mut held = BTreeSet::new();
     let mut applied = 0;
     for change in changes {
-        if apply_change(tx, change, any_pending.then_some(acked), &mut held)? {
+        if apply_change(tx, change, any_pending.then_some(acked), &mut held, &mut Here::default())? {
             applied += 1;
         }
     }
@@ -110,21 +111,69 @@ fn pending_fields(tx: &Transaction, c: &Change, acked: u64) -> Result<BTreeSet<S
     Ok(names)
 }
 
+/// What a bulk page's records hold here, read in one statement per kind before the page is
+/// applied, so each record does not look itself up. Each answer is used once: a record that
+/// came twice in one page (it cannot, the feed holds a record once, but the store does not
+/// rely on that) is looked up again the second time, after its first write.
+#[derive(Default)]
+struct Here {
+    /// The page's records: `Some` with their versions when held here, `None` when not.
+    known: HashMap<(EntityKind, uuid::Uuid), Option<columns::Versions>>,
+}
+
+impl Here {
+    fn of_page(tx: &Transaction, changes: &[Change]) -> Result<Here> {
+        let mut by_kind: BTreeMap<&'static str, (EntityKind, Vec<uuid::Uuid>)> = BTreeMap::new();
+        for c in changes {
+            by_kind.entry(c.entity.code()).or_insert_with(|| (c.entity, Vec::new())).1.push(c.id);
+        }
+        let mut known = HashMap::with_capacity(changes.len());
+        for (entity, ids) in by_kind.into_values() {
+            let mut found = columns::versions_of_many(tx, entity, &ids)?;
+            for id in ids {
+                // A record named twice keeps its first answer (the second would read "not held").
+                known.entry((entity, id)).or_insert_with(|| found.remove(&id));
+            }
+        }
+        Ok(Here { known })
+    }
+
+    /// Drops the page's answer for a record written by another record's change (a review's
+    /// placeholder row), so its own change looks it up.
+    fn forget(&mut self, entity: EntityKind, id: uuid::Uuid) {
+        self.known.remove(&(entity, id));
+    }
+
+    /// The record's versions here (`None`: not held), from the page's lookup when it has the
+    /// answer, else from the store.
+    fn versions(&mut self, tx: &Transaction, entity: EntityKind, id: uuid::Uuid) -> Result<Option<columns::Versions>> {
+        match self.known.remove(&(entity, id)) {
+            Some(answer) => Ok(answer),
+            None => columns::versions(tx, entity, id),
+        }
+    }
+}
+
+/// The versions of a record this laptop does not hold.
+static NO_VERSIONS: columns::Versions = BTreeMap::new();
+
 /// `acked`: the acknowledged mark when some local ops are pending, `None` when none are.
-fn apply_change(tx: &Transaction, c: &Change, acked: Option<u64>, held: &mut BTreeSet<uuid::Uuid>) -> Result<bool> {
+fn apply_change(tx: &Transaction, c: &Change, acked: Option<u64>, held: &mut BTreeSet<uuid::Uuid>, here: &mut Here) -> Result<bool> {
     let pending = match acked {
         Some(a) => pending_fields(tx, c, a)?,
         None => BTreeSet::new(),
     };
-    let existing = columns::versions(tx, c.entity, c.id)?;
-    let mut versions = existing.clone().unwrap_or_default();
-    let mut writes: Vec<(&str, &Value)> = Vec::new();
+    let existing = here.versions(tx, c.entity, c.id)?;
+    let held_versions = existing.as_ref().unwrap_or(&NO_VERSIONS);
+    // The record's new version map, borrowing its names (no string made per field).
+    let mut versions: BTreeMap<&str, Hlc> = held_versions.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let mut writes: Vec<(&str, &Value)> = Vec::with_capacity(c.fields.len());
     // Which pulled values to take is core's rule; this store only reads and writes.
-    for (name, decision) in pulled_writes(c.entity, &c.fields, &versions, &pending) {
+    for (name, decision) in pulled_writes(c.entity, &c.fields, held_versions, &pending) {
         match decision {
             PulledField::Apply => {
                 let f = &c.fields[name];
-                versions.insert(name.to_owned(), f.version);
+                versions.insert(name, f.version);
                 writes.push((name, &f.value));
             }
             PulledField::Invalid(e) => {
@@ -146,6 +195,8 @@ fn apply_change(tx: &Transaction, c: &Change, acked: Option<u64>, held: &mut BTr
                 // (once per review and page: the row stays for the rest of the page).
                 tx.prepare_cached("INSERT OR IGNORE INTO reviews(id, created_at_ms, updated_at_ms) VALUES (?1, ?2, ?2)")?
                     .execute(params![c.review_id.to_string(), at as i64])?;
+                // The page's answer for the review ("not held") is stale now: ask the store.
+                here.forget(EntityKind::Review, c.review_id);
             }
             columns::insert(tx, c.entity, c.id, c.review_id, &writes, &versions, at)?;
         }

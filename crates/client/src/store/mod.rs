@@ -70,20 +70,25 @@ pub struct Store {
 /// The laptop store's page cache in KiB (SQLite's negative `cache_size`).
 const STORE_CACHE_KIB: i64 = -16 * 1024;
 
+/// The store's own settings on top of qar-dbkit's (journal, durability, key).
+fn tune(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "wal_autocheckpoint", checkpoint::SAFETY_NET_PAGES)?;
+    // With SQLCipher every page read from disk is decrypted and its HMAC checked; a review's
+    // notes and search index fit in 16 MB, so searches and lists decrypt each page once.
+    conn.pragma_update(None, "cache_size", STORE_CACHE_KIB)?;
+    Ok(())
+}
+
 impl Store {
     /// Opens or creates the store file, migrating it forward. A file written by a newer app is
     /// refused rather than damaged.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = qar_dbkit::open(path, qar_dbkit::Durability::Normal)?;
-        Store::from_connection(conn, path)
+        Store::from_connection(encrypt::open_connection(path, None)?, path)
     }
 
-    /// The rest of opening, for a plain or an encrypted (already keyed) connection.
+    /// The rest of opening, for a plain or an encrypted (already keyed) connection made by
+    /// [`encrypt::open_connection`].
     fn from_connection(mut conn: Connection, path: &Path) -> Result<Store> {
-        conn.pragma_update(None, "wal_autocheckpoint", checkpoint::SAFETY_NET_PAGES)?;
-        // With SQLCipher every page read from disk is decrypted and its HMAC checked; a review's
-        // notes and search index fit in 16 MB, so searches and lists decrypt each page once.
-        conn.pragma_update(None, "cache_size", STORE_CACHE_KIB)?;
         qar_dbkit::migrate(&mut conn, schema::MIGRATIONS)?;
         let device_id = meta::device_id(&conn)?;
         let last = meta::clock(&conn)?.unwrap_or(Hlc { wall_ms: 0, counter: 0, node: Hlc::node_of(&device_id) });
@@ -134,6 +139,9 @@ impl Store {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod inbox_tests;
 
 #[cfg(test)]
 mod desk_tests;
