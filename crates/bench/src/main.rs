@@ -1,9 +1,11 @@
 //! `qar-bench`: measures the local store and sync and prints a table plus JSON.
 //!   cargo run --release -p qar-bench -- [--with-anchor] [--n 10000] [--json out.json]
+//!   qar-bench --cold-start --app target/release/qar-field [--launches 5]: launch to review list drawn
 //!   qar-bench --stores [--database-url postgres://…/postgres] [--devices 2400]: the load test on
 //!   SQLite, PostgreSQL with one instance and with two, side by side (issue 20)
 
 mod anchor;
+mod cold_start;
 mod counting;
 mod laptop;
 mod load;
@@ -56,6 +58,16 @@ struct Args {
     /// (`postgres://USER@HOST:PORT/postgres`); start one with `scripts/pg-cluster.sh start`.
     #[arg(long, env = "QAR_TEST_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+    /// Only the cold start: seeds `--n` notes into an app data folder and launches the built app
+    /// (`--app`) `--launches` times under Xvfb, timing the launch to the review list drawn.
+    #[arg(long)]
+    cold_start: bool,
+    /// With --cold-start: the built app (`$CARGO_TARGET_DIR/release/qar-field`).
+    #[arg(long)]
+    app: Option<std::path::PathBuf>,
+    /// With --cold-start: how many launches.
+    #[arg(long, default_value_t = 5)]
+    launches: usize,
     /// Only run a profiling driver without the network: `push` (laptop → ServerStore) or
     /// `pull` (push, then ServerStore pages → a fresh laptop store).
     #[arg(long)]
@@ -93,6 +105,11 @@ async fn main() -> anyhow::Result<()> {
         return profile::run(what, dir.path(), args.n);
     }
     let mut rows = Vec::new();
+    if args.cold_start {
+        let app = args.app.as_deref().context("--cold-start needs --app PATH, the built app (target/release/qar-field)")?;
+        rows.extend(cold_start::measure(dir.path(), app, args.n, args.launches)?);
+        return finish(rows, args.json.as_deref());
+    }
     if args.stores {
         let cluster = args.database_url.as_deref().context(
             "--stores needs a PostgreSQL server: --database-url or QAR_TEST_DATABASE_URL (eval \"$(scripts/pg-cluster.sh start)\")",
