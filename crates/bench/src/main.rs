@@ -68,8 +68,8 @@ struct Args {
     /// With --cold-start: how many launches.
     #[arg(long, default_value_t = 5)]
     launches: usize,
-    /// Only run a profiling driver without the network: `push` (laptop → ServerStore) or
-    /// `pull` (push, then ServerStore pages → a fresh laptop store).
+    /// Only run a profiling driver without the network: `push` (laptop → ServerStore),
+    /// `pull` (push, then ServerStore pages → a fresh laptop store) or `save` (the field saves).
     #[arg(long)]
     profile: Option<String>,
 }
@@ -102,6 +102,10 @@ async fn main() -> anyhow::Result<()> {
     }
     let dir = tempfile::tempdir().context("temp folder")?;
     if let Some(what) = &args.profile {
+        // Field saves alone (`--saves`), for `perf record` and for their rows without the rest.
+        if what == "save" {
+            return finish(local::field_save(dir.path(), args.saves)?, args.json.as_deref());
+        }
         return profile::run(what, dir.path(), args.n);
     }
     let mut rows = Vec::new();
