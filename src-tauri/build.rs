@@ -99,6 +99,7 @@ const COMMANDS: &[&str] = &[
     "diagnostics",
     "take_invitation_link",
     "read_invitation_code",
+    "startup_drawn",
 ];
 
 fn main() {

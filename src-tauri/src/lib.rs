@@ -15,6 +15,7 @@ pub mod protect;
 mod register_commands;
 mod report_commands;
 mod spelling;
+pub mod startup_probe;
 pub mod updates;
 mod window_close;
 
@@ -143,6 +144,7 @@ pub fn invoke_handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         links::read_invitation_code,
         window_close::close_window,
         window_close::keep_window_open,
+        startup_probe::startup_drawn,
     ]
 }
 
@@ -164,6 +166,8 @@ fn log_dir<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<PathBuf> {
 }
 
 pub fn run() {
+    // First, so the cold-start figures count everything the shell does.
+    let probe = startup_probe::StartupProbe::from_env();
     let log = logging::init();
     let settings = Settings::from_env();
     let mut builder = tauri::Builder::default();
@@ -178,6 +182,8 @@ pub fn run() {
         .manage(window_close::CloseState::default())
         .on_window_event(window_close::on_window_event)
         .setup(move |app| {
+            app.manage(probe);
+            app.state::<startup_probe::StartupProbe>().mark("setup");
             match log_dir(app) {
                 Ok(dir) => {
                     if let Err(e) = log.attach(&dir) {
@@ -213,12 +219,11 @@ pub fn run() {
             std::fs::create_dir_all(&data_dir)?;
             let vault = qar_client::vault::Vault::with_os_keychain(&data_dir.join(qar_client::client_store_file()));
             let gate = protect::Gate::new(vault, &data_dir, &settings.server_url, settings.retry_max, protect::idle_lock_secs_from_env());
-            // Keychain: opens now. Passphrase: from QAR_STORE_PASSPHRASE (automation), else the UI asks.
-            let passphrase = std::env::var("QAR_STORE_PASSPHRASE").ok();
-            if let Err(e) = gate.unlock(app.handle(), passphrase.as_deref()) {
-                tracing::info!(code = %e.code, "store not unlocked at start-up: {}", e.message);
-            }
             app.manage(gate);
+            let passphrase = std::env::var("QAR_STORE_PASSPHRASE").ok();
+            protect::Gate::unlock_at_startup(app.handle(), passphrase, |app| {
+                app.state::<startup_probe::StartupProbe>().mark("store_unlocked");
+            });
             Ok(())
         })
         .run(tauri::generate_context!());

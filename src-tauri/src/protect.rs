@@ -9,7 +9,7 @@ use qar_client::vault::{Protection, Vault, VaultState, MIN_PASSPHRASE_CHARS};
 use qar_client::{Client, HandoverExport, LockState, VaultStatus};
 use qar_core::ErrorCode;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -39,6 +39,10 @@ pub struct Gate {
     idle_lock_secs: u64,
     /// Held for the whole of an unlock, so two unlock calls never open the store twice.
     stage: Mutex<(Stage, Option<String>)>,
+    /// True while the start-up unlock runs on its own thread (so the window loads meanwhile);
+    /// whoever asks about the stage first waits for it, so nobody sees "locked" in passing.
+    starting: Mutex<bool>,
+    started: Condvar,
 }
 
 impl Gate {
@@ -50,11 +54,48 @@ impl Gate {
             retry_max,
             idle_lock_secs,
             stage: Mutex::new((Stage::Locked, None)),
+            starting: Mutex::new(false),
+            started: Condvar::new(),
         }
     }
 
-    fn stage(&self) -> std::sync::MutexGuard<'_, (Stage, Option<String>)> {
+    /// The stage, once the start-up unlock (if one runs) has finished.
+    fn stage(&self) -> MutexGuard<'_, (Stage, Option<String>)> {
+        let mut starting = self.starting.lock().unwrap_or_else(|p| p.into_inner());
+        while *starting {
+            starting = self.started.wait(starting).unwrap_or_else(|p| p.into_inner());
+        }
+        drop(starting);
         self.stage.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Opens the store on a thread of its own at start-up: the key derivation and the store's
+    /// opening then run while the window and its page load, instead of before (issue 25, cold
+    /// start). Until it is done every question about the stage waits for its answer. `then`
+    /// runs on that thread afterwards, whatever the outcome.
+    pub fn unlock_at_startup<R: Runtime>(
+        app: &AppHandle<R>,
+        passphrase: Option<String>,
+        then: impl FnOnce(&AppHandle<R>) + Send + 'static,
+    ) {
+        let gate = app.state::<Gate>();
+        *gate.starting.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        let handle = app.clone();
+        let spawned = std::thread::Builder::new().name("qar-unlock".into()).spawn(move || {
+            let gate = handle.state::<Gate>();
+            // Ends the wait even if opening panics, so the window never hangs on it.
+            let _done = StartupDone(&gate);
+            let stage = gate.stage.lock().unwrap_or_else(|p| p.into_inner());
+            // Keychain: opens now. Passphrase: from QAR_STORE_PASSPHRASE (automation), else the UI asks.
+            if let Err(e) = gate.unlock_with(stage, &handle, passphrase.as_deref()) {
+                tracing::info!(code = %e.code, "store not unlocked at start-up: {}", e.message);
+            }
+            then(&handle);
+        });
+        if let Err(e) = spawned {
+            StartupDone(&gate).finish();
+            tracing::warn!("could not start the store's opening thread ({e}); the unlock screen will ask instead");
+        }
     }
 
     fn protection(&self) -> Option<Protection> {
@@ -95,7 +136,15 @@ impl Gate {
 
     /// Gets the key (asking nothing in keychain mode), opens the store and starts syncing.
     pub fn unlock<R: Runtime>(&self, app: &AppHandle<R>, passphrase: Option<&str>) -> Result<(), IpcError> {
-        let mut stage = self.stage();
+        self.unlock_with(self.stage(), app, passphrase)
+    }
+
+    fn unlock_with<R: Runtime>(
+        &self,
+        mut stage: MutexGuard<'_, (Stage, Option<String>)>,
+        app: &AppHandle<R>,
+        passphrase: Option<&str>,
+    ) -> Result<(), IpcError> {
         match stage.0 {
             Stage::Unlocked(_) => return Ok(()),
             Stage::Wiped => {
@@ -134,6 +183,22 @@ impl Gate {
         *stage = (Stage::Unlocked(protection), None);
         tracing::info!(?protection, "store unlocked");
         Ok(())
+    }
+}
+
+/// Marks the start-up unlock finished and wakes whoever waits for the stage (also on a panic).
+struct StartupDone<'a>(&'a Gate);
+
+impl StartupDone<'_> {
+    fn finish(&self) {
+        *self.0.starting.lock().unwrap_or_else(|p| p.into_inner()) = false;
+        self.0.started.notify_all();
+    }
+}
+
+impl Drop for StartupDone<'_> {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 

@@ -1,6 +1,7 @@
 //! `qar-bench`: measures the local store and sync and prints a table plus JSON.
 //!   cargo run --release -p qar-bench -- [--with-anchor] [--n 10000] [--json out.json]
 //!   qar-bench --link wifi|tether (as root): the sync rows over a shaped link (issue 25)
+//!   qar-bench --cold-start --app target/release/qar-field [--launches 5]: launch to review list drawn
 //!   qar-bench --stores [--database-url postgres://…/postgres] [--devices 2400]: the load test on
 //!   SQLite, PostgreSQL with one instance and with two, side by side (issue 20)
 //!   qar-bench --realistic [--with-anchor]: only the realistic workloads (issue 25): a Lead
@@ -8,6 +9,7 @@
 
 mod anchor;
 mod anchor_server;
+mod cold_start;
 mod counting;
 mod laptop;
 mod link;
@@ -67,8 +69,18 @@ struct Args {
     /// photos), with the PouchDB anchor's figures beside them when --with-anchor is given.
     #[arg(long)]
     realistic: bool,
-    /// Only run a profiling driver without the network: `push` (laptop → ServerStore) or
-    /// `pull` (push, then ServerStore pages → a fresh laptop store).
+    /// Only the cold start: seeds `--n` notes into an app data folder and launches the built app
+    /// (`--app`) `--launches` times under Xvfb, timing the launch to the review list drawn.
+    #[arg(long)]
+    cold_start: bool,
+    /// With --cold-start: the built app (`$CARGO_TARGET_DIR/release/qar-field`).
+    #[arg(long)]
+    app: Option<std::path::PathBuf>,
+    /// With --cold-start: how many launches.
+    #[arg(long, default_value_t = 5)]
+    launches: usize,
+    /// Only run a profiling driver without the network: `push` (laptop → ServerStore),
+    /// `pull` (push, then ServerStore pages → a fresh laptop store) or `save` (the field saves).
     #[arg(long)]
     profile: Option<String>,
     /// The link between laptops and server: `none` (loopback), `wifi` (school Wi-Fi, 10 Mbit/s,
@@ -105,10 +117,19 @@ async fn main() -> anyhow::Result<()> {
     }
     let dir = tempfile::tempdir().context("temp folder")?;
     if let Some(what) = &args.profile {
+        // Field saves alone (`--saves`), for `perf record` and for their rows without the rest.
+        if what == "save" {
+            return finish(local::field_save(dir.path(), args.saves)?, args.json.as_deref());
+        }
         return profile::run(what, dir.path(), args.n);
     }
     let profile = link::Profile::by_key(&args.link)?;
     let mut rows = Vec::new();
+    if args.cold_start {
+        let app = args.app.as_deref().context("--cold-start needs --app PATH, the built app (target/release/qar-field)")?;
+        rows.extend(cold_start::measure(dir.path(), app, args.n, args.launches)?);
+        return finish(rows, args.json.as_deref());
+    }
     if args.stores {
         let cluster = args.database_url.as_deref().context(
             "--stores needs a PostgreSQL server: --database-url or QAR_TEST_DATABASE_URL (eval \"$(scripts/pg-cluster.sh start)\")",

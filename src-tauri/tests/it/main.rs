@@ -9,4 +9,5 @@ mod invite_ipc;
 mod ipc;
 mod ipc_protect;
 mod log_file;
+mod startup_probe;
 mod updates;

@@ -43,6 +43,35 @@ fn unsent_work_of_an_older_app_is_brought_up_when_the_updated_app_opens() {
     assert_eq!(s.pending_batch(10).unwrap().ops, batch.ops);
 }
 
+/// An open reads only the ops written since the last open (a start no longer reads the whole
+/// unsent outbox), yet an older app's ops written after this build opened the store are
+/// still brought up at the next open.
+#[test]
+fn ops_an_older_app_wrote_after_the_last_open_are_still_brought_up() {
+    let (dir, mut s) = open();
+    let review = s.create_review(&new_review(), T0).unwrap();
+    s.add_evidence(&note(&review.id, "Reading corner well used"), T0 + 1).unwrap();
+    drop(s);
+    let path = dir.path().join("s.db");
+    let s = Store::open(&path).unwrap();
+    let checked: u64 = meta::parse_u64(meta::get(&s.conn, "outbox_upcast_checked_through").unwrap());
+    assert_eq!(checked, s.pending_batch(10).unwrap().ops.last().unwrap().seq, "the open looked at every op there");
+    // The older app runs on the same file and adds an op of schema 1.
+    s.conn
+        .execute(
+            "INSERT INTO outbox(entity, entity_id, review_id, fields, hlc, schema_version)
+             VALUES ('evidence', '0190f0f0-0000-7000-8000-000000000009', ?1,
+                     '{\"year_group\":{\"value\":\"Year 3\",\"base\":null}}', '0000000000009-0000000000-00000000000abcd0', 1)",
+            [&review.id],
+        )
+        .unwrap();
+    drop(s);
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.outbox_ops_below_current_schema().unwrap(), 0);
+    let last = s.pending_batch(10).unwrap().ops.pop().unwrap();
+    assert_eq!(last.fields["year_group"].value, json!("Y3"));
+}
+
 #[test]
 fn this_app_writes_year_groups_the_one_way() {
     let (_d, mut s) = open();

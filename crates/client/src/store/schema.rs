@@ -28,4 +28,5 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     Migration { number: 16, name: "photos in the report", sql: include_str!("migrations/0016_report_photos.sql") },
     Migration { number: 17, name: "the host school's statement", sql: include_str!("migrations/0017_school_statement.sql") },
     Migration { number: 18, name: "photo thumbnails", sql: include_str!("migrations/0018_attachment_thumbnails.sql") },
+    Migration { number: 19, name: "live notes by review", sql: include_str!("migrations/0019_live_notes_index.sql") },
 ];
