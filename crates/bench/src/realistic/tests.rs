@@ -101,8 +101,11 @@ fn rows_put_the_anchor_beside_ours() {
     let mut sync_rows = vec![
         Row::new("initial push of 10000 notes, one laptop", 25_000.0, "docs/s", "", None),
         Row::new("live propagation A → server → B, p95 (100 reps)", 10.0, "ms", "", None),
+        // Over a link the p95 row carries the goal under its own name.
+        Row::new("one edit reaching a colleague's laptop, p95 (live A → server → B, 100 reps) over school Wi-Fi", 5.0, "ms", "", None),
     ];
     attach_sync(&mut sync_rows, &a);
     assert_eq!((sync_rows[0].anchor, sync_rows[0].ratio), (Some(2500.0), Some(10.0)));
     assert_eq!((sync_rows[1].anchor, sync_rows[1].ratio), (Some(20.0), Some(2.0)));
+    assert_eq!((sync_rows[2].anchor, sync_rows[2].ratio), (Some(20.0), Some(4.0)));
 }
