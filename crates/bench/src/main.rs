@@ -73,7 +73,8 @@ struct Args {
     /// (`--app`) `--launches` times under Xvfb, timing the launch to the review list drawn.
     #[arg(long)]
     cold_start: bool,
-    /// With --cold-start: the built app (`$CARGO_TARGET_DIR/release/qar-field`).
+    /// With --cold-start: the built app (`$CARGO_TARGET_DIR/release/qar-field`). Given beside a
+    /// full run (with or without --link), the cold start's rows join its table (10,000 notes).
     #[arg(long)]
     app: Option<std::path::PathBuf>,
     /// With --cold-start: how many launches.
@@ -168,6 +169,7 @@ async fn main() -> anyhow::Result<()> {
             realistic::attach_sync(&mut rows, f);
         }
         rows.extend(realistic);
+        rows.extend(cold_start_rows(dir.path(), &args)?);
         return finish(rows, args.json.as_deref());
     }
     let load_server = sync::start_server(&dir.path().join("load-server")).await?;
@@ -188,7 +190,17 @@ async fn main() -> anyhow::Result<()> {
         attach(&mut rows, "live propagation A → server → B, p50", a.live_p50_ms, false, None);
         attach(&mut rows, "live propagation A → server → B, p95", a.live_p95_ms, false, None);
     }
+    rows.extend(cold_start_rows(dir.path(), &args)?);
     finish(rows, args.json.as_deref())
+}
+
+/// With `--app` beside a full run, the launch to the review list drawn with 10,000 notes (the
+/// issue's figure, whatever `--n` the sync rows use); nothing without it.
+fn cold_start_rows(dir: &std::path::Path, args: &Args) -> anyhow::Result<Vec<report::Row>> {
+    match args.app.as_deref() {
+        Some(app) => cold_start::measure(dir, app, 10_000, args.launches),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// `--n` and `--reps` within what a link takes in a sensible run (a 10,000-note first sync is

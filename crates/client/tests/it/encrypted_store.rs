@@ -213,7 +213,7 @@ fn a_plaintext_store_from_an_earlier_release_is_encrypted_with_every_row_kept() 
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.pragma_update(None, "key", key.sqlcipher_pragma().as_str()).unwrap();
     // Every row of every table is kept. `meta` may gain a row: opening a store records how far
-    // its outbox has been checked for older ops (decision 116), a row the earlier release lacked.
+    // its outbox has been checked for older ops (decision 115), a row the earlier release lacked.
     let (mut after, mut kept) = (table_counts(&conn), before.clone());
     let (meta_after, meta_before) = (after.remove("meta"), kept.remove("meta"));
     assert_eq!(after, kept, "every row of every table is kept");
