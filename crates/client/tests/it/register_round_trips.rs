@@ -8,7 +8,7 @@ use qar_client::sync::sync_once;
 use qar_client::NewReview;
 use qar_server::store::demo_history::{history_review_id, HISTORY_YEARS};
 use qar_server::store::register::ConsentChange;
-use qar_server::{start, AuthDevice, Role, ServerConfig};
+use qar_server::{start, AuthDevice, Role, RunningServer, ServerConfig};
 use std::collections::BTreeMap;
 
 fn admin() -> AuthDevice {
@@ -36,8 +36,18 @@ fn routes(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
     pairs.iter().map(|(r, n)| ((*r).to_owned(), *n)).collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_sync_with_an_unchanged_register_is_one_request_and_a_change_still_arrives() {
+/// A demo server serving its metrics, one register entry published by its head's consent, and a
+/// reviewer's laptop signed in to it (the temporary folders live as long as the value).
+struct Published {
+    srv: RunningServer,
+    metrics: std::net::SocketAddr,
+    entry: uuid::Uuid,
+    store: std::sync::Mutex<qar_client::Store>,
+    client: qar_client::sync::SyncClient,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+}
+
+async fn published_entry_and_a_laptop() -> Published {
     let (srv_dir, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let config = ServerConfig {
         data_dir: srv_dir.path().to_owned(),
@@ -49,11 +59,17 @@ async fn a_sync_with_an_unchanged_register_is_one_request_and_a_change_still_arr
     };
     let srv = start(&config).await.unwrap();
     let metrics = srv.metrics_addr.expect("the metrics address is served");
-    let server = srv.store();
     let entry = history_review_id("990101", HISTORY_YEARS[2]);
     let given = ConsentChange { given: true, head_name: "Morwenna Pendleford".into() };
-    server.set_register_consent(&admin(), entry, &given, now_ms()).unwrap();
-    let (store, client) = laptop(dir.path(), &srv.url(), server, "owen.pritchard@example.org", "user-owen-pritchard");
+    srv.store().set_register_consent(&admin(), entry, &given, now_ms()).unwrap();
+    let (store, client) = laptop(dir.path(), &srv.url(), srv.store(), "owen.pritchard@example.org", "user-owen-pritchard");
+    Published { srv, metrics, entry, store, client, _dirs: (srv_dir, dir) }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_with_an_unchanged_register_is_one_request_and_a_change_still_arrives() {
+    let Published { srv, metrics, entry, store, client, _dirs } = published_entry_and_a_laptop().await;
+    let server = srv.store();
 
     // The first sync brings the register with a request of its own.
     let before = answered(metrics).await;
@@ -97,22 +113,7 @@ async fn a_sync_with_an_unchanged_register_is_one_request_and_a_change_still_arr
 /// the register's changes still arrive.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_head_from_the_server_the_laptop_asks_as_before() {
-    let (srv_dir, dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let config = ServerConfig {
-        data_dir: srv_dir.path().to_owned(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        metrics_listen: Some("127.0.0.1:0".parse().unwrap()),
-        demo: true,
-        demo_history: true,
-        ..Default::default()
-    };
-    let srv = start(&config).await.unwrap();
-    let metrics = srv.metrics_addr.expect("the metrics address is served");
-    let server = srv.store();
-    let entry = history_review_id("990101", HISTORY_YEARS[2]);
-    let given = ConsentChange { given: true, head_name: "Morwenna Pendleford".into() };
-    server.set_register_consent(&admin(), entry, &given, now_ms()).unwrap();
-    let (store, client) = laptop(dir.path(), &srv.url(), server, "owen.pritchard@example.org", "user-owen-pritchard");
+    let Published { srv, metrics, entry, store, client, _dirs } = published_entry_and_a_laptop().await;
 
     let before = answered(metrics).await;
     let changed = pull_register_if_moved(&store, &client, None).await.unwrap();
