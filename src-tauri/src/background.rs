@@ -2,10 +2,12 @@
 //! whenever the network allows without anyone pressing a button.
 
 use crate::commands::{emit_data_changed, emit_status, AppState};
+use crate::startup_probe::{StartupProbe, FIRST_SYNC_GRACE};
 use qar_client::sync::Backoff;
 use qar_client::{ClientError, SyncStatus};
+use std::future::Future;
 use std::time::Duration;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
 /// Quiet period after an edit before syncing, so a burst of typing becomes one push.
 const AFTER_EDIT: Duration = Duration::from_secs(2);
@@ -20,8 +22,15 @@ pub const RETRY_MAX: Duration = Duration::from_secs(60);
 
 pub fn spawn_sync_loop<R: Runtime>(app: AppHandle<R>, state: AppState, retry_max: Duration) {
     let first = RETRY_FIRST.min(retry_max);
-    spawn_live_loop(app.clone(), state.clone(), Backoff::new(first, retry_max));
+    // The list first: both loops start once the window has drawn it (at most a moment later), so
+    // the first sync's work under the store's lock does not hold up the start (issue 25).
+    let list_drawn = || app.try_state::<StartupProbe>().map(|p| p.list_drawn(FIRST_SYNC_GRACE));
+    spawn_live_loop(app.clone(), state.clone(), Backoff::new(first, retry_max), list_drawn());
+    let ready = list_drawn();
     tauri::async_runtime::spawn(async move {
+        if let Some(drawn) = ready {
+            drawn.await;
+        }
         let mut backoff = Backoff::new(first, retry_max);
         while !state.is_stopped() {
             let ok = matches!(sync_and_report(&app, &state).await, Ok(s) if s.last_error.is_none());
@@ -68,8 +77,16 @@ pub async fn sync_and_report<R: Runtime>(app: &AppHandle<R>, state: &AppState) -
 }
 
 /// Keeps a long-poll open so colleagues' changes appear within milliseconds while online.
-fn spawn_live_loop<R: Runtime>(app: AppHandle<R>, state: AppState, mut backoff: Backoff) {
+fn spawn_live_loop<R: Runtime>(
+    app: AppHandle<R>,
+    state: AppState,
+    mut backoff: Backoff,
+    ready: Option<impl Future<Output = bool> + Send + 'static>,
+) {
     tauri::async_runtime::spawn(async move {
+        if let Some(drawn) = ready {
+            drawn.await;
+        }
         let mut failing = false;
         while !state.is_stopped() {
             match state.client.wait_for_changes(LIVE_WAIT_MS).await {

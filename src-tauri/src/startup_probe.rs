@@ -4,6 +4,7 @@
 //! that only goes into the log. With `QAR_STARTUP_PROBE=FILE` (the bench's `--cold-start`) the
 //! figures are also written to FILE as JSON and the app quits, so a bench can launch it again
 //! and again; nobody else sets the variable, so nothing changes for the people using the app.
+//! The same report also starts the background sync (`background.rs`): the list comes first.
 
 use crate::error::IpcError;
 use serde::Serialize;
@@ -45,7 +46,16 @@ pub struct StartupProbe {
     file: Option<PathBuf>,
     exit_when_written: bool,
     reported: AtomicBool,
+    /// True once the UI has drawn the review list. The background sync waits for it (or for
+    /// [`FIRST_SYNC_GRACE`]): its first run builds a push batch under the store's lock, and a
+    /// laptop back from days offline has thousands of ops to read, so a start that synced first
+    /// kept the list waiting for the store.
+    list_drawn: tokio::sync::watch::Sender<bool>,
 }
+
+/// Longest the first sync waits for the list to be drawn (a window showing the sign-in or the
+/// unlock screen draws no list, and must not keep the laptop from syncing for long).
+pub const FIRST_SYNC_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn unix_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
@@ -61,7 +71,15 @@ impl StartupProbe {
             file,
             exit_when_written,
             reported: AtomicBool::new(false),
+            list_drawn: tokio::sync::watch::Sender::new(false),
         }
+    }
+
+    /// Waits until the review list has been drawn, at most `at_most`; true when it was drawn.
+    /// The future owns what it needs, so a task can keep it after the state is borrowed.
+    pub fn list_drawn(&self, at_most: std::time::Duration) -> impl std::future::Future<Output = bool> + Send + 'static {
+        let mut drawn = self.list_drawn.subscribe();
+        async move { matches!(tokio::time::timeout(at_most, drawn.wait_for(|d| *d)).await, Ok(Ok(_))) }
     }
 
     /// As the app runs it: a file (and quitting) only when `QAR_STARTUP_PROBE` names one.
@@ -83,6 +101,7 @@ impl StartupProbe {
 
     /// The report for a list painted now; `None` after the first (only the first draw is a start).
     fn drawn(&self, reviews: u32, webview_ms: f64) -> Option<StartupReport> {
+        self.list_drawn.send_replace(true);
         if self.reported.swap(true, Ordering::SeqCst) {
             return None;
         }

@@ -52,3 +52,19 @@ fn without_a_probe_file_the_report_only_goes_to_the_log() {
     let refused = invoke(&w, "startup_drawn", json!({ "reviews": "many" }));
     assert!(refused.is_err(), "{refused:?}");
 }
+
+/// The background sync starts after the list is drawn (or after a grace period when no list is
+/// drawn): the signal it waits for comes from the same report.
+#[test]
+fn the_drawn_list_releases_whoever_waits_for_it() {
+    let probe = StartupProbe::begin(None, false);
+    let early = probe.list_drawn(std::time::Duration::from_millis(20));
+    let waiting = probe.list_drawn(std::time::Duration::from_secs(60));
+    let (app, w) = app_with(probe);
+    assert!(!tauri::async_runtime::block_on(early), "nothing drawn yet: the wait ends at its limit, unreleased");
+
+    invoke(&w, "startup_drawn", json!({ "reviews": 3, "webviewMs": 50.0 })).expect("the report is taken");
+    assert!(tauri::async_runtime::block_on(waiting), "a wait begun before the draw is released by it");
+    let later = app.state::<StartupProbe>().list_drawn(std::time::Duration::from_secs(60));
+    assert!(tauri::async_runtime::block_on(later), "and one begun after returns at once");
+}

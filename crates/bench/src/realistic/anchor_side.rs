@@ -64,6 +64,10 @@ pub struct AnchorFigures {
     pub first_sync_pull: Phase,
     /// Per edit: bytes and requests are averages over the repetitions.
     pub live: Phase,
+    /// One-off replications workloads.js started again after the link ended a connection.
+    pub restarts: u64,
+    /// Live edits that had not reached B within workloads.js's wait (the phase ended there).
+    pub live_not_arrived: u64,
 }
 
 fn phase(v: &Value) -> anyhow::Result<Phase> {
@@ -88,6 +92,8 @@ pub fn parse(v: &Value) -> anyhow::Result<AnchorFigures> {
         first_sync_push: phase(&v["first_sync_push"])?,
         first_sync_pull: phase(&v["first_sync_pull"])?,
         live: phase(&v["live"])?,
+        restarts: v["restarts"].as_u64().unwrap_or(0),
+        live_not_arrived: v["live_not_arrived"].as_u64().unwrap_or(0),
     })
 }
 

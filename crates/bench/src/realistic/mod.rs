@@ -45,6 +45,12 @@ pub async fn measure_with_anchor(
                 crate::anchor::percentile(&a.live.ms, 50.0).unwrap_or(f64::NAN),
                 crate::anchor::percentile(&a.live.ms, 95.0).unwrap_or(f64::NAN),
             );
+            if a.restarts > 0 || a.live_not_arrived > 0 {
+                println!(
+                    "anchor [{label}]: {} one-off replications started again after the link ended a connection; {} live edits never reached B",
+                    a.restarts, a.live_not_arrived
+                );
+            }
             Some(a)
         }
         None => None,

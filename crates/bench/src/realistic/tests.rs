@@ -78,6 +78,12 @@ fn reads_the_workloads_json_shape() {
     assert_eq!(a.first_sync_push.docs, Some(10000.0));
     assert_eq!(a.live.ms, vec![13.0, 15.0, 20.0]);
     assert_eq!(a.live.bytes, 10_200.0);
+    assert_eq!((a.restarts, a.live_not_arrived), (0, 0), "a run where nothing was started again says none");
+    let mut restarted = workloads_json();
+    restarted["restarts"] = json!(2);
+    restarted["live_not_arrived"] = json!(3);
+    let r = parse(&restarted).unwrap();
+    assert_eq!((r.restarts, r.live_not_arrived), (2, 3));
     let mut broken = workloads_json();
     broken["end_of_day"] = json!({"s": 1.0});
     assert!(parse(&broken).unwrap_err().to_string().contains("up"), "a missing counter is an error, not a zero");
