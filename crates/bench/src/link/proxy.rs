@@ -209,11 +209,12 @@ async fn connection(client: TcpStream, target: SocketAddr, shape: Shape, epoch: 
 /// tether: connections open here for minutes with nothing left in the namespace). The namespace
 /// answers a probe on such a connection with a reset, which ends it here and, through the proxy,
 /// at the laptop. A live server's kernel acknowledges the probes, so long polls and slow
-/// responses are untouched; only a minute of silence with no probe answered (20 s, then nine
-/// probes 5 s apart) ends a connection whose server is still there: a first try with 5 s and 1 s
-/// ended live downloads whose server was backing off after drops.
+/// responses are untouched; only two and a half minutes with no probe answered (60 s, then nine
+/// probes 10 s apart) end a connection whose server is still there: the answer to a probe can
+/// wait behind a deep queue of other responses (decision 119), and a first try with 5 s and 1 s
+/// ended live downloads.
 fn upstream_keepalive() -> TcpKeepalive {
-    TcpKeepalive::new().with_time(Duration::from_secs(20)).with_interval(Duration::from_secs(5))
+    TcpKeepalive::new().with_time(Duration::from_secs(60)).with_interval(Duration::from_secs(10))
 }
 
 /// Bytes handed to the socket at a time when pacing (a few segments: smooth at 1.5 Mbit/s).
