@@ -36,10 +36,29 @@ pub fn field_save(dir: &std::path::Path, saves: usize) -> anyhow::Result<Vec<Row
         samples.push(t.elapsed());
     }
     let s = summarize(&mut samples);
+    // Autosaves seconds apart: the background pass has indexed the note between two saves, so
+    // each save takes its old text out of the search index (decision 120).
+    let spaced = saves.div_ceil(5);
+    let mut after_index = Vec::with_capacity(spaced);
+    for i in 0..spaced {
+        store.catch_up_search_index()?;
+        let text = serde_json::Value::String(work.notes[(i + 1) % work.notes.len()].notes.clone());
+        let t = Instant::now();
+        store.update_evidence_field(&note.id, "notes", text, now_ms())?;
+        after_index.push(t.elapsed());
+    }
+    let a = summarize(&mut after_index);
     Ok(vec![
         Row::new(&format!("local field save incl. op log, p50 ({saves} saves)"), s.p50_ms, "ms", "–", None),
         Row::new(&format!("local field save incl. op log, p99 ({saves} saves)"), s.p99_ms, "ms", "p99 ≤ 1 ms", Some(s.p99_ms <= 1.0)),
         Row::new(&format!("local field save incl. op log, max ({saves} saves)"), s.max_ms, "ms", "–", None),
+        Row::new(
+            &format!("… each save after the search index caught up, p99 ({spaced} saves)"),
+            a.p99_ms,
+            "ms",
+            "p99 ≤ 1 ms",
+            Some(a.p99_ms <= 1.0),
+        ),
     ])
 }
 

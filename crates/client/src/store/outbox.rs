@@ -62,9 +62,19 @@ impl Store {
                 writes.insert((*field).to_owned(), FieldWrite { value: value.clone(), base });
             }
             let refs: Vec<(&str, &Value)> = fields.iter().map(|(f, v)| (*f, v)).collect();
+            // A note's text goes to the search index's backlog, not into the index inside the
+            // save: the background pass (every second) or the next search indexes it, once for
+            // a burst of autosaves instead of once per save (issue 25, decision 120).
+            let defer_index = entity == EntityKind::Evidence;
+            if defer_index {
+                tx.prepare_cached("INSERT OR IGNORE INTO fts_defer(one) VALUES (1)")?.execute([])?;
+            }
             match existing {
                 Some(_) => columns::update(&tx, entity, id, &refs, &versions, now_ms)?,
                 None => columns::insert(&tx, entity, id, review_id, &refs, &versions, now_ms)?,
+            }
+            if defer_index {
+                tx.prepare_cached("DELETE FROM fts_defer")?.execute([])?;
             }
             tx.prepare_cached(
                 "INSERT INTO outbox(entity, entity_id, review_id, fields, hlc, schema_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

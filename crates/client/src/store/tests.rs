@@ -485,11 +485,11 @@ fn a_bulk_pull_defers_indexing_and_search_stays_complete() {
     s.apply_pull(&page, T0).unwrap();
     assert_eq!(s.search_backlog().unwrap(), 100, "a bulk page is indexed later, not inside the pull");
 
-    // A local edit of a waiting note indexes its new text at once (and never 'deletes' text
-    // that was never indexed, which would corrupt FTS5).
+    // A local edit of a waiting note leaves it waiting with its new text (and never 'deletes'
+    // text that was never indexed, which would corrupt FTS5).
     s.conn.execute("UPDATE reviews SET my_role = 'lead_reviewer' WHERE id = ?1", [review.to_string()]).unwrap();
     s.update_evidence_field(&notes[7].to_string(), "notes", json!("Phonics: blending secure"), T0 + 500).unwrap();
-    assert_eq!(s.search_backlog().unwrap(), 99);
+    assert_eq!(s.search_backlog().unwrap(), 100, "the edited note waits with its new text");
 
     let find = |s: &Store, text: &str| {
         s.search_evidence(&review.to_string(), &EvidenceQuery { text: text.into(), ..Default::default() }).unwrap().len()
@@ -498,6 +498,13 @@ fn a_bulk_pull_defers_indexing_and_search_stays_complete() {
     assert_eq!(s.search_backlog().unwrap(), 0);
     assert_eq!(find(&s, "blending"), 1);
     assert_eq!(find(&s, "Routine"), 98, "every other note is searchable (the edited one changed its text)");
+    // A save of an indexed note takes its old text out of the index at once and queues the new
+    // text for the background pass (decision 120); a search sees the new text, never the old.
+    s.update_evidence_field(&notes[9].to_string(), "notes", json!("Reading: fluency improving"), T0 + 550).unwrap();
+    assert_eq!(s.search_backlog().unwrap(), 1, "the save queued the new text instead of indexing it");
+    assert_eq!(find(&s, "fluency"), 1);
+    assert_eq!(find(&s, "Routine"), 97, "the old text left the index with the save");
+    assert_eq!(s.search_backlog().unwrap(), 0);
     s.delete_evidence(&notes[42].to_string(), T0 + 600).unwrap();
     assert_eq!(find(&s, "debated"), 0, "a tombstone leaves the index");
     assert!(s.integrity_ok().unwrap());
