@@ -54,6 +54,8 @@ fn laptop(dir: &std::path::Path, n: usize) -> anyhow::Result<Store> {
     for note in &generate(n, &review.id).notes {
         a.add_evidence(note, now_ms())?;
     }
+    // Notes written over days are in the search index by the time they are pushed (decision 120).
+    a.catch_up_search_index()?;
     Ok(a)
 }
 
