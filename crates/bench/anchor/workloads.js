@@ -83,6 +83,14 @@ const remote = (name) => new PouchDB(`${URL_BASE}/${name}`);
 
 async function main() {
   const w = JSON.parse(fs.readFileSync(WORKLOAD, 'utf8'));
+  // Documents are named `prefix:0007`; one step of the day (a new note or an edit of one) on `db`.
+  const docId = (prefix, note) => `${prefix}:${String(note).padStart(4, '0')}`;
+  async function makeStep(db, prefix, step) {
+    if (step.add) return db.put(noteDoc(docId(prefix, step.add.note), w.day_notes[step.add.note]));
+    const d = await db.get(docId(prefix, step.edit.note));
+    d[step.edit.field] = step.edit.value;
+    return db.put(d);
+  }
   const out = {};
 
   // The team's work on the server: the LR's old laptop and a reviewer's laptop push.
@@ -94,7 +102,7 @@ async function main() {
     await lead.put({ _id: 'review', type: 'review', school_name: r.school_name, school_urn: r.school_urn, start_date: r.start_date, state: r.state });
     const leadDocs = [];
     const reviewerDocs = [];
-    r.notes.forEach((n, k) => (k % 2 === 0 ? leadDocs : reviewerDocs).push(noteDoc(`note:${String(k).padStart(4, '0')}`, n)));
+    r.notes.forEach((n, k) => (k % 2 === 0 ? leadDocs : reviewerDocs).push(noteDoc(docId('note', k), n)));
     for (const e of r.estimates) leadDocs.push(Object.assign({ _id: `estimate:${e.area_code}`, type: 'estimate' }, e));
     for (const s of r.sections) leadDocs.push(Object.assign({ _id: `section:${s.code}`, type: 'section' }, s));
     await lead.bulkDocs(leadDocs);
@@ -128,12 +136,7 @@ async function main() {
   const each = [];
   out.day = await measured(async () => {
     for (const step of w.day) {
-      if (step.add) await lr.put(noteDoc(`day:${String(step.add.note).padStart(4, '0')}`, w.day_notes[step.add.note]));
-      else {
-        const d = await lr.get(`day:${String(step.edit.note).padStart(4, '0')}`);
-        d[step.edit.field] = step.edit.value;
-        await lr.put(d);
-      }
+      await makeStep(lr, 'day', step);
       const t = now();
       await sync(lr, lrRemote);
       each.push(now() - t);
@@ -144,20 +147,13 @@ async function main() {
   // 3. The same day's work made offline on the reviewer's laptop, then one sync.
   const reviewer = new Local('reviewer-0');
   await sync(reviewer, lrRemote); // caught up before going offline
-  for (const step of w.day) {
-    if (step.add) await reviewer.put(noteDoc(`eod:${String(step.add.note).padStart(4, '0')}`, w.day_notes[step.add.note]));
-    else {
-      const d = await reviewer.get(`eod:${String(step.edit.note).padStart(4, '0')}`);
-      d[step.edit.field] = step.edit.value;
-      await reviewer.put(d);
-    }
-  }
+  for (const step of w.day) await makeStep(reviewer, 'eod', step);
   out.end_of_day = await measured(async () => { await sync(reviewer, lrRemote); });
 
   // 4. 20 photos (the bytes our pipeline made safe, with their thumbnails) as attachments of
   //    the reviewer's notes, pushed; then pulled by the LR's laptop.
   for (const p of w.photos) {
-    const id = `eod:${String(p.note).padStart(4, '0')}`;
+    const id = docId('eod', p.note);
     const d = await reviewer.get(id);
     d._attachments = Object.assign(d._attachments || {}, {
       [`photo-${p.index}.jpg`]: { content_type: 'image/jpeg', data: fs.readFileSync(p.photo).toString('base64') },
@@ -168,7 +164,7 @@ async function main() {
   out.photos_up = await measured(async () => { await replicate(reviewer, lrRemote); });
   out.photos_down = await measured(async () => {
     await replicate(lrRemote, lr);
-    for (const p of w.photos) await lr.getAttachment(`eod:${String(p.note).padStart(4, '0')}`, `photo-${p.index}.jpg`);
+    for (const p of w.photos) await lr.getAttachment(docId('eod', p.note), `photo-${p.index}.jpg`);
   });
 
   // 5. The 10,000-note first sync: a seeded client pushes, then a fresh client pulls.
