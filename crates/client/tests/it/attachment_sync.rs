@@ -1,7 +1,7 @@
 //! Attachments between laptops through a real server (issue 19): notes never wait for photos,
 //! a teammate's laptop fetches a photo when it is opened, the same photo twice is one blob.
 
-use crate::common::{now_ms, sign_in_store};
+use crate::common::{heron_vale_review, now_ms, sign_in_store};
 use qar_client::store::AttachChoice;
 use qar_client::{Client, NewEvidence, NewReview, Store};
 use qar_core::attachment::AttachmentKind;
@@ -224,12 +224,7 @@ async fn safe_to_wipe_waits_for_unsent_files_and_the_panel_says_where_uploads_st
 fn a_failing_upload_is_listed_by_its_caption_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("qar-field.db")).unwrap();
-    let review = s
-        .create_review(
-            &NewReview { school_name: "Heron Vale Academy".into(), school_urn: "990102".into(), start_date: "2027-01-19".into() },
-            now_ms(),
-        )
-        .unwrap();
+    let review = heron_vale_review(&mut s);
     let n = s.add_evidence(&note(&review.id, "Work scrutiny, Y4."), now_ms()).unwrap();
     let with_caption = AttachChoice { kind: AttachmentKind::PupilsWork, caption: "Y4 science book", full_size: false, blur_faces: false };
     let without = AttachChoice { caption: "", ..with_caption.clone() };

@@ -2,7 +2,7 @@
 #![allow(dead_code)] // each test file uses its own part
 
 use qar_client::sync::SyncClient;
-use qar_client::{Session, Store};
+use qar_client::{NewReview, ReviewSummary, Session, Store};
 use qar_server::ServerStore;
 use std::path::Path;
 use std::sync::Mutex;
@@ -83,4 +83,14 @@ pub fn pdf_text(pdf: &Path) -> String {
 
 pub fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The review the flow tests sync: Heron Vale Academy (URN 990102), starting 19 January 2027.
+pub fn heron_vale_review(store: &mut Store) -> ReviewSummary {
+    store
+        .create_review(
+            &NewReview { school_name: "Heron Vale Academy".into(), school_urn: "990102".into(), start_date: "2027-01-19".into() },
+            now_ms(),
+        )
+        .unwrap()
 }

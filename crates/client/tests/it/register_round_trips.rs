@@ -2,10 +2,9 @@
 //! ends, so a sync with nothing new in the register makes no request for it. Requests are
 //! counted by the real server on loopback (its `/metrics`, by route), not by the laptop.
 
-use crate::common::{laptop, now_ms};
+use crate::common::{heron_vale_review, laptop, now_ms};
 use qar_client::sync::register_http::pull_register_if_moved;
 use qar_client::sync::sync_once;
-use qar_client::NewReview;
 use qar_server::store::demo_history::{history_review_id, HISTORY_YEARS};
 use qar_server::store::register::ConsentChange;
 use qar_server::{start, AuthDevice, Role, RunningServer, ServerConfig};
@@ -85,14 +84,7 @@ async fn a_sync_with_an_unchanged_register_is_one_request_and_a_change_still_arr
     assert_eq!((quiet.pushed, quiet.pulled, quiet.register_changed), (0, 0, 0));
 
     // One changed record: the push, whose answer carries the page of news, and nothing else.
-    store
-        .lock()
-        .unwrap()
-        .create_review(
-            &NewReview { school_name: "Heron Vale Academy".into(), school_urn: "990102".into(), start_date: "2027-01-19".into() },
-            now_ms(),
-        )
-        .unwrap();
+    heron_vale_review(&mut store.lock().unwrap());
     let edit = sync_once(&store, &client, now_ms).await.unwrap();
     let after_edit = answered(metrics).await;
     assert_eq!(edit.pushed, 1);

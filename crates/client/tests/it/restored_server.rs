@@ -3,8 +3,8 @@
 //! the restore lost. Both notice, pull again from the start and send again what the server no
 //! longer has, and in the end the server and both laptops hold every note, each once.
 
-use crate::common::{now_ms, sign_in_store};
-use qar_client::model::{NewEvidence, NewReview};
+use crate::common::{heron_vale_review, now_ms, sign_in_store};
+use qar_client::model::NewEvidence;
 use qar_client::sync::{sync_once, SyncClient};
 use qar_client::Store;
 use qar_core::entities::TeamRole;
@@ -49,14 +49,7 @@ async fn laptops_ahead_of_a_restored_server_resync_and_lose_nothing() {
     let (a, b) = (Mutex::new(a), Mutex::new(b));
     let (http_a, http_b) = (SyncClient::with_token(&srv.url(), &token_a), SyncClient::with_token(&srv.url(), &token_b));
 
-    let review = a
-        .lock()
-        .unwrap()
-        .create_review(
-            &NewReview { school_name: "Heron Vale Academy".into(), school_urn: "990102".into(), start_date: "2027-01-19".into() },
-            now_ms(),
-        )
-        .unwrap();
+    let review = heron_vale_review(&mut a.lock().unwrap());
     a.lock().unwrap().add_evidence(&note(&review.id, "1: before the backup"), now_ms()).unwrap();
     sync_once(&a, &http_a, now_ms).await.unwrap();
     srv.store().test_team_member(review.id.parse().unwrap(), "user-rhys", TeamRole::Reviewer, now_ms()).unwrap();
